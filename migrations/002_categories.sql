@@ -1,0 +1,38 @@
+-- The incident category catalogue: 6 categories, 26 items. Item properties mark the
+-- families that warning models select (near_repeat, dispute, per_capita).
+INSERT INTO incident_categories (code, parent_code, level, name_zh, name_en, sort_order, properties) VALUES
+  ('01', NULL, 1, '治安', 'Public order', 1, '{}'),
+  ('02', NULL, 1, '交通', 'Traffic', 2, '{}'),
+  ('03', NULL, 1, '消防', 'Fire', 3, '{}'),
+  ('04', NULL, 1, '矛盾纠纷', 'Disputes', 4, '{}'),
+  ('05', NULL, 1, '电信网络诈骗', 'Telecom and online fraud', 5, '{}'),
+  ('06', NULL, 1, '安全生产', 'Production safety', 6, '{}'),
+  ('0101', '01', 2, '入室盗窃', 'Residential burglary', 1, '{"near_repeat": true}'),
+  ('0102', '01', 2, '盗窃电动车', 'E-bike theft', 2, '{"near_repeat": true}'),
+  ('0103', '01', 2, '扒窃及其他盗窃', 'Pickpocketing and other theft', 3, '{}'),
+  ('0104', '01', 2, '打架斗殴', 'Fights and assaults', 4, '{}'),
+  ('0105', '01', 2, '噪声扰民', 'Noise nuisance', 5, '{}'),
+  ('0201', '02', 2, '交通事故（财损）', 'Traffic accident (damage only)', 1, '{}'),
+  ('0202', '02', 2, '交通事故（伤人）', 'Traffic accident (injury)', 2, '{}'),
+  ('0203', '02', 2, '电动自行车事故', 'E-bike accident', 3, '{"per_capita": true}'),
+  ('0204', '02', 2, '交通拥堵', 'Traffic congestion', 4, '{}'),
+  ('0205', '02', 2, '违法停车', 'Illegal parking', 5, '{}'),
+  ('0301', '03', 2, '火灾', 'Fire', 1, '{"per_capita": true}'),
+  ('0302', '03', 2, '火警', 'Fire alarm', 2, '{"per_capita": true}'),
+  ('0303', '03', 2, '电动车充电起火', 'E-bike charging fire', 3, '{"per_capita": true}'),
+  ('0304', '03', 2, '消防通道堵塞', 'Blocked fire lane', 4, '{}'),
+  ('0401', '04', 2, '家庭纠纷', 'Family dispute', 1, '{"dispute": true}'),
+  ('0402', '04', 2, '邻里纠纷', 'Neighbour dispute', 2, '{"dispute": true}'),
+  ('0403', '04', 2, '劳资纠纷', 'Labour dispute', 3, '{"dispute": true}'),
+  ('0404', '04', 2, '经济纠纷', 'Economic dispute', 4, '{"dispute": true}'),
+  ('0501', '05', 2, '刷单返利诈骗', 'Fake order-brushing fraud', 1, '{"per_capita": true}'),
+  ('0502', '05', 2, '冒充公检法诈骗', 'Impersonating officials fraud', 2, '{"per_capita": true}'),
+  ('0503', '05', 2, '虚假网络贷款诈骗', 'Fake online loan fraud', 3, '{"per_capita": true}'),
+  ('0504', '05', 2, '虚假投资理财诈骗', 'Fake investment fraud', 4, '{"per_capita": true}'),
+  ('0601', '06', 2, '生产安全事故', 'Workplace accident', 1, '{}'),
+  ('0602', '06', 2, '危险化学品', 'Hazardous chemicals', 2, '{}'),
+  ('0603', '06', 2, '建筑施工安全', 'Construction site safety', 3, '{}'),
+  ('0604', '06', 2, '特种设备安全', 'Special equipment safety', 4, '{}')
+ON CONFLICT (code) DO UPDATE SET
+  parent_code = EXCLUDED.parent_code, level = EXCLUDED.level, name_zh = EXCLUDED.name_zh,
+  name_en = EXCLUDED.name_en, sort_order = EXCLUDED.sort_order, properties = EXCLUDED.properties;
