@@ -5,7 +5,7 @@ import { migrate } from './migrate.ts'
 import { openNative } from './native.ts'
 import type { Capabilities, Db, Scope } from './types.ts'
 
-export type { Capabilities, CopyValue, Db, DbKind, Scope } from './types.ts'
+export type { Capabilities, CopyValue, Db, DbKind, Scope, Tx } from './types.ts'
 export { SYSTEM_SCOPE, ScopeSchema } from './types.ts'
 
 export interface OpenOptions {
@@ -32,6 +32,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
       kind,
       sql,
       capabilities,
+      async refreshCapabilities() {
+        db.capabilities = await detectCapabilities(sql).catch(() => NO_POSTGIS)
+        return db.capabilities
+      },
       withScope<T>(scope: Scope, fn: Parameters<Db['withScope']>[1]): Promise<T> {
         return sql.begin(async (tx) => {
           // Transaction-local settings: row-level security policies read them.

@@ -31,6 +31,8 @@ export interface Db {
   /** The one query API, for both kinds. Prefer `withScope` for data queries. */
   sql: Sql
   capabilities: Capabilities
+  /** Detects capabilities again (after migrations installed PostGIS into an empty database). */
+  refreshCapabilities(): Promise<Capabilities>
   /** Runs `fn` in a transaction that carries the caller's scope (app.role, app.user_id, app.area_codes). */
   withScope<T>(scope: Scope, fn: (tx: TransactionSql) => Promise<T>): Promise<T>
   /**
@@ -40,3 +42,6 @@ export interface Db {
   copyIn(table: string, columns: readonly string[], rows: Iterable<readonly CopyValue[]>): Promise<number>
   close(): Promise<void>
 }
+
+/** The query API inside `withScope`: domain query functions take this. */
+export type Tx = TransactionSql

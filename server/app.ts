@@ -1,0 +1,20 @@
+import express from 'express'
+import { areaRoutes } from './areas/routes.ts'
+import type { Config } from './config.ts'
+import type { Db } from './db/index.ts'
+import { healthRoutes } from './health/routes.ts'
+import { errorHandler, notFound } from './http/errors.ts'
+import { webRoutes } from './web/static.ts'
+
+/** The Express application: API routes by domain, then the web app. */
+export function createApp(db: Db, config: Config): express.Express {
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(express.json({ limit: '5mb' }))
+  app.use(healthRoutes(db))
+  app.use(areaRoutes(db, config))
+  app.use(['/api', '/tiles', '/ogc'], notFound)
+  app.use(webRoutes())
+  app.use(errorHandler)
+  return app
+}

@@ -1,0 +1,63 @@
+import type { Tx } from '../db/index.ts'
+import type { AreaLevel } from './schema.ts'
+
+const PRECISION = 6 // decimal places of lon/lat in GeoJSON: ~0.1 m
+
+/** A FeatureCollection (as JSON text) of the areas of one level, polygons or label points. */
+export async function boundariesGeoJson(
+  sql: Tx,
+  level: AreaLevel,
+  shape: 'polygon' | 'label',
+  within?: string,
+): Promise<string> {
+  const [row] = await sql<{ fc: string }[]>`
+    SELECT json_build_object(
+      'type', 'FeatureCollection',
+      'features', coalesce(json_agg(json_build_object(
+        'type', 'Feature',
+        'id', a.code,
+        'geometry', ST_AsGeoJSON(CASE WHEN ${shape} = 'label' THEN a.label_point ELSE a.geom END, ${PRECISION})::json,
+        'properties', json_build_object(
+          'code', a.code, 'name', a.name, 'level', a.level,
+          'parent_code', a.parent_code, 'population', a.population)
+      ) ORDER BY a.code), '[]'::json)
+    )::text AS fc
+    FROM admin_areas a
+    WHERE a.level = ${level}
+      AND (${within ?? null}::text IS NULL OR a.code LIKE ${(within ?? '') + '%'})`
+  return row?.fc ?? '{"type":"FeatureCollection","features":[]}'
+}
+
+export interface AreaDetail {
+  code: string
+  name: string
+  level: AreaLevel
+  parent_code: string | null
+  population: number | null
+  properties: Record<string, unknown>
+  bbox: [number, number, number, number]
+  label_point: [number, number]
+  children: { code: string; name: string; level: AreaLevel; population: number | null }[]
+}
+
+/** One area with its bounding box, label point and direct children, or null. */
+export async function areaDetail(sql: Tx, code: string): Promise<AreaDetail | null> {
+  const [area] = await sql<(Omit<AreaDetail, 'bbox' | 'label_point' | 'children'> & { xmin: number; ymin: number; xmax: number; ymax: number; lx: number; ly: number })[]>`
+    SELECT code, name, level, parent_code, population, properties,
+           ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax,
+           ST_X(label_point) AS lx, ST_Y(label_point) AS ly
+    FROM admin_areas WHERE code = ${code}`
+  if (!area) return null
+  const children = await sql<AreaDetail['children']>`
+    SELECT code, name, level, population FROM admin_areas WHERE parent_code = ${code} ORDER BY code`
+  const { xmin, ymin, xmax, ymax, lx, ly, ...rest } = area
+  return { ...rest, bbox: [xmin, ymin, xmax, ymax], label_point: [lx, ly], children: [...children] }
+}
+
+/** The district's code, name and bounding box, for fitting the map; null before seeding. */
+export async function districtSummary(sql: Tx) {
+  const [d] = await sql<{ code: string; name: string; xmin: number; ymin: number; xmax: number; ymax: number }[]>`
+    SELECT code, name, ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
+    FROM admin_areas WHERE level = 'district' ORDER BY code LIMIT 1`
+  return d ? { code: d.code, name: d.name, bbox: [d.xmin, d.ymin, d.xmax, d.ymax] as [number, number, number, number] } : null
+}

@@ -1,0 +1,159 @@
+/**
+ * Writes generated demo rows into the database. Every step is an upsert by key, so seeding
+ * again with the same seed changes nothing and an interrupted seed can simply be re-run.
+ */
+import type { Sql } from 'postgres'
+import type { CopyValue, Db } from '../db/index.ts'
+import { h3Cells } from '../geo/h3.ts'
+import type { AddressRow, AreaLevel, AreaRow, IncidentRow } from './types.ts'
+
+const LEVEL_ORDER: AreaLevel[] = ['district', 'town', 'village', 'grid', 'microgrid']
+const AREA_BATCH = 1_000
+/** Rows staged per upsert: bounds the staging table and gives the progress bar its steps. */
+const STAGE_BATCH = 50_000
+
+export type Progress = (done: number) => void
+
+/** Upserts areas level by level (parents first, for the parent_code foreign key). */
+export async function loadAreas(sql: Sql, areas: readonly AreaRow[], progress?: Progress): Promise<number> {
+  let done = 0
+  for (const level of LEVEL_ORDER) {
+    const rows = areas.filter((a) => a.level === level)
+    for (let i = 0; i < rows.length; i += AREA_BATCH) {
+      const batch = rows.slice(i, i + AREA_BATCH)
+      await sql`
+        INSERT INTO admin_areas (code, name, level, parent_code, geom, label_point, population, properties)
+        SELECT t.code, t.name, t.level, t.parent_code,
+               ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(t.geojson), 4326)),
+               ST_SetSRID(ST_Point(t.lng, t.lat), 4326),
+               t.population, t.properties::jsonb
+        FROM unnest(
+          ${batch.map((a) => a.code)}::text[],
+          ${batch.map((a) => a.name)}::text[],
+          ${batch.map((a) => a.level)}::text[],
+          ${batch.map((a) => a.parentCode)}::text[],
+          ${batch.map((a) => JSON.stringify(a.geometry))}::text[],
+          ${batch.map((a) => a.labelPoint[0])}::float8[],
+          ${batch.map((a) => a.labelPoint[1])}::float8[],
+          ${batch.map((a) => Math.round(a.population))}::int[],
+          ${batch.map((a) => JSON.stringify(a.properties))}::text[]
+        ) AS t(code, name, level, parent_code, geojson, lng, lat, population, properties)
+        ON CONFLICT (code) DO UPDATE SET
+          name = EXCLUDED.name, level = EXCLUDED.level, parent_code = EXCLUDED.parent_code,
+          geom = EXCLUDED.geom, label_point = EXCLUDED.label_point, population = EXCLUDED.population,
+          properties = EXCLUDED.properties, updated_at = now()`
+      done += batch.length
+      progress?.(done)
+    }
+  }
+  return done
+}
+
+/** Groups an iterable into arrays of `size`. */
+function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
+  let batch: T[] = []
+  for (const item of items) {
+    batch.push(item)
+    if (batch.length >= size) {
+      yield batch
+      batch = []
+    }
+  }
+  if (batch.length) yield batch
+}
+
+const pointEwkt = (lng: number, lat: number) => `SRID=4326;POINT(${lng} ${lat})`
+
+const ADDRESS_COLUMNS = [
+  'address_id', 'address', 'geom', 'town', 'village', 'group_no', 'road', 'door_no', 'compound', 'building',
+  'unit', 'room', 'aliases', 'town_code', 'village_code', 'grid_code', 'microgrid_code',
+  'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'source',
+] as const
+
+function addressValues(a: AddressRow): CopyValue[] {
+  const h = h3Cells(a.lng, a.lat)
+  return [
+    a.addressId, a.address, pointEwkt(a.lng, a.lat), a.town, a.village, a.groupNo, a.road, a.doorNo, a.compound,
+    a.building, a.unit, a.room, a.aliases, a.townCode, a.villageCode, a.gridCode, a.microgridCode,
+    h.r7, h.r8, h.r9, h.r10, 'demo',
+  ]
+}
+
+/** Streams addresses into the base: COPY into a staging table, then upsert by address_id. */
+export async function loadAddresses(db: Db, rows: Iterable<AddressRow>, progress?: Progress): Promise<number> {
+  const { sql } = db
+  await sql`DROP TABLE IF EXISTS seed_stage_addresses`
+  await sql`CREATE UNLOGGED TABLE seed_stage_addresses (LIKE addresses INCLUDING DEFAULTS)`
+  let done = 0
+  try {
+    for (const batch of batches(rows, STAGE_BATCH)) {
+      await db.copyIn('seed_stage_addresses', ADDRESS_COLUMNS, batch.map(addressValues))
+      await sql`
+        INSERT INTO addresses AS a (${sql([...ADDRESS_COLUMNS])})
+        SELECT ${sql([...ADDRESS_COLUMNS])} FROM seed_stage_addresses
+        ON CONFLICT (address_id) DO UPDATE SET
+          address = EXCLUDED.address, geom = EXCLUDED.geom, town = EXCLUDED.town, village = EXCLUDED.village,
+          group_no = EXCLUDED.group_no, road = EXCLUDED.road, door_no = EXCLUDED.door_no,
+          compound = EXCLUDED.compound, building = EXCLUDED.building, unit = EXCLUDED.unit, room = EXCLUDED.room,
+          aliases = EXCLUDED.aliases, town_code = EXCLUDED.town_code, village_code = EXCLUDED.village_code,
+          grid_code = EXCLUDED.grid_code, microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7,
+          h3_r8 = EXCLUDED.h3_r8, h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, source = EXCLUDED.source,
+          updated_at = now()
+        WHERE (a.address, a.geom, a.aliases, a.grid_code, a.microgrid_code)
+          IS DISTINCT FROM (EXCLUDED.address, EXCLUDED.geom, EXCLUDED.aliases, EXCLUDED.grid_code, EXCLUDED.microgrid_code)`
+      await sql`TRUNCATE seed_stage_addresses`
+      done += batch.length
+      progress?.(done)
+    }
+  } finally {
+    await sql`DROP TABLE IF EXISTS seed_stage_addresses`
+  }
+  return done
+}
+
+const INCIDENT_COLUMNS = [
+  'incident_id', 'reported_at', 'category_code', 'address', 'description', 'source', 'status',
+  'input_lng', 'input_lat', 'input_crs', 'geom', 'address_id', 'town_code', 'village_code', 'grid_code',
+  'microgrid_code', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'properties',
+] as const
+
+function incidentValues(r: IncidentRow): CopyValue[] {
+  const h = h3Cells(r.lng, r.lat)
+  return [
+    r.incidentId, r.reportedAt, r.categoryCode, r.address, r.description, r.source, r.status,
+    r.lng, r.lat, 'wgs84', pointEwkt(r.lng, r.lat), r.truthAddressId, r.townCode, r.villageCode, r.gridCode,
+    r.microgridCode, h.r7, h.r8, h.r9, h.r10, JSON.stringify({ demo: true, truth_address_id: r.truthAddressId }),
+  ]
+}
+
+/** Streams demo incidents in: COPY into a staging table, then upsert by incident_id. */
+export async function loadIncidents(db: Db, rows: Iterable<IncidentRow>, progress?: Progress): Promise<number> {
+  const { sql } = db
+  await sql`DROP TABLE IF EXISTS seed_stage_incidents`
+  await sql`CREATE UNLOGGED TABLE seed_stage_incidents AS SELECT ${sql([...INCIDENT_COLUMNS])} FROM incidents WITH NO DATA`
+  let done = 0
+  try {
+    for (const batch of batches(rows, STAGE_BATCH)) {
+      await db.copyIn('seed_stage_incidents', INCIDENT_COLUMNS, batch.map(incidentValues))
+      await sql`
+        INSERT INTO incidents AS i (${sql([...INCIDENT_COLUMNS])})
+        SELECT ${sql([...INCIDENT_COLUMNS])} FROM seed_stage_incidents
+        ON CONFLICT (incident_id) DO UPDATE SET
+          reported_at = EXCLUDED.reported_at, category_code = EXCLUDED.category_code, address = EXCLUDED.address,
+          description = EXCLUDED.description, source = EXCLUDED.source, status = EXCLUDED.status,
+          input_lng = EXCLUDED.input_lng, input_lat = EXCLUDED.input_lat, input_crs = EXCLUDED.input_crs,
+          geom = EXCLUDED.geom, address_id = EXCLUDED.address_id, town_code = EXCLUDED.town_code,
+          village_code = EXCLUDED.village_code, grid_code = EXCLUDED.grid_code,
+          microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7, h3_r8 = EXCLUDED.h3_r8,
+          h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, properties = EXCLUDED.properties, updated_at = now()
+        WHERE (i.reported_at, i.category_code, i.address, i.geom, i.status)
+          IS DISTINCT FROM (EXCLUDED.reported_at, EXCLUDED.category_code, EXCLUDED.address, EXCLUDED.geom, EXCLUDED.status)`
+      await sql`TRUNCATE seed_stage_incidents`
+      done += batch.length
+      progress?.(done)
+    }
+  } finally {
+    await sql`DROP TABLE IF EXISTS seed_stage_incidents`
+  }
+  return done
+}

@@ -1,0 +1,52 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import express, { Router } from 'express'
+
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export const WEB_SRC_DIR = path.join(ROOT_DIR, 'web')
+export const WEB_DIST_DIR = path.join(ROOT_DIR, 'dist', 'web')
+
+/** The newest modification time of any file below `dir` (0 if none). */
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || entry.name.endsWith('.test.ts')) continue
+    newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs)
+  }
+  return newest
+}
+
+/** True when dist/web is missing or older than the web sources or the Vite config. */
+export function webBuildIsStale(): boolean {
+  const index = path.join(WEB_DIST_DIR, 'index.html')
+  if (!fs.existsSync(index)) return true
+  const built = fs.statSync(index).mtimeMs
+  const config = path.join(ROOT_DIR, 'vite.config.ts')
+  return newestMtime(WEB_SRC_DIR) > built || (fs.existsSync(config) && fs.statSync(config).mtimeMs > built)
+}
+
+/** Builds the web app with Vite if it is missing or stale (so `npm start` works on a fresh checkout). */
+export async function ensureWebBuilt(log: (msg: string) => void = () => {}): Promise<void> {
+  if (!webBuildIsStale()) return
+  log('building the web app (vite build)…')
+  const started = Date.now()
+  const { build } = await import('vite')
+  await build({ configFile: path.join(ROOT_DIR, 'vite.config.ts'), logLevel: 'warn' })
+  log(`web app built in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+}
+
+/** Serves the built web app; unknown non-API GETs get index.html so client routes (/wall…) work. */
+export function webRoutes(): Router {
+  const router = Router()
+  router.use(express.static(WEB_DIST_DIR, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => {
+    if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache')
+  } }))
+  router.get(/^\/(?!api\/|tiles\/|ogc\/).*/, (_req, res, next) => {
+    const index = path.join(WEB_DIST_DIR, 'index.html')
+    if (!fs.existsSync(index)) return next()
+    res.setHeader('Cache-Control', 'no-cache')
+    res.sendFile(index)
+  })
+  return router
+}
