@@ -1,0 +1,42 @@
+import type { Config } from '../config.ts'
+import { openDatabase, type Db } from '../db/index.ts'
+import { seedDemo, seedStatus } from '../seed/run.ts'
+import { terminalProgress } from './progress.ts'
+
+export const log = (msg: string) => process.stderr.write(`${msg}\n`)
+
+/** Opens the configured database and applies pending migrations, saying what it does. */
+export async function openConfiguredDb(config: Config): Promise<Db> {
+  const where = config.DATABASE_URL ? `native PostgreSQL at ${redact(config.DATABASE_URL)}` : `embedded PGlite in ${config.DATA_DIR}`
+  log(`database: ${where}`)
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    onMigration: (name) => log(`  applying migration ${name}`),
+  })
+  log(`  PostgreSQL ${db.capabilities.postgresVersion}, PostGIS ${db.capabilities.postgisVersion}, ST_AsMVT ${db.capabilities.asMvt ? 'yes' : 'no (tiles encoded in JS)'}`)
+  return db
+}
+
+/** Seeds the configured demo data into an empty database; never touches one that has data. */
+export async function seedIfEmpty(db: Db, config: Config): Promise<void> {
+  if (config.SEED === 'none') return
+  if (await seedStatus(db)) return
+  const [row] = await db.sql<{ has: boolean }[]>`SELECT EXISTS (SELECT 1 FROM admin_areas) AS has`
+  if (row?.has) return // the user loaded their own data
+  const size = config.SEED === 'boundaries' ? 'small' : config.SEED
+  log(`seeding the demo data (${config.SEED}) on first start…`)
+  const meta = await seedDemo(db, { size, only: config.SEED === 'boundaries' ? 'boundaries' : null, progress: terminalProgress() })
+  log(`seeded in ${meta.seconds} s: ${Object.entries(meta.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`)
+}
+
+/** A database URL without its password, for logs. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'postgres://…'
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Seeds the demo data set: reference divisions and synthetic boundaries, an address base and
+ * two years of incidents, all deterministic from a seed string (and the end date).
+ */
+import { z } from 'zod'
+import type { SeedSize } from '../config.ts'
+import type { Db } from '../db/index.ts'
+import { type PhaseProgress, silentProgress } from '../cli/progress.ts'
+import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
+import { loadAddresses, loadAreas, loadIncidents } from './load.ts'
+
+/** How many addresses and incidents each demo size has (boundaries are the same for all). */
+export const SEED_SIZES: Record<SeedSize, { addresses: number; incidents: number }> = {
+  small: { addresses: 100_000, incidents: 50_000 },
+  medium: { addresses: 500_000, incidents: 250_000 },
+  full: { addresses: 3_480_000, incidents: 1_000_000 },
+}
+
+export const DEFAULT_SEED = 'xiaoshan'
+
+export const SeedMetaSchema = z.object({
+  size: z.enum(['small', 'medium', 'full']),
+  only: z.enum(['boundaries']).nullable(),
+  seed: z.string(),
+  end: z.string(),
+  counts: z.record(z.string(), z.number()),
+  seededAt: z.string(),
+  seconds: z.number(),
+})
+export type SeedMeta = z.infer<typeof SeedMetaSchema>
+
+export interface SeedOptions {
+  size: SeedSize
+  /** 'boundaries': reference divisions and boundaries only, for users who load their own data. */
+  only?: 'boundaries' | null
+  seed?: string
+  /** Incidents cover the two years before this instant (default: now, to the minute). */
+  end?: Date
+  progress?: PhaseProgress
+}
+
+/** What was seeded into this database, or null if nothing was. */
+export async function seedStatus(db: Db): Promise<SeedMeta | null> {
+  const [row] = await db.sql<{ value: unknown }[]>`SELECT value FROM app_meta WHERE key = 'seed'`
+  if (!row) return null
+  const parsed = SeedMetaSchema.safeParse(row.value)
+  return parsed.success ? parsed.data : null
+}
+
+/** Seeds the demo data. Re-running with the same options changes nothing (every load upserts). */
+export async function seedDemo(db: Db, opts: SeedOptions): Promise<SeedMeta> {
+  const started = Date.now()
+  const seed = opts.seed ?? DEFAULT_SEED
+  const end = opts.end ?? new Date(Math.floor(Date.now() / 60_000) * 60_000)
+  const progress = opts.progress ?? silentProgress
+  const sizes = SEED_SIZES[opts.size]
+  const counts: Record<string, number> = {}
+
+  const areas = generateBoundaries(seed)
+  progress.start('boundaries', areas.length)
+  counts.areas = await loadAreas(db.sql, areas, (n) => progress.update(n))
+  progress.stop()
+
+  if (opts.only !== 'boundaries') {
+    progress.start('addresses', sizes.addresses)
+    const sample = sampleForIncidents({ seed, count: sizes.addresses })
+    const addresses = generateAddresses(areas, { seed, count: sizes.addresses })
+    counts.addresses = await loadAddresses(db, sample.observe(addresses), (n) => progress.update(n))
+    progress.stop()
+
+    progress.start('incidents', sizes.incidents)
+    const incidents = generateIncidents(sample.addresses(), { seed, count: sizes.incidents, end })
+    counts.incidents = await loadIncidents(db, incidents, (n) => progress.update(n))
+    progress.stop()
+  }
+
+  const meta: SeedMeta = {
+    size: opts.size,
+    only: opts.only ?? null,
+    seed,
+    end: end.toISOString(),
+    counts,
+    seededAt: new Date().toISOString(),
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  }
+  await db.sql`
+    INSERT INTO app_meta (key, value) VALUES ('seed', ${db.sql.json(meta)})
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`
+  return meta
+}

@@ -1,0 +1,40 @@
+/** The real server on a fresh, seeded database of the kind under test, for HTTP and browser tests. */
+import { loadConfig } from '../config.ts'
+import type { Db } from '../db/index.ts'
+import { seedDemo } from '../seed/run.ts'
+import { listen } from '../server.ts'
+import { ensureWebBuilt } from '../web/static.ts'
+import { createTestDb } from './db.ts'
+
+/** A fixed end date keeps seeded incidents identical from run to run. */
+export const TEST_SEED_END = new Date('2026-11-01T00:00:00+08:00')
+
+export interface TestServer {
+  url: string
+  db: Db
+  close(): Promise<void>
+}
+
+export async function startTestServer(opts: { seed?: 'boundaries' | 'small' | 'none'; web?: boolean } = {}): Promise<TestServer> {
+  if (opts.web !== false) await ensureWebBuilt()
+  const t = await createTestDb()
+  try {
+    const seed = opts.seed ?? 'boundaries'
+    if (seed !== 'none') {
+      await seedDemo(t.db, { size: 'small', only: seed === 'boundaries' ? 'boundaries' : null, end: TEST_SEED_END })
+    }
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none' })
+    const server = await listen(t.db, config)
+    return {
+      url: server.url,
+      db: t.db,
+      async close() {
+        await server.close()
+        await t.drop()
+      },
+    }
+  } catch (err) {
+    await t.drop()
+    throw err
+  }
+}

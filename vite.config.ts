@@ -1,0 +1,54 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vitest/config'
+
+/** The project root (this file's folder); the page itself lives in web/. */
+const projectRoot = fileURLToPath(new URL('.', import.meta.url))
+
+/** Where the dev server sends API, tile and OGC requests: the real server on PORT (default 8080). */
+const backend = `http://127.0.0.1:${process.env.PORT || 8080}`
+
+export default defineConfig({
+  root: fileURLToPath(new URL('./web', import.meta.url)),
+  // Absolute asset URLs: the server answers client routes (e.g. /wall/…) with index.html.
+  base: '/',
+  publicDir: false,
+  build: {
+    outDir: fileURLToPath(new URL('./dist/web', import.meta.url)),
+    emptyOutDir: true,
+    // maplibre-gl alone is ~1 MB minified; warn only past that.
+    chunkSizeWarningLimit: 1200,
+    sourcemap: false,
+  },
+  server: {
+    host: '127.0.0.1',
+    proxy: {
+      '/api': backend,
+      '/tiles': backend,
+      '/ogc': backend,
+    },
+  },
+  preview: {
+    host: '127.0.0.1',
+    proxy: {
+      '/api': backend,
+      '/tiles': backend,
+      '/ogc': backend,
+    },
+  },
+  test: {
+    root: projectRoot,
+    // The server's one-off test preparation (a PGlite template database), when it exists.
+    globalSetup: fs.existsSync(path.join(projectRoot, 'server/testing/global-setup.ts'))
+      ? ['server/testing/global-setup.ts']
+      : [],
+    include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'scripts/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'dist/**', '.data/**', '.tmp/**'],
+    environment: 'node',
+    // The server tests start worker threads with WASM (PGlite): separate processes are safer.
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+  },
+})

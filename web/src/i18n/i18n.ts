@@ -1,0 +1,64 @@
+import { DISTRICT_NAMES_EN, LANGS, STRINGS, type Lang, type StringKey } from './strings.ts'
+
+const STORAGE_KEY = 'onemap.lang'
+
+type Listener = (lang: Lang) => void
+
+let current: Lang = readInitialLang()
+const listeners = new Set<Listener>()
+
+function isLang(v: unknown): v is Lang {
+  return typeof v === 'string' && (LANGS as readonly string[]).includes(v)
+}
+
+/** `?lang=en` wins, then the last choice (localStorage), then Chinese. */
+function readInitialLang(): Lang {
+  if (typeof location !== 'undefined') {
+    const q = new URLSearchParams(location.search).get('lang')
+    if (isLang(q)) return q
+  }
+  try {
+    const stored = globalThis.localStorage?.getItem(STORAGE_KEY)
+    if (isLang(stored)) return stored
+  } catch {
+    // Storage can be blocked (private mode, sandboxed frames): fall through to the default.
+  }
+  return 'zh'
+}
+
+export function getLang(): Lang {
+  return current
+}
+
+/** Looks a UI string up in the current (or a given) language. */
+export function t(key: StringKey, lang: Lang = current): string {
+  return STRINGS[key][lang]
+}
+
+/** A district's name in the current language (English only where the table knows it). */
+export function districtName(code: string, zhName: string, lang: Lang = current): string {
+  return lang === 'en' ? (DISTRICT_NAMES_EN[code] ?? zhName) : zhName
+}
+
+/** Formats a count for the current language, e.g. 123,456. */
+export function formatNumber(n: number, lang: Lang = current): string {
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US').format(n)
+}
+
+export function setLang(lang: Lang): void {
+  if (lang === current) return
+  current = lang
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, lang)
+  } catch {
+    // Not persisted; the choice still holds for this page.
+  }
+  for (const l of listeners) l(lang)
+}
+
+/** Calls `fn` now and on every language change; returns an unsubscribe function. */
+export function onLangChange(fn: Listener): () => void {
+  listeners.add(fn)
+  fn(current)
+  return () => listeners.delete(fn)
+}

@@ -1,0 +1,6 @@
+import { setWorkerUrl } from 'maplibre-gl'
+// MapLibre 6 finds its worker next to its own module at run time, which a bundler cannot see:
+// emit the (self-contained) worker as an asset and point MapLibre at it before any map is made.
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
+
+setWorkerUrl(new URL(workerUrl, import.meta.url).href)
