@@ -31,8 +31,8 @@ describe(`database layer (${TEST_KIND})`, () => {
     expect(second.applied).toEqual([])
     expect(await snapshot()).toEqual(before)
     expect(await sql`SELECT * FROM incident_categories ORDER BY code`).toEqual(categoriesBefore)
-    const [{ n }] = await sql<{ n: string }[]>`SELECT count(*) AS n FROM schema_migrations`
-    expect(Number(n)).toBe(files.length)
+    const [row] = await sql<{ n: string }[]>`SELECT count(*) AS n FROM schema_migrations`
+    expect(Number(row?.n)).toBe(files.length)
   })
 
   it('creates the schema v1 tables with GiST indexes on geometries', async () => {
