@@ -40,3 +40,22 @@ export function redact(url: string): string {
     return 'postgres://…'
   }
 }
+
+/** On SIGINT/SIGTERM: run `stop` once (finish requests, close the database cleanly), then exit. */
+export function onShutdown(stop: () => Promise<void>): void {
+  let stopping = false
+  const handler = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log(`${signal}: finishing requests and closing the database…`)
+    stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log(`shutdown failed: ${String(err)}`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', () => handler('SIGINT'))
+  process.on('SIGTERM', () => handler('SIGTERM'))
+}

@@ -2,7 +2,7 @@
 import { loadConfig } from '../config.ts'
 import { listen } from '../server.ts'
 import { ensureWebBuilt } from '../web/static.ts'
-import { log, openConfiguredDb, seedIfEmpty } from './boot.ts'
+import { log, onShutdown, openConfiguredDb, seedIfEmpty } from './boot.ts'
 
 const started = Date.now()
 const config = loadConfig()
@@ -12,14 +12,7 @@ await seedIfEmpty(db, config)
 const server = await listen(db, config)
 log(`\n平安一张图 Ping'an OneMap is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${server.url}\n`)
 
-let stopping = false
-async function shutdown(signal: string) {
-  if (stopping) return
-  stopping = true
-  log(`${signal}: finishing requests and closing the database…`)
+onShutdown(async () => {
   await server.close()
   await db.close()
-  process.exit(0)
-}
-process.on('SIGINT', () => void shutdown('SIGINT'))
-process.on('SIGTERM', () => void shutdown('SIGTERM'))
+})
