@@ -1,42 +1,6 @@
-import { spawn } from 'node:child_process'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ROOT_DIR } from '../web/static.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
-
-interface Started {
-  url: string
-  log: string
-  stop(): Promise<number | null>
-}
-
-/** Runs `npm start`'s entry point as a real process and waits for its URL. */
-async function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/start.ts'], {
-    cwd: ROOT_DIR,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
-  let log = ''
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr.on('data', (d: Buffer) => {
-      log += d.toString()
-      const m = /ready in [\d.]+ s: (http:\/\/\S+)/.exec(log)
-      if (m) resolve(m[1]!)
-    })
-    child.on('exit', (code) => reject(new Error(`start exited with ${code}:\n${log}`)))
-  })
-  return {
-    url,
-    get log() {
-      return log
-    },
-    stop: () =>
-      new Promise((resolve) => {
-        child.on('exit', (code) => resolve(code))
-        child.kill('SIGTERM')
-      }),
-  }
-}
+import { startProcess as start } from '../testing/start-process.ts'
 
 describe(`npm start (${TEST_KIND})`, () => {
   let t: TestDb

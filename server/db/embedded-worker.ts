@@ -10,7 +10,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { postgis } from '@electric-sql/pglite-postgis'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { z } from 'zod'
-import { createWireFilter } from './wire-filter.ts'
+import { concatBytes, createWireFilter } from './wire-filter.ts'
 
 const WorkerDataSchema = z.object({ dataDir: z.string(), socketPath: z.string() })
 const RequestSchema = z.discriminatedUnion('op', [
@@ -40,14 +40,7 @@ db.execProtocolRawStream = async (message, options) => {
   if (!wire.shouldExecute(type)) return
   const parts: Uint8Array[] = []
   await execRaw(message, { ...options, onRawData: (d) => parts.push(d.slice()) })
-  const total = parts.reduce((n, p) => n + p.length, 0)
-  const output = new Uint8Array(total)
-  let at = 0
-  for (const p of parts) {
-    output.set(p, at)
-    at += p.length
-  }
-  const forwarded = wire.filter(type, output)
+  const forwarded = wire.filter(type, concatBytes(parts))
   if (forwarded.length > 0) options?.onRawData(forwarded)
 }
 

@@ -34,7 +34,11 @@ export function splitMessages(buf: Uint8Array): [number, number][] {
   return out
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/**
+ * Joins byte arrays into one.
+ * @example concatBytes([Uint8Array.of(1), Uint8Array.of(2, 3)]) // Uint8Array [1, 2, 3]
+ */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   const total = parts.reduce((n, p) => n + p.length, 0)
   const out = new Uint8Array(total)
   let at = 0
@@ -75,7 +79,7 @@ export function createWireFilter(): WireFilter {
           else keep.push(output.subarray(s, e))
         }
         if (lastReady) keep.push(lastReady)
-        return concat(keep)
+        return concatBytes(keep)
       }
       if (!EXTENDED.has(type)) return output // startup and anything else: untouched
       for (const [s, e] of ranges) {
@@ -86,7 +90,7 @@ export function createWireFilter(): WireFilter {
           break
         }
       }
-      return concat(keep)
+      return concatBytes(keep)
     },
   }
 }

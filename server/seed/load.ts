@@ -79,36 +79,54 @@ function addressValues(a: AddressRow): CopyValue[] {
   ]
 }
 
-/** Streams addresses into the base: COPY into a staging table, then upsert by address_id. */
-export async function loadAddresses(db: Db, rows: Iterable<AddressRow>, progress?: Progress): Promise<number> {
+/**
+ * Streams rows through an UNLOGGED staging table (`seed_stage_<target>`) shaped like `target`: COPY a batch in, let
+ * `upsert` move it into the target, empty the stage, repeat. Bounded memory, idempotent.
+ */
+async function stagedUpsert<T>(
+  db: Db,
+  target: 'addresses' | 'incidents',
+  columns: readonly string[],
+  rows: Iterable<T>,
+  toValues: (row: T) => CopyValue[],
+  upsert: (sql: Sql) => Promise<unknown>,
+  progress?: Progress,
+): Promise<number> {
   const { sql } = db
-  await sql`DROP TABLE IF EXISTS seed_stage_addresses`
-  await sql`CREATE UNLOGGED TABLE seed_stage_addresses (LIKE addresses INCLUDING DEFAULTS)`
+  const stage = `seed_stage_${target}`
+  await sql`DROP TABLE IF EXISTS ${sql(stage)}`
+  await sql`CREATE UNLOGGED TABLE ${sql(stage)} AS SELECT ${sql([...columns])} FROM ${sql(target)} WITH NO DATA`
   let done = 0
   try {
     for (const batch of batches(rows, STAGE_BATCH)) {
-      await db.copyIn('seed_stage_addresses', ADDRESS_COLUMNS, batch.map(addressValues))
-      await sql`
-        INSERT INTO addresses AS a (${sql([...ADDRESS_COLUMNS])})
-        SELECT ${sql([...ADDRESS_COLUMNS])} FROM seed_stage_addresses
-        ON CONFLICT (address_id) DO UPDATE SET
-          address = EXCLUDED.address, geom = EXCLUDED.geom, town = EXCLUDED.town, village = EXCLUDED.village,
-          group_no = EXCLUDED.group_no, road = EXCLUDED.road, door_no = EXCLUDED.door_no,
-          compound = EXCLUDED.compound, building = EXCLUDED.building, unit = EXCLUDED.unit, room = EXCLUDED.room,
-          aliases = EXCLUDED.aliases, town_code = EXCLUDED.town_code, village_code = EXCLUDED.village_code,
-          grid_code = EXCLUDED.grid_code, microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7,
-          h3_r8 = EXCLUDED.h3_r8, h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, source = EXCLUDED.source,
-          updated_at = now()
-        WHERE (a.address, a.geom, a.aliases, a.grid_code, a.microgrid_code)
-          IS DISTINCT FROM (EXCLUDED.address, EXCLUDED.geom, EXCLUDED.aliases, EXCLUDED.grid_code, EXCLUDED.microgrid_code)`
-      await sql`TRUNCATE seed_stage_addresses`
+      await db.copyIn(stage, columns, batch.map(toValues))
+      await upsert(sql)
+      await sql`TRUNCATE ${sql(stage)}`
       done += batch.length
       progress?.(done)
     }
   } finally {
-    await sql`DROP TABLE IF EXISTS seed_stage_addresses`
+    await sql`DROP TABLE IF EXISTS ${sql(stage)}`
   }
   return done
+}
+
+/** Streams addresses into the base, upserting by address_id. */
+export function loadAddresses(db: Db, rows: Iterable<AddressRow>, progress?: Progress): Promise<number> {
+  return stagedUpsert(db, 'addresses', ADDRESS_COLUMNS, rows, addressValues, (sql) => sql`
+    INSERT INTO addresses AS a (${sql([...ADDRESS_COLUMNS])})
+    SELECT ${sql([...ADDRESS_COLUMNS])} FROM seed_stage_addresses
+    ON CONFLICT (address_id) DO UPDATE SET
+      address = EXCLUDED.address, geom = EXCLUDED.geom, town = EXCLUDED.town, village = EXCLUDED.village,
+      group_no = EXCLUDED.group_no, road = EXCLUDED.road, door_no = EXCLUDED.door_no,
+      compound = EXCLUDED.compound, building = EXCLUDED.building, unit = EXCLUDED.unit, room = EXCLUDED.room,
+      aliases = EXCLUDED.aliases, town_code = EXCLUDED.town_code, village_code = EXCLUDED.village_code,
+      grid_code = EXCLUDED.grid_code, microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7,
+      h3_r8 = EXCLUDED.h3_r8, h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, source = EXCLUDED.source,
+      updated_at = now()
+    WHERE (a.address, a.geom, a.aliases, a.grid_code, a.microgrid_code)
+      IS DISTINCT FROM (EXCLUDED.address, EXCLUDED.geom, EXCLUDED.aliases, EXCLUDED.grid_code, EXCLUDED.microgrid_code)`,
+  progress)
 }
 
 const INCIDENT_COLUMNS = [
@@ -126,34 +144,20 @@ function incidentValues(r: IncidentRow): CopyValue[] {
   ]
 }
 
-/** Streams demo incidents in: COPY into a staging table, then upsert by incident_id. */
-export async function loadIncidents(db: Db, rows: Iterable<IncidentRow>, progress?: Progress): Promise<number> {
-  const { sql } = db
-  await sql`DROP TABLE IF EXISTS seed_stage_incidents`
-  await sql`CREATE UNLOGGED TABLE seed_stage_incidents AS SELECT ${sql([...INCIDENT_COLUMNS])} FROM incidents WITH NO DATA`
-  let done = 0
-  try {
-    for (const batch of batches(rows, STAGE_BATCH)) {
-      await db.copyIn('seed_stage_incidents', INCIDENT_COLUMNS, batch.map(incidentValues))
-      await sql`
-        INSERT INTO incidents AS i (${sql([...INCIDENT_COLUMNS])})
-        SELECT ${sql([...INCIDENT_COLUMNS])} FROM seed_stage_incidents
-        ON CONFLICT (incident_id) DO UPDATE SET
-          reported_at = EXCLUDED.reported_at, category_code = EXCLUDED.category_code, address = EXCLUDED.address,
-          description = EXCLUDED.description, source = EXCLUDED.source, status = EXCLUDED.status,
-          input_lng = EXCLUDED.input_lng, input_lat = EXCLUDED.input_lat, input_crs = EXCLUDED.input_crs,
-          geom = EXCLUDED.geom, address_id = EXCLUDED.address_id, town_code = EXCLUDED.town_code,
-          village_code = EXCLUDED.village_code, grid_code = EXCLUDED.grid_code,
-          microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7, h3_r8 = EXCLUDED.h3_r8,
-          h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, properties = EXCLUDED.properties, updated_at = now()
-        WHERE (i.reported_at, i.category_code, i.address, i.geom, i.status)
-          IS DISTINCT FROM (EXCLUDED.reported_at, EXCLUDED.category_code, EXCLUDED.address, EXCLUDED.geom, EXCLUDED.status)`
-      await sql`TRUNCATE seed_stage_incidents`
-      done += batch.length
-      progress?.(done)
-    }
-  } finally {
-    await sql`DROP TABLE IF EXISTS seed_stage_incidents`
-  }
-  return done
+/** Streams demo incidents in, upserting by incident_id. */
+export function loadIncidents(db: Db, rows: Iterable<IncidentRow>, progress?: Progress): Promise<number> {
+  return stagedUpsert(db, 'incidents', INCIDENT_COLUMNS, rows, incidentValues, (sql) => sql`
+    INSERT INTO incidents AS i (${sql([...INCIDENT_COLUMNS])})
+    SELECT ${sql([...INCIDENT_COLUMNS])} FROM seed_stage_incidents
+    ON CONFLICT (incident_id) DO UPDATE SET
+      reported_at = EXCLUDED.reported_at, category_code = EXCLUDED.category_code, address = EXCLUDED.address,
+      description = EXCLUDED.description, source = EXCLUDED.source, status = EXCLUDED.status,
+      input_lng = EXCLUDED.input_lng, input_lat = EXCLUDED.input_lat, input_crs = EXCLUDED.input_crs,
+      geom = EXCLUDED.geom, address_id = EXCLUDED.address_id, town_code = EXCLUDED.town_code,
+      village_code = EXCLUDED.village_code, grid_code = EXCLUDED.grid_code,
+      microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7, h3_r8 = EXCLUDED.h3_r8,
+      h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, properties = EXCLUDED.properties, updated_at = now()
+    WHERE (i.reported_at, i.category_code, i.address, i.geom, i.status)
+      IS DISTINCT FROM (EXCLUDED.reported_at, EXCLUDED.category_code, EXCLUDED.address, EXCLUDED.geom, EXCLUDED.status)`,
+  progress)
 }
