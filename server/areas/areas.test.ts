@@ -93,4 +93,11 @@ describe(`areas API (${TEST_KIND})`, () => {
     expect(unknown.status).toBe(404)
     expect(unknown.headers.get('content-type')).toMatch(/json/)
   })
+
+  it('gzips large GeoJSON when the client accepts it', async () => {
+    const res = await fetch(`${s.url}/api/boundaries/grid.geojson`, { headers: { 'accept-encoding': 'gzip' } })
+    expect(res.headers.get('content-encoding')).toBe('gzip')
+    const fc = (await res.json()) as FeatureCollection
+    expect(fc.features.length).toBeGreaterThan(1_900)
+  })
 })

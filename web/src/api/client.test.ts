@@ -12,7 +12,8 @@ describe('parseConfig', () => {
   })
 
   it('names what is wrong', () => {
-    expect(() => parseConfig(null)).toThrow(/district/)
+    expect(() => parseConfig(null)).toThrow(/config: \(root\)/)
+    expect(() => parseConfig({ district: null })).toThrow(/config: district/)
     expect(() => parseConfig({ district: { ...district, bbox: [1, 2, 3] } })).toThrow(/bbox/)
     expect(() => parseConfig({ basemapTileUrl: 5, district })).toThrow(/basemapTileUrl/)
   })

@@ -1,4 +1,4 @@
-import type { AppConfig, BoundaryCollection, BoundaryLevel, LabelCollection, LabelLevel } from './types.ts'
+import { type AppConfig, AppConfigSchema, type BoundaryCollection, type BoundaryLevel, type LabelCollection, type LabelLevel } from './types.ts'
 
 /** An absolute API URL on the page's own origin (the same on every client route, e.g. /wall/…). */
 export function apiUrl(path: string): string {
@@ -27,24 +27,13 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-function isBbox(v: unknown): v is [number, number, number, number] {
-  return Array.isArray(v) && v.length === 4 && v.every((n) => typeof n === 'number' && Number.isFinite(n))
-}
-
-/** Checks the shape of `/api/config`, naming what is wrong. */
+/** Checks the shape of `/api/config` with the shared zod schema, naming what is wrong and where. */
 export function parseConfig(v: unknown): AppConfig {
-  if (!isRecord(v) || !isRecord(v.district)) throw new Error('config: expected { district: {...} }')
-  const { basemapTileUrl, district } = v
-  if (basemapTileUrl !== null && basemapTileUrl !== undefined && typeof basemapTileUrl !== 'string') {
-    throw new Error('config: basemapTileUrl must be a string or null')
+  const parsed = AppConfigSchema.safeParse(v)
+  if (!parsed.success) {
+    throw new Error(`config: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`)
   }
-  if (typeof district.code !== 'string' || typeof district.name !== 'string' || !isBbox(district.bbox)) {
-    throw new Error('config: district needs code, name and bbox [w,s,e,n]')
-  }
-  return {
-    basemapTileUrl: basemapTileUrl || null,
-    district: { code: district.code, name: district.name, bbox: district.bbox },
-  }
+  return parsed.data
 }
 
 function asFeatureCollection<T>(v: unknown, what: string): T {

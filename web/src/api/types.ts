@@ -1,4 +1,6 @@
 import type { FeatureCollection, MultiPolygon, Point } from 'geojson'
+import { z } from 'zod'
+import { type AreaProperties, WebConfigSchema } from '../../../server/areas/schema.ts'
 
 /** Boundary levels the map draws. */
 export const BOUNDARY_LEVELS = ['district', 'town', 'village', 'grid'] as const
@@ -8,26 +10,18 @@ export type BoundaryLevel = (typeof BOUNDARY_LEVELS)[number]
 export const LABEL_LEVELS = ['town', 'village', 'grid'] as const
 export type LabelLevel = (typeof LABEL_LEVELS)[number]
 
-/** `GET /api/config` */
-export interface AppConfig {
-  /** An external raster tile URL template ({z}/{x}/{y}), or null (the default: nothing leaves the machine). */
-  basemapTileUrl: string | null
-  district: {
-    code: string
-    name: string
-    /** [west, south, east, north], WGS84 */
-    bbox: [number, number, number, number]
-  }
-}
+/** `GET /api/config` once the district exists; the server's schema is the source of truth. */
+export const AppConfigSchema = WebConfigSchema.extend({
+  basemapTileUrl: z
+    .string()
+    .nullish()
+    .transform((v) => v || null),
+  district: WebConfigSchema.shape.district.unwrap(),
+})
+export type AppConfig = z.infer<typeof AppConfigSchema>
 
-/** Properties of every boundary polygon and label point. */
-export type AreaProperties = {
-  code: string
-  name: string
-  level: string
-  parent_code: string | null
-  population: number | null
-}
+/** Properties of every boundary polygon and label point (server/areas/schema.ts). */
+export type { AreaProperties }
 
 export type BoundaryCollection = FeatureCollection<MultiPolygon, AreaProperties>
 export type LabelCollection = FeatureCollection<Point, AreaProperties>
