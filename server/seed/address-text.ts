@@ -8,20 +8,14 @@
  */
 import { chance, pick, randInt, weightedPick, type Rng } from './rng.ts'
 import { townShortName } from './reference.ts'
+import type { AddressRow } from './types.ts'
 
-/** The parsed parts of an address, as in AddressRow (numbers without their 号/幢/单元/室 words). */
-export interface AddressParts {
-  /** Official town name, e.g. 北干街道. */
-  town: string
-  /** Village as written in addresses (横一村); printed only with a group number. */
+/**
+ * The parsed parts of an address: AddressRow's own fields (numbers without their 号/幢/单元/室
+ * words), except that the village may be absent (it is printed only with a group number).
+ */
+export type AddressParts = Pick<AddressRow, 'town' | 'groupNo' | 'road' | 'doorNo' | 'compound' | 'building' | 'unit' | 'room'> & {
   village: string | null
-  groupNo: string | null
-  road: string | null
-  doorNo: string | null
-  compound: string | null
-  building: string | null
-  unit: string | null
-  room: string | null
 }
 
 export type PrefixStyle = 'province' | 'city' | 'district' | 'none'
