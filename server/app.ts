@@ -3,6 +3,8 @@ import express from 'express'
 import { areaRoutes } from './areas/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/index.ts'
+import { createGeocoder } from './geocode/geocoder.ts'
+import { geocodeRoutes } from './geocode/routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import { webRoutes } from './web/static.ts'
@@ -16,6 +18,7 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(express.json({ limit: '5mb' }))
   app.use(healthRoutes(db))
   app.use(areaRoutes(db, config))
+  app.use(geocodeRoutes(db, createGeocoder(db)))
   app.use(['/api', '/tiles', '/ogc'], notFound)
   app.use(webRoutes())
   app.use(errorHandler)

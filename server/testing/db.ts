@@ -13,7 +13,15 @@ import { openEmbedded } from '../db/embedded.ts'
 import { ROOT_DIR } from '../web/static.ts'
 
 export const TEST_KIND: 'native' | 'embedded' = process.env.DATABASE_URL ? 'native' : 'embedded'
-const TEMPLATE_DIR = path.join(ROOT_DIR, '.tmp', 'pglite-template')
+/** The template is keyed by the migrations' contents, so editing or adding one builds a new template. */
+const TEMPLATE_DIR = path.join(ROOT_DIR, '.tmp', `pglite-template-${migrationsHash()}`)
+
+function migrationsHash(): string {
+  const dir = path.join(ROOT_DIR, 'migrations')
+  const hash = crypto.createHash('sha256')
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) hash.update(f).update(fs.readFileSync(path.join(dir, f)))
+  return hash.digest('hex').slice(0, 12)
+}
 
 /** Creates the embedded template once (idempotent, safe when several processes race). */
 export async function ensureEmbeddedTemplate(): Promise<string> {
@@ -26,6 +34,11 @@ export async function ensureEmbeddedTemplate(): Promise<string> {
     fs.renameSync(building, TEMPLATE_DIR)
   } catch {
     fs.rmSync(building, { recursive: true, force: true }) // another process won the race
+  }
+  // Templates of older migrations are dead weight (~100 MB each).
+  const tmp = path.dirname(TEMPLATE_DIR)
+  for (const d of fs.readdirSync(tmp)) {
+    if (/^pglite-template(-[0-9a-f]{12})?$/.test(d) && path.join(tmp, d) !== TEMPLATE_DIR) fs.rmSync(path.join(tmp, d), { recursive: true, force: true })
   }
   return TEMPLATE_DIR
 }

@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { distanceM, fromWgs84 } from '../geo/crs.ts'
+import { TEST_KIND } from '../testing/db.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loadFixtureBase } from './fixtures/base.ts'
+import { createGeocoder, type Geocoder } from './geocoder.ts'
+import { ADDRESS_LEVELS, GeocodeBatchResponseSchema, GeocodeResponseSchema, type GeocodeResult, type MatchLevel } from './schema.ts'
+
+describe(`geocoder (${TEST_KIND})`, () => {
+  let s: TestServer
+  let g: Geocoder
+  let points: Map<string, [number, number]>
+  beforeAll(async () => {
+    s = await startTestServer({ seed: 'boundaries', web: false })
+    points = await loadFixtureBase(s.db.sql)
+    g = createGeocoder(s.db)
+  })
+  afterAll(async () => {
+    await s?.close()
+  })
+  const one = async (address: string, extra: { lng?: number; lat?: number; crs?: 'wgs84' | 'gcj02' | 'bd09' } = {}) =>
+    (await g.geocode([{ address, ...extra }]))[0]!
+
+  // Query → the level and address it must give. Every level of the cascade appears.
+  const CASES: [string, MatchLevel, string | null][] = [
+    ['浙江省杭州市萧山区北干街道金城路438号金色家园3幢2单元501室', 'room', 'F_R3_2_501'],
+    ['北干金城路四百三十八号金色家园三幢二单元五零一房', 'room', 'F_R3_2_501'],
+    ['金色家苑3-2-501', 'room', 'F_R3_2_501'],
+    ['北干金色家圆3幢2单元501室附近', 'room', 'F_R3_2_501'],
+    ['北干街道金城路438号3幢2单元501室', 'room', 'F_R3_2_501'],
+    ['城厢金色花园3幢2单元501室', 'room', 'F_CX_GARDEN'],
+    ['金色家园3幢1单元', 'unit', null],
+    ['金色家园3幢2单元999室', 'unit', null],
+    ['金色家园3幢9单元101室', 'building', 'F_B3'],
+    ['金色家园5幢1单元999室', 'unit', null],
+    ['金色家园5幢9单元101室', 'building', null],
+    ['北干今城路438号', 'door', 'F_GATE'],
+    ['金城路440号门口', 'door', 'F_JC_440'],
+    ['临浦人民路12号', 'door', 'F_LP_RM12'],
+    ['戴村马谷村1组2号', 'door', 'F_MAGU_1_2'],
+    ['金色家园9幢', 'compound', null],
+    ['金色家园', 'compound', null],
+    ['金城路439号', 'road', null],
+    ['金城路31号', 'road', null],
+    ['金城路与市心中路交叉口', 'road', null],
+    ['马谷村1组99号', 'village', null],
+    ['北干街道', 'town', null],
+    ['萧山区', 'district', null],
+    ['人民路12号', 'district', null],
+    ['杭州市滨江区江南大道100号', 'none', null],
+    ['上海市浦东新区世纪大道100号', 'none', null],
+    ['随便写的一些字', 'none', null],
+  ]
+
+  it.each(CASES)('%s → %s %s', async (address, level, id) => {
+    const m = await one(address)
+    expect(m.result.level).toBe(level)
+    expect(m.result.addressId).toBe(id)
+    if (id) {
+      const [lng, lat] = points.get(id)!
+      expect(distanceM(lng, lat, m.result.lng!, m.result.lat!)).toBeLessThan(0.1)
+    }
+    if (level === 'none') expect(m.result).toMatchObject({ score: 0, lng: null, lat: null, townCode: null })
+    else expect(m.result.score).toBeGreaterThan(0)
+  })
+
+  it('never gives a wrong finer match', async () => {
+    // One character off two compounds, sounding like neither, no town: no room, no compound.
+    const a = await one('金色名园3幢2单元501室')
+    expect(ADDRESS_LEVELS.has(a.result.level)).toBe(false)
+    expect(a.result.addressId).toBeNull()
+    // A missing door on a known road is the road, not the nearest door.
+    const b = await one('金城路439号')
+    expect(b.result.addressId).toBeNull()
+    // A room missing from a known building is the building, not another room.
+    const c = await one('金色家园3幢2单元502室')
+    expect(c.result).toMatchObject({ level: 'unit', addressId: null })
+    const d = await one('金色家园3幢3单元501室')
+    expect(d.result).toMatchObject({ level: 'building', addressId: 'F_B3' })
+  })
+
+  it('scores exact text above typos, and typos above coarse fallbacks', async () => {
+    const exact = await one('北干街道金城路438号金色家园3幢2单元501室')
+    const typo = await one('北干金色家圆3幢2单元501室')
+    const missing = await one('金色家园3幢2单元999室')
+    expect(exact.result.score).toBe(1)
+    expect(typo.result.score).toBeLessThan(exact.result.score)
+    expect(typo.result.score).toBeGreaterThan(missing.result.score)
+  })
+
+  it('places a missing door between its neighbours and an intersection at the crossing', async () => {
+    const door = await one('金城路31号')
+    const [x21, y21] = points.get('F_JC_21')!
+    const [x41, y41] = points.get('F_JC_41')!
+    expect(distanceM(door.result.lng!, door.result.lat!, (x21 + x41) / 2, (y21 + y41) / 2)).toBeLessThan(2)
+    const cross = await one('金城路与市心中路交叉口')
+    const [xa, ya] = points.get('F_JC_41')!
+    const [xb, yb] = points.get('F_SX_1')!
+    expect(distanceM(cross.result.lng!, cross.result.lat!, (xa + xb) / 2, (ya + yb) / 2)).toBeLessThan(2)
+    expect(cross.result.address).toContain('金城路与市心中路交叉口')
+  })
+
+  it('lists both places of an ambiguous road, and uses coordinates to choose', async () => {
+    const amb = await one('人民路12号')
+    expect(amb.candidates.map((c) => c.addressId)).toEqual(expect.arrayContaining(['F_CX_RM12', 'F_LP_RM12']))
+    const [lng, lat] = points.get('F_CX_RM12')!
+    const [gx, gy] = fromWgs84(lng + 0.001, lat, 'gcj02') // ~100 m east, as an Amap phone would send it
+    const near = await one('人民路12号', { lng: gx, lat: gy, crs: 'gcj02' })
+    expect(near.result).toMatchObject({ level: 'door', addressId: 'F_CX_RM12' })
+    expect(near.result.distanceM).toBeGreaterThan(80)
+    expect(near.result.distanceM).toBeLessThan(120)
+  })
+
+  it('fills codes and the H3 cell for address-level matches', async () => {
+    const m = await one('金城路440号')
+    const [row] = await s.db.sql<{ town_code: string; village_code: string; grid_code: string }[]>`
+      SELECT town_code, village_code, grid_code FROM addresses WHERE address_id = 'F_JC_440'`
+    expect(m.result).toMatchObject({ townCode: row!.town_code, villageCode: row!.village_code, gridCode: row!.grid_code })
+    expect(m.result.h3).toMatch(/^8a[0-9a-f]{13}$/)
+  })
+
+  it('reloads its dictionary when the address base changes', async () => {
+    expect((await one('北干新开路8号')).result.level).toBe('town')
+    await s.db.sql`
+      INSERT INTO addresses (address_id, address, geom, town, road, door_no, town_code, village_code, grid_code, source)
+      SELECT 'F_NEW', '北干街道新开路8号', geom, town, '新开路', '8', town_code, village_code, grid_code, 'fixture'
+      FROM addresses WHERE address_id = 'F_JC_440'`
+    await s.db.sql`REFRESH MATERIALIZED VIEW address_places`
+    await s.db.sql`UPDATE app_meta SET value = '"changed"'::jsonb WHERE key = 'address_base_version'`
+    g.invalidate()
+    expect((await one('北干新开路8号')).result).toMatchObject({ level: 'door', addressId: 'F_NEW' })
+  })
+
+  describe('HTTP API', () => {
+    const get = (p: string) => fetch(`${s.url}${p}`)
+    const post = (p: string, body: unknown) =>
+      fetch(`${s.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+
+    it('GET /api/geocode answers {query, result, candidates}', async () => {
+      const res = await get(`/api/geocode?q=${encodeURIComponent('金色家苑3-2-501')}`)
+      expect(res.status).toBe(200)
+      const body = GeocodeResponseSchema.parse(await res.json())
+      expect(body.query).toBe('金色家苑3-2-501')
+      expect(body.result).toMatchObject({ addressId: 'F_R3_2_501', level: 'room' })
+      expect(body.candidates[0]).toEqual(body.result)
+      expect(Object.keys(body.result).sort()).toEqual(['address', 'addressId', 'gridCode', 'h3', 'lat', 'level', 'lng', 'score', 'townCode', 'villageCode'])
+    })
+
+    it('converts output coordinates on request', async () => {
+      const q = encodeURIComponent('金城路440号')
+      const wgs = GeocodeResponseSchema.parse(await (await get(`/api/geocode?q=${q}`)).json()).result
+      const gcj = GeocodeResponseSchema.parse(await (await get(`/api/geocode?q=${q}&outCrs=gcj02`)).json()).result
+      const d = distanceM(wgs.lng!, wgs.lat!, gcj.lng!, gcj.lat!)
+      expect(d).toBeGreaterThan(450)
+      expect(d).toBeLessThan(560)
+    })
+
+    it('POST /api/geocode/batch keeps input order and ids', async () => {
+      const items = [
+        { id: 'a', address: '金城路440号' },
+        { address: '杭州市滨江区江南大道100号' },
+        { id: 'c', address: '金色家苑3-2-501', lng: 120.1, lat: 30.1 },
+      ]
+      const res = await post('/api/geocode/batch', { items })
+      expect(res.status).toBe(200)
+      const { results } = GeocodeBatchResponseSchema.parse(await res.json())
+      expect(results.map((r: GeocodeResult) => [r.id, r.level, r.addressId])).toEqual([
+        ['a', 'door', 'F_JC_440'],
+        [undefined, 'none', null],
+        ['c', 'room', 'F_R3_2_501'],
+      ])
+      expect(results[2]!.distanceM).toBeGreaterThan(10_000)
+    })
+
+    it.each([
+      ['/api/geocode', 'query.q'],
+      ['/api/geocode?q=', 'query.q'],
+      ['/api/geocode?q=x&lng=120', 'query.lng'],
+      ['/api/geocode?q=x&lng=abc&lat=30', 'query.lng'],
+      ['/api/geocode?q=x&lng=500&lat=30', 'query.lng'],
+      ['/api/geocode?q=x&crs=mars', 'query.crs'],
+      ['/api/geocode?q=x&outCrs=epsg3857', 'query.outCrs'],
+      [`/api/geocode?q=${encodeURIComponent('很'.repeat(501))}`, 'query.q'],
+      ['/api/reverse?lng=120', 'query.lat'],
+      ['/api/reverse?lng=120&lat=north', 'query.lat'],
+    ])('GET %s → 400 naming %s', async (path, where) => {
+      const res = await get(path)
+      expect(res.status).toBe(400)
+      const body = (await res.json()) as { error: string; details: { where: string }[] }
+      expect(body.details.map((d) => d.where)).toContain(where)
+    })
+
+    it.each([
+      ['no items', {}, 'body.items'],
+      ['empty items', { items: [] }, 'body.items'],
+      ['empty address', { items: [{ address: '' }] }, 'body.items.0.address'],
+      ['a number for an address', { items: [{ address: 'x' }, { address: 5 }] }, 'body.items.1.address'],
+      ['lat without lng', { items: [{ address: 'x', lat: 30 }] }, 'body.items.0.lng'],
+      ['10,001 items', { items: Array.from({ length: 10_001 }, () => ({ address: 'x' })) }, 'body.items'],
+    ])('POST batch with %s → 400 naming %s', async (_label, body, where) => {
+      const res = await post('/api/geocode/batch', body)
+      expect(res.status).toBe(400)
+      const out = (await res.json()) as { details: { where: string }[] }
+      expect(out.details.map((d) => d.where)).toContain(where)
+    })
+
+    it('GET /api/reverse gives the nearest address and the areas containing the point', async () => {
+      const [lng, lat] = points.get('F_JC_440')!
+      const res = await get(`/api/reverse?lng=${lng + 0.0001}&lat=${lat}`)
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as {
+        address: { addressId: string; distanceM: number; level: string }
+        town: { code: string; name: string }
+        village: { code: string }
+        grid: { code: string }
+        microgrid: { code: string }
+      }
+      expect(body.address.addressId).toBe('F_JC_440')
+      expect(body.address.level).toBe('door')
+      expect(body.address.distanceM).toBeGreaterThan(8)
+      expect(body.address.distanceM).toBeLessThan(11)
+      expect(body.town).toEqual({ code: '330109002', name: '北干街道' })
+      const [row] = await s.db.sql<{ village_code: string; grid_code: string; microgrid_code: string }[]>`
+        SELECT village_code, grid_code, microgrid_code FROM addresses WHERE address_id = 'F_JC_440'`
+      expect(body.village.code).toBe(row!.village_code)
+      expect(body.grid.code).toBe(row!.grid_code)
+      expect(body.microgrid.code).toBe(row!.microgrid_code)
+    })
+
+    it('reverse accepts GCJ-02 input and answers in it', async () => {
+      const [lng, lat] = points.get('F_JC_440')!
+      const [gx, gy] = fromWgs84(lng, lat, 'gcj02')
+      const body = (await (await get(`/api/reverse?lng=${gx}&lat=${gy}&crs=gcj02`)).json()) as { address: { addressId: string; lng: number; lat: number; distanceM: number } }
+      expect(body.address.addressId).toBe('F_JC_440')
+      expect(body.address.distanceM).toBeLessThan(1)
+      expect(distanceM(body.address.lng, body.address.lat, gx, gy)).toBeLessThan(1)
+    })
+
+    it('reverse outside the district has no address and no areas', async () => {
+      const body = (await (await get('/api/reverse?lng=121.47&lat=31.23')).json()) as Record<string, unknown>
+      expect(body).toMatchObject({ address: null, town: null, village: null, grid: null, microgrid: null })
+    })
+  })
+})

@@ -1,0 +1,366 @@
+/**
+ * The matching cascade. Each query is parsed, its names resolved against the dictionary into
+ * interpretations (a compound, a road or a village of one town), and every interpretation's
+ * numbers are looked up exactly in the address base (probes.ts, batched). The answer is the finest
+ * level some interpretation reaches — and never a finer level than the evidence supports: a
+ * door missing on a known road gives `road`; two equally good places give their common level.
+ */
+import { latLngToCell } from 'h3-js'
+import type { Tx } from '../db/index.ts'
+import { distanceM, fromWgs84, toWgs84, type Crs } from '../geo/crs.ts'
+import { findCompounds, findRoads, type NameDictionary, type NameHit, type PlaceEntry } from './dictionary.ts'
+import { parseAddress, type ParsedAddress } from './parse.ts'
+import { crossing, interpolateDoor } from './roads.ts'
+import {
+  probeBuildings,
+  probeDoorRooms,
+  probeDoors,
+  probeGroups,
+  probeRooms,
+  type AddressHit,
+  type BuildingHit,
+  type DoorHit,
+} from './probes.ts'
+import { levelRank, type GeocodeResult, type MatchLevel } from './schema.ts'
+
+export interface MatchInput {
+  id?: string | undefined
+  address: string
+  lng?: number | undefined
+  lat?: number | undefined
+  crs?: Crs | undefined
+}
+
+export interface MatchOutput {
+  result: GeocodeResult
+  /** The result first, then other places the text could mean (at most 5 in all). */
+  candidates: GeocodeResult[]
+  parsed: ParsedAddress
+}
+
+/** Score lost per name read loosely, per level short of what was asked, and so on. */
+const PENALTY = {
+  alias: 0.02,
+  /** One character off, sounding the same (金城路 typed 今城路). */
+  homophone: 0.1,
+  /** One character off, sounding different: accepted only when nothing else could be meant. */
+  fuzzy: 0.2,
+  otherTown: 0.15,
+  perLevelShort: 0.15,
+  unparsed: 0.05,
+  farFromCoords: 0.15,
+  ambiguous: 0.25,
+} as const
+
+/** Beyond this distance from the caller's coordinates a fine match is suspicious. */
+const FAR_M = 3_000
+
+/** One reading of a query: a compound, road or village of one town. */
+interface Reading {
+  q: number
+  kind: 'compound' | 'road' | 'group' | 'village'
+  townCode: string
+  compound: PlaceEntry | null
+  road: PlaceEntry | null
+  villageCode: string | null
+  penalty: number
+  room?: AddressHit
+  doorRoom?: AddressHit
+  building?: BuildingHit
+  door?: DoorHit
+  group?: AddressHit
+}
+
+/** A place a reading resolved to, before formatting. */
+interface Place {
+  level: MatchLevel
+  penalty: number
+  addressId: string | null
+  address: string | null
+  lng: number | null
+  lat: number | null
+  townCode: string | null
+  villageCode: string | null
+  gridCode: string | null
+  /** Identity for telling different places apart (address id or name key). */
+  key: string
+}
+
+const viaPenalty = (h: NameHit<unknown>) =>
+  h.via === 'fuzzy' ? (h.homophone ? PENALTY.homophone : PENALTY.fuzzy) : h.via === 'alias' ? PENALTY.alias : 0
+
+/**
+ * Loose name hits worth reading: exact ones; else homophone slips; else a lone other slip within
+ * the named town (a compound one letter off a real one may just be missing from the base).
+ */
+function plausible<T>(hits: NameHit<T>[], townGiven: boolean): NameHit<T>[] {
+  if (hits.length === 0 || hits[0]!.via !== 'fuzzy') return hits
+  const sound = hits.filter((h) => h.homophone)
+  if (sound.length > 0) return sound
+  return townGiven && hits.length === 1 ? hits : []
+}
+
+/** The finest level the query text asks for. */
+export function askedLevel(p: ParsedAddress): MatchLevel {
+  if (p.room) return 'room'
+  if (p.unit) return 'unit'
+  if (p.building) return 'building'
+  if (p.doorNo) return 'door'
+  if (p.compound) return 'compound'
+  if (p.road) return 'road'
+  if (p.village || p.groupNo) return 'village'
+  if (p.town) return 'town'
+  if (p.district) return 'district'
+  return 'none'
+}
+
+/** Interpretations of one parsed query. */
+function readingsOf(q: number, p: ParsedAddress, dict: NameDictionary): Reading[] {
+  const out: Reading[] = []
+  const town = p.townCode
+  if (p.compound) {
+    let hits = plausible(findCompounds(dict, p.compound, town), town !== null)
+    let extra = 0
+    if (hits.length === 0 && town) {
+      // The compound exists, but in another town: people mix up neighbouring 街道. Exact names only.
+      hits = findCompounds(dict, p.compound).filter((h) => h.via !== 'fuzzy')
+      extra = PENALTY.otherTown
+    }
+    for (const h of hits.slice(0, 5)) {
+      out.push({ q, kind: 'compound', townCode: h.entry.townCode, compound: h.entry, road: null, villageCode: h.entry.villageCode, penalty: viaPenalty(h) + extra })
+    }
+  }
+  if (p.road) {
+    let hits = plausible(findRoads(dict, p.road, town), town !== null)
+    let extra = 0
+    if (hits.length === 0 && town) {
+      hits = findRoads(dict, p.road).filter((h) => h.via !== 'fuzzy')
+      extra = PENALTY.otherTown
+    }
+    for (const h of hits.slice(0, 5)) {
+      out.push({ q, kind: 'road', townCode: h.entry.townCode, compound: null, road: h.entry, villageCode: null, penalty: viaPenalty(h) + extra })
+    }
+  }
+  for (const v of p.villageCodes.slice(0, 5)) {
+    const entry = dict.villageByCode.get(v)
+    if (!entry) continue
+    out.push({ q, kind: p.groupNo && p.doorNo ? 'group' : 'village', townCode: entry.townCode, compound: null, road: null, villageCode: v, penalty: 0 })
+  }
+  return out
+}
+
+/** Runs the probes every reading needs, in three batched rounds. */
+async function probeAll(tx: Tx, readings: Reading[], parsed: ParsedAddress[]): Promise<void> {
+  const roomR = readings.filter((r) => r.kind === 'compound' && parsed[r.q]!.building && parsed[r.q]!.room)
+  const doorR = readings.filter((r) => r.kind === 'road' && parsed[r.q]!.doorNo)
+  const groupR = readings.filter((r) => r.kind === 'group')
+  const [rooms, doors, groups] = [
+    await probeRooms(tx, roomR.map((r) => ({ town: r.townCode, compound: r.compound!.name, building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit, room: parsed[r.q]!.room! }))),
+    await probeDoors(tx, doorR.map((r) => ({ town: r.townCode, road: r.road!.name, door: parsed[r.q]!.doorNo! }))),
+    await probeGroups(tx, groupR.map((r) => ({ village: r.villageCode!, group: parsed[r.q]!.groupNo!, door: parsed[r.q]!.doorNo! }))),
+  ]
+  assignUnique(roomR, rooms, (r, h) => (r.room = h))
+  for (const h of doors) doorR[h.i]!.door = h
+  assignUnique(groupR, groups, (r, h) => (r.group = h))
+
+  // Round 2: buildings where no room was found; rooms behind a door when no compound was named.
+  const buildingR = readings.filter((r) => r.kind === 'compound' && !r.room && parsed[r.q]!.building)
+  const hasCompoundReading = new Set(readings.filter((r) => r.kind === 'compound').map((r) => r.q))
+  const doorRoomR = doorR.filter((r) => r.door && !hasCompoundReading.has(r.q) && parsed[r.q]!.building && parsed[r.q]!.room)
+  const doorGateR = doorR.filter((r) => r.door && !hasCompoundReading.has(r.q) && parsed[r.q]!.building && !parsed[r.q]!.room)
+  const [buildings, doorRooms] = [
+    await probeBuildings(tx, [
+      ...buildingR.map((r) => ({ town: r.townCode, compound: r.compound!.name, building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit })),
+      ...doorGateR.map((r) => ({ town: r.townCode, compound: r.door!.compound ?? '', building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit })),
+    ]),
+    await probeDoorRooms(tx, doorRoomR.map((r) => ({ town: r.townCode, road: r.road!.name, door: parsed[r.q]!.doorNo!, building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit, room: parsed[r.q]!.room! }))),
+  ]
+  const buildingTargets = [...buildingR, ...doorGateR]
+  for (const h of buildings) buildingTargets[h.i]!.building = h
+  assignUnique(doorRoomR, doorRooms, (r, h) => (r.doorRoom = h))
+}
+
+/** Gives each reading its hit when the probe found exactly one row (two = ambiguous). */
+function assignUnique<T extends { i: number }>(readings: Reading[], hits: T[], set: (r: Reading, h: T) => void): void {
+  const count = new Map<number, number>()
+  for (const h of hits) count.set(h.i, (count.get(h.i) ?? 0) + 1)
+  for (const h of hits) if (count.get(h.i) === 1) set(readings[h.i]!, h)
+}
+
+function fromHit(level: MatchLevel, h: AddressHit, penalty: number, own = true): Place {
+  return {
+    level,
+    penalty,
+    addressId: own ? h.address_id : null,
+    address: own ? h.address : null,
+    lng: h.lng,
+    lat: h.lat,
+    townCode: h.town_code,
+    villageCode: h.village_code,
+    gridCode: h.grid_code,
+    key: own ? `a:${h.address_id}` : `${level}:${h.town_code}:${h.compound}:${h.building}`,
+  }
+}
+
+function fromEntry(level: 'compound' | 'road', e: PlaceEntry, penalty: number, dict: NameDictionary): Place {
+  const town = dict.townByCode.get(e.townCode)
+  return {
+    level,
+    penalty,
+    addressId: null,
+    address: `${town?.name ?? ''}${level === 'compound' && e.road ? `${e.road}${e.doorNo ? `${e.doorNo}号` : ''}` : ''}${e.name}`,
+    lng: e.lng,
+    lat: e.lat,
+    townCode: e.townCode,
+    villageCode: level === 'compound' ? e.villageCode : null,
+    gridCode: level === 'compound' ? e.gridCode : null,
+    key: `${level}:${e.townCode}:${e.name}`,
+  }
+}
+
+/**
+ * A road-level place: at the crossing for an intersection, where the door would be for a door
+ * number the base lacks (interpolated between its neighbours), else the road's centre.
+ */
+function roadPlace(road: PlaceEntry, penalty: number, p: ParsedAddress, dict: NameDictionary): Place {
+  const base = fromEntry('road', road, penalty, dict)
+  if (p.crossRoad) {
+    const other = findRoads(dict, p.crossRoad, road.townCode)[0]?.entry
+    const c = other ? crossing(road.path, other.path) : null
+    if (other && c) {
+      return { ...base, lng: c.lng, lat: c.lat, address: `${base.address}与${other.name}交叉口`, key: `cross:${road.townCode}:${road.name}:${other.name}` }
+    }
+  }
+  const num = p.doorNo ? Number(p.doorNo.split('-')[0]) : NaN
+  const at = Number.isInteger(num) ? interpolateDoor(road.path, num) : null
+  return at ? { ...base, lng: at.lng, lat: at.lat } : base
+}
+
+/** What one reading resolved to: the finest place its evidence supports. */
+function placeOf(r: Reading, p: ParsedAddress, dict: NameDictionary): Place {
+  if (r.kind === 'compound') {
+    if (r.room) return fromHit('room', r.room, r.penalty)
+    const b = r.building
+    if (b) {
+      if (p.unit && b.unit_found) return { ...fromHit('unit', b, r.penalty, false), key: `unit:${b.town_code}:${b.compound}:${b.building}:${p.unit}` }
+      return fromHit('building', b, r.penalty, b.own)
+    }
+    return fromEntry('compound', r.compound!, r.penalty, dict)
+  }
+  if (r.kind === 'road') {
+    if (r.doorRoom) return fromHit('room', r.doorRoom, r.penalty)
+    const b = r.building
+    if (b) {
+      if (p.unit && b.unit_found) return { ...fromHit('unit', b, r.penalty, false), key: `unit:${b.town_code}:${b.compound}:${b.building}:${p.unit}` }
+      return fromHit('building', b, r.penalty, b.own)
+    }
+    // A door known only through the rooms behind it has no row of its own: its compound's point.
+    if (r.door) return r.door.own ? fromHit('door', r.door, r.penalty) : { ...fromHit('door', r.door, r.penalty, false), key: `door:${r.townCode}:${r.road!.name}:${p.doorNo}` }
+    return roadPlace(r.road!, r.penalty, p, dict)
+  }
+  if (r.kind === 'group' && r.group) return fromHit('door', r.group, r.penalty)
+  const v = dict.villageByCode.get(r.villageCode!)!
+  return { level: 'village', penalty: r.penalty, addressId: null, address: `${dict.townByCode.get(v.townCode)?.name ?? ''}${v.name}`, lng: v.lng, lat: v.lat, townCode: v.townCode, villageCode: v.code, gridCode: null, key: `village:${v.code}` }
+}
+
+function coarsePlace(p: ParsedAddress, dict: NameDictionary): Place {
+  const t = p.townCode ? dict.townByCode.get(p.townCode) : undefined
+  if (t) return { level: 'town', penalty: 0, addressId: null, address: t.name, lng: t.lng, lat: t.lat, townCode: t.code, villageCode: null, gridCode: null, key: `town:${t.code}` }
+  const d = dict.district
+  if (p.district && d) return { level: 'district', penalty: 0, addressId: null, address: d.name, lng: d.lng, lat: d.lat, townCode: null, villageCode: null, gridCode: null, key: 'district' }
+  return { level: 'none', penalty: 0, addressId: null, address: null, lng: null, lat: null, townCode: null, villageCode: null, gridCode: null, key: 'none' }
+}
+
+/** The place common to two different ones: their town if they share it, else the district. */
+function commonPlace(a: Place, b: Place, p: ParsedAddress, dict: NameDictionary): Place {
+  if (a.townCode && a.townCode === b.townCode) return coarsePlace({ ...p, townCode: a.townCode }, dict)
+  return coarsePlace({ ...p, townCode: null, district: true }, dict)
+}
+
+function score(place: Place, p: ParsedAddress): number {
+  if (place.level === 'none') return 0
+  const short = Math.max(0, levelRank(place.level) - levelRank(askedLevel(p)))
+  const unparsed = p.rest.length >= 2 ? PENALTY.unparsed : 0
+  return Math.max(0.05, Math.min(1, 1 - place.penalty - short * PENALTY.perLevelShort - unparsed))
+}
+
+function toResult(place: Place, s: number, input: MatchInput, outCrs: Crs, origin: [number, number] | null): GeocodeResult {
+  const r: GeocodeResult = {
+    ...(input.id !== undefined ? { id: input.id } : {}),
+    addressId: place.addressId,
+    address: place.address,
+    level: place.level,
+    score: Math.round(s * 1000) / 1000,
+    lng: null,
+    lat: null,
+    townCode: place.townCode,
+    villageCode: place.villageCode,
+    gridCode: place.gridCode,
+    h3: null,
+  }
+  if (place.lng !== null && place.lat !== null) {
+    const [x, y] = fromWgs84(place.lng, place.lat, outCrs)
+    r.lng = Math.round(x * 1e7) / 1e7
+    r.lat = Math.round(y * 1e7) / 1e7
+    // A cell says where something is; for a road, a town or the district it would be a guess.
+    if (levelRank(place.level) <= levelRank('compound')) r.h3 = latLngToCell(place.lat, place.lng, 10)
+    if (origin) r.distanceM = Math.round(distanceM(origin[0], origin[1], place.lng, place.lat) * 10) / 10
+  }
+  return r
+}
+
+/**
+ * Geocodes a batch of queries (any size; the HTTP API caps it at 10,000) against the address
+ * base, in input order.
+ * @example const [m] = await matchBatch(tx, dict, [{ address: '北干今城路438号' }]); m.result.level // 'door'
+ */
+export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly MatchInput[], opts: { outCrs?: Crs } = {}): Promise<MatchOutput[]> {
+  const outCrs = opts.outCrs ?? 'wgs84'
+  const parsed = inputs.map((i) => parseAddress(i.address, dict))
+  const readings = parsed.flatMap((p, q) => (p.outside ? [] : readingsOf(q, p, dict)))
+  await probeAll(tx, readings, parsed)
+  const byQuery = new Map<number, Reading[]>()
+  for (const r of readings) {
+    const list = byQuery.get(r.q)
+    if (list) list.push(r)
+    else byQuery.set(r.q, [r])
+  }
+  return inputs.map((input, q) => {
+    const p = parsed[q]!
+    const origin = input.lng !== undefined && input.lat !== undefined ? toWgs84(input.lng, input.lat, input.crs ?? 'wgs84') : null
+    const places = (byQuery.get(q) ?? []).map((r) => placeOf(r, p, dict))
+    places.push(coarsePlace(p, dict))
+    // Distinct places, each with its best score; nearer to the caller's point first on ties.
+    const scored = new Map<string, { place: Place; s: number; d: number }>()
+    for (const place of places) {
+      let s = score(place, p)
+      const d = origin && place.lng !== null && place.lat !== null ? distanceM(origin[0], origin[1], place.lng, place.lat) : 0
+      if (origin && d > FAR_M && levelRank(place.level) <= levelRank('compound')) s = Math.max(0.05, s - PENALTY.farFromCoords)
+      const prev = scored.get(place.key)
+      if (!prev || s > prev.s) scored.set(place.key, { place, s, d })
+    }
+    const ranked = [...scored.values()].sort(
+      (a, b) => levelRank(a.place.level) - levelRank(b.place.level) || b.s - a.s || a.d - b.d,
+    )
+    let best = ranked[0]!
+    const rival = ranked.find((x) => x !== best && x.place.level === best.place.level && Math.abs(x.s - best.s) < 0.05)
+    if (rival && best.place.level !== 'none') {
+      if (origin && Math.abs(rival.d - best.d) > 200) {
+        // The caller's coordinates tell the two apart.
+        const near = rival.d < best.d ? rival : best
+        best = { ...near, s: Math.max(0.05, near.s - PENALTY.ambiguous / 2) }
+      } else {
+        const common = commonPlace(best.place, rival.place, p, dict)
+        best = { place: common, s: Math.max(0.05, score(common, p) - PENALTY.ambiguous), d: 0 }
+      }
+    }
+    const result = toResult(best.place, best.s, input, outCrs, origin)
+    const candidates = [result]
+    for (const x of ranked) {
+      if (candidates.length >= 5) break
+      if (x.place.key === best.place.key || x.place.level === 'none') continue
+      candidates.push(toResult(x.place, x.s, input, outCrs, origin))
+    }
+    return { result, candidates, parsed: p }
+  })
+}

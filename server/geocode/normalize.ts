@@ -1,0 +1,165 @@
+/**
+ * Normalising free address text before parsing: one spelling for what people type many ways.
+ * Pure functions; the parser (parse.ts) works on their output.
+ */
+
+const DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
+const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10_000 }
+
+/**
+ * A Chinese numeral as ASCII digits: positional when it has 十/百/千/万 (四百三十八 → 438),
+ * digit by digit otherwise (五零一 → 501). Null when `s` is not a numeral.
+ * @example chineseNumeral('四百三十八') // '438'; chineseNumeral('五零一') // '501'; chineseNumeral('十二') // '12'
+ */
+export function chineseNumeral(s: string): string | null {
+  if (s.length === 0) return null
+  const chars = [...s]
+  if (!chars.every((c) => c in DIGIT || c in UNIT)) return null
+  if (!chars.some((c) => c in UNIT)) return chars.map((c) => DIGIT[c]).join('')
+  let total = 0
+  let section = 0
+  let digit: number | null = null
+  for (const c of chars) {
+    if (c in DIGIT) {
+      digit = DIGIT[c] as number
+      continue
+    }
+    const unit = UNIT[c] as number
+    if (unit === 10_000) {
+      total += (section + (digit ?? 0)) * unit
+      section = 0
+    } else {
+      // 十二 means 12: a bare 十 counts one ten.
+      section += (digit ?? 1) * unit
+    }
+    digit = null
+  }
+  return String(total + section + (digit ?? 0))
+}
+
+/** Words that follow a number in an address (longest first, so 号楼 wins over 号). */
+const NUMBER_WORDS = '号楼|号|幢|栋|座|单元|室|房|组|层|楼|弄|米|-'
+// Not when the number word starts a name: 十三房村, 三号桥.
+const NUMERAL_RUN = new RegExp(`([零〇一二两三四五六七八九十百千万]+)(?=(?:${NUMBER_WORDS})(?![村庄桥港湾]))`, 'g')
+const NUMERAL_AFTER_DASH = /(?<=\d-)([零〇一二两三四五六七八九十百千万]+)/g
+
+/**
+ * Chinese numerals written before a number word (号, 幢, 单元, 室, 组…) or in a dash notation
+ * become ASCII digits; numerals inside names (建设一路, 横一村, 十二工段路) stay.
+ * @example numeralsToDigits('金城路四百三十八号二幢三单元五零一室') // '金城路438号2幢3单元501室'
+ */
+export function numeralsToDigits(text: string): string {
+  // Run twice: 三-二-五零一 needs the first pass (before '-') to enable the after-dash pass.
+  let out = text.replace(NUMERAL_RUN, (run) => chineseNumeral(run) ?? run)
+  out = out.replace(NUMERAL_AFTER_DASH, (run) => chineseNumeral(run) ?? run)
+  return out
+}
+
+/** Province names other than Zhejiang (an address starting with one is outside the district). */
+const PROVINCES = [
+  '北京', '天津', '上海', '重庆', '河北', '山西', '辽宁', '吉林', '黑龙江', '江苏', '安徽', '福建', '江西', '山东', '河南',
+  '湖北', '湖南', '广东', '海南', '四川', '贵州', '云南', '陕西', '甘肃', '青海', '台湾', '内蒙古', '广西', '西藏', '宁夏',
+  '新疆', '香港', '澳门',
+]
+const ZHEJIANG_CITIES = ['宁波', '温州', '嘉兴', '湖州', '绍兴', '金华', '衢州', '舟山', '台州', '丽水']
+const HANGZHOU_DISTRICTS = [
+  '上城区', '下城区', '江干区', '拱墅区', '西湖区', '滨江区', '余杭区', '临平区', '钱塘区', '富阳区', '临安区', '桐庐县',
+  '淳安县', '建德市', '富阳', '临安', '余杭', '桐庐', '淳安', '建德',
+]
+const OUTSIDE = new RegExp(
+  `^(?:(?:${PROVINCES.join('|')})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?(?![路街道])` +
+    `|(?:${ZHEJIANG_CITIES.join('|')})市?(?![路街道])` +
+    `|(?:${HANGZHOU_DISTRICTS.join('|')})(?![路街道]))`,
+)
+
+const PREFIX = /^(?:中华人民共和国|中国)?(?:浙江省|浙江(?![路街]))?(?:杭州市|杭州(?![湾路街]))?/
+const DISTRICT = /^萧山区/
+/** Bare 萧山 as the district, but not 萧山路 or the towns named 萧山…(their names are checked first). */
+const BARE_DISTRICT = /^萧山(?![路街道])/
+
+/** Trailing descriptions that say where near the address, not which address. */
+const TRAILING = [
+  /[东南西北]{1,2}(?:侧|面|边|方|方向|门)?约?\d+(?:\.\d+)?(?:米|m|公里|km)(?:处|左右|远)?$/,
+  /(?:附近|门口|旁边|对面|楼下|楼上|路口|周边|一带|隔壁|边上|那边|这边|里面|内部|大门|门前|后门|前门|东门|南门|西门|北门|交叉口|交叉路口|交口|十字路口)$/,
+  /[东南西北](?:侧|面|边)$/,
+  /(?<=[号幢栋座室房组路街])(?:旁|前|后|外|内|处|边)$/,
+]
+
+/**
+ * Characters that carry no address information: whitespace, punctuation, brackets. '-' and '#'
+ * stay (dash notation, 3#楼).
+ */
+const NOISE_CHARS = /[\s,，。．.、;；:：'"‘’“”!！?？()（）[\]【】{}<>《》_·•|/\\]+/g
+
+export interface NormalizedText {
+  /** The text to parse: half-width, no punctuation, numbers as digits, building words unified. */
+  text: string
+  /** Whether 萧山 / 萧山区 was written. */
+  district: boolean
+  /** The text names a place outside the district (another province, city or district). */
+  outside: boolean
+  /** Trailing descriptions removed, e.g. ['东侧50米', '附近']. */
+  removed: string[]
+}
+
+/**
+ * Normalises address text: NFKC (full-width → ASCII), punctuation out, 省/市/区 prefixes out,
+ * Chinese numerals before number words → digits, 栋/座/号楼/# → 幢, 房 → 室, N号单元 → N单元,
+ * trailing descriptions (附近, 东侧50米…) out. Town and name recognition is the parser's job;
+ * `townNames` lets the district prefix keep towns whose names start with 萧山.
+ * @example normalizeAddress('浙江省杭州市萧山区 城厢街道金城路四百三十八号 ２栋 附近').text // '城厢街道金城路438号2幢'
+ */
+export function normalizeAddress(raw: string, townNames: readonly string[] = []): NormalizedText {
+  let text = raw.normalize('NFKC').replace(/[—–‐‑−~～]/g, '-').replace(NOISE_CHARS, '')
+  text = text.replace(/村委会/g, '村').replace(/居委会/g, '社区')
+  text = text.replace(PREFIX, '')
+  let district = false
+  if (DISTRICT.test(text)) {
+    district = true
+    text = text.replace(DISTRICT, '')
+  } else if (BARE_DISTRICT.test(text) && !townNames.some((t) => t.startsWith('萧山') && text.startsWith(t))) {
+    district = true
+    text = text.replace(BARE_DISTRICT, '')
+  } else if (townNames.some((t) => t.startsWith('萧山') && text.startsWith(t))) {
+    district = true
+  }
+  const outside = !district && OUTSIDE.test(text)
+  text = numeralsToDigits(text)
+  const removed: string[] = []
+  for (let changed = true; changed; ) {
+    changed = false
+    for (const re of TRAILING) {
+      const m = re.exec(text)
+      if (m && m.index > 0) {
+        removed.unshift(m[0])
+        text = text.slice(0, m.index)
+        changed = true
+      }
+    }
+  }
+  text = text
+    .replace(/(\d+)\s*#\s*(?:楼|幢)?/g, '$1幢')
+    .replace(/(\d+|[A-Za-z])(?:号楼|栋|座)/g, '$1幢')
+    .replace(/第(\d+)(?=幢|单元|室|组|号)/g, '$1')
+    .replace(/(\d+)号单元/g, '$1单元')
+    .replace(/(\d+)房(?![村庄])/g, '$1室')
+  return { text, district, outside, removed }
+}
+
+/**
+ * A name (road, compound, village) in its comparable form: NFKC, no spaces or punctuation.
+ * @example normalizeName(' 金色家园（二期）') // '金色家园二期'
+ */
+export function normalizeName(name: string): string {
+  return name.normalize('NFKC').replace(NOISE_CHARS, '')
+}
+
+/**
+ * A door, building, unit or room number in canonical form: ASCII digits, its word dropped.
+ * @example canonicalNumber('３幢') // '3'; canonicalNumber('438-1号') // '438-1'; canonicalNumber('五零一室') // '501'
+ */
+export function canonicalNumber(value: string): string {
+  let s = value.normalize('NFKC').replace(/[\s]/g, '').replace(/[—–‐‑−]/g, '-')
+  s = s.replace(/(?:号楼|号|幢|栋|座|单元|室|房|组)$/, '')
+  return chineseNumeral(s) ?? s.replace(/^(\d+)-([零〇一二两三四五六七八九十百千万]+)$/, (_m, a: string, b: string) => `${a}-${chineseNumeral(b) ?? b}`)
+}

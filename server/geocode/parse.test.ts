@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest'
+import { fixtureDictionary } from './fixtures/dictionary.ts'
+import { parseAddress, roadShape, type ParsedAddress } from './parse.ts'
+
+const dict = fixtureDictionary()
+
+type Parts = Partial<Pick<ParsedAddress, 'town' | 'village' | 'groupNo' | 'road' | 'doorNo' | 'crossRoad' | 'compound' | 'building' | 'unit' | 'room' | 'outside'>>
+
+const ROOM: Parts = { town: '北干街道', road: '金城路', doorNo: '438', compound: '金色家园', building: '3', unit: '2', room: '501' }
+
+// One row per phenomenon of issue 3: what people really type → the parts.
+const CASES: [string, string, Parts][] = [
+  ['canonical text', '浙江省杭州市萧山区北干街道金城路438号金色家园3幢2单元501室', ROOM],
+  ['no prefix', '北干街道金城路438号金色家园3幢2单元501室', ROOM],
+  ['short town name', '北干金城路438号金色家园3幢2单元501室', ROOM],
+  ['no town', '金城路438号金色家园3幢2单元501室', { ...ROOM, town: null }],
+  ['栋', '北干金城路438号金色家园3栋2单元501室', ROOM],
+  ['座', '北干金城路438号金色家园3座2单元501室', ROOM],
+  ['号楼', '北干金城路438号金色家园3号楼2单元501室', ROOM],
+  ['房', '北干金城路438号金色家园3幢2单元501房', ROOM],
+  ['no room word', '北干金城路438号金色家园3幢2单元501', ROOM],
+  ['单元号', '北干金城路438号金色家园3幢2号单元501室', ROOM],
+  ['3-2-501', '北干金城路438号金色家园3-2-501', ROOM],
+  ['3-2-501室', '北干金城路438号金色家园3-2-501室', ROOM],
+  ['3幢2-501', '北干金城路438号金色家园3幢2-501', ROOM],
+  ['3-501 (no unit)', '北干金色家园3-501', { town: '北干街道', compound: '金色家园', building: '3', unit: null, room: '501' }],
+  ['Chinese numerals', '北干金城路四百三十八号金色家园三幢二单元五零一室', ROOM],
+  ['Chinese dash notation', '北干金城路四百三十八号金色家园三-二-五零一', ROOM],
+  ['full-width digits', '北干金城路４３８号金色家园３－２－５０１', ROOM],
+  ['spaces and punctuation', '北干 金城路438号，金色家园 3幢 2单元 501室。', ROOM],
+  ['trailing 附近', '北干金城路438号金色家园3幢2单元501室附近', ROOM],
+  ['trailing 东侧50米', '北干金城路438号东侧50米', { town: '北干街道', road: '金城路', doorNo: '438', compound: null }],
+  ['trailing 对面', '金城路438号对面', { road: '金城路', doorNo: '438' }],
+  ['compound alias', '北干金色家苑3幢2单元501室', { town: '北干街道', compound: '金色家苑', building: '3', unit: '2', room: '501' }],
+  ['compound only', '北干金色家园3幢2单元501室', { town: '北干街道', road: null, compound: '金色家园', building: '3', unit: '2', room: '501' }],
+  ['road typo', '北干今城路438号', { town: '北干街道', road: '今城路', doorNo: '438' }],
+  ['compound typo', '北干金色家圆3幢2单元501室', { compound: '金色家圆', building: '3', unit: '2', room: '501' }],
+  ['door with 附号', '金城路438-1号', { road: '金城路', doorNo: '438-1' }],
+  ['building without compound', '北干金城路438号3幢2单元501室', { road: '金城路', doorNo: '438', compound: null, building: '3', unit: '2', room: '501' }],
+  ['N号 after a compound is a building', '北干金色家园3号2单元501室', { compound: '金色家园', building: '3', unit: '2', room: '501', doorNo: null }],
+  ['gate row', '浙江省杭州市萧山区北干街道金城路438号金色家园', { road: '金城路', doorNo: '438', compound: '金色家园', building: null }],
+  ['building row', '北干街道金城路438号金色家园3幢', { compound: '金色家园', building: '3', unit: null, room: null }],
+  ['intersection', '萧山区金城路与市心中路交叉口', { road: '金城路', crossRoad: '市心中路', doorNo: null }],
+  ['intersection with distance', '金城路与市心中路交叉口东侧50米', { road: '金城路', crossRoad: '市心中路' }],
+  ['villager group', '浙江省杭州市萧山区戴村镇马谷村1组2号', { town: '戴村镇', village: '马谷村', groupNo: '1', doorNo: '2' }],
+  ['town short name that is also a village', '戴村马谷村4组3号附近', { town: '戴村镇', village: '马谷村', groupNo: '4', doorNo: '3' }],
+  ['short town glued to a village name', '益农镇龙殿村1组2号', { town: '益农镇', village: '镇龙殿村', groupNo: '1', doorNo: '2' }],
+  ['short town glued to a road name', '党湾镇中路1202号', { town: '党湾镇', road: '镇中路', doorNo: '1202' }],
+  ['village with numerals and 房', '浦阳十三房村六组四号', { town: '浦阳镇', village: '十三房村', groupNo: '6', doorNo: '4' }],
+  ['village without town', '马谷村3组12号', { town: '戴村镇', village: '马谷村', groupNo: '3', doorNo: '12' }],
+  ['unknown road shape with typo', '新街街道心街东路197号', { town: '新街街道', road: '心街东路', doorNo: '197' }],
+  ['road name containing a town short name', '浦阳江西路314号楼下', { town: '浦阳镇', road: '江西路', doorNo: '314' }],
+  ['town whose name starts with 萧山', '萧山商业城商城路1号', { town: '萧山商业城', road: '商城路', doorNo: '1' }],
+  ['compound named …新村', '霞江新村3幢1单元101室', { compound: '霞江新村', building: '3', unit: '1', room: '101', village: null }],
+  ['outside the district', '杭州市滨江区江南大道100号', { outside: true, road: null }],
+  ['unknown compound before numbers', '北干银河湾5幢1单元101室', { town: '北干街道', compound: '银河湾', building: '5', unit: '1', room: '101' }],
+]
+
+describe('parseAddress', () => {
+  it.each(CASES)('%s: %s', (_kind, input, expected) => {
+    const p = parseAddress(input, dict)
+    expect(p).toMatchObject(expected)
+  })
+
+  it('knows which names it recognised', () => {
+    const p = parseAddress('北干今城路438号金色家园3幢', dict)
+    expect(p.roadKnown).toBe(false)
+    expect(p.compoundKnown).toBe(true)
+    expect(p.townCode).toBe('330109002')
+  })
+})
+
+describe('roadShape', () => {
+  it('takes the longest road-shaped name a door follows', () => {
+    expect(roadShape('心街东路197号')).toBe('心街东路')
+    expect(roadShape('商业街12号')).toBe('商业街')
+    expect(roadShape('金色家园3幢')).toBeNull()
+    expect(roadShape('街道办')).toBeNull()
+  })
+})
