@@ -1,7 +1,10 @@
+import { Readable, Writable } from 'node:stream'
+import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { distanceM, fromWgs84 } from '../geo/crs.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { geocodeCsv, MATCH_COLUMNS } from './csv.ts'
 import { loadFixtureBase } from './fixtures/base.ts'
 import { createGeocoder, type Geocoder } from './geocoder.ts'
 import { ADDRESS_LEVELS, GeocodeBatchResponseSchema, GeocodeResponseSchema, type GeocodeResult, type MatchLevel } from './schema.ts'
@@ -129,6 +132,51 @@ describe(`geocoder (${TEST_KIND})`, () => {
     await s.db.sql`UPDATE app_meta SET value = '"changed"'::jsonb WHERE key = 'address_base_version'`
     g.invalidate()
     expect((await one('北干新开路8号')).result).toMatchObject({ level: 'door', addressId: 'F_NEW' })
+  })
+
+  describe('CSV files (npm run geocode)', () => {
+    const sink = () => {
+      const chunks: Buffer[] = []
+      const stream = new Writable({
+        write(chunk: Buffer, _enc, cb) {
+          chunks.push(chunk)
+          cb()
+        },
+      })
+      return { stream, text: () => Buffer.concat(chunks).toString('utf8') }
+    }
+
+    it('keeps every line in order, appends the match, and reports bad lines in place', async () => {
+      const [lng, lat] = fromWgs84(...points.get('F_CX_RM12')!, 'gcj02')
+      const input = [
+        '\uFEFFid,address,lng,lat,crs,note',
+        'x1,北干金城路440号,,,,keep me',
+        'x2,,,,,empty',
+        `x3,人民路12号,${lng},${lat},gcj02,with coords`,
+        'x4,金城路440号,abc,30,,bad lng',
+        'x5,"杭州市滨江区江南大道100号",,,,outside',
+      ].join('\n')
+      const out = sink()
+      const summary = await geocodeCsv(g, Readable.from([input]), out.stream, { batchSize: 2 })
+      const rows = parse(out.text(), { columns: true }) as Record<string, string>[]
+      expect(Object.keys(rows[0]!)).toEqual(['id', 'address', 'lng', 'lat', 'crs', 'note', ...MATCH_COLUMNS])
+      expect(rows.map((r) => [r.id, r.note, r.match_level, r.match_address_id])).toEqual([
+        ['x1', 'keep me', 'door', 'F_JC_440'],
+        ['x2', 'empty', '', ''],
+        ['x3', 'with coords', 'door', 'F_CX_RM12'],
+        ['x4', 'bad lng', '', ''],
+        ['x5', 'outside', 'none', ''],
+      ])
+      expect(rows[1]!.match_error).toBe('empty address')
+      expect(rows[3]!.match_error).toMatch(/^lng:/)
+      expect(Number(rows[2]!.match_distance_m)).toBeLessThan(1)
+      expect(summary).toMatchObject({ lines: 5, errors: 2 })
+      expect(summary.byLevel).toMatchObject({ door: 2, none: 1 })
+    })
+
+    it('refuses a file without an address column', async () => {
+      await expect(geocodeCsv(g, Readable.from(['id,text\n1,金城路440号\n']), sink().stream)).rejects.toThrow(/no "address" column/)
+    })
   })
 
   describe('HTTP API', () => {

@@ -72,7 +72,8 @@ const OUTSIDE = new RegExp(
     `|(?:${HANGZHOU_DISTRICTS.join('|')})(?![路街道]))`,
 )
 
-const PREFIX = /^(?:中华人民共和国|中国)?(?:浙江省|浙江(?![路街]))?(?:杭州市|杭州(?![湾路街]))?/
+// Bare 浙江 / 杭州 only before the next level: 浙江传化物流基地路 and 杭州湾… are names.
+const PREFIX = /^(?:中华人民共和国|中国)?(?:浙江省|浙江(?=杭州))?(?:杭州市|杭州(?=萧山))?/
 const DISTRICT = /^萧山区/
 /** Bare 萧山 as the district, but not 萧山路 or the towns named 萧山…(their names are checked first). */
 const BARE_DISTRICT = /^萧山(?![路街道])/

@@ -52,6 +52,11 @@ const CASES: [string, string, Parts][] = [
   ['road name containing a town short name', '浦阳江西路314号楼下', { town: '浦阳镇', road: '江西路', doorNo: '314' }],
   ['town whose name starts with 萧山', '萧山商业城商城路1号', { town: '萧山商业城', road: '商城路', doorNo: '1' }],
   ['compound named …新村', '霞江新村3幢1单元101室', { compound: '霞江新村', building: '3', unit: '1', room: '101', village: null }],
+  ['known alias that only starts a road', '北干金色家苑路12号', { road: '金色家苑路', doorNo: '12', compound: null }],
+  ['typo in the text before a known alias', '北干绿都四季华城3幢', { compound: '绿都四季华城', building: '3' }],
+  ['浙江 as part of a name', '浙江金城路12号', { road: '浙江金城路', doorNo: '12' }],
+  ['unknown road named after a village, after its town', '戴村镇戴村东路98-2号', { town: '戴村镇', road: '戴村东路', doorNo: '98-2', village: null }],
+  ['unknown road shape after a full town name', '戴村镇云石路1123号', { town: '戴村镇', road: '云石路', doorNo: '1123' }],
   ['outside the district', '杭州市滨江区江南大道100号', { outside: true, road: null }],
   ['unknown compound before numbers', '北干银河湾5幢1单元101室', { town: '北干街道', compound: '银河湾', building: '5', unit: '1', room: '101' }],
 ]

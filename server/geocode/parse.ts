@@ -5,7 +5,7 @@
  * building number is a compound). Names are returned as written when unknown; the matcher
  * resolves them (aliases, typos) against the dictionary.
  */
-import type { NameDictionary, TownEntry, VillageEntry } from './dictionary.ts'
+import { fuzzyNames, type NameDictionary, type TownEntry, type VillageEntry } from './dictionary.ts'
 import { normalizeAddress } from './normalize.ts'
 
 export interface ParsedAddress {
@@ -148,10 +148,30 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
       if (t) setTown(t)
     }
   }
+  /**
+   * A known name right after unrecognised text: if the two together are one typo away from a
+   * name (加得四季花城 for 加德四季花城, not the alias 四季花城), they are that name as typed.
+   */
+  const setName = (kind: 'road' | 'compound', name: string) => {
+    const joined = pending + name
+    const typed = pending !== '' && fuzzyNames(kind === 'road' ? dict.fuzzyRoads : dict.fuzzyCompounds, joined).length > 0
+    if (typed) pending = ''
+    if (kind === 'road') {
+      out.road = typed ? joined : name
+      out.roadKnown = !typed
+    } else {
+      out.compound = typed ? joined : name
+      out.compoundKnown = !typed
+    }
+  }
   /** Unrecognised text waiting for what follows it to say what it is. */
   const flushPending = (as: 'compound' | 'road' | 'village' | 'rest') => {
     if (!pending) return
-    if (as === 'compound' && !out.compound) out.compound = pending
+    if (as === 'compound' && out.compound && fuzzyNames(dict.fuzzyCompounds, out.compound + pending).length > 0) {
+      // 湘湖人家 + 心苑: a known name that is the start of a longer one typed with a slip.
+      out.compound += pending
+      out.compoundKnown = false
+    } else if (as === 'compound' && !out.compound) out.compound = pending
     else if (as === 'road' && !out.road) out.road = pending
     else if (as === 'village' && !out.village) setVillage(pending, dict.villagesByName.get(pending) ?? [])
     else rest.push(pending)
@@ -255,17 +275,19 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
     const village = out.village ? null : longestAt(text, pos, maxLen, (n) => dict.villagesByName.get(n))
     if (village) candidates.push({ len: village.name.length, apply: () => setVillage(village.name, village.value) })
     const road = longestAt(text, pos, maxLen, (n) => dict.roadsByName.get(n))
-    if (road && !out.road) candidates.push({ len: road.name.length, apply: () => ((out.road = road.name), (out.roadKnown = true)) })
+    if (road && !out.road) candidates.push({ len: road.name.length, apply: () => setName('road', road.name) })
     const compound = out.compound ? null : longestAt(text, pos, maxLen, (n) => dict.compoundsByName.get(n))
-    if (compound) candidates.push({ len: compound.name.length, apply: () => ((out.compound = compound.name), (out.compoundKnown = true)) })
+    if (compound) candidates.push({ len: compound.name.length, apply: () => setName('compound', compound.name) })
     const town = out.town ? null : townAt(text, pos, dict, maxLen)
     // On equal length the town wins: 戴村 is 戴村镇 before it is 戴村 village.
     if (town && !out.road && !out.compound) candidates.unshift({ len: town.name.length, apply: () => setTown(town.value) })
+    // A known compound or village name that only starts a road (宏达 of 宏达路10号): the road is longer.
+    const shapedRoad = (compound || village) && !town && !pending && !out.road ? roadShape(s) : null
+    if (shapedRoad) candidates.push({ len: shapedRoad.length, apply: () => (out.road = shapedRoad) })
     if (candidates.length > 0) {
       const best = candidates.reduce((a, b) => (b.len > a.len ? b : a))
-      // Text before a known name: a road typed loosely before its door, else unplaced.
-      flushPending('rest')
       best.apply()
+      flushPending('rest')
       pos += best.len
       continue
     }
