@@ -73,7 +73,8 @@ const KINDS: Record<string, Maker> = {
   fullwidth: (r) => ({ text: styled(r, { prefix: 'none', numerals: 'fullwidth' }), expect: exact(r) }),
   suffix: (r, rng) => ({ text: styled(r, { prefix: 'none', suffix: randomSuffix(rng) }), expect: exact(r) }),
   spaces: (r) => ({ text: styled(r, { prefix: 'city' }).replace(/(街道|镇|路|号|幢|单元)/g, '$1 ').replace(/萧山区/, '萧山区，'), expect: exact(r) }),
-  alias: (r, rng) => (r.compound && r.aliases.length > 0 ? { text: styled(r, { prefix: 'none', parts: 'compound', compoundName: pick(rng, r.aliases) }), expect: exact(r) } : null),
+  alias: (r, rng) =>
+    r.compound && r.building && r.aliases.length > 0 ? { text: styled(r, { prefix: 'none', parts: 'compound', compoundName: pick(rng, r.aliases) }), expect: exact(r) } : null,
   typo_road: (r, rng) => {
     if (!isStreetDoor(r)) return null
     const name = typo(r.road!, rng)
@@ -85,7 +86,7 @@ const KINDS: Record<string, Maker> = {
     return name === r.compound ? null : { text: styled(r, { prefix: 'none', town: 'short', parts: 'compound', compoundName: name }), expect: exact(r) }
   },
   road_and_door_only: (r) =>
-    isRoom(r) && r.road && r.door_no
+    r.compound && r.building && r.road && r.door_no
       ? { text: styled(r, { prefix: 'none', parts: 'road' }), expect: { level: 'door', addressId: r.gate_id, townCode: r.town_code } }
       : null,
   compound_only: (r) => (isRoom(r) ? { text: styled(r, { prefix: 'none', parts: 'compound' }), expect: exact(r) } : null),
@@ -95,7 +96,8 @@ const KINDS: Record<string, Maker> = {
   },
   realistic_mix: (r, rng) => {
     const s = randomNoiseStyle(rng, partsOf(r), r.aliases)
-    if (s.parts === 'road' && isRoom(r)) return { text: formatAddress(partsOf(r), s), expect: { level: 'door', addressId: r.gate_id, townCode: r.town_code } }
+    // Written as road + door, a room or building of a compound is its gate door.
+    if (s.parts === 'road' && r.compound && r.building) return { text: formatAddress(partsOf(r), s), expect: { level: 'door', addressId: r.gate_id, townCode: r.town_code } }
     return { text: formatAddress(partsOf(r), s), expect: exact(r) }
   },
 }

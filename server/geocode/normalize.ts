@@ -67,7 +67,8 @@ const HANGZHOU_DISTRICTS = [
   '淳安县', '建德市', '富阳', '临安', '余杭', '桐庐', '淳安', '建德',
 ]
 const OUTSIDE = new RegExp(
-  `^(?:(?:${PROVINCES.join('|')})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)?(?![路街道])` +
+  // Provinces only with their 省/市/自治区: 江西俞村 is a village here, 江西路 a road.
+  `^(?:(?:${PROVINCES.join('|')})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)(?![路街道])` +
     `|(?:${ZHEJIANG_CITIES.join('|')})市?(?![路街道])` +
     `|(?:${HANGZHOU_DISTRICTS.join('|')})(?![路街道]))`,
 )
@@ -101,6 +102,8 @@ export interface NormalizedText {
   outside: boolean
   /** Trailing descriptions removed, e.g. ['东侧50米', '附近']. */
   removed: string[]
+  /** A bare 萧山 was taken for the district (the parser puts it back if a name starts with it). */
+  bareDistrict: boolean
 }
 
 /**
@@ -115,11 +118,13 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [])
   text = text.replace(/村委会/g, '村').replace(/居委会/g, '社区')
   text = text.replace(PREFIX, '')
   let district = false
+  let bareDistrict = false
   if (DISTRICT.test(text)) {
     district = true
     text = text.replace(DISTRICT, '')
   } else if (BARE_DISTRICT.test(text) && !townNames.some((t) => t.startsWith('萧山') && text.startsWith(t))) {
     district = true
+    bareDistrict = true
     text = text.replace(BARE_DISTRICT, '')
   } else if (townNames.some((t) => t.startsWith('萧山') && text.startsWith(t))) {
     district = true
@@ -144,7 +149,7 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [])
     .replace(/第(\d+)(?=幢|单元|室|组|号)/g, '$1')
     .replace(/(\d+)号单元/g, '$1单元')
     .replace(/(\d+)房(?![村庄])/g, '$1室')
-  return { text, district, outside, removed }
+  return { text, district, outside, removed, bareDistrict }
 }
 
 /**

@@ -57,6 +57,8 @@ const CASES: [string, string, Parts][] = [
   ['浙江 as part of a name', '浙江金城路12号', { road: '浙江金城路', doorNo: '12' }],
   ['unknown road named after a village, after its town', '戴村镇戴村东路98-2号', { town: '戴村镇', road: '戴村东路', doorNo: '98-2', village: null }],
   ['unknown road shape after a full town name', '戴村镇云石路1123号', { town: '戴村镇', road: '云石路', doorNo: '1123' }],
+  ['a name starting with 萧山', '萧山金色家园3幢', { compound: '萧山金色家园', building: '3' }],
+  ['a village named like a province', '江西俞村6组105号', { outside: false, village: '江西俞村', groupNo: '6', doorNo: '105' }],
   ['outside the district', '杭州市滨江区江南大道100号', { outside: true, road: null }],
   ['unknown compound before numbers', '北干银河湾5幢1单元101室', { town: '北干街道', compound: '银河湾', building: '5', unit: '1', room: '101' }],
 ]

@@ -105,7 +105,13 @@ function townAt(text: string, pos: number, dict: NameDictionary, maxLen: number)
  */
 export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
   const norm = normalizeAddress(raw, dict.townNamesByLength)
-  const text = norm.text
+  let text = norm.text
+  if (norm.bareDistrict) {
+    // 萧山农业对外综合开发小区: the 萧山 taken for the district was the start of a name.
+    const whole = `萧山${text}`
+    const known = longestAt(whole, 0, Math.max(dict.maxNameLength, 2), (n) => dict.compoundsByName.get(n) ?? dict.roadsByName.get(n) ?? dict.villagesByName.get(n))
+    if (known && known.name.length > 2) text = whole
+  }
   const out: ParsedAddress = {
     normalized: text,
     district: norm.district,
