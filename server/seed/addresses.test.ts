@@ -52,11 +52,44 @@ describe('generateAddresses', () => {
       if (!r.address.startsWith(`浙江省杭州市萧山区${r.town}`)) bad.push(r.address)
       const roadDoor = r.road !== null && r.doorNo !== null && r.address.includes(`${r.road}${r.doorNo}号`)
       const room = r.compound !== null && r.address.includes(`${r.compound}${r.building}幢${r.unit}单元${r.room}室`)
+      const building = r.compound !== null && r.unit === null && r.address.endsWith(`${r.compound}${r.building}幢`)
       const group = r.groupNo !== null && r.address.endsWith(`${r.village}${r.groupNo}组${r.doorNo}号`)
-      if (!roadDoor && !room && !group) bad.push(r.address)
+      if (!roadDoor && !room && !building && !group) bad.push(r.address)
       if (r.room !== null && !/^\d{1,2}0\d$/.test(r.room)) bad.push(`room ${r.room}`)
     }
     expect(bad).toEqual([])
+  })
+
+  it('holds the gate door and every building of a compound as addresses of their own', () => {
+    const byCompound = new Map<string, AddressRow[]>()
+    for (const r of rows) if (r.compound !== null) byCompound.set(r.compound, [...(byCompound.get(r.compound) ?? []), r])
+    const bad: string[] = []
+    for (const [name, list] of byCompound) {
+      const gates = list.filter((r) => r.building === null)
+      const buildings = list.filter((r) => r.building !== null && r.unit === null)
+      const rooms = list.filter((r) => r.room !== null)
+      const roomBuildings = new Set(rooms.map((r) => r.building))
+      // A gate only where a road is near: then it is road + door + compound and nothing finer.
+      if (gates.length > 1) bad.push(`${name}: ${gates.length} gates`)
+      for (const g of gates) {
+        if (g.road === null || g.doorNo === null || g.unit !== null || g.room !== null) bad.push(`${name}: gate ${g.address}`)
+        if (g.address !== `浙江省杭州市萧山区${g.town}${g.road}${g.doorNo}号${name}`) bad.push(`${name}: gate text ${g.address}`)
+      }
+      // Every building with rooms is an address too, with the same road and door as its rooms.
+      for (const b of roomBuildings) {
+        const own = buildings.filter((r) => r.building === b)
+        if (own.length !== 1) bad.push(`${name}: building ${b} ×${own.length}`)
+        const room = rooms.find((r) => r.building === b)!
+        if (own[0] && (own[0].road !== room.road || own[0].doorNo !== room.doorNo)) bad.push(`${name}: building ${b} road/door`)
+        if (own[0] && !own[0].address.endsWith(`${name}${b}幢`)) bad.push(`${name}: building text ${own[0].address}`)
+      }
+    }
+    expect(bad.slice(0, 10)).toEqual([])
+    const kinds = (pred: (r: AddressRow) => boolean) => rows.filter(pred).length
+    expect(kinds((r) => r.compound !== null && r.building === null)).toBeGreaterThan(100)
+    expect(kinds((r) => r.building !== null && r.unit === null)).toBeGreaterThan(1000)
+    const gate = rows.find((r) => r.compound === '金色家园' && r.building === null)
+    expect(gate?.address).toMatch(/^浙江省杭州市萧山区城厢街道.+路\d+(-\d+)?号金色家园$/)
   })
 
   it('mixes urban rooms and rural 组 houses by village type', () => {

@@ -5,8 +5,10 @@
  * Per town: roads (real names in the urban core) run across the town as gently curving lines
  * sampled every 20–30 m into "stations"; door numbers grow along each road (odd on the left, even on
  * the right, 附号 like 438-1 when a number is taken). Per village, by population share of `count`:
- * - urban communities: mostly rooms in compounds (小区 › 幢 › 单元 › 室, gate on a road), some
- *   street doors; town-centre communities: more street doors;
+ * - urban communities: mostly compounds (小区 › 幢 › 单元 › 室, gate on a road), some street doors;
+ *   town-centre communities: more street doors. A compound is in the base as its gate's door
+ *   address (门牌: road + door + compound), each building (楼栋: compound + 幢) and each room, as a
+ *   real unified address base holds them;
  * - villages: 组 + 号 houses around hamlet centres, street doors, and in 街道 resettlement compounds.
  * Every point is drawn inside a microgrid polygon of its village (checked with point-in-polygon on
  * the coordinates as stored, rounded to 1e-7°), so the area codes hold by construction.
@@ -97,7 +99,7 @@ const round7 = (x: number) => Math.round(x * 1e7) / 1e7
 
 type VillageStyle = 'urbanCommunity' | 'townCommunity' | 'urbanVillage' | 'ruralVillage' | 'virtual'
 
-/** Share of a village's addresses that are rooms, street doors and 组 houses, by village style. */
+/** Share of a village's addresses in compounds (gates, buildings, rooms), street doors and 组 houses, by village style. */
 const MIX: Record<VillageStyle, { rooms: number; doors: number; groups: number }> = {
   urbanCommunity: { rooms: 0.85, doors: 0.15, groups: 0 },
   townCommunity: { rooms: 0.7, doors: 0.3, groups: 0 },
@@ -318,6 +320,22 @@ function pointInMicro(rng: Rng, m: Micro): Placed {
   return { x: m.label[0], y: m.label[1], micro: m }
 }
 
+/**
+ * The gate of a compound: on the line from its centre to the road station, `inset` metres short
+ * of the station (inside the compound), if that point is in the village; else the centre.
+ */
+function gatePoint(v: Village, centre: Placed, st: Station, inset: number): Placed {
+  const dx = (st.x - centre.x) / DEG_PER_M_LNG
+  const dy = (st.y - centre.y) / DEG_PER_M_LAT
+  const d = Math.hypot(dx, dy)
+  if (d <= inset) return centre
+  const k = (d - inset) / d
+  const x = round7(centre.x + (st.x - centre.x) * k)
+  const y = round7(centre.y + (st.y - centre.y) * k)
+  const m = locateMicro(v, x, y)
+  return m ? { x, y, micro: m } : centre
+}
+
 /** A point near `centre` — offset drawn by `offset`, in metres — that stays in the village. */
 function pointNear(v: Village, centre: Placed, offset: () => [number, number]): Placed {
   for (let i = 0; i < 25; i++) {
@@ -391,7 +409,7 @@ function row(
   }
 }
 
-/** One village's addresses: rooms in compounds, street doors, 组 houses — `quota` in all. */
+/** One village's addresses: compounds (gate, buildings, rooms), street doors, 组 houses — `quota` in all. */
 function* villageAddresses(
   seed: string,
   state: RunState,
@@ -403,9 +421,10 @@ function* villageAddresses(
 ): Generator<AddressRow> {
   const rng = deriveRng(seed, 'addresses', v.code)
   const mix = MIX[v.style]
-  const nRooms = Math.round(quota * mix.rooms)
-  const nDoors = mix.groups > 0 ? Math.round(quota * mix.doors) : quota - nRooms
-  const nGroups = quota - nRooms - nDoors
+  // Everything in compounds: gates, buildings and rooms.
+  const nCompound = Math.round(quota * mix.rooms)
+  const nDoors = mix.groups > 0 ? Math.round(quota * mix.doors) : quota - nCompound
+  const nGroups = quota - nCompound - nDoors
   const pickMicro = aliasSampler(v.micro.map((m) => m.population + 1))
   const randomPlace = () => pointInMicro(rng, v.micro[pickMicro(rng)] as Micro)
 
@@ -426,9 +445,9 @@ function* villageAddresses(
     return null
   }
 
-  let rooms = 0
+  let compoundRows = 0
   let first = true
-  while (rooms < nRooms) {
+  while (compoundRows < nCompound) {
     const name = compoundName(rng, state.compounds, {
       stem: v.stem,
       resettlement: v.style === 'urbanVillage',
@@ -452,18 +471,38 @@ function* villageAddresses(
     if (bestSt) {
       const r = roads[bestSt.road] as Road
       gate = { road: r.name, door: takeDoor(r, 2 * Math.floor(bestSt.s / 10) + randInt(rng, 1, 2)) }
+      // The gate's own door address (门牌): road + door + compound.
+      compoundRows++
+      yield row(
+        state,
+        town,
+        v,
+        gatePoint(v, centre, bestSt, 15),
+        { groupNo: null, road: gate.road, doorNo: gate.door, compound: name, building: null, unit: null, room: null },
+        aliases,
+      )
     }
     const radius = 35 + 10 * Math.sqrt(spec.buildings * spec.units)
-    for (let b = 1; b <= spec.buildings && rooms < nRooms; b++) {
+    for (let b = 1; b <= spec.buildings && compoundRows < nCompound; b++) {
       const place = pointNear(v, centre, () => {
         const r = radius * Math.sqrt(rng())
         const a = rng() * 2 * Math.PI
         return [r * Math.cos(a), r * Math.sin(a)]
       })
-      for (let u = 1; u <= spec.units && rooms < nRooms; u++) {
-        for (let f = 1; f <= spec.floors && rooms < nRooms; f++) {
-          for (let k = 1; k <= spec.roomsPerFloor && rooms < nRooms; k++) {
-            rooms++
+      // The building (楼栋) as an address of its own, then its rooms.
+      compoundRows++
+      yield row(
+        state,
+        town,
+        v,
+        place,
+        { groupNo: null, road: gate?.road ?? null, doorNo: gate?.door ?? null, compound: name, building: String(b), unit: null, room: null },
+        aliases,
+      )
+      for (let u = 1; u <= spec.units && compoundRows < nCompound; u++) {
+        for (let f = 1; f <= spec.floors && compoundRows < nCompound; f++) {
+          for (let k = 1; k <= spec.roomsPerFloor && compoundRows < nCompound; k++) {
+            compoundRows++
             yield row(
               state,
               town,

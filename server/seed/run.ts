@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import type { SeedSize } from '../config.ts'
 import type { Db } from '../db/index.ts'
+import { addressBaseChanged } from '../addresses/base.ts'
 import { type PhaseProgress, silentProgress } from '../cli/progress.ts'
 import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
 import { loadAddresses, loadAreas, loadIncidents } from './load.ts'
@@ -66,6 +67,11 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<SeedMeta> {
     const sample = sampleForIncidents({ seed, count: sizes.addresses })
     const addresses = generateAddresses(areas, { seed, count: sizes.addresses })
     counts.addresses = await loadAddresses(db, sample.observe(addresses), (n) => progress.update(n))
+    progress.stop()
+    // The geocoder's dictionary (address_places) and the base version follow every load.
+    progress.start('dictionary', 1)
+    await addressBaseChanged(db.sql)
+    progress.update(1)
     progress.stop()
 
     progress.start('incidents', sizes.incidents)

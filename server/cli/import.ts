@@ -1,0 +1,103 @@
+/**
+ * `npm run import -- <kind> FILE.csv [options]`: loads a CSV file into the database.
+ *
+ *   addresses FILE.csv [--report FILE] [--source NAME] [--workers N]
+ *
+ * Bad lines are rejected into the report (default FILE.rejects.csv) and the rest is loaded; a
+ * file that cannot be imported at all (e.g. a required column missing) loads nothing.
+ */
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { importAddresses, type ImportSummary } from '../addresses/import.ts'
+import { loadConfig } from '../config.ts'
+import { ImportInputError } from '../imports/csv.ts'
+import { log, openConfiguredDb } from './boot.ts'
+import { terminalProgress } from './progress.ts'
+
+const USAGE = [
+  'usage: npm run import -- addresses FILE.csv [--report FILE] [--source NAME] [--workers N]',
+  '  FILE.csv   UTF-8 with a header: address_id,address,lng,lat (required); crs (wgs84|gcj02|bd09),',
+  '             aliases (|-separated), town,village,group_no,road,door_no,compound,building,unit,room',
+  '  --report   where rejected lines go (default FILE.rejects.csv)',
+  '  --source   recorded as each row\'s source (default: the file name)',
+  '  --workers  worker threads for per-line work (default: by file size and CPU count; 0 = none)',
+].join('\n')
+
+const OptionsSchema = z.object({
+  report: z.string().min(1).optional(),
+  source: z.string().min(1).max(200).optional(),
+  workers: z.coerce.number().int().min(0).max(16).optional(),
+})
+
+/** One kind of import: what it needs from the command line and how to run it. */
+interface ImportCommand {
+  run(file: string, options: z.infer<typeof OptionsSchema>): Promise<ImportSummary>
+}
+
+const n = (x: number) => x.toLocaleString('en-US')
+
+const COMMANDS: Record<string, ImportCommand> = {
+  addresses: {
+    async run(file, options) {
+      const db = await openConfiguredDb(loadConfig())
+      try {
+        return await importAddresses(db, file, {
+          progress: terminalProgress(),
+          ...(options.report ? { reportPath: options.report } : {}),
+          ...(options.source ? { source: options.source } : {}),
+          ...(options.workers !== undefined ? { workers: options.workers } : {}),
+        })
+      } finally {
+        await db.close()
+      }
+    },
+  },
+  // incidents: the incident import (its own module, same summary) goes here.
+}
+
+function usage(problem: string): never {
+  log(`import: ${problem}`)
+  log(USAGE)
+  process.exit(2)
+}
+
+let parsed: { values: Record<string, string | undefined>; positionals: string[] }
+try {
+  parsed = parseArgs({
+    options: { report: { type: 'string' }, source: { type: 'string' }, workers: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  })
+} catch (err) {
+  usage(err instanceof Error ? err.message : String(err))
+}
+const [kind, file, ...extra] = parsed.positionals
+if (!kind) usage('say what to import')
+const command = COMMANDS[kind]
+if (!command) usage(`unknown kind "${kind}" (known: ${Object.keys(COMMANDS).join(', ')})`)
+if (!file) usage('give the CSV file to import')
+if (extra.length > 0) usage(`unexpected arguments: ${extra.join(' ')}`)
+const options = OptionsSchema.safeParse(parsed.values)
+if (!options.success) usage(options.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '))
+
+try {
+  log(`importing ${kind} from ${file}…`)
+  const s = await command.run(file, options.data)
+  for (const w of s.warnings) log(`warning: ${w}`)
+  log(
+    `done in ${s.seconds} s (${n(s.rowsPerSecond)} lines/s, ${s.mode}${s.workers ? `, ${s.workers} workers` : ''}): ` +
+      `read ${n(s.read)}, inserted ${n(s.inserted)}, updated ${n(s.updated)}, unchanged ${n(s.unchanged)}, rejected ${n(s.rejected)}`,
+  )
+  if (s.fromText > 0) log(`  parts parsed from the address text for ${n(s.fromText)} rows`)
+  if (s.rejected > 0) {
+    for (const r of s.rejects.slice(0, 5)) log(`  line ${r.line}${r.addressId ? ` (${r.addressId})` : ''}: ${r.reason}`)
+    if (s.reportPath) log(`  all ${n(s.rejected)} rejected lines: ${s.reportPath}`)
+  }
+  log(`  import run #${s.runId}`)
+} catch (err) {
+  if (err instanceof ImportInputError) {
+    log(`import failed: ${err.message}`)
+    process.exit(1)
+  }
+  throw err
+}

@@ -1,0 +1,70 @@
+/**
+ * Bookkeeping of file imports (table import_runs, migrations/004_imports.sql): a row is written
+ * when an import starts and completed when it ends, so a job's status survives the process.
+ */
+import type { Sql } from 'postgres'
+import { z } from 'zod'
+
+export const ImportKindSchema = z.enum(['addresses', 'incidents'])
+export type ImportKind = z.infer<typeof ImportKindSchema>
+
+/** What an import did, row by row. */
+export const ImportCountsSchema = z.object({
+  read: z.number().int().nonnegative(),
+  inserted: z.number().int().nonnegative(),
+  updated: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+})
+export type ImportCounts = z.infer<typeof ImportCountsSchema>
+
+/** One row of import_runs, as the API will show it. */
+export const ImportRunSchema = ImportCountsSchema.extend({
+  id: z.coerce.number().int(),
+  kind: ImportKindSchema,
+  file: z.string(),
+  source: z.string().nullable(),
+  startedAt: z.date(),
+  finishedAt: z.date().nullable(),
+  status: z.enum(['running', 'done', 'failed']),
+  reportPath: z.string().nullable(),
+  message: z.string().nullable(),
+})
+export type ImportRun = z.infer<typeof ImportRunSchema>
+
+export const ZERO_COUNTS: ImportCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }
+
+/** Records the start of an import and returns its id. */
+export async function startImportRun(
+  sql: Sql,
+  run: { kind: ImportKind; file: string; source: string | null; reportPath: string | null },
+): Promise<number> {
+  const [row] = await sql<{ id: string }[]>`
+    INSERT INTO import_runs (kind, file, source, report_path)
+    VALUES (${run.kind}, ${run.file}, ${run.source}, ${run.reportPath})
+    RETURNING id`
+  return Number(row!.id)
+}
+
+/** Records how an import ended (done or failed) with its counts and a message. */
+export async function finishImportRun(
+  sql: Sql,
+  id: number,
+  end: { status: 'done' | 'failed'; counts: ImportCounts; message: string | null },
+): Promise<void> {
+  const c = end.counts
+  await sql`
+    UPDATE import_runs SET
+      status = ${end.status}, finished_at = now(), read = ${c.read}, inserted = ${c.inserted},
+      updated = ${c.updated}, unchanged = ${c.unchanged}, rejected = ${c.rejected}, message = ${end.message}
+    WHERE id = ${id}`
+}
+
+/** One import run by id, or null. */
+export async function getImportRun(sql: Sql, id: number): Promise<ImportRun | null> {
+  const [row] = await sql`
+    SELECT id, kind, file, source, started_at AS "startedAt", finished_at AS "finishedAt", status,
+           read, inserted, updated, unchanged, rejected, report_path AS "reportPath", message
+    FROM import_runs WHERE id = ${id}`
+  return row ? ImportRunSchema.parse(row) : null
+}
