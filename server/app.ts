@@ -7,6 +7,7 @@ import { createGeocoder } from './geocode/geocoder.ts'
 import { geocodeRoutes } from './geocode/routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
+import { reconcileRoutes } from './reconcile/routes.ts'
 import { webRoutes } from './web/static.ts'
 
 /** The Express application: API routes by domain, then the web app. */
@@ -19,6 +20,7 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(healthRoutes(db))
   app.use(areaRoutes(db, config))
   app.use(geocodeRoutes(db, createGeocoder(db)))
+  app.use(reconcileRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)
   app.use(webRoutes())
   app.use(errorHandler)
