@@ -32,6 +32,7 @@ import { FirstSeen } from '../imports/first-seen.ts'
 import { finishImportRun, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
 import { addressBaseChanged } from './base.ts'
 import { loadLocatorData, SNAP_M } from './locate.ts'
+import { mergeAddressStage } from './merge.ts'
 import { ADDRESS_COPY_COLUMNS, type PreparedBatch, type Reject } from './prepare.ts'
 import { openPreparer, type Preparer } from './prepare-pool.ts'
 import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS } from './schema.ts'
@@ -198,36 +199,6 @@ async function secondaryIndexes(tx: TransactionSql): Promise<IndexDef[]> {
     ORDER BY indexname`
 }
 
-/** Merges the stage into `addresses`; returns how many rows were inserted and updated. */
-async function mergeStage(tx: TransactionSql, stage: string): Promise<{ inserted: number; updated: number }> {
-  const cols = [...ADDRESS_COPY_COLUMNS]
-  const [row] = await tx<{ inserted: number; updated: number }[]>`
-    WITH up AS (
-      INSERT INTO addresses AS a (${tx(cols)})
-      SELECT ${tx(cols)} FROM ${tx(stage)}
-      ON CONFLICT (address_id) DO UPDATE SET
-        address = EXCLUDED.address, geom = EXCLUDED.geom, town = EXCLUDED.town, village = EXCLUDED.village,
-        group_no = EXCLUDED.group_no, road = EXCLUDED.road, door_no = EXCLUDED.door_no,
-        compound = EXCLUDED.compound, building = EXCLUDED.building, unit = EXCLUDED.unit, room = EXCLUDED.room,
-        aliases = EXCLUDED.aliases, town_code = EXCLUDED.town_code, village_code = EXCLUDED.village_code,
-        grid_code = EXCLUDED.grid_code, microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7,
-        h3_r8 = EXCLUDED.h3_r8, h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, source = EXCLUDED.source,
-        updated_at = now()
-      WHERE (a.address, a.geom, a.town, a.village, a.group_no, a.road, a.door_no, a.compound, a.building, a.unit,
-             a.room, a.aliases, a.town_code, a.village_code, a.grid_code, a.microgrid_code, a.h3_r7, a.h3_r8,
-             a.h3_r9, a.h3_r10, a.source)
-        IS DISTINCT FROM
-            (EXCLUDED.address, EXCLUDED.geom, EXCLUDED.town, EXCLUDED.village, EXCLUDED.group_no, EXCLUDED.road,
-             EXCLUDED.door_no, EXCLUDED.compound, EXCLUDED.building, EXCLUDED.unit, EXCLUDED.room,
-             EXCLUDED.aliases, EXCLUDED.town_code, EXCLUDED.village_code, EXCLUDED.grid_code,
-             EXCLUDED.microgrid_code, EXCLUDED.h3_r7, EXCLUDED.h3_r8, EXCLUDED.h3_r9, EXCLUDED.h3_r10,
-             EXCLUDED.source)
-      -- xmax is 0 on a freshly inserted row version and our transaction id on an updated one.
-      RETURNING (xmax = 0) AS inserted
-    )
-    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM up`
-  return row!
-}
 
 /**
  * Default number of worker threads: none for small files (starting one costs ~0.5 s), else one
@@ -353,7 +324,7 @@ export async function importAddresses(db: Db, input: Readable | string, opts: Im
           const written = await target.end()
           phases.copy += performance.now() - t
           t = performance.now()
-          const merged = await mergeStage(tx, stage)
+          const merged = await mergeAddressStage(tx, stage)
           counts.inserted += merged.inserted
           counts.updated += merged.updated
           counts.unchanged += written - merged.inserted - merged.updated
@@ -402,7 +373,7 @@ export async function importAddresses(db: Db, input: Readable | string, opts: Im
         phases.indexes += performance.now() - t1
       } else {
         t = performance.now()
-        const merged = await mergeStage(tx, stage)
+        const merged = await mergeAddressStage(tx, stage)
         counts.inserted += merged.inserted
         counts.updated += merged.updated
         counts.unchanged += written - merged.inserted - merged.updated

@@ -4,6 +4,8 @@
  */
 import type { Sql } from 'postgres'
 import type { CopyValue, Db } from '../db/index.ts'
+import { mergeAddressStage } from '../addresses/merge.ts'
+import { ADDRESS_COPY_COLUMNS } from '../addresses/prepare.ts'
 import { h3Cells } from '../geo/h3.ts'
 import type { AddressRow, AreaLevel, AreaRow, IncidentRow } from './types.ts'
 
@@ -64,11 +66,6 @@ function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
 
 const pointEwkt = (lng: number, lat: number) => `SRID=4326;POINT(${lng} ${lat})`
 
-const ADDRESS_COLUMNS = [
-  'address_id', 'address', 'geom', 'town', 'village', 'group_no', 'road', 'door_no', 'compound', 'building',
-  'unit', 'room', 'aliases', 'town_code', 'village_code', 'grid_code', 'microgrid_code',
-  'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'source',
-] as const
 
 function addressValues(a: AddressRow): CopyValue[] {
   const h = h3Cells(a.lng, a.lat)
@@ -113,20 +110,7 @@ async function stagedUpsert<T>(
 
 /** Streams addresses into the base, upserting by address_id. */
 export function loadAddresses(db: Db, rows: Iterable<AddressRow>, progress?: Progress): Promise<number> {
-  return stagedUpsert(db, 'addresses', ADDRESS_COLUMNS, rows, addressValues, (sql) => sql`
-    INSERT INTO addresses AS a (${sql([...ADDRESS_COLUMNS])})
-    SELECT ${sql([...ADDRESS_COLUMNS])} FROM seed_stage_addresses
-    ON CONFLICT (address_id) DO UPDATE SET
-      address = EXCLUDED.address, geom = EXCLUDED.geom, town = EXCLUDED.town, village = EXCLUDED.village,
-      group_no = EXCLUDED.group_no, road = EXCLUDED.road, door_no = EXCLUDED.door_no,
-      compound = EXCLUDED.compound, building = EXCLUDED.building, unit = EXCLUDED.unit, room = EXCLUDED.room,
-      aliases = EXCLUDED.aliases, town_code = EXCLUDED.town_code, village_code = EXCLUDED.village_code,
-      grid_code = EXCLUDED.grid_code, microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7,
-      h3_r8 = EXCLUDED.h3_r8, h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, source = EXCLUDED.source,
-      updated_at = now()
-    WHERE (a.address, a.geom, a.aliases, a.grid_code, a.microgrid_code)
-      IS DISTINCT FROM (EXCLUDED.address, EXCLUDED.geom, EXCLUDED.aliases, EXCLUDED.grid_code, EXCLUDED.microgrid_code)`,
-  progress)
+  return stagedUpsert(db, 'addresses', ADDRESS_COPY_COLUMNS, rows, addressValues, (sql) => mergeAddressStage(sql, 'seed_stage_addresses'), progress)
 }
 
 const INCIDENT_COLUMNS = [
