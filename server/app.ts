@@ -6,6 +6,7 @@ import type { Db } from './db/index.ts'
 import { createGeocoder } from './geocode/geocoder.ts'
 import { geocodeRoutes } from './geocode/routes.ts'
 import { healthRoutes } from './health/routes.ts'
+import { importRoutes } from './imports/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
 import { webRoutes } from './web/static.ts'
@@ -20,6 +21,7 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(healthRoutes(db))
   app.use(areaRoutes(db, config))
   app.use(geocodeRoutes(db, createGeocoder(db)))
+  app.use(importRoutes(db))
   app.use(reconcileRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)
   app.use(webRoutes())

@@ -45,14 +45,14 @@ describe('buildAreaLocator', () => {
     expect(bare.locate(120.0101, 30.005).kind).toBe('near')
   })
 
-  it('is fast: a million lookups over thousands of polygons well within a few seconds', () => {
+  // Speed is measured by npm run bench:import, not here.
+  it('finds the right one of 10,000 adjacent squares for a million points', () => {
     const micro: LocatorArea[] = []
     for (let i = 0; i < 100; i++) {
       for (let j = 0; j < 100; j++) micro.push(area(`${i}-${j}`, { type: 'Polygon', coordinates: [square(120 + i * 0.004, 30 + j * 0.004, 120 + (i + 1) * 0.004, 30 + (j + 1) * 0.004)] }))
     }
     const grid = buildAreaLocator(micro, [district])
     let hits = 0
-    const t = performance.now()
     for (let k = 0; k < 1_000_000; k++) {
       const x = 120 + ((k * 7919) % 400_000) / 1e6
       const y = 30 + ((k * 104_729) % 400_000) / 1e6
@@ -61,6 +61,5 @@ describe('buildAreaLocator', () => {
     }
     // Points exactly on an edge may go either way; all others must hit their own square.
     expect(hits).toBeGreaterThan(990_000)
-    expect(performance.now() - t).toBeLessThan(5_000)
   })
 })

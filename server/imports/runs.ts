@@ -68,3 +68,15 @@ export async function getImportRun(sql: Sql, id: number): Promise<ImportRun | nu
     FROM import_runs WHERE id = ${id}`
   return row ? ImportRunSchema.parse(row) : null
 }
+
+/** The latest import runs, newest first, optionally of one kind. */
+export async function listImportRuns(sql: Sql, opts: { kind?: ImportKind | undefined; limit: number }): Promise<ImportRun[]> {
+  const rows = await sql`
+    SELECT id, kind, file, source, started_at AS "startedAt", finished_at AS "finishedAt", status,
+           read, inserted, updated, unchanged, rejected, report_path AS "reportPath", message
+    FROM import_runs
+    WHERE ${opts.kind ? sql`kind = ${opts.kind}` : sql`true`}
+    ORDER BY started_at DESC, id DESC
+    LIMIT ${opts.limit}`
+  return rows.map((r) => ImportRunSchema.parse(r))
+}

@@ -8,15 +8,12 @@ import type { AreaRow } from './types.ts'
 
 const ref = loadReference()
 let areas: AreaRow[] = []
-let elapsed = 0
 const byLevel = (level: AreaRow['level']) => areas.filter((a) => a.level === level)
 const km2 = (g: MultiPolygon) => turf.area(g) / 1e6
 const outer = (a: AreaRow): Ring => (a.geometry.coordinates[0]![0]!.slice(0, -1) as [number, number][]).map(project)
 
 beforeAll(() => {
-  const t = performance.now()
   areas = generateBoundaries('test-seed')
-  elapsed = performance.now() - t
 }, 120_000)
 
 describe('generateBoundaries: counts and codes', () => {
@@ -72,10 +69,6 @@ describe('generateBoundaries: counts and codes', () => {
 })
 
 describe('generateBoundaries: geometry', () => {
-  it('runs in seconds (measured once per file)', () => {
-    expect(elapsed).toBeLessThan(15_000) // ~4.5 s on an idle 2-core machine; slack for busy CI
-  })
-
   it('district is roughly Xiaoshan-sized and placed', () => {
     const d = byLevel('district')[0]!
     expect(km2(d.geometry)).toBeGreaterThan(1300)
