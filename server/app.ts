@@ -7,8 +7,13 @@ import { createGeocoder } from './geocode/geocoder.ts'
 import { geocodeRoutes } from './geocode/routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { importRoutes } from './imports/routes.ts'
+import { incidentIngestRoutes } from './incidents/routes-ingest.ts'
+import { incidentQueryRoutes } from './incidents/routes-query.ts'
+import { categoryRoutes } from './categories/routes.ts'
+import { statsRoutes } from './stats/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
+import { streamRoutes } from './stream/routes.ts'
 import { webRoutes } from './web/static.ts'
 
 /** The Express application: API routes by domain, then the web app. */
@@ -16,12 +21,22 @@ export function createApp(db: Db, config: Config): express.Express {
   const app = express()
   app.disable('x-powered-by')
   // GeoJSON boundaries and the map bundle shrink 3-4× with gzip: it matters on wall-screen LANs.
-  app.use(compression())
+  // Not for Server-Sent Events: compression buffers, and a stream must reach the client at once.
+  app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
   app.use(express.json({ limit: '5mb' }))
   app.use(healthRoutes(db))
   app.use(areaRoutes(db, config))
   app.use(geocodeRoutes(db, createGeocoder(db)))
+  app.use(incidentIngestRoutes(db, createGeocoder(db)))
+  // After ingest: its literal /api/incidents/unplaced must win over /api/incidents/:id.
+  app.use(incidentQueryRoutes(db))
+  app.use(categoryRoutes(db))
+  app.use(statsRoutes(db))
   app.use(importRoutes(db))
+  const stream = streamRoutes(db)
+  app.use(stream.router)
+  // Open streams never end by themselves: the server ends them when it shuts down.
+  app.locals.onClose = [stream.closeAll]
   app.use(reconcileRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)
   app.use(webRoutes())

@@ -27,6 +27,7 @@ export async function listen(db: Db, config: Config): Promise<RunningServer> {
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve())
+        for (const hook of (app.locals.onClose ?? []) as (() => void)[]) hook()
         server.closeIdleConnections()
       }),
   }

@@ -1,0 +1,94 @@
+import type { Response } from 'express'
+import { Router } from 'express'
+import { z } from 'zod'
+import type { Db } from '../db/index.ts'
+import { parseInput } from '../http/errors.ts'
+import { changesSince, latestChange } from './changes.ts'
+
+/** How often the stream looks for changes: well inside the 1 s the wall screen is promised. */
+const POLL_MS = 250
+/** A comment line this often keeps proxies and browsers from timing the connection out. */
+const HEARTBEAT_MS = 15_000
+const BATCH = 1_000
+
+const StreamQuerySchema = z.object({
+  /** Resume after this event id (EventSource sends it as the Last-Event-ID header instead). */
+  since: z.string().regex(/^\d{1,19}$/, 'an event id (digits)').optional(),
+})
+const LastEventIdSchema = z.string().regex(/^\d{1,19}$/, 'an event id (digits)')
+
+interface Client {
+  res: Response
+  cursor: string
+}
+
+/**
+ * `GET /api/stream`: Server-Sent Events of new and changed incidents, each with its change number
+ * as the event id. One poller per process serves every client; each client has its own cursor,
+ * so a client that reconnects with Last-Event-ID gets exactly what it missed.
+ */
+export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
+  const router = Router()
+  const clients = new Set<Client>()
+  let timer: NodeJS.Timeout | null = null
+  let polling = false
+
+  async function poll(): Promise<void> {
+    if (polling || clients.size === 0) return
+    polling = true
+    try {
+      const min = [...clients].reduce((m, c) => (BigInt(c.cursor) < BigInt(m) ? c.cursor : m), [...clients][0]!.cursor)
+      const changes = await changesSince(db.sql, min, BATCH)
+      for (const c of clients) {
+        for (const ch of changes) {
+          if (BigInt(ch.seq) <= BigInt(c.cursor)) continue
+          c.res.write(`id: ${ch.seq}\nevent: incident\ndata: ${JSON.stringify(ch.feature)}\n\n`)
+          c.cursor = ch.seq
+        }
+      }
+    } catch (err) {
+      // A database hiccup (restart, lost connection) must not end the stream: try again next tick.
+      console.error(JSON.stringify({ level: 'warn', msg: 'stream poll failed', error: String(err) }))
+    } finally {
+      polling = false
+    }
+  }
+
+  router.get('/api/stream', async (req, res) => {
+    const { since } = parseInput(StreamQuerySchema, req.query, 'query')
+    const header = req.get('last-event-id')
+    const last = header !== undefined ? parseInput(z.object({ 'last-event-id': LastEventIdSchema }), { 'last-event-id': header }, 'query')['last-event-id'] : since
+    const cursor = last ?? (await latestChange(db.sql))
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    })
+    res.flushHeaders()
+    // Tell EventSource how long to wait before reconnecting, and where this stream starts.
+    res.write(`retry: 2000\n: from ${cursor}\n\n`)
+    const client: Client = { res, cursor }
+    clients.add(client)
+    timer ??= setInterval(() => void poll(), POLL_MS)
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)
+    req.on('close', () => {
+      clearInterval(heartbeat)
+      clients.delete(client)
+      if (clients.size === 0 && timer) {
+        clearInterval(timer)
+        timer = null
+      }
+    })
+  })
+
+  return {
+    router,
+    closeAll() {
+      for (const c of clients) c.res.end()
+      clients.clear()
+      if (timer) clearInterval(timer)
+      timer = null
+    },
+  }
+}
