@@ -11,6 +11,7 @@ import { z } from 'zod'
 import { importAddresses, type ImportSummary } from '../addresses/import.ts'
 import { loadConfig } from '../config.ts'
 import { ImportInputError } from '../imports/csv.ts'
+import { importIncidents } from '../incidents/ingest-csv.ts'
 import { log, openConfiguredDb } from './boot.ts'
 import { terminalProgress } from './progress.ts'
 
@@ -21,6 +22,9 @@ const USAGE = [
   '  --report   where rejected lines go (default FILE.rejects.csv)',
   '  --source   recorded as each row\'s source (default: the file name)',
   '  --workers  worker threads for per-line work (default: by file size and CPU count; 0 = none)',
+  '       npm run import -- incidents FILE.csv [--report FILE] [--source NAME]',
+  '  FILE.csv   UTF-8 with a header: incident_id,reported_at,category (required);',
+  '             address,lng,lat,crs,description,source,status',
 ].join('\n')
 
 const OptionsSchema = z.object({
@@ -52,7 +56,24 @@ const COMMANDS: Record<string, ImportCommand> = {
       }
     },
   },
-  // incidents: the incident import (its own module, same summary) goes here.
+  incidents: {
+    // Incidents: the same summary; address-only fields are zero, rejects name the incident_id.
+    async run(file, options) {
+      const db = await openConfiguredDb(loadConfig())
+      try {
+        const s = await importIncidents(db, file, {
+          progress: terminalProgress(),
+          ...(options.report ? { reportPath: options.report } : {}),
+          ...(options.source ? { source: options.source } : {}),
+        })
+        const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
+        const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.incidentId, reason: r.reason }))
+        return { ...s, mode: 'upsert', fromText: 0, snapped: 0, unlocated: s.unplaced, phases, workers: 0, rejects }
+      } finally {
+        await db.close()
+      }
+    },
+  },
 }
 
 function usage(problem: string): never {

@@ -1,0 +1,194 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parse } from 'csv-parse/sync'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { distanceM, fromWgs84 } from '../geo/crs.ts'
+import { h3Cells } from '../geo/h3.ts'
+import { loadFixtureBase } from '../geocode/fixtures/base.ts'
+import { TEST_KIND } from '../testing/db.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { importIncidents } from './ingest-csv.ts'
+import { IngestResultSchema, type IngestResult } from './schema.ts'
+
+interface Codes {
+  town_code: string | null
+  village_code: string | null
+  grid_code: string | null
+  microgrid_code: string | null
+}
+
+describe(`incident ingest (${TEST_KIND})`, () => {
+  let s: TestServer
+  let points: Map<string, [number, number]>
+  let tmp: string
+  const codesOf = async (table: 'addresses' | 'incidents', key: string) => {
+    const [row] =
+      table === 'addresses'
+        ? await s.db.sql<Codes[]>`SELECT town_code, village_code, grid_code, microgrid_code FROM addresses WHERE address_id = ${key}`
+        : await s.db.sql<Codes[]>`SELECT town_code, village_code, grid_code, microgrid_code FROM incidents WHERE incident_id = ${key}`
+    return row!
+  }
+  const count = async () => (await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents`)[0]!.n
+  const post = async (body: unknown) => {
+    const res = await fetch(`${s.url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    return { status: res.status, json: (await res.json()) as { results?: IngestResult[]; error?: string; details?: { where: string }[] } }
+  }
+  const byId = (results: IngestResult[] | undefined) => new Map((results ?? []).map((r) => [IngestResultSchema.parse(r).incidentId, r]))
+
+  beforeAll(async () => {
+    s = await startTestServer({ seed: 'boundaries', web: false })
+    points = await loadFixtureBase(s.db.sql)
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'incidents-'))
+  })
+  afterAll(async () => {
+    await s?.close()
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true })
+  })
+
+  const magu = () => fromWgs84(...points.get('F_MAGU_1_2')!, 'gcj02')
+  const batch = () => [
+    { incident_id: 'A1', reported_at: '2026-10-01 08:30:00', category: '0101', address: '北干金城路438号金色家园3幢2单元501室' },
+    { incident_id: 'A2', reported_at: '2026-10-01T09:00:00+08:00', category: '入室盗窃', address: '金城路440号', source: '110' },
+    { incident_id: 'A3', reported_at: '2026-10-01T10:00:00+08:00', category: '0102', lng: magu()[0], lat: magu()[1], crs: 'gcj02' },
+    { incident_id: 'A4', reported_at: '2026-10-01T11:00:00+08:00', category: '0101', address: '随便写的一些字' },
+    { incident_id: 'A5', reported_at: '2026-10-01T12:00:00+08:00', category: '0101', address: '金城路439号' },
+  ]
+
+  it('places good rows at the right level with the right codes, by text or by coordinates', async () => {
+    const { status, json } = await post(batch())
+    expect(status).toBe(201)
+    const r = byId(json.results)
+    expect([...r.values()].map((x) => x.status)).toEqual(['created', 'created', 'created', 'created', 'created'])
+    expect(r.get('A1')).toMatchObject({ level: 'room', placed: true })
+    expect(r.get('A2')).toMatchObject({ level: 'door', placed: true })
+    expect(r.get('A3')).toMatchObject({ level: null, placed: true })
+    expect(r.get('A4')).toMatchObject({ level: 'none', placed: false })
+    expect(r.get('A5')).toMatchObject({ level: 'road', placed: false })
+
+    const [a1] = await s.db.sql<{ address_id: string; reported_at: Date; geocode_level: string; lng: number; lat: number; h3_r10: string }[]>`
+      SELECT address_id, reported_at, geocode_level, ST_X(geom) AS lng, ST_Y(geom) AS lat, h3_r10::text AS h3_r10 FROM incidents WHERE incident_id = 'A1'`
+    expect(a1!.address_id).toBe('F_R3_2_501')
+    expect(a1!.reported_at.toISOString()).toBe('2026-10-01T00:30:00.000Z') // no offset = +08:00
+    expect(a1!.h3_r10).toBe(h3Cells(...points.get('F_R3_2_501')!).r10)
+    expect(await codesOf('incidents', 'A1')).toEqual(await codesOf('addresses', 'F_R3_2_501'))
+    expect(await codesOf('incidents', 'A2')).toEqual(await codesOf('addresses', 'F_JC_440'))
+    expect((await codesOf('incidents', 'A1')).microgrid_code).toMatch(/^\d+$/)
+
+    // Coordinates only: converted from GCJ-02, codes of the microgrid there.
+    const [a3] = await s.db.sql<{ lng: number; lat: number; input_crs: string }[]>`
+      SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat, input_crs FROM incidents WHERE incident_id = 'A3'`
+    const [x, y] = points.get('F_MAGU_1_2')!
+    expect(distanceM(a3!.lng, a3!.lat, x, y)).toBeLessThan(1)
+    expect(a3!.input_crs).toBe('gcj02')
+    expect(await codesOf('incidents', 'A3')).toEqual(await codesOf('addresses', 'F_MAGU_1_2'))
+
+    // Unplaceable: kept, without point or codes.
+    const [a4] = await s.db.sql`SELECT geom, town_code, h3_r7 FROM incidents WHERE incident_id = 'A4'`
+    expect(a4).toEqual({ geom: null, town_code: null, h3_r7: null })
+  })
+
+  it('lists unplaced incidents in keyset pages', async () => {
+    const first = (await (await fetch(`${s.url}/api/incidents/unplaced?limit=1`)).json()) as { items: { incidentId: string; geocodeLevel: string }[]; nextCursor: string | null }
+    expect(first.items.map((i) => i.incidentId)).toEqual(['A4'])
+    expect(first.nextCursor).not.toBeNull()
+    const second = (await (await fetch(`${s.url}/api/incidents/unplaced?limit=1&cursor=${first.nextCursor}`)).json()) as typeof first
+    expect(second.items).toMatchObject([{ incidentId: 'A5', geocodeLevel: 'road' }])
+    expect(second.nextCursor).toBeNull()
+  })
+
+  it('re-posting is unchanged; a changed row updates in place', async () => {
+    const [before] = await s.db.sql<{ updated_at: Date }[]>`SELECT updated_at FROM incidents WHERE incident_id = 'A1'`
+    const again = await post(batch())
+    expect(again.status).toBe(200)
+    expect(again.json.results!.map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'])
+    const [after] = await s.db.sql<{ updated_at: Date }[]>`SELECT updated_at FROM incidents WHERE incident_id = 'A1'`
+    expect(after!.updated_at).toEqual(before!.updated_at)
+
+    const ids = byId(again.json.results)
+    const one = await post({ ...batch()[0], status: 'closed' }) // a single object, not an array
+    expect(one.status).toBe(200)
+    expect(one.json.results).toEqual([{ incidentId: 'A1', id: ids.get('A1')!.id, status: 'updated', level: 'room', placed: true }])
+    expect(await count()).toBe(5)
+  })
+
+  it('rejects a request with any bad item, naming the fields, and loads nothing', async () => {
+    const { status, json } = await post([
+      { incident_id: 'B1', reported_at: '2026-10-02T08:00:00+08:00', category: '0101' },
+      { incident_id: 'B2', reported_at: 'yesterday', category: '0101' },
+      { incident_id: 'B3', reported_at: '2026-10-02T08:00:00+08:00', category: '不存在' },
+      { incident_id: 'B4', reported_at: '2026-10-02T08:00:00+08:00', category: '0101', lng: 120.2 },
+      { incident_id: 'B1', reported_at: '2026-10-02T08:00:00+08:00', category: '0101' },
+      { incident_id: '', reported_at: '2026-10-02T08:00:00+08:00', category: '0101', crs: 'utm' },
+    ])
+    expect(status).toBe(400)
+    const where = json.details!.map((d) => d.where)
+    expect(where).toEqual(expect.arrayContaining(['body.1.reported_at', 'body.2.category', 'body.3.lng', 'body.5.incident_id', 'body.5.crs']))
+    expect(json.error).toContain('body.2.category')
+    expect(await count()).toBe(5)
+    const empty = await post([])
+    expect(empty.status).toBe(400)
+  })
+
+  it('imports a CSV: good lines in, bad lines reported; a re-run is unchanged', async () => {
+    const [gx, gy] = points.get('F_JC_440')!
+    const file = path.join(tmp, 'incidents.csv')
+    const report = path.join(tmp, 'rejects.csv')
+    fs.writeFileSync(
+      file,
+      [
+        'incident_id,reported_at,category,address,lng,lat,crs,status',
+        'C1,2026-10-01 13:00:00,邻里纠纷,北干街道金城路438号,,,,',
+        `C2,2026-10-01T14:00:00+08:00,0101,,${gx},${gy},wgs84,closed`,
+        'C3,2026-10-01 15:00:00,不存在的类别,金城路440号,,,,',
+        'C4,not a time,0101,金城路440号,,,,',
+        'C1,2026-10-01 16:00:00,0101,金城路440号,,,,',
+        'C5,2026-10-01 17:00:00,0101',
+        'A2,2026-10-01T09:00:00+08:00,入室盗窃,金城路440号,,,,',
+      ].join('\n') + '\n',
+    )
+    const first = await importIncidents(s.db, file, { reportPath: report })
+    expect(first).toMatchObject({ read: 7, inserted: 2, updated: 1, unchanged: 0, rejected: 4 })
+    // A2 came in by the API with source '110'; the file gives none, so the file name stands in.
+    const lines = parse(fs.readFileSync(report, 'utf8'), { columns: true }) as { line: string; incident_id: string; reason: string }[]
+    expect(lines.map((l) => [l.line, l.incident_id])).toEqual([['4', 'C3'], ['5', 'C4'], ['6', 'C1'], ['7', 'C5']])
+    expect(lines[0]!.reason).toContain('category')
+    expect(lines[1]!.reason).toContain('reported_at')
+    expect(lines[2]!.reason).toContain('duplicate incident_id (first on line 2)')
+    expect(await codesOf('incidents', 'C2')).toEqual(await codesOf('addresses', 'F_JC_440'))
+    const [c1] = await s.db.sql<{ category_code: string; geocode_level: string }[]>`SELECT category_code, geocode_level FROM incidents WHERE incident_id = 'C1'`
+    expect(c1).toEqual({ category_code: '0402', geocode_level: 'door' })
+
+    const again = await importIncidents(s.db, file, { reportPath: report })
+    expect(again).toMatchObject({ read: 7, inserted: 0, updated: 0, unchanged: 3, rejected: 4 })
+    expect(await count()).toBe(7)
+    const [run] = await s.db.sql<{ kind: string; status: string; unchanged: number }[]>`
+      SELECT kind, status, unchanged FROM import_runs WHERE id = ${again.runId}`
+    expect(run).toEqual({ kind: 'incidents', status: 'done', unchanged: 3 })
+  })
+
+  it('keeps incident_area_daily and incident_h3_daily current (by the triggers)', async () => {
+    const area = async (code: string, category: string) =>
+      (await s.db.sql<{ n: number }[]>`
+        SELECT coalesce(sum(n), 0)::int AS n FROM incident_area_daily WHERE area_code = ${code} AND day = '2026-10-01' AND category_code = ${category}`)[0]!.n
+    const [district] = await s.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'district'`
+    // 0101 on 2026-10-01: A1, A2, A4, A5 (API) and C2 (CSV); the district counts placed and unplaced.
+    expect(await area(district!.code, '0101')).toBe(5)
+    expect(await area(district!.code, '0102')).toBe(1)
+    expect(await area(district!.code, '0402')).toBe(1)
+    // The town of 北干: A1, A2 and C2 are placed there (A4, A5 are not placed).
+    const town = (await codesOf('addresses', 'F_JC_440')).town_code!
+    expect(await area(town, '0101')).toBe(3)
+    const { microgrid_code } = await codesOf('addresses', 'F_R3_2_501')
+    expect(await area(microgrid_code!, '0101')).toBeGreaterThanOrEqual(1)
+    const [h3] = await s.db.sql<{ n: number }[]>`
+      SELECT coalesce(sum(n), 0)::int AS n FROM incident_h3_daily WHERE res = 10 AND cell = ${h3Cells(...points.get('F_R3_2_501')!).r10} AND category_code = '0101'`
+    // 0101 incidents with a point: A1 at F_R3_2_501, A2 and C2 at F_JC_440 (the cells may coincide).
+    const cell = h3Cells(...points.get('F_R3_2_501')!).r10
+    const expected = ['F_R3_2_501', 'F_JC_440', 'F_JC_440'].filter((id) => h3Cells(...points.get(id)!).r10 === cell).length
+    expect(h3!.n).toBe(expected)
+    // Totals agree with the incidents themselves.
+    const [total] = await s.db.sql<{ n: number }[]>`SELECT sum(n)::int AS n FROM incident_area_daily WHERE area_code = ${district!.code}`
+    expect(total!.n).toBe(await count())
+  })
+})

@@ -1,0 +1,119 @@
+/**
+ * Incident input (API bodies and CSV lines) and ingest results. The category field is checked for
+ * shape here and resolved against `incident_categories` by `withCategories`, because the catalogue
+ * lives in the database (migrations/002_categories.sql) and must not be copied into code.
+ */
+import { z } from 'zod'
+import { CrsSchema } from '../geo/crs.ts'
+import { MatchLevelSchema } from '../geocode/schema.ts'
+
+/** Timestamps without an offset are local time of the command center (Asia/Shanghai, no DST). */
+export const DEFAULT_OFFSET = '+08:00'
+
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)(Z|[+-]\d{2}:?\d{2})?$/
+
+/**
+ * Reads an ISO 8601 timestamp; without an offset it is +08:00. Returns null when it is not one.
+ * @example parseReportedAt('2026-10-01 08:30:00')?.toISOString() // '2026-10-01T00:30:00.000Z'
+ */
+export function parseReportedAt(text: string): Date | null {
+  const m = TIMESTAMP.exec(text.trim())
+  if (!m) return null
+  const d = new Date(`${m[1]}T${m[2]}${m[3] ?? DEFAULT_OFFSET}`)
+  return Number.isNaN(d.getTime()) ? null : d
+}
+
+/** Empty CSV fields and JSON nulls mean "not given". */
+const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
+const optionalText = (max: number) => z.preprocess(absent, z.string().trim().max(max, `at most ${max} characters`).optional())
+const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.number().finite().min(min).max(max).optional())
+
+/** Workflow states of an incident (the source systems' states map onto these). */
+export const IncidentStatusSchema = z.enum(['open', 'in_progress', 'closed', 'cancelled'])
+
+/** One incident as given: category still as text (an item code like '0101' or its Chinese name). */
+export const IncidentInputSchema = z
+  .object({
+    incident_id: z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters'),
+    reported_at: z
+      .union([z.string(), z.date()])
+      .transform((v, ctx) => {
+        const d = v instanceof Date ? v : parseReportedAt(v)
+        if (d && !Number.isNaN(d.getTime())) return d
+        ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time, e.g. 2026-10-01T08:30:00+08:00 (no offset = +08:00)' })
+        return z.NEVER
+      }),
+    category: z.string().trim().min(1, 'must not be empty').max(50),
+    address: optionalText(500),
+    lng: coordinate(-180, 180),
+    lat: coordinate(-90, 90),
+    crs: z.preprocess(absent, CrsSchema.default('wgs84')),
+    description: optionalText(4000),
+    source: optionalText(200),
+    status: z.preprocess(absent, IncidentStatusSchema.default('open')),
+  })
+  .refine((v) => (v.lng === undefined) === (v.lat === undefined), { message: 'give both lng and lat, or neither', path: ['lng'] })
+export type IncidentInputRaw = z.input<typeof IncidentInputSchema>
+export type IncidentInput = z.infer<typeof IncidentInputSchema>
+
+/** An incident with its category resolved to an item code of incident_categories (level 2). */
+export type ResolvedIncident = IncidentInput & { category_code: string }
+
+/** Level-2 category codes by code and by Chinese name. */
+export type CategoryIndex = ReadonlyMap<string, string>
+
+/**
+ * The schema of one incident whose category must resolve in `categories`; unknown → issue at `category`.
+ * @example withCategories(new Map([['0101', '0101'], ['入室盗窃', '0101']])).parse(x).category_code
+ */
+export function withCategories(categories: CategoryIndex) {
+  return IncidentInputSchema.transform((v, ctx): ResolvedIncident => {
+    const code = categories.get(v.category)
+    if (code) return { ...v, category_code: code }
+    ctx.addIssue({ code: 'custom', path: ['category'], message: `unknown category "${v.category}" (give an item code like 0101 or its Chinese name)` })
+    return z.NEVER
+  })
+}
+
+export const MAX_INCIDENTS = 10_000
+
+/**
+ * `POST /api/incidents` body: one incident or an array of them; incident ids unique within it.
+ * @example incidentBodySchema(categories).parse([{ incident_id: 'A1', reported_at: '2026-10-01 08:00:00', category: '0101' }])
+ */
+export function incidentBodySchema(categories: CategoryIndex) {
+  // A single object is read as a list of one, so issues are always at `body.<index>.<field>`.
+  return z.preprocess(
+    (v) => (Array.isArray(v) ? v : [v]),
+    z
+      .array(withCategories(categories))
+      .min(1, 'give at least one incident')
+      .max(MAX_INCIDENTS, `at most ${MAX_INCIDENTS} incidents`)
+      .superRefine((items, ctx) => {
+        const first = new Map<string, number>()
+        items.forEach((v, i) => {
+          const j = first.get(v.incident_id)
+          if (j === undefined) first.set(v.incident_id, i)
+          else ctx.addIssue({ code: 'custom', path: [i, 'incident_id'], message: `duplicate incident_id "${v.incident_id}" (also item ${j})` })
+        })
+      }),
+  )
+}
+
+export const IngestStatusSchema = z.enum(['created', 'updated', 'unchanged'])
+
+/** What happened to one incident. `placed` = it has a point (and so area codes and H3 cells). */
+export const IngestResultSchema = z.object({
+  incidentId: z.string(),
+  id: z.string(),
+  status: IngestStatusSchema,
+  level: MatchLevelSchema.nullable(),
+  placed: z.boolean(),
+})
+export type IngestResult = z.infer<typeof IngestResultSchema>
+
+/** `GET /api/incidents/unplaced?limit=&cursor=` (cursor: the last id of the previous page). */
+export const UnplacedQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z.coerce.number().int().nonnegative().optional(),
+})
