@@ -26,8 +26,10 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(express.json({ limit: '5mb' }))
   app.use(healthRoutes(db))
   app.use(areaRoutes(db, config))
-  app.use(geocodeRoutes(db, createGeocoder(db)))
-  app.use(incidentIngestRoutes(db, createGeocoder(db)))
+  // One geocoder (one name dictionary in memory) for the geocoding API and incident ingest.
+  const geocoder = createGeocoder(db)
+  app.use(geocodeRoutes(db, geocoder))
+  app.use(incidentIngestRoutes(db, geocoder))
   // After ingest: its literal /api/incidents/unplaced must win over /api/incidents/:id.
   app.use(incidentQueryRoutes(db))
   app.use(categoryRoutes(db))

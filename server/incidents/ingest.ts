@@ -16,6 +16,7 @@
  * and coordinate placements get codes the same way; H3 cells are computed here (server/geo/h3.ts).
  */
 import type { Sql } from 'postgres'
+import { codesOf, loadAreaLocator, NO_CODES, type AreaLocator } from '../addresses/locate.ts'
 import type { Db } from '../db/index.ts'
 import { toWgs84 } from '../geo/crs.ts'
 import { h3Cells } from '../geo/h3.ts'
@@ -76,6 +77,18 @@ interface UpsertRow {
  * Rows whose every stored value is unchanged are not written (their updated_at stays).
  * @example const [r] = await ingestIncidents(db, createGeocoder(db), [incident]); r.status // 'created'
  */
+const locators = new WeakMap<Db, Promise<AreaLocator>>()
+
+/** The area locator of a database, built once per process (boundaries are reference data). */
+function areaLocator(db: Db): Promise<AreaLocator> {
+  let l = locators.get(db)
+  if (!l) {
+    l = loadAreaLocator(db.sql)
+    locators.set(db, l)
+  }
+  return l
+}
+
 export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readonly ResolvedIncident[]): Promise<IngestResult[]> {
   if (inputs.length === 0) return []
   const ids = new Set(inputs.map((i) => i.incident_id))
@@ -94,6 +107,10 @@ export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readon
   }
   const placements = inputs.map((v, i) => place(v, matches.get(i) ?? null))
   const cells = placements.map((p) => (p.point ? h3Cells(p.point[0], p.point[1]) : null))
+  // Area codes in JS, as the address import does: PostGIS point-in-polygon on the detailed
+  // microgrids cost ~0.5 ms a point, most of an ingest batch's time.
+  const locator = await areaLocator(db)
+  const codes = placements.map((p) => (p.point ? codesOf(locator.locate(p.point[0], p.point[1])) : NO_CODES))
   const col = <T>(f: (v: ResolvedIncident, i: number) => T) => inputs.map(f)
   const sql = db.sql
 
@@ -112,9 +129,12 @@ export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readon
         ${col((_, i) => placements[i]!.level)}::text[], ${col((_, i) => placements[i]!.score)}::float8[],
         ${col((_, i) => placements[i]!.addressId)}::text[],
         ${col((_, i) => cells[i]?.r7 ?? null)}::bigint[], ${col((_, i) => cells[i]?.r8 ?? null)}::bigint[],
-        ${col((_, i) => cells[i]?.r9 ?? null)}::bigint[], ${col((_, i) => cells[i]?.r10 ?? null)}::bigint[]
+        ${col((_, i) => cells[i]?.r9 ?? null)}::bigint[], ${col((_, i) => cells[i]?.r10 ?? null)}::bigint[],
+        ${col((_, i) => codes[i]!.townCode)}::text[], ${col((_, i) => codes[i]!.villageCode)}::text[],
+        ${col((_, i) => codes[i]!.gridCode)}::text[], ${col((_, i) => codes[i]!.microgridCode)}::text[]
       ) AS t(incident_id, reported_at, category_code, address, description, source, status, input_lng, input_lat, input_crs,
-             lng, lat, geocode_level, geocode_score, address_id, h3_r7, h3_r8, h3_r9, h3_r10)
+             lng, lat, geocode_level, geocode_score, address_id, h3_r7, h3_r8, h3_r9, h3_r10,
+             town_code, village_code, grid_code, microgrid_code)
     ),
     placed AS (
       SELECT i.*, CASE WHEN i.lng IS NULL THEN NULL ELSE ST_SetSRID(ST_Point(i.lng, i.lat), 4326) END AS geom
@@ -127,14 +147,8 @@ export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readon
         h3_r7, h3_r8, h3_r9, h3_r10)
       SELECT p.incident_id, p.reported_at, p.category_code, p.address, p.description, p.source, p.status,
              p.input_lng, p.input_lat, p.input_crs, p.geom, p.geocode_level, p.geocode_score::real, p.address_id,
-             a.town_code, a.village_code, a.grid_code, a.microgrid_code, p.h3_r7, p.h3_r8, p.h3_r9, p.h3_r10
+             p.town_code, p.village_code, p.grid_code, p.microgrid_code, p.h3_r7, p.h3_r8, p.h3_r9, p.h3_r10
       FROM placed p
-      LEFT JOIN LATERAL (
-        SELECT v.parent_code AS town_code, v.code AS village_code, g.code AS grid_code, m.code AS microgrid_code
-        FROM admin_areas m JOIN admin_areas g ON g.code = m.parent_code JOIN admin_areas v ON v.code = g.parent_code
-        WHERE m.level = 'microgrid' AND ST_Covers(m.geom, p.geom)
-        ORDER BY m.code LIMIT 1
-      ) a ON p.geom IS NOT NULL
       ON CONFLICT (incident_id) DO UPDATE SET
         reported_at = EXCLUDED.reported_at, category_code = EXCLUDED.category_code, address = EXCLUDED.address,
         description = EXCLUDED.description, source = EXCLUDED.source, status = EXCLUDED.status,

@@ -1,0 +1,89 @@
+import { z } from 'zod'
+import { AreaCodeSchema, AreaLevelSchema } from '../areas/schema.ts'
+import { CategoryListSchema } from '../categories/schema.ts'
+import { DayStringSchema } from './period.ts'
+
+/**
+ * A period of whole Asia/Shanghai days: `from` inclusive, `to` exclusive (both `YYYY-MM-DD`).
+ * Default: the last 30 days up to and including today.
+ */
+const PeriodQueryShape = {
+  from: DayStringSchema.optional(),
+  to: DayStringSchema.optional(),
+}
+
+/**
+ * False for empty and reversed periods (the refinement names `to`).
+ * @example periodInOrder({ from: '2026-10-02', to: '2026-10-01' }) // false
+ */
+function periodInOrder(q: { from?: string | undefined; to?: string | undefined }): boolean {
+  return q.from === undefined || q.to === undefined || q.from < q.to
+}
+const PERIOD_ORDER = { message: '`to` must be after `from` (it is exclusive)', path: ['to'] }
+
+export const SummaryQuerySchema = z
+  .object({ area: AreaCodeSchema.optional(), ...PeriodQueryShape })
+  .refine(periodInOrder, PERIOD_ORDER)
+
+export const BucketSchema = z.enum(['day', 'week', 'month'])
+
+export const TimeseriesQuerySchema = z
+  .object({
+    area: AreaCodeSchema.optional(),
+    category: CategoryListSchema.optional(),
+    bucket: BucketSchema.default('day'),
+    ...PeriodQueryShape,
+  })
+  .refine(periodInOrder, PERIOD_ORDER)
+
+export const AreaStatsQuerySchema = z.object(PeriodQueryShape).refine(periodInOrder, PERIOD_ORDER)
+
+export const PeriodSchema = z.object({ from: z.string(), to: z.string() })
+
+export const AreaRefSchema = z.object({ code: z.string(), name: z.string(), level: AreaLevelSchema })
+export type AreaRef = z.infer<typeof AreaRefSchema>
+
+/** A count with its 同比 (year earlier) and 环比 (previous period) bases and percentage changes. */
+export const ComparedCountSchema = z.object({
+  n: z.number().int(),
+  yearEarlier: z.number().int(),
+  /** Percent change vs a year earlier, one decimal; null when that base is 0. */
+  yoyPct: z.number().nullable(),
+  previous: z.number().int(),
+  /** Percent change vs the previous period of equal length, one decimal; null when that base is 0. */
+  popPct: z.number().nullable(),
+})
+export type ComparedCount = z.infer<typeof ComparedCountSchema>
+
+const NamedCountShape = { code: z.string(), nameZh: z.string(), nameEn: z.string() }
+
+/** `GET /api/stats/summary`. */
+export const SummaryResponseSchema = z.object({
+  area: AreaRefSchema,
+  period: PeriodSchema,
+  yearEarlierPeriod: PeriodSchema,
+  previousPeriod: PeriodSchema,
+  total: ComparedCountSchema,
+  categories: z.array(
+    ComparedCountSchema.extend({
+      ...NamedCountShape,
+      items: z.array(ComparedCountSchema.extend(NamedCountShape)),
+    }),
+  ),
+})
+export type SummaryResponse = z.infer<typeof SummaryResponseSchema>
+
+/** `GET /api/stats/timeseries`: every bucket of the period, empty ones 0. */
+export const TimeseriesResponseSchema = z.array(z.object({ bucket: z.string(), n: z.number().int() }))
+export type TimeseriesResponse = z.infer<typeof TimeseriesResponseSchema>
+
+/** `GET /api/areas/{code}/stats`. */
+export const AreaStatsResponseSchema = z.object({
+  area: AreaRefSchema,
+  period: PeriodSchema,
+  total: z.number().int(),
+  categories: z.array(z.object({ ...NamedCountShape, n: z.number().int() })),
+  /** Direct children with their totals and counts by level-1 category code (only non-zero ones). */
+  children: z.array(AreaRefSchema.extend({ total: z.number().int(), categories: z.record(z.string(), z.number().int()) })),
+})
+export type AreaStatsResponse = z.infer<typeof AreaStatsResponseSchema>
