@@ -19,7 +19,6 @@
  * (the worker's COPY FROM '/dev/blob' joins the open transaction: PGlite is a single session).
  */
 import { once } from 'node:events'
-import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { Readable, Writable } from 'node:stream'
@@ -27,7 +26,7 @@ import type { TransactionSql } from 'postgres'
 import { silentProgress, type PhaseProgress } from '../cli/progress.ts'
 import type { CopyValue, Db } from '../db/index.ts'
 import { loadNameDictionary } from '../geocode/dictionary.ts'
-import { ImportInputError, mapHeader, openCsvChunks, openRejectReport, type RejectReport } from '../imports/csv.ts'
+import { ImportInputError, openImportFile, openRejectReport, type RejectReport } from '../imports/csv.ts'
 import { FirstSeen } from '../imports/first-seen.ts'
 import { finishImportRun, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
 import { addressBaseChanged } from './base.ts'
@@ -237,14 +236,10 @@ export async function importAddresses(db: Db, input: Readable | string, opts: Im
   let preparer: Preparer | null = null
   let stream: Readable | null = null
   try {
-    const size = isPath ? (await fs.promises.stat(input).catch(() => null))?.size : null
-    if (isPath && size === undefined) throw new ImportInputError(`no such file: ${input}`)
-    stream = isPath ? fs.createReadStream(input, { highWaterMark: 1 << 20 }) : input
-    const csv = await openCsvChunks(stream)
-    const header = mapHeader(csv.header, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
-    if (header.unknown.length > 0) {
-      warnings.push(`ignored unknown column${header.unknown.length > 1 ? 's' : ''} ${header.unknown.map((c) => `"${c}"`).join(', ')}`)
-    }
+    const opened = await openImportFile(input, REQUIRED_COLUMNS, OPTIONAL_COLUMNS)
+    const { size, csv, header } = opened
+    stream = opened.stream
+    if (opened.warning) warnings.push(opened.warning)
     const locatorData = await loadLocatorData(db.sql)
     if (locatorData.micro.length === 0) {
       throw new ImportInputError('admin_areas has no microgrids to place addresses in: load the boundaries first (npm run seed -- --only boundaries)')

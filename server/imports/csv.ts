@@ -343,3 +343,41 @@ export function openRejectReport(path: string, keyColumn: string): RejectReport 
     },
   }
 }
+
+/** An import file, opened: what both importers need before their first row. */
+export interface OpenedImport<C extends string> {
+  /** The byte stream (the caller destroys it when done). */
+  stream: Readable
+  /** File size in bytes, for progress; null for a stream input. */
+  size: number | null
+  csv: CsvSource
+  header: HeaderMap<C>
+  /** 'ignored unknown columns …', or null. */
+  warning: string | null
+}
+
+/**
+ * Opens a CSV path or stream for an import: checks the file exists, reads the header and maps
+ * the columns (ImportInputError for a missing file or required column, before any row is read).
+ * @example const f = await openImportFile('base.csv', ['address_id'], ['town']); f.header.index.town
+ */
+export async function openImportFile<R extends string, O extends string>(
+  input: Readable | string,
+  required: readonly R[],
+  optional: readonly O[],
+): Promise<OpenedImport<R | O>> {
+  const isPath = typeof input === 'string'
+  const size = isPath ? ((await fs.promises.stat(input).catch(() => null))?.size ?? undefined) : null
+  if (isPath && size === undefined) throw new ImportInputError(`no such file: ${input}`)
+  const stream = isPath ? fs.createReadStream(input, { highWaterMark: 1 << 20 }) : input
+  try {
+    const csv = await openCsvChunks(stream)
+    const header = mapHeader(csv.header, required, optional)
+    const n = header.unknown.length
+    const warning = n > 0 ? `ignored unknown column${n > 1 ? 's' : ''} ${header.unknown.map((c) => `"${c}"`).join(', ')}` : null
+    return { stream, size: size ?? null, csv, header, warning }
+  } catch (err) {
+    stream.destroy()
+    throw err
+  }
+}

@@ -5,13 +5,12 @@
  * or nothing: every batch commits on its own (one upsert statement), so a failure midway leaves
  * the earlier batches in; re-running the file is safe (idempotent: unchanged rows are not written).
  */
-import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { silentProgress, type PhaseProgress } from '../cli/progress.ts'
 import type { Db } from '../db/index.ts'
 import { createGeocoder, type Geocoder } from '../geocode/geocoder.ts'
-import { ImportInputError, mapHeader, openCsvChunks, openRejectReport, parseCsvChunk, type CsvRecord, type RejectReport } from '../imports/csv.ts'
+import { ImportInputError, openImportFile, openRejectReport, parseCsvChunk, type CsvRecord, type RejectReport } from '../imports/csv.ts'
 import { FirstSeen } from '../imports/first-seen.ts'
 import { finishImportRun, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
 import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
@@ -77,12 +76,10 @@ export async function importIncidents(db: Db, input: Readable | string, opts: Im
   let report: RejectReport | null = null
   let stream: Readable | null = null
   try {
-    const size = isPath ? (await fs.promises.stat(input).catch(() => null))?.size : null
-    if (isPath && size === undefined) throw new ImportInputError(`no such file: ${input}`)
-    stream = isPath ? fs.createReadStream(input, { highWaterMark: 1 << 20 }) : input
-    const csv = await openCsvChunks(stream)
-    const header = mapHeader(csv.header, INCIDENT_REQUIRED_COLUMNS, INCIDENT_OPTIONAL_COLUMNS)
-    if (header.unknown.length > 0) warnings.push(`ignored unknown columns ${header.unknown.map((c) => `"${c}"`).join(', ')}`)
+    const opened = await openImportFile(input, INCIDENT_REQUIRED_COLUMNS, INCIDENT_OPTIONAL_COLUMNS)
+    const { size, csv, header } = opened
+    stream = opened.stream
+    if (opened.warning) warnings.push(opened.warning)
     const schema = withCategories(await loadCategoryIndex(db.sql))
     report = reportPath ? openRejectReport(reportPath, 'incident_id') : null
     const seen = new FirstSeen()
