@@ -28,7 +28,7 @@ import type { CopyValue, Db } from '../db/index.ts'
 import { loadNameDictionary } from '../geocode/dictionary.ts'
 import { ImportInputError, openImportFile, openRejectReport, type RejectReport } from '../imports/csv.ts'
 import { FirstSeen } from '../imports/first-seen.ts'
-import { finishImportRun, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
+import { finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
 import { addressBaseChanged } from './base.ts'
 import { loadLocatorData, SNAP_M } from './locate.ts'
 import { mergeAddressStage } from './merge.ts'
@@ -218,10 +218,7 @@ const seconds = (ms: number) => Math.round(ms) / 1000
  */
 export async function importAddresses(db: Db, input: Readable | string, opts: ImportAddressesOptions = {}): Promise<ImportSummary> {
   const t0 = performance.now()
-  const isPath = typeof input === 'string'
-  const file = isPath ? path.resolve(input) : (opts.fileName ?? '(stream)')
-  const reportPath = opts.reportPath === undefined ? (isPath ? `${input}.rejects.csv` : null) : opts.reportPath
-  const source = opts.source ?? (isPath ? path.basename(input) : 'import')
+  const { file, reportPath, source } = importTarget(input, opts)
   const progress = opts.progress ?? silentProgress
   const counts: ImportCounts = { ...ZERO_COUNTS }
   const phases: ImportPhases = { ingest: 0, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }

@@ -2,6 +2,7 @@
  * Bookkeeping of file imports (table import_runs, migrations/004_imports.sql): a row is written
  * when an import starts and completed when it ends, so a job's status survives the process.
  */
+import path from 'node:path'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 
@@ -79,4 +80,23 @@ export async function listImportRuns(sql: Sql, opts: { kind?: ImportKind | undef
     ORDER BY started_at DESC, id DESC
     LIMIT ${opts.limit}`
   return rows.map((r) => ImportRunSchema.parse(r))
+}
+
+/**
+ * How an import names its input: the file (resolved path, or the given name of a stream), its
+ * rejects report (default `<FILE>.rejects.csv` for a path, none for a stream; null: none) and
+ * its source (default the file's base name).
+ * @example importTarget('data/a.csv', {}) // { isPath: true, file: '/…/data/a.csv', reportPath: 'data/a.csv.rejects.csv', source: 'a.csv' }
+ */
+export function importTarget(
+  input: unknown,
+  opts: { fileName?: string | undefined; reportPath?: string | null | undefined; source?: string | undefined },
+): { isPath: boolean; file: string; reportPath: string | null; source: string } {
+  const isPath = typeof input === 'string'
+  return {
+    isPath,
+    file: isPath ? path.resolve(input) : (opts.fileName ?? '(stream)'),
+    reportPath: opts.reportPath === undefined ? (isPath ? `${input}.rejects.csv` : null) : opts.reportPath,
+    source: opts.source ?? (isPath ? path.basename(input) : 'import'),
+  }
 }

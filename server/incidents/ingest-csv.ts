@@ -12,7 +12,7 @@ import type { Db } from '../db/index.ts'
 import { createGeocoder, type Geocoder } from '../geocode/geocoder.ts'
 import { ImportInputError, openImportFile, openRejectReport, parseCsvChunk, type CsvRecord, type RejectReport } from '../imports/csv.ts'
 import { FirstSeen } from '../imports/first-seen.ts'
-import { finishImportRun, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
+import { finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
 import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
 import { withCategories, type ResolvedIncident } from './schema.ts'
 
@@ -60,10 +60,7 @@ export interface ImportIncidentsOptions {
  */
 export async function importIncidents(db: Db, input: Readable | string, opts: ImportIncidentsOptions = {}): Promise<IncidentImportSummary> {
   const t0 = performance.now()
-  const isPath = typeof input === 'string'
-  const file = isPath ? path.resolve(input) : (opts.fileName ?? '(stream)')
-  const reportPath = opts.reportPath === undefined ? (isPath ? `${input}.rejects.csv` : null) : opts.reportPath
-  const source = opts.source ?? (isPath ? path.basename(input) : 'import')
+  const { file, reportPath, source } = importTarget(input, opts)
   const progress = opts.progress ?? silentProgress
   const batchSize = opts.batchSize ?? INCIDENT_BATCH
   const geocoder = opts.geocoder ?? createGeocoder(db)
