@@ -23,6 +23,8 @@ type Column = (typeof INCIDENT_REQUIRED_COLUMNS)[number] | (typeof INCIDENT_OPTI
 /** Valid lines per ingestIncidents call: one geocoder round and one upsert statement each. */
 export const INCIDENT_BATCH = 2_000
 const REJECT_SAMPLE = 100
+/** Batches in flight at once: one in the database while the next is prepared. */
+const PIPELINE_DEPTH = 2
 
 export interface IncidentReject {
   line: number
@@ -72,6 +74,12 @@ export async function importIncidents(db: Db, input: Readable | string, opts: Im
   const runId = await startImportRun(db.sql, { kind: 'incidents', file, source, reportPath: reportPath && path.resolve(reportPath) })
   let report: RejectReport | null = null
   let stream: Readable | null = null
+  const inflight: Promise<void>[] = []
+  let failure: unknown = null
+  const settle = async (n: number) => {
+    while (inflight.length > n) await inflight.shift()
+    if (failure) throw failure
+  }
   try {
     const opened = await openImportFile(input, INCIDENT_REQUIRED_COLUMNS, INCIDENT_OPTIONAL_COLUMNS)
     const { size, csv, header } = opened
@@ -88,15 +96,27 @@ export async function importIncidents(db: Db, input: Readable | string, opts: Im
       if (sample.length < REJECT_SAMPLE) sample.push(r)
       await report?.add(r.line, r.incidentId, r.reason)
     }
+    // Batches are pipelined: while one batch waits on the database (probes, upsert), the next is
+    // read and parsed in JS, so the two cores work at once. Their ids are distinct (duplicates
+    // are rejected above) and the rollup trigger locks in key order, so they cannot collide.
     const flush = async () => {
       if (batch.length === 0) return
-      for (const r of await ingestIncidents(db, geocoder, batch)) {
-        if (r.status === 'created') counts.inserted++
-        else if (r.status === 'updated') counts.updated++
-        else counts.unchanged++
-        if (!r.placed) unplaced++
-      }
+      const work = ingestIncidents(db, geocoder, batch).then(
+        (results) => {
+          for (const r of results) {
+            if (r.status === 'created') counts.inserted++
+            else if (r.status === 'updated') counts.updated++
+            else counts.unchanged++
+            if (!r.placed) unplaced++
+          }
+        },
+        (err: unknown) => {
+          failure ??= err
+        },
+      )
       batch = []
+      inflight.push(work)
+      await settle(PIPELINE_DEPTH - 1)
     }
     const take = async (rec: CsvRecord) => {
       counts.read++
@@ -131,6 +151,7 @@ export async function importIncidents(db: Db, input: Readable | string, opts: Im
       progress.update(csv.bytesRead())
     }
     await flush()
+    await settle(0)
     progress.stop()
     await report?.close()
     report = null
@@ -148,6 +169,7 @@ export async function importIncidents(db: Db, input: Readable | string, opts: Im
       rejects: sample,
     }
   } catch (err) {
+    await Promise.allSettled(inflight)
     await report?.close().catch(() => undefined)
     // Batches already ingested stay in (each committed), so the counts so far are the truth.
     const message = err instanceof Error ? err.message : String(err)
