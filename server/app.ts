@@ -13,6 +13,8 @@ import { categoryRoutes } from './categories/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
+import { ogcRoutes } from './ogc/routes.ts'
+import { exportRoutes } from './export/routes.ts'
 import { streamRoutes } from './stream/routes.ts'
 import { webRoutes } from './web/static.ts'
 
@@ -40,6 +42,8 @@ export function createApp(db: Db, config: Config): express.Express {
   // Open streams never end by themselves: the server ends them when it shuts down.
   app.locals.onClose = [stream.closeAll]
   app.use(reconcileRoutes(db))
+  app.use(ogcRoutes(db))
+  app.use(exportRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)
   app.use(webRoutes())
   app.use(errorHandler)

@@ -38,7 +38,7 @@ interface IncidentRow {
  * district: every incident counts there, placed or not, as in the rollups).
  * @example sql`… WHERE true ${areaCondition(sql, { code: '330109001', name: '城厢街道', level: 'town' })}`
  */
-function areaCondition(sql: Tx, area: AreaRef | null): PendingQuery<Row[]> {
+export function areaCondition(sql: Tx, area: AreaRef | null): PendingQuery<Row[]> {
   switch (area?.level) {
     case 'town': return sql`AND i.town_code = ${area.code}`
     case 'village': return sql`AND i.village_code = ${area.code}`

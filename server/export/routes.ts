@@ -1,0 +1,67 @@
+import { Router } from 'express'
+import { z } from 'zod'
+import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import { HttpError, parseInput } from '../http/errors.ts'
+import { findCollection } from '../ogc/collections.ts'
+import { type ItemFilter, resolveFilters } from '../ogc/features.ts'
+import { exportFileName } from './format.ts'
+import { finishExport, listExports, startExport } from './records.ts'
+import { EXPORT_QUERY_KEYS, ExportListQuerySchema, ExportParamsSchema, ExportQuerySchema, RequestedBySchema } from './schema.ts'
+import { type ExportOutcome, streamExport } from './stream.ts'
+
+/** Query values as given, one string each (arrays from repeated parameters are refused). */
+const RawValuesSchema = z.record(z.string(), z.string({ error: 'one value' }))
+
+/**
+ * The entries of `query` whose names are in `names`.
+ * @example pick({ a: '1', b: '2' }, ['a']) // { a: '1' }
+ */
+function pick(query: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(names.filter((n) => query[n] !== undefined).map((n) => [n, query[n]]))
+}
+
+/** Data exports: GET /api/export/{layer}.geojson|csv (streamed, recorded) and GET /api/exports. */
+export function exportRoutes(db: Db): Router {
+  const router = Router()
+  // Whole district for now; per-caller scope arrives with authentication (issue 8).
+  const scope = SYSTEM_SCOPE
+
+  router.get('/api/export/:file', async (req, res) => {
+    const { layer, format } = parseInput(ExportParamsSchema, req.params, 'params')
+    const def = findCollection(layer)
+    if (!def) throw new HttpError(404, `no layer ${layer}; see /ogc/collections`)
+    const filterNames = def.filters.map((f) => f.name)
+    // from/to only where there is a time to filter; the rest of the map's filters as the layer has them.
+    const allowed = [...EXPORT_QUERY_KEYS.filter((k) => def.time || (k !== 'from' && k !== 'to')), ...filterNames]
+    const unknown = Object.keys(req.query).filter((k) => !allowed.includes(k))
+    if (unknown.length > 0) throw new HttpError(400, `invalid query: ${layer} cannot be filtered by ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`)
+    const q = parseInput(ExportQuerySchema, req.query, 'query')
+    const given = parseInput(RawValuesSchema, pick(req.query, allowed), 'query')
+    const raw = pick(given, filterNames) as Record<string, string>
+    // Resolved before anything is recorded or sent: an unknown category or area is a plain 400/404.
+    const filters = await db.withScope(scope, (tx) => resolveFilters(tx, def, raw))
+    const filter: ItemFilter = {
+      bbox: q.bbox ?? null,
+      time: q.from || q.to ? { gte: q.from?.toISOString() ?? null, lt: q.to?.toISOString() ?? null, lte: null } : null,
+      filters,
+    }
+    const fileName = exportFileName({ layer, format, area: raw.area, from: given.from, to: given.to, crs: q.crs })
+    const requestedBy = RequestedBySchema.parse(req.get('x-user'))
+    const id = await db.withScope(scope, (tx) => startExport(tx, { requestedBy, layer, format, filters: given, crs: q.crs, fileName }))
+    let outcome: ExportOutcome
+    try {
+      outcome = await streamExport(db, scope, { def, filter, format, crs: q.crs, fileName }, res)
+    } catch (err) {
+      await db.withScope(scope, (tx) => finishExport(tx, id, { status: 'failed', rows: 0, bytes: 0, message: err instanceof Error ? err.message : String(err) }))
+      throw err
+    }
+    await db.withScope(scope, (tx) => finishExport(tx, id, outcome))
+  })
+
+  router.get('/api/exports', async (req, res) => {
+    const q = parseInput(ExportListQuerySchema, req.query, 'query')
+    res.json(await db.withScope(scope, (tx) => listExports(tx, q.limit, q.layer)))
+  })
+
+  return router
+}

@@ -1,0 +1,282 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import type { Feature, FeatureCollection, Point } from 'geojson'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { TEST_KIND } from '../testing/db.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { CONFORMANCE } from './documents.ts'
+import { insertIncidents } from './fixtures.ts'
+
+const run = promisify(execFile)
+
+interface Link { href: string; rel: string; type?: string }
+type Page = FeatureCollection & { numberMatched: number; numberReturned: number; links: Link[]; timeStamp: string }
+
+const N = 600
+const TOWN_BBOX = [120.25, 30.1, 120.3, 30.2] as const
+
+describe(`OGC API – Features (${TEST_KIND})`, () => {
+  let s: TestServer
+  let town: string
+  beforeAll(async () => {
+    s = await startTestServer({ seed: 'boundaries', web: false })
+    // 600 incidents 37 minutes apart from 1 October (Shanghai), ~15 days; two unplaced; one with microseconds.
+    await insertIncidents(s.db.sql, 'ogc-', N, '2026-10-01T00:00:00+08:00', 37 * 60)
+    await s.db.sql`
+      INSERT INTO incidents (incident_id, reported_at, category_code) VALUES
+        ('ogc-unplaced-1', '2026-10-03T10:00:00+08:00', '0101'),
+        ('ogc-unplaced-2', '2026-10-04T10:00:00+08:00', '0201'),
+        ('ogc-micro', '2026-10-05T12:00:00.123456+08:00', '0301')`
+    const [t] = await s.db.sql<{ town_code: string }[]>`SELECT town_code FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
+    town = t!.town_code
+  }, 300_000)
+  afterAll(async () => {
+    await s?.close()
+  })
+
+  const get = (p: string, init?: RequestInit) => fetch(`${s.url}${p}`, init)
+  const json = async <T>(p: string): Promise<T> => {
+    const res = await get(p)
+    expect(res.status, `${p}: ${res.status}`).toBe(200)
+    return (await res.json()) as T
+  }
+  const count = async (where: (sql: TestServer['db']['sql']) => ReturnType<TestServer['db']['sql']>) => {
+    const [r] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE true ${where(s.db.sql)}`
+    return r!.n
+  }
+  const allIncidents = () => count((sql) => sql``)
+
+  it('has a landing page linking the API definition, conformance and collections', async () => {
+    const res = await get('/ogc')
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/)
+    const landing = (await res.json()) as { title: string; links: Link[] }
+    const rel = (r: string) => landing.links.find((l) => l.rel === r)
+    expect(rel('self')?.href).toBe(`${s.url}/ogc`)
+    expect(rel('service-desc')).toMatchObject({ href: `${s.url}/ogc/api`, type: 'application/vnd.oai.openapi+json;version=3.0' })
+    expect(rel('conformance')?.href).toBe(`${s.url}/ogc/conformance`)
+    expect(rel('data')?.href).toBe(`${s.url}/ogc/collections`)
+  })
+
+  it('declares core, GeoJSON and OpenAPI 3.0 conformance (and Part 3 queryables)', async () => {
+    const { conformsTo } = await json<{ conformsTo: string[] }>('/ogc/conformance')
+    expect(conformsTo).toEqual(expect.arrayContaining([
+      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+    ]))
+    expect(conformsTo).toEqual([...CONFORMANCE])
+  })
+
+  it('serves an OpenAPI 3.0 document describing every collection and its parameters (oas30)', async () => {
+    const res = await get('/ogc/api')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.oai\.openapi\+json;\s*version=3\.0/)
+    const api = (await res.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, { get: { parameters: ({ $ref: string } | { name: string })[] } }>; components: { parameters: Record<string, { schema: { maximum?: number; default?: number } }> } }
+    expect(api.openapi).toMatch(/^3\.0\./)
+    expect(api.servers[0]!.url).toBe(`${s.url}/ogc`)
+    for (const p of ['/', '/conformance', '/collections', '/collections/towns/items', '/collections/incidents/items/{featureId}']) expect(api.paths).toHaveProperty([p])
+    const params = api.paths['/collections/incidents/items']!.get.parameters.map((p) => ('name' in p ? p.name : p.$ref.split('/').pop()))
+    expect(params).toEqual(expect.arrayContaining(['limit', 'bbox', 'datetime', 'properties', 'category', 'area', 'cursor']))
+    expect(api.components.parameters.limit!.schema).toMatchObject({ maximum: 10_000, default: 10 })
+    // Every $ref resolves.
+    const text = JSON.stringify(api)
+    for (const [, path] of text.matchAll(/"\$ref":"#\/([^"]+)"/g)) {
+      const target = path!.split('/').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], api)
+      expect(target, path).toBeDefined()
+    }
+  })
+
+  it('lists the admin levels and incidents as collections with extents and links', async () => {
+    const body = await json<{ collections: { id: string; extent: { spatial: { bbox: number[][] }; temporal?: { interval: (string | null)[][] } }; links: Link[] }[] }>('/ogc/collections')
+    expect(body.collections.map((c) => c.id)).toEqual(['towns', 'villages', 'grids', 'microgrids', 'incidents'])
+    for (const c of body.collections) {
+      expect(c.links.find((l) => l.rel === 'items')).toMatchObject({ href: `${s.url}/ogc/collections/${c.id}/items`, type: 'application/geo+json' })
+      const [x0, y0, x1, y1] = c.extent.spatial.bbox[0]!
+      expect(x0).toBeGreaterThan(119.9)
+      expect(x1).toBeLessThan(120.8)
+      expect(y0).toBeGreaterThan(29.7)
+      expect(y1).toBeLessThan(30.5)
+    }
+    const incidents = body.collections.find((c) => c.id === 'incidents')!
+    expect(incidents.extent.temporal!.interval[0]![0]).toBe('2026-09-30T16:37:00.000Z')
+    const one = await json<{ id: string }>('/ogc/collections/towns')
+    expect(one.id).toBe('towns')
+    const q = await json<{ properties: Record<string, unknown> }>('/ogc/collections/incidents/queryables')
+    expect(Object.keys(q.properties)).toEqual(['category', 'area'])
+  })
+
+  it('answers items with numberMatched, numberReturned, links and the default limit of 10', async () => {
+    const res = await get('/ogc/collections/incidents/items')
+    expect(res.headers.get('content-type')).toMatch(/^application\/geo\+json/)
+    const page = (await res.json()) as Page
+    expect(page.type).toBe('FeatureCollection')
+    expect(page.numberReturned).toBe(10)
+    expect(page.features).toHaveLength(10)
+    expect(page.numberMatched).toBe(await allIncidents())
+    expect(page.links.find((l) => l.rel === 'self')?.type).toBe('application/geo+json')
+    expect(page.links.find((l) => l.rel === 'next')?.href).toMatch(/[?&]cursor=/)
+    const f = page.features[0]!
+    expect(typeof f.id).toBe('number')
+    expect(f.geometry?.type).toBe('Point')
+    expect(Object.keys(f.properties!)).toContain('reportedAt')
+    const towns = await json<Page>('/ogc/collections/towns/items?limit=100')
+    expect(towns.numberMatched).toBe(27)
+    expect(towns.features).toHaveLength(27)
+    expect(towns.links.find((l) => l.rel === 'next')).toBeUndefined()
+    expect(towns.features[0]!.geometry!.type).toBe('MultiPolygon')
+  })
+
+  it('pages by key: every row exactly once while rows are appended between pages', async () => {
+    const seen: number[] = []
+    let url: string | undefined = `${s.url}/ogc/collections/incidents/items?limit=50&properties=incidentId`
+    let pages = 0
+    let appended = 0
+    while (url && pages < 1_000) {
+      const res = await fetch(url)
+      expect(res.status).toBe(200)
+      const page = (await res.json()) as Page
+      seen.push(...page.features.map((f) => Number(f.id)))
+      url = page.links.find((l) => l.rel === 'next')?.href
+      pages++
+      if (pages <= 6) {
+        // New reports arrive while a client pages: offset paging would shift rows across pages.
+        await insertIncidents(s.db.sql, `ogc-append-${pages}-`, 5, '2026-10-20T00:00:00+08:00', 60)
+        appended += 5
+      }
+    }
+    expect(appended).toBe(30)
+    expect(new Set(seen).size).toBe(seen.length)
+    const ids = (await s.db.sql<{ id: string }[]>`SELECT id FROM incidents ORDER BY id`).map((r) => Number(r.id))
+    // Appended rows sort after the cursor (ids only grow), so the walk also ends with all of them.
+    expect(seen).toEqual(ids)
+  })
+
+  it('filters by datetime: instants, days, closed intervals and open ends', async () => {
+    const matched = async (q: string) => (await json<Page>(`/ogc/collections/incidents/items?limit=1&${q}`)).numberMatched
+    const micro = await json<Page>('/ogc/collections/incidents/items?datetime=2026-10-05T04:00:00.123456Z')
+    expect(micro.features.map((f) => f.properties!.incidentId)).toEqual(['ogc-micro'])
+    expect((await json<Page>('/ogc/collections/incidents/items?datetime=2026-10-05T04:00:00.123Z')).numberMatched).toBe(0)
+
+    const day = await count((sql) => sql`AND reported_at >= '2026-10-03T00:00:00+08:00' AND reported_at < '2026-10-04T00:00:00+08:00'`)
+    expect(day).toBeGreaterThan(30)
+    expect(await matched('datetime=2026-10-03')).toBe(day)
+    // A closed interval of dates includes its last day; of instants, its last instant.
+    const days = await count((sql) => sql`AND reported_at >= '2026-10-03T00:00:00+08:00' AND reported_at < '2026-10-06T00:00:00+08:00'`)
+    expect(await matched('datetime=2026-10-03/2026-10-05')).toBe(days)
+    const [edge] = await s.db.sql<{ at: string }[]>`SELECT to_char(reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at FROM incidents WHERE incident_id = 'ogc-100'`
+    const upTo = await count((sql) => sql`AND reported_at <= ${edge!.at}::timestamptz`)
+    expect(await matched(`datetime=../${edge!.at}`)).toBe(upTo)
+    expect(await matched(`datetime=${encodeURIComponent(`2026-10-01T00:00:00+08:00/${edge!.at}`)}`)).toBe(upTo)
+    const from = await count((sql) => sql`AND reported_at >= ${edge!.at}::timestamptz`)
+    expect(await matched(`datetime=${edge!.at}/..`)).toBe(from)
+    expect(await matched(`datetime=${edge!.at}/`)).toBe(from)
+    for (const bad of ['2026-10-05/2026-10-01', 'yesterday', '2026-10-01T08:00:00', '2026-10-01/x']) {
+      expect((await get(`/ogc/collections/incidents/items?datetime=${bad}`)).status, bad).toBe(400)
+    }
+    expect((await get('/ogc/collections/towns/items?datetime=2026-10-01')).status).toBe(400)
+  })
+
+  it('filters by bbox (4 or 6 numbers) to exactly the features inside', async () => {
+    const [x0, y0, x1, y1] = TOWN_BBOX
+    const inside = await count((sql) => sql`AND ST_Intersects(geom, ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326))`)
+    expect(inside).toBeGreaterThan(0)
+    const page = await json<Page>(`/ogc/collections/incidents/items?limit=10000&bbox=${TOWN_BBOX.join(',')}`)
+    expect(page.numberMatched).toBe(inside)
+    expect(page.features).toHaveLength(inside)
+    for (const f of page.features) {
+      const [x, y] = (f.geometry as Point).coordinates as [number, number]
+      expect(x >= x0 && x <= x1 && y >= y0 && y <= y1).toBe(true)
+    }
+    expect((await json<Page>(`/ogc/collections/incidents/items?bbox=${x0},${y0},-100,${x1},${y1},100`)).numberMatched).toBe(inside)
+    const towns = await json<Page>(`/ogc/collections/towns/items?bbox=${TOWN_BBOX.join(',')}`)
+    expect(towns.numberMatched).toBeGreaterThan(0)
+    expect(towns.numberMatched).toBeLessThan(27)
+    for (const bad of ['1,2,3', '121,30,120,31', '120,30,121,95', 'a,b,c,d']) expect((await get(`/ogc/collections/incidents/items?bbox=${bad}`)).status, bad).toBe(400)
+  })
+
+  it('returns only the properties asked for with properties=', async () => {
+    const page = await json<Page>('/ogc/collections/incidents/items?limit=3&properties=category,reportedAt')
+    for (const f of page.features) expect(Object.keys(f.properties!).sort()).toEqual(['category', 'reportedAt'])
+    const none = await json<Page>('/ogc/collections/towns/items?limit=2&properties=')
+    expect(none.features[0]!.properties).toEqual({})
+    const one = await json<Feature>('/ogc/collections/towns/items/330109001?properties=name')
+    expect(one.properties).toEqual({ name: '城厢街道' })
+    expect((await get('/ogc/collections/incidents/items?properties=nope')).status).toBe(400)
+  })
+
+  it('filters incidents by category and area (the queryables), as the map does', async () => {
+    const page = await json<Page>(`/ogc/collections/incidents/items?limit=10000&category=01&area=${town}`)
+    const expected = await count((sql) => sql`AND category_code LIKE '01%' AND town_code = ${town}`)
+    expect(expected).toBeGreaterThan(0)
+    expect(page.numberMatched).toBe(expected)
+    expect(page.features.every((f) => String(f.properties!.category).startsWith('01') && f.properties!.townCode === town)).toBe(true)
+    const villages = await json<Page>('/ogc/collections/villages/items?limit=100&area=330109001')
+    expect(villages.numberMatched).toBe(36)
+    expect((await get('/ogc/collections/incidents/items?category=99')).status).toBe(400)
+    expect((await get('/ogc/collections/incidents/items?area=123456789')).status).toBe(404)
+  })
+
+  it('refuses limits out of bounds and unknown parameters with 400; unknown collections and features with 404', async () => {
+    for (const limit of ['0', '10001', '-5', '1.5', 'many']) {
+      const res = await get(`/ogc/collections/incidents/items?limit=${limit}`)
+      expect(res.status, limit).toBe(400)
+      expect(((await res.json()) as { error: string }).error).toMatch(/limit/)
+    }
+    expect((await json<Page>('/ogc/collections/incidents/items?limit=10000')).numberReturned).toBe(Math.min(10_000, await allIncidents()))
+    expect((await get('/ogc/collections/incidents/items?colour=red')).status).toBe(400)
+    expect((await get('/ogc/collections/towns/items?category=01')).status).toBe(400)
+    expect((await get('/ogc/collections/incidents/items?f=html')).status).toBe(400)
+    expect((await get('/ogc/collections/incidents/items?cursor=!!')).status).toBe(400)
+    expect((await get('/ogc/collections/warnings')).status).toBe(404)
+    expect((await get('/ogc/collections/warnings/items')).status).toBe(404)
+    expect((await get('/ogc/collections/incidents/items/999999999')).status).toBe(404)
+    expect((await get('/ogc/collections/incidents/items/not-a-number')).status).toBe(404)
+    expect((await get('/ogc/collections/towns/items/330109999')).status).toBe(404)
+    const nothing = await get('/ogc/nothing')
+    expect(nothing.status).toBe(404)
+    expect(nothing.headers.get('content-type')).toMatch(/json/)
+  })
+
+  it('serves single features with self and collection links', async () => {
+    const [row] = await s.db.sql<{ id: string }[]>`SELECT id FROM incidents WHERE incident_id = 'ogc-micro'`
+    const res = await get(`/ogc/collections/incidents/items/${row!.id}`, { headers: { accept: 'application/geo+json' } })
+    expect(res.headers.get('content-type')).toMatch(/^application\/geo\+json/)
+    const f = (await res.json()) as Feature & { links: Link[] }
+    expect(f.id).toBe(Number(row!.id))
+    expect(f.properties).toMatchObject({ incidentId: 'ogc-micro', category: '0301', reportedAt: '2026-10-05T04:00:00.123Z' })
+    expect(f.geometry).toBeNull() // unplaced
+    expect(f.links.map((l) => l.rel)).toEqual(['self', 'collection'])
+    const town = await json<Feature>('/ogc/collections/towns/items/330109001')
+    expect(town).toMatchObject({ id: '330109001', properties: { name: '城厢街道', level: 'town', parentCode: '330109' } })
+  })
+
+  it('works with GDAL’s OAPIF driver: layers, schema, feature count, spatial filter', async () => {
+    // A CI proxy must not get between GDAL (curl) and the local test server.
+    const env = { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' }
+    const ogrinfo = (...args: string[]) => run('ogrinfo', ['-ro', '--config', 'GDAL_HTTP_TIMEOUT', '30', ...args], { timeout: 120_000, maxBuffer: 16 << 20, env })
+    const ds = `OAPIF:${s.url}/ogc`
+    const list = await ogrinfo(ds)
+    for (const layer of ['towns', 'villages', 'grids', 'microgrids', 'incidents']) expect(list.stdout).toMatch(new RegExp(`^\\d+: ${layer}\\b`, 'm'))
+
+    const total = await allIncidents()
+    const all = await ogrinfo('-al', '-so', ds, 'incidents')
+    expect(all.stdout).toMatch(new RegExp(`Feature Count: ${total}\\b`))
+    expect(all.stdout).toMatch(/reportedAt: DateTime/)
+    expect(all.stdout).toMatch(/category: String/)
+
+    const towns = await ogrinfo('-al', '-so', ds, 'towns')
+    expect(towns.stdout).toMatch(/Feature Count: 27\b/)
+    expect(towns.stdout).toMatch(/Geometry: Multi Polygon/)
+
+    // -spat: GDAL sends bbox and, without resultType=hits, counts by reading every page.
+    const [x0, y0, x1, y1] = TOWN_BBOX
+    const inside = await count((sql) => sql`AND ST_Intersects(geom, ST_MakeEnvelope(${x0}, ${y0}, ${x1}, ${y1}, 4326))`)
+    const spat = await ogrinfo('-al', '-so', '-oo', 'PAGE_SIZE=1000', '-spat', ...TOWN_BBOX.map(String), ds, 'incidents')
+    expect(spat.stdout).toMatch(new RegExp(`Feature Count: ${inside}\\b`))
+
+    // Reading features (following next links) and an attribute filter sent as a query parameter.
+    const cat = await count((sql) => sql`AND category_code = '0101'`)
+    const where = await ogrinfo('-al', '-oo', 'PAGE_SIZE=500', '-where', "category = '0101'", ds, 'incidents')
+    expect(where.stdout.match(/^OGRFeature\(incidents\):/gm)?.length).toBe(cat)
+  }, 180_000)
+})

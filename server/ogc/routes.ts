@@ -1,0 +1,187 @@
+import { type Request, type Response, Router } from 'express'
+import { z } from 'zod'
+import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import { HttpError, parseInput } from '../http/errors.ts'
+import { COLLECTIONS, type CollectionDef, findCollection, KEY_SCHEMAS, type PropertyDef } from './collections.ts'
+import { collectionDoc, CONFORMANCE, landingPage, MEDIA, openApi, queryables } from './documents.ts'
+import { collectionExtent, countItems, getItem, pageItems, resolveFilters } from './features.ts'
+import { CursorSchema, DatetimeSchema, encodeKey, FormatSchema, LimitSchema, OgcBboxSchema, splitList } from './params.ts'
+
+/** Query of the documents other than items: only `f`. */
+const DocQuerySchema = z.object({ f: FormatSchema }).strict()
+
+/** `/collections/{id}/items` query, besides the collection's own filters (checked separately). */
+const ItemsQuerySchema = z.object({
+  limit: LimitSchema,
+  bbox: OgcBboxSchema.optional(),
+  datetime: DatetimeSchema.optional(),
+  properties: z.string().optional(),
+  cursor: CursorSchema.optional(),
+  f: FormatSchema,
+})
+const ITEMS_KEYS = Object.keys(ItemsQuerySchema.shape)
+
+/** `/collections/{id}/items/{fid}` query. */
+const ItemQuerySchema = z.object({ properties: z.string().optional(), f: FormatSchema }).strict()
+
+/** A collection's extra filter values: each a single string. */
+const FilterValuesSchema = z.record(z.string(), z.string({ error: 'one value' }))
+
+/**
+ * The absolute URL of /ogc for links, from the request (behind a proxy, the Host it was sent to).
+ * @example baseUrl(req) // 'http://127.0.0.1:8080/ogc'
+ */
+function baseUrl(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}/ogc`
+}
+
+/**
+ * The registered collection named in the path, or 404.
+ * @example collectionOr404('incidents').id // 'incidents'
+ */
+function collectionOr404(id: unknown): CollectionDef {
+  const def = typeof id === 'string' ? findCollection(id) : undefined
+  if (!def) throw new HttpError(404, `no collection ${String(id)}; see /ogc/collections`)
+  return def
+}
+
+/**
+ * The properties chosen with `properties=` (all when absent, none when empty); unknown names are a 400.
+ * @example chosenProperties(incidents, 'category,reportedAt').map((p) => p.name) // ['reportedAt', 'category']
+ */
+function chosenProperties(def: CollectionDef, list: string | undefined): PropertyDef[] {
+  if (list === undefined) return def.properties
+  const names = splitList(list)
+  const unknown = names.filter((n) => !def.properties.some((p) => p.name === n))
+  if (unknown.length > 0) {
+    throw new HttpError(400, `invalid query: query.properties: unknown ${unknown.join(', ')} (known: ${def.properties.map((p) => p.name).join(', ')})`)
+  }
+  return def.properties.filter((p) => names.includes(p.name))
+}
+
+/**
+ * Refuses query parameters the API does not define (Part 1 /req/core/query-param-unknown).
+ * @example rejectUnknown({ limit: '5', foo: '1' }, ['limit']) // throws HttpError 400
+ */
+function rejectUnknown(query: object, allowed: readonly string[]): void {
+  const unknown = Object.keys(query).filter((k) => !allowed.includes(k))
+  if (unknown.length > 0) throw new HttpError(400, `invalid query: unknown parameter ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`)
+}
+
+/**
+ * This request's URL with `cursor` set: the `next` link keeps every other parameter as given.
+ * @example nextUrl(req, 'NDI') // 'http://…/ogc/collections/incidents/items?limit=10&cursor=NDI'
+ */
+function nextUrl(req: Request, cursor: string): string {
+  const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`)
+  url.searchParams.set('cursor', cursor)
+  return url.toString()
+}
+
+/**
+ * Sends a JSON document with its media type.
+ * @example send(res, MEDIA.geojson, feature)
+ */
+function send(res: Response, type: string, body: unknown): void {
+  res.type(type).send(JSON.stringify(body))
+}
+
+/** OGC API – Features (Part 1 core + GeoJSON + OpenAPI 3.0, Part 3 queryables) under /ogc. */
+export function ogcRoutes(db: Db): Router {
+  const router = Router()
+  // Whole district for now; per-caller scope arrives with authentication (issue 8).
+  const scope = SYSTEM_SCOPE
+
+  router.get('/ogc', (req, res) => {
+    parseInput(DocQuerySchema, req.query, 'query')
+    send(res, MEDIA.json, landingPage(baseUrl(req)))
+  })
+
+  router.get('/ogc/conformance', (req, res) => {
+    parseInput(DocQuerySchema, req.query, 'query')
+    send(res, MEDIA.json, { conformsTo: CONFORMANCE })
+  })
+
+  router.get('/ogc/api', (req, res) => {
+    parseInput(DocQuerySchema, req.query, 'query')
+    send(res, MEDIA.openapi, openApi(baseUrl(req), COLLECTIONS))
+  })
+
+  router.get('/ogc/collections', async (req, res) => {
+    parseInput(DocQuerySchema, req.query, 'query')
+    const base = baseUrl(req)
+    const collections = await db.withScope(scope, async (tx) => {
+      const docs = []
+      for (const def of COLLECTIONS) docs.push(collectionDoc(base, def, await collectionExtent(tx, def)))
+      return docs
+    })
+    send(res, MEDIA.json, {
+      links: [{ href: `${base}/collections`, rel: 'self', type: MEDIA.json, title: 'This document' }],
+      collections,
+    })
+  })
+
+  router.get('/ogc/collections/:id', async (req, res) => {
+    const def = collectionOr404(req.params.id)
+    parseInput(DocQuerySchema, req.query, 'query')
+    const extent = await db.withScope(scope, (tx) => collectionExtent(tx, def))
+    send(res, MEDIA.json, collectionDoc(baseUrl(req), def, extent))
+  })
+
+  router.get('/ogc/collections/:id/queryables', (req, res) => {
+    const def = collectionOr404(req.params.id)
+    parseInput(DocQuerySchema, req.query, 'query')
+    send(res, MEDIA.schema, queryables(baseUrl(req), def))
+  })
+
+  router.get('/ogc/collections/:id/items', async (req, res) => {
+    const def = collectionOr404(req.params.id)
+    const filterNames = def.filters.map((f) => f.name)
+    rejectUnknown(req.query, [...ITEMS_KEYS, ...filterNames])
+    const q = parseInput(ItemsQuerySchema, req.query, 'query')
+    const raw = parseInput(FilterValuesSchema, Object.fromEntries(filterNames.filter((n) => n in req.query).map((n) => [n, req.query[n]])), 'query')
+    const props = chosenProperties(def, q.properties)
+    const after = q.cursor ?? null
+    if (after !== null && !KEY_SCHEMAS[def.key.type].safeParse(after).success) throw new HttpError(400, 'invalid query: query.cursor: not a cursor of this collection')
+    const body = await db.withScope(scope, async (tx) => {
+      const filter = { bbox: q.bbox ?? null, time: q.datetime ?? null, filters: await resolveFilters(tx, def, raw) }
+      // Both in one transaction: numberMatched counts the same snapshot the page comes from.
+      const page = await pageItems(tx, def, filter, q.limit, after, props)
+      const numberMatched = await countItems(tx, def, filter)
+      return { page, numberMatched }
+    })
+    const base = baseUrl(req)
+    const links = [
+      { href: new URL(req.originalUrl, base).toString(), rel: 'self', type: MEDIA.geojson, title: 'This page' },
+      { href: `${base}/collections/${def.id}`, rel: 'collection', type: MEDIA.json, title: def.title },
+      ...(body.page.nextKey !== null ? [{ href: nextUrl(req, encodeKey(body.page.nextKey)), rel: 'next', type: MEDIA.geojson, title: 'Next page' }] : []),
+    ]
+    send(res, MEDIA.geojson, {
+      type: 'FeatureCollection',
+      numberMatched: body.numberMatched,
+      numberReturned: body.page.features.length,
+      timeStamp: new Date().toISOString(),
+      links,
+      features: body.page.features,
+    })
+  })
+
+  router.get('/ogc/collections/:id/items/:fid', async (req, res) => {
+    const def = collectionOr404(req.params.id)
+    const q = parseInput(ItemQuerySchema, req.query, 'query')
+    const props = chosenProperties(def, q.properties)
+    const fid = KEY_SCHEMAS[def.key.type].safeParse(req.params.fid)
+    const feature = fid.success ? await db.withScope(scope, (tx) => getItem(tx, def, fid.data, props)) : null
+    if (!feature) throw new HttpError(404, `no feature ${String(req.params.fid)} in ${def.id}`)
+    const base = baseUrl(req)
+    send(res, MEDIA.geojson, {
+      ...feature,
+      links: [
+        { href: `${base}/collections/${def.id}/items/${encodeURIComponent(String(feature.id))}`, rel: 'self', type: MEDIA.geojson, title: 'This feature' },
+        { href: `${base}/collections/${def.id}`, rel: 'collection', type: MEDIA.json, title: def.title },
+      ],
+    })
+  })
+
+  return router
+}
