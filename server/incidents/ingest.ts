@@ -1,32 +1,13 @@
 /**
- * Incident ingest: geocodes a batch of incidents, places each one and upserts the batch in one
- * statement. Rollups (incident_h3_daily, incident_area_daily) follow by the statement-level
- * triggers of migrations/006_incident_rollups.sql.
- *
- * Placement, per incident:
- * - the address text matched at `compound` or finer (room, unit, building, door, compound): the
- *   match's point. A compound's point is its gate, within a few hundred metres of any building;
- * - otherwise, with coordinates: the coordinates, converted to WGS84. `road`, `village`, `town`
- *   and `district` matches are a road's or an area's representative point, possibly kilometres
- *   off: reported coordinates are better evidence, and without them the incident stays unplaced
- *   rather than piling up on a centroid and making a false hotspot;
- * - otherwise unplaced: stored with null geom, codes and cells (never dropped), its geocode level
- *   kept so a reviewer sees why (`GET /api/incidents/unplaced`).
- * Area codes come from the point in SQL (ST_Covers on microgrids, in the upsert itself), so text
- * and coordinate placements get codes the same way; H3 cells are computed here (server/geo/h3.ts).
+ * Incident ingest: geocodes a batch of incidents, places each one (server/geocode/place.ts: the
+ * rule every report follows) and upserts the batch in one statement. Rollups (incident_h3_daily,
+ * incident_area_daily) follow by the statement-level triggers of migrations/006 and 012.
  */
 import type { Sql } from 'postgres'
-import { codesOf, loadAreaLocator, NO_CODES, type AreaLocator } from '../addresses/locate.ts'
 import type { Db } from '../db/index.ts'
-import { toWgs84 } from '../geo/crs.ts'
-import { h3Cells } from '../geo/h3.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
-import type { MatchInput } from '../geocode/match.ts'
-import { levelRank, type GeocodeResult, type MatchLevel } from '../geocode/schema.ts'
+import { placeReports } from '../geocode/place.ts'
 import { IngestStatusSchema, type CategoryIndex, type IngestResult, type ResolvedIncident } from './schema.ts'
-
-/** Text matches at this level or finer place an incident by themselves. */
-export const PLACING_LEVEL: MatchLevel = 'compound'
 
 /**
  * Level-2 categories by item code and by Chinese name (both keys map to the code).
@@ -42,30 +23,6 @@ export async function loadCategoryIndex(sql: Sql): Promise<CategoryIndex> {
   return index
 }
 
-/** Where an incident goes: a WGS84 point and how it was found, or nowhere. */
-export interface Placement {
-  point: [number, number] | null
-  level: MatchLevel | null
-  score: number | null
-  addressId: string | null
-}
-
-/**
- * Places one incident from its geocoding result (if it had an address) and its coordinates.
- * @example place({ lng: 120.26, lat: 30.16, crs: 'wgs84' }, null).point // [120.26, 30.16]
- */
-export function place(input: Pick<ResolvedIncident, 'lng' | 'lat' | 'crs'>, match: GeocodeResult | null): Placement {
-  const level = match?.level ?? null
-  const kept = { level, score: match ? match.score : null }
-  if (match && match.lng !== null && match.lat !== null && levelRank(match.level) <= levelRank(PLACING_LEVEL)) {
-    return { point: [match.lng, match.lat], ...kept, addressId: match.addressId }
-  }
-  if (input.lng !== undefined && input.lat !== undefined) {
-    return { point: toWgs84(input.lng, input.lat, input.crs), ...kept, addressId: null }
-  }
-  return { point: null, ...kept, addressId: null }
-}
-
 interface UpsertRow {
   incident_id: string
   status: string
@@ -77,44 +34,18 @@ interface UpsertRow {
  * Rows whose every stored value is unchanged are not written (their updated_at stays).
  * @example const [r] = await ingestIncidents(db, createGeocoder(db), [incident]); r.status // 'created'
  */
-const locators = new WeakMap<Db, Promise<AreaLocator>>()
-
-/** The area locator of a database, built once per process (boundaries are reference data). */
-function areaLocator(db: Db): Promise<AreaLocator> {
-  let l = locators.get(db)
-  if (!l) {
-    l = loadAreaLocator(db.sql)
-    locators.set(db, l)
-  }
-  return l
-}
-
 export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readonly ResolvedIncident[]): Promise<IngestResult[]> {
   if (inputs.length === 0) return []
   const ids = new Set(inputs.map((i) => i.incident_id))
   if (ids.size !== inputs.length) throw new Error('ingestIncidents: incident_id must be unique within a call')
 
-  // One geocoder call for the batch; the coordinates rank candidates near them first.
-  const withText = inputs.flatMap((v, i) => (v.address ? [i] : []))
-  const queries: MatchInput[] = withText.map((i) => {
-    const v = inputs[i]!
-    return { address: v.address!, lng: v.lng, lat: v.lat, crs: v.crs }
-  })
-  const matches = new Map<number, GeocodeResult>()
-  if (queries.length > 0) {
-    const out = await geocoder.geocode(queries)
-    out.forEach((m, k) => matches.set(withText[k]!, m.result))
-  }
-  const placements = inputs.map((v, i) => place(v, matches.get(i) ?? null))
-  const cells = placements.map((p) => (p.point ? h3Cells(p.point[0], p.point[1]) : null))
-  // Area codes in JS, as the address import does: PostGIS point-in-polygon on the detailed
-  // microgrids cost ~0.5 ms a point, most of an ingest batch's time.
-  const locator = await areaLocator(db)
-  const codes = placements.map((p) => (p.point ? codesOf(locator.locate(p.point[0], p.point[1])) : NO_CODES))
+  const placements = await placeReports(db, geocoder, inputs.map((v) => ({ address: v.address, lng: v.lng, lat: v.lat, crs: v.crs })))
+  const cells = placements.map((p) => p.cells)
+  const codes = placements.map((p) => p.codes)
   const col = <T>(f: (v: ResolvedIncident, i: number) => T) => inputs.map(f)
   const sql = db.sql
 
-  // One statement: the input rows, their area codes from the point, the upsert, and the answer.
+  // One statement: the input rows with their placements, the upsert, and the answer.
   // The final SELECT sees the table as it was before the statement, so rows the upsert skipped
   // (unchanged) are found there with their id.
   const rows = await sql<UpsertRow[]>`

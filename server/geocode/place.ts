@@ -1,0 +1,105 @@
+/**
+ * Where a report (an incident, a hazard…) goes on the map, from its address text and/or its
+ * coordinates. One rule for every kind of report:
+ * - the address text matched at `compound` or finer (room, unit, building, door, compound): the
+ *   match's point. A compound's point is its gate, within a few hundred metres of any building;
+ * - otherwise, with coordinates: the coordinates, converted to WGS84. `road`, `village`, `town`
+ *   and `district` matches are a road's or an area's representative point, possibly kilometres
+ *   off: reported coordinates are better evidence, and without them the report stays unplaced
+ *   rather than piling up on a centroid and making a false hotspot;
+ * - otherwise unplaced: no point, codes or cells (the report is still stored), its geocode level
+ *   kept so a reviewer sees why.
+ * Area codes come from the point by the in-JS area locator (server/addresses/locate.ts: PostGIS
+ * point-in-polygon on the detailed microgrids cost ~0.5 ms a point), H3 cells by server/geo/h3.ts.
+ */
+import { codesOf, loadAreaLocator, NO_CODES, type AreaCodes, type AreaLocator } from '../addresses/locate.ts'
+import type { Db } from '../db/index.ts'
+import { toWgs84, type Crs } from '../geo/crs.ts'
+import { h3Cells, type StoredCells } from '../geo/h3.ts'
+import type { Geocoder } from './geocoder.ts'
+import type { MatchInput } from './match.ts'
+import { levelRank, type GeocodeResult, type MatchLevel } from './schema.ts'
+
+/** Text matches at this level or finer place a report by themselves. */
+export const PLACING_LEVEL: MatchLevel = 'compound'
+
+/** What is placed: an address text and/or coordinates in some system. */
+export interface PlaceInput {
+  address?: string | undefined
+  lng?: number | undefined
+  lat?: number | undefined
+  crs: Crs
+}
+
+/** Where a report goes: a WGS84 point and how it was found, or nowhere. */
+export interface Placement {
+  point: [number, number] | null
+  level: MatchLevel | null
+  score: number | null
+  addressId: string | null
+}
+
+/** A placement with the area codes and H3 cells of its point (all null when unplaced). */
+export interface ReportPlacement extends Placement {
+  codes: AreaCodes
+  cells: StoredCells | null
+}
+
+/** No place at all (a report without address or coordinates). */
+export const UNPLACED: ReportPlacement = { point: null, level: null, score: null, addressId: null, codes: NO_CODES, cells: null }
+
+/**
+ * Places one report from its geocoding result (if it had an address) and its coordinates.
+ * @example place({ lng: 120.26, lat: 30.16, crs: 'wgs84' }, null).point // [120.26, 30.16]
+ */
+export function place(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, match: GeocodeResult | null): Placement {
+  const level = match?.level ?? null
+  const kept = { level, score: match ? match.score : null }
+  if (match && match.lng !== null && match.lat !== null && levelRank(match.level) <= levelRank(PLACING_LEVEL)) {
+    return { point: [match.lng, match.lat], ...kept, addressId: match.addressId }
+  }
+  if (input.lng !== undefined && input.lat !== undefined) {
+    return { point: toWgs84(input.lng, input.lat, input.crs), ...kept, addressId: null }
+  }
+  return { point: null, ...kept, addressId: null }
+}
+
+const locators = new WeakMap<Db, Promise<AreaLocator>>()
+
+/** The area locator of a database, built once per process (boundaries are reference data). */
+export function areaLocator(db: Db): Promise<AreaLocator> {
+  let l = locators.get(db)
+  if (!l) {
+    l = loadAreaLocator(db.sql)
+    // A failed load (e.g. no boundaries yet) must not be cached for the life of the process.
+    l.catch(() => locators.delete(db))
+    locators.set(db, l)
+  }
+  return l
+}
+
+/**
+ * Geocodes (one geocoder call for all texts; coordinates rank candidates near them first) and
+ * places reports, with area codes and H3 cells; results in input order.
+ * @example const [p] = await placeReports(db, geocoder, [{ address: '金城路440号', crs: 'wgs84' }]); p.codes.gridCode
+ */
+export async function placeReports(db: Db, geocoder: Geocoder, inputs: readonly PlaceInput[]): Promise<ReportPlacement[]> {
+  if (inputs.length === 0) return []
+  const withText = inputs.flatMap((v, i) => (v.address ? [i] : []))
+  const matches = new Map<number, GeocodeResult>()
+  if (withText.length > 0) {
+    const queries: MatchInput[] = withText.map((i) => {
+      const v = inputs[i]!
+      return { address: v.address!, lng: v.lng, lat: v.lat, crs: v.crs }
+    })
+    const out = await geocoder.geocode(queries)
+    out.forEach((m, k) => matches.set(withText[k]!, m.result))
+  }
+  const placements = inputs.map((v, i) => place(v, matches.get(i) ?? null))
+  const locator = placements.some((p) => p.point) ? await areaLocator(db) : null
+  return placements.map((p) => ({
+    ...p,
+    codes: p.point && locator ? codesOf(locator.locate(p.point[0], p.point[1])) : NO_CODES,
+    cells: p.point ? h3Cells(p.point[0], p.point[1]) : null,
+  }))
+}
