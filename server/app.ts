@@ -13,10 +13,15 @@ import { categoryRoutes } from './categories/routes.ts'
 import { statsRoutes } from './stats/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
+import { hazardRoutes } from './hazards/routes.ts'
+import { taskRoutes } from './tasks/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { exportRoutes } from './export/routes.ts'
 import { streamRoutes } from './stream/routes.ts'
 import { webRoutes } from './web/static.ts'
+import { modelRoutes } from './models/routes.ts'
+import { createModelService } from './models/service.ts'
+import { warningRoutes } from './warnings/routes.ts'
 
 /** The Express application: API routes by domain, then the web app. */
 export function createApp(db: Db, config: Config): express.Express {
@@ -42,6 +47,14 @@ export function createApp(db: Db, config: Config): express.Express {
   // Open streams never end by themselves: the server ends them when it shuts down.
   app.locals.onClose = [stream.closeAll]
   app.use(reconcileRoutes(db))
+  // Warning models: scheduler and start-up run as configured (MODELS_*), stopped when the server closes.
+  const models = createModelService(db, { scheduler: config.MODELS_SCHEDULER, runOnStart: config.MODELS_RUN_ON_START, tickMs: config.MODELS_TICK_SECONDS * 1000 })
+  models.start()
+  ;(app.locals.onClose as (() => void)[]).push(models.stop)
+  app.use(modelRoutes(db, models))
+  app.use(warningRoutes(db))
+  app.use(hazardRoutes(db, geocoder))
+  app.use(taskRoutes(db))
   app.use(ogcRoutes(db))
   app.use(exportRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)

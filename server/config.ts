@@ -21,6 +21,14 @@ export const ConfigSchema = z.object({
   /** An external raster tile URL template ({z}/{x}/{y}); off by default, no request leaves the machine. */
   BASEMAP_TILE_URL: optional(z.string().url()),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error'])).transform((v) => v ?? 'info'),
+  /**
+   * Warning models (server/models): run each definition on its schedule, and once at start-up.
+   * Both default to on, except under the test runner (VITEST), where a test asks for them.
+   */
+  MODELS_SCHEDULER: optional(z.stringbool()).transform((v) => v ?? !process.env.VITEST),
+  MODELS_RUN_ON_START: optional(z.stringbool()).transform((v) => v ?? !process.env.VITEST),
+  /** How often the model scheduler looks for due definitions. */
+  MODELS_TICK_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(3600).default(30)),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

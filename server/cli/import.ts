@@ -2,6 +2,8 @@
  * `npm run import -- <kind> FILE.csv [options]`: loads a CSV file into the database.
  *
  *   addresses FILE.csv [--report FILE] [--source NAME] [--workers N]
+ *   incidents FILE.csv [--report FILE] [--source NAME]
+ *   hazards FILE.csv [--report FILE] [--source NAME]
  *
  * Bad lines are rejected into the report (default FILE.rejects.csv) and the rest is loaded; a
  * file that cannot be imported at all (e.g. a required column missing) loads nothing.
@@ -11,6 +13,7 @@ import { z } from 'zod'
 import { importAddresses, type ImportSummary } from '../addresses/import.ts'
 import { loadConfig } from '../config.ts'
 import { ImportInputError } from '../imports/csv.ts'
+import { importHazards } from '../hazards/import-csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
 import { log, openConfiguredDb } from './boot.ts'
 import { terminalProgress } from './progress.ts'
@@ -25,6 +28,9 @@ const USAGE = [
   '       npm run import -- incidents FILE.csv [--report FILE] [--source NAME]',
   '  FILE.csv   UTF-8 with a header: incident_id,reported_at,category (required);',
   '             address,lng,lat,crs,description,source,status',
+  '       npm run import -- hazards FILE.csv [--report FILE] [--source NAME]',
+  '  FILE.csv   UTF-8 with a header: hazard_id,reported_at,source,category,description (required);',
+  '             severity,status,place_name,responsible_party,due_date,address,lng,lat,crs,attachments (|-separated)',
 ].join('\n')
 
 const OptionsSchema = z.object({
@@ -68,6 +74,24 @@ const COMMANDS: Record<string, ImportCommand> = {
         })
         const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
         const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.incidentId, reason: r.reason }))
+        return { ...s, mode: 'upsert', fromText: 0, snapped: 0, unlocated: s.unplaced, phases, workers: 0, rejects }
+      } finally {
+        await db.close()
+      }
+    },
+  },
+  hazards: {
+    // Hazards: the same summary; rejects name the hazard_id. Idempotent by hazard_id.
+    async run(file, options) {
+      const db = await openConfiguredDb(loadConfig())
+      try {
+        const s = await importHazards(db, file, {
+          progress: terminalProgress(),
+          ...(options.report ? { reportPath: options.report } : {}),
+          ...(options.source ? { source: options.source } : {}),
+        })
+        const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
+        const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.hazardId, reason: r.reason }))
         return { ...s, mode: 'upsert', fromText: 0, snapped: 0, unlocated: s.unplaced, phases, workers: 0, rejects }
       } finally {
         await db.close()

@@ -35,11 +35,11 @@ describe(`database layer (${TEST_KIND})`, () => {
     expect(Number(row?.n)).toBe(files.length)
   })
 
-  it('creates the schema v1 tables with GiST indexes on geometries', async () => {
+  it('creates the tables with GiST indexes on every geometry', async () => {
     const { sql } = t.db
     const idx = await sql<{ indexname: string }[]>`
       SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '%USING gist%' ORDER BY 1`
-    expect(idx.map((r) => r.indexname)).toEqual(['addresses_geom_gist', 'admin_areas_geom_gist', 'incidents_geom_gist'])
+    expect(idx.map((r) => r.indexname)).toEqual(['addresses_geom_gist', 'admin_areas_geom_gist', 'hazards_geom_gist', 'incidents_geom_gist', 'tasks_geom_gist', 'warnings_geom_gist'])
     const cats = await sql<{ level: number; n: string }[]>`SELECT level, count(*) AS n FROM incident_categories GROUP BY level ORDER BY level`
     expect(cats.map((c) => [c.level, Number(c.n)])).toEqual([[1, 6], [2, 26]])
   })

@@ -34,7 +34,7 @@ describe(`import job status API (${TEST_KIND})`, () => {
   it('shows one run and answers 404 and 400', async () => {
     expect(await (await get(`/api/imports/${done}`)).json()).toMatchObject({ id: done, status: 'done' })
     expect((await get('/api/imports/99999')).status).toBe(404)
-    const bad = await get('/api/imports?kind=hazards')
+    const bad = await get('/api/imports?kind=parcels')
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { details: { where: string }[] }).details[0]!.where).toBe('query.kind')
     expect((await get('/api/imports/abc')).status).toBe(400)

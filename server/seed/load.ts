@@ -3,10 +3,11 @@
  * again with the same seed changes nothing and an interrupted seed can simply be re-run.
  */
 import type { Sql } from 'postgres'
-import type { CopyValue, Db } from '../db/index.ts'
+import type { CopyValue, Db, Tx } from '../db/index.ts'
 import { mergeAddressStage } from '../addresses/merge.ts'
 import { ADDRESS_COPY_COLUMNS } from '../addresses/prepare.ts'
 import { h3Cells } from '../geo/h3.ts'
+import type { HazardSeedRow, SeedEvent, TaskSeedRow } from './hazards.ts'
 import type { AddressRow, AreaLevel, AreaRow, IncidentRow } from './types.ts'
 
 const LEVEL_ORDER: AreaLevel[] = ['district', 'town', 'village', 'grid', 'microgrid']
@@ -144,4 +145,91 @@ export function loadIncidents(db: Db, rows: Iterable<IncidentRow>, progress?: Pr
     WHERE (i.reported_at, i.category_code, i.address, i.geom, i.status)
       IS DISTINCT FROM (EXCLUDED.reported_at, EXCLUDED.category_code, EXCLUDED.address, EXCLUDED.geom, EXCLUDED.status)`,
   progress)
+}
+
+/**
+ * Loads demo hazards and tasks with their histories (server/seed/hazards.ts), in one
+ * transaction. Keyed by hazard_id and task ref: rows already there are left alone (with their
+ * history), so seeding again changes nothing. Returns how many of each the seed holds.
+ */
+export async function loadHazardsAndTasks(db: Db, data: { hazards: readonly HazardSeedRow[]; tasks: readonly TaskSeedRow[] }): Promise<{ hazards: number; tasks: number }> {
+  const { hazards, tasks } = data
+  await db.sql.begin(async (tx) => {
+    const hcol = <T>(f: (h: HazardSeedRow) => T) => hazards.map(f)
+    const cells = hazards.map((h) => h3Cells(h.lng, h.lat))
+    const created = await tx<{ id: string; hazard_id: string }[]>`
+      INSERT INTO hazards (hazard_id, source, category, severity, status, description, place_name, responsible_party, due_date,
+                           reported_at, attachments, address, input_lng, input_lat, input_crs, geom, geocode_level, address_id,
+                           town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10,
+                           created_by, created_at, updated_at, closed_at)
+      SELECT t.hazard_id, t.source, t.category, t.severity, t.status, t.description, t.place_name, t.responsible_party, t.due_date,
+             t.reported_at, t.attachments::jsonb, t.address, t.lng, t.lat, 'wgs84', ST_SetSRID(ST_Point(t.lng, t.lat), 4326), 'door',
+             t.address_id, t.town_code, t.village_code, t.grid_code, t.microgrid_code, t.r7, t.r8, t.r9, t.r10,
+             t.created_by, t.reported_at, t.updated_at, CASE WHEN t.status = 'closed' THEN t.updated_at END
+      FROM unnest(
+        ${hcol((h) => h.hazardId)}::text[], ${hcol((h) => h.source)}::text[], ${hcol((h) => h.category)}::text[],
+        ${hcol((h) => h.severity)}::text[], ${hcol((h) => h.status)}::text[], ${hcol((h) => h.description)}::text[],
+        ${hcol((h) => h.placeName)}::text[], ${hcol((h) => h.responsibleParty)}::text[], ${hcol((h) => h.dueDate)}::date[],
+        ${hcol((h) => h.reportedAt.toISOString())}::timestamptz[], ${hcol((h) => JSON.stringify(h.attachments))}::text[],
+        ${hcol((h) => h.address)}::text[], ${hcol((h) => h.lng)}::float8[], ${hcol((h) => h.lat)}::float8[],
+        ${hcol((h) => h.addressId)}::text[], ${hcol((h) => h.townCode)}::text[], ${hcol((h) => h.villageCode)}::text[],
+        ${hcol((h) => h.gridCode)}::text[], ${hcol((h) => h.microgridCode)}::text[],
+        ${cells.map((c) => c.r7)}::bigint[], ${cells.map((c) => c.r8)}::bigint[], ${cells.map((c) => c.r9)}::bigint[], ${cells.map((c) => c.r10)}::bigint[],
+        ${hcol((h) => h.events[0]!.actor)}::text[], ${hcol((h) => h.events.at(-1)!.at.toISOString())}::timestamptz[]
+      ) AS t(hazard_id, source, category, severity, status, description, place_name, responsible_party, due_date, reported_at,
+             attachments, address, lng, lat, address_id, town_code, village_code, grid_code, microgrid_code, r7, r8, r9, r10,
+             created_by, updated_at)
+      ON CONFLICT (hazard_id) DO NOTHING
+      RETURNING id::text, hazard_id`
+    const newHazards = new Map(created.map((r) => [r.hazard_id, r.id]))
+    await insertSeedEvents(tx, 'hazard_events', 'hazard_id', hazards.flatMap((h) => (newHazards.has(h.hazardId) ? h.events.map((e) => ({ owner: newHazards.get(h.hazardId)!, e })) : [])))
+
+    const refs = [...new Set(tasks.flatMap((t) => (t.hazardRef ? [t.hazardRef] : [])))]
+    const hazardIds = new Map(
+      (await tx<{ id: string; hazard_id: string }[]>`SELECT id::text, hazard_id FROM hazards WHERE hazard_id = ANY(${refs}::text[])`).map((r) => [r.hazard_id, r.id]),
+    )
+    const labels = new Map(
+      (await tx<{ code: string; lng: number; lat: number }[]>`
+        SELECT code, ST_X(label_point) AS lng, ST_Y(label_point) AS lat FROM admin_areas WHERE code = ANY(${[...new Set(tasks.map((t) => t.areaCode))]}::text[])`).map((r) => [r.code, [r.lng, r.lat] as [number, number]]),
+    )
+    // A task whose area is missing (boundaries of another seed) cannot be placed: skip it.
+    const placed = tasks.filter((t) => labels.has(t.areaCode) && (!t.hazardRef || hazardIds.has(t.hazardRef)))
+    const points = placed.map((t) => t.point ?? labels.get(t.areaCode)!)
+    const tcells = points.map((p) => h3Cells(p[0], p[1]))
+    const tcol = <T>(f: (t: TaskSeedRow, i: number) => T) => placed.map(f)
+    const createdTasks = await tx<{ id: string; ref: string }[]>`
+      INSERT INTO tasks (ref, title, description, source, hazard_id, area_code, area_level, town_code, village_code, grid_code,
+                         assignee_team, due_date, status, geom, located_by, h3_r7, h3_r8, h3_r9, h3_r10, created_by, created_at,
+                         updated_at, closed_at)
+      SELECT t.ref, t.title, t.description, t.source, t.hazard_id, t.area_code, t.area_level, t.town_code, t.village_code, t.grid_code,
+             t.team, t.due_date, t.status, ST_SetSRID(ST_Point(t.lng, t.lat), 4326), t.located_by, t.r7, t.r8, t.r9, t.r10,
+             t.created_by, t.created_at, t.updated_at, CASE WHEN t.status = 'closed' THEN t.updated_at END
+      FROM unnest(
+        ${tcol((t) => t.ref)}::text[], ${tcol((t) => t.title)}::text[], ${tcol((t) => t.description)}::text[], ${tcol((t) => t.source)}::text[],
+        ${tcol((t) => (t.hazardRef ? hazardIds.get(t.hazardRef)! : null))}::bigint[], ${tcol((t) => t.areaCode)}::text[],
+        ${tcol((t) => t.areaLevel)}::text[], ${tcol((t) => t.townCode)}::text[], ${tcol((t) => t.villageCode)}::text[],
+        ${tcol((t) => t.gridCode)}::text[], ${tcol((t) => t.assigneeTeam)}::text[], ${tcol((t) => t.dueDate)}::date[],
+        ${tcol((t) => t.status)}::text[], ${tcol((_, i) => points[i]![0])}::float8[], ${tcol((_, i) => points[i]![1])}::float8[],
+        ${tcol((t) => (t.point ? 'hazard' : 'area'))}::text[],
+        ${tcells.map((c) => c.r7)}::bigint[], ${tcells.map((c) => c.r8)}::bigint[], ${tcells.map((c) => c.r9)}::bigint[], ${tcells.map((c) => c.r10)}::bigint[],
+        ${tcol((t) => t.events[0]!.actor)}::text[], ${tcol((t) => t.events[0]!.at.toISOString())}::timestamptz[],
+        ${tcol((t) => t.events.at(-1)!.at.toISOString())}::timestamptz[]
+      ) AS t(ref, title, description, source, hazard_id, area_code, area_level, town_code, village_code, grid_code, team, due_date,
+             status, lng, lat, located_by, r7, r8, r9, r10, created_by, created_at, updated_at)
+      ON CONFLICT (ref) DO NOTHING
+      RETURNING id::text, ref`
+    const newTasks = new Map(createdTasks.map((r) => [r.ref, r.id]))
+    await insertSeedEvents(tx, 'task_events', 'task_id', placed.flatMap((t) => (newTasks.has(t.ref) ? t.events.map((e) => ({ owner: newTasks.get(t.ref)!, e })) : [])))
+  })
+  return { hazards: hazards.length, tasks: tasks.length }
+}
+
+/** Inserts demo history rows into hazard_events or task_events. */
+async function insertSeedEvents(sql: Tx, table: 'hazard_events' | 'task_events', owner: 'hazard_id' | 'task_id', rows: readonly { owner: string; e: SeedEvent }[]): Promise<void> {
+  if (rows.length === 0) return
+  await sql`
+    INSERT INTO ${sql(table)} (${sql(owner)}, at, actor, action, from_status, to_status, comment)
+    SELECT * FROM unnest(
+      ${rows.map((r) => r.owner)}::bigint[], ${rows.map((r) => r.e.at.toISOString())}::timestamptz[], ${rows.map((r) => r.e.actor)}::text[],
+      ${rows.map((r) => r.e.action)}::text[], ${rows.map((r) => r.e.from)}::text[], ${rows.map((r) => r.e.to)}::text[], ${rows.map((r) => r.e.comment)}::text[])`
 }

@@ -8,13 +8,15 @@ import type { Db } from '../db/index.ts'
 import { addressBaseChanged } from '../addresses/base.ts'
 import { type PhaseProgress, silentProgress } from '../cli/progress.ts'
 import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
-import { loadAddresses, loadAreas, loadIncidents } from './load.ts'
+import { generateHazards } from './hazards.ts'
+import { plantWarningPatterns } from '../models/demo-patterns.ts'
+import { loadAddresses, loadAreas, loadHazardsAndTasks, loadIncidents } from './load.ts'
 
 /** How many addresses and incidents each demo size has (boundaries are the same for all). */
-export const SEED_SIZES: Record<SeedSize, { addresses: number; incidents: number }> = {
-  small: { addresses: 100_000, incidents: 50_000 },
-  medium: { addresses: 500_000, incidents: 250_000 },
-  full: { addresses: 3_480_000, incidents: 1_000_000 },
+export const SEED_SIZES: Record<SeedSize, { addresses: number; incidents: number; hazards: number }> = {
+  small: { addresses: 100_000, incidents: 50_000, hazards: 240 },
+  medium: { addresses: 500_000, incidents: 250_000, hazards: 600 },
+  full: { addresses: 3_480_000, incidents: 1_000_000, hazards: 1_200 },
 }
 
 export const DEFAULT_SEED = 'xiaoshan'
@@ -77,6 +79,17 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<SeedMeta> {
     progress.start('incidents', sizes.incidents)
     const incidents = generateIncidents(sample.addresses(), { seed, count: sizes.incidents, end })
     counts.incidents = await loadIncidents(db, incidents, (n) => progress.update(n))
+    // Patterns for the warning models to find on the first start (server/models/demo-patterns.ts).
+    counts.incidents += await loadIncidents(db, plantWarningPatterns(sample.addresses(), { seed, end }))
+    progress.stop()
+
+    // The hazards register and rectification tasks, at addresses of the same sample.
+    progress.start('hazards', 1)
+    const register = generateHazards(sample.addresses(), { seed, count: sizes.hazards, end })
+    const loaded = await loadHazardsAndTasks(db, register)
+    counts.hazards = loaded.hazards
+    counts.tasks = loaded.tasks
+    progress.update(1)
     progress.stop()
   }
 

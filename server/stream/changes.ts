@@ -1,7 +1,15 @@
 /**
- * Incident changes in order of incidents.change_seq (migrations/007), for the live stream.
+ * Changes in order of change_seq, for the live stream: incidents (migrations/007), hazards,
+ * tasks and warnings (013, 014, 015) all number their inserts and updates from the one sequence
+ * incident_change_seq, so the kinds merge into one order of event ids.
  */
 import type { Sql } from 'postgres'
+import type { HazardFeature } from '../hazards/schema.ts'
+import { hazardsChangedSince, latestHazardChange } from '../hazards/store.ts'
+import type { Task } from '../tasks/schema.ts'
+import { latestTaskChange, tasksChangedSince } from '../tasks/store.ts'
+import type { WarningFeature } from '../warnings/schema.ts'
+import { latestWarningChange, warningsChangedSince } from '../warnings/store.ts'
 
 /** One changed incident as the stream sends it (a GeoJSON Feature). */
 export interface IncidentChange {
@@ -31,11 +39,39 @@ interface ChangeRow {
   lat: number | null
 }
 
+/** One change as the stream sends it: `event: <type>`, `id: <seq>`, `data: <data as JSON>`. */
+export type StreamChange =
+  | { type: 'incident'; seq: string; data: IncidentChange['feature'] }
+  | { type: 'hazard'; seq: string; data: HazardFeature }
+  | { type: 'task'; seq: string; data: Task }
+  | { type: 'warning'; seq: string; data: WarningFeature }
+
 /**
- * Changes after `since` (a change_seq), oldest first, at most `limit`.
+ * Changes of every kind after `since` (a change_seq), oldest first, at most `limit`. Each kind
+ * gives its first `limit`; the first `limit` of their merge are the first `limit` overall.
  * @example const batch = await changesSince(db.sql, '1042', 500)
  */
-export async function changesSince(sql: Sql, since: string, limit: number): Promise<IncidentChange[]> {
+export async function changesSince(sql: Sql, since: string, limit: number, now: Date = new Date()): Promise<StreamChange[]> {
+  const [incidents, hazards, tasks, warnings] = await Promise.all([
+    incidentChangesSince(sql, since, limit),
+    hazardsChangedSince(sql, since, limit, now),
+    tasksChangedSince(sql, since, limit, now),
+    warningsChangedSince(sql, since, limit),
+  ])
+  const all: StreamChange[] = [
+    ...incidents.map((c): StreamChange => ({ type: 'incident', seq: c.seq, data: c.feature })),
+    ...hazards.map((c): StreamChange => ({ type: 'hazard', seq: c.seq, data: c.feature })),
+    ...tasks.map((c): StreamChange => ({ type: 'task', seq: c.seq, data: c.task })),
+    ...warnings.map((c): StreamChange => ({ type: 'warning', seq: c.seq, data: c.feature })),
+  ]
+  return all.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1)).slice(0, limit)
+}
+
+/**
+ * Incident changes after `since` (a change_seq), oldest first, at most `limit`.
+ * @example const batch = await incidentChangesSince(db.sql, '1042', 500)
+ */
+export async function incidentChangesSince(sql: Sql, since: string, limit: number): Promise<IncidentChange[]> {
   const rows = await sql<ChangeRow[]>`
     SELECT change_seq::text AS seq, id::text, incident_id, reported_at, category_code, address, status, source,
            geocode_level, town_code, village_code, grid_code, ST_X(geom) AS lng, ST_Y(geom) AS lat
@@ -66,8 +102,9 @@ export async function changesSince(sql: Sql, since: string, limit: number): Prom
   }))
 }
 
-/** The latest change_seq (where a new client without Last-Event-ID starts). */
+/** The latest change_seq of any kind (where a new client without Last-Event-ID starts). */
 export async function latestChange(sql: Sql): Promise<string> {
   const [row] = await sql<{ seq: string | null }[]>`SELECT max(change_seq)::text AS seq FROM incidents`
-  return row?.seq ?? '0'
+  const seqs = [row?.seq ?? '0', await latestHazardChange(sql), await latestTaskChange(sql), await latestWarningChange(sql)].map(BigInt)
+  return seqs.reduce((a, b) => (b > a ? b : a)).toString()
 }

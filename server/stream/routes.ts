@@ -23,8 +23,9 @@ interface Client {
 }
 
 /**
- * `GET /api/stream`: Server-Sent Events of new and changed incidents, each with its change number
- * as the event id. One poller per process serves every client; each client has its own cursor,
+ * `GET /api/stream`: Server-Sent Events of new and changed incidents, hazards, tasks and
+ * warnings (`event: incident|hazard|task|warning`), each with its change number (one sequence for all) as
+ * the event id. One poller per process serves every client; each client has its own cursor,
  * so a client that reconnects with Last-Event-ID gets exactly what it missed.
  */
 export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
@@ -42,7 +43,7 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
       for (const c of clients) {
         for (const ch of changes) {
           if (BigInt(ch.seq) <= BigInt(c.cursor)) continue
-          c.res.write(`id: ${ch.seq}\nevent: incident\ndata: ${JSON.stringify(ch.feature)}\n\n`)
+          c.res.write(`id: ${ch.seq}\nevent: ${ch.type}\ndata: ${JSON.stringify(ch.data)}\n\n`)
           c.cursor = ch.seq
         }
       }

@@ -71,6 +71,43 @@ describe(`live stream (${TEST_KIND})`, () => {
     expect(BigInt(missed[0]!.id)).toBeGreaterThan(BigInt(seen!.id))
   })
 
+  it('pushes hazard and task changes too (event: hazard|task), in one order of ids, resumable', async () => {
+    // A district and a town to assign the task to (this server has no seeded boundaries).
+    await s.db.sql`
+      INSERT INTO admin_areas (code, name, level, parent_code, geom, label_point) VALUES
+        ('330109', '萧山区', 'district', NULL, ST_Multi(ST_MakeEnvelope(120, 30, 121, 31, 4326)), ST_SetSRID(ST_Point(120.5, 30.5), 4326)),
+        ('330109001', '城厢街道', 'town', '330109', ST_Multi(ST_MakeEnvelope(120.2, 30.1, 120.3, 30.2, 4326)), ST_SetSRID(ST_Point(120.25, 30.15), 4326))`
+    const post = async (url: string, body: unknown) => {
+      const r = await fetch(`${s.url}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'stream-test' }, body: JSON.stringify(body) })
+      expect(r.status).toBeLessThan(300)
+      return (await r.json()) as { id: number }
+    }
+    const res = await fetch(`${s.url}/api/stream`)
+    await new Promise((r) => setTimeout(r, 100))
+    const hazard = await post('/api/hazards', { hazard_id: 'SH1', source: 'grid_inspection', category: 'fire', description: '消防通道堵塞', lng: 120.25, lat: 30.15 })
+    const task = await post('/api/tasks', { title: '清理消防通道', hazard_id: hazard.id, area_code: '330109001', assignee_team: '城厢街道平安办', due_date: '2099-01-01' })
+    await insert('S5')
+    const events = await readEvents(res, 3, 3_000)
+    expect(events.map((e) => e.event)).toEqual(['hazard', 'task', 'incident'])
+    const [h, t, i] = events.map((e) => e.data as unknown as { id: number; properties?: { hazardId?: string; incidentId?: string; status?: string }; hazardId?: number; status?: string })
+    expect(h).toMatchObject({ type: 'Feature', id: hazard.id, properties: { hazardId: 'SH1', status: 'reported' } })
+    expect(t).toMatchObject({ id: task.id, hazardId: hazard.id, status: 'issued', areaCode: '330109001' })
+    expect(i!.properties!.incidentId).toBe('S5')
+    expect(events.map((e) => BigInt(e.id))).toEqual([...events.map((e) => BigInt(e.id))].sort((a, b) => (a < b ? -1 : 1)))
+
+    // Disconnected: the task is accepted and the hazard confirmed; a reconnect gets both, in order.
+    await post(`/api/tasks/${task.id}/transitions`, { to: 'accepted' })
+    await post(`/api/hazards/${hazard.id}/transitions`, { to: 'confirmed' })
+    const again = await fetch(`${s.url}/api/stream`, { headers: { 'Last-Event-ID': events[2]!.id } })
+    const missed = await readEvents(again, 2, 3_000)
+    expect(missed.map((e) => [e.event, (e.data as unknown as { status?: string; properties?: { status: string } }).status ?? (e.data as unknown as { properties: { status: string } }).properties.status])).toEqual([
+      ['task', 'accepted'],
+      ['hazard', 'confirmed'],
+    ])
+    expect(BigInt(missed[0]!.id)).toBeGreaterThan(BigInt(events[2]!.id))
+    expect(BigInt(missed[1]!.id)).toBeGreaterThan(BigInt(missed[0]!.id))
+  })
+
   it('rejects a malformed Last-Event-ID with 400', async () => {
     const res = await fetch(`${s.url}/api/stream`, { headers: { 'Last-Event-ID': 'abc' } })
     expect(res.status).toBe(400)

@@ -1,0 +1,89 @@
+import { Router } from 'express'
+import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import type { Geocoder } from '../geocode/geocoder.ts'
+import { actorOf } from '../http/actor.ts'
+import { HttpError, parseInput } from '../http/errors.ts'
+import { findArea } from '../stats/queries.ts'
+import { tasksOfHazard } from '../tasks/store.ts'
+import { HazardCreateSchema, HazardListQuerySchema, HazardParamsSchema, HazardPatchSchema, HazardTransitionSchema, type HazardDetail } from './schema.ts'
+import { getHazard, hazardHistory, listHazards, resolveHazardId, transitionHazard, type Queryable } from './store.ts'
+import { createHazard, editHazard } from './write.ts'
+
+const GEOJSON = 'application/geo+json; charset=utf-8'
+
+export interface HazardRouteOptions {
+  /** The clock that decides `overdue` (tests fix it). */
+  now?: () => Date
+}
+
+/**
+ * A hazard with its history and tasks, or 404.
+ * @example res.json(await hazardDetail(tx, '17', new Date()))
+ */
+async function hazardDetail(sql: Queryable, id: string, now: Date): Promise<HazardDetail> {
+  const feature = await getHazard(sql, id, now)
+  if (!feature) throw new HttpError(404, `no hazard ${id}`)
+  return { ...feature, history: await hazardHistory(sql, id), tasks: await tasksOfHazard(sql, id, now) }
+}
+
+/**
+ * The hazards register over HTTP (`{id}` is the numeric id or the source's hazard_id):
+ * - `GET /api/hazards?status=&category=&severity=&source=&area=&overdue=&bbox=&limit=&cursor=`: GeoJSON, newest first, keyset `next`;
+ * - `POST /api/hazards`: register one (geocoded and placed like an incident), 201 with its detail;
+ * - `GET /api/hazards/{id}`: the feature with its history and tasks;
+ * - `PATCH /api/hazards/{id}`: edit fields (each change recorded with who and the comment);
+ * - `POST /api/hazards/{id}/transitions` `{ to, comment }`: the next workflow step (409 if illegal).
+ * Who acts is server/http/actor.ts's answer.
+ * @example app.use(hazardRoutes(db, geocoder))
+ */
+export function hazardRoutes(db: Db, geocoder: Geocoder, opts: HazardRouteOptions = {}): Router {
+  const router = Router()
+  const now = opts.now ?? (() => new Date())
+  // Whole district for now; per-caller scope arrives with authentication.
+  const scope = SYSTEM_SCOPE
+  const idOf = async (raw: unknown): Promise<string> => {
+    const { id } = parseInput(HazardParamsSchema, raw, 'params')
+    const found = await resolveHazardId(db.sql, id)
+    if (!found) throw new HttpError(404, `no hazard ${id}`)
+    return found
+  }
+
+  router.get('/api/hazards', async (req, res) => {
+    const q = parseInput(HazardListQuerySchema, req.query, 'query')
+    const page = await db.withScope(scope, async (tx) => {
+      const area = q.area ? await findArea(tx, q.area) : null
+      return listHazards(tx, { ...q, area }, now(), q.limit, q.cursor ?? null)
+    })
+    res.type(GEOJSON).send(JSON.stringify(page))
+  })
+
+  router.post('/api/hazards', async (req, res) => {
+    const input = parseInput(HazardCreateSchema, req.body, 'body')
+    const id = await createHazard(db, geocoder, input, actorOf(req), now())
+    res.status(201).type(GEOJSON).send(JSON.stringify(await db.withScope(scope, (tx) => hazardDetail(tx, id, now()))))
+  })
+
+  router.get('/api/hazards/:id', async (req, res) => {
+    const id = await idOf(req.params)
+    res.type(GEOJSON).send(JSON.stringify(await db.withScope(scope, (tx) => hazardDetail(tx, id, now()))))
+  })
+
+  router.patch('/api/hazards/:id', async (req, res) => {
+    const id = await idOf(req.params)
+    const patch = parseInput(HazardPatchSchema, req.body, 'body')
+    await editHazard(db, geocoder, id, patch, actorOf(req))
+    res.type(GEOJSON).send(JSON.stringify(await db.withScope(scope, (tx) => hazardDetail(tx, id, now()))))
+  })
+
+  router.post('/api/hazards/:id/transitions', async (req, res) => {
+    const id = await idOf(req.params)
+    const body = parseInput(HazardTransitionSchema, req.body, 'body')
+    const detail = await db.withScope(scope, async (tx) => {
+      await transitionHazard(tx, id, body.to, actorOf(req), body.comment || null)
+      return hazardDetail(tx, id, now())
+    })
+    res.type(GEOJSON).send(JSON.stringify(detail))
+  })
+
+  return router
+}

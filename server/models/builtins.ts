@@ -1,0 +1,87 @@
+/**
+ * The built-in models, stored as version 1 of their definitions the first time the model store
+ * opens (never overwriting an edited one). Parsed through the schema, so a built-in is checked by
+ * the same rules as a PUT, and its defaults are written out in full in the database.
+ */
+import { ModelDefinitionSchema, type ModelDefinition, type ModelDefinitionInput } from './definition.ts'
+
+const RAW: readonly ModelDefinitionInput[] = [
+  {
+    id: 'surge',
+    kind: 'surge',
+    name: { zh: '警情激增', en: 'Incident surge' },
+    description: '网格近7日警情与前8周同期（同星期几）均值比较，泊松超越概率经FDR校正后判级。',
+    schedule: { everyMinutes: 60 },
+  },
+  {
+    id: 'hotspot',
+    kind: 'hotspot',
+    name: { zh: '热点区域', en: 'Hot spot' },
+    description: '近28日H3（8级）格网警情的Getis-Ord Gi*热点分析，k环邻域，FDR校正；置信度99/95/90%对应红/橙/黄。',
+    schedule: { everyMinutes: 360 },
+  },
+  {
+    id: 'emerging',
+    kind: 'emerging',
+    name: { zh: '新兴热点', en: 'Emerging hot spot' },
+    description: 'H3×周时空立方体（12周），逐格Gi*与Mann-Kendall趋势，按ArcGIS新兴热点类别判级：新增、加剧、连续为红，持续、振荡为橙，零星、减弱为黄。',
+    schedule: { everyMinutes: 1440 },
+  },
+  {
+    id: 'repeat-address',
+    kind: 'repeat_address',
+    name: { zh: '重复报警地址', en: 'Repeat address' },
+    description: '同一标准地址近30日警情达到4起（橙6起、红8起）。',
+    schedule: { everyMinutes: 60 },
+  },
+  {
+    id: 'near-repeat',
+    kind: 'near_repeat',
+    name: { zh: '近重复盗窃', en: 'Near-repeat burglary' },
+    description: '入室盗窃、盗窃电动车的Knox检验（200米、7日，蒙特卡洛置换）显著时，标出近7日仍活跃的近重复区域。',
+    categories: ['0101', '0102'],
+    schedule: { everyMinutes: 60 },
+  },
+  {
+    id: 'concentration-fraud',
+    kind: 'concentration',
+    name: { zh: '电信诈骗高发村社', en: 'Telecom fraud concentration' },
+    description: '村（社区）近90日电信网络诈骗每万人发案率与全区比较（精确泊松检验，FDR校正）。',
+    categories: ['05'],
+    schedule: { everyMinutes: 1440 },
+  },
+  {
+    id: 'concentration-ebike',
+    kind: 'concentration',
+    name: { zh: '电动自行车事故高发村社', en: 'E-bike accident concentration' },
+    description: '村（社区）近90日电动自行车事故每万人发生率与全区比较。',
+    categories: ['0203'],
+    schedule: { everyMinutes: 1440 },
+  },
+  {
+    id: 'concentration-fire',
+    kind: 'concentration',
+    name: { zh: '火警高发村社', en: 'Fire alarm concentration' },
+    description: '村（社区）近90日火警、火灾及电动车充电起火每万人发生率与全区比较。',
+    categories: ['0301', '0302', '0303'],
+    schedule: { everyMinutes: 1440 },
+  },
+  {
+    id: 'dispute-escalation',
+    kind: 'dispute_escalation',
+    name: { zh: '矛盾纠纷升级风险（民转刑）', en: 'Dispute escalation risk' },
+    description: '同一地址近60日反复发生矛盾纠纷（3起黄、4起橙、5起红）；同址另有打架斗殴时升一级。',
+    categories: ['04'],
+    schedule: { everyMinutes: 60 },
+  },
+  {
+    id: 'overdue',
+    kind: 'overdue',
+    name: { zh: '隐患与任务逾期', en: 'Overdue hazards and tasks' },
+    description: '隐患、整改任务超过整改期限未销号：逾期1日黄、7日橙、30日红；重大隐患逾期即红。',
+    schedule: { everyMinutes: 60 },
+  },
+]
+
+/** The built-in definitions, defaults filled in. */
+export const BUILTIN_MODELS: readonly ModelDefinition[] = RAW.map((d) => ModelDefinitionSchema.parse(d))

@@ -1,0 +1,252 @@
+/**
+ * Warning model definitions: the zod schemas are the single source of truth for what a model is
+ * (types inferred here, exported for the web app). A definition is declarative — which incident
+ * categories, which spatial unit, which window and baseline, which parameters, which thresholds
+ * make a red / orange / yellow warning, how often it runs — and one `kind` says which detector
+ * (server/models/kinds/*) reads it. Thresholds are checked for order (red the strictest), so a
+ * definition that could never raise red before yellow is a 400, not a silent surprise.
+ */
+import { z } from 'zod'
+import { EMERGING_KINDS, EmergingParamsSchema } from '../analytics/index.ts'
+import { CategoryCodeSchema } from '../categories/schema.ts'
+
+export const LevelSchema = z.enum(['red', 'orange', 'yellow'])
+export type Level = z.infer<typeof LevelSchema>
+export const LEVEL_NAMES: Readonly<Record<Level, string>> = { red: '红色', orange: '橙色', yellow: '黄色' }
+/** Most severe first. */
+export const LEVELS: readonly Level[] = ['red', 'orange', 'yellow']
+
+export const ModelKindSchema = z.enum(['surge', 'hotspot', 'emerging', 'repeat_address', 'near_repeat', 'concentration', 'dispute_escalation', 'overdue'])
+export type ModelKind = z.infer<typeof ModelKindSchema>
+
+export const ModelIdSchema = z.string().regex(/^[a-z][a-z0-9_-]{1,62}$/, 'a model id: lower-case letters, digits, - and _, 2–63 characters, starting with a letter')
+
+const NameSchema = z.object({
+  zh: z.string().trim().min(1, 'must not be empty').max(100),
+  en: z.string().trim().min(1, 'must not be empty').max(100),
+})
+
+/** How often the scheduler runs the model. */
+export const ScheduleSchema = z.object({
+  everyMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  enabled: z.boolean().default(true),
+})
+
+const windowDays = (def: number, max = 730) => z.object({ days: z.number().int().min(1).max(max).default(def) }).prefault({})
+
+/** The fields every definition has. `categories` [] = every category. */
+const common = {
+  id: ModelIdSchema,
+  name: NameSchema,
+  description: z.string().max(2000).default(''),
+  categories: z.array(CategoryCodeSchema).max(50).default([]),
+  schedule: ScheduleSchema.prefault({}),
+  /** Open warnings (new, acknowledged) not re-triggered for this long expire. */
+  expireAfterHours: z.number().min(1).max(24 * 365).default(72),
+  enabled: z.boolean().default(true),
+}
+
+type Triple = { red: number; orange: number; yellow: number }
+
+/** Thresholds where a smaller number is stronger evidence (p-values): red ≤ orange ≤ yellow. */
+const pThresholds = (red: number, orange: number, yellow: number) =>
+  z
+    .object({ red: z.number().gt(0).max(0.5), orange: z.number().gt(0).max(0.5), yellow: z.number().gt(0).max(0.5) })
+    .refine((t: Triple) => t.red <= t.orange, { message: 'red must be at most orange (a smaller p-value is stronger evidence)', path: ['red'] })
+    .refine((t: Triple) => t.orange <= t.yellow, { message: 'orange must be at most yellow (a smaller p-value is stronger evidence)', path: ['orange'] })
+    .prefault({ red, orange, yellow })
+
+/** Thresholds where a larger number is more severe (counts, days, confidence): red ≥ orange ≥ yellow. */
+const upThresholds = (red: number, orange: number, yellow: number, min: number, max: number, int = true) => {
+  const n = int ? z.number().int().min(min).max(max) : z.number().min(min).max(max)
+  return z
+    .object({ red: n, orange: n, yellow: n })
+    .refine((t: Triple) => t.red >= t.orange, { message: 'red must be at least orange', path: ['red'] })
+    .refine((t: Triple) => t.orange >= t.yellow, { message: 'orange must be at least yellow', path: ['orange'] })
+    .prefault({ red, orange, yellow })
+}
+
+const AreaLevelUnit = z.object({ kind: z.literal('area'), level: z.enum(['grid', 'village', 'town']) })
+const H3Unit = z.object({ kind: z.literal('h3'), res: z.number().int().min(7).max(10) })
+
+/** 1. Surge: the last `window.days` against the same weekdays of the previous `baseline.weeks` weeks, Poisson exceedance. */
+export const SurgeDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('surge'),
+  unit: z.discriminatedUnion('kind', [AreaLevelUnit, H3Unit]).prefault({ kind: 'area', level: 'grid' }),
+  window: windowDays(7, 7),
+  baseline: z.object({ kind: z.literal('same_weekdays'), weeks: z.number().int().min(1).max(52).default(8) }).prefault({ kind: 'same_weekdays' }),
+  params: z
+    .object({
+      /** fewer incidents than this in the window never warn, however small the baseline */
+      minCount: z.number().int().min(1).max(1000).default(5),
+      /** judge Benjamini–Hochberg q-values over all units instead of raw p-values */
+      fdr: z.boolean().default(true),
+      /** the expected count never goes below this (an empty baseline is not "zero risk") */
+      minExpected: z.number().min(0.01).max(100).default(0.5),
+    })
+    .prefault({}),
+  thresholds: pThresholds(0.0001, 0.001, 0.01),
+})
+
+/** 2. Hot spot: Getis–Ord Gi* on H3 counts with k-ring weights, FDR-corrected; thresholds are confidence %. */
+export const HotSpotDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('hotspot'),
+  unit: H3Unit.prefault({ kind: 'h3', res: 8 }),
+  window: windowDays(28, 365),
+  baseline: z.object({ kind: z.literal('study_area') }).prefault({ kind: 'study_area' }),
+  params: z
+    .object({
+      k: z.number().int().min(1).max(5).default(1),
+      fdr: z.boolean().default(true),
+      /** a hot cell with fewer incidents of its own than this is not a warning (it is hot by its neighbours) */
+      minCount: z.number().int().min(0).max(1000).default(5),
+    })
+    .prefault({}),
+  thresholds: upThresholds(99, 95, 90, 50, 99.99, false),
+})
+
+const EmergingCategoryListSchema = z.array(z.enum(EMERGING_KINDS)).max(8)
+/**
+ * Default level of each emerging pattern (hot side only; cold patterns never warn):
+ * red — new, intensifying, consecutive (a place becoming or getting hotter: act now);
+ * orange — persistent, oscillating (hot now and before: known problem places);
+ * yellow — sporadic, diminishing (hot now but on and off, or cooling);
+ * historical (hot before, not now) raises nothing unless added to a list.
+ */
+export const EMERGING_LEVELS = { red: ['new', 'intensifying', 'consecutive'], orange: ['persistent', 'oscillating'], yellow: ['sporadic', 'diminishing'] } as const
+
+/** 3. Emerging hot spot: H3 × week cube, Gi* per bin, Mann–Kendall, ArcGIS categories → levels. */
+export const EmergingDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('emerging'),
+  unit: H3Unit.prefault({ kind: 'h3', res: 8 }),
+  window: z
+    .object({ days: z.number().int().min(28).max(728).default(84) })
+    .refine((w) => w.days % 7 === 0, { message: 'a whole number of weeks (the cube has weekly slices)', path: ['days'] })
+    .prefault({}),
+  baseline: z.object({ kind: z.enum(['cube', 'slice']).default('cube') }).prefault({}),
+  params: EmergingParamsSchema.omit({ reference: true })
+    .extend({
+      /** a cell with fewer incidents over the whole cube is not a warning (hot by its neighbours only) */
+      minCount: z.number().int().min(0).max(10_000).default(5),
+      /** …nor one with fewer than this in the final week: a warning is about now */
+      minLastCount: z.number().int().min(0).max(1000).default(2),
+    })
+    .prefault({}),
+  thresholds: z
+    .object({ red: EmergingCategoryListSchema, orange: EmergingCategoryListSchema, yellow: EmergingCategoryListSchema })
+    .refine((t) => new Set([...t.red, ...t.orange, ...t.yellow]).size === t.red.length + t.orange.length + t.yellow.length, {
+      message: 'a pattern may be in one level only',
+      path: ['red'],
+    })
+    .prefault({ red: [...EMERGING_LEVELS.red], orange: [...EMERGING_LEVELS.orange], yellow: [...EMERGING_LEVELS.yellow] }),
+})
+
+const AddressUnit = z.object({ kind: z.literal('address') }).prefault({ kind: 'address' })
+const NoBaseline = z.object({ kind: z.literal('none') }).prefault({ kind: 'none' })
+
+/** 4. Repeat address: one address with yellow (orange, red) or more incidents in the window. */
+export const RepeatAddressDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('repeat_address'),
+  unit: AddressUnit,
+  window: windowDays(30, 365),
+  baseline: NoBaseline,
+  params: z.object({}).prefault({}),
+  thresholds: upThresholds(8, 6, 4, 2, 1000),
+})
+
+/** 5. Near-repeat: Knox test with Monte Carlo significance, then active near-repeat zones. */
+export const NearRepeatDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('near_repeat'),
+  unit: z.object({ kind: z.literal('zone') }).prefault({ kind: 'zone' }),
+  /** the history the Knox test judges the near-repeat phenomenon on */
+  window: windowDays(365, 730),
+  baseline: z.object({ kind: z.literal('permutation') }).prefault({ kind: 'permutation' }),
+  params: z
+    .object({
+      spaceM: z.number().positive().max(5000).default(200),
+      timeDays: z.number().min(1).max(90).default(7),
+      /** a zone is active when its latest linked pair ended within this many days */
+      recentDays: z.number().min(1).max(90).default(7),
+      permutations: z.number().int().min(19).max(9999).default(99),
+      /** the Knox test must reach this p for any zone to warn */
+      alpha: z.number().gt(0).max(0.2).default(0.05),
+      seed: z.string().min(1).max(100).default('near-repeat'),
+    })
+    .prefault({}),
+  /** events in an active zone */
+  thresholds: upThresholds(5, 4, 3, 2, 1000),
+})
+
+/** 6. Category concentration: per area per 10,000 people against the district rate (exact Poisson). */
+export const ConcentrationDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('concentration'),
+  unit: AreaLevelUnit.prefault({ kind: 'area', level: 'village' }),
+  window: windowDays(90, 730),
+  baseline: z.object({ kind: z.literal('district_rate') }).prefault({ kind: 'district_rate' }),
+  params: z
+    .object({
+      minCount: z.number().int().min(1).max(1000).default(3),
+      /** the area's rate must be at least this many times the district's */
+      minRatio: z.number().min(1).max(100).default(1.5),
+      fdr: z.boolean().default(true),
+    })
+    .prefault({}),
+  thresholds: pThresholds(0.001, 0.01, 0.05),
+})
+
+/** 7. Dispute escalation risk (民转刑): repeated disputes at one address in the window. */
+export const DisputeDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('dispute_escalation'),
+  unit: AddressUnit,
+  window: windowDays(60, 365),
+  baseline: NoBaseline,
+  params: z
+    .object({
+      /** incidents of these categories at the address (fights…) raise the level one step */
+      escalateCategories: z.array(CategoryCodeSchema).max(20).default(['0104']),
+    })
+    .prefault({}),
+  /** disputes at the address in the window */
+  thresholds: upThresholds(5, 4, 3, 2, 1000),
+})
+
+/** 8. Overdue hazards and tasks: not closed out by their due date. */
+export const OverdueDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('overdue'),
+  unit: z.object({ kind: z.literal('item') }).prefault({ kind: 'item' }),
+  window: windowDays(1, 1),
+  baseline: z.object({ kind: z.literal('due_date') }).prefault({ kind: 'due_date' }),
+  params: z
+    .object({
+      hazards: z.boolean().default(true),
+      tasks: z.boolean().default(true),
+      /** an overdue major hazard is red whatever the days */
+      majorIsRed: z.boolean().default(true),
+    })
+    .prefault({}),
+  /** days overdue */
+  thresholds: upThresholds(30, 7, 1, 1, 3650),
+})
+
+/** A model definition (request body of PUT /api/models/{id}, and what the database stores). */
+export const ModelDefinitionSchema = z.discriminatedUnion('kind', [
+  SurgeDefinitionSchema,
+  HotSpotDefinitionSchema,
+  EmergingDefinitionSchema,
+  RepeatAddressDefinitionSchema,
+  NearRepeatDefinitionSchema,
+  ConcentrationDefinitionSchema,
+  DisputeDefinitionSchema,
+  OverdueDefinitionSchema,
+])
+export type ModelDefinitionInput = z.input<typeof ModelDefinitionSchema>
+export type ModelDefinition = z.infer<typeof ModelDefinitionSchema>
+export type DefinitionOf<K extends ModelKind> = Extract<ModelDefinition, { kind: K }>

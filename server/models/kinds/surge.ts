@@ -1,0 +1,82 @@
+/**
+ * Surge: each unit's count over the last `window.days` whole days against the same weekdays of
+ * the previous `baseline.weeks` weeks (mean of those weeks), one-sided exact Poisson tail
+ * P(X ≥ observed | expected), Benjamini–Hochberg over all units with data. Whole Asia/Shanghai
+ * days before the as-of day, read from the rollups.
+ */
+import { benjaminiHochberg, poissonUpperTail } from '../../analytics/index.ts'
+import type { DefinitionOf } from '../definition.ts'
+import { areaDailyCounts, areaNames, expandCategories, h3DailyCounts, type UnitDayCount } from '../data.ts'
+import type { Detector, Finding } from '../types.ts'
+import { addDays, byString, dayStart, daysBetween, fmt1, formatP, levelAtMost, round6, shanghaiDayOf } from '../util.ts'
+
+type Def = DefinitionOf<'surge'>
+
+export interface SurgeStat {
+  unit: string
+  observed: number
+  expected: number
+  p: number
+  q: number
+}
+
+/**
+ * Observed and expected counts per unit: window [end − W, end), baseline week j = [end − W − 7j, end − 7j).
+ * @example surgeStats(rows, '2026-11-01', 7, 8, 0.5)[0] // { unit, observed: 12, expected: 3.1, p, q }
+ */
+export function surgeStats(rows: readonly UnitDayCount[], endDay: string, days: number, weeks: number, minExpected: number, fdr = true): SurgeStat[] {
+  const per = new Map<string, { obs: number; base: number }>()
+  for (const r of rows) {
+    const back = daysBetween(r.day, endDay) // 1 = the last day of the window
+    if (back < 1) continue
+    let s = per.get(r.unit)
+    if (!s) per.set(r.unit, (s = { obs: 0, base: 0 }))
+    if (back <= days) s.obs += r.n
+    else {
+      const offset = (back - 1) % 7 // position within its week, counted back from the window's end
+      const week = Math.floor((back - 1) / 7)
+      if (week >= 1 && week <= weeks && offset < days) s.base += r.n
+    }
+  }
+  const units = [...per.keys()].sort(byString)
+  const stats = units.map((unit) => {
+    const s = per.get(unit)!
+    const expected = s.base / weeks
+    return { unit, observed: s.obs, expected, p: poissonUpperTail(s.obs, Math.max(expected, minExpected)), q: 0 }
+  })
+  const q = fdr ? benjaminiHochberg(stats.map((s) => s.p)) : Float64Array.from(stats, (s) => s.p)
+  stats.forEach((s, i) => (s.q = q[i] as number))
+  return stats
+}
+
+/** The surge findings of computed stats (pure). */
+export function surgeFindings(def: Def, stats: readonly SurgeStat[], names: ReadonlyMap<string, string>): Finding[] {
+  const out: Finding[] = []
+  for (const s of stats) {
+    if (s.observed < def.params.minCount || s.observed <= s.expected) continue
+    const level = levelAtMost(s.q, def.thresholds)
+    if (!level) continue
+    const isH3 = def.unit.kind === 'h3'
+    const name = isH3 ? `H3格 ${s.unit}` : (names.get(s.unit) ?? s.unit)
+    const fdrNote = def.params.fdr ? `（FDR校正后 ${formatP(s.q)}）` : ''
+    out.push({
+      subject: `${isH3 ? 'h3' : def.unit.kind === 'area' ? def.unit.level : 'unit'}:${s.unit}`,
+      level,
+      title: `${def.name.zh}：${name}`,
+      explanation: `近${def.window.days}日 ${s.observed} 起，前${def.baseline.weeks}周同期均值 ${fmt1(s.expected)} 起，泊松超越概率 ${formatP(s.p)}${fdrNote}`,
+      metrics: { observed: s.observed, expected: round6(s.expected), p: round6(s.p), q: round6(s.q) },
+      place: isH3 ? { kind: 'h3', cell: s.unit } : { kind: 'area', code: s.unit },
+    })
+  }
+  return out
+}
+
+export const detectSurge: Detector<'surge'> = async (sql, def, asOf) => {
+  const end = shanghaiDayOf(asOf)
+  const from = addDays(end, -(def.window.days + 7 * def.baseline.weeks))
+  const cats = await expandCategories(sql, def.categories)
+  const rows = def.unit.kind === 'h3' ? await h3DailyCounts(sql, def.unit.res, cats, from, end) : await areaDailyCounts(sql, def.unit.level, cats, from, end)
+  const stats = surgeStats(rows, end, def.window.days, def.baseline.weeks, def.params.minExpected, def.params.fdr)
+  const names = def.unit.kind === 'area' ? await areaNames(sql, stats.filter((s) => s.observed >= def.params.minCount).map((s) => s.unit)) : new Map<string, string>()
+  return { findings: surgeFindings(def, stats, names), window: { from: dayStart(from), to: dayStart(end) }, notes: { units: stats.length } }
+}

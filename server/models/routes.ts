@@ -1,0 +1,100 @@
+/**
+ * Warning models over HTTP:
+ * - `GET /api/models`: every model with its current definition and latest run;
+ * - `GET /api/models/{id}[?version=N]`: one model (current or an old version) with its versions;
+ * - `PUT /api/models/{id}`: create or edit a definition (validated; an edit is a new version);
+ * - `POST /api/models/{id}/runs` `{ asOf? }`: queue a run now, 202 with the run (poll its status);
+ * - `GET /api/models/{id}/runs?limit=`: its runs, newest first;
+ * - `GET /api/model-runs/{id}`: one run with the definition it used and its findings.
+ */
+import { Router } from 'express'
+import { z } from 'zod'
+import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { actorOf } from '../http/actor.ts'
+import { HttpError, parseInput } from '../http/errors.ts'
+import { InstantSchema } from '../incidents/query-schema.ts'
+import { unknownCategories } from './data.ts'
+import { ModelDefinitionSchema, ModelIdSchema } from './definition.ts'
+import type { ModelService } from './service.ts'
+import { getModel, getRun, listModels, listRuns, modelVersions, saveModel } from './store.ts'
+
+const ModelParamsSchema = z.object({ id: ModelIdSchema })
+const ModelQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() })
+const RunParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a run id') })
+const RunListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) })
+/** `POST /api/models/{id}/runs`: judge the data as at `asOf` (default now) — a past asOf reproduces a run. */
+export const RunRequestSchema = z.object({ asOf: InstantSchema.optional() }).prefault({})
+export type RunRequest = z.infer<typeof RunRequestSchema>
+
+/** Category codes of a definition that the catalogue does not know: a 400 naming each. */
+async function checkCategories(db: Db, def: z.infer<typeof ModelDefinitionSchema>): Promise<void> {
+  const lists: [string, readonly string[]][] = [['categories', def.categories]]
+  if (def.kind === 'dispute_escalation') lists.push(['params.escalateCategories', def.params.escalateCategories])
+  const issues: { where: string; message: string }[] = []
+  for (const [field, codes] of lists) {
+    const unknown = new Set(await unknownCategories(db.sql, codes))
+    codes.forEach((c, i) => unknown.has(c) && issues.push({ where: `body.${field}.${i}`, message: `unknown category ${c}` }))
+  }
+  if (issues.length > 0) throw new HttpError(400, `invalid body: ${issues.map((i) => `${i.where}: ${i.message}`).join('; ')}`, issues)
+}
+
+/** @example app.use(modelRoutes(db, models)) */
+export function modelRoutes(db: Db, models: ModelService): Router {
+  const router = Router()
+
+  router.get('/api/models', async (_req, res) => {
+    await models.ready()
+    const items = await listModels(db.sql)
+    const runs = await Promise.all(items.map((m) => listRuns(db.sql, m.id, 1)))
+    res.json({ items: items.map((m, i) => ({ ...m, lastRun: runs[i]![0] ?? null })) })
+  })
+
+  router.get('/api/models/:id', async (req, res) => {
+    const { id } = parseInput(ModelParamsSchema, req.params, 'params')
+    const { version } = parseInput(ModelQuerySchema, req.query, 'query')
+    await models.ready()
+    const model = await getModel(db.sql, id, version)
+    if (!model) throw new HttpError(404, version ? `no version ${version} of model ${id}` : `no model ${id}`)
+    res.json({ ...model, versions: await modelVersions(db.sql, id), lastRun: (await listRuns(db.sql, id, 1))[0] ?? null })
+  })
+
+  router.put('/api/models/:id', async (req, res) => {
+    const { id } = parseInput(ModelParamsSchema, req.params, 'params')
+    const body: unknown = req.body
+    const withId = body && typeof body === 'object' && !Array.isArray(body) ? { id, ...body } : body
+    const def = parseInput(ModelDefinitionSchema, withId, 'body')
+    if (def.id !== id) throw new HttpError(400, `invalid body: body.id: ${def.id} is not the id in the URL (${id})`, [{ where: 'body.id', message: 'must match the URL' }])
+    await checkCategories(db, def)
+    await models.ready()
+    const existing = await getModel(db.sql, id)
+    if (existing && existing.kind !== def.kind) {
+      throw new HttpError(409, `model ${id} is a ${existing.kind} model; a definition cannot change its kind (save it under a new id)`, { kind: existing.kind })
+    }
+    const { model, changed } = await db.withScope(SYSTEM_SCOPE, (tx) => saveModel(tx, def, actorOf(req)))
+    res.status(existing ? 200 : 201).json({ ...model, changed, versions: await modelVersions(db.sql, id) })
+  })
+
+  router.post('/api/models/:id/runs', async (req, res) => {
+    const { id } = parseInput(ModelParamsSchema, req.params, 'params')
+    const { asOf } = parseInput(RunRequestSchema, req.body ?? {}, 'body')
+    const run = await models.enqueue(id, { trigger: 'manual', actor: actorOf(req), ...(asOf ? { asOf } : {}) })
+    res.status(202).location(`/api/model-runs/${run.id}`).json(run)
+  })
+
+  router.get('/api/models/:id/runs', async (req, res) => {
+    const { id } = parseInput(ModelParamsSchema, req.params, 'params')
+    const { limit } = parseInput(RunListQuerySchema, req.query, 'query')
+    await models.ready()
+    if (!(await getModel(db.sql, id))) throw new HttpError(404, `no model ${id}`)
+    res.json({ items: await listRuns(db.sql, id, limit) })
+  })
+
+  router.get('/api/model-runs/:id', async (req, res) => {
+    const { id } = parseInput(RunParamsSchema, req.params, 'params')
+    const run = await getRun(db.sql, id)
+    if (!run) throw new HttpError(404, `no model run ${id}`)
+    res.json(run)
+  })
+
+  return router
+}

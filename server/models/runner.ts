@@ -1,0 +1,52 @@
+/**
+ * Runs one recorded model run: reads the definition and as-of time the run was queued with,
+ * detects, raises or updates warnings and expires stale ones in one transaction, and records the
+ * outcome (window, duration, counts, findings). Findings are stored in a stable order with their
+ * numbers, so two runs at the same as-of time over the same data can be compared field by field.
+ */
+import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { expireWarnings, upsertWarning } from '../warnings/store.ts'
+import { detect } from './kinds/index.ts'
+import { failRun, finishRun, startRun } from './store.ts'
+import type { Finding } from './types.ts'
+import { byString } from './util.ts'
+
+/** What a run records of a finding (everything but the geometry, which follows from the subject). */
+export function findingRecord(f: Finding): { subject: string; level: string; title: string; explanation: string; metrics: Finding['metrics'] } {
+  return { subject: f.subject, level: f.level, title: f.title, explanation: f.explanation, metrics: f.metrics }
+}
+
+/**
+ * Executes a queued run (by id) to the end; never throws for a model failure (the run is
+ * recorded as failed with the error).
+ * @example await executeRun(db, '17')
+ */
+export async function executeRun(db: Db, runId: string): Promise<void> {
+  const t0 = performance.now()
+  try {
+    const run = await startRun(db.sql, runId)
+    const detection = await detect(db.sql, run.definition, run.asOf)
+    const findings = [...detection.findings].sort((a, b) => byString(a.subject, b.subject))
+    const counts = await db.withScope(SYSTEM_SCOPE, async (tx) => {
+      let raised = 0
+      let updated = 0
+      for (const f of findings) {
+        const r = await upsertWarning(tx, { modelId: run.modelId, version: run.version, runId, asOf: run.asOf }, f)
+        if (r === 'raised') raised++
+        else updated++
+      }
+      const expired = await expireWarnings(tx, run.modelId, runId, run.asOf, run.definition.expireAfterHours)
+      return { raised, updated, expired }
+    })
+    await finishRun(db.sql, runId, {
+      window: detection.window,
+      durationMs: performance.now() - t0,
+      ...counts,
+      findingsCount: findings.length,
+      findings: { notes: detection.notes, items: findings.map(findingRecord) },
+    })
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'warn', msg: 'model run failed', runId, error: String(err instanceof Error ? err.stack : err) }))
+    await failRun(db.sql, runId, String(err instanceof Error ? err.message : err), performance.now() - t0).catch(() => undefined)
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The model service: one queue of runs per process (runs execute one at a time — the embedded
+ * database has one connection anyway, and two runs of one model must not race on its warnings),
+ * the in-process scheduler (each enabled definition every `schedule.everyMinutes`, judged from
+ * the recorded runs, so a restart does not rerun everything), and the optional run of every
+ * enabled model at start-up.
+ */
+import type { Db } from '../db/index.ts'
+import { HttpError } from '../http/errors.ts'
+import { executeRun } from './runner.ts'
+import { createRun, ensureBuiltinModels, failInterruptedRuns, getModel, getRun, lastRunRequested, listModels, type ModelRun, type RunTrigger } from './store.ts'
+
+export interface ModelServiceOptions {
+  /** Run every enabled model on its schedule. */
+  scheduler: boolean
+  /** Run every enabled model once when started. */
+  runOnStart: boolean
+  /** How often the scheduler looks for due models. */
+  tickMs: number
+  /** The scheduler's clock (tests fix it). */
+  now?: () => Date
+}
+
+export interface ModelService {
+  /** Built-in definitions stored (memoised): every route awaits it. */
+  ready(): Promise<void>
+  /** Queues a run of the model's current definition; answers the queued run at once. */
+  enqueue(modelId: string, r: { trigger: RunTrigger; asOf?: Date; actor: string }): Promise<ModelRun>
+  /** Queues a run and waits for it to finish; answers the finished run. */
+  runNow(modelId: string, r: { trigger?: RunTrigger; asOf?: Date; actor?: string }): Promise<ModelRun>
+  /** Resolves when the queue is empty. */
+  idle(): Promise<void>
+  /** Starts the scheduler / the start-up runs as configured. */
+  start(): void
+  /** Stops the scheduler (runs in progress finish; queued ones are not started). */
+  stop(): void
+}
+
+/**
+ * Creates the model service (does not start the scheduler).
+ * @example const models = createModelService(db, { scheduler: true, runOnStart: true, tickMs: 30_000 })
+ */
+export function createModelService(db: Db, opts: ModelServiceOptions): ModelService {
+  const now = opts.now ?? (() => new Date())
+  let readyPromise: Promise<void> | null = null
+  let chain: Promise<void> = Promise.resolve()
+  let pending = 0
+  let stopped = false
+  let timer: NodeJS.Timeout | null = null
+  const active = new Set<string>()
+
+  const ready = (): Promise<void> => {
+    readyPromise ??= ensureBuiltinModels(db.sql).catch((err: unknown) => {
+      readyPromise = null
+      throw err
+    })
+    return readyPromise
+  }
+
+  async function enqueueWait(modelId: string, r: { trigger: RunTrigger; asOf?: Date; actor: string }): Promise<{ run: ModelRun; done: Promise<void> }> {
+    await ready()
+    const model = await getModel(db.sql, modelId)
+    if (!model) throw new HttpError(404, `no model ${modelId}`)
+    const run = await createRun(db.sql, model, { trigger: r.trigger, asOf: r.asOf ?? now(), actor: r.actor })
+    pending++
+    active.add(modelId)
+    const done = chain.then(async () => {
+      try {
+        if (!stopped) await executeRun(db, String(run.id))
+      } finally {
+        pending--
+        active.delete(modelId)
+      }
+    })
+    chain = done
+    return { run, done }
+  }
+
+  async function tick(first: boolean): Promise<void> {
+    try {
+      await ready()
+      const models = (await listModels(db.sql)).filter((m) => m.definition.enabled)
+      const last = await lastRunRequested(db.sql)
+      const t = now()
+      for (const m of models) {
+        if (stopped || active.has(m.id)) continue
+        if (first && opts.runOnStart) {
+          await enqueueWait(m.id, { trigger: 'startup', actor: 'system' })
+          continue
+        }
+        if (!opts.scheduler || !m.definition.schedule.enabled) continue
+        const prev = last.get(m.id)
+        if (!prev || t.getTime() - prev.getTime() >= m.definition.schedule.everyMinutes * 60_000) {
+          await enqueueWait(m.id, { trigger: 'schedule', actor: 'system' })
+        }
+      }
+    } catch (err) {
+      // A database hiccup must not stop the scheduler: the next tick tries again.
+      console.error(JSON.stringify({ level: 'warn', msg: 'model scheduler tick failed', error: String(err) }))
+    }
+  }
+
+  return {
+    ready,
+    async enqueue(modelId, r) {
+      return (await enqueueWait(modelId, r)).run
+    },
+    async runNow(modelId, r) {
+      const { run, done } = await enqueueWait(modelId, { trigger: r.trigger ?? 'manual', actor: r.actor ?? 'system', ...(r.asOf ? { asOf: r.asOf } : {}) })
+      await done
+      return (await getRun(db.sql, String(run.id)))!
+    },
+    async idle() {
+      while (pending > 0) await chain
+    },
+    start() {
+      if (!opts.scheduler && !opts.runOnStart) return
+      stopped = false
+      // Runs a previous process left behind never finish: mark them, then look at once.
+      void failInterruptedRuns(db.sql)
+        .catch(() => 0)
+        .then(() => tick(true))
+      if (opts.scheduler) timer = setInterval(() => void tick(false), opts.tickMs)
+    },
+    stop() {
+      stopped = true
+      if (timer) clearInterval(timer)
+      timer = null
+    },
+  }
+}

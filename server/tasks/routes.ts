@@ -1,0 +1,81 @@
+import { Router } from 'express'
+import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { actorOf } from '../http/actor.ts'
+import { HttpError, parseInput } from '../http/errors.ts'
+import type { Queryable } from '../hazards/store.ts'
+import { findArea } from '../stats/queries.ts'
+import { TaskCreateSchema, TaskListQuerySchema, TaskParamsSchema, TaskPatchSchema, TaskTransitionSchema, type TaskDetail } from './schema.ts'
+import { createTask, editTask, getTask, listTasks, taskHistory, transitionTask } from './store.ts'
+
+export interface TaskRouteOptions {
+  /** The clock that decides `overdue` (tests fix it). */
+  now?: () => Date
+}
+
+/**
+ * A task with its history, or 404.
+ * @example res.json(await taskDetail(tx, '7', new Date()))
+ */
+export async function taskDetail(sql: Queryable, id: string, now: Date): Promise<TaskDetail> {
+  const task = await getTask(sql, id, now)
+  if (!task) throw new HttpError(404, `no task ${id}`)
+  return { ...task, history: await taskHistory(sql, id) }
+}
+
+/**
+ * Rectification tasks over HTTP:
+ * - `GET /api/tasks?status=&source=&area=&overdue=&team=&warning=&hazard=&limit=&cursor=`: newest first, keyset `next`;
+ * - `POST /api/tasks`: by hand or from a hazard (`hazard_id`), 201 with its detail;
+ * - `GET /api/tasks/{id}`: the task with its history;
+ * - `PATCH /api/tasks/{id}`: reassign (area, team), re-date, retitle; recorded in the history;
+ * - `POST /api/tasks/{id}/transitions` `{ to, comment }`: the next workflow step (409 if illegal).
+ * Tasks from warnings are created by `createTaskFromWarning` (server/tasks/store.ts).
+ * @example app.use(taskRoutes(db))
+ */
+export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
+  const router = Router()
+  const now = opts.now ?? (() => new Date())
+  const scope = SYSTEM_SCOPE
+
+  router.get('/api/tasks', async (req, res) => {
+    const q = parseInput(TaskListQuerySchema, req.query, 'query')
+    const page = await db.withScope(scope, async (tx) => {
+      const area = q.area ? await findArea(tx, q.area) : null
+      return listTasks(tx, { ...q, area, warningId: q.warning, hazardId: q.hazard }, now(), q.limit, q.cursor ?? null)
+    })
+    res.json(page)
+  })
+
+  router.post('/api/tasks', async (req, res) => {
+    const input = parseInput(TaskCreateSchema, req.body, 'body')
+    const detail = await db.withScope(scope, async (tx) => taskDetail(tx, await createTask(tx, input, actorOf(req)), now()))
+    res.status(201).json(detail)
+  })
+
+  router.get('/api/tasks/:id', async (req, res) => {
+    const { id } = parseInput(TaskParamsSchema, req.params, 'params')
+    res.json(await db.withScope(scope, (tx) => taskDetail(tx, id, now())))
+  })
+
+  router.patch('/api/tasks/:id', async (req, res) => {
+    const { id } = parseInput(TaskParamsSchema, req.params, 'params')
+    const patch = parseInput(TaskPatchSchema, req.body, 'body')
+    const detail = await db.withScope(scope, async (tx) => {
+      await editTask(tx, id, patch, actorOf(req))
+      return taskDetail(tx, id, now())
+    })
+    res.json(detail)
+  })
+
+  router.post('/api/tasks/:id/transitions', async (req, res) => {
+    const { id } = parseInput(TaskParamsSchema, req.params, 'params')
+    const body = parseInput(TaskTransitionSchema, req.body, 'body')
+    const detail = await db.withScope(scope, async (tx) => {
+      const move = await transitionTask(tx, id, body.to, actorOf(req), body.comment || null)
+      return { ...(await taskDetail(tx, id, now())), hazardClosed: move.hazardClosed === null ? null : Number(move.hazardClosed) }
+    })
+    res.json(detail)
+  })
+
+  return router
+}

@@ -1,0 +1,155 @@
+/**
+ * Rectification tasks: request bodies, query strings and answers, as zod schemas shared with the
+ * web app. Field names of bodies are snake_case (as incidents and hazards), answers camelCase.
+ */
+import { z } from 'zod'
+import { AreaCodeSchema } from '../areas/schema.ts'
+import { DayInputSchema, enumList, HistoryEventSchema, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../hazards/schema.ts'
+import { TaskStatusSchema } from './states.ts'
+
+export { TaskStatusSchema, TASK_STATUS_NAMES, TASK_TRANSITIONS, type TaskStatus } from './states.ts'
+
+/** How a task came to be. */
+export const TaskSourceSchema = z.enum(['warning', 'hazard', 'manual'])
+export type TaskSource = z.infer<typeof TaskSourceSchema>
+export const TASK_SOURCE_NAMES: Readonly<Record<TaskSource, string>> = { warning: '预警', hazard: '隐患', manual: '人工' }
+
+/** A numeric id in a body (JSON number or digits). */
+const IdSchema = z.union([z.number().int().positive(), z.string().regex(/^\d{1,18}$/)], { error: 'a numeric id' }).transform(String)
+const Title = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters')
+const Team = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters')
+const Text = (max: number) => z.string().trim().max(max, `at most ${max} characters`)
+
+/** The fields any new task has. */
+const taskFields = {
+  title: Title,
+  description: Text(4000).optional(),
+  assignee_team: Team,
+  due_date: DayInputSchema,
+  /** An external reference (任务编号), unique. */
+  ref: z.string().trim().min(1).max(64).optional(),
+  /** A WGS84 point for the map (default: the hazard's point, else the area's label point). */
+  lng: z.number().finite().min(-180).max(180).optional(),
+  lat: z.number().finite().min(-90).max(90).optional(),
+  /** Recorded on the 'created' event. */
+  comment: Text(2000).optional(),
+}
+const BOTH_OR_NEITHER = { message: 'give both lng and lat, or neither', path: ['lng'] }
+
+/**
+ * `POST /api/tasks`: a task by hand or from a hazard (`hazard_id`, the hazard's numeric id). The
+ * area defaults to the hazard's grid (else village, town); without a hazard it is required.
+ */
+export const TaskCreateSchema = z
+  .object({ ...taskFields, area_code: AreaCodeSchema.optional(), hazard_id: IdSchema.optional() })
+  .refine((v) => (v.lng === undefined) === (v.lat === undefined), BOTH_OR_NEITHER)
+  .refine((v) => v.area_code !== undefined || v.hazard_id !== undefined, {
+    message: 'give the town, village or grid code the task is assigned to (or a hazard_id to take its grid)',
+    path: ['area_code'],
+  })
+export type TaskCreateRaw = z.input<typeof TaskCreateSchema>
+export type TaskCreate = z.infer<typeof TaskCreateSchema>
+
+/**
+ * The body of `POST /api/warnings/{id}/tasks` (wired by the warnings engineer), parsed with
+ * `parseInput(TaskFromWarningSchema, req.body, 'body')`, then `createTaskFromWarning`.
+ */
+export const TaskFromWarningSchema = z
+  .object({ ...taskFields, area_code: AreaCodeSchema })
+  .refine((v) => (v.lng === undefined) === (v.lat === undefined), BOTH_OR_NEITHER)
+export type TaskFromWarning = z.infer<typeof TaskFromWarningSchema>
+
+/** `PATCH /api/tasks/{id}`: reassign, re-date or retitle; each change goes into the history. */
+export const TaskPatchSchema = z
+  .strictObject(
+    {
+      title: Title.optional(),
+      description: Text(4000).nullable().optional(),
+      area_code: AreaCodeSchema.optional(),
+      assignee_team: Team.optional(),
+      due_date: DayInputSchema.optional(),
+      comment: Text(2000).optional(),
+    },
+    { error: (i) => (i.code === 'unrecognized_keys' ? `not editable: ${i.keys.join(', ')} (status moves by POST …/transitions)` : undefined) },
+  )
+  .refine((v) => Object.keys(v).some((k) => k !== 'comment'), { message: 'give at least one field to change' })
+export type TaskPatch = z.infer<typeof TaskPatchSchema>
+
+/** `POST /api/tasks/{id}/transitions`. A return must say why (`comment`). */
+export const TaskTransitionSchema = z
+  .object({ to: TaskStatusSchema, comment: Text(2000).optional() })
+  .refine((v) => v.to !== 'returned' || (v.comment ?? '') !== '', { message: 'say why the task is returned', path: ['comment'] })
+export type TaskTransition = z.infer<typeof TaskTransitionSchema>
+
+/** `GET /api/tasks`. `area` matches the task's area and everything it lies in. */
+export const TaskListQuerySchema = z.object({
+  status: enumList(TaskStatusSchema).optional(),
+  source: enumList(TaskSourceSchema).optional(),
+  area: AreaCodeSchema.optional(),
+  overdue: QueryBoolSchema.optional(),
+  team: Team.optional(),
+  warning: z.string().regex(/^\d{1,18}$/, 'a warning id').optional(),
+  hazard: z.string().regex(/^\d{1,18}$/, 'a hazard id').optional(),
+  limit: ListLimitSchema,
+  cursor: IdCursorSchema.optional(),
+})
+export type TaskListQuery = z.infer<typeof TaskListQuerySchema>
+
+export const TaskParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a task id') })
+
+/** A task as the API answers. */
+export const TaskSchema = z.object({
+  id: z.number().int(),
+  ref: z.string().nullable(),
+  title: z.string(),
+  description: z.string().nullable(),
+  source: TaskSourceSchema,
+  warningId: z.number().int().nullable(),
+  hazardId: z.number().int().nullable(),
+  areaCode: z.string(),
+  areaName: z.string(),
+  areaLevel: z.enum(['town', 'village', 'grid']),
+  townCode: z.string().nullable(),
+  villageCode: z.string().nullable(),
+  gridCode: z.string().nullable(),
+  assigneeTeam: z.string(),
+  dueDate: z.string(),
+  status: TaskStatusSchema,
+  statusName: z.string(),
+  overdue: z.boolean(),
+  lng: z.number(),
+  lat: z.number(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  closedAt: z.string().nullable(),
+})
+export type Task = z.infer<typeof TaskSchema>
+
+/** `GET /api/tasks/{id}`: the task with its history, oldest first. */
+export const TaskDetailSchema = TaskSchema.extend({ history: z.array(HistoryEventSchema) })
+export type TaskDetail = z.infer<typeof TaskDetailSchema>
+
+/** `GET /api/tasks`: newest first; `next` is the cursor of the following page. */
+export const TaskPageSchema = z.object({ items: z.array(TaskSchema), next: z.string().nullable() })
+export type TaskPage = z.infer<typeof TaskPageSchema>
+
+/** One overdue task, for the warning models (`overdueTasks`). */
+export const OverdueTaskSchema = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  status: TaskStatusSchema,
+  source: TaskSourceSchema,
+  warningId: z.number().int().nullable(),
+  hazardId: z.number().int().nullable(),
+  areaCode: z.string(),
+  townCode: z.string().nullable(),
+  villageCode: z.string().nullable(),
+  gridCode: z.string().nullable(),
+  assigneeTeam: z.string(),
+  dueDate: z.string(),
+  daysOverdue: z.number().int(),
+  lng: z.number(),
+  lat: z.number(),
+})
+export type OverdueTask = z.infer<typeof OverdueTaskSchema>

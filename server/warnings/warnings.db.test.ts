@@ -1,0 +1,285 @@
+/**
+ * Warning models end to end on the database under test: runs recorded and reproducible, repeat
+ * triggers update one open warning, expiry, the lifecycle over HTTP (legal and illegal moves,
+ * one-click tasks), definitions validated and versioned, 400s naming the field, the scheduler,
+ * and `event: warning` on the live stream. Data: the seeded boundaries plus incidents planted
+ * here (seeded RNG, fixed as-of clock).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../config.ts'
+import { h3Cells } from '../geo/h3.ts'
+import { createModelService } from '../models/service.ts'
+import type { ModelRun } from '../models/store.ts'
+import { createRng, poisson } from '../seed/rng.ts'
+import { TEST_KIND } from '../testing/db.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
+import type { WarningDetail, WarningPage } from './schema.ts'
+
+const AS_OF = new Date('2026-11-01T00:00:00+08:00')
+const DAY_MS = 86_400_000
+const ADDRESS_ID = 'TEST-A1'
+
+interface Grid {
+  code: string
+  village: string
+  town: string
+  lng: number
+  lat: number
+}
+
+describe(`warning models and warnings (${TEST_KIND})`, () => {
+  let s: TestServer
+  let grids: Grid[]
+  const api = async <T = unknown>(path: string, init: { method?: string; body?: unknown; user?: string } = {}): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${s.url}${path}`, {
+      method: init.method ?? 'GET',
+      headers: { 'content-type': 'application/json', ...(init.user ? { 'x-user': init.user } : {}) },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    })
+    return { status: res.status, body: (await res.json()) as T }
+  }
+  /** Queues a run over HTTP and waits for it to finish. */
+  const run = async (model: string, asOf: Date = AS_OF): Promise<ModelRun> => {
+    const queued = await api<ModelRun>(`/api/models/${model}/runs`, { method: 'POST', body: { asOf: asOf.toISOString() } })
+    expect(queued.status).toBe(202)
+    expect(queued.body.status).toBe('queued')
+    for (let i = 0; i < 600; i++) {
+      const r = await api<ModelRun>(`/api/model-runs/${queued.body.id}`)
+      if (r.body.status === 'done' || r.body.status === 'failed') return r.body
+      await new Promise((ok) => setTimeout(ok, 100))
+    }
+    throw new Error(`run ${queued.body.id} did not finish`)
+  }
+  const warningsOf = async (model: string, status?: string) =>
+    (await api<WarningPage>(`/api/warnings?model=${model}${status ? `&status=${status}` : ''}`)).body.features
+
+  beforeAll(async () => {
+    s = await startTestServer({ seed: 'boundaries', web: false })
+    grids = await s.db.sql<Grid[]>`
+      SELECT g.code, v.code AS village, v.parent_code AS town, ST_X(g.label_point) AS lng, ST_Y(g.label_point) AS lat
+      FROM admin_areas g JOIN admin_areas v ON v.code = g.parent_code
+      WHERE g.level = 'grid' ORDER BY g.code LIMIT 30`
+    const rng = createRng('warnings-db-test')
+    const rows: { id: string; t: Date; cat: string; g: Grid; address: string | null }[] = []
+    let n = 0
+    const add = (g: Grid, back: number, cat: string, address: string | null = null) =>
+      rows.push({ id: `T${++n}`, t: new Date(AS_OF.getTime() - back * DAY_MS + Math.floor(rng() * 20) * 3600_000), cat, g, address })
+    // Background: about 0.3 a day in each grid over 9 weeks; the planted surge: +14 in grid 0's last week.
+    grids.forEach((g) => {
+      for (let back = 1; back <= 63; back++) for (let k = poisson(rng, 0.3); k > 0; k--) add(g, back, '0103')
+    })
+    for (let i = 0; i < 14; i++) add(grids[0]!, 1 + (i % 7), '0104')
+    // The planted repeat address: 5 neighbour disputes and a fight in the last 20 days.
+    await s.db.sql`INSERT INTO addresses (address_id, address, geom, town_code, village_code, grid_code)
+      VALUES (${ADDRESS_ID}, '测试街道测试小区1幢101室', ST_SetSRID(ST_MakePoint(${grids[5]!.lng}, ${grids[5]!.lat}), 4326),
+              ${grids[5]!.town}, ${grids[5]!.village}, ${grids[5]!.code})`
+    ;[19, 15, 11, 6, 2].forEach((back) => add(grids[5]!, back, '0402', ADDRESS_ID))
+    add(grids[5]!, 3, '0104', ADDRESS_ID)
+    for (const r of rows) {
+      const h = h3Cells(r.g.lng, r.g.lat)
+      await s.db.sql`
+        INSERT INTO incidents (incident_id, reported_at, category_code, address, source, geom, address_id, town_code, village_code, grid_code, h3_r7, h3_r8, h3_r9, h3_r10)
+        VALUES (${r.id}, ${r.t}, ${r.cat}, '测试地址', 'test', ST_SetSRID(ST_MakePoint(${r.g.lng}, ${r.g.lat}), 4326), ${r.address},
+                ${r.g.town}, ${r.g.village}, ${r.g.code}, ${h.r7}, ${h.r8}, ${h.r9}, ${h.r10})`
+    }
+  }, 120_000)
+
+  afterAll(async () => {
+    await s?.close()
+  })
+
+  it('lists the built-in definitions', async () => {
+    const { status, body } = await api<{ items: { id: string; version: number; definition: { kind: string } }[] }>('/api/models')
+    expect(status).toBe(200)
+    expect(body.items.map((m) => m.id)).toEqual(
+      expect.arrayContaining(['surge', 'hotspot', 'emerging', 'repeat-address', 'near-repeat', 'concentration-fraud', 'concentration-ebike', 'concentration-fire', 'dispute-escalation', 'overdue']),
+    )
+    expect(body.items.every((m) => m.version >= 1)).toBe(true)
+  })
+
+  let surgeRun: ModelRun
+  it('records a run: version, window, duration, counts; finds the planted surge and no noise grid', async () => {
+    surgeRun = await run('surge')
+    expect(surgeRun).toMatchObject({ status: 'done', modelId: 'surge', modelVersion: 1, trigger: 'manual', findingsCount: 1, raised: 1, updated: 0, expired: 0 })
+    expect(surgeRun.asOf).toBe(AS_OF.toISOString())
+    expect(surgeRun.dataTo).toBe(AS_OF.toISOString())
+    expect(new Date(surgeRun.dataFrom!).getTime()).toBe(AS_OF.getTime() - 63 * DAY_MS)
+    expect(surgeRun.durationMs).toBeGreaterThanOrEqual(0)
+    expect(surgeRun.definition).toMatchObject({ id: 'surge', thresholds: { red: 0.0001 } })
+    const [w, ...rest] = await warningsOf('surge')
+    expect(rest).toEqual([])
+    expect(w!.properties).toMatchObject({ subject: `grid:${grids[0]!.code}`, level: 'red', status: 'new', gridCode: grids[0]!.code, villageCode: grids[0]!.village, triggerCount: 1 })
+    expect(w!.properties.explanation).toMatch(/^近7日 \d+ 起，前8周同期均值 [\d.]+ 起，泊松超越概率/)
+    expect(['Polygon', 'MultiPolygon']).toContain(w!.geometry.type)
+  })
+
+  it('reproduces: a rerun at the same asOf gives the same findings and updates the one open warning', async () => {
+    const again = await run('surge')
+    expect(again.findings).toEqual(surgeRun.findings)
+    expect(again).toMatchObject({ raised: 0, updated: 1, expired: 0 })
+    const open = await warningsOf('surge')
+    expect(open).toHaveLength(1)
+    expect(open[0]!.properties).toMatchObject({ triggerCount: 2, lastRunId: again.id, firstRunId: surgeRun.id })
+  })
+
+  it('finds the repeat address (orange) and the dispute escalation (red: 5 disputes and a fight)', async () => {
+    const r = await run('repeat-address')
+    expect(r).toMatchObject({ status: 'done', findingsCount: 1 })
+    const [rep] = await warningsOf('repeat-address')
+    expect(rep!.properties).toMatchObject({ subject: `address:${ADDRESS_ID}`, level: 'orange', addressId: ADDRESS_ID, gridCode: grids[5]!.code })
+    expect(rep!.geometry.type).toBe('Point')
+    await run('dispute-escalation')
+    const [d] = await warningsOf('dispute-escalation')
+    expect(d!.properties).toMatchObject({ subject: `address:${ADDRESS_ID}`, level: 'red' })
+    expect(d!.properties.explanation).toMatch(/^近60日同一地址矛盾纠纷 5 起（邻里纠纷 5 起）.*同址另有打架斗殴等 1 起，升一级，有民转刑风险$/)
+  })
+
+  it('runs every other built-in model without failing', async () => {
+    for (const m of ['hotspot', 'emerging', 'near-repeat', 'concentration-fraud', 'overdue']) {
+      expect(await run(m)).toMatchObject({ status: 'done', error: null })
+    }
+  })
+
+  it('moves through the lifecycle: legal moves recorded with who and why, illegal ones 409', async () => {
+    const [w] = await warningsOf('surge')
+    const id = w!.id
+    const ack = await api<WarningDetail>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'acknowledged', comment: '已签收，安排核查' }, user: 'duty-officer' })
+    expect(ack.status).toBe(200)
+    expect(ack.body.properties.status).toBe('acknowledged')
+    expect(ack.body.history.at(-1)).toMatchObject({ action: 'transition', actor: 'duty-officer', from: 'new', to: 'acknowledged', comment: '已签收，安排核查' })
+    expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'new' } })).status).toBe(409)
+    expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'tasked' } })).status).toBe(409)
+    const bad = await api<{ error: string }>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'closed' } })
+    expect(bad.status).toBe(400)
+    expect(bad.body.error).toMatch(/body\.to/)
+
+    // One click: a task from the warning, the warning tasked.
+    const tasked = await api<{ task: { id: number; source: string; warningId: number; areaCode: string }; warning: WarningDetail }>(`/api/warnings/${id}/tasks`, { method: 'POST', body: {}, user: 'chief' })
+    expect(tasked.status).toBe(201)
+    expect(tasked.body.task).toMatchObject({ source: 'warning', warningId: id, areaCode: grids[0]!.code })
+    expect(tasked.body.warning.properties.status).toBe('tasked')
+    const detail = await api<WarningDetail>(`/api/warnings/${id}`)
+    expect(detail.body.tasks).toHaveLength(1)
+    expect(detail.body.history.map((h) => h.action)).toEqual(['raised', 'retriggered', 'transition', 'transition'])
+
+    expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'acknowledged' } })).status).toBe(409)
+    expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', comment: '已整改' } })).status).toBe(200)
+    expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'acknowledged' } })).status).toBe(409)
+    expect((await api(`/api/warnings/${id}/tasks`, { method: 'POST', body: {} })).status).toBe(409)
+  })
+
+  it('expires a warning not re-triggered in time; a later trigger raises a new one', async () => {
+    const later = new Date(AS_OF.getTime() + 40 * DAY_MS)
+    const r = await run('repeat-address', later)
+    expect(r).toMatchObject({ findingsCount: 0, expired: 1 })
+    const [w] = await warningsOf('repeat-address', 'expired')
+    expect(w!.properties.closedAt).not.toBeNull()
+    const detail = await api<WarningDetail>(`/api/warnings/${w!.id}`)
+    expect(detail.body.history.at(-1)).toMatchObject({ action: 'expired', actor: 'system', from: 'new', to: 'expired' })
+    const again = await run('repeat-address')
+    expect(again).toMatchObject({ raised: 1, updated: 0 })
+    expect(await warningsOf('repeat-address')).toHaveLength(2)
+  })
+
+  it('validates definitions (400 naming the field) and keeps every version', async () => {
+    const cur = (await api<{ definition: Record<string, unknown> }>('/api/models/surge')).body.definition
+    const order = await api<{ error: string }>('/api/models/surge', { method: 'PUT', body: { ...cur, thresholds: { red: 0.01, orange: 0.001, yellow: 0.05 } } })
+    expect(order.status).toBe(400)
+    expect(order.body.error).toMatch(/body\.thresholds\.red/)
+    const cat = await api<{ error: string }>('/api/models/surge', { method: 'PUT', body: { ...cur, categories: ['01', '9999'] } })
+    expect(cat.status).toBe(400)
+    expect(cat.body.error).toMatch(/body\.categories\.1: unknown category 9999/)
+    const kind = await api<{ error: string }>('/api/models/surge', { method: 'PUT', body: { ...cur, kind: 'crystal_ball' } })
+    expect(kind.status).toBe(400)
+    expect(kind.body.error).toMatch(/body\.kind/)
+    const kindChange = await api('/api/models/surge', { method: 'PUT', body: { id: 'surge', kind: 'hotspot', name: { zh: '热点', en: 'Hot' } } })
+    expect(kindChange.status).toBe(409)
+
+    const edit = await api<{ version: number; changed: boolean; versions: unknown[] }>('/api/models/surge', {
+      method: 'PUT',
+      body: { ...cur, params: { ...(cur.params as object), minCount: 6 } },
+      user: 'analyst',
+    })
+    expect(edit.status).toBe(200)
+    expect(edit.body).toMatchObject({ version: 2, changed: true })
+    expect(edit.body.versions).toHaveLength(2)
+    const v1 = await api<{ version: number; definition: { params: { minCount: number } } }>('/api/models/surge?version=1')
+    expect(v1.body).toMatchObject({ version: 1, definition: { params: { minCount: 5 } } })
+    expect((await run('surge')).modelVersion).toBe(2)
+
+    const created = await api<{ version: number }>('/api/models/my-fraud-surge', { method: 'PUT', body: { kind: 'surge', name: { zh: '诈骗激增', en: 'Fraud surge' }, categories: ['05'] } })
+    expect(created.status).toBe(201)
+    expect(created.body.version).toBe(1)
+  })
+
+  it('answers 400 naming the bad field, 404 for unknown ids, and pages by key', async () => {
+    const cases: [string, RegExp][] = [
+      ['/api/warnings?level=purple', /query\.level/],
+      ['/api/warnings?from=yesterday', /query\.from/],
+      ['/api/warnings?limit=0', /query\.limit/],
+      ['/api/warnings/abc', /params\.id/],
+      ['/api/models/Bad%20Id', /params\.id/],
+    ]
+    for (const [path, re] of cases) {
+      const r = await api<{ error: string }>(path)
+      expect(r.status, path).toBe(400)
+      expect(r.body.error).toMatch(re)
+    }
+    const asOf = await api<{ error: string }>('/api/models/surge/runs', { method: 'POST', body: { asOf: 'last tuesday' } })
+    expect(asOf.status).toBe(400)
+    expect(asOf.body.error).toMatch(/body\.asOf/)
+    expect((await api('/api/warnings/999999')).status).toBe(404)
+    expect((await api('/api/models/nope/runs', { method: 'POST', body: {} })).status).toBe(404)
+
+    const first = (await api<WarningPage>('/api/warnings?limit=1')).body
+    expect(first.type).toBe('FeatureCollection')
+    expect(first.next).not.toBeNull()
+    const second = (await api<WarningPage>(`/api/warnings?limit=1&cursor=${first.next}`)).body
+    expect(second.features[0]!.id).toBeLessThan(first.features[0]!.id)
+    const red = (await api<WarningPage>('/api/warnings?level=red&status=new,acknowledged,tasked,resolved,expired')).body
+    expect(red.features.every((f) => f.properties.level === 'red')).toBe(true)
+    const area = (await api<WarningPage>(`/api/warnings?area=${grids[5]!.village}`)).body
+    expect(area.features.length).toBeGreaterThan(0)
+    expect(area.features.every((f) => f.properties.villageCode === grids[5]!.village)).toBe(true)
+  })
+
+  it('sends event: warning on the live stream', async () => {
+    const res = await fetch(`${s.url}/api/stream`)
+    await new Promise((ok) => setTimeout(ok, 150))
+    const done = run('dispute-escalation') // re-triggers the open warning: a change
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    const deadline = Date.now() + 10_000
+    while (!/event: warning\ndata: /.test(text) && Date.now() < deadline) {
+      const chunk = await Promise.race([reader.read(), new Promise<null>((ok) => setTimeout(() => ok(null), 500))])
+      if (chunk && !chunk.done) text += decoder.decode(chunk.value, { stream: true })
+    }
+    await reader.cancel()
+    await done
+    const m = /id: (\d+)\nevent: warning\ndata: (.*)\n/.exec(text)
+    expect(m).not.toBeNull()
+    expect(JSON.parse(m![2]!)).toMatchObject({ type: 'Feature', properties: { modelId: 'dispute-escalation', subject: `address:${ADDRESS_ID}` } })
+  })
+
+  it('keeps the scheduler off under the test runner unless asked; when asked it runs due models', async () => {
+    expect(loadConfig({}).MODELS_SCHEDULER).toBe(false)
+    expect(loadConfig({ MODELS_SCHEDULER: 'true' }).MODELS_SCHEDULER).toBe(true)
+    const [before] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM model_runs WHERE trigger = 'schedule'`
+    // A clock a day ahead: every enabled model is due (the last runs were requested "now").
+    const svc = createModelService(s.db, { scheduler: true, runOnStart: false, tickMs: 60_000, now: () => new Date(Date.now() + DAY_MS) })
+    svc.start()
+    try {
+      for (let i = 0; i < 200; i++) {
+        const [r] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM model_runs WHERE trigger = 'schedule'`
+        if (r!.n - before!.n >= 10) break
+        await new Promise((ok) => setTimeout(ok, 100))
+      }
+    } finally {
+      svc.stop()
+    }
+    await svc.idle()
+    const rows = await s.db.sql<{ model_id: string; status: string }[]>`SELECT model_id, status FROM model_runs WHERE trigger = 'schedule'`
+    expect(new Set(rows.map((r) => r.model_id)).size).toBeGreaterThanOrEqual(10)
+  }, 120_000)
+})
