@@ -96,7 +96,7 @@ export function csvColumns(def: CollectionDef): string[] {
  * One CSV record of a (converted) feature, in csvColumns order.
  * @example csvRecord(incidents, feature).slice(-2) // [120.27, 30.18]
  */
-export function csvRecord(def: CollectionDef, f: OgcFeature): (string | number | null)[] {
+export function csvRecord(def: CollectionDef, f: OgcFeature): (string | number | boolean | null)[] {
   const values = def.properties.map((p) => f.properties[p.name] ?? null)
   if (def.geometryType !== 'Point') return [...values, toWkt(f.geometry)]
   const point = f.geometry?.type === 'Point' ? f.geometry.coordinates : null

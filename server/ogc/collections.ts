@@ -15,6 +15,7 @@ import type { Tx } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
 import { areaCondition } from '../incidents/query.ts'
 import { findArea } from '../stats/queries.ts'
+import { overdueTaskSql } from '../tasks/store.ts'
 
 export type Fragment = PendingQuery<Row[]>
 /** A piece of SQL built on the query's own connection (fragments must not cross transactions). */
@@ -27,7 +28,7 @@ export type JsonSchema = { [key: string]: unknown }
 export interface PropertyDef {
   /** Name in GeoJSON `properties`, in CSV headers and in `properties=`. */
   name: string
-  type: 'string' | 'integer' | 'number' | 'date-time'
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date-time'
   description: string
   /** The SQL expression (over the entry's `from`). */
   expr: SqlPart
@@ -50,7 +51,8 @@ export interface CollectionDef {
   id: string
   title: string
   description: string
-  geometryType: 'Point' | 'MultiPolygon'
+  /** 'Geometry' = mixed (a warning is a cell polygon, an area polygon or a point). */
+  geometryType: 'Point' | 'MultiPolygon' | 'Geometry'
   /** FROM clause (a LEFT JOIN to a unique key is fine: PostgreSQL drops it from counts). */
   from: SqlPart
   /** What belongs to this collection (starting with AND), if the table holds more. */
@@ -157,6 +159,131 @@ const incidents: CollectionDef = {
   filters: [categoryFilter, incidentAreaFilter],
 }
 
+/**
+ * An equality filter on one column with a fixed set of values (status, level, …).
+ * @example enumFilter('status', ['new', 'acknowledged'], (s) => s`w.status`, '状态 (status)')
+ */
+function enumFilter(name: string, values: readonly string[], column: SqlPart, description: string): FilterDef {
+  return {
+    name,
+    description: `${description}: one of ${values.join(', ')}; comma-separated for several.`,
+    schema: { type: 'string' },
+    async resolve(_sql, raw) {
+      const list = parseInput(z.object({ [name]: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(values as [string, ...string[]])).min(1)) }), { [name]: raw }, 'query')[name] as string[]
+      return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
+    },
+  }
+}
+
+/**
+ * "In this area" for a table carrying town, village and grid codes: the area's level picks the column.
+ * @example codedAreaFilter('w', 'Warnings in this area')
+ */
+function codedAreaFilter(alias: string, description: string): FilterDef {
+  return {
+    name: 'area',
+    description: `${description} (a town, village or grid code; the district code means all).`,
+    schema: { type: 'string', pattern: '^\\d{6,20}$' },
+    async resolve(sql, raw) {
+      const { area } = parseInput(z.object({ area: AreaCodeSchema }), { area: raw }, 'query')
+      const ref = await findArea(sql, area)
+      const column = { town: 'town_code', village: 'village_code', grid: 'grid_code' }[ref.level as string]
+      if (!column) return (s) => s``
+      return (s) => s`AND ${s(alias)}.${s(column)} = ${ref.code}`
+    },
+  }
+}
+
+const warnings: CollectionDef = {
+  id: 'warnings',
+  title: '预警 (warnings)',
+  description: 'Warnings raised by the warning models (H3 cell or area polygons, or points; WGS84). The feature id is the numeric id.',
+  geometryType: 'Geometry',
+  from: (sql) => sql`warnings w`,
+  key: { expr: (sql) => sql`w.id`, type: 'bigint' },
+  geometry: (sql) => sql`w.geom`,
+  time: { property: 'lastTriggeredAt', expr: (sql) => sql`w.last_triggered_at` },
+  properties: [
+    { name: 'id', type: 'integer', description: 'Numeric id', expr: (sql) => sql`w.id` },
+    { name: 'model', type: 'string', description: 'Warning model id', expr: (sql) => sql`w.model_id` },
+    { name: 'level', type: 'string', description: 'red, orange or yellow', expr: (sql) => sql`w.level` },
+    { name: 'status', type: 'string', description: 'new, acknowledged, tasked, resolved or expired', expr: (sql) => sql`w.status` },
+    { name: 'title', type: 'string', description: 'Title (Chinese)', expr: (sql) => sql`w.title` },
+    { name: 'explanation', type: 'string', description: 'The numbers that triggered it, in words (Chinese)', expr: (sql) => sql`w.explanation` },
+    { name: 'firstTriggeredAt', type: 'date-time', description: 'First triggered', expr: (sql) => sql`w.first_triggered_at` },
+    { name: 'lastTriggeredAt', type: 'date-time', description: 'Last triggered', expr: (sql) => sql`w.last_triggered_at` },
+    { name: 'triggerCount', type: 'integer', description: 'Runs that triggered it', expr: (sql) => sql`w.trigger_count` },
+    { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`w.town_code` },
+    { name: 'villageCode', type: 'string', description: 'Village code', expr: (sql) => sql`w.village_code` },
+    { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`w.grid_code` },
+  ],
+  filters: [
+    enumFilter('level', ['red', 'orange', 'yellow'], (s) => s`w.level`, 'Warning level'),
+    enumFilter('status', ['new', 'acknowledged', 'tasked', 'resolved', 'expired'], (s) => s`w.status`, 'Warning status'),
+    codedAreaFilter('w', 'Warnings in this area'),
+  ],
+}
+
+const hazards: CollectionDef = {
+  id: 'hazards',
+  title: '隐患 (hazards)',
+  description: 'The hazards register (points, WGS84; null geometry when they could not be placed). The feature id is the numeric id.',
+  geometryType: 'Point',
+  from: (sql) => sql`hazards h`,
+  key: { expr: (sql) => sql`h.id`, type: 'bigint' },
+  geometry: (sql) => sql`h.geom`,
+  time: { property: 'reportedAt', expr: (sql) => sql`h.reported_at` },
+  properties: [
+    { name: 'id', type: 'integer', description: 'Numeric id', expr: (sql) => sql`h.id` },
+    { name: 'hazardId', type: 'string', description: 'The source system’s id', expr: (sql) => sql`h.hazard_id` },
+    { name: 'source', type: 'string', description: 'self_check, grid_inspection or regulator_inspection', expr: (sql) => sql`h.source` },
+    { name: 'category', type: 'string', description: 'Hazard category', expr: (sql) => sql`h.category` },
+    { name: 'severity', type: 'string', description: 'general, serious or major', expr: (sql) => sql`h.severity` },
+    { name: 'status', type: 'string', description: 'reported, confirmed, rectifying or closed', expr: (sql) => sql`h.status` },
+    { name: 'description', type: 'string', description: 'Description (Chinese)', expr: (sql) => sql`h.description` },
+    { name: 'placeName', type: 'string', description: 'Premises', expr: (sql) => sql`h.place_name` },
+    { name: 'dueDate', type: 'string', description: 'Last day to rectify (YYYY-MM-DD)', expr: (sql) => sql`to_char(h.due_date, 'YYYY-MM-DD')` },
+    { name: 'reportedAt', type: 'date-time', description: 'When it was reported', expr: (sql) => sql`h.reported_at` },
+    { name: 'address', type: 'string', description: 'Address as reported', expr: (sql) => sql`h.address` },
+    { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`h.town_code` },
+    { name: 'villageCode', type: 'string', description: 'Village code', expr: (sql) => sql`h.village_code` },
+    { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`h.grid_code` },
+  ],
+  filters: [
+    enumFilter('status', ['reported', 'confirmed', 'rectifying', 'closed'], (s) => s`h.status`, 'Hazard status'),
+    enumFilter('severity', ['general', 'serious', 'major'], (s) => s`h.severity`, 'Severity'),
+    codedAreaFilter('h', 'Hazards in this area'),
+  ],
+}
+
+const tasks: CollectionDef = {
+  id: 'tasks',
+  title: '整治任务 (rectification tasks)',
+  description: 'Rectification tasks (points: the hazard’s or warning’s point, else the assigned area’s label point; WGS84). The feature id is the numeric id.',
+  geometryType: 'Point',
+  from: (sql) => sql`tasks t`,
+  key: { expr: (sql) => sql`t.id`, type: 'bigint' },
+  geometry: (sql) => sql`t.geom`,
+  time: { property: 'createdAt', expr: (sql) => sql`t.created_at` },
+  properties: [
+    { name: 'id', type: 'integer', description: 'Numeric id', expr: (sql) => sql`t.id` },
+    { name: 'title', type: 'string', description: 'Title (Chinese)', expr: (sql) => sql`t.title` },
+    { name: 'source', type: 'string', description: 'warning, hazard or manual', expr: (sql) => sql`t.source` },
+    { name: 'warningId', type: 'integer', description: 'The warning it came from', expr: (sql) => sql`t.warning_id` },
+    { name: 'hazardId', type: 'integer', description: 'The hazard it came from', expr: (sql) => sql`t.hazard_id` },
+    { name: 'status', type: 'string', description: 'issued, accepted, in_progress, submitted, closed or returned', expr: (sql) => sql`t.status` },
+    { name: 'areaCode', type: 'string', description: 'Assigned town, village or grid', expr: (sql) => sql`t.area_code` },
+    { name: 'assigneeTeam', type: 'string', description: 'Responsible team', expr: (sql) => sql`t.assignee_team` },
+    { name: 'dueDate', type: 'string', description: 'Last day to close it (YYYY-MM-DD)', expr: (sql) => sql`to_char(t.due_date, 'YYYY-MM-DD')` },
+    { name: 'overdue', type: 'boolean', description: 'Past its due date and not closed', expr: (sql) => overdueTaskSql(sql, new Date()) },
+    { name: 'createdAt', type: 'date-time', description: 'When it was issued', expr: (sql) => sql`t.created_at` },
+  ],
+  filters: [
+    enumFilter('status', ['issued', 'accepted', 'in_progress', 'submitted', 'closed', 'returned'], (s) => s`t.status`, 'Task status'),
+    codedAreaFilter('t', 'Tasks in this area'),
+  ],
+}
+
 /** Every collection, in the order /ogc/collections lists them. */
 export const COLLECTIONS: readonly CollectionDef[] = [
   adminCollection('towns', 'town', '乡镇/街道 (towns)'),
@@ -164,6 +291,9 @@ export const COLLECTIONS: readonly CollectionDef[] = [
   adminCollection('grids', 'grid', '网格 (grids)'),
   adminCollection('microgrids', 'microgrid', '微网格 (micro-grids)'),
   incidents,
+  warnings,
+  hazards,
+  tasks,
 ]
 
 /**

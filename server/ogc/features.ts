@@ -16,7 +16,7 @@ export interface ItemFilter {
   filters: SqlPart[]
 }
 
-export type PropertyValue = string | number | null
+export type PropertyValue = string | number | boolean | null
 
 /** A feature of any collection (RFC 7946: lon/lat, WGS84; null geometry allowed). */
 export interface OgcFeature {
@@ -87,6 +87,7 @@ export function propertyValue(p: PropertyDef, v: unknown): PropertyValue {
     case 'date-time': return v instanceof Date ? v.toISOString() : String(v)
     case 'integer':
     case 'number': return Number(v)
+    case 'boolean': return v === true || v === 't' || v === 'true'
     default: return String(v)
   }
 }

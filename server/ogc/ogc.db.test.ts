@@ -88,7 +88,7 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
 
   it('lists the admin levels and incidents as collections with extents and links', async () => {
     const body = await json<{ collections: { id: string; extent: { spatial: { bbox: number[][] }; temporal?: { interval: (string | null)[][] } }; links: Link[] }[] }>('/ogc/collections')
-    expect(body.collections.map((c) => c.id)).toEqual(['towns', 'villages', 'grids', 'microgrids', 'incidents'])
+    expect(body.collections.map((c) => c.id)).toEqual(['towns', 'villages', 'grids', 'microgrids', 'incidents', 'warnings', 'hazards', 'tasks'])
     for (const c of body.collections) {
       expect(c.links.find((l) => l.rel === 'items')).toMatchObject({ href: `${s.url}/ogc/collections/${c.id}/items`, type: 'application/geo+json' })
       const [x0, y0, x1, y1] = c.extent.spatial.bbox[0]!
@@ -227,8 +227,8 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     expect((await get('/ogc/collections/towns/items?category=01')).status).toBe(400)
     expect((await get('/ogc/collections/incidents/items?f=html')).status).toBe(400)
     expect((await get('/ogc/collections/incidents/items?cursor=!!')).status).toBe(400)
-    expect((await get('/ogc/collections/warnings')).status).toBe(404)
-    expect((await get('/ogc/collections/warnings/items')).status).toBe(404)
+    expect((await get('/ogc/collections/parcels')).status).toBe(404)
+    expect((await get('/ogc/collections/parcels/items')).status).toBe(404)
     expect((await get('/ogc/collections/incidents/items/999999999')).status).toBe(404)
     expect((await get('/ogc/collections/incidents/items/not-a-number')).status).toBe(404)
     expect((await get('/ogc/collections/towns/items/330109999')).status).toBe(404)
@@ -256,7 +256,7 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const ogrinfo = (...args: string[]) => run('ogrinfo', ['-ro', '--config', 'GDAL_HTTP_TIMEOUT', '30', ...args], { timeout: 120_000, maxBuffer: 16 << 20, env })
     const ds = `OAPIF:${s.url}/ogc`
     const list = await ogrinfo(ds)
-    for (const layer of ['towns', 'villages', 'grids', 'microgrids', 'incidents']) expect(list.stdout).toMatch(new RegExp(`^\\d+: ${layer}\\b`, 'm'))
+    for (const layer of ['towns', 'villages', 'grids', 'microgrids', 'incidents', 'warnings', 'hazards', 'tasks']) expect(list.stdout).toMatch(new RegExp(`^\\d+: ${layer}\\b`, 'm'))
 
     const total = await allIncidents()
     const all = await ogrinfo('-al', '-so', ds, 'incidents')
@@ -278,5 +278,53 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const cat = await count((sql) => sql`AND category_code = '0101'`)
     const where = await ogrinfo('-al', '-oo', 'PAGE_SIZE=500', '-where', "category = '0101'", ds, 'incidents')
     expect(where.stdout.match(/^OGRFeature\(incidents\):/gm)?.length).toBe(cat)
+  }, 180_000)
+
+  it('serves warnings (mixed geometries), hazards and tasks with their filters, also to GDAL', async () => {
+    const { sql } = s.db
+    const [v] = await sql<{ code: string; town: string; lng: number; lat: number }[]>`
+      SELECT code, parent_code AS town, ST_X(label_point) AS lng, ST_Y(label_point) AS lat FROM admin_areas WHERE level = 'village' ORDER BY code LIMIT 1`
+    await sql`INSERT INTO models (id, kind, version, definition, updated_by) VALUES ('ogc-test', 'hotspot', 1, '{}', 'test')`
+    const [modelRun] = await sql<{ id: string }[]>`
+      INSERT INTO model_runs (model_id, model_version, definition, trigger, status, as_of, requested_by)
+      VALUES ('ogc-test', 1, '{}', 'manual', 'done', '2026-10-20T00:00:00+08:00', 'test') RETURNING id::text`
+    // One warning on an area polygon, one on a point.
+    await sql`
+      INSERT INTO warnings (model_id, model_version, subject, level, status, title, explanation, geom, town_code, village_code,
+                            first_run_id, last_run_id, first_triggered_at, last_triggered_at)
+      SELECT 'ogc-test', 1, s.subject, s.level, s.status, '测试预警', '近7日 9 起', s.geom, ${v!.town}, ${v!.code},
+             ${modelRun!.id}::bigint, ${modelRun!.id}::bigint, '2026-10-20T00:00:00+08:00', '2026-10-20T00:00:00+08:00'
+      FROM (VALUES ('village:' || ${v!.code}, 'red', 'new', (SELECT geom FROM admin_areas WHERE code = ${v!.code})::geometry),
+                   ('point:1', 'yellow', 'acknowledged', ST_SetSRID(ST_Point(${v!.lng}, ${v!.lat}), 4326))) AS s(subject, level, status, geom)`
+    await sql`
+      INSERT INTO hazards (hazard_id, source, category, severity, status, description, reported_at, created_by, geom, town_code, village_code, due_date, closed_at)
+      VALUES ('ogc-h1', 'grid_inspection', 'fire', 'major', 'confirmed', '消防通道堵塞', '2026-10-02T09:00:00+08:00', 'test',
+              ST_SetSRID(ST_Point(${v!.lng}, ${v!.lat}), 4326), ${v!.town}, ${v!.code}, '2026-10-10', NULL),
+             ('ogc-h2', 'self_check', 'gas_cylinder', 'general', 'closed', '气瓶未固定', '2026-10-03T09:00:00+08:00', 'test', NULL, NULL, NULL, NULL, '2026-10-04T09:00:00+08:00')`
+    await sql`
+      INSERT INTO tasks (title, source, area_code, area_level, town_code, village_code, assignee_team, due_date, status, geom, located_by, created_by, closed_at)
+      VALUES ('整治消防通道', 'manual', ${v!.code}, 'village', ${v!.town}, ${v!.code}, '消防队', '2026-10-01', 'issued',
+              ST_SetSRID(ST_Point(${v!.lng}, ${v!.lat}), 4326), 'given', 'test', NULL),
+             ('复查气瓶', 'manual', ${v!.code}, 'village', ${v!.town}, ${v!.code}, '网格员', '2099-01-01', 'closed',
+              ST_SetSRID(ST_Point(${v!.lng}, ${v!.lat}), 4326), 'given', 'test', '2026-10-05T09:00:00+08:00')`
+
+    const w = await json<Page>('/ogc/collections/warnings/items?limit=100')
+    expect(w.numberMatched).toBe(2)
+    expect(w.features.map((f) => f.geometry?.type).sort()).toEqual(['MultiPolygon', 'Point'])
+    const red = await json<Page>(`/ogc/collections/warnings/items?level=red&area=${v!.town}`)
+    expect(red.features.map((f) => f.properties!.level)).toEqual(['red'])
+    expect(red.features[0]!.properties!.explanation).toBe('近7日 9 起')
+    expect((await get('/ogc/collections/warnings/items?level=purple')).status).toBe(400)
+
+    const h = await json<Page>('/ogc/collections/hazards/items?status=confirmed,rectifying')
+    expect(h.features.map((f) => f.properties!.hazardId)).toEqual(['ogc-h1'])
+    expect(h.features[0]!.properties).toMatchObject({ category: 'fire', severity: 'major', dueDate: '2026-10-10' })
+    const t = await json<Page>(`/ogc/collections/tasks/items?area=${v!.code}`)
+    expect(t.features.map((f) => [f.properties!.title, f.properties!.overdue])).toEqual([['整治消防通道', true], ['复查气瓶', false]])
+
+    const env = { ...process.env, GDAL_HTTP_UNSAFESSL: 'YES', CPL_DEBUG: 'OFF' }
+    const info = await run('ogrinfo', ['-ro', '-al', '-so', `OAPIF:${s.url}/ogc`, 'warnings'], { timeout: 120_000, env })
+    expect(info.stdout).toMatch(/Feature Count: 2\b/)
+    expect(info.stdout).toMatch(/level: String/)
   }, 180_000)
 })
