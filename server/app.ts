@@ -15,6 +15,7 @@ import { errorHandler, notFound } from './http/errors.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
 import { hazardRoutes } from './hazards/routes.ts'
 import { taskRoutes } from './tasks/routes.ts'
+import { tileRoutes } from './tiles/routes.ts'
 import { ogcRoutes } from './ogc/routes.ts'
 import { exportRoutes } from './export/routes.ts'
 import { streamRoutes } from './stream/routes.ts'
@@ -55,6 +56,7 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(warningRoutes(db))
   app.use(hazardRoutes(db, geocoder))
   app.use(taskRoutes(db))
+  app.use(tileRoutes(db))
   app.use(ogcRoutes(db))
   app.use(exportRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)

@@ -2,6 +2,7 @@ import { Router } from 'express'
 import type { Db } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { parseInput } from '../http/errors.ts'
+import { incidentsChanged } from '../tiles/events.ts'
 import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
 import { incidentBodySchema, UnplacedQuerySchema } from './schema.ts'
 
@@ -20,6 +21,8 @@ export function incidentIngestRoutes(db: Db, geocoder: Geocoder): Router {
     const categories = await loadCategoryIndex(db.sql)
     const items = parseInput(incidentBodySchema(categories), req.body, 'body')
     const results = await ingestIncidents(db, geocoder, items)
+    // Tile caches of this process look for the change before their next tile (server/tiles/events.ts).
+    incidentsChanged()
     res.status(results.some((r) => r.status === 'created') ? 201 : 200).json({ results })
   })
   router.get('/api/incidents/unplaced', async (req, res) => {

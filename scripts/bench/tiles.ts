@@ -1,0 +1,251 @@
+/**
+ * `npm run bench:tiles [-- --kind native|embedded|both] [--tiles N]`: vector tile latency per
+ * layer and zoom (z8–z16): cold (not in the tile cache) and cached HTTP times (p50/p95), tile
+ * sizes (uncompressed MVT), and the ratio of the cold HTTP time to the tile's SQL run directly the
+ * way the server runs it (ST_AsMVT on native; the same SQL plus the JavaScript encoder on
+ * embedded), for the same tile: what HTTP, the cache and the rest of the server add.
+ * - native (DATABASE_URL): the server as its own process (npm start) over the `full` base in database onemap_bench_full on that cluster, plus
+ *   ~1 M seeded incidents (source 'bench-tiles', added once, kept between runs);
+ * - embedded: the `small` seed in .tmp/bench-tiles-small (seeded on first run).
+ * Targets: cold p95 ≤ 50 ms, cached p95 ≤ 3 ms, ratio ≤ 1.2.
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../../server/config.ts'
+import { type CopyValue, type Db, openDatabase } from '../../server/db/index.ts'
+import { migrate } from '../../server/db/migrate.ts'
+import { h3Cells } from '../../server/geo/h3.ts'
+import { generateIncidents } from '../../server/seed/incidents.ts'
+import { seedDemo, seedStatus } from '../../server/seed/run.ts'
+import type { AddressRow } from '../../server/seed/types.ts'
+import { listen } from '../../server/server.ts'
+import { LAYERS, type LayerContext, type TileFilter } from '../../server/tiles/layers.ts'
+import { type Encoder, renderPart } from '../../server/tiles/render.ts'
+import { createTileService, splitPeriod } from '../../server/tiles/service.ts'
+import type { TileId } from '../../server/tiles/tile-math.ts'
+import { tileAt } from '../../server/tiles/testing.ts'
+import { ROOT_DIR } from '../../server/web/static.ts'
+
+const { values } = parseArgs({ options: { kind: { type: 'string' }, tiles: { type: 'string' }, serve: { type: 'boolean' } } })
+const kinds = values.kind === 'both' || (!values.kind && process.env.DATABASE_URL) ? ['native', 'embedded'] : [values.kind ?? 'embedded']
+const BENCH_SOURCE = 'bench-tiles'
+const BENCH_INCIDENTS = 1_000_000
+const ZOOMS = [8, 9, 10, 11, 12, 13, 14, 15, 16]
+
+/** Opens (and if needed fills) the benchmark database of a kind. */
+function benchUrl(): string {
+  if (!process.env.DATABASE_URL) throw new Error('native needs DATABASE_URL')
+  const url = new URL(process.env.DATABASE_URL)
+  url.pathname = '/onemap_bench_full'
+  return url.toString()
+}
+
+/**
+ * The native bench database, migrated up to the tiles' migration. Other work in progress shares
+ * this database and may leave later migrations in flux, so pending ones are applied only when the
+ * tiles' own is missing.
+ */
+async function openNativeBench(): Promise<Db> {
+  const db = await openDatabase({ databaseUrl: benchUrl(), dataDir: path.join(ROOT_DIR, '.tmp'), migrate: false })
+  const [m] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM schema_migrations WHERE name = 'tiles'`
+  if (!m?.n) {
+    await migrate(db.sql)
+    await db.refreshCapabilities()
+  }
+  return db
+}
+
+/** `--serve`: the tile server alone on the native bench database (the benchmark's child process). */
+async function serve(): Promise<void> {
+  const db = await openNativeBench()
+  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp') }))
+  process.stdout.write(`${server.url}\n`)
+  process.on('SIGTERM', () => {
+    void server.close().then(() => db.close()).then(() => process.exit(0))
+  })
+}
+
+/** Starts `--serve` as a child process; resolves with its URL and a stop function. */
+async function startServerProcess(): Promise<{ url: string; close: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], { cwd: ROOT_DIR, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /(http:\/\/\S+)/.exec(out)
+      if (m) resolve(m[1]!)
+    })
+    child.on('exit', (code) => reject(new Error(`tile server exited with ${code}`)))
+  })
+  return { url, close: () => new Promise((resolve) => { child.on('exit', () => resolve()); child.kill('SIGTERM') }) }
+}
+
+async function openBench(kind: string): Promise<Db> {
+  if (kind === 'native') {
+    const db = await openNativeBench()
+    const [a] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM addresses`
+    if ((a?.n ?? 0) < 3_000_000) throw new Error(`onemap_bench_full has ${a?.n ?? 0} addresses; the full base (3.48 M) is not loaded yet`)
+    await ensureBenchIncidents(db)
+    return db
+  }
+  const dir = path.join(ROOT_DIR, '.tmp', 'bench-tiles-small')
+  fs.mkdirSync(dir, { recursive: true })
+  const db = await openDatabase({ dataDir: dir, migrate: true })
+  if (!(await seedStatus(db))) {
+    console.log('seeding the small demo data into .tmp/bench-tiles-small (once)…')
+    await seedDemo(db, { size: 'small' })
+  }
+  return db
+}
+
+/** ~1 M incidents over the full base, once (re-runs keep them; a partial set is replaced). */
+async function ensureBenchIncidents(db: Db): Promise<void> {
+  const [c] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE source = ${BENCH_SOURCE}`
+  if ((c?.n ?? 0) >= BENCH_INCIDENTS * 0.9) return
+  console.log(`adding ${BENCH_INCIDENTS.toLocaleString()} incidents (source ${BENCH_SOURCE})…`)
+  await db.sql`DELETE FROM incidents WHERE source = ${BENCH_SOURCE}`
+  const sample = await db.sql<AddressRow[]>`
+    SELECT address_id AS "addressId", address, ST_X(geom) AS lng, ST_Y(geom) AS lat, town, village, group_no AS "groupNo",
+           road, door_no AS "doorNo", compound, building, unit, room, aliases, town_code AS "townCode",
+           village_code AS "villageCode", grid_code AS "gridCode", microgrid_code AS "microgridCode"
+    FROM addresses WHERE address_id IN (SELECT address_id FROM addresses TABLESAMPLE SYSTEM (3) REPEATABLE (7)) LIMIT 100000`
+  const end = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000)
+  function* rows(): Generator<readonly CopyValue[]> {
+    for (const r of generateIncidents(sample, { seed: BENCH_SOURCE, count: BENCH_INCIDENTS, end })) {
+      const h = h3Cells(r.lng, r.lat)
+      yield [`BT${r.incidentId}`, r.reportedAt, r.categoryCode, r.address, BENCH_SOURCE, r.status, r.lng, r.lat, 'wgs84',
+        `SRID=4326;POINT(${r.lng} ${r.lat})`, r.truthAddressId, r.townCode, r.villageCode, r.gridCode, r.microgridCode, h.r7, h.r8, h.r9, h.r10]
+    }
+  }
+  const t0 = performance.now()
+  const n = await db.copyIn('incidents', ['incident_id', 'reported_at', 'category_code', 'address', 'source', 'status', 'input_lng', 'input_lat',
+    'input_crs', 'geom', 'address_id', 'town_code', 'village_code', 'grid_code', 'microgrid_code', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10'], rows())
+  await db.sql`ANALYZE incidents`
+  await db.sql`ANALYZE incident_h3_daily`
+  await db.sql`ANALYZE incident_area_daily`
+  console.log(`  ${n.toLocaleString()} incidents in ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+}
+
+/** p-th percentile (nearest rank) of numbers. */
+function pct(xs: readonly number[], p: number): number {
+  if (xs.length === 0) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!
+}
+
+const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–')
+const kb = (x: number) => (Number.isFinite(x) ? `${(x / 1024).toFixed(1)}` : '–')
+
+interface Row {
+  layer: string
+  z: number
+  cold: number[]
+  cached: number[]
+  raw: number[]
+  sizes: number[]
+}
+
+async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
+  const db = await openBench(kind)
+  // Native: the server in a process of its own, as deployed (the client's work and the direct SQL
+  // timings stay out of its event loop). Embedded: in this process (PGlite's files take one owner).
+  const server = kind === 'native'
+    ? await startServerProcess()
+    : await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp') }))
+  const service = createTileService(db)
+  const encoder: Encoder = db.capabilities.asMvt ? 'postgis' : 'js'
+  try {
+    // The last 30 days of the data, in whole days (the rollups answer): what a map shows by default.
+    const [last] = await db.sql<{ t: Date | null }[]>`SELECT max(reported_at) AS t FROM incidents`
+    const endDay = new Date(((last?.t ?? new Date()).getTime() + 8 * 3_600_000)).toISOString().slice(0, 10)
+    const to = new Date(Date.parse(`${endDay}T00:00:00+08:00`) + 86_400_000)
+    const from = new Date(to.getTime() - 30 * 86_400_000)
+    const query = `from=${from.toISOString()}&to=${to.toISOString()}`
+    const filter: TileFilter = { from, to, items: null, ...splitPeriod(from, to) }
+    const extent = await service.extent()
+    // Tiles where incidents are (the heavy places), a different tile per request.
+    const points = await db.sql<{ lng: number; lat: number }[]>`
+      SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents
+      WHERE reported_at >= ${from} AND reported_at < ${to} AND geom IS NOT NULL
+      ORDER BY md5(id::text) LIMIT 2000`
+    console.log(`\n${kind} (${encoder} encoder): ${points.length} sample points; period ${query}`)
+    // Warm the server's code paths (first requests compile them) on tiles not measured.
+    for (const layer of LAYERS) await (await fetch(`${server.url}/tiles/${layer.name}/0/0/0.mvt?${query}`)).arrayBuffer()
+    const out: Row[] = []
+    for (const layer of LAYERS) {
+      for (const z of ZOOMS) {
+        if (z < layer.minzoom) continue
+        const seen = new Set<string>()
+        const tiles: TileId[] = []
+        for (const p of points) {
+          const t = tileAt(z, p.lng, p.lat)
+          const k = `${t.x}/${t.y}`
+          if (seen.has(k)) continue
+          seen.add(k)
+          tiles.push(t)
+          if (tiles.length >= tilesPerZoom) break
+        }
+        const row: Row = { layer: layer.name, z, cold: [], cached: [], raw: [], sizes: [] }
+        const urls: string[] = []
+        for (const t of tiles) {
+          const ctx: LayerContext = { tile: t, filter, cap: service.cap, extent }
+          // The SQL alone, run as the server runs it (the parts side by side on the pool).
+          const raw = async () => {
+            const t0 = performance.now()
+            const parts = await Promise.all(layer.parts.map((part) => renderPart(db.sql, part, ctx, encoder)))
+            return { ms: performance.now() - t0, bytes: parts.reduce((n, p) => n + p.bytes.length, 0) }
+          }
+          await raw() // warm the database's own caches, so cold means "not in the tile cache"
+          const url = `${server.url}/tiles/${layer.name}/${t.z}/${t.x}/${t.y}.mvt?${query}`
+          urls.push(url)
+          const t0 = performance.now()
+          const res = await fetch(url)
+          await res.arrayBuffer()
+          row.cold.push(performance.now() - t0)
+          if (res.headers.get('x-tile-cache') !== 'miss') throw new Error(`expected a cache miss for ${url}`)
+          const r = await raw()
+          row.raw.push(r.ms)
+          row.sizes.push(r.bytes)
+        }
+        // Cached: rounds over the same tiles once their gzip is attached, as in use.
+        await new Promise((r) => setTimeout(r, 500))
+        for (let round = 0; round < 10; round++) {
+          for (const url of urls) {
+            const t0 = performance.now()
+            const res = await fetch(url)
+            await res.arrayBuffer()
+            row.cached.push(performance.now() - t0)
+            if (res.headers.get('x-tile-cache') !== 'hit') throw new Error(`expected a cache hit for ${url}`)
+          }
+        }
+        out.push(row)
+        console.log(`${layer.name.padEnd(10)} z${String(z).padEnd(3)} cold p50 ${f1(pct(row.cold, 50)).padStart(6)} p95 ${f1(pct(row.cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(row.cached, 50)).padStart(5)} p95 ${f1(pct(row.cached, 95)).padStart(5)} ms | SQL p50 ${f1(pct(row.raw, 50)).padStart(6)} ms, ratio ${(pct(row.cold, 50) / pct(row.raw, 50)).toFixed(2)} | size p50 ${kb(pct(row.sizes, 50))} KB, max ${kb(Math.max(...row.sizes))} KB`)
+      }
+    }
+    return out
+  } finally {
+    service.close()
+    await server.close()
+    await db.close()
+  }
+}
+
+if (values.serve) await serve()
+else for (const kind of kinds) {
+  const rows = await bench(kind, Number(values.tiles ?? (kind === 'native' ? 20 : 8)))
+  const all = (k: 'cold' | 'cached' | 'raw') => rows.flatMap((r) => r[k])
+  console.log(`\n${kind} summary over ${rows.length} layer×zoom rows:`)
+  for (const z of ZOOMS) {
+    const zr = rows.filter((r) => r.z === z)
+    const cold = zr.flatMap((r) => r.cold)
+    const cached = zr.flatMap((r) => r.cached)
+    const raw = zr.flatMap((r) => r.raw)
+    console.log(`  z${String(z).padEnd(3)} cold p50 ${f1(pct(cold, 50)).padStart(6)} p95 ${f1(pct(cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(cached, 50))} p95 ${f1(pct(cached, 95))} ms | ratio (cold p50 / SQL p50) ${(pct(cold, 50) / pct(raw, 50)).toFixed(2)}`)
+  }
+  const ratios = rows.map((r) => pct(r.cold, 50) / pct(r.raw, 50))
+  console.log(`  all: cold p95 ${f1(pct(all('cold'), 95))} ms (target ≤ 50), cached p95 ${f1(pct(all('cached'), 95))} ms (target ≤ 3), ` +
+    `ratio median ${pct(ratios, 50).toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)} (target ≤ 1.2)`)
+}

@@ -1,0 +1,127 @@
+import { type Request, type Response, Router } from 'express'
+import type { Db } from '../db/index.ts'
+import { HttpError, parseInput } from '../http/errors.ts'
+import { findLayer, LAYERS, type LayerDef } from './layers.ts'
+import { type LayerListResponse, TileJsonParamsSchema, TileParamsSchema, TileQuerySchema, type TileJson } from './schema.ts'
+import { createTileService, type TileServiceOptions } from './service.ts'
+
+const MVT = 'application/vnd.mapbox-vector-tile'
+
+/**
+ * Registry layers for a list of names; an unknown name is a 404 naming the known ones.
+ * @example resolveLayers(['towns', 'incidents']).map((l) => l.name) // ['towns', 'incidents']
+ */
+export function resolveLayers(names: readonly string[]): LayerDef[] {
+  return names.map((n) => {
+    const layer = findLayer(n)
+    if (!layer) throw new HttpError(404, `unknown tile layer "${n}" (layers: ${LAYERS.map((l) => l.name).join(', ')})`)
+    return layer
+  })
+}
+
+/**
+ * Whether an If-None-Match header names this ETag (weak or strong, or `*`).
+ * @example etagMatches('W/"abc", "def"', '"def"') // true
+ */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false
+  return header.split(',').some((t) => {
+    const tag = t.trim()
+    return tag === '*' || tag === etag || tag === `W/${etag}`
+  })
+}
+
+/**
+ * The filter part of a tile URL, kept from the request (only the known, validated parameters).
+ * @example filterQueryString({ from: '2026-10-01', x: '1' }) // '?from=2026-10-01'
+ */
+function filterQueryString(query: Request['query']): string {
+  const out = new URLSearchParams()
+  for (const k of ['from', 'to', 'category']) {
+    const v = query[k]
+    if (typeof v === 'string') out.set(k, v)
+  }
+  const s = out.toString()
+  return s ? `?${s}` : ''
+}
+
+/** The origin the client used (for absolute URLs in TileJSON). */
+function origin(req: Request): string {
+  return `${req.protocol}://${req.get('host') ?? 'localhost'}`
+}
+
+/**
+ * Vector tiles.
+ * - `GET /tiles`: the layers.
+ * - `GET /tiles/{layer[,layer…]}.json`: TileJSON 3.0.0.
+ * - `GET /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt[?from=&to=&category=]`: an MVT tile (one MVT
+ *   layer per registry layer part), with a strong ETag (answers 304 to If-None-Match), gzip when
+ *   accepted, `X-Tile-Cache: hit|miss` and `X-Tile-Truncated` naming layers that hit the feature cap.
+ * @example app.use(tileRoutes(db))
+ */
+export function tileRoutes(db: Db, opts: TileServiceOptions = {}): Router {
+  const router = Router()
+  const tiles = createTileService(db, opts)
+
+  router.get('/tiles', (req, res) => {
+    const body: LayerListResponse = {
+      layers: LAYERS.map((l) => ({
+        name: l.name,
+        description: l.description,
+        minzoom: l.minzoom,
+        maxzoom: l.maxzoom,
+        filters: l.filtered,
+        vectorLayers: l.parts.map((p) => p.name),
+        tilejson: `${origin(req)}/tiles/${l.name}.json`,
+        tiles: `${origin(req)}/tiles/${l.name}/{z}/{x}/{y}.mvt`,
+      })),
+    }
+    res.json(body)
+  })
+
+  router.get('/tiles/:layers.json', async (req, res) => {
+    const { layers: names } = parseInput(TileJsonParamsSchema, req.params, 'params')
+    const layers = resolveLayers(names)
+    parseInput(TileQuerySchema, req.query, 'query')
+    const box = await tiles.extent()
+    const body: TileJson = {
+      tilejson: '3.0.0',
+      name: names.join(','),
+      description: layers.map((l) => l.description).join('; '),
+      tiles: [`${origin(req)}/tiles/${names.join(',')}/{z}/{x}/{y}.mvt${filterQueryString(req.query)}`],
+      minzoom: Math.min(...layers.map((l) => l.minzoom)),
+      maxzoom: Math.max(...layers.map((l) => l.maxzoom)),
+      ...(box ? { bounds: [box[0], box[1], box[2], box[3]] as [number, number, number, number], center: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 11] as [number, number, number] } : {}),
+      vector_layers: layers.flatMap((l) => l.parts.map((p) => ({ id: p.name, description: l.description, minzoom: l.minzoom, maxzoom: l.maxzoom, fields: p.fields }))),
+    }
+    res.json(body)
+  })
+
+  router.get('/tiles/:layers/:z/:x/:y.mvt', async (req: Request, res: Response) => {
+    const p = parseInput(TileParamsSchema, req.params, 'params')
+    const layers = resolveLayers(p.layers)
+    const q = parseInput(TileQuerySchema, req.query, 'query')
+    const tile = await tiles.getTile(layers, { z: p.z, x: p.x, y: p.y }, q)
+    res.set({
+      'Content-Type': MVT,
+      ETag: tile.etag,
+      // Revalidate every time: the data changes, and a 304 costs only a cache lookup.
+      'Cache-Control': 'no-cache',
+      Vary: 'Accept-Encoding',
+      'X-Tile-Cache': tile.cache,
+    })
+    if (tile.truncated.length > 0) res.set('X-Tile-Truncated', tile.truncated.join(','))
+    if (etagMatches(req.get('If-None-Match'), tile.etag)) {
+      res.status(304).end()
+      return
+    }
+    if (tile.gzip && req.acceptsEncodings('gzip') === 'gzip') {
+      res.set('Content-Encoding', 'gzip')
+      res.send(Buffer.from(tile.gzip.buffer, tile.gzip.byteOffset, tile.gzip.byteLength))
+      return
+    }
+    res.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
+  })
+
+  return router
+}

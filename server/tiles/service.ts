@@ -1,0 +1,197 @@
+/**
+ * The tile service: resolves filters, serves from the cache or renders, and keeps the cache
+ * fresh (freshness.ts decides when; this module decides which tiles a change touches).
+ */
+import { promisify } from 'node:util'
+import zlib from 'node:zlib'
+import { expandCategoryCodes } from '../categories/queries.ts'
+import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import { addDays, shanghaiToday } from '../stats/period.ts'
+import { type CachedTile, etagOf, TileCache } from './cache.ts'
+import { Freshness } from './freshness.ts'
+import { LAYERS, type LayerContext, type LayerDef, type TileFilter } from './layers.ts'
+import { type Encoder, renderPart } from './render.ts'
+import type { TileQuery } from './schema.ts'
+import type { Box, TileId } from './tile-math.ts'
+
+const gzip = promisify(zlib.gzip)
+
+export interface TileServiceOptions {
+  /** Most features per MVT layer of one tile (default 5,000). */
+  cap?: number
+  /** Cache budget in bytes (default 256 MB). */
+  cacheBytes?: number
+  /** Longest time a change made by another process may stay unseen (default 200 ms). */
+  freshnessMs?: number
+  /** Force an encoder (default: ST_AsMVT where the database has it). */
+  encoder?: Encoder
+}
+
+export interface TileResponse extends CachedTile {
+  cache: 'hit' | 'miss'
+}
+
+const DAY_MS = 86_400_000
+const SHANGHAI_MS = 8 * 3_600_000
+
+/**
+ * The Shanghai day a Shanghai midnight starts, or null for any other instant.
+ * @example midnightDay(new Date('2026-10-01T00:00:00+08:00')) // '2026-10-01'
+ */
+export function midnightDay(d: Date): string | null {
+  const local = d.getTime() + SHANGHAI_MS
+  return local % DAY_MS === 0 ? new Date(local).toISOString().slice(0, 10) : null
+}
+
+/**
+ * Splits [from, to) into the whole Shanghai days inside it and the part-day ranges at its ends.
+ * @example splitPeriod(new Date('2026-10-01T12:00:00+08:00'), new Date('2026-10-04T00:00:00+08:00')) // { days: { from: '2026-10-02', to: '2026-10-04' }, edges: [[10-01 12:00, 10-02 00:00]] }
+ */
+export function splitPeriod(from: Date, to: Date): Pick<TileFilter, 'days' | 'edges'> {
+  if (from >= to) return { days: null, edges: [] }
+  const local = (d: Date) => d.getTime() + SHANGHAI_MS
+  const firstMidnight = Math.ceil(local(from) / DAY_MS) * DAY_MS - SHANGHAI_MS
+  const lastMidnight = Math.floor(local(to) / DAY_MS) * DAY_MS - SHANGHAI_MS
+  if (firstMidnight >= lastMidnight) return { days: null, edges: [[from, to]] }
+  const edges: [Date, Date][] = []
+  if (from.getTime() < firstMidnight) edges.push([from, new Date(firstMidnight)])
+  if (lastMidnight < to.getTime()) edges.push([new Date(lastMidnight), to])
+  return { days: { from: midnightDay(new Date(firstMidnight))!, to: midnightDay(new Date(lastMidnight))! }, edges }
+}
+
+/**
+ * The period of a tile request: as given, else the last 30 days up to and including today
+ * (Shanghai), like the stats API. Day-aligned by default, so the cache key changes once a day.
+ * @example resolveTilePeriod({}, new Date('2026-11-01T04:00:00Z')) // { from: 2026-10-03T00:00+08:00, to: 2026-11-02T00:00+08:00 }
+ */
+export function resolveTilePeriod(q: TileQuery, now: Date = new Date()): { from: Date; to: Date } {
+  const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
+  const to = q.to ?? dayStart(addDays(shanghaiToday(now), 1))
+  const from = q.from ?? new Date(to.getTime() - 30 * DAY_MS)
+  return { from, to }
+}
+
+/**
+ * The cache key of a response: layers, tile and (for filtered layers) the filter as given
+ * (categories sorted; expansion to items happens when rendering).
+ * @example cacheKey(['towns'], { z: 8, x: 213, y: 107 }, true, period, ['02', '0101']) // 'towns/8/213/107?2026-…|2026-…|0101,02'
+ */
+export function cacheKey(layers: readonly string[], t: TileId, filtered: boolean, period: { from: Date; to: Date }, category: readonly string[] | undefined): string {
+  const base = `${layers.join(',')}/${t.z}/${t.x}/${t.y}`
+  if (!filtered) return base
+  return `${base}?${period.from.toISOString()}|${period.to.toISOString()}|${category ? [...new Set(category)].sort().join(',') : '*'}`
+}
+
+export interface TileService {
+  encoder: Encoder
+  cap: number
+  getTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery): Promise<TileResponse>
+  /** Renders without the cache, with a chosen encoder (tests compare encoders; the bench times it). */
+  render(layers: readonly LayerDef[], tile: TileId, q: TileQuery, encoder: Encoder): Promise<{ bytes: Uint8Array; truncated: string[] }>
+  /** The WGS84 box of the data (TileJSON bounds). */
+  extent(): Promise<Box | null>
+  cacheSize(): number
+  close(): void
+}
+
+/**
+ * Creates the tile service of a database.
+ * @example const tiles = createTileService(db); await tiles.getTile([findLayer('towns')!], { z: 10, x: 857, y: 418 }, {})
+ */
+export function createTileService(db: Db, opts: TileServiceOptions = {}): TileService {
+  const cap = opts.cap ?? 5_000
+  const encoder: Encoder = opts.encoder ?? (db.capabilities.asMvt ? 'postgis' : 'js')
+  const cache = new TileCache(opts.cacheBytes ?? 256 * 1024 * 1024)
+  let extentMemo: { base: string | null; box: Promise<Box | null> } | null = null
+  let areaBoxes: { base: string | null; boxes: Promise<Map<string, Box>> } | null = null
+
+  const freshness = new Freshness(db.sql, {
+    baseChanged: () => {
+      extentMemo = null
+      areaBoxes = null
+      cache.clear()
+    },
+    incidentsChangedEverywhere: () => {
+      cache.dropLayers(new Set(LAYERS.filter((l) => l.footprint).map((l) => l.name)))
+    },
+    incidentsChanged: async (changes) => {
+      const boxes = await loadAreaBoxes()
+      // Many changes share a cell or an area: drop each (layer, zoom, box) once.
+      const done = new Set<string>()
+      for (const z of cache.zooms()) {
+        for (const c of changes) {
+          for (const layer of LAYERS) {
+            for (const box of layer.footprint?.(c, z, boxes) ?? []) {
+              const k = `${layer.name}/${z}/${box.join(',')}`
+              if (done.has(k)) continue
+              done.add(k)
+              cache.dropArea(layer.name, z, box)
+            }
+          }
+        }
+      }
+    },
+  }, opts.freshnessMs ?? 200)
+
+  /** Bounding boxes of every area by code (to drop area tiles whose counts a change moved). */
+  function loadAreaBoxes(): Promise<Map<string, Box>> {
+    if (!areaBoxes || areaBoxes.base !== freshness.baseVersion) {
+      const boxes = db.sql<{ code: string; x0: number; y0: number; x1: number; y1: number }[]>`
+        SELECT code, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, ST_YMax(geom) AS y1 FROM admin_areas`
+        .then((rows) => new Map(rows.map((r) => [r.code, [r.x0, r.y0, r.x1, r.y1] as Box])))
+      areaBoxes = { base: freshness.baseVersion, boxes }
+    }
+    return areaBoxes.boxes
+  }
+
+  function extent(): Promise<Box | null> {
+    if (!extentMemo || extentMemo.base !== freshness.baseVersion) {
+      const box = db.sql<{ x0: number | null; y0: number; x1: number; y1: number }[]>`
+        SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1
+        FROM (SELECT ST_Extent(geom)::geometry AS e FROM admin_areas) s`
+        .then(([r]) => (r && r.x0 !== null ? ([r.x0, r.y0, r.x1, r.y1] as Box) : null))
+      extentMemo = { base: freshness.baseVersion, box }
+    }
+    return extentMemo.box
+  }
+
+  async function render(layers: readonly LayerDef[], tile: TileId, q: TileQuery, enc: Encoder): Promise<{ bytes: Uint8Array; truncated: string[] }> {
+    const period = resolveTilePeriod(q)
+    const box = await extent()
+    // Categories need the catalogue (a 400 for unknown codes); only filtered requests pay for it.
+    const items = q.category ? await db.withScope(SYSTEM_SCOPE, (tx) => expandCategoryCodes(tx, q.category!, 'query.category')) : null
+    const filter: TileFilter = { ...period, items, ...splitPeriod(period.from, period.to) }
+    const ctx: LayerContext = { tile, filter, cap, extent: box }
+    // One read-only statement per part, whole district (SYSTEM_SCOPE, as every read route has
+    // until authentication): no transaction needed, so the parts run side by side on the pool
+    // (a transaction's BEGIN/set_config/COMMIT alone cost ~0.6 ms, a third of a small tile).
+    const parts = layers.filter((l) => tile.z >= l.minzoom).flatMap((l) => l.parts)
+    const rendered = await Promise.all(parts.map((part) => renderPart(db.sql, part, ctx, enc)))
+    // Protobuf messages concatenate: the layers of several MVT tiles make one tile.
+    return { bytes: Buffer.concat(rendered.map((r) => r.bytes)), truncated: rendered.filter((r) => r.truncated).map((r) => r.name) }
+  }
+
+  return {
+    encoder,
+    cap,
+    render,
+    extent,
+    cacheSize: () => cache.size,
+    close: () => freshness.close(),
+    async getTile(layers, tile, q) {
+      await freshness.ensure()
+      const names = layers.map((l) => l.name)
+      const key = cacheKey(names, tile, layers.some((l) => l.filtered), resolveTilePeriod(q), q.category)
+      const hit = cache.get(key)
+      if (hit) return { ...hit, cache: 'hit' }
+      const epoch = cache.epoch
+      const { bytes, truncated } = await render(layers, tile, q, encoder)
+      const entry: CachedTile = { tile, layers: names, bytes, gzip: null, etag: etagOf(bytes), truncated }
+      if (cache.set(key, entry, epoch) && bytes.length > 512) {
+        // Compressed off the request path: this answer goes out plain, later ones gzipped.
+        gzip(bytes, { level: 6 }).then((z) => cache.attachGzip(key, entry, new Uint8Array(z)), () => undefined)
+      }
+      return { ...entry, cache: 'miss' }
+    },
+  }
+}
