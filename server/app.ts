@@ -56,7 +56,10 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(warningRoutes(db))
   app.use(hazardRoutes(db, geocoder))
   app.use(taskRoutes(db))
-  app.use(tileRoutes(db))
+  // The tile cache's freshness listener ends with the server.
+  const tiles = tileRoutes(db)
+  app.use(tiles.router)
+  ;(app.locals.onClose as (() => void)[]).push(tiles.close)
   app.use(ogcRoutes(db))
   app.use(exportRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)

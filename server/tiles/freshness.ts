@@ -3,9 +3,9 @@
  * changed incidents (events.ts) or the last look is older than `intervalMs`, one cheap query
  * reads what changed since the previous look:
  * - app_meta 'address_base_version' (bumped by every address/area load): a new one drops the cache;
- * - tile_invalidations (migrations/010_tiles.sql, written by triggers on incidents) rows of
- *   transactions that were not visible to the previous look's snapshot — exact whatever the
- *   commit order, with no id bookkeeping (pg_visible_in_snapshot).
+ * - tile_invalidations (migrations/010_tiles.sql, written by triggers on incidents, and 017 on
+ *   warnings, hazards and tasks) rows of transactions that were not visible to the previous
+ *   look's snapshot — exact whatever the commit order, with no id bookkeeping (pg_visible_in_snapshot).
  * Concurrent callers share one look, but a caller never relies on a look that began before it
  * asked (that look could predate a commit the caller already saw).
  */
@@ -30,7 +30,12 @@ export interface FreshnessHandlers {
   incidentsChanged(changes: readonly PlaceChange[]): Promise<void>
   /** Too many changes to place one by one (or changes may have been missed): drop every incident-dependent tile. */
   incidentsChangedEverywhere(): void
+  /** Rows of these tables (warnings, hazards, tasks) changed: drop the layers that show them. */
+  tablesChanged(tables: readonly string[]): void
 }
+
+/** Tables whose changes drop whole layers (migrations/017_tile_layer_sources.sql). */
+export const TABLE_SOURCES: readonly string[] = ['warnings', 'hazards', 'tasks']
 
 /** More changes than this in one look: drop incident-dependent tiles wholesale (cheaper than placing them). */
 const MAX_PLACED = 2_000
@@ -39,6 +44,8 @@ const STALE_MS = 30 * 60_000
 
 export class Freshness {
   private snapshot: string | null = null
+  /** The Shanghai day of the last look: overdue flags in cached tiles turn with it. */
+  private day: string | null = null
   private base: string | null = null
   private lastLook = 0
   private dirty = false
@@ -121,10 +128,13 @@ export class Freshness {
     const started = Date.now()
     const prev = this.snapshot
     // One statement, one snapshot: the rows read are exactly those visible now and not before.
-    const [row] = await this.sql<{ snap: string; base: string | null; changes: PlaceChange[] | null; n: number }[]>`
+    const [row] = await this.sql<{ snap: string; base: string | null; changes: PlaceChange[] | null; n: number; tables: string[] | null }[]>`
       SELECT pg_current_snapshot()::text AS snap,
              (SELECT value::text FROM app_meta WHERE key = 'address_base_version') AS base,
-             c.changes, coalesce(c.n, 0)::int AS n
+             c.changes, coalesce(c.n, 0)::int AS n,
+             (SELECT array_agg(DISTINCT source) FROM tile_invalidations
+              WHERE ${prev}::pg_snapshot IS NOT NULL AND source <> 'incidents'
+                AND xid >= pg_snapshot_xmin(${prev}::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, ${prev}::pg_snapshot)) AS tables
       FROM (SELECT json_agg(json_build_object('h3_r10', h3_r10::text, 'lng', lng, 'lat', lat, 'town_code', town_code,
                      'village_code', village_code, 'grid_code', grid_code, 'microgrid_code', microgrid_code)) AS changes,
                    count(*) AS n
@@ -144,5 +154,10 @@ export class Freshness {
     if (prev === null) return // nothing was cached before the first look
     if (stale || row.n > MAX_PLACED) this.handlers.incidentsChangedEverywhere()
     else if (row.changes && row.changes.length > 0) await this.handlers.incidentsChanged(row.changes)
+    const day = new Date(started + 8 * 3_600_000).toISOString().slice(0, 10)
+    const newDay = this.day !== null && day !== this.day
+    this.day = day
+    if (stale || newDay) this.handlers.tablesChanged(TABLE_SOURCES)
+    else if (row.tables && row.tables.length > 0) this.handlers.tablesChanged(row.tables)
   }
 }

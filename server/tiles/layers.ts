@@ -5,7 +5,8 @@
  * becomes the feature's attributes), at most `cap` of them; render.ts turns the same source into
  * a tile with ST_AsMVT or with the JavaScript encoder.
  *
- * Issue 6 adds `warnings` and `hazards` here, each a LayerDef over its own table.
+ * `warnings`, `hazards` and `tasks` show open items of their tables; a change to a table drops
+ * its layer's cached tiles (changesWith; migrations/017_tile_layer_sources.sql).
  */
 import type { ISql, PendingQuery, Row } from 'postgres'
 import type { PlaceChange } from './freshness.ts'
@@ -70,6 +71,8 @@ export interface LayerDef {
    * changes with the address/area base (the cache is dropped then).
    */
   footprint?: (c: PlaceChange, z: number, areas: AreaBoxes) => Box[]
+  /** Tables whose every change drops this layer's cached tiles (small layers, not worth placing). */
+  changesWith?: readonly string[]
   /** Takes the incident filters (`from`, `to`, `category`). */
   filtered: boolean
   parts: readonly LayerPart[]
@@ -282,6 +285,31 @@ async function incidentSource(sql: ISql, ctx: LayerContext): Promise<Source | nu
 }
 
 /**
+ * Open warnings as polygons (H3 cells, areas) or points, red first, at most the cap per part.
+ * @example await warningSource('polygon')(sql, ctx)
+ */
+function warningSource(kind: 'point' | 'polygon') {
+  return async (sql: ISql, ctx: LayerContext): Promise<Source | null> => ({ query: sql`
+    SELECT ST_Transform(w.geom, 3857) AS geom, w.id AS fid,
+           jsonb_build_object('id', w.id, 'model', w.model_id, 'level', w.level, 'status', w.status, 'title', w.title) AS props
+    FROM warnings w
+    WHERE w.status IN ('new', 'acknowledged', 'tasked')
+      AND (GeometryType(w.geom) IN ('POINT', 'MULTIPOINT')) = ${kind === 'point'}::boolean
+      AND w.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
+    ORDER BY CASE w.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, w.id
+    LIMIT ${ctx.cap}` })
+}
+
+/**
+ * Today in Asia/Shanghai: hazards and tasks are overdue from the day after their due date (the
+ * freshness check drops these layers when the day turns, freshness.ts).
+ * @example sql`t.due_date < ${shanghaiToday(sql)}`
+ */
+function shanghaiToday(sql: ISql): PendingQuery<Row[]> {
+  return sql`(now() AT TIME ZONE 'Asia/Shanghai')::date`
+}
+
+/**
  * The box around a logged point (the log rounds points to 0.001°).
  * @example pointBoxes({ lng: 120.261, lat: 30.162, … }) // [[120.26, 30.161, 120.262, 30.163]]
  */
@@ -355,6 +383,64 @@ export const LAYERS: readonly LayerDef[] = [
         FROM addresses a
         WHERE a.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
         ORDER BY a.address_id
+        LIMIT ${ctx.cap}` }),
+    }],
+  },
+  {
+    name: 'warnings',
+    description: 'Open warnings (new, acknowledged, tasked) from the warning models: H3 cell and area polygons in warnings, points in warnings_points',
+    minzoom: 0,
+    maxzoom: 16,
+    changesWith: ['warnings'],
+    filtered: false,
+    parts: (['polygon', 'point'] as const).map((kind) => ({
+      name: kind === 'polygon' ? 'warnings' : 'warnings_points',
+      geometry: kind,
+      hasId: true,
+      fields: { id: 'warning id (details at /api/warnings/{id})', model: 'warning model id', level: 'red, orange or yellow', status: 'new, acknowledged or tasked', title: 'title (Chinese)' },
+      source: warningSource(kind),
+    })),
+  },
+  {
+    name: 'hazards',
+    description: 'Hazards (隐患) not yet closed out, with severity and whether they are overdue',
+    minzoom: 0,
+    maxzoom: 16,
+    changesWith: ['hazards'],
+    filtered: false,
+    parts: [{
+      name: 'hazards',
+      geometry: 'point',
+      hasId: true,
+      fields: { id: 'hazard id (details at /api/hazards/{id})', category: 'hazard category', severity: 'general, serious or major', status: 'reported, confirmed or rectifying', overdue: 'past its due date' },
+      source: async (sql, ctx) => ({ query: sql`
+        SELECT ST_Transform(h.geom, 3857) AS geom, h.id AS fid,
+               jsonb_build_object('id', h.id, 'category', h.category, 'severity', h.severity, 'status', h.status,
+                 'overdue', coalesce(h.due_date < ${shanghaiToday(sql)}, false)) AS props
+        FROM hazards h
+        WHERE h.status <> 'closed' AND h.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
+        ORDER BY CASE h.severity WHEN 'major' THEN 0 WHEN 'serious' THEN 1 ELSE 2 END, h.id
+        LIMIT ${ctx.cap}` }),
+    }],
+  },
+  {
+    name: 'tasks',
+    description: 'Rectification tasks (整治任务) not yet closed out, with whether they are overdue',
+    minzoom: 0,
+    maxzoom: 16,
+    changesWith: ['tasks'],
+    filtered: false,
+    parts: [{
+      name: 'tasks',
+      geometry: 'point',
+      hasId: true,
+      fields: { id: 'task id (details at /api/tasks/{id})', status: 'issued, accepted, in_progress, submitted or returned', source: 'warning, hazard or manual', overdue: 'past its due date' },
+      source: async (sql, ctx) => ({ query: sql`
+        SELECT ST_Transform(t.geom, 3857) AS geom, t.id AS fid,
+               jsonb_build_object('id', t.id, 'status', t.status, 'source', t.source, 'overdue', t.due_date < ${shanghaiToday(sql)}) AS props
+        FROM tasks t
+        WHERE t.status <> 'closed' AND t.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
+        ORDER BY t.due_date, t.id
         LIMIT ${ctx.cap}` }),
     }],
   },

@@ -57,9 +57,9 @@ function origin(req: Request): string {
  * - `GET /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt[?from=&to=&category=]`: an MVT tile (one MVT
  *   layer per registry layer part), with a strong ETag (answers 304 to If-None-Match), gzip when
  *   accepted, `X-Tile-Cache: hit|miss` and `X-Tile-Truncated` naming layers that hit the feature cap.
- * @example app.use(tileRoutes(db))
+ * @example const tiles = tileRoutes(db); app.use(tiles.router); onClose.push(tiles.close)
  */
-export function tileRoutes(db: Db, opts: TileServiceOptions = {}): Router {
+export function tileRoutes(db: Db, opts: TileServiceOptions = {}): { router: Router; close(): void } {
   const router = Router()
   const tiles = createTileService(db, opts)
 
@@ -123,5 +123,5 @@ export function tileRoutes(db: Db, opts: TileServiceOptions = {}): Router {
     res.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
   })
 
-  return router
+  return { router, close: () => tiles.close() }
 }

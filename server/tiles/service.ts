@@ -114,6 +114,9 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     incidentsChangedEverywhere: () => {
       cache.dropLayers(new Set(LAYERS.filter((l) => l.footprint).map((l) => l.name)))
     },
+    tablesChanged: (tables) => {
+      cache.dropLayers(new Set(LAYERS.filter((l) => l.changesWith?.some((t) => tables.includes(t))).map((l) => l.name)))
+    },
     incidentsChanged: async (changes) => {
       const boxes = await loadAreaBoxes()
       // Many changes share a cell or an area: drop each (layer, zoom, box) once.

@@ -53,7 +53,7 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
 
   it('lists the layers and answers TileJSON 3.0', async () => {
     const list = LayerListResponseSchema.parse(await (await fetch(`${s.url}/tiles`)).json())
-    expect(list.layers.map((l) => l.name)).toEqual(['towns', 'villages', 'grids', 'microgrids', 'incidents', 'h3', 'addresses'])
+    expect(list.layers.map((l) => l.name)).toEqual(['towns', 'villages', 'grids', 'microgrids', 'incidents', 'h3', 'addresses', 'warnings', 'hazards', 'tasks'])
     const res = await fetch(`${s.url}/tiles/towns,incidents.json?${PERIOD}&category=01`)
     expect(res.status).toBe(200)
     const tj = TileJsonSchema.parse(await res.json())
@@ -260,6 +260,61 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     expect(gone.layers.incidents!.length).toBe(before[0]!.layers.incidents!.length)
     // A tile elsewhere stays cached.
     expect(Buffer.from(gone.bytes).equals(Buffer.from(before[0]!.bytes))).toBe(true)
+  })
+
+  it('warnings, hazards and tasks: open items with their attributes; a change by any writer shows within the periodic look', async () => {
+    const { sql } = s.db
+    // The seeded open hazards and tasks, at z10 around the first of each.
+    const [h] = await sql<{ id: string; lng: number; lat: number; severity: string }[]>`
+      SELECT id::text, ST_X(geom) AS lng, ST_Y(geom) AS lat, severity FROM hazards WHERE status <> 'closed' AND geom IS NOT NULL ORDER BY id LIMIT 1`
+    expect(h).toBeDefined()
+    const t = tileAt(12, h!.lng, h!.lat)
+    const open = await sql<{ id: string }[]>`
+      SELECT id::text FROM hazards WHERE status <> 'closed' AND geom && ${envelope(t)} ORDER BY id`
+    const tile = await get(tilePath('hazards,tasks,warnings', t, ''))
+    const hazards = tile.layers.hazards ?? []
+    // Points exactly on the unbuffered box edge may fall either way; compare ids inside it.
+    expect(hazards.map((f) => String(f.id)).filter((id) => open.some((o) => o.id === id)).sort()).toEqual(open.map((o) => o.id).sort())
+    const mine = hazards.find((f) => String(f.id) === h!.id)!
+    expect(mine.properties).toMatchObject({ severity: h!.severity })
+    expect(typeof mine.properties.overdue).toBe('boolean')
+    const [x, y] = toTileCoords(t, h!.lng, h!.lat)
+    expect(Math.abs(mine.geometry[0]![0]![0] - x)).toBeLessThanOrEqual(1)
+    expect(Math.abs(mine.geometry[0]![0]![1] - y)).toBeLessThanOrEqual(1)
+
+    // Closing the hazard out by plain SQL (another writer): it leaves the layer after the next look.
+    await sql`UPDATE hazards SET status = 'closed', closed_at = now() WHERE id = ${h!.id}::bigint`
+    let after = await get(tilePath('hazards,tasks,warnings', t, ''))
+    for (let i = 0; i < 20 && (after.layers.hazards ?? []).some((f) => String(f.id) === h!.id); i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      after = await get(tilePath('hazards,tasks,warnings', t, ''))
+    }
+    expect((after.layers.hazards ?? []).map((f) => String(f.id))).not.toContain(h!.id)
+    expect((after.layers.hazards ?? []).length).toBe(hazards.length - 1)
+
+    // A warning on a cell polygon and one on a point, in the two parts of the layer.
+    await sql`INSERT INTO models (id, kind, version, definition, updated_by) VALUES ('tile-test', 'hotspot', 1, '{}', 'test') ON CONFLICT DO NOTHING`
+    const [run] = await sql<{ id: string }[]>`
+      INSERT INTO model_runs (model_id, model_version, definition, trigger, status, as_of, requested_by)
+      VALUES ('tile-test', 1, '{}', 'manual', 'done', now(), 'test') RETURNING id::text`
+    const [cell] = await sql<{ c: string }[]>`SELECT to_hex(h3_r9) AS c FROM incidents WHERE h3_r9 IS NOT NULL ORDER BY id LIMIT 1`
+    const hex = cellToLatLng(cell!.c)
+    const wt = tileAt(12, hex[1], hex[0])
+    const [w1, w2] = await sql<{ id: string }[]>`
+      INSERT INTO warnings (model_id, model_version, subject, level, status, title, explanation, geom, first_run_id, last_run_id, first_triggered_at, last_triggered_at)
+      VALUES ('tile-test', 1, 'cell', 'red', 'new', '测试热点', '近7日 9 起', ST_Buffer(ST_SetSRID(ST_Point(${hex[1]}, ${hex[0]}), 4326), 0.002, 6),
+              ${run!.id}::bigint, ${run!.id}::bigint, now(), now()),
+             ('tile-test', 1, 'point', 'yellow', 'acknowledged', '测试地址', '30日内 3 起', ST_SetSRID(ST_Point(${hex[1]}, ${hex[0]}), 4326),
+              ${run!.id}::bigint, ${run!.id}::bigint, now(), now())
+      RETURNING id::text`
+    let wtile = await get(tilePath('warnings', wt, ''))
+    for (let i = 0; i < 20 && !(wtile.layers.warnings_points ?? []).some((f) => String(f.id) === w2!.id); i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      wtile = await get(tilePath('warnings', wt, ''))
+    }
+    expect((wtile.layers.warnings ?? []).find((f) => String(f.id) === w1!.id)?.properties).toMatchObject({ level: 'red', status: 'new', title: '测试热点' })
+    expect((wtile.layers.warnings_points ?? []).find((f) => String(f.id) === w2!.id)?.properties).toMatchObject({ level: 'yellow', model: 'tile-test' })
+    expect((wtile.layers.warnings ?? []).some((f) => String(f.id) === w2!.id)).toBe(false)
   })
 
   it('caps features per layer and says so', async () => {

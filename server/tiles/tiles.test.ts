@@ -142,8 +142,9 @@ describe('requests', () => {
 
   it('resolves layers from the registry, unknown ones as 404', () => {
     expect(resolveLayers(['towns', 'h3']).map((l) => l.name)).toEqual(['towns', 'h3'])
-    expect(() => resolveLayers(['warnings'])).toThrow(/unknown tile layer "warnings"/)
+    expect(() => resolveLayers(['parcels'])).toThrow(/unknown tile layer "parcels"/)
     expect(findLayer('towns')!.parts.map((p) => p.name)).toEqual(['towns', 'towns_labels'])
+    expect(findLayer('warnings')!.parts.map((p) => p.name)).toEqual(['warnings', 'warnings_points'])
     expect(new Set(LAYERS.map((l) => l.name)).size).toBe(LAYERS.length)
   })
 
