@@ -18,6 +18,7 @@ import { loadAddresses, loadAreas } from '../../server/seed/load.ts'
 import { createRng } from '../../server/seed/rng.ts'
 import { SEED_SIZES, DEFAULT_SEED } from '../../server/seed/run.ts'
 import { listen } from '../../server/server.ts'
+import { QUIET } from './quiet.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
 import { buildQueries, judge, type BaseRow, type BenchQuery } from './geocode-queries.ts'
 
@@ -73,7 +74,7 @@ const sample = await db.sql<BaseRow[]>`
 const queries = buildQueries(sample, createRng('bench-geocode'), perKind)
 console.log(`${db.kind} database, ${have >= want ? have.toLocaleString() : want.toLocaleString()} addresses; ${queries.length.toLocaleString()} queries over ${new Set(queries.map((q) => q.kind)).size} kinds`)
 
-const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp') }))
+const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
 const toItem = (q: BenchQuery, i: number) => ({ id: String(i), address: q.text, ...(q.lng !== undefined ? { lng: q.lng, lat: q.lat, crs: q.crs } : {}) })
 
 async function batch(items: ReturnType<typeof toItem>[]): Promise<GeocodeResult[]> {

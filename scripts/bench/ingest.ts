@@ -16,6 +16,7 @@ import { importIncidents } from '../../server/incidents/ingest-csv.ts'
 import { generateIncidents } from '../../server/seed/incidents.ts'
 import type { AddressRow, IncidentRow } from '../../server/seed/types.ts'
 import { listen } from '../../server/server.ts'
+import { QUIET } from './quiet.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: 'small' }, count: { type: 'string', default: '50000' } } })
@@ -75,7 +76,7 @@ console.log(`CSV import: ${csvRows.length.toLocaleString()} incidents in ${s.toF
 fs.rmSync(csvPath, { force: true })
 
 // 2. The API, batches of 1,000 and of 1.
-const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp') }))
+const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
 const post = async (body: unknown) => {
   const res = await fetch(`${server.url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
   if (res.status >= 300) throw new Error(`POST /api/incidents: ${res.status} ${await res.text()}`)

@@ -22,6 +22,7 @@ import { generateIncidents } from '../../server/seed/incidents.ts'
 import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import type { AddressRow } from '../../server/seed/types.ts'
 import { listen } from '../../server/server.ts'
+import { QUIET } from './quiet.ts'
 import { LAYERS, type LayerContext, type TileFilter } from '../../server/tiles/layers.ts'
 import { type Encoder, renderPart } from '../../server/tiles/render.ts'
 import { createTileService, splitPeriod } from '../../server/tiles/service.ts'
@@ -61,7 +62,7 @@ async function openNativeBench(): Promise<Db> {
 /** `--serve`: the tile server alone on the native bench database (the benchmark's child process). */
 async function serve(): Promise<void> {
   const db = await openNativeBench()
-  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp') }))
+  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
   process.stdout.write(`${server.url}\n`)
   process.on('SIGTERM', () => {
     void server.close().then(() => db.close()).then(() => process.exit(0))
@@ -154,7 +155,7 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
   // timings stay out of its event loop). Embedded: in this process (PGlite's files take one owner).
   const server = kind === 'native'
     ? await startServerProcess()
-    : await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp') }))
+    : await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
   const service = createTileService(db)
   const encoder: Encoder = db.capabilities.asMvt ? 'postgis' : 'js'
   try {
