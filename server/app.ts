@@ -23,6 +23,7 @@ import { webRoutes } from './web/static.ts'
 import { modelRoutes } from './models/routes.ts'
 import { createModelService } from './models/service.ts'
 import { warningRoutes } from './warnings/routes.ts'
+import { reportRoutes } from './reports/routes.ts'
 
 /** The Express application: API routes by domain, then the web app. */
 export function createApp(db: Db, config: Config): express.Express {
@@ -48,6 +49,7 @@ export function createApp(db: Db, config: Config): express.Express {
   // Open streams never end by themselves: the server ends them when it shuts down.
   app.locals.onClose = [stream.closeAll]
   app.use(reconcileRoutes(db))
+  app.use(reportRoutes(db)) // /api/indicators, /api/rankings and the printable /reports pages
   // Warning models: scheduler and start-up run as configured (MODELS_*), stopped when the server closes.
   const models = createModelService(db, { scheduler: config.MODELS_SCHEDULER, runOnStart: config.MODELS_RUN_ON_START, tickMs: config.MODELS_TICK_SECONDS * 1000 })
   models.start()

@@ -1,0 +1,100 @@
+/**
+ * Indicator values from counts: pure functions, so the numbers can be checked by hand.
+ */
+import { percentChange } from '../stats/period.ts'
+import type { IndicatorDefinition, IndicatorId, IndicatorValue } from './schema.ts'
+
+/** The counts one area's indicators are made from, over one window. */
+export interface AreaCounts {
+  /** Incidents per category item in the window. */
+  items: ReadonlyMap<string, number>
+  /** All incidents over the same days a year earlier. */
+  yearEarlierTotal: number
+  /** Tasks due in the window (due date passed, or closed early), closed by the as-of instant, closed on time. */
+  tasks: { due: number; closed: number; onTime: number }
+  /** Warnings raised in the window, answered by a person, and their mean response time. */
+  warnings: { raised: number; answered: number; meanHours: number | null }
+}
+
+export const EMPTY_COUNTS: AreaCounts = {
+  items: new Map(),
+  yearEarlierTotal: 0,
+  tasks: { due: 0, closed: 0, onTime: 0 },
+  warnings: { raised: 0, answered: 0, meanHours: null },
+}
+
+/** A value with the counts behind it (before the comparison is added). */
+export type BareValue = Pick<IndicatorValue, 'value' | 'n' | 'base'>
+
+/**
+ * Rounds to a number of decimals (half away from zero, as people round).
+ * @example round(2.345, 2) // 2.35
+ */
+export function round(x: number, decimals: number): number {
+  const f = 10 ** decimals
+  return (Math.sign(x) * Math.round(Math.abs(x) * f + Number.EPSILON)) / f
+}
+
+/**
+ * Count per 10,000 residents, two decimals; null without a population.
+ * @example per10k(3, 12_000) // 2.5
+ */
+export function per10k(n: number, population: number | null): number | null {
+  return population ? round((n * 10_000) / population, 2) : null
+}
+
+/**
+ * A share in percent, one decimal; null when the base is 0 (nothing was due: no rate, not 100 %).
+ * @example sharePct(2, 3) // 66.7
+ */
+export function sharePct(part: number, whole: number): number | null {
+  return whole === 0 ? null : round((part * 100) / whole, 1)
+}
+
+/**
+ * Sum of the counts of some items.
+ * @example sumItems(new Map([['0301', 2], ['0302', 5]]), ['0301', '0303']) // 2
+ */
+export function sumItems(items: ReadonlyMap<string, number>, codes: readonly string[]): number {
+  return codes.reduce((s, c) => s + (items.get(c) ?? 0), 0)
+}
+
+/**
+ * One area's indicator values over one window.
+ * @example areaValues(defs, 10_000, counts).fires_per_10k // { value: 2, n: 2, base: null }
+ */
+export function areaValues(defs: readonly IndicatorDefinition[], population: number | null, c: AreaCounts): Record<IndicatorId, BareValue> {
+  const total = [...c.items.values()].reduce((s, n) => s + n, 0)
+  const out = {} as Record<IndicatorId, BareValue>
+  for (const d of defs) {
+    switch (d.id) {
+      case 'incidents_yoy_pct':
+        out[d.id] = { value: percentChange(total, c.yearEarlierTotal), n: total, base: c.yearEarlierTotal }
+        break
+      case 'task_closeout_rate':
+        out[d.id] = { value: sharePct(c.tasks.closed, c.tasks.due), n: c.tasks.closed, base: c.tasks.due }
+        break
+      case 'task_ontime_rate':
+        out[d.id] = { value: sharePct(c.tasks.onTime, c.tasks.due), n: c.tasks.onTime, base: c.tasks.due }
+        break
+      case 'warning_response_hours':
+        out[d.id] = { value: c.warnings.meanHours === null ? null : round(c.warnings.meanHours, 1), n: c.warnings.answered, base: c.warnings.raised }
+        break
+      default: {
+        const n = sumItems(c.items, d.items)
+        out[d.id] = { value: per10k(n, population), n, base: null }
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * Adds the comparison window's value and the change.
+ * @example compareValue({ value: 3, n: 3, base: null }, { value: 1, n: 1, base: null }) // { value: 3, n: 3, base: null, previous: 1, change: 2 }
+ */
+export function compareValue(cur: BareValue, prev: BareValue | undefined): IndicatorValue {
+  const previous = prev?.value ?? null
+  const change = cur.value === null || previous === null ? null : round(cur.value - previous, 2)
+  return { ...cur, previous, change }
+}

@@ -1,0 +1,162 @@
+/**
+ * The 红黄黑 list per month (晾晒排名), published live: the current month is computed on request
+ * from current data (cached briefly, per config version); a past month is computed once per
+ * config version and stored as a snapshot (`refresh` recomputes it, e.g. after late imports).
+ */
+import { LRUCache } from 'lru-cache'
+import { listCategories } from '../categories/queries.ts'
+import type { Db, Tx } from '../db/index.ts'
+import { SYSTEM_SCOPE } from '../db/index.ts'
+import { round } from './compute.ts'
+import { currentRankingConfig } from './config-store.ts'
+import { indicatorDefinitions } from './definitions.ts'
+import { levelValues } from './indicators.ts'
+import { addMonths, type Month, monthWindow } from './month.ts'
+import { levelAreas } from './queries.ts'
+import { scoreAreas } from './scoring.ts'
+import { type IndicatorId, type RankedArea, type RankingConfig, type RankingResponse, RankingResponseSchema, type RankLevel } from './schema.ts'
+
+/** What a month's ranking is made of before the comparison with the previous month. */
+interface CoreRow {
+  code: string
+  name: string
+  parentCode: string | null
+  score: number | null
+  rank: number | null
+  colour: RankedArea['colour']
+  values: Record<IndicatorId, number | null>
+  parts: Record<string, number | null>
+}
+
+/**
+ * Scores, ranks and colours of one month (no comparison), computed from the data.
+ * @example (await coreRanking(tx, 'town', '2026-10', now, config))[0].rank
+ */
+async function coreRanking(sql: Tx, level: RankLevel, month: Month, now: Date, config: RankingConfig): Promise<CoreRow[]> {
+  const defs = indicatorDefinitions(await listCategories(sql))
+  const areas = await levelAreas(sql, level)
+  const values = await levelValues(sql, level, monthWindow(month, now), defs)
+  const flat = areas.map((a) => Object.fromEntries(defs.map((d) => [d.id, values.get(a.code)?.[d.id].value ?? null])) as Record<IndicatorId, number | null>)
+  const scored = scoreAreas(flat, config)
+  return areas.map((a, i) => ({ code: a.code, name: a.name, parentCode: a.parentCode, ...scored[i]!, values: flat[i]! }))
+}
+
+/**
+ * Adds the change since the previous month and orders by rank (unranked last, then by code).
+ * @example withChange(core, previousCore)[0].rankChange // 2 (moved up two places)
+ */
+export function withChange(core: readonly CoreRow[], previous: readonly Pick<CoreRow, 'code' | 'score' | 'rank' | 'colour'>[] | null): RankedArea[] {
+  const prev = new Map((previous ?? []).map((p) => [p.code, p]))
+  return core
+    .map((r) => {
+      const p = prev.get(r.code)
+      const previousRank = p?.rank ?? null
+      const previousScore = p?.score ?? null
+      return {
+        ...r,
+        previousScore,
+        previousRank,
+        rankChange: r.rank === null || previousRank === null ? null : previousRank - r.rank,
+        scoreChange: r.score === null || previousScore === null ? null : round(r.score - previousScore, 2),
+        previousColour: p?.colour ?? null,
+      }
+    })
+    .sort((a, b) => (a.rank ?? Infinity) - (b.rank ?? Infinity) || a.code.localeCompare(b.code))
+}
+
+/**
+ * Counts per colour.
+ * @example colourCounts(areas) // { red: 3, yellow: 4, black: 3, total: 27 }
+ */
+function colourCounts(areas: readonly RankedArea[]): RankingResponse['counts'] {
+  const n = (c: string) => areas.filter((a) => a.colour === c).length
+  return { red: n('red'), yellow: n('yellow'), black: n('black'), total: areas.length }
+}
+
+/**
+ * A stored snapshot of a past month for a config version, or null.
+ * @example await readSnapshot(tx, 'town', '2026-10', 1)
+ */
+async function readSnapshot(sql: Tx, level: RankLevel, month: Month, version: number): Promise<RankingResponse | null> {
+  const [row] = await sql<{ ranking: unknown }[]>`
+    SELECT ranking FROM ranking_snapshots WHERE level = ${level} AND month = ${`${month}-01`}::date AND config_version = ${version}`
+  if (!row) return null
+  const parsed = RankingResponseSchema.safeParse(row.ranking)
+  // A snapshot written by an older shape of the answer is recomputed rather than served half-right.
+  return parsed.success ? { ...parsed.data, source: 'snapshot' } : null
+}
+
+export interface RankingOptions {
+  now: Date
+  /** Recompute a past month's snapshot. */
+  refresh?: boolean
+}
+
+/**
+ * Ranks a month for a level (see the module note for live, cached and snapshotted months).
+ * @example (await rankMonth(tx, 'town', '2026-10', { now: new Date() })).areas[0] // { code, score, rank: 1, colour: 'red', … }
+ */
+export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: RankingOptions): Promise<RankingResponse> {
+  const { version, config } = await currentRankingConfig(sql)
+  const w = monthWindow(month, opts.now)
+  if (w.complete && !opts.refresh) {
+    const stored = await readSnapshot(sql, level, month, version)
+    if (stored) return stored
+  }
+  const core = await coreRanking(sql, level, month, opts.now, config)
+  // The previous month as published (its snapshot) when there is one, else computed now.
+  const prevMonth = addMonths(month, -1)
+  const prevStored = await readSnapshot(sql, level, prevMonth, version)
+  const previous = prevStored ? prevStored.areas : await coreRanking(sql, level, prevMonth, opts.now, config)
+  const areas = withChange(core, previous)
+  const answer: RankingResponse = {
+    level,
+    month,
+    period: w.period,
+    complete: w.complete,
+    source: w.complete ? 'computed' : 'live',
+    computedAt: opts.now.toISOString(),
+    configVersion: version,
+    counts: colourCounts(areas),
+    areas,
+  }
+  if (w.complete) {
+    await sql`
+      INSERT INTO ranking_snapshots (level, month, config_version, computed_at, ranking)
+      VALUES (${level}, ${`${month}-01`}::date, ${version}, ${opts.now}, ${sql.json(answer as never)})
+      ON CONFLICT (level, month, config_version) DO UPDATE SET computed_at = EXCLUDED.computed_at, ranking = EXCLUDED.ranking`
+  }
+  return answer
+}
+
+/** Rankings with the live month cached briefly (the list is shown on wall screens that poll). */
+export interface RankingService {
+  get(level: RankLevel, month: Month, opts: RankingOptions): Promise<RankingResponse>
+  /** Drops cached live rankings (a new config applies at once). */
+  clear(): void
+}
+
+/**
+ * @example const rankings = rankingService(db); await rankings.get('town', '2026-11', { now: new Date() })
+ */
+export function rankingService(db: Db, ttlMs = 60_000): RankingService {
+  const cache = new LRUCache<string, RankingResponse>({ max: 64, ttl: ttlMs })
+  return {
+    async get(level, month, opts) {
+      return db.withScope(SYSTEM_SCOPE, async (tx) => {
+        const live = !monthWindow(month, opts.now).complete
+        if (!live) return rankMonth(tx, level, month, opts)
+        const { version } = await currentRankingConfig(tx)
+        const key = `${level}:${month}:${version}`
+        const hit = cache.get(key)
+        if (hit && !opts.refresh) return hit
+        const answer = await rankMonth(tx, level, month, opts)
+        cache.set(key, answer)
+        return answer
+      })
+    },
+    clear() {
+      cache.clear()
+    },
+  }
+}

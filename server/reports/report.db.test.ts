@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../config.ts'
+import { type Fixture, loadFixture } from '../indicators/fixtures.ts'
+import { seedDemo } from '../seed/run.ts'
+import { listen, type RunningServer } from '../server.ts'
+import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
+import { TEST_SEED_END } from '../testing/harness.ts'
+import { ROOT_DIR } from '../web/static.ts'
+import { renderAllTowns } from './render-all.ts'
+import { checkWellFormed } from './xml-check.ts'
+
+/**
+ * The town report of T1 for October 2026 on the fixture (numbers worked out in
+ * server/indicators/indicators.db.test.ts): incidents 3.00 per 10k (6 incidents), fires 0.50,
+ * close-out 50.0 %, response 42.0 h; rank 3 of 3 (black) by the default config; at month end
+ * k3, k4 (closed only on 2 Nov) and k5 are open, k3 and k4 overdue; warnings open in October:
+ * w1, w2, w3 and w5 (w4 closed in September, w6 raised in November) → 4 marks; one hot cell.
+ * Names and titles carry markup, which must come out as text.
+ */
+describe(`town health report (${TEST_KIND})`, () => {
+  let t: TestDb
+  let server: RunningServer | null = null
+  let fx: Fixture
+  let page: string
+
+  beforeAll(async () => {
+    t = await createTestDb()
+    await seedDemo(t.db, { size: 'small', only: 'boundaries', end: TEST_SEED_END })
+    fx = await loadFixture(t.db, { hostileNames: true })
+    server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none' }))
+    const res = await fetch(`${server.url}/reports/town/${fx.T1}?month=2026-10`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
+    page = await res.text()
+  }, 600_000)
+  afterAll(async () => {
+    await server?.close()
+    await t?.drop()
+  })
+
+  const field = (name: string) => page.match(new RegExp(`data-field="${name}"[^>]*>([^<]*)<`))?.[1]
+  const indicator = (id: string) => page.match(new RegExp(`data-indicator="${id}" data-value="([^"]*)">([^<]*)<`))?.slice(1, 3)
+
+  it('shows the town indicators, their change and the ranking position', () => {
+    expect(indicator('incidents_per_10k')).toEqual(['3', '3.00'])
+    expect(indicator('fires_per_10k')).toEqual(['0.5', '0.50'])
+    expect(indicator('traffic_casualties_per_10k')).toEqual(['0.5', '0.50'])
+    expect(indicator('incidents_yoy_pct')).toEqual(['100', '100.0'])
+    expect(indicator('task_closeout_rate')).toEqual(['50', '50.0'])
+    expect(indicator('task_ontime_rate')).toEqual(['25', '25.0'])
+    expect(indicator('warning_response_hours')).toEqual(['42', '42.0'])
+    expect(page).toMatch(/data-change="incidents_per_10k">\+1\.00</)
+    expect(page).toMatch(/data-change="warning_response_hours">−19\.0</)
+    expect(field('rank')).toBe('3')
+    expect(field('rank-total')).toBe('3')
+    expect(field('rank-change')).toBe('↓1')
+    expect(page).toContain('data-colour="black"')
+    expect(field('score')).toBe('15.00')
+  })
+
+  it('counts open and overdue tasks as of the month end', () => {
+    expect(field('open-tasks')).toBe('3')
+    expect(field('overdue-tasks')).toBe('2')
+    const rows = [...page.matchAll(/<tr class="(overdue)?" data-task-id="(\d+)"/g)].map((m) => [Number(m[2]), m[1] === 'overdue'])
+    expect(rows).toEqual([[fx.tasks.k3, true], [fx.tasks.k4, true], [fx.tasks.k5, false]])
+  })
+
+  it('draws a well-formed SVG map with one mark per warning, the hot cell and the tasks', () => {
+    const svg = page.match(/<svg[^>]*class="map"[\s\S]*?<\/svg>/)?.[0]
+    expect(svg).toBeDefined()
+    checkWellFormed(svg!)
+    expect(svg!.match(/<g class="warning warning-/g)).toHaveLength(4)
+    expect(svg!.match(/class="warning warning-red"/g)).toHaveLength(2) // w1, w5
+    expect(svg!.match(/class="warning warning-orange"/g)).toHaveLength(1)
+    expect(svg!.match(/<path class="cell"/g)).toHaveLength(1)
+    expect(svg!.match(/<g class="task( overdue)?"/g)).toHaveLength(3)
+    expect(svg!.match(/<g class="task overdue"/g)).toHaveLength(2)
+    expect(svg!.match(/<path class="town"/g)).toHaveLength(1)
+    expect(svg!.match(/<path class="village"/g)!.length).toBeGreaterThan(1)
+    const chart = page.match(/<svg[^>]*class="chart"[\s\S]*?<\/svg>/)?.[0]
+    checkWellFormed(chart!)
+    expect(chart!.match(/<g class="bar"/g)).toHaveLength(12)
+    expect(chart).toContain('data-month="2026-10" data-total="6"')
+    expect(chart).toContain('data-month="2026-09" data-total="4"')
+    expect(chart).toContain('data-month="2025-11" data-total="0"')
+  })
+
+  it('escapes every text and loads nothing from elsewhere', () => {
+    expect(page).not.toMatch(/<script/i)
+    expect(page).not.toMatch(/<img/i)
+    expect(page).toContain('城&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;镇')
+    expect(page).toContain('&quot;&gt;&lt;img src=x onerror=alert(1)&gt;整改')
+    expect(page).not.toMatch(/<link|@import|url\(|@font-face/i)
+    // No element loads anything: no src, no href but the index's own relative links (none here).
+    const tags = page.match(/<[a-z][^>]*>/gi) ?? []
+    expect(tags.filter((tag) => /\s(src|href|xlink:href)=/i.test(tag))).toEqual([])
+    const urls = [...page.matchAll(/https?:\/\/[^\s"'<>]+/g)].map((m) => m[0])
+    expect(new Set(urls)).toEqual(new Set(['http://www.w3.org/2000/svg']))
+    expect(page).toContain('@media print')
+  })
+
+  it('answers 404 for a code that is not a town and 400 for a bad month', async () => {
+    expect((await fetch(`${server!.url}/reports/town/${fx.V1}?month=2026-10`)).status).toBe(404)
+    expect((await fetch(`${server!.url}/reports/town/${fx.T1}?month=2026-1`)).status).toBe(400)
+  })
+
+  it('renders every town to files with an index', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-reports-'))
+    try {
+      const r = await renderAllTowns(t.db, { month: '2026-10', outDir: out, now: new Date() })
+      expect(r.files.map((f) => path.basename(f))).toEqual([fx.T1, fx.T2, fx.T3].map((c) => `town-${c}-2026-10.html`))
+      const index = fs.readFileSync(r.index, 'utf8')
+      for (const c of [fx.T1, fx.T2, fx.T3]) expect(index).toContain(`href="town-${c}-2026-10.html"`)
+      expect(fs.readFileSync(r.files[0]!, 'utf8')).toContain('data-field="open-tasks">3<')
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true })
+    }
+  })
+
+  it('npm run reports renders all towns with progress', async () => {
+    // The CLI opens the database itself: the test's server and connection let go of it first.
+    await server?.close()
+    server = null
+    await t.db.close()
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-reports-cli-'))
+    try {
+      const env = { ...process.env, DATA_DIR: t.dataDir, ...(t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : {}) }
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'server/cli/reports.ts'), '--month', '2026-10', '--out', out], { env, cwd: ROOT_DIR })
+        let err = ''
+        child.stderr.on('data', (b: Buffer) => (err += b.toString()))
+        child.on('close', (c) => resolve({ code: c, stderr: err }))
+      })
+      expect(code, stderr).toBe(0)
+      expect(stderr).toMatch(/towns: 3\/3/)
+      expect(fs.readdirSync(out).sort()).toEqual(['index.html', ...[fx.T1, fx.T2, fx.T3].map((c) => `town-${c}-2026-10.html`)].sort())
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true })
+    }
+  }, 120_000)
+})

@@ -1,0 +1,36 @@
+/**
+ * `GET /reports/town/{code}?month=YYYY-MM`: the town health report as a printable page (HTML,
+ * self-contained). Mounted with the indicator and ranking API, so both share one ranking cache.
+ */
+import { Router } from 'express'
+import { z } from 'zod'
+import { AreaCodeSchema } from '../areas/schema.ts'
+import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import { parseInput } from '../http/errors.ts'
+import { checkedMonth } from '../indicators/indicators.ts'
+import { MonthSchema } from '../indicators/month.ts'
+import { indicatorRoutes } from '../indicators/routes.ts'
+import { rankingService } from '../indicators/rankings.ts'
+import { renderTownReport, reportContext, townReportData } from './town-report.ts'
+
+export const TownReportQuerySchema = z.object({ month: MonthSchema.optional() })
+
+/** @example app.use(reportRoutes(db)) — also serves /api/indicators and /api/rankings */
+export function reportRoutes(db: Db, opts: { now?: () => Date } = {}): Router {
+  const router = Router()
+  const now = opts.now ?? (() => new Date())
+  router.use(indicatorRoutes(db, { now, rankings: rankingService(db) }))
+
+  router.get('/reports/town/:code', async (req, res) => {
+    const { code } = parseInput(z.object({ code: AreaCodeSchema }), req.params, 'params')
+    const q = parseInput(TownReportQuerySchema, req.query, 'query')
+    const at = now()
+    const month = checkedMonth(q.month, at)
+    const page = await db.withScope(SYSTEM_SCOPE, async (tx) => renderTownReport(await townReportData(tx, code, await reportContext(tx, month, at))))
+    // Self-contained: nothing may load from elsewhere, and the page says so to the browser too.
+    res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+    res.type('html').send(page)
+  })
+
+  return router
+}
