@@ -12,6 +12,8 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { importAddresses, type ImportSummary } from '../addresses/import.ts'
 import { loadConfig } from '../config.ts'
+import type { Db } from '../db/index.ts'
+import type { BatchedImportOptions, BatchedImportSummary } from '../imports/batched.ts'
 import { ImportInputError } from '../imports/csv.ts'
 import { importHazards } from '../hazards/import-csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
@@ -46,6 +48,31 @@ interface ImportCommand {
 
 const n = (x: number) => x.toLocaleString('en-US')
 
+/**
+ * The command for a batched report import (incidents, hazards): its summary in the address
+ * import's shape (address-only fields zero), rejects naming the report's id.
+ * @example reportImport(importHazards).run('hazards.csv', {})
+ */
+function reportImport(importer: (db: Db, file: string, opts: BatchedImportOptions) => Promise<BatchedImportSummary>): ImportCommand {
+  return {
+    async run(file, options) {
+      const db = await openConfiguredDb(loadConfig())
+      try {
+        const s = await importer(db, file, {
+          progress: terminalProgress(),
+          ...(options.report ? { reportPath: options.report } : {}),
+          ...(options.source ? { source: options.source } : {}),
+        })
+        const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
+        const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.id, reason: r.reason }))
+        return { ...s, mode: 'upsert', fromText: 0, snapped: 0, unlocated: s.unplaced, phases, workers: 0, rejects }
+      } finally {
+        await db.close()
+      }
+    },
+  }
+}
+
 const COMMANDS: Record<string, ImportCommand> = {
   addresses: {
     async run(file, options) {
@@ -62,42 +89,10 @@ const COMMANDS: Record<string, ImportCommand> = {
       }
     },
   },
-  incidents: {
-    // Incidents: the same summary; address-only fields are zero, rejects name the incident_id.
-    async run(file, options) {
-      const db = await openConfiguredDb(loadConfig())
-      try {
-        const s = await importIncidents(db, file, {
-          progress: terminalProgress(),
-          ...(options.report ? { reportPath: options.report } : {}),
-          ...(options.source ? { source: options.source } : {}),
-        })
-        const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
-        const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.incidentId, reason: r.reason }))
-        return { ...s, mode: 'upsert', fromText: 0, snapped: 0, unlocated: s.unplaced, phases, workers: 0, rejects }
-      } finally {
-        await db.close()
-      }
-    },
-  },
-  hazards: {
-    // Hazards: the same summary; rejects name the hazard_id. Idempotent by hazard_id.
-    async run(file, options) {
-      const db = await openConfiguredDb(loadConfig())
-      try {
-        const s = await importHazards(db, file, {
-          progress: terminalProgress(),
-          ...(options.report ? { reportPath: options.report } : {}),
-          ...(options.source ? { source: options.source } : {}),
-        })
-        const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
-        const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.hazardId, reason: r.reason }))
-        return { ...s, mode: 'upsert', fromText: 0, snapped: 0, unlocated: s.unplaced, phases, workers: 0, rejects }
-      } finally {
-        await db.close()
-      }
-    },
-  },
+  // Incidents and hazards: the same summary; address-only fields are zero, rejects name their id.
+  incidents: reportImport(importIncidents),
+  hazards: reportImport(importHazards),
+
 }
 
 function usage(problem: string): never {
