@@ -20,6 +20,14 @@ export default defineConfig({
     // maplibre-gl alone is ~1 MB minified; warn only past that.
     chunkSizeWarningLimit: 1200,
     sourcemap: false,
+    rolldownOptions: {
+      // Two pages: the map (/) and the command-center wall (/wall, web/src/wall), each its own
+      // entry so the wall loads none of the map page's code (shared chunks such as maplibre-gl split out).
+      input: {
+        main: fileURLToPath(new URL('./web/index.html', import.meta.url)),
+        wall: fileURLToPath(new URL('./web/wall.html', import.meta.url)),
+      },
+    },
   },
   server: {
     host: '127.0.0.1',

@@ -42,6 +42,13 @@ export function webRoutes(): Router {
   router.use(express.static(WEB_DIST_DIR, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => {
     if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache')
   } }))
+  // The command-center wall is a page of its own (web/wall.html), at /wall and below.
+  router.get(/^\/wall(\/.*)?$/, (_req, res, next) => {
+    const wall = path.join(WEB_DIST_DIR, 'wall.html')
+    if (!fs.existsSync(wall)) return next()
+    res.setHeader('Cache-Control', 'no-cache')
+    res.sendFile(wall)
+  })
   router.get(/^\/(?!api\/|tiles\/|ogc\/).*/, (_req, res, next) => {
     const index = path.join(WEB_DIST_DIR, 'index.html')
     if (!fs.existsSync(index)) return next()

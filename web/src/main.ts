@@ -2,59 +2,331 @@ import 'maplibre-gl/dist/maplibre-gl.css'
 import './styles.css'
 import './map/worker.ts'
 import type { Map as MapLibreMap } from 'maplibre-gl'
+import {
+  type AreaDetail,
+  fetchArea,
+  fetchAreaStats,
+  fetchCategories,
+  fetchHazards,
+  fetchIndicators,
+  fetchTasks,
+  fetchTileLayers,
+  fetchWarnings,
+} from './api/map-api.ts'
 import { onLangChange, t } from './i18n/i18n.ts'
-import { createOneMap, type OneMap } from './map/onemap.ts'
+import { createOneMap, DRILL_PADDING, type FocusArea, type Hit, type OneMap, VIEW_PADDING } from './map/onemap.ts'
+import { type Bbox, hazardsQuery, queryString, tasksQuery, tileQuery, warningsQuery } from './state/query.ts'
+import { addDays, defaultRange, shanghaiDay } from './state/time.ts'
+import { type AppState, decodeState, encodeState, type LayerId } from './state/url.ts'
+import { mountCategoriesPanel } from './ui/categories-panel.ts'
+import { byId } from './ui/dom.ts'
+import { mountExport } from './ui/export.ts'
 import { mountHeader } from './ui/header.ts'
+import { mountInspector } from './ui/inspector.ts'
+import { mountLayersPanel } from './ui/layers-panel.ts'
 import { mountAreaPanel } from './ui/panel.ts'
+import { mountSearch, zoomForLevel } from './ui/search.ts'
 import { mountStatus } from './ui/status.ts'
+import { mountTimeBar } from './ui/timebar.ts'
 
 declare global {
   interface Window {
-    /** For tests and debugging: the map, and a promise that resolves once the boundaries are drawn. */
-    __onemap?: { map: MapLibreMap; ready: Promise<void> }
+    /**
+     * For tests, benchmarks and debugging: the map, a promise that resolves once the boundaries are
+     * drawn, the page state, and `settled()`: resolves when every visible layer's data is in and drawn.
+     */
+    __onemap?: { map: MapLibreMap; ready: Promise<void>; state(): AppState; settled(): Promise<void> }
   }
 }
 
-const status = mountStatus(document.getElementById('status')!)
+const status = mountStatus(byId('status'))
 const header = mountHeader()
-let onemap: OneMap | undefined
-const panel = mountAreaPanel(document.getElementById('area-panel')!, () => onemap?.clearSelection())
 
-let state: { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; key: 'app.loadFailed' | 'app.noWebgl'; detail?: string } =
+let loadState: { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; key: 'app.loadFailed' | 'app.noWebgl'; detail?: string } =
   { kind: 'loading' }
 const renderStatus = () => {
-  if (state.kind === 'loading') status.loading(t('app.loading'))
-  else if (state.kind === 'failed') status.error(t(state.key), state.detail)
+  if (loadState.kind === 'loading') status.loading(t('app.loading'))
+  else if (loadState.kind === 'failed') status.error(t(loadState.key), loadState.detail)
   else status.clear()
 }
 onLangChange(renderStatus)
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
+/** The district's bbox (from /api/config), to fly back to from a drilled-down area. */
+let districtBbox: [number, number, number, number] | null = null
+
+const today = shanghaiDay(new Date())
+// The histogram shows the last year; a link to an older period widens it.
+let state = decodeState(location.hash, { range: defaultRange(today) })
+/** A link with a view keeps it; one without flies to its area (if any). */
+const openedWithView = state.view !== null
+const domain = { from: state.filters.from < addDays(today, -364) ? state.filters.from : addDays(today, -364), to: addDays(today, 1) }
+
+/** Writes the state to the URL without adding history entries (a link always holds the latest view). */
+function writeUrl(): void {
+  const hash = encodeState(state)
+  if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`)
+}
+
+/** Overlay data (GeoJSON) fetched per area; what is loading, so `settled()` can wait for it. */
+const pending = new Set<Promise<unknown>>()
+function track<T>(p: Promise<T>): Promise<T> {
+  pending.add(p)
+  void p.finally(() => pending.delete(p)).catch(() => {})
+  return p
+}
+
 try {
-  const created = createOneMap(document.getElementById('map')!, {
-    onSelect: (area) => (area ? panel.show(area) : panel.hide()),
+  const onemap: OneMap = createOneMap(byId('map'), {
+    view: state.view,
+    layers: state.layers,
+    tileQuery: tileQuery(state.filters),
     onConfig: (config) => {
+      districtBbox = config.district.bbox
       header.setDistrict(config.district.code, config.district.name)
-      if (config.basemapTileUrl) header.enableBasemapToggle((on) => created.setBasemapVisible(on))
+      if (config.basemapTileUrl) header.enableBasemapToggle((on) => onemap.setBasemapVisible(on))
     },
+    onH3Legend: (stops) => layersPanel.setH3Legend(stops),
   })
-  onemap = created
-  window.__onemap = { map: created.map, ready: created.ready }
-  created.ready.then(
+  const map = onemap.map
+
+  const layersPanel = mountLayersPanel(byId('layers-panel'), state.layers, (layers) => update({ layers }))
+  const exportLinks = mountExport(byId('export'))
+  const inspector = mountInspector(byId('inspector'), () => update({ selection: null }), (g) => onemap.setSelectionShape(g))
+  const areaPanel = mountAreaPanel(byId('area-panel'), (code) => drillTo(code))
+  const timebar = mountTimeBar(byId('timebar'), domain, state.filters, (r) => update({ filters: { ...state.filters, ...r } }))
+  mountSearch(byId('search'), (r) => {
+    if (!r || r.lng === null || r.lat === null) {
+      onemap.setSearchResult(null, '')
+      return
+    }
+    onemap.setSearchResult([r.lng, r.lat], r.address ?? '')
+    map.flyTo({ center: [r.lng, r.lat], zoom: zoomForLevel(r.level), duration: 1200 })
+  })
+
+  const bbox = (): Bbox => {
+    const b = map.getBounds()
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
+  }
+
+  // Categories arrive once; the panel mounts then.
+  fetchCategories().then(
+    (catalogue) => {
+      const panel = mountCategoriesPanel(byId('categories-panel'), catalogue, state.filters.categories, (codes) =>
+        update({ filters: { ...state.filters, categories: codes } }),
+      )
+      onCategoriesChanged = (codes) => panel.setSelected(codes)
+    },
+    (err: unknown) => console.warn('categories', err),
+  )
+  let onCategoriesChanged: (codes: string[]) => void = () => {}
+
+  // Warnings, hazards and tasks come from tiles once /tiles lists them, else from their GeoJSON APIs.
+  const tileLayers = track(
+    fetchTileLayers().then(
+      (list) => new Set(list.layers.map((l) => l.name)),
+      () => new Set<string>(),
+    ),
+  )
+  /** The area each overlay was last loaded for (null: not loaded yet). */
+  const overlayKey: Record<'warnings' | 'hazards' | 'tasks', string | null> = { warnings: null, hazards: null, tasks: null }
+  /** Loads the overlays that are switched on (once per area). */
+  const loadOverlays = async () => {
+    const listed = await tileLayers
+    const area = state.filters.area
+    const tiled = (['warnings', 'hazards', 'tasks'] as const).filter((k) => listed.has(k))
+    // Tiles take no area (the mask dims what lies outside it).
+    if (tiled.length) await onemap.useOverlayTiles(tiled, '')
+    const on = new Set(state.layers)
+    if ((on.has('warnings') || on.has('hotspots')) && !listed.has('warnings') && overlayKey.warnings !== (area ?? '')) {
+      overlayKey.warnings = area ?? ''
+      const page = await fetchWarnings(warningsQuery(area))
+      // Hot spots and other warnings share the source; the style tells them apart by model.
+      await onemap.setOverlayData('warnings', { type: 'FeatureCollection', features: page.features as unknown as GeoJSON.Feature[] })
+    }
+    if (on.has('hazards') && !listed.has('hazards') && overlayKey.hazards !== (area ?? '')) {
+      overlayKey.hazards = area ?? ''
+      const page = await fetchHazards(hazardsQuery(area))
+      // Flat properties for the style (severity, overdue) and the click (id).
+      const features: GeoJSON.Feature[] = page.features
+        .filter((f) => f.geometry !== null)
+        .map((f) => ({ type: 'Feature', geometry: f.geometry!, properties: { id: f.id, severity: f.properties.severity, overdue: f.properties.overdue } }))
+      await onemap.setOverlayData('hazards', { type: 'FeatureCollection', features })
+    }
+    if (on.has('tasks') && !listed.has('tasks') && overlayKey.tasks !== (area ?? '')) {
+      overlayKey.tasks = area ?? ''
+      const page = await fetchTasks(tasksQuery(area))
+      const features: GeoJSON.Feature[] = page.items.map((task) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [task.lng, task.lat] },
+        properties: { id: task.id, status: task.status, overdue: task.overdue },
+      }))
+      await onemap.setOverlayData('tasks', { type: 'FeatureCollection', features })
+    }
+  }
+
+  /** The drilled-down area's details, and its ancestors' (for breadcrumbs), cached. */
+  const areas = new Map<string, Promise<AreaDetail>>()
+  const area = (code: string) => {
+    let p = areas.get(code)
+    if (!p) {
+      p = fetchArea(code)
+      p.catch(() => areas.delete(code))
+      areas.set(code, p)
+    }
+    return p
+  }
+  /** Codes nest (6 district, 9 town, 12 village, 15 grid digits): the ancestors are prefixes. */
+  const trailCodes = (code: string) => [6, 9, 12, 15, 18].filter((n) => n <= code.length).map((n) => code.slice(0, n))
+
+  let areaRequest = 0
+  /** Shows the drilled-down area: mask, outline, panel (with stats and indicators for the period). */
+  const showArea = async (fly: boolean) => {
+    const code = state.filters.area
+    const mine = ++areaRequest
+    if (!code) {
+      onemap.setFocus(null)
+      areaPanel.hide()
+      if (fly && districtBbox) {
+        const [w, s, e, n] = districtBbox
+        map.fitBounds([[w, s], [e, n]], { padding: VIEW_PADDING, duration: 800 })
+      }
+      return
+    }
+    const detail = await area(code)
+    if (mine !== areaRequest) return
+    const focus: FocusArea = {
+      level: detail.level,
+      code,
+      town: code.length >= 9 ? code.slice(0, 9) : null,
+      village: code.length >= 12 ? code.slice(0, 12) : null,
+    }
+    onemap.setFocus(focus)
+    if (fly) {
+      const [w, s, e, n] = detail.bbox
+      map.fitBounds([[w, s], [e, n]], { padding: DRILL_PADDING, duration: 800, maxZoom: 16 })
+    }
+    const trail = await Promise.all(trailCodes(code).map(async (c) => {
+      const a = await area(c)
+      return { code: a.code, name: a.name }
+    }))
+    const period = queryString({ from: state.filters.from, to: state.filters.to })
+    const [stats, indicators] = await Promise.all([
+      fetchAreaStats(code, period).catch(() => null),
+      detail.level === 'town' || detail.level === 'village'
+        ? fetchIndicators(queryString({ level: detail.level, area: code, month: state.filters.from.slice(0, 7) })).catch(() => null)
+        : Promise.resolve(null),
+    ])
+    if (mine !== areaRequest) return
+    areaPanel.show({ area: detail, trail, stats, indicators })
+  }
+
+  /** Drills to an area (null: back to the whole district). */
+  const drillTo = (code: string | null) => update({ filters: { ...state.filters, area: code }, selection: null })
+
+  /** Applies a change to the state: URL, map, panels. */
+  function update(patch: Partial<AppState>, opts: { fly?: boolean } = { fly: true }): void {
+    const prev = state
+    state = { ...state, ...patch }
+    writeUrl()
+    if (patch.layers) {
+      onemap.setLayers(state.layers)
+      layersPanel.setLayers(state.layers)
+      void track(loadOverlays()).catch((err: unknown) => console.warn('overlays', err))
+    }
+    if (patch.filters) {
+      const f = state.filters
+      const p = prev.filters
+      if (tileQuery(f) !== tileQuery(p)) onemap.setTileQuery(tileQuery(f))
+      timebar.setFilters(f)
+      if (f.categories.join() !== p.categories.join()) onCategoriesChanged(f.categories)
+      if (f.area !== p.area) {
+        void track(loadOverlays()).catch((err: unknown) => console.warn('overlays', err))
+        void track(showArea(opts.fly ?? true)).catch((err: unknown) => console.warn('area', err))
+      } else if (f.area && (f.from !== p.from || f.to !== p.to)) {
+        void track(showArea(false)).catch((err: unknown) => console.warn('area', err))
+      }
+      exportLinks.update(f, bbox())
+    }
+    if ('selection' in patch) {
+      if (state.selection) inspector.show(state.selection, state.filters)
+      else inspector.hide()
+    } else if (patch.filters && state.selection?.kind === 'cell') {
+      inspector.show(state.selection, state.filters)
+    }
+  }
+
+  map.on('moveend', () => {
+    const c = map.getCenter()
+    state = { ...state, view: { zoom: map.getZoom(), lat: c.lat, lng: c.lng } }
+    writeUrl()
+    exportLinks.update(state.filters, bbox())
+  })
+
+  /**
+   * A click: a point or warning opens the inspector; otherwise it drills into the area under it
+   * (a town first, then its villages, then their grids); inside the deepest level, an H3 cell.
+   */
+  map.on('click', (e) => {
+    const hits = onemap.hitsAt(e.point)
+    const thing = hits.find((h): h is Exclude<Hit, { kind: 'area' }> => h.kind !== 'area' && h.kind !== 'cell')
+    if (thing) return update({ selection: { kind: thing.kind, id: thing.id } })
+    const cluster = hits.find((h) => h.kind === 'cell')
+    const areaHits = hits.filter((h): h is Extract<Hit, { kind: 'area' }> => h.kind === 'area')
+    const current = state.filters.area
+    const byLevel = (level: 'town' | 'village' | 'grid') => areaHits.find((h) => h.level === level)?.code
+    let target: string | undefined
+    if (!current || current.length < 9) target = byLevel('town')
+    else if (current.length === 9) target = byLevel('village')?.startsWith(current) ? byLevel('village') : byLevel('town')
+    else if (current.length === 12) target = byLevel('grid')?.startsWith(current) ? byLevel('grid') : byLevel('village') ?? byLevel('town')
+    else target = byLevel('grid') === current ? undefined : (byLevel('grid') ?? byLevel('town'))
+    if (target && target !== current) return drillTo(target)
+    if (cluster) return update({ selection: { kind: 'cell', id: cluster.id } })
+  })
+
+  // A hash edited by hand or by another script (not ours: ours always matches the state) is applied.
+  addEventListener('hashchange', () => {
+    if (location.hash === encodeState(state)) return
+    const next = decodeState(location.hash, { range: defaultRange(today) })
+    if (next.view) map.jumpTo({ center: [next.view.lng, next.view.lat], zoom: next.view.zoom })
+    const flyToArea = !next.view && next.filters.area !== state.filters.area
+    update({ layers: next.layers, filters: next.filters, selection: next.selection }, { fly: flyToArea })
+  })
+
+  window.__onemap = {
+    map,
+    ready: onemap.ready,
+    state: () => state,
+    async settled() {
+      await onemap.ready
+      while (pending.size > 0) await Promise.allSettled([...pending])
+      await onemap.whenIdle()
+    },
+  }
+
+  // Start: overlays, the drilled-down area and selection from the URL.
+  void track(loadOverlays()).catch((err: unknown) => console.warn('overlays', err))
+  void onemap.ready.then(() => {
+    exportLinks.update(state.filters, bbox())
+    if (state.filters.area) void track(showArea(!openedWithView)).catch((err: unknown) => console.warn('area', err))
+    if (state.selection) inspector.show(state.selection, state.filters)
+    writeUrl()
+  })
+  onemap.ready.then(
     () => {
-      state = { kind: 'ready' }
+      loadState = { kind: 'ready' }
       renderStatus()
     },
     (err: unknown) => {
-      state = { kind: 'failed', key: 'app.loadFailed', detail: message(err) }
+      loadState = { kind: 'failed', key: 'app.loadFailed', detail: message(err) }
       renderStatus()
       console.error('OneMap failed to load', err)
     },
   )
 } catch (err) {
   // The Map constructor throws when the browser cannot create a WebGL context.
-  state = { kind: 'failed', key: 'app.noWebgl' }
+  loadState = { kind: 'failed', key: 'app.noWebgl' }
   renderStatus()
   console.error(err)
 }

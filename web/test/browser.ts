@@ -237,9 +237,9 @@ export function countDifferentPixels(a: RgbaImage, b: RgbaImage, box: Box, thres
   return n
 }
 
-/** Writes a screenshot under test-results/ (git-ignored) and returns its path. */
+/** Writes a screenshot under .tmp/screenshots/ (git-ignored) and returns its path. */
 export function saveArtifact(name: string, data: Buffer): string {
-  const dir = path.resolve(import.meta.dirname, '../../test-results')
+  const dir = path.resolve(import.meta.dirname, '../../.tmp/screenshots')
   fs.mkdirSync(dir, { recursive: true })
   const file = path.join(dir, name)
   fs.writeFileSync(file, data)

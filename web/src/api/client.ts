@@ -16,7 +16,8 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+/** GETs a JSON answer from our own server; an HTTP error is an ApiError. */
+export async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
   const url = apiUrl(path)
   const res = await fetch(url, { headers: { accept: 'application/json, application/geo+json' }, signal })
   if (!res.ok) throw new ApiError(url, res.status, `GET ${path} failed: HTTP ${res.status}`)

@@ -3,52 +3,99 @@ import {
   Map as MapLibreMap,
   NavigationControl,
   ScaleControl,
+  type FilterSpecification,
   type GeoJSONSource,
   type IControl,
+  type LayerSpecification,
   type MapGeoJSONFeature,
-  type MapMouseEvent,
+  type PointLike,
+  type VectorTileSource,
 } from 'maplibre-gl'
 import { fetchBoundaries, fetchConfig, fetchLabels } from '../api/client.ts'
-import {
-  BOUNDARY_LEVELS,
-  LABEL_LEVELS,
-  type AppConfig,
-  type AreaProperties,
-  type BoundaryCollection,
-} from '../api/types.ts'
+import type { AppConfig, AreaProperties, BoundaryCollection } from '../api/types.ts'
 import { getLang, onLangChange, t } from '../i18n/i18n.ts'
 import type { Lang } from '../i18n/strings.ts'
+import type { LayerId, View } from '../state/url.ts'
 import { withTownColours } from './colors.ts'
-import { hashHasView } from './hash.ts'
+import { countBreaks, countLegend, type LegendStop, stepExpression } from './legend.ts'
 import { mapLocale } from './locale.ts'
 import {
   BASEMAP_SOURCE,
+  LAYER_GROUPS,
   LAYERS,
   LOCAL_IDEOGRAPH_FONT_FAMILY,
+  SOURCES,
   basemapLayer,
   boundarySourceId,
   buildStyle,
+  hazardLayer,
+  hotspotFillLayers,
+  hotspotLineLayers,
   labelSourceId,
+  taskLayer,
+  tileUrl,
+  warningFillLayers,
+  warningLineLayers,
+  warningPointLayer,
+  type LayerSource,
 } from './style.ts'
+
+/** Room the panels take around the map (left: layers, bottom: time bar, right: area and inspector). */
+export const VIEW_PADDING = { top: 24, bottom: 140, left: 260, right: 60 }
+export const DRILL_PADDING = { top: 40, bottom: 150, left: 270, right: 330 }
 
 /** A rough view of Xiaoshan until `/api/config` gives the district's bbox. */
 const INITIAL_VIEW = { center: [120.35, 30.17] as [number, number], zoom: 9.5 }
 
-export interface OneMapCallbacks {
-  /** A town was clicked (its properties), or the selection was cleared (null). */
-  onSelect?(area: AreaProperties | null): void
+/** What lies under a click, most specific first. */
+export type Hit =
+  | { kind: 'incident' | 'warning' | 'hazard' | 'task'; id: string }
+  | { kind: 'cell'; id: string }
+  | { kind: 'area'; level: 'town' | 'village' | 'grid'; code: string }
+
+export interface OneMapOptions {
+  /** The view to open at (from the URL); null fits the district. */
+  view: View | null
+  layers: readonly LayerId[]
+  tileQuery: string
   /** `/api/config` arrived. */
   onConfig?(config: AppConfig): void
+  /** The H3 legend's breaks changed (they follow the counts in view). */
+  onH3Legend?(stops: LegendStop[]): void
+}
+
+/** The drilled-down area, as the mask and outline need it. */
+export interface FocusArea {
+  level: 'district' | 'town' | 'village' | 'grid' | 'microgrid'
+  code: string
+  /** Codes of the town and village it lies in (itself included), for the masks. */
+  town: string | null
+  village: string | null
 }
 
 export interface OneMap {
   map: MapLibreMap
-  /** Resolves when every boundary source is loaded and the map is idle; rejects if loading failed. */
+  /** Resolves when the boundaries are drawn and the map is idle; rejects if loading failed. */
   ready: Promise<void>
-  /** Shows or hides the external basemap (no-op when none is configured). */
   setBasemapVisible(visible: boolean): void
-  /** Clears the clicked town. */
-  clearSelection(): void
+  setLayers(layers: readonly LayerId[]): void
+  /** New incident filters for the tile layers (`?from=…`). */
+  setTileQuery(query: string): void
+  /** Fills a GeoJSON overlay (warnings and hot spots, hazards, tasks) unless it is drawn from tiles. */
+  setOverlayData(source: 'warnings' | 'hazards' | 'tasks', data: GeoJSON.FeatureCollection): Promise<void>
+  /** Draws these overlays from our vector tiles instead (`/tiles` lists them). */
+  useOverlayTiles(kinds: readonly ('warnings' | 'hazards' | 'tasks')[], query: string): Promise<void>
+  /** Which overlays come from tiles. */
+  tiledOverlays(): ReadonlySet<string>
+  setFocus(area: FocusArea | null): void
+  setSelectionShape(geometry: GeoJSON.Geometry | null): void
+  setSearchResult(point: [number, number] | null, label: string): void
+  /** The features under a page point, most specific first. */
+  hitsAt(point: PointLike): Hit[]
+  /** The town features by code (from the boundaries). */
+  towns: ReadonlyMap<string, AreaProperties>
+  /** Resolves after the next frame in which everything is loaded and no animation runs. */
+  whenIdle(): Promise<void>
 }
 
 /** Resolves after the next frame in which everything is loaded and no animation runs. */
@@ -64,26 +111,55 @@ function addControls(map: MapLibreMap, lang: Lang): IControl[] {
     new ScaleControl({ unit: 'metric' }),
     new AttributionControl({ compact: true, customAttribution: t('attribution.synthetic', lang) }),
   ]
-  map.addControl(controls[0]!, 'top-right')
-  map.addControl(controls[1]!, 'bottom-left')
+  map.addControl(controls[0]!, 'bottom-right')
+  map.addControl(controls[1]!, 'bottom-right')
   map.addControl(controls[2]!, 'bottom-right')
   return controls
 }
 
+/** A feature's id as the API names it: `id` property first (GeoJSON and tiles alike), else the feature id. */
+function featureId(f: MapGeoJSONFeature): string | null {
+  const id = f.properties?.id ?? f.id
+  return id === undefined || id === null ? null : String(id)
+}
+
+/**
+ * The layers an overlay kind draws, for a GeoJSON source (`tiles` false) or for its vector tiles
+ * (server/tiles/layers.ts: warnings' polygons in `warnings` and points in `warnings_points`).
+ */
+function overlayLayers(kind: 'warnings' | 'hazards' | 'tasks', tiles: boolean): LayerSpecification[] {
+  const src: LayerSource = tiles ? { source: SOURCES[kind], sourceLayer: kind } : { source: SOURCES[kind] }
+  switch (kind) {
+    case 'warnings': {
+      const points: LayerSource = tiles ? { source: SOURCES.warnings, sourceLayer: 'warnings_points' } : src
+      return [
+        ...hotspotFillLayers(src),
+        ...warningFillLayers(src),
+        ...hotspotLineLayers(src),
+        ...warningLineLayers(src),
+        warningPointLayer(points),
+      ]
+    }
+    case 'hazards':
+      return [hazardLayer(src)]
+    case 'tasks':
+      return [taskLayer(src)]
+  }
+}
+
 /** Creates the district map in `container` and starts loading the boundaries. Throws if WebGL is unavailable. */
-export function createOneMap(container: HTMLElement, callbacks: OneMapCallbacks = {}): OneMap {
-  const startedWithView = hashHasView(location.hash)
+export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMap {
   // Place names are Chinese whatever the UI language: MapLibre shapes CJK glyphs for this `lang`.
   container.lang = 'zh-CN'
+  const origin = location.origin
 
   const map = new MapLibreMap({
     container,
-    style: buildStyle(),
-    center: INITIAL_VIEW.center,
-    zoom: INITIAL_VIEW.zoom,
+    style: buildStyle({ origin, tileQuery: opts.tileQuery }),
+    center: opts.view ? [opts.view.lng, opts.view.lat] : INITIAL_VIEW.center,
+    zoom: opts.view ? opts.view.zoom : INITIAL_VIEW.zoom,
     minZoom: 6,
     maxZoom: 18,
-    hash: true,
     attributionControl: false,
     localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
     locale: mapLocale(getLang()),
@@ -103,63 +179,82 @@ export function createOneMap(container: HTMLElement, callbacks: OneMapCallbacks 
 
   const towns = new Map<string, AreaProperties>()
   let hoveredCode: string | null = null
-  let selectedCode: string | null = null
+  let selectedTown: string | null = null
   let hasBasemap = false
+  let layers: readonly LayerId[] = opts.layers
+  const tiled = new Set<string>()
 
   const townState = (code: string, state: Record<string, boolean>) =>
     map.setFeatureState({ source: boundarySourceId('town'), id: code }, state)
 
-  const select = (code: string | null) => {
-    if (selectedCode === code) return
-    if (selectedCode !== null) townState(selectedCode, { selected: false })
-    selectedCode = code
-    if (code !== null) townState(code, { selected: true })
-    callbacks.onSelect?.(code === null ? null : (towns.get(code) ?? null))
+  // Town hover: queried by hand, and not while a button is down, so a drag does not pay a
+  // feature query per mouse move.
+  const setHovered = (next: string | null) => {
+    if (next === hoveredCode) return
+    if (hoveredCode !== null) townState(hoveredCode, { hover: false })
+    hoveredCode = next
+    if (next !== null) townState(next, { hover: true })
+  }
+  map.on('mousemove', (e) => {
+    if (e.originalEvent.buttons !== 0 || !map.getLayer(LAYERS.townFill)) return
+    const code = map.queryRenderedFeatures(e.point, { layers: [LAYERS.townFill] })[0]?.properties?.code
+    setHovered(code === undefined || code === null ? null : String(code))
+  })
+  map.getCanvas().addEventListener('mouseleave', () => setHovered(null))
+  // A pointer over anything clickable.
+  const clickable = [LAYERS.incidentPoint, LAYERS.incidentCluster, LAYERS.hazardPoint, LAYERS.taskPoint, LAYERS.warningPoint]
+  for (const id of clickable) {
+    map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'))
+    map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''))
   }
 
-  const featureCode = (f: MapGeoJSONFeature | undefined): string | null => {
-    const code = f?.properties?.code ?? f?.id
-    return code === undefined || code === null ? null : String(code)
+  /** Applies the visible layer set to every style layer of every group. */
+  const applyLayers = () => {
+    const on = new Set(layers)
+    for (const [group, ids] of Object.entries(LAYER_GROUPS) as [LayerId, readonly string[]][]) {
+      for (const id of ids) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', on.has(group) ? 'visible' : 'none')
+    }
   }
 
-  map.on('mousemove', LAYERS.townFill, (e) => {
-    const code = featureCode(e.features?.[0])
-    if (code === hoveredCode) return
-    if (hoveredCode !== null) townState(hoveredCode, { hover: false })
-    hoveredCode = code
-    if (code !== null) townState(code, { hover: true })
-    map.getCanvas().style.cursor = code === null ? '' : 'pointer'
-  })
-  map.on('mouseleave', LAYERS.townFill, () => {
-    if (hoveredCode !== null) townState(hoveredCode, { hover: false })
-    hoveredCode = null
-    map.getCanvas().style.cursor = ''
-  })
-  map.on('click', (e: MapMouseEvent) => {
-    const [hit] = map.queryRenderedFeatures(e.point, { layers: [LAYERS.townFill] })
-    select(featureCode(hit))
+  // H3 breaks follow the counts in view (resolution changes with zoom, and so do the counts).
+  let lastBreaks = ''
+  const updateH3Legend = () => {
+    if (!layers.includes('h3')) return
+    const counts = map.queryRenderedFeatures({ layers: [LAYERS.h3Fill] }).map((f) => Number(f.properties?.count) || 0)
+    if (counts.length === 0) return
+    counts.sort((a, b) => a - b)
+    // The 98th percentile: one exceptional cell should not flatten the scale.
+    const high = counts[Math.floor((counts.length - 1) * 0.98)]!
+    const stops = countLegend(countBreaks(high))
+    const key = stops.map((s) => s.value).join(',')
+    if (key === lastBreaks) return
+    lastBreaks = key
+    map.setPaintProperty(LAYERS.h3Fill, 'fill-color', stepExpression('count', stops))
+    opts.onH3Legend?.(stops)
+  }
+  map.on('moveend', () => void whenIdle(map).then(updateH3Legend))
+  map.on('sourcedata', (e) => {
+    if (e.sourceId === SOURCES.h3 && e.isSourceLoaded) updateH3Legend()
   })
 
-  // The style is parsed on the next frame: sources can take data from then on, without waiting
-  // for the first full render ('load').
   const styleLoaded = map.once('style.load')
 
   const ready = (async () => {
-    // Start every request at once; the style must be loaded before sources take data.
     const config = fetchConfig()
-    const boundaries = Promise.all(BOUNDARY_LEVELS.map(async (level) => [level, await fetchBoundaries(level)] as const))
-    const labels = Promise.all(LABEL_LEVELS.map(async (level) => [level, await fetchLabels(level)] as const))
-    // Keep early failures from being reported as unhandled before they are awaited below.
-    for (const p of [config, boundaries, labels]) p.catch(() => {})
+    const district = fetchBoundaries('district')
+    const town = fetchBoundaries('town')
+    const townLabels = fetchLabels('town')
+    for (const p of [config, district, town, townLabels]) p.catch(() => {})
 
     await styleLoaded
+    applyLayers()
     performance.mark('onemap:style-loaded')
 
     const cfg = await config
-    callbacks.onConfig?.(cfg)
-    if (!startedWithView) {
+    opts.onConfig?.(cfg)
+    if (!opts.view) {
       const [w, s, e, n] = cfg.district.bbox
-      map.fitBounds([[w, s], [e, n]], { padding: 40, animate: false })
+      map.fitBounds([[w, s], [e, n]], { padding: VIEW_PADDING, animate: false })
     }
     if (cfg.basemapTileUrl) {
       map.addSource(BASEMAP_SOURCE, { type: 'raster', tiles: [cfg.basemapTileUrl], tileSize: 256 })
@@ -167,34 +262,135 @@ export function createOneMap(container: HTMLElement, callbacks: OneMapCallbacks 
       hasBasemap = true
     }
 
-    const boundaryData = await boundaries
-    const labelData = await labels
-    performance.mark('onemap:data-fetched')
-    const updates: Promise<void>[] = []
-    for (const [level, data] of boundaryData) {
-      if (level === 'town') {
-        withTownColours(data as BoundaryCollection)
-        for (const f of data.features) if (f.properties) towns.set(String(f.properties.code), f.properties)
-      }
-      updates.push(map.getSource<GeoJSONSource>(boundarySourceId(level))!.setData(data))
-    }
-    for (const [level, data] of labelData) {
-      updates.push(map.getSource<GeoJSONSource>(labelSourceId(level))!.setData(data))
-    }
-    await Promise.all(updates)
+    const townData = withTownColours((await town) as BoundaryCollection)
+    for (const f of townData.features) if (f.properties) towns.set(String(f.properties.code), f.properties)
+    await Promise.all([
+      map.getSource<GeoJSONSource>(boundarySourceId('district'))!.setData(await district),
+      map.getSource<GeoJSONSource>(boundarySourceId('town'))!.setData(townData),
+      map.getSource<GeoJSONSource>(labelSourceId('town'))!.setData(await townLabels),
+    ])
     performance.mark('onemap:sources-set')
     await whenIdle(map)
     performance.mark('onemap:ready')
   })()
 
+  const setFilter = (id: string, filter: FilterSpecification) => map.setFilter(id, filter)
+  const none: FilterSpecification = ['==', ['get', 'code'], '']
+
   return {
     map,
     ready,
+    towns,
+    whenIdle: () => whenIdle(map),
     setBasemapVisible(visible) {
       if (hasBasemap) map.setLayoutProperty(LAYERS.basemap, 'visibility', visible ? 'visible' : 'none')
     },
-    clearSelection() {
-      select(null)
+    setLayers(next) {
+      layers = next
+      lastBreaks = ''
+      if (map.isStyleLoaded()) applyLayers()
+      else void styleLoaded.then(applyLayers)
+    },
+    setTileQuery(query) {
+      for (const [source, layer] of [[SOURCES.h3, 'h3'], [SOURCES.incidents, 'incidents']] as const) {
+        map.getSource<VectorTileSource>(source)?.setTiles([tileUrl(origin, layer, query)])
+      }
+    },
+    async setOverlayData(source, data) {
+      // Sources exist once the style is parsed; data fetched before then waits for it.
+      await styleLoaded
+      if (tiled.has(source)) return
+      await map.getSource<GeoJSONSource>(SOURCES[source])?.setData(data)
+    },
+    async useOverlayTiles(kinds, query) {
+      await styleLoaded
+      for (const kind of kinds) {
+        if (tiled.has(kind)) continue
+        tiled.add(kind)
+        // Each layer goes back where it was: before the next layer that stays.
+        const ids = new Set(overlayLayers(kind, false).map((l) => l.id))
+        const order = map.getStyle().layers.map((l) => l.id)
+        const before = new Map<string, string | undefined>()
+        for (const id of ids) before.set(id, order.slice(order.indexOf(id) + 1).find((next) => !ids.has(next)))
+        for (const id of ids) map.removeLayer(id)
+        map.removeSource(SOURCES[kind])
+        map.addSource(SOURCES[kind], { type: 'vector', tiles: [tileUrl(origin, kind, query)], minzoom: 0, maxzoom: 16, promoteId: 'id' })
+        for (const spec of overlayLayers(kind, true)) map.addLayer(spec, before.get(spec.id))
+      }
+      applyLayers()
+    },
+    tiledOverlays: () => tiled,
+    setFocus(area) {
+      const town = area?.town ?? null
+      if (selectedTown !== town) {
+        if (selectedTown) townState(selectedTown, { selected: false })
+        if (town) townState(town, { selected: true })
+        selectedTown = town
+      }
+      const deep = area && area.level !== 'town' && area.level !== 'district'
+      setFilter(LAYERS.maskTown, town ? ['!=', ['get', 'code'], town] : none)
+      setFilter(LAYERS.maskVillage, deep && area.village ? ['!=', ['get', 'code'], area.village] : none)
+      setFilter(LAYERS.maskGrid, deep && area.level !== 'village' ? ['all', ['==', ['get', 'parent'], area.village ?? ''], ['!=', ['get', 'code'], area.code]] : none)
+      // The outline of a village or grid (towns have their own highlight layer).
+      const layer = area?.level === 'grid' ? 'grids' : 'villages'
+      const spec = map.getLayer(LAYERS.focusLine)
+      if (spec && spec.sourceLayer !== layer) {
+        const before = map.getStyle().layers.map((l) => l.id)
+        const next = before[before.indexOf(LAYERS.focusLine) + 1]
+        map.removeLayer(LAYERS.focusLine)
+        map.addLayer({
+          id: LAYERS.focusLine,
+          type: 'line',
+          source: SOURCES.areas,
+          'source-layer': layer,
+          filter: none,
+          layout: { 'line-join': 'round' },
+          paint: { 'line-color': '#d9480f', 'line-width': 3 },
+        }, next)
+      }
+      setFilter(LAYERS.focusLine, deep ? ['==', ['get', 'code'], area.code] : none)
+    },
+    setSelectionShape(geometry) {
+      const data: GeoJSON.FeatureCollection = {
+        type: 'FeatureCollection',
+        features: geometry ? [{ type: 'Feature', geometry, properties: {} }] : [],
+      }
+      void map.getSource<GeoJSONSource>(SOURCES.selection)?.setData(data)
+    },
+    setSearchResult(point, label) {
+      const data: GeoJSON.FeatureCollection = {
+        type: 'FeatureCollection',
+        features: point ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: point }, properties: { label } }] : [],
+      }
+      void map.getSource<GeoJSONSource>(SOURCES.search)?.setData(data)
+    },
+    hitsAt(point) {
+      const visible = (id: string) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none'
+      const query = (ids: string[]) => map.queryRenderedFeatures(point, { layers: ids.filter(visible) })
+      const hits: Hit[] = []
+      const pointLayers: [string, 'incident' | 'hazard' | 'task' | 'warning'][] = [
+        [LAYERS.incidentPoint, 'incident'],
+        [LAYERS.hazardPoint, 'hazard'],
+        [LAYERS.taskPoint, 'task'],
+        [LAYERS.warningPoint, 'warning'],
+      ]
+      for (const [layer, kind] of pointLayers) {
+        for (const f of query([layer])) {
+          const id = featureId(f)
+          if (id) hits.push({ kind, id })
+        }
+      }
+      for (const f of query([LAYERS.incidentCluster])) if (f.properties?.h3) hits.push({ kind: 'cell', id: String(f.properties.h3) })
+      for (const f of query([LAYERS.hotspotFill, LAYERS.warningFill])) {
+        const id = featureId(f)
+        if (id) hits.push({ kind: 'warning', id })
+      }
+      for (const [layer, level] of [[LAYERS.gridHit, 'grid'], [LAYERS.villageHit, 'village'], [LAYERS.townFill, 'town']] as const) {
+        const f = query([layer])[0]
+        if (f?.properties?.code) hits.push({ kind: 'area', level, code: String(f.properties.code) })
+      }
+      for (const f of query([LAYERS.h3Fill])) if (f.properties?.h3) hits.push({ kind: 'cell', id: String(f.properties.h3) })
+      return hits
     },
   }
 }

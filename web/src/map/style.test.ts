@@ -1,16 +1,35 @@
 import { describe, expect, it } from 'vitest'
-import { LABEL_LAYERS, LAYERS, MIN_ZOOM, buildStyle } from './style.ts'
-import { hashHasView } from './hash.ts'
+import { LABEL_LAYERS, LAYER_GROUPS, LAYERS, MIN_ZOOM, buildStyle } from './style.ts'
 
 describe('buildStyle', () => {
-  const style = buildStyle()
+  const origin = 'http://127.0.0.1:8080'
+  const style = buildStyle({ origin, tileQuery: '?from=2026-10-01&to=2026-11-01' })
 
-  it('loads nothing remote: no glyphs, no sprite, only inline GeoJSON sources', () => {
+  it('loads nothing remote: no glyphs, no sprite, inline GeoJSON or our own tiles', () => {
     expect(style.glyphs).toBeUndefined()
     expect(style.sprite).toBeUndefined()
     for (const source of Object.values(style.sources)) {
-      expect(source.type).toBe('geojson')
-      expect(typeof (source as { data: unknown }).data).toBe('object')
+      if (source.type === 'geojson') expect(typeof (source as { data: unknown }).data).toBe('object')
+      else {
+        expect(source.type).toBe('vector')
+        for (const url of (source as { tiles: string[] }).tiles) expect(url.startsWith(`${origin}/tiles/`)).toBe(true)
+      }
+    }
+  })
+
+  it('filters the incident tile layers by period and category', () => {
+    expect((style.sources.h3 as { tiles: string[] }).tiles[0]).toBe(`${origin}/tiles/h3/{z}/{x}/{y}.mvt?from=2026-10-01&to=2026-11-01`)
+    expect((style.sources.areas as { tiles: string[] }).tiles[0]).toBe(`${origin}/tiles/villages,grids,microgrids/{z}/{x}/{y}.mvt`)
+  })
+
+  it('has every layer a panel switch names, hidden until switched on (except boundaries)', () => {
+    const ids = new Set(style.layers.map((l) => l.id))
+    for (const [group, layers] of Object.entries(LAYER_GROUPS)) {
+      for (const id of layers) {
+        expect(ids.has(id), id).toBe(true)
+        const layer = style.layers.find((l) => l.id === id)!
+        if (group !== 'grid') expect(layer.layout?.visibility, id).toBe('none')
+      }
     }
   })
 
@@ -46,14 +65,5 @@ describe('buildStyle', () => {
 
   it('keys town features by code for hover and selection', () => {
     expect(style.sources.town).toMatchObject({ promoteId: 'code' })
-  })
-})
-
-describe('hashHasView', () => {
-  it('recognises a MapLibre view hash', () => {
-    expect(hashHasView('#12.5/30.16/120.26')).toBe(true)
-    expect(hashHasView('#12/30.16/120.26/15/30')).toBe(true)
-    expect(hashHasView('')).toBe(false)
-    expect(hashHasView('#panel')).toBe(false)
   })
 })

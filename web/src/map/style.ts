@@ -5,7 +5,18 @@ import type {
   StyleSpecification,
   SymbolLayerSpecification,
 } from 'maplibre-gl'
-import type { BoundaryLevel, LabelLevel } from '../api/types.ts'
+import type { LayerId } from '../state/url.ts'
+import {
+  countBreaks,
+  countLegend,
+  HAZARD_COLOURS,
+  HEAT_RAMP,
+  INCIDENT_COLOUR,
+  matchExpression,
+  stepExpression,
+  TASK_COLOURS,
+  WARNING_COLOURS,
+} from './legend.ts'
 
 /**
  * Fonts for map labels, as a CSS font-family list. The style has no `glyphs` URL, so MapLibre draws
@@ -17,21 +28,63 @@ export const LABEL_FONTS = ['WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsof
 /** The same list as a CSS value, for MapLibre's `localIdeographFontFamily` (CJK drawn from local fonts). */
 export const LOCAL_IDEOGRAPH_FONT_FAMILY = "'WenQuanYi Micro Hei', 'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 
-/** Source ids: one per boundary level and one per label level. */
-export const boundarySourceId = (level: BoundaryLevel) => level
-export const labelSourceId = (level: LabelLevel) => `${level}-labels`
+/** Source ids: the district and town boundaries (GeoJSON), the finer levels and data (our vector tiles). */
+export const boundarySourceId = (level: 'district' | 'town') => level
+export const labelSourceId = (level: 'town') => `${level}-labels`
 export const BASEMAP_SOURCE = 'basemap'
+export const SOURCES = {
+  areas: 'areas',
+  h3: 'h3',
+  incidents: 'incidents',
+  warnings: 'warnings',
+  hazards: 'hazards',
+  tasks: 'tasks',
+  selection: 'selection',
+  search: 'search',
+} as const
+
+/** MVT layer names inside the `areas` source (server/tiles/layers.ts). */
+export const AREA_TILE_LAYERS = {
+  village: 'villages',
+  grid: 'grids',
+  microgrid: 'microgrids',
+} as const
 
 /** Layer ids that other modules and tests refer to. */
 export const LAYERS = {
   background: 'background',
   basemap: 'basemap',
   townFill: 'town-fill',
+  villageHit: 'village-hit',
+  gridHit: 'grid-hit',
+  h3Fill: 'h3-fill',
+  h3Line: 'h3-line',
+  heat: 'heat',
+  hotspotFill: 'hotspot-fill',
+  warningFill: 'warning-fill',
+  maskTown: 'mask-town',
+  maskVillage: 'mask-village',
+  maskGrid: 'mask-grid',
+  microgridLine: 'microgrid-line',
   gridLine: 'grid-line',
   villageLine: 'village-line',
   townLine: 'town-line',
   townHighlight: 'town-highlight',
   districtLine: 'district-line',
+  focusLine: 'focus-line',
+  hotspotLine: 'hotspot-line',
+  warningLine: 'warning-line',
+  incidentCluster: 'incident-cluster',
+  incidentPoint: 'incident-point',
+  hazardPoint: 'hazard-point',
+  taskPoint: 'task-point',
+  warningPoint: 'warning-point',
+  selectionLine: 'selection-line',
+  selectionPoint: 'selection-point',
+  searchPoint: 'search-point',
+  clusterCount: 'cluster-count',
+  searchLabel: 'search-label',
+  microgridLabel: 'microgrid-label',
   gridLabel: 'grid-label',
   villageLabel: 'village-label',
   townLabel: 'town-label',
@@ -43,19 +96,28 @@ export const LABEL_LAYERS = [LAYERS.gridLabel, LAYERS.villageLabel, LAYERS.townL
 export const MIN_ZOOM = {
   villageLine: 11,
   gridLine: 13,
+  microgridLine: 15,
   townLabel: 9,
   villageLabel: 12,
   gridLabel: 14,
+  microgridLabel: 16,
+  /** Below this the incident tiles hold H3 cell counts, not points (server/tiles/layers.ts). */
+  incidentPoints: 13,
 } as const
 
 export const COLORS = {
   background: '#eef1f4',
   townFallback: '#dde3ea',
+  microgridLine: '#a9b4c0',
   gridLine: '#8a97a6',
   villageLine: '#62748a',
   townLine: '#34506e',
   districtLine: '#1b2a3a',
   highlight: '#d9480f',
+  focus: '#0b3d6e',
+  mask: '#f4f6f8',
+  selection: '#00b4d8',
+  search: '#e63946',
   labelText: '#1f2933',
   labelHalo: 'rgba(255,255,255,0.92)',
 } as const
@@ -65,16 +127,27 @@ const emptyCollection = (): GeoJSON.FeatureCollection => ({ type: 'FeatureCollec
 const hovered: ExpressionSpecification = ['boolean', ['feature-state', 'hover'], false]
 const selected: ExpressionSpecification = ['boolean', ['feature-state', 'selected'], false]
 
+/** Where a layer reads from: a source, and the MVT layer inside it for vector sources. */
+export interface LayerSource {
+  source: string
+  sourceLayer?: string
+}
+
+/** `source` and, for vector tiles, `source-layer` of a layer spec. */
+function from(src: LayerSource): { source: string; 'source-layer'?: string } {
+  return src.sourceLayer ? { source: src.source, 'source-layer': src.sourceLayer } : { source: src.source }
+}
+
 function labelLayer(
   id: string,
-  level: LabelLevel,
+  src: LayerSource,
   minzoom: number,
   size: DataDrivenPropertyValueSpecification<number>,
 ): SymbolLayerSpecification {
   return {
     id,
     type: 'symbol',
-    source: labelSourceId(level),
+    ...from(src),
     minzoom,
     layout: {
       'text-field': ['get', 'name'],
@@ -96,7 +169,7 @@ function labelLayer(
 /** Town names: shown from z9 on, nudged beside their point when the centre is taken, so that
  * the small urban towns keep their names too. */
 function townLabelLayer(): SymbolLayerSpecification {
-  const layer = labelLayer(LAYERS.townLabel, 'town', MIN_ZOOM.townLabel, [
+  const layer = labelLayer(LAYERS.townLabel, { source: labelSourceId('town') }, MIN_ZOOM.townLabel, [
     'interpolate', ['linear'], ['zoom'], 9, 12, 11, 14, 15, 19,
   ])
   const { 'text-anchor': _centre, ...layout } = layer.layout!
@@ -106,22 +179,64 @@ function townLabelLayer(): SymbolLayerSpecification {
   }
 }
 
-/**
- * The map style, built in code: a background, then the boundary levels from our own API
- * (sources start empty and are filled once fetched). No `glyphs`, no `sprite`, nothing remote.
- */
-export function buildStyle(): StyleSpecification {
-  const sources: StyleSpecification['sources'] = {}
-  for (const level of ['district', 'town', 'village', 'grid'] as const) {
-    sources[boundarySourceId(level)] = {
-      type: 'geojson',
-      data: emptyCollection(),
-      // Town ids for hover/selection feature-state.
-      ...(level === 'town' ? { promoteId: 'code' } : {}),
-    }
+/** What the style's tile sources need: the page origin (tile URLs must be absolute) and the filter query. */
+export interface StyleOptions {
+  origin: string
+  /** `?from=…&to=…&category=…` for the incident layers. */
+  tileQuery: string
+}
+
+/** The URL template of one of our tile layers (or several, comma-separated) with a query. */
+export function tileUrl(origin: string, layers: string, query = ''): string {
+  return `${origin}/tiles/${layers}/{z}/{x}/{y}.mvt${query}`
+}
+
+/** Sources of the switchable layers' data (GeoJSON until /tiles lists warnings, hazards, tasks). */
+function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
+  return {
+    [SOURCES.areas]: {
+      type: 'vector',
+      tiles: [tileUrl(o.origin, 'villages,grids,microgrids')],
+      minzoom: 8,
+      maxzoom: 16,
+      promoteId: { villages: 'code', grids: 'code', microgrids: 'code' },
+    },
+    [SOURCES.h3]: { type: 'vector', tiles: [tileUrl(o.origin, 'h3', o.tileQuery)], minzoom: 0, maxzoom: 16 },
+    [SOURCES.incidents]: { type: 'vector', tiles: [tileUrl(o.origin, 'incidents', o.tileQuery)], minzoom: 0, maxzoom: 16 },
+    [SOURCES.warnings]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
+    [SOURCES.hazards]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
+    [SOURCES.tasks]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
+    [SOURCES.selection]: { type: 'geojson', data: emptyCollection() },
+    [SOURCES.search]: { type: 'geojson', data: emptyCollection() },
   }
-  for (const level of ['town', 'village', 'grid'] as const) {
-    sources[labelSourceId(level)] = { type: 'geojson', data: emptyCollection() }
+}
+
+const area = (level: keyof typeof AREA_TILE_LAYERS): LayerSource => ({ source: SOURCES.areas, sourceLayer: AREA_TILE_LAYERS[level] })
+
+/** The mask that dims everything outside the drilled-down area (filters set by the map). */
+function maskLayer(id: string, src: LayerSource, minzoom?: number): LayerSpecification {
+  return {
+    id,
+    type: 'fill',
+    ...from(src),
+    ...(minzoom !== undefined ? { minzoom } : {}),
+    filter: ['==', ['get', 'code'], ''],
+    paint: { 'fill-color': COLORS.mask, 'fill-opacity': 0.72, 'fill-antialias': false },
+  }
+}
+
+/**
+ * The map style, built in code: a background, the town and district boundaries from our own
+ * GeoJSON, finer boundaries, H3 cells and incidents from our own vector tiles, and the
+ * warning, hazard and task layers. No `glyphs`, no `sprite`, nothing remote.
+ */
+export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQuery: '' }): StyleSpecification {
+  const sources: StyleSpecification['sources'] = {
+    [boundarySourceId('district')]: { type: 'geojson', data: emptyCollection() },
+    // Town ids for hover/selection feature-state.
+    [boundarySourceId('town')]: { type: 'geojson', data: emptyCollection(), promoteId: 'code' },
+    [labelSourceId('town')]: { type: 'geojson', data: emptyCollection() },
+    ...overlaySources(o),
   }
 
   const layers: LayerSpecification[] = [
@@ -133,23 +248,42 @@ export function buildStyle(): StyleSpecification {
       paint: {
         'fill-color': ['coalesce', ['get', '_fill'], COLORS.townFallback],
         'fill-opacity': ['case', hovered, 0.85, selected, 0.8, 0.5],
+        // Town lines are drawn over every edge: the fill's own outline pass would be wasted.
+        'fill-antialias': false,
       },
+    },
+    // Invisible fills that make villages and grids clickable (drill-down) wherever the lines are off.
+    { id: LAYERS.villageHit, type: 'fill', ...from(area('village')), minzoom: 9, paint: { 'fill-opacity': 0 } },
+    { id: LAYERS.gridHit, type: 'fill', ...from(area('grid')), minzoom: 11, paint: { 'fill-opacity': 0 } },
+    ...h3Layers(),
+    heatLayer(),
+    ...hotspotFillLayers({ source: SOURCES.warnings }),
+    ...warningFillLayers({ source: SOURCES.warnings }),
+    maskLayer(LAYERS.maskTown, { source: boundarySourceId('town') }),
+    maskLayer(LAYERS.maskVillage, area('village')),
+    maskLayer(LAYERS.maskGrid, area('grid')),
+    {
+      id: LAYERS.microgridLine,
+      type: 'line',
+      ...from(area('microgrid')),
+      minzoom: MIN_ZOOM.microgridLine,
+      paint: { 'line-color': COLORS.microgridLine, 'line-width': 0.6, 'line-dasharray': [1, 2] },
     },
     {
       id: LAYERS.gridLine,
       type: 'line',
-      source: boundarySourceId('grid'),
+      ...from(area('grid')),
       minzoom: MIN_ZOOM.gridLine,
       paint: {
         'line-color': COLORS.gridLine,
-        'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.4, 16, 0.9],
+        'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.6, 16, 1.2],
         'line-dasharray': [3, 2],
       },
     },
     {
       id: LAYERS.villageLine,
       type: 'line',
-      source: boundarySourceId('village'),
+      ...from(area('village')),
       minzoom: MIN_ZOOM.villageLine,
       paint: {
         'line-color': COLORS.villageLine,
@@ -188,20 +322,275 @@ export function buildStyle(): StyleSpecification {
         'line-width': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 14, 4.5],
       },
     },
+    {
+      // The drilled-down village or grid (filter set by the map; towns use town-highlight).
+      id: LAYERS.focusLine,
+      type: 'line',
+      ...from(area('village')),
+      filter: ['==', ['get', 'code'], ''],
+      layout: { 'line-join': 'round' },
+      paint: { 'line-color': COLORS.highlight, 'line-width': 3 },
+    },
+    ...hotspotLineLayers({ source: SOURCES.warnings }),
+    ...warningLineLayers({ source: SOURCES.warnings }),
+    ...incidentLayers(),
+    hazardLayer({ source: SOURCES.hazards }),
+    taskLayer({ source: SOURCES.tasks }),
+    warningPointLayer({ source: SOURCES.warnings }),
+    {
+      id: LAYERS.selectionLine,
+      type: 'line',
+      source: SOURCES.selection,
+      filter: ['!=', ['geometry-type'], 'Point'],
+      paint: { 'line-color': COLORS.selection, 'line-width': 4 },
+    },
+    {
+      id: LAYERS.selectionPoint,
+      type: 'circle',
+      source: SOURCES.selection,
+      filter: ['==', ['geometry-type'], 'Point'],
+      paint: { 'circle-radius': 11, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': COLORS.selection, 'circle-stroke-width': 3 },
+    },
+    {
+      id: LAYERS.searchPoint,
+      type: 'circle',
+      source: SOURCES.search,
+      paint: { 'circle-radius': 8, 'circle-color': COLORS.search, 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 },
+    },
+    {
+      id: LAYERS.clusterCount,
+      type: 'symbol',
+      source: SOURCES.incidents,
+      'source-layer': 'incidents',
+      minzoom: 11,
+      maxzoom: MIN_ZOOM.incidentPoints,
+      filter: ['all', ['has', 'count'], ['>=', ['to-number', ['get', 'count']], 10]],
+      layout: { visibility: 'none', 'text-field': ['to-string', ['get', 'count']], 'text-font': LABEL_FONTS, 'text-size': 10, 'text-allow-overlap': true },
+      paint: { 'text-color': '#fff' },
+    },
+    {
+      id: LAYERS.searchLabel,
+      type: 'symbol',
+      source: SOURCES.search,
+      layout: {
+        'text-field': ['get', 'label'],
+        'text-font': LABEL_FONTS,
+        'text-size': 13,
+        'text-anchor': 'top',
+        'text-offset': [0, 1],
+        'text-allow-overlap': true,
+      },
+      paint: { 'text-color': COLORS.search, 'text-halo-color': '#fff', 'text-halo-width': 2 },
+    },
+    labelLayer(LAYERS.microgridLabel, { source: SOURCES.areas, sourceLayer: 'microgrids_labels' }, MIN_ZOOM.microgridLabel, 10),
     // Later layers win label collisions: grid names give way to village names, those to town names.
-    labelLayer(LAYERS.gridLabel, 'grid', MIN_ZOOM.gridLabel, ['interpolate', ['linear'], ['zoom'], 14, 10, 17, 13]),
-    labelLayer(LAYERS.villageLabel, 'village', MIN_ZOOM.villageLabel, [
+    labelLayer(LAYERS.gridLabel, { source: SOURCES.areas, sourceLayer: 'grids_labels' }, MIN_ZOOM.gridLabel, [
+      'interpolate', ['linear'], ['zoom'], 14, 10, 17, 13,
+    ]),
+    labelLayer(LAYERS.villageLabel, { source: SOURCES.areas, sourceLayer: 'villages_labels' }, MIN_ZOOM.villageLabel, [
       'interpolate', ['linear'], ['zoom'], 12, 11, 16, 14,
     ]),
     townLabelLayer(),
   ]
 
+  return { version: 8, name: 'onemap', sources, layers }
+}
+
+/** H3 cells coloured by incidents per cell (breaks set from the data in view by the map). */
+function h3Layers(): LayerSpecification[] {
+  return [
+    {
+      id: LAYERS.h3Fill,
+      type: 'fill',
+      source: SOURCES.h3,
+      'source-layer': 'h3',
+      layout: { visibility: 'none' },
+      // No antialiasing pass: the cells tile the plane and their outlines would cost a second draw.
+      paint: { 'fill-color': stepExpression('count', countLegend(countBreaks(50))), 'fill-opacity': 0.62, 'fill-antialias': false },
+    },
+    {
+      id: LAYERS.h3Line,
+      type: 'line',
+      source: SOURCES.h3,
+      'source-layer': 'h3',
+      minzoom: 11,
+      layout: { visibility: 'none' },
+      paint: { 'line-color': '#ffffff', 'line-width': 0.5, 'line-opacity': 0.6 },
+    },
+  ]
+}
+
+/** Incident density from the incident tiles: cell counts below z13 (weighted), points above. */
+function heatLayer(): LayerSpecification {
+  const ramp: unknown[] = ['interpolate', ['linear'], ['heatmap-density']]
+  for (const [d, c] of HEAT_RAMP) ramp.push(d, c)
   return {
-    version: 8,
-    name: 'onemap-boundaries',
-    sources,
-    layers,
+    id: LAYERS.heat,
+    type: 'heatmap',
+    source: SOURCES.incidents,
+    'source-layer': 'incidents',
+    layout: { visibility: 'none' },
+    paint: {
+      // A cell count weighs like the incidents it stands for (saturating at 10); a point weighs 1.
+      'heatmap-weight': ['case', ['has', 'count'], ['interpolate', ['linear'], ['to-number', ['get', 'count']], 0, 0, 1, 0.2, 10, 1], 1],
+      'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 12.9, 1.4, 13, 0.8, 16, 2],
+      // Cell centres are a cell apart below z13: the radius spans the gap so the surface is smooth.
+      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 14, 10, 26, 12.9, 40, 13, 16, 16, 34],
+      'heatmap-color': ramp as ExpressionSpecification,
+      'heatmap-opacity': 0.75,
+    },
   }
+}
+
+const warningColour = matchExpression('level', WARNING_COLOURS, '#999999')
+
+/** Models whose warnings are hot spots (H3 cells from Gi*): their own layer, apart from other warnings. */
+export const HOTSPOT_MODELS = ['hotspot', 'emerging'] as const
+
+/** Whether a warning feature is a hot spot: `model` in the tiles, `modelId` in the API's GeoJSON. */
+const isHotspot: ExpressionSpecification = ['in', ['coalesce', ['get', 'model'], ['get', 'modelId'], ''], ['literal', [...HOTSPOT_MODELS]]]
+const notPoint: ExpressionSpecification = ['!=', ['geometry-type'], 'Point']
+
+/** Hot spots (the Gi* hot-spot and emerging-hot-spot models' cells): fill. */
+export function hotspotFillLayers(src: LayerSource): LayerSpecification[] {
+  return [{
+    id: LAYERS.hotspotFill,
+    type: 'fill',
+    ...from(src),
+    filter: ['all', notPoint, isHotspot],
+    layout: { visibility: 'none' },
+    paint: { 'fill-color': warningColour, 'fill-opacity': 0.35, 'fill-antialias': false },
+  }]
+}
+
+/** Hot spots: outline. */
+export function hotspotLineLayers(src: LayerSource): LayerSpecification[] {
+  return [{
+    id: LAYERS.hotspotLine,
+    type: 'line',
+    ...from(src),
+    filter: ['all', notPoint, isHotspot],
+    layout: { visibility: 'none' },
+    paint: { 'line-color': warningColour, 'line-width': 2.5 },
+  }]
+}
+
+/** Other warnings with an area (grids, villages, cells): a light fill. */
+export function warningFillLayers(src: LayerSource): LayerSpecification[] {
+  return [{
+    id: LAYERS.warningFill,
+    type: 'fill',
+    ...from(src),
+    filter: ['all', notPoint, ['!', isHotspot]],
+    layout: { visibility: 'none' },
+    paint: { 'fill-color': warningColour, 'fill-opacity': 0.22, 'fill-antialias': false },
+  }]
+}
+
+/** Warnings with an area: a dashed outline in the level's colour. */
+export function warningLineLayers(src: LayerSource): LayerSpecification[] {
+  return [{
+    id: LAYERS.warningLine,
+    type: 'line',
+    ...from(src),
+    filter: ['all', notPoint, ['!', isHotspot]],
+    layout: { visibility: 'none', 'line-join': 'round' },
+    paint: { 'line-color': warningColour, 'line-width': 2.5, 'line-dasharray': [2, 1] },
+  }]
+}
+
+/** Warnings at a point (an address, a near-repeat zone's centre). */
+export function warningPointLayer(src: LayerSource): LayerSpecification {
+  return {
+    id: LAYERS.warningPoint,
+    type: 'circle',
+    ...from(src),
+    filter: ['==', ['geometry-type'], 'Point'],
+    layout: { visibility: 'none' },
+    paint: { 'circle-radius': 8, 'circle-color': warningColour, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+  }
+}
+
+/** Incident clusters (cell counts, below z13) and points. */
+function incidentLayers(): LayerSpecification[] {
+  return [
+    {
+      id: LAYERS.incidentCluster,
+      type: 'circle',
+      source: SOURCES.incidents,
+      'source-layer': 'incidents',
+      maxzoom: MIN_ZOOM.incidentPoints,
+      filter: ['has', 'count'],
+      layout: { visibility: 'none' },
+      paint: {
+        'circle-color': INCIDENT_COLOUR,
+        'circle-opacity': 0.75,
+        'circle-radius': ['interpolate', ['linear'], ['sqrt', ['to-number', ['get', 'count']]], 1, 2.5, 10, 12, 30, 22],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 0.8,
+      },
+    },
+    {
+      id: LAYERS.incidentPoint,
+      type: 'circle',
+      source: SOURCES.incidents,
+      'source-layer': 'incidents',
+      minzoom: MIN_ZOOM.incidentPoints,
+      filter: ['!', ['has', 'count']],
+      layout: { visibility: 'none' },
+      paint: {
+        'circle-color': INCIDENT_COLOUR,
+        'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 3, 17, 6],
+        'circle-stroke-color': '#fff',
+        'circle-stroke-width': 1,
+      },
+    },
+  ]
+}
+
+/** Hazards coloured by severity; overdue ones ringed in red. */
+export function hazardLayer(src: LayerSource): LayerSpecification {
+  return {
+    id: LAYERS.hazardPoint,
+    type: 'circle',
+    ...from(src),
+    layout: { visibility: 'none' },
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 4, 15, 7],
+      'circle-color': matchExpression('severity', HAZARD_COLOURS, HAZARD_COLOURS.general),
+      'circle-stroke-color': ['case', ['to-boolean', ['get', 'overdue']], TASK_COLOURS.overdue, '#ffffff'],
+      'circle-stroke-width': ['case', ['to-boolean', ['get', 'overdue']], 2.5, 1.5],
+    },
+  }
+}
+
+/** Open tasks: blue, overdue red. */
+export function taskLayer(src: LayerSource): LayerSpecification {
+  return {
+    id: LAYERS.taskPoint,
+    type: 'circle',
+    ...from(src),
+    layout: { visibility: 'none' },
+    paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3.5, 15, 6],
+      'circle-color': ['case', ['to-boolean', ['get', 'overdue']], TASK_COLOURS.overdue, TASK_COLOURS.open],
+      'circle-stroke-color': '#ffffff',
+      'circle-stroke-width': 2,
+      'circle-pitch-alignment': 'map',
+    },
+  }
+}
+
+/** Which style layers each switch in the layer panel shows. */
+export const LAYER_GROUPS: Record<LayerId, readonly string[]> = {
+  grid: [LAYERS.microgridLine, LAYERS.gridLine, LAYERS.villageLine, LAYERS.microgridLabel, LAYERS.gridLabel, LAYERS.villageLabel],
+  h3: [LAYERS.h3Fill, LAYERS.h3Line],
+  heat: [LAYERS.heat],
+  incidents: [LAYERS.incidentCluster, LAYERS.incidentPoint, LAYERS.clusterCount],
+  hotspots: [LAYERS.hotspotFill, LAYERS.hotspotLine],
+  warnings: [LAYERS.warningFill, LAYERS.warningLine, LAYERS.warningPoint],
+  hazards: [LAYERS.hazardPoint],
+  tasks: [LAYERS.taskPoint],
 }
 
 /** The optional external raster basemap (`basemapTileUrl`), placed under the boundaries and off by default. */

@@ -1,0 +1,168 @@
+/**
+ * `npm run bench:web`: the map page (/) in headless Chromium with software WebGL (SwiftShader)
+ * over the `small` demo data, every layer switched on:
+ * - time to the first complete render: navigation → boundaries drawn (`ready`) → every layer's
+ *   data in and drawn, map idle (`settled()`), in a new browser context each run (empty HTTP
+ *   cache; the first run also meets a cold server tile cache);
+ * - frames per second while panning (mouse drags back and forth, counting MapLibre renders and
+ *   animation frames), over the district and zoomed into the town centre.
+ *
+ *   npm run bench:web [-- --runs 3 --size 1400x900 --seconds 4 --layers grid,h3]
+ *
+ * The data lives in .tmp/bench-web-small (seeded, and the warning models run, on first use).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../../server/config.ts'
+import { openDatabase } from '../../server/db/index.ts'
+import { seedDemo, seedStatus } from '../../server/seed/run.ts'
+import { listen } from '../../server/server.ts'
+import { ensureWebBuilt, ROOT_DIR } from '../../server/web/static.ts'
+import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test/browser.ts'
+import { QUIET } from './quiet.ts'
+
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1400x900' }, seconds: { type: 'string', default: '4' }, layers: { type: 'string' } },
+})
+const runs = Math.max(1, Number(values.runs))
+const seconds = Math.max(1, Number(values.seconds))
+const [width, height] = values.size.split('x').map(Number) as [number, number]
+const ALL = `#l=${values.layers ?? 'grid,h3,heat,incidents,hotspots,warnings,hazards,tasks'}`
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`
+
+/** Runs every warning model once (the first time only), so the warning and hot-spot layers have data. */
+async function ensureWarnings(url: string): Promise<void> {
+  const page = (await (await fetch(`${url}/api/warnings?limit=1`)).json()) as { features: unknown[] }
+  if (page.features.length > 0) return
+  console.log('running the warning models once…')
+  const models = ((await (await fetch(`${url}/api/models`)).json()) as { items: { id: string }[] }).items
+  for (const m of models) {
+    const res = await fetch(`${url}/api/models/${m.id}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const run = (await res.json()) as { id: string }
+    for (;;) {
+      const r = (await (await fetch(`${url}/api/model-runs/${run.id}`)).json()) as { status: string }
+      if (r.status !== 'queued' && r.status !== 'running') break
+      await new Promise((ok) => setTimeout(ok, 500))
+    }
+  }
+}
+
+/** Opens the page at `hash` in a new context and times it to `ready` and `settled()`. */
+async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string, hash: string): Promise<{ page: WatchedPage; ready: number; settled: number; marks: Record<string, number> }> {
+  const page = await openWatchedPage(browser, { width, height })
+  const t0 = Date.now()
+  await page.page.goto(`${url}/${hash}`)
+  await page.page.waitForFunction(() => window.__onemap !== undefined, null, { timeout: 60_000 })
+  const ready = await page.page.evaluate(async () => {
+    await window.__onemap!.ready
+    return performance.now()
+  })
+  const settled = await page.page.evaluate(async () => {
+    await window.__onemap!.settled()
+    return performance.now()
+  })
+  const marks = await page.page.evaluate(() => {
+    const out: Record<string, number> = Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]))
+    // Where the time went on the network: the slowest requests and when the last one ended.
+    const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
+    for (const r of [...res].sort((a, b) => b.duration - a.duration).slice(0, 5)) out[`slowest ${new URL(r.name).pathname}`] = Math.round(r.duration)
+    out['last response end'] = Math.round(Math.max(...res.map((r) => r.responseEnd)))
+    out['requests'] = res.length
+    return out
+  })
+  void t0
+  return { page, ready, settled, marks }
+}
+
+/** Frames per second while the mouse drags the map back and forth for `seconds`. */
+async function panFps(page: WatchedPage): Promise<{ renders: number; frames: number; fps: number; rafFps: number; worstFrameMs: number }> {
+  // A string, not a function: the bundler's name helpers (`__name`) do not exist in the page.
+  await page.page.evaluate(`(() => {
+    const b = (window.__bench = { renders: 0, frames: 0, gaps: [], last: performance.now(), on: true })
+    window.__onemap.map.on('render', () => b.renders++)
+    const tick = (now) => {
+      if (!b.on) return
+      b.frames++
+      b.gaps.push(now - b.last)
+      b.last = now
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })()`)
+  const cx = width / 2
+  const cy = height / 2
+  await page.page.mouse.move(cx, cy)
+  await page.page.mouse.down()
+  const started = Date.now()
+  let dir = 1
+  let x = cx
+  while (Date.now() - started < seconds * 1000) {
+    x += dir * 12
+    if (Math.abs(x - cx) > 250) dir = -dir
+    await page.page.mouse.move(x, cy + (x - cx) / 5)
+  }
+  await page.page.mouse.up()
+  const elapsed = (Date.now() - started) / 1000
+  const b = await page.page.evaluate(() => {
+    const w = window as unknown as { __bench: { renders: number; frames: number; gaps: number[]; on: boolean } }
+    w.__bench.on = false
+    return { renders: w.__bench.renders, frames: w.__bench.frames, worst: Math.max(...w.__bench.gaps.slice(1)) }
+  })
+  return { renders: b.renders, frames: b.frames, fps: b.renders / elapsed, rafFps: b.frames / elapsed, worstFrameMs: b.worst }
+}
+
+async function main(): Promise<void> {
+  await ensureWebBuilt((m) => console.log(m))
+  const dir = path.join(ROOT_DIR, '.tmp', 'bench-web-small')
+  fs.mkdirSync(dir, { recursive: true })
+  const db = await openDatabase({ dataDir: dir, migrate: true })
+  if (!(await seedStatus(db))) {
+    console.log('seeding the small demo data into .tmp/bench-web-small (once)…')
+    await seedDemo(db, { size: 'small' })
+  }
+  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: dir, ...QUIET }))
+  const url = server.url.replace(/\/$/, '')
+  await ensureWarnings(url)
+  const browser = await launchBrowser()
+  const loads: { ready: number; settled: number; marks: Record<string, number> }[] = []
+  const pans: Record<string, Awaited<ReturnType<typeof panFps>>> = {}
+  try {
+    for (let i = 0; i < runs; i++) {
+      const r = await timeLoad(browser, url, ALL)
+      loads.push({ ready: r.ready, settled: r.settled, marks: r.marks })
+      console.log(`load ${i + 1}${i === 0 ? ' (cold server cache)' : ''}: boundaries ${fmt(r.ready)}, all layers ${fmt(r.settled)}; errors ${r.page.errors.length}`)
+      console.log(`  ${JSON.stringify(r.marks)}`)
+      if (i === runs - 1) {
+        pans.district = await panFps(r.page)
+        await r.page.page.evaluate(() => {
+          window.__onemap!.map.jumpTo({ center: [120.262, 30.164], zoom: 14 })
+        })
+        await r.page.page.evaluate(() => window.__onemap!.settled())
+        pans.town = await panFps(r.page)
+      }
+      await r.page.context.close()
+    }
+  } finally {
+    await browser.close()
+    await server.close()
+    await db.close()
+  }
+  const warm = loads.length > 1 ? loads.slice(1) : loads
+  console.log('')
+  console.log(`map page, every layer, ${width}×${height}, SwiftShader:`)
+  console.log(`  first complete render: cold ${fmt(loads[0]!.settled)}, warm median ${fmt(median(warm.map((l) => l.settled)))} (boundaries drawn: ${fmt(median(loads.map((l) => l.ready)))})`)
+  for (const [where, p] of Object.entries(pans)) {
+    console.log(`  panning (${where}): ${p.fps.toFixed(1)} map renders/s, ${p.rafFps.toFixed(1)} animation frames/s, worst frame ${p.worstFrameMs.toFixed(0)} ms`)
+  }
+  const out = path.join(ROOT_DIR, '.tmp', 'bench-web.json')
+  fs.writeFileSync(out, JSON.stringify({ width, height, loads, pans }, null, 2))
+  console.log(`  details: ${path.relative(ROOT_DIR, out)}`)
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})

@@ -1,0 +1,95 @@
+/**
+ * The map page's API calls. Answer types come from the server's own schemas (type-only imports:
+ * nothing of the server is bundled); answers are checked for their outer shape only, the server
+ * validates what it sends with the same schemas.
+ */
+import type { AreaDetail } from '../../../server/areas/queries.ts'
+import type { CategoriesResponse } from '../../../server/categories/schema.ts'
+import type { GeocodeResponse } from '../../../server/geocode/schema.ts'
+import type { HazardDetail, HazardPage } from '../../../server/hazards/schema.ts'
+import type { IncidentFeature, IncidentPage } from '../../../server/incidents/query-schema.ts'
+import type { IndicatorsResponse } from '../../../server/indicators/schema.ts'
+import type { AreaStatsResponse, TimeseriesResponse } from '../../../server/stats/schema.ts'
+import type { TaskDetail, TaskPage } from '../../../server/tasks/schema.ts'
+import type { LayerListResponse } from '../../../server/tiles/schema.ts'
+import type { WarningDetail, WarningPage } from '../../../server/warnings/schema.ts'
+import { ApiError, getJson } from './client.ts'
+
+export type {
+  AreaDetail,
+  AreaStatsResponse,
+  CategoriesResponse,
+  GeocodeResponse,
+  HazardDetail,
+  HazardPage,
+  IncidentFeature,
+  IncidentPage,
+  IndicatorsResponse,
+  LayerListResponse,
+  TaskDetail,
+  TaskPage,
+  TimeseriesResponse,
+  WarningDetail,
+  WarningPage,
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+/** Checks that an answer is an object having `keys` (or an array when `keys` is 'array'). */
+function expectShape<T>(v: unknown, path: string, keys: readonly string[] | 'array'): T {
+  const ok = keys === 'array' ? Array.isArray(v) : isRecord(v) && keys.every((k) => k in v)
+  if (!ok) throw new Error(`${path}: unexpected answer`)
+  return v as T
+}
+
+/** GET `path` and check its shape. */
+async function get<T>(path: string, keys: readonly string[] | 'array', signal?: AbortSignal): Promise<T> {
+  return expectShape<T>(await getJson(path, signal), path, keys)
+}
+
+/** `GET /tiles`: the vector tile layers the server has. */
+export const fetchTileLayers = (signal?: AbortSignal) => get<LayerListResponse>('/tiles', ['layers'], signal)
+
+export const fetchCategories = (signal?: AbortSignal) => get<CategoriesResponse>('/api/categories', 'array', signal)
+
+export const fetchTimeseries = (query: string, signal?: AbortSignal) =>
+  get<TimeseriesResponse>(`/api/stats/timeseries${query}`, 'array', signal)
+
+export const fetchArea = (code: string, signal?: AbortSignal) => get<AreaDetail>(`/api/areas/${code}`, ['code', 'bbox', 'children'], signal)
+
+export const fetchAreaStats = (code: string, query: string, signal?: AbortSignal) =>
+  get<AreaStatsResponse>(`/api/areas/${code}/stats${query}`, ['total', 'categories', 'children'], signal)
+
+/**
+ * `GET /api/indicators` for one town or village, or null while the server has no indicators
+ * (the route is new: a 404 means "not there yet", not an error).
+ */
+export async function fetchIndicators(query: string, signal?: AbortSignal): Promise<IndicatorsResponse | null> {
+  try {
+    return await get<IndicatorsResponse>(`/api/indicators${query}`, ['definitions', 'areas'], signal)
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null
+    throw err
+  }
+}
+
+export const fetchGeocode = (q: string, signal?: AbortSignal) =>
+  get<GeocodeResponse>(`/api/geocode?q=${encodeURIComponent(q)}`, ['result', 'candidates'], signal)
+
+export const fetchIncident = (id: string, signal?: AbortSignal) => get<IncidentFeature>(`/api/incidents/${encodeURIComponent(id)}`, ['properties'], signal)
+
+export const fetchIncidents = (query: string, signal?: AbortSignal) => get<IncidentPage>(`/api/incidents${query}`, ['features'], signal)
+
+export const fetchWarnings = (query: string, signal?: AbortSignal) => get<WarningPage>(`/api/warnings${query}`, ['features'], signal)
+
+export const fetchWarning = (id: string, signal?: AbortSignal) => get<WarningDetail>(`/api/warnings/${id}`, ['properties', 'tasks'], signal)
+
+export const fetchHazards = (query: string, signal?: AbortSignal) => get<HazardPage>(`/api/hazards${query}`, ['features'], signal)
+
+export const fetchHazard = (id: string, signal?: AbortSignal) => get<HazardDetail>(`/api/hazards/${id}`, ['properties'], signal)
+
+export const fetchTasks = (query: string, signal?: AbortSignal) => get<TaskPage>(`/api/tasks${query}`, ['items'], signal)
+
+export const fetchTask = (id: string, signal?: AbortSignal) => get<TaskDetail>(`/api/tasks/${id}`, ['title'], signal)
