@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { distanceM, fromWgs84, toWgs84 } from './crs.ts'
+import { distanceM, fromWgs84, pointOrNull, toWgs84 } from './crs.ts'
 
 describe('crs', () => {
   const wgs: [number, number] = [120.2645, 30.1617]
@@ -24,5 +24,10 @@ describe('crs', () => {
   it('measures distance', () => {
     expect(distanceM(120.26, 30.16, 120.27, 30.16)).toBeCloseTo(961.4, 0)
     expect(distanceM(120.26, 30.16, 120.26, 30.17)).toBeCloseTo(1111.9, 0)
+  })
+  it('makes a GeoJSON point only from both coordinates', () => {
+    expect(pointOrNull(120.27, 30.18)).toEqual({ type: 'Point', coordinates: [120.27, 30.18] })
+    expect(pointOrNull(null, 30.18)).toBeNull()
+    expect(pointOrNull(120.27, null)).toBeNull()
   })
 })

@@ -41,3 +41,11 @@ export function distanceM(lng1: number, lat1: number, lng2: number, lat2: number
   const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * r) * Math.cos(lat2 * r) * Math.sin(dLng / 2) ** 2
   return 2 * 6_371_008.8 * Math.asin(Math.min(1, Math.sqrt(a)))
 }
+
+/**
+ * A GeoJSON Point from stored coordinates, or null for an unplaced row (RFC 7946: lon, lat).
+ * @example pointOrNull(120.27, 30.18) // { type: 'Point', coordinates: [120.27, 30.18] }
+ */
+export function pointOrNull(lng: number | null, lat: number | null): { type: 'Point'; coordinates: [number, number] } | null {
+  return lng === null || lat === null ? null : { type: 'Point', coordinates: [lng, lat] }
+}

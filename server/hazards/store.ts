@@ -27,6 +27,7 @@ import {
   type OverdueHazard,
 } from './schema.ts'
 import { assertHazardMove } from './states.ts'
+import { pointOrNull } from '../geo/crs.ts'
 
 /** Either query API: a transaction or the plain pool (read-only callers like the models). */
 export type Queryable = Sql | Tx
@@ -160,7 +161,7 @@ function toHazardFeature(r: HazardRow): HazardFeature {
   return {
     type: 'Feature',
     id,
-    geometry: r.lng === null || r.lat === null ? null : { type: 'Point', coordinates: [r.lng, r.lat] },
+    geometry: pointOrNull(r.lng, r.lat),
     properties: {
       id,
       hazardId: r.hazard_id,

@@ -2,6 +2,7 @@ import type { PendingQuery, Row } from 'postgres'
 import type { Tx } from '../db/index.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { type CursorKey, encodeCursor, type IncidentFeature, type IncidentPage } from './query-schema.ts'
+import { pointOrNull } from '../geo/crs.ts'
 
 /** Filters of an incident list, resolved (area looked up, categories expanded to items). */
 export interface IncidentFilter {
@@ -115,7 +116,7 @@ function toFeature(r: IncidentRow): IncidentFeature {
   return {
     type: 'Feature',
     id,
-    geometry: r.lng === null || r.lat === null ? null : { type: 'Point', coordinates: [r.lng, r.lat] },
+    geometry: pointOrNull(r.lng, r.lat),
     properties: {
       id,
       incidentId: r.incident_id,

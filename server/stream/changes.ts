@@ -10,6 +10,7 @@ import type { Task } from '../tasks/schema.ts'
 import { latestTaskChange, tasksChangedSince } from '../tasks/store.ts'
 import type { WarningFeature } from '../warnings/schema.ts'
 import { latestWarningChange, warningsChangedSince } from '../warnings/store.ts'
+import { pointOrNull } from '../geo/crs.ts'
 
 /** One changed incident as the stream sends it (a GeoJSON Feature). */
 export interface IncidentChange {
@@ -84,7 +85,7 @@ export async function incidentChangesSince(sql: Sql, since: string, limit: numbe
     feature: {
       type: 'Feature',
       id: Number(r.id),
-      geometry: r.lng !== null && r.lat !== null ? { type: 'Point', coordinates: [r.lng, r.lat] } : null,
+      geometry: pointOrNull(r.lng, r.lat),
       properties: {
         id: Number(r.id),
         incidentId: r.incident_id,
