@@ -36,9 +36,18 @@ describe('pushTicker', () => {
 })
 
 describe('mergeTicker', () => {
-  it('keeps live entries on top and adds the list without duplicates', () => {
-    const merged = mergeTicker([item(9), item(7)], [item(8, { live: false }), item(7, { live: false }), item(6, { live: false })], 4)
-    expect(merged.map((x) => x.id)).toEqual([9, 7, 8, 6])
-    expect(merged[1]!.live).toBe(true)
+  it('adds the list without duplicates, newest report first, keeping live highlights', () => {
+    const at = (h: number) => `2026-11-22T${String(h).padStart(2, '0')}:00:00.000Z`
+    const merged = mergeTicker(
+      [item(9, { reportedAt: at(9) }), item(7, { reportedAt: at(7) })],
+      [item(8, { live: false, reportedAt: at(8) }), item(7, { live: false, reportedAt: at(7) }), item(6, { live: false, reportedAt: at(6) })],
+      4,
+    )
+    expect(merged.map((x) => x.id)).toEqual([9, 8, 7, 6])
+    expect(merged.find((x) => x.id === 7)!.live).toBe(true)
+  })
+  it('puts an incident the stream missed (found by the reload) above older live entries', () => {
+    const merged = mergeTicker([item(5, { reportedAt: '2026-11-22T08:00:00.000Z' })], [item(6, { live: false, reportedAt: '2026-11-22T08:05:00.000Z' })])
+    expect(merged.map((x) => x.id)).toEqual([6, 5])
   })
 })

@@ -35,11 +35,15 @@ export function pushTicker(buffer: readonly TickerItem[], item: TickerItem, capa
 }
 
 /**
- * Seeds the ticker with the latest incidents from the list API (newest first), keeping anything
- * already received live on top: a reload of the list must not drop stream entries.
+ * Merges the latest incidents from the list API into the ticker: one entry per incident (an
+ * entry received live keeps its highlight), newest report first. A reload after an outage thus
+ * puts what the stream missed in its place instead of below everything already shown.
  * @example mergeTicker(live, fromApi).length <= TICKER_CAPACITY
  */
 export function mergeTicker(buffer: readonly TickerItem[], latest: readonly TickerItem[], capacity: number = TICKER_CAPACITY): TickerItem[] {
-  const seen = new Set(buffer.map((b) => b.id))
-  return [...buffer, ...latest.filter((l) => !seen.has(l.id))].slice(0, Math.max(0, capacity))
+  const byId = new Map(buffer.map((b) => [b.id, b]))
+  for (const l of latest) if (!byId.has(l.id)) byId.set(l.id, l)
+  return [...byId.values()]
+    .sort((a, b) => Date.parse(b.reportedAt) - Date.parse(a.reportedAt) || b.id - a.id)
+    .slice(0, Math.max(0, capacity))
 }
