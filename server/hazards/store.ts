@@ -463,8 +463,3 @@ export async function hazardsChangedSince(sql: Queryable, since: string, limit: 
   return rows.map((r) => ({ seq: r.seq, feature: toHazardFeature(r) }))
 }
 
-/** The latest hazard change_seq ('0' when none). */
-export async function latestHazardChange(sql: Queryable): Promise<string> {
-  const [row] = await sql<{ seq: string | null }[]>`SELECT max(change_seq)::text AS seq FROM hazards`
-  return row?.seq ?? '0'
-}

@@ -5,11 +5,11 @@
  */
 import type { Sql } from 'postgres'
 import type { HazardFeature } from '../hazards/schema.ts'
-import { hazardsChangedSince, latestHazardChange } from '../hazards/store.ts'
+import { hazardsChangedSince } from '../hazards/store.ts'
 import type { Task } from '../tasks/schema.ts'
-import { latestTaskChange, tasksChangedSince } from '../tasks/store.ts'
+import { tasksChangedSince } from '../tasks/store.ts'
 import type { WarningFeature } from '../warnings/schema.ts'
-import { latestWarningChange, warningsChangedSince } from '../warnings/store.ts'
+import { warningsChangedSince } from '../warnings/store.ts'
 import { pointOrNull } from '../geo/crs.ts'
 
 /** One changed incident as the stream sends it (a GeoJSON Feature). */
@@ -105,7 +105,9 @@ export async function incidentChangesSince(sql: Sql, since: string, limit: numbe
 
 /** The latest change_seq of any kind (where a new client without Last-Event-ID starts). */
 export async function latestChange(sql: Sql): Promise<string> {
-  const [row] = await sql<{ seq: string | null }[]>`SELECT max(change_seq)::text AS seq FROM incidents`
-  const seqs = [row?.seq ?? '0', await latestHazardChange(sql), await latestTaskChange(sql), await latestWarningChange(sql)].map(BigInt)
-  return seqs.reduce((a, b) => (b > a ? b : a)).toString()
+  // One statement: the four tables share the sequence, so the latest change is the greatest.
+  const [row] = await sql<{ seq: string }[]>`
+    SELECT coalesce(greatest((SELECT max(change_seq) FROM incidents), (SELECT max(change_seq) FROM hazards),
+                             (SELECT max(change_seq) FROM tasks), (SELECT max(change_seq) FROM warnings)), 0)::text AS seq`
+  return row?.seq ?? '0'
 }

@@ -444,8 +444,3 @@ export async function tasksChangedSince(sql: Queryable, since: string, limit: nu
   return rows.map((r) => ({ seq: r.seq, task: toTask(r) }))
 }
 
-/** The latest task change_seq ('0' when none). */
-export async function latestTaskChange(sql: Queryable): Promise<string> {
-  const [row] = await sql<{ seq: string | null }[]>`SELECT max(change_seq)::text AS seq FROM tasks`
-  return row?.seq ?? '0'
-}

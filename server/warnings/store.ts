@@ -308,8 +308,3 @@ export async function warningsChangedSince(sql: Queryable, since: string, limit:
   return rows.map((r) => ({ seq: r.seq, feature: toFeature(r) }))
 }
 
-/** The latest warning change_seq ('0' when none). */
-export async function latestWarningChange(sql: Queryable): Promise<string> {
-  const [row] = await sql<{ seq: string | null }[]>`SELECT max(change_seq)::text AS seq FROM warnings`
-  return row?.seq ?? '0'
-}
