@@ -462,4 +462,3 @@ export async function hazardsChangedSince(sql: Queryable, since: string, limit: 
     FROM hazards h WHERE h.change_seq > ${since}::bigint ORDER BY h.change_seq LIMIT ${limit}`
   return rows.map((r) => ({ seq: r.seq, feature: toHazardFeature(r) }))
 }
-

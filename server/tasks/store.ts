@@ -443,4 +443,3 @@ export async function tasksChangedSince(sql: Queryable, since: string, limit: nu
     WHERE t.change_seq > ${since}::bigint ORDER BY t.change_seq LIMIT ${limit}`
   return rows.map((r) => ({ seq: r.seq, task: toTask(r) }))
 }
-

@@ -307,4 +307,3 @@ export async function warningsChangedSince(sql: Queryable, since: string, limit:
     WHERE w.change_seq > ${since}::bigint ORDER BY w.change_seq LIMIT ${limit}`
   return rows.map((r) => ({ seq: r.seq, feature: toFeature(r) }))
 }
-
