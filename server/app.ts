@@ -24,16 +24,30 @@ import { modelRoutes } from './models/routes.ts'
 import { createModelService } from './models/service.ts'
 import { warningRoutes } from './warnings/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
+import { getLogger, requestLogging } from './ops/logger.ts'
+import { authenticate, authorize } from './auth/middleware.ts'
+import { authRoutes } from './auth/routes.ts'
+import { auditRoutes } from './audit/routes.ts'
+import { corsPolicy, geocodeRateLimit, securityHeaders } from './http/security.ts'
+import { httpMetrics, metricsRoutes } from './ops/metrics.ts'
 
 /** The Express application: API routes by domain, then the web app. */
 export function createApp(db: Db, config: Config): express.Express {
   const app = express()
   app.disable('x-powered-by')
+  app.use(requestLogging(getLogger(config.LOG_LEVEL)), httpMetrics()) // first: every request gets an id, a JSON log line and metrics
   // GeoJSON boundaries and the map bundle shrink 3-4× with gzip: it matters on wall-screen LANs.
   // Not for Server-Sent Events: compression buffers, and a stream must reach the client at once.
   app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
+  app.use(securityHeaders(config), corsPolicy(config))
   app.use(express.json({ limit: '5mb' }))
+  // Who is asking, then may they (server/auth/policy.ts): before every route below.
+  app.use(authenticate(db, config), authorize())
+  app.use(authRoutes(db, config))
+  app.use(auditRoutes(db))
+  app.use(['/api/geocode', '/api/reverse'], geocodeRateLimit(config))
   app.use(healthRoutes(db))
+  app.use(metricsRoutes(db)) // GET /metrics (Prometheus text)
   app.use(areaRoutes(db, config))
   // One geocoder (one name dictionary in memory) for the geocoding API and incident ingest.
   const geocoder = createGeocoder(db)
@@ -53,7 +67,11 @@ export function createApp(db: Db, config: Config): express.Express {
   // Warning models: scheduler and start-up run as configured (MODELS_*), stopped when the server closes.
   const models = createModelService(db, { scheduler: config.MODELS_SCHEDULER, runOnStart: config.MODELS_RUN_ON_START, tickMs: config.MODELS_TICK_SECONDS * 1000 })
   models.start()
-  ;(app.locals.onClose as (() => void)[]).push(models.stop)
+  // On close: no new runs; a running one finishes (within the shutdown deadline) before the database closes.
+  ;(app.locals.onClose as (() => void | Promise<void>)[]).push(async () => {
+    models.stop()
+    await models.idle()
+  })
   app.use(modelRoutes(db, models))
   app.use(warningRoutes(db))
   app.use(hazardRoutes(db, geocoder))

@@ -11,6 +11,10 @@ export type SeedSize = z.infer<typeof SeedSizeSchema>
 /** What `npm start` seeds into an empty database: a demo size, boundaries only, or nothing. */
 export const StartSeedSchema = z.enum(['small', 'medium', 'full', 'boundaries', 'none'])
 
+/** Log levels of server/ops/logger.ts (pino's names); `silent` logs nothing. */
+export const LogLevelSchema = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+export type LogLevel = z.infer<typeof LogLevelSchema>
+
 /** Server configuration, read from the environment. The single source of truth for settings. */
 export const ConfigSchema = z.object({
   PORT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(65535).default(8080)),
@@ -20,7 +24,12 @@ export const ConfigSchema = z.object({
   SEED: optional(StartSeedSchema).transform((v) => v ?? 'small'),
   /** An external raster tile URL template ({z}/{x}/{y}); off by default, no request leaves the machine. */
   BASEMAP_TILE_URL: optional(z.string().url()),
-  LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error'])).transform((v) => v ?? 'info'),
+  /** JSON log lines on stdout at this level and above (server/ops/logger.ts); silent under the test runner unless set. */
+  LOG_LEVEL: optional(LogLevelSchema).transform((v) => v ?? (process.env.VITEST ? 'silent' : 'info')),
+  /** On SIGTERM/SIGINT: how long in-flight requests (and a running model) get before connections are cut. */
+  SHUTDOWN_TIMEOUT_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0).max(600).default(20)),
+  /** Where `npm run backup`/`restore` find pg_dump and pg_restore (default: `pg_config --bindir`, else PATH). */
+  PG_BINDIR: optional(z.string()),
   /**
    * Warning models (server/models): run each definition on its schedule, and once at start-up.
    * Both default to on, except under the test runner (VITEST), where a test asks for them.
@@ -29,6 +38,20 @@ export const ConfigSchema = z.object({
   MODELS_RUN_ON_START: optional(z.stringbool()).transform((v) => v ?? !process.env.VITEST),
   /** How often the model scheduler looks for due definitions. */
   MODELS_TICK_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(3600).default(30)),
+  /**
+   * Unauthenticated requests act with this role (district-wide). Off by default: everyone logs in.
+   * Only for a closed network where the machine itself is the access control, and for tests;
+   * the server warns at start when it is set.
+   */
+  AUTH_ANONYMOUS_ROLE: optional(z.enum(['admin', 'command', 'analyst', 'wall'])),
+  /** Mark session cookies `Secure` (serve over HTTPS, e.g. behind a TLS proxy). */
+  COOKIE_SECURE: optional(z.stringbool()).transform((v) => v ?? false),
+  /** Failed logins allowed per client address in 15 minutes before 429. */
+  LOGIN_RATE_LIMIT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(10_000).default(10)),
+  /** Geocoding requests allowed per caller per minute before 429. */
+  GEOCODE_RATE_LIMIT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1_000_000).default(6_000)),
+  /** Origins (comma-separated) allowed to call the API from other sites; none by default (CORS off). */
+  CORS_ORIGINS: optional(z.string()).transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : [])),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

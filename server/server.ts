@@ -3,12 +3,17 @@ import http from 'node:http'
 import { createApp } from './app.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/index.ts'
+import { drainServer, type CloseHook, type DrainResult } from './ops/shutdown.ts'
 
 export interface RunningServer {
   url: string
   server: http.Server
-  /** Stops accepting connections, finishes in-flight requests, then returns. */
-  close(): Promise<void>
+  /**
+   * Stops accepting connections, ends event streams and the model scheduler (app.locals.onClose),
+   * lets in-flight requests finish (at most `timeoutMs`, default SHUTDOWN_TIMEOUT_SECONDS, then
+   * connections are cut), then returns. The database stays open: its owner closes it after.
+   */
+  close(opts?: { timeoutMs?: number }): Promise<DrainResult>
 }
 
 /** Starts the HTTP server on HOST:PORT (PORT 0 picks a free port). */
@@ -21,14 +26,11 @@ export async function listen(db: Db, config: Config): Promise<RunningServer> {
   })
   const { port } = server.address() as AddressInfo
   const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST
+  let closing: Promise<DrainResult> | null = null
   return {
     url: `http://${host}:${port}`,
     server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        for (const hook of (app.locals.onClose ?? []) as (() => void)[]) hook()
-        server.closeIdleConnections()
-      }),
+    // Once: a signal and a test teardown may both ask.
+    close: (opts) => (closing ??= drainServer(server, (app.locals.onClose ?? []) as CloseHook[], opts?.timeoutMs ?? config.SHUTDOWN_TIMEOUT_SECONDS * 1000)),
   }
 }

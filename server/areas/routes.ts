@@ -1,3 +1,4 @@
+import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
 import type { Config } from '../config.ts'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
@@ -10,32 +11,30 @@ const GEOJSON = 'application/geo+json; charset=utf-8'
 
 export function areaRoutes(db: Db, config: Config): Router {
   const router = Router()
-  // Area boundaries are reference data; a later issue narrows scope per caller.
-  const scope = SYSTEM_SCOPE
 
   router.get('/api/boundaries/:level.geojson', async (req, res) => {
     const { level } = parseInput(BoundaryParamsSchema, req.params, 'params')
     const { within } = parseInput(BoundaryQuerySchema, req.query, 'query')
-    const body = await db.withScope(scope, (tx) => boundariesGeoJson(tx, level, 'polygon', within))
+    const body = await db.withScope(scopeOf(req), (tx) => boundariesGeoJson(tx, level, 'polygon', within))
     res.type(GEOJSON).send(body)
   })
 
   router.get('/api/boundaries/:level/labels.geojson', async (req, res) => {
     const { level } = parseInput(BoundaryParamsSchema, req.params, 'params')
     const { within } = parseInput(BoundaryQuerySchema, req.query, 'query')
-    const body = await db.withScope(scope, (tx) => boundariesGeoJson(tx, level, 'label', within))
+    const body = await db.withScope(scopeOf(req), (tx) => boundariesGeoJson(tx, level, 'label', within))
     res.type(GEOJSON).send(body)
   })
 
   router.get('/api/areas/:code', async (req, res) => {
     const { code } = parseInput(z.object({ code: AreaCodeSchema }), req.params, 'params')
-    const area = await db.withScope(scope, (tx) => areaDetail(tx, code))
+    const area = await db.withScope(scopeOf(req), (tx) => areaDetail(tx, code))
     if (!area) throw new HttpError(404, `no area with code ${code}`)
     res.json(area)
   })
 
-  router.get('/api/config', async (_req, res) => {
-    const district = await db.withScope(scope, (tx) => districtSummary(tx))
+  router.get('/api/config', async (req, res) => {
+    const district = await db.withScope(scopeOf(req), (tx) => districtSummary(tx))
     const body: WebConfig = { basemapTileUrl: config.BASEMAP_TILE_URL ?? null, district }
     res.json(body)
   })

@@ -42,6 +42,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Db> {
           await tx`SELECT set_config('app.role', ${scope.role}, true),
                           set_config('app.user_id', ${scope.userId ?? ''}, true),
                           set_config('app.area_codes', ${scope.areaCodes ? scope.areaCodes.join(',') : '*'}, true)`
+          // A scope limited to areas runs as the role the row-level security policies restrict
+          // (migrations/019); the server's own user is not restricted by them.
+          if (scope.areaCodes !== null) await tx`SET LOCAL ROLE onemap_scoped`
           return fn(tx) as Promise<T>
         }) as Promise<T>
       },

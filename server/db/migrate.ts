@@ -63,6 +63,9 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR, onApply?: (name: s
       applied.push(path.basename(m.file))
     })
   }
+  // The scoped role's grants cover tables added by any migration (migrations/019).
+  const [grants] = await sql<{ present: boolean }[]>`SELECT to_regproc('app_grant_scoped') IS NOT NULL AS present`
+  if (grants?.present) await sql`SELECT app_grant_scoped()`
   return { applied, version: await currentVersion(sql) }
 }
 

@@ -1,12 +1,15 @@
+import { allowed, roleOf, scopeOf } from '../auth/context.ts'
+import { audit } from '../audit/log.ts'
+import { actorOf } from '../http/actor.ts'
 import { Router } from 'express'
 import { z } from 'zod'
-import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { findCollection } from '../ogc/collections.ts'
 import { type ItemFilter, resolveFilters } from '../ogc/features.ts'
 import { exportFileName } from './format.ts'
 import { finishExport, listExports, startExport } from './records.ts'
-import { EXPORT_QUERY_KEYS, ExportListQuerySchema, ExportParamsSchema, ExportQuerySchema, RequestedBySchema } from './schema.ts'
+import { EXPORT_QUERY_KEYS, ExportListQuerySchema, ExportParamsSchema, ExportQuerySchema } from './schema.ts'
 import { type ExportOutcome, streamExport } from './stream.ts'
 
 /** Query values as given, one string each (arrays from repeated parameters are refused). */
@@ -23,8 +26,6 @@ function pick(query: Record<string, unknown>, names: readonly string[]): Record<
 /** Data exports: GET /api/export/{layer}.geojson|csv (streamed, recorded) and GET /api/exports. */
 export function exportRoutes(db: Db): Router {
   const router = Router()
-  // Whole district for now; per-caller scope arrives with authentication (issue 8).
-  const scope = SYSTEM_SCOPE
 
   router.get('/api/export/:file', async (req, res) => {
     const { layer, format } = parseInput(ExportParamsSchema, req.params, 'params')
@@ -32,35 +33,37 @@ export function exportRoutes(db: Db): Router {
     if (!def) throw new HttpError(404, `no layer ${layer}; see /ogc/collections`)
     const filterNames = def.filters.map((f) => f.name)
     // from/to only where there is a time to filter; the rest of the map's filters as the layer has them.
-    const allowed = [...EXPORT_QUERY_KEYS.filter((k) => def.time || (k !== 'from' && k !== 'to')), ...filterNames]
-    const unknown = Object.keys(req.query).filter((k) => !allowed.includes(k))
-    if (unknown.length > 0) throw new HttpError(400, `invalid query: ${layer} cannot be filtered by ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`)
+    const allowedKeys = [...EXPORT_QUERY_KEYS.filter((k) => def.time || (k !== 'from' && k !== 'to')), ...filterNames]
+    const unknown = Object.keys(req.query).filter((k) => !allowedKeys.includes(k))
+    if (unknown.length > 0) throw new HttpError(400, `invalid query: ${layer} cannot be filtered by ${unknown.join(', ')} (allowed: ${allowedKeys.join(', ')})`)
     const q = parseInput(ExportQuerySchema, req.query, 'query')
-    const given = parseInput(RawValuesSchema, pick(req.query, allowed), 'query')
+    const given = parseInput(RawValuesSchema, pick(req.query, allowedKeys), 'query')
     const raw = pick(given, filterNames) as Record<string, string>
     // Resolved before anything is recorded or sent: an unknown category or area is a plain 400/404.
-    const filters = await db.withScope(scope, (tx) => resolveFilters(tx, def, raw))
+    const filters = await db.withScope(scopeOf(req), (tx) => resolveFilters(tx, def, raw))
     const filter: ItemFilter = {
       bbox: q.bbox ?? null,
       time: q.from || q.to ? { gte: q.from?.toISOString() ?? null, lt: q.to?.toISOString() ?? null, lte: null } : null,
       filters,
     }
     const fileName = exportFileName({ layer, format, area: raw.area, from: given.from, to: given.to, crs: q.crs })
-    const requestedBy = RequestedBySchema.parse(req.get('x-user'))
-    const id = await db.withScope(scope, (tx) => startExport(tx, { requestedBy, layer, format, filters: given, crs: q.crs, fileName }))
+    if (q.unmask && !allowed(req, 'pii')) throw new HttpError(403, 'invalid query: unmask: your role may not see personal data unmasked')
+    const requestedBy = actorOf(req)
+    const id = await db.withScope(scopeOf(req), (tx) => startExport(tx, { requestedBy, layer, format, filters: given, crs: q.crs, fileName }))
     let outcome: ExportOutcome
     try {
-      outcome = await streamExport(db, scope, { def, filter, format, crs: q.crs, fileName }, res)
+      outcome = await streamExport(db, scopeOf(req), { def, filter, format, crs: q.crs, fileName, unmasked: q.unmask }, res)
     } catch (err) {
-      await db.withScope(scope, (tx) => finishExport(tx, id, { status: 'failed', rows: 0, bytes: 0, message: err instanceof Error ? err.message : String(err) }))
+      await db.withScope(scopeOf(req), (tx) => finishExport(tx, id, { status: 'failed', rows: 0, bytes: 0, message: err instanceof Error ? err.message : String(err) }))
       throw err
     }
-    await db.withScope(scope, (tx) => finishExport(tx, id, outcome))
+    await db.withScope(scopeOf(req), (tx) => finishExport(tx, id, outcome))
+    await audit(db.sql, { actor: requestedBy, role: roleOf(req), action: 'export', target: `export:${id}`, ip: req.ip ?? null, details: { layer, format, fileName, filters: given, rows: outcome.rows, status: outcome.status, unmasked: q.unmask } })
   })
 
   router.get('/api/exports', async (req, res) => {
     const q = parseInput(ExportListQuerySchema, req.query, 'query')
-    res.json(await db.withScope(scope, (tx) => listExports(tx, q.limit, q.layer)))
+    res.json(await db.withScope(scopeOf(req), (tx) => listExports(tx, q.limit, q.layer)))
   })
 
   return router

@@ -23,18 +23,11 @@ export const ExportQuerySchema = z
     to: InstantSchema.optional(),
     bbox: BboxSchema.optional(),
     crs: CrsSchema.default('wgs84'),
+    /** Personal text (names, phone and ID numbers) is masked in exports unless this is true and the caller may see it. */
+    unmask: z.stringbool().default(false),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: '`to` must be after `from` (it is exclusive)', path: ['to'] })
-export const EXPORT_QUERY_KEYS = ['from', 'to', 'bbox', 'crs'] as const
-
-/** Who asked: the `x-user` header until authentication (issue 8), else 'anonymous'. */
-export const RequestedBySchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .catch('anonymous')
-  .default('anonymous')
+export const EXPORT_QUERY_KEYS = ['from', 'to', 'bbox', 'crs', 'unmask'] as const
 
 export const ExportStatusSchema = z.enum(['running', 'finished', 'aborted', 'failed'])
 export type ExportStatus = z.infer<typeof ExportStatusSchema>

@@ -7,7 +7,7 @@ import type { Response } from 'express'
 import type { Db, Scope } from '../db/index.ts'
 import type { Crs } from '../geo/crs.ts'
 import type { CollectionDef } from '../ogc/collections.ts'
-import { type FeatureRow, type ItemFilter, pageRows, streamItems, toFeature } from '../ogc/features.ts'
+import { type FeatureRow, type ItemFilter, maskPersonal, pageRows, streamItems, toFeature } from '../ogc/features.ts'
 import { batchText, convertGeometry, exportHead, exportTail } from './format.ts'
 import type { ExportFormat } from './schema.ts'
 
@@ -27,6 +27,8 @@ export interface ExportJob {
   format: ExportFormat
   crs: Crs
   fileName: string
+  /** Personal text as stored (only on request, by callers with the `pii` permission); masked otherwise. */
+  unmasked: boolean
 }
 
 const CONTENT_TYPE: Record<ExportFormat, string> = {
@@ -103,6 +105,7 @@ export async function streamExport(db: Db, scope: Scope, job: ExportJob, res: Re
       const f = toFeature(def, r, def.properties)
       return crs === 'wgs84' ? f : { ...f, geometry: convertGeometry(f.geometry, crs) }
     })
+    if (!job.unmasked) maskPersonal(def, features)
     await out.write(batchText(def, format, features, rows === 0))
     rows += batch.length
   }

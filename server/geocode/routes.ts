@@ -1,3 +1,4 @@
+import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
 import { z } from 'zod'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
@@ -12,12 +13,10 @@ const BatchQuerySchema = z.object({ outCrs: CrsSchema.default('wgs84') })
 /** `/api/geocode`, `/api/geocode/batch` and `/api/reverse`. */
 export function geocodeRoutes(db: Db, geocoder: Geocoder): Router {
   const router = Router()
-  // The address base is reference data; issue 8 narrows scope per caller.
-  const scope = SYSTEM_SCOPE
 
   router.get('/api/geocode', async (req, res) => {
     const q = parseInput(GeocodeQuerySchema, req.query, 'query')
-    const [m] = await geocoder.geocode([{ address: q.q, lng: q.lng, lat: q.lat, crs: q.crs }], { outCrs: q.outCrs, scope })
+    const [m] = await geocoder.geocode([{ address: q.q, lng: q.lng, lat: q.lat, crs: q.crs }], { outCrs: q.outCrs, scope: scopeOf(req) })
     const body: GeocodeResponse = { query: q.q, result: m!.result, candidates: m!.candidates }
     res.json(body)
   })
@@ -25,14 +24,14 @@ export function geocodeRoutes(db: Db, geocoder: Geocoder): Router {
   router.post('/api/geocode/batch', async (req, res) => {
     const { outCrs } = parseInput(BatchQuerySchema, req.query, 'query')
     const { items } = parseInput(GeocodeBatchSchema, req.body, 'body')
-    const out = await geocoder.geocode(items, { outCrs, scope })
+    const out = await geocoder.geocode(items, { outCrs, scope: scopeOf(req) })
     res.json({ results: out.map((m) => m.result) })
   })
 
   router.get('/api/reverse', async (req, res) => {
     const q = parseInput(ReverseQuerySchema, req.query, 'query')
     const [lng, lat] = toWgs84(q.lng, q.lat, q.crs)
-    const r = await db.withScope(scope, (tx) => reverseGeocode(tx, lng, lat))
+    const r = await db.withScope(scopeOf(req), (tx) => reverseGeocode(tx, lng, lat))
     // Answer in the caller's system: the query point as given, the address converted back.
     const address = r.address ? { ...r.address, ...pointIn(r.address.lng, r.address.lat, q.crs) } : null
     res.json({ ...r, lng: q.lng, lat: q.lat, crs: q.crs, address })

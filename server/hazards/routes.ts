@@ -1,7 +1,9 @@
 import { Router } from 'express'
-import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { scopeOf } from '../auth/context.ts'
+import type { Db } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { actorOf } from '../http/actor.ts'
+import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { findArea } from '../stats/queries.ts'
 import { tasksOfHazard } from '../tasks/store.ts'
@@ -39,8 +41,6 @@ async function hazardDetail(sql: Queryable, id: string, now: Date): Promise<Haza
 export function hazardRoutes(db: Db, geocoder: Geocoder, opts: HazardRouteOptions = {}): Router {
   const router = Router()
   const now = opts.now ?? (() => new Date())
-  // Whole district for now; per-caller scope arrives with authentication.
-  const scope = SYSTEM_SCOPE
   const idOf = async (raw: unknown): Promise<string> => {
     const { id } = parseInput(HazardParamsSchema, raw, 'params')
     const found = await resolveHazardId(db.sql, id)
@@ -50,7 +50,7 @@ export function hazardRoutes(db: Db, geocoder: Geocoder, opts: HazardRouteOption
 
   router.get('/api/hazards', async (req, res) => {
     const q = parseInput(HazardListQuerySchema, req.query, 'query')
-    const page = await db.withScope(scope, async (tx) => {
+    const page = await db.withScope(scopeOf(req), async (tx) => {
       const area = q.area ? await findArea(tx, q.area) : null
       return listHazards(tx, { ...q, area }, now(), q.limit, q.cursor ?? null)
     })
@@ -59,29 +59,30 @@ export function hazardRoutes(db: Db, geocoder: Geocoder, opts: HazardRouteOption
 
   router.post('/api/hazards', async (req, res) => {
     const input = parseInput(HazardCreateSchema, req.body, 'body')
-    const id = await createHazard(db, geocoder, input, actorOf(req), now())
-    res.status(201).type(GEOJSON).send(JSON.stringify(await db.withScope(scope, (tx) => hazardDetail(tx, id, now()))))
+    const id = await createHazard(db, geocoder, input, actorOf(req), now(), scopeOf(req))
+    res.status(201).type(GEOJSON).send(JSON.stringify(await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
   })
 
   router.get('/api/hazards/:id', async (req, res) => {
     const id = await idOf(req.params)
-    res.type(GEOJSON).send(JSON.stringify(await db.withScope(scope, (tx) => hazardDetail(tx, id, now()))))
+    res.type(GEOJSON).send(JSON.stringify(await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
   })
 
   router.patch('/api/hazards/:id', async (req, res) => {
     const id = await idOf(req.params)
     const patch = parseInput(HazardPatchSchema, req.body, 'body')
-    await editHazard(db, geocoder, id, patch, actorOf(req))
-    res.type(GEOJSON).send(JSON.stringify(await db.withScope(scope, (tx) => hazardDetail(tx, id, now()))))
+    await editHazard(db, geocoder, id, patch, actorOf(req), scopeOf(req))
+    res.type(GEOJSON).send(JSON.stringify(await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
   })
 
   router.post('/api/hazards/:id/transitions', async (req, res) => {
     const id = await idOf(req.params)
     const body = parseInput(HazardTransitionSchema, req.body, 'body')
-    const detail = await db.withScope(scope, async (tx) => {
+    const detail = await db.withScope(scopeOf(req), async (tx) => {
       await transitionHazard(tx, id, body.to, actorOf(req), body.comment || null)
       return hazardDetail(tx, id, now())
     })
+    await auditRequest(db, req, res, 'hazard.transition', `hazard:${id}`, { to: body.to, comment: body.comment || null })
     res.type(GEOJSON).send(JSON.stringify(detail))
   })
 

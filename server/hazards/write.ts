@@ -2,7 +2,7 @@
  * Hazard writes that need the geocoder: place first (outside any transaction, see store.ts),
  * then write and record the event in one transaction.
  */
-import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { SYSTEM_SCOPE, type Db, type Scope } from '../db/index.ts'
 import type { Crs } from '../geo/crs.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { HttpError } from '../http/errors.ts'
@@ -72,10 +72,11 @@ export function placeFields(db: Db, geocoder: Geocoder, fields: readonly HazardF
  * Registers a hazard from the API (state `reported`); returns its id.
  * @example const id = await createHazard(db, geocoder, HazardCreateSchema.parse(body), 'grid-12', new Date())
  */
-export async function createHazard(db: Db, geocoder: Geocoder, input: HazardCreate, actor: string, now: Date): Promise<string> {
+export async function createHazard(db: Db, geocoder: Geocoder, input: HazardCreate, actor: string, now: Date, scope: Scope = SYSTEM_SCOPE): Promise<string> {
   const fields = fieldsOfInput(input, now)
   const [placement] = await placeFields(db, geocoder, [fields])
-  return db.withScope(SYSTEM_SCOPE, (tx) =>
+  // In the caller's scope: a town officer's hazard placed in another town is refused by the database.
+  return db.withScope(scope, (tx) =>
     insertHazard(tx, input.hazard_id ?? null, fields, placement!, { actor, action: 'created', status: 'reported' }),
   )
 }
@@ -85,12 +86,12 @@ export async function createHazard(db: Db, geocoder: Geocoder, input: HazardCrea
  * changed, records the changed fields with who and the comment. Returns the changes ({} = none).
  * @example await editHazard(db, geocoder, '17', { due_date: '2026-12-01' }, 'chief')
  */
-export async function editHazard(db: Db, geocoder: Geocoder, id: string, patch: HazardPatch, actor: string): Promise<FieldChanges> {
-  const current = await getHazardFields(db.sql, id)
+export async function editHazard(db: Db, geocoder: Geocoder, id: string, patch: HazardPatch, actor: string, scope: Scope = SYSTEM_SCOPE): Promise<FieldChanges> {
+  const current = await db.withScope(scope, (tx) => getHazardFields(tx, id))
   if (!current) throw new HttpError(404, `no hazard ${id}`)
   if (current.status === 'closed') throw new HttpError(409, `hazard ${id} is closed: it can no longer be edited`, { status: current.status })
   const next = applyHazardPatch(current.fields, patch)
   const moved = (['address', 'lng', 'lat', 'crs'] as const).some((k) => JSON.stringify(current.fields[k]) !== JSON.stringify(next[k]))
   const placement = moved ? (await placeFields(db, geocoder, [next]))[0]! : null
-  return db.withScope(SYSTEM_SCOPE, (tx) => updateHazard(tx, id, next, placement, { actor, action: 'edited', comment: patch.comment || null }))
+  return db.withScope(scope, (tx) => updateHazard(tx, id, next, placement, { actor, action: 'edited', comment: patch.comment || null }))
 }

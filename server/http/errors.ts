@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import { z } from 'zod'
+import { logFor } from '../ops/logger.ts'
 
 /** An error that becomes an HTTP answer with this status and message. */
 export class HttpError extends Error {
@@ -36,12 +37,17 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     res.status(err.status).json({ error: err.message, ...(err.details ? { details: err.details } : {}) })
     return
   }
+  // Row-level security refused a write: the row would be outside the caller's areas.
+  if (typeof err === 'object' && err && 'code' in err && err.code === '42501') {
+    res.status(403).json({ error: 'outside your area: the database refused this row for your account' })
+    return
+  }
   // body-parser and friends mark client errors with a status.
   const status = typeof err === 'object' && err && 'status' in err && typeof err.status === 'number' ? err.status : 500
   if (status < 500) {
     res.status(status).json({ error: err instanceof Error ? err.message : 'bad request' })
     return
   }
-  console.error(JSON.stringify({ level: 'error', msg: 'request failed', method: req.method, path: req.path, error: String(err instanceof Error ? err.stack : err) }))
+  logFor(req).error({ err, method: req.method, path: req.path }, 'request failed')
   res.status(500).json({ error: 'internal server error' })
 }

@@ -10,6 +10,7 @@ import type { Db } from '../db/index.ts'
 import { createGeocoder, type Geocoder } from '../geocode/geocoder.ts'
 import { importBatched, type BatchedImportOptions, type BatchedImportSummary } from '../imports/batched.ts'
 import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
+import { countIngested } from '../ops/metrics.ts'
 import { withCategories, type ResolvedIncident } from './schema.ts'
 
 export const INCIDENT_REQUIRED_COLUMNS = ['incident_id', 'reported_at', 'category'] as const
@@ -49,7 +50,9 @@ export async function importIncidents(db: Db, input: Readable | string, opts: Im
     // rollup trigger locks in key order (migrations/012), so they cannot collide.
     load: async (rows) => {
       const o = { inserted: 0, updated: 0, unchanged: 0, unplaced: 0 }
-      for (const r of await ingestIncidents(db, geocoder, rows)) {
+      const results = await ingestIncidents(db, geocoder, rows)
+      countIngested('csv', results)
+      for (const r of results) {
         if (r.status === 'created') o.inserted++
         else if (r.status === 'updated') o.updated++
         else o.unchanged++

@@ -78,6 +78,8 @@ export const IncidentPropertiesSchema = z.object({
   townCode: z.string().nullable(),
   villageCode: z.string().nullable(),
   gridCode: z.string().nullable(),
+  /** Names, phone and ID numbers masked for callers without the `pii` permission. */
+  description: z.string().nullable(),
 })
 export type IncidentProperties = z.infer<typeof IncidentPropertiesSchema>
 

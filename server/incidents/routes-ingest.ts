@@ -3,6 +3,7 @@ import type { Db } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { parseInput } from '../http/errors.ts'
 import { incidentsChanged } from '../tiles/events.ts'
+import { countIngested } from '../ops/metrics.ts'
 import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
 import { incidentBodySchema, UnplacedQuerySchema } from './schema.ts'
 
@@ -21,6 +22,7 @@ export function incidentIngestRoutes(db: Db, geocoder: Geocoder): Router {
     const categories = await loadCategoryIndex(db.sql)
     const items = parseInput(incidentBodySchema(categories), req.body, 'body')
     const results = await ingestIncidents(db, geocoder, items)
+    countIngested('api', results)
     // Tile caches of this process look for the change before their next tile (server/tiles/events.ts).
     incidentsChanged()
     res.status(results.some((r) => r.status === 'created') ? 201 : 200).json({ results })

@@ -5,9 +5,11 @@
  * - `GET /api/rankings?level=town|village&month=YYYY-MM[&refresh=true]`: the 红黄黑 list;
  * - `GET /api/rankings/config`, `PUT /api/rankings/config` (the whole config; 400 naming the field).
  */
+import { inScope, scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
+import { auditRequest } from '../audit/request.ts'
 import { parseInput } from '../http/errors.ts'
 import { currentRankingConfig, saveRankingConfig } from './config-store.ts'
 import { checkedMonth, monthIndicators } from './indicators.ts'
@@ -24,24 +26,26 @@ export function indicatorRoutes(db: Db, opts: IndicatorRouteOptions = {}): Route
   const router = Router()
   const now = opts.now ?? (() => new Date())
   const rankings = opts.rankings ?? rankingService(db)
-  // Whole district for now; per-caller scope arrives with authentication.
-  const scope = SYSTEM_SCOPE
 
   router.get('/api/indicators', async (req, res) => {
     const q = parseInput(IndicatorsQuerySchema, req.query, 'query')
     const at = now()
     const month = checkedMonth(q.month, at)
-    res.json(await db.withScope(scope, (tx) => monthIndicators(tx, q.level, month, at, q.area)))
+    // Computed over the district (shares and changes need every area), then cut to the caller's areas.
+    const out = await db.withScope(SYSTEM_SCOPE, (tx) => monthIndicators(tx, q.level, month, at, q.area))
+    const scope = scopeOf(req)
+    res.json({ ...out, areas: out.areas.filter((a) => inScope(scope, a)) })
   })
 
-  router.get('/api/rankings/config', async (_req, res) => {
-    res.json(await db.withScope(scope, (tx) => currentRankingConfig(tx)))
+  router.get('/api/rankings/config', async (req, res) => {
+    res.json(await db.withScope(scopeOf(req), (tx) => currentRankingConfig(tx)))
   })
 
   router.put('/api/rankings/config', async (req, res) => {
     const config = parseInput(RankingConfigSchema, req.body, 'body')
-    const saved = await db.withScope(scope, (tx) => saveRankingConfig(tx, config, actorOf(req)))
+    const saved = await db.withScope(scopeOf(req), (tx) => saveRankingConfig(tx, config, actorOf(req)))
     rankings.clear()
+    await auditRequest(db, req, res, 'rankings.config', 'rankings', { version: saved.version })
     res.json(saved)
   })
 
@@ -49,7 +53,10 @@ export function indicatorRoutes(db: Db, opts: IndicatorRouteOptions = {}): Route
     const q = parseInput(RankingsQuerySchema, req.query, 'query')
     const at = now()
     const month = checkedMonth(q.month, at)
-    res.json(await rankings.get(q.level, month, { now: at, refresh: q.refresh }))
+    // Ranks need every area; a town officer then sees the rows of their town (and its villages).
+    const out = await rankings.get(q.level, month, { now: at, refresh: q.refresh })
+    const scope = scopeOf(req)
+    res.json(scope.areaCodes === null ? out : { ...out, areas: out.areas.filter((a) => inScope(scope, a)) })
   })
 
   return router

@@ -11,6 +11,7 @@ import { Router } from 'express'
 import { z } from 'zod'
 import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
+import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
 import { unknownCategories } from './data.ts'
@@ -71,6 +72,7 @@ export function modelRoutes(db: Db, models: ModelService): Router {
       throw new HttpError(409, `model ${id} is a ${existing.kind} model; a definition cannot change its kind (save it under a new id)`, { kind: existing.kind })
     }
     const { model, changed } = await db.withScope(SYSTEM_SCOPE, (tx) => saveModel(tx, def, actorOf(req)))
+    if (changed || !existing) await auditRequest(db, req, res, 'model.update', `model:${id}`, { version: model.version, created: !existing })
     res.status(existing ? 200 : 201).json({ ...model, changed, versions: await modelVersions(db.sql, id) })
   })
 
@@ -78,6 +80,7 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     const { id } = parseInput(ModelParamsSchema, req.params, 'params')
     const { asOf } = parseInput(RunRequestSchema, req.body ?? {}, 'body')
     const run = await models.enqueue(id, { trigger: 'manual', actor: actorOf(req), ...(asOf ? { asOf } : {}) })
+    await auditRequest(db, req, res, 'model.run', `model:${id}`, { runId: run.id, asOf: asOf ?? null })
     res.status(202).location(`/api/model-runs/${run.id}`).json(run)
   })
 

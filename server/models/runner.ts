@@ -10,6 +10,7 @@ import { detect } from './kinds/index.ts'
 import { failRun, finishRun, startRun } from './store.ts'
 import type { Finding } from './types.ts'
 import { byString } from './util.ts'
+import { recordModelRun } from '../ops/metrics.ts'
 
 /** What a run records of a finding (everything but the geometry, which follows from the subject). */
 export function findingRecord(f: Finding): { subject: string; level: string; title: string; explanation: string; metrics: Finding['metrics'] } {
@@ -23,8 +24,10 @@ export function findingRecord(f: Finding): { subject: string; level: string; tit
  */
 export async function executeRun(db: Db, runId: string): Promise<void> {
   const t0 = performance.now()
+  let modelId = 'unknown' // for the run metric, also when the run fails before it is read
   try {
     const run = await startRun(db.sql, runId)
+    modelId = run.modelId
     const detection = await detect(db.sql, run.definition, run.asOf)
     const findings = [...detection.findings].sort((a, b) => byString(a.subject, b.subject))
     const counts = await db.withScope(SYSTEM_SCOPE, async (tx) => {
@@ -45,8 +48,10 @@ export async function executeRun(db: Db, runId: string): Promise<void> {
       findingsCount: findings.length,
       findings: { notes: detection.notes, items: findings.map(findingRecord) },
     })
+    recordModelRun(modelId, 'done', (performance.now() - t0) / 1000)
   } catch (err) {
     console.error(JSON.stringify({ level: 'warn', msg: 'model run failed', runId, error: String(err instanceof Error ? err.stack : err) }))
     await failRun(db.sql, runId, String(err instanceof Error ? err.message : err), performance.now() - t0).catch(() => undefined)
+    recordModelRun(modelId, 'failed', (performance.now() - t0) / 1000)
   }
 }

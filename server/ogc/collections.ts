@@ -32,6 +32,8 @@ export interface PropertyDef {
   description: string
   /** The SQL expression (over the entry's `from`). */
   expr: SqlPart
+  /** Free text that may name people or carry phone and ID numbers: masked for callers without `pii`. */
+  personal?: true
 }
 
 /**
@@ -155,6 +157,7 @@ const incidents: CollectionDef = {
     { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`i.town_code` },
     { name: 'villageCode', type: 'string', description: 'Village code', expr: (sql) => sql`i.village_code` },
     { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`i.grid_code` },
+    { name: 'description', type: 'string', description: 'Description (Chinese; names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`i.description`, personal: true },
   ],
   filters: [categoryFilter, incidentAreaFilter],
 }
@@ -240,7 +243,7 @@ const hazards: CollectionDef = {
     { name: 'category', type: 'string', description: 'Hazard category', expr: (sql) => sql`h.category` },
     { name: 'severity', type: 'string', description: 'general, serious or major', expr: (sql) => sql`h.severity` },
     { name: 'status', type: 'string', description: 'reported, confirmed, rectifying or closed', expr: (sql) => sql`h.status` },
-    { name: 'description', type: 'string', description: 'Description (Chinese)', expr: (sql) => sql`h.description` },
+    { name: 'description', type: 'string', description: 'Description (Chinese; names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`h.description`, personal: true },
     { name: 'placeName', type: 'string', description: 'Premises', expr: (sql) => sql`h.place_name` },
     { name: 'dueDate', type: 'string', description: 'Last day to rectify (YYYY-MM-DD)', expr: (sql) => sql`to_char(h.due_date, 'YYYY-MM-DD')` },
     { name: 'reportedAt', type: 'date-time', description: 'When it was reported', expr: (sql) => sql`h.reported_at` },

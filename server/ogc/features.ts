@@ -1,3 +1,4 @@
+import { maskPii } from '../auth/mask.ts'
 /**
  * Queries over any registered collection (server/ogc/collections.ts): filtered counts, keyset
  * pages, single features, extents, and a cursor over all matching rows for the exports.
@@ -105,6 +106,23 @@ export function toFeature(def: CollectionDef, row: FeatureRow, props: readonly P
     geometry: row.__geometry,
     properties,
   }
+}
+
+/**
+ * Masks the personal free-text properties of features in place (server/auth/mask.ts), for
+ * callers without the `pii` permission and in exports by default.
+ * @example maskPersonal(incidents, page.features)
+ */
+export function maskPersonal<F extends { properties: Record<string, PropertyValue> }>(def: CollectionDef, features: F[]): F[] {
+  const personal = def.properties.filter((p) => p.personal).map((p) => p.name)
+  if (personal.length === 0) return features
+  for (const f of features) {
+    for (const name of personal) {
+      const v = f.properties[name]
+      if (typeof v === 'string') f.properties[name] = maskPii(v)
+    }
+  }
+  return features
 }
 
 /**

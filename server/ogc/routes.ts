@@ -1,10 +1,11 @@
+import { allowed, scopeOf } from '../auth/context.ts'
 import { type Request, type Response, Router } from 'express'
 import { z } from 'zod'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { COLLECTIONS, type CollectionDef, findCollection, KEY_SCHEMAS, type PropertyDef } from './collections.ts'
 import { collectionDoc, CONFORMANCE, landingPage, MEDIA, openApi, queryables } from './documents.ts'
-import { collectionExtent, countItems, getItem, pageItems, resolveFilters } from './features.ts'
+import { collectionExtent, countItems, getItem, maskPersonal, pageItems, resolveFilters } from './features.ts'
 import { CursorSchema, DatetimeSchema, encodeKey, FormatSchema, LimitSchema, OgcBboxSchema, splitList } from './params.ts'
 
 /** Query of the documents other than items: only `f`. */
@@ -89,8 +90,6 @@ function send(res: Response, type: string, body: unknown): void {
 /** OGC API – Features (Part 1 core + GeoJSON + OpenAPI 3.0, Part 3 queryables) under /ogc. */
 export function ogcRoutes(db: Db): Router {
   const router = Router()
-  // Whole district for now; per-caller scope arrives with authentication (issue 8).
-  const scope = SYSTEM_SCOPE
 
   router.get('/ogc', (req, res) => {
     parseInput(DocQuerySchema, req.query, 'query')
@@ -110,7 +109,7 @@ export function ogcRoutes(db: Db): Router {
   router.get('/ogc/collections', async (req, res) => {
     parseInput(DocQuerySchema, req.query, 'query')
     const base = baseUrl(req)
-    const collections = await db.withScope(scope, async (tx) => {
+    const collections = await db.withScope(scopeOf(req), async (tx) => {
       const docs = []
       for (const def of COLLECTIONS) docs.push(collectionDoc(base, def, await collectionExtent(tx, def)))
       return docs
@@ -124,7 +123,7 @@ export function ogcRoutes(db: Db): Router {
   router.get('/ogc/collections/:id', async (req, res) => {
     const def = collectionOr404(req.params.id)
     parseInput(DocQuerySchema, req.query, 'query')
-    const extent = await db.withScope(scope, (tx) => collectionExtent(tx, def))
+    const extent = await db.withScope(scopeOf(req), (tx) => collectionExtent(tx, def))
     send(res, MEDIA.json, collectionDoc(baseUrl(req), def, extent))
   })
 
@@ -143,7 +142,7 @@ export function ogcRoutes(db: Db): Router {
     const props = chosenProperties(def, q.properties)
     const after = q.cursor ?? null
     if (after !== null && !KEY_SCHEMAS[def.key.type].safeParse(after).success) throw new HttpError(400, 'invalid query: query.cursor: not a cursor of this collection')
-    const body = await db.withScope(scope, async (tx) => {
+    const body = await db.withScope(scopeOf(req), async (tx) => {
       const filter = { bbox: q.bbox ?? null, time: q.datetime ?? null, filters: await resolveFilters(tx, def, raw) }
       // Both in one transaction: numberMatched counts the same snapshot the page comes from.
       const page = await pageItems(tx, def, filter, q.limit, after, props)
@@ -162,7 +161,7 @@ export function ogcRoutes(db: Db): Router {
       numberReturned: body.page.features.length,
       timeStamp: new Date().toISOString(),
       links,
-      features: body.page.features,
+      features: allowed(req, 'pii') ? body.page.features : maskPersonal(def, body.page.features),
     })
   })
 
@@ -171,8 +170,9 @@ export function ogcRoutes(db: Db): Router {
     const q = parseInput(ItemQuerySchema, req.query, 'query')
     const props = chosenProperties(def, q.properties)
     const fid = KEY_SCHEMAS[def.key.type].safeParse(req.params.fid)
-    const feature = fid.success ? await db.withScope(scope, (tx) => getItem(tx, def, fid.data, props)) : null
+    const feature = fid.success ? await db.withScope(scopeOf(req), (tx) => getItem(tx, def, fid.data, props)) : null
     if (!feature) throw new HttpError(404, `no feature ${String(req.params.fid)} in ${def.id}`)
+    if (!allowed(req, 'pii')) maskPersonal(def, [feature])
     const base = baseUrl(req)
     send(res, MEDIA.geojson, {
       ...feature,

@@ -51,7 +51,7 @@ describe(`reconciliation (${TEST_KIND})`, () => {
   }
   const get = (p: string) => fetch(`${s.url}${p}`)
   const post = (p: string, body: unknown) =>
-    fetch(`${s.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    fetch(`${s.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'reviewer-li' }, body: JSON.stringify(body) })
   const decide = async (id: number, body: unknown) => {
     const res = await post(`/api/reconcile/review/${id}`, body)
     return { status: res.status, body: (await res.json()) as unknown }
@@ -260,7 +260,7 @@ describe(`reconciliation (${TEST_KIND})`, () => {
         status: 'accepted',
         proposed: { addressId: 'F_JC_21', level: 'door' },
         note: '现场核实，坐标为派出所录入位置',
-        decidedBy: 'system',
+        decidedBy: 'reviewer-li',
       })
       const other = PairSchema.parse((await decide(p.get('P_AMBIG2')!.id, { decision: 'accept', addressId: 'F_LP_RM12' })).body)
       const cand = p.get('P_AMBIG2')!.candidates.find((c) => c.addressId === 'F_LP_RM12')!

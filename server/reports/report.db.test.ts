@@ -31,7 +31,7 @@ describe(`town health report (${TEST_KIND})`, () => {
     t = await createTestDb()
     await seedDemo(t.db, { size: 'small', only: 'boundaries', end: TEST_SEED_END })
     fx = await loadFixture(t.db, { hostileNames: true })
-    server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none' }))
+    server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' }))
     const res = await fetch(`${server.url}/reports/town/${fx.T1}?month=2026-10`)
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/html/)

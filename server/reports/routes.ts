@@ -1,3 +1,5 @@
+import { scopeOf } from '../auth/context.ts'
+import { HttpError } from '../http/errors.ts'
 /**
  * `GET /reports/town/{code}?month=YYYY-MM`: the town health report as a printable page (HTML,
  * self-contained). Mounted with the indicator and ranking API, so both share one ranking cache.
@@ -26,6 +28,9 @@ export function reportRoutes(db: Db, opts: { now?: () => Date } = {}): Router {
     const q = parseInput(TownReportQuerySchema, req.query, 'query')
     const at = now()
     const month = checkedMonth(q.month, at)
+    // A town officer gets their own town's report only (its ranks are the district's).
+    const scope = scopeOf(req)
+    if (scope.areaCodes !== null && !scope.areaCodes.includes(code)) throw new HttpError(404, `no report for town ${code} in your area`)
     const page = await db.withScope(SYSTEM_SCOPE, async (tx) => renderTownReport(await townReportData(tx, code, await reportContext(tx, month, at))))
     // Self-contained: nothing may load from elsewhere, and the page says so to the browser too.
     res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")

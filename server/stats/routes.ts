@@ -1,3 +1,4 @@
+import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
 import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
@@ -11,19 +12,17 @@ import { AreaStatsQuerySchema, SummaryQuerySchema, TimeseriesQuerySchema } from 
 /** Incident statistics from the daily rollups (never raw incidents: they must stay fast at 1 M rows). */
 export function statsRoutes(db: Db): Router {
   const router = Router()
-  // Whole district for now; per-caller scope arrives with authentication.
-  const scope = SYSTEM_SCOPE
 
   router.get('/api/stats/summary', async (req, res) => {
     const q = parseInput(SummaryQuerySchema, req.query, 'query')
     const period = checkedPeriod(q.from, q.to)
-    res.json(await db.withScope(scope, async (tx) => statsSummary(tx, await findArea(tx, q.area), period)))
+    res.json(await db.withScope(scopeOf(req), async (tx) => statsSummary(tx, await findArea(tx, q.area), period)))
   })
 
   router.get('/api/stats/timeseries', async (req, res) => {
     const q = parseInput(TimeseriesQuerySchema, req.query, 'query')
     const period = checkedPeriod(q.from, q.to)
-    const body = await db.withScope(scope, async (tx) => {
+    const body = await db.withScope(scopeOf(req), async (tx) => {
       const area = await findArea(tx, q.area)
       const items = q.category ? await expandCategoryCodes(tx, q.category, 'query.category') : null
       return statsTimeseries(tx, area, period, q.bucket, items)
@@ -35,7 +34,7 @@ export function statsRoutes(db: Db): Router {
     const { code } = parseInput(z.object({ code: AreaCodeSchema }), req.params, 'params')
     const q = parseInput(AreaStatsQuerySchema, req.query, 'query')
     const period = checkedPeriod(q.from, q.to)
-    res.json(await db.withScope(scope, async (tx) => areaStats(tx, await findArea(tx, code), period)))
+    res.json(await db.withScope(scopeOf(req), async (tx) => areaStats(tx, await findArea(tx, code), period)))
   })
 
   return router

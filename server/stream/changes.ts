@@ -5,7 +5,7 @@
  */
 import type { Sql } from 'postgres'
 import type { HazardFeature } from '../hazards/schema.ts'
-import { hazardsChangedSince } from '../hazards/store.ts'
+import { hazardsChangedSince, type Queryable } from '../hazards/store.ts'
 import type { Task } from '../tasks/schema.ts'
 import { tasksChangedSince } from '../tasks/store.ts'
 import type { WarningFeature } from '../warnings/schema.ts'
@@ -52,7 +52,7 @@ export type StreamChange =
  * gives its first `limit`; the first `limit` of their merge are the first `limit` overall.
  * @example const batch = await changesSince(db.sql, '1042', 500)
  */
-export async function changesSince(sql: Sql, since: string, limit: number, now: Date = new Date()): Promise<StreamChange[]> {
+export async function changesSince(sql: Queryable, since: string, limit: number, now: Date = new Date()): Promise<StreamChange[]> {
   const [incidents, hazards, tasks, warnings] = await Promise.all([
     incidentChangesSince(sql, since, limit),
     hazardsChangedSince(sql, since, limit, now),
@@ -72,7 +72,7 @@ export async function changesSince(sql: Sql, since: string, limit: number, now: 
  * Incident changes after `since` (a change_seq), oldest first, at most `limit`.
  * @example const batch = await incidentChangesSince(db.sql, '1042', 500)
  */
-export async function incidentChangesSince(sql: Sql, since: string, limit: number): Promise<IncidentChange[]> {
+export async function incidentChangesSince(sql: Queryable, since: string, limit: number): Promise<IncidentChange[]> {
   const rows = await sql<ChangeRow[]>`
     SELECT change_seq::text AS seq, id::text, incident_id, reported_at, category_code, address, status, source,
            geocode_level, town_code, village_code, grid_code, ST_X(geom) AS lng, ST_Y(geom) AS lat

@@ -1,7 +1,8 @@
 import type { Response } from 'express'
 import { Router } from 'express'
 import { z } from 'zod'
-import type { Db } from '../db/index.ts'
+import { scopeOf } from '../auth/context.ts'
+import type { Db, Scope } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
 import { changesSince, latestChange } from './changes.ts'
 
@@ -20,7 +21,12 @@ const LastEventIdSchema = z.string().regex(/^\d{1,19}$/, 'an event id (digits)')
 interface Client {
   res: Response
   cursor: string
+  /** The caller's area scope: what the database lets this client's changes include. */
+  scope: Scope
 }
+
+/** Clients with the same scope share one query per poll. */
+const scopeKey = (scope: Scope) => (scope.areaCodes === null ? '*' : [...scope.areaCodes].sort().join(','))
 
 /**
  * `GET /api/stream`: Server-Sent Events of new and changed incidents, hazards, tasks and
@@ -38,13 +44,22 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
     if (polling || clients.size === 0) return
     polling = true
     try {
-      const min = [...clients].reduce((m, c) => (BigInt(c.cursor) < BigInt(m) ? c.cursor : m), [...clients][0]!.cursor)
-      const changes = await changesSince(db.sql, min, BATCH)
-      for (const c of clients) {
-        for (const ch of changes) {
-          if (BigInt(ch.seq) <= BigInt(c.cursor)) continue
-          c.res.write(`id: ${ch.seq}\nevent: ${ch.type}\ndata: ${JSON.stringify(ch.data)}\n\n`)
-          c.cursor = ch.seq
+      const groups = new Map<string, Client[]>()
+      for (const c of clients) groups.set(scopeKey(c.scope), [...(groups.get(scopeKey(c.scope)) ?? []), c])
+      // Where every table stood before looking: scoped clients whose batch came back short move
+      // past the changes they may not see, so the next poll does not scan them again.
+      const head = groups.size > 1 || !groups.has('*') ? await latestChange(db.sql) : null
+      for (const group of groups.values()) {
+        const min = group.reduce((m, c) => (BigInt(c.cursor) < BigInt(m) ? c.cursor : m), group[0]!.cursor)
+        // In the group's scope: row-level security decides which changes it gets.
+        const changes = await db.withScope(group[0]!.scope, (tx) => changesSince(tx, min, BATCH))
+        for (const c of group) {
+          for (const ch of changes) {
+            if (BigInt(ch.seq) <= BigInt(c.cursor)) continue
+            c.res.write(`id: ${ch.seq}\nevent: ${ch.type}\ndata: ${JSON.stringify(ch.data)}\n\n`)
+            c.cursor = ch.seq
+          }
+          if (head !== null && c.scope.areaCodes !== null && changes.length < BATCH && BigInt(head) > BigInt(c.cursor)) c.cursor = head
         }
       }
     } catch (err) {
@@ -60,6 +75,7 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
     const header = req.get('last-event-id')
     const last = header !== undefined ? parseInput(z.object({ 'last-event-id': LastEventIdSchema }), { 'last-event-id': header }, 'query')['last-event-id'] : since
     const cursor = last ?? (await latestChange(db.sql))
+    const scope = scopeOf(req)
     res.status(200).set({
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',
@@ -69,7 +85,7 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
     res.flushHeaders()
     // Tell EventSource how long to wait before reconnecting, and where this stream starts.
     res.write(`retry: 2000\n: from ${cursor}\n\n`)
-    const client: Client = { res, cursor }
+    const client: Client = { res, cursor, scope }
     clients.add(client)
     timer ??= setInterval(() => void poll(), POLL_MS)
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS)

@@ -1,6 +1,8 @@
 import { Router } from 'express'
-import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { scopeOf } from '../auth/context.ts'
+import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
+import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import type { Queryable } from '../hazards/store.ts'
 import { findArea } from '../stats/queries.ts'
@@ -35,11 +37,10 @@ export async function taskDetail(sql: Queryable, id: string, now: Date): Promise
 export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
   const router = Router()
   const now = opts.now ?? (() => new Date())
-  const scope = SYSTEM_SCOPE
 
   router.get('/api/tasks', async (req, res) => {
     const q = parseInput(TaskListQuerySchema, req.query, 'query')
-    const page = await db.withScope(scope, async (tx) => {
+    const page = await db.withScope(scopeOf(req), async (tx) => {
       const area = q.area ? await findArea(tx, q.area) : null
       return listTasks(tx, { ...q, area, warningId: q.warning, hazardId: q.hazard }, now(), q.limit, q.cursor ?? null)
     })
@@ -48,32 +49,35 @@ export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
 
   router.post('/api/tasks', async (req, res) => {
     const input = parseInput(TaskCreateSchema, req.body, 'body')
-    const detail = await db.withScope(scope, async (tx) => taskDetail(tx, await createTask(tx, input, actorOf(req)), now()))
+    const detail = await db.withScope(scopeOf(req), async (tx) => taskDetail(tx, await createTask(tx, input, actorOf(req)), now()))
+    await auditRequest(db, req, res, 'task.create', `task:${detail.id}`, { title: detail.title, areaCode: detail.areaCode })
     res.status(201).json(detail)
   })
 
   router.get('/api/tasks/:id', async (req, res) => {
     const { id } = parseInput(TaskParamsSchema, req.params, 'params')
-    res.json(await db.withScope(scope, (tx) => taskDetail(tx, id, now())))
+    res.json(await db.withScope(scopeOf(req), (tx) => taskDetail(tx, id, now())))
   })
 
   router.patch('/api/tasks/:id', async (req, res) => {
     const { id } = parseInput(TaskParamsSchema, req.params, 'params')
     const patch = parseInput(TaskPatchSchema, req.body, 'body')
-    const detail = await db.withScope(scope, async (tx) => {
+    const detail = await db.withScope(scopeOf(req), async (tx) => {
       await editTask(tx, id, patch, actorOf(req))
       return taskDetail(tx, id, now())
     })
+    await auditRequest(db, req, res, 'task.edit', `task:${id}`, { fields: Object.keys(patch) })
     res.json(detail)
   })
 
   router.post('/api/tasks/:id/transitions', async (req, res) => {
     const { id } = parseInput(TaskParamsSchema, req.params, 'params')
     const body = parseInput(TaskTransitionSchema, req.body, 'body')
-    const detail = await db.withScope(scope, async (tx) => {
+    const detail = await db.withScope(scopeOf(req), async (tx) => {
       const move = await transitionTask(tx, id, body.to, actorOf(req), body.comment || null)
       return { ...(await taskDetail(tx, id, now())), hazardClosed: move.hazardClosed === null ? null : Number(move.hazardClosed) }
     })
+    await auditRequest(db, req, res, 'task.transition', `task:${id}`, { to: body.to, comment: body.comment || null })
     res.json(detail)
   })
 

@@ -15,7 +15,11 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startTestServer(opts: { seed?: 'boundaries' | 'small' | 'none'; web?: boolean } = {}): Promise<TestServer> {
+/**
+ * Starts the server on a fresh database. Requests without a login act as an administrator
+ * (AUTH_ANONYMOUS_ROLE) unless `auth: 'required'`, which the security tests use.
+ */
+export async function startTestServer(opts: { seed?: 'boundaries' | 'small' | 'none'; web?: boolean; auth?: 'anonymous-admin' | 'required'; env?: Record<string, string> } = {}): Promise<TestServer> {
   if (opts.web !== false) await ensureWebBuilt()
   const t = await createTestDb()
   try {
@@ -23,7 +27,7 @@ export async function startTestServer(opts: { seed?: 'boundaries' | 'small' | 'n
     if (seed !== 'none') {
       await seedDemo(t.db, { size: 'small', only: seed === 'boundaries' ? 'boundaries' : null, end: TEST_SEED_END })
     }
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none' })
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: opts.auth === 'required' ? '' : 'admin', ...opts.env })
     const server = await listen(t.db, config)
     return {
       url: server.url,

@@ -8,8 +8,10 @@
  *   defaults from the warning) and the warning moves to 'tasked'.
  */
 import { Router } from 'express'
-import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { scopeOf } from '../auth/context.ts'
+import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
+import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { findArea } from '../stats/queries.ts'
 import { TaskFromWarningSchema } from '../tasks/schema.ts'
@@ -36,11 +38,10 @@ export interface WarningRouteOptions {
 export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
   const router = Router()
   const now = opts.now ?? (() => new Date())
-  const scope = SYSTEM_SCOPE
 
   router.get('/api/warnings', async (req, res) => {
     const q = parseInput(WarningListQuerySchema, req.query, 'query')
-    const page = await db.withScope(scope, async (tx) => {
+    const page = await db.withScope(scopeOf(req), async (tx) => {
       const area = q.area ? await findArea(tx, q.area) : null
       return listWarnings(tx, { level: q.level, status: q.status, model: q.model, area, from: q.from, to: q.to }, q.limit, q.cursor ?? null)
     })
@@ -49,16 +50,17 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
 
   router.get('/api/warnings/:id', async (req, res) => {
     const { id } = parseInput(WarningParamsSchema, req.params, 'params')
-    res.json(await db.withScope(scope, (tx) => warningDetail(tx, id, now())))
+    res.json(await db.withScope(scopeOf(req), (tx) => warningDetail(tx, id, now())))
   })
 
   router.post('/api/warnings/:id/transitions', async (req, res) => {
     const { id } = parseInput(WarningParamsSchema, req.params, 'params')
     const body = parseInput(WarningTransitionSchema, req.body, 'body')
-    const detail = await db.withScope(scope, async (tx) => {
+    const detail = await db.withScope(scopeOf(req), async (tx) => {
       await transitionWarning(tx, id, body.to, actorOf(req), body.comment ?? null)
       return warningDetail(tx, id, now())
     })
+    await auditRequest(db, req, res, 'warning.transition', `warning:${id}`, { to: body.to, comment: body.comment ?? null })
     res.json(detail)
   })
 
@@ -66,7 +68,7 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
     const { id } = parseInput(WarningParamsSchema, req.params, 'params')
     const body = parseInput(WarningTaskBodySchema, req.body ?? {}, 'body')
     const actor = actorOf(req)
-    const out = await db.withScope(scope, async (tx) => {
+    const out = await db.withScope(scopeOf(req), async (tx) => {
       const w = await warningForTask(tx, id)
       if (w.status === 'resolved' || w.status === 'expired') throw new HttpError(409, `warning ${id} is ${w.status}: it takes no new task`, { status: w.status })
       const areaCode = body.area_code ?? w.areaCode
@@ -90,6 +92,7 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
       if (w.status !== 'tasked') await transitionWarning(tx, id, 'tasked', actor, body.comment ?? `已派单：任务 #${taskId}`, false)
       return { task: await getTask(tx, taskId, now()), warning: await warningDetail(tx, id, now()) }
     })
+    await auditRequest(db, req, res, 'task.create', `task:${out.task?.id ?? ''}`, { fromWarning: id })
     res.status(201).json(out)
   })
 

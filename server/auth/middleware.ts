@@ -1,0 +1,132 @@
+/**
+ * Authentication (who is asking) and authorization (may they) for every request, before any
+ * route: bearer tokens and API keys for programs, a session cookie for browsers (with a CSRF
+ * token on every unsafe request), anonymous access only when configured.
+ */
+import type { Request, RequestHandler } from 'express'
+import { parse as parseCookies } from 'cookie'
+import { LRUCache } from 'lru-cache'
+import type { Config } from '../config.ts'
+import type { Db } from '../db/index.ts'
+import { HttpError } from '../http/errors.ts'
+import { authOf, setAuth, type RequestAuth } from './context.ts'
+import { requirementOf } from './policy.ts'
+import { sameSecret } from './secrets.ts'
+import { can, type AuthUser } from './schema.ts'
+import { findApiKey, findSession } from './store.ts'
+
+export const SESSION_COOKIE = 'onemap_session'
+/** Readable by the page's script, which echoes it in `x-csrf-token` (double submit). */
+export const CSRF_COOKIE = 'onemap_csrf'
+export const CSRF_HEADER = 'x-csrf-token'
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+const TOKEN = /^(oms|omd|omk)_[A-Za-z0-9_-]{43}$/
+
+/**
+ * Resolved tokens for a few seconds: a map opens dozens of tile requests a second, and each
+ * would otherwise be a database round trip. Logout, revocation and account changes clear it.
+ */
+const resolved = new LRUCache<string, { user: AuthUser; kind: 'login' | 'display' | 'key'; csrfToken: string | null }>({ max: 10_000, ttl: 15_000 })
+
+/** Forgets cached tokens (all of them: after a logout, a revocation or an account change). */
+export function forgetResolvedTokens(): void {
+  resolved.clear()
+}
+
+/** The token a request carries, and whether it came in the cookie (the CSRF-exposed way). */
+export function tokenOf(req: Request): { token: string; fromCookie: boolean } | null {
+  const header = req.get('authorization')
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header)
+    if (!m) throw new HttpError(401, 'authorization header must be "Bearer <token>"')
+    return { token: m[1]!, fromCookie: false }
+  }
+  // A wall screen opens its display token once in the address (server/auth/routes.ts keeps it as a cookie).
+  if (req.method === 'GET' && /^\/wall(\/|$)/.test(req.path) && typeof req.query.display_token === 'string') {
+    return { token: req.query.display_token, fromCookie: false }
+  }
+  const key = req.get('x-api-key')
+  if (key) return { token: key, fromCookie: false }
+  const cookie = req.get('cookie')
+  const session = cookie ? parseCookies(cookie)[SESSION_COOKIE] : undefined
+  return session ? { token: session, fromCookie: true } : null
+}
+
+async function resolveToken(db: Db, token: string) {
+  const hit = resolved.get(token)
+  if (hit) return hit
+  if (!TOKEN.test(token)) return null
+  let found: { user: AuthUser; kind: 'login' | 'display' | 'key'; csrfToken: string | null } | null = null
+  if (token.startsWith('omk_')) {
+    const user = await findApiKey(db.sql, token)
+    found = user ? { user, kind: 'key', csrfToken: null } : null
+  } else {
+    const s = await findSession(db.sql, token)
+    found = s ? { user: s.user, kind: s.kind, csrfToken: s.csrfToken } : null
+  }
+  if (found) resolved.set(token, found)
+  return found
+}
+
+/**
+ * Finds who is asking. A presented but unknown, expired or revoked token is 401 (never silently
+ * anonymous). Cookie sessions must echo their CSRF token on unsafe methods (403 otherwise).
+ */
+export function authenticate(db: Db, config: Pick<Config, 'AUTH_ANONYMOUS_ROLE'>): RequestHandler {
+  return async (req, _res, next) => {
+    try {
+      const presented = tokenOf(req)
+      if (presented) {
+        const found = await resolveToken(db, presented.token)
+        if (!found) throw new HttpError(401, 'the session or key is unknown, expired or revoked: log in again')
+        if (presented.fromCookie && UNSAFE.has(req.method)) {
+          const sent = req.get(CSRF_HEADER)
+          if (!sent || !found.csrfToken || !sameSecret(sent, found.csrfToken)) {
+            throw new HttpError(403, `missing or wrong ${CSRF_HEADER} header (send the ${CSRF_COOKIE} cookie's value)`)
+          }
+        }
+        const auth: RequestAuth = {
+          user: found.user,
+          method: found.kind === 'key' ? 'api-key' : found.kind === 'display' ? 'display' : 'session',
+          csrfToken: presented.fromCookie ? found.csrfToken : null,
+        }
+        setAuth(req, auth)
+      } else if (config.AUTH_ANONYMOUS_ROLE) {
+        setAuth(req, {
+          user: { id: '0', username: 'anonymous', displayName: '', role: config.AUTH_ANONYMOUS_ROLE, areaCodes: [] },
+          method: 'anonymous',
+          csrfToken: null,
+        })
+      }
+      next()
+    } catch (err) {
+      next(err)
+    }
+  }
+}
+
+/** True for a browser asking for a page (not the API, tiles or OGC). */
+function wantsPage(req: Request): boolean {
+  return (req.method === 'GET' || req.method === 'HEAD') && !/^\/(api|tiles|ogc|metrics)(\/|$)/.test(req.path) && Boolean(req.accepts('html'))
+}
+
+/**
+ * Checks the caller against the route's requirement (server/auth/policy.ts): 401 without a
+ * login (a page request goes to the login page instead), 403 without the permission.
+ */
+export function authorize(): RequestHandler {
+  return (req, res, next) => {
+    const need = requirementOf(req.method, req.path)
+    if (need === 'public') return next()
+    const auth = authOf(req)
+    if (!auth) {
+      if (wantsPage(req)) return res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl)}`)
+      return next(new HttpError(401, 'log in first (session cookie, or Authorization: Bearer <token or API key>)'))
+    }
+    if (need !== 'user' && !can(auth.user.role, need)) {
+      return next(new HttpError(403, `role ${auth.user.role} may not do this (needs ${need})`))
+    }
+    next()
+  }
+}
