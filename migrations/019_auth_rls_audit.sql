@@ -186,4 +186,5 @@ CREATE POLICY incident_h3_daily_scope ON incident_h3_daily USING ((SELECT app_sc
 ALTER FUNCTION incident_rollups_on_change() SECURITY DEFINER SET search_path = public, pg_temp;
 ALTER FUNCTION tile_invalidations_on_incidents() SECURITY DEFINER SET search_path = public, pg_temp;
 ALTER FUNCTION tile_invalidations_whole_layer() SECURITY DEFINER SET search_path = public, pg_temp;
-ALTER FUNCTION incident_next_change() SECURITY DEFINER SET search_path = public, pg_temp;
+-- (incident_next_change, a per-row trigger, only takes nextval: the role's sequence grant covers it,
+-- and a SECURITY DEFINER … SET per row would slow every ingest.)
