@@ -121,7 +121,9 @@ export function authorize(): RequestHandler {
     if (need === 'public') return next()
     const auth = authOf(req)
     if (!auth) {
-      if (wantsPage(req)) return res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl)}`)
+      // The way back rides in the Location header: a URL near Node's 16 KB request-line limit, encoded
+      // again, would make a header that clients refuse to parse (the login page keeps 2,000 chars anyway).
+      if (wantsPage(req)) return res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl.length <= 2_000 ? req.originalUrl : '/')}`)
       return next(new HttpError(401, 'log in first (session cookie, or Authorization: Bearer <token or API key>)'))
     }
     if (need !== 'user' && !can(auth.user.role, need)) {

@@ -18,12 +18,51 @@ export class HttpError extends Error {
  * @example const q = parseInput(QuerySchema, req.query, 'query')
  */
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: 'query' | 'params' | 'body'): z.infer<T> {
+  const nul = findNul(input)
+  if (nul) {
+    const at = [where, ...nul].join('.')
+    throw new HttpError(400, `invalid ${where}: ${at}: must not contain NUL characters (U+0000)`, [{ where: at, message: 'must not contain NUL characters (U+0000)' }])
+  }
   const parsed = schema.safeParse(input)
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ where: [where, ...i.path].join('.'), message: i.message }))
     throw new HttpError(400, `invalid ${where}: ${issues.map((i) => `${i.where}: ${i.message}`).join('; ')}`, issues)
   }
   return parsed.data
+}
+
+/**
+ * The path to the first string (or key) holding U+0000, or null. PostgreSQL text cannot store
+ * that character (error 22021), so no valid input carries it; without this check such input got
+ * past every schema and failed in the database as a 500. Iterative: bodies may nest deeply.
+ */
+function findNul(input: unknown): (string | number)[] | null {
+  // Each entry keeps a link to its parent, so the path is built only on a hit (deep bodies stay linear).
+  interface Node {
+    v: unknown
+    key: string | number | null
+    up: Node | null
+  }
+  const pathOf = (n: Node | null, last?: string) => {
+    const out: (string | number)[] = last === undefined ? [] : [last]
+    for (let x = n; x && x.key !== null; x = x.up) out.unshift(x.key)
+    return out
+  }
+  const stack: Node[] = [{ v: input, key: null, up: null }]
+  while (stack.length > 0) {
+    const n = stack.pop()!
+    if (typeof n.v === 'string') {
+      if (n.v.includes('\u0000')) return pathOf(n)
+    } else if (Array.isArray(n.v)) {
+      for (let i = 0; i < n.v.length; i++) stack.push({ v: n.v[i], key: i, up: n })
+    } else if (typeof n.v === 'object' && n.v !== null) {
+      for (const [k, x] of Object.entries(n.v)) {
+        if (k.includes('\u0000')) return pathOf(n, k)
+        stack.push({ v: x, key: k, up: n })
+      }
+    }
+  }
+  return null
 }
 
 /** JSON 404 for unknown API routes (the web app's own fallback serves everything else). */

@@ -19,6 +19,10 @@ const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?
 export function parseReportedAt(text: string): Date | null {
   const m = TIMESTAMP.exec(text.trim())
   if (!m) return null
+  // Date() rolls impossible days over (2026-02-30 → 2026-03-02): the calendar day must exist as written.
+  const [y, mo, day] = m[1]!.split('-').map(Number) as [number, number, number]
+  const probe = new Date(Date.UTC(y, mo - 1, day))
+  if (probe.getUTCFullYear() !== y || probe.getUTCMonth() !== mo - 1 || probe.getUTCDate() !== day) return null
   const d = new Date(`${m[1]}T${m[2]}${m[3] ?? DEFAULT_OFFSET}`)
   return Number.isNaN(d.getTime()) ? null : d
 }

@@ -1,0 +1,114 @@
+/**
+ * Fault test: the server restarts (HTTP server closed, database handle closed and reopened, a new
+ * server on the same port) while changes keep happening. A client that reconnects with
+ * Last-Event-ID gets exactly what it missed, in order, then live events again: nothing lost,
+ * nothing twice. (stream.db.test.ts covers resuming against a running server; the wall's browser
+ * test covers the page's own reconnecting; this is the server side of a restart.)
+ */
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../config.ts'
+import { openDatabase, type Db } from '../db/index.ts'
+import { listen, type RunningServer } from '../server.ts'
+import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
+
+interface Event {
+  id: string
+  event: string
+  data: { properties?: { incidentId?: string; status?: string } }
+}
+
+/** Reads SSE events until `count` arrived, the stream ended or `ms` passed; `ended` says whether the server closed it. */
+async function readEvents(res: Response, count: number, ms: number): Promise<{ events: Event[]; ended: boolean }> {
+  const reader = res.body!.getReader()
+  const decoder = new TextDecoder()
+  const events: Event[] = []
+  let buffer = ''
+  let ended = false
+  const deadline = Date.now() + ms
+  while (events.length < count && Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))])
+    if (!chunk) break
+    if (chunk.done) {
+      ended = true
+      break
+    }
+    buffer += decoder.decode(chunk.value, { stream: true })
+    let end: number
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end)
+      buffer = buffer.slice(end + 2)
+      const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]))
+      if (fields.data) events.push({ id: fields.id!, event: fields.event!, data: JSON.parse(fields.data) as Event['data'] })
+    }
+  }
+  if (!ended) await reader.cancel().catch(() => undefined)
+  return { events, ended }
+}
+
+describe(`live stream across a server restart (${TEST_KIND})`, () => {
+  let t: TestDb
+  let db: Db
+  let server: RunningServer
+  const config = (port: number, dataDir: string) => loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' })
+  const insert = (id: string) => db.sql`INSERT INTO incidents (incident_id, reported_at, category_code, address) VALUES (${id}, now(), '0101', '金城路440号')`
+
+  beforeAll(async () => {
+    t = await createTestDb()
+    db = t.db
+    server = await listen(db, config(0, t.dataDir))
+  }, 120_000)
+  afterAll(async () => {
+    await server?.close({ timeoutMs: 1_000 })
+    if (db !== t.db) await db.close().catch(() => undefined)
+    await t?.drop()
+  })
+
+  it('resumes with Last-Event-ID after a restart: what was missed, in order, once, then live again', async () => {
+    const port = (server.server.address() as AddressInfo).port
+    const url = server.url
+    const first = await fetch(`${url}/api/stream`)
+    await new Promise((r) => setTimeout(r, 100))
+    await insert('R1')
+    const { events: seen } = await readEvents(first, 1, 3_000)
+    expect(seen.map((e) => e.data.properties?.incidentId)).toEqual(['R1'])
+    const lastId = seen[0]!.id
+
+    // Restart: the server ends open streams as it closes; the database handle goes too.
+    const second = await fetch(`${url}/api/stream`, { headers: { 'Last-Event-ID': lastId } })
+    await new Promise((r) => setTimeout(r, 100))
+    await server.close({ timeoutMs: 2_000 })
+    const { ended } = await readEvents(second, 1, 3_000)
+    expect(ended).toBe(true)
+    expect(await fetch(`${url}/api/health`).then(() => 'up', () => 'down')).toBe('down')
+    await db.close()
+    db = await openDatabase({ databaseUrl: t.databaseUrl, dataDir: t.dataDir, migrate: true })
+
+    // While the server is down, the database keeps changing (other writers, imports).
+    await insert('R2')
+    await db.sql`UPDATE incidents SET status = 'closed' WHERE incident_id = 'R1'`
+    await insert('R3')
+
+    // Back on the same port; the client reconnects as EventSource would, with the last id it saw.
+    server = await listen(db, config(port, t.dataDir))
+    expect(server.url).toBe(url)
+    const again = await fetch(`${url}/api/stream`, { headers: { 'Last-Event-ID': lastId } })
+    expect(again.status).toBe(200)
+    const missed = await readEvents(again, 3, 5_000)
+    expect(missed.events.map((e) => [e.data.properties?.incidentId, e.data.properties?.status])).toEqual([
+      ['R2', 'open'],
+      ['R1', 'closed'],
+      ['R3', 'open'],
+    ])
+    const ids = [lastId, ...missed.events.map((e) => e.id)].map((id) => BigInt(id))
+    // Strictly increasing: nothing before or at Last-Event-ID came again.
+    for (let i = 1; i < ids.length; i++) expect(ids[i]! > ids[i - 1]!).toBe(true)
+
+    // And live again after the catch-up, on a fresh connection from the newest id.
+    const live = await fetch(`${url}/api/stream`, { headers: { 'Last-Event-ID': missed.events.at(-1)!.id } })
+    await new Promise((r) => setTimeout(r, 100))
+    await insert('R4')
+    const next = await readEvents(live, 2, 3_000)
+    expect(next.events.map((e) => e.data.properties?.incidentId)).toEqual(['R4'])
+  }, 120_000)
+})
