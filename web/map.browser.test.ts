@@ -310,10 +310,27 @@ describe('district map page', () => {
     await settled()
     const { png, img: after } = await screenshot()
     saveArtifact('map-h3.png', png)
-    const cells = await w.page.evaluate(() => window.__onemap!.map.queryRenderedFeatures({ layers: ['h3-fill'] }).length)
+    // The hexagons are deck.gl's (interleaved into MapLibre's context), drawn from GET /api/h3.
+    expect(w.requests.some((u) => /\/api\/h3\?from=2026-10-01&to=2026-11-01&res=7&bbox=/.test(u))).toBe(true)
+    const cells = await w.page.evaluate(() => window.__onemap!.cells().length)
     expect(cells).toBeGreaterThan(20)
     const area = (mapBox.x1 - mapBox.x0) * (mapBox.y1 - mapBox.y0)
     expect(countDifferentPixels(before, after, mapBox, 24)).toBeGreaterThan(area * 0.05)
+    // The busiest cell in view is drawn in the legend's top colour (dark red, under 62 % opacity).
+    const busiest = await w.page.evaluate(() => {
+      const map = window.__onemap!.map
+      const b = map.getBounds()
+      const r = map.getCanvas().getBoundingClientRect()
+      return window.__onemap!.cells().map((c) => ({ c, p: map.project(window.__onemap!.cellCentre(c.h3)) }))
+        .filter(({ p }) => p.x > 270 && p.x < r.width - 80 && p.y > 40 && p.y < r.height - 160)
+        .filter(({ c }) => b.contains(window.__onemap!.cellCentre(c.h3)))
+        .sort((x, y) => y.c.count - x.c.count)
+        .map(({ p }) => ({ x: r.left + p.x, y: r.top + p.y }))[0]!
+    })
+    const px = pixelAt(after, busiest.x, busiest.y)
+    // #bd0026 over the light background at 0.62: red well above green and blue.
+    expect(px[0]!).toBeGreaterThan(px[1]! + 60)
+    expect(px[0]!).toBeGreaterThan(px[2]! + 60)
     // The legend shows the H3 scale while the layer is on.
     expect(await w.page.locator('[data-layer="h3"] .legend__item').count()).toBeGreaterThanOrEqual(3)
 
@@ -321,6 +338,44 @@ describe('district map page', () => {
     await expect.poll(async () => (await hashParams()).l).toBe('')
     await settled()
     expect(countDifferentPixels(before, (await screenshot()).img, mapBox, 24)).toBeLessThan(area * 0.01)
+
+    // The heatmap and the incident clusters (deck.gl too) each change the pixels, and go again.
+    for (const layer of ['heat', 'incidents'] as const) {
+      await w.page.click(`[data-layer="${layer}"] input`)
+      await expect.poll(async () => (await hashParams()).l).toBe(layer)
+      await settled()
+      const shot = await screenshot()
+      saveArtifact(`map-${layer}.png`, shot.png)
+      expect(countDifferentPixels(before, shot.img, mapBox, 24), layer).toBeGreaterThan(area * (layer === 'heat' ? 0.03 : 0.005))
+      await w.page.click(`[data-layer="${layer}"] input`)
+      await expect.poll(async () => (await hashParams()).l).toBe('')
+      await settled()
+      expect(countDifferentPixels(before, (await screenshot()).img, mapBox, 24), layer).toBeLessThan(area * 0.01)
+    }
+  })
+
+  it('filters the cell layers by the drilled-down area (hexagons, heatmap, clusters)', async () => {
+    const town = towns.features[0]!.properties.code
+    const page = await openWatchedPage(browser)
+    try {
+      await open(page, `#l=h3,heat&${PERIOD}&a=${town}`)
+      expect(page.requests.some((u) => new RegExp(`/api/h3\\?from=2026-10-01&to=2026-11-01&area=${town}&res=\\d+&bbox=`).test(u))).toBe(true)
+      const cells = await page.page.evaluate(() => window.__onemap!.cells())
+      expect(cells.length).toBeGreaterThan(0)
+      // Every incident counted is the town's: the cells add up to the town's placed incidents in the period.
+      let placed = 0
+      let next: string | null = null
+      do {
+        const p: IncidentPage = await getJson<IncidentPage>(`/api/incidents?${PERIOD}&area=${town}&limit=10000${next ? `&cursor=${next}` : ''}`)
+        placed += p.features.filter((f) => f.geometry !== null).length
+        next = p.next
+      } while (next)
+      expect(cells.reduce((n, c) => n + c.count, 0)).toBe(placed)
+      saveArtifact('map-area-h3.png', await page.page.screenshot({ type: 'png' }))
+      expect(unexpectedErrors(page)).toEqual([])
+    } finally {
+      await page.context.close()
+    }
   })
 
   it('drills down by clicking: town → village, with breadcrumbs back up', async () => {
@@ -479,8 +534,9 @@ describe('district map page', () => {
       await inspector.waitFor({ state: 'visible' })
       await expect.poll(() => inspector.textContent()).toContain(incident.properties.incidentId)
       await again.page.locator('#area-panel').waitFor({ state: 'visible' })
-      // The heatmap is drawn from the filtered incident tiles.
-      expect(again.requests.some((u) => /\/tiles\/incidents\/13\/\d+\/\d+\.mvt\?from=2026-10-01&to=2026-11-01&category=01,0203/.test(u))).toBe(true)
+      // Incident points come from the filtered tiles, the heatmap from the filtered cell counts (area included).
+      expect(again.requests.some((u) => new RegExp(`/tiles/incidents/13/\\d+/\\d+\\.mvt\\?from=2026-10-01&to=2026-11-01&category=01,0203&area=${town}`).test(u))).toBe(true)
+      expect(again.requests.some((u) => new RegExp(`/api/h3\\?from=2026-10-01&to=2026-11-01&category=01,0203&area=${town}&res=9&bbox=`).test(u))).toBe(true)
       saveArtifact('map-link.png', await again.page.screenshot({ type: 'png' }))
       expect(unexpectedErrors(again)).toEqual([])
       expect(again.requests.filter((u) => !isLocalUrl(u))).toEqual([])
@@ -494,9 +550,8 @@ describe('district map page', () => {
     try {
       await open(insp, `#v=11.00/30.16400/120.26200&l=h3&${PERIOD}`)
       const busiest = await insp.page.evaluate(() => {
-        const fs = window.__onemap!.map.queryRenderedFeatures({ layers: ['h3-fill'] })
-        fs.sort((a, b) => Number(b.properties.count) - Number(a.properties.count))
-        return { h3: String(fs[0]!.properties.h3), count: Number(fs[0]!.properties.count) }
+        const cells = [...window.__onemap!.cells()].sort((a, b) => b.count - a.count)
+        return { h3: cells[0]!.h3, count: cells[0]!.count }
       })
       await insp.page.goto(`${server.url}/#v=11.00/30.16400/120.26200&l=h3&${PERIOD}&s=cell:${busiest.h3}`)
       await insp.page.waitForFunction(() => window.__onemap !== undefined)
@@ -509,6 +564,32 @@ describe('district map page', () => {
       expect(insp.errors).toEqual([])
     } finally {
       await insp.context.close()
+    }
+  })
+
+  it('picks a deck.gl hexagon under a click inside the deepest area: the cell opens in the inspector', async () => {
+    const first = (await getJson<IncidentPage>(`/api/incidents?${PERIOD}&limit=1`)).features[0]!
+    const grid = first.properties.gridCode!
+    const page = await openWatchedPage(browser)
+    try {
+      await open(page, `#l=h3&${PERIOD}&a=${grid}`)
+      const target = await page.page.evaluate((code) => {
+        const o = window.__onemap!
+        const r = o.map.getCanvas().getBoundingClientRect()
+        // A cell whose centre lies in the grid (a click elsewhere would drill to the neighbour).
+        const inGrid = o.cells().map((c) => ({ c, p: o.map.project(o.cellCentre(c.h3)) }))
+          .filter(({ p }) => p.x > 270 && p.x < r.width - 340 && p.y > 40 && p.y < r.height - 160)
+          .filter(({ p }) => o.map.queryRenderedFeatures([p.x, p.y], { layers: ['grid-hit'] })[0]?.properties.code === code)
+          .sort((a, b) => b.c.count - a.c.count)[0]
+        return inGrid ? { h3: inGrid.c.h3, x: r.left + inGrid.p.x, y: r.top + inGrid.p.y } : null
+      }, grid)
+      expect(target).not.toBeNull()
+      await page.page.mouse.click(target!.x, target!.y)
+      await expect.poll(async () => page.page.evaluate(() => window.__onemap!.state().selection)).toEqual({ kind: 'cell', id: target!.h3 })
+      await expect.poll(() => page.page.locator('#inspector').textContent()).toContain(target!.h3)
+      expect(unexpectedErrors(page)).toEqual([])
+    } finally {
+      await page.context.close()
     }
   })
 

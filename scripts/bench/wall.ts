@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   console.log(`seeding the small demo data (${t.databaseUrl ? 'native' : 'embedded'})…`)
   await seedDemo(t.db, { size: 'small', only: null, end: TEST_SEED_END })
   console.log(`seeded in ${fmt(Date.now() - seeded)}`)
-  const server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none' }))
+  const server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin', LOG_LEVEL: 'warn' }))
   const browser = await launchBrowser()
   const results: { kind: string; ms: number; marks: Record<string, number> }[] = []
   try {

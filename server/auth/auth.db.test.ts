@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureFirstAdmin } from './bootstrap.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { TEST_KIND } from '../testing/db.ts'
+import { decodeTile, tileAt } from '../tiles/testing.ts'
 
 let s: TestServer
 let adminToken = ''
@@ -179,6 +180,38 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
     expect(mine.total.n).toBe(countA)
     expect(mine.total.n).toBe((await summary(adminToken, townA)).total.n)
     expect((await summary(t, townB)).total.n).toBe(0)
+  })
+
+  it('draws a town officer tiles and H3 counts of their town only', async () => {
+    const period = `from=${encodeURIComponent('2024-01-01T00:00:00+08:00')}&to=${encodeURIComponent('2027-01-01T00:00:00+08:00')}`
+    type Cells = { cells: { h3: string; count: number }[] }
+    const total = async (token: string, q = '') =>
+      (await json<Cells>(await call(`/api/h3?res=7&${period}${q}`, { token }))).cells.reduce((n, c) => n + c.count, 0)
+    const officer = await total(tokens['town-a']!)
+    expect(officer).toBeGreaterThan(0)
+    expect(officer).toBe(await total(adminToken, `&area=${townA}`))
+    expect(officer).toBeLessThan(await total(adminToken))
+
+    // The incident points of a tile over the town: the officer's hold town A only, the
+    // administrator's the same tile (cached separately) also other towns' where they overlap.
+    const [pt] = await s.db.sql<{ lng: number; lat: number }[]>`SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE id = ${incidentA}`
+    const t = tileAt(13, pt!.lng, pt!.lat)
+    const tile = async (token: string) => {
+      const res = await call(`/tiles/incidents/${t.z}/${t.x}/${t.y}.mvt?${period}`, { token })
+      expect(res.status).toBe(200)
+      return decodeTile(new Uint8Array(await res.arrayBuffer())).incidents ?? []
+    }
+    const mine = await tile(tokens['town-a']!)
+    expect(mine.length).toBeGreaterThan(0)
+    const ids = mine.map((f) => Number(f.id))
+    expect(ids).toContain(incidentA)
+    const rows = await s.db.sql<{ town_code: string }[]>`SELECT DISTINCT town_code FROM incidents WHERE id = ANY(${ids}::bigint[])`
+    expect(rows.map((r) => r.town_code)).toEqual([townA])
+    const sum = (fs: { properties: Record<string, unknown> }[]) => fs.reduce((n, f) => n + (Number(f.properties.count ?? 1) || 1), 0)
+    expect(sum(mine)).toBeLessThanOrEqual(sum(await tile(adminToken)))
+    const h3tile = await call(`/tiles/h3/${t.z}/${t.x}/${t.y}.mvt?${period}`, { token: tokens['grid-a'] })
+    const hexes = decodeTile(new Uint8Array(await h3tile.arrayBuffer())).h3 ?? []
+    expect(hexes.reduce((n, f) => n + Number(f.properties.count), 0)).toBeLessThanOrEqual(countGrid)
   })
 
   it('masks personal data for roles without the right and in exports by default', async () => {

@@ -8,6 +8,7 @@
  * `warnings`, `hazards` and `tasks` show open items of their tables; a change to a table drops
  * its layer's cached tiles (changesWith; migrations/017_tile_layer_sources.sql).
  */
+import { getHexagonEdgeLengthAvg, UNITS } from 'h3-js'
 import type { ISql, PendingQuery, Row } from 'postgres'
 import type { PlaceChange } from './freshness.ts'
 import { candidateCells, cellBox, cellCenter, cellWkt, storedCells } from './h3cells.ts'
@@ -25,6 +26,19 @@ export interface TileFilter {
   items: readonly string[] | null
   days: { from: string; to: string } | null
   edges: readonly (readonly [Date, Date])[]
+  /** Only incidents placed in this area (null or absent: the whole district). */
+  area?: TileArea | null
+  /**
+   * Count H3 cells from the incidents, not the rollup: a caller scoped to areas, for whom
+   * row-level security hides the rollup (it has no area) but lets their own incidents through.
+   */
+  rawCells?: boolean
+}
+
+/** An area filter: a town, village, grid or micro-grid and its code. */
+export interface TileArea {
+  level: 'town' | 'village' | 'grid' | 'microgrid'
+  code: string
 }
 
 /**
@@ -95,7 +109,24 @@ function envelope(sql: ISql, b: Box): PendingQuery<Row[]> {
  */
 function incidentConditions(sql: ISql, f: TileFilter): PendingQuery<Row[]> {
   return sql`AND i.reported_at >= ${f.from}::timestamptz AND i.reported_at < ${f.to}::timestamptz
-    ${f.items ? sql`AND i.category_code = ANY(${f.items as string[]}::text[])` : sql``}`
+    ${f.items ? sql`AND i.category_code = ANY(${f.items as string[]}::text[])` : sql``}
+    ${areaCondition(sql, f.area)}`
+}
+
+/**
+ * Incidents placed in an area, on `i`. Town, village and grid codes have (code, reported_at)
+ * indexes; micro-grid codes have none, so their grid (the code's first 15 digits: codes nest)
+ * narrows through the grid index first.
+ * @example sql`… WHERE true ${areaCondition(sql, { level: 'village', code: '330109001001' })}`
+ */
+export function areaCondition(sql: ISql, area: TileArea | null | undefined): PendingQuery<Row[]> {
+  switch (area?.level) {
+    case 'town': return sql`AND i.town_code = ${area.code}`
+    case 'village': return sql`AND i.village_code = ${area.code}`
+    case 'grid': return sql`AND i.grid_code = ${area.code}`
+    case 'microgrid': return sql`AND i.grid_code = ${area.code.slice(0, 15)} AND i.microgrid_code = ${area.code}`
+    default: return sql``
+  }
 }
 
 type AreaLevel = 'town' | 'village' | 'grid' | 'microgrid'
@@ -188,38 +219,62 @@ function areaLayer(name: string, level: AreaLevel, minzoom: number, description:
 }
 
 /** A cell with its incident count. */
-interface CellCount {
+export interface CellCount {
   cell: string
   n: number
 }
 
+/** Above this many candidate cells a count reads the rollup by (res, day) and keeps the cells in the box afterwards. */
+const MAX_CANDIDATES = 4_000
+
 /**
  * Incident counts of the H3 cells at `res` that overlap `box` (WGS84), the largest first, at most
  * `cap`: whole days from the rollup incident_h3_daily through its primary key (cells listed, day
- * range), the partial days at the ends from the incidents (a short reported_at range).
+ * range), the partial days at the ends from the incidents (a short reported_at range). With an
+ * area the rollup (which has no area) cannot answer: the area's incidents are counted through
+ * its (code, reported_at) index instead. Boxes with more than MAX_CANDIDATES cells (a district
+ * at res 9) read the rollup by its (res, day) index and filter by cell centre here.
  * @example await cellCounts(sql, box, 8, filter, 5000) // [{ cell: '613…', n: 42 }, …]
  */
-async function cellCounts(sql: ISql, box: Box, res: number, f: TileFilter, cap: number): Promise<CellCount[]> {
-  const cells = candidateCells(box, res)
-  if (cells.length === 0 || (!f.days && f.edges.length === 0)) return []
-  // ::smallint so the primary key (res, cell, day, …) is usable (REFERENCE: 2–11 ms instead of ~60).
-  const days = f.days
-    ? sql`SELECT cell, n FROM incident_h3_daily
-        WHERE res = ${res}::smallint AND cell = ANY(${cells}::bigint[])
-          AND day >= ${f.days.from}::date AND day < ${f.days.to}::date
-          ${f.items ? sql`AND category_code = ANY(${f.items as string[]}::text[])` : sql``}`
-    : null
+export async function cellCounts(sql: ISql, box: Box, res: number, f: TileFilter, cap: number): Promise<CellCount[]> {
+  if (!f.days && f.edges.length === 0) return []
+  const all = candidateCells(box, res)
+  if (all.length === 0) return []
+  const wide = all.length > MAX_CANDIDATES
+  const cells = wide ? null : all
   const col = sql(`h3_r${res}`)
-  const edges = f.edges.length > 0
-    ? sql`SELECT i.${col} AS cell, 1 AS n FROM incidents i
-        WHERE ${edgeCondition(sql, f)} AND i.${col} = ANY(${cells}::bigint[])
-          ${f.items ? sql`AND i.category_code = ANY(${f.items as string[]}::text[])` : sql``}`
-    : null
-  const both = days && edges ? sql`${days} UNION ALL ${edges}` : (days ?? edges)!
-  return sql<CellCount[]>`
+  const items = (c: PendingQuery<Row[]>) => (f.items ? sql`AND ${c} = ANY(${f.items as string[]}::text[])` : sql``)
+  const inCells = (c: PendingQuery<Row[]>) => (cells ? sql`AND ${c} = ANY(${cells}::bigint[])` : sql``)
+  let both: PendingQuery<Row[]>
+  if (f.area || f.rawCells) {
+    both = sql`SELECT i.${col} AS cell, 1 AS n FROM incidents i
+      WHERE i.${col} IS NOT NULL ${inCells(sql`i.${col}`)} ${incidentConditions(sql, f)}`
+  } else {
+    // ::smallint so the primary key (res, cell, day, …) is usable (REFERENCE: 2–11 ms instead of ~60).
+    const days = f.days
+      ? sql`SELECT cell, n FROM incident_h3_daily
+          WHERE res = ${res}::smallint ${inCells(sql`cell`)}
+            AND day >= ${f.days.from}::date AND day < ${f.days.to}::date ${items(sql`category_code`)}`
+      : null
+    const edges = f.edges.length > 0
+      ? sql`SELECT i.${col} AS cell, 1 AS n FROM incidents i
+          WHERE ${edgeCondition(sql, f)} AND i.${col} IS NOT NULL ${inCells(sql`i.${col}`)} ${items(sql`i.category_code`)}`
+      : null
+    both = days && edges ? sql`${days} UNION ALL ${edges}` : (days ?? edges)!
+  }
+  const rows = await sql<CellCount[]>`
     SELECT cell::text AS cell, sum(n)::int AS n FROM (${both}) c
     GROUP BY cell HAVING sum(n) > 0
-    ORDER BY 2 DESC, 1 LIMIT ${cap}`
+    ORDER BY 2 DESC, 1 ${cells ? sql`LIMIT ${cap}` : sql``}`
+  if (cells) return rows
+  // A cell overlaps the box when its centre lies within one edge length of it (the centre-to-
+  // vertex distance of a hexagon); degrees of longitude are shorter, so the margin is generous in latitude.
+  const margin = getHexagonEdgeLengthAvg(res, UNITS.km) / 96
+  const [x0, y0, x1, y1] = box
+  return rows.filter((r) => {
+    const [lng, lat] = cellCenter(r.cell)
+    return lng >= x0 - margin && lng <= x1 + margin && lat >= y0 - margin && lat <= y1 + margin
+  }).slice(0, cap)
 }
 
 /**

@@ -1,8 +1,9 @@
+import { scopeOf } from '../auth/context.ts'
 import { type Request, type Response, Router } from 'express'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { findLayer, LAYERS, type LayerDef } from './layers.ts'
-import { type LayerListResponse, TileJsonParamsSchema, TileParamsSchema, TileQuerySchema, type TileJson } from './schema.ts'
+import { H3QuerySchema, type H3Response, type LayerListResponse, TileJsonParamsSchema, TileParamsSchema, TileQuerySchema, type TileJson } from './schema.ts'
 import { createTileService, type TileServiceOptions } from './service.ts'
 
 const MVT = 'application/vnd.mapbox-vector-tile'
@@ -37,7 +38,7 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
  */
 function filterQueryString(query: Request['query']): string {
   const out = new URLSearchParams()
-  for (const k of ['from', 'to', 'category']) {
+  for (const k of ['from', 'to', 'category', 'area']) {
     const v = query[k]
     if (typeof v === 'string') out.set(k, v)
   }
@@ -54,9 +55,12 @@ function origin(req: Request): string {
  * Vector tiles.
  * - `GET /tiles`: the layers.
  * - `GET /tiles/{layer[,layer…]}.json`: TileJSON 3.0.0.
- * - `GET /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt[?from=&to=&category=]`: an MVT tile (one MVT
+ * - `GET /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt[?from=&to=&category=&area=]`: an MVT tile (one MVT
  *   layer per registry layer part), with a strong ETag (answers 304 to If-None-Match), gzip when
  *   accepted, `X-Tile-Cache: hit|miss` and `X-Tile-Truncated` naming layers that hit the feature cap.
+ * - `GET /api/h3?res=7..10[&bbox=&from=&to=&category=&area=]`: incident counts per H3 cell as
+ *   JSON (the map's deck.gl hexagon, heatmap and cluster layers draw from it; one request for the
+ *   view instead of a tile set).
  * @example const tiles = tileRoutes(db); app.use(tiles.router); onClose.push(tiles.close)
  */
 export function tileRoutes(db: Db, opts: TileServiceOptions = {}): { router: Router; close(): void } {
@@ -97,11 +101,17 @@ export function tileRoutes(db: Db, opts: TileServiceOptions = {}): { router: Rou
     res.json(body)
   })
 
+  router.get('/api/h3', async (req, res) => {
+    const q = parseInput(H3QuerySchema, req.query, 'query')
+    const body: H3Response = await tiles.cells(q, scopeOf(req))
+    res.json(body)
+  })
+
   router.get('/tiles/:layers/:z/:x/:y.mvt', async (req: Request, res: Response) => {
     const p = parseInput(TileParamsSchema, req.params, 'params')
     const layers = resolveLayers(p.layers)
     const q = parseInput(TileQuerySchema, req.query, 'query')
-    const tile = await tiles.getTile(layers, { z: p.z, x: p.x, y: p.y }, q)
+    const tile = await tiles.getTile(layers, { z: p.z, x: p.x, y: p.y }, q, scopeOf(req))
     res.set({
       'Content-Type': MVT,
       ETag: tile.etag,

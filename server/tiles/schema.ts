@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { AreaCodeSchema } from '../areas/schema.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
-import { InstantSchema } from '../incidents/query-schema.ts'
+import { BboxSchema, InstantSchema } from '../incidents/query-schema.ts'
 import { MAX_ZOOM } from './tile-math.ts'
 
 /** A comma-separated list of layer names (`towns,incidents`); which names exist is checked against the registry. */
@@ -26,19 +27,49 @@ export type TileParams = z.infer<typeof TileParamsSchema>
 /** `GET /tiles/{layers}.json` path parameters. */
 export const TileJsonParamsSchema = z.object({ layers: LayerListSchema })
 
+const filterFields = {
+  from: InstantSchema.optional(),
+  to: InstantSchema.optional(),
+  category: CategoryListSchema.optional(),
+  area: AreaCodeSchema.optional(),
+}
+const periodOrder = { message: '`to` must be after `from` (it is exclusive)', path: ['to'] }
+
 /**
  * Tile filters (incident layers and area counts): `from`/`to` as in GET /api/incidents
  * (`to` exclusive; default the last 30 days up to and including today, Shanghai), `category`
- * codes (a category means all its items).
+ * codes (a category means all its items), `area` an admin area code (town, village, grid or
+ * micro-grid; the district means no filter): the incident and h3 layers show only incidents
+ * placed in it. Area layers keep their own counts (the map dims what lies outside instead).
  */
 export const TileQuerySchema = z
-  .object({
-    from: InstantSchema.optional(),
-    to: InstantSchema.optional(),
-    category: CategoryListSchema.optional(),
-  })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: '`to` must be after `from` (it is exclusive)', path: ['to'] })
+  .object(filterFields)
+  .refine((q) => !q.from || !q.to || q.from < q.to, periodOrder)
 export type TileQuery = z.infer<typeof TileQuerySchema>
+
+/** Most cells `GET /api/h3` answers (the largest counts first). */
+export const H3_MAX_CELLS = 20_000
+
+/**
+ * `GET /api/h3` query: the tile filters plus the H3 resolution (7–10, as the tiles use) and an
+ * optional WGS84 box (default: the district).
+ */
+export const H3QuerySchema = z
+  .object({ ...filterFields, res: z.coerce.number().int('a whole number').min(7, 'res must be 7–10').max(10, 'res must be 7–10'), bbox: BboxSchema.optional() })
+  .refine((q) => !q.from || !q.to || q.from < q.to, periodOrder)
+export type H3Query = z.infer<typeof H3QuerySchema>
+
+/** `GET /api/h3`: incident counts per cell (hex index), the largest first. */
+export const H3ResponseSchema = z.object({
+  res: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  area: z.string().nullable(),
+  cells: z.array(z.object({ h3: z.string(), count: z.number().int() })),
+  /** More cells had incidents than H3_MAX_CELLS. */
+  truncated: z.boolean(),
+})
+export type H3Response = z.infer<typeof H3ResponseSchema>
 
 /** One vector layer in TileJSON 3.0. */
 export const VectorLayerSchema = z.object({

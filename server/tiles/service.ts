@@ -3,16 +3,19 @@
  * fresh (freshness.ts decides when; this module decides which tiles a change touches).
  */
 import { promisify } from 'node:util'
+import type { ISql } from 'postgres'
 import zlib from 'node:zlib'
 import { expandCategoryCodes } from '../categories/queries.ts'
-import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import { type Db, type Scope, SYSTEM_SCOPE } from '../db/index.ts'
+import { recordTileCache } from '../ops/metrics.ts'
 import { addDays, shanghaiToday } from '../stats/period.ts'
 import { type CachedTile, etagOf, TileCache } from './cache.ts'
 import { Freshness } from './freshness.ts'
-import { LAYERS, type LayerContext, type LayerDef, type TileFilter } from './layers.ts'
+import { HttpError } from '../http/errors.ts'
+import { cellCounts, LAYERS, type LayerContext, type LayerDef, type TileArea, type TileFilter } from './layers.ts'
 import { type Encoder, renderPart } from './render.ts'
-import type { TileQuery } from './schema.ts'
-import type { Box, TileId } from './tile-math.ts'
+import { H3_MAX_CELLS, type H3Query, type H3Response, type TileQuery } from './schema.ts'
+import { type Box, intersectBoxes, type TileId } from './tile-math.ts'
 
 const gzip = promisify(zlib.gzip)
 
@@ -73,23 +76,26 @@ export function resolveTilePeriod(q: TileQuery, now: Date = new Date()): { from:
 
 /**
  * The cache key of a response: layers, tile and (for filtered layers) the filter as given
- * (categories sorted; expansion to items happens when rendering).
+ * (categories sorted; expansion to items happens when rendering; an area code last, when given).
  * @example cacheKey(['towns'], { z: 8, x: 213, y: 107 }, true, period, ['02', '0101']) // 'towns/8/213/107?2026-…|2026-…|0101,02'
  */
-export function cacheKey(layers: readonly string[], t: TileId, filtered: boolean, period: { from: Date; to: Date }, category: readonly string[] | undefined): string {
+export function cacheKey(layers: readonly string[], t: TileId, filtered: boolean, period: { from: Date; to: Date }, category: readonly string[] | undefined, area?: string): string {
   const base = `${layers.join(',')}/${t.z}/${t.x}/${t.y}`
   if (!filtered) return base
-  return `${base}?${period.from.toISOString()}|${period.to.toISOString()}|${category ? [...new Set(category)].sort().join(',') : '*'}`
+  return `${base}?${period.from.toISOString()}|${period.to.toISOString()}|${category ? [...new Set(category)].sort().join(',') : '*'}${area ? `|${area}` : ''}`
 }
 
 export interface TileService {
   encoder: Encoder
   cap: number
-  getTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery): Promise<TileResponse>
+  /** In the caller's scope (default: the whole district); scoped tiles are cached apart. */
+  getTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery, scope?: Scope): Promise<TileResponse>
   /** Renders without the cache, with a chosen encoder (tests compare encoders; the bench times it). */
-  render(layers: readonly LayerDef[], tile: TileId, q: TileQuery, encoder: Encoder): Promise<{ bytes: Uint8Array; truncated: string[] }>
+  render(layers: readonly LayerDef[], tile: TileId, q: TileQuery, encoder: Encoder, scope?: Scope): Promise<{ bytes: Uint8Array; truncated: string[] }>
   /** The WGS84 box of the data (TileJSON bounds). */
   extent(): Promise<Box | null>
+  /** Incident counts per H3 cell in a box (default the district), for `GET /api/h3`. */
+  cells(q: H3Query, scope?: Scope): Promise<H3Response>
   cacheSize(): number
   close(): void
 }
@@ -158,18 +164,57 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     return extentMemo.box
   }
 
-  async function render(layers: readonly LayerDef[], tile: TileId, q: TileQuery, enc: Encoder): Promise<{ bytes: Uint8Array; truncated: string[] }> {
+  /** Levels of areas by code, looked up once per base version (an area filter names one). */
+  let areaLevels: { base: string | null; levels: Map<string, Promise<TileArea['level'] | 'district' | null>> } | null = null
+
+  /**
+   * The area filter of a request: null for none or the district; a 400 for a code that names no area.
+   * @example await resolveArea('330109001') // { level: 'town', code: '330109001' }
+   */
+  async function resolveArea(code: string | undefined): Promise<TileArea | null> {
+    if (!code) return null
+    if (!areaLevels || areaLevels.base !== freshness.baseVersion) areaLevels = { base: freshness.baseVersion, levels: new Map() }
+    let level = areaLevels.levels.get(code)
+    if (!level) {
+      level = db.sql<{ level: TileArea['level'] | 'district' }[]>`SELECT level FROM admin_areas WHERE code = ${code}`.then(([r]) => r?.level ?? null)
+      areaLevels.levels.set(code, level)
+    }
+    const found = await level
+    if (found === null) {
+      areaLevels.levels.delete(code)
+      throw new HttpError(400, `query.area: unknown area ${code}`)
+    }
+    return found === 'district' ? null : { level: found, code }
+  }
+
+  /** The filters of a request, resolved: period split into days and edges, category items, area. */
+  async function resolveFilter(q: TileQuery, scope: Scope): Promise<TileFilter> {
     const period = resolveTilePeriod(q)
-    const box = await extent()
     // Categories need the catalogue (a 400 for unknown codes); only filtered requests pay for it.
-    const items = q.category ? await db.withScope(SYSTEM_SCOPE, (tx) => expandCategoryCodes(tx, q.category!, 'query.category')) : null
-    const filter: TileFilter = { ...period, items, ...splitPeriod(period.from, period.to) }
+    const [items, area] = await Promise.all([
+      q.category ? db.withScope(SYSTEM_SCOPE, (tx) => expandCategoryCodes(tx, q.category!, 'query.category')) : null,
+      resolveArea(q.area),
+    ])
+    return { ...period, items, ...splitPeriod(period.from, period.to), area, rawCells: scope.areaCodes !== null }
+  }
+
+  /**
+   * Runs tile queries as the caller: district-wide straight on the pool (parts side by side: a
+   * transaction's BEGIN/set_config/COMMIT alone cost ~0.6 ms, a third of a small tile); a scoped
+   * caller in a transaction as the row-level-security role (migrations/019), so a town officer's
+   * tiles hold their town only, whatever the layer's query says.
+   */
+  function asCaller<T>(scope: Scope, fn: (sql: ISql) => Promise<T>): Promise<T> {
+    return scope.areaCodes === null ? fn(db.sql) : db.withScope(scope, (tx) => fn(tx))
+  }
+
+  async function render(layers: readonly LayerDef[], tile: TileId, q: TileQuery, enc: Encoder, scope: Scope = SYSTEM_SCOPE): Promise<{ bytes: Uint8Array; truncated: string[] }> {
+    const box = await extent()
+    const filter = await resolveFilter(q, scope)
     const ctx: LayerContext = { tile, filter, cap, extent: box }
-    // One read-only statement per part, whole district (SYSTEM_SCOPE, as every read route has
-    // until authentication): no transaction needed, so the parts run side by side on the pool
-    // (a transaction's BEGIN/set_config/COMMIT alone cost ~0.6 ms, a third of a small tile).
+    // One read-only statement per part, in the caller's scope.
     const parts = layers.filter((l) => tile.z >= l.minzoom).flatMap((l) => l.parts)
-    const rendered = await Promise.all(parts.map((part) => renderPart(db.sql, part, ctx, enc)))
+    const rendered = await asCaller(scope, (sql) => Promise.all(parts.map((part) => renderPart(sql, part, ctx, enc))))
     // Protobuf messages concatenate: the layers of several MVT tiles make one tile.
     return { bytes: Buffer.concat(rendered.map((r) => r.bytes)), truncated: rendered.filter((r) => r.truncated).map((r) => r.name) }
   }
@@ -179,16 +224,33 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     cap,
     render,
     extent,
+    async cells(q, scope = SYSTEM_SCOPE) {
+      const [district, filter] = await Promise.all([extent(), resolveFilter(q, scope)])
+      const box = district && (q.bbox ? intersectBoxes(q.bbox, district) : district)
+      // One more than the cap tells whether there were more.
+      const counts = box ? await asCaller(scope, (sql) => cellCounts(sql, box, q.res, filter, H3_MAX_CELLS + 1)) : []
+      return {
+        res: q.res,
+        from: filter.from.toISOString(),
+        to: filter.to.toISOString(),
+        area: filter.area?.code ?? null,
+        cells: counts.slice(0, H3_MAX_CELLS).map((c) => ({ h3: BigInt(c.cell).toString(16), count: c.n })),
+        truncated: counts.length > H3_MAX_CELLS,
+      }
+    },
     cacheSize: () => cache.size,
     close: () => freshness.close(),
-    async getTile(layers, tile, q) {
+    async getTile(layers, tile, q, scope = SYSTEM_SCOPE) {
       await freshness.ensure()
       const names = layers.map((l) => l.name)
-      const key = cacheKey(names, tile, layers.some((l) => l.filtered), resolveTilePeriod(q), q.category)
+      // A scoped caller's tiles differ from the district's: cached under their areas.
+      const scoped = scope.areaCodes === null ? '' : `@${[...scope.areaCodes].sort().join(',')}|`
+      const key = scoped + cacheKey(names, tile, layers.some((l) => l.filtered), resolveTilePeriod(q), q.category, q.area)
       const hit = cache.get(key)
+      recordTileCache(hit !== undefined)
       if (hit) return { ...hit, cache: 'hit' }
       const epoch = cache.epoch
-      const { bytes, truncated } = await render(layers, tile, q, encoder)
+      const { bytes, truncated } = await render(layers, tile, q, encoder, scope)
       const entry: CachedTile = { tile, layers: names, bytes, gzip: null, etag: etagOf(bytes), truncated }
       if (cache.set(key, entry, epoch) && bytes.length > 512) {
         // Compressed off the request path: this answer goes out plain, later ones gzipped.

@@ -3,7 +3,7 @@ import { cellToLatLng } from 'h3-js'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { findLayer, type LayerDef } from './layers.ts'
-import { TileJsonSchema, LayerListResponseSchema } from './schema.ts'
+import { H3ResponseSchema, TileJsonSchema, LayerListResponseSchema, type TileQuery } from './schema.ts'
 import { createTileService, type TileService } from './service.ts'
 import { BUFFER, EXTENT, type TileId, tileBoundsLngLat } from './tile-math.ts'
 import { decodeTile, type DecodedFeature, featureWkt, ringArea, tileAt, toTileCoords } from './testing.ts'
@@ -166,6 +166,96 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
       SELECT grid_code AS code, count(*)::int AS n FROM incidents WHERE reported_at >= ${from} AND reported_at < ${to} GROUP BY 1`).map((r) => [r.code, r.n]))
     expect(grids.some((g) => Number(g.properties.incidents) > 0)).toBe(true)
     for (const g of grids) expect(g.properties.incidents, String(g.properties.code)).toBe(byGrid.get(String(g.properties.code)) ?? 0)
+  })
+
+  it('area filter: incident points, cell counts and h3 cells hold only the area\'s incidents (town, village, grid, micro-grid)', async () => {
+    const [a] = await s.db.sql<{ town: string; village: string; grid: string; microgrid: string }[]>`
+      SELECT town_code AS town, village_code AS village, grid_code AS grid, microgrid_code AS microgrid FROM incidents
+      WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND microgrid_code IS NOT NULL
+        AND ST_DWithin(geom, ST_SetSRID(ST_Point(${hot.lng}, ${hot.lat}), 4326), 0.01)
+      GROUP BY 1, 2, 3, 4 ORDER BY count(*) DESC, 4 LIMIT 1`
+    expect(a).toBeDefined()
+    // Points at z14: exactly the grid's incidents in the tile, none from the rest of the tile.
+    const t14 = tileAt(14, hot.lng, hot.lat)
+    const all = (await get(tilePath('incidents', t14))).layers.incidents ?? []
+    const inGrid = (await get(tilePath('incidents', t14, `${PERIOD}&area=${a!.grid}`))).layers.incidents ?? []
+    const gridRows = (await s.db.sql<{ id: string; lng: number; lat: number }[]>`
+      SELECT id::text, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents
+      WHERE grid_code = ${a!.grid} AND geom && ${envelope(t14, BUFFER)} AND reported_at >= ${FROM} AND reported_at < ${TO}`).filter((r) => inBuffer(t14, r.lng, r.lat))
+    expect(gridRows.length).toBeGreaterThan(0)
+    expect(all.length).toBeGreaterThan(gridRows.length)
+    expect(inGrid.map((f) => String(f.id)).sort()).toEqual(gridRows.map((r) => r.id).sort())
+    // Cell counts below z13 and the h3 hexagons: per cell, the count of the area's incidents only.
+    const t10 = tileAt(10, hot.lng, hot.lat)
+    for (const [level, code] of [['town', a!.town], ['village', a!.village], ['grid', a!.grid], ['microgrid', a!.microgrid]] as const) {
+      const byCell = new Map((await s.db.sql<{ h3: string; n: number }[]>`
+        SELECT to_hex(h3_r7) AS h3, count(*)::int AS n FROM incidents
+        WHERE ${s.db.sql(`${level}_code`)} = ${code} AND reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r7 IS NOT NULL GROUP BY 1`).map((r) => [r.h3, r.n]))
+      expect(byCell.size, level).toBeGreaterThan(0)
+      const { res, layers, error } = await get(tilePath('incidents,h3', t10, `${PERIOD}&area=${code}`))
+      expect(res.status, error ?? '').toBe(200)
+      const cells = layers.h3 ?? []
+      // Every cell of the area with its centre in the tile is there, and nothing else is.
+      const inside = [...byCell.keys()].filter((h) => {
+        const [x, y] = toTileCoords(t10, cellToLatLng(h)[1], cellToLatLng(h)[0])
+        return x >= 0 && x < EXTENT && y >= 0 && y < EXTENT
+      })
+      expect(inside.length, level).toBeGreaterThan(0)
+      expect(cells.map((f) => String(f.properties.h3)), level).toEqual(expect.arrayContaining(inside))
+      for (const f of cells) expect(f.properties.count, `${level} ${f.properties.h3}`).toBe(byCell.get(String(f.properties.h3)))
+      for (const f of layers.incidents ?? []) expect(f.properties.count, level).toBe(byCell.get(String(f.properties.h3)))
+    }
+    // A period not on whole days, with a category, in the town.
+    const from = '2026-10-05T12:30:00+08:00'
+    const narrowed = (await get(tilePath('h3', t10, `from=${encodeURIComponent(from)}&to=2026-11-01&category=01&area=${a!.town}`))).layers.h3 ?? []
+    const exact = new Map((await s.db.sql<{ h3: string; n: number }[]>`
+      SELECT to_hex(h3_r7) AS h3, count(*)::int AS n FROM incidents
+      WHERE town_code = ${a!.town} AND category_code LIKE '01%' AND reported_at >= ${from} AND reported_at < ${TO} AND h3_r7 IS NOT NULL GROUP BY 1`).map((r) => [r.h3, r.n]))
+    expect(narrowed.length).toBeGreaterThan(0)
+    for (const f of narrowed) expect(f.properties.count).toBe(exact.get(String(f.properties.h3)))
+    // The district's own code is no filter.
+    const [district] = await s.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'district' LIMIT 1`
+    expect((await get(tilePath('incidents', t14, `${PERIOD}&area=${district!.code}`))).layers.incidents!.length).toBe(all.length)
+    // The TileJSON keeps the area in its tile URL.
+    const tj = TileJsonSchema.parse(await (await fetch(`${s.url}/tiles/h3.json?area=${a!.town}`)).json())
+    expect(tj.tiles[0]).toBe(`${s.url}/tiles/h3/{z}/{x}/{y}.mvt?area=${a!.town}`)
+  })
+
+  it('GET /api/h3: counts per cell for a resolution, box, period, categories and area', async () => {
+    const rows = (await s.db.sql<{ h3: string; n: number }[]>`
+      SELECT to_hex(h3_r8) AS h3, count(*)::int AS n FROM incidents
+      WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r8 IS NOT NULL GROUP BY 1`)
+    const body = H3ResponseSchema.parse(await (await fetch(`${s.url}/api/h3?res=8&${PERIOD}`)).json())
+    expect(body.res).toBe(8)
+    expect(body.truncated).toBe(false)
+    expect(body.cells.length).toBe(rows.length)
+    const byCell = new Map(rows.map((r) => [r.h3, r.n]))
+    for (const c of body.cells) expect(c.count, c.h3).toBe(byCell.get(c.h3))
+    // Largest first.
+    expect(body.cells.map((c) => c.count)).toEqual([...body.cells.map((c) => c.count)].sort((x, y) => y - x))
+    // Res 9 over the whole district (too many candidate cells for the key path) agrees too.
+    const r9 = await s.db.sql<{ n: number }[]>`SELECT count(DISTINCT h3_r9)::int AS n FROM incidents WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r9 IS NOT NULL`
+    const b9 = H3ResponseSchema.parse(await (await fetch(`${s.url}/api/h3?res=9&${PERIOD}`)).json())
+    expect(b9.cells.length).toBe(r9[0]!.n)
+    // A small box around the hot point: only cells near it, with the same counts.
+    const box = [hot.lng - 0.02, hot.lat - 0.02, hot.lng + 0.02, hot.lat + 0.02]
+    const boxed = H3ResponseSchema.parse(await (await fetch(`${s.url}/api/h3?res=8&${PERIOD}&bbox=${box.join(',')}`)).json())
+    expect(boxed.cells.length).toBeGreaterThan(0)
+    expect(boxed.cells.length).toBeLessThan(body.cells.length)
+    for (const c of boxed.cells) {
+      expect(c.count).toBe(byCell.get(c.h3))
+      const [lat, lng] = cellToLatLng(c.h3)
+      expect(lng).toBeGreaterThan(box[0]! - 0.02)
+      expect(lng).toBeLessThan(box[2]! + 0.02)
+    }
+    // An area and a category.
+    const town = hot.town
+    const inTown = new Map((await s.db.sql<{ h3: string; n: number }[]>`
+      SELECT to_hex(h3_r8) AS h3, count(*)::int AS n FROM incidents
+      WHERE town_code = ${town} AND category_code LIKE '02%' AND reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r8 IS NOT NULL GROUP BY 1`).map((r) => [r.h3, r.n]))
+    const area = H3ResponseSchema.parse(await (await fetch(`${s.url}/api/h3?res=8&${PERIOD}&category=02&area=${town}`)).json())
+    expect(area.area).toBe(town)
+    expect(new Map(area.cells.map((c) => [c.h3, c.count]))).toEqual(inTown)
   })
 
   it('simplifies polygons by zoom and keeps them valid', async () => {
@@ -349,6 +439,13 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
       ['/tiles/incidents/3/0/0.mvt?from=2026-10-02&to=2026-10-01', 400, /query\.to/],
       ['/tiles/incidents/3/0/0.mvt?category=99', 400, /unknown category 99/],
       ['/tiles/incidents/3/0/0.mvt?category=abc', 400, /query\.category/],
+      ['/tiles/incidents/3/0/0.mvt?area=33x', 400, /query\.area/],
+      ['/tiles/incidents/3/0/0.mvt?area=999999999', 400, /unknown area 999999999/],
+      ['/api/h3?res=6', 400, /query\.res/],
+      ['/api/h3', 400, /query\.res/],
+      ['/api/h3?res=8&bbox=1,2,3', 400, /query\.bbox/],
+      ['/api/h3?res=8&area=12', 400, /query\.area/],
+      ['/api/h3?res=8&area=330000000000', 400, /unknown area/],
     ]
     for (const [path, status, message] of cases) {
       const res = await fetch(`${s.url}${path}`)
@@ -359,15 +456,17 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
 
   it.runIf(TEST_KIND === 'native')('ST_AsMVT and the JavaScript encoder give the same tiles', async () => {
     const q = { from: new Date(FROM), to: new Date(TO) }
-    const cases: [string, TileId][] = [
+    const qa = { ...q, area: hot.town }
+    const cases: [string, TileId, TileQuery?][] = [
+      ['incidents', tileAt(11, hot.lng, hot.lat), qa], ['incidents', tileAt(15, hot.lng, hot.lat), qa], ['h3', tileAt(10, hot.lng, hot.lat), qa],
       ['towns', tileAt(9, hot.lng, hot.lat)], ['villages', tileAt(10, hot.lng, hot.lat)], ['grids', tileAt(12, hot.lng, hot.lat)],
       ['microgrids', tileAt(13, hot.lng, hot.lat)], ['incidents', tileAt(11, hot.lng, hot.lat)], ['incidents', tileAt(15, hot.lng, hot.lat)],
       ['h3', tileAt(12, hot.lng, hot.lat)], ['addresses', tileAt(16, hot.lng, hot.lat)],
     ]
-    for (const [name, t] of cases) {
+    for (const [name, t, query = q as TileQuery] of cases) {
       const layer = [findLayer(name)!]
-      const a = decodeTile((await tiles.render(layer, t, q, 'postgis')).bytes)
-      const b = decodeTile((await tiles.render(layer, t, q, 'js')).bytes)
+      const a = decodeTile((await tiles.render(layer, t, query, 'postgis')).bytes)
+      const b = decodeTile((await tiles.render(layer, t, query, 'js')).bytes)
       expect(Object.keys(b).sort(), `${name} z${t.z}`).toEqual(Object.keys(a).sort())
       for (const part of Object.keys(a)) {
         const key = (f: DecodedFeature) => JSON.stringify([f.id ?? null, Object.entries(f.properties).sort()])

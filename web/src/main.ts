@@ -14,6 +14,7 @@ import {
   fetchWarnings,
 } from './api/map-api.ts'
 import { onLangChange, t } from './i18n/i18n.ts'
+import type { CellCount } from './map/cells.ts'
 import { createOneMap, DRILL_PADDING, type FocusArea, type Hit, type OneMap, VIEW_PADDING } from './map/onemap.ts'
 import { type Bbox, hazardsQuery, queryString, tasksQuery, tileQuery, warningsQuery } from './state/query.ts'
 import { addDays, defaultRange, shanghaiDay } from './state/time.ts'
@@ -35,7 +36,7 @@ declare global {
      * For tests, benchmarks and debugging: the map, a promise that resolves once the boundaries are
      * drawn, the page state, and `settled()`: resolves when every visible layer's data is in and drawn.
      */
-    __onemap?: { map: MapLibreMap; ready: Promise<void>; state(): AppState; settled(): Promise<void> }
+    __onemap?: { map: MapLibreMap; ready: Promise<void>; state(): AppState; settled(): Promise<void>; cells(): readonly CellCount[]; cellCentre(h3: string): [number, number]; hitsAt(x: number, y: number): Hit[] }
   }
 }
 
@@ -298,6 +299,9 @@ try {
     map,
     ready: onemap.ready,
     state: () => state,
+    cells: () => onemap.cells(),
+    cellCentre: (h3) => onemap.cellCentre(h3),
+    hitsAt: (x, y) => onemap.hitsAt([x, y]),
     async settled() {
       await onemap.ready
       while (pending.size > 0) await Promise.allSettled([...pending])

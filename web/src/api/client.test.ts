@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseConfig } from './client.ts'
+import { loginUrl, parseConfig } from './client.ts'
 
 describe('parseConfig', () => {
   const district = { code: '330109', name: '萧山区', bbox: [120.1, 29.9, 120.7, 30.4] }
@@ -16,5 +16,12 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ district: null })).toThrow(/config: district/)
     expect(() => parseConfig({ district: { ...district, bbox: [1, 2, 3] } })).toThrow(/bbox/)
     expect(() => parseConfig({ basemapTileUrl: 5, district })).toThrow(/basemapTileUrl/)
+  })
+})
+
+describe('loginUrl', () => {
+  it('comes back to the page, query and hash included', () => {
+    expect(loginUrl({ pathname: '/', search: '?z=12&l=h3', hash: '#town' })).toBe('/login?next=%2F%3Fz%3D12%26l%3Dh3%23town')
+    expect(loginUrl({ pathname: '/wall', search: '', hash: '' })).toBe('/login?next=%2Fwall')
   })
 })

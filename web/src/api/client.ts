@@ -16,10 +16,24 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The login page's address that comes back to where the page is now.
+ * @example loginUrl({ pathname: '/', search: '?z=12', hash: '' }) // '/login?next=%2F%3Fz%3D12'
+ */
+export function loginUrl(at: Pick<Location, 'pathname' | 'search' | 'hash'>): string {
+  return `/login?next=${encodeURIComponent(at.pathname + at.search + at.hash)}`
+}
+
+/** A session that ended (expired, logged out elsewhere, account changed) sends the page to the login. */
+export function loginAgainOn401(status: number): void {
+  if (status === 401 && typeof location !== 'undefined' && location.pathname !== '/login') location.assign(loginUrl(location))
+}
+
 /** GETs a JSON answer from our own server; an HTTP error is an ApiError. */
 export async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
   const url = apiUrl(path)
   const res = await fetch(url, { headers: { accept: 'application/json, application/geo+json' }, signal })
+  loginAgainOn401(res.status)
   if (!res.ok) throw new ApiError(url, res.status, `GET ${path} failed: HTTP ${res.status}`)
   return res.json()
 }

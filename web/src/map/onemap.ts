@@ -16,11 +16,14 @@ import type { AppConfig, AreaProperties, BoundaryCollection } from '../api/types
 import { getLang, onLangChange, t } from '../i18n/i18n.ts'
 import type { Lang } from '../i18n/strings.ts'
 import type { LayerId, View } from '../state/url.ts'
+import { createCellLayers } from './cell-layers.ts'
+import type { CellCount } from './cells.ts'
 import { withTownColours } from './colors.ts'
-import { countBreaks, countLegend, type LegendStop, stepExpression } from './legend.ts'
+import type { LegendStop } from './legend.ts'
 import { mapLocale } from './locale.ts'
 import {
   BASEMAP_SOURCE,
+  DECK_PLACEMENT,
   LAYER_GROUPS,
   LAYERS,
   LOCAL_IDEOGRAPH_FONT_FAMILY,
@@ -79,8 +82,12 @@ export interface OneMap {
   ready: Promise<void>
   setBasemapVisible(visible: boolean): void
   setLayers(layers: readonly LayerId[]): void
-  /** New incident filters for the tile layers (`?from=…`). */
+  /** New incident filters for the incident points and the cell layers (`?from=…&area=…`). */
   setTileQuery(query: string): void
+  /** The H3 cell counts the deck.gl layers draw (for tests). */
+  cells(): readonly CellCount[]
+  /** A loaded cell's centre [lng, lat] (for tests). */
+  cellCentre(h3: string): [number, number]
   /** Fills a GeoJSON overlay (warnings and hot spots, hazards, tasks) unless it is drawn from tiles. */
   setOverlayData(source: 'warnings' | 'hazards' | 'tasks', data: GeoJSON.FeatureCollection): Promise<void>
   /** Draws these overlays from our vector tiles instead (`/tiles` lists them). */
@@ -202,7 +209,7 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
   })
   map.getCanvas().addEventListener('mouseleave', () => setHovered(null))
   // A pointer over anything clickable.
-  const clickable = [LAYERS.incidentPoint, LAYERS.incidentCluster, LAYERS.hazardPoint, LAYERS.taskPoint, LAYERS.warningPoint]
+  const clickable = [LAYERS.incidentPoint, LAYERS.hazardPoint, LAYERS.taskPoint, LAYERS.warningPoint]
   for (const id of clickable) {
     map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'))
     map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''))
@@ -216,28 +223,16 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
     }
   }
 
-  // H3 breaks follow the counts in view (resolution changes with zoom, and so do the counts).
-  let lastBreaks = ''
-  const updateH3Legend = () => {
-    if (!layers.includes('h3')) return
-    const counts = map.queryRenderedFeatures({ layers: [LAYERS.h3Fill] }).map((f) => Number(f.properties?.count) || 0)
-    if (counts.length === 0) return
-    counts.sort((a, b) => a - b)
-    // The 98th percentile: one exceptional cell should not flatten the scale.
-    const high = counts[Math.floor((counts.length - 1) * 0.98)]!
-    const stops = countLegend(countBreaks(high))
-    const key = stops.map((s) => s.value).join(',')
-    if (key === lastBreaks) return
-    lastBreaks = key
-    map.setPaintProperty(LAYERS.h3Fill, 'fill-color', stepExpression('count', stops))
-    opts.onH3Legend?.(stops)
-  }
-  map.on('moveend', () => void whenIdle(map).then(updateH3Legend))
-  map.on('sourcedata', (e) => {
-    if (e.sourceId === SOURCES.h3 && e.isSourceLoaded) updateH3Legend()
-  })
-
   const styleLoaded = map.once('style.load')
+
+  // H3 hexagons, heatmap and incident clusters: deck.gl on cell counts, loaded when first shown.
+  const cellLayers = createCellLayers(map, {
+    layers: opts.layers,
+    query: opts.tileQuery,
+    place: DECK_PLACEMENT,
+    styleLoaded,
+    onLegend: (stops) => opts.onH3Legend?.(stops),
+  })
 
   const ready = (async () => {
     const config = fetchConfig()
@@ -281,20 +276,24 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
     map,
     ready,
     towns,
-    whenIdle: () => whenIdle(map),
+    whenIdle: async () => {
+      await cellLayers.settled()
+      await whenIdle(map)
+    },
+    cells: () => cellLayers.cells(),
+    cellCentre: (h3) => cellLayers.centre(h3),
     setBasemapVisible(visible) {
       if (hasBasemap) map.setLayoutProperty(LAYERS.basemap, 'visibility', visible ? 'visible' : 'none')
     },
     setLayers(next) {
       layers = next
-      lastBreaks = ''
+      cellLayers.setLayers(next)
       if (map.isStyleLoaded()) applyLayers()
       else void styleLoaded.then(applyLayers)
     },
     setTileQuery(query) {
-      for (const [source, layer] of [[SOURCES.h3, 'h3'], [SOURCES.incidents, 'incidents']] as const) {
-        map.getSource<VectorTileSource>(source)?.setTiles([tileUrl(origin, layer, query)])
-      }
+      map.getSource<VectorTileSource>(SOURCES.incidents)?.setTiles([tileUrl(origin, 'incidents', query)])
+      cellLayers.setQuery(query)
     },
     async setOverlayData(source, data) {
       // Sources exist once the style is parsed; data fetched before then waits for it.
@@ -380,7 +379,8 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
           if (id) hits.push({ kind, id })
         }
       }
-      for (const f of query([LAYERS.incidentCluster])) if (f.properties?.h3) hits.push({ kind: 'cell', id: String(f.properties.h3) })
+      const cluster = layers.includes('incidents') ? cellLayers.pickCell(point, 'clusters') : null
+      if (cluster) hits.push({ kind: 'cell', id: cluster })
       for (const f of query([LAYERS.hotspotFill, LAYERS.warningFill])) {
         const id = featureId(f)
         if (id) hits.push({ kind: 'warning', id })
@@ -389,7 +389,8 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
         const f = query([layer])[0]
         if (f?.properties?.code) hits.push({ kind: 'area', level, code: String(f.properties.code) })
       }
-      for (const f of query([LAYERS.h3Fill])) if (f.properties?.h3) hits.push({ kind: 'cell', id: String(f.properties.h3) })
+      const cell = layers.includes('h3') ? cellLayers.pickCell(point, 'h3') : null
+      if (cell) hits.push({ kind: 'cell', id: cell })
       return hits
     },
   }

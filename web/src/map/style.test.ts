@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LABEL_LAYERS, LAYER_GROUPS, LAYERS, MIN_ZOOM, buildStyle } from './style.ts'
+import { DECK_PLACEMENT, LABEL_LAYERS, LAYER_GROUPS, LAYERS, MIN_ZOOM, buildStyle } from './style.ts'
 
 describe('buildStyle', () => {
   const origin = 'http://127.0.0.1:8080'
@@ -17,9 +17,20 @@ describe('buildStyle', () => {
     }
   })
 
-  it('filters the incident tile layers by period and category', () => {
-    expect((style.sources.h3 as { tiles: string[] }).tiles[0]).toBe(`${origin}/tiles/h3/{z}/{x}/{y}.mvt?from=2026-10-01&to=2026-11-01`)
+  it('filters the incident points by the query and asks for them only from the points zoom', () => {
+    expect(style.sources.h3).toBeUndefined()
+    const incidents = style.sources.incidents as { tiles: string[]; minzoom: number }
+    expect(incidents.tiles[0]).toBe(`${origin}/tiles/incidents/{z}/{x}/{y}.mvt?from=2026-10-01&to=2026-11-01`)
+    expect(incidents.minzoom).toBe(MIN_ZOOM.incidentPoints)
     expect((style.sources.areas as { tiles: string[] }).tiles[0]).toBe(`${origin}/tiles/villages,grids,microgrids/{z}/{x}/{y}.mvt`)
+  })
+
+  it('places deck.gl\'s layers before style layers that exist', () => {
+    const ids = style.layers.map((l) => l.id)
+    for (const before of Object.values(DECK_PLACEMENT)) expect(ids, before).toContain(before)
+    // Hexagons and heatmap under the masks and boundary lines.
+    expect(ids.indexOf(DECK_PLACEMENT.surfaces)).toBeLessThan(ids.indexOf(LAYERS.maskTown))
+    expect(ids.indexOf(DECK_PLACEMENT.surfaces)).toBeLessThan(ids.indexOf(LAYERS.townLine))
   })
 
   it('has every layer a panel switch names, hidden until switched on (except boundaries)', () => {

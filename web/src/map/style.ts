@@ -7,13 +7,9 @@ import type {
 } from 'maplibre-gl'
 import type { LayerId } from '../state/url.ts'
 import {
-  countBreaks,
-  countLegend,
   HAZARD_COLOURS,
-  HEAT_RAMP,
   INCIDENT_COLOUR,
   matchExpression,
-  stepExpression,
   TASK_COLOURS,
   WARNING_COLOURS,
 } from './legend.ts'
@@ -34,7 +30,6 @@ export const labelSourceId = (level: 'town') => `${level}-labels`
 export const BASEMAP_SOURCE = 'basemap'
 export const SOURCES = {
   areas: 'areas',
-  h3: 'h3',
   incidents: 'incidents',
   warnings: 'warnings',
   hazards: 'hazards',
@@ -57,9 +52,6 @@ export const LAYERS = {
   townFill: 'town-fill',
   villageHit: 'village-hit',
   gridHit: 'grid-hit',
-  h3Fill: 'h3-fill',
-  h3Line: 'h3-line',
-  heat: 'heat',
   hotspotFill: 'hotspot-fill',
   warningFill: 'warning-fill',
   maskTown: 'mask-town',
@@ -74,7 +66,6 @@ export const LAYERS = {
   focusLine: 'focus-line',
   hotspotLine: 'hotspot-line',
   warningLine: 'warning-line',
-  incidentCluster: 'incident-cluster',
   incidentPoint: 'incident-point',
   hazardPoint: 'hazard-point',
   taskPoint: 'task-point',
@@ -82,7 +73,6 @@ export const LAYERS = {
   selectionLine: 'selection-line',
   selectionPoint: 'selection-point',
   searchPoint: 'search-point',
-  clusterCount: 'cluster-count',
   searchLabel: 'search-label',
   microgridLabel: 'microgrid-label',
   gridLabel: 'grid-label',
@@ -182,7 +172,7 @@ function townLabelLayer(): SymbolLayerSpecification {
 /** What the style's tile sources need: the page origin (tile URLs must be absolute) and the filter query. */
 export interface StyleOptions {
   origin: string
-  /** `?from=…&to=…&category=…` for the incident layers. */
+  /** `?from=…&to=…&category=…&area=…` for the incident points. */
   tileQuery: string
 }
 
@@ -191,7 +181,11 @@ export function tileUrl(origin: string, layers: string, query = ''): string {
   return `${origin}/tiles/${layers}/{z}/{x}/{y}.mvt${query}`
 }
 
-/** Sources of the switchable layers' data (GeoJSON until /tiles lists warnings, hazards, tasks). */
+/**
+ * Sources of the switchable layers' data (GeoJSON until /tiles lists warnings, hazards, tasks).
+ * H3 hexagons, the heatmap and incident clusters are deck.gl layers on `GET /api/h3` (cell-layers.ts):
+ * the incident tiles are only asked for from the points zoom on.
+ */
 function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
   return {
     [SOURCES.areas]: {
@@ -201,8 +195,7 @@ function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
       maxzoom: 16,
       promoteId: { villages: 'code', grids: 'code', microgrids: 'code' },
     },
-    [SOURCES.h3]: { type: 'vector', tiles: [tileUrl(o.origin, 'h3', o.tileQuery)], minzoom: 0, maxzoom: 16 },
-    [SOURCES.incidents]: { type: 'vector', tiles: [tileUrl(o.origin, 'incidents', o.tileQuery)], minzoom: 0, maxzoom: 16 },
+    [SOURCES.incidents]: { type: 'vector', tiles: [tileUrl(o.origin, 'incidents', o.tileQuery)], minzoom: MIN_ZOOM.incidentPoints, maxzoom: 16 },
     [SOURCES.warnings]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
     [SOURCES.hazards]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
     [SOURCES.tasks]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
@@ -255,8 +248,7 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
     // Invisible fills that make villages and grids clickable (drill-down) wherever the lines are off.
     { id: LAYERS.villageHit, type: 'fill', ...from(area('village')), minzoom: 9, paint: { 'fill-opacity': 0 } },
     { id: LAYERS.gridHit, type: 'fill', ...from(area('grid')), minzoom: 11, paint: { 'fill-opacity': 0 } },
-    ...h3Layers(),
-    heatLayer(),
+    // deck.gl's hexagons and heatmap go here, before the hot spots (DECK_PLACEMENT).
     ...hotspotFillLayers({ source: SOURCES.warnings }),
     ...warningFillLayers({ source: SOURCES.warnings }),
     maskLayer(LAYERS.maskTown, { source: boundarySourceId('town') }),
@@ -358,17 +350,6 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       paint: { 'circle-radius': 8, 'circle-color': COLORS.search, 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 },
     },
     {
-      id: LAYERS.clusterCount,
-      type: 'symbol',
-      source: SOURCES.incidents,
-      'source-layer': 'incidents',
-      minzoom: 11,
-      maxzoom: MIN_ZOOM.incidentPoints,
-      filter: ['all', ['has', 'count'], ['>=', ['to-number', ['get', 'count']], 10]],
-      layout: { visibility: 'none', 'text-field': ['to-string', ['get', 'count']], 'text-font': LABEL_FONTS, 'text-size': 10, 'text-allow-overlap': true },
-      paint: { 'text-color': '#fff' },
-    },
-    {
       id: LAYERS.searchLabel,
       type: 'symbol',
       source: SOURCES.search,
@@ -394,52 +375,6 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
   ]
 
   return { version: 8, name: 'onemap', sources, layers }
-}
-
-/** H3 cells coloured by incidents per cell (breaks set from the data in view by the map). */
-function h3Layers(): LayerSpecification[] {
-  return [
-    {
-      id: LAYERS.h3Fill,
-      type: 'fill',
-      source: SOURCES.h3,
-      'source-layer': 'h3',
-      layout: { visibility: 'none' },
-      // No antialiasing pass: the cells tile the plane and their outlines would cost a second draw.
-      paint: { 'fill-color': stepExpression('count', countLegend(countBreaks(50))), 'fill-opacity': 0.62, 'fill-antialias': false },
-    },
-    {
-      id: LAYERS.h3Line,
-      type: 'line',
-      source: SOURCES.h3,
-      'source-layer': 'h3',
-      minzoom: 11,
-      layout: { visibility: 'none' },
-      paint: { 'line-color': '#ffffff', 'line-width': 0.5, 'line-opacity': 0.6 },
-    },
-  ]
-}
-
-/** Incident density from the incident tiles: cell counts below z13 (weighted), points above. */
-function heatLayer(): LayerSpecification {
-  const ramp: unknown[] = ['interpolate', ['linear'], ['heatmap-density']]
-  for (const [d, c] of HEAT_RAMP) ramp.push(d, c)
-  return {
-    id: LAYERS.heat,
-    type: 'heatmap',
-    source: SOURCES.incidents,
-    'source-layer': 'incidents',
-    layout: { visibility: 'none' },
-    paint: {
-      // A cell count weighs like the incidents it stands for (saturating at 10); a point weighs 1.
-      'heatmap-weight': ['case', ['has', 'count'], ['interpolate', ['linear'], ['to-number', ['get', 'count']], 0, 0, 1, 0.2, 10, 1], 1],
-      'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 12.9, 1.4, 13, 0.8, 16, 2],
-      // Cell centres are a cell apart below z13: the radius spans the gap so the surface is smooth.
-      'heatmap-radius': ['interpolate', ['linear'], ['zoom'], 8, 14, 10, 26, 12.9, 40, 13, 16, 16, 34],
-      'heatmap-color': ramp as ExpressionSpecification,
-      'heatmap-opacity': 0.75,
-    },
-  }
 }
 
 const warningColour = matchExpression('level', WARNING_COLOURS, '#999999')
@@ -511,25 +446,9 @@ export function warningPointLayer(src: LayerSource): LayerSpecification {
   }
 }
 
-/** Incident clusters (cell counts, below z13) and points. */
+/** Incident points from our tiles (from z13; below it deck.gl draws cell clusters). */
 function incidentLayers(): LayerSpecification[] {
   return [
-    {
-      id: LAYERS.incidentCluster,
-      type: 'circle',
-      source: SOURCES.incidents,
-      'source-layer': 'incidents',
-      maxzoom: MIN_ZOOM.incidentPoints,
-      filter: ['has', 'count'],
-      layout: { visibility: 'none' },
-      paint: {
-        'circle-color': INCIDENT_COLOUR,
-        'circle-opacity': 0.75,
-        'circle-radius': ['interpolate', ['linear'], ['sqrt', ['to-number', ['get', 'count']]], 1, 2.5, 10, 12, 30, 22],
-        'circle-stroke-color': '#fff',
-        'circle-stroke-width': 0.8,
-      },
-    },
     {
       id: LAYERS.incidentPoint,
       type: 'circle',
@@ -581,12 +500,19 @@ export function taskLayer(src: LayerSource): LayerSpecification {
   }
 }
 
-/** Which style layers each switch in the layer panel shows. */
+/** Where deck.gl's layers go in the style: before these MapLibre layers (deck-layers.ts). */
+export const DECK_PLACEMENT = {
+  surfaces: LAYERS.hotspotFill,
+  clusters: LAYERS.incidentPoint,
+  labels: LAYERS.searchLabel,
+} as const
+
+/** Which MapLibre style layers each switch in the layer panel shows (h3, heat and the clusters are deck.gl's). */
 export const LAYER_GROUPS: Record<LayerId, readonly string[]> = {
   grid: [LAYERS.microgridLine, LAYERS.gridLine, LAYERS.villageLine, LAYERS.microgridLabel, LAYERS.gridLabel, LAYERS.villageLabel],
-  h3: [LAYERS.h3Fill, LAYERS.h3Line],
-  heat: [LAYERS.heat],
-  incidents: [LAYERS.incidentCluster, LAYERS.incidentPoint, LAYERS.clusterCount],
+  h3: [],
+  heat: [],
+  incidents: [LAYERS.incidentPoint],
   hotspots: [LAYERS.hotspotFill, LAYERS.hotspotLine],
   warnings: [LAYERS.warningFill, LAYERS.warningLine, LAYERS.warningPoint],
   hazards: [LAYERS.hazardPoint],

@@ -10,8 +10,8 @@ describe('filters → query strings', () => {
     expect(queryString({ a: '1', b: null, c: '', d: 'x,y' })).toBe('?a=1&d=x,y')
     expect(queryString({})).toBe('')
   })
-  it('gives tiles the period and categories only', () => {
-    expect(tileQuery(f)).toBe('?from=2026-10-01&to=2026-11-01&category=01,0203')
+  it('gives the incident tiles and cell counts the period, categories and area', () => {
+    expect(tileQuery(f)).toBe('?from=2026-10-01&to=2026-11-01&category=01,0203&area=330109001')
     expect(tileQuery(all)).toBe('?from=2026-10-01&to=2026-11-01')
   })
   it('gives the histogram its domain, bucket, categories and area', () => {

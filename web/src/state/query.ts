@@ -14,9 +14,9 @@ export function queryString(params: Record<string, string | null | undefined>): 
 
 const categoryParam = (f: Filters) => (f.categories.length > 0 ? f.categories.join(',') : null)
 
-/** Vector tiles of incident layers (`/tiles/h3|incidents/…`): period and categories (tiles have no area filter). */
+/** Incident points (`/tiles/incidents/…`) and cell counts (`/api/h3`): period, categories and area. */
 export function tileQuery(f: Filters): string {
-  return queryString({ from: f.from, to: f.to, category: categoryParam(f) })
+  return queryString({ from: f.from, to: f.to, category: categoryParam(f), area: f.area })
 }
 
 /** `GET /api/stats/timeseries` over a domain (the histogram shows more than the chosen period). */

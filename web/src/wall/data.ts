@@ -3,7 +3,7 @@
  * those are light enough for the browser bundle; tasks and warnings (whose schemas pull in the
  * geocoder and the model catalogue) are typed from the server and checked for their outer shape.
  */
-import { apiUrl, ApiError } from '../api/client.ts'
+import { apiUrl, ApiError, loginAgainOn401 } from '../api/client.ts'
 import { type CategoriesResponse, CategoriesResponseSchema } from '../../../server/categories/schema.ts'
 import { type IncidentPage, IncidentPageSchema } from '../../../server/incidents/query-schema.ts'
 import { type RankingResponse, RankingResponseSchema } from '../../../server/indicators/schema.ts'
@@ -33,6 +33,7 @@ async function getRaw(path: string, signal?: AbortSignal): Promise<Response> {
     cache: 'no-store',
     signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
   })
+  loginAgainOn401(res.status)
   if (!res.ok) throw new ApiError(url, res.status, `GET ${path} failed: HTTP ${res.status}`)
   return res
 }
