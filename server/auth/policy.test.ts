@@ -5,6 +5,7 @@ import { can } from './schema.ts'
 describe('requirementOf', () => {
   it.each([
     ['GET', '/login', 'public'],
+    ['GET', '/login.js', 'public'],
     ['POST', '/api/auth/login', 'public'],
     ['GET', '/api/health', 'public'],
     ['GET', '/assets/index-abc.js', 'public'],

@@ -20,7 +20,7 @@ const ANY = '*'
 /** First match wins. */
 const RULES: readonly Rule[] = [
   // Before login: the login page and API, health probes, metrics for the scraper, the page code.
-  { methods: ['GET', 'HEAD'], path: /^\/login\/?$/, need: 'public' },
+  { methods: ['GET', 'HEAD'], path: /^\/login(\/|\.js)?$/, need: 'public' },
   { methods: ['POST'], path: /^\/api\/auth\/login$/, need: 'public' },
   { methods: READ, path: /^\/api\/health(\/|$)/, need: 'public' },
   { methods: READ, path: /^\/metrics$/, need: 'public' },

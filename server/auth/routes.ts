@@ -15,7 +15,7 @@ import { audit } from '../audit/log.ts'
 import { auditContext } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { authOf, type RequestAuth } from './context.ts'
-import { loginPage, safeNext } from './login-page.ts'
+import { LOGIN_SCRIPT, loginPage, safeNext } from './login-page.ts'
 import { CSRF_COOKIE, forgetResolvedTokens, SESSION_COOKIE, tokenOf } from './middleware.ts'
 import { verifyPassword } from './secrets.ts'
 import {
@@ -23,6 +23,7 @@ import {
   DisplayTokenCreateSchema,
   KeyParamsSchema,
   LoginSchema,
+  type MeResponse,
   ROLE_PERMISSIONS,
   UserCreateSchema,
   UserParamsSchema,
@@ -87,6 +88,11 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     res.type('html').send(loginPage({ next: safeNext(req.query.next), error }))
   })
 
+  router.get('/login.js', (_req, res) => {
+    res.type('text/javascript').setHeader('Cache-Control', 'no-cache')
+    res.send(LOGIN_SCRIPT)
+  })
+
   router.post('/api/auth/login', form, loginLimit, async (req, res) => {
     const viaForm = Boolean(req.is('application/x-www-form-urlencoded'))
     const input = parseInput(LoginSchema, req.body, 'body')
@@ -116,7 +122,8 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
 
   router.get('/api/auth/me', (req, res) => {
     const auth = caller(req)
-    res.json({ user: auth.user, method: auth.method, permissions: ROLE_PERMISSIONS[auth.user.role], csrfToken: auth.csrfToken })
+    const me: MeResponse = { user: auth.user, method: auth.method, permissions: [...ROLE_PERMISSIONS[auth.user.role]], csrfToken: auth.csrfToken }
+    res.json(me)
   })
 
   // A wall screen opens its display token once; from then on it holds it as its session cookie,

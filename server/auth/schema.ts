@@ -112,6 +112,15 @@ export const DisplayTokenCreateSchema = z
   .object({ name: z.string().trim().min(1).max(100), days: z.coerce.number().int().min(1).max(3650).default(365) })
   .strict()
 
+/** `GET /api/auth/me`: who is asking and how. */
+export const MeResponseSchema = z.object({
+  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: RoleSchema, areaCodes: z.array(z.string()) }),
+  method: z.enum(['session', 'display', 'api-key', 'anonymous']),
+  permissions: z.array(PermissionSchema),
+  csrfToken: z.string().nullable(),
+})
+export type MeResponse = z.infer<typeof MeResponseSchema>
+
 /** A user as the API shows it (never the password hash). */
 export const UserViewSchema = z.object({
   id: z.string(),

@@ -23,6 +23,8 @@ import { mountCategoriesPanel } from './ui/categories-panel.ts'
 import { byId } from './ui/dom.ts'
 import { mountExport } from './ui/export.ts'
 import { mountHeader } from './ui/header.ts'
+import { getJson } from './api/client.ts'
+import { MeResponseSchema } from '../../server/auth/schema.ts'
 import { mountInspector } from './ui/inspector.ts'
 import { mountLayersPanel } from './ui/layers-panel.ts'
 import { mountAreaPanel } from './ui/panel.ts'
@@ -87,6 +89,11 @@ try {
       districtBbox = config.district.bbox
       header.setDistrict(config.district.code, config.district.name)
       if (config.basemapTileUrl) header.enableBasemapToggle((on) => onemap.setBasemapVisible(on))
+      // Who is logged in (anonymous access, where configured, has no session to end).
+      void getJson('/api/auth/me').then((body) => {
+        const me = MeResponseSchema.safeParse(body)
+        if (me.success && me.data.method !== 'anonymous') header.showUser(me.data.user.displayName || me.data.user.username, me.data.csrfToken)
+      }, () => undefined)
     },
     onH3Legend: (stops) => layersPanel.setH3Legend(stops),
   })

@@ -11,6 +11,8 @@ export const STRINGS = {
   'lang.toggle': { zh: 'English', en: '中文' },
   'lang.toggleTitle': { zh: '切换到英文', en: 'Switch to Chinese' },
   'basemap.toggle': { zh: '底图', en: 'Basemap' },
+  'auth.logout': { zh: '退出', en: 'Log out' },
+  'auth.logoutTitle': { zh: '退出登录', en: 'End this session' },
   'panel.close': { zh: '关闭', en: 'Close' },
   'panel.name': { zh: '名称', en: 'Name' },
   'panel.code': { zh: '编码', en: 'Code' },

@@ -11,6 +11,8 @@ export interface Header {
   setDistrict(code: string, zhName: string): void
   /** Shows the basemap switch (only when a basemap is configured). */
   enableBasemapToggle(onChange: (visible: boolean) => void): void
+  /** Shows who is logged in, with a log-out button (a session with a CSRF token: not anonymous access). */
+  showUser(name: string, csrfToken: string | null): void
 }
 
 /** Binds the title bar: the title, the language switch and the optional basemap switch. */
@@ -21,6 +23,9 @@ export function mountHeader(): Header {
   const basemapCheckbox = byId<HTMLInputElement>('basemap-checkbox')
   const basemapLabel = byId<HTMLSpanElement>('basemap-label')
 
+  const userBox = byId<HTMLSpanElement>('user-box')
+  const userName = byId<HTMLSpanElement>('user-name')
+  const logout = byId<HTMLButtonElement>('logout')
   let district = { code: '330109', name: '萧山区' }
   let currentLang = 'zh' as 'zh' | 'en'
 
@@ -31,6 +36,8 @@ export function mountHeader(): Header {
     langButton.textContent = t('lang.toggle')
     langButton.title = t('lang.toggleTitle')
     basemapLabel.textContent = t('basemap.toggle')
+    logout.textContent = t('auth.logout')
+    logout.title = t('auth.logoutTitle')
   }
 
   langButton.addEventListener('click', () => setLang(currentLang === 'zh' ? 'en' : 'zh'))
@@ -48,6 +55,15 @@ export function mountHeader(): Header {
     enableBasemapToggle(onChange) {
       basemapToggle.hidden = false
       basemapCheckbox.addEventListener('change', () => onChange(basemapCheckbox.checked))
+    },
+    showUser(name, csrfToken) {
+      userName.textContent = name
+      userBox.hidden = false
+      logout.hidden = csrfToken === null
+      logout.addEventListener('click', () => {
+        // The session cookie rides along; the CSRF token proves the page (not another site) asks.
+        void fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken ?? '' } }).finally(() => location.assign('/login'))
+      })
     },
   }
 }
