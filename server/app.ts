@@ -43,6 +43,10 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(express.json({ limit: '5mb' }))
   // Who is asking, then may they (server/auth/policy.ts): before every route below.
   app.use(authenticate(db, config), authorize())
+  // Tiles first after the login check: a map asks for dozens a second, and a cached one should
+  // not walk past every other router. The tile cache's freshness listener ends with the server.
+  const tiles = tileRoutes(db)
+  app.use(tiles.router)
   app.use(authRoutes(db, config))
   app.use(auditRoutes(db))
   app.use(['/api/geocode', '/api/reverse'], geocodeRateLimit(config))
@@ -61,7 +65,7 @@ export function createApp(db: Db, config: Config): express.Express {
   const stream = streamRoutes(db)
   app.use(stream.router)
   // Open streams never end by themselves: the server ends them when it shuts down.
-  app.locals.onClose = [stream.closeAll]
+  app.locals.onClose = [stream.closeAll, tiles.close]
   app.use(reconcileRoutes(db))
   app.use(reportRoutes(db)) // /api/indicators, /api/rankings and the printable /reports pages
   // Warning models: scheduler and start-up run as configured (MODELS_*), stopped when the server closes.
@@ -76,10 +80,6 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(warningRoutes(db))
   app.use(hazardRoutes(db, geocoder))
   app.use(taskRoutes(db))
-  // The tile cache's freshness listener ends with the server.
-  const tiles = tileRoutes(db)
-  app.use(tiles.router)
-  ;(app.locals.onClose as (() => void)[]).push(tiles.close)
   app.use(ogcRoutes(db))
   app.use(exportRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)

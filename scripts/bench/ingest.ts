@@ -10,32 +10,21 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { stringify } from 'csv-stringify/sync'
 import { loadConfig } from '../../server/config.ts'
-import { openDatabase, type Db } from '../../server/db/index.ts'
 import { createGeocoder } from '../../server/geocode/geocoder.ts'
 import { importIncidents } from '../../server/incidents/ingest-csv.ts'
 import { generateIncidents } from '../../server/seed/incidents.ts'
 import type { AddressRow, IncidentRow } from '../../server/seed/types.ts'
 import { listen } from '../../server/server.ts'
 import { QUIET } from './quiet.ts'
+import { openBenchDb } from './bench-db.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: 'small' }, count: { type: 'string', default: '50000' } } })
 const size = values.size as string
 const count = Number(values.count)
-const native = Boolean(process.env.DATABASE_URL)
 
-async function openBenchDb(): Promise<Db> {
-  if (native) {
-    const url = new URL(process.env.DATABASE_URL!)
-    url.pathname = `/onemap_bench_${size}`
-    return openDatabase({ databaseUrl: url.toString(), dataDir: path.join(ROOT_DIR, '.tmp'), migrate: true })
-  }
-  const dir = path.join(ROOT_DIR, '.tmp', `bench-geocode-${size}`)
-  if (!fs.existsSync(dir)) throw new Error(`no ${dir}: run npm run bench:geocode -- --size ${size} first`)
-  return openDatabase({ dataDir: dir, migrate: true })
-}
 
-const db = await openBenchDb()
+const db = await openBenchDb(size)
 const [{ n: addresses } = { n: 0 }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM addresses`
 if (addresses === 0) throw new Error('the benchmark database has no addresses: run npm run bench:geocode first')
 await db.sql`DELETE FROM incidents WHERE source LIKE 'bench%'`

@@ -19,10 +19,9 @@ import { fork, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import fs from 'node:fs'
 import autocannon from 'autocannon'
 import { loadConfig } from '../../server/config.ts'
-import { openDatabase, type Db } from '../../server/db/index.ts'
+import { openBenchDb } from './bench-db.ts'
 import { createApiKey, createUser, revokeApiKey, updateUser } from '../../server/auth/store.ts'
 import { listen } from '../../server/server.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
@@ -68,22 +67,11 @@ type FromServer = { type: 'ready'; fixtures: Fixtures } | { type: 'memory'; memo
 
 // ---------------------------------------------------------------- the server side (child process)
 
-async function openBenchDb(): Promise<Db> {
-  if (native) {
-    const url = new URL(process.env.DATABASE_URL!)
-    url.pathname = `/onemap_bench_${size}`
-    // migrate: the accounts tables (migrations/019) may be newer than the bench database.
-    return openDatabase({ databaseUrl: url.toString(), dataDir: path.join(ROOT_DIR, '.tmp'), migrate: true })
-  }
-  const dir = path.join(ROOT_DIR, '.tmp', `bench-geocode-${size}`)
-  if (!fs.existsSync(dir)) throw new Error(`no ${dir}: run npm run bench:geocode -- --size ${size} first`)
-  return openDatabase({ dataDir: dir, migrate: true })
-}
 
 async function serve(): Promise<void> {
   const send = (m: FromServer) => process.send!(m)
   try {
-    const db = await openBenchDb()
+    const db = await openBenchDb(size)
     const [counts] = await db.sql<{ addresses: number; incidents: number }[]>`
       SELECT (SELECT count(*)::int FROM addresses) AS addresses, (SELECT count(*)::int FROM incidents) AS incidents`
     if (!counts || counts.addresses === 0) throw new Error('the benchmark database has no addresses: run npm run bench:geocode first')
