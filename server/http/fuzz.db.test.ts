@@ -525,7 +525,7 @@ describe(`fuzz pass without credentials (${TEST_KIND})`, () => {
 
   it('answers 401 (never 5xx) to every protected route without credentials or with a bogus token', async () => {
     const g = generator(SEED + 1)
-    const publicRoute = (r: RouteInfo) => ['GET /api/health', 'GET /metrics', 'GET /login', 'POST /api/auth/login'].includes(`${r.method} ${r.path}`)
+    const publicRoute = (r: RouteInfo) => ['GET /api/health', 'GET /metrics', 'GET /login', 'GET /login.js', 'POST /api/auth/login'].includes(`${r.method} ${r.path}`)
     const cases: Case[] = []
     const credentials: (Record<string, string> | undefined)[] = [
       undefined,
