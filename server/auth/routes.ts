@@ -7,7 +7,7 @@
  *   long-lived wall-screen tokens, opened once as `/wall?display_token=…`.
  * Every login (also failed), logout and change is in the audit log.
  */
-import express, { Router, type Request, type Response } from 'express'
+import express, { Router, type Request } from 'express'
 import { rateLimit } from 'express-rate-limit'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
@@ -34,7 +34,6 @@ import {
   createSession,
   createUser,
   findLogin,
-  findSession,
   getUser,
   listApiKeys,
   listDisplayTokens,
@@ -128,11 +127,11 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
 
   // A wall screen opens its display token once; from then on it holds it as its session cookie,
   // and the token leaves the address bar (and the browser history).
-  router.get(/^\/wall(\/.*)?$/, async (req, res, next) => {
+  router.get(/^\/wall(\/.*)?$/, (req, res, next) => {
     const token = typeof req.query.display_token === 'string' ? req.query.display_token : null
     if (!token) return next()
-    const found = /^omd_[A-Za-z0-9_-]{43}$/.test(token) ? await findSession(db.sql, token) : null
-    if (!found || found.kind !== 'display') throw new HttpError(401, 'the display token is unknown, expired or revoked')
+    // The authentication middleware has already looked the token up (server/auth/middleware.ts tokenOf).
+    if (authOf(req)?.method !== 'display') throw new HttpError(401, 'the display token is unknown, expired or revoked')
     res.cookie(SESSION_COOKIE, token, { ...cookieBase, httpOnly: true, maxAge: 3650 * 86_400_000 })
     const url = new URL(req.originalUrl, 'http://x')
     url.searchParams.delete('display_token')

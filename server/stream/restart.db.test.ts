@@ -10,41 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { openDatabase, type Db } from '../db/index.ts'
 import { listen, type RunningServer } from '../server.ts'
+import { readEvents as readStream } from './testing.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 
-interface Event {
-  id: string
-  event: string
-  data: { properties?: { incidentId?: string; status?: string } }
-}
-
-/** Reads SSE events until `count` arrived, the stream ended or `ms` passed; `ended` says whether the server closed it. */
-async function readEvents(res: Response, count: number, ms: number): Promise<{ events: Event[]; ended: boolean }> {
-  const reader = res.body!.getReader()
-  const decoder = new TextDecoder()
-  const events: Event[] = []
-  let buffer = ''
-  let ended = false
-  const deadline = Date.now() + ms
-  while (events.length < count && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))])
-    if (!chunk) break
-    if (chunk.done) {
-      ended = true
-      break
-    }
-    buffer += decoder.decode(chunk.value, { stream: true })
-    let end: number
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end)
-      buffer = buffer.slice(end + 2)
-      const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]))
-      if (fields.data) events.push({ id: fields.id!, event: fields.event!, data: JSON.parse(fields.data) as Event['data'] })
-    }
-  }
-  if (!ended) await reader.cancel().catch(() => undefined)
-  return { events, ended }
-}
+/** The stream's events (./testing.ts); incidents carry their id and status. */
+type Data = { properties?: { incidentId?: string; status?: string } }
+const readEvents = (res: Response, count: number, ms: number) => readStream<Data>(res, count, ms)
 
 describe(`live stream across a server restart (${TEST_KIND})`, () => {
   let t: TestDb

@@ -45,7 +45,12 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
     polling = true
     try {
       const groups = new Map<string, Client[]>()
-      for (const c of clients) groups.set(scopeKey(c.scope), [...(groups.get(scopeKey(c.scope)) ?? []), c])
+      for (const c of clients) {
+        const key = scopeKey(c.scope)
+        const group = groups.get(key)
+        if (group) group.push(c)
+        else groups.set(key, [c])
+      }
       // Where every table stood before looking: scoped clients whose batch came back short move
       // past the changes they may not see, so the next poll does not scan them again.
       const head = groups.size > 1 || !groups.has('*') ? await latestChange(db.sql) : null

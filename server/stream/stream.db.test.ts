@@ -1,35 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { readEvents as readStream } from './testing.ts'
 
-interface Event {
-  id: string
-  event: string
-  data: { properties: { incidentId: string } }
-}
-
-/** Reads SSE events from a fetch response until `count` arrived or `ms` passed. */
-async function readEvents(res: Response, count: number, ms: number): Promise<Event[]> {
-  const reader = res.body!.getReader()
-  const decoder = new TextDecoder()
-  const events: Event[] = []
-  let buffer = ''
-  const deadline = Date.now() + ms
-  while (events.length < count && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), deadline - Date.now()))])
-    if (!chunk || chunk.done) break
-    buffer += decoder.decode(chunk.value, { stream: true })
-    let end: number
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end)
-      buffer = buffer.slice(end + 2)
-      const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]))
-      if (fields.data) events.push({ id: fields.id!, event: fields.event!, data: JSON.parse(fields.data) })
-    }
-  }
-  await reader.cancel()
-  return events
-}
+/** The events of the stream (see ./testing.ts), incident features in their data. */
+const readEvents = async (res: Response, count: number, ms: number) =>
+  (await readStream<{ properties: { incidentId: string } }>(res, count, ms)).events
 
 describe(`live stream (${TEST_KIND})`, () => {
   let s: TestServer
