@@ -423,15 +423,16 @@ describe('district map page', () => {
     }
     expect(drilled, 'a village of the town under its label point').not.toBeNull()
     await expect.poll(async () => (await hashParams()).a, { timeout: 10_000 }).toBe(drilled)
-    await expect.poll(() => panel.locator('.crumbs button').count()).toBe(2)
+    // The panel follows once the village's figures are in (slow on a loaded CI machine).
+    await expect.poll(() => panel.locator('.crumbs button').count(), { timeout: 10_000 }).toBe(2)
     await settled()
     saveArtifact('map-village.png', (await screenshot()).png)
 
     // Breadcrumbs lead back up: the town, then the whole district.
     await panel.locator('.crumbs button').nth(1).click()
-    await expect.poll(async () => (await hashParams()).a).toBe(code)
+    await expect.poll(async () => (await hashParams()).a, { timeout: 10_000 }).toBe(code)
     await panel.locator('.crumbs button').first().click()
-    await expect.poll(async () => (await hashParams()).a).toBeUndefined()
+    await expect.poll(async () => (await hashParams()).a, { timeout: 10_000 }).toBeUndefined()
     await panel.waitFor({ state: 'hidden', timeout: 5_000 })
     await settled()
   })

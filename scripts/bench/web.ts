@@ -7,7 +7,10 @@
  * - frames per second while panning (mouse drags back and forth, counting MapLibre renders and
  *   animation frames), over the district and zoomed into the town centre.
  *
- *   npm run bench:web [-- --runs 3 --size 1400x900 --seconds 4 --layers grid,h3]
+ *   npm run bench:web [-- --runs 3 --size 1400x900 --seconds 4 --layers grid,h3 --trace]
+ *
+ * `--trace` prints each load's timeline: every request (start → end) and every frame longer than
+ * 50 ms (Long Animation Frames: start, length, the script that took longest), to see where time goes.
  *
  * The data lives in .tmp/bench-web-small (seeded, and the warning models run, on first use).
  */
@@ -23,7 +26,7 @@ import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test
 import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1400x900' }, seconds: { type: 'string', default: '4' }, layers: { type: 'string' } },
+  options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1400x900' }, seconds: { type: 'string', default: '4' }, layers: { type: 'string' }, trace: { type: 'boolean' } },
 })
 const runs = Math.max(1, Number(values.runs))
 const seconds = Math.max(1, Number(values.seconds))
@@ -53,6 +56,18 @@ async function ensureWarnings(url: string): Promise<void> {
 /** Opens the page at `hash` in a new context and times it to `ready` and `settled()`. */
 async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string, hash: string): Promise<{ page: WatchedPage; ready: number; settled: number; marks: Record<string, number> }> {
   const page = await openWatchedPage(browser, { width, height })
+  if (values.trace) {
+    await page.page.addInitScript(() => {
+      const w = window as unknown as { __frames: { start: number; ms: number; script: string }[] }
+      w.__frames = []
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as (PerformanceEntry & { scripts?: { duration: number; sourceFunctionName: string; sourceURL: string; invoker: string }[] })[]) {
+          const top = [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0]
+          w.__frames.push({ start: Math.round(e.startTime), ms: Math.round(e.duration), script: top ? `${top.invoker} ${top.sourceFunctionName} ${Math.round(top.duration)} ms` : '' })
+        }
+      }).observe({ type: 'long-animation-frame', buffered: true })
+    })
+  }
   const t0 = Date.now()
   await page.page.goto(`${url}/${hash}`)
   await page.page.waitForFunction(() => window.__onemap !== undefined, null, { timeout: 60_000 })
@@ -74,6 +89,20 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
     return out
   })
   void t0
+  if (values.trace) {
+    const timeline = await page.page.evaluate(() => {
+      const lines: [number, string][] = []
+      for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+        const u = new URL(r.name)
+        lines.push([r.startTime, `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`])
+      }
+      for (const m of performance.getEntriesByType('mark')) lines.push([m.startTime, `mark ${Math.round(m.startTime)} ${m.name}`])
+      const w = window as unknown as { __frames?: { start: number; ms: number; script: string }[] }
+      for (const f of w.__frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
+      return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
+    })
+    console.log(timeline.map((l) => `    ${l}`).join('\n'))
+  }
   return { page, ready, settled, marks }
 }
 
