@@ -9,7 +9,25 @@ const projectRoot = fileURLToPath(new URL('.', import.meta.url))
 /** Where the dev server sends API, tile and OGC requests: the real server on PORT (default 8080). */
 const backend = `http://127.0.0.1:${process.env.PORT || 8080}`
 
+/**
+ * luma.gl (deck.gl's WebGL layer) loads its WebGLDevice class with `await import('./webgl-device.js')`,
+ * although its index already bundles that module: the build makes a 56-byte chunk of it, and its
+ * request queues behind a first page's tile requests (six per host) for up to 2 s before deck.gl
+ * can draw. Importing it statically costs no code. If luma.gl changes that line, nothing is
+ * replaced and the dynamic import still works.
+ */
+const lumaDeviceStatic = {
+  name: 'onemap:luma-webgl-device-static',
+  transform(code: string, id: string) {
+    if (!id.replaceAll('\\', '/').endsWith('@luma.gl/webgl/dist/adapter/webgl-adapter.js')) return null
+    const dynamic = /await import\((["'])\.\/webgl-device\.js\1\)/g
+    if (!dynamic.test(code)) return null
+    return { code: `import * as webglDeviceModule from './webgl-device.js'\n${code.replace(dynamic, 'webglDeviceModule')}`, map: null }
+  },
+}
+
 export default defineConfig({
+  plugins: [lumaDeviceStatic],
   root: fileURLToPath(new URL('./web', import.meta.url)),
   // Absolute asset URLs: the server answers client routes (e.g. /wall/…) with index.html.
   base: '/',

@@ -45,7 +45,7 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(authenticate(db, config), authorize())
   // Tiles first after the login check: a map asks for dozens a second, and a cached one should
   // not walk past every other router. The tile cache's freshness listener ends with the server.
-  const tiles = tileRoutes(db)
+  const tiles = tileRoutes(db, { warmup: config.TILE_WARMUP })
   app.use(tiles.router)
   app.use(authRoutes(db, config))
   app.use(auditRoutes(db))

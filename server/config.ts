@@ -36,6 +36,12 @@ export const ConfigSchema = z.object({
    */
   MODELS_SCHEDULER: optional(z.stringbool()).transform((v) => v ?? !process.env.VITEST),
   MODELS_RUN_ON_START: optional(z.stringbool()).transform((v) => v ?? !process.env.VITEST),
+  /**
+   * Render the tiles our pages open with at start-up (server/tiles/warmup.ts), so the first map
+   * or wall screen after a restart does not wait on cold tiles. On by default, except under the
+   * test runner, whose tests count cache misses.
+   */
+  TILE_WARMUP: optional(z.stringbool()).transform((v) => v ?? !process.env.VITEST),
   /** How often the model scheduler looks for due definitions. */
   MODELS_TICK_SECONDS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(3600).default(30)),
   /**

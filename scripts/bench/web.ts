@@ -9,8 +9,14 @@
  *
  *   npm run bench:web [-- --runs 3 --size 1400x900 --seconds 4 --layers grid,h3 --trace]
  *
+ * The server warms its tile cache at start (TILE_WARMUP, as `npm start` does); the benchmark waits
+ * for that and prints how long it took. `--cold-server` turns it off: the first load then also
+ * meets cold tiles and a cold embedded database.
+ *
  * `--trace` prints each load's timeline: every request (start → end) and every frame longer than
  * 50 ms (Long Animation Frames: start, length, the script that took longest), to see where time goes.
+ * `--profile` saves each load's main-thread CPU profile as .tmp/bench-web-load-N.cpuprofile (open
+ * it in Chromium's DevTools; build with `npx vite build --minify false` for readable names).
  *
  * The data lives in .tmp/bench-web-small (seeded, and the warning models run, on first use).
  */
@@ -26,7 +32,7 @@ import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test
 import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1400x900' }, seconds: { type: 'string', default: '4' }, layers: { type: 'string' }, trace: { type: 'boolean' } },
+  options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1400x900' }, seconds: { type: 'string', default: '4' }, layers: { type: 'string' }, trace: { type: 'boolean' }, profile: { type: 'boolean' }, 'cold-server': { type: 'boolean' } },
 })
 const runs = Math.max(1, Number(values.runs))
 const seconds = Math.max(1, Number(values.seconds))
@@ -53,6 +59,8 @@ async function ensureWarnings(url: string): Promise<void> {
   }
 }
 
+let profiles = 0
+
 /** Opens the page at `hash` in a new context and times it to `ready` and `settled()`. */
 async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string, hash: string): Promise<{ page: WatchedPage; ready: number; settled: number; marks: Record<string, number> }> {
   const page = await openWatchedPage(browser, { width, height })
@@ -67,6 +75,22 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
         }
       }).observe({ type: 'long-animation-frame', buffered: true })
     })
+  }
+  // Requests the page's workers make (MapLibre's tiles) are missing from its resource timing.
+  const workerRequests: { start: number; end: number; path: string }[] = []
+  if (values.trace) {
+    page.page.on('requestfinished', (r) => {
+      const u = new URL(r.url())
+      if (!u.pathname.startsWith('/tiles/')) return
+      const t = r.timing()
+      workerRequests.push({ start: t.startTime, end: t.startTime + t.responseEnd, path: u.pathname })
+    })
+  }
+  const cdp = values.profile ? await page.context.newCDPSession(page.page) : null
+  if (cdp) {
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
+    await cdp.send('Profiler.start')
   }
   const t0 = Date.now()
   await page.page.goto(`${url}/${hash}`)
@@ -89,9 +113,19 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
     return out
   })
   void t0
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop')
+    const file = path.join(ROOT_DIR, '.tmp', `bench-web-load-${++profiles}.cpuprofile`)
+    fs.writeFileSync(file, JSON.stringify(profile))
+    console.log(`    CPU profile: ${path.relative(ROOT_DIR, file)}`)
+  }
   if (values.trace) {
-    const timeline = await page.page.evaluate(() => {
+    const timeline = await page.page.evaluate((tiles) => {
       const lines: [number, string][] = []
+      for (const r of tiles) {
+        const start = r.start - performance.timeOrigin
+        lines.push([start, `tile ${Math.round(start)} → ${Math.round(r.end - performance.timeOrigin)} ms ${r.path}`])
+      }
       for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
         const u = new URL(r.name)
         lines.push([r.startTime, `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`])
@@ -100,7 +134,7 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
       const w = window as unknown as { __frames?: { start: number; ms: number; script: string }[] }
       for (const f of w.__frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
       return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
-    })
+    }, workerRequests)
     console.log(timeline.map((l) => `    ${l}`).join('\n'))
   }
   return { page, ready, settled, marks }
@@ -152,8 +186,18 @@ async function main(): Promise<void> {
     console.log('seeding the small demo data into .tmp/bench-web-small (once)…')
     await seedDemo(db, { size: 'small' })
   }
-  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: dir, ...QUIET }))
+  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: dir, ...QUIET, TILE_WARMUP: values['cold-server'] ? 'false' : 'true' }))
   const url = server.url.replace(/\/$/, '')
+  if (!values['cold-server']) {
+    for (;;) {
+      const w = (await (await fetch(`${url}/api/tiles/warmup`)).json()) as { state: string; tiles: number; ms: number | null }
+      if (w.state !== 'running') {
+        console.log(`tile warm-up: ${w.state}, ${w.tiles} tiles in ${((w.ms ?? 0) / 1000).toFixed(1)} s`)
+        break
+      }
+      await new Promise((ok) => setTimeout(ok, 200))
+    }
+  }
   await ensureWarnings(url)
   const browser = await launchBrowser()
   const loads: { ready: number; settled: number; marks: Record<string, number> }[] = []
@@ -162,7 +206,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       const r = await timeLoad(browser, url, ALL)
       loads.push({ ready: r.ready, settled: r.settled, marks: r.marks })
-      console.log(`load ${i + 1}${i === 0 ? ' (cold server cache)' : ''}: boundaries ${fmt(r.ready)}, all layers ${fmt(r.settled)}; errors ${r.page.errors.length}`)
+      console.log(`load ${i + 1}${i === 0 ? (values['cold-server'] ? ' (new browser, cold server)' : ' (new browser)') : ''}: boundaries ${fmt(r.ready)}, all layers ${fmt(r.settled)}; errors ${r.page.errors.length}`)
       console.log(`  ${JSON.stringify(r.marks)}`)
       if (i === runs - 1) {
         pans.district = await panFps(r.page)

@@ -5,6 +5,7 @@ import { HttpError, parseInput } from '../http/errors.ts'
 import { findLayer, LAYERS, type LayerDef } from './layers.ts'
 import { H3QuerySchema, type H3Response, type LayerListResponse, TileJsonParamsSchema, TileParamsSchema, TileQuerySchema, type TileJson } from './schema.ts'
 import { createTileService, type TileServiceOptions } from './service.ts'
+import type { WarmupStatus } from './warmup.ts'
 
 const MVT = 'application/vnd.mapbox-vector-tile'
 
@@ -58,14 +59,16 @@ function origin(req: Request): string {
  * - `GET /tiles/{layer[,layer…]}/{z}/{x}/{y}.mvt[?from=&to=&category=&area=]`: an MVT tile (one MVT
  *   layer per registry layer part), with a strong ETag (answers 304 to If-None-Match), gzip when
  *   accepted, `X-Tile-Cache: hit|miss` and `X-Tile-Truncated` naming layers that hit the feature cap.
+ * - `GET /api/tiles/warmup`: how far the start-up warm-up (TILE_WARMUP) is.
  * - `GET /api/h3?res=7..10[&bbox=&from=&to=&category=&area=]`: incident counts per H3 cell as
  *   JSON (the map's deck.gl hexagon, heatmap and cluster layers draw from it; one request for the
  *   view instead of a tile set).
  * @example const tiles = tileRoutes(db); app.use(tiles.router); onClose.push(tiles.close)
  */
-export function tileRoutes(db: Db, opts: TileServiceOptions = {}): { router: Router; close(): void } {
+export function tileRoutes(db: Db, opts: TileServiceOptions & { warmup?: boolean } = {}): { router: Router; close(): void } {
   const router = Router()
   const tiles = createTileService(db, opts)
+  if (opts.warmup) void tiles.warmup()
 
   router.get('/tiles', (req, res) => {
     const body: LayerListResponse = {
@@ -99,6 +102,11 @@ export function tileRoutes(db: Db, opts: TileServiceOptions = {}): { router: Rou
       vector_layers: layers.flatMap((l) => l.parts.map((p) => ({ id: p.name, description: l.description, minzoom: l.minzoom, maxzoom: l.maxzoom, fields: p.fields }))),
     }
     res.json(body)
+  })
+
+  router.get('/api/tiles/warmup', (_req, res) => {
+    const body: WarmupStatus = tiles.warmupStatus()
+    res.set('Cache-Control', 'no-store').json(body)
   })
 
   router.get('/api/h3', async (req, res) => {

@@ -12,10 +12,12 @@ import { addDays, shanghaiToday } from '../stats/period.ts'
 import { type CachedTile, etagOf, TileCache } from './cache.ts'
 import { Freshness } from './freshness.ts'
 import { HttpError } from '../http/errors.ts'
-import { cellCounts, LAYERS, type LayerContext, type LayerDef, type TileArea, type TileFilter } from './layers.ts'
+import { cellCounts, findLayer, LAYERS, type LayerContext, type LayerDef, type TileArea, type TileFilter } from './layers.ts'
+import { PAGE_TILE_SETS } from './page-sources.ts'
 import { type Encoder, renderPart } from './render.ts'
 import { H3_MAX_CELLS, type H3Query, type H3Response, type TileQuery } from './schema.ts'
 import { type Box, intersectBoxes, type TileId } from './tile-math.ts'
+import { startWarmup, type WarmupStatus } from './warmup.ts'
 
 const gzip = promisify(zlib.gzip)
 
@@ -96,6 +98,9 @@ export interface TileService {
   extent(): Promise<Box | null>
   /** Incident counts per H3 cell in a box (default the district), for `GET /api/h3`. */
   cells(q: H3Query, scope?: Scope): Promise<H3Response>
+  /** Renders the tiles our pages open with into the cache (warmup.ts); once, in the background. */
+  warmup(): Promise<void>
+  warmupStatus(): WarmupStatus
   cacheSize(): number
   close(): void
 }
@@ -219,44 +224,66 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     return { bytes: Buffer.concat(rendered.map((r) => r.bytes)), truncated: rendered.filter((r) => r.truncated).map((r) => r.name) }
   }
 
+  async function cells(q: H3Query, scope: Scope = SYSTEM_SCOPE): Promise<H3Response> {
+    const [district, filter] = await Promise.all([extent(), resolveFilter(q, scope)])
+    const box = district && (q.bbox ? intersectBoxes(q.bbox, district) : district)
+    // One more than the cap tells whether there were more.
+    const counts = box ? await asCaller(scope, (sql) => cellCounts(sql, box, q.res, filter, H3_MAX_CELLS + 1)) : []
+    return {
+      res: q.res,
+      from: filter.from.toISOString(),
+      to: filter.to.toISOString(),
+      area: filter.area?.code ?? null,
+      cells: counts.slice(0, H3_MAX_CELLS).map((c) => ({ h3: BigInt(c.cell).toString(16), count: c.n })),
+      truncated: counts.length > H3_MAX_CELLS,
+    }
+  }
+
+  async function getTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery, scope: Scope = SYSTEM_SCOPE): Promise<TileResponse> {
+    await freshness.ensure()
+    const names = layers.map((l) => l.name)
+    // A scoped caller's tiles differ from the district's: cached under their areas.
+    const scoped = scope.areaCodes === null ? '' : `@${[...scope.areaCodes].sort().join(',')}|`
+    const key = scoped + cacheKey(names, tile, layers.some((l) => l.filtered), resolveTilePeriod(q), q.category, q.area)
+    const hit = cache.get(key)
+    recordTileCache(hit !== undefined)
+    if (hit) return { ...hit, cache: 'hit' }
+    const epoch = cache.epoch
+    const { bytes, truncated } = await render(layers, tile, q, encoder, scope)
+    const entry: CachedTile = { tile, layers: names, bytes, gzip: null, etag: etagOf(bytes), truncated }
+    if (cache.set(key, entry, epoch) && bytes.length > 512) {
+      // Compressed off the request path: this answer goes out plain, later ones gzipped.
+      gzip(bytes, { level: 6 }).then((z) => cache.attachGzip(key, entry, new Uint8Array(z)), () => undefined)
+    }
+    return { ...entry, cache: 'miss' }
+  }
+
+  let warm: ReturnType<typeof startWarmup> | null = null
+
   return {
     encoder,
     cap,
     render,
     extent,
-    async cells(q, scope = SYSTEM_SCOPE) {
-      const [district, filter] = await Promise.all([extent(), resolveFilter(q, scope)])
-      const box = district && (q.bbox ? intersectBoxes(q.bbox, district) : district)
-      // One more than the cap tells whether there were more.
-      const counts = box ? await asCaller(scope, (sql) => cellCounts(sql, box, q.res, filter, H3_MAX_CELLS + 1)) : []
-      return {
-        res: q.res,
-        from: filter.from.toISOString(),
-        to: filter.to.toISOString(),
-        area: filter.area?.code ?? null,
-        cells: counts.slice(0, H3_MAX_CELLS).map((c) => ({ h3: BigInt(c.cell).toString(16), count: c.n })),
-        truncated: counts.length > H3_MAX_CELLS,
-      }
+    cells,
+    getTile,
+    warmup() {
+      warm ??= startWarmup({
+        extent,
+        tile: async (names, t) => {
+          await getTile(names.split(',').map(findLayer).filter((l): l is LayerDef => l !== undefined), t, {})
+        },
+        cells: async (res) => {
+          await cells({ res })
+        },
+      }, PAGE_TILE_SETS)
+      return warm.done
     },
+    warmupStatus: () => warm?.status() ?? { state: 'off', tiles: 0, total: 0, startedAt: null, ms: null, error: null },
     cacheSize: () => cache.size,
-    close: () => freshness.close(),
-    async getTile(layers, tile, q, scope = SYSTEM_SCOPE) {
-      await freshness.ensure()
-      const names = layers.map((l) => l.name)
-      // A scoped caller's tiles differ from the district's: cached under their areas.
-      const scoped = scope.areaCodes === null ? '' : `@${[...scope.areaCodes].sort().join(',')}|`
-      const key = scoped + cacheKey(names, tile, layers.some((l) => l.filtered), resolveTilePeriod(q), q.category, q.area)
-      const hit = cache.get(key)
-      recordTileCache(hit !== undefined)
-      if (hit) return { ...hit, cache: 'hit' }
-      const epoch = cache.epoch
-      const { bytes, truncated } = await render(layers, tile, q, encoder, scope)
-      const entry: CachedTile = { tile, layers: names, bytes, gzip: null, etag: etagOf(bytes), truncated }
-      if (cache.set(key, entry, epoch) && bytes.length > 512) {
-        // Compressed off the request path: this answer goes out plain, later ones gzipped.
-        gzip(bytes, { level: 6 }).then((z) => cache.attachGzip(key, entry, new Uint8Array(z)), () => undefined)
-      }
-      return { ...entry, cache: 'miss' }
+    close: () => {
+      warm?.stop()
+      freshness.close()
     },
   }
 }

@@ -7,16 +7,12 @@ import {
   fetchArea,
   fetchAreaStats,
   fetchCategories,
-  fetchHazards,
   fetchIndicators,
-  fetchTasks,
-  fetchTileLayers,
-  fetchWarnings,
 } from './api/map-api.ts'
 import { onLangChange, t } from './i18n/i18n.ts'
 import type { CellCount } from './map/cells.ts'
 import { createOneMap, DRILL_PADDING, type FocusArea, type Hit, type OneMap, VIEW_PADDING } from './map/onemap.ts'
-import { type Bbox, hazardsQuery, queryString, tasksQuery, tileQuery, warningsQuery } from './state/query.ts'
+import { type Bbox, queryString, tileQuery } from './state/query.ts'
 import { addDays, defaultRange, shanghaiDay } from './state/time.ts'
 import { type AppState, decodeState, encodeState, type LayerId } from './state/url.ts'
 import { mountCategoriesPanel } from './ui/categories-panel.ts'
@@ -72,7 +68,7 @@ function writeUrl(): void {
   if (location.hash !== hash) history.replaceState(null, '', `${location.pathname}${location.search}${hash}`)
 }
 
-/** Overlay data (GeoJSON) fetched per area; what is loading, so `settled()` can wait for it. */
+/** Area panels loading: `settled()` waits for them. */
 const pending = new Set<Promise<unknown>>()
 function track<T>(p: Promise<T>): Promise<T> {
   pending.add(p)
@@ -129,50 +125,6 @@ try {
     (err: unknown) => console.warn('categories', err),
   )
   let onCategoriesChanged: (codes: string[]) => void = () => {}
-
-  // Warnings, hazards and tasks come from tiles once /tiles lists them, else from their GeoJSON APIs.
-  const tileLayers = track(
-    fetchTileLayers().then(
-      (list) => new Set(list.layers.map((l) => l.name)),
-      () => new Set<string>(),
-    ),
-  )
-  /** The area each overlay was last loaded for (null: not loaded yet). */
-  const overlayKey: Record<'warnings' | 'hazards' | 'tasks', string | null> = { warnings: null, hazards: null, tasks: null }
-  /** Loads the overlays that are switched on (once per area). */
-  const loadOverlays = async () => {
-    const listed = await tileLayers
-    const area = state.filters.area
-    const tiled = (['warnings', 'hazards', 'tasks'] as const).filter((k) => listed.has(k))
-    // Tiles take no area (the mask dims what lies outside it).
-    if (tiled.length) await onemap.useOverlayTiles(tiled, '')
-    const on = new Set(state.layers)
-    if ((on.has('warnings') || on.has('hotspots')) && !listed.has('warnings') && overlayKey.warnings !== (area ?? '')) {
-      overlayKey.warnings = area ?? ''
-      const page = await fetchWarnings(warningsQuery(area))
-      // Hot spots and other warnings share the source; the style tells them apart by model.
-      await onemap.setOverlayData('warnings', { type: 'FeatureCollection', features: page.features as unknown as GeoJSON.Feature[] })
-    }
-    if (on.has('hazards') && !listed.has('hazards') && overlayKey.hazards !== (area ?? '')) {
-      overlayKey.hazards = area ?? ''
-      const page = await fetchHazards(hazardsQuery(area))
-      // Flat properties for the style (severity, overdue) and the click (id).
-      const features: GeoJSON.Feature[] = page.features
-        .filter((f) => f.geometry !== null)
-        .map((f) => ({ type: 'Feature', geometry: f.geometry!, properties: { id: f.id, severity: f.properties.severity, overdue: f.properties.overdue } }))
-      await onemap.setOverlayData('hazards', { type: 'FeatureCollection', features })
-    }
-    if (on.has('tasks') && !listed.has('tasks') && overlayKey.tasks !== (area ?? '')) {
-      overlayKey.tasks = area ?? ''
-      const page = await fetchTasks(tasksQuery(area))
-      const features: GeoJSON.Feature[] = page.items.map((task) => ({
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates: [task.lng, task.lat] },
-        properties: { id: task.id, status: task.status, overdue: task.overdue },
-      }))
-      await onemap.setOverlayData('tasks', { type: 'FeatureCollection', features })
-    }
-  }
 
   /** The drilled-down area's details, and its ancestors' (for breadcrumbs), cached. */
   const areas = new Map<string, Promise<AreaDetail>>()
@@ -241,7 +193,6 @@ try {
     if (patch.layers) {
       onemap.setLayers(state.layers)
       layersPanel.setLayers(state.layers)
-      void track(loadOverlays()).catch((err: unknown) => console.warn('overlays', err))
     }
     if (patch.filters) {
       const f = state.filters
@@ -250,7 +201,6 @@ try {
       timebar.setFilters(f)
       if (f.categories.join() !== p.categories.join()) onCategoriesChanged(f.categories)
       if (f.area !== p.area) {
-        void track(loadOverlays()).catch((err: unknown) => console.warn('overlays', err))
         void track(showArea(opts.fly ?? true)).catch((err: unknown) => console.warn('area', err))
       } else if (f.area && (f.from !== p.from || f.to !== p.to)) {
         void track(showArea(false)).catch((err: unknown) => console.warn('area', err))
@@ -316,8 +266,7 @@ try {
     },
   }
 
-  // Start: overlays, the drilled-down area and selection from the URL.
-  void track(loadOverlays()).catch((err: unknown) => console.warn('overlays', err))
+  // Start: the drilled-down area and selection from the URL.
   void onemap.ready.then(() => {
     exportLinks.update(state.filters, bbox())
     if (state.filters.area) void track(showArea(!openedWithView)).catch((err: unknown) => console.warn('area', err))

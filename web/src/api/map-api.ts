@@ -6,13 +6,12 @@
 import type { AreaDetail } from '../../../server/areas/queries.ts'
 import type { CategoriesResponse } from '../../../server/categories/schema.ts'
 import type { GeocodeResponse } from '../../../server/geocode/schema.ts'
-import type { HazardDetail, HazardPage } from '../../../server/hazards/schema.ts'
+import type { HazardDetail } from '../../../server/hazards/schema.ts'
 import type { IncidentFeature, IncidentPage } from '../../../server/incidents/query-schema.ts'
 import type { IndicatorsResponse } from '../../../server/indicators/schema.ts'
 import type { AreaStatsResponse, TimeseriesResponse } from '../../../server/stats/schema.ts'
-import type { TaskDetail, TaskPage } from '../../../server/tasks/schema.ts'
-import type { LayerListResponse } from '../../../server/tiles/schema.ts'
-import type { WarningDetail, WarningPage } from '../../../server/warnings/schema.ts'
+import type { TaskDetail } from '../../../server/tasks/schema.ts'
+import type { WarningDetail } from '../../../server/warnings/schema.ts'
 import { ApiError, getJson } from './client.ts'
 
 export type {
@@ -21,16 +20,12 @@ export type {
   CategoriesResponse,
   GeocodeResponse,
   HazardDetail,
-  HazardPage,
   IncidentFeature,
   IncidentPage,
   IndicatorsResponse,
-  LayerListResponse,
   TaskDetail,
-  TaskPage,
   TimeseriesResponse,
   WarningDetail,
-  WarningPage,
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -48,9 +43,6 @@ function expectShape<T>(v: unknown, path: string, keys: readonly string[] | 'arr
 async function get<T>(path: string, keys: readonly string[] | 'array', signal?: AbortSignal): Promise<T> {
   return expectShape<T>(await getJson(path, signal), path, keys)
 }
-
-/** `GET /tiles`: the vector tile layers the server has. */
-export const fetchTileLayers = (signal?: AbortSignal) => get<LayerListResponse>('/tiles', ['layers'], signal)
 
 export const fetchCategories = (signal?: AbortSignal) => get<CategoriesResponse>('/api/categories', 'array', signal)
 
@@ -82,14 +74,8 @@ export const fetchIncident = (id: string, signal?: AbortSignal) => get<IncidentF
 
 export const fetchIncidents = (query: string, signal?: AbortSignal) => get<IncidentPage>(`/api/incidents${query}`, ['features'], signal)
 
-export const fetchWarnings = (query: string, signal?: AbortSignal) => get<WarningPage>(`/api/warnings${query}`, ['features'], signal)
-
 export const fetchWarning = (id: string, signal?: AbortSignal) => get<WarningDetail>(`/api/warnings/${id}`, ['properties', 'tasks'], signal)
 
-export const fetchHazards = (query: string, signal?: AbortSignal) => get<HazardPage>(`/api/hazards${query}`, ['features'], signal)
-
 export const fetchHazard = (id: string, signal?: AbortSignal) => get<HazardDetail>(`/api/hazards/${id}`, ['properties'], signal)
-
-export const fetchTasks = (query: string, signal?: AbortSignal) => get<TaskPage>(`/api/tasks${query}`, ['items'], signal)
 
 export const fetchTask = (id: string, signal?: AbortSignal) => get<TaskDetail>(`/api/tasks/${id}`, ['title'], signal)

@@ -174,6 +174,9 @@ export function createCellLayers(map: MapLibreMap, opts: {
     }
   })
   void opts.styleLoaded.then(refresh)
+  // deck.gl's code (~0.8 MB) starts loading now if the page opens with a cell layer on, while
+  // MapLibre parses its style, rather than after it.
+  if (needsCells(layers, map.getZoom())) void ensureDeck()
 
   return {
     setLayers(next) {

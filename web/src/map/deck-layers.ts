@@ -71,29 +71,70 @@ interface RenderContext {
  * custom layer, while luma.gl binds deck.gl's uniform buffers to the same points. Without this,
  * the labels and lines MapLibre draws after a deck.gl layer shrink, grow or vanish (deck.gl
  * issue 10700, maplibre-gl-js issue 8413).
+ *
+ * The bindings are shadowed in JavaScript (the context's bindBufferBase/bindBufferRange are
+ * wrapped) rather than read back per frame: every getIndexedParameter waits for the GPU process
+ * to finish all drawing so far, and the 73 reads per deck.gl draw took 2.3 s of a 5.9 s first
+ * load under SwiftShader. The context's state is read once, when the first draw comes.
  */
 function uniformBindings(): { save(ctx: RenderContext | WebGL2RenderingContext): void; restore(ctx: RenderContext | WebGL2RenderingContext): void } {
-  let saved: { buffer: WebGLBuffer | null; start: number; size: number }[] = []
+  interface Binding { buffer: WebGLBuffer | null; start: number; size: number }
   const glOf = (c: RenderContext | WebGL2RenderingContext) => ('gl' in c ? c.gl : c)
+  let tracked: WebGL2RenderingContext | null = null
+  const current = new Map<number, Binding>()
+  let saved = new Map<number, Binding>()
+  let bindBase: (index: number, buffer: WebGLBuffer | null) => void = () => {}
+  let bindRange: (index: number, b: Binding) => void = () => {}
+
+  const track = (gl: WebGL2RenderingContext) => {
+    if (tracked === gl) return
+    tracked = gl
+    current.clear()
+    const n = Math.min(Number(gl.getParameter(gl.MAX_UNIFORM_BUFFER_BINDINGS)), 24)
+    for (let i = 0; i < n; i++) {
+      const buffer = gl.getIndexedParameter(gl.UNIFORM_BUFFER_BINDING, i) as WebGLBuffer | null
+      if (buffer) current.set(i, { buffer, start: Number(gl.getIndexedParameter(gl.UNIFORM_BUFFER_START, i)), size: Number(gl.getIndexedParameter(gl.UNIFORM_BUFFER_SIZE, i)) })
+    }
+    const base = gl.bindBufferBase.bind(gl)
+    const range = gl.bindBufferRange.bind(gl)
+    const del = gl.deleteBuffer.bind(gl)
+    bindBase = (index, buffer) => base(gl.UNIFORM_BUFFER, index, buffer)
+    bindRange = (index, b) => range(gl.UNIFORM_BUFFER, index, b.buffer, b.start, b.size)
+    gl.bindBufferBase = (target, index, buffer) => {
+      if (target === gl.UNIFORM_BUFFER) current.set(index, { buffer, start: 0, size: 0 })
+      base(target, index, buffer)
+    }
+    gl.bindBufferRange = (target, index, buffer, offset, size) => {
+      if (target === gl.UNIFORM_BUFFER) current.set(index, { buffer, start: offset, size })
+      range(target, index, buffer, offset, size)
+    }
+    // A deleted buffer is unbound everywhere: binding it again would be an error.
+    gl.deleteBuffer = (buffer) => {
+      for (const [i, b] of current) if (b.buffer === buffer) current.delete(i)
+      for (const [i, b] of saved) if (b.buffer === buffer) saved.delete(i)
+      del(buffer)
+    }
+  }
+  const same = (a: Binding | undefined, b: Binding | undefined) => a?.buffer === b?.buffer && a?.start === b?.start && a?.size === b?.size
+
   return {
     save(c) {
-      const gl = glOf(c)
-      const n = Math.min(Number(gl.getParameter(gl.MAX_UNIFORM_BUFFER_BINDINGS)), 24)
-      saved = []
-      for (let i = 0; i < n; i++) {
-        saved.push({
-          buffer: gl.getIndexedParameter(gl.UNIFORM_BUFFER_BINDING, i) as WebGLBuffer | null,
-          start: Number(gl.getIndexedParameter(gl.UNIFORM_BUFFER_START, i)),
-          size: Number(gl.getIndexedParameter(gl.UNIFORM_BUFFER_SIZE, i)),
-        })
-      }
+      track(glOf(c))
+      saved = new Map(current)
     },
-    restore(c) {
-      const gl = glOf(c)
-      saved.forEach((b, i) => {
-        if (b.size > 0) gl.bindBufferRange(gl.UNIFORM_BUFFER, i, b.buffer, b.start, b.size)
-        else gl.bindBufferBase(gl.UNIFORM_BUFFER, i, b.buffer)
-      })
+    restore() {
+      for (const i of new Set([...current.keys(), ...saved.keys()])) {
+        const was = saved.get(i)
+        if (same(was, current.get(i))) continue
+        if (!was) {
+          bindBase(i, null)
+          current.delete(i)
+        } else {
+          if (was.size > 0) bindRange(i, was)
+          else bindBase(i, was.buffer)
+          current.set(i, was)
+        }
+      }
     },
   }
 }

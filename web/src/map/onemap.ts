@@ -88,12 +88,6 @@ export interface OneMap {
   cells(): readonly CellCount[]
   /** A loaded cell's centre [lng, lat] (for tests). */
   cellCentre(h3: string): [number, number]
-  /** Fills a GeoJSON overlay (warnings and hot spots, hazards, tasks) unless it is drawn from tiles. */
-  setOverlayData(source: 'warnings' | 'hazards' | 'tasks', data: GeoJSON.FeatureCollection): Promise<void>
-  /** Draws these overlays from our vector tiles instead (`/tiles` lists them). */
-  useOverlayTiles(kinds: readonly ('warnings' | 'hazards' | 'tasks')[], query: string): Promise<void>
-  /** Which overlays come from tiles. */
-  tiledOverlays(): ReadonlySet<string>
   setFocus(area: FocusArea | null): void
   setSelectionShape(geometry: GeoJSON.Geometry | null): void
   setSearchResult(point: [number, number] | null, label: string): void
@@ -130,30 +124,6 @@ function featureId(f: MapGeoJSONFeature): string | null {
   return id === undefined || id === null ? null : String(id)
 }
 
-/**
- * The layers an overlay kind draws, for a GeoJSON source (`tiles` false) or for its vector tiles
- * (server/tiles/layers.ts: warnings' polygons in `warnings` and points in `warnings_points`).
- */
-function overlayLayers(kind: 'warnings' | 'hazards' | 'tasks', tiles: boolean): LayerSpecification[] {
-  const src: LayerSource = tiles ? { source: SOURCES[kind], sourceLayer: kind } : { source: SOURCES[kind] }
-  switch (kind) {
-    case 'warnings': {
-      const points: LayerSource = tiles ? { source: SOURCES.warnings, sourceLayer: 'warnings_points' } : src
-      return [
-        ...hotspotFillLayers(src),
-        ...warningFillLayers(src),
-        ...hotspotLineLayers(src),
-        ...warningLineLayers(src),
-        warningPointLayer(points),
-      ]
-    }
-    case 'hazards':
-      return [hazardLayer(src)]
-    case 'tasks':
-      return [taskLayer(src)]
-  }
-}
-
 /** Creates the district map in `container` and starts loading the boundaries. Throws if WebGL is unavailable. */
 export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMap {
   // Place names are Chinese whatever the UI language: MapLibre shapes CJK glyphs for this `lang`.
@@ -172,6 +142,7 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
     locale: mapLocale(getLang()),
     dragRotate: false,
     pitchWithRotate: false,
+    fadeDuration: 0,
   })
   map.touchZoomRotate.disableRotation()
 
@@ -189,7 +160,6 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
   let selectedTown: string | null = null
   let hasBasemap = false
   let layers: readonly LayerId[] = opts.layers
-  const tiled = new Set<string>()
 
   const townState = (code: string, state: Record<string, boolean>) =>
     map.setFeatureState({ source: boundarySourceId('town'), id: code }, state)
@@ -295,30 +265,6 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
       map.getSource<VectorTileSource>(SOURCES.incidents)?.setTiles([tileUrl(origin, 'incidents', query)])
       cellLayers.setQuery(query)
     },
-    async setOverlayData(source, data) {
-      // Sources exist once the style is parsed; data fetched before then waits for it.
-      await styleLoaded
-      if (tiled.has(source)) return
-      await map.getSource<GeoJSONSource>(SOURCES[source])?.setData(data)
-    },
-    async useOverlayTiles(kinds, query) {
-      await styleLoaded
-      for (const kind of kinds) {
-        if (tiled.has(kind)) continue
-        tiled.add(kind)
-        // Each layer goes back where it was: before the next layer that stays.
-        const ids = new Set(overlayLayers(kind, false).map((l) => l.id))
-        const order = map.getStyle().layers.map((l) => l.id)
-        const before = new Map<string, string | undefined>()
-        for (const id of ids) before.set(id, order.slice(order.indexOf(id) + 1).find((next) => !ids.has(next)))
-        for (const id of ids) map.removeLayer(id)
-        map.removeSource(SOURCES[kind])
-        map.addSource(SOURCES[kind], { type: 'vector', tiles: [tileUrl(origin, kind, query)], minzoom: 0, maxzoom: 16, promoteId: 'id' })
-        for (const spec of overlayLayers(kind, true)) map.addLayer(spec, before.get(spec.id))
-      }
-      applyLayers()
-    },
-    tiledOverlays: () => tiled,
     setFocus(area) {
       const town = area?.town ?? null
       if (selectedTown !== town) {

@@ -13,6 +13,7 @@ import {
   TASK_COLOURS,
   WARNING_COLOURS,
 } from './legend.ts'
+import { MAP_AREA_TILES, MAP_OVERLAY_TILES } from '../../../server/tiles/page-sources.ts'
 
 /**
  * Fonts for map labels, as a CSS font-family list. The style has no `glyphs` URL, so MapLibre draws
@@ -31,9 +32,8 @@ export const BASEMAP_SOURCE = 'basemap'
 export const SOURCES = {
   areas: 'areas',
   incidents: 'incidents',
-  warnings: 'warnings',
-  hazards: 'hazards',
-  tasks: 'tasks',
+  /** Warnings (and hot spots), hazards and tasks: one tile holds all three (server/tiles/layers.ts). */
+  overlays: 'overlays',
   selection: 'selection',
   search: 'search',
 } as const
@@ -181,8 +181,12 @@ export function tileUrl(origin: string, layers: string, query = ''): string {
   return `${origin}/tiles/${layers}/{z}/{x}/{y}.mvt${query}`
 }
 
+/** An MVT layer of the overlay tiles (warnings' points apart from their areas). */
+const overlay = (layer: 'warnings' | 'warnings_points' | 'hazards' | 'tasks'): LayerSource => ({ source: SOURCES.overlays, sourceLayer: layer })
+
 /**
- * Sources of the switchable layers' data (GeoJSON until /tiles lists warnings, hazards, tasks).
+ * Sources of the switchable layers' data. Warnings, hazards and tasks come in one tile: a third
+ * of the requests, and a page opening with all three waits for one tile per place, not three.
  * H3 hexagons, the heatmap and incident clusters are deck.gl layers on `GET /api/h3` (cell-layers.ts):
  * the incident tiles are only asked for from the points zoom on.
  */
@@ -190,15 +194,19 @@ function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
   return {
     [SOURCES.areas]: {
       type: 'vector',
-      tiles: [tileUrl(o.origin, 'villages,grids,microgrids')],
+      tiles: [tileUrl(o.origin, MAP_AREA_TILES)],
       minzoom: 8,
       maxzoom: 16,
       promoteId: { villages: 'code', grids: 'code', microgrids: 'code' },
     },
     [SOURCES.incidents]: { type: 'vector', tiles: [tileUrl(o.origin, 'incidents', o.tileQuery)], minzoom: MIN_ZOOM.incidentPoints, maxzoom: 16 },
-    [SOURCES.warnings]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
-    [SOURCES.hazards]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
-    [SOURCES.tasks]: { type: 'geojson', data: emptyCollection(), promoteId: 'id' },
+    [SOURCES.overlays]: {
+      type: 'vector',
+      tiles: [tileUrl(o.origin, MAP_OVERLAY_TILES)],
+      minzoom: 0,
+      maxzoom: 16,
+      promoteId: { warnings: 'id', warnings_points: 'id', hazards: 'id', tasks: 'id' },
+    },
     [SOURCES.selection]: { type: 'geojson', data: emptyCollection() },
     [SOURCES.search]: { type: 'geojson', data: emptyCollection() },
   }
@@ -249,8 +257,8 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
     { id: LAYERS.villageHit, type: 'fill', ...from(area('village')), minzoom: 9, paint: { 'fill-opacity': 0 } },
     { id: LAYERS.gridHit, type: 'fill', ...from(area('grid')), minzoom: 11, paint: { 'fill-opacity': 0 } },
     // deck.gl's hexagons and heatmap go here, before the hot spots (DECK_PLACEMENT).
-    ...hotspotFillLayers({ source: SOURCES.warnings }),
-    ...warningFillLayers({ source: SOURCES.warnings }),
+    ...hotspotFillLayers(overlay('warnings')),
+    ...warningFillLayers(overlay('warnings')),
     maskLayer(LAYERS.maskTown, { source: boundarySourceId('town') }),
     maskLayer(LAYERS.maskVillage, area('village')),
     maskLayer(LAYERS.maskGrid, area('grid')),
@@ -323,12 +331,12 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       layout: { 'line-join': 'round' },
       paint: { 'line-color': COLORS.highlight, 'line-width': 3 },
     },
-    ...hotspotLineLayers({ source: SOURCES.warnings }),
-    ...warningLineLayers({ source: SOURCES.warnings }),
+    ...hotspotLineLayers(overlay('warnings')),
+    ...warningLineLayers(overlay('warnings')),
     ...incidentLayers(),
-    hazardLayer({ source: SOURCES.hazards }),
-    taskLayer({ source: SOURCES.tasks }),
-    warningPointLayer({ source: SOURCES.warnings }),
+    hazardLayer(overlay('hazards')),
+    taskLayer(overlay('tasks')),
+    warningPointLayer(overlay('warnings_points')),
     {
       id: LAYERS.selectionLine,
       type: 'line',
@@ -382,8 +390,8 @@ const warningColour = matchExpression('level', WARNING_COLOURS, '#999999')
 /** Models whose warnings are hot spots (H3 cells from Gi*): their own layer, apart from other warnings. */
 export const HOTSPOT_MODELS = ['hotspot', 'emerging'] as const
 
-/** Whether a warning feature is a hot spot: `model` in the tiles, `modelId` in the API's GeoJSON. */
-const isHotspot: ExpressionSpecification = ['in', ['coalesce', ['get', 'model'], ['get', 'modelId'], ''], ['literal', [...HOTSPOT_MODELS]]]
+/** Whether a warning feature (from the tiles) is a hot spot. */
+const isHotspot: ExpressionSpecification = ['in', ['coalesce', ['get', 'model'], ''], ['literal', [...HOTSPOT_MODELS]]]
 const notPoint: ExpressionSpecification = ['!=', ['geometry-type'], 'Point']
 
 /** Hot spots (the Gi* hot-spot and emerging-hot-spot models' cells): fill. */

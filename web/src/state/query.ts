@@ -53,18 +53,3 @@ export function exportUrl(layer: ExportLayer, format: 'geojson' | 'csv', f: Filt
     bbox: formatBbox(bbox),
   })}`
 }
-
-/** Open warnings (the map's warning and hot-spot layers), optionally in an area. */
-export function warningsQuery(area: string | null): string {
-  return queryString({ status: 'new,acknowledged,tasked', area, limit: '1000' })
-}
-
-/** Hazards not yet closed out, optionally in an area. */
-export function hazardsQuery(area: string | null): string {
-  return queryString({ status: 'reported,confirmed,rectifying', area, limit: '1000' })
-}
-
-/** Tasks not yet closed, optionally in an area. */
-export function tasksQuery(area: string | null): string {
-  return queryString({ status: 'issued,accepted,in_progress,submitted,returned', area, limit: '1000' })
-}

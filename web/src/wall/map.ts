@@ -16,6 +16,7 @@ import type { Feature, FeatureCollection, Geometry, Point } from 'geojson'
 import type { Colour } from '../../../server/indicators/schema.ts'
 import type { WarningFeature } from '../../../server/warnings/schema.ts'
 import { LABEL_FONTS, LOCAL_IDEOGRAPH_FONT_FAMILY } from '../map/style.ts'
+import { WALL_TOWN_TILES } from '../../../server/tiles/page-sources.ts'
 
 const TOWNS = 'towns'
 const TOWN_LAYER = 'towns'
@@ -176,7 +177,7 @@ export function wallStyle(origin: string): StyleSpecification {
       // Our own vector tiles (server/tiles): town polygons and label points, from z0.
       [TOWNS]: {
         type: 'vector',
-        tiles: [`${origin}/tiles/towns/{z}/{x}/{y}.mvt`],
+        tiles: [`${origin}/tiles/${WALL_TOWN_TILES}/{z}/{x}/{y}.mvt`],
         minzoom: 0,
         maxzoom: 14,
         promoteId: { [TOWN_LAYER]: 'code' },
@@ -283,7 +284,7 @@ export function createWallMap(container: HTMLElement, bbox: [number, number, num
     },
     fitDistrict,
     reloadTiles() {
-      map.getSource<VectorTileSource>(TOWNS)?.setTiles([`${location.origin}/tiles/towns/{z}/{x}/{y}.mvt`])
+      map.getSource<VectorTileSource>(TOWNS)?.setTiles([`${location.origin}/tiles/${WALL_TOWN_TILES}/{z}/{x}/{y}.mvt`])
     },
     idle() {
       const idle = map.once('idle').then(() => undefined)
