@@ -2,12 +2,12 @@
  * `npm run bench:web`: the map page (/) in headless Chromium with software WebGL (SwiftShader)
  * over the `small` demo data, every layer switched on:
  * - time to the first complete render: navigation → boundaries drawn (`ready`) → every layer's
- *   data in and drawn, map idle (`settled()`), in a new browser context each run (empty HTTP
- *   cache; the first run also meets a cold server tile cache);
+ *   data in and drawn, map idle (`settled()`): per run, in a newly launched browser (nothing
+ *   compiled yet) and then in a second context of it (empty HTTP cache);
  * - frames per second while panning (mouse drags back and forth, counting MapLibre renders and
  *   animation frames), over the district and zoomed into the town centre.
  *
- *   npm run bench:web [-- --runs 3 --size 1400x900 --seconds 4 --layers grid,h3 --trace]
+ *   npm run bench:web [-- --runs 5 --size 1400x900 --seconds 4 --layers grid,h3 --trace]
  *
  * The server warms its tile cache at start (TILE_WARMUP, as `npm start` does); the benchmark waits
  * for that and prints how long it took. `--cold-server` turns it off: the first load then also
@@ -32,7 +32,7 @@ import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test
 import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1400x900' }, seconds: { type: 'string', default: '4' }, layers: { type: 'string' }, trace: { type: 'boolean' }, profile: { type: 'boolean' }, 'cold-server': { type: 'boolean' } },
+  options: { runs: { type: 'string', default: '5' }, size: { type: 'string', default: '1400x900' }, seconds: { type: 'string', default: '4' }, layers: { type: 'string' }, trace: { type: 'boolean' }, profile: { type: 'boolean' }, 'cold-server': { type: 'boolean' } },
 })
 const runs = Math.max(1, Number(values.runs))
 const seconds = Math.max(1, Number(values.seconds))
@@ -66,8 +66,26 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
   const page = await openWatchedPage(browser, { width, height })
   if (values.trace) {
     await page.page.addInitScript(() => {
-      const w = window as unknown as { __frames: { start: number; ms: number; script: string }[] }
+      const w = window as unknown as { __frames: { start: number; ms: number; script: string }[]; __gl: { links: number; waits: number; waitMs: number } }
       w.__frames = []
+      // Shader programs linked, and time spent waiting on the GPU process for their status.
+      w.__gl = { links: 0, waits: 0, waitMs: 0 }
+      const proto = WebGL2RenderingContext.prototype
+      const link = proto.linkProgram
+      proto.linkProgram = function (p) {
+        w.__gl.links++
+        return link.call(this, p)
+      }
+      for (const name of ['getProgramParameter', 'getShaderParameter'] as const) {
+        const orig = proto[name] as (this: WebGL2RenderingContext, a: unknown, b: number) => unknown
+        ;(proto as unknown as Record<string, unknown>)[name] = function (this: WebGL2RenderingContext, a: unknown, b: number) {
+          const t = performance.now()
+          const r = orig.call(this, a, b)
+          w.__gl.waits++
+          w.__gl.waitMs += performance.now() - t
+          return r
+        }
+      }
       new PerformanceObserver((list) => {
         for (const e of list.getEntries() as (PerformanceEntry & { scripts?: { duration: number; sourceFunctionName: string; sourceURL: string; invoker: string }[] })[]) {
           const top = [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0]
@@ -131,8 +149,9 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
         lines.push([r.startTime, `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`])
       }
       for (const m of performance.getEntriesByType('mark')) lines.push([m.startTime, `mark ${Math.round(m.startTime)} ${m.name}`])
-      const w = window as unknown as { __frames?: { start: number; ms: number; script: string }[] }
+      const w = window as unknown as { __frames?: { start: number; ms: number; script: string }[]; __gl?: { links: number; waits: number; waitMs: number } }
       for (const f of w.__frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
+      if (w.__gl) lines.push([Infinity, `WebGL: ${w.__gl.links} programs linked; ${w.__gl.waits} status reads waited ${Math.round(w.__gl.waitMs)} ms`])
       return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
     }, workerRequests)
     console.log(timeline.map((l) => `    ${l}`).join('\n'))
@@ -199,34 +218,39 @@ async function main(): Promise<void> {
     }
   }
   await ensureWarnings(url)
-  const browser = await launchBrowser()
-  const loads: { ready: number; settled: number; marks: Record<string, number> }[] = []
+  // Each run: a new browser (its first page compiles every shader and script: "cold"), then the
+  // same page in a second context of that browser ("warm": empty HTTP cache, compiled code kept).
+  const loads: { kind: 'cold' | 'warm'; ready: number; settled: number; marks: Record<string, number> }[] = []
   const pans: Record<string, Awaited<ReturnType<typeof panFps>>> = {}
-  try {
-    for (let i = 0; i < runs; i++) {
-      const r = await timeLoad(browser, url, ALL)
-      loads.push({ ready: r.ready, settled: r.settled, marks: r.marks })
-      console.log(`load ${i + 1}${i === 0 ? (values['cold-server'] ? ' (new browser, cold server)' : ' (new browser)') : ''}: boundaries ${fmt(r.ready)}, all layers ${fmt(r.settled)}; errors ${r.page.errors.length}`)
-      console.log(`  ${JSON.stringify(r.marks)}`)
-      if (i === runs - 1) {
-        pans.district = await panFps(r.page)
-        await r.page.page.evaluate(() => {
-          window.__onemap!.map.jumpTo({ center: [120.262, 30.164], zoom: 14 })
-        })
-        await r.page.page.evaluate(() => window.__onemap!.settled())
-        pans.town = await panFps(r.page)
+  for (let i = 0; i < runs; i++) {
+    const browser = await launchBrowser()
+    try {
+      for (const kind of ['cold', 'warm'] as const) {
+        const r = await timeLoad(browser, url, ALL)
+        loads.push({ kind, ready: r.ready, settled: r.settled, marks: r.marks })
+        console.log(`run ${i + 1} ${kind}: boundaries ${fmt(r.ready)}, all layers ${fmt(r.settled)}; errors ${r.page.errors.length}`)
+        console.log(`  ${JSON.stringify(r.marks)}`)
+        if (i === runs - 1 && kind === 'warm') {
+          pans.district = await panFps(r.page)
+          await r.page.page.evaluate(() => {
+            window.__onemap!.map.jumpTo({ center: [120.262, 30.164], zoom: 14 })
+          })
+          await r.page.page.evaluate(() => window.__onemap!.settled())
+          pans.town = await panFps(r.page)
+        }
+        await r.page.context.close()
       }
-      await r.page.context.close()
+    } finally {
+      await browser.close()
     }
-  } finally {
-    await browser.close()
-    await server.close()
-    await db.close()
   }
-  const warm = loads.length > 1 ? loads.slice(1) : loads
+  await server.close()
+  await db.close()
+  const of = (kind: 'cold' | 'warm') => loads.filter((l) => l.kind === kind).map((l) => l.settled)
+  const range = (xs: number[]) => `median ${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`
   console.log('')
-  console.log(`map page, every layer, ${width}×${height}, SwiftShader:`)
-  console.log(`  first complete render: cold ${fmt(loads[0]!.settled)}, warm median ${fmt(median(warm.map((l) => l.settled)))} (boundaries drawn: ${fmt(median(loads.map((l) => l.ready)))})`)
+  console.log(`map page, every layer, ${width}×${height}, SwiftShader, ${runs} run(s)${values['cold-server'] ? ', no tile warm-up' : ''}:`)
+  console.log(`  first complete render: new browser ${range(of('cold'))}; warm browser ${range(of('warm'))}`)
   for (const [where, p] of Object.entries(pans)) {
     console.log(`  panning (${where}): ${p.fps.toFixed(1)} map renders/s, ${p.rafFps.toFixed(1)} animation frames/s, worst frame ${p.worstFrameMs.toFixed(0)} ms`)
   }
