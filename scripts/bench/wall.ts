@@ -4,55 +4,31 @@
  * to every panel filled and the map idle (window.__wall.ready), cold (new browser context, empty
  * cache) and warm (same context, cached assets), with the page's own milestones.
  *
- *   npm run bench:wall [-- --runs 3 --size 1920x1080 --profile]
+ *   npm run bench:wall [-- --runs 3 --size 1920x1080 --trace --profile]
  *
- * `--profile` saves each cold load's main-thread CPU profile as .tmp/bench-wall-N.cpuprofile.
+ * `--trace` prints each cold load's requests, long frames and shader waits (page-trace.ts);
+ * `--profile` saves its main-thread CPU profile as .tmp/bench-wall-N.cpuprofile.
  *
  * Needs the web build (made if stale) and the system `chromium`; seeds a fresh test database
  * (embedded unless DATABASE_URL is set), which takes a minute or two on PGlite.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../../server/config.ts'
 import { seedDemo } from '../../server/seed/run.ts'
 import { listen } from '../../server/server.ts'
 import { createTestDb } from '../../server/testing/db.ts'
 import { TEST_SEED_END } from '../../server/testing/harness.ts'
-import { ensureWebBuilt, ROOT_DIR } from '../../server/web/static.ts'
+import { ensureWebBuilt } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage } from '../../web/test/browser.ts'
+import { tracePage } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1920x1080' }, profile: { type: 'boolean' } } })
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1920x1080' }, profile: { type: 'boolean' }, trace: { type: 'boolean' } } })
 const runs = Math.max(1, Number(values.runs))
 const [width, height] = values.size.split('x').map(Number) as [number, number]
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`
-
-/**
- * Page init script: counts the shader programs linked and the time spent waiting on the GPU
- * process for their status (where shader compilation shows on the main thread).
- */
-function countShaderWaits(): void {
-  const w = window as unknown as { __gl: { links: number; waitMs: number } }
-  w.__gl = { links: 0, waitMs: 0 }
-  const proto = WebGL2RenderingContext.prototype
-  const link = proto.linkProgram
-  proto.linkProgram = function (prog) {
-    w.__gl.links++
-    return link.call(this, prog)
-  }
-  for (const name of ['getProgramParameter', 'getShaderParameter'] as const) {
-    const orig = proto[name] as (this: WebGL2RenderingContext, a: unknown, b: number) => unknown
-    ;(proto as unknown as Record<string, unknown>)[name] = function (this: WebGL2RenderingContext, a: unknown, b: number) {
-      const t = performance.now()
-      const r = orig.call(this, a, b)
-      w.__gl.waitMs += performance.now() - t
-      return r
-    }
-  }
-}
 
 async function main(): Promise<void> {
   await ensureWebBuilt((m) => console.log(m))
@@ -82,33 +58,19 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       for (const kind of ['cold', 'warm'] as const) {
         const p = kind === 'warm' ? warmup : await openWatchedPage(browser, { width, height })
-        if (kind === 'cold') await p.page.addInitScript(countShaderWaits)
-        const cdp = values.profile && kind === 'cold' ? await p.context.newCDPSession(p.page) : null
-        if (cdp) {
-          await cdp.send('Profiler.enable')
-          await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
-          await cdp.send('Profiler.start')
-        }
+        const trace = kind === 'cold' && (values.trace || values.profile) ? await tracePage(p, { profile: values.profile }) : null
         const started = Date.now()
         await p.page.goto(`${server.url}/wall`)
         await p.page.waitForFunction(() => window.__wall !== undefined, null, { timeout: 120_000 })
         await p.page.evaluate(() => window.__wall!.ready)
         const ms = Date.now() - started
-        if (cdp) {
-          const { profile } = await cdp.send('Profiler.stop')
-          const file = path.join(ROOT_DIR, '.tmp', `bench-wall-${i + 1}.cpuprofile`)
-          fs.writeFileSync(file, JSON.stringify(profile))
-          console.log(`  CPU profile: ${path.relative(ROOT_DIR, file)}`)
-        }
-        const marks = await p.page.evaluate(() => {
-          const out: Record<string, number> = Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]))
-          const gl = (window as unknown as { __gl?: { links: number; waitMs: number } }).__gl
-          if (gl) Object.assign(out, { 'programs linked': gl.links, 'shader status waits (ms)': Math.round(gl.waitMs) })
-          return out
-        })
+        const profile = await trace?.saveProfile(`bench-wall-${i + 1}`)
+        if (profile) console.log(`  CPU profile: ${profile}`)
+        const marks = await p.page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])))
         if (p.errors.length > 0) console.log(`  console errors: ${p.errors.join('; ')}`)
         results.push({ kind, ms, marks })
         console.log(`run ${i + 1} ${kind}: ${fmt(ms)}  (${Object.entries(marks).map(([k, v]) => `${k.replace('wall:', '')} ${v}`).join(', ')} ms)`)
+        if (values.trace && trace) console.log((await trace.timeline()).map((l) => `    ${l}`).join('\n'))
         if (kind === 'cold') await p.context.close()
       }
     }

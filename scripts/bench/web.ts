@@ -29,6 +29,7 @@ import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import { listen } from '../../server/server.ts'
 import { ensureWebBuilt, ROOT_DIR } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test/browser.ts'
+import { tracePage } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({
@@ -64,52 +65,7 @@ let profiles = 0
 /** Opens the page at `hash` in a new context and times it to `ready` and `settled()`. */
 async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string, hash: string): Promise<{ page: WatchedPage; ready: number; settled: number; marks: Record<string, number> }> {
   const page = await openWatchedPage(browser, { width, height })
-  if (values.trace) {
-    await page.page.addInitScript(() => {
-      const w = window as unknown as { __frames: { start: number; ms: number; script: string }[]; __gl: { links: number; waits: number; waitMs: number } }
-      w.__frames = []
-      // Shader programs linked, and time spent waiting on the GPU process for their status.
-      w.__gl = { links: 0, waits: 0, waitMs: 0 }
-      const proto = WebGL2RenderingContext.prototype
-      const link = proto.linkProgram
-      proto.linkProgram = function (p) {
-        w.__gl.links++
-        return link.call(this, p)
-      }
-      for (const name of ['getProgramParameter', 'getShaderParameter'] as const) {
-        const orig = proto[name] as (this: WebGL2RenderingContext, a: unknown, b: number) => unknown
-        ;(proto as unknown as Record<string, unknown>)[name] = function (this: WebGL2RenderingContext, a: unknown, b: number) {
-          const t = performance.now()
-          const r = orig.call(this, a, b)
-          w.__gl.waits++
-          w.__gl.waitMs += performance.now() - t
-          return r
-        }
-      }
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries() as (PerformanceEntry & { scripts?: { duration: number; sourceFunctionName: string; sourceURL: string; invoker: string }[] })[]) {
-          const top = [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0]
-          w.__frames.push({ start: Math.round(e.startTime), ms: Math.round(e.duration), script: top ? `${top.invoker} ${top.sourceFunctionName} ${Math.round(top.duration)} ms` : '' })
-        }
-      }).observe({ type: 'long-animation-frame', buffered: true })
-    })
-  }
-  // Requests the page's workers make (MapLibre's tiles) are missing from its resource timing.
-  const workerRequests: { start: number; end: number; path: string }[] = []
-  if (values.trace) {
-    page.page.on('requestfinished', (r) => {
-      const u = new URL(r.url())
-      if (!u.pathname.startsWith('/tiles/')) return
-      const t = r.timing()
-      workerRequests.push({ start: t.startTime, end: t.startTime + t.responseEnd, path: u.pathname })
-    })
-  }
-  const cdp = values.profile ? await page.context.newCDPSession(page.page) : null
-  if (cdp) {
-    await cdp.send('Profiler.enable')
-    await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
-    await cdp.send('Profiler.start')
-  }
+  const trace = values.trace || values.profile ? await tracePage(page, { profile: values.profile }) : null
   const t0 = Date.now()
   await page.page.goto(`${url}/${hash}`)
   await page.page.waitForFunction(() => window.__onemap !== undefined, null, { timeout: 60_000 })
@@ -131,31 +87,9 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
     return out
   })
   void t0
-  if (cdp) {
-    const { profile } = await cdp.send('Profiler.stop')
-    const file = path.join(ROOT_DIR, '.tmp', `bench-web-load-${++profiles}.cpuprofile`)
-    fs.writeFileSync(file, JSON.stringify(profile))
-    console.log(`    CPU profile: ${path.relative(ROOT_DIR, file)}`)
-  }
-  if (values.trace) {
-    const timeline = await page.page.evaluate((tiles) => {
-      const lines: [number, string][] = []
-      for (const r of tiles) {
-        const start = r.start - performance.timeOrigin
-        lines.push([start, `tile ${Math.round(start)} → ${Math.round(r.end - performance.timeOrigin)} ms ${r.path}`])
-      }
-      for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
-        const u = new URL(r.name)
-        lines.push([r.startTime, `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`])
-      }
-      for (const m of performance.getEntriesByType('mark')) lines.push([m.startTime, `mark ${Math.round(m.startTime)} ${m.name}`])
-      const w = window as unknown as { __frames?: { start: number; ms: number; script: string }[]; __gl?: { links: number; waits: number; waitMs: number } }
-      for (const f of w.__frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
-      if (w.__gl) lines.push([Infinity, `WebGL: ${w.__gl.links} programs linked; ${w.__gl.waits} status reads waited ${Math.round(w.__gl.waitMs)} ms`])
-      return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
-    }, workerRequests)
-    console.log(timeline.map((l) => `    ${l}`).join('\n'))
-  }
+  const profile = await trace?.saveProfile(`bench-web-load-${++profiles}`)
+  if (profile) console.log(`    CPU profile: ${profile}`)
+  if (values.trace && trace) console.log((await trace.timeline()).map((l) => `    ${l}`).join('\n'))
   return { page, ready, settled, marks }
 }
 

@@ -1,0 +1,94 @@
+/**
+ * Where a page's first load spends its time, for bench:web and bench:wall (`--trace`, `--profile`):
+ * - every request (the page's, and its workers' tile requests, which its resource timing lacks);
+ * - every frame over 50 ms (Long Animation Frames: start, length, the script that took longest);
+ * - shader programs linked and the time the main thread waited for their status (where software
+ *   WebGL's shader compiles show);
+ * - optionally a main-thread CPU profile (.cpuprofile, for Chromium's DevTools).
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import type { CDPSession } from 'playwright-core'
+import type { WatchedPage } from '../../web/test/browser.ts'
+import { ROOT_DIR } from '../../server/web/static.ts'
+
+/** Page init script: long frames and shader waits into `window.__trace`. */
+function traceInit(): void {
+  const w = window as unknown as { __trace: { frames: { start: number; ms: number; script: string }[]; links: number; waitMs: number } }
+  w.__trace = { frames: [], links: 0, waitMs: 0 }
+  const proto = WebGL2RenderingContext.prototype
+  const link = proto.linkProgram
+  proto.linkProgram = function (p) {
+    w.__trace.links++
+    return link.call(this, p)
+  }
+  for (const name of ['getProgramParameter', 'getShaderParameter'] as const) {
+    const orig = proto[name] as (this: WebGL2RenderingContext, a: unknown, b: number) => unknown
+    ;(proto as unknown as Record<string, unknown>)[name] = function (this: WebGL2RenderingContext, a: unknown, b: number) {
+      const t = performance.now()
+      const r = orig.call(this, a, b)
+      w.__trace.waitMs += performance.now() - t
+      return r
+    }
+  }
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & { scripts?: { duration: number; sourceFunctionName: string; invoker: string }[] })[]) {
+      const top = [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0]
+      w.__trace.frames.push({ start: Math.round(e.startTime), ms: Math.round(e.duration), script: top ? `${top.invoker} ${top.sourceFunctionName} ${Math.round(top.duration)} ms` : '' })
+    }
+  }).observe({ type: 'long-animation-frame', buffered: true })
+}
+
+export interface PageTrace {
+  /** The timeline as lines, in time order, ending with the shader summary. */
+  timeline(): Promise<string[]>
+  /** Stops the CPU profile (if one runs) and saves it; returns its path. */
+  saveProfile(name: string): Promise<string | null>
+}
+
+/**
+ * Starts tracing a page before it navigates.
+ * @example const trace = await tracePage(page, { profile: true }); await page.page.goto(url); console.log((await trace.timeline()).join('\n'))
+ */
+export async function tracePage(page: WatchedPage, opts: { profile?: boolean } = {}): Promise<PageTrace> {
+  await page.page.addInitScript(traceInit)
+  const tiles: { start: number; end: number; path: string }[] = []
+  page.page.on('requestfinished', (r) => {
+    const u = new URL(r.url())
+    if (!u.pathname.startsWith('/tiles/')) return
+    const t = r.timing()
+    tiles.push({ start: t.startTime, end: t.startTime + t.responseEnd, path: u.pathname })
+  })
+  let cdp: CDPSession | null = null
+  if (opts.profile) {
+    cdp = await page.context.newCDPSession(page.page)
+    await cdp.send('Profiler.enable')
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
+    await cdp.send('Profiler.start')
+  }
+  return {
+    timeline: () => page.page.evaluate((tileRequests) => {
+      const lines: [number, string][] = []
+      for (const r of tileRequests) {
+        const start = r.start - performance.timeOrigin
+        lines.push([start, `tile ${Math.round(start)} → ${Math.round(r.end - performance.timeOrigin)} ms ${r.path}`])
+      }
+      for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+        const u = new URL(r.name)
+        lines.push([r.startTime, `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`])
+      }
+      for (const m of performance.getEntriesByType('mark')) lines.push([m.startTime, `mark ${Math.round(m.startTime)} ${m.name}`])
+      const t = (window as unknown as { __trace?: { frames: { start: number; ms: number; script: string }[]; links: number; waitMs: number } }).__trace
+      for (const f of t?.frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
+      if (t) lines.push([Infinity, `WebGL: ${t.links} programs linked; the main thread waited ${Math.round(t.waitMs)} ms for their status`])
+      return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
+    }, tiles),
+    async saveProfile(name) {
+      if (!cdp) return null
+      const { profile } = await cdp.send('Profiler.stop')
+      const file = path.join(ROOT_DIR, '.tmp', `${name}.cpuprofile`)
+      fs.writeFileSync(file, JSON.stringify(profile))
+      return path.relative(ROOT_DIR, file)
+    },
+  }
+}
