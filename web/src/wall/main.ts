@@ -331,35 +331,26 @@ async function start(): Promise<void> {
   // (WebGL set-up), and answers that arrive meanwhile are handled as soon as it is free.
   const names = Promise.all([untilDone('towns', loadTowns), untilDone('categories', fetchCategories).then(loadCategories)])
   const outline = untilDone('district outline', () => fetchBoundaries('district'))
-  const configured = untilDone('config', () => fetchConfig())
-
-  // The map (its WebGL context) is made while those requests are out; it is shown once the
-  // district's box is known.
-  try {
-    wallMap = createWallMap(document.getElementById('wall-map')!)
-    performance.mark('wall:map-created')
-    void wallMap.styleReady.then(() => performance.mark('wall:style-loaded'))
-    wallMap.map.once('load', () => performance.mark('wall:map-load'))
-    fitToWindow()
-  } catch (err) {
-    // No WebGL: the panels still work; the map area stays dark rather than the page failing.
-    console.warn('wall: no map', err)
-  }
-
-  const config = await configured
-  // (window.__wall is set once start() first waits, i.e. by now.)
-  if (window.__wall) window.__wall.map = wallMap?.map ?? null
+  const config = await untilDone('config', () => fetchConfig())
   data.config = config
   performance.mark('wall:config')
   const district = document.getElementById('wall-district')
   if (district) district.textContent = config.district.name
 
   let mapReady: Promise<void> = Promise.resolve()
-  if (wallMap) {
+  try {
+    wallMap = createWallMap(document.getElementById('wall-map')!, config.district.bbox)
+    performance.mark('wall:map-created')
+    void wallMap.styleReady.then(() => performance.mark('wall:style-loaded'))
+    wallMap.map.once('load', () => performance.mark('wall:map-load'))
+    fitToWindow()
     const map = wallMap
-    map.show(config.district.bbox)
     mapReady = outline.then((fc) => map.setDistrict(fc as FeatureCollection))
+  } catch (err) {
+    // No WebGL: the panels still work; the map area stays dark rather than the page failing.
+    console.warn('wall: no map', err)
   }
+  if (window.__wall) window.__wall.map = wallMap?.map ?? null
 
   // Every panel must be filled before the wall counts as rendered; failures retry until they answer.
   const filled = (['counts', 'warnings', 'tasks', 'ranking'] as const).map((n) => untilDone(n, () => refreshers[n]()))

@@ -194,8 +194,6 @@ export interface WallMap {
   map: MapLibreMap
   /** Resolves once the style is parsed (sources take data from then on). */
   styleReady: Promise<void>
-  /** Fits the district's box and sets the style: the towns' tiles load from then on. */
-  show(bbox: [number, number, number, number]): void
   setDistrict(outline: FeatureCollection): Promise<void>
   setWarnings(warnings: readonly WarningFeature[]): Promise<void>
   /** Tints the towns by ranking colour. */
@@ -212,15 +210,14 @@ export interface WallMap {
   idle(): Promise<void>
 }
 
-/**
- * Creates the wall map in `container`, without a style yet: `show()` sets it once the district is
- * known. Creating the WebGL context is the slowest step of a first load under software WebGL
- * (1–2 s), so the page does it while its first requests are out. Throws if WebGL is unavailable.
- */
-export function createWallMap(container: HTMLElement): WallMap {
+/** Creates the wall map in `container`. Throws if WebGL is unavailable. */
+export function createWallMap(container: HTMLElement, bbox: [number, number, number, number]): WallMap {
   container.lang = 'zh-CN'
   const map = new MapLibreMap({
     container,
+    style: wallStyle(location.origin),
+    bounds: [[bbox[0], bbox[1]], [bbox[2], bbox[3]]],
+    fitBoundsOptions: { padding: 40 },
     interactive: false,
     attributionControl: false,
     localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
@@ -242,10 +239,6 @@ export function createWallMap(container: HTMLElement): WallMap {
   return {
     map,
     styleReady,
-    show(bbox) {
-      map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 40, animate: false })
-      map.setStyle(wallStyle(location.origin))
-    },
     async setDistrict(outline) {
       await styleReady
       await source(DISTRICT)?.setData(outline)
