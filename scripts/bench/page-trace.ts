@@ -11,6 +11,23 @@ import path from 'node:path'
 import type { CDPSession } from 'playwright-core'
 import type { WatchedPage } from '../../web/test/browser.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
+import { WarmupStatusSchema } from '../../server/tiles/warmup.ts'
+
+/**
+ * Waits for the server's start-up tile warm-up (TILE_WARMUP) to end and says how it went, so a
+ * benchmark's first page meets the server as a user would a minute after a restart.
+ * @example await waitForTileWarmup('http://127.0.0.1:8080') // logs 'tile warm-up: done, 81 tiles in 2.9 s'
+ */
+export async function waitForTileWarmup(url: string): Promise<void> {
+  for (;;) {
+    const w = WarmupStatusSchema.parse(await (await fetch(`${url}/api/tiles/warmup`)).json())
+    if (w.state !== 'running') {
+      console.log(`tile warm-up: ${w.state}, ${w.tiles} tiles in ${((w.ms ?? 0) / 1000).toFixed(1)} s`)
+      return
+    }
+    await new Promise((ok) => setTimeout(ok, 200))
+  }
+}
 
 /** Page init script: long frames and shader waits into `window.__trace`. */
 function traceInit(): void {

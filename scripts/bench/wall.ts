@@ -20,7 +20,7 @@ import { createTestDb } from '../../server/testing/db.ts'
 import { TEST_SEED_END } from '../../server/testing/harness.ts'
 import { ensureWebBuilt } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage } from '../../web/test/browser.ts'
-import { tracePage } from './page-trace.ts'
+import { tracePage, waitForTileWarmup } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1920x1080' }, profile: { type: 'boolean' }, trace: { type: 'boolean' } } })
@@ -39,14 +39,7 @@ async function main(): Promise<void> {
   console.log(`seeded in ${fmt(Date.now() - seeded)}`)
   // No model runs in the background (QUIET); the tile warm-up on, as `npm start` has it, and done.
   const server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', ...QUIET, TILE_WARMUP: 'true' }))
-  for (;;) {
-    const w = (await (await fetch(`${server.url}/api/tiles/warmup`)).json()) as { state: string; tiles: number; ms: number | null }
-    if (w.state !== 'running') {
-      console.log(`tile warm-up: ${w.state}, ${w.tiles} tiles in ${fmt(w.ms ?? 0)}`)
-      break
-    }
-    await new Promise((ok) => setTimeout(ok, 200))
-  }
+  await waitForTileWarmup(server.url)
   const browser = await launchBrowser()
   const results: { kind: string; ms: number; marks: Record<string, number> }[] = []
   try {

@@ -29,7 +29,7 @@ import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import { listen } from '../../server/server.ts'
 import { ensureWebBuilt, ROOT_DIR } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test/browser.ts'
-import { tracePage } from './page-trace.ts'
+import { tracePage, waitForTileWarmup } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({
@@ -142,14 +142,7 @@ async function main(): Promise<void> {
   const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: dir, ...QUIET, TILE_WARMUP: values['cold-server'] ? 'false' : 'true' }))
   const url = server.url.replace(/\/$/, '')
   if (!values['cold-server']) {
-    for (;;) {
-      const w = (await (await fetch(`${url}/api/tiles/warmup`)).json()) as { state: string; tiles: number; ms: number | null }
-      if (w.state !== 'running') {
-        console.log(`tile warm-up: ${w.state}, ${w.tiles} tiles in ${((w.ms ?? 0) / 1000).toFixed(1)} s`)
-        break
-      }
-      await new Promise((ok) => setTimeout(ok, 200))
-    }
+    await waitForTileWarmup(url)
   }
   await ensureWarnings(url)
   // Each run: a new browser (its first page compiles every shader and script: "cold"), then the
