@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  piecewiseLinear,
   boxContains,
   cellsUrl,
   clusterAt,
@@ -47,6 +48,14 @@ describe('cell layers: what a view asks for', () => {
 })
 
 describe('cell layers: how they are drawn', () => {
+  it('interpolates linearly between knots and holds flat beyond them', () => {
+    const knots: [number, number][] = [[0, 0], [10, 100], [20, 50]]
+    expect(piecewiseLinear(5, knots)).toBe(50)
+    expect(piecewiseLinear(15, knots)).toBe(75)
+    expect(piecewiseLinear(-3, knots)).toBe(0)
+    expect(piecewiseLinear(30, knots)).toBe(50)
+  })
+
   it('scales the legend to the 98th percentile of the counts in view', () => {
     expect(legendForCounts([])).toBeNull()
     const counts = [...Array.from({ length: 99 }, () => 4), 1000]

@@ -101,32 +101,35 @@ export function colourForCount(count: number, stops: readonly LegendStop[]): str
   return out
 }
 
-/** A cluster's radius in pixels: area grows with the count (2.5 px for 1, 12 for 10, 22 for 30 and up). */
-export function clusterRadius(count: number): number {
-  const s = Math.sqrt(Math.max(count, 0))
-  const knots: [number, number][] = [[1, 2.5], [10, 12], [30, 22]]
-  if (s <= knots[0]![0]) return knots[0]![1]
+/**
+ * Piecewise-linear interpolation through knots [x, y] sorted by x, held flat beyond both ends.
+ * @example piecewiseLinear(5, [[0, 0], [10, 100]]) // 50
+ */
+export function piecewiseLinear(x: number, knots: readonly (readonly [number, number])[]): number {
+  if (x <= knots[0]![0]) return knots[0]![1]
   for (let i = 1; i < knots.length; i++) {
-    const [s0, r0] = knots[i - 1]!
-    const [s1, r1] = knots[i]!
-    if (s <= s1) return r0 + ((s - s0) / (s1 - s0)) * (r1 - r0)
+    const [x0, y0] = knots[i - 1]!
+    const [x1, y1] = knots[i]!
+    if (x <= x1) return y0 + ((x - x0) / (x1 - x0)) * (y1 - y0)
   }
   return knots[knots.length - 1]![1]
 }
+
+const CLUSTER_RADIUS_KNOTS: readonly [number, number][] = [[1, 2.5], [10, 12], [30, 22]]
+
+/** A cluster's radius in pixels: area grows with the count (2.5 px for 1, 12 for 10, 22 for 30 and up). */
+export function clusterRadius(count: number): number {
+  return piecewiseLinear(Math.sqrt(Math.max(count, 0)), CLUSTER_RADIUS_KNOTS)
+}
+
+const HEAT_RADIUS_KNOTS: readonly [number, number][] = [[8, 22], [10, 40], [10.99, 52], [11, 34], [11.99, 56], [12, 32], [13.99, 60], [14, 30], [17, 70]]
 
 /**
  * The heatmap kernel radius in pixels at a zoom: cell centres are about a cell apart on screen,
  * and the kernel spans the gap so the surface is smooth (resolutions step at z11, z12 and z14).
  */
 export function heatRadius(zoom: number): number {
-  const knots: [number, number][] = [[8, 22], [10, 40], [10.99, 52], [11, 34], [11.99, 56], [12, 32], [13.99, 60], [14, 30], [17, 70]]
-  if (zoom <= knots[0]![0]) return knots[0]![1]
-  for (let i = 1; i < knots.length; i++) {
-    const [z0, r0] = knots[i - 1]!
-    const [z1, r1] = knots[i]!
-    if (zoom <= z1) return r0 + ((zoom - z0) / (z1 - z0)) * (r1 - r0)
-  }
-  return knots[knots.length - 1]![1]
+  return piecewiseLinear(zoom, HEAT_RADIUS_KNOTS)
 }
 
 /** The heatmap's colour ramp without its transparent first stop (deck.gl fades below `threshold`). */
