@@ -275,7 +275,7 @@ async function load(f: Fixtures, mix: Traffic[], seconds: number): Promise<KindR
             },
           )
           // autocannon's histograms stop at p97.5 and p99: the latencies are kept here for p95.
-          instance.on('response', (client, statusCode, _bytes, responseTime) => {
+          instance.on('response', (_client, statusCode, _bytes, responseTime) => {
             latencies.push(responseTime)
             statuses.set(statusCode, (statuses.get(statusCode) ?? 0) + 1)
             if (statusCode >= 500 && !firstFailure) firstFailure = `${statusCode} (${t.name})`

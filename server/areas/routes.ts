@@ -1,7 +1,7 @@
 import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
 import type { Config } from '../config.ts'
-import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { areaDetail, boundariesGeoJson, districtSummary } from './queries.ts'
 import { AreaCodeSchema, BoundaryParamsSchema, BoundaryQuerySchema, type WebConfig } from './schema.ts'

@@ -1,7 +1,7 @@
 import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
 import { z } from 'zod'
-import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import type { Db } from '../db/index.ts'
 import { CrsSchema, fromWgs84, toWgs84 } from '../geo/crs.ts'
 import { parseInput } from '../http/errors.ts'
 import type { Geocoder } from './geocoder.ts'

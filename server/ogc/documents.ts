@@ -2,7 +2,7 @@
  * The JSON documents of OGC API – Features: landing page, conformance, collection metadata,
  * queryables and the OpenAPI 3.0 definition, all generated from the collection registry.
  */
-import type { CollectionDef, JsonSchema, PropertyDef } from './collections.ts'
+import type { CollectionDef, JsonSchema } from './collections.ts'
 import type { Extent } from './features.ts'
 import { DEFAULT_LIMIT, MAX_LIMIT } from './params.ts'
 
@@ -73,15 +73,6 @@ export function collectionDoc(base: string, def: CollectionDef, extent: Extent) 
       { href: `${self}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: MEDIA.schema, title: 'Queryables' },
     ] satisfies Link[],
   }
-}
-
-/**
- * JSON Schema of one property.
- * @example propertySchema({ name: 'reportedAt', type: 'date-time', … }) // { type: 'string', format: 'date-time', … }
- */
-function propertySchema(p: PropertyDef): JsonSchema {
-  const base = p.type === 'date-time' ? { type: 'string', format: 'date-time' } : { type: p.type }
-  return { title: p.name, description: p.description, ...base }
 }
 
 /**

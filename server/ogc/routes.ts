@@ -1,7 +1,7 @@
 import { allowed, scopeOf } from '../auth/context.ts'
 import { type Request, type Response, Router } from 'express'
 import { z } from 'zod'
-import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { COLLECTIONS, type CollectionDef, findCollection, KEY_SCHEMAS, type PropertyDef } from './collections.ts'
 import { collectionDoc, CONFORMANCE, landingPage, MEDIA, openApi, queryables } from './documents.ts'

@@ -6,7 +6,6 @@ import {
   type FilterSpecification,
   type GeoJSONSource,
   type IControl,
-  type LayerSpecification,
   type MapGeoJSONFeature,
   type PointLike,
   type VectorTileSource,
@@ -31,16 +30,8 @@ import {
   basemapLayer,
   boundarySourceId,
   buildStyle,
-  hazardLayer,
-  hotspotFillLayers,
-  hotspotLineLayers,
   labelSourceId,
-  taskLayer,
   tileUrl,
-  warningFillLayers,
-  warningLineLayers,
-  warningPointLayer,
-  type LayerSource,
 } from './style.ts'
 
 /** Room the panels take around the map (left: layers, bottom: time bar, right: area and inspector). */
