@@ -42,6 +42,8 @@ export const STRINGS = {
   'legend.point': { zh: '单起警情', en: 'one incident' },
   'legend.overdue': { zh: '逾期', en: 'overdue' },
   'legend.open': { zh: '进行中', en: 'open' },
+  'legend.tasked': { zh: '已派任务', en: 'task dispatched' },
+  'legend.submitted': { zh: '待验收', en: 'awaiting close-out' },
   'level.red': { zh: '红色', en: 'Red' },
   'level.orange': { zh: '橙色', en: 'Orange' },
   'level.yellow': { zh: '黄色', en: 'Yellow' },

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { countBreaks, countLegend, H3_COLOURS, matchExpression, stepExpression } from './legend.ts'
+import { type Color, createExpression, type StylePropertySpecification } from '@maplibre/maplibre-gl-style-spec'
+import { countBreaks, countLegend, H3_COLOURS, matchExpression, stepExpression, withAlpha } from './legend.ts'
+
+/** Evaluates a colour expression as MapLibre does, for a feature with these properties and state. */
+function evalColour(expr: unknown, properties: Record<string, unknown> = {}, state: Record<string, unknown> = {}): number[] {
+  const spec = { type: 'color', 'property-type': 'data-driven', expression: { interpolated: true, parameters: ['zoom', 'feature', 'feature-state'] } } as unknown as StylePropertySpecification
+  const parsed = createExpression(expr, 'colour', spec)
+  if (parsed.result !== 'success') throw new Error(parsed.value.map((e) => e.message).join('; '))
+  // MapLibre's colours are premultiplied by alpha, 0–1: back to 0–255 channels and an alpha.
+  const { r, g, b, a } = parsed.value.evaluate({ zoom: 10 }, { type: 'Polygon', properties, geometry: [] } as never, state) as unknown as Color
+  return [...[r, g, b].map((v) => Math.round(a ? (v / a) * 255 : 0)), Math.round(a * 100) / 100]
+}
 
 describe('legend scales', () => {
   it('makes increasing nice breaks from 1 up to the maximum', () => {
@@ -16,5 +27,12 @@ describe('legend scales', () => {
   })
   it('builds a match expression with a fallback', () => {
     expect(matchExpression('level', { red: '#f00' }, '#999')).toEqual(['match', ['get', 'level'], 'red', '#f00', '#999'])
+  })
+  it('scales a colour\'s alpha, by a number or by feature state (withAlpha)', () => {
+    expect(evalColour(withAlpha('#ff0000', 0.5))).toEqual([255, 0, 0, 0.5])
+    expect(evalColour(withAlpha('rgba(0,0,255,0.5)', 0.5))).toEqual([0, 0, 255, 0.25])
+    const byHover = withAlpha(['coalesce', ['get', 'fill'], '#00ff00'], ['case', ['boolean', ['feature-state', 'hover'], false], 1, 0.2])
+    expect(evalColour(byHover, { fill: '#0000ff' }, { hover: true })).toEqual([0, 0, 255, 1])
+    expect(evalColour(byHover, {}, {})).toEqual([0, 255, 0, 0.2])
   })
 })

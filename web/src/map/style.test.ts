@@ -1,9 +1,16 @@
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec'
 import { describe, expect, it } from 'vitest'
+import { wallStyle } from '../wall/map.ts'
 import { DECK_PLACEMENT, LABEL_LAYERS, LAYER_GROUPS, LAYERS, MIN_ZOOM, buildStyle } from './style.ts'
 
 describe('buildStyle', () => {
   const origin = 'http://127.0.0.1:8080'
   const style = buildStyle({ origin, tileQuery: '?from=2026-10-01&to=2026-11-01' })
+
+  it('is a valid MapLibre style (the wall\'s too): every expression parses with its property\'s type', () => {
+    expect(validateStyleMin(style).map((e) => e.message)).toEqual([])
+    expect(validateStyleMin(wallStyle(origin)).map((e) => e.message)).toEqual([])
+  })
 
   it('loads nothing remote: no glyphs, no sprite, inline GeoJSON or our own tiles', () => {
     expect(style.glyphs).toBeUndefined()

@@ -12,6 +12,7 @@ import {
   matchExpression,
   TASK_COLOURS,
   WARNING_COLOURS,
+  withAlpha,
 } from './legend.ts'
 import { MAP_AREA_TILES, MAP_OVERLAY_TILES } from '../../../server/tiles/page-sources.ts'
 
@@ -247,8 +248,8 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       type: 'fill',
       source: boundarySourceId('town'),
       paint: {
-        'fill-color': ['coalesce', ['get', '_fill'], COLORS.townFallback],
-        'fill-opacity': ['case', hovered, 0.85, selected, 0.8, 0.5],
+        // Transparency in the colour, not in fill-opacity: the same shader program as the warning fills.
+        'fill-color': withAlpha(['coalesce', ['get', '_fill'], COLORS.townFallback], ['case', hovered, 0.85, selected, 0.8, 0.5]),
         // Town lines are drawn over every edge: the fill's own outline pass would be wasted.
         'fill-antialias': false,
       },
@@ -307,9 +308,9 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       source: boundarySourceId('town'),
       layout: { 'line-join': 'round' },
       paint: {
-        'line-color': COLORS.highlight,
+        // Shown by the colour's alpha, not line-opacity: the same shader program as the warning outlines.
+        'line-color': withAlpha(COLORS.highlight, ['case', selected, 1, hovered, 0.7, 0]),
         'line-width': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 14, 4],
-        'line-opacity': ['case', selected, 1, hovered, 0.7, 0],
       },
     },
     {
@@ -430,7 +431,10 @@ export function warningFillLayers(src: LayerSource): LayerSpecification[] {
   }]
 }
 
-/** Warnings with an area: a dashed outline in the level's colour. */
+/**
+ * Warnings with an area: an outline in the level's colour (solid: a dashed one is another shader
+ * program to compile before the first frame, and the lighter fill already tells them from hot spots).
+ */
 export function warningLineLayers(src: LayerSource): LayerSpecification[] {
   return [{
     id: LAYERS.warningLine,
@@ -438,11 +442,15 @@ export function warningLineLayers(src: LayerSource): LayerSpecification[] {
     ...from(src),
     filter: ['all', notPoint, ['!', isHotspot]],
     layout: { visibility: 'none', 'line-join': 'round' },
-    paint: { 'line-color': warningColour, 'line-width': 2.5, 'line-dasharray': [2, 1] },
+    paint: { 'line-color': warningColour, 'line-width': 2 },
   }]
 }
 
-/** Warnings at a point (an address, a near-repeat zone's centre). */
+/**
+ * Warnings at a point (an address, a near-repeat zone's centre): a thick white ring while new, a
+ * blue one once tasked. (Ring colour and width from data, as hazards and tasks have them: one
+ * shader program for the three.)
+ */
 export function warningPointLayer(src: LayerSource): LayerSpecification {
   return {
     id: LAYERS.warningPoint,
@@ -450,7 +458,12 @@ export function warningPointLayer(src: LayerSource): LayerSpecification {
     ...from(src),
     filter: ['==', ['geometry-type'], 'Point'],
     layout: { visibility: 'none' },
-    paint: { 'circle-radius': 8, 'circle-color': warningColour, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+    paint: {
+      'circle-radius': 8,
+      'circle-color': warningColour,
+      'circle-stroke-color': ['match', ['get', 'status'], 'tasked', TASK_COLOURS.open, '#ffffff'],
+      'circle-stroke-width': ['match', ['get', 'status'], 'new', 3, 2],
+    },
   }
 }
 
@@ -491,7 +504,7 @@ export function hazardLayer(src: LayerSource): LayerSpecification {
   }
 }
 
-/** Open tasks: blue, overdue red. */
+/** Open tasks: blue, overdue red; ringed in green once reported done and awaiting close-out. */
 export function taskLayer(src: LayerSource): LayerSpecification {
   return {
     id: LAYERS.taskPoint,
@@ -501,8 +514,8 @@ export function taskLayer(src: LayerSource): LayerSpecification {
     paint: {
       'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3.5, 15, 6],
       'circle-color': ['case', ['to-boolean', ['get', 'overdue']], TASK_COLOURS.overdue, TASK_COLOURS.open],
-      'circle-stroke-color': '#ffffff',
-      'circle-stroke-width': 2,
+      'circle-stroke-color': ['match', ['get', 'status'], 'submitted', TASK_COLOURS.submitted, '#ffffff'],
+      'circle-stroke-width': ['match', ['get', 'status'], 'submitted', 2.5, 2],
       'circle-pitch-alignment': 'map',
     },
   }

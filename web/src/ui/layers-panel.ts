@@ -56,13 +56,16 @@ function legend(id: LayerId, h3: LegendStop[]): HTMLElement {
     case 'hotspots':
     case 'warnings':
       for (const level of WARNING_LEVELS) item(swatch(WARNING_COLOURS[level], id === 'warnings' ? 'dot' : 'box'), t(`level.${level}` as StringKey))
+      if (id === 'warnings') item(swatch(TASK_COLOURS.open, 'ring'), t('legend.tasked'))
       break
     case 'hazards':
       for (const s of HAZARD_SEVERITIES) item(swatch(HAZARD_COLOURS[s], 'dot'), t(`severity.${s}` as StringKey))
+      item(swatch(TASK_COLOURS.overdue, 'ring'), t('legend.overdue'))
       break
     case 'tasks':
       item(swatch(TASK_COLOURS.open, 'dot'), t('legend.open'))
       item(swatch(TASK_COLOURS.overdue, 'dot'), t('legend.overdue'))
+      item(swatch(TASK_COLOURS.submitted, 'ring'), t('legend.submitted'))
       break
   }
   return box
