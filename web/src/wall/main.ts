@@ -276,6 +276,30 @@ function rotationCodes(): string[] {
   return rotationOrder([...data.towns.keys()], ranks)
 }
 
+/** When the focus moves on next (ms since epoch), for a progress bar started after the first render. */
+let focusDeadline: { at: number; ms: number } | null = null
+let settled = false
+
+/** The dwell progress bar: runs once the first render is complete (see settle()). */
+function showFocusProgress(msToNext: number): void {
+  focusDeadline = { at: Date.now() + msToNext, ms: msToNext }
+  if (settled) restartFocusProgress(msToNext)
+}
+
+/**
+ * Starts the screen's endless motion (the live dot's breathing, the dwell bar) once the first
+ * complete render is on screen: under software rendering each animated frame costs the CPU that
+ * the map's first frames need.
+ */
+function settle(): void {
+  settled = true
+  document.documentElement.dataset.settled = ''
+  if (focusDeadline) {
+    const left = Math.max(0, focusDeadline.at - Date.now())
+    restartFocusProgress(left, 1 - left / focusDeadline.ms)
+  }
+}
+
 /** Moves the focus to the town the clock says, flying there unless this is the first step. */
 function startRotation(): void {
   const started = Date.now()
@@ -291,7 +315,7 @@ function startRotation(): void {
       wallMap?.focus(code, first ? null : (town?.centre ?? null), !first)
       markRankingFocus(code)
       renderCurrentFocus()
-      restartFocusProgress(s.msToNext)
+      showFocusProgress(s.msToNext)
     }
     first = false
     setTimeout(step, s.msToNext + 20)
@@ -371,6 +395,7 @@ async function start(): Promise<void> {
 }
 
 const ready = start()
+void ready.then(settle, settle)
 window.__wall = { ready, map: null, readyAt: null }
 void ready.then(() => {
   performance.mark('wall:ready')

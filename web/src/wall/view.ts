@@ -173,15 +173,18 @@ export function renderFocus(f: TownFocus | null, lang: Lang): void {
   if (tasks && f.overdueTasks > 0) tasks.append(el('small', 'fstat-extra', `${wt('focus.overdue', lang)} ${f.overdueTasks}`))
 }
 
-/** Restarts the dwell progress bar under the focus card. */
-export function restartFocusProgress(ms: number): void {
+/**
+ * Runs the dwell progress bar under the focus card from `from` (0–1) to full in `ms`. It scales
+ * (a compositor animation) rather than widening, which would lay out and repaint every frame.
+ */
+export function restartFocusProgress(ms: number, from = 0): void {
   const bar = $('#focus-progress')
   if (!bar) return
   bar.style.transition = 'none'
-  bar.style.width = '0'
+  bar.style.transform = `scaleX(${from})`
   void bar.offsetWidth
-  bar.style.transition = `width ${ms}ms linear`
-  bar.style.width = '100%'
+  bar.style.transition = `transform ${ms}ms linear`
+  bar.style.transform = 'scaleX(1)'
 }
 
 /** The clock. */
