@@ -31,13 +31,39 @@ export async function waitForTileWarmup(url: string): Promise<void> {
 
 /** Page init script: long frames and shader waits into `window.__trace`. */
 function traceInit(): void {
-  const w = window as unknown as { __trace: { frames: { start: number; ms: number; script: string }[]; links: number; waitMs: number } }
-  w.__trace = { frames: [], links: 0, waitMs: 0 }
+  const w = window as unknown as { __trace: { frames: { start: number; ms: number; script: string }[]; links: number; waitMs: number; programs: { start: number; label: string }[] } }
+  w.__trace = { frames: [], links: 0, waitMs: 0, programs: [] }
   const proto = WebGL2RenderingContext.prototype
   const link = proto.linkProgram
   proto.linkProgram = function (p) {
     w.__trace.links++
+    // Which program: deck.gl names its shaders; MapLibre's show by their attributes and the
+    // paint properties it made uniforms (HAS_UNIFORM_u_*), whose mix picks the variant.
+    const sources = (this.getAttachedShaders(p) ?? []).map((sh) => this.getShaderSource(sh) ?? '')
+    const all = sources.join('\n')
+    const name = /#define SHADER_NAME\s+(\S+)/.exec(all)?.[1]
+    const attributes = [...new Set(all.match(/\ba_\w+/g) ?? [])].join(',')
+    const uniforms = [...new Set([...all.matchAll(/#define HAS_UNIFORM_u_(\w+)/g)].map((m) => m[1]))].join(',')
+    w.__trace.programs.push({ start: Math.round(performance.now()), label: name ?? `maplibre attributes ${attributes} uniforms ${uniforms}` })
     return link.call(this, p)
+  }
+  // Creating the WebGL context, and the calls that wait for the GPU process's answer while a map sets up.
+  const getContext = HTMLCanvasElement.prototype.getContext as (this: HTMLCanvasElement, id: string, o?: unknown) => unknown
+  ;(HTMLCanvasElement.prototype as unknown as Record<string, unknown>).getContext = function (this: HTMLCanvasElement, id: string, o?: unknown) {
+    const t = performance.now()
+    const r = getContext.call(this, id, o)
+    if (/webgl/.test(id)) w.__trace.programs.push({ start: Math.round(t), label: `getContext(${id}) ${this.width}×${this.height}: ${Math.round(performance.now() - t)} ms` })
+    return r
+  }
+  for (const name of ['getExtension', 'getParameter', 'getSupportedExtensions'] as const) {
+    const orig = proto[name] as (this: WebGL2RenderingContext, ...a: unknown[]) => unknown
+    ;(proto as unknown as Record<string, unknown>)[name] = function (this: WebGL2RenderingContext, ...a: unknown[]) {
+      const t = performance.now()
+      const r = orig.apply(this, a)
+      const ms = performance.now() - t
+      if (ms > 20) w.__trace.programs.push({ start: Math.round(t), label: `${name}(${String(a[0])}): ${Math.round(ms)} ms` })
+      return r
+    }
   }
   for (const name of ['getProgramParameter', 'getShaderParameter'] as const) {
     const orig = proto[name] as (this: WebGL2RenderingContext, a: unknown, b: number) => unknown
@@ -95,8 +121,9 @@ export async function tracePage(page: WatchedPage, opts: { profile?: boolean } =
         lines.push([r.startTime, `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`])
       }
       for (const m of performance.getEntriesByType('mark')) lines.push([m.startTime, `mark ${Math.round(m.startTime)} ${m.name}`])
-      const t = (window as unknown as { __trace?: { frames: { start: number; ms: number; script: string }[]; links: number; waitMs: number } }).__trace
+      const t = (window as unknown as { __trace?: { frames: { start: number; ms: number; script: string }[]; links: number; waitMs: number; programs: { start: number; label: string }[] } }).__trace
       for (const f of t?.frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
+      for (const p of t?.programs ?? []) lines.push([p.start, `program ${p.start} ${p.label}`])
       if (t) lines.push([Infinity, `WebGL: ${t.links} programs linked; the main thread waited ${Math.round(t.waitMs)} ms for their status`])
       return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
     }, tiles),

@@ -48,6 +48,10 @@ async function main(): Promise<void> {
     await warmup.page.goto(`${server.url}/wall`)
     await warmup.page.waitForFunction(() => window.__wall !== undefined)
     await warmup.page.evaluate(() => window.__wall!.ready)
+    // A running wall keeps drawing (the rotation's flights, its live dot): parked on a blank page
+    // between its own loads, so that it does not share the GPU process with the load being timed.
+    const park = () => warmup.page.goto('about:blank')
+    await park()
     for (let i = 0; i < runs; i++) {
       for (const kind of ['cold', 'warm'] as const) {
         const p = kind === 'warm' ? warmup : await openWatchedPage(browser, { width, height })
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
         console.log(`run ${i + 1} ${kind}: ${fmt(ms)}  (${Object.entries(marks).map(([k, v]) => `${k.replace('wall:', '')} ${v}`).join(', ')} ms)`)
         if (values.trace && trace) console.log((await trace.timeline()).map((l) => `    ${l}`).join('\n'))
         if (kind === 'cold') await p.context.close()
+        else await park()
       }
     }
   } finally {
