@@ -304,6 +304,9 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     expect(a.res.headers.get('x-tile-cache')).toBe('miss')
     const b = await get(path)
     expect(b.res.headers.get('x-tile-cache')).toBe('hit')
+    // The server's own time for the tile, for the browser's network panel and bench:tiles.
+    expect(a.res.headers.get('server-timing')).toMatch(/^tile;desc=miss;dur=\d+\.\d\d$/)
+    expect(b.res.headers.get('server-timing')).toMatch(/^tile;desc=hit;dur=\d+\.\d\d$/)
     const etag = a.res.headers.get('etag')!
     expect(etag).toMatch(/^"[\w-]+"$/)
     expect(b.res.headers.get('etag')).toBe(etag)
