@@ -145,12 +145,14 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
  * GET with gzip accepted; resolves when the last byte is in (not decompressed).
  * @example const { ms, cache } = await timedGet('http://127.0.0.1:8080/tiles/towns/10/857/418.mvt')
  */
-function timedGet(url: string): Promise<{ ms: number; status: number; cache: string | undefined }> {
+function timedGet(url: string): Promise<{ ms: number; status: number; cache: string | undefined; serverMs: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
     http.get(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
       res.on('data', () => {})
-      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, cache: res.headers['x-tile-cache'] as string | undefined }))
+      // The server's own time for the tile (Server-Timing: cache lookup or render, SQL included).
+      const serverMs = Number(/dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''))?.[1] ?? NaN)
+      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, cache: res.headers['x-tile-cache'] as string | undefined, serverMs }))
       res.on('error', reject)
     }).on('error', reject)
   })
@@ -170,6 +172,8 @@ interface Row {
   layer: string
   z: number
   cold: number[]
+  /** The server's time for the cold tiles (Server-Timing), SQL included. */
+  server: number[]
   cached: number[]
   raw: number[]
   sizes: number[]
@@ -215,7 +219,7 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
           tiles.push(t)
           if (tiles.length >= tilesPerZoom) break
         }
-        const row: Row = { layer: layer.name, z, cold: [], cached: [], raw: [], sizes: [] }
+        const row: Row = { layer: layer.name, z, cold: [], server: [], cached: [], raw: [], sizes: [] }
         const urls: string[] = []
         for (const t of tiles) {
           const ctx: LayerContext = { tile: t, filter, cap: service.cap, extent }
@@ -230,6 +234,7 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
           urls.push(url)
           const cold = await timedGet(url)
           row.cold.push(cold.ms)
+          row.server.push(cold.serverMs)
           if (cold.cache !== 'miss') throw new Error(`expected a cache miss for ${url}`)
           const r = await raw()
           row.raw.push(r.ms)
@@ -271,8 +276,12 @@ else for (const kind of kinds) {
   const ratios = rows.map((r) => pct(r.cold, 50) / pct(r.raw, 50))
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
   const added = rows.flatMap((r) => r.cold.map((c, i) => c - r.raw[i]!))
+  // What the server's own code adds around the SQL (Server-Timing minus the SQL run directly), and
+  // what the rest of the request adds (HTTP, Express, the second process hop).
+  const inService = rows.flatMap((r) => r.server.map((s, i) => s - r.raw[i]!))
+  const outside = rows.flatMap((r) => r.cold.map((c, i) => c - r.server[i]!))
   console.log(`  all: cold p95 ${f1(pct(all('cold'), 95))} ms (target ≤ 50), cached p95 ${f1(pct(all('cached'), 95))} ms (target ≤ 3), ` +
     `ratio median ${pct(ratios, 50).toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}, all tiles ${(sum(all('cold')) / sum(all('raw'))).toFixed(2)} (target ≤ 1.2); ` +
-    `HTTP adds p50 ${f1(pct(added, 50))} ms per cold tile`)
+    `HTTP adds p50 ${f1(pct(added, 50))} ms per cold tile: ${pct(inService, 50).toFixed(2)} ms in the tile service around the SQL, ${pct(outside, 50).toFixed(2)} ms around the service (HTTP, middleware, the hop)`)
   agent.destroy()
 }
