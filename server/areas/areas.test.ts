@@ -3,6 +3,7 @@ import type { FeatureCollection, MultiPolygon, Point } from 'geojson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { TEST_KIND } from '../testing/db.ts'
+import { healthReport } from '../health/routes.ts'
 import type { AreaProperties } from './schema.ts'
 
 describe(`areas API (${TEST_KIND})`, () => {
@@ -34,6 +35,20 @@ describe(`areas API (${TEST_KIND})`, () => {
     expect(h.tables.addresses).toBe(0)
     expect(h.tables).not.toHaveProperty('spatial_ref_sys')
     expect(h.seed.only).toBe('boundaries')
+    // Small tables are counted, big ones estimated; none is big here.
+    expect((h as unknown as { estimated: string[] }).estimated).toEqual([])
+  })
+
+  it('health reports big tables from the planner\'s estimate, and says which', async () => {
+    await s.db.sql`ANALYZE admin_areas`
+    const [areas] = await s.db.sql<{ n: string }[]>`SELECT count(*) AS n FROM admin_areas`
+    // With the threshold at 1 row, every analyzed non-empty table counts as big.
+    const h = await healthReport(s.db, { exactBelow: 1 })
+    expect(h.estimated).toContain('admin_areas')
+    // ANALYZE samples all of a table this small: the estimate is the count.
+    expect(h.tables.admin_areas).toBe(Number(areas?.n))
+    expect(h.estimated).not.toContain('addresses') // empty: counted
+    expect(h.tables.addresses).toBe(0)
   })
 
   it('serves town boundaries and label points inside them', async () => {
