@@ -29,14 +29,20 @@ export async function waitForTileWarmup(url: string): Promise<void> {
   }
 }
 
+/** What the page records: long frames, WebGL events (programs linked, slow set-up calls), status waits. */
+interface TraceState {
+  frames: { start: number; ms: number; script: string }[]
+  webgl: { start: number; kind: 'program' | 'call'; label: string }[]
+  waitMs: number
+}
+
 /** Page init script: long frames and shader waits into `window.__trace`. */
 function traceInit(): void {
-  const w = window as unknown as { __trace: { frames: { start: number; ms: number; script: string }[]; links: number; waitMs: number; programs: { start: number; label: string }[] } }
-  w.__trace = { frames: [], links: 0, waitMs: 0, programs: [] }
+  const w = window as unknown as { __trace: TraceState }
+  w.__trace = { frames: [], webgl: [], waitMs: 0 }
   const proto = WebGL2RenderingContext.prototype
   const link = proto.linkProgram
   proto.linkProgram = function (p) {
-    w.__trace.links++
     // Which program: deck.gl names its shaders; MapLibre's show by their attributes and the
     // paint properties it made uniforms (HAS_UNIFORM_u_*), whose mix picks the variant.
     const sources = (this.getAttachedShaders(p) ?? []).map((sh) => this.getShaderSource(sh) ?? '')
@@ -44,7 +50,7 @@ function traceInit(): void {
     const name = /#define SHADER_NAME\s+(\S+)/.exec(all)?.[1]
     const attributes = [...new Set(all.match(/\ba_\w+/g) ?? [])].join(',')
     const uniforms = [...new Set([...all.matchAll(/#define HAS_UNIFORM_u_(\w+)/g)].map((m) => m[1]))].join(',')
-    w.__trace.programs.push({ start: Math.round(performance.now()), label: name ?? `maplibre attributes ${attributes} uniforms ${uniforms}` })
+    w.__trace.webgl.push({ start: Math.round(performance.now()), kind: 'program', label: name ?? `maplibre attributes ${attributes} uniforms ${uniforms}` })
     return link.call(this, p)
   }
   // Creating the WebGL context, and the calls that wait for the GPU process's answer while a map sets up.
@@ -52,7 +58,7 @@ function traceInit(): void {
   ;(HTMLCanvasElement.prototype as unknown as Record<string, unknown>).getContext = function (this: HTMLCanvasElement, id: string, o?: unknown) {
     const t = performance.now()
     const r = getContext.call(this, id, o)
-    if (/webgl/.test(id)) w.__trace.programs.push({ start: Math.round(t), label: `getContext(${id}) ${this.width}×${this.height}: ${Math.round(performance.now() - t)} ms` })
+    if (/webgl/.test(id)) w.__trace.webgl.push({ start: Math.round(t), kind: 'call', label: `getContext(${id}) ${this.width}×${this.height}: ${Math.round(performance.now() - t)} ms` })
     return r
   }
   for (const name of ['getExtension', 'getParameter', 'getSupportedExtensions'] as const) {
@@ -61,7 +67,7 @@ function traceInit(): void {
       const t = performance.now()
       const r = orig.apply(this, a)
       const ms = performance.now() - t
-      if (ms > 20) w.__trace.programs.push({ start: Math.round(t), label: `${name}(${String(a[0])}): ${Math.round(ms)} ms` })
+      if (ms > 20) w.__trace.webgl.push({ start: Math.round(t), kind: 'call', label: `${name}(${String(a[0])}): ${Math.round(ms)} ms` })
       return r
     }
   }
@@ -121,10 +127,10 @@ export async function tracePage(page: WatchedPage, opts: { profile?: boolean } =
         lines.push([r.startTime, `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`])
       }
       for (const m of performance.getEntriesByType('mark')) lines.push([m.startTime, `mark ${Math.round(m.startTime)} ${m.name}`])
-      const t = (window as unknown as { __trace?: { frames: { start: number; ms: number; script: string }[]; links: number; waitMs: number; programs: { start: number; label: string }[] } }).__trace
+      const t = (window as unknown as { __trace?: TraceState }).__trace
       for (const f of t?.frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
-      for (const p of t?.programs ?? []) lines.push([p.start, `program ${p.start} ${p.label}`])
-      if (t) lines.push([Infinity, `WebGL: ${t.links} programs linked; the main thread waited ${Math.round(t.waitMs)} ms for their status`])
+      for (const e of t?.webgl ?? []) lines.push([e.start, `${e.kind === 'program' ? 'program' : 'webgl'} ${e.start} ${e.label}`])
+      if (t) lines.push([Infinity, `WebGL: ${t.webgl.filter((e) => e.kind === 'program').length} programs linked; the main thread waited ${Math.round(t.waitMs)} ms for their status`])
       return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
     }, tiles),
     async saveProfile(name) {

@@ -149,30 +149,33 @@ async function main(): Promise<void> {
   // same page in a second context of that browser ("warm": empty HTTP cache, compiled code kept).
   const loads: { kind: 'cold' | 'warm'; ready: number; settled: number; marks: Record<string, number> }[] = []
   const pans: Record<string, Awaited<ReturnType<typeof panFps>>> = {}
-  for (let i = 0; i < runs; i++) {
-    const browser = await launchBrowser()
-    try {
-      for (const kind of ['cold', 'warm'] as const) {
-        const r = await timeLoad(browser, url, ALL)
-        loads.push({ kind, ready: r.ready, settled: r.settled, marks: r.marks })
-        console.log(`run ${i + 1} ${kind}: boundaries ${fmt(r.ready)}, all layers ${fmt(r.settled)}; errors ${r.page.errors.length}`)
-        console.log(`  ${JSON.stringify(r.marks)}`)
-        if (i === runs - 1 && kind === 'warm') {
-          pans.district = await panFps(r.page)
-          await r.page.page.evaluate(() => {
-            window.__onemap!.map.jumpTo({ center: [120.262, 30.164], zoom: 14 })
-          })
-          await r.page.page.evaluate(() => window.__onemap!.settled())
-          pans.town = await panFps(r.page)
+  try {
+    for (let i = 0; i < runs; i++) {
+      const browser = await launchBrowser()
+      try {
+        for (const kind of ['cold', 'warm'] as const) {
+          const r = await timeLoad(browser, url, ALL)
+          loads.push({ kind, ready: r.ready, settled: r.settled, marks: r.marks })
+          console.log(`run ${i + 1} ${kind}: boundaries ${fmt(r.ready)}, all layers ${fmt(r.settled)}; errors ${r.page.errors.length}`)
+          console.log(`  ${JSON.stringify(r.marks)}`)
+          if (i === runs - 1 && kind === 'warm') {
+            pans.district = await panFps(r.page)
+            await r.page.page.evaluate(() => {
+              window.__onemap!.map.jumpTo({ center: [120.262, 30.164], zoom: 14 })
+            })
+            await r.page.page.evaluate(() => window.__onemap!.settled())
+            pans.town = await panFps(r.page)
+          }
+          await r.page.context.close()
         }
-        await r.page.context.close()
+      } finally {
+        await browser.close()
       }
-    } finally {
-      await browser.close()
     }
+  } finally {
+    await server.close()
+    await db.close()
   }
-  await server.close()
-  await db.close()
   const of = (kind: 'cold' | 'warm') => loads.filter((l) => l.kind === kind).map((l) => l.settled)
   const range = (xs: number[]) => `median ${fmt(median(xs))} (${fmt(Math.min(...xs))}–${fmt(Math.max(...xs))})`
   console.log('')

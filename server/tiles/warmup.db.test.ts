@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { MAP_AREA_TILES, MAP_OVERLAY_TILES, WALL_TOWN_TILES } from './page-sources.ts'
-import { decodeTile } from './testing.ts'
+import { decodeTile, tileAt } from './testing.ts'
 import { WarmupStatusSchema } from './warmup.ts'
 
 describe(`tile warm-up at start-up (${TEST_KIND})`, () => {
@@ -31,11 +31,8 @@ describe(`tile warm-up at start-up (${TEST_KIND})`, () => {
     const [c] = await s.db.sql<{ lng: number; lat: number }[]>`
       SELECT ST_X(ST_Centroid(geom)) AS lng, ST_Y(ST_Centroid(geom)) AS lat FROM admin_areas WHERE level = 'district'`
     const tileOf = (z: number) => {
-      const n = 2 ** z
-      const x = Math.floor(((c!.lng + 180) / 360) * n)
-      const r = (c!.lat * Math.PI) / 180
-      const y = Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n)
-      return `${z}/${x}/${y}`
+      const t = tileAt(z, c!.lng, c!.lat)
+      return `${t.z}/${t.x}/${t.y}`
     }
     for (const [set, z, layer] of [[MAP_AREA_TILES, 9, 'villages'], [MAP_OVERLAY_TILES, 10, null], [WALL_TOWN_TILES, 10, 'towns']] as const) {
       const res = await fetch(`${s.url}/tiles/${set}/${tileOf(z)}.mvt`)
