@@ -15,6 +15,8 @@
  * it through web streams). The ratio is printed two ways: the median of the per-layer-and-zoom
  * ratios (where near-empty tiles, whose SQL takes 0.2–0.5 ms, weigh as much as any), and all
  * tiles' HTTP time over all their SQL time (what HTTP adds to the database's work).
+ * The floor server (floorServer: bare node:http running the same SQL) is timed on the same tiles:
+ * the ratio no HTTP tile server can beat on this machine, against which ours is read.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -31,7 +33,7 @@ import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import type { AddressRow } from '../../server/seed/types.ts'
 import { listen } from '../../server/server.ts'
 import { QUIET } from './quiet.ts'
-import { LAYERS, type LayerContext, type TileFilter } from '../../server/tiles/layers.ts'
+import { findLayer, LAYERS, type LayerContext, type TileFilter } from '../../server/tiles/layers.ts'
 import { type Encoder, renderPart } from '../../server/tiles/render.ts'
 import { createTileService, splitPeriod } from '../../server/tiles/service.ts'
 import type { TileId } from '../../server/tiles/tile-math.ts'
@@ -67,29 +69,59 @@ async function openNativeBench(): Promise<Db> {
   return db
 }
 
-/** `--serve`: the tile server alone on the native bench database (the benchmark's child process). */
+/**
+ * The floor: a bare `node:http` server in the same process that answers
+ * `/tiles/{layer}/{z}/{x}/{y}.mvt?from=&to=` by running the layer's SQL (renderPart, parts side by
+ * side, as the bench's direct timing does) and sending the bytes. No Express, middleware, cache,
+ * ETag or validation: what any HTTP tile server costs on this machine over its SQL (the process
+ * hop and the wake-ups), so the ratio our server gets can be read against the best one could.
+ */
+async function floorServer(db: Db): Promise<{ url: string; server: http.Server }> {
+  const service = createTileService(db)
+  const extent = await service.extent()
+  const encoder: Encoder = db.capabilities.asMvt ? 'postgis' : 'js'
+  const server = http.createServer((req, res) => {
+    const u = new URL(req.url ?? '/', 'http://floor')
+    const m = /^\/tiles\/(\w+)\/(\d+)\/(\d+)\/(\d+)\.mvt$/.exec(u.pathname)
+    const layer = m ? findLayer(m[1]!) : undefined
+    if (!m || !layer) return void res.writeHead(404).end()
+    const from = new Date(u.searchParams.get('from') ?? '')
+    const to = new Date(u.searchParams.get('to') ?? '')
+    const ctx: LayerContext = { tile: { z: Number(m[2]), x: Number(m[3]), y: Number(m[4]) }, filter: { from, to, items: null, ...splitPeriod(from, to) }, cap: service.cap, extent }
+    Promise.all(layer.parts.map((part) => renderPart(db.sql, part, ctx, encoder))).then((parts) => {
+      res.writeHead(200, { 'Content-Type': 'application/vnd.mapbox-vector-tile' })
+      res.end(Buffer.concat(parts.map((p) => p.bytes)))
+    }, () => void res.writeHead(500).end())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server }
+}
+
+/** `--serve`: the tile server alone on the native bench database (the benchmark's child process), and the floor server beside it. */
 async function serve(): Promise<void> {
   const db = await openNativeBench()
   const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
-  process.stdout.write(`${server.url}\n`)
+  const floor = await floorServer(db)
+  process.stdout.write(`${server.url} floor ${floor.url}\n`)
   process.on('SIGTERM', () => {
+    floor.server.close()
     void server.close().then(() => db.close()).then(() => process.exit(0))
   })
 }
 
-/** Starts `--serve` as a child process; resolves with its URL and a stop function. */
-async function startServerProcess(): Promise<{ url: string; close: () => Promise<void> }> {
+/** Starts `--serve` as a child process; resolves with its URLs (ours, the floor's) and a stop function. */
+async function startServerProcess(): Promise<{ url: string; floorUrl: string; close: () => Promise<void> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], { cwd: ROOT_DIR, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] })
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, floorUrl] = await new Promise<[string, string]>((resolve, reject) => {
     let out = ''
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString()
-      const m = /(http:\/\/\S+)/.exec(out)
-      if (m) resolve(m[1]!)
+      const m = /(http:\/\/\S+) floor (http:\/\/\S+)\n/.exec(out)
+      if (m) resolve([m[1]!, m[2]!])
     })
     child.on('exit', (code) => reject(new Error(`tile server exited with ${code}`)))
   })
-  return { url, close: () => new Promise((resolve) => { child.on('exit', () => resolve()); child.kill('SIGTERM') }) }
+  return { url, floorUrl, close: () => new Promise((resolve) => { child.on('exit', () => resolve()); child.kill('SIGTERM') }) }
 }
 
 async function openBench(kind: string): Promise<Db> {
@@ -176,6 +208,8 @@ interface Row {
   server: number[]
   cached: number[]
   raw: number[]
+  /** The same tiles from the floor server (bare node:http over the same SQL). */
+  floor: number[]
   sizes: number[]
 }
 
@@ -186,6 +220,8 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
   const server = kind === 'native'
     ? await startServerProcess()
     : await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
+  const floor = kind === 'native' ? null : await floorServer(db)
+  const floorUrl = 'floorUrl' in server ? server.floorUrl : floor!.url
   const service = createTileService(db)
   const encoder: Encoder = db.capabilities.asMvt ? 'postgis' : 'js'
   try {
@@ -219,9 +255,9 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
           tiles.push(t)
           if (tiles.length >= tilesPerZoom) break
         }
-        const row: Row = { layer: layer.name, z, cold: [], server: [], cached: [], raw: [], sizes: [] }
+        const row: Row = { layer: layer.name, z, cold: [], server: [], cached: [], raw: [], floor: [], sizes: [] }
         const urls: string[] = []
-        for (const t of tiles) {
+        for (const [i, t] of tiles.entries()) {
           const ctx: LayerContext = { tile: t, filter, cap: service.cap, extent }
           // The SQL alone, run as the server runs it (the parts side by side on the pool).
           const raw = async () => {
@@ -232,10 +268,14 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
           await raw() // warm the database's own caches, so cold means "not in the tile cache"
           const url = `${server.url}/tiles/${layer.name}/${t.z}/${t.x}/${t.y}.mvt?${query}`
           urls.push(url)
+          // Ours and the floor take turns going first: the first after the direct SQL pays the wake-ups.
+          const floorGet = async () => row.floor.push((await timedGet(`${floorUrl}/tiles/${layer.name}/${t.z}/${t.x}/${t.y}.mvt?${query}`)).ms)
+          if (i % 2 === 1) await floorGet()
           const cold = await timedGet(url)
           row.cold.push(cold.ms)
           row.server.push(cold.serverMs)
           if (cold.cache !== 'miss') throw new Error(`expected a cache miss for ${url}`)
+          if (i % 2 === 0) await floorGet()
           const r = await raw()
           row.raw.push(r.ms)
           row.sizes.push(r.bytes)
@@ -250,12 +290,13 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
           }
         }
         out.push(row)
-        console.log(`${layer.name.padEnd(10)} z${String(z).padEnd(3)} cold p50 ${f1(pct(row.cold, 50)).padStart(6)} p95 ${f1(pct(row.cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(row.cached, 50)).padStart(5)} p95 ${f1(pct(row.cached, 95)).padStart(5)} ms | SQL p50 ${f1(pct(row.raw, 50)).padStart(6)} ms, ratio ${(pct(row.cold, 50) / pct(row.raw, 50)).toFixed(2)} | size p50 ${kb(pct(row.sizes, 50))} KB, max ${kb(Math.max(...row.sizes))} KB`)
+        console.log(`${layer.name.padEnd(10)} z${String(z).padEnd(3)} cold p50 ${f1(pct(row.cold, 50)).padStart(6)} p95 ${f1(pct(row.cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(row.cached, 50)).padStart(5)} p95 ${f1(pct(row.cached, 95)).padStart(5)} ms | SQL p50 ${f1(pct(row.raw, 50)).padStart(6)} ms, ratio ${(pct(row.cold, 50) / pct(row.raw, 50)).toFixed(2)} (floor ${(pct(row.floor, 50) / pct(row.raw, 50)).toFixed(2)}) | size p50 ${kb(pct(row.sizes, 50))} KB, max ${kb(Math.max(...row.sizes))} KB`)
       }
     }
     return out
   } finally {
     service.close()
+    floor?.server.close()
     await server.close()
     await db.close()
   }
@@ -264,7 +305,7 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
 if (values.serve) await serve()
 else for (const kind of kinds) {
   const rows = await bench(kind, Number(values.tiles ?? (kind === 'native' ? 20 : 8)))
-  const all = (k: 'cold' | 'cached' | 'raw') => rows.flatMap((r) => r[k])
+  const all = (k: 'cold' | 'cached' | 'raw' | 'floor') => rows.flatMap((r) => r[k])
   console.log(`\n${kind} summary over ${rows.length} layer×zoom rows:`)
   for (const z of ZOOMS) {
     const zr = rows.filter((r) => r.z === z)
@@ -274,6 +315,7 @@ else for (const kind of kinds) {
     console.log(`  z${String(z).padEnd(3)} cold p50 ${f1(pct(cold, 50)).padStart(6)} p95 ${f1(pct(cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(cached, 50))} p95 ${f1(pct(cached, 95))} ms | ratio (cold p50 / SQL p50) ${(pct(cold, 50) / pct(raw, 50)).toFixed(2)}`)
   }
   const ratios = rows.map((r) => pct(r.cold, 50) / pct(r.raw, 50))
+  const floorRatios = rows.map((r) => pct(r.floor, 50) / pct(r.raw, 50))
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
   const added = rows.flatMap((r) => r.cold.map((c, i) => c - r.raw[i]!))
   // What the server's own code adds around the SQL (Server-Timing minus the SQL run directly), and
@@ -283,5 +325,7 @@ else for (const kind of kinds) {
   console.log(`  all: cold p95 ${f1(pct(all('cold'), 95))} ms (target ≤ 50), cached p95 ${f1(pct(all('cached'), 95))} ms (target ≤ 3), ` +
     `ratio median ${pct(ratios, 50).toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}, all tiles ${(sum(all('cold')) / sum(all('raw'))).toFixed(2)} (target ≤ 1.2); ` +
     `HTTP adds p50 ${f1(pct(added, 50))} ms per cold tile: ${pct(inService, 50).toFixed(2)} ms in the tile service around the SQL, ${pct(outside, 50).toFixed(2)} ms around the service (HTTP, middleware, the hop)`)
+  console.log(`  floor (bare node:http running the same SQL, no cache or middleware): ratio median ${pct(floorRatios, 50).toFixed(2)}, worst ${Math.max(...floorRatios).toFixed(2)}, ` +
+    `all tiles ${(sum(all('floor')) / sum(all('raw'))).toFixed(2)}; it adds p50 ${f1(pct(rows.flatMap((r) => r.floor.map((c, i) => c - r.raw[i]!)), 50))} ms per tile: what any HTTP tile server costs here`)
   agent.destroy()
 }
