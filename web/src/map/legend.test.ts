@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { type Color, createExpression, type StylePropertySpecification } from '@maplibre/maplibre-gl-style-spec'
-import { countBreaks, countLegend, H3_COLOURS, matchExpression, stepExpression, withAlpha } from './legend.ts'
+import { type Color, createExpression, createPropertyExpression, type StylePropertySpecification } from '@maplibre/maplibre-gl-style-spec'
+import { countBreaks, countLegend, H3_COLOURS, matchExpression, perFeature, stepExpression, withAlpha } from './legend.ts'
+
+/** A data-driven colour paint property, as the style spec declares line-color and fill-color. */
+const COLOUR_SPEC = { type: 'color', 'property-type': 'data-driven', expression: { interpolated: true, parameters: ['zoom', 'feature', 'feature-state'] } } as unknown as StylePropertySpecification
 
 /** Evaluates a colour expression as MapLibre does, for a feature with these properties and state. */
 function evalColour(expr: unknown, properties: Record<string, unknown> = {}, state: Record<string, unknown> = {}): number[] {
-  const spec = { type: 'color', 'property-type': 'data-driven', expression: { interpolated: true, parameters: ['zoom', 'feature', 'feature-state'] } } as unknown as StylePropertySpecification
-  const parsed = createExpression(expr, 'colour', spec)
+  const parsed = createExpression(expr, 'colour', COLOUR_SPEC)
   if (parsed.result !== 'success') throw new Error(parsed.value.map((e) => e.message).join('; '))
   // MapLibre's colours are premultiplied by alpha, 0–1: back to 0–255 channels and an alpha.
   const { r, g, b, a } = parsed.value.evaluate({ zoom: 10 }, { type: 'Polygon', properties, geometry: [] } as never, state) as unknown as Color
@@ -34,5 +36,17 @@ describe('legend scales', () => {
     const byHover = withAlpha(['coalesce', ['get', 'fill'], '#00ff00'], ['case', ['boolean', ['feature-state', 'hover'], false], 1, 0.2])
     expect(evalColour(byHover, { fill: '#0000ff' }, { hover: true })).toEqual([0, 0, 255, 1])
     expect(evalColour(byHover, {}, {})).toEqual([0, 255, 0, 0.2])
+  })
+  it('reads a constant colour per feature (perFeature): the colour for any feature, never folded to a constant', () => {
+    expect(evalColour(perFeature('#34506e'))).toEqual([52, 80, 110, 1])
+    expect(evalColour(perFeature('#34506e'), { _: 1, code: 'x' })).toEqual([52, 80, 110, 1])
+    // The kind MapLibre picks a shader variant by: 'source' is an attribute, 'constant' a uniform.
+    const kind = (expr: unknown) => {
+      const parsed = createPropertyExpression(expr, 'colour', COLOUR_SPEC)
+      if (parsed.result !== 'success') throw new Error('invalid expression')
+      return parsed.value.kind
+    }
+    expect(kind(perFeature('#34506e'))).toBe('source')
+    expect(kind('#34506e')).toBe('constant')
   })
 })

@@ -80,6 +80,17 @@ export function withAlpha(colour: string | ExpressionSpecification, alpha: numbe
   return ['let', 'c', ['to-rgba', ['to-color', colour]], ['rgba', ['at', 0, c], ['at', 1, c], ['at', 2, c], ['*', ['at', 3, c], alpha]]]
 }
 
+/**
+ * A constant colour read per feature: for layers drawn beside others whose colour comes from data.
+ * MapLibre compiles a shader program for every mix of constant and data-driven paint properties
+ * (0.1–0.3 s each under software WebGL); `has` reads the feature, so the style cannot fold this to
+ * a constant, and the layer shares the data-driven layers' program. Both branches are the colour.
+ * @example perFeature('#34506e') // ['case', ['has', '_'], '#34506e', '#34506e']
+ */
+export function perFeature(colour: string): ExpressionSpecification {
+  return ['case', ['has', '_'], colour, colour]
+}
+
 /** A `match` expression on `property` from a colour table, with a fallback. */
 export function matchExpression(property: string, table: Readonly<Record<string, string>>, fallback: string): ExpressionSpecification {
   const out: unknown[] = ['match', ['get', property]]

@@ -22,14 +22,17 @@ import type { LegendStop } from './legend.ts'
 import { mapLocale } from './locale.ts'
 import {
   BASEMAP_SOURCE,
+  COLORS,
   DECK_PLACEMENT,
   LAYER_GROUPS,
   LAYERS,
   LOCAL_IDEOGRAPH_FONT_FAMILY,
   SOURCES,
+  areaSource,
   basemapLayer,
   boundarySourceId,
   buildStyle,
+  focusLineLayer,
   labelSourceId,
   tileUrl,
 } from './style.ts'
@@ -119,6 +122,9 @@ function featureId(f: MapGeoJSONFeature): string | null {
 export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMap {
   // Place names are Chinese whatever the UI language: MapLibre shapes CJK glyphs for this `lang`.
   container.lang = 'zh-CN'
+  // The ground under the transparent map canvas: the page paints it, so the style needs no
+  // background layer (one shader program less before the first frame).
+  container.style.backgroundColor = COLORS.background
   const origin = location.origin
 
   const map = new MapLibreMap({
@@ -268,21 +274,14 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
       setFilter(LAYERS.maskVillage, deep && area.village ? ['!=', ['get', 'code'], area.village] : none)
       setFilter(LAYERS.maskGrid, deep && area.level !== 'village' ? ['all', ['==', ['get', 'parent'], area.village ?? ''], ['!=', ['get', 'code'], area.code]] : none)
       // The outline of a village or grid (towns have their own highlight layer).
-      const layer = area?.level === 'grid' ? 'grids' : 'villages'
+      const level = area?.level === 'grid' ? 'grid' : 'village'
       const spec = map.getLayer(LAYERS.focusLine)
-      if (spec && spec.sourceLayer !== layer) {
+      const source = areaSource(level)
+      if (spec && spec.sourceLayer !== source.sourceLayer) {
         const before = map.getStyle().layers.map((l) => l.id)
         const next = before[before.indexOf(LAYERS.focusLine) + 1]
         map.removeLayer(LAYERS.focusLine)
-        map.addLayer({
-          id: LAYERS.focusLine,
-          type: 'line',
-          source: SOURCES.areas,
-          'source-layer': layer,
-          filter: none,
-          layout: { 'line-join': 'round' },
-          paint: { 'line-color': '#d9480f', 'line-width': 3 },
-        }, next)
+        map.addLayer(focusLineLayer(source), next)
       }
       setFilter(LAYERS.focusLine, deep ? ['==', ['get', 'code'], area.code] : none)
     },

@@ -53,7 +53,7 @@ describe('buildStyle', () => {
 
   it('draws every level, in order, with labels on top', () => {
     const ids = style.layers.map((l) => l.id)
-    expect(ids[0]).toBe(LAYERS.background)
+    expect(ids[0]).toBe(LAYERS.townFill) // no background layer: the container's colour shows through
     expect(ids.indexOf(LAYERS.townFill)).toBeLessThan(ids.indexOf(LAYERS.gridLine))
     expect(ids.indexOf(LAYERS.gridLine)).toBeLessThan(ids.indexOf(LAYERS.villageLine))
     expect(ids.indexOf(LAYERS.villageLine)).toBeLessThan(ids.indexOf(LAYERS.townLine))

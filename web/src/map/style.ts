@@ -10,6 +10,7 @@ import {
   HAZARD_COLOURS,
   INCIDENT_COLOUR,
   matchExpression,
+  perFeature,
   TASK_COLOURS,
   WARNING_COLOURS,
   withAlpha,
@@ -48,7 +49,6 @@ export const AREA_TILE_LAYERS = {
 
 /** Layer ids that other modules and tests refer to. */
 export const LAYERS = {
-  background: 'background',
   basemap: 'basemap',
   townFill: 'town-fill',
   villageHit: 'village-hit',
@@ -213,7 +213,24 @@ function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
   }
 }
 
-const area = (level: keyof typeof AREA_TILE_LAYERS): LayerSource => ({ source: SOURCES.areas, sourceLayer: AREA_TILE_LAYERS[level] })
+/** Where an area level's boundaries come from: our area tiles, that level's MVT layer. */
+export const areaSource = (level: keyof typeof AREA_TILE_LAYERS): LayerSource => ({ source: SOURCES.areas, sourceLayer: AREA_TILE_LAYERS[level] })
+
+/**
+ * The outline of the drilled-down village or grid, from that level's tiles (the map sets its
+ * filter, and swaps the layer when the level changes; towns use town-highlight).
+ * @example focusLineLayer({ source: 'areas', sourceLayer: 'grids' })
+ */
+export function focusLineLayer(src: LayerSource): LayerSpecification {
+  return {
+    id: LAYERS.focusLine,
+    type: 'line',
+    ...from(src),
+    filter: ['==', ['get', 'code'], ''],
+    layout: { 'line-join': 'round' },
+    paint: { 'line-color': perFeature(COLORS.highlight), 'line-width': 3 },
+  }
+}
 
 /** The mask that dims everything outside the drilled-down area (filters set by the map). */
 function maskLayer(id: string, src: LayerSource, minzoom?: number): LayerSpecification {
@@ -228,9 +245,10 @@ function maskLayer(id: string, src: LayerSource, minzoom?: number): LayerSpecifi
 }
 
 /**
- * The map style, built in code: a background, the town and district boundaries from our own
- * GeoJSON, finer boundaries, H3 cells and incidents from our own vector tiles, and the
- * warning, hazard and task layers. No `glyphs`, no `sprite`, nothing remote.
+ * The map style, built in code: the town and district boundaries from our own GeoJSON, finer
+ * boundaries, H3 cells and incidents from our own vector tiles, and the warning, hazard and task
+ * layers. No `glyphs`, no `sprite`, nothing remote; no background layer either (the map's
+ * container shows COLORS.background through the transparent canvas).
  */
 export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQuery: '' }): StyleSpecification {
   const sources: StyleSpecification['sources'] = {
@@ -242,7 +260,6 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
   }
 
   const layers: LayerSpecification[] = [
-    { id: LAYERS.background, type: 'background', paint: { 'background-color': COLORS.background } },
     {
       id: LAYERS.townFill,
       type: 'fill',
@@ -255,28 +272,28 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       },
     },
     // Invisible fills that make villages and grids clickable (drill-down) wherever the lines are off.
-    { id: LAYERS.villageHit, type: 'fill', ...from(area('village')), minzoom: 9, paint: { 'fill-opacity': 0 } },
-    { id: LAYERS.gridHit, type: 'fill', ...from(area('grid')), minzoom: 11, paint: { 'fill-opacity': 0 } },
+    { id: LAYERS.villageHit, type: 'fill', ...from(areaSource('village')), minzoom: 9, paint: { 'fill-opacity': 0 } },
+    { id: LAYERS.gridHit, type: 'fill', ...from(areaSource('grid')), minzoom: 11, paint: { 'fill-opacity': 0 } },
     // deck.gl's hexagons and heatmap go here, before the hot spots (DECK_PLACEMENT).
     ...hotspotFillLayers(overlay('warnings')),
     ...warningFillLayers(overlay('warnings')),
     maskLayer(LAYERS.maskTown, { source: boundarySourceId('town') }),
-    maskLayer(LAYERS.maskVillage, area('village')),
-    maskLayer(LAYERS.maskGrid, area('grid')),
+    maskLayer(LAYERS.maskVillage, areaSource('village')),
+    maskLayer(LAYERS.maskGrid, areaSource('grid')),
     {
       id: LAYERS.microgridLine,
       type: 'line',
-      ...from(area('microgrid')),
+      ...from(areaSource('microgrid')),
       minzoom: MIN_ZOOM.microgridLine,
-      paint: { 'line-color': COLORS.microgridLine, 'line-width': 0.6, 'line-dasharray': [1, 2] },
+      paint: { 'line-color': perFeature(COLORS.microgridLine), 'line-width': 0.6, 'line-dasharray': [1, 2] },
     },
     {
       id: LAYERS.gridLine,
       type: 'line',
-      ...from(area('grid')),
+      ...from(areaSource('grid')),
       minzoom: MIN_ZOOM.gridLine,
       paint: {
-        'line-color': COLORS.gridLine,
+        'line-color': perFeature(COLORS.gridLine),
         'line-width': ['interpolate', ['linear'], ['zoom'], 13, 0.6, 16, 1.2],
         'line-dasharray': [3, 2],
       },
@@ -284,10 +301,10 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
     {
       id: LAYERS.villageLine,
       type: 'line',
-      ...from(area('village')),
+      ...from(areaSource('village')),
       minzoom: MIN_ZOOM.villageLine,
       paint: {
-        'line-color': COLORS.villageLine,
+        'line-color': perFeature(COLORS.villageLine),
         'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.6, 15, 1.4],
         'line-opacity': 0.85,
       },
@@ -298,7 +315,7 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       source: boundarySourceId('town'),
       layout: { 'line-join': 'round' },
       paint: {
-        'line-color': COLORS.townLine,
+        'line-color': perFeature(COLORS.townLine),
         'line-width': ['interpolate', ['linear'], ['zoom'], 8, 1.2, 12, 2.2, 15, 3],
       },
     },
@@ -319,19 +336,11 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       source: boundarySourceId('district'),
       layout: { 'line-join': 'round' },
       paint: {
-        'line-color': COLORS.districtLine,
+        'line-color': perFeature(COLORS.districtLine),
         'line-width': ['interpolate', ['linear'], ['zoom'], 8, 2.5, 14, 4.5],
       },
     },
-    {
-      // The drilled-down village or grid (filter set by the map; towns use town-highlight).
-      id: LAYERS.focusLine,
-      type: 'line',
-      ...from(area('village')),
-      filter: ['==', ['get', 'code'], ''],
-      layout: { 'line-join': 'round' },
-      paint: { 'line-color': COLORS.highlight, 'line-width': 3 },
-    },
+    focusLineLayer(areaSource('village')),
     ...hotspotLineLayers(overlay('warnings')),
     ...warningLineLayers(overlay('warnings')),
     ...incidentLayers(),
@@ -343,7 +352,7 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       type: 'line',
       source: SOURCES.selection,
       filter: ['!=', ['geometry-type'], 'Point'],
-      paint: { 'line-color': COLORS.selection, 'line-width': 4 },
+      paint: { 'line-color': perFeature(COLORS.selection), 'line-width': 4 },
     },
     {
       id: LAYERS.selectionPoint,

@@ -15,7 +15,7 @@ import {
 import type { Feature, FeatureCollection, Geometry, Point } from 'geojson'
 import type { Colour } from '../../../server/indicators/schema.ts'
 import type { WarningFeature } from '../../../server/warnings/schema.ts'
-import { withAlpha } from '../map/legend.ts'
+import { perFeature, withAlpha } from '../map/legend.ts'
 import { LABEL_FONTS, LOCAL_IDEOGRAPH_FONT_FAMILY } from '../map/style.ts'
 import { WALL_TOWN_TILES } from '../../../server/tiles/page-sources.ts'
 
@@ -48,12 +48,12 @@ const byLevel: ExpressionSpecification = ['match', ['get', 'level'], 'red', WALL
 
 /**
  * The dark style, all sources on this origin. Layers that fade by state carry it in their colour's
- * alpha, and fills leave their edges to the line layers: MapLibre then needs 7 shader programs, not
- * 9, and each costs 0.1–0.3 s before the first frame under software WebGL.
+ * alpha, constant line colours are read per feature (perFeature), fills leave their edges to the
+ * line layers, and the ground is the container's colour, not a background layer: each shader
+ * program costs 0.1–0.3 s before the first frame under software WebGL.
  */
 export function wallStyle(origin: string): StyleSpecification {
   const layers: LayerSpecification[] = [
-    { id: 'background', type: 'background', paint: { 'background-color': WALL_MAP_COLORS.background } },
     {
       id: 'town-fill',
       type: 'fill',
@@ -71,7 +71,7 @@ export function wallStyle(origin: string): StyleSpecification {
       source: TOWNS,
       'source-layer': TOWN_LAYER,
       layout: { 'line-join': 'round' },
-      paint: { 'line-color': WALL_MAP_COLORS.townLine, 'line-width': 1.1, 'line-opacity': 0.75 },
+      paint: { 'line-color': perFeature(WALL_MAP_COLORS.townLine), 'line-width': 1.1, 'line-opacity': 0.75 },
     },
     {
       // The ranking colour as an inner edge too, so a black-list town still reads on a dark map.
@@ -91,14 +91,14 @@ export function wallStyle(origin: string): StyleSpecification {
       type: 'line',
       source: DISTRICT,
       layout: { 'line-join': 'round' },
-      paint: { 'line-color': '#0ea5e9', 'line-width': 14, 'line-blur': 12, 'line-opacity': 0.55 },
+      paint: { 'line-color': perFeature('#0ea5e9'), 'line-width': 14, 'line-blur': 12, 'line-opacity': 0.55 },
     },
     {
       id: 'district-line',
       type: 'line',
       source: DISTRICT,
       layout: { 'line-join': 'round' },
-      paint: { 'line-color': '#7dd3fc', 'line-width': 2.4 },
+      paint: { 'line-color': perFeature('#7dd3fc'), 'line-width': 2.4 },
     },
     {
       id: 'warning-fill',
@@ -216,6 +216,8 @@ export interface WallMap {
 /** Creates the wall map in `container`. Throws if WebGL is unavailable. */
 export function createWallMap(container: HTMLElement, bbox: [number, number, number, number]): WallMap {
   container.lang = 'zh-CN'
+  // The ground under the transparent map canvas (no background layer: one shader program less).
+  container.style.backgroundColor = WALL_MAP_COLORS.background
   const map = new MapLibreMap({
     container,
     style: wallStyle(location.origin),
