@@ -28,7 +28,8 @@ import type { CopyValue, Db } from '../db/index.ts'
 import { loadNameDictionary } from '../geocode/dictionary.ts'
 import { ImportInputError, openImportFile, openRejectReport, type RejectReport } from '../imports/csv.ts'
 import { FirstSeen } from '../imports/first-seen.ts'
-import { finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
+import { beatImportRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
+import { startHeartbeat } from '../ops/heartbeat.ts'
 import { addressBaseChanged } from './base.ts'
 import { loadLocatorData, SNAP_M } from './locate.ts'
 import { mergeAddressStage } from './merge.ts'
@@ -229,6 +230,8 @@ export async function importAddresses(db: Db, input: Readable | string, opts: Im
   let unlocated = 0
 
   const runId = await startImportRun(db.sql, { kind: 'addresses', file, source, reportPath: reportPath && path.resolve(reportPath) })
+  // One transaction: until it commits nothing is inserted or updated, so progress is lines read and rejected.
+  const stopHeartbeat = startHeartbeat(() => beatImportRun(db.sql, runId, { ...ZERO_COUNTS, read: counts.read, rejected: counts.rejected }))
   let report: RejectReport | null = null
   let preparer: Preparer | null = null
   let stream: Readable | null = null
@@ -411,6 +414,7 @@ export async function importAddresses(db: Db, input: Readable | string, opts: Im
     await finishImportRun(db.sql, runId, { status: 'failed', counts: { ...counts, inserted: 0, updated: 0, unchanged: 0 }, message }).catch(() => undefined)
     throw err
   } finally {
+    stopHeartbeat()
     await preparer?.close()
     if (stream && !stream.destroyed) stream.destroy()
   }

@@ -197,4 +197,14 @@ describe(`exports (${TEST_KIND})`, () => {
     // The server is fine afterwards.
     expect((await get('/api/exports?limit=1')).status).toBe(200)
   }, 60_000)
+
+  it('lists an export whose server died mid-way (no heartbeat for 3 minutes) as failed, not running', async () => {
+    const [row] = await s.db.sql<{ id: string }[]>`
+      INSERT INTO exports (requested_by, layer, format, file_name, heartbeat_at)
+      VALUES ('crashed', 'incidents', 'csv', 'incidents.csv', now() - interval '5 minutes') RETURNING id`
+    const rec = (await records()).find((r) => r.id === Number(row!.id))
+    expect(rec).toMatchObject({ status: 'failed', requestedBy: 'crashed' })
+    expect(rec!.finishedAt).not.toBeNull()
+    expect(rec!.message).toMatch(/^interrupted: the process running it stopped \(last heartbeat \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$/)
+  })
 })

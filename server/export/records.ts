@@ -27,6 +27,11 @@ export async function startExport(sql: Tx, e: ExportStart): Promise<number> {
   return Number(row!.id)
 }
 
+/** Marks a running export alive (server/ops/heartbeat.ts); an ended one is left as it is. */
+export async function beatExport(sql: Tx, id: number): Promise<void> {
+  await sql`UPDATE exports SET heartbeat_at = now() WHERE id = ${id} AND status = 'running'`
+}
+
 /**
  * Records how an export ended, with the rows and bytes that went out.
  * @example await finishExport(tx, 7, { status: 'finished', rows: 1200, bytes: 480_000, message: null })

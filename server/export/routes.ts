@@ -8,7 +8,8 @@ import { HttpError, parseInput } from '../http/errors.ts'
 import { findCollection } from '../ogc/collections.ts'
 import { type ItemFilter, resolveFilters } from '../ogc/features.ts'
 import { exportFileName } from './format.ts'
-import { finishExport, listExports, startExport } from './records.ts'
+import { closeStaleRuns, startHeartbeat } from '../ops/heartbeat.ts'
+import { beatExport, finishExport, listExports, startExport } from './records.ts'
 import { EXPORT_QUERY_KEYS, ExportListQuerySchema, ExportParamsSchema, ExportQuerySchema } from './schema.ts'
 import { type ExportOutcome, streamExport } from './stream.ts'
 
@@ -51,11 +52,15 @@ export function exportRoutes(db: Db): Router {
     const requestedBy = actorOf(req)
     const id = await db.withScope(scopeOf(req), (tx) => startExport(tx, { requestedBy, layer, format, filters: given, crs: q.crs, fileName }))
     let outcome: ExportOutcome
+    // A download of the whole base takes minutes: marked alive meanwhile, so a server that dies mid-way leaves no 'running' row behind.
+    const stopHeartbeat = startHeartbeat(() => db.withScope(scopeOf(req), (tx) => beatExport(tx, id)))
     try {
       outcome = await streamExport(db, scopeOf(req), { def, filter, format, crs: q.crs, fileName, unmasked: q.unmask }, res)
     } catch (err) {
       await db.withScope(scopeOf(req), (tx) => finishExport(tx, id, { status: 'failed', rows: 0, bytes: 0, message: err instanceof Error ? err.message : String(err) }))
       throw err
+    } finally {
+      stopHeartbeat()
     }
     await db.withScope(scopeOf(req), (tx) => finishExport(tx, id, outcome))
     await audit(db.sql, { actor: requestedBy, role: roleOf(req), action: 'export', target: `export:${id}`, ip: req.ip ?? null, details: { layer, format, fileName, filters: given, rows: outcome.rows, status: outcome.status, unmasked: q.unmask } })
@@ -63,6 +68,7 @@ export function exportRoutes(db: Db): Router {
 
   router.get('/api/exports', async (req, res) => {
     const q = parseInput(ExportListQuerySchema, req.query, 'query')
+    await closeStaleRuns(db.sql, 'exports')
     res.json(await db.withScope(scopeOf(req), (tx) => listExports(tx, q.limit, q.layer)))
   })
 

@@ -13,7 +13,8 @@ import { silentProgress, type PhaseProgress } from '../cli/progress.ts'
 import type { Db } from '../db/index.ts'
 import { openImportFile, openRejectReport, parseCsvChunk, type CsvRecord, type RejectReport } from './csv.ts'
 import { FirstSeen } from './first-seen.ts'
-import { finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts, type ImportKind } from './runs.ts'
+import { startHeartbeat } from '../ops/heartbeat.ts'
+import { beatImportRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts, type ImportKind } from './runs.ts'
 
 const REJECT_SAMPLE = 100
 
@@ -91,6 +92,8 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
   let unplaced = 0
 
   const runId = await startImportRun(db.sql, { kind: spec.kind, file, source, reportPath: reportPath && path.resolve(reportPath) })
+  // Batches commit as they go: the counts so far are true, and the API shows them as progress.
+  const stopHeartbeat = startHeartbeat(() => beatImportRun(db.sql, runId, counts))
   let report: RejectReport | null = null
   let stream: Readable | null = null
   const inflight: Promise<void>[] = []
@@ -190,6 +193,7 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
     await finishImportRun(db.sql, runId, { status: 'failed', counts, message }).catch(() => undefined)
     throw err
   } finally {
+    stopHeartbeat()
     if (stream && !stream.destroyed) stream.destroy()
   }
 }

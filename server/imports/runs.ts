@@ -47,6 +47,18 @@ export async function startImportRun(
   return Number(row!.id)
 }
 
+/**
+ * Marks a running import alive (its heartbeat, server/ops/heartbeat.ts) with its counts so far,
+ * which the API shows as progress. A run that has ended is left as it is.
+ * @example const stop = startHeartbeat(() => beatImportRun(db.sql, runId, counts))
+ */
+export async function beatImportRun(sql: Sql, id: number, c: ImportCounts): Promise<void> {
+  await sql`
+    UPDATE import_runs SET heartbeat_at = now(), read = ${c.read}, inserted = ${c.inserted}, updated = ${c.updated},
+      unchanged = ${c.unchanged}, rejected = ${c.rejected}
+    WHERE id = ${id} AND status = 'running'`
+}
+
 /** Records how an import ended (done or failed) with its counts and a message. */
 export async function finishImportRun(
   sql: Sql,

@@ -322,6 +322,15 @@ describe(`reconciliation (${TEST_KIND})`, () => {
       expect(items[0]).toMatchObject({ unchanged: 11, source: 'police' })
       expect(items[0]!.finishedAt).not.toBeNull()
     })
+
+    it('GET /api/reconcile/runs shows a run whose process died (no heartbeat for 3 minutes) as failed', async () => {
+      const [row] = await s.db.sql<{ id: string }[]>`
+        INSERT INTO reconcile_runs (source, file, heartbeat_at) VALUES ('crashed', 'crashed.csv', now() - interval '4 minutes') RETURNING id`
+      const { items } = RunsResponseSchema.parse(await (await get('/api/reconcile/runs?source=crashed')).json())
+      expect(items).toHaveLength(1)
+      expect(items[0]).toMatchObject({ id: Number(row!.id), status: 'failed' })
+      expect(items[0]!.message).toMatch(/^interrupted: the process running it stopped/)
+    })
   })
 
   it('refuses a file without the required columns before writing anything', async () => {

@@ -4,6 +4,7 @@ import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { DecisionSchema, PairParamsSchema, ReviewQuerySchema, RunsQuerySchema, type Pair, type ReviewPage } from './schema.ts'
+import { closeStaleRuns } from '../ops/heartbeat.ts'
 import { decidePair, listPairs, listRuns } from './store.ts'
 
 /** `/api/reconcile/review` (the queue and decisions) and `/api/reconcile/runs`. */
@@ -30,6 +31,7 @@ export function reconcileRoutes(db: Db): Router {
 
   router.get('/api/reconcile/runs', async (req, res) => {
     const q = parseInput(RunsQuerySchema, req.query, 'query')
+    await closeStaleRuns(db.sql, 'reconcile_runs') // runs whose process died: failed, not running forever
     res.json({ items: await db.withScope(scopeOf(req), (tx) => listRuns(tx, q)) })
   })
 

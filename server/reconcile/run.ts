@@ -23,7 +23,8 @@ import { ImportInputError, mapHeader, openCsvChunks, openRejectReport, parseCsvC
 import { FirstSeen } from '../imports/first-seen.ts'
 import { nextPair, type OtherRow, type PairState } from './rules.ts'
 import { ZERO_RUN_COUNTS, type PairStatus, type RunCounts } from './schema.ts'
-import { baseHasAddresses, finishRun, lockPairs, startRun, statusCounts, writePairs } from './store.ts'
+import { startHeartbeat } from '../ops/heartbeat.ts'
+import { baseHasAddresses, beatRun, finishRun, lockPairs, startRun, statusCounts, writePairs } from './store.ts'
 
 /** Rows per geocoding batch and per write transaction. */
 const BATCH = 2_000
@@ -111,6 +112,7 @@ export async function reconcileFile(db: Db, input: Readable | string, opts: Reco
   const warnings: string[] = []
 
   const runId = await startRun(db.sql, { source, file, reportPath })
+  const stopHeartbeat = startHeartbeat(() => beatRun(db.sql, runId, counts))
   let report: RejectReport | null = null
   try {
     const size = isPath ? (await fs.promises.stat(input).catch(() => null))?.size : null
@@ -206,5 +208,7 @@ export async function reconcileFile(db: Db, input: Readable | string, opts: Reco
     const message = err instanceof Error ? err.message : String(err)
     await finishRun(db.sql, runId, { status: 'failed', counts, message }).catch(() => undefined)
     throw err
+  } finally {
+    stopHeartbeat()
   }
 }

@@ -20,6 +20,14 @@ export async function startRun(sql: Q, run: { source: string; file: string; repo
   return Number(row!.id)
 }
 
+/** Marks a running reconciliation alive (server/ops/heartbeat.ts) with its counts so far; an ended run is left as it is. */
+export async function beatRun(sql: Q, id: number, c: RunCounts): Promise<void> {
+  await sql`
+    UPDATE reconcile_runs SET heartbeat_at = now(), total = ${c.total}, matched = ${c.matched}, review = ${c.review},
+      unmatched = ${c.unmatched}, unchanged = ${c.unchanged}, rejected = ${c.rejected}
+    WHERE id = ${id} AND status = 'running'`
+}
+
 /** Records how a run ended, with its counts. */
 export async function finishRun(sql: Q, id: number, end: { status: 'done' | 'failed'; counts: RunCounts; message: string | null }): Promise<void> {
   const c = end.counts
