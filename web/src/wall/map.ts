@@ -148,7 +148,9 @@ export function wallStyle(origin: string): StyleSpecification {
       type: 'circle',
       source: LIVE,
       paint: {
-        'circle-color': WALL_MAP_COLORS.live,
+        // Per feature, like the warning points' colour: one circle program for both, so the first
+        // live incident on a wall showing point warnings compiles nothing (0.1–0.3 s of jank).
+        'circle-color': perFeature(WALL_MAP_COLORS.live),
         'circle-radius': 4,
         'circle-opacity': 0.9,
         'circle-blur': 0.2,
