@@ -239,7 +239,22 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     }
   }
 
-  async function getTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery, scope: Scope = SYSTEM_SCOPE): Promise<TileResponse> {
+  /** Entries whose gzip is being made (one at a time per entry). */
+  const compressing = new WeakSet<CachedTile>()
+
+  /** Gzips a cached tile off the request path; later answers carry it (tiles of 512 bytes or less stay plain). */
+  function compressLater(key: string, entry: CachedTile): void {
+    if (entry.gzip || entry.bytes.length <= 512 || compressing.has(entry)) return
+    compressing.add(entry)
+    gzip(entry.bytes, { level: 6 }).then((z) => cache.attachGzip(key, entry, new Uint8Array(z)), () => undefined)
+  }
+
+  /**
+   * A tile from the cache, or rendered and cached. Its gzip is made when it is asked for again
+   * (`eagerGzip`: at once, for the warm-up): most tiles a user pans past are asked for once, and
+   * a gzip of each would compete for the CPU with the next tiles' rendering.
+   */
+  async function fetchTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery, scope: Scope, eagerGzip: boolean): Promise<TileResponse> {
     await freshness.ensure()
     const names = layers.map((l) => l.name)
     // A scoped caller's tiles differ from the district's: cached under their areas.
@@ -247,15 +262,19 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     const key = scoped + cacheKey(names, tile, layers.some((l) => l.filtered), resolveTilePeriod(q), q.category, q.area)
     const hit = cache.get(key)
     recordTileCache(hit !== undefined)
-    if (hit) return { ...hit, cache: 'hit' }
+    if (hit) {
+      compressLater(key, hit)
+      return { ...hit, cache: 'hit' }
+    }
     const epoch = cache.epoch
     const { bytes, truncated } = await render(layers, tile, q, encoder, scope)
     const entry: CachedTile = { tile, layers: names, bytes, gzip: null, etag: etagOf(bytes), truncated }
-    if (cache.set(key, entry, epoch) && bytes.length > 512) {
-      // Compressed off the request path: this answer goes out plain, later ones gzipped.
-      gzip(bytes, { level: 6 }).then((z) => cache.attachGzip(key, entry, new Uint8Array(z)), () => undefined)
-    }
+    if (cache.set(key, entry, epoch) && eagerGzip) compressLater(key, entry)
     return { ...entry, cache: 'miss' }
+  }
+
+  function getTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery, scope: Scope = SYSTEM_SCOPE): Promise<TileResponse> {
+    return fetchTile(layers, tile, q, scope, false)
   }
 
   let warm: ReturnType<typeof startWarmup> | null = null
@@ -271,7 +290,8 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
       warm ??= startWarmup({
         extent,
         tile: async (names, t) => {
-          await getTile(names.split(',').map(findLayer).filter((l): l is LayerDef => l !== undefined), t, {})
+          // Gzipped now: the pages these tiles are for ask for them on first load, over the LAN.
+          await fetchTile(names.split(',').map(findLayer).filter((l): l is LayerDef => l !== undefined), t, {}, SYSTEM_SCOPE, true)
         },
         cells: async (res) => {
           await cells({ res })
