@@ -80,8 +80,10 @@ async function openNativeBench(): Promise<Db> {
  * hop and the wake-ups), so the ratio our server gets can be read against the best one could.
  */
 async function floorServer(db: Db): Promise<{ url: string; server: http.Server }> {
+  // The tile service only for the district's extent and the feature cap, as ours renders with.
   const service = createTileService(db)
-  const extent = await service.extent()
+  const [extent, cap] = [await service.extent(), service.cap]
+  service.close()
   const encoder: Encoder = db.capabilities.asMvt ? 'postgis' : 'js'
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://floor')
@@ -90,7 +92,7 @@ async function floorServer(db: Db): Promise<{ url: string; server: http.Server }
     if (!m || !layer) return void res.writeHead(404).end()
     const from = new Date(u.searchParams.get('from') ?? '')
     const to = new Date(u.searchParams.get('to') ?? '')
-    const ctx: LayerContext = { tile: { z: Number(m[2]), x: Number(m[3]), y: Number(m[4]) }, filter: { from, to, items: null, ...splitPeriod(from, to) }, cap: service.cap, extent }
+    const ctx: LayerContext = { tile: { z: Number(m[2]), x: Number(m[3]), y: Number(m[4]) }, filter: { from, to, items: null, ...splitPeriod(from, to) }, cap, extent }
     Promise.all(layer.parts.map((part) => renderPart(db.sql, part, ctx, encoder))).then((parts) => {
       res.writeHead(200, { 'Content-Type': 'application/vnd.mapbox-vector-tile' })
       res.end(Buffer.concat(parts.map((p) => p.bytes)))
@@ -193,6 +195,22 @@ function timedGet(url: string): Promise<{ ms: number; status: number; cache: str
   })
 }
 
+/**
+ * HTTP times over the same tiles' SQL times: per row (p50 over p50: their median and worst), over
+ * all tiles (sum over sum), and what HTTP adds to a tile (p50 of the differences).
+ * @example ratios([{ http: [2, 4], raw: [1, 2] }]) // { median: 2, worst: 2, all: 2, addedP50: 1 }
+ */
+function ratios(rows: readonly { http: readonly number[]; raw: readonly number[] }[]): { median: number; worst: number; all: number; addedP50: number } {
+  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
+  const perRow = rows.map((r) => pct(r.http, 50) / pct(r.raw, 50))
+  return {
+    median: pct(perRow, 50),
+    worst: Math.max(...perRow),
+    all: sum(rows.flatMap((r) => r.http)) / sum(rows.flatMap((r) => r.raw)),
+    addedP50: pct(rows.flatMap((r) => r.http.map((h, i) => h - r.raw[i]!)), 50),
+  }
+}
+
 /** p-th percentile (nearest rank) of numbers. */
 function pct(xs: readonly number[], p: number): number {
   if (xs.length === 0) return NaN
@@ -201,6 +219,7 @@ function pct(xs: readonly number[], p: number): number {
 }
 
 const f1 = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '–')
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–')
 const kb = (x: number) => (Number.isFinite(x) ? `${(x / 1024).toFixed(1)}` : '–')
 
 interface Row {
@@ -318,7 +337,7 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
           }
         }
         out.push(row)
-        console.log(`${layer.name.padEnd(10)} z${String(z).padEnd(3)} cold p50 ${f1(pct(row.cold, 50)).padStart(6)} p95 ${f1(pct(row.cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(row.cached, 50)).padStart(5)} p95 ${f1(pct(row.cached, 95)).padStart(5)} ms | SQL p50 ${f1(pct(row.raw, 50)).padStart(6)} ms, ratio ${(pct(row.cold, 50) / pct(row.raw, 50)).toFixed(2)} (floor ${(pct(row.floor, 50) / pct(row.raw, 50)).toFixed(2)}; burst ${(pct(row.burst.cold, 50) / pct(row.burst.raw, 50)).toFixed(2)}, floor ${(pct(row.burst.floor, 50) / pct(row.burst.raw, 50)).toFixed(2)}) | size p50 ${kb(pct(row.sizes, 50))} KB, max ${kb(Math.max(...row.sizes))} KB`)
+        console.log(`${layer.name.padEnd(10)} z${String(z).padEnd(3)} cold p50 ${f1(pct(row.cold, 50)).padStart(6)} p95 ${f1(pct(row.cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(row.cached, 50)).padStart(5)} p95 ${f1(pct(row.cached, 95)).padStart(5)} ms | SQL p50 ${f1(pct(row.raw, 50)).padStart(6)} ms, ratio ${(pct(row.cold, 50) / pct(row.raw, 50)).toFixed(2)} (floor ${(pct(row.floor, 50) / pct(row.raw, 50)).toFixed(2)}; burst ${f2(pct(row.burst.cold, 50) / pct(row.burst.raw, 50))}, floor ${f2(pct(row.burst.floor, 50) / pct(row.burst.raw, 50))}) | size p50 ${kb(pct(row.sizes, 50))} KB, max ${kb(Math.max(...row.sizes))} KB`)
       }
     }
     return out
@@ -333,7 +352,7 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
 if (values.serve) await serve()
 else for (const kind of kinds) {
   const rows = await bench(kind, Number(values.tiles ?? (kind === 'native' ? 20 : 8)))
-  const all = (k: 'cold' | 'cached' | 'raw' | 'floor') => rows.flatMap((r) => r[k])
+  const all = (k: 'cold' | 'cached') => rows.flatMap((r) => r[k])
   console.log(`\n${kind} summary over ${rows.length} layer×zoom rows:`)
   for (const z of ZOOMS) {
     const zr = rows.filter((r) => r.z === z)
@@ -342,24 +361,22 @@ else for (const kind of kinds) {
     const raw = zr.flatMap((r) => r.raw)
     console.log(`  z${String(z).padEnd(3)} cold p50 ${f1(pct(cold, 50)).padStart(6)} p95 ${f1(pct(cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(cached, 50))} p95 ${f1(pct(cached, 95))} ms | ratio (cold p50 / SQL p50) ${(pct(cold, 50) / pct(raw, 50)).toFixed(2)}`)
   }
-  const ratios = rows.map((r) => pct(r.cold, 50) / pct(r.raw, 50))
-  const floorRatios = rows.map((r) => pct(r.floor, 50) / pct(r.raw, 50))
-  const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
-  const added = rows.flatMap((r) => r.cold.map((c, i) => c - r.raw[i]!))
+  const ours = ratios(rows.map((r) => ({ http: r.cold, raw: r.raw })))
+  const floor = ratios(rows.map((r) => ({ http: r.floor, raw: r.raw })))
+  // Low zooms of layers without a period have no spare tiles for a burst.
+  const burstRows = rows.filter((r) => r.burst.raw.length > 0)
+  const burst = ratios(burstRows.map((r) => ({ http: r.burst.cold, raw: r.burst.raw })))
+  const burstFloor = ratios(burstRows.map((r) => ({ http: r.burst.floor, raw: r.burst.raw })))
   // What the server's own code adds around the SQL (Server-Timing minus the SQL run directly), and
   // what the rest of the request adds (HTTP, Express, the second process hop).
   const inService = rows.flatMap((r) => r.server.map((s, i) => s - r.raw[i]!))
   const outside = rows.flatMap((r) => r.cold.map((c, i) => c - r.server[i]!))
   console.log(`  all: cold p95 ${f1(pct(all('cold'), 95))} ms (target ≤ 50), cached p95 ${f1(pct(all('cached'), 95))} ms (target ≤ 3), ` +
-    `ratio median ${pct(ratios, 50).toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}, all tiles ${(sum(all('cold')) / sum(all('raw'))).toFixed(2)} (target ≤ 1.2); ` +
-    `HTTP adds p50 ${f1(pct(added, 50))} ms per cold tile: ${pct(inService, 50).toFixed(2)} ms in the tile service around the SQL, ${pct(outside, 50).toFixed(2)} ms around the service (HTTP, middleware, the hop)`)
-  console.log(`  floor (bare node:http running the same SQL, no cache or middleware): ratio median ${pct(floorRatios, 50).toFixed(2)}, worst ${Math.max(...floorRatios).toFixed(2)}, ` +
-    `all tiles ${(sum(all('floor')) / sum(all('raw'))).toFixed(2)}; it adds p50 ${f1(pct(rows.flatMap((r) => r.floor.map((c, i) => c - r.raw[i]!)), 50))} ms per tile: what any HTTP tile server costs here`)
-  const burst = (k: 'cold' | 'floor' | 'raw') => rows.flatMap((r) => r.burst[k])
-  const burstRows = rows.filter((r) => r.burst.raw.length > 0) // low zooms of layers without a period have no spare tiles
-  const burstRatios = (k: 'cold' | 'floor') => burstRows.map((r) => pct(r.burst[k], 50) / pct(r.burst.raw, 50))
-  console.log(`  burst (each phase back to back, as a map asks for a view; ${burstRows.length} rows): ratio median ${pct(burstRatios('cold'), 50).toFixed(2)}, worst ${Math.max(...burstRatios('cold')).toFixed(2)}, ` +
-    `all tiles ${(sum(burst('cold')) / sum(burst('raw'))).toFixed(2)} (target ≤ 1.2), HTTP adds p50 ${f1(pct(burstRows.flatMap((r) => r.burst.cold.map((c, i) => c - r.burst.raw[i]!)), 50))} ms; ` +
-    `floor ratio median ${pct(burstRatios('floor'), 50).toFixed(2)}, all tiles ${(sum(burst('floor')) / sum(burst('raw'))).toFixed(2)}`)
+    `ratio median ${ours.median.toFixed(2)}, worst ${ours.worst.toFixed(2)}, all tiles ${ours.all.toFixed(2)} (target ≤ 1.2); ` +
+    `HTTP adds p50 ${f1(ours.addedP50)} ms per cold tile: ${pct(inService, 50).toFixed(2)} ms in the tile service around the SQL, ${pct(outside, 50).toFixed(2)} ms around the service (HTTP, middleware, the hop)`)
+  console.log(`  floor (bare node:http running the same SQL, no cache or middleware): ratio median ${floor.median.toFixed(2)}, worst ${floor.worst.toFixed(2)}, ` +
+    `all tiles ${floor.all.toFixed(2)}; it adds p50 ${f1(floor.addedP50)} ms per tile: what any HTTP tile server costs here`)
+  console.log(`  burst (each phase back to back, as a map asks for a view; ${burstRows.length} rows): ratio median ${burst.median.toFixed(2)}, worst ${burst.worst.toFixed(2)}, ` +
+    `all tiles ${burst.all.toFixed(2)} (target ≤ 1.2), HTTP adds p50 ${f1(burst.addedP50)} ms; floor ratio median ${burstFloor.median.toFixed(2)}, all tiles ${burstFloor.all.toFixed(2)}`)
   agent.destroy()
 }

@@ -66,7 +66,6 @@ let profiles = 0
 async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string, hash: string): Promise<{ page: WatchedPage; ready: number; settled: number; marks: Record<string, number> }> {
   const page = await openWatchedPage(browser, { width, height })
   const trace = values.trace || values.profile ? await tracePage(page, { profile: values.profile }) : null
-  const t0 = Date.now()
   await page.page.goto(`${url}/${hash}`)
   await page.page.waitForFunction(() => window.__onemap !== undefined, null, { timeout: 60_000 })
   const ready = await page.page.evaluate(async () => {
@@ -86,7 +85,6 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
     out['requests'] = res.length
     return out
   })
-  void t0
   const profile = await trace?.saveProfile(`bench-web-load-${++profiles}`)
   if (profile) console.log(`    CPU profile: ${profile}`)
   if (values.trace && trace) console.log((await trace.timeline()).map((l) => `    ${l}`).join('\n'))
