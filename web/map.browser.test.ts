@@ -18,6 +18,7 @@ import {
   decodePng,
   isLocalUrl,
   launchBrowser,
+  linkedVertexShaders,
   luminance,
   openWatchedPage,
   pixelAt,
@@ -215,6 +216,12 @@ describe('district map page', () => {
 
     const { png } = await screenshot()
     saveArtifact('map-boundaries.png', png)
+  })
+
+  it('links no sky program: the style has no sky, so MapLibre must not draw its transparent one', async () => {
+    const shaders = await linkedVertexShaders(w.page)
+    expect(shaders.filter((src) => src.includes('projectTile')).length).toBeGreaterThan(0) // MapLibre's programs are seen
+    expect(shaders.filter((src) => src.includes('v_view_direction'))).toEqual([]) // the sky's vertex shader
   })
 
   it('has the Chinese label font locally', async () => {

@@ -22,7 +22,7 @@ import { TEST_SEED_END } from '../server/testing/harness.ts'
 import { ensureWebBuilt, ROOT_DIR } from '../server/web/static.ts'
 import type { LabelCollection } from './src/api/types.ts'
 import { formatPct, OPEN_TASK_STATUSES, OPEN_WARNING_STATUSES, wallPeriods } from './src/wall/kpi.ts'
-import { isLocalUrl, launchBrowser, openWatchedPage, type WatchedPage } from './test/browser.ts'
+import { isLocalUrl, launchBrowser, linkedVertexShaders, openWatchedPage, type WatchedPage } from './test/browser.ts'
 
 const SHOTS = path.join(ROOT_DIR, '.tmp', 'screenshots')
 
@@ -182,6 +182,12 @@ describe('command-center wall', () => {
     expect(w.requests.some((u) => /\/assets\/wall-[\w-]+\.js$/.test(u))).toBe(true)
     expect(w.requests.some((u) => /\/assets\/main-[\w-]+\.js$/.test(u))).toBe(false)
     await shot(w.page, 'wall-1920x1080.png')
+  })
+
+  it('links no sky program (the wall style has none: MapLibre must not draw its transparent one)', async () => {
+    const shaders = await linkedVertexShaders(w.page)
+    expect(shaders.filter((src) => src.includes('projectTile')).length).toBeGreaterThan(0)
+    expect(shaders.filter((src) => src.includes('v_view_direction'))).toEqual([])
   })
 
   it('shows a posted incident in the ticker within 2 s, with a flash on the map, and counts it', async () => {

@@ -87,6 +87,7 @@ export async function openWatchedPage(
   viewport: { width: number; height: number } = { width: 1280, height: 800 },
 ): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1, serviceWorkers: 'block', locale: 'zh-CN' })
+  await context.addInitScript(recordLinkedShaders)
   const page = await context.newPage()
   const watched: WatchedPage = { context, page, errors: [], requests: [], failures: [] }
   page.on('console', (msg) => {
@@ -100,6 +101,28 @@ export async function openWatchedPage(
     if (res.status() >= 400) watched.failures.push(`${res.url()}: HTTP ${res.status()}`)
   })
   return watched
+}
+
+/** Page init script: the vertex shader source of every WebGL2 program the page links, in link order. */
+function recordLinkedShaders(): void {
+  const w = window as unknown as { __linkedVertexShaders: string[] }
+  w.__linkedVertexShaders = []
+  const proto = WebGL2RenderingContext.prototype
+  const link = proto.linkProgram
+  proto.linkProgram = function (program) {
+    // The vertex shader is the one that sets gl_Position (asking its type would wait on the GPU process).
+    const sources = (this.getAttachedShaders(program) ?? []).map((sh) => this.getShaderSource(sh) ?? '')
+    w.__linkedVertexShaders.push(sources.find((src) => src.includes('gl_Position')) ?? '')
+    return link.call(this, program)
+  }
+}
+
+/**
+ * The vertex shaders of the programs a watched page has linked so far (what its maps had to compile).
+ * @example expect((await linkedVertexShaders(w.page)).length).toBeGreaterThan(0)
+ */
+export function linkedVertexShaders(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { __linkedVertexShaders?: string[] }).__linkedVertexShaders ?? [])
 }
 
 /** An RGBA image decoded from a PNG. */

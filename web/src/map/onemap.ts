@@ -20,6 +20,7 @@ import type { CellCount } from './cells.ts'
 import { withTownColours } from './colors.ts'
 import type { LegendStop } from './legend.ts'
 import { mapLocale } from './locale.ts'
+import { withoutSky } from './sky.ts'
 import {
   BASEMAP_SOURCE,
   COLORS,
@@ -142,6 +143,7 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
     fadeDuration: 0,
   })
   map.touchZoomRotate.disableRotation()
+  withoutSky(map)
 
   // Controls carry their language from the map's locale: rebuild them when the language changes.
   let controls: IControl[] = []

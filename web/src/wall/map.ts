@@ -17,6 +17,7 @@ import type { Colour } from '../../../server/indicators/schema.ts'
 import type { WarningFeature } from '../../../server/warnings/schema.ts'
 import { perFeature, withAlpha } from '../map/legend.ts'
 import { LABEL_FONTS, LOCAL_IDEOGRAPH_FONT_FAMILY } from '../map/style.ts'
+import { withoutSky } from '../map/sky.ts'
 import { WALL_TOWN_TILES } from '../../../server/tiles/page-sources.ts'
 
 const TOWNS = 'towns'
@@ -230,6 +231,7 @@ export function createWallMap(container: HTMLElement, bbox: [number, number, num
     localIdeographFontFamily: LOCAL_IDEOGRAPH_FONT_FAMILY,
     fadeDuration: 0,
   })
+  withoutSky(map)
   const styleReady = map.once('style.load').then(() => undefined)
   // Tiles fail while the server is away; that is shown as staleness, not as console errors
   // (MapLibre logs unhandled map errors with console.error).
