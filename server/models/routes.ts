@@ -13,6 +13,7 @@ import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
+import { closeStaleRuns } from '../ops/heartbeat.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
 import { unknownCategories } from './data.ts'
 import { ModelDefinitionSchema, ModelIdSchema } from './definition.ts'
@@ -45,6 +46,7 @@ export function modelRoutes(db: Db, models: ModelService): Router {
 
   router.get('/api/models', async (_req, res) => {
     await models.ready()
+    await closeStaleRuns(db.sql, 'model_runs')
     const items = await listModels(db.sql)
     const runs = await Promise.all(items.map((m) => listRuns(db.sql, m.id, 1)))
     res.json({ items: items.map((m, i) => ({ ...m, lastRun: runs[i]![0] ?? null })) })
@@ -54,6 +56,7 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     const { id } = parseInput(ModelParamsSchema, req.params, 'params')
     const { version } = parseInput(ModelQuerySchema, req.query, 'query')
     await models.ready()
+    await closeStaleRuns(db.sql, 'model_runs')
     const model = await getModel(db.sql, id, version)
     if (!model) throw new HttpError(404, version ? `no version ${version} of model ${id}` : `no model ${id}`)
     res.json({ ...model, versions: await modelVersions(db.sql, id), lastRun: (await listRuns(db.sql, id, 1))[0] ?? null })
@@ -89,11 +92,13 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     const { limit } = parseInput(RunListQuerySchema, req.query, 'query')
     await models.ready()
     if (!(await getModel(db.sql, id))) throw new HttpError(404, `no model ${id}`)
+    await closeStaleRuns(db.sql, 'model_runs') // runs whose process died: failed, not queued or running forever
     res.json({ items: await listRuns(db.sql, id, limit) })
   })
 
   router.get('/api/model-runs/:id', async (req, res) => {
     const { id } = parseInput(RunParamsSchema, req.params, 'params')
+    await closeStaleRuns(db.sql, 'model_runs')
     const run = await getRun(db.sql, id)
     if (!run) throw new HttpError(404, `no model run ${id}`)
     res.json(run)

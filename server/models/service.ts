@@ -8,7 +8,8 @@
 import type { Db } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
 import { executeRun } from './runner.ts'
-import { createRun, ensureBuiltinModels, failInterruptedRuns, getModel, getRun, lastRunRequested, listModels, type ModelRun, type RunTrigger } from './store.ts'
+import { closeStaleRuns, startHeartbeat } from '../ops/heartbeat.ts'
+import { beatModelRun, createRun, ensureBuiltinModels, failRun, getModel, getRun, lastRunRequested, listModels, type ModelRun, type RunTrigger } from './store.ts'
 
 export interface ModelServiceOptions {
   /** Run every enabled model on its schedule. */
@@ -62,12 +63,17 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
     const model = await getModel(db.sql, modelId)
     if (!model) throw new HttpError(404, `no model ${modelId}`)
     const run = await createRun(db.sql, model, { trigger: r.trigger, asOf: r.asOf ?? now(), actor: r.actor })
+    const id = String(run.id)
+    // Alive while it waits in this process's queue and while it runs: readers close it if we die.
+    const stopHeartbeat = startHeartbeat(() => beatModelRun(db.sql, id))
     pending++
     active.add(modelId)
     const done = chain.then(async () => {
       try {
-        if (!stopped) await executeRun(db, String(run.id))
+        if (!stopped) await executeRun(db, id)
+        else await failRun(db.sql, id, 'not started: the model service was stopped first', 0).catch(() => undefined)
       } finally {
+        stopHeartbeat()
         pending--
         active.delete(modelId)
       }
@@ -116,9 +122,10 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
     start() {
       if (!opts.scheduler && !opts.runOnStart) return
       stopped = false
-      // Runs a previous process left behind never finish: mark them, then look at once.
-      void failInterruptedRuns(db.sql)
-        .catch(() => 0)
+      // Runs a dead process left behind never finish: close them (only those no process beats for,
+      // so another server's live runs go on), then look at once.
+      void closeStaleRuns(db.sql, 'model_runs')
+        .catch(() => [])
         .then(() => tick(true))
       if (opts.scheduler) timer = setInterval(() => void tick(false), opts.tickMs)
     },

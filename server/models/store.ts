@@ -202,12 +202,12 @@ export async function createRun(sql: Queryable, model: Model, r: { trigger: RunT
   return toRun(row!)
 }
 
-/** The definition and as-of time a run was queued with, and marks it running. */
+/** The definition and as-of time a run was queued with, and marks it running (only from queued: a closed run stays closed). */
 export async function startRun(sql: Queryable, id: string): Promise<{ modelId: string; version: number; definition: ModelDefinition; asOf: Date }> {
   const [row] = await sql<{ model_id: string; model_version: number; definition: unknown; as_of: Date }[]>`
-    UPDATE model_runs SET status = 'running', started_at = now() WHERE id = ${id}::bigint
+    UPDATE model_runs SET status = 'running', started_at = now() WHERE id = ${id}::bigint AND status = 'queued'
     RETURNING model_id, model_version, definition, as_of`
-  if (!row) throw new Error(`no model run ${id}`)
+  if (!row) throw new Error(`no queued model run ${id}`)
   return { modelId: row.model_id, version: row.model_version, definition: ModelDefinitionSchema.parse(row.definition), asOf: row.as_of }
 }
 
@@ -224,15 +224,19 @@ export async function finishRun(
     WHERE id = ${id}::bigint`
 }
 
-/** Records a failed run. */
+/** Records a failed run (one already ended keeps its outcome). */
 export async function failRun(sql: Queryable, id: string, error: string, durationMs: number): Promise<void> {
-  await sql`UPDATE model_runs SET status = 'failed', finished_at = now(), duration_ms = ${Math.round(durationMs)}, error = ${error.slice(0, 4000)} WHERE id = ${id}::bigint`
+  await sql`UPDATE model_runs SET status = 'failed', finished_at = now(), duration_ms = ${Math.round(durationMs)}, error = ${error.slice(0, 4000)}
+    WHERE id = ${id}::bigint AND status IN ('queued', 'running')`
 }
 
-/** Runs a previous process left queued or running (it stopped): failed, so nobody waits on them. */
-export async function failInterruptedRuns(sql: Queryable): Promise<number> {
-  const rows = await sql`UPDATE model_runs SET status = 'failed', finished_at = now(), error = 'interrupted: the server stopped' WHERE status IN ('queued', 'running') RETURNING id`
-  return rows.length
+/**
+ * Marks a queued or running run alive (migrations/021_model_run_heartbeats.sql): its process has
+ * it in hand. An ended run is left alone, so a late beat never reopens it.
+ * @example const stop = startHeartbeat(() => beatModelRun(db.sql, run.id))
+ */
+export async function beatModelRun(sql: Queryable, id: string): Promise<void> {
+  await sql`UPDATE model_runs SET heartbeat_at = now() WHERE id = ${id}::bigint AND status IN ('queued', 'running')`
 }
 
 /** One run with its definition and findings, or null. */

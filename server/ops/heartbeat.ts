@@ -14,11 +14,15 @@ export const HEARTBEAT_MS = 20_000
  */
 export const STALE_AFTER_MS = 180_000
 
-/** The tables of jobs that beat: each has status ('running' until it ends), finished_at, message and heartbeat_at. */
-export type RunTable = 'import_runs' | 'reconcile_runs' | 'exports'
+/**
+ * The tables of jobs that beat, each with the column its failure message goes in. Each has
+ * status ('queued' or 'running' until it ends), finished_at and heartbeat_at.
+ */
+const MESSAGE_COLUMN = { import_runs: 'message', reconcile_runs: 'message', exports: 'message', model_runs: 'error' } as const
+export type RunTable = keyof typeof MESSAGE_COLUMN
 
 /**
- * Closes the runs of a table whose process died: 'running' with no heartbeat for `staleMs` →
+ * Closes the runs of a table whose process died: queued or running with no heartbeat for `staleMs` →
  * 'failed', finished at their last heartbeat, with a message saying so. Returns their ids.
  * Readers of the runs call it first, so an API never shows a dead job as running.
  * @example await closeStaleRuns(db.sql, 'import_runs') // [12]: run 12's message reads 'interrupted: the process running it stopped (last heartbeat 2026-11-23T02:00:00Z)'
@@ -26,9 +30,9 @@ export type RunTable = 'import_runs' | 'reconcile_runs' | 'exports'
 export async function closeStaleRuns(sql: ISql, table: RunTable, staleMs: number = STALE_AFTER_MS): Promise<number[]> {
   const rows = await sql<{ id: string }[]>`
     UPDATE ${sql(table)} SET status = 'failed', finished_at = heartbeat_at,
-      message = 'interrupted: the process running it stopped (last heartbeat '
+      ${sql(MESSAGE_COLUMN[table])} = 'interrupted: the process running it stopped (last heartbeat '
         || to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ')'
-    WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => ${staleMs / 1000})
+    WHERE status IN ('queued', 'running') AND heartbeat_at < now() - make_interval(secs => ${staleMs / 1000})
     RETURNING id`
   return rows.map((r) => Number(r.id))
 }

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { h3Cells } from '../geo/h3.ts'
 import { createModelService } from '../models/service.ts'
-import type { ModelRun } from '../models/store.ts'
+import { executeRun } from '../models/runner.ts'
+import { beatModelRun, type ModelRun } from '../models/store.ts'
 import { createRng, poisson } from '../seed/rng.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
@@ -260,6 +261,43 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const m = /id: (\d+)\nevent: warning\ndata: (.*)\n/.exec(text)
     expect(m).not.toBeNull()
     expect(JSON.parse(m![2]!)).toMatchObject({ type: 'Feature', properties: { modelId: 'dispute-escalation', subject: `address:${ADDRESS_ID}` } })
+  })
+
+  it('closes model runs whose process died (no heartbeat for 3 minutes) and leaves live ones, of any server, alone', async () => {
+    await run('surge')
+    // Rows as processes leave them: one killed mid-run, one killed with a run still queued, and one
+    // running on another server that beat a minute ago.
+    const plant = async (status: string, quietFor: string) => {
+      const [r] = await s.db.sql<{ id: string; t: Date }[]>`
+        INSERT INTO model_runs (model_id, model_version, definition, trigger, status, as_of, requested_by, started_at, heartbeat_at)
+        SELECT model_id, model_version, definition, 'manual', ${status}, as_of, 'test', now(), date_trunc('second', now()) - ${quietFor}::interval
+        FROM model_runs WHERE model_id = 'surge' AND status = 'done' ORDER BY id DESC LIMIT 1
+        RETURNING id::text, heartbeat_at AS t`
+      return r!
+    }
+    const dead = await plant('running', '10 minutes')
+    const deadQueued = await plant('queued', '4 minutes')
+    const live = await plant('running', '1 minute')
+    const message = (t: Date) => `interrupted: the process running it stopped (last heartbeat ${t.toISOString().replace('.000Z', 'Z')})`
+
+    const got = await api<ModelRun>(`/api/model-runs/${dead.id}`)
+    expect(got.body).toMatchObject({ status: 'failed', error: message(dead.t), finishedAt: dead.t.toISOString() })
+    const listed = new Map((await api<{ items: ModelRun[] }>('/api/models/surge/runs?limit=10')).body.items.map((r) => [String(r.id), r]))
+    expect(listed.get(deadQueued.id)).toMatchObject({ status: 'failed', error: message(deadQueued.t) })
+    expect(listed.get(live.id)!.status).toBe('running')
+
+    // A beat keeps a live run from being closed, and never reopens an ended one.
+    await beatModelRun(s.db.sql, live.id)
+    await beatModelRun(s.db.sql, dead.id)
+    const rows = new Map((await s.db.sql<{ id: string; status: string; age: number }[]>`
+      SELECT id::text, status, extract(epoch FROM now() - heartbeat_at)::float8 AS age FROM model_runs WHERE id IN ${s.db.sql([dead.id, live.id])}`).map((r) => [r.id, r]))
+    expect(rows.get(live.id)!.age).toBeLessThan(5)
+    expect(rows.get(dead.id)).toMatchObject({ status: 'failed' })
+    expect(rows.get(dead.id)!.age).toBeGreaterThan(500)
+    // A process that wakes up after its run was closed does not run it, nor overwrite why it failed.
+    await executeRun(s.db, dead.id)
+    expect((await api<ModelRun>(`/api/model-runs/${dead.id}`)).body).toMatchObject({ status: 'failed', error: message(dead.t) })
+    await s.db.sql`UPDATE model_runs SET status = 'failed', error = 'test' WHERE id = ${live.id}::bigint`
   })
 
   it('keeps the scheduler off under the test runner unless asked; when asked it runs due models', async () => {
