@@ -20,6 +20,7 @@ import { createTestDb } from '../../server/testing/db.ts'
 import { TEST_SEED_END } from '../../server/testing/harness.ts'
 import { ensureWebBuilt } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage } from '../../web/test/browser.ts'
+import { hostCheck, hostRange } from './host-check.ts'
 import { tracePage, waitForTileWarmup } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
 
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
   await waitForTileWarmup(server.url)
   const browser = await launchBrowser()
   const results: { kind: string; ms: number; marks: Record<string, number> }[] = []
+  const host: number[] = []
   try {
     // One untimed load warms the server's caches (rankings, tiles) as a running wall would have them.
     const warmup = await openWatchedPage(browser, { width, height })
@@ -52,7 +54,9 @@ async function main(): Promise<void> {
     // between its own loads, so that it does not share the GPU process with the load being timed.
     const park = () => warmup.page.goto('about:blank')
     await park()
+    hostCheck() // compiled once, so the timed checks measure the host, not the JIT
     for (let i = 0; i < runs; i++) {
+      host.push(hostCheck())
       for (const kind of ['cold', 'warm'] as const) {
         const p = kind === 'warm' ? warmup : await openWatchedPage(browser, { width, height })
         const trace = kind === 'cold' && (values.trace || values.profile) ? await tracePage(p, { profile: values.profile }) : null
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
     const xs = results.filter((r) => r.kind === kind).map((r) => r.ms)
     console.log(`  ${kind.padEnd(4)}  median ${fmt(median(xs))}  min ${fmt(Math.min(...xs))}  max ${fmt(Math.max(...xs))}`)
   }
+  console.log(`  host check before each run (host-check.ts; lower is faster): ${hostRange(host)}`)
 }
 
 await main()

@@ -19,6 +19,10 @@
  * it in Chromium's DevTools; build with `npx vite build --minify false` for readable names).
  *
  * The data lives in .tmp/bench-web-small (seeded, and the warning models run, on first use).
+ *
+ * Before each run a fixed CPU workload is timed (host-check.ts) and printed with the results: on
+ * this shared VM the same code's medians moved between 3.5 and 5.3 s within a day as the
+ * neighbours' load changed, and the check tells a slower host from slower code.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -29,6 +33,7 @@ import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import { listen } from '../../server/server.ts'
 import { ensureWebBuilt, ROOT_DIR } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test/browser.ts'
+import { hostCheck, hostRange } from './host-check.ts'
 import { tracePage, waitForTileWarmup } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
 
@@ -147,8 +152,11 @@ async function main(): Promise<void> {
   // same page in a second context of that browser ("warm": empty HTTP cache, compiled code kept).
   const loads: { kind: 'cold' | 'warm'; ready: number; settled: number; marks: Record<string, number> }[] = []
   const pans: Record<string, Awaited<ReturnType<typeof panFps>>> = {}
+  const host: number[] = []
+  hostCheck() // compiled once, so the timed checks measure the host, not the JIT
   try {
     for (let i = 0; i < runs; i++) {
+      host.push(hostCheck())
       const browser = await launchBrowser()
       try {
         for (const kind of ['cold', 'warm'] as const) {
@@ -179,11 +187,12 @@ async function main(): Promise<void> {
   console.log('')
   console.log(`map page, every layer, ${width}×${height}, SwiftShader, ${runs} run(s)${values['cold-server'] ? ', no tile warm-up' : ''}:`)
   console.log(`  first complete render: new browser ${range(of('cold'))}; warm browser ${range(of('warm'))}`)
+  console.log(`  host check before each run (host-check.ts; lower is faster): ${hostRange(host)}`)
   for (const [where, p] of Object.entries(pans)) {
     console.log(`  panning (${where}): ${p.fps.toFixed(1)} map renders/s, ${p.rafFps.toFixed(1)} animation frames/s, worst frame ${p.worstFrameMs.toFixed(0)} ms`)
   }
   const out = path.join(ROOT_DIR, '.tmp', 'bench-web.json')
-  fs.writeFileSync(out, JSON.stringify({ width, height, loads, pans }, null, 2))
+  fs.writeFileSync(out, JSON.stringify({ width, height, loads, pans, host }, null, 2))
   console.log(`  details: ${path.relative(ROOT_DIR, out)}`)
 }
 
