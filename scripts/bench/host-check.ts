@@ -11,7 +11,7 @@ const STATE = { rows: Array.from({ length: 2_000 }, (_, i) => ({ id: i, code: `3
  * A fixed single-threaded workload: floating-point passes over 8 MB (memory bandwidth and the
  * JIT), then JSON round trips of a 2,000-row object (allocation and the garbage collector). Lower
  * is faster.
- * @example const ms = hostCheck() // 150–250 on this 2-core VM
+ * @example const ms = hostCheck() // about 100 ms on this 2-core VM when quiet, 130–185 when busy
  */
 export function hostCheck(): number {
   const t0 = performance.now()

@@ -1,7 +1,8 @@
 /**
- * Heartbeats of long jobs (migrations/020_run_heartbeats.sql): while a job runs, its process
- * marks its row alive; a row still 'running' whose mark is older than STALE_AFTER_MS belongs to
- * a process that died, and is closed as failed when the runs are next read.
+ * Heartbeats of long jobs (migrations/020_run_heartbeats.sql, 021 for model runs): while a job
+ * waits or runs, its process marks its row alive; a row still 'queued' or 'running' whose mark is
+ * older than STALE_AFTER_MS belongs to a process that died, and is closed as failed when the runs
+ * are next read.
  */
 import type { ISql } from 'postgres'
 
