@@ -224,6 +224,60 @@ describe('district map page', () => {
     expect(shaders.filter((src) => src.includes('v_view_direction'))).toEqual([]) // the sky's vertex shader
   })
 
+  it('opens with every layer on linking few shader programs: deck.gl\'s only for the hexagons', async () => {
+    const page = await openWatchedPage(browser)
+    try {
+      await open(page, `#l=grid,h3,heat,incidents,hotspots,warnings,hazards,tasks&${PERIOD}`)
+      const shaders = await linkedVertexShaders(page.page)
+      const deck = shaders.map((src) => /#define SHADER_NAME (\S+)/.exec(src)?.[1]).filter((name) => name !== undefined)
+      // Each program is compiled before its first frame, 0.1–0.5 s apiece under software WebGL:
+      // MapLibre's clipping, fill, line, circle (every circle layer shares it), heatmap (two) and
+      // text programs, and deck.gl's polygons (the hexagons).
+      expect(deck).toEqual(['solid-polygon-layer-vertex-shader'])
+      expect(shaders.filter((src) => src.includes('u_extrude_scale') && src.includes('weight')).length).toBe(1) // MapLibre's heatmap
+      expect(shaders.length).toBeLessThanOrEqual(8)
+      // The hexagons are interleaved: their group stands right before the heatmap in MapLibre's
+      // order, under the boundaries, labels and clusters (not drawn over them after the frame).
+      const before = await page.page.evaluate(() => {
+        const map = window.__onemap!.map
+        const order = map.getLayersOrder()
+        const layer = map.getLayer(order[order.indexOf('heat') - 1]!)
+        return { type: layer?.type, id: layer?.id }
+      })
+      expect(before.type, before.id).toBe('custom')
+      expect(unexpectedErrors(page)).toEqual([])
+    } finally {
+      await page.context.close()
+    }
+  })
+
+  it('writes the counts on the busier incident clusters from z11, and hands over to points at z13', async () => {
+    const page = await openWatchedPage(browser)
+    try {
+      await open(page, `#l=incidents&${PERIOD}`)
+      const busiest = await page.page.evaluate(() => [...window.__onemap!.cells()].sort((a, b) => b.count - a.count)[0]!.h3)
+      const counts = async (zoom: number) => {
+        await page.page.evaluate(({ h3, zoom }) => window.__onemap!.map.jumpTo({ center: window.__onemap!.cellCentre(h3), zoom }), { h3: busiest, zoom })
+        await page.page.evaluate(() => window.__onemap!.settled())
+        return page.page.evaluate(() => {
+          const loaded = new Map(window.__onemap!.cells().map((c) => [c.h3, c.count]))
+          return window.__onemap!.map.queryRenderedFeatures({ layers: ['incident-cluster-count'] })
+            .map((f) => ({ h3: String(f.properties.h3), count: Number(f.properties.count), loaded: loaded.get(String(f.properties.h3)) }))
+        })
+      }
+      const shown = await counts(11.5)
+      expect(shown.length).toBeGreaterThan(0)
+      for (const c of shown) {
+        expect(c.count).toBeGreaterThanOrEqual(10)
+        expect(c.count).toBe(c.loaded) // the count of the res-8 cell loaded for this zoom
+      }
+      expect(await counts(13.5)).toEqual([])
+      expect(unexpectedErrors(page)).toEqual([])
+    } finally {
+      await page.context.close()
+    }
+  })
+
   it('has the Chinese label font locally', async () => {
     // An installed font changes the width of a sample text against the generic fallback it names.
     const widths = await w.page.evaluate(() => {
@@ -346,7 +400,22 @@ describe('district map page', () => {
     await settled()
     expect(countDifferentPixels(before, (await screenshot()).img, mapBox, 24)).toBeLessThan(area * 0.01)
 
-    // The heatmap and the incident clusters (deck.gl too) each change the pixels, and go again.
+    // The heatmap and the incident clusters (MapLibre's, on the same cells) each change the
+    // pixels, and go again. Around the busiest cell the heat is at its hot end (red) and the
+    // cluster is the incident blue; labels may cover part of it, so most pixels, not all.
+    const share = (img: RgbaImage, at: { x: number; y: number }, test: (p: number[]) => boolean) => {
+      let hit = 0
+      let all = 0
+      for (let dy = -6; dy <= 6; dy++) for (let dx = -6; dx <= 6; dx++) {
+        all++
+        if (test(pixelAt(img, Math.round(at.x + dx), Math.round(at.y + dy)))) hit++
+      }
+      return hit / all
+    }
+    const looks = {
+      heat: (p: number[]) => p[0]! > p[1]! + 50 && p[0]! > p[2]! + 50,
+      incidents: (p: number[]) => p[2]! > p[0]! + 50 && p[2]! > p[1]! + 50,
+    }
     for (const layer of ['heat', 'incidents'] as const) {
       await w.page.click(`[data-layer="${layer}"] input`)
       await expect.poll(async () => (await hashParams()).l).toBe(layer)
@@ -354,6 +423,8 @@ describe('district map page', () => {
       const shot = await screenshot()
       saveArtifact(`map-${layer}.png`, shot.png)
       expect(countDifferentPixels(before, shot.img, mapBox, 24), layer).toBeGreaterThan(area * (layer === 'heat' ? 0.03 : 0.005))
+      expect(share(before, busiest, looks[layer]), layer).toBeLessThan(0.2)
+      expect(share(shot.img, busiest, looks[layer]), layer).toBeGreaterThan(0.5)
       await w.page.click(`[data-layer="${layer}"] input`)
       await expect.poll(async () => (await hashParams()).l).toBe('')
       await settled()

@@ -1,9 +1,10 @@
 /**
  * The cell-count layers (H3 hexagons, heatmap, incident clusters): loads `GET /api/h3` for the
  * view (resolution by zoom, the view's box with a margin, the filters including the area) and
- * hands it to the deck.gl layers, which load lazily the first time one of these layers is on.
+ * hands it to deck.gl's hexagons, which load lazily the first time they are on, and as points at
+ * the cells' centres to MapLibre's heatmap and clusters (the `cells` source, style.ts).
  */
-import type { Map as MapLibreMap, PointLike } from 'maplibre-gl'
+import type { GeoJSONSource, Map as MapLibreMap, PointLike } from 'maplibre-gl'
 import { getJson } from '../api/client.ts'
 import type { Bbox } from '../state/query.ts'
 import type { LayerId } from '../state/url.ts'
@@ -11,10 +12,10 @@ import {
   type CellCount,
   type CellsRequest,
   CLUSTER_MAXZOOM,
+  cellPoints,
   cellsUrl,
   clusterAt,
   covers,
-  heatRadius,
   legendForCounts,
   padBox,
   parseCells,
@@ -22,12 +23,13 @@ import {
 } from './cells.ts'
 import type { DeckLayers, DeckPlacement } from './deck-layers.ts'
 import { countBreaks, countLegend, type LegendStop } from './legend.ts'
+import { SOURCES } from './style.ts'
 
 export interface CellLayers {
   setLayers(layers: readonly LayerId[]): void
   /** New filters (`?from=…&to=…&category=…&area=…`). */
   setQuery(query: string): void
-  /** Resolves when the data for the view is in and handed to deck.gl (deck.gl loaded, if needed). */
+  /** Resolves when the data for the view is in and handed to the layers (deck.gl loaded, if needed). */
   settled(): Promise<void>
   /** The cell under a canvas point: from a cluster or a hexagon. */
   pickCell(point: PointLike, from: 'clusters' | 'h3'): string | null
@@ -42,7 +44,7 @@ function needsCells(layers: ReadonlySet<LayerId>, zoom: number): boolean {
   return layers.has('h3') || layers.has('heat') || (layers.has('incidents') && zoom < CLUSTER_MAXZOOM)
 }
 
-/** Starts the controller; deck.gl loads on first need (`place`: where its layers go in the style). */
+/** Starts the controller; deck.gl loads on first need (`place`: where its layer goes in the style). */
 export function createCellLayers(map: MapLibreMap, opts: {
   layers: readonly LayerId[]
   query: string
@@ -114,15 +116,13 @@ export function createCellLayers(map: MapLibreMap, opts: {
 
   /** Hands the current state to deck.gl (when it is loaded). */
   const draw = () => {
-    if (!deckNow) return
-    const zoom = map.getZoom()
-    const show = {
-      h3: layers.has('h3'),
-      heat: layers.has('heat'),
-      clusters: layers.has('incidents') && zoom < CLUSTER_MAXZOOM,
-      clusterCount: layers.has('incidents') && zoom >= 11 && zoom < CLUSTER_MAXZOOM,
-    }
-    deckNow.render({ cells: loaded?.cells ?? [], show, stops, outline: zoom >= 11, heatRadius: heatRadius(zoom) })
+    deckNow?.render({ cells: loaded?.cells ?? [], show: { h3: layers.has('h3') }, stops, outline: map.getZoom() >= 11 })
+  }
+
+  /** The loaded cells as the heatmap's and clusters' points (once per answer). */
+  const setPoints = (cells: readonly CellCount[]) => {
+    const source = map.getSource<GeoJSONSource>(SOURCES.cells)
+    if (source) track(source.setData(cellPoints(cells, (h3) => centres.get(h3) ?? [0, 0])))
   }
 
   /** Loads what the view needs, if the loaded data does not cover it. */
@@ -132,7 +132,7 @@ export function createCellLayers(map: MapLibreMap, opts: {
       draw()
       return
     }
-    void ensureDeck().then(draw)
+    if (layers.has('h3')) void ensureDeck().then(draw)
     const want: CellsRequest = { res: resolutionForZoom(zoom), bbox: viewBox(), query }
     if (covers(loaded?.req ?? null, want)) {
       updateLegend()
@@ -150,9 +150,10 @@ export function createCellLayers(map: MapLibreMap, opts: {
         if (abort.signal.aborted) return
         loaded = { req, cells: body.cells }
         performance.mark('onemap:cells-loaded')
+        setPoints(body.cells)
         legendKey = ''
         updateLegend()
-        await ensureDeck()
+        if (layers.has('h3')) await ensureDeck()
         draw()
       } catch (err) {
         if (!abort.signal.aborted) console.warn('cells', err)
@@ -164,19 +165,10 @@ export function createCellLayers(map: MapLibreMap, opts: {
   }
 
   map.on('moveend', refresh)
-  // Clusters hand over to points at z13 mid-zoom too, not only at the end of a gesture.
-  let clusterSide = map.getZoom() < CLUSTER_MAXZOOM
-  map.on('zoom', () => {
-    const side = map.getZoom() < CLUSTER_MAXZOOM
-    if (side !== clusterSide) {
-      clusterSide = side
-      draw()
-    }
-  })
   void opts.styleLoaded.then(refresh)
-  // deck.gl's code (~0.8 MB) starts loading now if the page opens with a cell layer on, while
+  // deck.gl's code (~0.8 MB) starts loading now if the page opens with the hexagons on, while
   // MapLibre parses its style, rather than after it.
-  if (needsCells(layers, map.getZoom())) void ensureDeck()
+  if (layers.has('h3')) void ensureDeck()
 
   return {
     setLayers(next) {
@@ -191,7 +183,7 @@ export function createCellLayers(map: MapLibreMap, opts: {
     },
     async settled() {
       while (pending.size > 0) await Promise.allSettled([...pending])
-      if (deckNow && needsCells(layers, map.getZoom())) await deckNow.loaded
+      if (deckNow && layers.has('h3')) await deckNow.loaded
     },
     // Hit tests on the CPU instead of deck.gl's picking pass: a hexagon hit is the cell holding
     // the point (h3-js, exact), a cluster hit a point inside its circle; both need no extra
@@ -204,6 +196,8 @@ export function createCellLayers(map: MapLibreMap, opts: {
         const cell = h3.latLngToCell(lat, lng, loaded.req.res)
         return loaded.cells.some((c) => c.h3 === cell) ? cell : null
       }
+      // The clusters layer ends where the incident points begin (style.ts).
+      if (map.getZoom() >= CLUSTER_MAXZOOM) return null
       const projected = loaded.cells.map((c) => {
         const p = map.project(centres.get(c.h3) ?? [0, 0])
         return { ...c, x: p.x, y: p.y }

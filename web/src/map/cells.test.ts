@@ -1,13 +1,18 @@
+import { createExpression, latest, type StylePropertySpecification } from '@maplibre/maplibre-gl-style-spec'
 import { describe, expect, it } from 'vitest'
 import {
   piecewiseLinear,
   boxContains,
+  cellPoints,
+  CLUSTER_RADIUS_EXPRESSION,
+  HEAT_INTENSITY,
+  HEAT_KERNEL_PEAK,
+  HEAT_RADIUS_EXPRESSION,
   cellsUrl,
   clusterAt,
   clusterRadius,
   colourForCount,
   covers,
-  heatColours,
   heatRadius,
   legendForCounts,
   padBox,
@@ -73,7 +78,6 @@ describe('cell layers: how they are drawn', () => {
     expect(rgba('rgba(33,102,172,0.5)')).toEqual([33, 102, 172, 128])
     expect(rgba('rgb(178, 24, 43)')).toEqual([178, 24, 43, 255])
     expect(() => rgba('red')).toThrow(/not a colour/)
-    expect(heatColours()).toHaveLength(5)
   })
 
   it('sizes clusters by count and the heat kernel by zoom', () => {
@@ -96,5 +100,34 @@ describe('cell layers: how they are drawn', () => {
     expect(clusterAt({ x: 100, y: 114 }, clusters)).toBeNull()
     expect(clusterAt({ x: 107, y: 100 }, clusters)).toBe('small')
     expect(clusterAt({ x: 0, y: 0 }, clusters)).toBeNull()
+  })
+
+  it('draws the same radii in the style as the hit tests use (knotsExpression)', () => {
+    // Evaluated as MapLibre does, for a feature's count and a zoom.
+    const evaluate = (expr: unknown, spec: unknown, zoom: number, count = 0) => {
+      const parsed = createExpression(expr, 'value', spec as StylePropertySpecification)
+      if (parsed.result !== 'success') throw new Error(parsed.value.map((e) => e.message).join('; '))
+      return parsed.value.evaluate({ zoom }, { type: 'Point', properties: { count }, geometry: [] } as never) as number
+    }
+    for (const count of [0, 1, 3, 10, 57, 100, 400, 900, 5000]) {
+      expect(evaluate(CLUSTER_RADIUS_EXPRESSION, latest.paint_circle['circle-radius'], 10, count), String(count)).toBeCloseTo(clusterRadius(count), 6)
+    }
+    for (const zoom of [6, 8, 9, 10.5, 10.99, 11, 11.5, 12, 13.99, 14, 16, 20]) {
+      expect(evaluate(HEAT_RADIUS_EXPRESSION, latest.paint_heatmap['heatmap-radius'], zoom), String(zoom)).toBeCloseTo(heatRadius(zoom), 6)
+    }
+  })
+
+  it('weighs each cell point by its share of the busiest cell, at its centre', () => {
+    const centres: Record<string, [number, number]> = { a: [120.1, 30.1], b: [120.2, 30.2], c: [120.3, 30.3] }
+    const points = cellPoints([{ h3: 'a', count: 5 }, { h3: 'b', count: 20 }, { h3: 'c', count: 1 }], (h3) => centres[h3]!)
+    expect(points.features.map((f) => f.geometry.coordinates)).toEqual([centres.a, centres.b, centres.c])
+    expect(points.features.map((f) => f.properties)).toEqual([
+      { h3: 'a', count: 5, weight: 0.25 },
+      { h3: 'b', count: 20, weight: 1 },
+      { h3: 'c', count: 1, weight: 0.05 },
+    ])
+    expect(cellPoints([], () => [0, 0]).features).toEqual([])
+    // The busiest cell's kernel peaks at the top of the heat ramp.
+    expect(1 * HEAT_INTENSITY * HEAT_KERNEL_PEAK).toBeCloseTo(1, 9)
   })
 })

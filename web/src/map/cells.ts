@@ -1,8 +1,10 @@
 /**
- * The H3 cell counts behind the deck.gl layers (hexagons, heatmap, incident clusters): which
- * resolution and box a view asks `GET /api/h3` for, whether loaded data still covers a view, and
- * the numbers the layers are drawn with. Pure functions, no deck.gl (that loads lazily).
+ * The H3 cell counts behind the cell layers (deck.gl's hexagons; MapLibre's heatmap and incident
+ * clusters): which resolution and box a view asks `GET /api/h3` for, whether loaded data still
+ * covers a view, and the numbers the layers are drawn with. Pure functions, no deck.gl (that
+ * loads lazily).
  */
+import type { ExpressionSpecification } from 'maplibre-gl'
 import type { Bbox } from '../state/query.ts'
 import { countBreaks, countLegend, HEAT_RAMP, type LegendStop } from './legend.ts'
 
@@ -27,7 +29,7 @@ export function parseCells(v: unknown): CellsResponse {
   return { res: o.res, cells, truncated: o.truncated === true }
 }
 
-/** Below this zoom incidents are drawn as cell clusters (deck.gl); from it on as points (our tiles). */
+/** Below this zoom incidents are drawn as cell clusters; from it on as points (our tiles). */
 export const CLUSTER_MAXZOOM = 13
 
 /** The H3 resolution drawn at a map zoom: the tiles' choice (server/tiles/tile-math.ts), so counts agree. */
@@ -115,12 +117,24 @@ export function piecewiseLinear(x: number, knots: readonly (readonly [number, nu
   return knots[knots.length - 1]![1]
 }
 
+/**
+ * The same interpolation as a MapLibre expression on `input` (linear between the knots, flat
+ * beyond both ends), so the style draws what piecewiseLinear computes.
+ * @example knotsExpression(['zoom'], [[0, 0], [10, 100]]) // ['interpolate', ['linear'], ['zoom'], 0, 0, 10, 100]
+ */
+export function knotsExpression(input: ExpressionSpecification, knots: readonly (readonly [number, number])[]): ExpressionSpecification {
+  return ['interpolate', ['linear'], input, ...knots.flat()] as ExpressionSpecification
+}
+
 const CLUSTER_RADIUS_KNOTS: readonly [number, number][] = [[1, 2.5], [10, 12], [30, 22]]
 
 /** A cluster's radius in pixels: area grows with the count (2.5 px for 1, 12 for 10, 22 for 30 and up). */
 export function clusterRadius(count: number): number {
   return piecewiseLinear(Math.sqrt(Math.max(count, 0)), CLUSTER_RADIUS_KNOTS)
 }
+
+/** clusterRadius as the clusters' `circle-radius`, on a cell point's `count`. */
+export const CLUSTER_RADIUS_EXPRESSION = knotsExpression(['sqrt', ['max', ['get', 'count'], 0]], CLUSTER_RADIUS_KNOTS)
 
 const HEAT_RADIUS_KNOTS: readonly [number, number][] = [[8, 22], [10, 40], [10.99, 52], [11, 34], [11.99, 56], [12, 32], [13.99, 60], [14, 30], [17, 70]]
 
@@ -132,9 +146,49 @@ export function heatRadius(zoom: number): number {
   return piecewiseLinear(zoom, HEAT_RADIUS_KNOTS)
 }
 
-/** The heatmap's colour ramp without its transparent first stop (deck.gl fades below `threshold`). */
-export function heatColours(): [number, number, number, number][] {
-  return HEAT_RAMP.slice(1).map(([, c]) => rgba(c))
+/** heatRadius as the heatmap's `heatmap-radius` (by zoom). */
+export const HEAT_RADIUS_EXPRESSION = knotsExpression(['zoom'], HEAT_RADIUS_KNOTS)
+
+/** The heatmap's colour ramp as its `heatmap-color` (on the density, 0 → 1). */
+export const HEAT_COLOUR_EXPRESSION = knotsColourExpression(['heatmap-density'], HEAT_RAMP)
+
+/** An `interpolate` expression from [value, colour] stops. */
+function knotsColourExpression(input: ExpressionSpecification, stops: readonly (readonly [number, string])[]): ExpressionSpecification {
+  return ['interpolate', ['linear'], input, ...stops.flat()] as ExpressionSpecification
+}
+
+/**
+ * MapLibre's heatmap kernel at its centre: a point of weight 1 and intensity 1 reaches this density
+ * (1/√(2π), from its Gaussian; the kernel is cut at 3σ = the radius, so neighbours a radius apart
+ * add under 2 %).
+ */
+export const HEAT_KERNEL_PEAK = 0.3989422804014327
+
+/** The heatmap's `heatmap-intensity`: the busiest cell's point (weight 1) reaches the top of the ramp. */
+export const HEAT_INTENSITY = 1 / HEAT_KERNEL_PEAK
+
+/** A cell as a point at its centre, for the heatmap and clusters; `weight` is its share of the busiest cell. */
+export interface CellPointProperties {
+  h3: string
+  count: number
+  weight: number
+}
+
+/**
+ * The loaded cells as points at their centres (`centre(h3)` gives [lng, lat]), each weighted by
+ * its count over the busiest cell's, so the heatmap's scale follows the data as deck.gl's did.
+ * @example cellPoints([{ h3: 'a', count: 5 }, { h3: 'b', count: 10 }], () => [120, 30]).features[0].properties // { h3: 'a', count: 5, weight: 0.5 }
+ */
+export function cellPoints(cells: readonly CellCount[], centre: (h3: string) => [number, number]): GeoJSON.FeatureCollection<GeoJSON.Point, CellPointProperties> {
+  const max = cells.reduce((m, c) => Math.max(m, c.count), 0)
+  return {
+    type: 'FeatureCollection',
+    features: cells.map((c) => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: centre(c.h3) },
+      properties: { h3: c.h3, count: c.count, weight: max > 0 ? c.count / max : 0 },
+    })),
+  }
 }
 
 /**

@@ -1,57 +1,47 @@
 /**
- * The deck.gl layers of the map, interleaved into MapLibre's own WebGL2 context (`interleaved:
- * true`): H3 risk hexagons, the incident heatmap and incident clusters with their counts, all
- * from one `GET /api/h3` answer. This module is loaded with a dynamic import (its own chunk:
- * deck.gl, luma.gl and h3-js), so the boundaries draw without waiting for it.
+ * The deck.gl layer of the map, interleaved into MapLibre's own WebGL2 context (`interleaved:
+ * true`): the H3 risk hexagons, from the same `GET /api/h3` answer as MapLibre's heatmap and
+ * clusters (style.ts). This module is loaded with a dynamic import (its own chunk: deck.gl,
+ * luma.gl and h3-js) only when the hexagons are on, so the boundaries draw without waiting for it.
+ *
+ * Only the hexagons are deck.gl's: under software WebGL a deck.gl layer's shader program (13–24 kB
+ * of GLSL with its modules) takes far longer to compile than MapLibre's, and deck.gl's heatmap
+ * (three programs and float textures), clusters and cluster counts cost 0.5–1.4 s of a first load
+ * (A/B medians, bench host) that MapLibre's heatmap, circle and symbol layers do without.
  *
  * The overlay is @deck.gl/maplibre's MapLibreOverlay, the MapboxOverlay of @deck.gl/mapbox for
  * MapLibre: @deck.gl/mapbox 9.4 reads `map.transform`, which MapLibre 6 removed, and an
  * interleaved MapboxOverlay takes the page down on its first frame (deck.gl issue 10501).
  */
+import type { LayersList } from '@deck.gl/core'
 import { MapLibreOverlay } from '@deck.gl/maplibre'
-import { HeatmapLayer } from '@deck.gl/aggregation-layers'
 import { H3HexagonLayer } from '@deck.gl/geo-layers'
-import { ScatterplotLayer, TextLayer } from '@deck.gl/layers'
-import { cellToLatLng } from 'h3-js'
 import type { Map as MapLibreMap } from 'maplibre-gl'
-import { type CellCount, clusterRadius, colourForCount, heatColours, rgba } from './cells.ts'
-import { INCIDENT_COLOUR, type LegendStop } from './legend.ts'
+import { type CellCount, colourForCount, rgba } from './cells.ts'
+import type { LegendStop } from './legend.ts'
 
-/** deck.gl layer ids (inside MapLibre they live in `deck-layer-group-before:…` custom layers). */
+/** deck.gl layer ids (inside MapLibre they live in a `deck-maplibre-layer-group-before:…` custom layer). */
 export const DECK_LAYERS = {
   h3: 'deck-h3',
-  heat: 'deck-heat',
-  clusters: 'deck-clusters',
-  clusterCount: 'deck-cluster-count',
 } as const
 
 /** The prop the overlay reads to place a layer in MapLibre's order (not in deck.gl's own types). */
 type Overlaid = { beforeId: string }
 
-/** A cell with its centre, for the heatmap and the clusters. */
-interface PlacedCell extends CellCount {
-  position: [number, number]
-}
-
-/** What the deck.gl layers show. */
+/** What the deck.gl layer shows. */
 export interface DeckView {
   cells: readonly CellCount[]
-  show: { h3: boolean; heat: boolean; clusters: boolean; clusterCount: boolean }
+  show: { h3: boolean }
   /** H3 legend stops (breaks follow the counts in view). */
   stops: readonly LegendStop[]
   /** White cell outlines (from z11, where cells are big enough to tell apart). */
   outline: boolean
-  heatRadius: number
 }
 
-/** Where the deck.gl layers go in MapLibre's layer order: before these style layers. */
+/** Where the deck.gl layer goes in MapLibre's layer order: before this style layer. */
 export interface DeckPlacement {
-  /** Hexagons and heatmap: under hot spots, warnings, masks and boundaries. */
+  /** Hexagons: under the heatmap, hot spots, warnings, masks and boundaries. */
   surfaces: string
-  /** Clusters: under incident points, hazards and tasks. */
-  clusters: string
-  /** Cluster counts: under the search label and place names. */
-  labels: string
 }
 
 export interface DeckLayers {
@@ -153,109 +143,56 @@ export function createDeckLayers(map: MapLibreMap, place: DeckPlacement): DeckLa
   })
   map.addControl(overlay)
 
-  // Centres once per answer (h3-js), not per layer update.
-  let placedFor: readonly CellCount[] | null = null
-  let placed: PlacedCell[] = []
-  // The counted clusters, kept with the answer so the text layer lays out once per answer.
-  let counted: PlacedCell[] = []
-  const placeCells = (cells: readonly CellCount[]): PlacedCell[] => {
-    if (cells !== placedFor) {
-      placedFor = cells
-      placed = cells.map((c) => {
-        const [lat, lng] = cellToLatLng(c.h3)
-        return { ...c, position: [lng, lat] }
-      })
-      counted = placed.filter((d) => d.count >= 10)
+  /**
+   * Hands the layers over, interleaved from the first frame: @deck.gl/maplibre 9.4 adds a layer's
+   * group to MapLibre's style only if `map.isStyleLoaded()`, which is false while any tile or
+   * GeoJSON source is still loading (a first load, a pan), and a layer without its group is drawn
+   * after MapLibre's frame, over the boundaries, labels and clusters, until its layers are handed
+   * over again (deck.gl issue 10733). The check is there so that no group is added before the
+   * style's layers exist; ours do (the overlay is added after 'style.load', and the map never
+   * changes style), so during the hand-over it is answered for the style alone.
+   */
+  const setLayers = (layers: LayersList) => {
+    map.isStyleLoaded = () => true
+    try {
+      overlay.setProps({ layers })
+    } finally {
+      delete (map as Partial<Pick<MapLibreMap, 'isStyleLoaded'>>).isStyleLoaded
     }
-    return placed
   }
-  const heatRange = heatColours()
-  const clusterFill = rgba(INCIDENT_COLOUR, 0.75)
 
   return {
     loaded,
     render(v) {
-      const data = placeCells(v.cells)
       const stopsKey = v.stops.map((s) => `${s.value}:${s.colour}`).join(',')
       const fills = new Map(v.stops.map((s) => [s.colour, rgba(s.colour, 0.62)]))
-      // Only the layers shown are handed over: deck.gl initializes (compiles shaders for) every
-      // layer it is given, visible or not, and shader compiles are what software WebGL is slowest at.
-      const shown = new Set<string>([
-        ...(v.show.h3 ? [DECK_LAYERS.h3] : []),
-        ...(v.show.heat ? [DECK_LAYERS.heat] : []),
-        ...(v.show.clusters ? [DECK_LAYERS.clusters] : []),
-        ...(v.show.clusterCount ? [DECK_LAYERS.clusterCount] : []),
-      ])
-      overlay.setProps({
-        layers: [
-          new H3HexagonLayer<PlacedCell, Overlaid>({
-            id: DECK_LAYERS.h3,
-            beforeId: place.surfaces,
-            data,
-            visible: v.show.h3,
-            // Clicks are hit-tested on the CPU (cell-layers.ts): no picking pass to render.
-            pickable: false,
-            // Flat per-cell polygons instead of one instanced hexagon: correct away from the
-            // equator and ~3× faster to draw under software WebGL (measured in the issue).
-            highPrecision: true,
-            extruded: false,
-            filled: true,
-            stroked: v.outline,
-            getHexagon: (d) => d.h3,
-            getFillColor: (d) => fills.get(colourForCount(d.count, v.stops)) ?? [153, 153, 153, 158],
-            getLineColor: [255, 255, 255, 153],
-            lineWidthUnits: 'pixels',
-            getLineWidth: 0.5,
-            updateTriggers: { getFillColor: stopsKey },
-          }),
-          new HeatmapLayer<PlacedCell, Overlaid>({
-            id: DECK_LAYERS.heat,
-            beforeId: place.surfaces,
-            data,
-            visible: v.show.heat,
-            getPosition: (d) => d.position,
-            // A cell weighs like the incidents it stands for.
-            getWeight: (d) => d.count,
-            aggregation: 'SUM',
-            radiusPixels: v.heatRadius,
-            intensity: 1,
-            threshold: 0.05,
-            colorRange: heatRange,
-            // A 512² weights texture instead of 2048²: the heatmap starts ~2× faster under
-            // software WebGL (measured in the issue); our cells are far fewer than its texels.
-            weightsTextureSize: 512,
-            opacity: 0.75,
-          }),
-          new ScatterplotLayer<PlacedCell, Overlaid>({
-            id: DECK_LAYERS.clusters,
-            beforeId: place.clusters,
-            data,
-            visible: v.show.clusters,
-            pickable: false,
-            radiusUnits: 'pixels',
-            getPosition: (d) => d.position,
-            getRadius: (d) => clusterRadius(d.count),
-            getFillColor: clusterFill,
-            stroked: true,
-            getLineColor: [255, 255, 255, 255],
-            lineWidthUnits: 'pixels',
-            getLineWidth: 0.8,
-          }),
-          new TextLayer<PlacedCell, Overlaid>({
-            id: DECK_LAYERS.clusterCount,
-            beforeId: place.labels,
-            data: counted,
-            visible: v.show.clusterCount,
-            getPosition: (d) => d.position,
-            getText: (d) => String(d.count),
-            // Digits only: a tiny font atlas, no CJK glyphs to draw.
-            characterSet: '0123456789',
-            fontFamily: 'sans-serif',
-            getSize: 10,
-            getColor: [255, 255, 255, 255],
-          }),
-        ].filter((layer) => shown.has(layer.id)),
-      })
+      // The layer only while shown: deck.gl initializes (compiles shaders for) every layer it is
+      // given, visible or not, and shader compiles are what software WebGL is slowest at.
+      setLayers(
+        v.show.h3
+          ? [
+              new H3HexagonLayer<CellCount, Overlaid>({
+                id: DECK_LAYERS.h3,
+                beforeId: place.surfaces,
+                data: v.cells,
+                // Clicks are hit-tested on the CPU (cell-layers.ts): no picking pass to render.
+                pickable: false,
+                // Flat per-cell polygons instead of one instanced hexagon: correct away from the
+                // equator and ~3× faster to draw under software WebGL (measured in the issue).
+                highPrecision: true,
+                extruded: false,
+                filled: true,
+                stroked: v.outline,
+                getHexagon: (d) => d.h3,
+                getFillColor: (d) => fills.get(colourForCount(d.count, v.stops)) ?? [153, 153, 153, 158],
+                getLineColor: [255, 255, 255, 153],
+                lineWidthUnits: 'pixels',
+                getLineWidth: 0.5,
+                updateTriggers: { getFillColor: stopsKey },
+              }),
+            ]
+          : [],
+      )
     },
   }
 }

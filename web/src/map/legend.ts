@@ -81,14 +81,15 @@ export function withAlpha(colour: string | ExpressionSpecification, alpha: numbe
 }
 
 /**
- * A constant colour read per feature: for layers drawn beside others whose colour comes from data.
- * MapLibre compiles a shader program for every mix of constant and data-driven paint properties
- * (0.1–0.3 s each under software WebGL); `has` reads the feature, so the style cannot fold this to
- * a constant, and the layer shares the data-driven layers' program. Both branches are the colour.
+ * A constant colour (or number) read per feature: for layers drawn beside others whose value comes
+ * from data. MapLibre compiles a shader program for every mix of constant and data-driven paint
+ * properties (0.1–0.3 s each under software WebGL); `has` reads the feature, so the style cannot
+ * fold this to a constant, and the layer shares the data-driven layers' program. Both branches are
+ * the value.
  * @example perFeature('#34506e') // ['case', ['has', '_'], '#34506e', '#34506e']
  */
-export function perFeature(colour: string): ExpressionSpecification {
-  return ['case', ['has', '_'], colour, colour]
+export function perFeature(value: string | number): ExpressionSpecification {
+  return ['case', ['has', '_'], value, value]
 }
 
 /** A `match` expression on `property` from a colour table, with a fallback. */

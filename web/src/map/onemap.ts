@@ -194,7 +194,7 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
 
   const styleLoaded = map.once('style.load')
 
-  // H3 hexagons, heatmap and incident clusters: deck.gl on cell counts, loaded when first shown.
+  // Cell counts for the H3 hexagons (deck.gl, loaded when first shown), the heatmap and the incident clusters.
   const cellLayers = createCellLayers(map, {
     layers: opts.layers,
     query: opts.tileQuery,

@@ -1,7 +1,8 @@
-import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec'
+import { createPropertyExpression, latest, type StylePropertySpecification, validateStyleMin } from '@maplibre/maplibre-gl-style-spec'
 import { describe, expect, it } from 'vitest'
 import { wallStyle } from '../wall/map.ts'
-import { DECK_PLACEMENT, LABEL_LAYERS, LAYER_GROUPS, LAYERS, MIN_ZOOM, buildStyle } from './style.ts'
+import { CLUSTER_MAXZOOM } from './cells.ts'
+import { DECK_PLACEMENT, LABEL_LAYERS, LAYER_GROUPS, LAYERS, MIN_ZOOM, SOURCES, buildStyle } from './style.ts'
 
 describe('buildStyle', () => {
   const origin = 'http://127.0.0.1:8080'
@@ -32,12 +33,40 @@ describe('buildStyle', () => {
     expect((style.sources.areas as { tiles: string[] }).tiles[0]).toBe(`${origin}/tiles/villages,grids,microgrids/{z}/{x}/{y}.mvt`)
   })
 
-  it('places deck.gl\'s layers before style layers that exist', () => {
+  it('places deck.gl\'s hexagons before a style layer that exists, under the heatmap, masks and boundary lines', () => {
     const ids = style.layers.map((l) => l.id)
     for (const before of Object.values(DECK_PLACEMENT)) expect(ids, before).toContain(before)
-    // Hexagons and heatmap under the masks and boundary lines.
+    expect(DECK_PLACEMENT.surfaces).toBe(LAYERS.heat)
+    expect(ids.indexOf(DECK_PLACEMENT.surfaces)).toBeLessThan(ids.indexOf(LAYERS.hotspotFill))
     expect(ids.indexOf(DECK_PLACEMENT.surfaces)).toBeLessThan(ids.indexOf(LAYERS.maskTown))
     expect(ids.indexOf(DECK_PLACEMENT.surfaces)).toBeLessThan(ids.indexOf(LAYERS.townLine))
+  })
+
+  it('draws the heatmap and the clusters from the cell points, the clusters until the incident points take over', () => {
+    const layer = (id: string) => style.layers.find((l) => l.id === id) as { type: string; source: string; minzoom?: number; maxzoom?: number }
+    expect(layer(LAYERS.heat)).toMatchObject({ type: 'heatmap', source: SOURCES.cells })
+    expect(layer(LAYERS.incidentCluster)).toMatchObject({ type: 'circle', source: SOURCES.cells, maxzoom: CLUSTER_MAXZOOM })
+    expect(layer(LAYERS.incidentClusterCount)).toMatchObject({ type: 'symbol', source: SOURCES.cells, minzoom: 11, maxzoom: CLUSTER_MAXZOOM })
+    expect(layer(LAYERS.incidentPoint).minzoom).toBe(CLUSTER_MAXZOOM)
+    expect(LAYER_GROUPS.heat).toEqual([LAYERS.heat])
+    expect(LAYER_GROUPS.incidents).toEqual(expect.arrayContaining([LAYERS.incidentCluster, LAYERS.incidentClusterCount, LAYERS.incidentPoint]))
+  })
+
+  it('gives every circle layer the same mix of constant, data and zoom-and-data paint (one shader program)', () => {
+    // The kind MapLibre keys its circle programs by, per paint property (program_configuration.ts).
+    const kinds = (paint: Record<string, unknown>) => Object.entries(latest.paint_circle as unknown as Record<string, StylePropertySpecification & { 'property-type': string }>)
+      .filter(([, spec]) => spec['property-type'] === 'data-driven')
+      .map(([name, spec]) => {
+        const value = paint[name] ?? (spec as { default?: unknown }).default
+        const parsed = createPropertyExpression(value, name, spec)
+        if (parsed.result !== 'success') throw new Error(`${name}: ${parsed.value.map((e) => e.message).join('; ')}`)
+        return `${name}:${parsed.value.kind}`
+      })
+    const circles = style.layers.filter((l) => l.type === 'circle')
+    expect(circles.length).toBeGreaterThanOrEqual(7)
+    const first = kinds(circles[0]!.paint as Record<string, unknown>)
+    expect(first).toContain('circle-radius:composite')
+    for (const l of circles) expect(kinds(l.paint as Record<string, unknown>), l.id).toEqual(first)
   })
 
   it('has every layer a panel switch names, hidden until switched on (except boundaries)', () => {

@@ -1,11 +1,14 @@
 import type {
+  CircleLayerSpecification,
   DataDrivenPropertyValueSpecification,
   ExpressionSpecification,
+  HeatmapLayerSpecification,
   LayerSpecification,
   StyleSpecification,
   SymbolLayerSpecification,
 } from 'maplibre-gl'
 import type { LayerId } from '../state/url.ts'
+import { CLUSTER_MAXZOOM, CLUSTER_RADIUS_EXPRESSION, HEAT_COLOUR_EXPRESSION, HEAT_INTENSITY, HEAT_RADIUS_EXPRESSION } from './cells.ts'
 import {
   HAZARD_COLOURS,
   INCIDENT_COLOUR,
@@ -38,6 +41,8 @@ export const SOURCES = {
   overlays: 'overlays',
   selection: 'selection',
   search: 'search',
+  /** The loaded H3 cells as points at their centres (cell-layers.ts sets them): heatmap and clusters. */
+  cells: 'cells',
 } as const
 
 /** MVT layer names inside the `areas` source (server/tiles/layers.ts). */
@@ -53,6 +58,7 @@ export const LAYERS = {
   townFill: 'town-fill',
   villageHit: 'village-hit',
   gridHit: 'grid-hit',
+  heat: 'heat',
   hotspotFill: 'hotspot-fill',
   warningFill: 'warning-fill',
   maskTown: 'mask-town',
@@ -67,6 +73,7 @@ export const LAYERS = {
   focusLine: 'focus-line',
   hotspotLine: 'hotspot-line',
   warningLine: 'warning-line',
+  incidentCluster: 'incident-cluster',
   incidentPoint: 'incident-point',
   hazardPoint: 'hazard-point',
   taskPoint: 'task-point',
@@ -74,6 +81,7 @@ export const LAYERS = {
   selectionLine: 'selection-line',
   selectionPoint: 'selection-point',
   searchPoint: 'search-point',
+  incidentClusterCount: 'incident-cluster-count',
   searchLabel: 'search-label',
   microgridLabel: 'microgrid-label',
   gridLabel: 'grid-label',
@@ -188,8 +196,8 @@ const overlay = (layer: 'warnings' | 'warnings_points' | 'hazards' | 'tasks'): L
 /**
  * Sources of the switchable layers' data. Warnings, hazards and tasks come in one tile: a third
  * of the requests, and a page opening with all three waits for one tile per place, not three.
- * H3 hexagons, the heatmap and incident clusters are deck.gl layers on `GET /api/h3` (cell-layers.ts):
- * the incident tiles are only asked for from the points zoom on.
+ * H3 hexagons (deck.gl), the heatmap and incident clusters (the `cells` source) draw from
+ * `GET /api/h3` (cell-layers.ts): the incident tiles are only asked for from the points zoom on.
  */
 function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
   return {
@@ -210,6 +218,7 @@ function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
     },
     [SOURCES.selection]: { type: 'geojson', data: emptyCollection() },
     [SOURCES.search]: { type: 'geojson', data: emptyCollection() },
+    [SOURCES.cells]: { type: 'geojson', data: emptyCollection() },
   }
 }
 
@@ -274,7 +283,8 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
     // Invisible fills that make villages and grids clickable (drill-down) wherever the lines are off.
     { id: LAYERS.villageHit, type: 'fill', ...from(areaSource('village')), minzoom: 9, paint: { 'fill-opacity': 0 } },
     { id: LAYERS.gridHit, type: 'fill', ...from(areaSource('grid')), minzoom: 11, paint: { 'fill-opacity': 0 } },
-    // deck.gl's hexagons and heatmap go here, before the hot spots (DECK_PLACEMENT).
+    // deck.gl's hexagons go here, under the heatmap (DECK_PLACEMENT).
+    heatLayer(),
     ...hotspotFillLayers(overlay('warnings')),
     ...warningFillLayers(overlay('warnings')),
     maskLayer(LAYERS.maskTown, { source: boundarySourceId('town') }),
@@ -343,6 +353,7 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
     focusLineLayer(areaSource('village')),
     ...hotspotLineLayers(overlay('warnings')),
     ...warningLineLayers(overlay('warnings')),
+    incidentClusterLayer(),
     ...incidentLayers(),
     hazardLayer(overlay('hazards')),
     taskLayer(overlay('tasks')),
@@ -359,14 +370,15 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       type: 'circle',
       source: SOURCES.selection,
       filter: ['==', ['geometry-type'], 'Point'],
-      paint: { 'circle-radius': 11, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': COLORS.selection, 'circle-stroke-width': 3 },
+      paint: circlePaint({ radius: 11, colour: 'rgba(0,0,0,0)', strokeColour: COLORS.selection, strokeWidth: 3 }),
     },
     {
       id: LAYERS.searchPoint,
       type: 'circle',
       source: SOURCES.search,
-      paint: { 'circle-radius': 8, 'circle-color': COLORS.search, 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 },
+      paint: circlePaint({ radius: 8, colour: COLORS.search, strokeColour: '#ffffff', strokeWidth: 3 }),
     },
+    incidentClusterCountLayer(),
     {
       id: LAYERS.searchLabel,
       type: 'symbol',
@@ -467,16 +479,104 @@ export function warningPointLayer(src: LayerSource): LayerSpecification {
     ...from(src),
     filter: ['==', ['geometry-type'], 'Point'],
     layout: { visibility: 'none' },
+    paint: circlePaint({
+      radius: 8,
+      colour: warningColour,
+      strokeColour: ['match', ['get', 'status'], 'tasked', TASK_COLOURS.open, '#ffffff'],
+      strokeWidth: ['match', ['get', 'status'], 'new', 3, 2],
+    }),
+  }
+}
+
+/** A circle paint value: a constant or an expression. */
+type CirclePaintValue = string | number | ExpressionSpecification
+
+/** Zooms the circle radii are evaluated at (every radius is zoom-and-data, see circlePaint). */
+const RADIUS_ZOOMS = [0, 24] as const
+
+/**
+ * Paint of a circle layer with every property read per feature (perFeature for constants) and
+ * every radius by zoom and feature: MapLibre compiles a shader program for each mix of constant,
+ * data-driven and zoom-and-data paint properties (0.1–0.3 s each under software WebGL), and this
+ * way all our circle layers, the clusters sized by count included, share one.
+ * `radius` as [z, r, z, r …] interpolates by zoom; a single value holds at every zoom.
+ * @example circlePaint({ radius: 8, colour: '#e63946', strokeColour: '#ffffff', strokeWidth: 3 })
+ */
+export function circlePaint(p: { radius: CirclePaintValue | readonly number[]; colour: CirclePaintValue; strokeColour: CirclePaintValue; strokeWidth: CirclePaintValue }) {
+  const each = (v: CirclePaintValue): ExpressionSpecification => (typeof v === 'string' || typeof v === 'number' ? perFeature(v) : v)
+  const stops: unknown[] = isZoomStops(p.radius)
+    ? p.radius.map((v, i) => (i % 2 === 0 ? v : perFeature(v)))
+    : RADIUS_ZOOMS.flatMap((z) => [z, each(p.radius as CirclePaintValue)])
+  return {
+    'circle-radius': ['interpolate', ['linear'], ['zoom'], ...stops] as ExpressionSpecification,
+    'circle-color': each(p.colour),
+    'circle-stroke-color': each(p.strokeColour),
+    'circle-stroke-width': each(p.strokeWidth),
+  } satisfies CircleLayerSpecification['paint']
+}
+
+const isZoomStops = (v: unknown): v is readonly number[] => Array.isArray(v) && v.every((x) => typeof x === 'number')
+
+/**
+ * The incident heatmap on the loaded cells' centres (MapLibre's, not deck.gl's: under software
+ * WebGL deck.gl's heatmap cost three large shader programs and an offscreen float texture at
+ * start, ~0.5 s of a first load; MapLibre's shares nothing either, but is two small programs).
+ * A point weighs its cell's share of the busiest cell, and the intensity brings that cell to the
+ * ramp's top, so the colour scale follows the data (as deck.gl's did).
+ */
+function heatLayer(): HeatmapLayerSpecification {
+  return {
+    id: LAYERS.heat,
+    type: 'heatmap',
+    source: SOURCES.cells,
+    layout: { visibility: 'none' },
     paint: {
-      'circle-radius': 8,
-      'circle-color': warningColour,
-      'circle-stroke-color': ['match', ['get', 'status'], 'tasked', TASK_COLOURS.open, '#ffffff'],
-      'circle-stroke-width': ['match', ['get', 'status'], 'new', 3, 2],
+      'heatmap-weight': ['get', 'weight'],
+      'heatmap-intensity': HEAT_INTENSITY,
+      'heatmap-radius': HEAT_RADIUS_EXPRESSION,
+      'heatmap-color': HEAT_COLOUR_EXPRESSION,
+      'heatmap-opacity': 0.75,
     },
   }
 }
 
-/** Incident points from our tiles (from z13; below it deck.gl draws cell clusters). */
+/** Incident clusters below the points zoom: a circle per cell at its centre, sized by its count. */
+function incidentClusterLayer(): LayerSpecification {
+  return {
+    id: LAYERS.incidentCluster,
+    type: 'circle',
+    source: SOURCES.cells,
+    maxzoom: CLUSTER_MAXZOOM,
+    layout: { visibility: 'none' },
+    paint: circlePaint({ radius: CLUSTER_RADIUS_EXPRESSION, colour: withAlpha(perFeature(INCIDENT_COLOUR), 0.75), strokeColour: '#ffffff', strokeWidth: 0.8 }),
+  }
+}
+
+/**
+ * Counts on the busier clusters (10 and up) from z11, where they are big enough to read; every
+ * count shown (no collision), in the label style's font (digits drawn locally like the names).
+ */
+function incidentClusterCountLayer(): SymbolLayerSpecification {
+  return {
+    id: LAYERS.incidentClusterCount,
+    type: 'symbol',
+    source: SOURCES.cells,
+    minzoom: 11,
+    maxzoom: CLUSTER_MAXZOOM,
+    filter: ['>=', ['get', 'count'], 10],
+    layout: {
+      visibility: 'none',
+      'text-field': ['to-string', ['get', 'count']],
+      'text-font': LABEL_FONTS,
+      'text-size': 10,
+      'text-allow-overlap': true,
+      'text-ignore-placement': true,
+    },
+    paint: { 'text-color': '#ffffff' },
+  }
+}
+
+/** Incident points from our tiles (from z13; below it the cell clusters stand for them). */
 function incidentLayers(): LayerSpecification[] {
   return [
     {
@@ -487,12 +587,7 @@ function incidentLayers(): LayerSpecification[] {
       minzoom: MIN_ZOOM.incidentPoints,
       filter: ['!', ['has', 'count']],
       layout: { visibility: 'none' },
-      paint: {
-        'circle-color': INCIDENT_COLOUR,
-        'circle-radius': ['interpolate', ['linear'], ['zoom'], 13, 3, 17, 6],
-        'circle-stroke-color': '#fff',
-        'circle-stroke-width': 1,
-      },
+      paint: circlePaint({ radius: [13, 3, 17, 6], colour: INCIDENT_COLOUR, strokeColour: '#ffffff', strokeWidth: 1 }),
     },
   ]
 }
@@ -504,12 +599,12 @@ export function hazardLayer(src: LayerSource): LayerSpecification {
     type: 'circle',
     ...from(src),
     layout: { visibility: 'none' },
-    paint: {
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 4, 15, 7],
-      'circle-color': matchExpression('severity', HAZARD_COLOURS, HAZARD_COLOURS.general),
-      'circle-stroke-color': ['case', ['to-boolean', ['get', 'overdue']], TASK_COLOURS.overdue, '#ffffff'],
-      'circle-stroke-width': ['case', ['to-boolean', ['get', 'overdue']], 2.5, 1.5],
-    },
+    paint: circlePaint({
+      radius: [9, 4, 15, 7],
+      colour: matchExpression('severity', HAZARD_COLOURS, HAZARD_COLOURS.general),
+      strokeColour: ['case', ['to-boolean', ['get', 'overdue']], TASK_COLOURS.overdue, '#ffffff'],
+      strokeWidth: ['case', ['to-boolean', ['get', 'overdue']], 2.5, 1.5],
+    }),
   }
 }
 
@@ -521,28 +616,29 @@ export function taskLayer(src: LayerSource): LayerSpecification {
     ...from(src),
     layout: { visibility: 'none' },
     paint: {
-      'circle-radius': ['interpolate', ['linear'], ['zoom'], 9, 3.5, 15, 6],
-      'circle-color': ['case', ['to-boolean', ['get', 'overdue']], TASK_COLOURS.overdue, TASK_COLOURS.open],
-      'circle-stroke-color': ['match', ['get', 'status'], 'submitted', TASK_COLOURS.submitted, '#ffffff'],
-      'circle-stroke-width': ['match', ['get', 'status'], 'submitted', 2.5, 2],
+      ...circlePaint({
+        radius: [9, 3.5, 15, 6],
+        colour: ['case', ['to-boolean', ['get', 'overdue']], TASK_COLOURS.overdue, TASK_COLOURS.open],
+        strokeColour: ['match', ['get', 'status'], 'submitted', TASK_COLOURS.submitted, '#ffffff'],
+        strokeWidth: ['match', ['get', 'status'], 'submitted', 2.5, 2],
+      }),
       'circle-pitch-alignment': 'map',
     },
   }
 }
 
-/** Where deck.gl's layers go in the style: before these MapLibre layers (deck-layers.ts). */
+/** Where deck.gl's layer goes in the style: before this MapLibre layer (deck-layers.ts). */
 export const DECK_PLACEMENT = {
-  surfaces: LAYERS.hotspotFill,
-  clusters: LAYERS.incidentPoint,
-  labels: LAYERS.searchLabel,
+  /** Hexagons: under the heatmap, hot spots, warnings, masks and boundaries. */
+  surfaces: LAYERS.heat,
 } as const
 
-/** Which MapLibre style layers each switch in the layer panel shows (h3, heat and the clusters are deck.gl's). */
+/** Which MapLibre style layers each switch in the layer panel shows (the H3 hexagons are deck.gl's). */
 export const LAYER_GROUPS: Record<LayerId, readonly string[]> = {
   grid: [LAYERS.microgridLine, LAYERS.gridLine, LAYERS.villageLine, LAYERS.microgridLabel, LAYERS.gridLabel, LAYERS.villageLabel],
   h3: [],
-  heat: [],
-  incidents: [LAYERS.incidentPoint],
+  heat: [LAYERS.heat],
+  incidents: [LAYERS.incidentCluster, LAYERS.incidentClusterCount, LAYERS.incidentPoint],
   hotspots: [LAYERS.hotspotFill, LAYERS.hotspotLine],
   warnings: [LAYERS.warningFill, LAYERS.warningLine, LAYERS.warningPoint],
   hazards: [LAYERS.hazardPoint],
