@@ -119,10 +119,10 @@ export function piecewiseLinear(x: number, knots: readonly (readonly [number, nu
 
 /**
  * The same interpolation as a MapLibre expression on `input` (linear between the knots, flat
- * beyond both ends), so the style draws what piecewiseLinear computes.
+ * beyond both ends), so the style draws what piecewiseLinear computes; knots may be colours.
  * @example knotsExpression(['zoom'], [[0, 0], [10, 100]]) // ['interpolate', ['linear'], ['zoom'], 0, 0, 10, 100]
  */
-export function knotsExpression(input: ExpressionSpecification, knots: readonly (readonly [number, number])[]): ExpressionSpecification {
+export function knotsExpression(input: ExpressionSpecification, knots: readonly (readonly [number, number | string])[]): ExpressionSpecification {
   return ['interpolate', ['linear'], input, ...knots.flat()] as ExpressionSpecification
 }
 
@@ -150,12 +150,7 @@ export function heatRadius(zoom: number): number {
 export const HEAT_RADIUS_EXPRESSION = knotsExpression(['zoom'], HEAT_RADIUS_KNOTS)
 
 /** The heatmap's colour ramp as its `heatmap-color` (on the density, 0 → 1). */
-export const HEAT_COLOUR_EXPRESSION = knotsColourExpression(['heatmap-density'], HEAT_RAMP)
-
-/** An `interpolate` expression from [value, colour] stops. */
-function knotsColourExpression(input: ExpressionSpecification, stops: readonly (readonly [number, string])[]): ExpressionSpecification {
-  return ['interpolate', ['linear'], input, ...stops.flat()] as ExpressionSpecification
-}
+export const HEAT_COLOUR_EXPRESSION = knotsExpression(['heatmap-density'], HEAT_RAMP)
 
 /**
  * MapLibre's heatmap kernel at its centre: a point of weight 1 and intensity 1 reaches this density

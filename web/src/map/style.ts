@@ -494,6 +494,8 @@ type CirclePaintValue = string | number | ExpressionSpecification
 /** Zooms the circle radii are evaluated at (every radius is zoom-and-data, see circlePaint). */
 const RADIUS_ZOOMS = [0, 24] as const
 
+const isZoomStops = (v: unknown): v is readonly number[] => Array.isArray(v) && v.every((x) => typeof x === 'number')
+
 /**
  * Paint of a circle layer with every property read per feature (perFeature for constants) and
  * every radius by zoom and feature: MapLibre compiles a shader program for each mix of constant,
@@ -514,8 +516,6 @@ export function circlePaint(p: { radius: CirclePaintValue | readonly number[]; c
     'circle-stroke-width': each(p.strokeWidth),
   } satisfies CircleLayerSpecification['paint']
 }
-
-const isZoomStops = (v: unknown): v is readonly number[] => Array.isArray(v) && v.every((x) => typeof x === 'number')
 
 /**
  * The incident heatmap on the loaded cells' centres (MapLibre's, not deck.gl's: under software
