@@ -31,6 +31,8 @@ export interface CellLayers {
   setQuery(query: string): void
   /** Resolves when the data for the view is in and handed to the layers (deck.gl loaded, if needed). */
   settled(): Promise<void>
+  /** Whether a request or hand-over is under way (what settled() waits for). */
+  busy(): boolean
   /** The cell under a canvas point: from a cluster or a hexagon. */
   pickCell(point: PointLike, from: 'clusters' | 'h3'): string | null
   /** The loaded cells (tests and the inspector compare counts). */
@@ -181,6 +183,7 @@ export function createCellLayers(map: MapLibreMap, opts: {
       query = next
       refresh()
     },
+    busy: () => pending.size > 0,
     async settled() {
       while (pending.size > 0) await Promise.allSettled([...pending])
       if (deckNow && layers.has('h3')) await deckNow.loaded

@@ -246,8 +246,12 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
     ready,
     towns,
     whenIdle: async () => {
-      await cellLayers.settled()
-      await whenIdle(map)
+      // A camera still moving asks for its cells only at 'moveend', while the map waits to go
+      // idle: go round again until no cell request started during the wait.
+      do {
+        await cellLayers.settled()
+        await whenIdle(map)
+      } while (cellLayers.busy())
     },
     cells: () => cellLayers.cells(),
     cellCentre: (h3) => cellLayers.centre(h3),
