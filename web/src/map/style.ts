@@ -519,8 +519,9 @@ export function circlePaint(p: { radius: CirclePaintValue | readonly number[]; c
 
 /**
  * The incident heatmap on the loaded cells' centres (MapLibre's, not deck.gl's: under software
- * WebGL deck.gl's heatmap cost three large shader programs and an offscreen float texture at
- * start, ~0.5 s of a first load; MapLibre's shares nothing either, but is two small programs).
+ * WebGL deck.gl's heatmap cost three large shader programs and float textures at start, most of
+ * the 0.5–1.4 s a first load saved when it and the clusters moved here; MapLibre's is two small
+ * programs).
  * A point weighs its cell's share of the busiest cell, and the intensity brings that cell to the
  * ramp's top, so the colour scale follows the data (as deck.gl's did).
  */
