@@ -4,6 +4,7 @@
  * /proc/stat). Timed before each load and printed beside the results, it tells a slower host from
  * slower code.
  */
+import { median } from './stats.ts'
 
 const STATE = { rows: Array.from({ length: 2_000 }, (_, i) => ({ id: i, code: `3301090${i}`, name: `村${i}`, counts: [i, i * 2, i * 3], lng: 120.2 + i / 1e4 })) }
 
@@ -33,6 +34,5 @@ export function hostCheck(): number {
  * @example hostRange([120, 110, 131]) // 'median 120 ms (110–131)'
  */
 export function hostRange(ms: readonly number[]): string {
-  const sorted = [...ms].sort((a, b) => a - b)
-  return `median ${Math.round(sorted[Math.floor(sorted.length / 2)]!)} ms (${Math.round(sorted[0]!)}–${Math.round(sorted[sorted.length - 1]!)})`
+  return `median ${Math.round(median(ms))} ms (${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))})`
 }

@@ -21,6 +21,7 @@ import { TEST_SEED_END } from '../../server/testing/harness.ts'
 import { ensureWebBuilt } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage } from '../../web/test/browser.ts'
 import { hostCheck, hostRange } from './host-check.ts'
+import { median } from './stats.ts'
 import { tracePage, waitForTileWarmup } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
 
@@ -28,7 +29,6 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }
 const runs = Math.max(1, Number(values.runs))
 const [width, height] = values.size.split('x').map(Number) as [number, number]
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
 async function main(): Promise<void> {

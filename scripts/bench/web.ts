@@ -34,6 +34,7 @@ import { listen } from '../../server/server.ts'
 import { ensureWebBuilt, ROOT_DIR } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test/browser.ts'
 import { hostCheck, hostRange } from './host-check.ts'
+import { median } from './stats.ts'
 import { tracePage, waitForTileWarmup } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
 
@@ -45,7 +46,6 @@ const seconds = Math.max(1, Number(values.seconds))
 const [width, height] = values.size.split('x').map(Number) as [number, number]
 const ALL = `#l=${values.layers ?? 'grid,h3,heat,incidents,hotspots,warnings,hazards,tasks'}`
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 
 /** Runs every warning model once (the first time only), so the warning and hot-spot layers have data. */
