@@ -81,7 +81,7 @@ describe(`exports (${TEST_KIND})`, () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder().decode(bytes) // drops the BOM
     const rows = parse(text, { columns: true }) as Record<string, string>[]
-    expect(text.split('\r\n')[0]).toBe('id,incidentId,reportedAt,category,categoryName,address,status,source,geocodeLevel,geocodeScore,townCode,villageCode,gridCode,description,lng,lat')
+    expect(text.split('\r\n')[0]).toBe('id,incidentId,reportedAt,category,categoryName,address,status,source,geocodeLevel,geocodeScore,approximate,townCode,villageCode,gridCode,description,lng,lat')
     const [n] = await s.db.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM incidents WHERE reported_at >= '2026-10-01T00:00:00+08:00' AND reported_at < '2026-10-15T00:00:00+08:00'`
     expect(rows).toHaveLength(n!.n)

@@ -4,13 +4,14 @@ import { place } from './place.ts'
 import type { GeocodeResult } from './schema.ts'
 
 const match = (level: GeocodeResult['level'], lng: number | null = 120.27, lat: number | null = 30.16): GeocodeResult => ({
-  addressId: level === 'door' ? 'X1' : null, address: null, level, score: 0.9, lng, lat, townCode: null, villageCode: null, gridCode: null, h3: null,
+  addressId: level === 'door' ? 'X1' : null, address: null, level, score: 0.9, lng, lat,
+  townCode: level === 'district' || level === 'none' ? null : 'T1', villageCode: level === 'village' ? 'V1' : null, gridCode: null, h3: null,
 })
 
 describe('place', () => {
   const none = { lng: undefined, lat: undefined, crs: 'wgs84' as const }
   it('takes a match at compound or finer', () => {
-    expect(place(none, match('door'))).toEqual({ point: [120.27, 30.16], level: 'door', score: 0.9, addressId: 'X1' })
+    expect(place(none, match('door'))).toEqual({ point: [120.27, 30.16], approximate: false, level: 'door', score: 0.9, addressId: 'X1', areaCodes: null })
     expect(place({ lng: 120.1, lat: 30.1, crs: 'wgs84' }, match('compound')).point).toEqual([120.27, 30.16])
   })
   it('prefers coordinates (converted to WGS84) over a road or coarser match', () => {
@@ -20,8 +21,18 @@ describe('place', () => {
     expect(p.point![0]).toBeCloseTo(120.26, 5)
     expect(p.point![1]).toBeCloseTo(30.16, 5)
   })
-  it('leaves a report unplaced without a fine match or coordinates', () => {
-    expect(place(none, match('village'))).toEqual({ point: null, level: 'village', score: 0.9, addressId: null })
-    expect(place(none, null)).toEqual({ point: null, level: null, score: null, addressId: null })
+  it('gives a report naming only a village, road or town that area, at an approximate point', () => {
+    expect(place(none, match('village'))).toEqual({
+      point: [120.27, 30.16], approximate: true, level: 'village', score: 0.9, addressId: null,
+      areaCodes: { townCode: 'T1', villageCode: 'V1', gridCode: null, microgridCode: null },
+    })
+    // A road belongs to its town only: it crosses villages and grids.
+    expect(place(none, match('road')).areaCodes).toEqual({ townCode: 'T1', villageCode: null, gridCode: null, microgridCode: null })
+    expect(place(none, match('town'))).toMatchObject({ approximate: true, areaCodes: { townCode: 'T1', villageCode: null } })
+  })
+  it('leaves a report unplaced when it names no usable place', () => {
+    expect(place(none, match('district'))).toEqual({ point: null, approximate: false, level: 'district', score: 0.9, addressId: null, areaCodes: null })
+    expect(place(none, match('none', null, null))).toMatchObject({ point: null, approximate: false })
+    expect(place(none, null)).toEqual({ point: null, approximate: false, level: null, score: null, addressId: null, areaCodes: null })
   })
 })

@@ -3,14 +3,17 @@
  * coordinates. One rule for every kind of report:
  * - the address text matched at `compound` or finer (room, unit, building, door, compound): the
  *   match's point. A compound's point is its gate, within a few hundred metres of any building;
- * - otherwise, with coordinates: the coordinates, converted to WGS84. `road`, `village`, `town`
- *   and `district` matches are a road's or an area's representative point, possibly kilometres
- *   off: reported coordinates are better evidence, and without them the report stays unplaced
- *   rather than piling up on a centroid and making a false hotspot;
- * - otherwise unplaced: no point, codes or cells (the report is still stored), its geocode level
- *   kept so a reviewer sees why.
- * Area codes come from the point by the in-JS area locator (server/addresses/locate.ts: PostGIS
- * point-in-polygon on the detailed microgrids cost ~0.5 ms a point), H3 cells by server/geo/h3.ts.
+ * - otherwise, with coordinates: the coordinates, converted to WGS84 — better evidence than a
+ *   road's or an area's representative point, which may be kilometres off;
+ * - otherwise, a text match at `road`, `village` or `town`: the report belongs to that area (a
+ *   village, or the town the text or the road names) and gets its representative point, flagged
+ *   `approximate`: it is drawn and counted by area, but has no H3 cells and stays out of the point
+ *   analytics, so it cannot pile up into a false hot spot at a centroid;
+ * - otherwise (nothing, or only "somewhere in the district"): unplaced — no point, codes or cells
+ *   (the report is still stored), its geocode level kept so a reviewer sees why.
+ * Area codes of a precise point come from the in-JS area locator (server/addresses/locate.ts:
+ * PostGIS point-in-polygon on the detailed microgrids cost ~0.5 ms a point), H3 cells by
+ * server/geo/h3.ts; an approximate one takes the codes of the match.
  */
 import { codesOf, loadAreaLocator, NO_CODES, type AreaCodes, type AreaLocator } from '../addresses/locate.ts'
 import type { Db } from '../db/index.ts'
@@ -23,6 +26,9 @@ import { levelRank, type GeocodeResult, type MatchLevel } from './schema.ts'
 /** Text matches at this level or finer place a report by themselves. */
 export const PLACING_LEVEL: MatchLevel = 'compound'
 
+/** Coarser text matches that still say which area a report belongs to. */
+const AREA_LEVELS: ReadonlySet<MatchLevel> = new Set(['road', 'village', 'town'])
+
 /** What is placed: an address text and/or coordinates in some system. */
 export interface PlaceInput {
   address?: string | undefined
@@ -34,9 +40,13 @@ export interface PlaceInput {
 /** Where a report goes: a WGS84 point and how it was found, or nowhere. */
 export interface Placement {
   point: [number, number] | null
+  /** The point stands for the road, village or town the text named, not for the report's own place. */
+  approximate: boolean
   level: MatchLevel | null
   score: number | null
   addressId: string | null
+  /** For an approximate point: the codes of the area the text named (a precise point's come from its polygons). */
+  areaCodes: AreaCodes | null
 }
 
 /** A placement with the area codes and H3 cells of its point (all null when unplaced). */
@@ -46,7 +56,9 @@ export interface ReportPlacement extends Placement {
 }
 
 /** No place at all (a report without address or coordinates). */
-export const UNPLACED: ReportPlacement = { point: null, level: null, score: null, addressId: null, codes: NO_CODES, cells: null }
+export const UNPLACED: ReportPlacement = {
+  point: null, approximate: false, level: null, score: null, addressId: null, areaCodes: null, codes: NO_CODES, cells: null,
+}
 
 /**
  * Places one report from its geocoding result (if it had an address) and its coordinates.
@@ -56,12 +68,16 @@ export function place(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, match: Geo
   const level = match?.level ?? null
   const kept = { level, score: match ? match.score : null }
   if (match && match.lng !== null && match.lat !== null && levelRank(match.level) <= levelRank(PLACING_LEVEL)) {
-    return { point: [match.lng, match.lat], ...kept, addressId: match.addressId }
+    return { point: [match.lng, match.lat], approximate: false, ...kept, addressId: match.addressId, areaCodes: null }
   }
   if (input.lng !== undefined && input.lat !== undefined) {
-    return { point: toWgs84(input.lng, input.lat, input.crs), ...kept, addressId: null }
+    return { point: toWgs84(input.lng, input.lat, input.crs), approximate: false, ...kept, addressId: null, areaCodes: null }
   }
-  return { point: null, ...kept, addressId: null }
+  if (match && match.lng !== null && match.lat !== null && match.townCode && AREA_LEVELS.has(match.level)) {
+    const areaCodes: AreaCodes = { townCode: match.townCode, villageCode: match.level === 'village' ? match.villageCode : null, gridCode: null, microgridCode: null }
+    return { point: [match.lng, match.lat], approximate: true, ...kept, addressId: null, areaCodes }
+  }
+  return { point: null, approximate: false, ...kept, addressId: null, areaCodes: null }
 }
 
 const locators = new WeakMap<Db, Promise<AreaLocator>>()
@@ -96,10 +112,10 @@ export async function placeReports(db: Db, geocoder: Geocoder, inputs: readonly 
     out.forEach((m, k) => matches.set(withText[k]!, m.result))
   }
   const placements = inputs.map((v, i) => place(v, matches.get(i) ?? null))
-  const locator = placements.some((p) => p.point) ? await areaLocator(db) : null
+  const locator = placements.some((p) => p.point && !p.approximate) ? await areaLocator(db) : null
   return placements.map((p) => ({
     ...p,
-    codes: p.point && locator ? codesOf(locator.locate(p.point[0], p.point[1])) : NO_CODES,
-    cells: p.point ? h3Cells(p.point[0], p.point[1]) : null,
+    codes: p.areaCodes ?? (p.point && locator ? codesOf(locator.locate(p.point[0], p.point[1])) : NO_CODES),
+    cells: p.point && !p.approximate ? h3Cells(p.point[0], p.point[1]) : null,
   }))
 }

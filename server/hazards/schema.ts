@@ -243,6 +243,8 @@ export const HazardPropertiesSchema = z.object({
   address: z.string().nullable(),
   geocodeLevel: z.string().nullable(),
   geocodeScore: z.number().nullable(),
+  /** The point only stands for the road, village or town the address named. */
+  approximate: z.boolean(),
   townCode: z.string().nullable(),
   villageCode: z.string().nullable(),
   gridCode: z.string().nullable(),

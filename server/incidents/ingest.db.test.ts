@@ -53,18 +53,22 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     { incident_id: 'A3', reported_at: '2026-10-01T10:00:00+08:00', category: '0102', lng: magu()[0], lat: magu()[1], crs: 'gcj02' },
     { incident_id: 'A4', reported_at: '2026-10-01T11:00:00+08:00', category: '0101', address: '随便写的一些字' },
     { incident_id: 'A5', reported_at: '2026-10-01T12:00:00+08:00', category: '0101', address: '金城路439号' },
+    { incident_id: 'A6', reported_at: '2026-10-01T12:30:00+08:00', category: '0102', address: '戴村镇马谷村' },
+    { incident_id: 'A7', reported_at: '2026-10-01T13:00:00+08:00', category: '0102', address: '萧山区' },
   ]
 
   it('places good rows at the right level with the right codes, by text or by coordinates', async () => {
     const { status, json } = await post(batch())
     expect(status).toBe(201)
     const r = byId(json.results)
-    expect([...r.values()].map((x) => x.status)).toEqual(['created', 'created', 'created', 'created', 'created'])
+    expect([...r.values()].map((x) => x.status)).toEqual(['created', 'created', 'created', 'created', 'created', 'created', 'created'])
     expect(r.get('A1')).toMatchObject({ level: 'room', placed: true })
     expect(r.get('A2')).toMatchObject({ level: 'door', placed: true })
     expect(r.get('A3')).toMatchObject({ level: null, placed: true })
     expect(r.get('A4')).toMatchObject({ level: 'none', placed: false })
-    expect(r.get('A5')).toMatchObject({ level: 'road', placed: false })
+    expect(r.get('A5')).toMatchObject({ level: 'road', placed: true, approximate: true })
+    expect(r.get('A6')).toMatchObject({ level: 'village', placed: true, approximate: true })
+    expect(r.get('A7')).toMatchObject({ level: 'district', placed: false, approximate: false })
 
     const [a1] = await s.db.sql<{ address_id: string; reported_at: Date; geocode_level: string; lng: number; lat: number; h3_r10: string }[]>`
       SELECT address_id, reported_at, geocode_level, ST_X(geom) AS lng, ST_Y(geom) AS lat, h3_r10::text AS h3_r10 FROM incidents WHERE incident_id = 'A1'`
@@ -86,6 +90,24 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     // Unplaceable: kept, without point or codes.
     const [a4] = await s.db.sql`SELECT geom, town_code, h3_r7 FROM incidents WHERE incident_id = 'A4'`
     expect(a4).toEqual({ geom: null, town_code: null, h3_r7: null })
+
+    // A road the base knows, without the door: the town of 金城路, a point on the road flagged
+    // approximate, no grid and no H3 cell (it must not make a hot spot at the road's centre).
+    const approx = async (id: string) =>
+      (await s.db.sql<{ lng: number; lat: number; approximate: boolean; h3_r10: string | null }[]>`
+        SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat, approximate, h3_r10::text FROM incidents WHERE incident_id = ${id}`)[0]!
+    const a5 = await approx('A5')
+    expect(a5).toMatchObject({ approximate: true, h3_r10: null })
+    const road = await codesOf('addresses', 'F_JC_440')
+    expect(await codesOf('incidents', 'A5')).toEqual({ town_code: road.town_code, village_code: null, grid_code: null, microgrid_code: null })
+    expect(distanceM(a5.lng, a5.lat, ...points.get('F_JC_41')!)).toBeLessThan(500)
+    // A village named alone: that village and its town, at the village's point.
+    const village = await codesOf('addresses', 'F_MAGU_1_2')
+    expect(await codesOf('incidents', 'A6')).toEqual({ town_code: village.town_code, village_code: village.village_code, grid_code: null, microgrid_code: null })
+    expect(await approx('A6')).toMatchObject({ approximate: true, h3_r10: null })
+    // Only "somewhere in Xiaoshan": no usable place.
+    const [a7] = await s.db.sql`SELECT geom, town_code FROM incidents WHERE incident_id = 'A7'`
+    expect(a7).toEqual({ geom: null, town_code: null })
   })
 
   it('lists unplaced incidents in keyset pages', async () => {
@@ -93,7 +115,7 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     expect(first.items.map((i) => i.incidentId)).toEqual(['A4'])
     expect(first.nextCursor).not.toBeNull()
     const second = (await (await fetch(`${s.url}/api/incidents/unplaced?limit=1&cursor=${first.nextCursor}`)).json()) as typeof first
-    expect(second.items).toMatchObject([{ incidentId: 'A5', geocodeLevel: 'road' }])
+    expect(second.items).toMatchObject([{ incidentId: 'A7', geocodeLevel: 'district' }])
     expect(second.nextCursor).toBeNull()
   })
 
@@ -101,15 +123,15 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     const [before] = await s.db.sql<{ updated_at: Date }[]>`SELECT updated_at FROM incidents WHERE incident_id = 'A1'`
     const again = await post(batch())
     expect(again.status).toBe(200)
-    expect(again.json.results!.map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'])
+    expect(again.json.results!.map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'])
     const [after] = await s.db.sql<{ updated_at: Date }[]>`SELECT updated_at FROM incidents WHERE incident_id = 'A1'`
     expect(after!.updated_at).toEqual(before!.updated_at)
 
     const ids = byId(again.json.results)
     const one = await post({ ...batch()[0], status: 'closed' }) // a single object, not an array
     expect(one.status).toBe(200)
-    expect(one.json.results).toEqual([{ incidentId: 'A1', id: ids.get('A1')!.id, status: 'updated', level: 'room', placed: true }])
-    expect(await count()).toBe(5)
+    expect(one.json.results).toEqual([{ incidentId: 'A1', id: ids.get('A1')!.id, status: 'updated', level: 'room', placed: true, approximate: false }])
+    expect(await count()).toBe(7)
   })
 
   it('rejects a request with any bad item, naming the fields, and loads nothing', async () => {
@@ -125,7 +147,7 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     const where = json.details!.map((d) => d.where)
     expect(where).toEqual(expect.arrayContaining(['body.1.reported_at', 'body.2.category', 'body.3.lng', 'body.5.incident_id', 'body.5.crs']))
     expect(json.error).toContain('body.2.category')
-    expect(await count()).toBe(5)
+    expect(await count()).toBe(7)
     const empty = await post([])
     expect(empty.status).toBe(400)
   })
@@ -161,7 +183,7 @@ describe(`incident ingest (${TEST_KIND})`, () => {
 
     const again = await importIncidents(s.db, file, { reportPath: report })
     expect(again).toMatchObject({ read: 7, inserted: 0, updated: 0, unchanged: 3, rejected: 4 })
-    expect(await count()).toBe(7)
+    expect(await count()).toBe(9)
     const [run] = await s.db.sql<{ kind: string; status: string; unchanged: number }[]>`
       SELECT kind, status, unchanged FROM import_runs WHERE id = ${again.runId}`
     expect(run).toEqual({ kind: 'incidents', status: 'done', unchanged: 3 })
@@ -174,11 +196,14 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     const [district] = await s.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'district'`
     // 0101 on 2026-10-01: A1, A2, A4, A5 (API) and C2 (CSV); the district counts placed and unplaced.
     expect(await area(district!.code, '0101')).toBe(5)
-    expect(await area(district!.code, '0102')).toBe(1)
+    expect(await area(district!.code, '0102')).toBe(3)
     expect(await area(district!.code, '0402')).toBe(1)
-    // The town of 北干: A1, A2 and C2 are placed there (A4, A5 are not placed).
+    // A town officer of 北干 counts every report of their town: A1, A2 and C2 at doors, and A5,
+    // which names only 金城路 (A4 names nothing).
     const town = (await codesOf('addresses', 'F_JC_440')).town_code!
-    expect(await area(town, '0101')).toBe(3)
+    expect(await area(town, '0101')).toBe(4)
+    // A village officer of 马谷村 counts A3 (by its coordinates) and A6 (which names only the village).
+    expect(await area((await codesOf('addresses', 'F_MAGU_1_2')).village_code!, '0102')).toBe(2)
     const { microgrid_code } = await codesOf('addresses', 'F_R3_2_501')
     expect(await area(microgrid_code!, '0101')).toBeGreaterThanOrEqual(1)
     const [h3] = await s.db.sql<{ n: number }[]>`

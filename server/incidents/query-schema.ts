@@ -75,6 +75,8 @@ export const IncidentPropertiesSchema = z.object({
   source: z.string().nullable(),
   geocodeLevel: z.string().nullable(),
   geocodeScore: z.number().nullable(),
+  /** The point only stands for the road, village or town the address named (see server/geocode/place.ts). */
+  approximate: z.boolean(),
   townCode: z.string().nullable(),
   villageCode: z.string().nullable(),
   gridCode: z.string().nullable(),

@@ -106,13 +106,17 @@ export function incidentBodySchema(categories: CategoryIndex) {
 
 export const IngestStatusSchema = z.enum(['created', 'updated', 'unchanged'])
 
-/** What happened to one incident. `placed` = it has a point (and so area codes and H3 cells). */
+/**
+ * What happened to one incident. `placed` = it has a point and area codes; `approximate` = that
+ * point only stands for the road, village or town its text named (no H3 cells).
+ */
 export const IngestResultSchema = z.object({
   incidentId: z.string(),
   id: z.string(),
   status: IngestStatusSchema,
   level: MatchLevelSchema.nullable(),
   placed: z.boolean(),
+  approximate: z.boolean(),
 })
 export type IngestResult = z.infer<typeof IngestResultSchema>
 

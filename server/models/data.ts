@@ -120,14 +120,15 @@ export interface IncidentPoint {
 }
 
 /**
- * Placed incidents of the categories in [from, to), oldest first.
+ * Placed incidents of the categories in [from, to), oldest first. Approximate points (a road's or
+ * village's representative point) are left out: they would cluster falsely at the centroid.
  * @example await incidentPoints(sql, ['0101', '0102'], from, asOf)
  */
 export async function incidentPoints(sql: Queryable, cats: Cats, from: Date, to: Date): Promise<IncidentPoint[]> {
   const rows = await sql<{ id: string; t: Date; category: string; lng: number; lat: number }[]>`
     SELECT id::text, reported_at AS t, category_code AS category, ST_X(geom) AS lng, ST_Y(geom) AS lat
     FROM incidents
-    WHERE reported_at >= ${from} AND reported_at < ${to} AND geom IS NOT NULL
+    WHERE reported_at >= ${from} AND reported_at < ${to} AND geom IS NOT NULL AND NOT approximate
       ${cats ? sql`AND category_code = ANY(${cats as string[]}::text[])` : sql``}
     ORDER BY reported_at, id`
   return rows

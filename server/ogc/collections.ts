@@ -136,7 +136,7 @@ function adminCollection(id: string, level: AreaLevel, title: string): Collectio
 const incidents: CollectionDef = {
   id: 'incidents',
   title: '警情 (incidents)',
-  description: 'Incidents as reported and geocoded (points, WGS84; null geometry when they could not be placed). The feature id is the numeric id.',
+  description: 'Incidents as reported and geocoded (points, WGS84; approximate = the representative point of the road, village or town the address named; null geometry when they could not be placed). The feature id is the numeric id.',
   geometryType: 'Point',
   from: (sql) => sql`incidents i LEFT JOIN incident_categories c ON c.code = i.category_code`,
   key: { expr: (sql) => sql`i.id`, type: 'bigint' },
@@ -154,6 +154,7 @@ const incidents: CollectionDef = {
     { name: 'source', type: 'string', description: 'Reporting source', expr: (sql) => sql`i.source` },
     { name: 'geocodeLevel', type: 'string', description: 'How finely it was placed (room … district, none)', expr: (sql) => sql`i.geocode_level` },
     { name: 'geocodeScore', type: 'number', description: 'Geocoding score', expr: (sql) => sql`i.geocode_score` },
+    { name: 'approximate', type: 'boolean', description: 'The point only stands for the road, village or town the address named (no finer place was found)', expr: (sql) => sql`i.approximate` },
     { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`i.town_code` },
     { name: 'villageCode', type: 'string', description: 'Village code', expr: (sql) => sql`i.village_code` },
     { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`i.grid_code` },

@@ -168,7 +168,7 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
     expect(f).toMatchObject({ type: 'Feature', id: ids.a3, geometry: null })
     expect(f.properties).toEqual({
       id: ids.a3, incidentId: 'fx-a3', reportedAt: '2026-10-31T15:59:00.000Z', category: '0102', categoryName: '盗窃电动车',
-      address: null, status: 'open', source: null, geocodeLevel: null, geocodeScore: null, townCode: T, villageCode: V, gridCode: null, description: null,
+      address: null, status: 'open', source: null, geocodeLevel: null, geocodeScore: null, approximate: false, townCode: T, villageCode: V, gridCode: null, description: null,
     })
     expect((await json<IncidentFeature>('/api/incidents/fx-a3')).id).toBe(ids.a3)
     expect((await get('/api/incidents/999999999')).status).toBe(404)

@@ -316,7 +316,9 @@ async function incidentSource(sql: ISql, ctx: LayerContext): Promise<Source | nu
              -- Epoch seconds, not ISO text: a style can filter on a number, and unique strings
              -- would double a dense tile (details come from GET /api/incidents/{id}).
              jsonb_build_object('id', i.id, 'category', i.category_code,
-               'reported_at', extract(epoch FROM i.reported_at)::bigint, 'status', i.status) AS props
+               'reported_at', extract(epoch FROM i.reported_at)::bigint, 'status', i.status)
+             -- Only on the few approximate points: a road's or village's representative point.
+             || CASE WHEN i.approximate THEN '{"approximate": true}'::jsonb ELSE '{}'::jsonb END AS props
       FROM incidents i
       WHERE i.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))} ${incidentConditions(sql, ctx.filter)}
       ORDER BY i.reported_at DESC, i.id DESC
