@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
+import { addressBaseChanged } from '../../server/addresses/base.ts'
 import { loadConfig } from '../../server/config.ts'
 import { openDatabase, type Db } from '../../server/db/index.ts'
 import { GeocodeBatchResponseSchema, GeocodeResponseSchema, type GeocodeResult } from '../../server/geocode/schema.ts'
@@ -55,8 +56,7 @@ if (have < want) {
   await loadAddresses(db, generateAddresses(areas, { seed: DEFAULT_SEED, count: want }), (n) => {
     if (n - last >= 500_000) console.log(`  ${n.toLocaleString()} addresses`), (last = n)
   })
-  await db.sql`REFRESH MATERIALIZED VIEW address_places`
-  await db.sql`UPDATE app_meta SET value = to_jsonb(now()::text) WHERE key = 'address_base_version'`
+  await addressBaseChanged(db.sql)
   await db.sql`ANALYZE addresses`
   console.log(`  ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
 }

@@ -12,14 +12,14 @@ import type { NameDictionary } from '../geocode/dictionary.ts'
 import { parseCsvChunk, type CsvChunk, type CsvRecord } from '../imports/csv.ts'
 import { ewkbPoint, quoteCsv } from '../imports/copy.ts'
 import { codesOf, type AreaCodes, type AreaLocator } from './locate.ts'
-import { partsFromText } from './parts.ts'
+import { partsFromText, writtenParts, writtenTownCode } from './parts.ts'
 import { AddressImportRowSchema, rejectReason, type AddressColumn, type AddressCsvInput, type AddressImportRow, type AddressParts } from './schema.ts'
 
 /** Columns of `addresses` the import writes (updated_at keeps its default). */
 export const ADDRESS_COPY_COLUMNS = [
   'address_id', 'address', 'geom', 'town', 'village', 'group_no', 'road', 'door_no', 'compound', 'building',
   'unit', 'room', 'aliases', 'town_code', 'village_code', 'grid_code', 'microgrid_code',
-  'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'source',
+  'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'source', 'written_town_code',
 ] as const
 
 export interface PrepareContext {
@@ -107,6 +107,8 @@ interface Placed {
   parts: AddressParts
   codes: AreaCodes
   h3: StoredCells
+  /** The town the row's own text names (else its polygon's): what the geocoder matches it under. */
+  writtenTown: string | null
 }
 
 const q = (s: string | null) => (s === null ? '' : quoteCsv(s))
@@ -121,7 +123,8 @@ function addressCopyLine(p: Placed, quotedSource: string): string {
   return (
     `${quoteCsv(p.row.addressId)},${quoteCsv(p.row.address)},${ewkbPoint(p.lng, p.lat)},${q(t.town)},${q(t.village)},` +
     `${q(t.groupNo)},${q(t.road)},${q(t.doorNo)},${q(t.compound)},${q(t.building)},${q(t.unit)},${q(t.room)},${aliases},` +
-    `${q(c.townCode)},${q(c.villageCode)},${q(c.gridCode)},${q(c.microgridCode)},${h3.r7},${h3.r8},${h3.r9},${h3.r10},${quotedSource}\n`
+    `${q(c.townCode)},${q(c.villageCode)},${q(c.gridCode)},${q(c.microgridCode)},${h3.r7},${h3.r8},${h3.r9},${h3.r10},${quotedSource},` +
+    `${q(p.writtenTown)}\n`
   )
 }
 
@@ -130,7 +133,7 @@ function addressValues(p: Placed, source: string): CopyValue[] {
   return [
     p.row.addressId, p.row.address, ewkbPoint(p.lng, p.lat), t.town, t.village, t.groupNo, t.road, t.doorNo, t.compound,
     t.building, t.unit, t.room, p.row.aliases, c.townCode, c.villageCode, c.gridCode, c.microgridCode,
-    h3.r7, h3.r8, h3.r9, h3.r10, source,
+    h3.r7, h3.r8, h3.r9, h3.r10, source, p.writtenTown,
   ]
 }
 
@@ -171,8 +174,10 @@ export function prepareBatch(records: readonly CsvRecord[], ctx: PrepareContext)
     }
     if (loc.kind === 'near') out.snapped++
     if (loc.kind === 'unlocated') out.unlocated++
-    const parts = row.parts ?? partsFromText(row.address, ctx.dict)
-    placed.push({ line, row, fromText: row.parts === null, lng, lat, parts, codes: codesOf(loc), h3: h3Cells(lng, lat) })
+    const codes = codesOf(loc)
+    const parts = writtenParts(row.parts ?? partsFromText(row.address, ctx.dict), codes, ctx.dict)
+    const writtenTown = writtenTownCode(parts.town, ctx.dict) ?? codes.townCode
+    placed.push({ line, row, fromText: row.parts === null, lng, lat, parts, codes, h3: h3Cells(lng, lat), writtenTown })
   }
   now = performance.now()
   out.ms.place = now - t

@@ -6,7 +6,7 @@
  */
 import { pinyin } from 'pinyin-pro'
 import type { Sql } from 'postgres'
-import { normalizeName } from './normalize.ts'
+import { normalizeAddress, normalizeName } from './normalize.ts'
 import { parsePath, type PathPoint } from './roads.ts'
 
 export interface TownEntry {
@@ -17,19 +17,33 @@ export interface TownEntry {
   lat: number
 }
 
+/**
+ * A village as addresses write it, in the town they write: from admin_areas (its committee) or
+ * only from the address base (a name the boundaries do not use). Identified by town and name.
+ */
 export interface VillageEntry {
-  code: string
+  /** The village area the name stands for (the polygon most of its addresses lie in); null if none. */
+  code: string | null
+  /** The town addresses write it under (for an admin village: its parent). */
   townCode: string
+  /** The town of the village area, when it differs from the written town (null: same). */
+  areaTownCode?: string | null
   /** As written in addresses: 横一村, 陈公桥社区. */
   name: string
   lng: number
   lat: number
 }
 
+/** The identity of a village entry: its written town and name. */
+export const villageKey = (v: Pick<VillageEntry, 'townCode' | 'name'>): string => `${v.townCode}|${v.name}`
+
 /** A road or compound of one town, with a representative point. */
 export interface PlaceEntry {
   kind: 'road' | 'compound'
+  /** The town its addresses write (what text names). */
   townCode: string
+  /** The town area most of its addresses lie in, when known (area codes of a compound answer). */
+  areaTownCode?: string | null
   villageCode: string | null
   /** The grid most of a compound's addresses are in (null for roads, which cross many). */
   gridCode: string | null
@@ -43,13 +57,34 @@ export interface PlaceEntry {
   lat: number
   /** A road's sampled doors (empty for compounds). */
   path: PathPoint[]
+  /** A gazetteer landmark (a compound-like name with a point of its own): the level it answers. */
+  landmark?: GazetteerLevel
+}
+
+/** Levels a gazetteer name may answer. */
+export const GAZETTEER_LEVELS = ['compound', 'road', 'village', 'town'] as const
+export type GazetteerLevel = (typeof GAZETTEER_LEVELS)[number]
+
+/**
+ * A gazetteer row: an alias of a known place (`aliasOf`), or a named point (`point`) with the
+ * area codes of its polygons.
+ */
+export interface GazetteerEntry {
+  name: string
+  aliasOf: string | null
+  level: GazetteerLevel
+  /** Limits an alias to that town's places; a point's town (its polygon's, if not given). */
+  townCode: string | null
+  point: { lng: number; lat: number; townCode: string | null; villageCode: string | null; gridCode: string | null } | null
 }
 
 export interface DictionaryData {
   district: { code: string; name: string; lng: number; lat: number } | null
   towns: TownEntry[]
+  /** Admin villages first: a village of the base with the same town and name adds nothing. */
   villages: VillageEntry[]
   places: PlaceEntry[]
+  gazetteer?: GazetteerEntry[]
 }
 
 /** A name as found in the dictionary: exactly, as an alias, or with one character different. */
@@ -90,7 +125,11 @@ function homophoneTypo(typed: string, name: string): boolean {
 export interface NameDictionary extends DictionaryData {
   townByName: Map<string, TownEntry>
   townByCode: Map<string, TownEntry>
+  /** Villages by villageKey (written town and name). */
+  villageByKey: Map<string, VillageEntry>
+  /** The first village entry of each village area (the admin one when there is one). */
   villageByCode: Map<string, VillageEntry>
+  /** Names (and gazetteer aliases) → villages. */
   villagesByName: Map<string, VillageEntry[]>
   /** Exact names and aliases → places (roads repeat across towns: 人民路). */
   roadsByName: Map<string, PlaceEntry[]>
@@ -132,6 +171,27 @@ function addFuzzy(map: Map<string, Set<string>>, name: string): void {
 }
 
 /**
+ * Other names of a town: the short name with another suffix (宁围镇 for 宁围街道, which was a
+ * 镇 until 2013; people and old records keep writing it).
+ * @example townVariants({ name: '宁围街道', shortName: '宁围' }) // ['宁围镇', '宁围乡']
+ */
+export function townVariants(t: Pick<TownEntry, 'name' | 'shortName'>): string[] {
+  if (!/(街道|镇|乡)$/.test(t.name) || !t.shortName || t.shortName.length < 2) return []
+  return ['街道', '镇', '乡'].map((suffix) => t.shortName + suffix).filter((n) => n !== t.name)
+}
+
+/**
+ * The forms a landmark name can reach the matcher in: as written, and as the normaliser leaves it
+ * (萧山区人民医院 is parsed as 萧山区 + 人民医院).
+ * @example landmarkNames('萧山区人民医院') // ['萧山区人民医院', '人民医院']
+ */
+export function landmarkNames(name: string): string[] {
+  const whole = normalizeName(name)
+  const parsed = normalizeAddress(whole).text
+  return parsed !== whole && [...parsed].length >= 2 ? [whole, parsed] : [whole]
+}
+
+/**
  * Indexes dictionary data for the parser and matcher.
  * @example const dict = buildDictionary({ district, towns, villages, places }); dict.roadsByName.get('人民路')
  */
@@ -141,40 +201,74 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
   for (const t of data.towns) {
     townByCode.set(t.code, t)
     townByName.set(t.name, t)
-    if (t.shortName && t.shortName.length >= 2 && !townByName.has(t.shortName)) townByName.set(t.shortName, t)
   }
-  const villageByCode = new Map<string, VillageEntry>()
+  for (const t of data.towns) if (t.shortName && t.shortName.length >= 2 && !townByName.has(t.shortName)) townByName.set(t.shortName, t)
+  for (const t of data.towns) for (const v of townVariants(t)) if (!townByName.has(v)) townByName.set(v, t)
+  const villageByKey = new Map<string, VillageEntry>()
   const villagesByName = new Map<string, VillageEntry[]>()
+  const villageByCode = new Map<string, VillageEntry>()
   for (const v of data.villages) {
-    villageByCode.set(v.code, v)
+    const key = villageKey(v)
+    if (villageByKey.has(key)) continue
+    villageByKey.set(key, v)
+    if (v.code && !villageByCode.has(v.code)) villageByCode.set(v.code, v)
     push(villagesByName, v.name, v)
   }
   const roadsByName = new Map<string, PlaceEntry[]>()
   const compoundsByName = new Map<string, { entry: PlaceEntry; alias: boolean }[]>()
   const fuzzyRoads = new Map<string, Set<string>>()
   const fuzzyCompounds = new Map<string, Set<string>>()
-  let maxNameLength = 0
+  const addCompound = (name: string, entry: PlaceEntry, alias: boolean) => {
+    push(compoundsByName, name, { entry, alias })
+    addFuzzy(fuzzyCompounds, name)
+  }
   for (const p of data.places) {
-    const names = [p.name, ...p.aliases]
-    for (const n of names) maxNameLength = Math.max(maxNameLength, [...n].length)
     if (p.kind === 'road') {
       push(roadsByName, p.name, p)
       addFuzzy(fuzzyRoads, p.name)
     } else {
-      push(compoundsByName, p.name, { entry: p, alias: false })
-      addFuzzy(fuzzyCompounds, p.name)
-      for (const a of p.aliases) {
-        push(compoundsByName, a, { entry: p, alias: true })
-        addFuzzy(fuzzyCompounds, a)
-      }
+      addCompound(p.name, p, false)
+      for (const a of p.aliases) addCompound(a, p, true)
     }
   }
-  for (const n of [...townByName.keys(), ...villagesByName.keys()]) maxNameLength = Math.max(maxNameLength, [...n].length)
+  const places = [...data.places]
+  for (const g of data.gazetteer ?? []) {
+    const inTown = (code: string) => !g.townCode || code === g.townCode
+    if (g.point) {
+      const names = landmarkNames(g.name)
+      const entry: PlaceEntry = {
+        kind: 'compound', townCode: g.townCode ?? g.point.townCode ?? '', areaTownCode: g.point.townCode, villageCode: g.point.villageCode,
+        gridCode: g.point.gridCode, name: names[0]!, aliases: names.slice(1), road: null, doorNo: null, n: 0, lng: g.point.lng, lat: g.point.lat,
+        path: [], landmark: g.level,
+      }
+      places.push(entry)
+      names.forEach((n, i) => addCompound(n, entry, i > 0))
+      continue
+    }
+    const target = normalizeName(g.aliasOf ?? '')
+    const town = townByName.get(target)
+    if (town && inTown(town.code)) {
+      if (!townByName.has(g.name)) townByName.set(g.name, town)
+      continue
+    }
+    for (const v of (villagesByName.get(target) ?? []).filter((x) => inTown(x.townCode))) push(villagesByName, g.name, v)
+    for (const h of (compoundsByName.get(target) ?? []).filter((x) => !x.alias && inTown(x.entry.townCode))) addCompound(g.name, h.entry, true)
+    for (const r of (roadsByName.get(target) ?? []).filter((x) => inTown(x.townCode))) {
+      push(roadsByName, g.name, r)
+      addFuzzy(fuzzyRoads, g.name)
+    }
+  }
+  let maxNameLength = 0
+  for (const n of [...townByName.keys(), ...villagesByName.keys(), ...roadsByName.keys(), ...compoundsByName.keys()]) {
+    maxNameLength = Math.max(maxNameLength, [...n].length)
+  }
   const townNamesByLength = [...townByName.keys()].sort((a, b) => b.length - a.length)
   return {
     ...data,
+    places,
     townByName,
     townByCode,
+    villageByKey,
     villageByCode,
     villagesByName,
     roadsByName,
@@ -184,6 +278,22 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
     maxNameLength,
     townNamesByLength,
   }
+}
+
+/**
+ * Which gazetteer kind a row's alias names: a town, village, road or compound the dictionary
+ * knows, or null (the alias points at nothing, and the import says so).
+ * @example aliasTarget(dict, '宁围街道', null) // 'town'
+ */
+export function aliasTarget(dict: NameDictionary, aliasOf: string, townCode: string | null): 'town' | 'village' | 'road' | 'compound' | null {
+  const target = normalizeName(aliasOf)
+  const inTown = (code: string) => !townCode || code === townCode
+  const town = dict.townByName.get(target)
+  if (town && inTown(town.code)) return 'town'
+  if ((dict.villagesByName.get(target) ?? []).some((v) => inTown(v.townCode))) return 'village'
+  if ((dict.roadsByName.get(target) ?? []).some((r) => inTown(r.townCode))) return 'road'
+  if ((dict.compoundsByName.get(target) ?? []).some((c) => inTown(c.entry.townCode))) return 'compound'
+  return null
 }
 
 /**
@@ -245,8 +355,9 @@ interface AreaRowDb {
 }
 
 interface PlaceRowDb {
-  kind: 'road' | 'compound'
+  kind: 'road' | 'compound' | 'village'
   town_code: string
+  area_town_code: string | null
   village_code: string | null
   grid_code: string | null
   name: string
@@ -257,6 +368,18 @@ interface PlaceRowDb {
   lng: number
   lat: number
   path: string | null
+}
+
+interface GazetteerRowDb {
+  name: string
+  alias_of: string | null
+  level: GazetteerLevel
+  town_code: string | null
+  lng: number | null
+  lat: number | null
+  area_town_code: string | null
+  village_code: string | null
+  grid_code: string | null
 }
 
 /** The village name as written in addresses: 村委会 → 村 (王村村委会 → 王村). */
@@ -270,7 +393,9 @@ export function villageAddressName(name: string): string {
 }
 
 /**
- * Reads the dictionary from the database (admin areas and the address_places view).
+ * Reads the dictionary from the database: admin areas, the address_places view (roads,
+ * compounds and villages as the base writes them) and the gazetteer (a landmark's area codes
+ * from the polygons its point is in).
  * @example const dict = await loadNameDictionary(db.sql)
  */
 export async function loadNameDictionary(sql: Sql): Promise<NameDictionary> {
@@ -279,30 +404,62 @@ export async function loadNameDictionary(sql: Sql): Promise<NameDictionary> {
            ST_X(label_point) AS lng, ST_Y(label_point) AS lat
     FROM admin_areas WHERE level IN ('district', 'town', 'village') ORDER BY code`
   const places = await sql<PlaceRowDb[]>`
-    SELECT kind, town_code, village_code, grid_code, name, aliases, road, door_no, n, lng, lat, path
+    SELECT kind, town_code, area_town_code, village_code, grid_code, name, aliases, road, door_no, n, lng, lat, path
     FROM address_places ORDER BY kind, town_code, name`
+  const gazetteer = await sql<GazetteerRowDb[]>`
+    SELECT g.name, g.alias_of, g.level, g.town_code, ST_X(g.geom) AS lng, ST_Y(g.geom) AS lat,
+           (SELECT a.code FROM admin_areas a WHERE a.level = 'town' AND ST_Covers(a.geom, g.geom) ORDER BY a.code LIMIT 1) AS area_town_code,
+           (SELECT a.code FROM admin_areas a WHERE a.level = 'village' AND ST_Covers(a.geom, g.geom) ORDER BY a.code LIMIT 1) AS village_code,
+           (SELECT a.code FROM admin_areas a WHERE a.level = 'grid' AND ST_Covers(a.geom, g.geom) ORDER BY a.code LIMIT 1) AS grid_code
+    FROM gazetteer g ORDER BY g.id`
   const d = areas.find((a) => a.level === 'district')
+  const adminVillages: VillageEntry[] = areas
+    .filter((a) => a.level === 'village' && a.parent_code)
+    .map((a) => ({ code: a.code, townCode: a.parent_code as string, name: villageAddressName(a.short_name ?? a.name), lng: a.lng, lat: a.lat }))
+  const baseVillages: VillageEntry[] = places
+    .filter((p) => p.kind === 'village')
+    .map((p) => ({
+      code: p.village_code,
+      townCode: p.town_code,
+      areaTownCode: p.area_town_code !== p.town_code ? p.area_town_code : null,
+      name: villageAddressName(normalizeName(p.name)),
+      lng: p.lng,
+      lat: p.lat,
+    }))
   return buildDictionary({
     district: d ? { code: d.code, name: d.name, lng: d.lng, lat: d.lat } : null,
     towns: areas
       .filter((a) => a.level === 'town')
       .map((a) => ({ code: a.code, name: a.name, shortName: a.short_name ?? a.name.replace(/(街道|镇|乡)$/, ''), lng: a.lng, lat: a.lat })),
-    villages: areas
-      .filter((a) => a.level === 'village' && a.parent_code)
-      .map((a) => ({ code: a.code, townCode: a.parent_code as string, name: villageAddressName(a.short_name ?? a.name), lng: a.lng, lat: a.lat })),
-    places: places.map((p) => ({
-      kind: p.kind,
-      townCode: p.town_code,
-      villageCode: p.village_code,
-      gridCode: p.grid_code,
-      name: normalizeName(p.name),
-      aliases: p.aliases ? p.aliases.split('|').filter(Boolean).map(normalizeName) : [],
-      road: p.road,
-      doorNo: p.door_no,
-      n: p.n,
-      lng: p.lng,
-      lat: p.lat,
-      path: parsePath(p.path),
+    villages: [...adminVillages, ...baseVillages],
+    places: places.flatMap((p) =>
+      p.kind === 'village'
+        ? []
+        : [{
+            kind: p.kind,
+            townCode: p.town_code,
+            areaTownCode: p.area_town_code,
+            villageCode: p.village_code,
+            gridCode: p.grid_code,
+            name: normalizeName(p.name),
+            aliases: p.aliases ? p.aliases.split('|').filter(Boolean).map(normalizeName) : [],
+            road: p.road,
+            doorNo: p.door_no,
+            n: p.n,
+            lng: p.lng,
+            lat: p.lat,
+            path: parsePath(p.path),
+          }],
+    ),
+    gazetteer: gazetteer.map((g) => ({
+      name: normalizeName(g.name),
+      aliasOf: g.alias_of,
+      level: g.level,
+      townCode: g.town_code,
+      point:
+        g.lng !== null && g.lat !== null
+          ? { lng: g.lng, lat: g.lat, townCode: g.area_town_code, villageCode: g.village_code, gridCode: g.grid_code }
+          : null,
     })),
   })
 }

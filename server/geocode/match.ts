@@ -8,9 +8,9 @@
 import { latLngToCell } from 'h3-js'
 import type { Tx } from '../db/index.ts'
 import { distanceM, fromWgs84, toWgs84, type Crs } from '../geo/crs.ts'
-import { findCompounds, findRoads, type NameDictionary, type NameHit, type PlaceEntry } from './dictionary.ts'
+import { findCompounds, findRoads, villageKey, type NameDictionary, type NameHit, type PlaceEntry, type VillageEntry } from './dictionary.ts'
 import { parseAddress, type ParsedAddress } from './parse.ts'
-import { crossing, interpolateDoor } from './roads.ts'
+import { interpolateDoor, junction } from './roads.ts'
 import {
   probeBuildings,
   probeDoorRooms,
@@ -50,6 +50,12 @@ const PENALTY = {
   unparsed: 0.05,
   farFromCoords: 0.15,
   ambiguous: 0.25,
+  /** A junction is placed from door lines, not surveyed: a little less sure than a door. */
+  junction: 0.05,
+  /** Two roads named as crossing whose doors never meet: the answer is only the first road. */
+  noJunction: 0.35,
+  /** The compound name written disagrees with the written road and door, which won. */
+  overruled: 0.1,
 } as const
 
 /** Beyond this distance from the caller's coordinates a fine match is suspicious. */
@@ -62,13 +68,15 @@ interface Reading {
   townCode: string
   compound: PlaceEntry | null
   road: PlaceEntry | null
-  villageCode: string | null
+  village: VillageEntry | null
   penalty: number
   room?: AddressHit
   doorRoom?: AddressHit
   building?: BuildingHit
   door?: DoorHit
   group?: AddressHit
+  /** A compound reading the written road and door contradict (set by probeAll). */
+  dropped?: boolean
 }
 
 /** A place a reading resolved to, before formatting. */
@@ -127,7 +135,7 @@ function readingsOf(q: number, p: ParsedAddress, dict: NameDictionary): Reading[
       extra = PENALTY.otherTown
     }
     for (const h of hits.slice(0, 5)) {
-      out.push({ q, kind: 'compound', townCode: h.entry.townCode, compound: h.entry, road: null, villageCode: h.entry.villageCode, penalty: viaPenalty(h) + extra })
+      out.push({ q, kind: 'compound', townCode: h.entry.townCode, compound: h.entry, road: null, village: null, penalty: viaPenalty(h) + extra })
     }
   }
   if (p.road) {
@@ -138,13 +146,13 @@ function readingsOf(q: number, p: ParsedAddress, dict: NameDictionary): Reading[
       extra = PENALTY.otherTown
     }
     for (const h of hits.slice(0, 5)) {
-      out.push({ q, kind: 'road', townCode: h.entry.townCode, compound: null, road: h.entry, villageCode: null, penalty: viaPenalty(h) + extra })
+      out.push({ q, kind: 'road', townCode: h.entry.townCode, compound: null, road: h.entry, village: null, penalty: viaPenalty(h) + extra })
     }
   }
-  for (const v of p.villageCodes.slice(0, 5)) {
-    const entry = dict.villageByCode.get(v)
+  for (const key of p.villageKeys.slice(0, 5)) {
+    const entry = dict.villageByKey.get(key)
     if (!entry) continue
-    out.push({ q, kind: p.groupNo && p.doorNo ? 'group' : 'village', townCode: entry.townCode, compound: null, road: null, villageCode: v, penalty: 0 })
+    out.push({ q, kind: p.groupNo && p.doorNo ? 'group' : 'village', townCode: entry.townCode, compound: null, road: null, village: entry, penalty: 0 })
   }
   return out
 }
@@ -157,15 +165,36 @@ async function probeAll(tx: Tx, readings: Reading[], parsed: ParsedAddress[]): P
   const [rooms, doors, groups] = [
     await probeRooms(tx, roomR.map((r) => ({ town: r.townCode, compound: r.compound!.name, building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit, room: parsed[r.q]!.room! }))),
     await probeDoors(tx, doorR.map((r) => ({ town: r.townCode, road: r.road!.name, door: parsed[r.q]!.doorNo! }))),
-    await probeGroups(tx, groupR.map((r) => ({ village: r.villageCode!, group: parsed[r.q]!.groupNo!, door: parsed[r.q]!.doorNo! }))),
+    await probeGroups(tx, groupR.map((r) => ({ town: r.townCode, village: r.village!.name, group: parsed[r.q]!.groupNo!, door: parsed[r.q]!.doorNo! }))),
   ]
   assignUnique(roomR, rooms, (r, h) => (r.room = h))
   for (const h of doors) doorR[h.i]!.door = h
   assignUnique(groupR, groups, (r, h) => (r.group = h))
 
+  // A compound written with a road and door must be the one at that door. The door's rows say
+  // which compound stands there; a compound reading that disagrees (a sibling name on another
+  // road, a slip that hit another real name) is dropped, and the rooms behind the door decide —
+  // five written parts outweigh one character of a name.
+  const atDoor = new Map<number, Set<string>>()
+  for (const r of doorR) {
+    if (!r.door?.compound) continue
+    const set = atDoor.get(r.q) ?? new Set<string>()
+    set.add(`${r.townCode}|${r.door.compound}`)
+    atDoor.set(r.q, set)
+  }
+  const overruled = new Set<number>()
+  for (const r of readings) {
+    const there = r.kind === 'compound' ? atDoor.get(r.q) : undefined
+    if (there && !there.has(`${r.townCode}|${r.compound!.name}`)) {
+      r.dropped = true
+      overruled.add(r.q)
+    }
+  }
+  for (const r of doorR) if (overruled.has(r.q)) r.penalty += PENALTY.overruled
+
   // Round 2: buildings where no room was found; rooms behind a door when no compound was named.
-  const buildingR = readings.filter((r) => r.kind === 'compound' && !r.room && parsed[r.q]!.building)
-  const hasCompoundReading = new Set(readings.filter((r) => r.kind === 'compound').map((r) => r.q))
+  const buildingR = readings.filter((r) => r.kind === 'compound' && !r.dropped && !r.room && parsed[r.q]!.building)
+  const hasCompoundReading = new Set(readings.filter((r) => r.kind === 'compound' && !r.dropped).map((r) => r.q))
   const doorRoomR = doorR.filter((r) => r.door && !hasCompoundReading.has(r.q) && parsed[r.q]!.building && parsed[r.q]!.room)
   const doorGateR = doorR.filter((r) => r.door && !hasCompoundReading.has(r.q) && parsed[r.q]!.building && !parsed[r.q]!.room)
   const [buildings, doorRooms] = [
@@ -202,34 +231,57 @@ function fromHit(level: MatchLevel, h: AddressHit, penalty: number, own = true):
   }
 }
 
-function fromEntry(level: 'compound' | 'road', e: PlaceEntry, penalty: number, dict: NameDictionary): Place {
+/**
+ * The place of a road or compound entry. A compound's (or landmark's) area codes are its
+ * polygons'; a road answers the town that writes it (it crosses many villages and grids). A
+ * landmark answers the level the gazetteer gives it.
+ */
+function fromEntry(kind: 'compound' | 'road', e: PlaceEntry, penalty: number, dict: NameDictionary): Place {
   const town = dict.townByCode.get(e.townCode)
+  const level: MatchLevel = kind === 'compound' ? (e.landmark ?? 'compound') : 'road'
+  const fine = level === 'compound'
   return {
     level,
     penalty,
     addressId: null,
-    address: `${town?.name ?? ''}${level === 'compound' && e.road ? `${e.road}${e.doorNo ? `${e.doorNo}号` : ''}` : ''}${e.name}`,
+    address: `${e.landmark ? '' : (town?.name ?? '')}${kind === 'compound' && e.road ? `${e.road}${e.doorNo ? `${e.doorNo}号` : ''}` : ''}${e.name}`,
     lng: e.lng,
     lat: e.lat,
-    townCode: e.townCode,
-    villageCode: level === 'compound' ? e.villageCode : null,
-    gridCode: level === 'compound' ? e.gridCode : null,
-    key: `${level}:${e.townCode}:${e.name}`,
+    townCode: kind === 'compound' ? (e.areaTownCode ?? e.townCode) : e.townCode,
+    villageCode: fine || level === 'village' ? e.villageCode : null,
+    gridCode: fine ? e.gridCode : null,
+    key: `${kind}:${e.townCode}:${e.name}`,
   }
 }
 
 /**
- * A road-level place: at the crossing for an intersection, where the door would be for a door
- * number the base lacks (interpolated between its neighbours), else the road's centre.
+ * A road-level place: for an intersection, the junction where the two roads' door lines meet
+ * (the other road looked for in the same town first, then in any town: junctions sit on town
+ * borders too), or — when they do not meet — the road itself, scored lower: a junction we cannot
+ * find is not a point we may claim. For a door number the base lacks, where the door would be
+ * (between its neighbours); else the road's centre.
  */
 function roadPlace(road: PlaceEntry, penalty: number, p: ParsedAddress, dict: NameDictionary): Place {
   const base = fromEntry('road', road, penalty, dict)
   if (p.crossRoad) {
-    const other = findRoads(dict, p.crossRoad, road.townCode)[0]?.entry
-    const c = other ? crossing(road.path, other.path) : null
-    if (other && c) {
-      return { ...base, lng: c.lng, lat: c.lat, address: `${base.address}与${other.name}交叉口`, key: `cross:${road.townCode}:${road.name}:${other.name}` }
+    const others = findRoads(dict, p.crossRoad, road.townCode)
+    const candidates = others.length > 0 ? others : findRoads(dict, p.crossRoad)
+    let best: { name: string; at: NonNullable<ReturnType<typeof junction>> } | null = null
+    for (const o of candidates.slice(0, 8)) {
+      const at = o.entry !== road ? junction(road.path, o.entry.path) : null
+      if (at && (!best || at.gapM < best.at.gapM)) best = { name: o.entry.name, at }
     }
+    if (best) {
+      return {
+        ...base,
+        penalty: penalty + PENALTY.junction,
+        lng: best.at.lng,
+        lat: best.at.lat,
+        address: `${base.address}与${best.name}交叉口`,
+        key: `cross:${road.townCode}:${road.name}:${best.name}`,
+      }
+    }
+    return { ...base, penalty: penalty + PENALTY.noJunction }
   }
   const num = p.doorNo ? Number(p.doorNo.split('-')[0]) : NaN
   const at = Number.isInteger(num) ? interpolateDoor(road.path, num) : null
@@ -259,8 +311,20 @@ function placeOf(r: Reading, p: ParsedAddress, dict: NameDictionary): Place {
     return roadPlace(r.road!, r.penalty, p, dict)
   }
   if (r.kind === 'group' && r.group) return fromHit('door', r.group, r.penalty)
-  const v = dict.villageByCode.get(r.villageCode!)!
-  return { level: 'village', penalty: r.penalty, addressId: null, address: `${dict.townByCode.get(v.townCode)?.name ?? ''}${v.name}`, lng: v.lng, lat: v.lat, townCode: v.townCode, villageCode: v.code, gridCode: null, key: `village:${v.code}` }
+  const v = r.village!
+  return {
+    level: 'village',
+    penalty: r.penalty,
+    addressId: null,
+    address: `${dict.townByCode.get(v.townCode)?.name ?? ''}${v.name}`,
+    lng: v.lng,
+    lat: v.lat,
+    // The village area's own town: codes nest even when the base writes the village elsewhere.
+    townCode: v.code ? (v.areaTownCode ?? v.townCode) : v.townCode,
+    villageCode: v.code,
+    gridCode: null,
+    key: `village:${villageKey(v)}`,
+  }
 }
 
 function coarsePlace(p: ParsedAddress, dict: NameDictionary): Place {
@@ -328,7 +392,7 @@ export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly 
   return inputs.map((input, q) => {
     const p = parsed[q]!
     const origin = input.lng !== undefined && input.lat !== undefined ? toWgs84(input.lng, input.lat, input.crs ?? 'wgs84') : null
-    const places = (byQuery.get(q) ?? []).map((r) => placeOf(r, p, dict))
+    const places = (byQuery.get(q) ?? []).filter((r) => !r.dropped).map((r) => placeOf(r, p, dict))
     places.push(coarsePlace(p, dict))
     // Distinct places, each with its best score; nearer to the caller's point first on ties.
     const scored = new Map<string, { place: Place; s: number; d: number }>()

@@ -116,6 +116,8 @@ export interface NormalizedText {
 export function normalizeAddress(raw: string, townNames: readonly string[] = []): NormalizedText {
   let text = raw.normalize('NFKC').replace(/[—–‐‑−~～]/g, '-').replace(NOISE_CHARS, '')
   text = text.replace(/村委会/g, '村').replace(/居委会/g, '社区')
+  // 第三村民小组, 三小组: a villager group is a 组 however it is written.
+  text = text.replace(/(?:村民小组|小组)/g, '组')
   text = text.replace(PREFIX, '')
   let district = false
   let bareDistrict = false

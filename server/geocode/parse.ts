@@ -5,7 +5,7 @@
  * building number is a compound). Names are returned as written when unknown; the matcher
  * resolves them (aliases, typos) against the dictionary.
  */
-import { fuzzyNames, type NameDictionary, type TownEntry, type VillageEntry } from './dictionary.ts'
+import { fuzzyNames, villageKey, type NameDictionary, type TownEntry, type VillageEntry } from './dictionary.ts'
 import { normalizeAddress } from './normalize.ts'
 
 export interface ParsedAddress {
@@ -18,8 +18,8 @@ export interface ParsedAddress {
   town: string | null
   townCode: string | null
   village: string | null
-  /** Villages with that name (in the parsed town when there is one). */
-  villageCodes: string[]
+  /** Keys (villageKey) of the villages with that name, in the parsed town when there is one. */
+  villageKeys: string[]
   groupNo: string | null
   road: string | null
   /** The road name is one the dictionary knows exactly. */
@@ -119,7 +119,7 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
     town: null,
     townCode: null,
     village: null,
-    villageCodes: [],
+    villageKeys: [],
     groupNo: null,
     road: null,
     roadKnown: false,
@@ -146,11 +146,13 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
     out.townCode = t.code
   }
   const setVillage = (name: string, list: VillageEntry[]) => {
-    const inTown = out.townCode ? list.filter((v) => v.townCode === out.townCode) : list
+    const inTown = out.townCode ? list.filter((v) => v.townCode === out.townCode || v.areaTownCode === out.townCode) : list
+    const chosen = inTown.length > 0 ? inTown : list
     out.village = name
-    out.villageCodes = (inTown.length > 0 ? inTown : list).map((v) => v.code)
-    if (!out.townCode && out.villageCodes.length === 1) {
-      const t = dict.townByCode.get(list.find((v) => v.code === out.villageCodes[0])?.townCode ?? '')
+    out.villageKeys = chosen.map(villageKey)
+    const towns = new Set(chosen.map((v) => v.townCode))
+    if (!out.townCode && towns.size === 1) {
+      const t = dict.townByCode.get([...towns][0]!)
       if (t) setTown(t)
     }
   }

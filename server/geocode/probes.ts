@@ -1,6 +1,7 @@
 /**
  * Exact lookups in the address base, batched: every probe of a geocoding batch of one kind is one
- * SQL statement (unnest + LATERAL … LIMIT), served by the indexes of migrations/003.
+ * SQL statement (unnest + LATERAL … LIMIT), served by the indexes of migrations/022. Probes are
+ * keyed by the town each row itself writes (written_town_code), not the polygon its point is in.
  */
 import type { Tx } from '../db/index.ts'
 
@@ -43,7 +44,7 @@ export async function probeRooms(tx: Tx, probes: readonly RoomProbe[]): Promise<
          AS p(i, town, compound, building, unit, room)
     CROSS JOIN LATERAL (
       SELECT * FROM addresses a
-      WHERE a.town_code = p.town AND a.compound = p.compound AND a.building = p.building AND a.room = p.room
+      WHERE a.written_town_code = p.town AND a.compound = p.compound AND a.building = p.building AND a.room = p.room
         AND (p.unit IS NULL OR a.unit = p.unit)
       LIMIT 2) a`
 }
@@ -68,7 +69,7 @@ export async function probeDoorRooms(tx: Tx, probes: readonly DoorRoomProbe[]): 
          AS p(i, town, road, door, building, unit, room)
     CROSS JOIN LATERAL (
       SELECT * FROM addresses a
-      WHERE a.town_code = p.town AND a.road = p.road AND a.door_no = p.door AND a.building = p.building AND a.room = p.room
+      WHERE a.written_town_code = p.town AND a.road = p.road AND a.door_no = p.door AND a.building = p.building AND a.room = p.room
         AND (p.unit IS NULL OR a.unit = p.unit)
       LIMIT 2) a`
 }
@@ -90,17 +91,17 @@ export async function probeBuildings(tx: Tx, probes: readonly BuildingProbe[]): 
     SELECT p.i, ${columns(tx)}, a.own,
            p.unit IS NOT NULL AND EXISTS (
              SELECT 1 FROM addresses u
-             WHERE u.town_code = p.town AND u.compound = p.compound AND u.building = p.building AND u.unit = p.unit) AS unit_found
+             WHERE u.written_town_code = p.town AND u.compound = p.compound AND u.building = p.building AND u.unit = p.unit) AS unit_found
     FROM unnest(${probes.map((_, i) => i)}::int[], ${probes.map((p) => p.town)}::text[], ${probes.map((p) => p.compound)}::text[],
                 ${probes.map((p) => p.building)}::text[], ${probes.map((p) => p.unit)}::text[])
          AS p(i, town, compound, building, unit)
     CROSS JOIN LATERAL (
       (SELECT *, true AS own FROM addresses a
-       WHERE a.town_code = p.town AND a.compound = p.compound AND a.building = p.building AND a.unit IS NULL AND a.room IS NULL
+       WHERE a.written_town_code = p.town AND a.compound = p.compound AND a.building = p.building AND a.unit IS NULL AND a.room IS NULL
        LIMIT 1)
       UNION ALL
       (SELECT *, false FROM addresses a
-       WHERE a.town_code = p.town AND a.compound = p.compound AND a.building = p.building
+       WHERE a.written_town_code = p.town AND a.compound = p.compound AND a.building = p.building
        LIMIT 1)
       LIMIT 1) a`
 }
@@ -123,17 +124,18 @@ export async function probeDoors(tx: Tx, probes: readonly DoorProbe[]): Promise<
          AS p(i, town, road, door)
     CROSS JOIN LATERAL (
       (SELECT *, true AS own FROM addresses a
-       WHERE a.town_code = p.town AND a.road = p.road AND a.door_no = p.door AND a.building IS NULL AND a.room IS NULL
+       WHERE a.written_town_code = p.town AND a.road = p.road AND a.door_no = p.door AND a.building IS NULL AND a.room IS NULL
        LIMIT 1)
       UNION ALL
       (SELECT *, false FROM addresses a
-       WHERE a.town_code = p.town AND a.road = p.road AND a.door_no = p.door
+       WHERE a.written_town_code = p.town AND a.road = p.road AND a.door_no = p.door
        LIMIT 1)
       LIMIT 1) a`
 }
 
-/** A house of a villager group: (village, group, door). */
+/** A house of a villager group: (written town, village name as written, group, door). */
 export interface GroupProbe {
+  town: string
   village: string
   group: string
   door: string
@@ -143,11 +145,11 @@ export async function probeGroups(tx: Tx, probes: readonly GroupProbe[]): Promis
   if (probes.length === 0) return []
   return tx<AddressHit[]>`
     SELECT p.i, ${columns(tx)}
-    FROM unnest(${probes.map((_, i) => i)}::int[], ${probes.map((p) => p.village)}::text[], ${probes.map((p) => p.group)}::text[],
-                ${probes.map((p) => p.door)}::text[])
-         AS p(i, village, grp, door)
+    FROM unnest(${probes.map((_, i) => i)}::int[], ${probes.map((p) => p.town)}::text[], ${probes.map((p) => p.village)}::text[],
+                ${probes.map((p) => p.group)}::text[], ${probes.map((p) => p.door)}::text[])
+         AS p(i, town, village, grp, door)
     CROSS JOIN LATERAL (
       SELECT * FROM addresses a
-      WHERE a.village_code = p.village AND a.group_no = p.grp AND a.door_no = p.door
+      WHERE a.written_town_code = p.town AND a.village = p.village AND a.group_no = p.grp AND a.door_no = p.door
       LIMIT 2) a`
 }

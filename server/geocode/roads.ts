@@ -23,22 +23,94 @@ export function parsePath(path: string | null): PathPoint[] {
   })
 }
 
-/** Two roads further apart than this at their closest do not cross. */
-const MAX_CROSSING_GAP_M = 400
+/**
+ * Door lines closer than this at their closest still meet: a side road's doors stop short of the
+ * main road's (a T-junction), and doors stand back from the kerb.
+ */
+const MEET_M = 80
+/** Crossings further apart than this are two places (a curving road crossing twice): no answer. */
+const SPREAD_M = 150
+
+type XY = [number, number]
+
+/** Metres east and north of an origin (equirectangular: exact enough across a district). */
+function projector(lng0: number, lat0: number): { to: (lng: number, lat: number) => XY; from: (p: XY) => { lng: number; lat: number } } {
+  const mx = 111_320 * Math.cos((lat0 * Math.PI) / 180)
+  const my = 110_574
+  return { to: (lng, lat) => [(lng - lng0) * mx, (lat - lat0) * my], from: ([x, y]) => ({ lng: lng0 + x / mx, lat: lat0 + y / my }) }
+}
 
 /**
- * Where two roads cross: the midpoint of their closest pair of sampled doors, if close enough.
- * @example crossing(pathA, pathB) // { lng: 120.26, lat: 30.17, gapM: 35 }
+ * A road's door lines: its odd and its even doors, each in number order (one line a side of the
+ * street, as doors are numbered).
+ * @example doorLines(parsePath('1 120 30,3 120.001 30,2 120 29.9999')).length // 2
  */
-export function crossing(a: readonly PathPoint[], b: readonly PathPoint[]): { lng: number; lat: number; gapM: number } | null {
-  let best: { lng: number; lat: number; gapM: number } | null = null
-  for (const p of a) {
-    for (const q of b) {
-      const d = distanceM(p.lng, p.lat, q.lng, q.lat)
-      if (!best || d < best.gapM) best = { lng: (p.lng + q.lng) / 2, lat: (p.lat + q.lat) / 2, gapM: d }
+export function doorLines(path: readonly PathPoint[]): PathPoint[][] {
+  const odd = path.filter((p) => p.num % 2 !== 0).sort((a, b) => a.num - b.num)
+  const even = path.filter((p) => p.num % 2 === 0).sort((a, b) => a.num - b.num)
+  return [odd, even].filter((l) => l.length > 0)
+}
+
+/** Where segments ab and cd cross (both ends included), or null. */
+function segmentCrossing(a: XY, b: XY, c: XY, d: XY): XY | null {
+  const r: XY = [b[0] - a[0], b[1] - a[1]]
+  const s: XY = [d[0] - c[0], d[1] - c[1]]
+  const den = r[0] * s[1] - r[1] * s[0]
+  if (Math.abs(den) < 1e-9) return null
+  const t = ((c[0] - a[0]) * s[1] - (c[1] - a[1]) * s[0]) / den
+  const u = ((c[0] - a[0]) * r[1] - (c[1] - a[1]) * r[0]) / den
+  return t >= 0 && t <= 1 && u >= 0 && u <= 1 ? [a[0] + t * r[0], a[1] + t * r[1]] : null
+}
+
+/** The point of segment ab nearest to p. */
+function nearestOnSegment(p: XY, a: XY, b: XY): XY {
+  const dx = b[0] - a[0]
+  const dy = b[1] - a[1]
+  const len2 = dx * dx + dy * dy
+  const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2))
+  return [a[0] + t * dx, a[1] + t * dy]
+}
+
+/** A polyline's segments (a single point is a segment of length 0). */
+const segments = (line: XY[]): [XY, XY][] => (line.length === 1 ? [[line[0]!, line[0]!]] : line.slice(1).map((p, i) => [line[i]!, p]))
+
+/**
+ * Where two roads meet: where their door lines cross (the mean of the crossings, when the
+ * lines of both sides cross), else where they come closest if within MEET_M (a T-junction).
+ * Null when they never meet, or cross in places further apart than SPREAD_M (no one junction).
+ * @example junction(eastRoad, northRoad) // { lng: 120.263, lat: 30.16, gapM: 0 }
+ */
+export function junction(a: readonly PathPoint[], b: readonly PathPoint[]): { lng: number; lat: number; gapM: number } | null {
+  if (a.length === 0 || b.length === 0) return null
+  const proj = projector(a[0]!.lng, a[0]!.lat)
+  const lines = (path: readonly PathPoint[]) => doorLines(path).map((l) => l.map((p) => proj.to(p.lng, p.lat)))
+  const la = lines(a)
+  const lb = lines(b)
+  const hits: XY[] = []
+  for (const x of la) for (const y of lb) for (const [p, q] of segments(x)) for (const [r, s] of segments(y)) {
+    const h = segmentCrossing(p, q, r, s)
+    if (h) hits.push(h)
+  }
+  if (hits.length > 0) {
+    const mean: XY = [hits.reduce((t, h) => t + h[0], 0) / hits.length, hits.reduce((t, h) => t + h[1], 0) / hits.length]
+    if (hits.some((h) => Math.hypot(h[0] - mean[0], h[1] - mean[1]) > SPREAD_M / 2)) return null
+    return { ...proj.from(mean), gapM: 0 }
+  }
+  let best: { p: XY; q: XY; d: number } | null = null
+  const consider = (p: XY, segs: [XY, XY][]) => {
+    for (const [r, s] of segs) {
+      const q = nearestOnSegment(p, r, s)
+      const d = Math.hypot(p[0] - q[0], p[1] - q[1])
+      if (!best || d < best.d) best = { p, q, d }
     }
   }
-  return best && best.gapM <= MAX_CROSSING_GAP_M ? best : null
+  for (const x of la) for (const y of lb) {
+    for (const p of x) consider(p, segments(y))
+    for (const p of y) consider(p, segments(x))
+  }
+  const found = best as { p: XY; q: XY; d: number } | null
+  if (!found || found.d > MEET_M) return null
+  return { ...proj.from([(found.p[0] + found.q[0]) / 2, (found.p[1] + found.q[1]) / 2]), gapM: found.d }
 }
 
 /**

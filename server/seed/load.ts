@@ -73,7 +73,7 @@ function addressValues(a: AddressRow): CopyValue[] {
   return [
     a.addressId, a.address, pointEwkt(a.lng, a.lat), a.town, a.village, a.groupNo, a.road, a.doorNo, a.compound,
     a.building, a.unit, a.room, a.aliases, a.townCode, a.villageCode, a.gridCode, a.microgridCode,
-    h.r7, h.r8, h.r9, h.r10, 'demo',
+    h.r7, h.r8, h.r9, h.r10, 'demo', a.townCode,
   ]
 }
 
