@@ -4,6 +4,7 @@
  *   addresses FILE.csv [--report FILE] [--source NAME] [--workers N]
  *   incidents FILE.csv [--report FILE] [--source NAME]
  *   hazards FILE.csv [--report FILE] [--source NAME]
+ *   gazetteer FILE.csv [--report FILE] [--source NAME]
  *
  * Bad lines are rejected into the report (default FILE.rejects.csv) and the rest is loaded; a
  * file that cannot be imported at all (e.g. a required column missing) loads nothing.
@@ -15,6 +16,7 @@ import { loadConfig } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import type { BatchedImportOptions, BatchedImportSummary } from '../imports/batched.ts'
 import { ImportInputError } from '../imports/csv.ts'
+import { importGazetteer } from '../gazetteer/import-csv.ts'
 import { importHazards } from '../hazards/import-csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
 import { log, openConfiguredDb } from './boot.ts'
@@ -33,6 +35,9 @@ const USAGE = [
   '       npm run import -- hazards FILE.csv [--report FILE] [--source NAME]',
   '  FILE.csv   UTF-8 with a header: hazard_id,reported_at,source,category,description (required);',
   '             severity,status,place_name,responsible_party,due_date,address,lng,lat,crs,attachments (|-separated)',
+  '       npm run import -- gazetteer FILE.csv [--report FILE] [--source NAME]',
+  '  FILE.csv   UTF-8 with a header: name (required); alias_of (a known town, village, road or compound),',
+  '             or lng,lat (crs) and level (compound|road|village|town, default compound); town_code',
 ].join('\n')
 
 const OptionsSchema = z.object({
@@ -92,7 +97,7 @@ const COMMANDS: Record<string, ImportCommand> = {
   // Incidents and hazards: the same summary; address-only fields are zero, rejects name their id.
   incidents: reportImport(importIncidents),
   hazards: reportImport(importHazards),
-
+  gazetteer: reportImport(importGazetteer),
 }
 
 function usage(problem: string): never {

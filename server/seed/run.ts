@@ -5,7 +5,10 @@
 import { z } from 'zod'
 import type { SeedSize } from '../config.ts'
 import type { Db } from '../db/index.ts'
+import path from 'node:path'
 import { addressBaseChanged } from '../addresses/base.ts'
+import { importGazetteer } from '../gazetteer/import-csv.ts'
+import { ROOT_DIR } from '../web/static.ts'
 import { type PhaseProgress, silentProgress } from '../cli/progress.ts'
 import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
 import { generateHazards } from './hazards.ts'
@@ -20,6 +23,9 @@ export const SEED_SIZES: Record<SeedSize, { addresses: number; incidents: number
 }
 
 export const DEFAULT_SEED = 'xiaoshan'
+
+/** The demo gazetteer the seed loads (data/README.md says what is in it). */
+export const DEMO_GAZETTEER = path.join(ROOT_DIR, 'data', 'gazetteer.csv')
 
 export const SeedMetaSchema = z.object({
   size: z.enum(['small', 'medium', 'full']),
@@ -63,6 +69,8 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<SeedMeta> {
   progress.start('boundaries', areas.length)
   counts.areas = await loadAreas(db.sql, areas, (n) => progress.update(n))
   progress.stop()
+  // The demo gazetteer: old town names and well-known places (data/gazetteer.csv).
+  counts.gazetteer = (await importGazetteer(db, DEMO_GAZETTEER, { reportPath: null, source: 'demo' })).read
 
   if (opts.only !== 'boundaries') {
     progress.start('addresses', sizes.addresses)
