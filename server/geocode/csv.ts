@@ -57,7 +57,7 @@ export async function geocodeCsv(
 
   const flush = async () => {
     const todo = batch.filter((l) => l.input)
-    const matches = await geocoder.geocode(todo.map((l) => l.input!))
+    const matches = await geocoder.geocode(todo.map((l) => l.input!), { candidates: false })
     let k = 0
     for (const line of batch) {
       const m = line.input ? matches[k++]!.result : null

@@ -4,9 +4,8 @@
  */
 import type { Db, Scope } from '../db/index.ts'
 import { SYSTEM_SCOPE } from '../db/index.ts'
-import type { Crs } from '../geo/crs.ts'
 import { loadNameDictionary, type NameDictionary } from './dictionary.ts'
-import { matchBatch, type MatchInput, type MatchOutput } from './match.ts'
+import { matchBatch, type MatchInput, type MatchOptions, type MatchOutput } from './match.ts'
 
 /** How often (ms) a busy geocoder asks whether the address base changed. */
 const VERSION_CHECK_MS = 2_000
@@ -15,7 +14,7 @@ const CHUNK = 2_000
 
 export interface Geocoder {
   /** Geocodes queries in input order. */
-  geocode(inputs: readonly MatchInput[], opts?: { outCrs?: Crs; scope?: Scope }): Promise<MatchOutput[]>
+  geocode(inputs: readonly MatchInput[], opts?: MatchOptions & { scope?: Scope }): Promise<MatchOutput[]>
   /** The current dictionary (loaded on first use). */
   dictionary(): Promise<NameDictionary>
   /** Forgets the dictionary so the next call reloads it. */
@@ -64,12 +63,22 @@ export function createGeocoder(db: Db): Geocoder {
     },
     async geocode(inputs, opts = {}) {
       const d = await dictionary()
-      const out: MatchOutput[] = []
-      for (let i = 0; i < inputs.length; i += CHUNK) {
-        const chunk = inputs.slice(i, i + CHUNK)
-        out.push(...(await db.withScope(opts.scope ?? SYSTEM_SCOPE, (tx) => matchBatch(tx, d, chunk, { outCrs: opts.outCrs }))))
+      const chunks: (readonly MatchInput[])[] = []
+      for (let i = 0; i < inputs.length; i += CHUNK) chunks.push(inputs.slice(i, i + CHUNK))
+      const one = (chunk: readonly MatchInput[]) =>
+        db.withScope(opts.scope ?? SYSTEM_SCOPE, (tx) => matchBatch(tx, d, chunk, { outCrs: opts.outCrs, candidates: opts.candidates }))
+      // Two chunks in flight: while the database probes one, this thread parses and ranks the
+      // other (on the embedded database, with its one connection, they simply take turns).
+      const done: MatchOutput[][] = new Array(chunks.length)
+      let next = 0
+      const worker = async () => {
+        while (next < chunks.length) {
+          const k = next++
+          done[k] = await one(chunks[k]!)
+        }
       }
-      return out
+      await Promise.all([worker(), worker()])
+      return done.flat()
     },
   }
 }

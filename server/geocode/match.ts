@@ -254,6 +254,16 @@ function fromEntry(kind: 'compound' | 'road', e: PlaceEntry, penalty: number, di
   }
 }
 
+const junctions = new WeakMap<PlaceEntry, Map<PlaceEntry, ReturnType<typeof junction>>>()
+
+/** Where two roads of the dictionary meet, worked out once per pair (the dictionary is reloaded, not changed). */
+function junctionOf(a: PlaceEntry, b: PlaceEntry): ReturnType<typeof junction> {
+  let known = junctions.get(a)
+  if (!known) junctions.set(a, (known = new Map()))
+  if (!known.has(b)) known.set(b, junction(a.path, b.path))
+  return known.get(b) ?? null
+}
+
 /**
  * A road-level place: for an intersection, the junction where the two roads' door lines meet
  * (the other road looked for in the same town first, then in any town: junctions sit on town
@@ -268,7 +278,7 @@ function roadPlace(road: PlaceEntry, penalty: number, p: ParsedAddress, dict: Na
     const candidates = others.length > 0 ? others : findRoads(dict, p.crossRoad)
     let best: { name: string; at: NonNullable<ReturnType<typeof junction>> } | null = null
     for (const o of candidates.slice(0, 8)) {
-      const at = o.entry !== road ? junction(road.path, o.entry.path) : null
+      const at = o.entry !== road ? junctionOf(road, o.entry) : null
       if (at && (!best || at.gapM < best.at.gapM)) best = { name: o.entry.name, at }
     }
     if (best) {
@@ -350,7 +360,6 @@ function score(place: Place, p: ParsedAddress): number {
 
 function toResult(place: Place, s: number, input: MatchInput, outCrs: Crs, origin: [number, number] | null): GeocodeResult {
   const r: GeocodeResult = {
-    ...(input.id !== undefined ? { id: input.id } : {}),
     addressId: place.addressId,
     address: place.address,
     level: place.level,
@@ -370,7 +379,14 @@ function toResult(place: Place, s: number, input: MatchInput, outCrs: Crs, origi
     if (levelRank(place.level) <= levelRank('compound')) r.h3 = latLngToCell(place.lat, place.lng, 10)
     if (origin) r.distanceM = Math.round(distanceM(origin[0], origin[1], place.lng, place.lat) * 10) / 10
   }
-  return r
+  // The caller's id first, as it was sent (no spread of a fresh object: this runs for every query).
+  return input.id !== undefined ? { id: input.id, ...r } : r
+}
+
+export interface MatchOptions {
+  outCrs?: Crs | undefined
+  /** false: only the result (a batch answers no candidates; each costs an H3 cell and a copy). */
+  candidates?: boolean | undefined
 }
 
 /**
@@ -378,7 +394,7 @@ function toResult(place: Place, s: number, input: MatchInput, outCrs: Crs, origi
  * base, in input order.
  * @example const [m] = await matchBatch(tx, dict, [{ address: '北干今城路438号' }]); m.result.level // 'door'
  */
-export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly MatchInput[], opts: { outCrs?: Crs } = {}): Promise<MatchOutput[]> {
+export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly MatchInput[], opts: MatchOptions = {}): Promise<MatchOutput[]> {
   const outCrs = opts.outCrs ?? 'wgs84'
   const parsed = inputs.map((i) => parseAddress(i.address, dict))
   const readings = parsed.flatMap((p, q) => (p.outside ? [] : readingsOf(q, p, dict)))
@@ -420,7 +436,7 @@ export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly 
     }
     const result = toResult(best.place, best.s, input, outCrs, origin)
     const candidates = [result]
-    for (const x of ranked) {
+    for (const x of opts.candidates === false ? [] : ranked) {
       if (candidates.length >= 5) break
       if (x.place.key === best.place.key || x.place.level === 'none') continue
       candidates.push(toResult(x.place, x.s, input, outCrs, origin))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalNumber, chineseNumeral, normalizeAddress, normalizeName, numeralsToDigits } from './normalize.ts'
+import { canonicalNumber, chineseNumeral, normalizeAddress, normalizeName, numeralsToDigits, reportAddress } from './normalize.ts'
 
 describe('chineseNumeral', () => {
   it.each([
@@ -104,4 +104,31 @@ describe('normalizeName and canonicalNumber', () => {
     ['四百三十八号', '438'],
     ['12', '12'],
   ])('%s → %s', (input, expected) => expect(canonicalNumber(input)).toBe(expected))
+})
+
+describe('reportAddress', () => {
+  it.each([
+    ['我在楼塔镇广永二路217号，电动车被盗', '楼塔镇广永二路217号'],
+    ['报警人称在萧山区戴村张家弄村2组50号 门被撬了', '萧山区戴村张家弄村2组50号'],
+    ['位置:南阳街道杨波巷219号,发生纠纷', '南阳街道杨波巷219号'],
+    ['事发地点临浦镇杨云南路245号,噪音扰民', '临浦镇杨云南路245号'],
+    ['地址：浙江省杭州市萧山区新街街道嘉剑支路294号柳梅南佳苑1幢2单元1501室 噪音扰民', '浙江省杭州市萧山区新街街道嘉剑支路294号柳梅南佳苑1幢2单元1501室'],
+    ['群众反映萧山区衙前镇禾田巷158号,门被撬了', '萧山区衙前镇禾田巷158号'],
+    // Clauses inside the address stay, and so does a name after a town.
+    ['新街街道，嘉剑支路279号，秀琳华庭，9幢1单元三零二', '新街街道 嘉剑支路279号 秀琳华庭 9幢1单元三零二'],
+    ['北干街道，星河名邸', '北干街道 星河名邸'],
+  ])('%s → %s', (input, expected) => {
+    expect(reportAddress(input)).toBe(expected)
+  })
+  it('cuts the lead words and the event from what the parser reads', () => {
+    expect(normalizeAddress('来电称进化镇晴祥街288号，噪音扰民').text).toBe('进化镇晴祥街288号')
+  })
+  it('reads a room spoken without its word, and junction words', () => {
+    expect(normalizeAddress('临浦镇 芝绣御园，2座1单元七百零二').text).toBe('临浦镇芝绣御园2幢1单元702')
+    expect(normalizeAddress('盈丰街道皇晴公寓五号楼一九零二附近').text).toBe('盈丰街道皇晴公寓5幢1902')
+    expect(normalizeAddress('晴浪路99号城凝苑3号楼404往东50米').text).toBe('晴浪路99号城凝苑3幢404')
+    expect(normalizeAddress('俊梁路甜林路路口附近').text).toBe('俊梁路甜林路')
+    expect(normalizeAddress('萧山区泰林街怡纯路口').text).toBe('泰林街怡纯路')
+    expect(normalizeAddress('江庭东路、朗涛支路交汇处').text).toBe('江庭东路朗涛支路')
+  })
 })

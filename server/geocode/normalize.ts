@@ -38,7 +38,7 @@ export function chineseNumeral(s: string): string | null {
 }
 
 /** Words that follow a number in an address (longest first, so 号楼 wins over 号). */
-const NUMBER_WORDS = '号楼|号|幢|栋|座|单元|室|房|组|层|楼|弄|米|-'
+const NUMBER_WORDS = '号楼|号|幢|栋|座|单元|室|房|组|队|层|楼|弄|米|-'
 // Not when the number word starts a name: 十三房村, 三号桥.
 const NUMERAL_RUN = new RegExp(`([零〇一二两三四五六七八九十百千万]+)(?=(?:${NUMBER_WORDS})(?![村庄桥港湾]))`, 'g')
 const NUMERAL_AFTER_DASH = /(?<=\d-)([零〇一二两三四五六七八九十百千万]+)/g
@@ -81,11 +81,52 @@ const BARE_DISTRICT = /^萧山(?![路街道])/
 
 /** Trailing descriptions that say where near the address, not which address. */
 const TRAILING = [
-  /[东南西北]{1,2}(?:侧|面|边|方|方向|门)?约?\d+(?:\.\d+)?(?:米|m|公里|km)(?:处|左右|远)?$/,
-  /(?:附近|门口|旁边|对面|楼下|楼上|路口|周边|一带|隔壁|边上|那边|这边|里面|内部|大门|门前|后门|前门|东门|南门|西门|北门|交叉口|交叉路口|交口|十字路口)$/,
+  /(?:往|向|朝)?[东南西北]{1,2}(?:侧|面|边|方|方向|门)?(?:走)?(?:约|大约)?\d+(?:\.\d+)?(?:米|m|公里|km)(?:处|左右|远|的地方)?$/,
+  /(?:往|向|朝)[东南西北]{1,2}(?:走|拐|边|面)?(?:一点|一些|一段|一点点|点)?$/,
+  /(?:附近|门口|旁边|对面|楼下|楼上|周边|一带|隔壁|边上|那边|这边|里面|内部|大门|门前|后门|前门|东门|南门|西门|北门|交叉口|交叉路口|交口|十字路口|交汇处|交会处|交界处)$/,
+  // 路口 after a road's own 路 (A路B路路口), else 口 alone after a road word (A路B路口, A街口).
+  /(?<=(?:路|街|道|巷|弄))路口$/,
+  /(?<=(?:路|街|道|巷|弄))口$/,
+  /(?<![路街道巷弄])路口$/,
   /[东南西北](?:侧|面|边)$/,
   /(?<=[号幢栋座室房组路街])(?:旁|前|后|外|内|处|边)$/,
+  /(?:的)?(?:店|店铺|商店|超市|饭店|小卖部)$/,
 ]
+
+/**
+ * Words a caller or a call-taker puts before an address: 我在, 报警人称在, 事发地点, 地址：… They
+ * carry no place; left in, they would be read as the start of a name.
+ */
+const LEAD = /^(?:我(?:现在|人)?在|有人在|人在|报警人?(?:称|说|反映)?(?:在|位于)?|来电(?:人)?(?:称|说|反映)?(?:在|位于)?|求助人?(?:称|说)?(?:在|位于)?|群众(?:反映|举报|报称)(?:在|位于)?|(?:事发|案发|出事)(?:地点|地址|位置|地)?(?:在|位于|为|是)?|(?:位置|地址|地点|住址)(?:在|位于|为|是)?)/
+
+/** How an address that is complete ends: a door, room, building, unit or group number. */
+const ADDRESS_END = /(?:\d|[零〇一二两三四五六七八九十百千])(?:号|室|房|幢|栋|座|号楼|楼|单元|组)?$/
+
+/** Separators between the parts of a report: an address, then what happened. */
+const CLAUSES = /[\s,，;；:：。!！?？、]+/
+
+/**
+ * Whether a clause of a report may be part of an address: it has a digit or numeral, or an
+ * address word. 电动车被盗, 有人吵架, 噪音扰民 have none.
+ * @example addressLike('9幢1单元302') // true; addressLike('门被撬了') // false
+ */
+export function addressLike(clause: string): boolean {
+  return /[0-9０-９零〇一二两三四五六七八九十百千]|路|街|巷|弄|道|村|组|社区|小区|苑|园|府|庭|湾|城|邸|居|轩|阁|墅|寓|厦|汇|坊|庄|里|公寓|广场|中心|市场|医院|学校|车站|镇|乡|区|幢|栋|座|单元|室|号/.test(clause)
+}
+
+/**
+ * The address part of a report as people write it: the lead words (我在, 报警人称在, 地址：) and
+ * the clauses after the address that say what happened (，电动车被盗) are cut; clauses inside
+ * the address (新街街道，嘉剑支路279号，秀琳华庭，9幢…) are kept.
+ * @example reportAddress('我在楼塔镇广永二路217号，电动车被盗') // '楼塔镇广永二路217号'
+ */
+export function reportAddress(raw: string): string {
+  const clauses = raw.normalize('NFKC').split(CLAUSES).filter(Boolean).map((c) => c.replace(LEAD, '')).filter(Boolean)
+  // Leading clauses that were only lead words ("事发地点:") are gone. A trailing clause without an
+  // address word, after one that ends the address (…217号, …1501室), is what happened.
+  while (clauses.length > 1 && !addressLike(clauses[clauses.length - 1]!) && ADDRESS_END.test(clauses[clauses.length - 2]!)) clauses.pop()
+  return clauses.join(' ')
+}
 
 /**
  * Characters that carry no address information: whitespace, punctuation, brackets. '-' and '#'
@@ -114,7 +155,7 @@ export interface NormalizedText {
  * @example normalizeAddress('浙江省杭州市萧山区 城厢街道金城路四百三十八号 ２栋 附近').text // '城厢街道金城路438号2幢'
  */
 export function normalizeAddress(raw: string, townNames: readonly string[] = []): NormalizedText {
-  let text = raw.normalize('NFKC').replace(/[—–‐‑−~～]/g, '-').replace(NOISE_CHARS, '')
+  let text = reportAddress(raw).replace(/[—–‐‑−~～]/g, '-').replace(NOISE_CHARS, '')
   text = text.replace(/村委会/g, '村').replace(/居委会/g, '社区')
   // 第三村民小组, 三小组: a villager group is a 组 however it is written.
   text = text.replace(/(?:村民小组|小组)/g, '组')
@@ -145,12 +186,19 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [])
       }
     }
   }
+  // A room spoken without its word at the end (2座1单元七百零二, 5号楼一九零二): digits too.
+  text = text.replace(/(?<=(?:单元|幢|栋|座|号楼|楼|\d-))([零〇一二两三四五六七八九十百千]+)$/, (run) => chineseNumeral(run) ?? run)
   text = text
     .replace(/(\d+)\s*#\s*(?:楼|幢)?/g, '$1幢')
     .replace(/(\d+|[A-Za-z])(?:号楼|栋|座)/g, '$1幢')
     .replace(/第(\d+)(?=幢|单元|室|组|号)/g, '$1')
     .replace(/(\d+)号单元/g, '$1单元')
+    .replace(/(\d+)房间/g, '$1室')
     .replace(/(\d+)房(?![村庄])/g, '$1室')
+    // 5楼501, 5层502: the floor is in the room number already.
+    .replace(/(?<=幢|单元|^|[^\d])\d{1,2}(?:楼|层)(?=\d{3,4}(?:室)?$)/, '')
+    // 马谷村3队12号: a production team (生产队) is the old name of a villager group.
+    .replace(/(?<=村)(\d+)(?:生产)?队/, '$1组')
   return { text, district, outside, removed, bareDistrict }
 }
 

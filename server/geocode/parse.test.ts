@@ -4,7 +4,7 @@ import { parseAddress, roadShape, type ParsedAddress } from './parse.ts'
 
 const dict = fixtureDictionary()
 
-type Parts = Partial<Pick<ParsedAddress, 'town' | 'village' | 'groupNo' | 'road' | 'doorNo' | 'crossRoad' | 'compound' | 'building' | 'unit' | 'room' | 'outside'>>
+type Parts = Partial<Pick<ParsedAddress, 'town' | 'village' | 'groupNo' | 'road' | 'doorNo' | 'crossRoad' | 'compound' | 'building' | 'unit' | 'room' | 'outside' | 'rest'>>
 
 const ROOM: Parts = { town: '北干街道', road: '金城路', doorNo: '438', compound: '金色家园', building: '3', unit: '2', room: '501' }
 
@@ -61,6 +61,12 @@ const CASES: [string, string, Parts][] = [
   ['a village named like a province', '江西俞村6组105号', { outside: false, village: '江西俞村', groupNo: '6', doorNo: '105' }],
   ['outside the district', '杭州市滨江区江南大道100号', { outside: true, road: null }],
   ['unknown compound before numbers', '北干银河湾5幢1单元101室', { town: '北干街道', compound: '银河湾', building: '5', unit: '1', room: '101' }],
+  ['junction with its words trimmed (两条路 + 路口)', '俊梁路甜林路路口附近', { road: '俊梁路', crossRoad: '甜林路', doorNo: null }],
+  ['junction written with 、 and 交汇处', '江庭东路、朗涛支路交汇处', { road: '江庭东路', crossRoad: '朗涛支路' }],
+  ['junction with 口', '泰林街怡纯路口', { road: '泰林街', crossRoad: '怡纯路' }],
+  ['known road + unknown road', '金城路甜林路口', { road: '金城路', crossRoad: '甜林路' }],
+  ['a village named after a lane', '戴村镇西弄村1组37号', { town: '戴村镇', village: '西弄村', road: null, groupNo: '1', doorNo: '37' }],
+  ['a reporter\'s words around the address', '报警人称在戴村镇马谷村2组50号 门被撬了', { town: '戴村镇', village: '马谷村', groupNo: '2', doorNo: '50', rest: '' }],
 ]
 
 describe('parseAddress', () => {

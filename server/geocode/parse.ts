@@ -47,14 +47,18 @@ const ROAD_END = /(?:大道|大街|路|街(?!道)|巷|弄)/g
 export function roadShape(s: string, loose = false): string | null {
   let best: string | null = null
   let any: string | null = null
-  ROAD_END.lastIndex = 0
-  for (let m = ROAD_END.exec(s); m; m = ROAD_END.exec(s)) {
+  // matchAll: its own iterator, so the recursive call below cannot move this loop's position.
+  for (const m of s.matchAll(ROAD_END)) {
     const end = m.index + m[0].length
     const name = s.slice(0, end)
     if (end > 13 || /[\d\-与和]/.test(name) || name.length < 2) break
     const next = s.slice(end)
+    // 西弄村, 横路村: a village named after a lane, not a lane.
+    if (/^(?:村|社区)/.test(next)) continue
     any = name
     if (next === '' || DOOR.test(next) || CROSS.test(next)) best = name
+    // 俊梁路甜林路: two roads of a junction whose words were trimmed; the first is the road.
+    else if (name.length >= 3 && next.length >= 3 && roadShape(next) === next) return name
   }
   return best ?? (loose ? any : null)
 }
@@ -69,13 +73,15 @@ const BARE_NUMBER_END = /^(\d+)$/
 const CROSS = /^(?:与|和|交)/
 const VILLAGE_SHAPE = /^([^\d\-]{1,8}?(?<!新)(?:村|社区))(?=\d+组|$)/
 
-/** Longest dictionary name of a kind starting at `pos`. */
-function longestAt<T>(text: string, pos: number, maxLen: number, lookup: (s: string) => T | undefined): { name: string; value: T } | null {
+/** Longest name starting at `pos` that one of the maps holds (the first map that holds it gives the value). */
+function longestAt<T>(text: string, pos: number, maxLen: number, ...maps: ReadonlyMap<string, T>[]): { name: string; value: T } | null {
   const end = Math.min(text.length, pos + maxLen)
   for (let e = end; e > pos + 1; e--) {
     const s = text.slice(pos, e)
-    const value = lookup(s)
-    if (value !== undefined) return { name: s, value }
+    for (const map of maps) {
+      const value = map.get(s)
+      if (value !== undefined) return { name: s, value }
+    }
   }
   return null
 }
@@ -91,7 +97,7 @@ function townAt(text: string, pos: number, dict: NameDictionary, maxLen: number)
     const value = dict.townByName.get(name)
     if (!value) continue
     const next =
-      longestAt(text, e, maxLen, (n) => dict.roadsByName.get(n) ?? dict.compoundsByName.get(n) ?? dict.villagesByName.get(n))?.name.length ?? 0
+      longestAt<unknown>(text, e, maxLen, dict.roadsByName, dict.compoundsByName, dict.villagesByName)?.name.length ?? 0
     const cover = name.length + next
     if (!best || cover > best.cover) best = { name, value, cover }
   }
@@ -109,7 +115,7 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
   if (norm.bareDistrict) {
     // 萧山农业对外综合开发小区: the 萧山 taken for the district was the start of a name.
     const whole = `萧山${text}`
-    const known = longestAt(whole, 0, Math.max(dict.maxNameLength, 2), (n) => dict.compoundsByName.get(n) ?? dict.roadsByName.get(n) ?? dict.villagesByName.get(n))
+    const known = longestAt<unknown>(whole, 0, Math.max(dict.maxNameLength, 2), dict.compoundsByName, dict.roadsByName, dict.villagesByName)
     if (known && known.name.length > 2) text = whole
   }
   const out: ParsedAddress = {
@@ -264,53 +270,71 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
         pos += m[0].length
         continue
       }
-    }
-
-    // Intersections: 金城路与市心中路.
-    if (out.road && !out.crossRoad && !pending && (m = CROSS.exec(s))) {
-      const after = text.slice(pos + m[0].length)
-      const known = longestAt(after, 0, maxLen, (n) => dict.roadsByName.get(n))
-      const cross = known?.name ?? roadShape(after, true)
-      if (cross) {
-        out.crossRoad = cross
-        pos += m[0].length + cross.length
+      if ((m = /^(\d+(?:-\d+)?)$/.exec(s)) && !pending && out.doorNo === null && out.compound === null && (out.road !== null || out.groupNo !== null)) {
+        // 金城路438, 马谷村3组12: a number ending the text after a road or a group is its door (号 left off).
+        out.doorNo = m[1] as string
+        pos += m[0].length
         continue
       }
     }
 
-    // Known names at this position: the longest of town, village, road and compound.
-    const candidates: { len: number; apply: () => void }[] = []
-    const village = out.village ? null : longestAt(text, pos, maxLen, (n) => dict.villagesByName.get(n))
-    if (village) candidates.push({ len: village.name.length, apply: () => setVillage(village.name, village.value) })
-    const road = longestAt(text, pos, maxLen, (n) => dict.roadsByName.get(n))
-    if (road && !out.road) candidates.push({ len: road.name.length, apply: () => setName('road', road.name) })
-    const compound = out.compound ? null : longestAt(text, pos, maxLen, (n) => dict.compoundsByName.get(n))
-    if (compound) candidates.push({ len: compound.name.length, apply: () => setName('compound', compound.name) })
+    // A town written last (育顺街435号北干街道): the rest of the text is exactly a town's name.
+    if (!out.town && !pending && pos > 0) {
+      const t = dict.townByName.get(s)
+      if (t) {
+        setTown(t)
+        pos = text.length
+        continue
+      }
+    }
+
+    // Intersections: 金城路与市心中路; 金城路市心中路 (the junction words were trimmed), when the
+    // second road ends the text.
+    if (out.road && !out.crossRoad && !pending && out.doorNo === null && out.compound === null) {
+      const joiner = CROSS.exec(s)?.[0] ?? ''
+      const after = text.slice(pos + joiner.length)
+      const known = longestAt(after, 0, maxLen, dict.roadsByName)
+      const cross = known?.name ?? roadShape(after, true)
+      if (cross && (joiner !== '' || cross.length === after.length)) {
+        out.crossRoad = cross
+        pos += joiner.length + cross.length
+        continue
+      }
+    }
+
+    // Known names at this position: the longest of town, village, road and compound. On equal
+    // length the first named here wins: the town (戴村 is 戴村镇 before it is 戴村 village), then
+    // the village, the road, the compound, and a road shape.
+    const village = out.village ? null : longestAt(text, pos, maxLen, dict.villagesByName)
+    const road = out.road ? null : longestAt(text, pos, maxLen, dict.roadsByName)
+    const compound = out.compound ? null : longestAt(text, pos, maxLen, dict.compoundsByName)
     const town = out.town ? null : townAt(text, pos, dict, maxLen)
-    // On equal length the town wins: 戴村 is 戴村镇 before it is 戴村 village.
-    if (town && !out.road && !out.compound) candidates.unshift({ len: town.name.length, apply: () => setTown(town.value) })
+    const townLen = town && !out.road && !out.compound ? town.name.length : 0
     // A known compound or village name that only starts a road (宏达 of 宏达路10号): the road is longer.
     const shapedRoad = (compound || village) && !town && !pending && !out.road ? roadShape(s) : null
-    if (shapedRoad) candidates.push({ len: shapedRoad.length, apply: () => (out.road = shapedRoad) })
-    if (candidates.length > 0) {
-      const best = candidates.reduce((a, b) => (b.len > a.len ? b : a))
-      best.apply()
+    const best = Math.max(townLen, village?.name.length ?? 0, road?.name.length ?? 0, compound?.name.length ?? 0, shapedRoad?.length ?? 0)
+    if (best > 0) {
+      if (townLen === best) setTown(town!.value)
+      else if (village?.name.length === best) setVillage(village.name, village.value)
+      else if (road?.name.length === best) setName('road', road.name)
+      else if (compound?.name.length === best) setName('compound', compound.name)
+      else out.road = shapedRoad
       flushPending('rest')
-      pos += best.len
+      pos += best
       continue
     }
 
-    // Shapes of names the dictionary does not know.
-    const shaped = !pending && !out.road ? roadShape(s, !out.compound) : null
-    if (shaped) {
-      out.road = shaped
-      pos += shaped.length
-      continue
-    }
+    // Shapes of names the dictionary does not know: a village before its group (西弄村1组) first.
     if (!pending && !out.village && !out.road && !out.compound && (m = VILLAGE_SHAPE.exec(s))) {
       const name = m[1] as string
       setVillage(name, dict.villagesByName.get(name) ?? [])
       pos += name.length
+      continue
+    }
+    const shaped = !pending && !out.road ? roadShape(s, !out.compound) : null
+    if (shaped) {
+      out.road = shaped
+      pos += shaped.length
       continue
     }
     pending += text[pos]

@@ -108,7 +108,7 @@ export async function placeReports(db: Db, geocoder: Geocoder, inputs: readonly 
       const v = inputs[i]!
       return { address: v.address!, lng: v.lng, lat: v.lat, crs: v.crs }
     })
-    const out = await geocoder.geocode(queries)
+    const out = await geocoder.geocode(queries, { candidates: false })
     out.forEach((m, k) => matches.set(withText[k]!, m.result))
   }
   const placements = inputs.map((v, i) => place(v, matches.get(i) ?? null))

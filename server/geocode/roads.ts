@@ -33,11 +33,45 @@ const SPREAD_M = 150
 
 type XY = [number, number]
 
-/** Metres east and north of an origin (equirectangular: exact enough across a district). */
-function projector(lng0: number, lat0: number): { to: (lng: number, lat: number) => XY; from: (p: XY) => { lng: number; lat: number } } {
-  const mx = 111_320 * Math.cos((lat0 * Math.PI) / 180)
+const boxes = new WeakMap<readonly PathPoint[], [number, number, number, number]>()
+
+/** A path's bounding box [west, south, east, north], computed once per path. */
+function boxOf(path: readonly PathPoint[]): [number, number, number, number] {
+  let box = boxes.get(path)
+  if (!box) {
+    box = [Infinity, Infinity, -Infinity, -Infinity]
+    for (const p of path) {
+      if (p.lng < box[0]) box[0] = p.lng
+      if (p.lat < box[1]) box[1] = p.lat
+      if (p.lng > box[2]) box[2] = p.lng
+      if (p.lat > box[3]) box[3] = p.lat
+    }
+    boxes.set(path, box)
+  }
+  return box
+}
+
+/**
+ * Metres east and north of (0°, lat0°) in an equirectangular plane whose scale is that of the
+ * whole degree of latitude lat0 (exact to a few parts in a thousand across a district, and the
+ * same plane for every road of it, so projected lines can be kept).
+ */
+function projector(lat0: number): { to: (lng: number, lat: number) => XY; from: (p: XY) => { lng: number; lat: number } } {
+  const mx = 111_320 * Math.cos(((lat0 + 0.5) * Math.PI) / 180)
   const my = 110_574
-  return { to: (lng, lat) => [(lng - lng0) * mx, (lat - lat0) * my], from: ([x, y]) => ({ lng: lng0 + x / mx, lat: lat0 + y / my }) }
+  return { to: (lng, lat) => [lng * mx, (lat - lat0) * my], from: ([x, y]) => ({ lng: x / mx, lat: lat0 + y / my }) }
+}
+
+const projected = new WeakMap<readonly PathPoint[], { lat0: number; lines: XY[][] }>()
+
+/** A path's door lines in the plane of latitude degree lat0, projected once per path. */
+function projectedLines(path: readonly PathPoint[], lat0: number): XY[][] {
+  const known = projected.get(path)
+  if (known && known.lat0 === lat0) return known.lines
+  const proj = projector(lat0)
+  const lines = doorLines(path).map((l) => l.map((p) => proj.to(p.lng, p.lat)))
+  projected.set(path, { lat0, lines })
+  return lines
 }
 
 /**
@@ -82,14 +116,31 @@ const segments = (line: XY[]): [XY, XY][] => (line.length === 1 ? [[line[0]!, li
  */
 export function junction(a: readonly PathPoint[], b: readonly PathPoint[]): { lng: number; lat: number; gapM: number } | null {
   if (a.length === 0 || b.length === 0) return null
-  const proj = projector(a[0]!.lng, a[0]!.lat)
-  const lines = (path: readonly PathPoint[]) => doorLines(path).map((l) => l.map((p) => proj.to(p.lng, p.lat)))
-  const la = lines(a)
-  const lb = lines(b)
+  // Most pairs of roads are far apart: their boxes, grown by MEET_M, do not even touch.
+  const ba = boxOf(a)
+  const bb = boxOf(b)
+  const mLat = MEET_M / 110_574
+  const mLng = MEET_M / (111_320 * Math.cos((ba[1] * Math.PI) / 180))
+  if (ba[0] - mLng > bb[2] || bb[0] - mLng > ba[2] || ba[1] - mLat > bb[3] || bb[1] - mLat > ba[3]) return null
+  const lat0 = Math.floor(a[0]!.lat)
+  const proj = projector(lat0)
+  const la = projectedLines(a, lat0)
+  const lb = projectedLines(b, lat0)
   const hits: XY[] = []
-  for (const x of la) for (const y of lb) for (const [p, q] of segments(x)) for (const [r, s] of segments(y)) {
-    const h = segmentCrossing(p, q, r, s)
-    if (h) hits.push(h)
+  for (const x of la) for (const y of lb) {
+    const sy = segments(y)
+    for (const [p, q] of segments(x)) {
+      // Most segment pairs are far apart: their boxes do not overlap.
+      const x0 = Math.min(p[0], q[0])
+      const x1 = Math.max(p[0], q[0])
+      const y0 = Math.min(p[1], q[1])
+      const y1 = Math.max(p[1], q[1])
+      for (const [r, s] of sy) {
+        if (Math.max(r[0], s[0]) < x0 || Math.min(r[0], s[0]) > x1 || Math.max(r[1], s[1]) < y0 || Math.min(r[1], s[1]) > y1) continue
+        const h = segmentCrossing(p, q, r, s)
+        if (h) hits.push(h)
+      }
+    }
   }
   if (hits.length > 0) {
     const mean: XY = [hits.reduce((t, h) => t + h[0], 0) / hits.length, hits.reduce((t, h) => t + h[1], 0) / hits.length]

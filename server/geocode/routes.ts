@@ -24,7 +24,7 @@ export function geocodeRoutes(db: Db, geocoder: Geocoder): Router {
   router.post('/api/geocode/batch', async (req, res) => {
     const { outCrs } = parseInput(BatchQuerySchema, req.query, 'query')
     const { items } = parseInput(GeocodeBatchSchema, req.body, 'body')
-    const out = await geocoder.geocode(items, { outCrs, scope: scopeOf(req) })
+    const out = await geocoder.geocode(items, { outCrs, scope: scopeOf(req), candidates: false })
     res.json({ results: out.map((m) => m.result) })
   })
 
