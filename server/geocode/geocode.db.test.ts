@@ -167,6 +167,20 @@ describe(`geocoder (${TEST_KIND})`, () => {
       }
     })
 
+    it('places a junction only where the two roads meet, and never claims one it cannot find', async () => {
+      // 金城路 (北干) and 育英路 (its doors in 城厢, kilometres away) do not meet: the answer is
+      // 金城路 itself, scored as a road whose junction we could not find.
+      const far = await one('金城路与育英路交叉口')
+      expect(far.result).toMatchObject({ level: 'road', addressId: null })
+      expect(far.result.address).not.toContain('交叉口')
+      expect(far.result.score).toBeLessThanOrEqual(0.8)
+      // Written without 与, with 路口: the same junction as with it.
+      const a = await one('金城路与市心中路交叉口')
+      const b = await one('金城路市心中路路口附近')
+      expect(b.result).toMatchObject({ level: 'road', address: a.result.address, lng: a.result.lng, lat: a.result.lat })
+      expect(a.result.score).toBeGreaterThan(0.8)
+    })
+
     it('never gives the one-off compound of another town or road', async () => {
       // In 城厢 the base has 和院西家园 only; 北干 has 和院御家园 exactly. Neither text may reach the other's rooms.
       expect((await one('北干和院西家园3幢1单元302室')).result.addressId).not.toBe('F_HY_CX')

@@ -98,6 +98,7 @@ export const STRINGS = {
   'field.status': { zh: '状态', en: 'Status' },
   'field.source': { zh: '来源', en: 'Source' },
   'field.geocode': { zh: '定位级别', en: 'Placed at' },
+  'geocode.approximate': { zh: '近似位置（道路、村或乡镇的代表点）', en: 'approximate: the point of the road, village or town named' },
   'field.count': { zh: '时段内警情', en: 'Incidents in period' },
   'field.daily': { zh: '逐日警情', en: 'Per day' },
   'field.model': { zh: '预警模型', en: 'Model' },

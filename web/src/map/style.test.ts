@@ -114,3 +114,21 @@ describe('buildStyle', () => {
     expect(style.sources.town).toMatchObject({ promoteId: 'code' })
   })
 })
+
+describe('incident points', () => {
+  const COLOUR = { type: 'color', 'property-type': 'data-driven', expression: { interpolated: true, parameters: ['zoom', 'feature'] } } as unknown as StylePropertySpecification
+  const paintOf = (name: 'circle-color' | 'circle-stroke-color', properties: Record<string, unknown>) => {
+    const layer = buildStyle().layers.find((l) => l.id === LAYERS.incidentPoint) as { paint: Record<string, unknown> }
+    const parsed = createPropertyExpression(layer.paint[name], name, COLOUR)
+    if (parsed.result !== 'success') throw new Error('invalid expression')
+    const c = parsed.value.evaluate({ zoom: 14 }, { type: 'Point', properties, geometry: [] } as never) as unknown as { r: number; g: number; b: number }
+    return [c.r, c.g, c.b].map((v) => Math.round(v * 255))
+  }
+  it('draws a point that only stands for a road, village or town as a ring, not a dot', () => {
+    const white = [255, 255, 255]
+    expect(paintOf('circle-color', { approximate: true })).toEqual(white)
+    expect(paintOf('circle-stroke-color', { approximate: true })).not.toEqual(white)
+    expect(paintOf('circle-color', {})).toEqual(paintOf('circle-stroke-color', { approximate: true }))
+    expect(paintOf('circle-stroke-color', {})).toEqual(white)
+  })
+})

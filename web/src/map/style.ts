@@ -577,7 +577,11 @@ function incidentClusterCountLayer(): SymbolLayerSpecification {
   }
 }
 
-/** Incident points from our tiles (from z13; below it the cell clusters stand for them). */
+/**
+ * Incident points from our tiles (from z13; below it the cell clusters stand for them). A point
+ * that only stands for the road, village or town its address named (`approximate`) is a ring,
+ * not a dot: it is counted there, but did not happen at that spot.
+ */
 function incidentLayers(): LayerSpecification[] {
   return [
     {
@@ -588,7 +592,12 @@ function incidentLayers(): LayerSpecification[] {
       minzoom: MIN_ZOOM.incidentPoints,
       filter: ['!', ['has', 'count']],
       layout: { visibility: 'none' },
-      paint: circlePaint({ radius: [13, 3, 17, 6], colour: INCIDENT_COLOUR, strokeColour: '#ffffff', strokeWidth: 1 }),
+      paint: circlePaint({
+        radius: [13, 3, 17, 6],
+        colour: ['case', ['to-boolean', ['get', 'approximate']], '#ffffff', INCIDENT_COLOUR],
+        strokeColour: ['case', ['to-boolean', ['get', 'approximate']], INCIDENT_COLOUR, '#ffffff'],
+        strokeWidth: ['case', ['to-boolean', ['get', 'approximate']], 2, 1],
+      }),
     },
   ]
 }

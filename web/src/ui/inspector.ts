@@ -68,7 +68,8 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
             [t('field.address'), p.address ?? '—'],
             [t('field.status'), p.status],
             [t('field.source'), p.source ?? '—'],
-            [t('field.geocode'), p.geocodeLevel ?? '—'],
+            // An approximate point stands for the road, village or town the address named.
+            [t('field.geocode'), p.approximate ? `${p.geocodeLevel ?? '—'} · ${t('geocode.approximate')}` : (p.geocodeLevel ?? '—')],
           ]),
         ]
       }
