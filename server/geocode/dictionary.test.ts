@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { findCompounds, findRoads, fuzzyNames, sameSound, substitutionKeys, villageAddressName } from './dictionary.ts'
+import { buildDictionary, evidenceOnly, findCompounds, findRoads, findVillages, fuzzyNames, landmarkNames, plausible, sameSound, substitutionKeys, townVariants, villageAddressName, type NameHit } from './dictionary.ts'
+import { toSimplified } from './normalize.ts'
 import { fixtureDictionary } from './fixtures/dictionary.ts'
 
 const dict = fixtureDictionary()
@@ -43,5 +44,44 @@ describe('name dictionary', () => {
     expect(villageAddressName('横一村委会')).toBe('横一村')
     expect(villageAddressName('王村村委会')).toBe('王村')
     expect(villageAddressName('陈公桥社区')).toBe('陈公桥社区')
+  })
+})
+
+describe('loose names (issue 19)', () => {
+  it('reads a compound with 小区 written or left off, and the start of one name only', () => {
+    expect(findCompounds(dict, '金色家园小区')).toMatchObject([{ via: 'name', entry: { name: '金色家园' } }])
+    expect(findCompounds(dict, '霞江')).toMatchObject([{ via: 'prefix', entry: { name: '霞江新村' } }])
+    // 金色 starts three names: no guess.
+    expect(findCompounds(dict, '金色')).toEqual([])
+    // A typo inside a name that ends in 小区 is still a typo of that name.
+    expect(findCompounds(dict, '霞江新邨小区').map((h) => h.entry.name)).toEqual(['霞江新村'])
+  })
+
+  it('finds villages by a slip in their name, in the written town', () => {
+    expect(findVillages(dict, '马古村').map((h) => [h.entry.name, h.via, h.homophone])).toEqual([['马谷村', 'fuzzy', true]])
+    expect(findVillages(dict, '马谷村', '330109001')).toEqual([])
+  })
+
+  it('takes one slip only when it points at one name, and leaves two or three to the numbers', () => {
+    const road = (name: string, townCode: string): NameHit<{ name: string; townCode: string }> => ({ entry: { name, townCode }, via: 'fuzzy', homophone: false })
+    // One name standing in two towns: one name, so read it (the door numbers tell the towns apart).
+    expect(plausible([road('春安大道', 'A'), road('春安大道', 'B')])).toHaveLength(2)
+    // Two names: neither is plausible alone, both are worth probing…
+    const two = [road('江南村', 'A'), road('江宁村', 'B')]
+    expect(plausible(two)).toEqual([])
+    expect(evidenceOnly(two)).toEqual(two)
+    // …but not four.
+    expect(evidenceOnly([road('甲路', 'A'), road('乙路', 'A'), road('丙路', 'A'), road('丁路', 'A')])).toBeNull()
+    // A homophone among them wins outright.
+    expect(plausible([...two, { ...road('江楠村', 'C'), homophone: true }]).map((h) => h.entry.name)).toEqual(['江楠村'])
+  })
+
+  it('knows a town by its old suffix and a name by its simplified form', () => {
+    expect(townVariants({ name: '宁围街道', shortName: '宁围' })).toEqual(['宁围镇', '宁围乡'])
+    expect(townVariants({ name: '萧山商业城', shortName: '商业城' })).toEqual([])
+    expect(landmarkNames('萧山区人民医院')).toEqual(['萧山区人民医院', '人民医院'])
+    const d = buildDictionary({ district: null, towns: [], villages: [{ code: 'V', townCode: 'T', name: '昇光村', lng: 0, lat: 0 }], places: [] })
+    expect(d.villagesByName.get('升光村')?.[0]?.name).toBe('昇光村')
+    expect(toSimplified('蕭山區樓塔鎮')).toBe('萧山区楼塔镇')
   })
 })

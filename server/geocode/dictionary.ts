@@ -6,7 +6,7 @@
  */
 import { pinyin } from 'pinyin-pro'
 import type { Sql } from 'postgres'
-import { normalizeAddress, normalizeName } from './normalize.ts'
+import { normalizeAddress, normalizeName, toSimplified } from './normalize.ts'
 import { parsePath, type PathPoint } from './roads.ts'
 
 export interface TownEntry {
@@ -90,7 +90,8 @@ export interface DictionaryData {
 /** A name as found in the dictionary: exactly, as an alias, or with one character different. */
 export interface NameHit<T> {
   entry: T
-  via: 'name' | 'alias' | 'fuzzy'
+  /** prefix: the start of one name only (和院御 for 和院御家园, the generic tail left off). */
+  via: 'name' | 'alias' | 'fuzzy' | 'prefix'
   /** For a fuzzy hit: the wrong character sounds like the right one (同音字, the usual IME slip). */
   homophone?: boolean
 }
@@ -137,6 +138,9 @@ export interface NameDictionary extends DictionaryData {
   /** Names with one character replaced by \0 → the names, for one-typo lookups. */
   fuzzyRoads: Map<string, Set<string>>
   fuzzyCompounds: Map<string, Set<string>>
+  fuzzyVillages: Map<string, Set<string>>
+  /** The starts of compound names (two characters or more, short of the whole) → their compounds. */
+  compoundPrefixes: Map<string, Set<PlaceEntry>>
   /** Longest name of any kind, in characters (bounds the scanner). */
   maxNameLength: number
   /** Town names longest first (full and short), for matching at a position. */
@@ -258,6 +262,26 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
       addFuzzy(fuzzyRoads, g.name)
     }
   }
+  const fuzzyVillages = new Map<string, Set<string>>()
+  for (const n of villagesByName.keys()) addFuzzy(fuzzyVillages, n)
+  const compoundPrefixes = new Map<string, Set<PlaceEntry>>()
+  for (const p of places) {
+    if (p.kind !== 'compound' || p.landmark) continue
+    const chars = [...p.name]
+    for (let k = 2; k < chars.length; k++) {
+      const key = chars.slice(0, k).join('')
+      const set = compoundPrefixes.get(key)
+      if (set) set.add(p)
+      else compoundPrefixes.set(key, new Set([p]))
+    }
+  }
+  // Names written with a traditional character (昇光村) are also known as a converted query reads them.
+  for (const map of [townByName, villagesByName, roadsByName, compoundsByName] as Map<string, unknown>[]) {
+    for (const [n, v] of [...map]) {
+      const simple = toSimplified(n)
+      if (simple !== n && !map.has(simple)) map.set(simple, v)
+    }
+  }
   let maxNameLength = 0
   for (const n of [...townByName.keys(), ...villagesByName.keys(), ...roadsByName.keys(), ...compoundsByName.keys()]) {
     maxNameLength = Math.max(maxNameLength, [...n].length)
@@ -275,6 +299,8 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
     compoundsByName,
     fuzzyRoads,
     fuzzyCompounds,
+    fuzzyVillages,
+    compoundPrefixes,
     maxNameLength,
     townNamesByLength,
   }
@@ -320,13 +346,20 @@ export function findRoads(dict: NameDictionary, raw: string, townCode?: string |
   )
 }
 
+/** Words people add to a compound's name or leave off it: 金色家园小区 is 金色家园. */
+const GENERIC_TAIL = /(?:小区|住宅区|生活区)$/
+
 /**
- * Compounds named `raw` (name, else alias, else one typo), optionally only those of one town.
+ * Compounds named `raw` (name, else alias, else one typo, else the start of one name only),
+ * optionally only those of one town. A generic tail (小区) written or left off does not matter.
  * @example findCompounds(dict, '金色家苑') // [{ entry: 金色家园, via: 'alias' }]
  */
 export function findCompounds(dict: NameDictionary, raw: string, townCode?: string | null): NameHit<PlaceEntry>[] {
   const inTown = (p: PlaceEntry) => !townCode || p.townCode === townCode
-  const exact = (dict.compoundsByName.get(raw) ?? []).filter((h) => inTown(h.entry))
+  const exactOf = (name: string) => (dict.compoundsByName.get(name) ?? []).filter((h) => inTown(h.entry))
+  let exact = exactOf(raw)
+  if (exact.length === 0 && GENERIC_TAIL.test(raw)) exact = exactOf(raw.replace(GENERIC_TAIL, ''))
+  if (exact.length === 0 && !GENERIC_TAIL.test(raw)) exact = exactOf(`${raw}小区`)
   if (exact.length > 0) {
     // An exact name beats an alias that happens to equal it.
     const named = exact.filter((h) => !h.alias)
@@ -334,14 +367,56 @@ export function findCompounds(dict: NameDictionary, raw: string, townCode?: stri
   }
   const seen = new Set<PlaceEntry>()
   const out: NameHit<PlaceEntry>[] = []
-  for (const n of fuzzyNames(dict.fuzzyCompounds, raw)) {
+  const typed = fuzzyNames(dict.fuzzyCompounds, raw)
+  for (const n of typed.length > 0 ? typed : fuzzyNames(dict.fuzzyCompounds, raw.replace(GENERIC_TAIL, ''))) {
     for (const h of dict.compoundsByName.get(n) ?? []) {
       if (!inTown(h.entry) || seen.has(h.entry)) continue
       seen.add(h.entry)
       out.push({ entry: h.entry, via: 'fuzzy', homophone: homophoneTypo(raw, n) })
     }
   }
-  return out
+  if (out.length > 0) return out
+  // 和院御 for 和院御家园: the start of exactly one name (in the town, if one was written).
+  const starting = [...(dict.compoundPrefixes.get(raw) ?? [])].filter(inTown)
+  return starting.length === 1 ? [{ entry: starting[0]!, via: 'prefix' }] : []
+}
+
+/**
+ * Villages named `raw` (exactly or by a gazetteer alias, else with one wrong character), in the
+ * town when one is given (a village under its polygon's town counts too).
+ * @example findVillages(dict, '马古村', '330109102') // [{ entry: 马谷村, via: 'fuzzy', homophone: true }]
+ */
+export function findVillages(dict: NameDictionary, raw: string, townCode?: string | null): NameHit<VillageEntry>[] {
+  const inTown = (v: VillageEntry) => !townCode || v.townCode === townCode || v.areaTownCode === townCode
+  const exact = (dict.villagesByName.get(raw) ?? []).filter(inTown)
+  if (exact.length > 0) return exact.map((entry) => ({ entry, via: 'name' as const }))
+  return fuzzyNames(dict.fuzzyVillages, raw).flatMap((n) =>
+    (dict.villagesByName.get(n) ?? []).filter(inTown).map((entry) => ({ entry, via: 'fuzzy' as const, homophone: homophoneTypo(raw, n) })),
+  )
+}
+
+/**
+ * Loose name hits worth reading: exact ones; else homophone slips (the usual input-method error);
+ * else the one name a single other slip away (in the town written, or in the whole district; the
+ * name may stand in several towns): two such names, and the text names neither.
+ * @example plausible(findRoads(dict, '今城路')) // [金城路, homophone]
+ */
+export function plausible<T extends { name: string }>(hits: NameHit<T>[]): NameHit<T>[] {
+  if (hits.length === 0 || hits[0]!.via !== 'fuzzy') return hits
+  const sound = hits.filter((h) => h.homophone)
+  if (sound.length > 0) return sound
+  return new Set(hits.map((h) => h.entry.name)).size === 1 ? hits : []
+}
+
+/**
+ * Slips too loose to read alone (one character off two or three names, none sounding right):
+ * worth probing all the same, since only the exact numbers can then decide — a name whose door or
+ * room is not there drops out. Null when there are none, or too many to probe.
+ * @example evidenceOnly(findVillages(dict, '江凝村')) // [江南村, 江宁村] (probe both)
+ */
+export function evidenceOnly<T extends { name: string }>(hits: NameHit<T>[]): NameHit<T>[] | null {
+  if (hits.length === 0 || plausible(hits).length > 0) return null
+  return new Set(hits.map((h) => h.entry.name)).size <= 3 ? hits : null
 }
 
 interface AreaRowDb {

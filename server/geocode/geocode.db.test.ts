@@ -142,10 +142,26 @@ describe(`geocoder (${TEST_KIND})`, () => {
       ['exact name in the written town, a one-off name elsewhere', '北干街道和院御家园三幢一单元302室', 'F_HY_BG'],
       ['road + number + exact compound, a one-off compound on another road', '育顺街435号蓝湾新公寓3幢1单元101房', 'F_LW_XIN'],
       ['road + number decide between two one-off compounds', '北干育顺街435号蓝湾南公寓3幢1单元101室', 'F_LW_XIN'],
+      ['traditional characters', '蕭山區北干街道金城路438號金色家園3幢2單元501室', 'F_R3_2_501'],
+      ['a slip that does not sound right, in the only name it can be, no town', '九里北名邱2幢2单元302室', 'F_JL_2_2_302'],
+      ['the generic tail left off', '北干九里北2幢2单元302室', 'F_JL_2_2_302'],
+      ['小区 added', '北干九里北名邸小区2幢2单元302室', 'F_JL_2_2_302'],
+      ['a floor before the room', '北干九里北名邸2幢2单元3楼302室', 'F_JL_2_2_302'],
+      ['a homophone in a village name', '戴村镇云溪乌村11组64号', 'F_YXW_11_64'],
+      ['another slip in a village name', '戴村镇云溪埠村11组64号', 'F_YXW_11_64'],
+      ['the district written twice', '杭州市萧山区萧山区北干街道育英路88号', 'F_BORDER_88'],
+      ['the town written last', '育英路88号 北干街道辖区', 'F_BORDER_88'],
+      ['a caller\'s words and phone number around it', '报警人13800138000称在北干育英路88号，电动车被盗', 'F_BORDER_88'],
     ]
     it.each(DOORS)('%s: %s', async (_kind, address, id) => {
       const m = await one(address)
       expect(m.result).toMatchObject({ addressId: id })
+    })
+
+    it('answers none for an address of another city that names one of our roads', async () => {
+      for (const q of ['报警人13800138000称在苏州市姑苏区金城路438号', '联系电话：0574-83148535（宁波市海曙区金城路440号）', '金华市婺城区育英路88号']) {
+        expect((await one(q)).result, q).toMatchObject({ level: 'none', addressId: null })
+      }
     })
 
     it('answers the codes of the polygon, not of the written town', async () => {

@@ -8,7 +8,7 @@
 import { latLngToCell } from 'h3-js'
 import type { Tx } from '../db/index.ts'
 import { distanceM, fromWgs84, toWgs84, type Crs } from '../geo/crs.ts'
-import { findCompounds, findRoads, villageKey, type NameDictionary, type NameHit, type PlaceEntry, type VillageEntry } from './dictionary.ts'
+import { evidenceOnly, findCompounds, findRoads, plausible, villageKey, type NameDictionary, type NameHit, type PlaceEntry, type VillageEntry } from './dictionary.ts'
 import { parseAddress, type ParsedAddress } from './parse.ts'
 import { interpolateDoor, junction } from './roads.ts'
 import {
@@ -21,7 +21,7 @@ import {
   type BuildingHit,
   type DoorHit,
 } from './probes.ts'
-import { levelRank, type GeocodeResult, type MatchLevel } from './schema.ts'
+import { ADDRESS_LEVELS, levelRank, type GeocodeResult, type MatchLevel } from './schema.ts'
 
 export interface MatchInput {
   id?: string | undefined
@@ -41,6 +41,10 @@ export interface MatchOutput {
 /** Score lost per name read loosely, per level short of what was asked, and so on. */
 const PENALTY = {
   alias: 0.02,
+  /** The start of one name only, its generic tail left off (和院御 for 和院御家园). */
+  prefix: 0.1,
+  /** A slip one character off two or three names: taken only where the exact numbers exist. */
+  loose: 0.1,
   /** One character off, sounding the same (金城路 typed 今城路). */
   homophone: 0.1,
   /** One character off, sounding different: accepted only when nothing else could be meant. */
@@ -77,6 +81,8 @@ interface Reading {
   group?: AddressHit
   /** A compound reading the written road and door contradict (set by probeAll). */
   dropped?: boolean
+  /** Read from a slip too loose to stand alone: it counts only if it reaches an address. */
+  loose?: boolean
 }
 
 /** A place a reading resolved to, before formatting. */
@@ -92,21 +98,12 @@ interface Place {
   gridCode: string | null
   /** Identity for telling different places apart (address id or name key). */
   key: string
+  /** From a loose reading: kept only at an address level (door or finer). */
+  loose?: boolean
 }
 
-const viaPenalty = (h: NameHit<unknown>) =>
-  h.via === 'fuzzy' ? (h.homophone ? PENALTY.homophone : PENALTY.fuzzy) : h.via === 'alias' ? PENALTY.alias : 0
-
-/**
- * Loose name hits worth reading: exact ones; else homophone slips; else a lone other slip within
- * the named town (a compound one letter off a real one may just be missing from the base).
- */
-function plausible<T>(hits: NameHit<T>[], townGiven: boolean): NameHit<T>[] {
-  if (hits.length === 0 || hits[0]!.via !== 'fuzzy') return hits
-  const sound = hits.filter((h) => h.homophone)
-  if (sound.length > 0) return sound
-  return townGiven && hits.length === 1 ? hits : []
-}
+const viaPenalty = (h: Pick<NameHit<unknown>, 'via' | 'homophone'>) =>
+  h.via === 'fuzzy' ? (h.homophone ? PENALTY.homophone : PENALTY.fuzzy) : h.via === 'alias' ? PENALTY.alias : h.via === 'prefix' ? PENALTY.prefix : 0
 
 /** The finest level the query text asks for. */
 export function askedLevel(p: ParsedAddress): MatchLevel {
@@ -127,32 +124,48 @@ function readingsOf(q: number, p: ParsedAddress, dict: NameDictionary): Reading[
   const out: Reading[] = []
   const town = p.townCode
   if (p.compound) {
-    let hits = plausible(findCompounds(dict, p.compound, town), town !== null)
+    const found = findCompounds(dict, p.compound, town)
+    let hits = plausible(found)
     let extra = 0
+    const loose = hits.length === 0 ? evidenceOnly(found) : null
+    if (loose) {
+      hits = loose
+      extra = PENALTY.loose
+    }
     if (hits.length === 0 && town) {
       // The compound exists, but in another town: people mix up neighbouring 街道. Exact names only.
-      hits = findCompounds(dict, p.compound).filter((h) => h.via !== 'fuzzy')
+      hits = findCompounds(dict, p.compound).filter((h) => h.via === 'name' || h.via === 'alias')
       extra = PENALTY.otherTown
     }
     for (const h of hits.slice(0, 5)) {
-      out.push({ q, kind: 'compound', townCode: h.entry.townCode, compound: h.entry, road: null, village: null, penalty: viaPenalty(h) + extra })
+      out.push({ q, kind: 'compound', townCode: h.entry.townCode, compound: h.entry, road: null, village: null, penalty: viaPenalty(h) + extra, loose: loose !== null })
     }
   }
   if (p.road) {
-    let hits = plausible(findRoads(dict, p.road, town), town !== null)
+    const found = findRoads(dict, p.road, town)
+    let hits = plausible(found)
     let extra = 0
+    const loose = hits.length === 0 ? evidenceOnly(found) : null
+    if (loose) {
+      hits = loose
+      extra = PENALTY.loose
+    }
     if (hits.length === 0 && town) {
-      hits = findRoads(dict, p.road).filter((h) => h.via !== 'fuzzy')
+      hits = findRoads(dict, p.road).filter((h) => h.via === 'name' || h.via === 'alias')
       extra = PENALTY.otherTown
     }
     for (const h of hits.slice(0, 5)) {
-      out.push({ q, kind: 'road', townCode: h.entry.townCode, compound: null, road: h.entry, village: null, penalty: viaPenalty(h) + extra })
+      out.push({ q, kind: 'road', townCode: h.entry.townCode, compound: null, road: h.entry, village: null, penalty: viaPenalty(h) + extra, loose: loose !== null })
     }
   }
   for (const key of p.villageKeys.slice(0, 5)) {
     const entry = dict.villageByKey.get(key)
     if (!entry) continue
-    out.push({ q, kind: p.groupNo && p.doorNo ? 'group' : 'village', townCode: entry.townCode, compound: null, road: null, village: entry, penalty: 0 })
+    const loose = p.villageVia?.loose === true
+    out.push({
+      q, kind: p.groupNo && p.doorNo ? 'group' : 'village', townCode: entry.townCode, compound: null, road: null, village: entry,
+      penalty: (p.villageVia ? viaPenalty(p.villageVia) : 0) + (loose ? PENALTY.loose : 0), loose,
+    })
   }
   return out
 }
@@ -408,7 +421,11 @@ export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly 
   return inputs.map((input, q) => {
     const p = parsed[q]!
     const origin = input.lng !== undefined && input.lat !== undefined ? toWgs84(input.lng, input.lat, input.crs ?? 'wgs84') : null
-    const places = (byQuery.get(q) ?? []).filter((r) => !r.dropped).map((r) => placeOf(r, p, dict))
+    const places: Place[] = (byQuery.get(q) ?? [])
+      .filter((r) => !r.dropped)
+      .map((r): Place => ({ ...placeOf(r, p, dict), loose: r.loose === true }))
+      // A loose slip that found no address says nothing: which of its names was meant is unknown.
+      .filter((pl) => !pl.loose || ADDRESS_LEVELS.has(pl.level))
     places.push(coarsePlace(p, dict))
     // Distinct places, each with its best score; nearer to the caller's point first on ties.
     const scored = new Map<string, { place: Place; s: number; d: number }>()

@@ -2,6 +2,21 @@
  * Normalising free address text before parsing: one spelling for what people type many ways.
  * Pure functions; the parser (parse.ts) works on their output.
  */
+import { Converter } from 'opencc-js/t2cn'
+import { startsOutside } from './outside.ts'
+
+/** OpenCC's traditional → simplified conversion (蕭山區 → 萧山区; 樓塔鎮 → 楼塔镇). */
+const t2cn = Converter({ from: 't', to: 'cn' })
+
+/**
+ * Text in simplified characters, as the district writes its addresses. Names the base itself
+ * writes with a traditional character (昇光村, 復兴村: official names) are also known in their
+ * converted form (buildDictionary), so converting a query never loses them.
+ * @example toSimplified('蕭山區樓塔鎮') // '萧山区楼塔镇'
+ */
+export function toSimplified(text: string): string {
+  return t2cn(text)
+}
 
 const DIGIT: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 }
 const UNIT: Record<string, number> = { 十: 10, 百: 100, 千: 1000, 万: 10_000 }
@@ -61,21 +76,22 @@ const PROVINCES = [
   '湖北', '湖南', '广东', '海南', '四川', '贵州', '云南', '陕西', '甘肃', '青海', '台湾', '内蒙古', '广西', '西藏', '宁夏',
   '新疆', '香港', '澳门',
 ]
-const ZHEJIANG_CITIES = ['宁波', '温州', '嘉兴', '湖州', '绍兴', '金华', '衢州', '舟山', '台州', '丽水']
-const HANGZHOU_DISTRICTS = [
-  '上城区', '下城区', '江干区', '拱墅区', '西湖区', '滨江区', '余杭区', '临平区', '钱塘区', '富阳区', '临安区', '桐庐县',
-  '淳安县', '建德市', '富阳', '临安', '余杭', '桐庐', '淳安', '建德',
-]
-const OUTSIDE = new RegExp(
-  // Provinces only with their 省/市/自治区: 江西俞村 is a village here, 江西路 a road.
+/** Hangzhou's other districts and counties as people write them without 区/县/市. */
+const HANGZHOU_SHORT = ['富阳', '临安', '余杭', '桐庐', '淳安', '建德']
+/**
+ * Short forms outside the district that the divisions table (outside.ts) has only in full.
+ * Provinces only with their 省/市/自治区: 江西俞村 is a village here, 江西路 a road.
+ */
+const OUTSIDE_SHORT = new RegExp(
   `^(?:(?:${PROVINCES.join('|')})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)(?![路街道])` +
-    `|(?:${ZHEJIANG_CITIES.join('|')})市?(?![路街道])` +
-    `|(?:${HANGZHOU_DISTRICTS.join('|')})(?![路街道]))`,
+    `|(?:${HANGZHOU_SHORT.join('|')})(?![路街道]))`,
 )
 
 // Bare 浙江 / 杭州 only before the next level: 浙江传化物流基地路 and 杭州湾… are names.
 const PREFIX = /^(?:中华人民共和国|中国)?(?:浙江省|浙江(?=杭州))?(?:杭州市|杭州(?=萧山))?/
 const DISTRICT = /^萧山区/
+/** A prefix followed by itself or another prefix: all but the last go. */
+const REPEATED = /^(?:中华人民共和国|中国|浙江省?|杭州市?|萧山区|萧山)(?=(?:中华人民共和国|中国|浙江|杭州|萧山区))/
 /** Bare 萧山 as the district, but not 萧山路 or the towns named 萧山…(their names are checked first). */
 const BARE_DISTRICT = /^萧山(?![路街道])/
 
@@ -102,6 +118,9 @@ const LEAD = /^(?:我(?:现在|人)?在|有人在|人在|报警人?(?:称|说|�
 /** How an address that is complete ends: a door, room, building, unit or group number. */
 const ADDRESS_END = /(?:\d|[零〇一二两三四五六七八九十百千])(?:号|室|房|幢|栋|座|号楼|楼|单元|组)?$/
 
+/** Phone numbers (a caller's mobile, a landline): never part of an address. */
+const PHONE = /(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|(?:电话|手机|联系电话|tel)[:：]?\d{5,})(?!\d)/gi
+
 /** Separators between the parts of a report: an address, then what happened. */
 const CLAUSES = /[\s,，;；:：。!！?？、]+/
 
@@ -121,10 +140,12 @@ export function addressLike(clause: string): boolean {
  * @example reportAddress('我在楼塔镇广永二路217号，电动车被盗') // '楼塔镇广永二路217号'
  */
 export function reportAddress(raw: string): string {
-  const clauses = raw.normalize('NFKC').split(CLAUSES).filter(Boolean).map((c) => c.replace(LEAD, '')).filter(Boolean)
+  const clauses = toSimplified(raw.normalize('NFKC')).replace(PHONE, '').split(CLAUSES).filter(Boolean).map((c) => c.replace(LEAD, '')).filter(Boolean)
   // Leading clauses that were only lead words ("事发地点:") are gone. A trailing clause without an
   // address word, after one that ends the address (…217号, …1501室), is what happened.
   while (clauses.length > 1 && !addressLike(clauses[clauses.length - 1]!) && ADDRESS_END.test(clauses[clauses.length - 2]!)) clauses.pop()
+  // A leading clause without any address word (联系电话, a caller's name) is not part of it either.
+  while (clauses.length > 1 && !addressLike(clauses[0]!)) clauses.shift()
   return clauses.join(' ')
 }
 
@@ -159,8 +180,13 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [])
   text = text.replace(/村委会/g, '村').replace(/居委会/g, '社区')
   // 第三村民小组, 三小组: a villager group is a 组 however it is written.
   text = text.replace(/(?:村民小组|小组)/g, '组')
-  text = text.replace(PREFIX, '')
   let district = false
+  // 杭州市萧山区萧山区…, 萧山萧山区…: prefixes written twice are still one.
+  for (let m = REPEATED.exec(text); m; m = REPEATED.exec(text)) {
+    if (m[0].startsWith('萧山')) district = true
+    text = text.slice(m[0].length)
+  }
+  text = text.replace(PREFIX, '')
   let bareDistrict = false
   if (DISTRICT.test(text)) {
     district = true
@@ -172,7 +198,7 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [])
   } else if (townNames.some((t) => t.startsWith('萧山') && text.startsWith(t))) {
     district = true
   }
-  const outside = !district && OUTSIDE.test(text)
+  const outside = !district && (OUTSIDE_SHORT.test(text) || startsOutside(text))
   text = numeralsToDigits(text)
   const removed: string[] = []
   for (let changed = true; changed; ) {
@@ -190,7 +216,8 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [])
   text = text.replace(/(?<=(?:单元|幢|栋|座|号楼|楼|\d-))([零〇一二两三四五六七八九十百千]+)$/, (run) => chineseNumeral(run) ?? run)
   text = text
     .replace(/(\d+)\s*#\s*(?:楼|幢)?/g, '$1幢')
-    .replace(/(\d+|[A-Za-z])(?:号楼|栋|座)/g, '$1幢')
+    // 号楼 only before what follows a building: 38号楼塔 is door 38 of 楼塔, not building 38.
+    .replace(/(\d+|[A-Za-z])(?:号楼(?=\d|单元|室|$|[东西南北]|[A-Za-z])|栋|座)/g, '$1幢')
     .replace(/第(\d+)(?=幢|单元|室|组|号)/g, '$1')
     .replace(/(\d+)号单元/g, '$1单元')
     .replace(/(\d+)房间/g, '$1室')

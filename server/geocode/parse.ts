@@ -5,7 +5,7 @@
  * building number is a compound). Names are returned as written when unknown; the matcher
  * resolves them (aliases, typos) against the dictionary.
  */
-import { fuzzyNames, villageKey, type NameDictionary, type TownEntry, type VillageEntry } from './dictionary.ts'
+import { evidenceOnly, findVillages, fuzzyNames, plausible, villageKey, type NameDictionary, type NameHit, type TownEntry, type VillageEntry } from './dictionary.ts'
 import { normalizeAddress } from './normalize.ts'
 
 export interface ParsedAddress {
@@ -20,6 +20,8 @@ export interface ParsedAddress {
   village: string | null
   /** Keys (villageKey) of the villages with that name, in the parsed town when there is one. */
   villageKeys: string[]
+  /** How the village was recognised when not by its exact name (a slip in it; loose: one of two or three). */
+  villageVia: (Pick<NameHit<unknown>, 'via' | 'homophone'> & { loose: boolean }) | null
   groupNo: string | null
   road: string | null
   /** The road name is one the dictionary knows exactly. */
@@ -62,7 +64,7 @@ export function roadShape(s: string, loose = false): string | null {
   }
   return best ?? (loose ? any : null)
 }
-const DOOR = /^(\d+(?:-\d+)?)号(?!楼)/
+const DOOR = /^(\d+(?:-\d+)?)号(?!楼(?:\d|单元|室|$))/
 const GROUP = /^(\d+)组/
 const BUILDING = /^(\d+|[A-Za-z])幢/
 const UNIT = /^(\d+)单元/
@@ -96,8 +98,12 @@ function townAt(text: string, pos: number, dict: NameDictionary, maxLen: number)
     const name = text.slice(pos, e)
     const value = dict.townByName.get(name)
     if (!value) continue
-    const next =
-      longestAt<unknown>(text, e, maxLen, dict.roadsByName, dict.compoundsByName, dict.villagesByName)?.name.length ?? 0
+    let next = longestAt<unknown>(text, e, maxLen, dict.roadsByName, dict.compoundsByName, dict.villagesByName)?.name.length ?? 0
+    if (next === 0) {
+      // 益农 + 镇拢殿村: a village of this town typed with a slip also says where the town ends.
+      const shaped = /^[^\d\-]{1,8}?村/.exec(text.slice(e))?.[0]
+      if (shaped && plausible(findVillages(dict, shaped, value.code)).length > 0) next = shaped.length
+    }
     const cover = name.length + next
     if (!best || cover > best.cover) best = { name, value, cover }
   }
@@ -126,6 +132,7 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
     townCode: null,
     village: null,
     villageKeys: [],
+    villageVia: null,
     groupNo: null,
     road: null,
     roadKnown: false,
@@ -153,7 +160,15 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
   }
   const setVillage = (name: string, list: VillageEntry[]) => {
     const inTown = out.townCode ? list.filter((v) => v.townCode === out.townCode || v.areaTownCode === out.townCode) : list
-    const chosen = inTown.length > 0 ? inTown : list
+    let chosen = inTown.length > 0 ? inTown : list
+    if (chosen.length === 0) {
+      // A village the dictionary does not know by that name: one slip in a name it knows?
+      const found = findVillages(dict, name, out.townCode)
+      const sure = plausible(found)
+      const hits = sure.length > 0 ? sure : (evidenceOnly(found) ?? [])
+      chosen = hits.map((h) => h.entry)
+      if (hits[0]) out.villageVia = { via: hits[0].via, homophone: hits[0].homophone, loose: sure.length === 0 }
+    }
     out.village = name
     out.villageKeys = chosen.map(villageKey)
     const towns = new Set(chosen.map((v) => v.townCode))
@@ -278,9 +293,9 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
       }
     }
 
-    // A town written last (育顺街435号北干街道): the rest of the text is exactly a town's name.
+    // A town written last (育顺街435号北干街道, …属北干街道, …楼塔镇辖区): the rest of the text is a town's name.
     if (!out.town && !pending && pos > 0) {
-      const t = dict.townByName.get(s)
+      const t = dict.townByName.get(s.replace(/^(?:属于?|所属|隶属|位于)/, '').replace(/(?:辖区|境内|管辖|范围内?)$/, ''))
       if (t) {
         setTown(t)
         pos = text.length
