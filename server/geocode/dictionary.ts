@@ -490,7 +490,7 @@ export async function loadNameDictionary(sql: Sql): Promise<NameDictionary> {
   const d = areas.find((a) => a.level === 'district')
   const adminVillages: VillageEntry[] = areas
     .filter((a) => a.level === 'village' && a.parent_code)
-    .map((a) => ({ code: a.code, townCode: a.parent_code as string, name: villageAddressName(a.short_name ?? a.name), lng: a.lng, lat: a.lat }))
+    .map((a) => ({ code: a.code, townCode: a.parent_code as string, name: villageAddressName(normalizeName(a.short_name ?? a.name)), lng: a.lng, lat: a.lat }))
   const baseVillages: VillageEntry[] = places
     .filter((p) => p.kind === 'village')
     .map((p) => ({

@@ -118,6 +118,9 @@ const LEAD = /^(?:我(?:现在|人)?在|有人在|人在|报警人?(?:称|说|�
 /** How an address that is complete ends: a door, room, building, unit or group number. */
 const ADDRESS_END = /(?:\d|[零〇一二两三四五六七八九十百千])(?:号|室|房|幢|栋|座|号楼|楼|单元|组)?$/
 
+/** A clause that only introduces a contact: 联系电话, 手机, 姓名, 报警人. */
+const CONTACT = /^(?:联系电话|联系方式|联系人|电话|手机|手机号|姓名|报警人|来电人|求助人|tel|phone)$/i
+
 /** Phone numbers (a caller's mobile, a landline): never part of an address. */
 const PHONE = /(?<!\d)(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|(?:电话|手机|联系电话|tel)[:：]?\d{5,})(?!\d)/gi
 
@@ -144,8 +147,8 @@ export function reportAddress(raw: string): string {
   // Leading clauses that were only lead words ("事发地点:") are gone. A trailing clause without an
   // address word, after one that ends the address (…217号, …1501室), is what happened.
   while (clauses.length > 1 && !addressLike(clauses[clauses.length - 1]!) && ADDRESS_END.test(clauses[clauses.length - 2]!)) clauses.pop()
-  // A leading clause without any address word (联系电话, a caller's name) is not part of it either.
-  while (clauses.length > 1 && !addressLike(clauses[0]!)) clauses.shift()
+  // A leading clause that only says whose or which number it is (联系电话, 姓名) is not part of it either.
+  while (clauses.length > 1 && CONTACT.test(clauses[0]!)) clauses.shift()
   return clauses.join(' ')
 }
 
@@ -230,11 +233,13 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [])
 }
 
 /**
- * A name (road, compound, village) in its comparable form: NFKC, no spaces or punctuation.
- * @example normalizeName(' 金色家园（二期）') // '金色家园二期'
+ * A name (road, compound, village) in its comparable form: NFKC, simplified characters, no spaces
+ * or punctuation. Stored parts and dictionary names are in this form, as parsed queries are
+ * (復兴村 and 复兴村 are one village).
+ * @example normalizeName(' 金色家园（二期）') // '金色家园二期'; normalizeName('復兴村') // '复兴村'
  */
 export function normalizeName(name: string): string {
-  return name.normalize('NFKC').replace(NOISE_CHARS, '')
+  return toSimplified(name.normalize('NFKC')).replace(NOISE_CHARS, '')
 }
 
 /**

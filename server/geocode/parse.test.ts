@@ -4,7 +4,7 @@ import { parseAddress, roadShape, type ParsedAddress } from './parse.ts'
 
 const dict = fixtureDictionary()
 
-type Parts = Partial<Pick<ParsedAddress, 'town' | 'village' | 'groupNo' | 'road' | 'doorNo' | 'crossRoad' | 'compound' | 'building' | 'unit' | 'room' | 'outside' | 'rest'>>
+type Parts = Partial<Pick<ParsedAddress, 'town' | 'village' | 'groupNo' | 'road' | 'doorNo' | 'crossRoad' | 'compound' | 'building' | 'unit' | 'room' | 'outside' | 'rest' | 'villageKeys'>>
 
 const ROOM: Parts = { town: '北干街道', road: '金城路', doorNo: '438', compound: '金色家园', building: '3', unit: '2', room: '501' }
 
@@ -66,6 +66,10 @@ const CASES: [string, string, Parts][] = [
   ['junction with 口', '泰林街怡纯路口', { road: '泰林街', crossRoad: '怡纯路' }],
   ['known road + unknown road', '金城路甜林路口', { road: '金城路', crossRoad: '甜林路' }],
   ['a village named after a lane', '戴村镇西弄村1组37号', { town: '戴村镇', village: '西弄村', road: null, groupNo: '1', doorNo: '37' }],
+  ['a short alias inside a longer name typed with a slip', '宁围宏宁新苑23幢1单元701室', { town: '宁围街道', compound: '宏宁新苑', building: '23', rest: '' }],
+  ['the town\'s name is its seat village\'s', '萧山区戴村22组64号', { town: '戴村镇', village: '戴村', groupNo: '22', doorNo: '64' }],
+  ['a town written after its village', '东山村10组24号/浦阳镇', { town: '浦阳镇', village: '东山村', villageKeys: ['330109103|东山村'], groupNo: '10', doorNo: '24' }],
+  ['38号楼塔: a door before a town, not a building', '禾金路208号楼塔镇辖区', { road: '禾金路', doorNo: '208', building: null }],
   ['a reporter\'s words around the address', '报警人称在戴村镇马谷村2组50号 门被撬了', { town: '戴村镇', village: '马谷村', groupNo: '2', doorNo: '50', rest: '' }],
 ]
 

@@ -153,6 +153,8 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
   let pos = 0
   let pending = ''
   const rest: string[] = []
+  /** The unrecognised text just before a known compound name (it may be the start of a longer name). */
+  let beforeCompound = ''
 
   const setTown = (t: TownEntry) => {
     out.town = t.name
@@ -200,6 +202,11 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
       // 湘湖人家 + 心苑: a known name that is the start of a longer one typed with a slip.
       out.compound += pending
       out.compoundKnown = false
+    } else if (as === 'compound' && out.compound && beforeCompound && fuzzyNames(dict.fuzzyCompounds, beforeCompound + out.compound + pending).length > 0) {
+      // 宏 + 宁新 + 苑: a short known name (the alias 宁新) inside a longer one typed with a slip (鸿宁新苑).
+      out.compound = beforeCompound + out.compound + pending
+      out.compoundKnown = false
+      rest.splice(rest.lastIndexOf(beforeCompound), 1)
     } else if (as === 'compound' && !out.compound) out.compound = pending
     else if (as === 'road' && !out.road) out.road = pending
     else if (as === 'village' && !out.village) setVillage(pending, dict.villagesByName.get(pending) ?? [])
@@ -298,6 +305,9 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
       const t = dict.townByName.get(s.replace(/^(?:属于?|所属|隶属|位于)/, '').replace(/(?:辖区|境内|管辖|范围内?)$/, ''))
       if (t) {
         setTown(t)
+        // A village read before the town was known: keep the one of this town, if there is one.
+        const here = out.villageKeys.filter((k) => dict.villageByKey.get(k)?.townCode === t.code || dict.villageByKey.get(k)?.areaTownCode === t.code)
+        if (here.length > 0) out.villageKeys = here
         pos = text.length
         continue
       }
@@ -332,8 +342,10 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
       if (townLen === best) setTown(town!.value)
       else if (village?.name.length === best) setVillage(village.name, village.value)
       else if (road?.name.length === best) setName('road', road.name)
-      else if (compound?.name.length === best) setName('compound', compound.name)
-      else out.road = shapedRoad
+      else if (compound?.name.length === best) {
+        setName('compound', compound.name)
+        beforeCompound = pending
+      } else out.road = shapedRoad
       flushPending('rest')
       pos += best
       continue
@@ -359,6 +371,15 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
   if (pending) {
     if (!out.compound && [...pending].length >= 2 && out.groupNo === null) out.compound = pending
     else rest.push(pending)
+  }
+  // 戴村22组64号: the town's name is its seat village's too (戴村 of 戴村镇), and a group needs a village.
+  if (out.groupNo !== null && out.village === null && out.townCode) {
+    const short = dict.townByCode.get(out.townCode)?.shortName ?? ''
+    const seat = [short, `${short}村`].flatMap((n) => (dict.villagesByName.get(n) ?? []).filter((v) => v.townCode === out.townCode))
+    if (seat[0]) {
+      out.village = seat[0].name
+      out.villageKeys = [villageKey(seat[0])]
+    }
   }
   out.rest = rest.join('')
   return out

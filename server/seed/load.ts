@@ -5,6 +5,7 @@
 import type { Sql } from 'postgres'
 import type { CopyValue, Db, Tx } from '../db/index.ts'
 import { mergeAddressStage } from '../addresses/merge.ts'
+import { canonicalName } from '../addresses/schema.ts'
 import { ADDRESS_COPY_COLUMNS } from '../addresses/prepare.ts'
 import { h3Cells } from '../geo/h3.ts'
 import type { HazardSeedRow, SeedEvent, TaskSeedRow } from './hazards.ts'
@@ -70,9 +71,11 @@ const pointEwkt = (lng: number, lat: number) => `SRID=4326;POINT(${lng} ${lat})`
 
 function addressValues(a: AddressRow): CopyValue[] {
   const h = h3Cells(a.lng, a.lat)
+  // Names in the canonical form the importer stores and the geocoder looks up (昇光村 → 升光村).
+  const name = (s: string | null) => (s === null ? null : canonicalName(s))
   return [
-    a.addressId, a.address, pointEwkt(a.lng, a.lat), a.town, a.village, a.groupNo, a.road, a.doorNo, a.compound,
-    a.building, a.unit, a.room, a.aliases, a.townCode, a.villageCode, a.gridCode, a.microgridCode,
+    a.addressId, a.address, pointEwkt(a.lng, a.lat), name(a.town), name(a.village), a.groupNo, name(a.road), a.doorNo, name(a.compound),
+    a.building, a.unit, a.room, a.aliases.map((x) => canonicalName(x) ?? x), a.townCode, a.villageCode, a.gridCode, a.microgridCode,
     h.r7, h.r8, h.r9, h.r10, 'demo', a.townCode,
   ]
 }
