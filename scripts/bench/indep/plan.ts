@@ -275,10 +275,7 @@ function addDuplicateNames(world: World, rng: Rng): void {
     const candidates = b.roadIds.filter((id) => roadOk(world.roads[id]!) && stemCount(b, ra.stem) === 0)
     if (candidates.length === 0) continue
     const rb = world.roads[rng.pick(candidates)]!
-    world.realNames.delete(rb.name)
-    rb.former = { name: rb.name, stem: rb.stem }
-    rb.name = ra.name
-    rb.stem = ra.stem
+    takeName(world, rb, ra)
     world.dupRoads.push({ a: ra.id, b: rb.id })
   }
   const dupRoadIds = new Set(world.dupRoads.flatMap((p) => [p.a, p.b]))
@@ -293,12 +290,20 @@ function addDuplicateNames(world: World, rng: Rng): void {
     })
     if (candidates.length === 0) continue
     const cb = world.compounds[rng.pick(candidates)]!
-    world.realNames.delete(cb.name)
-    cb.former = { name: cb.name, stem: cb.stem }
-    cb.name = ca.name
-    cb.stem = ca.stem
+    takeName(world, cb, ca)
     world.dupCompounds.push({ a: ca.id, b: cb.id })
   }
+}
+
+/**
+ * Gives `to` the name (and stem) of `from`, remembering its own as `former`.
+ * @example takeName(world, roadInTownB, roadInTownA) // both now named like roadInTownA
+ */
+function takeName(world: World, to: { name: string; stem: string; former?: { name: string; stem: string } }, from: { name: string; stem: string }): void {
+  world.realNames.delete(to.name)
+  to.former = { name: to.name, stem: to.stem }
+  to.name = from.name
+  to.stem = from.stem
 }
 
 /**
