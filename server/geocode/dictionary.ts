@@ -419,6 +419,18 @@ export function evidenceOnly<T extends { name: string }>(hits: NameHit<T>[]): Na
   return new Set(hits.map((h) => h.entry.name)).size <= 3 ? hits : null
 }
 
+/**
+ * The hits of a lookup worth reading: the plausible ones, else (`loose`) the two or three that
+ * only exact numbers can decide between.
+ * @example readableHits(findVillages(dict, '江凝村')) // { hits: [江南村, 江宁村], loose: true }
+ */
+export function readableHits<T extends { name: string }>(found: NameHit<T>[]): { hits: NameHit<T>[]; loose: boolean } {
+  const sure = plausible(found)
+  if (sure.length > 0) return { hits: sure, loose: false }
+  const loose = evidenceOnly(found)
+  return loose ? { hits: loose, loose: true } : { hits: [], loose: false }
+}
+
 interface AreaRowDb {
   code: string
   name: string

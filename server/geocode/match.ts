@@ -8,7 +8,7 @@
 import { latLngToCell } from 'h3-js'
 import type { Tx } from '../db/index.ts'
 import { distanceM, fromWgs84, toWgs84, type Crs } from '../geo/crs.ts'
-import { evidenceOnly, findCompounds, findRoads, plausible, villageKey, type NameDictionary, type NameHit, type PlaceEntry, type VillageEntry } from './dictionary.ts'
+import { findCompounds, findRoads, readableHits, villageKey, type NameDictionary, type NameHit, type PlaceEntry, type VillageEntry } from './dictionary.ts'
 import { parseAddress, type ParsedAddress } from './parse.ts'
 import { interpolateDoor, junction } from './roads.ts'
 import {
@@ -98,8 +98,6 @@ interface Place {
   gridCode: string | null
   /** Identity for telling different places apart (address id or name key). */
   key: string
-  /** From a loose reading: kept only at an address level (door or finer). */
-  loose?: boolean
 }
 
 const viaPenalty = (h: Pick<NameHit<unknown>, 'via' | 'homophone'>) =>
@@ -123,39 +121,24 @@ export function askedLevel(p: ParsedAddress): MatchLevel {
 function readingsOf(q: number, p: ParsedAddress, dict: NameDictionary): Reading[] {
   const out: Reading[] = []
   const town = p.townCode
-  if (p.compound) {
-    const found = findCompounds(dict, p.compound, town)
-    let hits = plausible(found)
-    let extra = 0
-    const loose = hits.length === 0 ? evidenceOnly(found) : null
-    if (loose) {
-      hits = loose
-      extra = PENALTY.loose
-    }
+  for (const kind of ['compound', 'road'] as const) {
+    const name = kind === 'compound' ? p.compound : p.road
+    if (!name) continue
+    const find = kind === 'compound' ? findCompounds : findRoads
+    const readable = readableHits(find(dict, name, town))
+    const loose = readable.loose
+    let hits = readable.hits
+    let extra = loose ? PENALTY.loose : 0
     if (hits.length === 0 && town) {
-      // The compound exists, but in another town: people mix up neighbouring 街道. Exact names only.
-      hits = findCompounds(dict, p.compound).filter((h) => h.via === 'name' || h.via === 'alias')
+      // The name exists, but in another town: people mix up neighbouring 街道. Exact names only.
+      hits = find(dict, name).filter((h) => h.via === 'name' || h.via === 'alias')
       extra = PENALTY.otherTown
     }
     for (const h of hits.slice(0, 5)) {
-      out.push({ q, kind: 'compound', townCode: h.entry.townCode, compound: h.entry, road: null, village: null, penalty: viaPenalty(h) + extra, loose: loose !== null })
-    }
-  }
-  if (p.road) {
-    const found = findRoads(dict, p.road, town)
-    let hits = plausible(found)
-    let extra = 0
-    const loose = hits.length === 0 ? evidenceOnly(found) : null
-    if (loose) {
-      hits = loose
-      extra = PENALTY.loose
-    }
-    if (hits.length === 0 && town) {
-      hits = findRoads(dict, p.road).filter((h) => h.via === 'name' || h.via === 'alias')
-      extra = PENALTY.otherTown
-    }
-    for (const h of hits.slice(0, 5)) {
-      out.push({ q, kind: 'road', townCode: h.entry.townCode, compound: null, road: h.entry, village: null, penalty: viaPenalty(h) + extra, loose: loose !== null })
+      out.push({
+        q, kind, townCode: h.entry.townCode, compound: kind === 'compound' ? h.entry : null, road: kind === 'road' ? h.entry : null,
+        village: null, penalty: viaPenalty(h) + extra, loose,
+      })
     }
   }
   for (const key of p.villageKeys.slice(0, 5)) {
@@ -421,11 +404,13 @@ export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly 
   return inputs.map((input, q) => {
     const p = parsed[q]!
     const origin = input.lng !== undefined && input.lat !== undefined ? toWgs84(input.lng, input.lat, input.crs ?? 'wgs84') : null
-    const places: Place[] = (byQuery.get(q) ?? [])
-      .filter((r) => !r.dropped)
-      .map((r): Place => ({ ...placeOf(r, p, dict), loose: r.loose === true }))
+    const places: Place[] = []
+    for (const r of byQuery.get(q) ?? []) {
+      if (r.dropped) continue
+      const place = placeOf(r, p, dict)
       // A loose slip that found no address says nothing: which of its names was meant is unknown.
-      .filter((pl) => !pl.loose || ADDRESS_LEVELS.has(pl.level))
+      if (!r.loose || ADDRESS_LEVELS.has(place.level)) places.push(place)
+    }
     places.push(coarsePlace(p, dict))
     // Distinct places, each with its best score; nearer to the caller's point first on ties.
     const scored = new Map<string, { place: Place; s: number; d: number }>()

@@ -5,7 +5,7 @@
  * building number is a compound). Names are returned as written when unknown; the matcher
  * resolves them (aliases, typos) against the dictionary.
  */
-import { evidenceOnly, findVillages, fuzzyNames, plausible, villageKey, type NameDictionary, type NameHit, type TownEntry, type VillageEntry } from './dictionary.ts'
+import { findVillages, fuzzyNames, plausible, readableHits, villageKey, type NameDictionary, type NameHit, type TownEntry, type VillageEntry } from './dictionary.ts'
 import { normalizeAddress } from './normalize.ts'
 
 export interface ParsedAddress {
@@ -165,11 +165,9 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
     let chosen = inTown.length > 0 ? inTown : list
     if (chosen.length === 0) {
       // A village the dictionary does not know by that name: one slip in a name it knows?
-      const found = findVillages(dict, name, out.townCode)
-      const sure = plausible(found)
-      const hits = sure.length > 0 ? sure : (evidenceOnly(found) ?? [])
+      const { hits, loose } = readableHits(findVillages(dict, name, out.townCode))
       chosen = hits.map((h) => h.entry)
-      if (hits[0]) out.villageVia = { via: hits[0].via, homophone: hits[0].homophone, loose: sure.length === 0 }
+      if (hits[0]) out.villageVia = { via: hits[0].via, homophone: hits[0].homophone, loose }
     }
     out.village = name
     out.villageKeys = chosen.map(villageKey)
