@@ -67,6 +67,11 @@ export function areaValues(defs: readonly IndicatorDefinition[], population: num
   const total = [...c.items.values()].reduce((s, n) => s + n, 0)
   const out = {} as Record<IndicatorId, BareValue>
   for (const d of defs) {
+    // Not configured (its role is unbound): no value, never a zero made from nothing.
+    if (!d.configured) {
+      out[d.id] = { value: null, n: null, base: null }
+      continue
+    }
     switch (d.id) {
       case 'incidents_yoy_pct':
         out[d.id] = { value: percentChange(total, c.yearEarlierTotal), n: total, base: c.yearEarlierTotal }

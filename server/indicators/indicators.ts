@@ -3,6 +3,8 @@
  * server/indicators/compute.ts, compared with the previous month (the same number of days).
  */
 import { listCategories } from '../categories/queries.ts'
+import { readRoleBinding } from '../categories/roles-store.ts'
+import { resolveRoles } from '../categories/roles.ts'
 import type { Tx } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
 import { areaValues, type BareValue, compareValue, EMPTY_COUNTS } from './compute.ts'
@@ -26,6 +28,15 @@ export function checkedMonth(month: Month | undefined, now: Date): Month {
 }
 
 /**
+ * The indicator catalogue as the district has it now: its category catalogue and role binding.
+ * @example (await currentDefinitions(tx)).find((d) => d.id === 'fires_per_10k')?.configured // true
+ */
+export async function currentDefinitions(sql: Tx): Promise<IndicatorDefinition[]> {
+  const catalogue = await listCategories(sql)
+  return indicatorDefinitions(catalogue, resolveRoles((await readRoleBinding(sql)).binding, catalogue))
+}
+
+/**
  * Bare values (no comparison) of every area of a level over one window.
  * @example (await levelValues(tx, 'town', window, defs)).get('330109001')?.fires_per_10k.value
  */
@@ -46,7 +57,7 @@ export async function levelValues(
  * @example (await monthIndicators(tx, 'town', '2026-10', new Date())).areas[0].indicators.fires_per_10k
  */
 export async function monthIndicators(sql: Tx, level: RankLevel, month: Month, now: Date, within?: string): Promise<IndicatorsResponse> {
-  const defs = indicatorDefinitions(await listCategories(sql))
+  const defs = await currentDefinitions(sql)
   const w = monthWindow(month, now)
   const prevW = previousWindow(w)
   const areas = await levelAreas(sql, level)

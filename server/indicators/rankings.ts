@@ -2,19 +2,24 @@
  * The 红黄黑 list per month (晾晒排名), published live: the current month is computed on request
  * from current data (cached briefly, per config version); a past month is computed once per
  * config version and stored as a snapshot (`refresh` recomputes it, e.g. after late imports).
+ * Indicators that are not configured (their category role unbound) weigh nothing: the score is
+ * the weighted mean over the configured ones, and the answer lists each weight with its state. A
+ * snapshot is reused only while its indicators count the same items (a new catalogue or role
+ * binding recomputes it).
  */
+import crypto from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import { listCategories } from '../categories/queries.ts'
 import type { Db, Tx } from '../db/index.ts'
 import { SYSTEM_SCOPE } from '../db/index.ts'
 import { round } from './compute.ts'
 import { currentRankingConfig } from './config-store.ts'
-import { indicatorDefinitions } from './definitions.ts'
-import { levelValues } from './indicators.ts'
+import { currentDefinitions, levelValues } from './indicators.ts'
 import { addMonths, type Month, monthWindow } from './month.ts'
 import { levelAreas } from './queries.ts'
 import { scoreAreas } from './scoring.ts'
-import { type IndicatorId, type RankedArea, type RankingConfig, type RankingResponse, RankingResponseSchema, type RankLevel } from './schema.ts'
+import {
+  type IndicatorDefinition, type IndicatorId, type RankedArea, type RankingConfig, type RankingIndicator, type RankingResponse, RankingResponseSchema, type RankLevel,
+} from './schema.ts'
 
 /** What a month's ranking is made of before the comparison with the previous month. */
 interface CoreRow {
@@ -29,15 +34,44 @@ interface CoreRow {
 }
 
 /**
- * Scores, ranks and colours of one month (no comparison), computed from the data.
- * @example (await coreRanking(tx, 'town', '2026-10', now, config))[0].rank
+ * The configuration's indicators as a ranking uses them: weight, configured or why not, items.
+ * @example rankingIndicators(config, defs).find((i) => i.id === 'fires_per_10k') // { weight: 10, configured: false, reason: 'role fire (火灾) is not bound to any category', items: [] }
  */
-async function coreRanking(sql: Tx, level: RankLevel, month: Month, now: Date, config: RankingConfig): Promise<CoreRow[]> {
-  const defs = indicatorDefinitions(await listCategories(sql))
+export function rankingIndicators(config: RankingConfig, defs: readonly IndicatorDefinition[]): RankingIndicator[] {
+  const byId = new Map(defs.map((d) => [d.id, d]))
+  return config.indicators.map((w) => {
+    const d = byId.get(w.id)
+    return { id: w.id, weight: w.weight, configured: d?.configured ?? false, reason: d ? d.reason : `unknown indicator ${w.id}`, items: d?.items ?? [] }
+  })
+}
+
+/**
+ * The configuration without its unconfigured indicators: they weigh nothing, for every area.
+ * @example configuredOnly(config, defs).indicators.map((w) => w.id) // [… without 'fires_per_10k' when fire is unbound]
+ */
+export function configuredOnly(config: RankingConfig, defs: readonly IndicatorDefinition[]): RankingConfig {
+  const configured = new Set(defs.filter((d) => d.configured).map((d) => d.id))
+  return { ...config, indicators: config.indicators.filter((w) => configured.has(w.id)) }
+}
+
+/**
+ * Whether a stored ranking's indicators are the ones now (same weights, states and items).
+ * @example sameIndicators(snapshot.indicators, rankingIndicators(config, defs)) // true
+ */
+function sameIndicators(a: readonly RankingIndicator[], b: readonly RankingIndicator[]): boolean {
+  const key = (xs: readonly RankingIndicator[]) => JSON.stringify(xs.map((x) => [x.id, x.weight, x.configured, x.items]))
+  return key(a) === key(b)
+}
+
+/**
+ * Scores, ranks and colours of one month (no comparison), computed from the data.
+ * @example (await coreRanking(tx, 'town', '2026-10', now, config, defs))[0].rank
+ */
+async function coreRanking(sql: Tx, level: RankLevel, month: Month, now: Date, config: RankingConfig, defs: readonly IndicatorDefinition[]): Promise<CoreRow[]> {
   const areas = await levelAreas(sql, level)
   const values = await levelValues(sql, level, monthWindow(month, now), defs)
   const flat = areas.map((a) => Object.fromEntries(defs.map((d) => [d.id, values.get(a.code)?.[d.id].value ?? null])) as Record<IndicatorId, number | null>)
-  const scored = scoreAreas(flat, config)
+  const scored = scoreAreas(flat, configuredOnly(config, defs))
   return areas.map((a, i) => ({ code: a.code, name: a.name, parentCode: a.parentCode, ...scored[i]!, values: flat[i]! }))
 }
 
@@ -77,13 +111,14 @@ function colourCounts(areas: readonly RankedArea[]): RankingResponse['counts'] {
  * A stored snapshot of a past month for a config version, or null.
  * @example await readSnapshot(tx, 'town', '2026-10', 1)
  */
-async function readSnapshot(sql: Tx, level: RankLevel, month: Month, version: number): Promise<RankingResponse | null> {
+async function readSnapshot(sql: Tx, level: RankLevel, month: Month, version: number, indicators: readonly RankingIndicator[]): Promise<RankingResponse | null> {
   const [row] = await sql<{ ranking: unknown }[]>`
     SELECT ranking FROM ranking_snapshots WHERE level = ${level} AND month = ${`${month}-01`}::date AND config_version = ${version}`
   if (!row) return null
   const parsed = RankingResponseSchema.safeParse(row.ranking)
-  // A snapshot written by an older shape of the answer is recomputed rather than served half-right.
-  return parsed.success ? { ...parsed.data, source: 'snapshot' } : null
+  // A snapshot written by an older shape of the answer, or over other items (a new catalogue or
+  // role binding), is recomputed rather than served half-right.
+  return parsed.success && sameIndicators(parsed.data.indicators, indicators) ? { ...parsed.data, source: 'snapshot' } : null
 }
 
 export interface RankingOptions {
@@ -98,16 +133,18 @@ export interface RankingOptions {
  */
 export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: RankingOptions): Promise<RankingResponse> {
   const { version, config } = await currentRankingConfig(sql)
+  const defs = await currentDefinitions(sql)
+  const indicators = rankingIndicators(config, defs)
   const w = monthWindow(month, opts.now)
   if (w.complete && !opts.refresh) {
-    const stored = await readSnapshot(sql, level, month, version)
+    const stored = await readSnapshot(sql, level, month, version, indicators)
     if (stored) return stored
   }
-  const core = await coreRanking(sql, level, month, opts.now, config)
+  const core = await coreRanking(sql, level, month, opts.now, config, defs)
   // The previous month as published (its snapshot) when there is one, else computed now.
   const prevMonth = addMonths(month, -1)
-  const prevStored = await readSnapshot(sql, level, prevMonth, version)
-  const previous = prevStored ? prevStored.areas : await coreRanking(sql, level, prevMonth, opts.now, config)
+  const prevStored = await readSnapshot(sql, level, prevMonth, version, indicators)
+  const previous = prevStored ? prevStored.areas : await coreRanking(sql, level, prevMonth, opts.now, config, defs)
   const areas = withChange(core, previous)
   const answer: RankingResponse = {
     level,
@@ -117,6 +154,7 @@ export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: R
     source: w.complete ? 'computed' : 'live',
     computedAt: opts.now.toISOString(),
     configVersion: version,
+    indicators,
     counts: colourCounts(areas),
     areas,
   }
@@ -146,8 +184,10 @@ export function rankingService(db: Db, ttlMs = 60_000): RankingService {
       return db.withScope(SYSTEM_SCOPE, async (tx) => {
         const live = !monthWindow(month, opts.now).complete
         if (!live) return rankMonth(tx, level, month, opts)
-        const { version } = await currentRankingConfig(tx)
-        const key = `${level}:${month}:${version}`
+        const { version, config } = await currentRankingConfig(tx)
+        // Keyed by what the indicators count too: a new catalogue or role binding applies at once.
+        const items = crypto.createHash('sha1').update(JSON.stringify(rankingIndicators(config, await currentDefinitions(tx)))).digest('hex').slice(0, 12)
+        const key = `${level}:${month}:${version}:${items}`
         const hit = cache.get(key)
         if (hit && !opts.refresh) return hit
         const answer = await rankMonth(tx, level, month, opts)

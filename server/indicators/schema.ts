@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
+import { CategoryRoleSchema } from '../categories/roles.ts'
 import { MonthSchema } from './month.ts'
 
 /** The levels ranked: towns (乡镇街道) against towns, villages (村社) against all villages. */
@@ -41,8 +42,14 @@ export const IndicatorDefinitionSchema = z.object({
   unit: z.string(),
   /** Which way is better when the config does not say. */
   direction: DirectionSchema,
-  /** Category item codes counted (incident indicators only). */
+  /** Category item codes counted (incident indicators only; [] when not configured). */
   items: z.array(z.string()),
+  /** The category role counted (server/categories/roles.ts); null: every item, or not an incident indicator. */
+  role: CategoryRoleSchema.nullable(),
+  /** False when its role is bound to no category of the district: no value is computed. */
+  configured: z.boolean(),
+  /** Why it is not configured (naming the role); null when it is. */
+  reason: z.string().nullable(),
   /** How it is computed, in plain words (and what stands in for data we do not have). */
   note: z.string(),
 })
@@ -119,7 +126,8 @@ export const WeightSchema = z.strictObject({
 /**
  * The scoring configuration (GET/PUT /api/rankings/config). Each indicator scores an area 0–100
  * by its percentile among the level's areas (100 = best, ties share); the score is the weighted
- * mean of those (an area without a value for an indicator is scored on the others). Colours:
+ * mean of those (an area without a value for an indicator is scored on the others; an indicator
+ * that is not configured — its category role unbound — weighs nothing for anyone). Colours:
  * - red (红榜, commended): among the best `topShare` of areas and scoring at least `minScore`;
  * - black (黑榜, named for rectification): among the worst `bottomShare`, or scoring under `maxScore`;
  * - yellow (黄榜, warned): not black, among the worst `bottomShare`, or scoring under `maxScore`;
@@ -175,6 +183,18 @@ export const ColourSchema = z.enum(['red', 'yellow', 'black'])
 export type Colour = z.infer<typeof ColourSchema>
 export const COLOUR_NAMES: Readonly<Record<Colour, string>> = { red: '红榜', yellow: '黄榜', black: '黑榜' }
 
+/** One indicator of the scoring configuration as the ranking used it. */
+export const RankingIndicatorSchema = z.object({
+  id: IndicatorIdSchema,
+  weight: z.number(),
+  /** Not configured: left out of every score (the other weights count as a whole). */
+  configured: z.boolean(),
+  reason: z.string().nullable(),
+  /** The items it counted (a snapshot is reused only while these stay the same). */
+  items: z.array(z.string()),
+})
+export type RankingIndicator = z.infer<typeof RankingIndicatorSchema>
+
 /** One area in a ranking. */
 export const RankedAreaSchema = z.object({
   code: z.string(),
@@ -209,6 +229,8 @@ export const RankingResponseSchema = z.object({
   source: z.enum(['live', 'snapshot', 'computed']),
   computedAt: z.string(),
   configVersion: z.number().int(),
+  /** The configured indicators' weights; an unconfigured one is listed with its reason and weighs nothing. */
+  indicators: z.array(RankingIndicatorSchema),
   counts: z.object({ red: z.number().int(), yellow: z.number().int(), black: z.number().int(), total: z.number().int() }),
   areas: z.array(RankedAreaSchema),
 })

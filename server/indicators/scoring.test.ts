@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
+import { resolveRoles, RoleMappingSchema } from '../categories/roles.ts'
 import { areaValues, compareValue, per10k, round, sharePct } from './compute.ts'
-import { DEFAULT_RANKING_CONFIG, FIRE_ITEMS, indicatorDefinitions } from './definitions.ts'
+import { DEFAULT_RANKING_CONFIG, indicatorDefinitions } from './definitions.ts'
 import { addMonths, currentMonth, lastTwelveMonths, monthPeriod, monthWindow, previousWindowPeriod } from './month.ts'
+import { configuredOnly, rankingIndicators } from './rankings.ts'
 import { RankingConfigSchema } from './schema.ts'
 import { bandSize, colourOf, competitionRanks, percentileScores, scoreAreas } from './scoring.ts'
 
@@ -44,14 +47,16 @@ describe('indicator values', () => {
       { code: '03', nameZh: '消防', nameEn: 'Fire', items: ['0301', '0302', '0303', '0304'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })) },
       { code: '05', nameZh: '电诈', nameEn: 'Fraud', items: ['0501', '0502'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })) },
     ]
-    const defs = indicatorDefinitions(catalogue)
+    // Xiaoshan's binding (data/xiaoshan/mapping.json): fires are 0301 and 0303, frauds all of 05.
+    const xiaoshan = RoleMappingSchema.parse(JSON.parse(readFileSync(new URL('../../data/xiaoshan/mapping.json', import.meta.url), 'utf8'))).roles
+    const defs = indicatorDefinitions(catalogue, resolveRoles(xiaoshan, catalogue))
     const v = areaValues(defs, 20_000, {
       items: new Map([['0301', 1], ['0302', 4], ['0502', 2]]),
       yearEarlierTotal: 14,
       tasks: { due: 4, closed: 3, onTime: 1 },
       warnings: { raised: 2, answered: 1, meanHours: 10.04 },
     })
-    expect([...FIRE_ITEMS]).toEqual(['0301', '0303'])
+    expect(defs.find((d) => d.id === 'fires_per_10k')?.items).toEqual(['0301', '0303'])
     expect(v.fires_per_10k).toEqual({ value: 0.5, n: 1, base: null })
     expect(v.fire_per_10k).toEqual({ value: 2.5, n: 5, base: null })
     expect(v.frauds_per_10k).toEqual({ value: 1, n: 2, base: null })
@@ -60,6 +65,22 @@ describe('indicator values', () => {
     expect(v.task_closeout_rate).toEqual({ value: 75, n: 3, base: 4 })
     expect(v.task_ontime_rate).toEqual({ value: 25, n: 1, base: 4 })
     expect(v.warning_response_hours).toEqual({ value: 10, n: 1, base: 2 })
+  })
+  it('shows an indicator whose role is unbound as not configured: no value, no weight, never zero', () => {
+    // Another district: fire-service items ZC01 (火灾) and ZC02 (火警), only the whole category bound.
+    const catalogue = [{ code: 'ZC', nameZh: '消防', nameEn: 'Fire', items: ['ZC01', 'ZC02'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })) }]
+    const defs = indicatorDefinitions(catalogue, resolveRoles({ fire_incident: ['ZC'] }, catalogue))
+    expect(defs.find((d) => d.id === 'fires_per_10k')).toMatchObject({ role: 'fire', configured: false, items: [], reason: 'role fire (火灾) is not bound to any category' })
+    expect(defs.find((d) => d.id === 'fire_per_10k')).toMatchObject({ role: 'fire_incident', configured: true, reason: null, items: ['ZC01', 'ZC02'] })
+    expect(defs.find((d) => d.id === 'task_closeout_rate')).toMatchObject({ role: null, configured: true })
+    const v = areaValues(defs, 10_000, { items: new Map([['ZC01', 3]]), yearEarlierTotal: 0, tasks: { due: 0, closed: 0, onTime: 0 }, warnings: { raised: 0, answered: 0, meanHours: null } })
+    expect(v.fires_per_10k).toEqual({ value: null, n: null, base: null })
+    expect(v.frauds_per_10k).toEqual({ value: null, n: null, base: null })
+    expect(v.fire_per_10k).toEqual({ value: 3, n: 3, base: null })
+    expect(v.incidents_per_10k).toEqual({ value: 3, n: 3, base: null })
+    // Rankings weigh the configured indicators only, and say which are left out and why.
+    expect(configuredOnly(DEFAULT_RANKING_CONFIG, defs).indicators.map((w) => w.id)).toEqual(['incidents_per_10k', 'incidents_yoy_pct', 'task_closeout_rate', 'task_ontime_rate', 'warning_response_hours'])
+    expect(rankingIndicators(DEFAULT_RANKING_CONFIG, defs).find((i) => i.id === 'frauds_per_10k')).toEqual({ id: 'frauds_per_10k', weight: 10, configured: false, reason: 'role fraud (电信网络诈骗) is not bound to any category', items: [] })
   })
 })
 

@@ -220,10 +220,12 @@ ${d.warnings.length === 0 ? html`<p>期内无预警。</p>` : html`<table><thead
 }
 
 /**
- * What the counts behind a value are, in words.
+ * What the counts behind a value are, in words (or that the indicator is not configured).
  * @example countNote(def, 3, null) // '3 起'
  */
 function countNote(def: IndicatorDefinition, n: number | null, base: number | null): string {
+  // Its category role is unbound in this district: shown, never computed as zero.
+  if (!def.configured) return `未配置（${def.reason ?? ''}）`
   switch (def.id) {
     case 'incidents_yoy_pct':
       return `本期 ${n ?? 0} 起，上年同期 ${base ?? 0} 起`
