@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import path from 'node:path'
+import type { Geometry } from 'geojson'
 import { afterEach, describe, expect, it } from 'vitest'
 import { copyInto, expectSameGeometry, expectTowns, fixture, scratch, sourceGeometry } from './fixtures/helpers.ts'
 import { BoundaryReadError, readBoundaryFile } from './index.ts'
@@ -32,6 +33,14 @@ describe('plain shapefiles', () => {
     expect(src.features[0]!.geometry!.type).toBe('Polygon')
     expect(src.features[0]!.geometry).not.toHaveProperty('bbox')
     expect(src.features[2]!.geometry).toBeNull()
+  })
+
+  it('gives each hole to the part that holds it, also where a part lies inside another part’s bounding box', async () => {
+    const src = await readBoundaryFile(fixture('shp/parts/parts.shp'))
+    const source = JSON.parse(fs.readFileSync(fixture('parts.geojson'), 'utf8')) as { features: { geometry: Geometry }[] }
+    expect(src.features).toHaveLength(1)
+    expect(src.features[0]!.properties).toEqual({ 名称: '飞地街道', 代码: '330109003' })
+    expectSameGeometry(src.features[0]!.geometry, source.features[0]!.geometry)
   })
 
   it('reads GBK from the language driver id (0x4D) when there is no .cpg, and a WGS 84 .prj', async () => {

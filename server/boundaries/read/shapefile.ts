@@ -64,9 +64,10 @@ export function readZippedShapefile(file: string, opts: BoundaryReadOptions): Bo
   try {
     entries = unzipSync(fs.readFileSync(file), {
       filter: (f) => {
-        if (/(^|\/)__MACOSX\//.test(f.name) || /(^|\/)\._/.test(f.name) || f.name.endsWith('/')) return false
+        const n = f.name.replace(/\\/g, '/')
+        if (/(^|\/)__MACOSX\//.test(n) || /(^|\/)\._/.test(n) || n.endsWith('/')) return false
         held.push(f.name)
-        return /\.(shp|shx|dbf|prj|cpg)$/i.test(f.name)
+        return /\.(shp|shx|dbf|prj|cpg)$/i.test(n)
       },
     })
   } catch (err) {
@@ -75,7 +76,7 @@ export function readZippedShapefile(file: string, opts: BoundaryReadOptions): Bo
   // Group by path without extension, any case; names without the UTF-8 flag come as latin1.
   const groups = new Map<string, { path: string; files: ShapefileFiles }>()
   for (const [raw, bytes] of Object.entries(entries)) {
-    const name = redecodeLatin1(raw)
+    const name = redecodeLatin1(raw).replace(/\\/g, '/')
     const ext = path.posix.extname(name).slice(1).toLowerCase() as Part
     const stem = name.slice(0, -(ext.length + 1))
     const key = stem.toLowerCase()
@@ -91,7 +92,7 @@ export function readZippedShapefile(file: string, opts: BoundaryReadOptions): Bo
   }
   const shapefiles = [...groups.values()].filter((g) => g.files.bytes.shp)
   if (shapefiles.length === 0) {
-    const list = held.map(redecodeLatin1)
+    const list = held.map((n) => redecodeLatin1(n).replace(/\\/g, '/'))
     const others = list.filter((n) => /\.(gpkg|geojson|json)$/i.test(n))
     throw new BoundaryReadError(`${file} holds no .shp file (it holds ${list.length ? list.slice(0, 8).join(', ') + (list.length > 8 ? ', …' : '') : 'nothing'})${others.length ? `: unzip it and import ${others[0]}` : ''}`)
   }
