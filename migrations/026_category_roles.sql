@@ -45,5 +45,5 @@ BEGIN
   GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO onemap_scoped;
   REVOKE ALL ON users, sessions, api_keys, audit_log, schema_migrations FROM onemap_scoped;
   REVOKE INSERT, UPDATE, DELETE ON admin_areas, incident_categories, models, model_versions,
-    ranking_config_versions, gazetteer, category_roles FROM onemap_scoped;
+    ranking_config_versions, gazetteer, category_roles, admin_area_history, district_profile FROM onemap_scoped;
 END $$;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { buildAreaLocator, codesOf, SNAP_M, type LocatorArea } from './locate.ts'
 
 const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
-const area = (code: string, geometry: MultiPolygon | Polygon): LocatorArea => ({ code, gridCode: `g${code}`, villageCode: 'v1', townCode: 't1', geometry })
+const area = (code: string, geometry: MultiPolygon | Polygon): LocatorArea => ({ code, microgridCode: code, gridCode: `g${code}`, villageCode: 'v1', townCode: 't1', geometry })
 
 // Two microgrids side by side with a 0.0005° (~48 m) gap between them, one with a hole, one in
 // two parts; the district covers all of it and more.

@@ -15,9 +15,13 @@ import type { Sql } from 'postgres'
 /** How far (m) a point outside every microgrid may be from one and still take its codes. */
 export const SNAP_M = 100
 
-/** One microgrid with the codes of its ancestors. */
+/**
+ * One leaf area (a microgrid, or the deepest level a district has there: a grid, village or
+ * town without children) with its own and its ancestors' codes.
+ */
 export interface LocatorArea {
   code: string
+  microgridCode: string | null
   gridCode: string | null
   villageCode: string | null
   townCode: string | null
@@ -46,7 +50,7 @@ export const NO_CODES: AreaCodes = { townCode: null, villageCode: null, gridCode
 export function codesOf(loc: Location): AreaCodes {
   if (loc.kind !== 'in' && loc.kind !== 'near') return NO_CODES
   const a = loc.area
-  return { townCode: a.townCode, villageCode: a.villageCode, gridCode: a.gridCode, microgridCode: a.code }
+  return { townCode: a.townCode, villageCode: a.villageCode, gridCode: a.gridCode, microgridCode: a.microgridCode }
 }
 
 /** Flat rings of many polygons: coordinates, ring ranges per polygon, a box per polygon. */
@@ -316,18 +320,21 @@ export interface LocatorData {
 }
 
 /**
- * Reads the microgrids (with their grid, village and town by parent_code) and the district
- * outline from admin_areas.
+ * Reads the leaf areas (with their grid, village and town by parent_code) and the district
+ * outline from admin_areas. Leaves are microgrids where a district has them; a district without
+ * microgrids (or a village without grids) is located by its deepest level.
  * @example buildAreaLocator(...Object.values(await loadLocatorData(db.sql)))
  */
 export async function loadLocatorData(sql: Sql): Promise<LocatorData> {
   // 15 decimals: ST_AsGeoJSON's default of 9 would move edges by up to 0.1 mm.
   const rows = await sql<AreaDbRow[]>`
-    SELECT code, level, parent_code,
-           CASE WHEN level IN ('microgrid', 'district') THEN ST_AsGeoJSON(geom, 15) END AS geojson
-    FROM admin_areas`
+    SELECT a.code, a.level, a.parent_code,
+           CASE WHEN a.level = 'district' OR NOT EXISTS (SELECT 1 FROM admin_areas c WHERE c.parent_code = a.code)
+                THEN ST_AsGeoJSON(a.geom, 15) END AS geojson
+    FROM admin_areas a`
   const byCode = new Map(rows.map((r) => [r.code, r]))
   const ancestor = (code: string | null, level: string): string | null => {
+    // From the leaf itself: a grid leaf is its own grid.
     for (let c = code, hops = 0; c !== null && hops < 10; hops++) {
       const r = byCode.get(c)
       if (!r) return null
@@ -342,7 +349,12 @@ export async function loadLocatorData(sql: Sql): Promise<LocatorData> {
     if (r.geojson === null) continue
     const geometry = JSON.parse(r.geojson) as MultiPolygon | Polygon
     if (r.level === 'district') district.push(geometry)
-    else micro.push({ code: r.code, gridCode: ancestor(r.parent_code, 'grid'), villageCode: ancestor(r.parent_code, 'village'), townCode: ancestor(r.parent_code, 'town'), geometry })
+    else {
+      micro.push({
+        code: r.code, microgridCode: ancestor(r.code, 'microgrid'), gridCode: ancestor(r.code, 'grid'),
+        villageCode: ancestor(r.code, 'village'), townCode: ancestor(r.code, 'town'), geometry,
+      })
+    }
   }
   micro.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
   return { micro, district }

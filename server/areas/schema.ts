@@ -4,7 +4,8 @@ import { z } from 'zod'
 export const AreaLevelSchema = z.enum(['district', 'town', 'village', 'grid', 'microgrid'])
 export type AreaLevel = z.infer<typeof AreaLevelSchema>
 
-export const AreaCodeSchema = z.string().regex(/^\d{6,20}$/, 'an area code is 6 to 20 digits')
+/** An area code: a district's own codes are usually digits (330109001), but grid codes may carry letters. */
+export const AreaCodeSchema = z.string().regex(/^[0-9A-Za-z_-]{2,64}$/, 'an area code is 2 to 64 letters, digits, - or _')
 
 export const BoundaryParamsSchema = z.object({ level: AreaLevelSchema })
 
@@ -29,5 +30,9 @@ export const WebConfigSchema = z.object({
   district: z
     .object({ code: z.string(), name: z.string(), bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]) })
     .nullable(),
+  /** The map's home view when the profile sets one (else the district's bbox is fitted). */
+  home: z.object({ center: z.tuple([z.number(), z.number()]), zoom: z.number() }).nullable().default(null),
+  /** The district's time zone (the profile's). */
+  timeZone: z.string().default('Asia/Shanghai'),
 })
 export type WebConfig = z.infer<typeof WebConfigSchema>

@@ -15,6 +15,7 @@
  * PostGIS point-in-polygon on the detailed microgrids cost ~0.5 ms a point), H3 cells by
  * server/geo/h3.ts; an approximate one takes the codes of the match.
  */
+import { addressBaseVersion } from '../addresses/base.ts'
 import { codesOf, loadAreaLocator, NO_CODES, type AreaCodes, type AreaLocator } from '../addresses/locate.ts'
 import type { Db } from '../db/index.ts'
 import { toWgs84, type Crs } from '../geo/crs.ts'
@@ -80,18 +81,23 @@ export function place(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, match: Geo
   return { point: null, approximate: false, ...kept, addressId: null, areaCodes: null }
 }
 
-const locators = new WeakMap<Db, Promise<AreaLocator>>()
+const locators = new WeakMap<Db, { version: number; locator: Promise<AreaLocator> }>()
 
-/** The area locator of a database, built once per process (boundaries are reference data). */
-export function areaLocator(db: Db): Promise<AreaLocator> {
+/**
+ * The area locator of a database, built once per address base version: a boundary import (in
+ * this process or another) bumps the version, and the next placement uses the new areas.
+ */
+export async function areaLocator(db: Db): Promise<AreaLocator> {
+  const version = await addressBaseVersion(db.sql)
   let l = locators.get(db)
-  if (!l) {
-    l = loadAreaLocator(db.sql)
+  if (!l || l.version !== version) {
+    const locator = loadAreaLocator(db.sql)
+    l = { version, locator }
     // A failed load (e.g. no boundaries yet) must not be cached for the life of the process.
-    l.catch(() => locators.delete(db))
+    locator.catch(() => locators.delete(db))
     locators.set(db, l)
   }
-  return l
+  return l.locator
 }
 
 /**
