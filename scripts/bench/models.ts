@@ -18,7 +18,8 @@ import { cellToChildren, latLngToCell, polygonToCells } from 'h3-js'
 import { backtestMetrics, naiveBaseline } from '../../server/analytics/index.ts'
 import { openDatabase, type Db } from '../../server/db/index.ts'
 import { BUILTIN_MODELS } from '../../server/models/builtins.ts'
-import { districtCells, expandCategories, h3DailyCounts } from '../../server/models/data.ts'
+import { districtCells, h3DailyCounts } from '../../server/models/data.ts'
+import { modelFilter } from '../../server/models/roles.ts'
 import type { ModelDefinition } from '../../server/models/definition.ts'
 import { detect } from '../../server/models/kinds/index.ts'
 import type { Finding } from '../../server/models/types.ts'
@@ -108,7 +109,7 @@ async function bench(kind: string): Promise<void> {
     const rows: Row[] = []
     for (const id of MODELS) {
       const def = BUILTIN_MODELS.find((d) => d.id === id) as ModelDefinition
-      const cats = await expandCategories(db.sql, def.kind === 'near_repeat' && def.categories.length === 0 ? ['0101', '0102'] : def.categories)
+      const cats = (await modelFilter(db.sql, def)).items
       const row: Row = { model: id, warnings: 0, cells: 0, events: 0, hits: 0, naiveHits: 0, areaShare: 0, naiveArea: 0, seconds: 0 }
       for (let k = CUTOFFS; k >= 1; k--) {
         const cut = addDays(endDay, -HORIZON_DAYS * k)

@@ -1,7 +1,9 @@
 /**
  * The built-in models, stored as version 1 of their definitions the first time the model store
- * opens (never overwriting an edited one). Parsed through the schema, so a built-in is checked by
- * the same rules as a PUT, and its defaults are written out in full in the database.
+ * opens (never overwriting an edited one; one nobody edited follows the built-in as it is now).
+ * Parsed through the schema, so a built-in is checked by the same rules as a PUT, and its
+ * defaults are written out in full in the database. They count category roles, never item
+ * codes, so they mean the same in every district (server/categories/roles.ts).
  */
 import { ModelDefinitionSchema, type ModelDefinition, type ModelDefinitionInput } from './definition.ts'
 
@@ -39,7 +41,7 @@ const RAW: readonly ModelDefinitionInput[] = [
     kind: 'near_repeat',
     name: { zh: '近重复盗窃', en: 'Near-repeat burglary' },
     description: '入室盗窃、盗窃电动车的Knox检验（200米、7日，蒙特卡洛置换）显著时，标出近7日仍活跃的近重复区域。',
-    categories: ['0101', '0102'],
+    roles: ['burglary', 'ebike_theft'],
     schedule: { everyMinutes: 60 },
   },
   {
@@ -47,7 +49,7 @@ const RAW: readonly ModelDefinitionInput[] = [
     kind: 'concentration',
     name: { zh: '电信诈骗高发村社', en: 'Telecom fraud concentration' },
     description: '村（社区）近90日电信网络诈骗每万人发案率与全区比较（精确泊松检验，FDR校正）。',
-    categories: ['05'],
+    roles: ['fraud'],
     schedule: { everyMinutes: 1440 },
   },
   {
@@ -55,7 +57,7 @@ const RAW: readonly ModelDefinitionInput[] = [
     kind: 'concentration',
     name: { zh: '电动自行车事故高发村社', en: 'E-bike accident concentration' },
     description: '村（社区）近90日电动自行车事故每万人发生率与全区比较。',
-    categories: ['0203'],
+    roles: ['ebike_accident'],
     schedule: { everyMinutes: 1440 },
   },
   {
@@ -63,7 +65,7 @@ const RAW: readonly ModelDefinitionInput[] = [
     kind: 'concentration',
     name: { zh: '火警高发村社', en: 'Fire alarm concentration' },
     description: '村（社区）近90日火警、火灾及电动车充电起火每万人发生率与全区比较。',
-    categories: ['0301', '0302', '0303'],
+    roles: ['fire', 'fire_alarm'],
     schedule: { everyMinutes: 1440 },
   },
   {
@@ -71,7 +73,8 @@ const RAW: readonly ModelDefinitionInput[] = [
     kind: 'dispute_escalation',
     name: { zh: '矛盾纠纷升级风险（民转刑）', en: 'Dispute escalation risk' },
     description: '同一地址近60日反复发生矛盾纠纷（3起黄、4起橙、5起红）；同址另有打架斗殴时升一级。',
-    categories: ['04'],
+    roles: ['dispute'],
+    params: { escalateRoles: ['fight'] },
     schedule: { everyMinutes: 60 },
   },
   {

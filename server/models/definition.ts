@@ -5,9 +5,16 @@
  * make a red / orange / yellow warning, how often it runs — and one `kind` says which detector
  * (server/models/kinds/*) reads it. Thresholds are checked for order (red the strictest), so a
  * definition that could never raise red before yellow is a 400, not a silent surprise.
+ *
+ * What a model counts is named by category roles (`roles`, server/categories/roles.ts), which
+ * each district binds to its own codes: the built-ins use roles only. Explicit catalogue codes
+ * (`categories`) are still accepted — definitions stored before roles have them, and a district
+ * may write its own — but not both in one definition. A model whose roles are unbound is "not
+ * configured" (server/models/roles.ts): it is not run and raises nothing.
  */
 import { z } from 'zod'
 import { EMERGING_KINDS, EmergingParamsSchema } from '../analytics/index.ts'
+import { CATEGORY_ROLES, CategoryRoleSchema } from '../categories/roles.ts'
 import { CategoryCodeSchema } from '../categories/schema.ts'
 
 export const LevelSchema = z.enum(['red', 'orange', 'yellow'])
@@ -34,11 +41,16 @@ export const ScheduleSchema = z.object({
 
 const windowDays = (def: number, max = 730) => z.object({ days: z.number().int().min(1).max(max).default(def) }).prefault({})
 
-/** The fields every definition has. `categories` [] = every category. */
+/**
+ * The fields every definition has. What it counts: `roles` (bound per district) or explicit
+ * `categories` codes (a level-1 code means all its items); neither = every category (near-repeat
+ * and dispute escalation: their kind's roles, server/models/roles.ts).
+ */
 const common = {
   id: ModelIdSchema,
   name: NameSchema,
   description: z.string().max(2000).default(''),
+  roles: z.array(CategoryRoleSchema).max(CATEGORY_ROLES.length).default([]),
   categories: z.array(CategoryCodeSchema).max(50).default([]),
   schedule: ScheduleSchema.prefault({}),
   /** Open warnings (new, acknowledged) not re-triggered for this long expire. */
@@ -208,10 +220,16 @@ export const DisputeDefinitionSchema = z.object({
   window: windowDays(60, 365),
   baseline: NoBaseline,
   params: z
-    .object({
-      /** incidents of these categories at the address (fights…) raise the level one step */
-      escalateCategories: z.array(CategoryCodeSchema).max(20).default(['0104']),
-    })
+    .preprocess(
+      // Stored before roles: `escalateCategories` alone said everything (no roles were meant).
+      (p) => (p && typeof p === 'object' && !Array.isArray(p) && 'escalateCategories' in p && !('escalateRoles' in p) ? { ...p, escalateRoles: [] } : p),
+      z.object({
+        /** incidents of these roles at the address (fights) raise the level one step */
+        escalateRoles: z.array(CategoryRoleSchema).max(CATEGORY_ROLES.length).default(['fight']),
+        /** …and of these explicit catalogue codes */
+        escalateCategories: z.array(CategoryCodeSchema).max(20).default([]),
+      }),
+    )
     .prefault({}),
   /** disputes at the address in the window */
   thresholds: upThresholds(5, 4, 3, 2, 1000),
@@ -237,16 +255,22 @@ export const OverdueDefinitionSchema = z.object({
 })
 
 /** A model definition (request body of PUT /api/models/{id}, and what the database stores). */
-export const ModelDefinitionSchema = z.discriminatedUnion('kind', [
-  SurgeDefinitionSchema,
-  HotSpotDefinitionSchema,
-  EmergingDefinitionSchema,
-  RepeatAddressDefinitionSchema,
-  NearRepeatDefinitionSchema,
-  ConcentrationDefinitionSchema,
-  DisputeDefinitionSchema,
-  OverdueDefinitionSchema,
-])
+export const ModelDefinitionSchema = z
+  .discriminatedUnion('kind', [
+    SurgeDefinitionSchema,
+    HotSpotDefinitionSchema,
+    EmergingDefinitionSchema,
+    RepeatAddressDefinitionSchema,
+    NearRepeatDefinitionSchema,
+    ConcentrationDefinitionSchema,
+    DisputeDefinitionSchema,
+    OverdueDefinitionSchema,
+  ])
+  .superRefine((d, ctx) => {
+    if (d.roles.length > 0 && d.categories.length > 0) {
+      ctx.addIssue({ code: 'custom', message: 'name roles or categories, not both (roles are bound to each district\'s codes)', path: ['categories'] })
+    }
+  })
 export type ModelDefinitionInput = z.input<typeof ModelDefinitionSchema>
 export type ModelDefinition = z.infer<typeof ModelDefinitionSchema>
 export type DefinitionOf<K extends ModelKind> = Extract<ModelDefinition, { kind: K }>

@@ -1,6 +1,7 @@
 /**
  * Warning models over HTTP:
- * - `GET /api/models`: every model with its current definition and latest run;
+ * - `GET /api/models`: every model with its current definition, latest run, and whether it is
+ *   configured (`configured`, `reason` naming each unbound category role: such a model never runs);
  * - `GET /api/models/{id}[?version=N]`: one model (current or an old version) with its versions;
  * - `PUT /api/models/{id}`: create or edit a definition (validated; an edit is a new version);
  * - `POST /api/models/{id}/runs` `{ asOf? }`: queue a run now, 202 with the run (poll its status);
@@ -15,7 +16,9 @@ import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { closeStaleRuns } from '../ops/heartbeat.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
+import { loadRoles } from '../categories/roles-store.ts'
 import { unknownCategories } from './data.ts'
+import { modelConfigState } from './roles.ts'
 import { ModelDefinitionSchema, ModelIdSchema } from './definition.ts'
 import type { ModelService } from './service.ts'
 import { getModel, getRun, listModels, listRuns, modelVersions, saveModel } from './store.ts'
@@ -28,7 +31,7 @@ const RunListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(
 export const RunRequestSchema = z.object({ asOf: InstantSchema.optional() }).prefault({})
 export type RunRequest = z.infer<typeof RunRequestSchema>
 
-/** Category codes of a definition that the catalogue does not know: a 400 naming each. */
+/** Category codes of a definition that the catalogue does not know: a 400 naming each (unbound roles are allowed: the model shows as not configured). */
 async function checkCategories(db: Db, def: z.infer<typeof ModelDefinitionSchema>): Promise<void> {
   const lists: [string, readonly string[]][] = [['categories', def.categories]]
   if (def.kind === 'dispute_escalation') lists.push(['params.escalateCategories', def.params.escalateCategories])
@@ -49,7 +52,8 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     await closeStaleRuns(db.sql, 'model_runs')
     const items = await listModels(db.sql)
     const runs = await Promise.all(items.map((m) => listRuns(db.sql, m.id, 1)))
-    res.json({ items: items.map((m, i) => ({ ...m, lastRun: runs[i]![0] ?? null })) })
+    const roles = await loadRoles(db.sql)
+    res.json({ items: items.map((m, i) => ({ ...m, ...modelConfigState(m.definition, roles), lastRun: runs[i]![0] ?? null })) })
   })
 
   router.get('/api/models/:id', async (req, res) => {
@@ -59,7 +63,8 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     await closeStaleRuns(db.sql, 'model_runs')
     const model = await getModel(db.sql, id, version)
     if (!model) throw new HttpError(404, version ? `no version ${version} of model ${id}` : `no model ${id}`)
-    res.json({ ...model, versions: await modelVersions(db.sql, id), lastRun: (await listRuns(db.sql, id, 1))[0] ?? null })
+    const state = modelConfigState(model.definition, await loadRoles(db.sql))
+    res.json({ ...model, ...state, versions: await modelVersions(db.sql, id), lastRun: (await listRuns(db.sql, id, 1))[0] ?? null })
   })
 
   router.put('/api/models/:id', async (req, res) => {
@@ -76,7 +81,8 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     }
     const { model, changed } = await db.withScope(SYSTEM_SCOPE, (tx) => saveModel(tx, def, actorOf(req)))
     if (changed || !existing) await auditRequest(db, req, res, 'model.update', `model:${id}`, { version: model.version, created: !existing })
-    res.status(existing ? 200 : 201).json({ ...model, changed, versions: await modelVersions(db.sql, id) })
+    const state = modelConfigState(model.definition, await loadRoles(db.sql))
+    res.status(existing ? 200 : 201).json({ ...model, ...state, changed, versions: await modelVersions(db.sql, id) })
   })
 
   router.post('/api/models/:id/runs', async (req, res) => {

@@ -3,10 +3,13 @@
  * database has one connection anyway, and two runs of one model must not race on its warnings),
  * the in-process scheduler (each enabled definition every `schedule.everyMinutes`, judged from
  * the recorded runs, so a restart does not rerun everything), and the optional run of every
- * enabled model at start-up.
+ * enabled model at start-up. A model that is not configured (a category role it needs is unbound,
+ * server/models/roles.ts) is never queued: the scheduler skips it and a manual run is a 409.
  */
+import { loadRoles } from '../categories/roles-store.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
+import { modelConfigState } from './roles.ts'
 import { executeRun } from './runner.ts'
 import { closeStaleRuns, startHeartbeat } from '../ops/heartbeat.ts'
 import { beatModelRun, createRun, ensureBuiltinModels, failRun, getModel, getRun, lastRunRequested, listModels, type ModelRun, type RunTrigger } from './store.ts'
@@ -62,6 +65,11 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
     await ready()
     const model = await getModel(db.sql, modelId)
     if (!model) throw new HttpError(404, `no model ${modelId}`)
+    // A role it needs is unbound in this district: nothing to count, so no run at all.
+    const state = modelConfigState(model.definition, await loadRoles(db.sql))
+    if (!state.configured) {
+      throw new HttpError(409, `model ${modelId} is not configured: ${state.reason}; bind the roles (PUT /api/category-roles or npm run import -- roles FILE.json)`, { configured: false, reason: state.reason })
+    }
     const run = await createRun(db.sql, model, { trigger: r.trigger, asOf: r.asOf ?? now(), actor: r.actor })
     const id = String(run.id)
     // Alive while it waits in this process's queue and while it runs: readers close it if we die.
@@ -85,7 +93,9 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
   async function tick(first: boolean): Promise<void> {
     try {
       await ready()
-      const models = (await listModels(db.sql)).filter((m) => m.definition.enabled)
+      // Not configured (a role unbound): skipped, not run and failed every tick.
+      const roles = await loadRoles(db.sql)
+      const models = (await listModels(db.sql)).filter((m) => m.definition.enabled && modelConfigState(m.definition, roles).configured)
       const last = await lastRunRequested(db.sql)
       const t = now()
       for (const m of models) {

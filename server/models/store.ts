@@ -1,6 +1,7 @@
 /**
  * Model definitions (current and every version) and model runs in the database.
  */
+import { isDeepStrictEqual } from 'node:util'
 import { z } from 'zod'
 import type { Tx } from '../db/index.ts'
 import { BUILTIN_MODELS } from './builtins.ts'
@@ -74,7 +75,10 @@ function toModel(r: ModelRow): Model {
 }
 
 /**
- * Stores the built-in definitions that are not there yet (an edited built-in is left alone).
+ * Stores the built-in definitions that are not there yet. A built-in nobody has edited (every
+ * version written by the system) that differs from the built-in as it is now — e.g. stored with
+ * Xiaoshan's item codes before models named category roles — gets it as its next version, by
+ * 'system'; an edited one is left alone (its explicit codes still work).
  * @example await ensureBuiltinModels(db.sql)
  */
 export async function ensureBuiltinModels(sql: Queryable): Promise<void> {
@@ -86,6 +90,22 @@ export async function ensureBuiltinModels(sql: Queryable): Promise<void> {
       ON CONFLICT (id) DO NOTHING RETURNING id`
     if (inserted.length > 0) {
       await sql`INSERT INTO model_versions (model_id, version, definition, created_by) VALUES (${def.id}, 1, ${json}, 'system') ON CONFLICT DO NOTHING`
+      continue
+    }
+    const [cur] = await sql<{ version: number; definition: unknown; untouched: boolean }[]>`
+      SELECT m.version, m.definition, bool_and(v.created_by = 'system') AS untouched
+      FROM models m JOIN model_versions v ON v.model_id = m.id
+      WHERE m.id = ${def.id} AND m.builtin AND m.kind = ${def.kind}
+      GROUP BY m.version, m.definition`
+    if (!cur?.untouched) continue
+    const stored = ModelDefinitionSchema.safeParse(cur.definition)
+    if (stored.success && isDeepStrictEqual(stored.data, def)) continue
+    // Only the first of two servers starting at once moves the version on.
+    const moved = await sql`
+      UPDATE models SET version = ${cur.version + 1}, definition = ${json}, updated_by = 'system', updated_at = now()
+      WHERE id = ${def.id} AND version = ${cur.version} RETURNING id`
+    if (moved.length > 0) {
+      await sql`INSERT INTO model_versions (model_id, version, definition, created_by) VALUES (${def.id}, ${cur.version + 1}, ${json}, 'system') ON CONFLICT DO NOTHING`
     }
   }
 }

@@ -4,7 +4,8 @@
  * level higher when the same address also had a fight). Windows end at the as-of instant.
  */
 import type { DefinitionOf } from '../definition.ts'
-import { addressCounts, categoryNames, expandCategories, type AddressCounts } from '../data.ts'
+import { addressCounts, categoryNames, type AddressCounts } from '../data.ts'
+import { escalationItems, modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { byString, levelAtLeast, raiseLevel, zhDate } from '../util.ts'
 
@@ -63,15 +64,16 @@ export function disputeFindings(def: DefinitionOf<'dispute_escalation'>, rows: r
 
 export const detectRepeatAddress: Detector<'repeat_address'> = async (sql, def, asOf) => {
   const from = new Date(asOf.getTime() - def.window.days * DAY_MS)
-  const cats = await expandCategories(sql, def.categories)
+  const cats = (await modelFilter(sql, def)).items
   const rows = await addressCounts(sql, cats, from, asOf, def.thresholds.yellow)
   return { findings: repeatAddressFindings(def, rows, await categoryNames(sql)), window: { from, to: asOf }, notes: { addresses: rows.length } }
 }
 
 export const detectDispute: Detector<'dispute_escalation'> = async (sql, def, asOf) => {
   const from = new Date(asOf.getTime() - def.window.days * DAY_MS)
-  const cats = await expandCategories(sql, def.categories.length > 0 ? def.categories : ['04'])
-  const extra = await expandCategories(sql, def.params.escalateCategories)
+  // Disputes (the role, or the definition's own) and what escalates them (fights).
+  const cats = (await modelFilter(sql, def)).items
+  const extra = await escalationItems(sql, def)
   const rows = await addressCounts(sql, cats, from, asOf, def.thresholds.yellow, extra)
   return { findings: disputeFindings(def, rows, await categoryNames(sql)), window: { from, to: asOf }, notes: { addresses: rows.length } }
 }

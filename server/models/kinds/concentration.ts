@@ -5,7 +5,8 @@
  */
 import { benjaminiHochberg, rateVsReference, ratePer10k } from '../../analytics/index.ts'
 import type { DefinitionOf } from '../definition.ts'
-import { areaDailyCounts, areasOfLevel, categoryNames, expandCategories, type AreaInfo } from '../data.ts'
+import { areaDailyCounts, areasOfLevel, type AreaInfo } from '../data.ts'
+import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { addDays, dayStart, fmt1, formatP, levelAtMost, round6, shanghaiDayOf } from '../util.ts'
 import { sumByUnit } from './hotspot.ts'
@@ -43,10 +44,9 @@ export function concentrationFindings(def: Def, counts: ReadonlyMap<string, numb
 export const detectConcentration: Detector<'concentration'> = async (sql, def, asOf) => {
   const end = shanghaiDayOf(asOf)
   const from = addDays(end, -def.window.days)
-  const cats = await expandCategories(sql, def.categories)
-  const counts = sumByUnit(await areaDailyCounts(sql, def.unit.level, cats, from, end))
-  const names = await categoryNames(sql)
-  const label = def.categories.map((c) => names.get(c) ?? c).join('、') || '警情'
+  const filter = await modelFilter(sql, def)
+  const counts = sumByUnit(await areaDailyCounts(sql, def.unit.level, filter.items, from, end))
+  const label = filter.words.join('、') || '警情'
   const { findings, districtPer10k } = concentrationFindings(def, counts, await areasOfLevel(sql, def.unit.level), label)
   return { findings, window: { from: dayStart(from), to: dayStart(end) }, notes: { districtPer10k: round6(districtPer10k) } }
 }

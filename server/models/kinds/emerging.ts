@@ -6,7 +6,8 @@
  */
 import { emergingHotSpots, type EmergingKind, type EmergingResult } from '../../analytics/index.ts'
 import type { DefinitionOf, Level } from '../definition.ts'
-import { districtCells, expandCategories, h3DailyCounts, type UnitDayCount } from '../data.ts'
+import { districtCells, h3DailyCounts, type UnitDayCount } from '../data.ts'
+import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { addDays, dayStart, daysBetween, fmt1, formatP, round6, shanghaiDayOf } from '../util.ts'
 
@@ -85,7 +86,7 @@ export const detectEmerging: Detector<'emerging'> = async (sql, def, asOf) => {
   const end = shanghaiDayOf(asOf)
   const weeks = def.window.days / 7
   const from = addDays(end, -def.window.days)
-  const cats = await expandCategories(sql, def.categories)
+  const cats = (await modelFilter(sql, def)).items
   const slices = weeklySlices(await h3DailyCounts(sql, def.unit.res, cats, from, end), end, weeks)
   const study = await districtCells(sql, def.unit.res)
   return { findings: emergingFindings(def, slices, study), window: { from: dayStart(from), to: dayStart(end) }, notes: { weeks, studyAreaCells: study.length } }

@@ -5,7 +5,8 @@
  */
 import { classifyHotSpots, getisOrdGiStar } from '../../analytics/index.ts'
 import type { DefinitionOf } from '../definition.ts'
-import { districtCells, expandCategories, h3DailyCounts } from '../data.ts'
+import { districtCells, h3DailyCounts } from '../data.ts'
+import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { addDays, dayStart, fmt1, formatP, levelAtLeast, round6, shanghaiDayOf } from '../util.ts'
 
@@ -50,7 +51,7 @@ export function sumByUnit(rows: readonly { unit: string; n: number }[]): Map<str
 export const detectHotSpot: Detector<'hotspot'> = async (sql, def, asOf) => {
   const end = shanghaiDayOf(asOf)
   const from = addDays(end, -def.window.days)
-  const cats = await expandCategories(sql, def.categories)
+  const cats = (await modelFilter(sql, def)).items
   const counts = sumByUnit(await h3DailyCounts(sql, def.unit.res, cats, from, end))
   const study = await districtCells(sql, def.unit.res)
   return { findings: hotSpotFindings(def, counts, study), window: { from: dayStart(from), to: dayStart(end) }, notes: { studyAreaCells: study.length, cellsWithData: counts.size } }

@@ -9,7 +9,8 @@
 import { latLngToCell } from 'h3-js'
 import { knoxTest, nearRepeatZones, type KnoxResult, type SpaceTimeEvent } from '../../analytics/index.ts'
 import type { DefinitionOf } from '../definition.ts'
-import { expandCategories, incidentPoints, type IncidentPoint } from '../data.ts'
+import { incidentPoints, type IncidentPoint } from '../data.ts'
+import { modelFilter } from '../roles.ts'
 import type { Detection, Detector, Finding } from '../types.ts'
 import { fmt1, formatP, levelAtLeast, round6, zhDate } from '../util.ts'
 
@@ -55,9 +56,10 @@ export function nearRepeatFindings(def: Def, points: readonly IncidentPoint[], a
 
 export const detectNearRepeat: Detector<'near_repeat'> = async (sql, def, asOf): Promise<Detection> => {
   const from = new Date(asOf.getTime() - def.window.days * DAY_MS)
-  const cats = await expandCategories(sql, def.categories.length > 0 ? def.categories : ['0101', '0102'])
-  const points = await incidentPoints(sql, cats, from, asOf)
-  const label = def.categories.length > 0 && def.categories.every((c) => c === '0101' || c === '0102') ? '入室盗窃/盗窃电动车' : '同类案件'
+  // Burglaries and e-bike thefts (the roles, or the definition's own codes).
+  const filter = await modelFilter(sql, def)
+  const points = await incidentPoints(sql, filter.items, from, asOf)
+  const label = filter.words.join('/') || '同类案件'
   const { findings, knox } = nearRepeatFindings(def, points, asOf, label)
   return {
     findings,

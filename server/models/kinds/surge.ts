@@ -6,7 +6,8 @@
  */
 import { benjaminiHochberg, poissonUpperTail } from '../../analytics/index.ts'
 import type { DefinitionOf } from '../definition.ts'
-import { areaDailyCounts, areaNames, expandCategories, h3DailyCounts, type UnitDayCount } from '../data.ts'
+import { areaDailyCounts, areaNames, h3DailyCounts, type UnitDayCount } from '../data.ts'
+import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { addDays, byString, dayStart, daysBetween, fmt1, formatP, levelAtMost, round6, shanghaiDayOf } from '../util.ts'
 
@@ -74,7 +75,7 @@ export function surgeFindings(def: Def, stats: readonly SurgeStat[], names: Read
 export const detectSurge: Detector<'surge'> = async (sql, def, asOf) => {
   const end = shanghaiDayOf(asOf)
   const from = addDays(end, -(def.window.days + 7 * def.baseline.weeks))
-  const cats = await expandCategories(sql, def.categories)
+  const cats = (await modelFilter(sql, def)).items
   const rows = def.unit.kind === 'h3' ? await h3DailyCounts(sql, def.unit.res, cats, from, end) : await areaDailyCounts(sql, def.unit.level, cats, from, end)
   const stats = surgeStats(rows, end, def.window.days, def.baseline.weeks, def.params.minExpected, def.params.fdr)
   const names = def.unit.kind === 'area' ? await areaNames(sql, stats.filter((s) => s.observed >= def.params.minCount).map((s) => s.unit)) : new Map<string, string>()
