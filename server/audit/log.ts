@@ -24,6 +24,7 @@ export const AuditActionSchema = z.enum([
   'model.update',
   'model.run',
   'rankings.config',
+  'category-roles.update',
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

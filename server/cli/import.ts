@@ -5,6 +5,8 @@
  *   incidents FILE.csv [--report FILE] [--source NAME]
  *   hazards FILE.csv [--report FILE] [--source NAME]
  *   gazetteer FILE.csv [--report FILE] [--source NAME]
+ *   categories FILE.csv [--replace] [--report FILE] [--source NAME]   (server/cli/import-catalogue.ts)
+ *   roles FILE.json
  *
  * Bad lines are rejected into the report (default FILE.rejects.csv) and the rest is loaded; a
  * file that cannot be imported at all (e.g. a required column missing) loads nothing.
@@ -20,6 +22,7 @@ import { importGazetteer } from '../gazetteer/import-csv.ts'
 import { importHazards } from '../hazards/import-csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
 import { log, openConfiguredDb } from './boot.ts'
+import { CATALOGUE_USAGE, importCatalogueCli } from './import-catalogue.ts'
 import { terminalProgress } from './progress.ts'
 
 const USAGE = [
@@ -38,6 +41,7 @@ const USAGE = [
   '       npm run import -- gazetteer FILE.csv [--report FILE] [--source NAME]',
   '  FILE.csv   UTF-8 with a header: name (required); alias_of (a known town, village, road or compound),',
   '             or lng,lat (crs) and level (compound|road|village|town, default compound); town_code',
+  CATALOGUE_USAGE.replace('usage: ', '       '),
 ].join('\n')
 
 const OptionsSchema = z.object({
@@ -104,6 +108,19 @@ function usage(problem: string): never {
   log(`import: ${problem}`)
   log(USAGE)
   process.exit(2)
+}
+
+// The catalogue and its role binding: flags and a summary of their own.
+if (process.argv[2] === 'categories' || process.argv[2] === 'roles') {
+  try {
+    const code = await importCatalogueCli(process.argv[2], process.argv.slice(3))
+    if (typeof code === 'string') usage(code)
+    process.exit(code)
+  } catch (err) {
+    if (!(err instanceof ImportInputError)) throw err
+    log(`import failed: ${err.message}`)
+    process.exit(1)
+  }
 }
 
 let parsed: { values: Record<string, string | undefined>; positionals: string[] }
