@@ -6,7 +6,7 @@ import path from 'node:path'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 
-export const ImportKindSchema = z.enum(['addresses', 'incidents', 'hazards', 'gazetteer'])
+export const ImportKindSchema = z.enum(['addresses', 'incidents', 'hazards', 'gazetteer', 'boundaries', 'categories'])
 export type ImportKind = z.infer<typeof ImportKindSchema>
 
 /** What an import did, row by row. */
