@@ -127,11 +127,11 @@ export function planCatalogue(lines: readonly CategoryLine[], current: ReadonlyM
   const items: (CategoryLine & { row: CategoryCsvRow })[] = []
   for (const l of candidates.filter((c) => c.row.parentCode !== null)) {
     const p = l.row.parentCode!
-    const inFileLine = first.get(p)
+    const parentLine = first.get(p) ?? lines.find((x) => x.id === p)
     if (top.has(p)) items.push(l)
-    else if (inFileLine && inFileLine.row?.parentCode !== null) reject(l, `parent_code ${p} is an item (line ${inFileLine.line}), not a level-1 category`)
-    else if (inFileLine) reject(l, `parent_code ${p} was rejected (line ${inFileLine.line})`)
-    else if (!opts.replace && current.get(p)?.level === 1 && !inFile.has(p)) items.push(l)
+    else if (parentLine?.row && parentLine.row.parentCode !== null) reject(l, `parent_code ${p} is an item (line ${parentLine.line}), not a level-1 category`)
+    else if (parentLine) reject(l, `parent_code ${p} was rejected (line ${parentLine.line})`)
+    else if (!opts.replace && current.get(p)?.level === 1) items.push(l)
     else reject(l, `unknown parent_code ${p}: not a level-1 category of the file${opts.replace ? ' (with --replace every parent must be in the file)' : ' or the catalogue'}`)
   }
   // 4. What stays and what goes among the codes the file leaves out.

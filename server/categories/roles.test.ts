@@ -106,6 +106,15 @@ describe('catalogue plan', () => {
     ])
     expect(plan.rows.map((r) => r.code)).toEqual(['ZC'])
   })
+  it('says an item\'s parent was rejected, naming its line', () => {
+    const bad: CategoryLine = { line: 2, id: 'ZX', row: null, reason: 'name: name is empty' }
+    const plan = planCatalogue([bad, line(3, 'ZX01', 'ZX'), line(4, 'ZA', null), line(5, 'ZB01', 'ZA01'), line(6, 'ZA01', 'ZA')], new Map(), { replace: false })
+    expect(plan.rejects.map((r) => [r.line, r.reason])).toEqual([
+      [2, 'name: name is empty'],
+      [3, 'parent_code ZX was rejected (line 2)'],
+      [5, 'parent_code ZA01 is an item (line 6), not a level-1 category'],
+    ])
+  })
   it('never removes a code whose line was rejected', () => {
     const bad: CategoryLine = { line: 2, id: 'ZA01', row: null, reason: 'name: name is empty' }
     const plan = planCatalogue([bad, line(3, 'ZA', null)], new Map([['ZA', cur(1, null)], ['ZA01', cur(2, 'ZA')]]), { replace: true })

@@ -11,7 +11,7 @@ export const CategoryItemSchema = z.object({
   code: z.string(),
   nameZh: z.string(),
   nameEn: z.string(),
-  /** Family flags the warning models select by (near_repeat, dispute, per_capita). */
+  /** Free-form flags of the item (the demo's near_repeat, dispute, per_capita); models and indicators select by roles (roles.ts), not by these. */
   properties: z.record(z.string(), z.unknown()),
 })
 export type CategoryItem = z.infer<typeof CategoryItemSchema>
