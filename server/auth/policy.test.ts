@@ -23,6 +23,8 @@ describe('requirementOf', () => {
     ['POST', '/api/models/surge/runs', 'models'],
     ['GET', '/api/models', 'read'],
     ['PUT', '/api/rankings/config', 'models'],
+    ['PUT', '/api/category-roles', 'users'],
+    ['GET', '/api/category-roles', 'read'],
     ['GET', '/api/reconcile/review', 'reconcile'],
     ['POST', '/api/geocode/batch', 'read'],
     ['GET', '/tiles/incidents/12/3412/1675.mvt', 'read'],

@@ -40,6 +40,9 @@ const RULES: readonly Rule[] = [
   // Models and ranking rules change what everyone is warned about.
   { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/models(\/|$)/, need: 'models' },
   { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/rankings\/config$/, need: 'models' },
+  // Which catalogue codes the roles of indicators and models mean: district set-up, administrators
+  // (only they hold 'users' until the district settings permission exists).
+  { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/category-roles$/, need: 'users' },
   { methods: ANY, path: /^\/api\/reconcile(\/|$)/, need: 'reconcile' },
   // Batch geocoding is a read that happens to be a POST.
   { methods: ['POST'], path: /^\/api\/geocode\/batch$/, need: 'read' },
