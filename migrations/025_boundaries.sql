@@ -46,7 +46,7 @@ CREATE TABLE district_profile (
   home_lng              double precision,
   home_lat              double precision,
   home_zoom             real,
-  statistics_only_types text[] NOT NULL DEFAULT '{统计单位,统计单位(非行政)}',
+  statistics_only_types text[] NOT NULL DEFAULT '{统计单位,统计单位(非行政),开发区,经济开发区,高新区,农场,林场,园区,围垦区,管委会}',
   updated_at            timestamptz NOT NULL DEFAULT now()
 );
 INSERT INTO district_profile (id) VALUES (true);

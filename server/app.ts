@@ -1,6 +1,7 @@
 import compression from 'compression'
 import express from 'express'
 import { areaRoutes } from './areas/routes.ts'
+import { profileRoutes } from './profile/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/index.ts'
 import { createGeocoder } from './geocode/geocoder.ts'
@@ -53,6 +54,7 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(healthRoutes(db))
   app.use(metricsRoutes(db)) // GET /metrics (Prometheus text)
   app.use(areaRoutes(db, config))
+  app.use(profileRoutes(db))
   // One geocoder (one name dictionary in memory) for the geocoding API and incident ingest.
   const geocoder = createGeocoder(db)
   app.use(geocodeRoutes(db, geocoder))

@@ -3,6 +3,7 @@ import { Router } from 'express'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
+import { readProfile } from '../profile/store.ts'
 import { areaDetail, boundariesGeoJson, districtSummary } from './queries.ts'
 import { AreaCodeSchema, BoundaryParamsSchema, BoundaryQuerySchema, type WebConfig } from './schema.ts'
 import { z } from 'zod'
@@ -34,8 +35,14 @@ export function areaRoutes(db: Db, config: Config): Router {
   })
 
   router.get('/api/config', async (req, res) => {
-    const district = await db.withScope(scopeOf(req), (tx) => districtSummary(tx))
-    const body: WebConfig = { basemapTileUrl: config.BASEMAP_TILE_URL ?? null, district }
+    const [district, profile] = await db.withScope(scopeOf(req), (tx) => Promise.all([districtSummary(tx), readProfile(tx)]))
+    const body: WebConfig = {
+      basemapTileUrl: config.BASEMAP_TILE_URL ?? null,
+      // The profile's name and code when set by hand, the district area's otherwise.
+      district: district ? { ...district, code: profile.code ?? district.code, name: profile.name ?? district.name } : null,
+      home: profile.setByHand.includes('home') ? profile.home : null,
+      timeZone: profile.timeZone,
+    }
     res.json(body)
   })
 

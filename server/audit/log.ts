@@ -25,6 +25,8 @@ export const AuditActionSchema = z.enum([
   'model.run',
   'rankings.config',
   'category-roles.update',
+  'profile.update',
+  'import',
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

@@ -23,7 +23,7 @@ describe('requirementOf', () => {
     ['POST', '/api/models/surge/runs', 'models'],
     ['GET', '/api/models', 'read'],
     ['PUT', '/api/rankings/config', 'models'],
-    ['PUT', '/api/category-roles', 'users'],
+    ['PUT', '/api/category-roles', 'settings'],
     ['GET', '/api/category-roles', 'read'],
     ['GET', '/api/reconcile/review', 'reconcile'],
     ['POST', '/api/geocode/batch', 'read'],

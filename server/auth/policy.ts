@@ -40,10 +40,11 @@ const RULES: readonly Rule[] = [
   // Models and ranking rules change what everyone is warned about.
   { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/models(\/|$)/, need: 'models' },
   { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/rankings\/config$/, need: 'models' },
-  // Which catalogue codes the roles of indicators and models mean: district set-up, administrators
-  // (only they hold 'users' until the district settings permission exists).
-  { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/category-roles$/, need: 'users' },
+  // Which catalogue codes the roles of indicators and models mean: district set-up, administrators.
+  { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/category-roles$/, need: 'settings' },
   { methods: ANY, path: /^\/api\/reconcile(\/|$)/, need: 'reconcile' },
+  // Who the district is: its profile.
+  { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/profile$/, need: 'settings' },
   // Batch geocoding is a read that happens to be a POST.
   { methods: ['POST'], path: /^\/api\/geocode\/batch$/, need: 'read' },
   // Everything else: reads need read, the rest write.

@@ -22,12 +22,13 @@ export const PermissionSchema = z.enum([
   'reconcile', // address-base reconciliation review
   'users', // accounts, keys, display tokens
   'audit', // read the audit log
+  'settings', // the district profile and boundary imports
 ])
 export type Permission = z.infer<typeof PermissionSchema>
 
 /** The permission table: the one place roles get rights. */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  admin: ['read', 'write', 'ingest', 'export', 'pii', 'models', 'reconcile', 'users', 'audit'],
+  admin: ['read', 'write', 'ingest', 'export', 'pii', 'models', 'reconcile', 'users', 'audit', 'settings'],
   command: ['read', 'write', 'ingest', 'pii', 'models', 'reconcile'],
   town: ['read', 'write', 'pii'],
   grid: ['read', 'write', 'pii'],

@@ -292,6 +292,10 @@ interface ReplaceResult {
 }
 
 const STAGE_BATCH = 500
+// Overlays (intersection, union, difference) below run on a 1e-9° (~0.1 mm) grid, written as a
+// literal: GEOS's fixed-precision overlay never fails on the near-coincident edges that real
+// neighbouring polygons have, where the floating one can raise a TopologyException (PGlite's
+// GEOS did, on a real file, and PGlite then garbles the error on the wire).
 
 /** Steps 2 and 3 of the module note, in one transaction. */
 async function replaceLevel(tx: TransactionSql, r: ReplaceInput): Promise<ReplaceResult> {
@@ -367,7 +371,7 @@ async function resolveParents(tx: TransactionSql, r: ReplaceInput, rejectStage: 
   const upLevel = up!
   const cands = await tx<{ feature: number; code: string; name: string; declared: string | null; parent: string; holds: boolean; share: number; lng: number; lat: number }[]>`
     SELECT s.feature, s.code, s.name, s.parent_code AS declared, p.code AS parent, ST_Covers(p.geom, s.pos) AS holds,
-           ST_Area(ST_Intersection(p.geom, s.geom)::geography) / greatest(ST_Area(s.geom::geography), 1e-9) AS share,
+           ST_Area(ST_Intersection(p.geom, s.geom, 1e-9)::geography) / greatest(ST_Area(s.geom::geography), 1e-9) AS share,
            ST_X(s.pos) AS lng, ST_Y(s.pos) AS lat
     FROM boundary_stage s JOIN admin_areas p ON p.level = ${upLevel} AND p.geom && s.geom AND ST_Intersects(p.geom, s.geom)
     WHERE s.rejected IS NULL
@@ -445,7 +449,7 @@ async function reportGapsAndOverlaps(tx: TransactionSql, r: ReplaceInput): Promi
   const overlaps = await tx<{ a: string; b: string; fa: number; area: number; lng: number; lat: number }[]>`
     SELECT a.code AS a, b.code AS b, a.feature AS fa, ST_Area(x.i::geography) AS area, ST_X(ST_PointOnSurface(x.i)) AS lng, ST_Y(ST_PointOnSurface(x.i)) AS lat
     FROM boundary_stage a JOIN boundary_stage b ON a.code < b.code AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
-    CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom), 3) AS i) x
+    CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom, 1e-9), 3) AS i) x
     WHERE a.rejected IS NULL AND b.rejected IS NULL AND NOT ST_IsEmpty(x.i) AND ST_Area(x.i::geography) > ${tolerance}
     ORDER BY area DESC`
   for (const o of overlaps) {
@@ -454,10 +458,10 @@ async function reportGapsAndOverlaps(tx: TransactionSql, r: ReplaceInput): Promi
   if (!up) return
   const gaps = await tx<{ parent: string; name: string; area: number; lng: number; lat: number; covered: boolean }[]>`
     WITH kids AS (
-      SELECT parent_code, ST_Union(geom) AS geom FROM boundary_stage WHERE rejected IS NULL GROUP BY parent_code
+      SELECT parent_code, ST_Union(geom, 1e-9) AS geom FROM boundary_stage WHERE rejected IS NULL GROUP BY parent_code
     ), holes AS (
       SELECT p.code, p.name, k.geom IS NOT NULL AS covered,
-             (ST_Dump(CASE WHEN k.geom IS NULL THEN p.geom ELSE ST_CollectionExtract(ST_Difference(p.geom, k.geom), 3) END)).geom AS g
+             (ST_Dump(CASE WHEN k.geom IS NULL THEN p.geom ELSE ST_CollectionExtract(ST_Difference(p.geom, k.geom, 1e-9), 3) END)).geom AS g
       FROM admin_areas p LEFT JOIN kids k ON k.parent_code = p.code
       WHERE p.level = ${up}
     )
@@ -473,7 +477,7 @@ async function reportGapsAndOverlaps(tx: TransactionSql, r: ReplaceInput): Promi
   const beyond = await tx<{ feature: number; code: string; name: string; parent: string; area: number; lng: number; lat: number }[]>`
     SELECT s.feature, s.code, s.name, s.parent_code AS parent, ST_Area(x.d::geography) AS area, ST_X(ST_PointOnSurface(x.d)) AS lng, ST_Y(ST_PointOnSurface(x.d)) AS lat
     FROM boundary_stage s JOIN admin_areas p ON p.code = s.parent_code
-    CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Difference(s.geom, p.geom), 3) AS d) x
+    CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Difference(s.geom, p.geom, 1e-9), 3) AS d) x
     WHERE s.rejected IS NULL AND NOT ST_IsEmpty(x.d) AND ST_Area(x.d::geography) > ${tolerance}
     ORDER BY s.feature`
   for (const b of beyond) {

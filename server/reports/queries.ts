@@ -27,7 +27,7 @@ export interface TownArea extends MapArea {
 export async function townArea(sql: Tx, code: string): Promise<TownArea> {
   const [row] = await sql<{ code: string; name: string; level: string; population: number | null; geom: string; label: string; district: string | null }[]>`
     SELECT a.code, a.name, a.level, a.population, ST_AsGeoJSON(a.geom, 6) AS geom, ST_AsGeoJSON(a.label_point, 6) AS label,
-           (SELECT name FROM admin_areas WHERE code = a.parent_code) AS district
+           coalesce((SELECT name FROM district_profile), (SELECT name FROM admin_areas WHERE code = a.parent_code)) AS district
     FROM admin_areas a WHERE a.code = ${code}`
   if (!row || row.level !== 'town') throw new HttpError(404, row ? `${code} is a ${row.level}, not a town` : `no town with code ${code}`)
   const label = JSON.parse(row.label) as { coordinates: [number, number] }

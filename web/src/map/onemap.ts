@@ -42,8 +42,8 @@ import {
 export const VIEW_PADDING = { top: 24, bottom: 140, left: 260, right: 60 }
 export const DRILL_PADDING = { top: 40, bottom: 150, left: 270, right: 330 }
 
-/** A rough view of Xiaoshan until `/api/config` gives the district's bbox. */
-const INITIAL_VIEW = { center: [120.35, 30.17] as [number, number], zoom: 9.5 }
+/** A rough view of China until `/api/config` gives the district's home view or bbox. */
+const INITIAL_VIEW = { center: [110, 32] as [number, number], zoom: 3 }
 
 /** What lies under a click, most specific first. */
 export type Hit =
@@ -216,7 +216,8 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
 
     const cfg = await config
     opts.onConfig?.(cfg)
-    if (!opts.view) {
+    if (!opts.view && cfg.home) map.jumpTo({ center: cfg.home.center, zoom: cfg.home.zoom })
+    else if (!opts.view) {
       const [w, s, e, n] = cfg.district.bbox
       map.fitBounds([[w, s], [e, n]], { padding: VIEW_PADDING, animate: false })
     }

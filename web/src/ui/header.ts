@@ -26,11 +26,11 @@ export function mountHeader(): Header {
   const userBox = byId<HTMLSpanElement>('user-box')
   const userName = byId<HTMLSpanElement>('user-name')
   const logout = byId<HTMLButtonElement>('logout')
-  let district = { code: '330109', name: '萧山区' }
+  let district: { code: string; name: string } | null = null
   let currentLang = 'zh' as 'zh' | 'en'
 
   const render = () => {
-    const text = `${t('app.title')} · ${districtName(district.code, district.name)}`
+    const text = district ? `${t('app.title')} · ${districtName(district.code, district.name)}` : t('app.title')
     title.textContent = text
     document.title = text
     langButton.textContent = t('lang.toggle')

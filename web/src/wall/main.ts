@@ -360,6 +360,7 @@ async function start(): Promise<void> {
   performance.mark('wall:config')
   const district = document.getElementById('wall-district')
   if (district) district.textContent = config.district.name
+  document.title = `平安一张图 · ${config.district.name} · 指挥中心大屏`
 
   let mapReady: Promise<void> = Promise.resolve()
   try {
