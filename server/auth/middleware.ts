@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
+import { isLocalToken, LOCAL_CLI_USER } from './local-token.ts'
 import { authOf, setAuth, type RequestAuth } from './context.ts'
 import { requirementOf } from './policy.ts'
 import { sameSecret } from './secrets.ts'
@@ -54,6 +55,7 @@ export function tokenOf(req: Request): { token: string; fromCookie: boolean } | 
 }
 
 async function resolveToken(db: Db, token: string) {
+  if (token.startsWith('oml_')) return isLocalToken(token) ? { user: LOCAL_CLI_USER, kind: 'key' as const, csrfToken: null } : null
   const hit = resolved.get(token)
   if (hit) return hit
   if (!TOKEN.test(token)) return null

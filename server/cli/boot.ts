@@ -9,11 +9,20 @@ export const log = (msg: string) => process.stderr.write(`${msg}\n`)
 export async function openConfiguredDb(config: Config): Promise<Db> {
   const where = config.DATABASE_URL ? `native PostgreSQL at ${redact(config.DATABASE_URL)}` : `embedded PGlite in ${config.DATA_DIR}`
   log(`database: ${where}`)
-  const db = await openDatabase({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
-    onMigration: (name) => log(`  applying migration ${name}`),
-  })
+  let db: Db
+  try {
+    db = await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.DATA_DIR,
+      onMigration: (name) => log(`  applying migration ${name}`),
+    })
+  } catch (err) {
+    // One sentence, not a stack trace: the usual causes are another process or an unreachable server.
+    const m = err instanceof Error ? err.message : String(err)
+    if (/in use by process/.test(m)) log(`${m.replace(/Stop it first\.?$/, '').trim()} Stop it first, or start the server and run this again: the command hands its work to the server.`)
+    else log(`cannot open the database (${where}): ${m}`)
+    process.exit(1)
+  }
   log(`  PostgreSQL ${db.capabilities.postgresVersion}, PostGIS ${db.capabilities.postgisVersion}, ST_AsMVT ${db.capabilities.asMvt ? 'yes' : 'no (tiles encoded in JS)'}`)
   return db
 }

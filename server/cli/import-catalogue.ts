@@ -8,7 +8,8 @@ import { importCategories, type CategoryImportSummary } from '../categories/impo
 import { importRoleMapping, type RoleImportSummary } from '../categories/import-roles.ts'
 import { CATEGORY_ROLES } from '../categories/roles.ts'
 import { loadConfig } from '../config.ts'
-import { log, openConfiguredDb } from './boot.ts'
+import { log } from './boot.ts'
+import { runOrHandOff } from './handoff.ts'
 
 export const CATALOGUE_USAGE = [
   'usage: npm run import -- categories FILE.csv [--replace] [--report FILE] [--source NAME]',
@@ -60,18 +61,19 @@ export async function importCatalogueCli(kind: 'categories' | 'roles', args: str
   const [file, ...extra] = parsed.positionals
   if (!file) return kind === 'categories' ? 'give the CSV file to import' : 'give the mapping file (JSON)'
   if (extra.length > 0) return `unexpected arguments: ${extra.join(' ')}`
-  const db = await openConfiguredDb(loadConfig())
-  try {
-    if (kind === 'roles') {
-      log(`binding roles from ${file}…`)
-      printRoleSummary(await importRoleMapping(db, file))
-      return 0
-    }
-    const { replace, report, source } = parsed.values
-    log(`importing categories from ${file}${replace ? ' (replacing)' : ''}…`)
-    printCategorySummary(await importCategories(db, file, { replace: replace ?? false, ...(report ? { reportPath: report } : {}), ...(source ? { source } : {}) }))
+  // Here, or handed to the server that holds the embedded database (server/cli/handoff.ts).
+  const config = loadConfig()
+  if (kind === 'roles') {
+    log(`binding roles from ${file}…`)
+    printRoleSummary(await runOrHandOff(config, 'roles', [file], {}, () => null, (db) => importRoleMapping(db, file)))
     return 0
-  } finally {
-    await db.close()
   }
+  const { replace, report, source } = parsed.values
+  const opts = { ...(replace ? { replace: true } : {}), ...(source ? { source } : {}) }
+  log(`importing categories from ${file}${replace ? ' (replacing)' : ''}…`)
+  const summary = await runOrHandOff(config, 'categories', [file], opts, () => report ?? `${file}.rejects.csv`, (db) =>
+    importCategories(db, file, { ...opts, ...(report ? { reportPath: report } : {}) }),
+  )
+  printCategorySummary(summary)
+  return 0
 }

@@ -21,8 +21,10 @@ import { ImportInputError } from '../imports/csv.ts'
 import { importGazetteer } from '../gazetteer/import-csv.ts'
 import { importHazards } from '../hazards/import-csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
-import { log, openConfiguredDb } from './boot.ts'
+import { log } from './boot.ts'
+import { HandoffError, runOrHandOff } from './handoff.ts'
 import { CATALOGUE_USAGE, importCatalogueCli } from './import-catalogue.ts'
+import { BOUNDARIES_USAGE, importBoundariesCli } from './import-boundaries.ts'
 import { terminalProgress } from './progress.ts'
 
 const USAGE = [
@@ -41,6 +43,7 @@ const USAGE = [
   '       npm run import -- gazetteer FILE.csv [--report FILE] [--source NAME]',
   '  FILE.csv   UTF-8 with a header: name (required); alias_of (a known town, village, road or compound),',
   '             or lng,lat (crs) and level (compound|road|village|town, default compound); town_code',
+  BOUNDARIES_USAGE.replace('usage: ', '       '),
   CATALOGUE_USAGE.replace('usage: ', '       '),
 ].join('\n')
 
@@ -62,22 +65,16 @@ const n = (x: number) => x.toLocaleString('en-US')
  * import's shape (address-only fields zero), rejects naming the report's id.
  * @example reportImport(importHazards).run('hazards.csv', {})
  */
-function reportImport(importer: (db: Db, file: string, opts: BatchedImportOptions) => Promise<BatchedImportSummary>): ImportCommand {
+function reportImport(kind: string, importer: (db: Db, file: string, opts: BatchedImportOptions) => Promise<BatchedImportSummary>): ImportCommand {
   return {
     async run(file, options) {
-      const db = await openConfiguredDb(loadConfig())
-      try {
-        const s = await importer(db, file, {
-          progress: terminalProgress(),
-          ...(options.report ? { reportPath: options.report } : {}),
-          ...(options.source ? { source: options.source } : {}),
-        })
-        const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
-        const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.id, reason: r.reason }))
-        return { ...s, mode: 'upsert', fromText: 0, snapped: 0, unlocated: s.unplaced, phases, workers: 0, rejects }
-      } finally {
-        await db.close()
-      }
+      const opts = { ...(options.source ? { source: options.source } : {}) }
+      const s = await runOrHandOff(loadConfig(), kind, [file], opts, () => options.report ?? `${file}.rejects.csv`, (db) =>
+        importer(db, file, { progress: terminalProgress(), ...opts, ...(options.report ? { reportPath: options.report } : {}) }),
+      )
+      const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
+      const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.id, reason: r.reason }))
+      return { ...s, mode: 'upsert', fromText: 0, snapped: 0, unlocated: s.unplaced, phases, workers: 0, rejects }
     },
   }
 }
@@ -85,29 +82,33 @@ function reportImport(importer: (db: Db, file: string, opts: BatchedImportOption
 const COMMANDS: Record<string, ImportCommand> = {
   addresses: {
     async run(file, options) {
-      const db = await openConfiguredDb(loadConfig())
-      try {
-        return await importAddresses(db, file, {
-          progress: terminalProgress(),
-          ...(options.report ? { reportPath: options.report } : {}),
-          ...(options.source ? { source: options.source } : {}),
-          ...(options.workers !== undefined ? { workers: options.workers } : {}),
-        })
-      } finally {
-        await db.close()
-      }
+      const opts = { ...(options.source ? { source: options.source } : {}), ...(options.workers !== undefined ? { workers: options.workers } : {}) }
+      return runOrHandOff(loadConfig(), 'addresses', [file], opts, () => options.report ?? `${file}.rejects.csv`, (db) =>
+        importAddresses(db, file, { progress: terminalProgress(), ...opts, ...(options.report ? { reportPath: options.report } : {}) }),
+      )
     },
   },
   // Incidents and hazards: the same summary; address-only fields are zero, rejects name their id.
-  incidents: reportImport(importIncidents),
-  hazards: reportImport(importHazards),
-  gazetteer: reportImport(importGazetteer),
+  incidents: reportImport('incidents', importIncidents),
+  hazards: reportImport('hazards', importHazards),
+  gazetteer: reportImport('gazetteer', importGazetteer),
 }
 
 function usage(problem: string): never {
   log(`import: ${problem}`)
   log(USAGE)
   process.exit(2)
+}
+
+// Boundaries take a file of any GIS format and flags of their own.
+if (process.argv[2] === 'boundaries') {
+  try {
+    process.exit(await importBoundariesCli(process.argv.slice(3)))
+  } catch (err) {
+    if (!(err instanceof ImportInputError || err instanceof HandoffError)) throw err
+    log(`import failed: ${err.message}`)
+    process.exit(1)
+  }
 }
 
 // The catalogue and its role binding: flags and a summary of their own.
@@ -117,7 +118,7 @@ if (process.argv[2] === 'categories' || process.argv[2] === 'roles') {
     if (typeof code === 'string') usage(code)
     process.exit(code)
   } catch (err) {
-    if (!(err instanceof ImportInputError)) throw err
+    if (!(err instanceof ImportInputError || err instanceof HandoffError)) throw err
     log(`import failed: ${err.message}`)
     process.exit(1)
   }
@@ -157,7 +158,7 @@ try {
   }
   log(`  import run #${s.runId}`)
 } catch (err) {
-  if (err instanceof ImportInputError) {
+  if (err instanceof ImportInputError || err instanceof HandoffError) {
     log(`import failed: ${err.message}`)
     process.exit(1)
   }

@@ -10,7 +10,8 @@ import { ImportInputError } from '../imports/csv.ts'
 import { MATCH_LEVELS } from '../geocode/schema.ts'
 import { reconcileFile, type ReconcileSummary } from '../reconcile/run.ts'
 import { PAIR_STATUSES, SourceNameSchema } from '../reconcile/schema.ts'
-import { log, openConfiguredDb } from './boot.ts'
+import { log } from './boot.ts'
+import { HandoffError, runOrHandOff } from './handoff.ts'
 import { terminalProgress } from './progress.ts'
 
 const USAGE =
@@ -70,23 +71,19 @@ async function main(): Promise<number> {
     return 2
   }
   const args = parsed.data
-  const db = await openConfiguredDb(loadConfig())
+  const opts = { ...(args.source !== undefined ? { source: args.source } : {}) }
   try {
-    const summary = await reconcileFile(db, args.file, {
-      ...(args.source !== undefined ? { source: args.source } : {}),
-      ...(args.report !== undefined ? { reportPath: args.report } : {}),
-      progress: terminalProgress(),
-    })
+    const summary = await runOrHandOff(loadConfig(), 'reconcile', [args.file], opts, () => args.report ?? `${args.file}.reconcile-rejects.csv`, (db) =>
+      reconcileFile(db, args.file, { ...opts, ...(args.report !== undefined ? { reportPath: args.report } : {}), progress: terminalProgress() }),
+    )
     for (const line of summaryLines(summary)) log(line)
     return 0
   } catch (err) {
-    if (err instanceof ImportInputError) {
+    if (err instanceof ImportInputError || err instanceof HandoffError) {
       log(`reconcile: ${err.message}`)
       return 1
     }
     throw err
-  } finally {
-    await db.close()
   }
 }
 

@@ -1,5 +1,6 @@
 /** `npm start`: builds the web app if needed, opens and migrates the database, seeds it on first start, serves. */
 import { ensureFirstAdmin } from '../auth/bootstrap.ts'
+import { writeServerFile } from '../auth/local-token.ts'
 import { loadConfig } from '../config.ts'
 import { getLogger } from '../ops/logger.ts'
 import { onStopSignal } from '../ops/shutdown.ts'
@@ -22,6 +23,10 @@ if (admin) {
 }
 if (config.AUTH_ANONYMOUS_ROLE) log(`warning: AUTH_ANONYMOUS_ROLE=${config.AUTH_ANONYMOUS_ROLE}: requests without a login act with that role`)
 const server = await listen(db, config)
+// On an embedded database this process holds the data directory: tell the command line where to
+// hand its imports (server/auth/local-token.ts).
+const removeServerFile = db.kind === 'embedded' ? writeServerFile(config.DATA_DIR, server.url) : () => {}
+process.on('exit', removeServerFile)
 log(`\n平安一张图 Ping'an OneMap is ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${server.url}\n`)
 logger.info({ url: server.url, database: db.kind, startupMs: Date.now() - started }, 'server ready')
 
@@ -31,6 +36,7 @@ onStopSignal(
   async (signal) => {
     log(`${signal}: finishing requests and closing the database…`)
     logger.info({ signal }, 'shutting down')
+    removeServerFile()
     const drained = await server.close()
     logger.info({ forced: drained.forced, drainMs: drained.ms }, drained.forced ? 'requests cut at the shutdown deadline' : 'requests finished')
     await db.close()
