@@ -413,7 +413,10 @@ async function resolveParents(tx: TransactionSql, r: ReplaceInput, rejectStage: 
       assigned.push({ feature: s.feature, parent: s.declared })
       continue
     }
-    const best = list.find((c) => c.holds) ?? (list[0] && list[0].share >= MAJORITY_SHARE ? list[0] : undefined)
+    // Straddling two parents, the one its code nests under wins (the code is the officer's word);
+    // else the one holding its point on surface; else one holding most of it.
+    const byCode = list.find((c) => c.share >= AMBIGUOUS_SHARE && s.code.startsWith(c.parent))
+    const best = byCode ?? list.find((c) => c.holds) ?? (list[0] && list[0].share >= MAJORITY_SHARE ? list[0] : undefined)
     if (!best) {
       const detail = list.length === 0
         ? `lies in no ${upLevel}: rejected`
@@ -432,7 +435,7 @@ async function resolveParents(tx: TransactionSql, r: ReplaceInput, rejectStage: 
     if (second) {
       findings.push(finding({
         kind: 'ambiguous', ...at,
-        detail: `straddles ${upLevel}s ${best.parent} (${pct(best.share)}) and ${second.parent} (${pct(second.share)}); placed in ${best.parent}, which holds its point on surface and its code prefix`,
+        detail: `straddles ${upLevel}s ${best.parent} (${pct(best.share)}) and ${second.parent} (${pct(second.share)}); placed in ${best.parent}, ${byCode ? 'whose code it starts with' : 'which holds its point on surface'}`,
       }))
     }
     assigned.push({ feature: s.feature, parent: best.parent })
