@@ -8,15 +8,29 @@ import { z } from 'zod'
 const lng = z.number().min(-180).max(180)
 const lat = z.number().min(-90).max(90)
 
-/** A time zone the runtime knows (IANA name). */
-export const TimeZoneSchema = z.string().refine((tz) => {
+/**
+ * The UTC offset of an IANA time zone on a date, as `+08:00`, or null for an unknown zone.
+ * @example utcOffset('Asia/Shanghai', new Date('2026-07-01')) // '+08:00'
+ */
+export function utcOffset(tz: string, at: Date): string | null {
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz })
-    return true
+    const part = new Intl.DateTimeFormat('en', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')
+    const m = /GMT([+-]\d{2}:\d{2})?/.exec(part?.value ?? '')
+    return m ? (m[1] ?? '+00:00') : null
   } catch {
-    return false
+    return null
   }
-}, 'an IANA time zone such as Asia/Shanghai')
+}
+
+/**
+ * The district's time zone. Days, months and 同比 periods are counted in China Standard Time
+ * (UTC+8, no daylight saving) throughout, so only zones that keep +08:00 all year are taken:
+ * a zone the code would not honour is refused rather than recorded and ignored.
+ */
+export const TimeZoneSchema = z.string().refine(
+  (tz) => utcOffset(tz, new Date('2026-01-15T00:00:00Z')) === '+08:00' && utcOffset(tz, new Date('2026-07-15T00:00:00Z')) === '+08:00',
+  'an IANA time zone at UTC+08:00 all year, such as Asia/Shanghai (days are counted in China Standard Time)',
+)
 
 /** `PUT /api/profile` and onboard.json's `profile`: any subset; null clears a field back to the data's. */
 export const ProfileInputSchema = z.strictObject({
