@@ -8,7 +8,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEST_KIND } from '../testing/db.ts'
+import { readProfile } from '../profile/store.ts'
+import { createTestDb, TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { decodeTile, tileAt } from '../tiles/testing.ts'
 import { ROOT_DIR } from '../web/static.ts'
@@ -163,4 +164,30 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
     fs.writeFileSync(path.join(other, 'onboard.json'), JSON.stringify(onboardJson))
     await expect(onboard(s.db, planOnboarding(other), { reportDir: path.join(tmp, 'r2') })).rejects.toThrow(/this database holds 德清县 \(330521\), not 长兴县 \(330522\)/)
   })
+})
+
+describe(`onboarding the same district with no field names given (${TEST_KIND})`, () => {
+  it('finds every field by itself; only what no file can say (GCJ-02 grids) is written down', async () => {
+    const truth = JSON.parse(fs.readFileSync(path.join(FIXTURE, 'truth.json'), 'utf8')) as Truth
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'onboard-bare-'))
+    const t = await createTestDb()
+    try {
+      const dir = path.join(tmp, 'deqing')
+      fs.cpSync(FIXTURE, dir, { recursive: true })
+      fs.writeFileSync(path.join(dir, 'onboard.json'), JSON.stringify({ grids: { crs: 'gcj02' } }))
+      const s = await onboard(t.db, planOnboarding(dir), { reportDir: path.join(tmp, 'reports') })
+      expect(s.district).toEqual({ code: '330521', name: '德清县' })
+      const villages = await t.db.sql<{ code: string; parent_code: string }[]>`SELECT code, parent_code FROM admin_areas WHERE level = 'village'`
+      expect(Object.fromEntries(villages.map((v) => [v.code, v.parent_code]))).toEqual(truth.villageParent)
+      const [micro] = await t.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM admin_areas WHERE level = 'microgrid'`
+      expect(micro!.n).toBe(truth.counts.microgrids)
+      // With no profile, the name comes from the data and 开发区 is a statistics-only type by default.
+      const profile = await t.db.sql.begin((tx) => readProfile(tx))
+      expect(profile.name).toBe('德清县')
+      expect(profile.statisticsOnlyUnits.map((u) => u.code)).toEqual([truth.statisticsOnlyTown])
+    } finally {
+      await t.drop()
+      fs.rmSync(tmp, { recursive: true, force: true })
+    }
+  }, 300_000)
 })
