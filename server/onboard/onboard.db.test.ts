@@ -85,6 +85,9 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
     expect(bad!.n).toBe(0)
     const grids = summary.steps.find((x) => x.step === 'grids')!
     expect(grids.repaired).toBe(1)
+    // The final report is written beside the steps' own.
+    const written = JSON.parse(fs.readFileSync(path.join(tmp, 'reports', 'onboard-summary.json'), 'utf8')) as OnboardSummary
+    expect(written.steps.map((x) => x.step)).toEqual(['profile', 'district', 'towns', 'villages', 'grids', 'microgrids', 'categories', 'mapping', 'addresses', 'incidents'])
   })
 
   it('puts the GCJ-02 grids back where they truly are', async () => {

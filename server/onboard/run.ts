@@ -157,5 +157,8 @@ export async function onboard(db: Db, plan: OnboardPlan, opts: OnboardOptions = 
     const [s, seconds] = await timed(() => importIncidents(db, file, { reportPath, progress, ...(o.source ? { source: o.source } : {}) }))
     done({ step: 'incidents', file, loaded: s.inserted + s.updated + s.unchanged, changed: s.updated, repaired: 0, rejected: s.rejected, unplaced: s.unplaced, notes: s.warnings, reportPath, seconds })
   }
-  return { district, steps, seconds: Math.round((Date.now() - started) / 100) / 10 }
+  const summary: OnboardSummary = { district, steps, seconds: Math.round((Date.now() - started) / 100) / 10 }
+  // The final report, beside the steps' own: what was loaded, repaired, rejected and left unplaced.
+  fs.writeFileSync(path.join(reportDir, 'onboard-summary.json'), JSON.stringify(summary, null, 2))
+  return summary
 }
