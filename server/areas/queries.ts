@@ -54,10 +54,13 @@ export async function areaDetail(sql: Tx, code: string): Promise<AreaDetail | nu
   return { ...rest, bbox: [xmin, ymin, xmax, ymax], label_point: [lx, ly], children: [...children] }
 }
 
-/** The district's code, name and bounding box, for fitting the map; null before seeding. */
+/** The district's code, name and bounding box, for fitting the map, and whether its boundaries are the demo's; null before seeding. */
 export async function districtSummary(sql: Tx) {
-  const [d] = await sql<{ code: string; name: string; xmin: number; ymin: number; xmax: number; ymax: number }[]>`
-    SELECT code, name, ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax
+  const [d] = await sql<{ code: string; name: string; xmin: number; ymin: number; xmax: number; ymax: number; illustrative: boolean }[]>`
+    SELECT code, name, ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax,
+           coalesce((properties->>'synthetic_boundary')::boolean, false) AS illustrative
     FROM admin_areas WHERE level = 'district' ORDER BY code LIMIT 1`
-  return d ? { code: d.code, name: d.name, bbox: [d.xmin, d.ymin, d.xmax, d.ymax] as [number, number, number, number] } : null
+  return d
+    ? { code: d.code, name: d.name, bbox: [d.xmin, d.ymin, d.xmax, d.ymax] as [number, number, number, number], illustrative: d.illustrative }
+    : null
 }

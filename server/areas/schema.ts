@@ -28,7 +28,13 @@ export type AreaProperties = z.infer<typeof AreaPropertiesSchema>
 export const WebConfigSchema = z.object({
   basemapTileUrl: z.string().nullable(),
   district: z
-    .object({ code: z.string(), name: z.string(), bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]) })
+    .object({
+      code: z.string(),
+      name: z.string(),
+      bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+      /** The demo's generated boundaries: the map says they are illustrative, not official. */
+      illustrative: z.boolean().default(false),
+    })
     .nullable(),
   /** The map's home view when the profile sets one (else the district's bbox is fitted). */
   home: z.object({ center: z.tuple([z.number(), z.number()]), zoom: z.number() }).nullable().default(null),

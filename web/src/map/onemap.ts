@@ -101,11 +101,12 @@ function whenIdle(map: MapLibreMap): Promise<void> {
   return idle
 }
 
-function addControls(map: MapLibreMap, lang: Lang): IControl[] {
+/** The map's controls; a district's own boundaries carry no "illustrative" note, the demo's do. */
+function addControls(map: MapLibreMap, lang: Lang, illustrative: boolean): IControl[] {
   const controls = [
     new NavigationControl({ showCompass: false }),
     new ScaleControl({ unit: 'metric' }),
-    new AttributionControl({ compact: true, customAttribution: t('attribution.synthetic', lang) }),
+    new AttributionControl({ compact: true, ...(illustrative ? { customAttribution: t('attribution.synthetic', lang) } : {}) }),
   ]
   map.addControl(controls[0]!, 'bottom-right')
   map.addControl(controls[1]!, 'bottom-right')
@@ -147,11 +148,17 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
 
   // Controls carry their language from the map's locale: rebuild them when the language changes.
   let controls: IControl[] = []
-  onLangChange((lang) => {
+  let illustrative = false
+  let currentLang: Lang | null = null
+  const rebuildControls = () => {
     for (const c of controls) map.removeControl(c)
+    controls = currentLang ? addControls(map, currentLang, illustrative) : []
+  }
+  onLangChange((lang) => {
+    currentLang = lang
     map._locale = { ...map._locale, ...mapLocale(lang) }
     map.getCanvas().setAttribute('aria-label', map._getUIString('Map.Title'))
-    controls = addControls(map, lang)
+    rebuildControls()
   })
 
   const towns = new Map<string, AreaProperties>()
@@ -216,6 +223,10 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
 
     const cfg = await config
     opts.onConfig?.(cfg)
+    if (cfg.district.illustrative !== illustrative) {
+      illustrative = cfg.district.illustrative
+      rebuildControls()
+    }
     if (!opts.view && cfg.home) map.jumpTo({ center: cfg.home.center, zoom: cfg.home.zoom })
     else if (!opts.view) {
       const [w, s, e, n] = cfg.district.bbox

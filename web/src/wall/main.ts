@@ -360,6 +360,9 @@ async function start(): Promise<void> {
   performance.mark('wall:config')
   const district = document.getElementById('wall-district')
   if (district) district.textContent = config.district.name
+  // A district's own boundaries are official: no "illustrative" note under the map.
+  const attrib = document.getElementById('map-attrib')
+  if (attrib) attrib.hidden = !config.district.illustrative
   document.title = `平安一张图 · ${config.district.name} · 指挥中心大屏`
 
   let mapReady: Promise<void> = Promise.resolve()
