@@ -89,9 +89,11 @@ describe(`areas API (${TEST_KIND})`, () => {
   })
 
   it('fits the map to the district', async () => {
-    const cfg = (await (await get('/api/config')).json()) as { basemapTileUrl: string | null; district: { name: string; bbox: number[] } }
+    const cfg = (await (await get('/api/config')).json()) as { basemapTileUrl: string | null; district: { name: string; bbox: number[]; illustrative: boolean } }
     expect(cfg.basemapTileUrl).toBeNull()
     expect(cfg.district.name).toBe('萧山区')
+    // The demo's boundaries are generated: the map says so.
+    expect(cfg.district.illustrative).toBe(true)
     expect(cfg.district.bbox[0]).toBeLessThan(120.2)
     expect(cfg.district.bbox[2]).toBeGreaterThan(120.5)
   })

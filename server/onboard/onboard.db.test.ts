@@ -103,8 +103,10 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
     const profile = await get<{ name: string; code: string; home: { center: [number, number] }; statisticsOnlyUnits: { code: string }[] }>('/api/profile')
     expect(profile).toMatchObject({ name: '德清县', code: '330521' })
     expect(profile.statisticsOnlyUnits.map((u) => u.code)).toEqual([truth.statisticsOnlyTown])
-    const config = await get<{ district: { name: string; bbox: number[] }; home: { center: [number, number] } | null }>('/api/config')
+    const config = await get<{ district: { name: string; bbox: number[]; illustrative: boolean }; home: { center: [number, number] } | null }>('/api/config')
     expect(config.district.name).toBe('德清县')
+    // Its own boundaries: no "illustrative" note.
+    expect(config.district.illustrative).toBe(false)
     const [w, so, e, n] = config.district.bbox as [number, number, number, number]
     const [x, y] = config.home!.center
     expect(x > w && x < e && y > so && y < n).toBe(true)
