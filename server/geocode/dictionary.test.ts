@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { buildDictionary, evidenceOnly, findCompounds, findRoads, findVillages, fuzzyNames, landmarkNames, plausible, sameSound, substitutionKeys, townVariants, villageAddressName, type NameHit } from './dictionary.ts'
 import { toSimplified } from './normalize.ts'
+import { DEQING_DATA } from './fixtures/deqing.ts'
 import { fixtureDictionary } from './fixtures/dictionary.ts'
+import { ownDistrict } from './own-district.ts'
 
 const dict = fixtureDictionary()
 
@@ -83,5 +85,12 @@ describe('loose names (issue 19)', () => {
     const d = buildDictionary({ district: null, towns: [], villages: [{ code: 'V', townCode: 'T', name: '昇光村', lng: 0, lat: 0 }], places: [] })
     expect(d.villagesByName.get('升光村')?.[0]?.name).toBe('昇光村')
     expect(toSimplified('蕭山區樓塔鎮')).toBe('萧山区楼塔镇')
+  })
+
+  it('reads a landmark of another district without that district\'s prefix', () => {
+    expect(landmarkNames('德清县人民医院', ownDistrict('330521'))).toEqual(['德清县人民医院', '人民医院'])
+    const point = { lng: 119.97, lat: 30.54, townCode: '330521001', villageCode: null, gridCode: null }
+    const d = buildDictionary({ ...DEQING_DATA, gazetteer: [{ name: '德清县人民医院', aliasOf: null, level: 'compound', townCode: null, point }] })
+    expect(d.compoundsByName.get('人民医院')?.[0]?.entry.name).toBe('德清县人民医院')
   })
 })

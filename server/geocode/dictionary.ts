@@ -7,6 +7,7 @@
 import { pinyin } from 'pinyin-pro'
 import type { Sql } from 'postgres'
 import { normalizeAddress, normalizeName, toSimplified } from './normalize.ts'
+import { ownDistrict, withOwnNames, type OwnDistrict } from './own-district.ts'
 import { parsePath, type PathPoint } from './roads.ts'
 
 export interface TownEntry {
@@ -124,6 +125,11 @@ function homophoneTypo(typed: string, name: string): boolean {
 }
 
 export interface NameDictionary extends DictionaryData {
+  /**
+   * The district's own prefix words (own-district.ts), from `district.code` (Xiaoshan's when there
+   * is no district); its siblings without those some name of the district starts with.
+   */
+  own: OwnDistrict
   townByName: Map<string, TownEntry>
   townByCode: Map<string, TownEntry>
   /** Villages by villageKey (written town and name). */
@@ -188,10 +194,11 @@ export function townVariants(t: Pick<TownEntry, 'name' | 'shortName'>): string[]
  * The forms a landmark name can reach the matcher in: as written, and as the normaliser leaves it
  * (萧山区人民医院 is parsed as 萧山区 + 人民医院).
  * @example landmarkNames('萧山区人民医院') // ['萧山区人民医院', '人民医院']
+ * @example landmarkNames('德清县人民医院', ownDistrict('330521')) // ['德清县人民医院', '人民医院']
  */
-export function landmarkNames(name: string): string[] {
+export function landmarkNames(name: string, own: OwnDistrict = ownDistrict()): string[] {
   const whole = normalizeName(name)
-  const parsed = normalizeAddress(whole).text
+  const parsed = normalizeAddress(whole, [], own).text
   return parsed !== whole && [...parsed].length >= 2 ? [whole, parsed] : [whole]
 }
 
@@ -200,6 +207,7 @@ export function landmarkNames(name: string): string[] {
  * @example const dict = buildDictionary({ district, towns, villages, places }); dict.roadsByName.get('人民路')
  */
 export function buildDictionary(data: DictionaryData): NameDictionary {
+  const district = ownDistrict(data.district?.code, data.district?.name)
   const townByName = new Map<string, TownEntry>()
   const townByCode = new Map<string, TownEntry>()
   for (const t of data.towns) {
@@ -239,7 +247,7 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
   for (const g of data.gazetteer ?? []) {
     const inTown = (code: string) => !g.townCode || code === g.townCode
     if (g.point) {
-      const names = landmarkNames(g.name)
+      const names = landmarkNames(g.name, district)
       const entry: PlaceEntry = {
         kind: 'compound', townCode: g.townCode ?? g.point.townCode ?? '', areaTownCode: g.point.townCode, villageCode: g.point.villageCode,
         gridCode: g.point.gridCode, name: names[0]!, aliases: names.slice(1), road: null, doorNo: null, n: 0, lng: g.point.lng, lat: g.point.lat,
@@ -287,8 +295,10 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
     maxNameLength = Math.max(maxNameLength, [...n].length)
   }
   const townNamesByLength = [...townByName.keys()].sort((a, b) => b.length - a.length)
+  const own = withOwnNames(district, [...townByName.keys(), ...villagesByName.keys(), ...roadsByName.keys(), ...compoundsByName.keys()])
   return {
     ...data,
+    own,
     places,
     townByName,
     townByCode,

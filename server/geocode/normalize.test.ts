@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { canonicalNumber, chineseNumeral, normalizeAddress, normalizeName, numeralsToDigits, reportAddress } from './normalize.ts'
+import { ownDistrict } from './own-district.ts'
 
 describe('chineseNumeral', () => {
   it.each([
@@ -88,6 +89,74 @@ describe('normalizeAddress', () => {
 
   it.each(['萧山区北干街道金城路438号', '市心中路100号', '湘湖路1号', '上城路1号'])('does not flag %s', (input) => {
     expect(normalizeAddress(input).outside).toBe(false)
+  })
+})
+
+describe('normalizeAddress for another district (Deqing, 330521)', () => {
+  const deqing = ownDistrict('330521')
+  const DOOR = '武康街道英溪北路123号'
+
+  it.each([
+    ['province, city and county', `浙江省湖州市德清县${DOOR}`],
+    ['short city and county', `湖州德清${DOOR}`],
+    ['county written twice', `德清县德清县${DOOR}`],
+    ['short county then full', `德清德清县${DOOR}`],
+    ['country, short province and city', `中国浙江湖州市德清县${DOOR}`],
+    ['city and county', `湖州市德清县${DOOR}`],
+    ['county alone', `德清县${DOOR}`],
+    ['bare county', `德清${DOOR}`],
+  ])('drops the prefix: %s', (_kind, input) => {
+    const n = normalizeAddress(input, [], deqing)
+    expect(n).toMatchObject({ text: DOOR, district: true, outside: false })
+  })
+
+  it('takes only a bare 德清 for the bare district', () => {
+    expect(normalizeAddress(`湖州德清${DOOR}`, [], deqing).bareDistrict).toBe(true)
+    expect(normalizeAddress(`德清县${DOOR}`, [], deqing).bareDistrict).toBe(false)
+    expect(normalizeAddress(DOOR, [], deqing).district).toBe(false)
+  })
+
+  it.each([
+    '杭州市萧山区城厢街道金城路438号',
+    '萧山区城厢街道金城路438号',
+    '浙江省杭州市萧山区北干街道金城路1号',
+    '安吉县递铺街道胜利西路1号',
+    '安吉递铺街道胜利西路1号',
+    '长兴雉城街道1号',
+    '湖州市吴兴区爱山街道1号',
+    '南浔镇1号',
+    '江苏省苏州市人民路1号',
+  ])('flags %s as outside Deqing', (input) => {
+    expect(normalizeAddress(input, [], deqing).outside).toBe(true)
+  })
+
+  it.each(['安吉路1号', '英溪北路1号', '长兴街12号', '浙江省湖州市德清县竹林路1号'])('does not flag %s', (input) => {
+    expect(normalizeAddress(input, [], deqing).outside).toBe(false)
+  })
+
+  it('keeps a town named after the district (德清镇) like the towns named 萧山…', () => {
+    const towns = ['德清镇', '武康街道', '德清', '武康']
+    expect(normalizeAddress('德清镇溪桥路5号', towns, deqing)).toMatchObject({ text: '德清镇溪桥路5号', district: true, bareDistrict: false })
+    expect(normalizeAddress('浙江省湖州市德清县德清镇溪桥路5号', towns, deqing)).toMatchObject({ text: '德清镇溪桥路5号', district: true })
+    // The town's short name alone is the district's too: the district first.
+    expect(normalizeAddress(`德清${DOOR}`, towns, deqing)).toMatchObject({ text: DOOR, district: true, bareDistrict: true })
+  })
+
+  it('works for a county-level city (建德市) and leaves Xiaoshan the default', () => {
+    const jiande = ownDistrict('330182')
+    expect(normalizeAddress('浙江省杭州市建德市新安江街道1号', [], jiande)).toMatchObject({ text: '新安江街道1号', district: true })
+    expect(normalizeAddress('杭州建德新安江街道1号', [], jiande)).toMatchObject({ text: '新安江街道1号', district: true })
+    expect(normalizeAddress('萧山城厢街道1号', [], jiande).outside).toBe(true)
+    expect(normalizeAddress(`浙江省湖州市德清县${DOOR}`).outside).toBe(true)
+    expect(normalizeAddress('建德新安江街道1号').outside).toBe(true)
+  })
+
+  it('for a district the divisions table does not know, drops only its own name', () => {
+    const own = ownDistrict('330199', '云湖区')
+    expect(normalizeAddress('云湖区湖畔街道1号', [], own)).toMatchObject({ text: '湖畔街道1号', district: true })
+    expect(normalizeAddress('云湖湖畔街道1号', [], own)).toMatchObject({ text: '湖畔街道1号', district: true })
+    // No city or province words: a full prefix reads as another province.
+    expect(normalizeAddress('浙江省杭州市云湖区湖畔街道1号', [], own).outside).toBe(true)
   })
 })
 

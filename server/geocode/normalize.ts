@@ -4,6 +4,7 @@
  */
 import { Converter } from 'opencc-js/t2cn'
 import { startsOutside } from './outside.ts'
+import { divisionShort, ownDistrict, readDivisions, type OwnDistrict } from './own-district.ts'
 
 /** OpenCC's traditional → simplified conversion (蕭山區 → 萧山区; 樓塔鎮 → 楼塔镇). */
 const t2cn = Converter({ from: 't', to: 'cn' })
@@ -70,30 +71,70 @@ export function numeralsToDigits(text: string): string {
   return out
 }
 
-/** Province names other than Zhejiang (an address starting with one is outside the district). */
-const PROVINCES = [
-  '北京', '天津', '上海', '重庆', '河北', '山西', '辽宁', '吉林', '黑龙江', '江苏', '安徽', '福建', '江西', '山东', '河南',
-  '湖北', '湖南', '广东', '海南', '四川', '贵州', '云南', '陕西', '甘肃', '青海', '台湾', '内蒙古', '广西', '西藏', '宁夏',
-  '新疆', '香港', '澳门',
-]
-/** Hangzhou's other districts and counties as people write them without 区/县/市. */
-const HANGZHOU_SHORT = ['富阳', '临安', '余杭', '桐庐', '淳安', '建德']
-/**
- * Short forms outside the district that the divisions table (outside.ts) has only in full.
- * Provinces only with their 省/市/自治区: 江西俞村 is a village here, 江西路 a road.
- */
-const OUTSIDE_SHORT = new RegExp(
-  `^(?:(?:${PROVINCES.join('|')})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)(?![路街道])` +
-    `|(?:${HANGZHOU_SHORT.join('|')})(?![路街道]))`,
-)
+/** Provinces (and regions) divisions.csv does not list, written short like the others. */
+const OTHER_PROVINCES = ['台湾', '香港', '澳门']
 
-// Bare 浙江 / 杭州 only before the next level: 浙江传化物流基地路 and 杭州湾… are names.
-const PREFIX = /^(?:中华人民共和国|中国)?(?:浙江省|浙江(?=杭州))?(?:杭州市|杭州(?=萧山))?/
-const DISTRICT = /^萧山区/
-/** A prefix followed by itself or another prefix: all but the last go. */
-const REPEATED = /^(?:中华人民共和国|中国|浙江省?|杭州市?|萧山区|萧山)(?=(?:中华人民共和国|中国|浙江|杭州|萧山区))/
-/** Bare 萧山 as the district, but not 萧山路 or the towns named 萧山…(their names are checked first). */
-const BARE_DISTRICT = /^萧山(?![路街道])/
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** An alternation, longest first (浙江省 before 浙江). */
+const any = (names: readonly string[]) => [...new Set(names)].sort((a, b) => b.length - a.length).map(escape).join('|')
+
+/** The district's prefix patterns, made from its own words (own-district.ts). */
+interface PrefixRules {
+  /** Province, then city, as written before the district: 浙江省杭州市, 浙江杭州 (bare only before the next level). */
+  prefix: RegExp
+  /** The district in full: 萧山区. */
+  district: RegExp
+  /** A prefix followed by itself or another prefix: all but the last go. */
+  repeated: RegExp
+  /** The bare short form as the district (not 萧山路; the towns named 萧山… are checked first). */
+  bare: RegExp | null
+  /** The district's short form (萧山), or its full name when it has none. */
+  short: string
+  /**
+   * Short forms outside the district that the divisions table (outside.ts) has only in full:
+   * provinces with their 省/市/自治区 (江西俞村 is a village here, 江西路 a road), the other counties of
+   * its city without 区/县/市 (富阳, 临安 for Xiaoshan) but not before 路/街/道.
+   */
+  outsideShort: RegExp
+}
+
+const rulesCache = new WeakMap<OwnDistrict, PrefixRules>()
+/** The last district asked for (a server has one): no WeakMap lookup per address. */
+let last: { own: OwnDistrict; rules: PrefixRules } | null = null
+
+/** The prefix patterns of a district (cached per OwnDistrict object). */
+function prefixRules(own: OwnDistrict): PrefixRules {
+  if (last?.own === own) return last.rules
+  const rules = rulesCache.get(own) ?? makeRules(own)
+  rulesCache.set(own, rules)
+  last = { own, rules }
+  return rules
+}
+
+function makeRules(own: OwnDistrict): PrefixRules {
+  const { province: p, city: c, district: d } = own
+  const short = d.short ?? d.name
+  // Bare 浙江 / 杭州 only before the next level: 浙江传化物流基地路 and 杭州湾… are names.
+  const level = (w: typeof p, next: string) => (w ? `(?:${escape(w.name)}${w.short ? `|${escape(w.short)}(?=${escape(next)})` : ''})?` : '')
+  const prefix = new RegExp(`^(?:中华人民共和国|中国)?${level(p, c ? (c.short ?? c.name) : short)}${level(c, short)}`)
+  const words = ['中华人民共和国', '中国', ...[p, c].flatMap((w) => (w ? [w.name, ...(w.short ? [w.short] : [])] : [])), d.name, short]
+  const next = ['中华人民共和国', '中国', ...[p, c].flatMap((w) => (w ? [w.short ?? w.name] : [])), d.name]
+  const provinces = readDivisions()
+    .filter((x) => x.level === 'province' && x.code !== p?.code)
+    .map((x) => divisionShort(x.name) ?? x.name)
+  const others = [...provinces, ...OTHER_PROVINCES].filter((x) => x !== p?.short)
+  const siblings = own.siblings.length > 0 ? `|(?:${any(own.siblings)})(?![路街道])` : ''
+  return {
+    prefix,
+    district: new RegExp(`^${escape(d.name)}`),
+    repeated: new RegExp(`^(?:${any(words)})(?=(?:${any(next)}))`),
+    bare: d.short ? new RegExp(`^${escape(d.short)}(?![路街道])`) : null,
+    short,
+    outsideShort: new RegExp(
+      `^(?:(?:${any(others)})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)(?![路街道])${siblings})`,
+    ),
+  }
+}
 
 /** Trailing descriptions that say where near the address, not which address. */
 const TRAILING = [
@@ -161,13 +202,13 @@ const NOISE_CHARS = /[\s,，。．.、;；:：'"‘’“”!！?？()（）[\]�
 export interface NormalizedText {
   /** The text to parse: half-width, no punctuation, numbers as digits, building words unified. */
   text: string
-  /** Whether 萧山 / 萧山区 was written. */
+  /** Whether the district was written (萧山 / 萧山区; 德清 / 德清县 for Deqing). */
   district: boolean
   /** The text names a place outside the district (another province, city or district). */
   outside: boolean
   /** Trailing descriptions removed, e.g. ['东侧50米', '附近']. */
   removed: string[]
-  /** A bare 萧山 was taken for the district (the parser puts it back if a name starts with it). */
+  /** A bare short form (萧山) was taken for the district (the parser puts it back if a name starts with it). */
   bareDistrict: boolean
 }
 
@@ -175,33 +216,40 @@ export interface NormalizedText {
  * Normalises address text: NFKC (full-width → ASCII), punctuation out, 省/市/区 prefixes out,
  * Chinese numerals before number words → digits, 栋/座/号楼/# → 幢, 房 → 室, N号单元 → N单元,
  * trailing descriptions (附近, 东侧50米…) out. Town and name recognition is the parser's job;
- * `townNames` lets the district prefix keep towns whose names start with 萧山.
+ * `townNames` lets the district prefix keep towns whose names start with the district's short
+ * name (萧山商业城). `own`: the district whose prefixes go (own-district.ts; the dictionary
+ * carries its district's as `dict.own`), Xiaoshan's when not given.
  * @example normalizeAddress('浙江省杭州市萧山区 城厢街道金城路四百三十八号 ２栋 附近').text // '城厢街道金城路438号2幢'
+ * @example normalizeAddress('湖州德清武康街道英溪北路123号', [], ownDistrict('330521')) // { text: '武康街道英溪北路123号', district: true, … }
  */
-export function normalizeAddress(raw: string, townNames: readonly string[] = []): NormalizedText {
+export function normalizeAddress(raw: string, townNames: readonly string[] = [], own: OwnDistrict = ownDistrict()): NormalizedText {
   let text = reportAddress(raw).replace(/[—–‐‑−~～]/g, '-').replace(NOISE_CHARS, '')
   text = text.replace(/村委会/g, '村').replace(/居委会/g, '社区')
   // 第三村民小组, 三小组: a villager group is a 组 however it is written.
   text = text.replace(/(?:村民小组|小组)/g, '组')
+  const rules = prefixRules(own)
   let district = false
   // 杭州市萧山区萧山区…, 萧山萧山区…: prefixes written twice are still one.
-  for (let m = REPEATED.exec(text); m; m = REPEATED.exec(text)) {
-    if (m[0].startsWith('萧山')) district = true
+  for (let m = rules.repeated.exec(text); m; m = rules.repeated.exec(text)) {
+    if (m[0].startsWith(rules.short)) district = true
     text = text.slice(m[0].length)
   }
-  text = text.replace(PREFIX, '')
+  text = text.replace(rules.prefix, '')
   let bareDistrict = false
-  if (DISTRICT.test(text)) {
+  // A town named after the district (萧山商业城; a 德清镇) keeps its name. The bare short form
+  // alone as a town's name (德清 for 德清镇) is the district first.
+  const townNamed = text.startsWith(rules.short) && townNames.some((t) => t.length > rules.short.length && t.startsWith(rules.short) && text.startsWith(t))
+  if (rules.district.test(text)) {
     district = true
-    text = text.replace(DISTRICT, '')
-  } else if (BARE_DISTRICT.test(text) && !townNames.some((t) => t.startsWith('萧山') && text.startsWith(t))) {
+    text = text.replace(rules.district, '')
+  } else if (rules.bare?.test(text) && !townNamed) {
     district = true
     bareDistrict = true
-    text = text.replace(BARE_DISTRICT, '')
-  } else if (townNames.some((t) => t.startsWith('萧山') && text.startsWith(t))) {
+    text = text.replace(rules.bare, '')
+  } else if (townNamed) {
     district = true
   }
-  const outside = !district && (OUTSIDE_SHORT.test(text) || startsOutside(text))
+  const outside = !district && (rules.outsideShort.test(text) || startsOutside(text, own))
   text = numeralsToDigits(text)
   const removed: string[] = []
   for (let changed = true; changed; ) {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import { buildDictionary } from './dictionary.ts'
+import { deqingDictionary, deqingPlace } from './fixtures/deqing.ts'
 import { fixtureDictionary } from './fixtures/dictionary.ts'
 import { parseAddress, roadShape, type ParsedAddress } from './parse.ts'
 
@@ -84,6 +86,46 @@ describe('parseAddress', () => {
     expect(p.roadKnown).toBe(false)
     expect(p.compoundKnown).toBe(true)
     expect(p.townCode).toBe('330109002')
+  })
+})
+
+describe('parseAddress in another district (Deqing)', () => {
+  const deqing = deqingDictionary()
+  const DOOR: Parts = { town: '武康街道', road: '英溪北路', doorNo: '123', outside: false }
+
+  it('carries the district\'s own words', () => {
+    expect(deqing.own.code).toBe('330521')
+    expect(deqing.own.district.short).toBe('德清')
+    expect(buildDictionary({ district: null, towns: [], villages: [], places: [] }).own.code).toBe('330109')
+  })
+
+  it.each<[string, string, Parts]>([
+    ['full prefix', '浙江省湖州市德清县武康街道英溪北路123号', DOOR],
+    ['short city and county, short town', '湖州德清武康英溪北路123号', DOOR],
+    ['county twice, room', '德清县德清县武康街道英溪北路123号翠竹苑2幢1单元301室', { ...DOOR, compound: '翠竹苑', building: '2', unit: '1', room: '301' }],
+    ['a town named after the district', '德清镇溪桥路5号', { town: '德清镇', road: '溪桥路', doorNo: '5' }],
+    ['the district, then the town named after it', '浙江省湖州市德清县德清镇桑梓村3组8号', { town: '德清镇', village: '桑梓村', groupNo: '3', doorNo: '8' }],
+    ['a compound whose name starts with the district\'s', '德清湾花园3幢', { compound: '德清湾花园', building: '3', outside: false }],
+    ['a village without its town', '德清县云岫村2组16号', { town: '青枫镇', village: '云岫村', groupNo: '2', doorNo: '16' }],
+    ['Xiaoshan is another district here', '杭州市萧山区城厢街道英溪北路1号', { outside: true, road: null, town: null }],
+    ['a sibling county in full', '安吉县递铺街道英溪北路1号', { outside: true, road: null }],
+    ['a sibling county bare', '安吉递铺英溪北路1号', { outside: true, road: null }],
+  ])('%s: %s', (_kind, input, expected) => {
+    const p = parseAddress(input, deqing)
+    expect(p).toMatchObject(expected)
+  })
+
+  it('sets the district flag when the district is written', () => {
+    expect(parseAddress('湖州德清武康英溪北路123号', deqing).district).toBe(true)
+    expect(parseAddress('武康英溪北路123号', deqing).district).toBe(false)
+  })
+
+  it('does not take a name of the district for a sibling county (长兴花苑 in Deqing)', () => {
+    const d = deqingDictionary({ places: [deqingPlace('compound', '330521001', '长兴花苑')] })
+    expect(d.own.siblings).not.toContain('长兴')
+    expect(parseAddress('长兴花苑3幢', d)).toMatchObject({ outside: false, compound: '长兴花苑', building: '3' })
+    expect(parseAddress('长兴县雉城街道1号', d).outside).toBe(true)
+    expect(parseAddress('长兴花苑3幢', deqing).outside).toBe(true)
   })
 })
 

@@ -11,7 +11,7 @@ import { normalizeAddress } from './normalize.ts'
 export interface ParsedAddress {
   /** The normalised text that was parsed. */
   normalized: string
-  /** 萧山 / 萧山区 was written. */
+  /** The district was written (萧山 / 萧山区; for Deqing 德清 / 德清县). */
   district: boolean
   /** The text names a place outside the district. */
   outside: boolean
@@ -111,16 +111,17 @@ function townAt(text: string, pos: number, dict: NameDictionary, maxLen: number)
 }
 
 /**
- * Parses address text (raw; it is normalised first) with the help of the dictionary.
+ * Parses address text (raw; it is normalised first, with the prefixes of the dictionary's
+ * district, `dict.own`) with the help of the dictionary.
  * @example parseAddress('北干今城路438号金色家苑3-2-501附近', dict)
  * // { town: '北干街道', road: '今城路', doorNo: '438', compound: '金色家苑', building: '3', unit: '2', room: '501', … }
  */
 export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
-  const norm = normalizeAddress(raw, dict.townNamesByLength)
+  const norm = normalizeAddress(raw, dict.townNamesByLength, dict.own)
   let text = norm.text
   if (norm.bareDistrict) {
     // 萧山农业对外综合开发小区: the 萧山 taken for the district was the start of a name.
-    const whole = `萧山${text}`
+    const whole = `${dict.own.district.short ?? ''}${text}`
     const known = longestAt<unknown>(whole, 0, Math.max(dict.maxNameLength, 2), dict.compoundsByName, dict.roadsByName, dict.villagesByName)
     if (known && known.name.length > 2) text = whole
   }
