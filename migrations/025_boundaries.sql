@@ -51,13 +51,5 @@ CREATE TABLE district_profile (
 );
 INSERT INTO district_profile (id) VALUES (true);
 
--- Reference data: scoped users read it, only the server's own imports and admins write it.
-CREATE OR REPLACE FUNCTION app_grant_scoped() RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-  GRANT USAGE ON SCHEMA public TO onemap_scoped;
-  GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO onemap_scoped;
-  GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO onemap_scoped;
-  REVOKE ALL ON users, sessions, api_keys, audit_log, schema_migrations FROM onemap_scoped;
-  REVOKE INSERT, UPDATE, DELETE ON admin_areas, incident_categories, models, model_versions,
-    ranking_config_versions, gazetteer, admin_area_history, district_profile FROM onemap_scoped;
-END $$;
+-- Both tables are reference data that scoped users only read: migration 026's app_grant_scoped()
+-- revokes their writes.

@@ -37,7 +37,8 @@ FROM (VALUES
 JOIN incident_categories c ON c.code = b.code
 ON CONFLICT DO NOTHING;
 
--- Reference data like the catalogue: scoped users read it, only the server's own work writes it.
+-- Reference data (the catalogue and its roles; 025's area history and district profile): scoped
+-- users read it, only the server's own work writes it.
 CREATE OR REPLACE FUNCTION app_grant_scoped() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   GRANT USAGE ON SCHEMA public TO onemap_scoped;

@@ -22,7 +22,7 @@ import { silentProgress, type PhaseProgress } from '../cli/progress.ts'
 import type { Db } from '../db/index.ts'
 import type { BatchedImportSummary, ImportReject } from '../imports/batched.ts'
 import { ImportInputError, openImportFile, openRejectReport, parseCsvChunk, type RejectReport } from '../imports/csv.ts'
-import { finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
+import { finishDoneRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
 import { CATEGORY_OPTIONAL_COLUMNS, CATEGORY_REQUIRED_COLUMNS, CategoryCsvRowSchema, type CategoryCsvRow } from './schema.ts'
 
 export interface CategoryImportOptions {
@@ -317,13 +317,11 @@ export async function importCategories(db: Db, input: Readable | string, opts: C
       )
     }
     if (w.unbound.length > 0) warnings.push(`unbound with their codes: ${list(w.unbound.map((u) => `${u.role} → ${u.code}`))} (bind the roles again: npm run import -- roles FILE.json)`)
-    await finishImportRun(db.sql, runId, { status: 'done', counts, message: warnings.length > 0 ? warnings.join('; ') : null })
-    const s = (performance.now() - t0) / 1000
+    const timing = await finishDoneRun(db.sql, runId, counts, warnings, t0)
     return {
       runId,
       ...counts,
-      seconds: Math.round(s * 1000) / 1000,
-      rowsPerSecond: Math.round(counts.read / Math.max(s, 1e-3)),
+      ...timing,
       reportPath,
       unplaced: 0,
       warnings,

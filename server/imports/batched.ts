@@ -14,7 +14,7 @@ import type { Db } from '../db/index.ts'
 import { openImportFile, openRejectReport, parseCsvChunk, type CsvRecord, type RejectReport } from './csv.ts'
 import { FirstSeen } from './first-seen.ts'
 import { startHeartbeat } from '../ops/heartbeat.ts'
-import { beatImportRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts, type ImportKind } from './runs.ts'
+import { beatImportRun, finishDoneRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts, type ImportKind } from './runs.ts'
 
 const REJECT_SAMPLE = 100
 
@@ -173,13 +173,11 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
     await report?.close()
     report = null
     if (unplaced > 0) warnings.push(spec.unplacedWarning(unplaced))
-    await finishImportRun(db.sql, runId, { status: 'done', counts, message: warnings.length > 0 ? warnings.join('; ') : null })
-    const s = (performance.now() - t0) / 1000
+    const timing = await finishDoneRun(db.sql, runId, counts, warnings, t0)
     return {
       runId,
       ...counts,
-      seconds: Math.round(s * 1000) / 1000,
-      rowsPerSecond: Math.round(counts.read / Math.max(s, 1e-3)),
+      ...timing,
       reportPath,
       unplaced,
       warnings,

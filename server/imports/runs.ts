@@ -73,6 +73,17 @@ export async function finishImportRun(
     WHERE id = ${id}`
 }
 
+/**
+ * Records a run as done (its warnings as the message) and returns its timing since `t0`
+ * (performance.now() at its start), as every import's summary reports it.
+ * @example const { seconds, rowsPerSecond } = await finishDoneRun(db.sql, runId, counts, warnings, t0)
+ */
+export async function finishDoneRun(sql: Sql, id: number, counts: ImportCounts, warnings: readonly string[], t0: number): Promise<{ seconds: number; rowsPerSecond: number }> {
+  await finishImportRun(sql, id, { status: 'done', counts, message: warnings.length > 0 ? warnings.join('; ') : null })
+  const s = (performance.now() - t0) / 1000
+  return { seconds: Math.round(s * 1000) / 1000, rowsPerSecond: Math.round(counts.read / Math.max(s, 1e-3)) }
+}
+
 /** One import run by id, or null. */
 export async function getImportRun(sql: Sql, id: number): Promise<ImportRun | null> {
   const [row] = await sql`

@@ -1,16 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { expectTowns, fixture, scratch, SOURCE } from './fixtures/helpers.ts'
+import { describe, expect, it } from 'vitest'
+import { expectTowns, fixture, tmp, SOURCE } from './fixtures/helpers.ts'
 import { BoundaryReadError, readBoundaryFile } from './index.ts'
 
-const cleanups: (() => void)[] = []
-afterEach(() => { while (cleanups.length) cleanups.pop()!() })
-function tmp(): string {
-  const s = scratch()
-  cleanups.push(s.cleanup)
-  return s.dir
-}
 
 describe('GeoJSON', () => {
   it('reads a FeatureCollection as it is: MultiPolygon with its hole, codes as text, null geometry', async () => {

@@ -1,17 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { expectTowns, fixture, scratch } from './fixtures/helpers.ts'
+import { describe, expect, it } from 'vitest'
+import { expectTowns, fixture, tmp } from './fixtures/helpers.ts'
 import { gpkgGeometry } from './geopackage.ts'
 import { BoundaryReadError, readBoundaryFile } from './index.ts'
 
-const cleanups: (() => void)[] = []
-afterEach(() => { while (cleanups.length) cleanups.pop()!() })
-function tmp(): string {
-  const s = scratch()
-  cleanups.push(s.cleanup)
-  return s.dir
-}
 
 describe('GeoPackages', () => {
   it('reads the single features table in WGS 84 (srs 4326)', async () => {

@@ -1,17 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Geometry } from 'geojson'
-import { afterEach, describe, expect, it } from 'vitest'
-import { copyInto, expectSameGeometry, expectTowns, fixture, scratch, sourceGeometry } from './fixtures/helpers.ts'
+import { describe, expect, it } from 'vitest'
+import { copyInto, expectSameGeometry, expectTowns, fixture, tmp, sourceGeometry } from './fixtures/helpers.ts'
 import { BoundaryReadError, readBoundaryFile } from './index.ts'
 
-const cleanups: (() => void)[] = []
-afterEach(() => { while (cleanups.length) cleanups.pop()!() })
-function tmp(): string {
-  const s = scratch()
-  cleanups.push(s.cleanup)
-  return s.dir
-}
 const parts = (dir: string, ...exts: string[]) => exts.map((e) => fixture('shp', dir, `towns.${e}`))
 
 describe('plain shapefiles', () => {
