@@ -371,7 +371,9 @@ async function resolveParents(tx: TransactionSql, r: ReplaceInput, rejectStage: 
   const upLevel = up!
   const cands = await tx<{ feature: number; code: string; name: string; declared: string | null; parent: string; holds: boolean; share: number; lng: number; lat: number }[]>`
     SELECT s.feature, s.code, s.name, s.parent_code AS declared, p.code AS parent, ST_Covers(p.geom, s.pos) AS holds,
-           ST_Area(ST_Intersection(p.geom, s.geom, 1e-9)::geography) / greatest(ST_Area(s.geom::geography), 1e-9) AS share,
+           -- Most areas lie wholly in one parent: the overlay only for those that do not.
+           CASE WHEN ST_Covers(p.geom, s.geom) THEN 1.0
+                ELSE ST_Area(ST_Intersection(p.geom, s.geom, 1e-9)::geography) / greatest(ST_Area(s.geom::geography), 1e-9) END AS share,
            ST_X(s.pos) AS lng, ST_Y(s.pos) AS lat
     FROM boundary_stage s JOIN admin_areas p ON p.level = ${upLevel} AND p.geom && s.geom AND ST_Intersects(p.geom, s.geom)
     WHERE s.rejected IS NULL
@@ -451,7 +453,8 @@ async function reportGapsAndOverlaps(tx: TransactionSql, r: ReplaceInput): Promi
   const { level, up, tolerance, findings } = r
   const overlaps = await tx<{ a: string; b: string; fa: number; area: number; lng: number; lat: number }[]>`
     SELECT a.code AS a, b.code AS b, a.feature AS fa, ST_Area(x.i::geography) AS area, ST_X(ST_PointOnSurface(x.i)) AS lng, ST_Y(ST_PointOnSurface(x.i)) AS lat
-    FROM boundary_stage a JOIN boundary_stage b ON a.code < b.code AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
+    -- Neighbours touch along their edges; only interiors that meet ('2' in the DE-9IM) can overlap.
+    FROM boundary_stage a JOIN boundary_stage b ON a.code < b.code AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
     CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(a.geom, b.geom, 1e-9), 3) AS i) x
     WHERE a.rejected IS NULL AND b.rejected IS NULL AND NOT ST_IsEmpty(x.i) AND ST_Area(x.i::geography) > ${tolerance}
     ORDER BY area DESC`
@@ -479,7 +482,7 @@ async function reportGapsAndOverlaps(tx: TransactionSql, r: ReplaceInput): Promi
   }
   const beyond = await tx<{ feature: number; code: string; name: string; parent: string; area: number; lng: number; lat: number }[]>`
     SELECT s.feature, s.code, s.name, s.parent_code AS parent, ST_Area(x.d::geography) AS area, ST_X(ST_PointOnSurface(x.d)) AS lng, ST_Y(ST_PointOnSurface(x.d)) AS lat
-    FROM boundary_stage s JOIN admin_areas p ON p.code = s.parent_code
+    FROM boundary_stage s JOIN admin_areas p ON p.code = s.parent_code AND NOT ST_Covers(p.geom, s.geom)
     CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Difference(s.geom, p.geom, 1e-9), 3) AS d) x
     WHERE s.rejected IS NULL AND NOT ST_IsEmpty(x.d) AND ST_Area(x.d::geography) > ${tolerance}
     ORDER BY s.feature`
