@@ -36,7 +36,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The district's profile (one row): its name and code, time zone, the map's home view and the
--- area types that are statistics-only units (excluded from town rankings by default). Empty
+-- area types that are statistics-only units (to be ranked apart from real towns). Empty
 -- fields fall back to the data: the district-level area's name, code and extent.
 CREATE TABLE district_profile (
   id                    boolean PRIMARY KEY DEFAULT true CHECK (id),

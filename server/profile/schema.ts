@@ -52,7 +52,7 @@ export const ProfileSchema = z.object({
   /** The district outline's bounding box, when boundaries are loaded. */
   bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
   statisticsOnlyTypes: z.array(z.string()),
-  /** Town-level areas that are statistics-only units (excluded from town rankings by default). */
+  /** Town-level areas that are statistics-only units (to be ranked apart from real towns: issue 21). */
   statisticsOnlyUnits: z.array(z.object({ code: z.string(), name: z.string() })),
   /** Which fields come from the editable profile rather than the data. */
   setByHand: z.array(z.enum(['name', 'code', 'home'])),
