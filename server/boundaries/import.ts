@@ -27,7 +27,7 @@ import { ImportInputError } from '../imports/csv.ts'
 import { beatImportRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
 import { startHeartbeat } from '../ops/heartbeat.ts'
 import { detectFields, missingFields, type FieldMap } from './fields.ts'
-import { isAreal, toWgs84Polygon } from './geometry.ts'
+import { boxOf, isAreal, toWgs84Polygon } from './geometry.ts'
 import { BoundaryReadError, readBoundaryFile, type BoundarySource } from './read/index.ts'
 import {
   childLevel, DEFAULT_TOLERANCE_M2, parentLevel,
@@ -74,6 +74,8 @@ interface Candidate {
   type: string | null
   attributes: Record<string, unknown>
   geojson: string
+  /** Its box lies within longitude/latitude of China (else the file is likely projected without a .prj). */
+  inChina: boolean
 }
 
 const LEVEL_ZH: Record<AreaLevel, string> = { district: '区县', town: '乡镇街道', village: '村社区', grid: '网格', microgrid: '微网格' }
@@ -168,7 +170,7 @@ export async function importBoundaries(db: Db, file: string, input: BoundaryImpo
   if (candidates.length === 0) {
     throw new ImportInputError(`${target.source}: none of its ${src.features.length} features can be imported (${rejects[0]?.detail ?? 'no features'}); the ${level} level is left as it was`)
   }
-  const outside = candidates.filter((c) => !inChina(c.geojson))
+  const outside = candidates.filter((c) => !c.inChina)
   if (outside.length === candidates.length) {
     throw new ImportInputError(`${target.source}: its coordinates are not longitude/latitude in China (first: feature ${outside[0]!.feature}); is it projected without a .prj? Give the .prj or convert it to WGS84`)
   }
@@ -207,14 +209,6 @@ export async function importBoundaries(db: Db, file: string, input: BoundaryImpo
   } finally {
     stopBeat()
   }
-}
-
-/** Whether a geometry's first vertex is a longitude/latitude in or near China. */
-function inChina(geojson: string): boolean {
-  const m = /-?\d+(\.\d+)?(e-?\d+)?\s*,\s*-?\d+(\.\d+)?(e-?\d+)?/i.exec(geojson)
-  if (!m) return false
-  const [x, y] = m[0].split(',').map(Number)
-  return x! >= 73 && x! <= 136 && y! >= 3 && y! <= 54
 }
 
 const finding = (f: Partial<BoundaryFinding> & Pick<BoundaryFinding, 'kind' | 'detail'>): BoundaryFinding => ({
@@ -256,6 +250,7 @@ export function checkFeatures(src: BoundarySource, fields: FieldMap, crs: Bounda
     }
     firstOf.set(code, f.index)
     const geometry = toWgs84Polygon(f.geometry as Extract<Geometry, { type: 'Polygon' | 'MultiPolygon' }>, crs)
+    const box = boxOf([geometry])
     candidates.push({
       feature: f.index,
       code,
@@ -265,6 +260,7 @@ export function checkFeatures(src: BoundarySource, fields: FieldMap, crs: Bounda
       type: fields.type ? textOf(f.properties[fields.type]) : null,
       attributes: f.properties,
       geojson: JSON.stringify(geometry),
+      inChina: box !== null && box[0] >= 73 && box[2] <= 136 && box[1] >= 3 && box[3] <= 54,
     })
   }
   return { candidates, rejects }

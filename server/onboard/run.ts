@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { importAddresses } from '../addresses/import.ts'
-import { importBoundaries } from '../boundaries/import.ts'
+import { importBoundaries, textOf } from '../boundaries/import.ts'
 import { detectFields } from '../boundaries/fields.ts'
 import { readBoundaryFile } from '../boundaries/read/index.ts'
 import { importCategories } from '../categories/import-csv.ts'
@@ -60,8 +60,8 @@ export async function plannedDistrict(plan: OnboardPlan): Promise<{ code: string
   const src = await readBoundaryFile(step.file, { ...(o.encoding ? { encoding: o.encoding } : {}), ...(o.layer ? { layer: o.layer } : {}) })
   const fields = detectFields('district', src.fields, { ...(o.codeField ? { code: o.codeField } : {}), ...(o.nameField ? { name: o.nameField } : {}) })
   const first = src.features[0]
-  const code = plan.config.profile?.code ?? (first && fields.code ? String(first.properties[fields.code] ?? '').trim() : '')
-  const name = plan.config.profile?.name ?? (first && fields.name ? String(first.properties[fields.name] ?? '').trim() : '')
+  const code = plan.config.profile?.code ?? (first && fields.code ? textOf(first.properties[fields.code]) : null)
+  const name = plan.config.profile?.name ?? (first && fields.name ? textOf(first.properties[fields.name]) : null) ?? ''
   if (!code) throw new OnboardRefusal(`${path.basename(step.file)}: no district code found (name the field in onboard.json: "district": { "codeField": … })`)
   return { code, name }
 }
