@@ -32,8 +32,13 @@ import { auditRoutes } from './audit/routes.ts'
 import { corsPolicy, geocodeRateLimit, securityHeaders } from './http/security.ts'
 import { httpMetrics, metricsRoutes } from './ops/metrics.ts'
 
+export interface AppOptions {
+  /** The clock warning models and warnings judge "now" by (a live run or a preview); tests fix it to their data's end. */
+  now?: () => Date
+}
+
 /** The Express application: API routes by domain, then the web app. */
-export function createApp(db: Db, config: Config): express.Express {
+export function createApp(db: Db, config: Config, opts: AppOptions = {}): express.Express {
   const app = express()
   app.disable('x-powered-by')
   app.use(requestLogging(getLogger(config.LOG_LEVEL)), httpMetrics()) // first: every request gets an id, a JSON log line and metrics
@@ -71,7 +76,7 @@ export function createApp(db: Db, config: Config): express.Express {
   app.use(reconcileRoutes(db))
   app.use(reportRoutes(db)) // /api/indicators, /api/rankings and the printable /reports pages
   // Warning models: scheduler and start-up run as configured (MODELS_*), stopped when the server closes.
-  const models = createModelService(db, { scheduler: config.MODELS_SCHEDULER, runOnStart: config.MODELS_RUN_ON_START, tickMs: config.MODELS_TICK_SECONDS * 1000 })
+  const models = createModelService(db, { scheduler: config.MODELS_SCHEDULER, runOnStart: config.MODELS_RUN_ON_START, tickMs: config.MODELS_TICK_SECONDS * 1000, ...(opts.now ? { now: opts.now } : {}) })
   models.start()
   // On close: no new runs; a running one finishes (within the shutdown deadline) before the database closes.
   ;(app.locals.onClose as (() => void | Promise<void>)[]).push(async () => {
@@ -79,7 +84,7 @@ export function createApp(db: Db, config: Config): express.Express {
     await models.idle()
   })
   app.use(modelRoutes(db, models))
-  app.use(warningRoutes(db))
+  app.use(warningRoutes(db, opts.now ? { now: opts.now } : {}))
   app.use(hazardRoutes(db, geocoder))
   app.use(taskRoutes(db))
   app.use(ogcRoutes(db))

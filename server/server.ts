@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import http from 'node:http'
-import { createApp } from './app.ts'
+import { createApp, type AppOptions } from './app.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/index.ts'
 import { drainServer, type CloseHook, type DrainResult } from './ops/shutdown.ts'
@@ -17,8 +17,8 @@ export interface RunningServer {
 }
 
 /** Starts the HTTP server on HOST:PORT (PORT 0 picks a free port). */
-export async function listen(db: Db, config: Config): Promise<RunningServer> {
-  const app = createApp(db, config)
+export async function listen(db: Db, config: Config, opts: AppOptions = {}): Promise<RunningServer> {
+  const app = createApp(db, config, opts)
   const server = http.createServer(app)
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

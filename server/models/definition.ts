@@ -2,9 +2,10 @@
  * Warning model definitions: the zod schemas are the single source of truth for what a model is
  * (types inferred here, exported for the web app). A definition is declarative — which incident
  * categories, which spatial unit, which window and baseline, which parameters, which thresholds
- * make a red / orange / yellow warning, how often it runs — and one `kind` says which detector
- * (server/models/kinds/*) reads it. Thresholds are checked for order (red the strictest), so a
- * definition that could never raise red before yellow is a 400, not a silent surprise.
+ * make a red / orange / yellow warning, how many reds one run may raise, how often it runs — and
+ * one `kind` says which detector (server/models/kinds/*) reads it. Thresholds are checked for
+ * order (red the strictest), so a definition that could never raise red before yellow is a 400,
+ * not a silent surprise.
  *
  * What a model counts is named by category roles (`roles`, server/categories/roles.ts), which
  * each district binds to its own codes: the built-ins use roles only. Explicit catalogue codes
@@ -39,6 +40,9 @@ export const ScheduleSchema = z.object({
   enabled: z.boolean().default(true),
 })
 
+/** Red warnings a model raises per run unless its definition says otherwise. */
+export const DEFAULT_MAX_RED_PER_RUN = 10
+
 const windowDays = (def: number, max = 730) => z.object({ days: z.number().int().min(1).max(max).default(def) }).prefault({})
 
 /**
@@ -55,6 +59,11 @@ const common = {
   schedule: ScheduleSchema.prefault({}),
   /** Open warnings (new, acknowledged) not re-triggered for this long expire. */
   expireAfterHours: z.number().min(1).max(24 * 365).default(72),
+  /**
+   * At most this many red warnings per run: the strongest (server/models/red-cap.ts); the other
+   * red findings are raised orange, saying so. Alarm fatigue: dozens of reds mean none.
+   */
+  maxRedPerRun: z.number().int().min(1).max(1000).default(DEFAULT_MAX_RED_PER_RUN),
   enabled: z.boolean().default(true),
 }
 

@@ -4,9 +4,13 @@
  *   configured (`configured`, `reason` naming each unbound category role: such a model never runs);
  * - `GET /api/models/{id}[?version=N]`: one model (current or an old version) with its versions;
  * - `PUT /api/models/{id}`: create or edit a definition (validated; an edit is a new version);
- * - `POST /api/models/{id}/runs` `{ asOf? }`: queue a run now, 202 with the run (poll its status);
- * - `GET /api/models/{id}/runs?limit=`: its runs, newest first;
- * - `GET /api/model-runs/{id}`: one run with the definition it used and its findings.
+ * - `POST /api/models/{id}/runs` `{ asOf?, mode? }`: queue a run now, 202 with the run (poll its
+ *   status). A past `asOf` (over 10 minutes ago) is a preview: findings only, no warning touched
+ *   (mode.ts); `mode: 'preview'` previews now too; `mode: 'live'` with a past `asOf`, or an `asOf`
+ *   ahead of now, is a 400;
+ * - `GET /api/models/{id}/runs?limit=&mode=`: its runs, newest first;
+ * - `GET /api/models/{id}/runs/{runId}`, `GET /api/model-runs/{id}`: one run with the definition it
+ *   used and its findings.
  */
 import { Router } from 'express'
 import { z } from 'zod'
@@ -20,15 +24,20 @@ import { loadRoles } from '../categories/roles-store.ts'
 import { unknownCategories } from './data.ts'
 import { modelConfigState } from './roles.ts'
 import { ModelDefinitionSchema, ModelIdSchema } from './definition.ts'
+import { LIVE_TOLERANCE_MS, RunModeSchema, runModeAt } from './mode.ts'
 import type { ModelService } from './service.ts'
 import { getModel, getRun, listModels, listRuns, modelVersions, saveModel } from './store.ts'
 
 const ModelParamsSchema = z.object({ id: ModelIdSchema })
 const ModelQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() })
 const RunParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a run id') })
-const RunListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) })
-/** `POST /api/models/{id}/runs`: judge the data as at `asOf` (default now) — a past asOf reproduces a run. */
-export const RunRequestSchema = z.object({ asOf: InstantSchema.optional() }).prefault({})
+const ModelRunParamsSchema = z.object({ id: ModelIdSchema, runId: z.string().regex(/^\d{1,18}$/, 'a run id') })
+const RunListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), mode: RunModeSchema.optional() })
+/**
+ * `POST /api/models/{id}/runs`: judge the data as at `asOf` (default now). A past `asOf`
+ * previews (reproduces a run, or asks what the model would have said): it never acts on warnings.
+ */
+export const RunRequestSchema = z.object({ asOf: InstantSchema.optional(), mode: RunModeSchema.optional() }).prefault({})
 export type RunRequest = z.infer<typeof RunRequestSchema>
 
 /** Category codes of a definition that the catalogue does not know: a 400 naming each (unbound roles are allowed: the model shows as not configured). */
@@ -52,8 +61,9 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     await closeStaleRuns(db.sql, 'model_runs')
     const items = await listModels(db.sql)
     const runs = await Promise.all(items.map((m) => listRuns(db.sql, m.id, 1)))
+    const live = await Promise.all(items.map((m) => listRuns(db.sql, m.id, 1, 'live')))
     const roles = await loadRoles(db.sql)
-    res.json({ items: items.map((m, i) => ({ ...m, ...modelConfigState(m.definition, roles), lastRun: runs[i]![0] ?? null })) })
+    res.json({ items: items.map((m, i) => ({ ...m, ...modelConfigState(m.definition, roles), lastRun: runs[i]![0] ?? null, lastLiveRun: live[i]![0] ?? null })) })
   })
 
   router.get('/api/models/:id', async (req, res) => {
@@ -64,7 +74,13 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     const model = await getModel(db.sql, id, version)
     if (!model) throw new HttpError(404, version ? `no version ${version} of model ${id}` : `no model ${id}`)
     const state = modelConfigState(model.definition, await loadRoles(db.sql))
-    res.json({ ...model, ...state, versions: await modelVersions(db.sql, id), lastRun: (await listRuns(db.sql, id, 1))[0] ?? null })
+    res.json({
+      ...model,
+      ...state,
+      versions: await modelVersions(db.sql, id),
+      lastRun: (await listRuns(db.sql, id, 1))[0] ?? null,
+      lastLiveRun: (await listRuns(db.sql, id, 1, 'live'))[0] ?? null,
+    })
   })
 
   router.put('/api/models/:id', async (req, res) => {
@@ -87,19 +103,35 @@ export function modelRoutes(db: Db, models: ModelService): Router {
 
   router.post('/api/models/:id/runs', async (req, res) => {
     const { id } = parseInput(ModelParamsSchema, req.params, 'params')
-    const { asOf } = parseInput(RunRequestSchema, req.body ?? {}, 'body')
-    const run = await models.enqueue(id, { trigger: 'manual', actor: actorOf(req), ...(asOf ? { asOf } : {}) })
-    await auditRequest(db, req, res, 'model.run', `model:${id}`, { runId: run.id, asOf: asOf ?? null })
+    const { asOf, mode } = parseInput(RunRequestSchema, req.body ?? {}, 'body')
+    const byDate = asOf ? runModeAt(asOf, models.now()) : 'live'
+    const minutes = LIVE_TOLERANCE_MS / 60_000
+    if (byDate === 'future') {
+      throw new HttpError(400, `invalid body: body.asOf: more than ${minutes} minutes ahead of now (there is no data from the future to judge)`, [{ where: 'body.asOf', message: 'in the future' }])
+    }
+    if (mode === 'live' && byDate === 'preview') {
+      throw new HttpError(400, `invalid body: body.mode: a run for a past date (asOf over ${minutes} minutes ago) is a preview and cannot act on live warnings`, [{ where: 'body.mode', message: 'live needs asOf now' }])
+    }
+    const run = await models.enqueue(id, { trigger: 'manual', actor: actorOf(req), mode: mode ?? byDate, ...(asOf ? { asOf } : {}) })
+    await auditRequest(db, req, res, 'model.run', `model:${id}`, { runId: run.id, asOf: asOf ?? null, mode: run.mode })
     res.status(202).location(`/api/model-runs/${run.id}`).json(run)
   })
 
   router.get('/api/models/:id/runs', async (req, res) => {
     const { id } = parseInput(ModelParamsSchema, req.params, 'params')
-    const { limit } = parseInput(RunListQuerySchema, req.query, 'query')
+    const { limit, mode } = parseInput(RunListQuerySchema, req.query, 'query')
     await models.ready()
     if (!(await getModel(db.sql, id))) throw new HttpError(404, `no model ${id}`)
     await closeStaleRuns(db.sql, 'model_runs') // runs whose process died: failed, not queued or running forever
-    res.json({ items: await listRuns(db.sql, id, limit) })
+    res.json({ items: await listRuns(db.sql, id, limit, mode) })
+  })
+
+  router.get('/api/models/:id/runs/:runId', async (req, res) => {
+    const { id, runId } = parseInput(ModelRunParamsSchema, req.params, 'params')
+    await closeStaleRuns(db.sql, 'model_runs')
+    const run = await getRun(db.sql, runId)
+    if (!run || run.modelId !== id) throw new HttpError(404, `no run ${runId} of model ${id}`)
+    res.json(run)
   })
 
   router.get('/api/model-runs/:id', async (req, res) => {

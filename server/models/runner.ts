@@ -1,12 +1,15 @@
 /**
- * Runs one recorded model run: reads the definition and as-of time the run was queued with,
- * detects, raises or updates warnings and expires stale ones in one transaction, and records the
- * outcome (window, duration, counts, findings). Findings are stored in a stable order with their
- * numbers, so two runs at the same as-of time over the same data can be compared field by field.
+ * Runs one recorded model run: reads the definition, as-of time and mode the run was queued with,
+ * detects, keeps the strongest reds red (at most the definition's `maxRedPerRun`, the rest orange:
+ * red-cap.ts), and — a live run only — raises or updates warnings and expires stale ones in one
+ * transaction; a preview (a past as-of, mode.ts) touches no warning. Records the outcome (window,
+ * duration, counts, findings as raised). Findings are stored in a stable order with their numbers,
+ * so two runs at the same as-of time over the same data can be compared field by field.
  */
 import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
 import { expireWarnings, upsertWarning } from '../warnings/store.ts'
 import { detect } from './kinds/index.ts'
+import { capRed } from './red-cap.ts'
 import { failRun, finishRun, startRun } from './store.ts'
 import type { Finding } from './types.ts'
 import { byString } from './util.ts'
@@ -29,8 +32,11 @@ export async function executeRun(db: Db, runId: string): Promise<void> {
     const run = await startRun(db.sql, runId)
     modelId = run.modelId
     const detection = await detect(db.sql, run.definition, run.asOf)
-    const findings = [...detection.findings].sort((a, b) => byString(a.subject, b.subject))
-    const counts = await db.withScope(SYSTEM_SCOPE, async (tx) => {
+    const sorted = [...detection.findings].sort((a, b) => byString(a.subject, b.subject))
+    const findings = capRed(run.definition.kind, sorted, run.definition.maxRedPerRun)
+    // A preview (a past as-of) must not raise, re-trigger or expire anything: last May's data
+    // would otherwise turn today's warnings red or close them.
+    const counts = run.mode === 'preview' ? { raised: 0, updated: 0, expired: 0 } : await db.withScope(SYSTEM_SCOPE, async (tx) => {
       let raised = 0
       let updated = 0
       for (const f of findings) {

@@ -5,10 +5,13 @@
  * the recorded runs, so a restart does not rerun everything), and the optional run of every
  * enabled model at start-up. A model that is not configured (a category role it needs is unbound,
  * server/models/roles.ts) is never queued: the scheduler skips it and a manual run is a 409.
+ * Scheduled and start-up runs judge "now" and are live; a run for a past as-of is a preview that
+ * touches no warning (server/models/mode.ts).
  */
 import { loadRoles } from '../categories/roles-store.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
+import { runModeAt, type RunMode } from './mode.ts'
 import { modelConfigState } from './roles.ts'
 import { executeRun } from './runner.ts'
 import { closeStaleRuns, startHeartbeat } from '../ops/heartbeat.ts'
@@ -21,17 +24,27 @@ export interface ModelServiceOptions {
   runOnStart: boolean
   /** How often the scheduler looks for due models. */
   tickMs: number
-  /** The scheduler's clock (tests fix it). */
+  /** The service's clock: the scheduler's, and what "now" is for a run's mode (tests fix it). */
   now?: () => Date
+}
+
+/** What to run: the data as at `asOf` (default now), live or preview (default: by `asOf`, mode.ts). */
+export interface RunRequest {
+  trigger: RunTrigger
+  asOf?: Date
+  actor: string
+  mode?: RunMode
 }
 
 export interface ModelService {
   /** Built-in definitions stored (memoised): every route awaits it. */
   ready(): Promise<void>
+  /** The service's clock. */
+  now(): Date
   /** Queues a run of the model's current definition; answers the queued run at once. */
-  enqueue(modelId: string, r: { trigger: RunTrigger; asOf?: Date; actor: string }): Promise<ModelRun>
+  enqueue(modelId: string, r: RunRequest): Promise<ModelRun>
   /** Queues a run and waits for it to finish; answers the finished run. */
-  runNow(modelId: string, r: { trigger?: RunTrigger; asOf?: Date; actor?: string }): Promise<ModelRun>
+  runNow(modelId: string, r: Partial<RunRequest>): Promise<ModelRun>
   /** Resolves when the queue is empty. */
   idle(): Promise<void>
   /** Starts the scheduler / the start-up runs as configured. */
@@ -61,7 +74,7 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
     return readyPromise
   }
 
-  async function enqueueWait(modelId: string, r: { trigger: RunTrigger; asOf?: Date; actor: string }): Promise<{ run: ModelRun; done: Promise<void> }> {
+  async function enqueueWait(modelId: string, r: RunRequest): Promise<{ run: ModelRun; done: Promise<void> }> {
     await ready()
     const model = await getModel(db.sql, modelId)
     if (!model) throw new HttpError(404, `no model ${modelId}`)
@@ -70,7 +83,10 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
     if (!state.configured) {
       throw new HttpError(409, `model ${modelId} is not configured: ${state.reason}; bind the roles (PUT /api/category-roles or npm run import -- roles FILE.json)`, { configured: false, reason: state.reason })
     }
-    const run = await createRun(db.sql, model, { trigger: r.trigger, asOf: r.asOf ?? now(), actor: r.actor })
+    const at = now()
+    const asOf = r.asOf ?? at
+    const mode = r.mode ?? (runModeAt(asOf, at) === 'preview' ? 'preview' : 'live')
+    const run = await createRun(db.sql, model, { trigger: r.trigger, asOf, actor: r.actor, mode })
     const id = String(run.id)
     // Alive while it waits in this process's queue and while it runs: readers close it if we die.
     const stopHeartbeat = startHeartbeat(() => beatModelRun(db.sql, id))
@@ -118,11 +134,12 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
 
   return {
     ready,
+    now,
     async enqueue(modelId, r) {
       return (await enqueueWait(modelId, r)).run
     },
     async runNow(modelId, r) {
-      const { run, done } = await enqueueWait(modelId, { trigger: r.trigger ?? 'manual', actor: r.actor ?? 'system', ...(r.asOf ? { asOf: r.asOf } : {}) })
+      const { run, done } = await enqueueWait(modelId, { ...r, trigger: r.trigger ?? 'manual', actor: r.actor ?? 'system' })
       await done
       return (await getRun(db.sql, String(run.id)))!
     },

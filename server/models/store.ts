@@ -7,6 +7,7 @@ import type { Tx } from '../db/index.ts'
 import { BUILTIN_MODELS } from './builtins.ts'
 import type { Queryable } from './data.ts'
 import { ModelDefinitionSchema, ModelKindSchema, type ModelDefinition } from './definition.ts'
+import { RunModeSchema, type RunMode } from './mode.ts'
 
 /** A model as the API answers. */
 export const ModelSchema = z.object({
@@ -27,12 +28,17 @@ export const RunTriggerSchema = z.enum(['schedule', 'startup', 'manual'])
 export type RunTrigger = z.infer<typeof RunTriggerSchema>
 export const RunStatusSchema = z.enum(['queued', 'running', 'done', 'failed'])
 
-/** A run as the API answers (`definition` and `findings` only in the single-run answer). */
+/**
+ * A run as the API answers (`definition` and `findings` only in the single-run answer). `mode`:
+ * 'live' runs act on the warnings, 'preview' runs (a past as-of) only record their findings
+ * (server/models/mode.ts); a preview's raised, updated and expired are 0.
+ */
 export const ModelRunSchema = z.object({
   id: z.number().int(),
   modelId: z.string(),
   modelVersion: z.number().int(),
   trigger: RunTriggerSchema,
+  mode: RunModeSchema,
   status: RunStatusSchema,
   asOf: z.string(),
   dataFrom: z.string().nullable(),
@@ -163,6 +169,7 @@ interface RunRow {
   model_id: string
   model_version: number
   trigger: RunTrigger
+  mode: RunMode
   status: z.infer<typeof RunStatusSchema>
   as_of: Date
   data_from: Date | null
@@ -189,6 +196,7 @@ function toRun(r: RunRow): ModelRun {
     modelId: r.model_id,
     modelVersion: r.model_version,
     trigger: r.trigger,
+    mode: r.mode,
     status: r.status,
     asOf: r.as_of.toISOString(),
     dataFrom: iso(r.data_from),
@@ -208,27 +216,28 @@ function toRun(r: RunRow): ModelRun {
   }
 }
 
-const RUN_COLUMNS = ['id', 'model_id', 'model_version', 'trigger', 'status', 'as_of', 'data_from', 'data_to', 'requested_by', 'requested_at', 'started_at', 'finished_at', 'duration_ms', 'findings_count', 'raised', 'updated', 'expired', 'error'] as const
+const RUN_COLUMNS = ['id', 'model_id', 'model_version', 'trigger', 'mode', 'status', 'as_of', 'data_from', 'data_to', 'requested_by', 'requested_at', 'started_at', 'finished_at', 'duration_ms', 'findings_count', 'raised', 'updated', 'expired', 'error'] as const
 
 /**
- * Records a queued run of the model's current version with the definition it will use.
+ * Records a queued run of the model's current version with the definition it will use (live
+ * unless `mode` says preview: the caller decides, server/models/mode.ts).
  * @example await createRun(db.sql, model, { trigger: 'manual', asOf: new Date(), actor: 'chief' })
  */
-export async function createRun(sql: Queryable, model: Model, r: { trigger: RunTrigger; asOf: Date; actor: string }): Promise<ModelRun> {
+export async function createRun(sql: Queryable, model: Model, r: { trigger: RunTrigger; asOf: Date; actor: string; mode?: RunMode }): Promise<ModelRun> {
   const [row] = await sql<RunRow[]>`
-    INSERT INTO model_runs (model_id, model_version, definition, trigger, as_of, requested_by)
-    VALUES (${model.id}, ${model.version}, ${sql.json(model.definition as never)}, ${r.trigger}, ${r.asOf}, ${r.actor})
+    INSERT INTO model_runs (model_id, model_version, definition, trigger, mode, as_of, requested_by)
+    VALUES (${model.id}, ${model.version}, ${sql.json(model.definition as never)}, ${r.trigger}, ${r.mode ?? 'live'}, ${r.asOf}, ${r.actor})
     RETURNING ${sql([...RUN_COLUMNS])}`
   return toRun(row!)
 }
 
-/** The definition and as-of time a run was queued with, and marks it running (only from queued: a closed run stays closed). */
-export async function startRun(sql: Queryable, id: string): Promise<{ modelId: string; version: number; definition: ModelDefinition; asOf: Date }> {
-  const [row] = await sql<{ model_id: string; model_version: number; definition: unknown; as_of: Date }[]>`
+/** The definition, as-of time and mode a run was queued with, and marks it running (only from queued: a closed run stays closed). */
+export async function startRun(sql: Queryable, id: string): Promise<{ modelId: string; version: number; definition: ModelDefinition; asOf: Date; mode: RunMode }> {
+  const [row] = await sql<{ model_id: string; model_version: number; definition: unknown; as_of: Date; mode: RunMode }[]>`
     UPDATE model_runs SET status = 'running', started_at = now() WHERE id = ${id}::bigint AND status = 'queued'
-    RETURNING model_id, model_version, definition, as_of`
+    RETURNING model_id, model_version, definition, as_of, mode`
   if (!row) throw new Error(`no queued model run ${id}`)
-  return { modelId: row.model_id, version: row.model_version, definition: ModelDefinitionSchema.parse(row.definition), asOf: row.as_of }
+  return { modelId: row.model_id, version: row.model_version, definition: ModelDefinitionSchema.parse(row.definition), asOf: row.as_of, mode: row.mode }
 }
 
 /** Records a finished run. */
@@ -265,14 +274,23 @@ export async function getRun(sql: Queryable, id: string): Promise<ModelRun | nul
   return row ? toRun(row) : null
 }
 
-/** A model's runs, newest first. */
-export async function listRuns(sql: Queryable, modelId: string, limit: number): Promise<ModelRun[]> {
-  const rows = await sql<RunRow[]>`SELECT ${sql([...RUN_COLUMNS])} FROM model_runs WHERE model_id = ${modelId} ORDER BY id DESC LIMIT ${limit}`
+/**
+ * A model's runs, newest first (of one mode if `mode` is given).
+ * @example await listRuns(db.sql, 'surge', 20, 'preview')
+ */
+export async function listRuns(sql: Queryable, modelId: string, limit: number, mode?: RunMode): Promise<ModelRun[]> {
+  const rows = await sql<RunRow[]>`
+    SELECT ${sql([...RUN_COLUMNS])} FROM model_runs
+    WHERE model_id = ${modelId} ${mode ? sql`AND mode = ${mode}` : sql``}
+    ORDER BY id DESC LIMIT ${limit}`
   return rows.map(toRun)
 }
 
-/** When each model's latest run was requested (any trigger): the scheduler's memory. */
+/**
+ * When each model's latest live run was requested (any trigger): the scheduler's memory. A
+ * preview keeps no warning current, so it does not put the next scheduled run off.
+ */
 export async function lastRunRequested(sql: Queryable): Promise<Map<string, Date>> {
-  const rows = await sql<{ model_id: string; at: Date }[]>`SELECT model_id, max(requested_at) AS at FROM model_runs GROUP BY model_id`
+  const rows = await sql<{ model_id: string; at: Date }[]>`SELECT model_id, max(requested_at) AS at FROM model_runs WHERE mode = 'live' GROUP BY model_id`
   return new Map(rows.map((r) => [r.model_id, r.at]))
 }

@@ -17,9 +17,13 @@ export interface TestServer {
 
 /**
  * Starts the server on a fresh database. Requests without a login act as an administrator
- * (AUTH_ANONYMOUS_ROLE) unless `auth: 'required'`, which the security tests use.
+ * (AUTH_ANONYMOUS_ROLE) unless `auth: 'required'`, which the security tests use. The warning
+ * models' clock is the seeded data's end (TEST_SEED_END) unless `now` says otherwise: a run as of
+ * the data's end is live there, as a run as of now is in production (server/models/mode.ts).
  */
-export async function startTestServer(opts: { seed?: 'boundaries' | 'small' | 'none'; web?: boolean; auth?: 'anonymous-admin' | 'required'; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(
+  opts: { seed?: 'boundaries' | 'small' | 'none'; web?: boolean; auth?: 'anonymous-admin' | 'required'; env?: Record<string, string>; now?: () => Date } = {},
+): Promise<TestServer> {
   if (opts.web !== false) await ensureWebBuilt()
   const t = await createTestDb()
   try {
@@ -28,7 +32,7 @@ export async function startTestServer(opts: { seed?: 'boundaries' | 'small' | 'n
       await seedDemo(t.db, { size: 'small', only: seed === 'boundaries' ? 'boundaries' : null, end: TEST_SEED_END })
     }
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: opts.auth === 'required' ? '' : 'admin', ...opts.env })
-    const server = await listen(t.db, config)
+    const server = await listen(t.db, config, { now: opts.now ?? (() => TEST_SEED_END) })
     return {
       url: server.url,
       db: t.db,
