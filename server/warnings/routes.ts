@@ -3,7 +3,8 @@
  * - `GET /api/warnings?level=&status=&model=&area=&from=&to=&limit=&cursor=`: a GeoJSON
  *   FeatureCollection, newest first, keyset `next`;
  * - `GET /api/warnings/{id}`: the feature with its history and its tasks;
- * - `POST /api/warnings/{id}/transitions` `{ to, comment }`: acknowledge or resolve (409 if illegal);
+ * - `POST /api/warnings/{id}/transitions` `{ to, comment, reason? }`: acknowledge or resolve (409
+ *   if illegal, or if resolving while a task it raised is open and no `reason` says why);
  * - `POST /api/warnings/{id}/tasks`: one click — a task from the warning (every field optional,
  *   defaults from the warning) and the warning moves to 'tasked'.
  */
@@ -57,10 +58,10 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
     const { id } = parseInput(WarningParamsSchema, req.params, 'params')
     const body = parseInput(WarningTransitionSchema, req.body, 'body')
     const detail = await db.withScope(scopeOf(req), async (tx) => {
-      await transitionWarning(tx, id, body.to, actorOf(req), body.comment ?? null)
+      await transitionWarning(tx, id, body.to, actorOf(req), body.comment ?? null, true, body.reason ?? null)
       return warningDetail(tx, id, now())
     })
-    await auditRequest(db, req, res, 'warning.transition', `warning:${id}`, { to: body.to, comment: body.comment ?? null })
+    await auditRequest(db, req, res, 'warning.transition', `warning:${id}`, { to: body.to, comment: body.comment ?? null, reason: body.reason ?? null })
     res.json(detail)
   })
 

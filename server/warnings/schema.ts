@@ -32,10 +32,15 @@ export type WarningListQuery = z.infer<typeof WarningListQuerySchema>
 
 export const WarningParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a warning id') })
 
-/** `POST /api/warnings/{id}/transitions`. */
+/**
+ * `POST /api/warnings/{id}/transitions`. `reason`: why a warning is resolved while a task it
+ * raised is still open — without it that is a 409 naming the tasks; with it the override is
+ * recorded in the warning's history (who, why, which tasks).
+ */
 export const WarningTransitionSchema = z.object({
   to: WarningStatusSchema,
   comment: z.string().trim().max(2000, 'at most 2000 characters').optional(),
+  reason: z.string().trim().min(2, 'say why in a few words').max(2000, 'at most 2000 characters').optional(),
 })
 export type WarningTransition = z.infer<typeof WarningTransitionSchema>
 

@@ -226,17 +226,48 @@ export async function warningHistory(sql: Queryable, id: string): Promise<Warnin
 }
 
 /**
- * Moves a warning (HTTP 404 if missing, 409 if the lifecycle forbids it) and records who, when
- * and why. `byPerson` false lets the system reach 'tasked'.
- * @example await transitionWarning(tx, '42', 'acknowledged', 'duty-officer', '已签收')
+ * A warning's tasks not yet closed (销号), oldest first — every one, also a task outside the
+ * caller's areas (migrations/028: a definer function answering only ids and statuses).
+ * @example await openTasksOf(tx, '42') // [{ id: 7, status: 'in_progress' }]
  */
-export async function transitionWarning(tx: Tx, id: string, to: WarningStatus, actor: string, comment: string | null, byPerson = true): Promise<{ from: WarningStatus; to: WarningStatus }> {
+export async function openTasksOf(tx: Queryable, warningId: string): Promise<{ id: number; status: string }[]> {
+  const rows = await tx<{ id: string; status: string }[]>`SELECT id::text, status FROM warning_open_tasks(${warningId}::bigint)`
+  return rows.map((r) => ({ id: Number(r.id), status: r.status }))
+}
+
+/**
+ * Moves a warning (HTTP 404 if missing, 409 if the lifecycle forbids it) and records who, when
+ * and why. Resolving it while a task it raised is still open needs a `reason` (409 naming the
+ * tasks without one); the override is recorded with the reason and the tasks. `byPerson` false
+ * lets the system reach 'tasked'.
+ * @example await transitionWarning(tx, '42', 'acknowledged', 'duty-officer', '已签收')
+ * @example await transitionWarning(tx, '42', 'resolved', 'chief', null, true, '现场已核实为误报，任务另行撤销')
+ */
+export async function transitionWarning(
+  tx: Tx,
+  id: string,
+  to: WarningStatus,
+  actor: string,
+  comment: string | null,
+  byPerson = true,
+  reason: string | null = null,
+): Promise<{ from: WarningStatus; to: WarningStatus }> {
   const [row] = await tx<{ status: WarningStatus }[]>`SELECT status FROM warnings WHERE id = ${id}::bigint FOR UPDATE`
   if (!row) throw new HttpError(404, `no warning ${id}`)
   assertWarningMove(id, row.status, to, byPerson)
+  const open = to === 'resolved' ? await openTasksOf(tx, id) : []
+  if (open.length > 0 && !reason) {
+    const list = open.map((t) => `#${t.id} (${t.status})`).join(', ')
+    throw new HttpError(
+      409,
+      `warning ${id}: ${open.length === 1 ? 'task' : 'tasks'} ${list} raised from it ${open.length === 1 ? 'is' : 'are'} still open: close ${open.length === 1 ? 'it' : 'them'} first, or give body.reason saying why the warning is resolved anyway`,
+      { openTasks: open, field: 'body.reason' },
+    )
+  }
   const closing = to === 'resolved' || to === 'expired'
   await tx`UPDATE warnings SET status = ${to}, updated_at = now(), closed_at = ${closing ? tx`now()` : tx`NULL`} WHERE id = ${id}::bigint`
-  await addEvent(tx, id, { actor, action: 'transition', from: row.status, to, comment })
+  const details = { ...(reason ? { reason } : {}), ...(open.length > 0 ? { overrideOpenTasks: open.map((t) => t.id) } : {}) }
+  await addEvent(tx, id, { actor, action: 'transition', from: row.status, to, comment, details })
   return { from: row.status, to }
 }
 

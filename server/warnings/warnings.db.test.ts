@@ -1,20 +1,22 @@
 /**
  * Warning models end to end on the database under test: runs recorded and reproducible, repeat
- * triggers update one open warning, expiry, the lifecycle over HTTP (legal and illegal moves,
- * one-click tasks), definitions validated and versioned, 400s naming the field, the scheduler,
+ * triggers update one open warning, previews of a past date touch no warning, expiry, the
+ * lifecycle over HTTP (legal and illegal moves, one-click tasks, no resolving past an open task
+ * without a reason), definitions validated and versioned, 400s naming the field, the scheduler,
  * and `event: warning` on the live stream. Data: the seeded boundaries plus incidents planted
- * here (seeded RNG, fixed as-of clock).
+ * here (seeded RNG); the server's clock is the test's (`clock`, AS_OF unless a test moves it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { h3Cells } from '../geo/h3.ts'
 import { createModelService } from '../models/service.ts'
 import { executeRun } from '../models/runner.ts'
-import { beatModelRun, type ModelRun } from '../models/store.ts'
+import { beatModelRun, lastRunRequested, type ModelRun } from '../models/store.ts'
 import { createRng, poisson } from '../seed/rng.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import type { WarningDetail, WarningPage } from './schema.ts'
+import { transitionWarning } from './store.ts'
 
 const AS_OF = new Date('2026-11-01T00:00:00+08:00')
 const DAY_MS = 86_400_000
@@ -31,6 +33,8 @@ interface Grid {
 describe(`warning models and warnings (${TEST_KIND})`, () => {
   let s: TestServer
   let grids: Grid[]
+  /** The server's "now": a run as of it is live, one more than 10 minutes before is a preview. */
+  let clock = AS_OF
   const api = async <T = unknown>(path: string, init: { method?: string; body?: unknown; user?: string } = {}): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${s.url}${path}`, {
       method: init.method ?? 'GET',
@@ -40,8 +44,8 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     return { status: res.status, body: (await res.json()) as T }
   }
   /** Queues a run over HTTP and waits for it to finish. */
-  const run = async (model: string, asOf: Date = AS_OF): Promise<ModelRun> => {
-    const queued = await api<ModelRun>(`/api/models/${model}/runs`, { method: 'POST', body: { asOf: asOf.toISOString() } })
+  const run = async (model: string, asOf: Date = AS_OF, user?: string): Promise<ModelRun> => {
+    const queued = await api<ModelRun>(`/api/models/${model}/runs`, { method: 'POST', body: { asOf: asOf.toISOString() }, ...(user ? { user } : {}) })
     expect(queued.status).toBe(202)
     expect(queued.body.status).toBe('queued')
     for (let i = 0; i < 600; i++) {
@@ -55,7 +59,7 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     (await api<WarningPage>(`/api/warnings?model=${model}${status ? `&status=${status}` : ''}`)).body.features
 
   beforeAll(async () => {
-    s = await startTestServer({ seed: 'boundaries', web: false })
+    s = await startTestServer({ seed: 'boundaries', web: false, now: () => clock })
     grids = await s.db.sql<Grid[]>`
       SELECT g.code, v.code AS village, v.parent_code AS town, ST_X(g.label_point) AS lng, ST_Y(g.label_point) AS lat
       FROM admin_areas g JOIN admin_areas v ON v.code = g.parent_code
@@ -76,6 +80,8 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
               ${grids[5]!.town}, ${grids[5]!.village}, ${grids[5]!.code})`
     ;[19, 15, 11, 6, 2].forEach((back) => add(grids[5]!, back, '0402', ADDRESS_ID))
     add(grids[5]!, 3, '0104', ADDRESS_ID)
+    // Last May (113–119 days back): a burst of 16 in grid 10 that no live run can see any more.
+    for (let i = 0; i < 16; i++) add(grids[10]!, 114 + (i % 6), '0103')
     for (const r of rows) {
       const h = h3Cells(r.g.lng, r.g.lat)
       await s.db.sql`
@@ -101,7 +107,7 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
   let surgeRun: ModelRun
   it('records a run: version, window, duration, counts; finds the planted surge and no noise grid', async () => {
     surgeRun = await run('surge')
-    expect(surgeRun).toMatchObject({ status: 'done', modelId: 'surge', modelVersion: 1, trigger: 'manual', findingsCount: 1, raised: 1, updated: 0, expired: 0 })
+    expect(surgeRun).toMatchObject({ status: 'done', modelId: 'surge', modelVersion: 1, trigger: 'manual', mode: 'live', findingsCount: 1, raised: 1, updated: 0, expired: 0 })
     expect(surgeRun.asOf).toBe(AS_OF.toISOString())
     expect(surgeRun.dataTo).toBe(AS_OF.toISOString())
     expect(new Date(surgeRun.dataFrom!).getTime()).toBe(AS_OF.getTime() - 63 * DAY_MS)
@@ -121,6 +127,59 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const open = await warningsOf('surge')
     expect(open).toHaveLength(1)
     expect(open[0]!.properties).toMatchObject({ triggerCount: 2, lastRunId: again.id, firstRunId: surgeRun.id })
+  })
+
+  it("a supervisor previewing last May's data sees its findings, but the live warning list is unchanged", async () => {
+    const everything = async () => (await api<WarningPage>('/api/warnings?limit=1000')).body.features
+    const events = async () => (await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM warning_events`)[0]!.n
+    const before = await everything()
+    const eventsBefore = await events()
+    expect(before.map((f) => [f.properties.subject, f.properties.level, f.properties.triggerCount])).toEqual([[`grid:${grids[0]!.code}`, 'red', 2]])
+
+    // Last May: the burst in grid 10 is a red surge there, shown with the run, raised nowhere.
+    const may = await run('surge', new Date(AS_OF.getTime() - 113 * DAY_MS), 'supervisor')
+    expect(may).toMatchObject({ status: 'done', mode: 'preview', requestedBy: 'supervisor', raised: 0, updated: 0, expired: 0 })
+    const read = await api<ModelRun & { findings: { items: { subject: string; level: string }[] } }>(`/api/models/surge/runs/${may.id}`)
+    expect(read.status).toBe(200)
+    expect(read.body).toMatchObject({ id: may.id, mode: 'preview', findingsCount: read.body.findings.items.length })
+    expect(read.body.findings.items).toContainEqual(expect.objectContaining({ subject: `grid:${grids[10]!.code}`, level: 'red' }))
+    // Yesterday: it finds grid 0 again, but the open warning is not re-triggered (a live run would).
+    const yesterday = await run('surge', new Date(AS_OF.getTime() - DAY_MS))
+    expect(yesterday).toMatchObject({ mode: 'preview', raised: 0, updated: 0 })
+    expect((await api<{ findings: { items: { subject: string }[] } }>(`/api/models/surge/runs/${yesterday.id}`)).body.findings.items.map((f) => f.subject)).toContain(`grid:${grids[0]!.code}`)
+
+    expect(await everything()).toEqual(before)
+    expect(await events()).toBe(eventsBefore)
+    // Listed as previews; the model's card keeps its last live run, and so does the scheduler.
+    const previews = (await api<{ items: ModelRun[] }>('/api/models/surge/runs?mode=preview')).body.items
+    expect(previews.map((r) => r.id)).toEqual([yesterday.id, may.id])
+    const card = (await api<{ lastRun: ModelRun; lastLiveRun: ModelRun }>('/api/models/surge')).body
+    expect(card.lastRun.id).toBe(yesterday.id)
+    expect(card.lastLiveRun.id).toBe(before[0]!.properties.lastRunId)
+    const [liveRequested] = await s.db.sql<{ at: Date }[]>`SELECT requested_at AS at FROM model_runs WHERE id = ${card.lastLiveRun.id}`
+    expect((await lastRunRequested(s.db.sql)).get('surge')).toEqual(liveRequested!.at)
+    // Another model's run of another run's id is not found under this one.
+    expect((await api(`/api/models/hotspot/runs/${may.id}`)).status).toBe(404)
+  })
+
+  it('refuses a live run for a past date and any run for the future; previews now on request', async () => {
+    const past = await api<{ error: string }>('/api/models/surge/runs', { method: 'POST', body: { asOf: new Date(AS_OF.getTime() - 30 * DAY_MS).toISOString(), mode: 'live' } })
+    expect(past.status).toBe(400)
+    expect(past.body.error).toMatch(/body\.mode: a run for a past date/)
+    const future = await api<{ error: string }>('/api/models/surge/runs', { method: 'POST', body: { asOf: new Date(AS_OF.getTime() + 3600_000).toISOString() } })
+    expect(future.status).toBe(400)
+    expect(future.body.error).toMatch(/body\.asOf: more than 10 minutes ahead/)
+    // A run a few minutes back (a client's clock, a queue) is still live: it re-triggers.
+    const recent = await run('surge', new Date(AS_OF.getTime() - 5 * 60_000))
+    expect(recent).toMatchObject({ mode: 'live', updated: 1 })
+    // Trying an edited definition against today's data without acting on anything.
+    const before = (await api<WarningPage>('/api/warnings?limit=1000')).body.features
+    const queued = await api<ModelRun>('/api/models/surge/runs', { method: 'POST', body: { mode: 'preview' } })
+    expect(queued.status).toBe(202)
+    expect(queued.body).toMatchObject({ mode: 'preview', asOf: AS_OF.toISOString() })
+    for (let i = 0; i < 600 && !['done', 'failed'].includes((await api<ModelRun>(`/api/model-runs/${queued.body.id}`)).body.status); i++) await new Promise((ok) => setTimeout(ok, 100))
+    expect((await api<ModelRun>(`/api/model-runs/${queued.body.id}`)).body).toMatchObject({ status: 'done', findingsCount: 1, updated: 0 })
+    expect((await api<WarningPage>('/api/warnings?limit=1000')).body.features).toEqual(before)
   })
 
   it('finds the repeat address (orange) and the dispute escalation (red: 5 disputes and a fight)', async () => {
@@ -161,17 +220,48 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     expect(tasked.body.warning.properties.status).toBe('tasked')
     const detail = await api<WarningDetail>(`/api/warnings/${id}`)
     expect(detail.body.tasks).toHaveLength(1)
-    expect(detail.body.history.map((h) => h.action)).toEqual(['raised', 'retriggered', 'transition', 'transition'])
+    expect(detail.body.history.map((h) => h.action)).toEqual(['raised', 'retriggered', 'retriggered', 'transition', 'transition'])
 
     expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'acknowledged' } })).status).toBe(409)
-    expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', comment: '已整改' } })).status).toBe(200)
+    // The chief cannot close it while its task is open, however it is worded…
+    const early = await api<{ error: string; details: { openTasks: { id: number; status: string }[] } }>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', comment: '已整改' }, user: 'chief' })
+    expect(early.status).toBe(409)
+    expect(early.body.error).toBe(`warning ${id}: task #${tasked.body.task.id} (issued) raised from it is still open: close it first, or give body.reason saying why the warning is resolved anyway`)
+    expect(early.body.details.openTasks).toEqual([{ id: tasked.body.task.id, status: 'issued' }])
+    expect((await api<WarningDetail>(`/api/warnings/${id}`)).body.properties.status).toBe('tasked')
+    expect((await api<{ error: string }>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', reason: ' ' } })).body.error).toMatch(/body\.reason/)
+    // …unless they say why: the why, who and which task are in the warning's history.
+    const why = '现场核实为重复报警，任务由街道另行跟进'
+    const resolved = await api<WarningDetail>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', comment: '已整改', reason: why }, user: 'chief' })
+    expect(resolved.status).toBe(200)
+    expect(resolved.body.properties.status).toBe('resolved')
+    expect(resolved.body.history.at(-1)).toMatchObject({
+      action: 'transition', actor: 'chief', from: 'tasked', to: 'resolved', comment: '已整改', details: { reason: why, overrideOpenTasks: [tasked.body.task.id] },
+    })
     expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'acknowledged' } })).status).toBe(409)
     expect((await api(`/api/warnings/${id}/tasks`, { method: 'POST', body: {} })).status).toBe(409)
   })
 
+  it('resolves a warning without a reason once every task it raised is closed out (销号)', async () => {
+    const [w] = await warningsOf('dispute-escalation')
+    const id = w!.id
+    const { body } = await api<{ task: { id: number } }>(`/api/warnings/${id}/tasks`, { method: 'POST', body: {} })
+    const taskId = body.task.id
+    for (const to of ['accepted', 'in_progress', 'submitted']) {
+      expect((await api(`/api/tasks/${taskId}/transitions`, { method: 'POST', body: { to } })).status, to).toBe(200)
+    }
+    // Submitted for review is still open.
+    expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved' } })).status).toBe(409)
+    expect((await api(`/api/tasks/${taskId}/transitions`, { method: 'POST', body: { to: 'closed' } })).status).toBe(200)
+    const done = await api<WarningDetail>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', comment: '整改完毕' }, user: 'chief' })
+    expect(done.status).toBe(200)
+    expect(done.body.history.at(-1)).toMatchObject({ action: 'transition', to: 'resolved', details: {} })
+  })
+
   it('expires a warning not re-triggered in time; a later trigger raises a new one', async () => {
     const later = new Date(AS_OF.getTime() + 40 * DAY_MS)
-    const r = await run('repeat-address', later)
+    clock = later
+    const r = await run('repeat-address', later).finally(() => (clock = AS_OF))
     expect(r).toMatchObject({ findingsCount: 0, expired: 1 })
     const [w] = await warningsOf('repeat-address', 'expired')
     expect(w!.properties.closedAt).not.toBeNull()
@@ -180,6 +270,20 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const again = await run('repeat-address')
     expect(again).toMatchObject({ raised: 1, updated: 0 })
     expect(await warningsOf('repeat-address')).toHaveLength(2)
+  })
+
+  it("a town officer cannot close a warning whose open task lies in another town's area", async () => {
+    const [w] = await warningsOf('repeat-address', 'new')
+    const [other] = await s.db.sql<{ code: string }[]>`
+      SELECT g.code FROM admin_areas g JOIN admin_areas v ON v.code = g.parent_code
+      WHERE g.level = 'grid' AND v.parent_code <> ${w!.properties.townCode} ORDER BY g.code LIMIT 1`
+    const { body } = await api<{ task: { id: number } }>(`/api/warnings/${w!.id}/tasks`, { method: 'POST', body: { area_code: other!.code } })
+    const town = { role: 'town', userId: 'town-officer', areaCodes: [w!.properties.townCode!] }
+    const attempt = s.db.withScope(town, async (tx) => {
+      expect(await tx`SELECT id FROM tasks WHERE warning_id = ${w!.id}`).toHaveLength(0) // out of their sight
+      return transitionWarning(tx, String(w!.id), 'resolved', 'town-officer', null)
+    })
+    await expect(attempt).rejects.toMatchObject({ status: 409, message: expect.stringContaining(`task #${body.task.id} (issued)`) })
   })
 
   it('validates definitions (400 naming the field) and keeps every version', async () => {
