@@ -11,12 +11,18 @@
  *   analytics, so it cannot pile up into a false hot spot at a centroid;
  * - otherwise (nothing, or only "somewhere in the district"): unplaced — no point, codes or cells
  *   (the report is still stored), its geocode level kept so a reviewer sees why.
+ * A point outside the district (outside its outline, or without one, more than SNAP_M from every
+ * leaf area) is no evidence of where the report belongs — a phone's default fix, coordinates in
+ * the wrong system, a neighbour's case: it is passed over for the next rule (a text naming a
+ * road, village or town still gives that area), and the report is flagged `outsideDistrict`.
+ * With nothing else it is unplaced: stored with its input coordinates, but no point, codes or
+ * cells, so it is never drawn, counted in an area or cell, or called placed.
  * Area codes of a precise point come from the in-JS area locator (server/addresses/locate.ts:
  * PostGIS point-in-polygon on the detailed microgrids cost ~0.5 ms a point), H3 cells by
  * server/geo/h3.ts; an approximate one takes the codes of the match.
  */
 import { addressBaseVersion } from '../addresses/base.ts'
-import { codesOf, loadAreaLocator, NO_CODES, type AreaCodes, type AreaLocator } from '../addresses/locate.ts'
+import { codesOf, loadAreaLocator, NO_CODES, type AreaCodes, type AreaLocator, type Location } from '../addresses/locate.ts'
 import type { Db } from '../db/index.ts'
 import { toWgs84, type Crs } from '../geo/crs.ts'
 import { h3Cells, type StoredCells } from '../geo/h3.ts'
@@ -54,31 +60,69 @@ export interface Placement {
 export interface ReportPlacement extends Placement {
   codes: AreaCodes
   cells: StoredCells | null
+  /** A point it came with (coordinates, or its address's point) lies outside the district and was not used. */
+  outsideDistrict: boolean
 }
 
 /** No place at all (a report without address or coordinates). */
 export const UNPLACED: ReportPlacement = {
-  point: null, approximate: false, level: null, score: null, addressId: null, areaCodes: null, codes: NO_CODES, cells: null,
+  point: null, approximate: false, level: null, score: null, addressId: null, areaCodes: null, codes: NO_CODES, cells: null, outsideDistrict: false,
 }
 
 /**
- * Places one report from its geocoding result (if it had an address) and its coordinates.
- * @example place({ lng: 120.26, lat: 30.16, crs: 'wgs84' }, null).point // [120.26, 30.16]
+ * Every place the evidence gives a report, best first (see the rules above): the text's precise
+ * match, the coordinates, the text's area. Empty when nothing places it.
+ * @example placeCandidates({ lng: 121.47, lat: 31.23, crs: 'wgs84' }, villageMatch).map((p) => p.approximate) // [false, true]
  */
-export function place(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, match: GeocodeResult | null): Placement {
-  const level = match?.level ?? null
-  const kept = { level, score: match ? match.score : null }
+export function placeCandidates(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, match: GeocodeResult | null): Placement[] {
+  const kept = { level: match?.level ?? null, score: match ? match.score : null }
+  const out: Placement[] = []
   if (match && match.lng !== null && match.lat !== null && levelRank(match.level) <= levelRank(PLACING_LEVEL)) {
-    return { point: [match.lng, match.lat], approximate: false, ...kept, addressId: match.addressId, areaCodes: null }
+    out.push({ point: [match.lng, match.lat], approximate: false, ...kept, addressId: match.addressId, areaCodes: null })
   }
   if (input.lng !== undefined && input.lat !== undefined) {
-    return { point: toWgs84(input.lng, input.lat, input.crs), approximate: false, ...kept, addressId: null, areaCodes: null }
+    out.push({ point: toWgs84(input.lng, input.lat, input.crs), approximate: false, ...kept, addressId: null, areaCodes: null })
   }
   if (match && match.lng !== null && match.lat !== null && match.townCode && AREA_LEVELS.has(match.level)) {
     const areaCodes: AreaCodes = { townCode: match.townCode, villageCode: match.level === 'village' ? match.villageCode : null, gridCode: null, microgridCode: null }
-    return { point: [match.lng, match.lat], approximate: true, ...kept, addressId: null, areaCodes }
+    out.push({ point: [match.lng, match.lat], approximate: true, ...kept, addressId: null, areaCodes })
   }
-  return { point: null, approximate: false, ...kept, addressId: null, areaCodes: null }
+  return out
+}
+
+/**
+ * Places one report from its geocoding result (if it had an address) and its coordinates, not
+ * yet knowing the district's areas (the first candidate).
+ * @example place({ lng: 120.26, lat: 30.16, crs: 'wgs84' }, null).point // [120.26, 30.16]
+ */
+export function place(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, match: GeocodeResult | null): Placement {
+  return placeCandidates(input, match)[0] ?? { point: null, approximate: false, level: match?.level ?? null, score: match ? match.score : null, addressId: null, areaCodes: null }
+}
+
+/**
+ * The first candidate that lies in the district, with its codes and cells. Approximate ones carry
+ * the codes of the area the text named; a precise point takes the codes of where it lies, and is
+ * passed over when that is outside the district. `locate` null: the district has no areas yet,
+ * so nothing can be called outside (the boundary import places such points later).
+ * @example placeInDistrict([shanghaiPoint], { level: null, score: null }, locate).outsideDistrict // true (and point null)
+ */
+export function placeInDistrict(
+  candidates: readonly Placement[],
+  kept: Pick<Placement, 'level' | 'score'>,
+  locate: ((lng: number, lat: number) => Location) | null,
+): ReportPlacement {
+  let outsideDistrict = false
+  for (const p of candidates) {
+    if (p.areaCodes) return { ...p, codes: p.areaCodes, cells: null, outsideDistrict }
+    const [lng, lat] = p.point!
+    const where = locate ? locate(lng, lat) : null
+    if (where?.kind === 'outside') {
+      outsideDistrict = true
+      continue
+    }
+    return { ...p, codes: where ? codesOf(where) : NO_CODES, cells: h3Cells(lng, lat), outsideDistrict }
+  }
+  return { ...UNPLACED, ...kept, outsideDistrict }
 }
 
 const locators = new WeakMap<Db, { version: number; locator: Promise<AreaLocator> }>()
@@ -117,11 +161,12 @@ export async function placeReports(db: Db, geocoder: Geocoder, inputs: readonly 
     const out = await geocoder.geocode(queries, { candidates: false })
     out.forEach((m, k) => matches.set(withText[k]!, m.result))
   }
-  const placements = inputs.map((v, i) => place(v, matches.get(i) ?? null))
-  const locator = placements.some((p) => p.point && !p.approximate) ? await areaLocator(db) : null
-  return placements.map((p) => ({
-    ...p,
-    codes: p.areaCodes ?? (p.point && locator ? codesOf(locator.locate(p.point[0], p.point[1])) : NO_CODES),
-    cells: p.point && !p.approximate ? h3Cells(p.point[0], p.point[1]) : null,
-  }))
+  const candidates = inputs.map((v, i) => placeCandidates(v, matches.get(i) ?? null))
+  const locator = candidates.some((c) => c.some((p) => !p.approximate)) ? await areaLocator(db) : null
+  // A locator without areas (no boundaries loaded yet) cannot tell inside from outside.
+  const locate = locator && locator.size > 0 ? (lng: number, lat: number) => locator.locate(lng, lat) : null
+  return candidates.map((c, i) => {
+    const m = matches.get(i)
+    return placeInDistrict(c, { level: m?.level ?? null, score: m ? m.score : null }, locate)
+  })
 }

@@ -233,4 +233,48 @@ describe(`hazards register (${TEST_KIND})`, () => {
       changes: { description: { from: '车间电气线路私拉乱接', to: '车间电气线路私拉乱接，配电箱未上锁' } },
     })
   })
+  // Issue 21: future and impossible data.
+  it('refuses a hazard found in 2030 with a 400 naming reported_at, and registers nothing', async () => {
+    const [before] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM hazards`
+    const r = await api('POST', '/api/hazards', { ...base, address: '金城路440号', reported_at: '2030-01-01 08:00' })
+    expect(r.status).toBe(400)
+    expect(r.json.details!.map((d) => d.where)).toEqual(['body.reported_at'])
+    expect(r.json.error).toMatch(/body\.reported_at: is in the future/)
+    const old = await api('POST', '/api/hazards', { ...base, address: '金城路440号', reported_at: '1900-01-01 00:00' })
+    expect(old.status).toBe(400)
+    expect(old.json.details!.map((d) => d.where)).toEqual(['body.reported_at'])
+    const [after] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM hazards`
+    expect(after!.n).toBe(before!.n)
+  })
+
+  it('keeps a hazard with Shanghai coordinates flagged outside the district, with no point or area', async () => {
+    const { status, json } = await api('POST', '/api/hazards', { ...base, lng: 121.4737, lat: 31.2304 })
+    expect(status).toBe(201)
+    expect(json.geometry).toBeNull()
+    expect(json.properties).toMatchObject({ outsideDistrict: true, townCode: null, villageCode: null, gridCode: null, microgridCode: null })
+    const [row] = await s.db.sql`SELECT geom, h3_r9, input_lng, input_lat FROM hazards WHERE id = ${json.id}::bigint`
+    expect(row).toEqual({ geom: null, h3_r9: null, input_lng: 121.4737, input_lat: 31.2304 })
+    // Not on the map's hazard list of the district's box either.
+    const page = (await api<HazardPage>('GET', '/api/hazards?bbox=120,29,122,32&limit=1000')).json
+    expect(page.features.map((f) => f.id)).not.toContain(json.id)
+  })
+
+  it('imports hazards: a line found in the future is rejected by line and field, one outside the district is counted', async () => {
+    const file = path.join(tmp, 'future-hazards.csv')
+    const report = path.join(tmp, 'future-hazards.rejects.csv')
+    fs.writeFileSync(
+      file,
+      [
+        'hazard_id,reported_at,source,category,description,lng,lat',
+        'FUT-1,2030-01-01 09:00,grid_inspection,fire,x,,',
+        'SH-H1,2026-11-30 09:00,grid_inspection,fire,x,121.4737,31.2304',
+      ].join('\n') + '\n',
+    )
+    const summary = await importHazards(s.db, file, { reportPath: report })
+    expect(summary).toMatchObject({ read: 2, inserted: 1, rejected: 1, unplaced: 1, outside: 1 })
+    const rejects = parse(fs.readFileSync(report), { columns: true }) as { line: string; hazard_id: string; reason: string }[]
+    expect(rejects.map((r) => [r.line, r.hazard_id])).toEqual([['2', 'FUT-1']])
+    expect(rejects[0]!.reason).toMatch(/^reported_at: is in the future/)
+    expect(summary.warnings.join('\n')).toContain('1 hazards came with a point outside the district')
+  })
 })

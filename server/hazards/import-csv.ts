@@ -44,6 +44,7 @@ export async function importHazards(db: Db, input: Readable | string, opts: Impo
     // One batch at a time: each is a transaction of a few statements per hazard.
     depth: 1,
     unplacedWarning: (n) => `${n} hazards could not be placed (stored without a point)`,
+    outsideWarning: (n) => `${n} hazards came with a point outside the district: kept with their coordinates, not placed by them`,
   })
 }
 
@@ -53,7 +54,7 @@ export async function importHazards(db: Db, input: Readable | string, opts: Impo
  * @example await loadHazardBatch(db, geocoder, rows, 12, 'import:hazards.csv') // { inserted: 3, … }
  */
 async function loadHazardBatch(db: Db, geocoder: Geocoder, rows: HazardCsvRow[], runId: number, actor: string): Promise<BatchOutcome> {
-  const o: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, unplaced: 0 }
+  const o: BatchOutcome = { inserted: 0, updated: 0, unchanged: 0, unplaced: 0, outside: 0 }
   const now = new Date()
   const fields = rows.map((r) => fieldsOfInput(r, now))
   // Compare before placing: unchanged and unmoved lines cost no geocoding.
@@ -73,12 +74,14 @@ async function loadHazardBatch(db: Db, geocoder: Geocoder, rows: HazardCsvRow[],
         await insertHazard(tx, r.hazard_id, fields[i]!, p, { actor, action: 'imported', status: r.status, comment: `import run #${runId}` })
         o.inserted++
         if (!p.point) o.unplaced++
+        if (p.outsideDistrict) o.outside!++
         continue
       }
       const changes = await updateHazard(tx, old.id, fields[i]!, p, { actor, action: 'imported', comment: `import run #${runId}` })
       if (Object.keys(changes).length === 0) o.unchanged++
       else o.updated++
       if (p && !p.point) o.unplaced++
+      if (p?.outsideDistrict) o.outside!++
     }
   })
   return o

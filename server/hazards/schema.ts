@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CrsSchema } from '../geo/crs.ts'
 import { BboxSchema } from '../incidents/query-schema.ts'
-import { parseReportedAt } from '../incidents/schema.ts'
+import { ReportTimeSchema } from '../incidents/schema.ts'
 import { HazardStatusSchema } from './states.ts'
 
 export { HazardStatusSchema, HAZARD_STATUS_NAMES, type HazardStatus } from './states.ts'
@@ -66,13 +66,8 @@ const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.n
 /** A calendar day, YYYY-MM-DD (Asia/Shanghai). */
 export const DayInputSchema = z.iso.date({ error: 'a date YYYY-MM-DD' })
 
-/** A time: ISO 8601; without an offset it is +08:00 (as incidents). */
-export const TimeInputSchema = z.union([z.string(), z.date()]).transform((v, ctx) => {
-  const d = v instanceof Date ? v : parseReportedAt(v)
-  if (d && !Number.isNaN(d.getTime())) return d
-  ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time, e.g. 2026-10-01T08:30:00+08:00 (no offset = +08:00)' })
-  return z.NEVER
-})
+/** When a hazard was found: ISO 8601 (no offset = +08:00), not in the future nor before 2000 (as incidents). */
+export const TimeInputSchema = ReportTimeSchema
 
 /** A photo or document by reference (URL or file-store id), never the file itself. */
 export const AttachmentSchema = z.object({
@@ -245,6 +240,8 @@ export const HazardPropertiesSchema = z.object({
   geocodeScore: z.number().nullable(),
   /** The point only stands for the road, village or town the address named. */
   approximate: z.boolean(),
+  /** It came with a point outside the district, which was not used (server/geocode/place.ts). */
+  outsideDistrict: z.boolean(),
   townCode: z.string().nullable(),
   villageCode: z.string().nullable(),
   gridCode: z.string().nullable(),

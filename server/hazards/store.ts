@@ -99,6 +99,7 @@ interface HazardRow {
   geocode_level: string | null
   geocode_score: number | null
   approximate: boolean
+  outside_district: boolean
   town_code: string | null
   village_code: string | null
   grid_code: string | null
@@ -120,7 +121,7 @@ function hazardColumns(sql: Queryable, now: Date): PendingQuery<Row[]> {
   return sql`
     h.id::text AS id, h.hazard_id, h.source, h.category, h.severity, h.status, h.description, h.place_name,
     h.responsible_party, h.due_date::text AS due_date, h.reported_at, h.attachments, h.address,
-    h.input_lng, h.input_lat, h.input_crs, h.geocode_level, h.geocode_score, h.approximate,
+    h.input_lng, h.input_lat, h.input_crs, h.geocode_level, h.geocode_score, h.approximate, h.outside_district,
     h.town_code, h.village_code, h.grid_code, h.microgrid_code, h.created_by, h.created_at, h.updated_at, h.closed_at,
     ST_X(h.geom) AS lng, ST_Y(h.geom) AS lat,
     ${overdueHazardSql(sql, now)} AS overdue`
@@ -185,6 +186,7 @@ function toHazardFeature(r: HazardRow): HazardFeature {
       geocodeLevel: r.geocode_level,
       geocodeScore: r.geocode_score,
       approximate: r.approximate,
+      outsideDistrict: r.outside_district,
       townCode: r.town_code,
       villageCode: r.village_code,
       gridCode: r.grid_code,
@@ -233,7 +235,7 @@ export async function insertHazard(tx: Tx, hazardId: string | null, f: HazardFie
 
 /** The placement columns, in the order of placementValues. */
 function placementColumns(sql: Queryable): PendingQuery<Row[]> {
-  return sql`geom, approximate, geocode_level, geocode_score, address_id, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10`
+  return sql`geom, approximate, outside_district, geocode_level, geocode_score, address_id, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10`
 }
 
 /** A placement's values, in the order of placementColumns. */
@@ -241,7 +243,7 @@ function placementValues(sql: Queryable, p: ReportPlacement): PendingQuery<Row[]
   const [lng, lat] = p.point ?? [null, null]
   return sql`
     CASE WHEN ${lng}::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_Point(${lng}::float8, ${lat}::float8), 4326) END,
-    ${p.approximate}::boolean, ${p.level}::text, ${p.score}::real, ${p.addressId}::text, ${p.codes.townCode}::text, ${p.codes.villageCode}::text,
+    ${p.approximate}::boolean, ${p.outsideDistrict}::boolean, ${p.level}::text, ${p.score}::real, ${p.addressId}::text, ${p.codes.townCode}::text, ${p.codes.villageCode}::text,
     ${p.codes.gridCode}::text, ${p.codes.microgridCode}::text, ${p.cells?.r7 ?? null}::bigint, ${p.cells?.r8 ?? null}::bigint,
     ${p.cells?.r9 ?? null}::bigint, ${p.cells?.r10 ?? null}::bigint`
 }

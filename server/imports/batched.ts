@@ -32,6 +32,11 @@ export interface BatchedImportSummary extends ImportCounts {
   reportPath: string | null
   /** Stored without a point (neither text nor coordinates placed them). */
   unplaced: number
+  /**
+   * Came with a point outside the district, not used (unplaced, or placed by the area their text
+   * named). Always given by importBatched; absent from summaries of kinds that place nothing.
+   */
+  outside?: number
   warnings: string[]
   /** The first rejected lines (all are in the report). */
   rejects: ImportReject[]
@@ -43,6 +48,8 @@ export interface BatchOutcome {
   updated: number
   unchanged: number
   unplaced: number
+  /** Of the batch, how many came with a point outside the district (kinds that place reports). */
+  outside?: number
 }
 
 export interface BatchedImportOptions {
@@ -74,6 +81,8 @@ export interface BatchedImportKind<Row> {
   depth: number
   /** The warning for stored-but-unplaced rows, e.g. `${n} incidents could not be placed`. */
   unplacedWarning(n: number): string
+  /** The warning for rows with a point outside the district. */
+  outsideWarning?(n: number): string
 }
 
 /**
@@ -90,6 +99,7 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
   const warnings: string[] = []
   const sample: ImportReject[] = []
   let unplaced = 0
+  let outside = 0
 
   const runId = await startImportRun(db.sql, { kind: spec.kind, file, source, reportPath: reportPath && path.resolve(reportPath) })
   // Batches commit as they go: the counts so far are true, and the API shows them as progress.
@@ -125,6 +135,7 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
           counts.updated += o.updated
           counts.unchanged += o.unchanged
           unplaced += o.unplaced
+          outside += o.outside ?? 0
         },
         (err: unknown) => {
           failure ??= err
@@ -173,6 +184,7 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
     await report?.close()
     report = null
     if (unplaced > 0) warnings.push(spec.unplacedWarning(unplaced))
+    if (outside > 0 && spec.outsideWarning) warnings.push(spec.outsideWarning(outside))
     const timing = await finishDoneRun(db.sql, runId, counts, warnings, t0)
     return {
       runId,
@@ -180,6 +192,7 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
       ...timing,
       reportPath,
       unplaced,
+      outside,
       warnings,
       rejects: sample,
     }

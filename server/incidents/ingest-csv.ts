@@ -49,7 +49,7 @@ export async function importIncidents(db: Db, input: Readable | string, opts: Im
     // is geocoded and placed in JS, so the two cores work at once. Their ids are distinct and the
     // rollup trigger locks in key order (migrations/012), so they cannot collide.
     load: async (rows) => {
-      const o = { inserted: 0, updated: 0, unchanged: 0, unplaced: 0 }
+      const o = { inserted: 0, updated: 0, unchanged: 0, unplaced: 0, outside: 0 }
       const results = await ingestIncidents(db, geocoder, rows)
       countIngested('csv', results)
       for (const r of results) {
@@ -57,11 +57,14 @@ export async function importIncidents(db: Db, input: Readable | string, opts: Im
         else if (r.status === 'updated') o.updated++
         else o.unchanged++
         if (!r.placed) o.unplaced++
+        if (r.outsideDistrict) o.outside++
       }
       return o
     },
     batchSize: INCIDENT_BATCH,
     depth: 2,
     unplacedWarning: (n) => `${n} incidents could not be placed (stored without a point: GET /api/incidents/unplaced)`,
+    outsideWarning: (n) =>
+      `${n} incidents came with a point outside the district: kept with their coordinates, not placed by them (GET /api/incidents/unplaced?outside=true lists those their address did not place either)`,
   })
 }

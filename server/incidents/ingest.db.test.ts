@@ -130,7 +130,7 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     const ids = byId(again.json.results)
     const one = await post({ ...batch()[0], status: 'closed' }) // a single object, not an array
     expect(one.status).toBe(200)
-    expect(one.json.results).toEqual([{ incidentId: 'A1', id: ids.get('A1')!.id, status: 'updated', level: 'room', placed: true, approximate: false }])
+    expect(one.json.results).toEqual([{ incidentId: 'A1', id: ids.get('A1')!.id, status: 'updated', level: 'room', placed: true, approximate: false, outsideDistrict: false }])
     expect(await count()).toBe(7)
   })
 
@@ -215,5 +215,104 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     // Totals agree with the incidents themselves.
     const [total] = await s.db.sql<{ n: number }[]>`SELECT sum(n)::int AS n FROM incident_area_daily WHERE area_code = ${district!.code}`
     expect(total!.n).toBe(await count())
+  })
+  // Issue 21: future and impossible data.
+  const latest = async () =>
+    ((await (await fetch(`${s.url}/api/incidents?limit=20`)).json()) as { features: { properties: { incidentId: string } }[] }).features.map((f) => f.properties.incidentId)
+  const shanghaiIn = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')
+
+  it('refuses an incident dated in 2030 with a 400 naming reported_at; it never reaches the ticker', async () => {
+    const before = await count()
+    const { status, json } = await post([
+      { incident_id: 'NOW-1', reported_at: shanghaiIn(0), category: '0101', address: '金城路440号' },
+      { incident_id: 'FUT-2030', reported_at: '2030-01-01 08:00:00', category: '0101', address: '金城路440号' },
+    ])
+    expect(status).toBe(400)
+    expect(json.details!.map((d) => d.where)).toEqual(['body.1.reported_at'])
+    expect(json.error).toMatch(/body\.1\.reported_at: is in the future: 2030-01-01 08:00/)
+    expect(await count()).toBe(before) // all or nothing: NOW-1 did not go in either
+    // The wall's ticker reads the newest incidents: nothing from the future is pinned there.
+    expect(await latest()).not.toContain('FUT-2030')
+  })
+
+  it('takes a report 5 minutes ahead (a fast clock) but not 11, nor one dated before 2000', async () => {
+    const ahead = await post({ incident_id: 'CLOCK-5', reported_at: shanghaiIn(5), category: '0101', address: '金城路440号' })
+    expect(ahead.status).toBe(201)
+    expect((await latest())[0]).toBe('CLOCK-5')
+    const far = await post({ incident_id: 'CLOCK-11', reported_at: shanghaiIn(11), category: '0101', address: '金城路440号' })
+    expect(far.status).toBe(400)
+    expect(far.json.details!.map((d) => d.where)).toEqual(['body.0.reported_at'])
+    const old = await post({ incident_id: 'EPOCH', reported_at: '1970-01-01T00:00:00Z', category: '0101', address: '金城路440号' })
+    expect(old.status).toBe(400)
+    expect(old.json.error).toMatch(/body\.0\.reported_at: .*before 2000-01-01/)
+    expect(await latest()).not.toContain('CLOCK-11')
+  })
+
+  it('rejects a CSV line dated in the future by line and field, and loads the rest', async () => {
+    const file = path.join(tmp, 'future.csv')
+    const report = path.join(tmp, 'future.rejects.csv')
+    fs.writeFileSync(file, ['incident_id,reported_at,category,address', 'FC1,2026-11-30 10:00:00,0101,金城路440号', 'FC2,2030-01-01 08:00:00,0101,金城路440号', 'FC3,1900-01-01 00:00:00,0101,金城路440号'].join('\n') + '\n')
+    const summary = await importIncidents(s.db, file, { reportPath: report })
+    expect(summary).toMatchObject({ read: 3, inserted: 1, rejected: 2 })
+    const lines = parse(fs.readFileSync(report, 'utf8'), { columns: true }) as { line: string; incident_id: string; reason: string }[]
+    expect(lines.map((l) => [l.line, l.incident_id])).toEqual([['3', 'FC2'], ['4', 'FC3']])
+    expect(lines[0]!.reason).toMatch(/^reported_at: is in the future/)
+    expect(lines[1]!.reason).toMatch(/^reported_at: .*before 2000-01-01/)
+    expect(await latest()).not.toContain('FC2')
+  })
+
+  const placement = async () =>
+    (await (await fetch(`${s.url}/api/incidents/placement`)).json()) as { total: number; placed: number; unplaced: number; approximate: number; outsideDistrict: number }
+  const SHANGHAI = [121.4737, 31.2304] as const // 人民广场, 上海
+
+  it('keeps an incident with Shanghai coordinates, flagged outside and unplaced; the district never counts it as placed', async () => {
+    const before = await placement()
+    const { status, json } = await post({ incident_id: 'SH-1', reported_at: '2026-11-30 10:00:00', category: '0101', lng: SHANGHAI[0], lat: SHANGHAI[1] })
+    expect(status).toBe(201)
+    expect(json.results![0]).toMatchObject({ placed: false, approximate: false, outsideDistrict: true })
+    const [row] = await s.db.sql`
+      SELECT geom, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r10, input_lng, input_lat, outside_district
+      FROM incidents WHERE incident_id = 'SH-1'`
+    expect(row).toEqual({
+      geom: null, town_code: null, village_code: null, grid_code: null, microgrid_code: null, h3_r7: null, h3_r10: null,
+      input_lng: SHANGHAI[0], input_lat: SHANGHAI[1], outside_district: true,
+    })
+    const after = await placement()
+    expect(after).toMatchObject({ total: before.total + 1, placed: before.placed, unplaced: before.unplaced + 1, outsideDistrict: before.outsideDistrict + 1 })
+    // A reviewer finds it with the coordinates it came with.
+    const outside = (await (await fetch(`${s.url}/api/incidents/unplaced?outside=true`)).json()) as { items: { incidentId: string; inputLng: number; inputLat: number; outsideDistrict: boolean }[] }
+    expect(outside.items).toEqual([expect.objectContaining({ incidentId: 'SH-1', inputLng: SHANGHAI[0], inputLat: SHANGHAI[1], outsideDistrict: true })])
+    const feature = (await (await fetch(`${s.url}/api/incidents/SH-1`)).json()) as { geometry: unknown; properties: { outsideDistrict: boolean; townCode: string | null } }
+    expect(feature).toMatchObject({ geometry: null, properties: { outsideDistrict: true, townCode: null } })
+  })
+
+  it('places an incident whose Shanghai coordinates are wrong by the village its address names', async () => {
+    const { json } = await post({ incident_id: 'SH-2', reported_at: '2026-11-30 10:00:00', category: '0102', address: '戴村镇马谷村', lng: SHANGHAI[0], lat: SHANGHAI[1] })
+    expect(json.results![0]).toMatchObject({ placed: true, approximate: true, outsideDistrict: true, level: 'village' })
+    const village = await codesOf('addresses', 'F_MAGU_1_2')
+    expect(await codesOf('incidents', 'SH-2')).toEqual({ town_code: village.town_code, village_code: village.village_code, grid_code: null, microgrid_code: null })
+  })
+
+  it('says in the import summary how many lines lay outside the district', async () => {
+    const file = path.join(tmp, 'outside.csv')
+    fs.writeFileSync(file, ['incident_id,reported_at,category,lng,lat', `SH-3,2026-11-30 11:00:00,0101,${SHANGHAI[0]},${SHANGHAI[1]}`, `SH-4,2026-11-30 11:05:00,0101,${points.get('F_JC_440')!.join(',')}`].join('\n') + '\n')
+    const summary = await importIncidents(s.db, file, { reportPath: null })
+    expect(summary).toMatchObject({ inserted: 2, unplaced: 1, outside: 1 })
+    expect(summary.warnings.join('\n')).toMatch(/^1 incidents came with a point outside the district/m)
+  })
+
+  it('flags and unplaces, on migration, an incident stored with a Shanghai point before it', async () => {
+    // As the code before migrations/029 left it: the point kept, H3 cells, no area codes.
+    await s.db.sql`
+      INSERT INTO incidents (incident_id, reported_at, category_code, input_lng, input_lat, input_crs, geom, h3_r7, h3_r10)
+      VALUES ('SH-OLD', '2026-11-01T10:00:00+08:00', '0101', ${SHANGHAI[0]}, ${SHANGHAI[1]}, 'wgs84',
+              ST_SetSRID(ST_Point(${SHANGHAI[0]}, ${SHANGHAI[1]}), 4326), ${h3Cells(...SHANGHAI).r7}, ${h3Cells(...SHANGHAI).r10})`
+    const [kept] = await s.db.sql<{ id: string }[]>`SELECT id::text FROM incidents WHERE incident_id = 'A3'` // in the district, by coordinates
+    const sqlText = fs.readFileSync(path.join(import.meta.dirname, '../../migrations/029_outside_district.sql'), 'utf8')
+    for (const update of sqlText.match(/^UPDATE incidents[\s\S]*?;$/gm)!) await s.db.sql.unsafe(update)
+    const [old] = await s.db.sql`SELECT geom, h3_r7, h3_r10, outside_district FROM incidents WHERE incident_id = 'SH-OLD'`
+    expect(old).toEqual({ geom: null, h3_r7: null, h3_r10: null, outside_district: true })
+    const [a3] = await s.db.sql`SELECT geom IS NOT NULL AS placed, outside_district FROM incidents WHERE id = ${kept!.id}::bigint`
+    expect(a3).toEqual({ placed: true, outside_district: false })
   })
 })

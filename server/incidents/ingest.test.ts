@@ -22,6 +22,16 @@ describe('IncidentInputSchema', () => {
     const r = IncidentInputSchema.safeParse({ ...base, incident_id: 'x'.repeat(65), lat: 30, address: 'x'.repeat(501) })
     expect(r.success ? [] : r.error.issues.map((i) => i.path.join('.')).sort()).toEqual(['address', 'incident_id', 'lng'])
   })
+  it('refuses a time more than 10 minutes ahead of now, or before 2000, at reported_at', () => {
+    const issue = (reported_at: string) => {
+      const r = IncidentInputSchema.safeParse({ ...base, reported_at })
+      return r.success ? null : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+    }
+    expect(issue('2030-01-01 08:00:00')).toMatch(/^reported_at: is in the future/)
+    expect(issue(new Date(Date.now() + 11 * 60_000).toISOString())).toMatch(/^reported_at: is in the future/)
+    expect(issue(new Date(Date.now() + 5 * 60_000).toISOString())).toBeNull()
+    expect(issue('1970-01-01T00:00:00Z')).toMatch(/^reported_at: .*before 2000-01-01/)
+  })
   it('resolves categories by code or Chinese name', () => {
     const schema = withCategories(new Map([['0101', '0101'], ['入室盗窃', '0101']]))
     expect(schema.parse({ ...base, category: '入室盗窃' }).category_code).toBe('0101')

@@ -63,10 +63,11 @@ export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readon
         ${col((_, i) => cells[i]?.r9 ?? null)}::bigint[], ${col((_, i) => cells[i]?.r10 ?? null)}::bigint[],
         ${col((_, i) => codes[i]!.townCode)}::text[], ${col((_, i) => codes[i]!.villageCode)}::text[],
         ${col((_, i) => codes[i]!.gridCode)}::text[], ${col((_, i) => codes[i]!.microgridCode)}::text[],
-        ${col((_, i) => String(placements[i]!.approximate))}::text[]::boolean[]
+        ${col((_, i) => String(placements[i]!.approximate))}::text[]::boolean[],
+        ${col((_, i) => String(placements[i]!.outsideDistrict))}::text[]::boolean[]
       ) AS t(incident_id, reported_at, category_code, address, description, source, status, input_lng, input_lat, input_crs,
              lng, lat, geocode_level, geocode_score, address_id, h3_r7, h3_r8, h3_r9, h3_r10,
-             town_code, village_code, grid_code, microgrid_code, approximate)
+             town_code, village_code, grid_code, microgrid_code, approximate, outside_district)
     ),
     placed AS (
       SELECT i.*, CASE WHEN i.lng IS NULL THEN NULL ELSE ST_SetSRID(ST_Point(i.lng, i.lat), 4326) END AS geom
@@ -75,26 +76,26 @@ export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readon
     up AS (
       INSERT INTO incidents AS x (
         incident_id, reported_at, category_code, address, description, source, status, input_lng, input_lat, input_crs,
-        geom, approximate, geocode_level, geocode_score, address_id, town_code, village_code, grid_code, microgrid_code,
+        geom, approximate, outside_district, geocode_level, geocode_score, address_id, town_code, village_code, grid_code, microgrid_code,
         h3_r7, h3_r8, h3_r9, h3_r10)
       SELECT p.incident_id, p.reported_at, p.category_code, p.address, p.description, p.source, p.status,
-             p.input_lng, p.input_lat, p.input_crs, p.geom, p.approximate, p.geocode_level, p.geocode_score::real, p.address_id,
+             p.input_lng, p.input_lat, p.input_crs, p.geom, p.approximate, p.outside_district, p.geocode_level, p.geocode_score::real, p.address_id,
              p.town_code, p.village_code, p.grid_code, p.microgrid_code, p.h3_r7, p.h3_r8, p.h3_r9, p.h3_r10
       FROM placed p
       ON CONFLICT (incident_id) DO UPDATE SET
         reported_at = EXCLUDED.reported_at, category_code = EXCLUDED.category_code, address = EXCLUDED.address,
         description = EXCLUDED.description, source = EXCLUDED.source, status = EXCLUDED.status,
         input_lng = EXCLUDED.input_lng, input_lat = EXCLUDED.input_lat, input_crs = EXCLUDED.input_crs, geom = EXCLUDED.geom,
-        approximate = EXCLUDED.approximate, geocode_level = EXCLUDED.geocode_level, geocode_score = EXCLUDED.geocode_score, address_id = EXCLUDED.address_id,
+        approximate = EXCLUDED.approximate, outside_district = EXCLUDED.outside_district, geocode_level = EXCLUDED.geocode_level, geocode_score = EXCLUDED.geocode_score, address_id = EXCLUDED.address_id,
         town_code = EXCLUDED.town_code, village_code = EXCLUDED.village_code, grid_code = EXCLUDED.grid_code,
         microgrid_code = EXCLUDED.microgrid_code, h3_r7 = EXCLUDED.h3_r7, h3_r8 = EXCLUDED.h3_r8, h3_r9 = EXCLUDED.h3_r9,
         h3_r10 = EXCLUDED.h3_r10, updated_at = now()
       WHERE (x.reported_at, x.category_code, x.address, x.description, x.source, x.status, x.input_lng, x.input_lat, x.input_crs,
-             ST_AsEWKB(x.geom), x.approximate, x.geocode_level, x.geocode_score, x.address_id, x.town_code, x.village_code, x.grid_code,
+             ST_AsEWKB(x.geom), x.approximate, x.outside_district, x.geocode_level, x.geocode_score, x.address_id, x.town_code, x.village_code, x.grid_code,
              x.microgrid_code, x.h3_r7, x.h3_r8, x.h3_r9, x.h3_r10)
         IS DISTINCT FROM
             (EXCLUDED.reported_at, EXCLUDED.category_code, EXCLUDED.address, EXCLUDED.description, EXCLUDED.source, EXCLUDED.status,
-             EXCLUDED.input_lng, EXCLUDED.input_lat, EXCLUDED.input_crs, ST_AsEWKB(EXCLUDED.geom), EXCLUDED.approximate, EXCLUDED.geocode_level,
+             EXCLUDED.input_lng, EXCLUDED.input_lat, EXCLUDED.input_crs, ST_AsEWKB(EXCLUDED.geom), EXCLUDED.approximate, EXCLUDED.outside_district, EXCLUDED.geocode_level,
              EXCLUDED.geocode_score, EXCLUDED.address_id, EXCLUDED.town_code, EXCLUDED.village_code, EXCLUDED.grid_code,
              EXCLUDED.microgrid_code, EXCLUDED.h3_r7, EXCLUDED.h3_r8, EXCLUDED.h3_r9, EXCLUDED.h3_r10)
       RETURNING x.id, x.incident_id, (x.xmax = 0) AS inserted
@@ -116,6 +117,7 @@ export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readon
       level: placements[i]!.level,
       placed: placements[i]!.point !== null,
       approximate: placements[i]!.approximate,
+      outsideDistrict: placements[i]!.outsideDistrict,
     }
   })
 }

@@ -77,6 +77,8 @@ export const IncidentPropertiesSchema = z.object({
   geocodeScore: z.number().nullable(),
   /** The point only stands for the road, village or town the address named (see server/geocode/place.ts). */
   approximate: z.boolean(),
+  /** It came with a point outside the district, which was not used: unplaced unless its address named an area. */
+  outsideDistrict: z.boolean(),
   townCode: z.string().nullable(),
   villageCode: z.string().nullable(),
   gridCode: z.string().nullable(),

@@ -28,6 +28,7 @@ interface IncidentRow {
   geocode_level: string | null
   geocode_score: number | null
   approximate: boolean
+  outside_district: boolean
   town_code: string | null
   village_code: string | null
   grid_code: string | null
@@ -60,7 +61,7 @@ function columns(sql: Tx): PendingQuery<Row[]> {
     i.id::text AS id, i.incident_id, i.reported_at,
     to_char(i.reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS key_at,
     i.category_code, c.name_zh AS category_name, i.address, i.status, i.source,
-    i.geocode_level, i.geocode_score, i.approximate, i.town_code, i.village_code, i.grid_code, i.description,
+    i.geocode_level, i.geocode_score, i.approximate, i.outside_district, i.town_code, i.village_code, i.grid_code, i.description,
     ST_X(i.geom) AS lng, ST_Y(i.geom) AS lat`
 }
 
@@ -131,6 +132,7 @@ function toFeature(r: IncidentRow): IncidentFeature {
       geocodeLevel: r.geocode_level,
       geocodeScore: r.geocode_score,
       approximate: r.approximate,
+      outsideDistrict: r.outside_district,
       townCode: r.town_code,
       villageCode: r.village_code,
       gridCode: r.grid_code,

@@ -1,18 +1,25 @@
 import { Router } from 'express'
+import { scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { parseInput } from '../http/errors.ts'
 import { incidentsChanged } from '../tiles/events.ts'
 import { countIngested } from '../ops/metrics.ts'
 import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
-import { incidentBodySchema, UnplacedQuerySchema } from './schema.ts'
+import { placementCounts } from './placement.ts'
+import { incidentBodySchema, PlacementQuerySchema, UnplacedQuerySchema } from './schema.ts'
 
 /**
- * Incident ingest over HTTP.
+ * Incident ingest over HTTP, and what became of the reports' places.
  * - `POST /api/incidents`: one incident or an array (≤ 10,000). All or nothing: any invalid item
  *   rejects the whole request with 400 naming every bad field (`body.3.reported_at`), so a client
  *   never has to work out which half of its batch went in. 201 if any incident was created, else 200.
- * - `GET /api/incidents/unplaced?limit=&cursor=`: incidents without a point, by id (keyset pages).
+ *   A `reported_at` more than 10 minutes ahead of the server's clock, or before 2000, is invalid.
+ * - `GET /api/incidents/unplaced?limit=&cursor=&outside=`: incidents without a point, by id (keyset
+ *   pages), with the coordinates they came with and whether those lie outside the district.
+ * - `GET /api/incidents/placement?from=&to=`: how many incidents are placed, approximate,
+ *   unplaced and outside the district.
+ * Reads run in the caller's scope: unplaced incidents belong to the district only (migrations/019).
  * @example app.use(incidentIngestRoutes(db, geocoder))
  */
 export function incidentIngestRoutes(db: Db, geocoder: Geocoder): Router {
@@ -29,15 +36,24 @@ export function incidentIngestRoutes(db: Db, geocoder: Geocoder): Router {
   })
   router.get('/api/incidents/unplaced', async (req, res) => {
     const q = parseInput(UnplacedQuerySchema, req.query, 'query')
-    const rows = await db.sql<{ id: string; incidentId: string; reportedAt: Date; categoryCode: string; address: string | null; geocodeLevel: string | null; geocodeScore: number | null }[]>`
+    const rows = await db.withScope(scopeOf(req), (tx) => tx<{
+      id: string; incidentId: string; reportedAt: Date; categoryCode: string; address: string | null; geocodeLevel: string | null
+      geocodeScore: number | null; inputLng: number | null; inputLat: number | null; inputCrs: string | null; outsideDistrict: boolean
+    }[]>`
       SELECT id::text AS id, incident_id AS "incidentId", reported_at AS "reportedAt", category_code AS "categoryCode",
-             address, geocode_level AS "geocodeLevel", geocode_score AS "geocodeScore"
+             address, geocode_level AS "geocodeLevel", geocode_score AS "geocodeScore",
+             input_lng AS "inputLng", input_lat AS "inputLat", input_crs AS "inputCrs", outside_district AS "outsideDistrict"
       FROM incidents
       WHERE geom IS NULL AND id > ${q.cursor ?? 0}
+        ${q.outside === undefined ? tx`` : tx`AND outside_district = ${q.outside}`}
       ORDER BY id
-      LIMIT ${q.limit + 1}`
+      LIMIT ${q.limit + 1}`)
     const items = rows.slice(0, q.limit)
     res.json({ items, nextCursor: rows.length > q.limit ? items[items.length - 1]!.id : null })
+  })
+  router.get('/api/incidents/placement', async (req, res) => {
+    const q = parseInput(PlacementQuerySchema, req.query, 'query')
+    res.json(await db.withScope(scopeOf(req), (tx) => placementCounts(tx, q)))
   })
   return router
 }

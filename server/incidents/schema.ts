@@ -6,6 +6,8 @@
 import { z } from 'zod'
 import { CrsSchema } from '../geo/crs.ts'
 import { MatchLevelSchema } from '../geocode/schema.ts'
+import { InstantSchema } from './query-schema.ts'
+import { reportTimeProblem } from './time.ts'
 
 /** Timestamps without an offset are local time of the command center (Asia/Shanghai, no DST). */
 export const DEFAULT_OFFSET = '+08:00'
@@ -27,6 +29,26 @@ export function parseReportedAt(text: string): Date | null {
   return Number.isNaN(d.getTime()) ? null : d
 }
 
+/**
+ * When something was reported (or found): an ISO 8601 time (no offset = +08:00) that can be true,
+ * not more than 10 minutes after the server's clock (read when the input is checked) nor before
+ * 2000 (server/incidents/time.ts). Shared by every report that carries a time (incidents, hazards).
+ * @example ReportTimeSchema.safeParse('2030-01-01 08:00').success // false: in the future
+ */
+export const ReportTimeSchema = z.union([z.string(), z.date()]).transform((v, ctx) => {
+  const d = v instanceof Date ? v : parseReportedAt(v)
+  if (!d || Number.isNaN(d.getTime())) {
+    ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time, e.g. 2026-10-01T08:30:00+08:00 (no offset = +08:00)' })
+    return z.NEVER
+  }
+  const problem = reportTimeProblem(d, new Date())
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem })
+    return z.NEVER
+  }
+  return d
+})
+
 /** Empty CSV fields and JSON nulls mean "not given". */
 const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
 const optionalText = (max: number) => z.preprocess(absent, z.string().trim().max(max, `at most ${max} characters`).optional())
@@ -39,14 +61,7 @@ export const IncidentStatusSchema = z.enum(['open', 'in_progress', 'closed', 'ca
 export const IncidentInputSchema = z
   .object({
     incident_id: z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters'),
-    reported_at: z
-      .union([z.string(), z.date()])
-      .transform((v, ctx) => {
-        const d = v instanceof Date ? v : parseReportedAt(v)
-        if (d && !Number.isNaN(d.getTime())) return d
-        ctx.addIssue({ code: 'custom', message: 'expected an ISO 8601 time, e.g. 2026-10-01T08:30:00+08:00 (no offset = +08:00)' })
-        return z.NEVER
-      }),
+    reported_at: ReportTimeSchema,
     category: z.string().trim().min(1, 'must not be empty').max(50),
     address: optionalText(500),
     lng: coordinate(-180, 180),
@@ -108,7 +123,9 @@ export const IngestStatusSchema = z.enum(['created', 'updated', 'unchanged'])
 
 /**
  * What happened to one incident. `placed` = it has a point and area codes; `approximate` = that
- * point only stands for the road, village or town its text named (no H3 cells).
+ * point only stands for the road, village or town its text named (no H3 cells);
+ * `outsideDistrict` = its coordinates (or its address's point) lie outside the district and were
+ * not used: it is unplaced unless its text named an area of the district.
  */
 export const IngestResultSchema = z.object({
   incidentId: z.string(),
@@ -117,11 +134,40 @@ export const IngestResultSchema = z.object({
   level: MatchLevelSchema.nullable(),
   placed: z.boolean(),
   approximate: z.boolean(),
+  outsideDistrict: z.boolean(),
 })
 export type IngestResult = z.infer<typeof IngestResultSchema>
 
-/** `GET /api/incidents/unplaced?limit=&cursor=` (cursor: the last id of the previous page). */
+/**
+ * `GET /api/incidents/unplaced?limit=&cursor=&outside=` (cursor: the last id of the previous
+ * page; `outside=true` only those outside the district, `false` only the others).
+ */
 export const UnplacedQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
   cursor: z.coerce.number().int().nonnegative().optional(),
+  outside: z.stringbool({ error: 'true or false' }).optional(),
 })
+
+/** `GET /api/incidents/placement?from=&to=`: the span of reported_at (`to` exclusive; both optional). */
+export const PlacementQuerySchema = z
+  .object({ from: InstantSchema.optional(), to: InstantSchema.optional() })
+  .refine((q) => !q.from || !q.to || q.from < q.to, { message: '`to` must be after `from` (it is exclusive)', path: ['to'] })
+export type PlacementQuery = z.infer<typeof PlacementQuerySchema>
+
+/**
+ * How the incidents of a span were placed. `placed` = `precise` + `approximate` (a point in the
+ * district and the codes of its area); `unplaced` = no point; `outsideDistrict` = came with a point
+ * outside the district, which was not used (each of them is also counted as unplaced, or as
+ * approximate when its text named an area of the district).
+ */
+export const PlacementCountsSchema = z.object({
+  from: z.string().nullable(),
+  to: z.string().nullable(),
+  total: z.number().int(),
+  placed: z.number().int(),
+  precise: z.number().int(),
+  approximate: z.number().int(),
+  unplaced: z.number().int(),
+  outsideDistrict: z.number().int(),
+})
+export type PlacementCounts = z.infer<typeof PlacementCountsSchema>

@@ -155,6 +155,7 @@ const incidents: CollectionDef = {
     { name: 'geocodeLevel', type: 'string', description: 'How finely it was placed (room … district, none)', expr: (sql) => sql`i.geocode_level` },
     { name: 'geocodeScore', type: 'number', description: 'Geocoding score', expr: (sql) => sql`i.geocode_score` },
     { name: 'approximate', type: 'boolean', description: 'The point only stands for the road, village or town the address named (no finer place was found)', expr: (sql) => sql`i.approximate` },
+    { name: 'outsideDistrict', type: 'boolean', description: 'It came with a point outside the district, which was not used (unplaced unless its address named an area of the district)', expr: (sql) => sql`i.outside_district` },
     { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`i.town_code` },
     { name: 'villageCode', type: 'string', description: 'Village code', expr: (sql) => sql`i.village_code` },
     { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`i.grid_code` },
