@@ -81,7 +81,7 @@ describe(`exports (${TEST_KIND})`, () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder().decode(bytes) // drops the BOM
     const rows = parse(text, { columns: true }) as Record<string, string>[]
-    expect(text.split('\r\n')[0]).toBe('id,incidentId,reportedAt,category,categoryName,address,status,source,geocodeLevel,geocodeScore,approximate,townCode,villageCode,gridCode,description,lng,lat')
+    expect(text.split('\r\n')[0]).toBe('id,incidentId,reportedAt,category,categoryName,address,status,source,geocodeLevel,geocodeScore,approximate,outsideDistrict,townCode,villageCode,gridCode,description,lng,lat')
     const [n] = await s.db.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM incidents WHERE reported_at >= '2026-10-01T00:00:00+08:00' AND reported_at < '2026-10-15T00:00:00+08:00'`
     expect(rows).toHaveLength(n!.n)
@@ -89,7 +89,8 @@ describe(`exports (${TEST_KIND})`, () => {
     expect(unplaced).toMatchObject({ lng: '', lat: '', category: '0101', categoryName: '入室盗窃' })
     const placed = rows.find((r) => r.incidentId === 'exp-known')!
     expect([Number(placed.lng), Number(placed.lat)]).toEqual(KNOWN)
-    expect(placed.reportedAt).toBe('2026-10-04T02:00:00.000Z')
+    // An analyst opening the file in Excel reads Xiaoshan's clock (10:00), not UTC's (02:00).
+    expect(placed.reportedAt).toBe('2026-10-04T10:00:00+08:00')
     // Empty result: still a header.
     const empty = await (await get('/api/export/incidents.csv?from=2030-01-01')).text()
     expect(empty.replace('\ufeff', '').trim()).toMatch(/^id,incidentId,/)

@@ -5,6 +5,7 @@
 import type { Geometry, Position } from 'geojson'
 import { stringify } from 'csv-stringify/sync'
 import { type Crs, fromWgs84 } from '../geo/crs.ts'
+import { shanghaiIso } from '../incidents/time.ts'
 import type { CollectionDef } from '../ogc/collections.ts'
 import type { OgcFeature } from '../ogc/features.ts'
 import type { ExportFormat } from './schema.ts'
@@ -93,11 +94,26 @@ export function csvColumns(def: CollectionDef): string[] {
 }
 
 /**
- * One CSV record of a (converted) feature, in csvColumns order.
+ * A date-time value as a CSV cell: ISO 8601 in Asia/Shanghai time with its offset
+ * (`2026-10-04T10:00:00+08:00`). A CSV is read by people (Excel), who would take a UTC `…Z`
+ * time for local; the offset keeps it exact for programs.
+ * @example csvTime('2026-10-04T02:00:00.000Z') // '2026-10-04T10:00:00+08:00'
+ */
+export function csvTime(v: unknown): unknown {
+  if (typeof v !== 'string' && !(v instanceof Date)) return v
+  const d = new Date(v)
+  return Number.isNaN(d.getTime()) ? v : shanghaiIso(d)
+}
+
+/**
+ * One CSV record of a (converted) feature, in csvColumns order; times in Asia/Shanghai (csvTime).
  * @example csvRecord(incidents, feature).slice(-2) // [120.27, 30.18]
  */
 export function csvRecord(def: CollectionDef, f: OgcFeature): (string | number | boolean | null)[] {
-  const values = def.properties.map((p) => f.properties[p.name] ?? null)
+  const values = def.properties.map((p) => {
+    const v = f.properties[p.name] ?? null
+    return p.type === 'date-time' ? (csvTime(v) as typeof v) : v
+  })
   if (def.geometryType !== 'Point') return [...values, toWkt(f.geometry)]
   const point = f.geometry?.type === 'Point' ? f.geometry.coordinates : null
   return [...values, point?.[0] ?? null, point?.[1] ?? null]

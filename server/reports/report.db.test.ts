@@ -26,13 +26,17 @@ describe(`town health report (${TEST_KIND})`, () => {
   let server: RunningServer | null = null
   let fx: Fixture
   let page: string
+  /** When the page was asked for (before, after). */
+  let asked: [Date, Date]
 
   beforeAll(async () => {
     t = await createTestDb()
     await seedDemo(t.db, { size: 'small', only: 'boundaries', end: TEST_SEED_END })
     fx = await loadFixture(t.db, { hostileNames: true })
     server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' }))
+    asked = [new Date(), new Date()]
     const res = await fetch(`${server.url}/reports/town/${fx.T1}?month=2026-10`)
+    asked[1] = new Date()
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^text\/html/)
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'")
@@ -88,6 +92,20 @@ describe(`town health report (${TEST_KIND})`, () => {
     expect(chart).toContain('data-month="2026-10" data-total="6"')
     expect(chart).toContain('data-month="2026-09" data-total="4"')
     expect(chart).toContain('data-month="2025-11" data-total="0"')
+  })
+
+  it('gives every time in Beijing time (Asia/Shanghai), never UTC', () => {
+    // A town officer reads the days warnings were raised as their own calendar days: w2 came at
+    // 00:00 on 10 October in Xiaoshan (16:00 UTC on the 9th), w5 at 00:00 on 28 September.
+    const raised = Object.fromEntries([...page.matchAll(/<tr data-warning-id="\d+"><td><span class="dot \w+"><\/span>预警 (w\d)<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => [m[1], m[2]]))
+    expect(raised).toEqual({ w1: '2026-10-03', w2: '2026-10-10', w3: '2026-10-30', w5: '2026-09-28' })
+    // "Generated at" is the Shanghai wall clock of the request, to the minute, and says so.
+    const generated = page.match(/生成于 <time datetime="([^"]+)" data-field="generated">([^<]+)<\/time>（北京时间）/)
+    expect(generated).not.toBeNull()
+    const local = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+    expect([local(asked[0]), local(asked[1])]).toContain(generated![2])
+    expect(generated![1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?\+08:00$/)
+    expect(page).not.toMatch(/UTC/)
   })
 
   it('escapes every text and loads nothing from elsewhere', () => {

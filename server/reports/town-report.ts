@@ -2,7 +2,8 @@
  * The town health report (平安体检报告): one printable, self-contained HTML page per town and
  * month — indicators and their change, ranking position, a map of hot spots, warnings and open
  * tasks, the 12-month trend by category, open and overdue tasks. Inline CSS and SVG only: no
- * script, no font, no image or tile from anywhere.
+ * script, no font, no image or tile from anywhere. Every time and day on it is Asia/Shanghai
+ * (北京时间), never UTC: a warning raised at 07:00 Shanghai time is on that day, not the one before.
  */
 import { listCategories } from '../categories/queries.ts'
 import type { Tx } from '../db/index.ts'
@@ -10,6 +11,7 @@ import { monthIndicators } from '../indicators/indicators.ts'
 import { lastTwelveMonths, type Month, monthPeriod, monthWindow, type MonthWindow, previousWindowPeriod } from '../indicators/month.ts'
 import { rankMonth } from '../indicators/rankings.ts'
 import { COLOUR_NAMES, type AreaIndicators, type IndicatorDefinition, type RankedArea, type RankingResponse } from '../indicators/schema.ts'
+import { shanghaiDate, shanghaiIso, shanghaiMinute } from '../incidents/time.ts'
 import { fmt, html, SafeHtml, signed } from './html.ts'
 import { monthlyByCategory, type ReportTask, type ReportWarning, townArea, type TownArea, townHotCells, townOpenTasks, townVillages, townWarnings } from './queries.ts'
 import { legendHtml, type TrendSeries, trendChartSvg } from './svg-chart.ts'
@@ -154,7 +156,7 @@ export function renderTownReport(d: TownReport): string {
     (t) => html`<tr class="${t.overdue ? 'overdue' : ''}" data-task-id="${t.id}"><td>${t.title}</td><td>${t.areaName}</td><td>${t.team}</td><td>${t.dueDate}</td><td>${t.statusName}</td><td class="num">${t.overdue ? `${t.daysOverdue} 天` : ''}</td></tr>`,
   )
   const warningRows = d.warnings.map(
-    (x) => html`<tr data-warning-id="${x.id}"><td><span class="dot ${x.level}"></span>${x.title}</td><td>${x.modelName}</td><td>${x.villageName ?? ''}</td><td>${x.createdAt.slice(0, 10)}</td><td>${x.status}</td></tr>`,
+    (x) => html`<tr data-warning-id="${x.id}"><td><span class="dot ${x.level}"></span>${x.title}</td><td>${x.modelName}</td><td>${x.villageName ?? ''}</td><td>${shanghaiDate(new Date(x.createdAt))}</td><td>${x.status}</td></tr>`,
   )
   const map = townMapSvg({ town, villages: d.mapVillages, cells: d.cells.slice(0, 400), warnings: d.warnings, tasks: d.tasks })
   const page = html`<!DOCTYPE html>
@@ -168,7 +170,7 @@ export function renderTownReport(d: TownReport): string {
 <body>
 <header>
 <h1>${town.name}平安体检报告</h1>
-<p class="sub">${town.districtName ?? ''} · ${monthZh} · 统计期 ${period} · 生成于 ${ctx.now.toISOString().slice(0, 16).replace('T', ' ')} UTC</p>
+<p class="sub">${town.districtName ?? ''} · ${monthZh} · 统计期 ${period} · 生成于 <time datetime="${shanghaiIso(ctx.now)}" data-field="generated">${shanghaiMinute(ctx.now)}</time>（北京时间）</p>
 </header>
 <section class="cards">
 <div class="card"><div class="k">综合得分</div><div class="v" data-field="score">${fmt(rank?.score, 2)}</div></div>
