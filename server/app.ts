@@ -22,6 +22,7 @@ import { exportRoutes } from './export/routes.ts'
 import { streamRoutes } from './stream/routes.ts'
 import { webRoutes } from './web/static.ts'
 import { modelRoutes } from './models/routes.ts'
+import { backtestRoutes } from './models/backtest-routes.ts'
 import { createModelService } from './models/service.ts'
 import { warningRoutes } from './warnings/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
@@ -84,6 +85,7 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
     await models.idle()
   })
   app.use(modelRoutes(db, models))
+  app.use(backtestRoutes(db, opts.now)) // GET /api/models/{id}/backtest
   app.use(warningRoutes(db, opts.now ? { now: opts.now } : {}))
   app.use(hazardRoutes(db, geocoder))
   app.use(taskRoutes(db))

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backtestMetrics, naiveBaseline, topCells } from './backtest.ts'
+import { backtestMetrics, backtestVerdict, naiveBaseline, pooledScore, topCells } from './backtest.ts'
 
 describe('backtest metrics', () => {
   it('hit rate, area share and PAI on a hand-computed case', () => {
@@ -33,5 +33,37 @@ describe('backtest metrics', () => {
     const m = backtestMetrics(naiveBaseline(last, 2), new Map([['a', 4], ['x', 1], ['q', 5]]), 100)
     expect(m.hitRate).toBeCloseTo(0.4, 12)
     expect(m.pai).toBeCloseTo(20, 10)
+  })
+})
+
+describe('pooled backtest and verdict', () => {
+  it('pools hits over events and averages area shares, for the model and the baseline alike', () => {
+    // Period 1: 100 events, model 30 hits in 1 % of the area, baseline 20 in 1 %;
+    // period 2: 300 events, model 60 in 3 %, baseline 90 in 3 % →
+    // model 90/400 = 22.5 % in 2 % → PAI 11.25; baseline 110/400 = 27.5 % in 2 % → 13.75.
+    const s = pooledScore([
+      { events: 100, hits: 30, areaShare: 0.01, baselineHits: 20, baselineAreaShare: 0.01 },
+      { events: 300, hits: 60, areaShare: 0.03, baselineHits: 90, baselineAreaShare: 0.03 },
+    ])
+    expect(s).toMatchObject({ events: 400, hits: 90, baselineHits: 110 })
+    expect(s.hitRate).toBeCloseTo(0.225, 12)
+    expect(s.areaShare).toBeCloseTo(0.02, 12)
+    expect(s.pai).toBeCloseTo(11.25, 10)
+    expect(s.baselinePai).toBeCloseTo(13.75, 10)
+    expect(backtestVerdict(s)).toBe('below baseline')
+  })
+
+  it('says a model is below the baseline at PAI 8.6 against 12.0, matches within 5 %, beats beyond', () => {
+    expect(backtestVerdict({ events: 6163, pai: 8.6, baselinePai: 12.0 })).toBe('below baseline')
+    expect(backtestVerdict({ events: 6163, pai: 11.5, baselinePai: 12.0 })).toBe('matches baseline')
+    expect(backtestVerdict({ events: 6163, pai: 12.5, baselinePai: 12.0 })).toBe('matches baseline')
+    expect(backtestVerdict({ events: 6163, pai: 12.7, baselinePai: 12.0 })).toBe('beats baseline')
+  })
+
+  it('gives no verdict without enough events, without warnings or without a baseline', () => {
+    expect(backtestVerdict({ events: 29, pai: 50, baselinePai: 10 })).toBe('insufficient data')
+    expect(backtestVerdict(pooledScore([{ events: 500, hits: 0, areaShare: 0, baselineHits: 0, baselineAreaShare: 0 }]))).toBe('insufficient data')
+    expect(backtestVerdict({ events: 500, pai: 3, baselinePai: NaN })).toBe('insufficient data')
+    expect(pooledScore([]).pai).toBeNaN()
   })
 })

@@ -3,6 +3,7 @@
  * - `GET /api/models`: every model with its current definition, latest run, and whether it is
  *   configured (`configured`, `reason` naming each unbound category role: such a model never runs);
  * - `GET /api/models/{id}[?version=N]`: one model (current or an old version) with its versions;
+ *   both answer each model's `backtest` line (./backtest-routes.ts: cached, or `computing`);
  * - `PUT /api/models/{id}`: create or edit a definition (validated; an edit is a new version);
  * - `POST /api/models/{id}/runs` `{ asOf?, mode? }`: queue a run now, 202 with the run (poll its
  *   status). A past `asOf` (over 10 minutes ago) is a preview: findings only, no warning touched
@@ -25,6 +26,7 @@ import { unknownCategories } from './data.ts'
 import { modelConfigState } from './roles.ts'
 import { ModelDefinitionSchema, ModelIdSchema } from './definition.ts'
 import { LIVE_TOLERANCE_MS, RunModeSchema, runModeAt } from './mode.ts'
+import { backtestCache } from './backtest-routes.ts'
 import type { ModelService } from './service.ts'
 import { getModel, getRun, listModels, listRuns, modelVersions, saveModel } from './store.ts'
 
@@ -63,7 +65,8 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     const runs = await Promise.all(items.map((m) => listRuns(db.sql, m.id, 1)))
     const live = await Promise.all(items.map((m) => listRuns(db.sql, m.id, 1, 'live')))
     const roles = await loadRoles(db.sql)
-    res.json({ items: items.map((m, i) => ({ ...m, ...modelConfigState(m.definition, roles), lastRun: runs[i]![0] ?? null, lastLiveRun: live[i]![0] ?? null })) })
+    const backtests = await Promise.all(items.map((m) => backtestCache(db).card(m, undefined, models.now())))
+    res.json({ items: items.map((m, i) => ({ ...m, ...modelConfigState(m.definition, roles), lastRun: runs[i]![0] ?? null, lastLiveRun: live[i]![0] ?? null, backtest: backtests[i] })) })
   })
 
   router.get('/api/models/:id', async (req, res) => {
@@ -80,6 +83,7 @@ export function modelRoutes(db: Db, models: ModelService): Router {
       versions: await modelVersions(db.sql, id),
       lastRun: (await listRuns(db.sql, id, 1))[0] ?? null,
       lastLiveRun: (await listRuns(db.sql, id, 1, 'live'))[0] ?? null,
+      backtest: await backtestCache(db).card(model, undefined, models.now()),
     })
   })
 

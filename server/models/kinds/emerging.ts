@@ -2,7 +2,8 @@
  * Emerging hot spot: a space-time cube of H3 cells × weekly slices ending at the as-of day, Gi* per
  * bin, Mann–Kendall on each cell's z-series, ArcGIS pattern categories (server/analytics/emerging.ts);
  * a hot pattern's level is the threshold list it is in (definition.ts EMERGING_LEVELS documents
- * the default mapping); cold patterns never warn.
+ * the default mapping); cold patterns never warn. Titled by place (village and nearest road or
+ * compound, ./places.ts), never by the cell's index.
  */
 import { emergingHotSpots, type EmergingKind, type EmergingResult } from '../../analytics/index.ts'
 import type { DefinitionOf, Level } from '../definition.ts'
@@ -10,6 +11,7 @@ import { districtCells, h3DailyCounts, type UnitDayCount } from '../data.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { addDays, dayStart, daysBetween, fmt1, formatP, round6, shanghaiDayOf } from '../util.ts'
+import { placeNames, titledByPlace, type PlaceName } from './places.ts'
 
 type Def = DefinitionOf<'emerging'>
 
@@ -50,8 +52,17 @@ export function emergingLevel(def: Def, pattern: EmergingResult['pattern']): { l
   return null
 }
 
-/** Emerging hot spot findings of weekly slices (pure). */
-export function emergingFindings(def: Def, slices: ReadonlyArray<ReadonlyMap<string, number>>, studyArea: readonly string[] | undefined): Finding[] {
+/**
+ * A finding's title before its place: the model's name and the pattern's.
+ * @example emergingHead(def, { metrics: { pattern: 'new_hot' } }) // '新兴热点（新增热点）'
+ */
+export function emergingHead(def: Def, f: Pick<Finding, 'metrics'>): string {
+  const kind = String(f.metrics.pattern).replace(/_hot$/, '') as EmergingKind
+  return EMERGING_NAMES[kind] ? `${def.name.zh}（${EMERGING_NAMES[kind]}）` : def.name.zh
+}
+
+/** Emerging hot spot findings of weekly slices (pure), titled by the cells' place names (by subject). */
+export function emergingFindings(def: Def, slices: ReadonlyArray<ReadonlyMap<string, number>>, studyArea: readonly string[] | undefined, names: ReadonlyMap<string, PlaceName> = new Map()): Finding[] {
   const cells = new Set<string>(studyArea ?? [])
   for (const s of slices) for (const c of s.keys()) cells.add(c)
   const { minCount: _minCount, minLastCount: _minLastCount, ...params } = def.params
@@ -73,13 +84,13 @@ export function emergingFindings(def: Def, slices: ReadonlyArray<ReadonlyMap<str
     out.push({
       subject: `h3:${r.cell}`,
       level: hit.level,
-      title: `${def.name.zh}（${EMERGING_NAMES[hit.kind]}）：H3格 ${r.cell}`,
+      title: def.name.zh,
       explanation: `${EMERGING_NAMES[hit.kind]}：近${weeks}周中 ${hotWeeks} 周为显著热点，末周 ${lastCount} 起（${weeks}周共 ${total} 起），末周 Gi* z=${fmt1(lastZ)}，Mann-Kendall 趋势 z=${fmt1(r.trend.z)}（p=${formatP(r.trend.p)}）`,
       metrics: { pattern: r.pattern, hotWeeks, weeks, lastWeekCount: lastCount, total, lastZ: round6(lastZ), trendZ: round6(r.trend.z), trendP: round6(r.trend.p) },
       place: { kind: 'h3', cell: r.cell },
     })
   }
-  return out
+  return titledByPlace(out, names, (f) => emergingHead(def, f))
 }
 
 export const detectEmerging: Detector<'emerging'> = async (sql, def, asOf) => {
@@ -89,5 +100,7 @@ export const detectEmerging: Detector<'emerging'> = async (sql, def, asOf) => {
   const cats = (await modelFilter(sql, def)).items
   const slices = weeklySlices(await h3DailyCounts(sql, def.unit.res, cats, from, end), end, weeks)
   const study = await districtCells(sql, def.unit.res)
-  return { findings: emergingFindings(def, slices, study), window: { from: dayStart(from), to: dayStart(end) }, notes: { weeks, studyAreaCells: study.length } }
+  const found = emergingFindings(def, slices, study)
+  const findings = titledByPlace(found, await placeNames(sql, found), (f) => emergingHead(def, f))
+  return { findings, window: { from: dayStart(from), to: dayStart(end) }, notes: { weeks, studyAreaCells: study.length } }
 }

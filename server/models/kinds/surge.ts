@@ -2,7 +2,8 @@
  * Surge: each unit's count over the last `window.days` whole days against the same weekdays of
  * the previous `baseline.weeks` weeks (mean of those weeks), one-sided exact Poisson tail
  * P(X ≥ observed | expected), Benjamini–Hochberg over all units with data. Whole Asia/Shanghai
- * days before the as-of day, read from the rollups.
+ * days before the as-of day, read from the rollups. An area is named by its name, an H3 cell by
+ * its place (village and nearest road or compound, ./places.ts), never by its index.
  */
 import { benjaminiHochberg, poissonUpperTail } from '../../analytics/index.ts'
 import type { DefinitionOf } from '../definition.ts'
@@ -10,6 +11,7 @@ import { areaDailyCounts, areaNames, h3DailyCounts, type UnitDayCount } from '..
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { addDays, byString, dayStart, daysBetween, fmt1, formatP, levelAtMost, round6, shanghaiDayOf } from '../util.ts'
+import { placeNames, titledByPlace, type PlaceName } from './places.ts'
 
 type Def = DefinitionOf<'surge'>
 
@@ -50,26 +52,26 @@ export function surgeStats(rows: readonly UnitDayCount[], endDay: string, days: 
   return stats
 }
 
-/** The surge findings of computed stats (pure). */
-export function surgeFindings(def: Def, stats: readonly SurgeStat[], names: ReadonlyMap<string, string>): Finding[] {
+/** The surge findings of computed stats (pure): areas named by `names` (by code), H3 cells by `places` (by subject). */
+export function surgeFindings(def: Def, stats: readonly SurgeStat[], names: ReadonlyMap<string, string>, places: ReadonlyMap<string, PlaceName> = new Map()): Finding[] {
   const out: Finding[] = []
   for (const s of stats) {
     if (s.observed < def.params.minCount || s.observed <= s.expected) continue
     const level = levelAtMost(s.q, def.thresholds)
     if (!level) continue
     const isH3 = def.unit.kind === 'h3'
-    const name = isH3 ? `H3格 ${s.unit}` : (names.get(s.unit) ?? s.unit)
+    const name = isH3 ? '' : (names.get(s.unit) ?? s.unit)
     const fdrNote = def.params.fdr ? `（FDR校正后 ${formatP(s.q)}）` : ''
     out.push({
       subject: `${isH3 ? 'h3' : def.unit.kind === 'area' ? def.unit.level : 'unit'}:${s.unit}`,
       level,
-      title: `${def.name.zh}：${name}`,
+      title: isH3 ? def.name.zh : `${def.name.zh}：${name}`,
       explanation: `近${def.window.days}日 ${s.observed} 起，前${def.baseline.weeks}周同期均值 ${fmt1(s.expected)} 起，泊松超越概率 ${formatP(s.p)}${fdrNote}`,
       metrics: { observed: s.observed, expected: round6(s.expected), p: round6(s.p), q: round6(s.q) },
       place: isH3 ? { kind: 'h3', cell: s.unit } : { kind: 'area', code: s.unit },
     })
   }
-  return out
+  return def.unit.kind === 'h3' ? titledByPlace(out, places, () => def.name.zh) : out
 }
 
 export const detectSurge: Detector<'surge'> = async (sql, def, asOf) => {
@@ -79,5 +81,7 @@ export const detectSurge: Detector<'surge'> = async (sql, def, asOf) => {
   const rows = def.unit.kind === 'h3' ? await h3DailyCounts(sql, def.unit.res, cats, from, end) : await areaDailyCounts(sql, def.unit.level, cats, from, end)
   const stats = surgeStats(rows, end, def.window.days, def.baseline.weeks, def.params.minExpected, def.params.fdr)
   const names = def.unit.kind === 'area' ? await areaNames(sql, stats.filter((s) => s.observed >= def.params.minCount).map((s) => s.unit)) : new Map<string, string>()
-  return { findings: surgeFindings(def, stats, names), window: { from: dayStart(from), to: dayStart(end) }, notes: { units: stats.length } }
+  const found = surgeFindings(def, stats, names)
+  const findings = def.unit.kind === 'h3' ? titledByPlace(found, await placeNames(sql, found), () => def.name.zh) : found
+  return { findings, window: { from: dayStart(from), to: dayStart(end) }, notes: { units: stats.length } }
 }
