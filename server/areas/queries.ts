@@ -55,6 +55,20 @@ export async function areaDetail(sql: Tx, code: string): Promise<AreaDetail | nu
 }
 
 /** The district's code, name and bounding box, for fitting the map, and whether its boundaries are the demo's; null before seeding. */
+/**
+ * A scoped caller's areas and their joint extent: where their map and wall open.
+ * @example (await scopeSummary(tx, ['330109001'])).bbox // [120.25, 30.15, 120.31, 30.2]
+ */
+export async function scopeSummary(sql: Tx, codes: readonly string[]) {
+  const areas = await sql<{ code: string; name: string; level: AreaLevel }[]>`
+    SELECT code, name, level FROM admin_areas WHERE code = ANY(${codes as string[]}::text[]) ORDER BY code`
+  const [b] = await sql<{ xmin: number | null; ymin: number; xmax: number; ymax: number }[]>`
+    SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
+    FROM (SELECT ST_Extent(geom) AS e FROM admin_areas WHERE code = ANY(${codes as string[]}::text[])) x`
+  const bbox = b && b.xmin !== null ? ([b.xmin, b.ymin, b.xmax, b.ymax] as [number, number, number, number]) : null
+  return { areas: [...areas], bbox }
+}
+
 export async function districtSummary(sql: Tx) {
   const [d] = await sql<{ code: string; name: string; xmin: number; ymin: number; xmax: number; ymax: number; illustrative: boolean }[]>`
     SELECT code, name, ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax,

@@ -4,7 +4,7 @@ import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { readProfile } from '../profile/store.ts'
-import { areaDetail, boundariesGeoJson, districtSummary } from './queries.ts'
+import { areaDetail, boundariesGeoJson, districtSummary, scopeSummary } from './queries.ts'
 import { AreaCodeSchema, BoundaryParamsSchema, BoundaryQuerySchema, type WebConfig } from './schema.ts'
 import { z } from 'zod'
 
@@ -35,13 +35,16 @@ export function areaRoutes(db: Db, config: Config): Router {
   })
 
   router.get('/api/config', async (req, res) => {
-    const [district, profile] = await db.withScope(scopeOf(req), (tx) => Promise.all([districtSummary(tx), readProfile(tx)]))
+    const scope = scopeOf(req)
+    const [district, profile, mine] = await db.withScope(scope, (tx) =>
+      Promise.all([districtSummary(tx), readProfile(tx), scope.areaCodes === null ? null : scopeSummary(tx, scope.areaCodes)]))
     const body: WebConfig = {
       basemapTileUrl: config.BASEMAP_TILE_URL ?? null,
       // The profile's name and code when set by hand, the district area's otherwise.
       district: district ? { ...district, code: profile.code ?? district.code, name: profile.name ?? district.name } : null,
       home: profile.setByHand.includes('home') ? profile.home : null,
       timeZone: profile.timeZone,
+      scope: mine,
     }
     res.json(body)
   })

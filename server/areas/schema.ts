@@ -40,5 +40,16 @@ export const WebConfigSchema = z.object({
   home: z.object({ center: z.tuple([z.number(), z.number()]), zoom: z.number() }).nullable().default(null),
   /** The district's time zone (the profile's). */
   timeZone: z.string().default('Asia/Shanghai'),
+  /**
+   * A town officer's or grid worker's areas and their extent: their map and wall open there and
+   * their totals are these areas'. Null for district-wide roles.
+   */
+  scope: z
+    .object({
+      areas: z.array(z.object({ code: z.string(), name: z.string(), level: z.string() })),
+      bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable(),
+    })
+    .nullable()
+    .default(null),
 })
 export type WebConfig = z.infer<typeof WebConfigSchema>

@@ -1,8 +1,9 @@
 import type { Tx } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
 import { listCategories } from '../categories/queries.ts'
-import { comparisonPeriods, percentChange, type Period } from './period.ts'
-import type { AreaRef, AreaStatsResponse, ComparedCount, SummaryResponse, TimeseriesResponse } from './schema.ts'
+import type { Scope } from '../db/index.ts'
+import { addDays, comparisonWindows, type CountWindow, dayStartMs, elapsedWindow, percentChange, type Period, shanghaiIso } from './period.ts'
+import type { AreaRef, AreaStatsResponse, ComparedCount, CountWindowOut, SummaryResponse, TimeseriesResponse } from './schema.ts'
 
 /**
  * One admin area by code; without a code, the district. 404 when there is no such area.
@@ -16,34 +17,119 @@ export async function findArea(sql: Tx, code: string | undefined): Promise<AreaR
   return area
 }
 
+/** What a statistic counts: one area, or a scoped caller's areas together. */
+export interface StatsTarget {
+  /** The area as the answer names it (for several areas: their codes and names joined). */
+  area: AreaRef
+  /** The areas summed: none of them lies inside another. */
+  areas: AreaRef[]
+}
+
 /**
- * Counts per category item and level-1 category for a period, with 同比 and 环比, from incident_area_daily.
- * @example (await statsSummary(tx, area, { from: '2026-10-01', to: '2026-11-01' })).total.n
+ * What a caller's statistics count. With a code: that area, which must be within the caller's
+ * areas (404 otherwise, as for an area that does not exist: the answer says nothing of other
+ * towns). Without: the district for district-wide callers, the caller's own areas for scoped ones.
+ * @example await statsTarget(tx, { areaCodes: ['330109001'] }, undefined) // { area: { code: '330109001', … }, areas: [it] }
  */
-export async function statsSummary(sql: Tx, area: AreaRef, period: Period): Promise<SummaryResponse> {
-  const { yearEarlier, previous } = comparisonPeriods(period)
-  // One scan over the three windows; they may overlap (periods over a year long), hence FILTER, not GROUP BY window.
+export async function statsTarget(sql: Tx, scope: Pick<Scope, 'areaCodes'>, code: string | undefined): Promise<StatsTarget> {
+  if (scope.areaCodes === null || code !== undefined) {
+    const area = await findArea(sql, code)
+    if (scope.areaCodes !== null) {
+      const [inside] = await sql<{ ok: boolean }[]>`SELECT ${area.code} = ANY(app_scope_subtree()) AS ok`
+      if (!inside?.ok) throw new HttpError(404, `no area with code ${area.code} among your areas`)
+    }
+    return { area, areas: [area] }
+  }
+  // The scope's top areas: a scope naming a town and one of its villages counts the town once.
+  const areas = await sql<AreaRef[]>`
+    WITH RECURSIVE mine AS (SELECT code, parent_code FROM admin_areas WHERE code = ANY(${scope.areaCodes}::text[])),
+    up(code, ancestor) AS (
+      SELECT m.code, m.parent_code FROM mine m
+      UNION ALL
+      SELECT u.code, a.parent_code FROM up u JOIN admin_areas a ON a.code = u.ancestor WHERE u.ancestor IS NOT NULL)
+    SELECT a.code, a.name, a.level FROM admin_areas a
+    WHERE a.code IN (SELECT code FROM mine)
+      AND NOT EXISTS (SELECT 1 FROM up WHERE up.code = a.code AND up.ancestor IN (SELECT code FROM mine))
+    ORDER BY a.code`
+  const [first] = areas
+  if (!first) throw new HttpError(404, 'your account has no areas: ask an administrator to assign them')
+  const area = areas.length === 1 ? first : { code: areas.map((a) => a.code).join(','), name: areas.map((a) => a.name).join('、'), level: first.level }
+  return { area, areas }
+}
+
+/** A window's bounds for SQL: its whole days, and its cut day's [start, until) (empty when none). */
+function windowBounds(w: CountWindow): { from: string; fullTo: string; cutFrom: Date; cutTo: Date } {
+  if (w.untilMs === null) return { from: w.from, fullTo: w.to, cutFrom: new Date(0), cutTo: new Date(0) }
+  const last = addDays(w.to, -1)
+  return { from: w.from, fullTo: last, cutFrom: new Date(dayStartMs(last)), cutTo: new Date(w.untilMs) }
+}
+
+/** A window as the API shows it. */
+function windowOut(w: CountWindow): CountWindowOut {
+  return { from: w.from, to: w.to, until: w.untilMs === null ? null : shanghaiIso(w.untilMs) }
+}
+
+/**
+ * Counts per category item and level-1 category for a period, with 同比 and 环比. Whole days come
+ * from incident_area_daily; a period running at `now` ends at `now`, its last day counted from the
+ * incidents up to that instant, and both comparisons are cut at the same elapsed time (at 00:23 a
+ * day's 同比 is last year's same day from 00:00 to 00:23, not the whole of it).
+ * @example (await statsSummary(tx, target, { from: '2026-10-01', to: '2026-11-01' }, new Date())).total.n
+ */
+export async function statsSummary(sql: Tx, target: StatsTarget, period: Period, now: Date): Promise<SummaryResponse> {
+  const counted = elapsedWindow(period, now.getTime())
+  const { yearEarlier, previous, previousKind } = comparisonWindows(counted, period)
+  const [c, y, p] = [windowBounds(counted), windowBounds(yearEarlier), windowBounds(previous)]
+  const codes = target.areas.map((a) => a.code)
+  const whole = target.areas.some((a) => a.level === 'district')
+  // One scan over the three windows' whole days; they may overlap (periods over a year long), hence FILTER, not GROUP BY window.
   const rows = await sql<{ category_code: string; n: number; year_earlier: number; previous: number }[]>`
     SELECT category_code,
-      coalesce(sum(n) FILTER (WHERE day >= ${period.from}::date AND day < ${period.to}::date), 0)::int AS n,
-      coalesce(sum(n) FILTER (WHERE day >= ${yearEarlier.from}::date AND day < ${yearEarlier.to}::date), 0)::int AS year_earlier,
-      coalesce(sum(n) FILTER (WHERE day >= ${previous.from}::date AND day < ${previous.to}::date), 0)::int AS previous
+      coalesce(sum(n) FILTER (WHERE day >= ${c.from}::date AND day < ${c.fullTo}::date), 0)::int AS n,
+      coalesce(sum(n) FILTER (WHERE day >= ${y.from}::date AND day < ${y.fullTo}::date), 0)::int AS year_earlier,
+      coalesce(sum(n) FILTER (WHERE day >= ${p.from}::date AND day < ${p.fullTo}::date), 0)::int AS previous
     FROM incident_area_daily
-    WHERE area_code = ${area.code}
-      AND ((day >= ${period.from}::date AND day < ${period.to}::date)
-        OR (day >= ${yearEarlier.from}::date AND day < ${yearEarlier.to}::date)
-        OR (day >= ${previous.from}::date AND day < ${previous.to}::date))
+    WHERE area_code = ANY(${codes}::text[])
+      AND ((day >= ${c.from}::date AND day < ${c.fullTo}::date)
+        OR (day >= ${y.from}::date AND day < ${y.fullTo}::date)
+        OR (day >= ${p.from}::date AND day < ${p.fullTo}::date))
     GROUP BY category_code`
-  const byItem = new Map(rows.map((r) => [r.category_code, r]))
+  // The cut days, from the incidents themselves (at most three part-days: cheap on the time index).
+  const cut = counted.untilMs === null ? [] : await sql<{ category_code: string; n: number; year_earlier: number; previous: number }[]>`
+    SELECT category_code,
+      count(*) FILTER (WHERE reported_at >= ${c.cutFrom} AND reported_at < ${c.cutTo})::int AS n,
+      count(*) FILTER (WHERE reported_at >= ${y.cutFrom} AND reported_at < ${y.cutTo})::int AS year_earlier,
+      count(*) FILTER (WHERE reported_at >= ${p.cutFrom} AND reported_at < ${p.cutTo})::int AS previous
+    FROM incidents
+    WHERE ((reported_at >= ${c.cutFrom} AND reported_at < ${c.cutTo})
+        OR (reported_at >= ${y.cutFrom} AND reported_at < ${y.cutTo})
+        OR (reported_at >= ${p.cutFrom} AND reported_at < ${p.cutTo}))
+      AND (${whole} OR town_code = ANY(${codes}::text[]) OR village_code = ANY(${codes}::text[])
+        OR grid_code = ANY(${codes}::text[]) OR microgrid_code = ANY(${codes}::text[]))
+    GROUP BY category_code`
+  const byItem = new Map<string, { n: number; year_earlier: number; previous: number }>()
+  for (const r of [...rows, ...cut]) {
+    const o = byItem.get(r.category_code) ?? { n: 0, year_earlier: 0, previous: 0 }
+    byItem.set(r.category_code, { n: o.n + r.n, year_earlier: o.year_earlier + r.year_earlier, previous: o.previous + r.previous })
+  }
   const catalogue = await listCategories(sql)
-  const categories = catalogue.map((c) => {
-    const items = c.items.map((i) => {
+  const categories = catalogue.map((cat) => {
+    const items = cat.items.map((i) => {
       const r = byItem.get(i.code)
       return { code: i.code, nameZh: i.nameZh, nameEn: i.nameEn, ...compared(r?.n ?? 0, r?.year_earlier ?? 0, r?.previous ?? 0) }
     })
-    return { code: c.code, nameZh: c.nameZh, nameEn: c.nameEn, ...sumCompared(items), items }
+    return { code: cat.code, nameZh: cat.nameZh, nameEn: cat.nameEn, ...sumCompared(items), items }
   })
-  return { area, period, yearEarlierPeriod: yearEarlier, previousPeriod: previous, total: sumCompared(categories), categories }
+  return {
+    area: target.area,
+    areas: target.areas,
+    period,
+    counted: windowOut(counted),
+    yearEarlierPeriod: windowOut(yearEarlier),
+    previousPeriod: { ...windowOut(previous), kind: previousKind },
+    total: sumCompared(categories),
+    categories,
+  }
 }
 
 /**
@@ -66,11 +152,11 @@ function sumCompared(parts: readonly ComparedCount[]): ComparedCount {
 /**
  * Counts per day, ISO week (from Monday) or month over the period, every bucket present (0 when empty).
  * Buckets are labelled by their first day; edge buckets count only days inside the period.
- * @example await statsTimeseries(tx, area, period, 'week', null) // [{ bucket: '2026-09-28', n: 12 }, …]
+ * @example await statsTimeseries(tx, target, period, 'week', null) // [{ bucket: '2026-09-28', n: 12 }, …]
  */
 export async function statsTimeseries(
   sql: Tx,
-  area: AreaRef,
+  target: StatsTarget,
   period: Period,
   bucket: 'day' | 'week' | 'month',
   items: readonly string[] | null,
@@ -80,7 +166,7 @@ export async function statsTimeseries(
     WITH counts AS (
       SELECT date_trunc(${bucket}, day::timestamp) AS b, sum(n) AS n
       FROM incident_area_daily
-      WHERE area_code = ${area.code} AND day >= ${period.from}::date AND day < ${period.to}::date
+      WHERE area_code = ANY(${target.areas.map((a) => a.code)}::text[]) AND day >= ${period.from}::date AND day < ${period.to}::date
         AND (${items === null} OR category_code = ANY(${(items ?? []) as string[]}::text[]))
       GROUP BY 1)
     SELECT to_char(s.b, 'YYYY-MM-DD') AS bucket, coalesce(c.n, 0)::int AS n

@@ -22,7 +22,12 @@ function periodInOrder(q: { from?: string | undefined; to?: string | undefined }
 const PERIOD_ORDER = { message: '`to` must be after `from` (it is exclusive)', path: ['to'] }
 
 export const SummaryQuerySchema = z
-  .object({ area: AreaCodeSchema.optional(), ...PeriodQueryShape })
+  .object({
+    area: AreaCodeSchema.optional(),
+    ...PeriodQueryShape,
+    /** Count as at this instant (default now): a running period ends there, comparisons cut at the same time. */
+    until: z.iso.datetime({ offset: true }).optional(),
+  })
   .refine(periodInOrder, PERIOD_ORDER)
 
 export const BucketSchema = z.enum(['day', 'week', 'month'])
@@ -39,6 +44,13 @@ export const TimeseriesQuerySchema = z
 export const AreaStatsQuerySchema = z.object(PeriodQueryShape).refine(periodInOrder, PERIOD_ORDER)
 
 export const PeriodSchema = z.object({ from: z.string(), to: z.string() })
+
+/**
+ * What was counted: days [from, to); when `until` is set (a period still running, or its
+ * comparison), the last day only up to that instant (Asia/Shanghai, ISO 8601 with +08:00).
+ */
+export const CountWindowSchema = PeriodSchema.extend({ until: z.string().nullable() })
+export type CountWindowOut = z.infer<typeof CountWindowSchema>
 
 export const AreaRefSchema = z.object({ code: z.string(), name: z.string(), level: AreaLevelSchema })
 export type AreaRef = z.infer<typeof AreaRefSchema>
@@ -59,10 +71,20 @@ const NamedCountShape = { code: z.string(), nameZh: z.string(), nameEn: z.string
 
 /** `GET /api/stats/summary`. */
 export const SummaryResponseSchema = z.object({
+  /** The area counted; for a scoped caller without `area`, their areas together (`areas` lists them). */
   area: AreaRefSchema,
+  areas: z.array(AreaRefSchema),
+  /** The period asked for. */
   period: PeriodSchema,
-  yearEarlierPeriod: PeriodSchema,
-  previousPeriod: PeriodSchema,
+  /** The part of it that has happened (a running period ends now) and was counted. */
+  counted: CountWindowSchema,
+  /** 同比: the same days a year earlier, cut at the same time of day. */
+  yearEarlierPeriod: CountWindowSchema,
+  /**
+   * 环比: `previous_month` (the calendar month(s) before, up to the same day and time) for a
+   * period of whole months, else `previous_span` (the days of equal length just before).
+   */
+  previousPeriod: CountWindowSchema.extend({ kind: z.enum(['previous_month', 'previous_span']) }),
   total: ComparedCountSchema,
   categories: z.array(
     ComparedCountSchema.extend({

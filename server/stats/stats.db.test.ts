@@ -10,7 +10,8 @@ import {
 /**
  * Hand-computed fixtures: a few incidents inserted by SQL (the rollup triggers fill
  * incident_area_daily), then every count and percentage checked exactly. Period under test:
- * October 2026 (31 days) → 同比 October 2025, 环比 31 Aug – 30 Sep 2026.
+ * October 2026 (31 days) → 同比 October 2025, 环比 September 2026 (a month asked for is compared
+ * with the calendar month before); 1–31 October as days (not a month) → 环比 31 Aug – 30 Sep 2026.
  */
 describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, () => {
   let s: TestServer
@@ -82,16 +83,21 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
     const sum = await json<SummaryResponse>('/api/stats/summary?from=2026-10-01&to=2026-11-01')
     SummaryResponseSchema.parse(sum)
     expect(sum.area.level).toBe('district')
-    expect(sum.yearEarlierPeriod).toEqual({ from: '2025-10-01', to: '2025-11-01' })
-    expect(sum.previousPeriod).toEqual({ from: '2026-08-31', to: '2026-10-01' })
-    expect(sum.total).toEqual({ n: 5, yearEarlier: 2, yoyPct: 150, previous: 4, popPct: 25 })
+    expect(sum.yearEarlierPeriod).toEqual({ from: '2025-10-01', to: '2025-11-01', until: null })
+    // October asked for: 环比 is September, named as the previous month.
+    expect(sum.previousPeriod).toEqual({ from: '2026-09-01', to: '2026-10-01', until: null, kind: 'previous_month' })
+    expect(sum.total).toEqual({ n: 5, yearEarlier: 2, yoyPct: 150, previous: 3, popPct: 66.7 })
+    // Days that are not a month (2–31 October): the 30 days before, 2 September – 1 October.
+    const span = await json<SummaryResponse>('/api/stats/summary?from=2026-10-02&to=2026-11-01')
+    expect(span.previousPeriod).toEqual({ from: '2026-09-02', to: '2026-10-02', until: null, kind: 'previous_span' })
+    expect(span.total).toMatchObject({ n: 4, previous: 3 })
     const c01 = sum.categories.find((c) => c.code === '01')!
     expect(c01).toMatchObject({ n: 4, yearEarlier: 1, yoyPct: 300, previous: 3, popPct: 33.3 })
     const item = (code: string) => c01.items.find((i) => i.code === code)
     expect(item('0101')).toMatchObject({ n: 2, yearEarlier: 1, yoyPct: 100, previous: 2, popPct: 0 })
     expect(item('0102')).toMatchObject({ n: 1, yearEarlier: 0, yoyPct: null, previous: 0, popPct: null })
     expect(item('0104')).toMatchObject({ n: 0, yearEarlier: 0, yoyPct: null, previous: 1, popPct: -100 })
-    expect(sum.categories.find((c) => c.code === '02')).toMatchObject({ n: 1, yearEarlier: 1, yoyPct: 0, previous: 1, popPct: 0 })
+    expect(sum.categories.find((c) => c.code === '02')).toMatchObject({ n: 1, yearEarlier: 1, yoyPct: 0, previous: 0, popPct: null })
     expect(sum.categories.find((c) => c.code === '03')).toMatchObject({ n: 0, yoyPct: null, popPct: null })
   })
 
@@ -101,6 +107,34 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
     expect(town.total).toEqual({ n: 4, yearEarlier: 1, yoyPct: 300, previous: 3, popPct: 33.3 })
     const village = await json<SummaryResponse>(`/api/stats/summary?area=${V}&from=2026-10-01&to=2026-11-01`)
     expect(village.total).toEqual({ n: 3, yearEarlier: 0, yoyPct: null, previous: 0, popPct: null })
+  })
+
+  it("at 00:23 compares today's first 23 minutes with the same 23 minutes a year ago and yesterday", async () => {
+    // What the wall's daily card shows a leader after midnight: like with like, never a whole day.
+    const rows = [
+      ['d-today', '2026-12-06T00:05:00+08:00', T], ['d-today-late', '2026-12-06T00:30:00+08:00', T], // after "now": not yet
+      ['d-ye-in', '2025-12-06T00:10:00+08:00', T], ['d-ye-out', '2025-12-06T15:00:00+08:00', T], ['d-ye-out2', '2025-12-06T00:23:00+08:00', T2],
+      ['d-prev-in', '2026-12-05T00:20:00+08:00', T2], ['d-prev-out', '2026-12-05T08:00:00+08:00', T],
+    ].map(([incident_id, at, town_code]) => ({ incident_id, reported_at: new Date(at!), category_code: '0101', town_code }))
+    await s.db.sql`INSERT INTO incidents ${s.db.sql(rows, 'incident_id', 'reported_at', 'category_code', 'town_code')}`
+    try {
+      const until = encodeURIComponent('2026-12-06T00:23:00+08:00')
+      const day = await json<SummaryResponse>(`/api/stats/summary?from=2026-12-06&to=2026-12-07&until=${until}`)
+      expect(day.total).toEqual({ n: 1, yearEarlier: 1, yoyPct: 0, previous: 1, popPct: 0 })
+      expect(day.counted.until).toBe('2026-12-06T00:23:00+08:00')
+      expect(day.yearEarlierPeriod).toEqual({ from: '2025-12-06', to: '2025-12-07', until: '2025-12-06T00:23:00+08:00' })
+      expect(day.previousPeriod).toEqual({ from: '2026-12-05', to: '2026-12-06', until: '2026-12-05T00:23:00+08:00', kind: 'previous_span' })
+      // The town's own card: the same rule within the town.
+      const town = await json<SummaryResponse>(`/api/stats/summary?area=${T}&from=2026-12-06&to=2026-12-07&until=${until}`)
+      expect(town.total).toMatchObject({ n: 1, yearEarlier: 1, previous: 0 })
+      // December to date, as a month: 环比 is 1–6 November up to 00:23 on the 6th.
+      const month = await json<SummaryResponse>(`/api/stats/summary?from=2026-12-01&to=2027-01-01&until=${until}`)
+      expect(month.previousPeriod).toEqual({ from: '2026-11-01', to: '2026-11-07', until: '2026-11-06T00:23:00+08:00', kind: 'previous_month' })
+      expect(month.total.n).toBe(3) // 5 December's two and tonight's first
+      expect(month.total.yearEarlier).toBe(1) // 1–5 December 2025 and 6 December to 00:23
+    } finally {
+      await s.db.sql`DELETE FROM incidents WHERE incident_id LIKE 'd-%'`
+    }
   })
 
   it('fills timeseries buckets, days in Shanghai and weeks from Monday', async () => {
@@ -168,7 +202,7 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
     expect(f).toMatchObject({ type: 'Feature', id: ids.a3, geometry: null })
     expect(f.properties).toEqual({
       id: ids.a3, incidentId: 'fx-a3', reportedAt: '2026-10-31T15:59:00.000Z', category: '0102', categoryName: '盗窃电动车',
-      address: null, status: 'open', source: null, geocodeLevel: null, geocodeScore: null, approximate: false, townCode: T, villageCode: V, gridCode: null, description: null,
+      address: null, status: 'open', source: null, geocodeLevel: null, geocodeScore: null, approximate: false, outsideDistrict: false, townCode: T, villageCode: V, gridCode: null, description: null,
     })
     expect((await json<IncidentFeature>('/api/incidents/fx-a3')).id).toBe(ids.a3)
     expect((await get('/api/incidents/999999999')).status).toBe(404)
