@@ -141,4 +141,5 @@ export const DEFAULT_RANKING_CONFIG: RankingConfig = {
     yellow: { bottomShare: 0.25, maxScore: 30 },
     black: { bottomShare: 0.1, maxScore: 20 },
   },
+  includeStatisticsOnly: false,
 }

@@ -18,16 +18,21 @@ export interface LevelArea {
   name: string
   parentCode: string | null
   population: number | null
+  /** A statistics-only unit (开发区, 农场, 围垦区…: the profile's types, or marked by the boundary import). */
+  statisticsOnly: boolean
 }
 
 /**
  * All areas of a level, by code.
- * @example (await levelAreas(tx, 'town'))[0] // { code: '330109001', name: '城厢街道', parentCode: '330109', population: 123456 }
+ * @example (await levelAreas(tx, 'town'))[0] // { code: '330109001', name: '城厢街道', parentCode: '330109', population: 123456, statisticsOnly: false }
  */
 export async function levelAreas(sql: Queryable, level: RankLevel): Promise<LevelArea[]> {
-  const rows = await sql<{ code: string; name: string; parent_code: string | null; population: number | null }[]>`
-    SELECT code, name, parent_code, population FROM admin_areas WHERE level = ${level} ORDER BY code`
-  return rows.map((r) => ({ code: r.code, name: r.name, parentCode: r.parent_code, population: r.population }))
+  const rows = await sql<{ code: string; name: string; parent_code: string | null; population: number | null; statistics_only: boolean }[]>`
+    SELECT a.code, a.name, a.parent_code, a.population,
+      coalesce((a.properties->>'statistics_only')::boolean, false)
+        OR coalesce(a.properties->>'type' = ANY(coalesce((SELECT statistics_only_types FROM district_profile LIMIT 1), '{}'::text[])), false) AS statistics_only
+    FROM admin_areas a WHERE a.level = ${level} ORDER BY a.code`
+  return rows.map((r) => ({ code: r.code, name: r.name, parentCode: r.parent_code, population: r.population, statisticsOnly: r.statistics_only }))
 }
 
 /**

@@ -15,11 +15,17 @@ import { round } from './compute.ts'
 import { currentRankingConfig } from './config-store.ts'
 import { currentDefinitions, levelValues } from './indicators.ts'
 import { addMonths, type Month, monthWindow } from './month.ts'
+import { rankingWindow } from './steady.ts'
 import { levelAreas } from './queries.ts'
 import { scoreAreas } from './scoring.ts'
+import { meaningfulMove, STEADY_RULE, steadyValues } from './steady.ts'
+import type { BareValue } from './compute.ts'
 import {
   type IndicatorDefinition, type IndicatorId, type RankedArea, type RankingConfig, type RankingIndicator, type RankingResponse, RankingResponseSchema, type RankLevel,
 } from './schema.ts'
+
+/** The ranking method's version (steadied villages, statistics-only units apart): older snapshots are recomputed. */
+export const RANKING_METHOD = 2
 
 /** What a month's ranking is made of before the comparison with the previous month. */
 interface CoreRow {
@@ -30,7 +36,9 @@ interface CoreRow {
   rank: number | null
   colour: RankedArea['colour']
   values: Record<IndicatorId, number | null>
+  rawValues: Record<IndicatorId, number | null>
   parts: Record<string, number | null>
+  statisticsOnly: boolean
 }
 
 /**
@@ -64,33 +72,48 @@ function sameIndicators(a: readonly RankingIndicator[], b: readonly RankingIndic
 }
 
 /**
- * Scores, ranks and colours of one month (no comparison), computed from the data.
+ * Scores, ranks and colours of one month (no comparison), computed from the data. Statistics-only
+ * units are scored with nobody and ranked nowhere unless the config includes them; village values
+ * are steadied (server/indicators/steady.ts) over the ranked villages.
  * @example (await coreRanking(tx, 'town', '2026-10', now, config, defs))[0].rank
  */
 async function coreRanking(sql: Tx, level: RankLevel, month: Month, now: Date, config: RankingConfig, defs: readonly IndicatorDefinition[]): Promise<CoreRow[]> {
   const areas = await levelAreas(sql, level)
-  const values = await levelValues(sql, level, monthWindow(month, now), defs)
-  const flat = areas.map((a) => Object.fromEntries(defs.map((d) => [d.id, values.get(a.code)?.[d.id].value ?? null])) as Record<IndicatorId, number | null>)
-  const scored = scoreAreas(flat, configuredOnly(config, defs))
-  return areas.map((a, i) => ({ code: a.code, name: a.name, parentCode: a.parentCode, ...scored[i]!, values: flat[i]! }))
+  const values = await levelValues(sql, level, rankingWindow(level, month, now), defs)
+  const bare = areas.map((a) => values.get(a.code) ?? (Object.fromEntries(defs.map((d) => [d.id, { value: null, n: null, base: null }])) as Record<IndicatorId, BareValue>))
+  const raw = steadyValues('town', areas, bare, defs).values // towns: the values as measured
+  const ranked = areas.map((a) => config.includeStatisticsOnly || !a.statisticsOnly)
+  const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => ranked[i])
+  const { values: steadied, tolerance } = steadyValues(level, pick(areas), pick(bare), defs)
+  const scored = scoreAreas(steadied, configuredOnly(config, defs), tolerance)
+  let k = 0
+  return areas.map((a, i) => {
+    const base = { code: a.code, name: a.name, parentCode: a.parentCode, rawValues: raw[i]!, statisticsOnly: a.statisticsOnly }
+    if (!ranked[i]) return { ...base, score: null, rank: null, colour: null, parts: {}, values: raw[i]! }
+    const j = k++
+    return { ...base, ...scored[j]!, values: steadied[j]! }
+  })
 }
 
 /**
- * Adds the change since the previous month and orders by rank (unranked last, then by code).
- * @example withChange(core, previousCore)[0].rankChange // 2 (moved up two places)
+ * Adds the change since the previous month and orders by rank (unranked last, then by code). A
+ * rank change smaller than `minMove` places is kept as `rawRankChange` only.
+ * @example withChange(core, previousCore, 1)[0].rankChange // 2 (moved up two places)
  */
-export function withChange(core: readonly CoreRow[], previous: readonly Pick<CoreRow, 'code' | 'score' | 'rank' | 'colour'>[] | null): RankedArea[] {
+export function withChange(core: readonly CoreRow[], previous: readonly Pick<CoreRow, 'code' | 'score' | 'rank' | 'colour'>[] | null, minMove = 1): RankedArea[] {
   const prev = new Map((previous ?? []).map((p) => [p.code, p]))
   return core
     .map((r) => {
       const p = prev.get(r.code)
       const previousRank = p?.rank ?? null
       const previousScore = p?.score ?? null
+      const rawRankChange = r.rank === null || previousRank === null ? null : previousRank - r.rank
       return {
         ...r,
         previousScore,
         previousRank,
-        rankChange: r.rank === null || previousRank === null ? null : previousRank - r.rank,
+        rawRankChange,
+        rankChange: rawRankChange !== null && (minMove <= 1 || Math.abs(rawRankChange) >= minMove) ? rawRankChange : null,
         scoreChange: r.score === null || previousScore === null ? null : round(r.score - previousScore, 2),
         previousColour: p?.colour ?? null,
       }
@@ -118,7 +141,7 @@ async function readSnapshot(sql: Tx, level: RankLevel, month: Month, version: nu
   const parsed = RankingResponseSchema.safeParse(row.ranking)
   // A snapshot written by an older shape of the answer, or over other items (a new catalogue or
   // role binding), is recomputed rather than served half-right.
-  return parsed.success && sameIndicators(parsed.data.indicators, indicators) ? { ...parsed.data, source: 'snapshot' } : null
+  return parsed.success && parsed.data.method === RANKING_METHOD && sameIndicators(parsed.data.indicators, indicators) ? { ...parsed.data, source: 'snapshot' } : null
 }
 
 export interface RankingOptions {
@@ -145,7 +168,9 @@ export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: R
   const prevMonth = addMonths(month, -1)
   const prevStored = await readSnapshot(sql, level, prevMonth, version, indicators)
   const previous = prevStored ? prevStored.areas : await coreRanking(sql, level, prevMonth, opts.now, config, defs)
-  const areas = withChange(core, previous)
+  const all = withChange(core, previous, meaningfulMove(level, core.filter((r) => r.rank !== null).length))
+  const areas = all.filter((a) => config.includeStatisticsOnly || !a.statisticsOnly)
+  const apart = all.filter((a) => !config.includeStatisticsOnly && a.statisticsOnly)
   const answer: RankingResponse = {
     level,
     month,
@@ -157,6 +182,9 @@ export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: R
     indicators,
     counts: colourCounts(areas),
     areas,
+    apart,
+    rule: STEADY_RULE[level],
+    method: RANKING_METHOD,
   }
   if (w.complete) {
     await sql`

@@ -53,10 +53,12 @@ export function indicatorRoutes(db: Db, opts: IndicatorRouteOptions = {}): Route
     const q = parseInput(RankingsQuerySchema, req.query, 'query')
     const at = now()
     const month = checkedMonth(q.month, at)
-    // Ranks need every area; a town officer then sees the rows of their town (and its villages).
+    // Ranks need every area: they are computed district-wide by the server (as a definer function
+    // would), then a town officer gets the rows of their town (and its villages) only. What they
+    // learn of the others is how many were ranked (`counts`): "8 of 22", never another town's numbers.
     const out = await rankings.get(q.level, month, { now: at, refresh: q.refresh })
     const scope = scopeOf(req)
-    res.json(scope.areaCodes === null ? out : { ...out, areas: out.areas.filter((a) => inScope(scope, a)) })
+    res.json(scope.areaCodes === null ? out : { ...out, areas: out.areas.filter((a) => inScope(scope, a)), apart: out.apart.filter((a) => inScope(scope, a)) })
   })
 
   return router

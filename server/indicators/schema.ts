@@ -151,6 +151,12 @@ export const RankingConfigSchema = z
       yellow: z.strictObject({ bottomShare: Share, maxScore: Score }),
       black: z.strictObject({ bottomShare: Share, maxScore: Score }),
     }),
+    /**
+     * Rank statistics-only units (开发区, 农场, 围垦区…) with the towns. Default false: they are
+     * listed apart (`apart`), with their values and no rank, since they have no town government to
+     * commend or warn, and few residents to make their rates mean anything.
+     */
+    includeStatisticsOnly: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
     const { red, yellow, black } = c.colours
@@ -206,14 +212,23 @@ export const RankedAreaSchema = z.object({
   rank: z.number().int().nullable(),
   previousScore: z.number().nullable(),
   previousRank: z.number().int().nullable(),
-  /** previousRank − rank: positive = moved up. */
+  /**
+   * previousRank − rank (positive = moved up), when the move is meaningful (server/indicators/steady.ts:
+   * villages at least 3 places and 10 % of the list); else null.
+   */
   rankChange: z.number().int().nullable(),
+  /** previousRank − rank however small (for analysts). */
+  rawRankChange: z.number().int().nullable(),
+  /** A statistics-only unit (listed apart unless the config ranks them). */
+  statisticsOnly: z.boolean(),
   scoreChange: z.number().nullable(),
   /** null: on no list this month. */
   colour: ColourSchema.nullable(),
   previousColour: ColourSchema.nullable(),
-  /** The raw indicator values the score was made from. */
+  /** The indicator values the score was made from (villages: shrunk rates, minimum bases; see `rule`). */
   values: z.record(IndicatorIdSchema, z.number().nullable()),
+  /** The values as measured, before any shrinkage or minimum base. */
+  rawValues: z.record(IndicatorIdSchema, z.number().nullable()),
   /** Each weighted indicator's 0–100 score (percentile, 100 = best). */
   parts: z.record(z.string(), z.number().nullable()),
 })
@@ -231,7 +246,14 @@ export const RankingResponseSchema = z.object({
   configVersion: z.number().int(),
   /** The configured indicators' weights; an unconfigured one is listed with its reason and weighs nothing. */
   indicators: z.array(RankingIndicatorSchema),
+  /** Over the whole ranked list (a scoped caller's `areas` hold their own rows; `total` is what their rank is out of). */
   counts: z.object({ red: z.number().int(), yellow: z.number().int(), black: z.number().int(), total: z.number().int() }),
   areas: z.array(RankedAreaSchema),
+  /** Statistics-only units, unranked (empty when the config ranks them with the towns). */
+  apart: z.array(RankedAreaSchema),
+  /** How values and rank changes were steadied, in words (server/indicators/steady.ts). */
+  rule: z.string(),
+  /** The ranking method's version: a snapshot made by another is recomputed. */
+  method: z.number().int(),
 })
 export type RankingResponse = z.infer<typeof RankingResponseSchema>

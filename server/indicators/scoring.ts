@@ -9,10 +9,12 @@ import { round } from './compute.ts'
 
 /**
  * 0–100 per value: the share of the other areas it does better than (ties count half), 100 = best;
- * null values get null and do not count. A lone value scores 50.
+ * null values get null and do not count. A lone value scores 50. Values less than `tolerance`
+ * apart tie: a difference smaller than chance would make is no difference.
  * @example percentileScores([1, 2, 3, null], 'lower_better') // [100, 50, 0, null]
+ * @example percentileScores([1, 1.2, 3], 'lower_better', 0.5) // [75, 75, 0]
  */
-export function percentileScores(values: readonly (number | null)[], direction: Direction): (number | null)[] {
+export function percentileScores(values: readonly (number | null)[], direction: Direction, tolerance = 0): (number | null)[] {
   const present = values.filter((v): v is number => v !== null)
   const m = present.length
   return values.map((v) => {
@@ -21,7 +23,7 @@ export function percentileScores(values: readonly (number | null)[], direction: 
     let better = 0
     let ties = 0
     for (const o of present) {
-      if (o === v) ties++
+      if (Math.abs(o - v) <= tolerance) ties++
       else if (direction === 'lower_better' ? v < o : v > o) better++
     }
     // `ties` counts the value itself.
@@ -72,9 +74,13 @@ export interface Scored {
  * Scores, ranks and colours the areas of one level from their indicator values.
  * @example scoreAreas([{ incidents_per_10k: 1 }, { incidents_per_10k: 2 }], { indicators: [{ id: 'incidents_per_10k', weight: 1 }], colours })[0].score // 100
  */
-export function scoreAreas(values: readonly Partial<Record<IndicatorId, number | null>>[], config: RankingConfig): Scored[] {
+export function scoreAreas(
+  values: readonly Partial<Record<IndicatorId, number | null>>[],
+  config: RankingConfig,
+  tolerance: Partial<Record<IndicatorId, number>> = {},
+): Scored[] {
   const weighted = config.indicators.filter((w) => w.weight > 0)
-  const parts = weighted.map((w) => percentileScores(values.map((v) => v[w.id] ?? null), w.direction ?? defaultDirection(w.id)))
+  const parts = weighted.map((w) => percentileScores(values.map((v) => v[w.id] ?? null), w.direction ?? defaultDirection(w.id), tolerance[w.id] ?? 0))
   const scores = values.map((_, i) => {
     let sum = 0
     let weights = 0
