@@ -311,6 +311,9 @@ async function h3Source(sql: ISql, ctx: LayerContext): Promise<Source | null> {
  */
 async function incidentSource(sql: ISql, ctx: LayerContext): Promise<Source | null> {
   if (ctx.tile.z >= INCIDENT_POINTS_MINZOOM) {
+    // Incidents at one spot (one address: its point) would be drawn on top of each other as one
+    // dot. Each stays a feature, but those sharing a point carry `stack` (how many there are in
+    // the filter), and all but the newest `covered`: the map draws the newest with the count.
     return { query: sql`
       SELECT ST_Transform(i.geom, 3857) AS geom, i.id AS fid,
              -- Epoch seconds, not ISO text: a style can filter on a number, and unique strings
@@ -318,9 +321,18 @@ async function incidentSource(sql: ISql, ctx: LayerContext): Promise<Source | nu
              jsonb_build_object('id', i.id, 'category', i.category_code,
                'reported_at', extract(epoch FROM i.reported_at)::bigint, 'status', i.status)
              -- Only on the few approximate points: a road's or village's representative point.
-             || CASE WHEN i.approximate THEN '{"approximate": true}'::jsonb ELSE '{}'::jsonb END AS props
-      FROM incidents i
-      WHERE i.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))} ${incidentConditions(sql, ctx.filter)}
+             || CASE WHEN i.approximate THEN '{"approximate": true}'::jsonb ELSE '{}'::jsonb END
+             || CASE WHEN i.stack > 1 THEN jsonb_build_object('stack', i.stack) ELSE '{}'::jsonb END
+             || CASE WHEN i.place_rank > 1 THEN '{"covered": true}'::jsonb ELSE '{}'::jsonb END AS props
+      FROM (
+        SELECT i.id, i.geom, i.category_code, i.reported_at, i.status, i.approximate,
+               count(*) OVER place AS stack,
+               row_number() OVER (place ORDER BY i.reported_at DESC, i.id DESC) AS place_rank
+        FROM incidents i
+        WHERE i.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))} ${incidentConditions(sql, ctx.filter)}
+        -- The exact point (coordinates, not geometry equality, whose meaning varies by PostGIS version).
+        WINDOW place AS (PARTITION BY ST_X(i.geom), ST_Y(i.geom))
+      ) i
       ORDER BY i.reported_at DESC, i.id DESC
       LIMIT ${ctx.cap}` }
   }
@@ -407,6 +419,9 @@ export const LAYERS: readonly LayerDef[] = [
       fields: {
         id: 'incident id (points; details at /api/incidents/{id})', category: 'category item code (points)',
         reported_at: 'report time, Unix epoch seconds (points)', status: 'status (points)',
+        approximate: 'true for a point that stands for the road, village or town the address named (points)',
+        stack: 'incidents at exactly this point in the filter, when more than one (points)',
+        covered: 'true for all but the newest incident of a stack: drawn under it (points)',
         cluster: 'true for a cell count (below the points zoom)', h3: 'H3 cell (counts)', count: 'incidents in the cell (counts)',
       },
       source: incidentSource,

@@ -119,6 +119,49 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     expect((narrowed.layers.incidents ?? []).every((f) => String(f.properties.category).startsWith('01'))).toBe(true)
   })
 
+  it('incidents at one address are one marker with their count: the newest carries `stack`, the others are `covered`', async () => {
+    // The busiest spot of the month: several incidents at exactly one point (an address's point).
+    const [spot] = await s.db.sql<{ lng: number; lat: number; n: number; ids: string[] }[]>`
+      SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat, count(*)::int AS n,
+             array_agg(id::text ORDER BY reported_at DESC, id DESC) AS ids
+      FROM incidents WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND geom IS NOT NULL
+      GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 1`
+    expect(spot!.n).toBeGreaterThanOrEqual(3)
+    for (const z of [13, 16]) {
+      const t = tileAt(z, spot!.lng, spot!.lat)
+      const features = (await get(tilePath('incidents', t))).layers.incidents ?? []
+      const at = spot!.ids.map((id) => features.find((f) => f.id === Number(id)))
+      // Every incident is still a feature of its own (the API and exports count them one by one)…
+      expect(at.every((f) => f !== undefined), `z${z}`).toBe(true)
+      // …the newest is drawn, with the count; the others lie under it.
+      expect(at[0]!.properties.stack, `z${z}`).toBe(spot!.n)
+      expect(at[0]!.properties.covered, `z${z}`).toBeUndefined()
+      for (const f of at.slice(1)) {
+        expect(f!.properties.stack).toBe(spot!.n)
+        expect(f!.properties.covered).toBe(true)
+      }
+      // An incident alone at its point carries neither (z13 holds many of them).
+      const alone = features.filter((f) => f.properties.stack === undefined)
+      if (z === 13) expect(alone.length).toBeGreaterThan(0)
+      expect(alone.every((f) => f.properties.covered === undefined)).toBe(true)
+      // Drawn markers (not covered) with their counts add up to the incidents in the tile.
+      const drawn = features.filter((f) => f.properties.covered !== true)
+      expect(drawn.reduce((n, f) => n + Number(f.properties.stack ?? 1), 0), `z${z}`).toBe(features.length)
+    }
+    // The count follows the filter: in a period holding fewer of them, the stack is that many.
+    const days = await s.db.sql<{ day: string; n: number }[]>`
+      SELECT to_char(reported_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, count(*)::int AS n FROM incidents
+      WHERE ST_X(geom) = ${spot!.lng} AND ST_Y(geom) = ${spot!.lat} AND reported_at >= ${FROM} AND reported_at < ${TO}
+      GROUP BY 1 ORDER BY 1`
+    const first = days[0]!
+    const t = tileAt(15, spot!.lng, spot!.lat)
+    const next = new Date(Date.parse(`${first.day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+    const oneDay = (await get(tilePath('incidents', t, `from=${first.day}&to=${next}`))).layers.incidents ?? []
+    const top = oneDay.filter((f) => f.properties.covered !== true && spot!.ids.includes(String(f.id)))
+    expect(top.length).toBe(1)
+    expect(top[0]!.properties.stack).toBe(first.n > 1 ? first.n : undefined)
+  })
+
   it('incidents below z13 are H3 counts at cell centres; the h3 layer draws the cells', async () => {
     const t = tileAt(10, hot.lng, hot.lat)
     const { res, layers, error } = await get(tilePath('incidents,h3', t))
