@@ -362,7 +362,7 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     }
     await reader.cancel()
     await done
-    const m = /id: (\d+)\nevent: warning\ndata: (.*)\n/.exec(text)
+    const m = /id: (\S+)\nevent: warning\ndata: (.*)\n/.exec(text)
     expect(m).not.toBeNull()
     expect(JSON.parse(m![2]!)).toMatchObject({ type: 'Feature', properties: { modelId: 'dispute-escalation', subject: `address:${ADDRESS_ID}` } })
   })
