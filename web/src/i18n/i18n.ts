@@ -35,6 +35,14 @@ export function t(key: StringKey, lang: Lang = current): string {
   return STRINGS[key][lang]
 }
 
+/**
+ * A UI string with `{name}` placeholders filled in (a missing value leaves the placeholder).
+ * @example tf('stack.title', { n: 3 }) // '此地点 3 起警情'
+ */
+export function tf(key: StringKey, params: Record<string, string | number>, lang: Lang = current): string {
+  return STRINGS[key][lang].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all))
+}
+
 /** A district's name in the current language (English only where the table knows it). */
 export function districtName(code: string, zhName: string, lang: Lang = current): string {
   return lang === 'en' ? (DISTRICT_NAMES_EN[code] ?? zhName) : zhName
