@@ -1,4 +1,4 @@
-import { createPropertyExpression, latest, type StylePropertySpecification, validateStyleMin } from '@maplibre/maplibre-gl-style-spec'
+import { createPropertyExpression, featureFilter, type FilterSpecification, latest, type StylePropertySpecification, validateStyleMin } from '@maplibre/maplibre-gl-style-spec'
 import { describe, expect, it } from 'vitest'
 import { wallStyle } from '../wall/map.ts'
 import { CLUSTER_MAXZOOM } from './cells.ts'
@@ -130,5 +130,36 @@ describe('incident points', () => {
     expect(paintOf('circle-stroke-color', { approximate: true })).not.toEqual(white)
     expect(paintOf('circle-color', {})).toEqual(paintOf('circle-stroke-color', { approximate: true }))
     expect(paintOf('circle-stroke-color', {})).toEqual(white)
+  })
+})
+
+describe('incidents at one spot', () => {
+  const style = buildStyle()
+  const layer = (id: string) => style.layers.find((l) => l.id === id) as { filter: FilterSpecification; paint: Record<string, unknown>; layout: Record<string, unknown> }
+  const drawn = (id: string, properties: Record<string, unknown>) =>
+    featureFilter(layer(id).filter, 'filter').filter({ zoom: 15 }, { type: 1, properties, geometry: [] } as never)
+  const radius = (properties: Record<string, unknown>, zoom: number) => {
+    const spec = latest.paint_circle['circle-radius'] as unknown as StylePropertySpecification
+    const parsed = createPropertyExpression(layer(LAYERS.incidentPoint).paint['circle-radius'], 'circle-radius', spec)
+    if (parsed.result !== 'success') throw new Error('invalid expression')
+    return parsed.value.evaluate({ zoom }, { type: 'Point', properties, geometry: [] } as never) as number
+  }
+
+  it('draws one marker for a stack, the newest, larger and with the count on it; the ones under it are not drawn', () => {
+    const newest = { id: 3, stack: 3 }
+    const under = { id: 2, stack: 3, covered: true }
+    const alone = { id: 1 }
+    expect(drawn(LAYERS.incidentPoint, newest)).toBe(true)
+    expect(drawn(LAYERS.incidentPoint, under)).toBe(false)
+    expect(drawn(LAYERS.incidentPoint, alone)).toBe(true)
+    expect(drawn(LAYERS.incidentPoint, { cluster: true, count: 5 })).toBe(false)
+    // The count is written on the newest only, never on a lone incident.
+    expect(drawn(LAYERS.incidentStackCount, newest)).toBe(true)
+    expect(drawn(LAYERS.incidentStackCount, under)).toBe(false)
+    expect(drawn(LAYERS.incidentStackCount, alone)).toBe(false)
+    expect(layer(LAYERS.incidentStackCount).layout['text-field']).toEqual(['to-string', ['get', 'stack']])
+    for (const zoom of [13, 15, 17]) expect(radius(newest, zoom), `z${zoom}`).toBeGreaterThanOrEqual(radius(alone, zoom) + 3)
+    expect(radius(newest, 13)).toBeGreaterThanOrEqual(7) // room for two digits at 10 px
+    expect(LAYER_GROUPS.incidents).toContain(LAYERS.incidentStackCount)
   })
 })

@@ -82,6 +82,7 @@ export const LAYERS = {
   selectionPoint: 'selection-point',
   searchPoint: 'search-point',
   incidentClusterCount: 'incident-cluster-count',
+  incidentStackCount: 'incident-stack-count',
   searchLabel: 'search-label',
   microgridLabel: 'microgrid-label',
   gridLabel: 'grid-label',
@@ -379,6 +380,7 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
       paint: circlePaint({ radius: 8, colour: COLORS.search, strokeColour: '#ffffff', strokeWidth: 3 }),
     },
     incidentClusterCountLayer(),
+    incidentStackCountLayer(),
     {
       id: LAYERS.searchLabel,
       type: 'symbol',
@@ -494,20 +496,25 @@ type CirclePaintValue = string | number | ExpressionSpecification
 /** Zooms the circle radii are evaluated at (every radius is zoom-and-data, see circlePaint). */
 const RADIUS_ZOOMS = [0, 24] as const
 
-const isZoomStops = (v: unknown): v is readonly number[] => Array.isArray(v) && v.every((x) => typeof x === 'number')
+/** Radius stops [z, r, z, r …]: zooms are numbers, radii numbers or per-feature expressions. */
+type RadiusStops = readonly (number | ExpressionSpecification)[]
+
+/** Zoom stops start with a zoom (a number); an expression starts with its operator's name. */
+const isZoomStops = (v: unknown): v is RadiusStops => Array.isArray(v) && typeof v[0] === 'number'
 
 /**
  * Paint of a circle layer with every property read per feature (perFeature for constants) and
  * every radius by zoom and feature: MapLibre compiles a shader program for each mix of constant,
  * data-driven and zoom-and-data paint properties (0.1–0.3 s each under software WebGL), and this
  * way all our circle layers, the clusters sized by count included, share one.
- * `radius` as [z, r, z, r …] interpolates by zoom; a single value holds at every zoom.
+ * `radius` as [z, r, z, r …] interpolates by zoom (each r a number or a per-feature expression);
+ * a single value holds at every zoom.
  * @example circlePaint({ radius: 8, colour: '#e63946', strokeColour: '#ffffff', strokeWidth: 3 })
  */
-export function circlePaint(p: { radius: CirclePaintValue | readonly number[]; colour: CirclePaintValue; strokeColour: CirclePaintValue; strokeWidth: CirclePaintValue }) {
+export function circlePaint(p: { radius: CirclePaintValue | RadiusStops; colour: CirclePaintValue; strokeColour: CirclePaintValue; strokeWidth: CirclePaintValue }) {
   const each = (v: CirclePaintValue): ExpressionSpecification => (typeof v === 'string' || typeof v === 'number' ? perFeature(v) : v)
   const stops: unknown[] = isZoomStops(p.radius)
-    ? p.radius.map((v, i) => (i % 2 === 0 ? v : perFeature(v)))
+    ? p.radius.map((v, i) => (i % 2 === 0 ? v : each(v)))
     : RADIUS_ZOOMS.flatMap((z) => [z, each(p.radius as CirclePaintValue)])
   return {
     'circle-radius': ['interpolate', ['linear'], ['zoom'], ...stops] as ExpressionSpecification,
@@ -573,14 +580,26 @@ function incidentClusterCountLayer(): SymbolLayerSpecification {
       'text-allow-overlap': true,
       'text-ignore-placement': true,
     },
-    paint: { 'text-color': '#ffffff' },
+    // Read per feature, as the incident stacks' counts are (one shader program for both).
+    paint: { 'text-color': perFeature('#ffffff') },
   }
 }
+
+/** Incidents sharing one spot (server/tiles/layers.ts): `stack` on each, `covered` on all but the newest. */
+const stacked: ExpressionSpecification = ['>', ['coalesce', ['get', 'stack'], 1], 1]
+
+/** The incident marker's radius by zoom: a dot, or a disc wide enough for its count. */
+export const INCIDENT_RADIUS: readonly [number, ExpressionSpecification, number, ExpressionSpecification] = [
+  13, ['case', stacked, 7, 3],
+  17, ['case', stacked, 10, 6],
+]
 
 /**
  * Incident points from our tiles (from z13; below it the cell clusters stand for them). A point
  * that only stands for the road, village or town its address named (`approximate`) is a ring,
- * not a dot: it is counted there, but did not happen at that spot.
+ * not a dot: it is counted there, but did not happen at that spot. Several incidents at one spot
+ * (an address) are one larger marker, the newest's, with their count written on it; the ones
+ * under it are not drawn (a click opens the newest, whose inspector lists them all).
  */
 function incidentLayers(): LayerSpecification[] {
   return [
@@ -590,16 +609,39 @@ function incidentLayers(): LayerSpecification[] {
       source: SOURCES.incidents,
       'source-layer': 'incidents',
       minzoom: MIN_ZOOM.incidentPoints,
-      filter: ['!', ['has', 'count']],
+      filter: ['all', ['!', ['has', 'count']], ['!', ['has', 'covered']]],
       layout: { visibility: 'none' },
       paint: circlePaint({
-        radius: [13, 3, 17, 6],
+        radius: INCIDENT_RADIUS,
         colour: ['case', ['to-boolean', ['get', 'approximate']], '#ffffff', INCIDENT_COLOUR],
         strokeColour: ['case', ['to-boolean', ['get', 'approximate']], INCIDENT_COLOUR, '#ffffff'],
         strokeWidth: ['case', ['to-boolean', ['get', 'approximate']], 2, 1],
       }),
     },
   ]
+}
+
+/** The count on an incident marker that stands for several at one spot (white on the dot, dark on a ring). */
+function incidentStackCountLayer(): SymbolLayerSpecification {
+  return {
+    id: LAYERS.incidentStackCount,
+    type: 'symbol',
+    source: SOURCES.incidents,
+    'source-layer': 'incidents',
+    minzoom: MIN_ZOOM.incidentPoints,
+    filter: ['all', ['has', 'stack'], ['!', ['has', 'covered']]],
+    layout: {
+      visibility: 'none',
+      'text-field': ['to-string', ['get', 'stack']],
+      'text-font': LABEL_FONTS,
+      // Size and colour as the cluster counts have them (a constant size, a colour per feature):
+      // one shader program for both.
+      'text-size': 10,
+      'text-allow-overlap': true,
+      'text-ignore-placement': true,
+    },
+    paint: { 'text-color': ['case', ['to-boolean', ['get', 'approximate']], INCIDENT_COLOUR, '#ffffff'] },
+  }
 }
 
 /** Hazards coloured by severity; overdue ones ringed in red. */
@@ -648,7 +690,7 @@ export const LAYER_GROUPS: Record<LayerId, readonly string[]> = {
   grid: [LAYERS.microgridLine, LAYERS.gridLine, LAYERS.villageLine, LAYERS.microgridLabel, LAYERS.gridLabel, LAYERS.villageLabel],
   h3: [],
   heat: [LAYERS.heat],
-  incidents: [LAYERS.incidentCluster, LAYERS.incidentClusterCount, LAYERS.incidentPoint],
+  incidents: [LAYERS.incidentCluster, LAYERS.incidentClusterCount, LAYERS.incidentPoint, LAYERS.incidentStackCount],
   hotspots: [LAYERS.hotspotFill, LAYERS.hotspotLine],
   warnings: [LAYERS.warningFill, LAYERS.warningLine, LAYERS.warningPoint],
   hazards: [LAYERS.hazardPoint],
