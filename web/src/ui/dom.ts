@@ -27,7 +27,7 @@ export function facts(rows: readonly (readonly [string, string | Node])[]): HTML
 }
 
 /** A colour swatch for legends. */
-export function swatch(colour: string, shape: 'box' | 'dot' | 'line' | 'ring' = 'box'): HTMLSpanElement {
+export function swatch(colour: string, shape: 'box' | 'dot' | 'line' | 'ring' | 'count' = 'box'): HTMLSpanElement {
   const s = el('span', `swatch swatch--${shape}`)
   s.style.setProperty('--c', colour)
   return s

@@ -1,5 +1,9 @@
-/** The layer switches, each with its legend. */
-import { formatNumber, onLangChange, t } from '../i18n/i18n.ts'
+/**
+ * The layer switches, each with its legend, and what each layer shows in time: the chosen period
+ * (incidents) or the current state (hot spots, warnings, hazards, tasks) — see LAYER_TIME_BASIS.
+ */
+import { getJson } from '../api/client.ts'
+import { formatNumber, getLang, onLangChange, t, tf } from '../i18n/i18n.ts'
 import type { StringKey } from '../i18n/strings.ts'
 import {
   COLORS,
@@ -16,12 +20,34 @@ import {
   WARNING_COLOURS,
   WARNING_LEVELS,
 } from '../map/legend.ts'
+import { HOTSPOT_MODELS } from '../map/style.ts'
+import { type ListedModel, type ModelWindow, modelWindows, timeBasisNote } from '../map/time-basis.ts'
+import type { DayRange } from '../state/time.ts'
 import { LAYER_IDS, type LayerId } from '../state/url.ts'
 import { el, swatch } from './dom.ts'
 
 export interface LayersPanel {
   setLayers(layers: readonly LayerId[]): void
   setH3Legend(stops: LegendStop[]): void
+  /** The chosen period and today (Shanghai days), for each layer's time note. */
+  setPeriod(period: DayRange, today: string): void
+}
+
+/** The hot-spot models' data windows from `GET /api/models` (null if it cannot be read: the note then names none). */
+async function hotspotWindows(): Promise<ModelWindow[] | null> {
+  try {
+    const body = (await getJson('/api/models')) as { items?: ListedModel[] }
+    return modelWindows(body.items ?? [], HOTSPOT_MODELS)
+  } catch {
+    return null
+  }
+}
+
+/** What a current-state layer shows, in words. */
+const CURRENT_WHAT: Partial<Record<LayerId, 'basis.warnings' | 'basis.hazards' | 'basis.tasks'>> = {
+  warnings: 'basis.warnings',
+  hazards: 'basis.hazards',
+  tasks: 'basis.tasks',
 }
 
 /** Renders the legend of one layer. */
@@ -49,10 +75,14 @@ function legend(id: LayerId, h3: LegendStop[]): HTMLElement {
       box.append(el('span', 'legend__note', t('legend.heatLow')), bar, el('span', 'legend__note', t('legend.heatHigh')))
       break
     }
-    case 'incidents':
+    case 'incidents': {
       item(swatch(INCIDENT_COLOUR, 'dot'), t('legend.cluster'))
       item(swatch(INCIDENT_COLOUR, 'dot'), t('legend.point'))
+      const badge = swatch(INCIDENT_COLOUR, 'count')
+      badge.textContent = '3'
+      item(badge, t('legend.stack'))
       break
+    }
     case 'hotspots':
     case 'warnings':
       for (const level of WARNING_LEVELS) item(swatch(WARNING_COLOURS[level], id === 'warnings' ? 'dot' : 'box'), t(`level.${level}` as StringKey))
@@ -75,6 +105,36 @@ function legend(id: LayerId, h3: LegendStop[]): HTMLElement {
 export function mountLayersPanel(root: HTMLElement, initial: readonly LayerId[], onChange: (layers: LayerId[]) => void): LayersPanel {
   let layers = new Set(initial)
   let h3 = countLegend(countBreaks(50))
+  let period: { range: DayRange; today: string } | null = null
+  let windows: ModelWindow[] | null | undefined
+  let windowsAsked = false
+
+  /** The note under a layer's legend: the period it counts, or that it is the current state (and of what). */
+  const timeNote = (id: LayerId): HTMLElement | null => {
+    if (!period) return null
+    const note = timeBasisNote(id, period.range, period.today)
+    if (!note) return null
+    const box = el('div', `time-note${note.stressed ? ' time-note--stressed' : ''}`)
+    box.dataset.basis = note.key === 'basis.period' ? 'period' : 'current'
+    box.append(el('span', 'time-note__basis', tf(note.key, note.params)))
+    const what = CURRENT_WHAT[id]
+    if (what) box.append(el('span', 'time-note__what', t(what)))
+    if (id === 'hotspots') {
+      if (!windowsAsked) {
+        windowsAsked = true
+        void hotspotWindows().then((w) => {
+          windows = w
+          render()
+        })
+      }
+      const lang = getLang()
+      const list = (windows ?? [])
+        .map((w) => (w.days ? tf('basis.hotspotRun', { model: w.name[lang], ...w.days }) : tf('basis.hotspotNoRun', { model: w.name[lang] })))
+        .join(lang === 'zh' ? '；' : '; ')
+      box.append(el('span', 'time-note__what', tf('basis.hotspots', { windows: list || '—' })))
+    }
+    return box
+  }
 
   const render = () => {
     root.replaceChildren(el('h2', 'panel-title', t('layers.title')))
@@ -94,7 +154,11 @@ export function mountLayersPanel(root: HTMLElement, initial: readonly LayerId[],
       })
       label.append(box, el('span', '', t(`layer.${id}` as StringKey)))
       row.append(label)
-      if (layers.has(id)) row.append(legend(id, h3))
+      if (layers.has(id)) {
+        row.append(legend(id, h3))
+        const note = timeNote(id)
+        if (note) row.append(note)
+      }
       root.append(row)
     }
   }
@@ -107,6 +171,11 @@ export function mountLayersPanel(root: HTMLElement, initial: readonly LayerId[],
     },
     setH3Legend(stops) {
       h3 = stops
+      render()
+    },
+    setPeriod(range, today) {
+      if (period && period.range.from === range.from && period.range.to === range.to && period.today === today) return
+      period = { range: { from: range.from, to: range.to }, today }
       render()
     },
   }
