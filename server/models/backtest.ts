@@ -189,10 +189,10 @@ export async function backtestModel(sql: Queryable, def: ModelDefinition, opts: 
       hits: m.hits,
       baselineHits: b.hits,
       hitRate: finite(m.hitRate),
-      areaShare: m.areaShare,
+      areaShare: finite(m.areaShare) ?? 0,
       pai: finite(m.pai),
       baselineHitRate: finite(b.hitRate),
-      baselineAreaShare: b.areaShare,
+      baselineAreaShare: finite(b.areaShare) ?? 0,
       baselinePai: finite(b.pai),
     })
   }
