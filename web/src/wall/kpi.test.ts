@@ -3,14 +3,16 @@ import type { RankingResponse } from '../../../server/indicators/schema.ts'
 import type { AreaStatsResponse, ComparedCount, SummaryResponse } from '../../../server/stats/schema.ts'
 import type { Task } from '../../../server/tasks/schema.ts'
 import type { WarningFeature } from '../../../server/warnings/schema.ts'
-import { computeKpis, formatPct, sortedRanking, townFocus, trend, wallPeriods } from './kpi.ts'
+import { computeKpis, daySpan, formatPct, sortedRanking, totalsByArea, townFocus, trend, wallPeriods } from './kpi.ts'
 
-const count = (n: number, yearEarlier: number, yoyPct: number | null): ComparedCount => ({ n, yearEarlier, yoyPct, previous: 0, popPct: null })
-const summary = (total: ComparedCount): SummaryResponse => ({
+const count = (n: number, yearEarlier: number, yoyPct: number | null, previous = 0, popPct: number | null = null): ComparedCount => ({ n, yearEarlier, yoyPct, previous, popPct })
+const summary = (total: ComparedCount, until: string | null = null): SummaryResponse => ({
   area: { code: '330109', name: '萧山区', level: 'district' },
+  areas: [{ code: '330109', name: '萧山区', level: 'district' }],
   period: { from: '2026-11-23', to: '2026-11-24' },
-  yearEarlierPeriod: { from: '2025-11-23', to: '2025-11-24' },
-  previousPeriod: { from: '2026-11-22', to: '2026-11-23' },
+  counted: { from: '2026-11-23', to: '2026-11-24', until },
+  yearEarlierPeriod: { from: '2025-11-23', to: '2025-11-24', until: null },
+  previousPeriod: { from: '2026-11-22', to: '2026-11-23', until: null, kind: 'previous_span' },
   total,
   categories: [],
 })
@@ -29,13 +31,15 @@ const tasks = [task(1, 'issued', false, 'A'), task(2, 'in_progress', true, 'A'),
 
 describe('computeKpis', () => {
   it('counts open red warnings and open / overdue tasks, and takes 同比 from the summary', () => {
-    const k = computeKpis({ today: summary(count(12, 10, 20)), month: summary(count(300, 0, null)), warnings, tasks })
-    expect(k).toEqual({ today: 12, yearEarlier: 10, yoyPct: 20, month: 300, redWarnings: 2, openTasks: 3, overdueTasks: 2 })
+    const k = computeKpis({ today: summary(count(12, 10, 20), '2026-11-23T00:23:00+08:00'), month: summary(count(300, 0, null, 250, 20)), warnings, tasks })
+    expect(k).toEqual({
+      today: 12, yearEarlier: 10, yoyPct: 20, span: '00:00–00:23', month: 300, monthPrevious: 250, monthPopPct: 20, redWarnings: 2, openTasks: 3, overdueTasks: 2,
+    })
   })
 })
 
 describe('townFocus', () => {
-  it('picks one town out of the district-wide answers', () => {
+  it('picks one town out of the district-wide answers, ranked out of every ranked town', () => {
     const stats = (totals: Record<string, number>): AreaStatsResponse => ({
       area: { code: '330109', name: '萧山区', level: 'district' },
       period: { from: '2026-11-23', to: '2026-11-24' },
@@ -43,13 +47,18 @@ describe('townFocus', () => {
       categories: [],
       children: Object.entries(totals).map(([code, total]) => ({ code, name: code, level: 'town', total, categories: {} })),
     })
-    const ranking = { areas: [{ code: 'A', rank: 3, score: 55.5, colour: 'yellow', rankChange: -1 }, { code: 'B', rank: 1, score: 90, colour: 'red', rankChange: 2 }] } as unknown as RankingResponse
-    const f = townFocus('A', '城厢街道', { todayStats: stats({ A: 4, B: 1 }), monthStats: stats({ A: 40 }), warnings, tasks, ranking })
+    const ranking = {
+      counts: { red: 1, yellow: 1, black: 0, total: 22 },
+      areas: [{ code: 'A', rank: 3, score: 55.5, colour: 'yellow', rankChange: -1 }, { code: 'B', rank: 1, score: 90, colour: 'red', rankChange: 2 }],
+    } as unknown as RankingResponse
+    const f = townFocus('A', '城厢街道', { today: totalsByArea(stats({ A: 4, B: 1 })), month: totalsByArea(stats({ A: 40 })), warnings, tasks, ranking })
     expect(f).toEqual({
       code: 'A', name: '城厢街道', today: 4, month: 40, warnings: 2, redWarnings: 1, openTasks: 2, overdueTasks: 1,
-      rank: 3, rankOf: 2, score: 55.5, colour: 'yellow', rankChange: -1,
+      rank: 3, rankOf: 22, score: 55.5, colour: 'yellow', rankChange: -1,
     })
-    const none = townFocus('Z', '无', { todayStats: null, monthStats: null, warnings: [], tasks: [], ranking: null })
+    // A town officer is sent their own row only: still "3/22", never "3/1".
+    expect(townFocus('A', '城厢街道', { today: null, month: null, warnings, tasks, ranking: { ...ranking, areas: ranking.areas.slice(0, 1) } }).rankOf).toBe(22)
+    const none = townFocus('Z', '无', { today: null, month: null, warnings: [], tasks: [], ranking: null })
     expect(none.today).toBe(0)
     expect(none.rank).toBeNull()
     expect(sortedRanking(ranking).map((a) => a.code)).toEqual(['B', 'A'])
@@ -67,10 +76,13 @@ describe('formatting', () => {
     expect(trend(null)).toBe('flat')
   })
 
-  it('gives today and the month to date in Shanghai days', () => {
+  it('asks for today and this calendar month in Shanghai days (the server cuts both at now)', () => {
     expect(wallPeriods(new Date('2026-11-22T16:30:00Z'))).toEqual({
       today: { from: '2026-11-23', to: '2026-11-24' },
-      month: { from: '2026-11-01', to: '2026-11-24' },
+      month: { from: '2026-11-01', to: '2026-12-01' },
     })
+    expect(wallPeriods(new Date('2026-12-31T16:30:00Z')).month).toEqual({ from: '2027-01-01', to: '2027-02-01' })
+    expect(daySpan('2026-12-06T00:23:00+08:00')).toBe('00:00–00:23')
+    expect(daySpan(null)).toBeNull()
   })
 })

@@ -12,12 +12,12 @@ import type { Map as MapLibreMap } from 'maplibre-gl'
 import type { CategoriesResponse } from '../../../server/categories/schema.ts'
 import type { IncidentFeature } from '../../../server/incidents/query-schema.ts'
 import type { RankingResponse } from '../../../server/indicators/schema.ts'
-import type { AreaStatsResponse, SummaryResponse } from '../../../server/stats/schema.ts'
+import type { SummaryResponse } from '../../../server/stats/schema.ts'
 import type { IncidentChange } from '../../../server/stream/changes.ts'
 import type { Task } from '../../../server/tasks/schema.ts'
 import type { WarningFeature } from '../../../server/warnings/schema.ts'
 import { fetchBoundaries, fetchConfig, fetchLabels } from '../api/client.ts'
-import type { AppConfig } from '../api/types.ts'
+import { type AppConfig, LABEL_LEVELS, type LabelLevel } from '../api/types.ts'
 import { getLang } from '../i18n/i18n.ts'
 import { reconnectDelay, RELOAD_POLICY, shouldReload } from './backoff.ts'
 import {
@@ -31,7 +31,7 @@ import {
   serverIsUp,
 } from './data.ts'
 import { isStale, type StreamState } from './freshness.ts'
-import { computeKpis, sortedRanking, townFocus, wallPeriods } from './kpi.ts'
+import { computeKpis, sortedRanking, totalsByArea, townFocus, wallPeriods } from './kpi.ts'
 import { createWallMap, type WallMap } from './map.ts'
 import { rotationOrder, rotationStep } from './rotation.ts'
 import { fitStage, stageTransform } from './scale.ts'
@@ -76,13 +76,17 @@ const data = {
   config: null as AppConfig | null,
   today: null as SummaryResponse | null,
   month: null as SummaryResponse | null,
-  todayStats: null as AreaStatsResponse | null,
-  monthStats: null as AreaStatsResponse | null,
+  /** Incidents per focus area today and this month. */
+  todayByArea: null as Map<string, number> | null,
+  monthByArea: null as Map<string, number> | null,
   warnings: null as WarningFeature[] | null,
   tasks: null as Task[] | null,
   ranking: undefined as RankingResponse | null | undefined,
   categories: new Map<string, string>(),
+  /** Every town, for the ticker's town names. */
   towns: new Map<string, Town>(),
+  /** The areas the focus card rotates over: every town, or a scoped user's own areas. */
+  focus: new Map<string, Town & { level: string }>(),
   ticker: [] as TickerItem[],
   tickerLoaded: false,
 }
@@ -128,14 +132,12 @@ function gotData(): void {
 const refreshers = {
   async counts() {
     const p = wallPeriods(new Date())
-    const district = data.config?.district.code
-    const [today, month, todayStats, monthStats] = await Promise.all([
-      fetchSummary(p.today),
-      fetchSummary(p.month),
-      district ? fetchAreaStats(district, p.today) : Promise.resolve(null),
-      district ? fetchAreaStats(district, p.month) : Promise.resolve(null),
-    ])
-    Object.assign(data, { today, month, todayStats, monthStats })
+    // A scoped user's summaries are their areas' (the server's default); per-area totals come from
+    // each of their areas, a district user's from the district's children (every town at once).
+    const parents = data.config?.scope ? data.config.scope.areas.map((a) => a.code) : data.config ? [data.config.district.code] : []
+    const perArea = (period: { from: string; to: string }) => Promise.all(parents.map((code) => fetchAreaStats(code, period))).then((all) => totalsByArea(...all))
+    const [today, month, todayByArea, monthByArea] = await Promise.all([fetchSummary(p.today), fetchSummary(p.month), perArea(p.today), perArea(p.month)])
+    Object.assign(data, { today, month, todayByArea, monthByArea })
     gotData()
   },
   async warnings() {
@@ -257,15 +259,16 @@ function connectStream(): void {
 
 /** The town in focus with its current numbers. */
 function renderCurrentFocus(): void {
-  const town = focusCode ? data.towns.get(focusCode) : undefined
-  if (!town) return
+  const area = focusCode ? data.focus.get(focusCode) : undefined
+  if (!area) return
   renderFocus(
-    townFocus(town.code, town.name, {
-      todayStats: data.todayStats,
-      monthStats: data.monthStats,
+    townFocus(area.code, area.name, {
+      today: data.todayByArea,
+      month: data.monthByArea,
       warnings: data.warnings ?? [],
       tasks: data.tasks ?? [],
       ranking: data.ranking ?? null,
+      level: area.level,
     }),
     lang,
   )
@@ -273,7 +276,7 @@ function renderCurrentFocus(): void {
 
 function rotationCodes(): string[] {
   const ranks = new Map((data.ranking?.areas ?? []).map((a) => [a.code, a.rank] as const))
-  return rotationOrder([...data.towns.keys()], ranks)
+  return rotationOrder([...data.focus.keys()], ranks)
 }
 
 /** When the focus moves on next (ms since epoch), for a progress bar started after the first render. */
@@ -310,7 +313,7 @@ function startRotation(): void {
     const code = codes[s.index] ?? null
     if (code !== focusCode || first) {
       focusCode = code
-      const town = code ? data.towns.get(code) : undefined
+      const town = code ? data.focus.get(code) : undefined
       // The first town is shown on the whole-district view (the first render stays the overview).
       wallMap?.focus(code, first ? null : (town?.centre ?? null), !first)
       markRankingFocus(code)
@@ -330,13 +333,31 @@ function tick(): void {
   renderStatus({ ...status, stale: isStale({ stream: status.stream, lastDataMs: status.lastDataMs, nowMs: now }), nowMs: now }, lang)
 }
 
-/** Town names and label points (for the ticker, the focus card and flying). */
-async function loadTowns(): Promise<void> {
+/**
+ * Town names and label points (for the ticker), and the focus areas: every town, or a scoped
+ * user's own areas (a grid worker's grids) with their label points.
+ */
+async function loadTowns(config: Promise<AppConfig>): Promise<void> {
   const labels = await fetchLabels('town')
   for (const f of labels.features) {
     const [lng, lat] = f.geometry.coordinates
     if (lng === undefined || lat === undefined) continue
     data.towns.set(f.properties.code, { code: f.properties.code, name: f.properties.name, centre: [lng, lat] })
+  }
+  const scope = (await config).scope
+  if (!scope) {
+    for (const t of data.towns.values()) data.focus.set(t.code, { ...t, level: 'town' })
+    return
+  }
+  const mine = new Set(scope.areas.map((a) => a.code))
+  for (const level of new Set(scope.areas.map((a) => a.level))) {
+    if (!(LABEL_LEVELS as readonly string[]).includes(level)) continue
+    const fc = level === 'town' ? labels : await fetchLabels(level as LabelLevel)
+    for (const f of fc.features) {
+      const [lng, lat] = f.geometry.coordinates
+      if (lng === undefined || lat === undefined || !mine.has(f.properties.code)) continue
+      data.focus.set(f.properties.code, { code: f.properties.code, name: f.properties.name, centre: [lng, lat], level })
+    }
   }
 }
 
@@ -353,9 +374,10 @@ async function start(): Promise<void> {
 
   // Ask for everything the first frame needs at once: creating the map holds the main thread
   // (WebGL set-up), and answers that arrive meanwhile are handled as soon as it is free.
-  const names = Promise.all([untilDone('towns', loadTowns), untilDone('categories', fetchCategories).then(loadCategories)])
+  const configAnswer = untilDone('config', () => fetchConfig())
+  const names = Promise.all([untilDone('towns', () => loadTowns(configAnswer)), untilDone('categories', fetchCategories).then(loadCategories)])
   const outline = untilDone('district outline', () => fetchBoundaries('district'))
-  const config = await untilDone('config', () => fetchConfig())
+  const config = await configAnswer
   data.config = config
   performance.mark('wall:config')
   const district = document.getElementById('wall-district')
@@ -367,7 +389,8 @@ async function start(): Promise<void> {
 
   let mapReady: Promise<void> = Promise.resolve()
   try {
-    wallMap = createWallMap(document.getElementById('wall-map')!, config.district.bbox)
+    // A town officer's wall opens on their own area.
+    wallMap = createWallMap(document.getElementById('wall-map')!, config.scope?.bbox ?? config.district.bbox)
     performance.mark('wall:map-created')
     void wallMap.styleReady.then(() => performance.mark('wall:style-loaded'))
     wallMap.map.once('load', () => performance.mark('wall:map-load'))

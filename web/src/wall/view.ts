@@ -53,9 +53,20 @@ export function renderKpis(k: Kpis, lang: Lang): void {
   setKpi('yearEarlier', formatNumber(k.yearEarlier, lang))
   setKpi('yoy', formatPct(k.yoyPct))
   $('[data-kpi="yoy"]')?.setAttribute('data-trend', trend(k.yoyPct))
+  // The cards say which hours they compare: at 00:23, today's 23 minutes with last year's same 23.
+  const base = $('#kpi-yoy-base')
+  if (base) base.textContent = k.span ? wt('kpi.yoyBaseSpan', lang, { span: k.span }) : wt('kpi.yoyBase', lang)
   const yoySub = $('#kpi-yoy-sub')
-  if (yoySub) yoySub.textContent = k.yoyPct === null ? wt('kpi.noBase', lang) : `${formatNumber(k.today, lang)} / ${formatNumber(k.yearEarlier, lang)}`
+  if (yoySub) {
+    const counts = k.yoyPct === null ? wt('kpi.noBase', lang) : `${formatNumber(k.today, lang)} / ${formatNumber(k.yearEarlier, lang)}`
+    yoySub.textContent = k.span ? `${wt('kpi.yoySpan', lang, { span: k.span })} · ${counts}` : counts
+  }
   setKpi('month', formatNumber(k.month, lang))
+  const monthSub = $('#kpi-month-sub')
+  if (monthSub) {
+    monthSub.textContent = wt('kpi.monthPop', lang, { pct: formatPct(k.monthPopPct) })
+    monthSub.dataset.trend = trend(k.monthPopPct)
+  }
   setKpi('red', formatNumber(k.redWarnings, lang))
   setKpi('openTasks', formatNumber(k.openTasks, lang))
   setKpi('overdueTasks', formatNumber(k.overdueTasks, lang))
