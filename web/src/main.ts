@@ -52,7 +52,7 @@ onLangChange(renderStatus)
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err))
 
-/** The district's bbox (from /api/config), to fly back to from a drilled-down area. */
+/** The district's bbox (from /api/config), or a scoped user's areas', to fly back to from a drilled-down area. */
 let districtBbox: [number, number, number, number] | null = null
 
 const today = shanghaiDay(new Date())
@@ -82,7 +82,7 @@ try {
     layers: state.layers,
     tileQuery: tileQuery(state.filters),
     onConfig: (config) => {
-      districtBbox = config.district.bbox
+      districtBbox = config.scope?.bbox ?? config.district.bbox
       header.setDistrict(config.district.code, config.district.name)
       if (config.basemapTileUrl) header.enableBasemapToggle((on) => onemap.setBasemapVisible(on))
       // Who is logged in (anonymous access, where configured, has no session to end).

@@ -227,7 +227,11 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
       illustrative = cfg.district.illustrative
       rebuildControls()
     }
-    if (!opts.view && cfg.home) map.jumpTo({ center: cfg.home.center, zoom: cfg.home.zoom })
+    // A town officer's or grid worker's map opens on their own areas; everyone else's on the district.
+    if (!opts.view && cfg.scope?.bbox) {
+      const [w, s, e, n] = cfg.scope.bbox
+      map.fitBounds([[w, s], [e, n]], { padding: VIEW_PADDING, animate: false })
+    } else if (!opts.view && cfg.home) map.jumpTo({ center: cfg.home.center, zoom: cfg.home.zoom })
     else if (!opts.view) {
       const [w, s, e, n] = cfg.district.bbox
       map.fitBounds([[w, s], [e, n]], { padding: VIEW_PADDING, animate: false })
