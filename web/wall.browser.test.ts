@@ -247,7 +247,8 @@ describe('command-center wall', () => {
     expect(caughtUp).toBe(true)
     const resumed = streamHeaders.filter((h) => h['last-event-id'])
     expect(resumed.length).toBeGreaterThan(0)
-    expect(resumed.at(-1)!['last-event-id']).toMatch(/^\d+$/)
+    // The stream's event ids are snapshots of transactions (server/stream/cursor.ts).
+    expect(resumed.at(-1)!['last-event-id']).toMatch(/^\d+:\d+:[\d,]*(\/\d+:\d+:[\d,]*\/\d+\.\d+)?$/)
     await expect.poll(async () => digits((await kpiTexts(w.page)).today), { timeout: 10_000 }).toBe(String((await apiKpis()).today))
     expect(unexpectedErrors(w.errors, true)).toEqual([])
     expect(w.requests.filter((u) => !isLocalUrl(u))).toEqual([])
