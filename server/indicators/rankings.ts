@@ -134,14 +134,16 @@ function colourCounts(areas: readonly RankedArea[]): RankingResponse['counts'] {
  * A stored snapshot of a past month for a config version, or null.
  * @example await readSnapshot(tx, 'town', '2026-10', 1)
  */
-async function readSnapshot(sql: Tx, level: RankLevel, month: Month, version: number, indicators: readonly RankingIndicator[]): Promise<RankingResponse | null> {
+async function readSnapshot(sql: Tx, level: RankLevel, month: Month, version: number, indicators: readonly RankingIndicator[], apart: string): Promise<RankingResponse | null> {
   const [row] = await sql<{ ranking: unknown }[]>`
     SELECT ranking FROM ranking_snapshots WHERE level = ${level} AND month = ${`${month}-01`}::date AND config_version = ${version}`
   if (!row) return null
   const parsed = RankingResponseSchema.safeParse(row.ranking)
   // A snapshot written by an older shape of the answer, or over other items (a new catalogue or
   // role binding), is recomputed rather than served half-right.
-  return parsed.success && parsed.data.method === RANKING_METHOD && sameIndicators(parsed.data.indicators, indicators) ? { ...parsed.data, source: 'snapshot' } : null
+  // …and so is one made while other units were statistics-only (the profile changed since).
+  const same = parsed.success && parsed.data.method === RANKING_METHOD && sameIndicators(parsed.data.indicators, indicators) && apartKey(parsed.data.apart) === apart
+  return same ? { ...parsed.data, source: 'snapshot' } : null
 }
 
 export interface RankingOptions {
@@ -158,15 +160,16 @@ export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: R
   const { version, config } = await currentRankingConfig(sql)
   const defs = await currentDefinitions(sql)
   const indicators = rankingIndicators(config, defs)
+  const apartCodes = await currentApart(sql, level, config)
   const w = monthWindow(month, opts.now)
   if (w.complete && !opts.refresh) {
-    const stored = await readSnapshot(sql, level, month, version, indicators)
+    const stored = await readSnapshot(sql, level, month, version, indicators, apartCodes)
     if (stored) return stored
   }
   const core = await coreRanking(sql, level, month, opts.now, config, defs)
   // The previous month as published (its snapshot) when there is one, else computed now.
   const prevMonth = addMonths(month, -1)
-  const prevStored = await readSnapshot(sql, level, prevMonth, version, indicators)
+  const prevStored = await readSnapshot(sql, level, prevMonth, version, indicators, apartCodes)
   const previous = prevStored ? prevStored.areas : await coreRanking(sql, level, prevMonth, opts.now, config, defs)
   const all = withChange(core, previous, meaningfulMove(level, core.filter((r) => r.rank !== null).length))
   const areas = all.filter((a) => config.includeStatisticsOnly || !a.statisticsOnly)
@@ -195,6 +198,22 @@ export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: R
   return answer
 }
 
+/**
+ * The statistics-only units a ranking lists apart, as a key.
+ * @example apartKey([{ code: '330109501' }, { code: '330109503' }]) // '330109501,330109503'
+ */
+function apartKey(apart: readonly { code: string }[]): string {
+  return apart.map((a) => a.code).sort().join(',')
+}
+
+/**
+ * The statistics-only units a ranking made now would list apart (none when the config ranks them).
+ * @example await currentApart(tx, 'town', config) // '330109401,330109403,330109501,330109503,330109505'
+ */
+async function currentApart(sql: Tx, level: RankLevel, config: RankingConfig): Promise<string> {
+  return config.includeStatisticsOnly ? '' : apartKey((await levelAreas(sql, level)).filter((a) => a.statisticsOnly))
+}
+
 /** Rankings with the live month cached briefly (the list is shown on wall screens that poll). */
 export interface RankingService {
   get(level: RankLevel, month: Month, opts: RankingOptions): Promise<RankingResponse>
@@ -215,7 +234,7 @@ export function rankingService(db: Db, ttlMs = 60_000): RankingService {
         const { version, config } = await currentRankingConfig(tx)
         // Keyed by what the indicators count too: a new catalogue or role binding applies at once.
         const items = crypto.createHash('sha1').update(JSON.stringify(rankingIndicators(config, await currentDefinitions(tx)))).digest('hex').slice(0, 12)
-        const key = `${level}:${month}:${version}:${items}`
+        const key = `${level}:${month}:${version}:${items}:${await currentApart(tx, level, config)}`
         const hit = cache.get(key)
         if (hit && !opts.refresh) return hit
         const answer = await rankMonth(tx, level, month, opts)

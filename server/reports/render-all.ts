@@ -60,6 +60,8 @@ export function renderIndex(ctx: ReportContext): string {
   const rows = ctx.towns.areas.map(
     (a) => html`<tr><td class="num">${a.rank ?? '—'}</td><td><a href="${reportFileName(a.code, ctx.month)}">${a.name}</a></td><td class="num">${fmt(a.score, 2)}</td><td class="num">${rankArrow(a.rankChange)}</td><td class="${a.colour ?? 'none'}">${a.colour ? COLOUR_NAMES[a.colour] : '未上榜'}</td></tr>`,
   )
+  // Statistics-only units have reports too, listed apart from the ranking.
+  const apart = ctx.towns.apart.map((a) => html`<li><a href="${reportFileName(a.code, ctx.month)}">${a.name}</a></li>`)
   return html`<!DOCTYPE html>
 <html lang="zh-CN">
 <head><meta charset="utf-8"><title>平安体检报告 · ${monthZh}</title>
@@ -69,6 +71,7 @@ export function renderIndex(ctx: ReportContext): string {
 <h1>平安体检报告 · ${monthZh}</h1>
 <p>乡镇街道 ${ctx.towns.counts.total} 个：红榜 ${ctx.towns.counts.red}，黄榜 ${ctx.towns.counts.yellow}，黑榜 ${ctx.towns.counts.black}。排名配置版本 ${ctx.towns.configVersion}。</p>
 <table><thead><tr><th>排名</th><th>乡镇街道</th><th>得分</th><th>较上月</th><th>榜单</th></tr></thead><tbody>${rows}</tbody></table>
+${apart.length ? html`<h2>统计单位（不参与排名）</h2><p>开发区、农场、围垦区等统计单位单列，不与乡镇街道同榜排名。</p><ul>${apart}</ul>` : ''}
 </body>
 </html>
 `.value

@@ -135,7 +135,15 @@ describe(`town health report (${TEST_KIND})`, () => {
       const index = fs.readFileSync(r.index, 'utf8')
       for (const c of [fx.T1, fx.T2, fx.T3]) expect(index).toContain(`href="town-${c}-2026-10.html"`)
       expect(fs.readFileSync(r.files[0]!, 'utf8')).toContain('data-field="open-tasks">3<')
+      // A statistics-only unit keeps its report but is listed apart from the ranking.
+      await t.db.sql`UPDATE admin_areas SET properties = properties || '{"statistics_only": true}' WHERE code = ${fx.T3}`
+      const again = await renderAllTowns(t.db, { month: '2026-10', outDir: out, now: new Date() })
+      const [ranked, apart] = fs.readFileSync(again.index, 'utf8').split('统计单位（不参与排名）')
+      expect(ranked).toContain('乡镇街道 2 个')
+      expect(ranked).not.toContain(`href="town-${fx.T3}-2026-10.html"`)
+      expect(apart).toContain(`href="town-${fx.T3}-2026-10.html"`)
     } finally {
+      await t.db.sql`UPDATE admin_areas SET properties = properties - 'statistics_only' WHERE code = ${fx.T3}`
       fs.rmSync(out, { recursive: true, force: true })
     }
   })
