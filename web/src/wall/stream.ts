@@ -61,8 +61,9 @@ export function openStream(handlers: StreamHandlers, backoff: BackoffOptions = S
           handlers.onEvent(e.type, data, e.lastEventId)
         },
         comment(text) {
-          // `: from N` says where a fresh stream starts: resume from there even if no event came.
-          const m = /^from (\d+)$/.exec(text)
+          // `: from ID` says where a fresh stream starts (an opaque snapshot id, docs/stream.md):
+          // resume from there even if no event came.
+          const m = /^from (\S+)$/.exec(text)
           if (m && lastEventId === '') lastEventId = m[1]!
         },
       },
