@@ -11,6 +11,7 @@ import {
 } from './api/map-api.ts'
 import { onLangChange, t } from './i18n/i18n.ts'
 import type { CellCount } from './map/cells.ts'
+import { clickAction } from './map/click.ts'
 import { createOneMap, DRILL_PADDING, type FocusArea, type Hit, type OneMap, VIEW_PADDING } from './map/onemap.ts'
 import { type Bbox, queryString, tileQuery } from './state/query.ts'
 import { addDays, defaultRange, shanghaiDay } from './state/time.ts'
@@ -96,8 +97,14 @@ try {
   const map = onemap.map
 
   const layersPanel = mountLayersPanel(byId('layers-panel'), state.layers, (layers) => update({ layers }))
+  layersPanel.setPeriod(state.filters, today)
   const exportLinks = mountExport(byId('export'))
-  const inspector = mountInspector(byId('inspector'), () => update({ selection: null }), (g) => onemap.setSelectionShape(g))
+  const inspector = mountInspector(byId('inspector'), {
+    onClose: () => update({ selection: null }),
+    onShape: (g) => onemap.setSelectionShape(g),
+    onSelect: (selection) => update({ selection }),
+    onArea: (code) => drillTo(code),
+  })
   const areaPanel = mountAreaPanel(byId('area-panel'), (code) => drillTo(code))
   const timebar = mountTimeBar(byId('timebar'), domain, state.filters, (r) => update({ filters: { ...state.filters, ...r } }))
   mountSearch(byId('search'), (r) => {
@@ -199,6 +206,7 @@ try {
       const p = prev.filters
       if (tileQuery(f) !== tileQuery(p)) onemap.setTileQuery(tileQuery(f))
       timebar.setFilters(f)
+      layersPanel.setPeriod(f, shanghaiDay(new Date()))
       if (f.categories.join() !== p.categories.join()) onCategoriesChanged(f.categories)
       if (f.area !== p.area) {
         void track(showArea(opts.fly ?? true)).catch((err: unknown) => console.warn('area', err))
@@ -210,7 +218,8 @@ try {
     if ('selection' in patch) {
       if (state.selection) inspector.show(state.selection, state.filters)
       else inspector.hide()
-    } else if (patch.filters && state.selection?.kind === 'cell') {
+    } else if (patch.filters && (state.selection?.kind === 'cell' || state.selection?.kind === 'incident')) {
+      // A cell's counts and an incident's stack (the others at its spot) are counted in the filters.
       inspector.show(state.selection, state.filters)
     }
   }
@@ -223,24 +232,13 @@ try {
   })
 
   /**
-   * A click: a point or warning opens the inspector; otherwise it drills into the area under it
-   * (a town first, then its villages, then their grids); inside the deepest level, an H3 cell.
+   * A click: a point, cluster, warning or H3 hexagon opens the inspector; elsewhere it drills into
+   * the area under it (a town first, then its villages, then their grids). See click.ts.
    */
   map.on('click', (e) => {
-    const hits = onemap.hitsAt(e.point)
-    const thing = hits.find((h): h is Exclude<Hit, { kind: 'area' }> => h.kind !== 'area' && h.kind !== 'cell')
-    if (thing) return update({ selection: { kind: thing.kind, id: thing.id } })
-    const cluster = hits.find((h) => h.kind === 'cell')
-    const areaHits = hits.filter((h): h is Extract<Hit, { kind: 'area' }> => h.kind === 'area')
-    const current = state.filters.area
-    const byLevel = (level: 'town' | 'village' | 'grid') => areaHits.find((h) => h.level === level)?.code
-    let target: string | undefined
-    if (!current || current.length < 9) target = byLevel('town')
-    else if (current.length === 9) target = byLevel('village')?.startsWith(current) ? byLevel('village') : byLevel('town')
-    else if (current.length === 12) target = byLevel('grid')?.startsWith(current) ? byLevel('grid') : byLevel('village') ?? byLevel('town')
-    else target = byLevel('grid') === current ? undefined : (byLevel('grid') ?? byLevel('town'))
-    if (target && target !== current) return drillTo(target)
-    if (cluster) return update({ selection: { kind: 'cell', id: cluster.id } })
+    const action = clickAction(onemap.hitsAt(e.point), state.filters.area)
+    if (action.kind === 'select') update({ selection: action.selection })
+    else if (action.kind === 'drill') drillTo(action.code)
   })
 
   // A hash edited by hand or by another script (not ours: ours always matches the state) is applied.

@@ -16,6 +16,8 @@ import { getLang, onLangChange, t } from '../i18n/i18n.ts'
 import type { Lang } from '../i18n/strings.ts'
 import type { LayerId, View } from '../state/url.ts'
 import { createCellLayers } from './cell-layers.ts'
+import type { Hit } from './click.ts'
+import { layoutPadding } from './layout.ts'
 import type { CellCount } from './cells.ts'
 import { withTownColours } from './colors.ts'
 import type { LegendStop } from './legend.ts'
@@ -45,11 +47,7 @@ export const DRILL_PADDING = { top: 40, bottom: 150, left: 270, right: 330 }
 /** A rough view of China until `/api/config` gives the district's home view or bbox. */
 const INITIAL_VIEW = { center: [110, 32] as [number, number], zoom: 3 }
 
-/** What lies under a click, most specific first. */
-export type Hit =
-  | { kind: 'incident' | 'warning' | 'hazard' | 'task'; id: string }
-  | { kind: 'cell'; id: string }
-  | { kind: 'area'; level: 'town' | 'village' | 'grid'; code: string }
+export type { Hit } from './click.ts'
 
 export interface OneMapOptions {
   /** The view to open at (from the URL); null fits the district. */
@@ -145,6 +143,14 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
   })
   map.touchZoomRotate.disableRotation()
   withoutSky(map)
+  // Every fit and fly reads the paddings: they follow the layout the screen's width gives.
+  const fitPaddings = () => {
+    const p = layoutPadding(container.clientWidth)
+    Object.assign(VIEW_PADDING, p.view)
+    Object.assign(DRILL_PADDING, p.drill)
+  }
+  fitPaddings()
+  map.on('resize', fitPaddings)
 
   // Controls carry their language from the map's locale: rebuild them when the language changes.
   let controls: IControl[] = []
@@ -343,12 +349,13 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
         const id = featureId(f)
         if (id) hits.push({ kind: 'warning', id })
       }
+      // The hexagon drawn under the click, before the areas beneath it (click.ts).
+      const cell = layers.includes('h3') ? cellLayers.pickCell(point, 'h3') : null
+      if (cell) hits.push({ kind: 'cell', id: cell })
       for (const [layer, level] of [[LAYERS.gridHit, 'grid'], [LAYERS.villageHit, 'village'], [LAYERS.townFill, 'town']] as const) {
         const f = query([layer])[0]
         if (f?.properties?.code) hits.push({ kind: 'area', level, code: String(f.properties.code) })
       }
-      const cell = layers.includes('h3') ? cellLayers.pickCell(point, 'h3') : null
-      if (cell) hits.push({ kind: 'cell', id: cell })
       return hits
     },
   }

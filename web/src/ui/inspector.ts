@@ -1,9 +1,16 @@
-/** The inspector: details of a clicked incident, H3 cell, warning, hazard or task. */
-import { fetchHazard, fetchIncident, fetchIncidents, fetchTask, fetchWarning } from '../api/map-api.ts'
-import { formatNumber, onLangChange, t } from '../i18n/i18n.ts'
+/**
+ * The inspector: details of a clicked incident (and every other incident at the same spot), H3
+ * cell, warning, hazard or task. Every code the API sends (statuses, levels, patterns, metric
+ * names) is shown in words of the page's language (codeLabel), never as the code itself.
+ */
+import type { ReverseResult } from '../../../server/geocode/reverse.ts'
+import { getJson } from '../api/client.ts'
+import { fetchHazard, fetchIncident, fetchIncidents, fetchTask, fetchWarning, type IncidentFeature } from '../api/map-api.ts'
+import { codeLabel } from '../i18n/codes.ts'
+import { formatNumber, onLangChange, t, tf } from '../i18n/i18n.ts'
 import type { StringKey } from '../i18n/strings.ts'
 import { WARNING_COLOURS, type WarningLevel } from '../map/legend.ts'
-import { incidentsQuery } from '../state/query.ts'
+import { type Bbox, incidentsQuery } from '../state/query.ts'
 import { addDays, daysBetween, shanghaiDay } from '../state/time.ts'
 import type { Filters, Selection } from '../state/url.ts'
 import { el, facts, formatTime, sparkline, swatch } from './dom.ts'
@@ -15,6 +22,21 @@ export interface Inspector {
 
 /** What the map needs back: the selected thing's shape, to outline it. */
 export type ShapeCallback = (geometry: GeoJSON.Geometry | null) => void
+
+/** What the inspector asks of the page. */
+export interface InspectorActions {
+  /** Clears the selection (the × button). */
+  onClose(): void
+  /** The selected thing's shape, to outline it on the map (null: nothing). */
+  onShape: ShapeCallback
+  /** Another thing to inspect (an incident of a stack). */
+  onSelect(selection: Selection): void
+  /** Drill to an area (from a cell's location). */
+  onArea(code: string): void
+}
+
+/** Most incidents a stack lists; the rest are counted. */
+export const STACK_LIST_MAX = 50
 
 /** Per-day counts of `days` over the period starting `from` (days outside are dropped). */
 export function dailyCounts(days: readonly string[], from: string, to: string): number[] {
@@ -32,8 +54,118 @@ export function formatMetric(v: number): string {
   return formatNumber(Math.round(v * 1e4) / 1e4)
 }
 
-/** Mounts the inspector in `root`; `onClose` clears the selection. */
-export function mountInspector(root: HTMLElement, onClose: () => void, onShape: ShapeCallback): Inspector {
+/** ISO instants as models write them (`2026-10-31T16:00:00.000Z`). */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/
+
+/**
+ * A warning's metrics as label → value rows in the page's language: names from `metric.*`,
+ * numbers formatted, instants in Shanghai time, patterns, statuses and severities in words, a
+ * per-category JSON object as "code × n" (`kind` tells a hazard's status from a task's).
+ * @example metricRows({ pattern: 'new_hot', p: 0.0001 }) // [['时空模式', '新增热点'], ['P 值', '1.00e-4']]
+ */
+export function metricRows(metrics: Readonly<Record<string, unknown>>): [string, string][] {
+  const statusGroup = 'taskId' in metrics ? 'taskStatus' : 'hazardId' in metrics ? 'hazardStatus' : 'warningStatus'
+  return Object.entries(metrics).map(([key, v]): [string, string] => [codeLabel('metric', key), metricValue(key, v, statusGroup)])
+}
+
+function metricValue(key: string, v: unknown, statusGroup: 'taskStatus' | 'hazardStatus' | 'warningStatus'): string {
+  if (v === null || v === undefined) return '—'
+  if (typeof v === 'number') return formatMetric(v)
+  if (typeof v === 'boolean') return t(v ? 'value.yes' : 'value.no')
+  if (typeof v !== 'string') return JSON.stringify(v)
+  if (key === 'pattern') return codeLabel('pattern', v)
+  if (key === 'status') return codeLabel(statusGroup, v)
+  if (key === 'severity') return codeLabel('severity', v)
+  if (key === 'cappedFrom') return codeLabel('level', v)
+  if (ISO_INSTANT.test(v)) return formatTime(v)
+  if (key === 'categories' && v.startsWith('{')) {
+    try {
+      const counts = JSON.parse(v) as Record<string, unknown>
+      return Object.entries(counts).map(([code, n]) => `${code} × ${String(n)}`).join('，')
+    } catch {
+      return v
+    }
+  }
+  return v
+}
+
+/**
+ * A box around a point small enough to hold only that spot, large enough that the API's 5-decimal
+ * bbox still holds it (`formatBbox` rounds to 1e-5°).
+ * @example pointBox(120.1, 30.2) // [120.09998, 30.19998, 120.10002, 30.20002]
+ */
+export function pointBox(lng: number, lat: number): Bbox {
+  const d = 2e-5
+  return [lng - d, lat - d, lng + d, lat + d]
+}
+
+/**
+ * The incidents exactly at a point (what the map draws as one marker with a count), newest first
+ * as the API gives them.
+ * @example atPoint(page.features, [120.26, 30.16]).length // 3
+ */
+export function atPoint(features: readonly IncidentFeature[], [lng, lat]: readonly [number, number]): IncidentFeature[] {
+  return features.filter((f) => f.geometry !== null && f.geometry.coordinates[0] === lng && f.geometry.coordinates[1] === lat)
+}
+
+/**
+ * The most frequent categories of a list of incidents, most first (ties by name).
+ * @example topCategories([{ name: '盗窃' }, { name: '纠纷' }, { name: '盗窃' }], 5) // [['盗窃', 2], ['纠纷', 1]]
+ */
+export function topCategories(items: readonly { name: string }[], n: number): [string, number][] {
+  const counts = new Map<string, number>()
+  for (const i of items) counts.set(i.name, (counts.get(i.name) ?? 0) + 1)
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, n)
+}
+
+/** The parts of h3-js the cell view uses (loaded lazily, so passed in). */
+type H3 = Pick<typeof import('h3-js'), 'latLngToCell' | 'cellToParent' | 'cellToChildren' | 'cellToBoundary' | 'getResolution'>
+
+/**
+ * The cell an incident counts in at `res`, as the server stores it (server/geo/h3.ts): the parent
+ * of its res-10 cell. Near a cell's edge this is not always the cell the point lies in at `res`
+ * (H3's children do not tile their parent exactly), and the map's counts are made this way.
+ * @example storedCell(h3, 120.26, 30.16, 8) // '8830…'
+ */
+export function storedCell(h3: H3, lng: number, lat: number, res: number): string {
+  const r10 = h3.latLngToCell(lat, lng, 10)
+  return res === 10 ? r10 : h3.cellToParent(r10, res)
+}
+
+/**
+ * A box holding every point that counts in `cell` (storedCell): the box of its res-10
+ * descendants' outlines, a little wider than the hexagon itself.
+ * @example membersBox(h3, '87309a446ffffff') // [minLng, minLat, maxLng, maxLat]
+ */
+export function membersBox(h3: H3, cell: string): Bbox {
+  const res = h3.getResolution(cell)
+  const cells = res >= 10 ? [cell] : h3.cellToChildren(cell, 10)
+  const box: Bbox = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const c of cells) {
+    for (const [lng, lat] of h3.cellToBoundary(c, true)) {
+      box[0] = Math.min(box[0], lng!)
+      box[1] = Math.min(box[1], lat!)
+      box[2] = Math.max(box[2], lng!)
+      box[3] = Math.max(box[3], lat!)
+    }
+  }
+  return box
+}
+
+/** Every page of `/api/incidents` for a query (the cell and stack views read a small box). */
+async function allIncidents(query: string, signal: AbortSignal): Promise<IncidentFeature[]> {
+  const out: IncidentFeature[] = []
+  let page = await fetchIncidents(query, signal)
+  for (;;) {
+    out.push(...page.features)
+    if (!page.next) return out
+    page = await fetchIncidents(`${query}&cursor=${page.next}`, signal)
+  }
+}
+
+/** Mounts the inspector in `root`. */
+export function mountInspector(root: HTMLElement, actions: InspectorActions): Inspector {
+  const { onClose, onShape } = actions
   let current: { selection: Selection; filters: Filters } | null = null
   let abort: AbortController | null = null
   let body: HTMLElement[] = []
@@ -53,24 +185,81 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
 
   const kindKey = (s: Selection): StringKey => `inspector.${s.kind}` as StringKey
 
+  /** One incident's facts. */
+  const incidentFacts = (p: IncidentFeature['properties']) => facts([
+    [t('field.id'), p.incidentId],
+    [t('field.time'), formatTime(p.reportedAt)],
+    [t('field.category'), `${p.categoryName} (${p.category})`],
+    [t('field.address'), p.address ?? '—'],
+    [t('field.status'), codeLabel('incidentStatus', p.status)],
+    [t('field.source'), p.source ?? '—'],
+    // An approximate point stands for the road, village or town the address named.
+    [t('field.geocode'), `${p.geocodeLevel ? codeLabel('match', p.geocodeLevel) : '—'}${p.approximate ? ` · ${t('geocode.approximate')}` : ''}`],
+  ])
+
+  /**
+   * The incidents at the selected one's spot in the filter: the map draws them as one marker
+   * with their count (server/tiles/layers.ts `stack`), so they are listed here, the selected one marked.
+   */
+  const stackList = (stack: readonly IncidentFeature[], selectedId: number): HTMLElement => {
+    const list = el('ol', 'stack-list')
+    list.id = 'incident-stack'
+    for (const inc of stack.slice(0, STACK_LIST_MAX)) {
+      const p = inc.properties
+      const li = el('li', 'stack-list__item')
+      const b = el('button', 'stack-list__link')
+      b.type = 'button'
+      b.dataset.id = String(inc.id)
+      b.append(
+        el('span', 'stack-list__time', formatTime(p.reportedAt)),
+        el('span', 'stack-list__category', p.categoryName),
+        el('span', 'stack-list__status', codeLabel('incidentStatus', p.status)),
+      )
+      if (inc.id === selectedId) {
+        li.classList.add('stack-list__item--on')
+        b.setAttribute('aria-current', 'true')
+      }
+      b.addEventListener('click', () => actions.onSelect({ kind: 'incident', id: String(inc.id) }))
+      li.append(b)
+      list.append(li)
+    }
+    if (stack.length > STACK_LIST_MAX) list.append(el('li', 'muted', tf('stack.more', { n: formatNumber(stack.length - STACK_LIST_MAX) })))
+    return list
+  }
+
+  /** The town › village › grid a point lies in, each a button that drills there. */
+  const locationTrail = (r: ReverseResult): HTMLElement => {
+    const trail = el('span', 'cell-location')
+    const areas = [r.town, r.village, r.grid].filter((a): a is NonNullable<typeof a> => a !== null)
+    areas.forEach((a, i) => {
+      if (i > 0) trail.append(el('span', 'crumbs__sep', ' › '))
+      const b = el('button', 'crumbs__link', a.name)
+      b.type = 'button'
+      b.dataset.code = a.code
+      b.title = `${t('field.drillTo')} ${a.name}`
+      b.addEventListener('click', () => actions.onArea(a.code))
+      trail.append(b)
+    })
+    if (areas.length === 0) trail.append('—')
+    return trail
+  }
+
   const load = async (s: Selection, f: Filters, signal: AbortSignal): Promise<HTMLElement[]> => {
     switch (s.kind) {
       case 'incident': {
         const inc = await fetchIncident(s.id, signal)
         onShape(inc.geometry)
         const p = inc.properties
+        const c = inc.geometry?.coordinates
+        const stack = c ? atPoint(await allIncidents(incidentsQuery(f, pointBox(c[0], c[1]), 10000), signal), c) : []
+        if (stack.length < 2) return [el('h2', 'inspector__title', p.categoryName), incidentFacts(p)]
         return [
-          el('h2', 'inspector__title', p.categoryName),
-          facts([
-            [t('field.id'), p.incidentId],
-            [t('field.time'), formatTime(p.reportedAt)],
-            [t('field.category'), `${p.categoryName} (${p.category})`],
-            [t('field.address'), p.address ?? '—'],
-            [t('field.status'), p.status],
-            [t('field.source'), p.source ?? '—'],
-            // An approximate point stands for the road, village or town the address named.
-            [t('field.geocode'), p.approximate ? `${p.geocodeLevel ?? '—'} · ${t('geocode.approximate')}` : (p.geocodeLevel ?? '—')],
-          ]),
+          el('h2', 'inspector__title', tf('stack.title', { n: formatNumber(stack.length) })),
+          ...(p.address ? [el('p', 'inspector__text', p.address)] : []),
+          el('p', 'muted', t('stack.note')),
+          stackList(stack, inc.id),
+          el('h3', 'panel-sub', t('stack.selected')),
+          incidentFacts(p),
         ]
       }
       case 'cell': {
@@ -80,31 +269,45 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
         const ring = h3.cellToBoundary(s.id, true)
         const polygon: GeoJSON.Polygon = { type: 'Polygon', coordinates: [[...ring, ring[0]!]] }
         onShape(polygon)
-        const xs = ring.map((p) => p[0]!)
-        const ys = ring.map((p) => p[1]!)
         const res = h3.getResolution(s.id)
-        const inCell: string[] = []
-        let page = await fetchIncidents(incidentsQuery(f, [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], 10000), signal)
-        for (;;) {
-          for (const inc of page.features) {
-            const c = inc.geometry?.coordinates
-            if (c && h3.latLngToCell(c[1], c[0], res) === s.id) inCell.push(shanghaiDay(new Date(inc.properties.reportedAt)))
-          }
-          if (!page.next) break
-          page = await fetchIncidents(`${incidentsQuery(f, [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], 10000)}&cursor=${page.next}`, signal)
-        }
-        const series = dailyCounts(inCell, f.from, f.to)
+        const [lat, lng] = h3.cellToLatLng(s.id)
+        const where = getJson(`/api/reverse?lng=${lng.toFixed(6)}&lat=${lat.toFixed(6)}`, signal).then((r) => r as ReverseResult, () => null)
+        const inBox = await allIncidents(incidentsQuery(f, membersBox(h3, s.id), 10000), signal)
+        const inCell = inBox.filter((inc) => {
+          const c = inc.geometry?.coordinates
+          return c !== undefined && storedCell(h3, c[0], c[1], res) === s.id
+        })
+        // The cell layers count incidents by their H3 cell, which one placed only at a road's,
+        // village's or town's point does not have (the rollups leave it out): so does this count.
+        const counted = inCell.filter((inc) => !inc.properties.approximate)
+        const approximate = inCell.length - counted.length
+        const series = dailyCounts(counted.map((inc) => shanghaiDay(new Date(inc.properties.reportedAt))), f.from, f.to)
         const spark = el('div', 'inspector__spark')
         spark.append(sparkline(series))
+        const byCategory = el('ul', 'mini-bars')
+        const top = topCategories(counted.map((inc) => ({ name: inc.properties.categoryName })), 5)
+        for (const [name, n] of top) {
+          const li = el('li')
+          const bar = el('span', 'mini-bars__bar')
+          bar.style.width = `${(n / Math.max(1, top[0]![1])) * 100}%`
+          li.append(el('span', 'mini-bars__name', name), bar, el('span', 'mini-bars__n', formatNumber(n)))
+          byCategory.append(li)
+        }
+        const location = await where
+        const count = el('span', 'cell-count', formatNumber(counted.length))
+        count.id = 'cell-count'
         return [
           el('h2', 'inspector__title mono', s.id),
           facts([
-            ['H3', `res ${res}`],
-            [t('field.count'), formatNumber(inCell.length)],
+            [t('field.count'), count],
             [t('time.period'), `${f.from} – ${addDays(f.to, -1)}`],
+            [t('field.cellRes'), String(res)],
+            [t('field.location'), location ? locationTrail(location) : '—'],
           ]),
+          ...(approximate > 0 ? [el('p', 'muted', tf('field.approximateLeftOut', { n: formatNumber(approximate) }))] : []),
           el('h3', 'panel-sub', t('field.daily')),
           spark,
+          ...(top.length > 0 ? [el('h3', 'panel-sub', t('field.byCategory')), byCategory] : []),
         ]
       }
       case 'warning': {
@@ -112,11 +315,11 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
         onShape(w.geometry as GeoJSON.Geometry)
         const p = w.properties
         const level = el('span', 'level-chip')
-        level.append(swatch(WARNING_COLOURS[p.level as WarningLevel] ?? '#999'), el('span', '', t(`level.${p.level}` as StringKey)))
-        const metrics = Object.entries(p.metrics).map(([k, v]) => [k, typeof v === 'number' ? formatMetric(v) : JSON.stringify(v)] as const)
+        level.append(swatch(WARNING_COLOURS[p.level as WarningLevel] ?? '#999'), el('span', '', codeLabel('level', p.level, p.levelName)))
         const tasks = el('ul', 'task-list')
         for (const task of w.tasks as { id?: number; title?: string; statusName?: string; status?: string }[]) {
-          tasks.append(el('li', '', `#${task.id ?? '?'} ${task.title ?? ''} · ${task.statusName ?? task.status ?? ''}`))
+          const status = task.status ? codeLabel('taskStatus', task.status, task.statusName) : (task.statusName ?? '')
+          tasks.append(el('li', '', `#${task.id ?? '?'} ${task.title ?? ''} · ${status}`))
         }
         if (w.tasks.length === 0) tasks.append(el('li', 'muted', t('field.noTasks')))
         return [
@@ -124,14 +327,14 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
           facts([
             [t('field.level'), level],
             [t('field.model'), p.modelName],
-            [t('field.status'), p.statusName],
+            [t('field.status'), codeLabel('warningStatus', p.status, p.statusName)],
             [t('field.firstTriggered'), formatTime(p.firstTriggeredAt)],
             [t('field.triggerCount'), formatNumber(p.triggerCount)],
           ]),
           el('h3', 'panel-sub', t('field.explanation')),
           el('p', 'inspector__text', p.explanation),
           el('h3', 'panel-sub', t('field.metrics')),
-          facts(metrics),
+          facts(metricRows(p.metrics)),
           el('h3', 'panel-sub', t('field.tasks')),
           tasks,
         ]
@@ -141,12 +344,12 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
         onShape(h.geometry)
         const p = h.properties
         return [
-          el('h2', 'inspector__title', p.placeName ?? p.categoryName),
+          el('h2', 'inspector__title', p.placeName ?? codeLabel('hazardCategory', p.category, p.categoryName)),
           facts([
             [t('field.id'), p.hazardId],
-            [t('field.category'), p.categoryName],
-            [t('field.severity'), p.severityName],
-            [t('field.status'), p.statusName + (p.overdue ? ` · ${t('field.overdue')}` : '')],
+            [t('field.category'), codeLabel('hazardCategory', p.category, p.categoryName)],
+            [t('field.severity'), codeLabel('severity', p.severity, p.severityName)],
+            [t('field.status'), codeLabel('hazardStatus', p.status, p.statusName) + (p.overdue ? ` · ${t('field.overdue')}` : '')],
             [t('field.responsible'), p.responsibleParty ?? '—'],
             [t('field.due'), p.dueDate ?? '—'],
             [t('field.address'), p.address ?? '—'],
@@ -160,7 +363,7 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
         return [
           el('h2', 'inspector__title', task.title),
           facts([
-            [t('field.status'), task.statusName + (task.overdue ? ` · ${t('field.overdue')}` : '')],
+            [t('field.status'), codeLabel('taskStatus', task.status, task.statusName) + (task.overdue ? ` · ${t('field.overdue')}` : '')],
             [t('field.team'), task.assigneeTeam],
             [t('field.area'), task.areaName],
             [t('field.due'), task.dueDate],
@@ -187,16 +390,21 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
     abort = ac
     body = [el('p', 'muted', t('inspector.loading'))]
     render()
+    // For tests and assistive tools: what the inspector shows and whether it has loaded.
+    root.dataset.selection = `${selection.kind}:${selection.id}`
+    root.dataset.state = 'loading'
     load(selection, filters, ac.signal).then(
       (content) => {
         if (ac.signal.aborted) return
         body = content
         render()
+        root.dataset.state = 'ready'
       },
       (err: unknown) => {
         if (ac.signal.aborted) return
         body = [el('p', 'error', `${t('inspector.failed')}: ${err instanceof Error ? err.message : String(err)}`)]
         render()
+        root.dataset.state = 'failed'
       },
     )
   }
@@ -208,6 +416,8 @@ export function mountInspector(root: HTMLElement, onClose: () => void, onShape: 
       abort?.abort()
       root.hidden = true
       root.replaceChildren()
+      delete root.dataset.state
+      delete root.dataset.selection
       onShape(null)
     },
   }
