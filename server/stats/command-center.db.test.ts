@@ -110,6 +110,27 @@ describe(`a scoped user's numbers are their own areas' (${TEST_KIND})`, () => {
     expect((await call(`/api/areas/${town}/stats`, g)).status).toBe(404)
   })
 
+  it("lists a town officer's and a grid worker's own warnings, tasks, hazards, incidents and indicators: exactly what the district sees of their area", async () => {
+    type Row = { townCode?: string | null; gridCode?: string | null; properties?: { townCode?: string | null; gridCode?: string | null } }
+    const lists: [string, (b: Record<string, unknown>) => Row[]][] = [
+      ['/api/warnings?limit=1000', (b) => b.features as Row[]],
+      ['/api/tasks?limit=1000', (b) => b.items as Row[]],
+      ['/api/hazards?limit=1000', (b) => b.features as Row[]],
+      ['/api/incidents?limit=1000&from=2026-10-01&to=2026-11-01', (b) => b.features as Row[]],
+    ]
+    for (const [who, area, key] of [['town-officer', town, 'townCode'], ['grid-worker', grid, 'gridCode']] as const) {
+      for (const [path, rows] of lists) {
+        const mine = rows(await json<Record<string, unknown>>(path, tokens[who]!))
+        const districts = rows(await json<Record<string, unknown>>(`${path}&area=${area}`, tokens.admin!))
+        expect(mine.length, `${who} ${path}`).toBe(districts.length)
+        expect(mine.every((r) => (r.properties ?? r)[key] === area), `${who} ${path}`).toBe(true)
+      }
+    }
+    const villages = await json<{ areas: { parentCode: string | null }[] }>('/api/indicators?level=village&month=2026-10', tokens['town-officer']!)
+    expect(villages.areas.length).toBeGreaterThan(0)
+    expect(villages.areas.every((a) => a.parentCode === town)).toBe(true)
+  })
+
   it('ranks a town officer among all towns ("8/22", not "8/1") and shows no other town', async () => {
     const all = await json<RankingResponse>('/api/rankings?level=town&month=2026-10', tokens.admin!)
     const mine = await json<RankingResponse>('/api/rankings?level=town&month=2026-10', tokens['town-officer']!)
