@@ -1,5 +1,5 @@
 /**
- * `npm run bench:models [-- --kind native|embedded|both] [--periods N] [--period-days D] [--models a,b]`:
+ * `npm run bench:models [-- --kind native|embedded|both] [--periods N] [--period-days D] [--models a,b] [--db NAME]`:
  * the backtest of the warning models that forecast places (hot spot, emerging hot spot, surge,
  * repeat address, near-repeat, the concentrations, dispute escalation), through the product's own
  * backtest (server/models/backtest.ts, what `GET /api/models/{id}/backtest` answers): for each of
@@ -10,7 +10,7 @@
  * to the naive baseline measured in the same run — as many cells as the model flagged, the
  * busiest of the period before — and the verdict. Warnings are not written.
  * - embedded: the `small` demo seed (with the planted demo patterns) in .tmp/bench-models-small;
- * - native (DATABASE_URL): database onemap_bench_full on that cluster as it is (read only).
+ * - native (DATABASE_URL): database onemap_bench_full (or `--db NAME`) on that cluster as it is (read only).
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -22,7 +22,7 @@ import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import { ensureEmbeddedTemplate } from '../../server/testing/db.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
 
-const { values } = parseArgs({ options: { kind: { type: 'string' }, periods: { type: 'string' }, 'period-days': { type: 'string' }, models: { type: 'string' }, cutoffs: { type: 'string' } } })
+const { values } = parseArgs({ options: { kind: { type: 'string' }, periods: { type: 'string' }, 'period-days': { type: 'string' }, models: { type: 'string' }, cutoffs: { type: 'string' }, db: { type: 'string' } } })
 const kinds = values.kind === 'both' || (!values.kind && process.env.DATABASE_URL) ? ['native', 'embedded'] : [values.kind ?? 'embedded']
 const PERIODS = Number(values.periods ?? values.cutoffs ?? 6)
 const PERIOD_DAYS = values['period-days'] ? Number(values['period-days']) : undefined
@@ -34,7 +34,7 @@ async function openBench(kind: string): Promise<Db> {
   if (kind === 'native') {
     if (!process.env.DATABASE_URL) throw new Error('native needs DATABASE_URL')
     const url = new URL(process.env.DATABASE_URL)
-    url.pathname = '/onemap_bench_full'
+    url.pathname = `/${values.db ?? 'onemap_bench_full'}`
     // Read only: the detectors need no warning tables, so the shared bench database is not migrated.
     return openDatabase({ databaseUrl: url.toString(), dataDir: path.join(ROOT_DIR, '.tmp'), migrate: false })
   }

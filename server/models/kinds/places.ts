@@ -108,7 +108,7 @@ export async function placeNames(sql: Queryable, findings: readonly Pick<Finding
   }
   if (keys.length === 0) return new Map()
   const rows = await sql<{ key: string; road: string | null; door_no: string | null; compound: string | null; group_no: string | null; village: string | null; town: string | null }[]>`
-    WITH p AS (
+    WITH p AS MATERIALIZED (
       SELECT key, ST_SetSRID(ST_MakePoint(lng, lat), 4326) AS pt, ST_GeomFromText(area, 4326) AS area
       FROM unnest(${keys}::text[], ${lngs}::float8[], ${lats}::float8[], ${areas}::text[]) AS u(key, lng, lat, area)
     )
