@@ -21,7 +21,7 @@ import { z } from 'zod'
 import { scopeOf } from '../auth/context.ts'
 import type { Db, Scope } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
-import { backtestEnd, backtestModel, backtestPeriodDays, DEFAULT_BACKTEST_PERIODS, MAX_BACKTEST_PERIODS, type BacktestResult } from './backtest.ts'
+import { BacktestUnavailableError, backtestEnd, backtestModel, backtestPeriodDays, DEFAULT_BACKTEST_PERIODS, MAX_BACKTEST_PERIODS, type BacktestResult } from './backtest.ts'
 import { ModelIdSchema } from './definition.ts'
 import { ModelNotConfiguredError, modelFilter } from './roles.ts'
 import { ensureBuiltinModels, getModel, type Model } from './store.ts'
@@ -103,7 +103,8 @@ class BacktestCache {
       key = await cacheKey(this.db, model, periods, end)
     } catch (err) {
       if (err instanceof ModelNotConfiguredError) return { status: 'not applicable', reason: `not configured: ${err.reason}` }
-      throw err
+      // The model list must answer whatever a backtest's inputs do.
+      return { status: 'failed', error: String(err instanceof Error ? err.message : err), computedAt: now.toISOString() }
     }
     const slot = slotOf(model, periods)
     const e = this.entries.get(slot)
@@ -214,6 +215,7 @@ export function backtestRoutes(db: Db, now: () => Date = () => new Date()): Rout
       result = await backtestCache(db).get(model, periods, now())
     } catch (err) {
       if (err instanceof ModelNotConfiguredError) throw new HttpError(409, `${err.message}; bind the roles to backtest it`, { configured: false, reason: err.reason })
+      if (err instanceof BacktestUnavailableError) throw new HttpError(409, `model ${id} cannot be backtested: ${err.message}`)
       throw err
     }
     res.json(forScope(result, scopeOf(req)))

@@ -158,3 +158,23 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
     }
   }, 600_000)
 })
+
+describe(`a backtest before the district's boundaries are loaded (${TEST_KIND})`, () => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer({ seed: 'none', web: false })
+  }, 300_000)
+  afterAll(async () => {
+    await s?.close()
+  })
+
+  it('says why it cannot score (409), and the model list still answers', async () => {
+    const res = await fetch(`${s.url}/api/models/hotspot/backtest`)
+    expect(res.status).toBe(409)
+    expect(((await res.json()) as { error: string }).error).toMatch(/no district boundary/)
+    const list = await fetch(`${s.url}/api/models`)
+    expect(list.status).toBe(200)
+    const items = ((await list.json()) as { items: { id: string; backtest: { status: string } }[] }).items
+    expect(items.find((m) => m.id === 'hotspot')!.backtest.status).toMatch(/^(computing|failed|not applicable)$/)
+  }, 120_000)
+})

@@ -139,6 +139,11 @@ export async function backtestEnd(sql: Queryable, now: Date): Promise<string> {
   return row?.day ? addDays(row.day, 1) : today
 }
 
+/** The data cannot score a backtest (the route answers 409 with the message). */
+export class BacktestUnavailableError extends Error {
+  override name = 'BacktestUnavailableError'
+}
+
 export interface BacktestOptions {
   /** how many periods back (default 6) */
   periods?: number
@@ -165,6 +170,8 @@ export async function backtestModel(sql: Queryable, def: ModelDefinition, opts: 
   const end = opts.end ?? (await backtestEnd(sql, opts.now ?? new Date()))
   const cats = (await modelFilter(sql, def)).items
   const study = await districtCells(sql, BACKTEST_RES)
+  // Without the district's boundary there is no area to share out (a database of addresses only).
+  if (study.length === 0) throw new BacktestUnavailableError('no district boundary to score the warnings on (load the boundaries first)')
   const areaCache = new Map<string, string[]>()
   const periods: BacktestPeriod[] = []
   for (let k = n; k >= 1; k--) {
