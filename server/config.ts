@@ -56,6 +56,12 @@ export const ConfigSchema = z.object({
   LOGIN_RATE_LIMIT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(10_000).default(10)),
   /** Geocoding requests allowed per caller per minute before 429. */
   GEOCODE_RATE_LIMIT: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(1_000_000).default(6_000)),
+  /**
+   * Accept an API key as `?key=omk_…` on tile reads, for XYZ URL templates that cannot carry a
+   * header. Off by default: a key in a URL ends up in proxy logs, shell history and shared QGIS
+   * projects (docs/analysts.md). OneMap's own request log never writes queries.
+   */
+  TILE_URL_KEYS: optional(z.stringbool()).transform((v) => v ?? false),
   /** Origins (comma-separated) allowed to call the API from other sites; none by default (CORS off). */
   CORS_ORIGINS: optional(z.string()).transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : [])),
 })

@@ -241,7 +241,7 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
     const expectStatus = async (token: string | undefined, path: string, method: string, status: number, body?: unknown) => {
       expect((await call(path, { token, method, body })).status, `${method} ${path}`).toBe(status)
     }
-    await expectStatus(tokens['town-a'], '/api/export/incidents.csv', 'GET', 403)
+    await expectStatus(tokens['town-a'], '/api/export/incidents.csv?unmask=true', 'GET', 403) // their own area, masked only (server/auth/tools.db.test.ts)
     await expectStatus(tokens.command, '/api/export/incidents.csv', 'GET', 403)
     await expectStatus(tokens.analyst, '/api/incidents', 'POST', 403, [])
     await expectStatus(tokens['grid-a'], '/api/users', 'GET', 403)

@@ -3,12 +3,13 @@
  * route: bearer tokens and API keys for programs, a session cookie for browsers (with a CSRF
  * token on every unsafe request), anonymous access only when configured.
  */
-import type { Request, RequestHandler } from 'express'
+import type { Request, RequestHandler, Response } from 'express'
 import { parse as parseCookies } from 'cookie'
 import { LRUCache } from 'lru-cache'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
+import { BASIC_CHALLENGE, basicAllowed, parseBasic, wantsBasicChallenge } from './basic.ts'
 import { isLocalToken, LOCAL_CLI_USER } from './local-token.ts'
 import { authOf, setAuth, type RequestAuth } from './context.ts'
 import { requirementOf } from './policy.ts'
@@ -35,13 +36,35 @@ export function forgetResolvedTokens(): void {
   resolved.clear()
 }
 
-/** The token a request carries, and whether it came in the cookie (the CSRF-exposed way). */
-export function tokenOf(req: Request): { token: string; fromCookie: boolean } | null {
+/** How a request may carry an API key besides the headers. */
+export interface TokenOptions {
+  /** `?key=` on tile reads (TILE_URL_KEYS): for XYZ URL templates that cannot carry a header. */
+  urlKeys?: boolean
+}
+
+/**
+ * The token a request carries, and whether it came in the cookie (the CSRF-exposed way).
+ * Basic (an API key as the password) only on reads of /ogc, /tiles and /api/export.
+ */
+export function tokenOf(req: Request, opts: TokenOptions = {}): { token: string; fromCookie: boolean } | null {
   const header = req.get('authorization')
   if (header) {
+    const basic = parseBasic(header)
+    if (basic) {
+      if (!basicAllowed(req.method, req.path)) {
+        throw new HttpError(401, 'Basic authentication is only for reading /ogc, /tiles and /api/export (GET or HEAD); send "Authorization: Bearer <token>"')
+      }
+      // Only keys: a login password stored in a QGIS project would outlive its owner's care, a key can be revoked alone.
+      if (!basic.password.startsWith('omk_')) throw new HttpError(401, 'Basic authentication takes an API key (omk_…) as the password, not a login password')
+      return { token: basic.password, fromCookie: false }
+    }
     const m = /^Bearer\s+(\S+)$/i.exec(header)
-    if (!m) throw new HttpError(401, 'authorization header must be "Bearer <token>"')
+    if (!m) throw new HttpError(401, 'authorization header must be "Bearer <token>" (or, for reading /ogc, /tiles and /api/export, Basic with an API key as the password)')
     return { token: m[1]!, fromCookie: false }
+  }
+  // Keys only, never sessions: a session in a URL would leak a browser's login with the address.
+  if (opts.urlKeys && (req.method === 'GET' || req.method === 'HEAD') && /^\/tiles\//.test(req.path) && typeof req.query.key === 'string' && req.query.key.startsWith('omk_')) {
+    return { token: req.query.key, fromCookie: false }
   }
   // A wall screen opens its display token once in the address (server/auth/routes.ts keeps it as a cookie).
   if (req.method === 'GET' && /^\/wall(\/|$)/.test(req.path) && typeof req.query.display_token === 'string') {
@@ -75,10 +98,10 @@ async function resolveToken(db: Db, token: string) {
  * Finds who is asking. A presented but unknown, expired or revoked token is 401 (never silently
  * anonymous). Cookie sessions must echo their CSRF token on unsafe methods (403 otherwise).
  */
-export function authenticate(db: Db, config: Pick<Config, 'AUTH_ANONYMOUS_ROLE'>): RequestHandler {
-  return async (req, _res, next) => {
+export function authenticate(db: Db, config: Pick<Config, 'AUTH_ANONYMOUS_ROLE'> & Partial<Pick<Config, 'TILE_URL_KEYS'>>): RequestHandler {
+  return async (req, res, next) => {
     try {
-      const presented = tokenOf(req)
+      const presented = tokenOf(req, { urlKeys: config.TILE_URL_KEYS ?? false })
       if (presented) {
         const found = await resolveToken(db, presented.token)
         if (!found) throw new HttpError(401, 'the session or key is unknown, expired or revoked: log in again')
@@ -103,9 +126,15 @@ export function authenticate(db: Db, config: Pick<Config, 'AUTH_ANONYMOUS_ROLE'>
       }
       next()
     } catch (err) {
+      if (err instanceof HttpError && err.status === 401) challenge(req, res)
       next(err)
     }
   }
+}
+
+/** Adds the Basic challenge to a 401 where tools should prompt for a user name and key (server/auth/basic.ts). */
+function challenge(req: Request, res: Response): void {
+  if (wantsBasicChallenge(req.path, req.get('sec-fetch-mode'))) res.setHeader('WWW-Authenticate', BASIC_CHALLENGE)
 }
 
 /** True for a browser asking for a page (not the API, tiles or OGC). */
@@ -126,6 +155,7 @@ export function authorize(): RequestHandler {
       // The way back rides in the Location header: a URL near Node's 16 KB request-line limit, encoded
       // again, would make a header that clients refuse to parse (the login page keeps 2,000 chars anyway).
       if (wantsPage(req)) return res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl.length <= 2_000 ? req.originalUrl : '/')}`)
+      challenge(req, res)
       return next(new HttpError(401, 'log in first (session cookie, or Authorization: Bearer <token or API key>)'))
     }
     if (need !== 'user' && !can(auth.user.role, need)) {

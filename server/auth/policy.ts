@@ -32,7 +32,7 @@ const RULES: readonly Rule[] = [
   { methods: ANY, path: /^\/api\/display-tokens(\/|$)/, need: 'users' },
   { methods: ANY, path: /^\/api\/audit(\/|$)/, need: 'audit' },
   { methods: ANY, path: /^\/api\/exports(\/|$)/, need: 'audit' }, // the export log
-  // Exports leave the system: analysts and administrators, each one recorded.
+  // Exports leave the system: analysts, administrators, and town and grid staff for their own areas; each one recorded.
   { methods: ANY, path: /^\/api\/export\//, need: 'export' },
   // Ingest (machines with API keys, command staff) and import runs.
   { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/incidents(\/|$)/, need: 'ingest' },

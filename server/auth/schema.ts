@@ -6,7 +6,7 @@ import { z } from 'zod'
 
 /**
  * Roles: administrator, district command, town officer (scoped to towns), grid worker (scoped
- * to grids), analyst (may export), wall display (read-only).
+ * to grids; both may export their own areas, masked), analyst (may export), wall display (read-only).
  */
 export const RoleSchema = z.enum(['admin', 'command', 'town', 'grid', 'analyst', 'wall'])
 export type Role = z.infer<typeof RoleSchema>
@@ -30,8 +30,9 @@ export type Permission = z.infer<typeof PermissionSchema>
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ['read', 'write', 'ingest', 'export', 'pii', 'models', 'reconcile', 'users', 'audit', 'settings'],
   command: ['read', 'write', 'ingest', 'pii', 'models', 'reconcile'],
-  town: ['read', 'write', 'pii'],
-  grid: ['read', 'write', 'pii'],
+  // Their own areas' data (row-level security), always masked in exports (server/export/routes.ts).
+  town: ['read', 'write', 'export', 'pii'],
+  grid: ['read', 'write', 'export', 'pii'],
   analyst: ['read', 'export'],
   wall: ['read'],
 }

@@ -22,6 +22,7 @@ if (admin) {
   log(`First start: created the administrator "${admin.username}" with password (shown only now, keep it safe): ${admin.password}\n`)
 }
 if (config.AUTH_ANONYMOUS_ROLE) log(`warning: AUTH_ANONYMOUS_ROLE=${config.AUTH_ANONYMOUS_ROLE}: requests without a login act with that role`)
+if (config.TILE_URL_KEYS) log('warning: TILE_URL_KEYS=true: tile URLs take API keys as ?key= (they leak into proxy logs and shared projects; docs/analysts.md)')
 const server = await listen(db, config)
 // On an embedded database this process holds the data directory: tell the command line where to
 // hand its imports (server/auth/local-token.ts).

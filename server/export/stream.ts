@@ -9,6 +9,7 @@ import type { Crs } from '../geo/crs.ts'
 import type { CollectionDef } from '../ogc/collections.ts'
 import { type FeatureRow, type ItemFilter, maskPersonal, pageRows, streamItems, toFeature } from '../ogc/features.ts'
 import { batchText, convertGeometry, exportHead, exportTail } from './format.ts'
+import { sendHeld } from './ranged.ts'
 import type { ExportFormat } from './schema.ts'
 
 /** Rows per cursor fetch: ~0.5 MB of GeoJSON, few round trips, small peaks. */
@@ -19,6 +20,8 @@ export interface ExportOutcome {
   rows: number
   bytes: number
   message: string | null
+  /** The whole file, when it fitted in `ExportJob.holdBytes` and was sent with Content-Length. */
+  body?: Buffer
 }
 
 export interface ExportJob {
@@ -29,9 +32,13 @@ export interface ExportJob {
   fileName: string
   /** Personal text as stored (only on request, by callers with the `pii` permission); masked otherwise. */
   unmasked: boolean
+  /** Hold up to this many bytes before sending: a file that fits goes out with Content-Length (0: stream at once). */
+  holdBytes?: number
+  /** The request's Range header: served from a held file (206), ignored when streaming. */
+  range?: string | undefined
 }
 
-const CONTENT_TYPE: Record<ExportFormat, string> = {
+export const CONTENT_TYPE: Record<ExportFormat, string> = {
   geojson: 'application/geo+json; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
 }
@@ -42,9 +49,11 @@ const CONTENT_TYPE: Record<ExportFormat, string> = {
  * middleware, 'drain' listeners sit on its zlib stream and could not be removed one by one.
  * @example const out = responseWriter(res); await out.write('…'); out.gone // false
  */
-function responseWriter(res: Response) {
+function responseWriter(res: Response, holdBytes: number) {
   let wake: (() => void) | null = null
   const state = { gone: false, bytes: 0 }
+  // Bytes kept back until they pass holdBytes (then sent, and streaming goes on), or the end (a file).
+  let held: Buffer[] | null = holdBytes > 0 ? [] : null
   res.on('close', () => {
     if (!res.writableFinished) state.gone = true
     wake?.()
@@ -57,9 +66,24 @@ function responseWriter(res: Response) {
     get bytes() {
       return state.bytes
     },
-    async write(text: string): Promise<void> {
-      if (text === '' || state.gone) return
-      state.bytes += Buffer.byteLength(text)
+    /** The whole text when it was all held back (nothing sent yet), else null. */
+    takeHeld(): Buffer | null {
+      const all = held === null ? null : Buffer.concat(held)
+      held = null
+      return all
+    },
+    async write(piece: string): Promise<void> {
+      if (piece === '' || state.gone) return
+      let text: string | Buffer = piece
+      state.bytes += Buffer.byteLength(piece)
+      if (held !== null) {
+        held.push(Buffer.from(piece))
+        if (state.bytes <= holdBytes) return
+        text = Buffer.concat(held)
+        held = null
+        res.setHeader('Accept-Ranges', 'none')
+        res.setHeader('X-Export-Mode', 'streaming')
+      }
       if (res.write(text)) return
       await new Promise<void>((resolve) => {
         wake = resolve
@@ -94,12 +118,16 @@ async function* keysetBatches(db: Db, scope: Scope, job: ExportJob, size: number
  */
 export async function streamExport(db: Db, scope: Scope, job: ExportJob, res: Response): Promise<ExportOutcome> {
   const { def, filter, format, crs } = job
-  const out = responseWriter(res)
+  const out = responseWriter(res, job.holdBytes ?? 0)
   let rows = 0
   res.status(200)
   res.setHeader('Content-Type', CONTENT_TYPE[format])
   res.setHeader('Content-Disposition', `attachment; filename="${job.fileName}"`)
   res.setHeader('Cache-Control', 'no-store')
+  if (!job.holdBytes) {
+    res.setHeader('Accept-Ranges', 'none')
+    res.setHeader('X-Export-Mode', 'streaming')
+  }
   const writeBatch = async (batch: FeatureRow[]) => {
     const features = batch.map((r) => {
       const f = toFeature(def, r, def.properties)
@@ -135,6 +163,11 @@ export async function streamExport(db: Db, scope: Scope, job: ExportJob, res: Re
     return { status: 'failed', rows, bytes: out.bytes, message: err instanceof Error ? err.message : String(err) }
   }
   if (out.gone) return { status: 'aborted', rows, bytes: out.bytes, message: 'the client closed the connection' }
+  const body = out.takeHeld()
+  if (body) {
+    await sendHeld(res, { body, contentType: CONTENT_TYPE[format], fileName: job.fileName, rows }, job.range)
+    return { status: res.writableFinished ? 'finished' : 'aborted', rows, bytes: body.length, message: res.writableFinished ? null : 'the client closed the connection', body }
+  }
   // Not res.end(callback): the compression middleware's end() takes its first argument as data.
   await new Promise<void>((resolve) => {
     res.once('finish', resolve)
