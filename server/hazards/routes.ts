@@ -1,5 +1,6 @@
-import { Router } from 'express'
-import { scopeOf } from '../auth/context.ts'
+import { Router, type Request } from 'express'
+import { allowed, scopeOf } from '../auth/context.ts'
+import { maskHazard, maskHazardDetail } from '../auth/pii.ts'
 import type { Db } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { actorOf } from '../http/actor.ts'
@@ -41,12 +42,16 @@ async function hazardDetail(sql: Queryable, id: string, now: Date): Promise<Haza
 export function hazardRoutes(db: Db, geocoder: Geocoder, opts: HazardRouteOptions = {}): Router {
   const router = Router()
   const now = opts.now ?? (() => new Date())
-  const idOf = async (raw: unknown): Promise<string> => {
-    const { id } = parseInput(HazardParamsSchema, raw, 'params')
-    const found = await resolveHazardId(db.sql, id)
+  // Resolved inside the caller's scope, and the 404 names what was asked for: a hazard elsewhere
+  // and no hazard at all answer alike (no existence oracle by hazard code).
+  const idOf = async (req: Request): Promise<string> => {
+    const { id } = parseInput(HazardParamsSchema, req.params, 'params')
+    const found = await db.withScope(scopeOf(req), (tx) => resolveHazardId(tx, id))
     if (!found) throw new HttpError(404, `no hazard ${id}`)
     return found
   }
+  /** The detail as the caller may see it (personal data masked without `pii`). */
+  const shown = (req: Request, d: HazardDetail): string => JSON.stringify(allowed(req, 'pii') ? d : maskHazardDetail(d))
 
   router.get('/api/hazards', async (req, res) => {
     const q = parseInput(HazardListQuerySchema, req.query, 'query')
@@ -54,36 +59,37 @@ export function hazardRoutes(db: Db, geocoder: Geocoder, opts: HazardRouteOption
       const area = q.area ? await findArea(tx, q.area) : null
       return listHazards(tx, { ...q, area }, now(), q.limit, q.cursor ?? null)
     })
+    if (!allowed(req, 'pii')) page.features.forEach(maskHazard)
     res.type(GEOJSON).send(JSON.stringify(page))
   })
 
   router.post('/api/hazards', async (req, res) => {
     const input = parseInput(HazardCreateSchema, req.body, 'body')
     const id = await createHazard(db, geocoder, input, actorOf(req), now(), scopeOf(req))
-    res.status(201).type(GEOJSON).send(JSON.stringify(await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
+    res.status(201).type(GEOJSON).send(shown(req, await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
   })
 
   router.get('/api/hazards/:id', async (req, res) => {
-    const id = await idOf(req.params)
-    res.type(GEOJSON).send(JSON.stringify(await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
+    const id = await idOf(req)
+    res.type(GEOJSON).send(shown(req, await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
   })
 
   router.patch('/api/hazards/:id', async (req, res) => {
-    const id = await idOf(req.params)
+    const id = await idOf(req)
     const patch = parseInput(HazardPatchSchema, req.body, 'body')
     await editHazard(db, geocoder, id, patch, actorOf(req), scopeOf(req))
-    res.type(GEOJSON).send(JSON.stringify(await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
+    res.type(GEOJSON).send(shown(req, await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
   })
 
   router.post('/api/hazards/:id/transitions', async (req, res) => {
-    const id = await idOf(req.params)
+    const id = await idOf(req)
     const body = parseInput(HazardTransitionSchema, req.body, 'body')
     const detail = await db.withScope(scopeOf(req), async (tx) => {
       await transitionHazard(tx, id, body.to, actorOf(req), body.comment || null)
       return hazardDetail(tx, id, now())
     })
     await auditRequest(db, req, res, 'hazard.transition', `hazard:${id}`, { to: body.to, comment: body.comment || null })
-    res.type(GEOJSON).send(JSON.stringify(detail))
+    res.type(GEOJSON).send(shown(req, detail))
   })
 
   return router

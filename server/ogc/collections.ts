@@ -246,7 +246,7 @@ const hazards: CollectionDef = {
     { name: 'severity', type: 'string', description: 'general, serious or major', expr: (sql) => sql`h.severity` },
     { name: 'status', type: 'string', description: 'reported, confirmed, rectifying or closed', expr: (sql) => sql`h.status` },
     { name: 'description', type: 'string', description: 'Description (Chinese; names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`h.description`, personal: true },
-    { name: 'placeName', type: 'string', description: 'Premises', expr: (sql) => sql`h.place_name` },
+    { name: 'placeName', type: 'string', description: 'Premises (names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`h.place_name`, personal: true },
     { name: 'dueDate', type: 'string', description: 'Last day to rectify (YYYY-MM-DD)', expr: (sql) => sql`to_char(h.due_date, 'YYYY-MM-DD')` },
     { name: 'reportedAt', type: 'date-time', description: 'When it was reported', expr: (sql) => sql`h.reported_at` },
     { name: 'address', type: 'string', description: 'Address as reported', expr: (sql) => sql`h.address` },
@@ -272,7 +272,7 @@ const tasks: CollectionDef = {
   time: { property: 'createdAt', expr: (sql) => sql`t.created_at` },
   properties: [
     { name: 'id', type: 'integer', description: 'Numeric id', expr: (sql) => sql`t.id` },
-    { name: 'title', type: 'string', description: 'Title (Chinese)', expr: (sql) => sql`t.title` },
+    { name: 'title', type: 'string', description: 'Title (Chinese; names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`t.title`, personal: true },
     { name: 'source', type: 'string', description: 'warning, hazard or manual', expr: (sql) => sql`t.source` },
     { name: 'warningId', type: 'integer', description: 'The warning it came from', expr: (sql) => sql`t.warning_id` },
     { name: 'hazardId', type: 'integer', description: 'The hazard it came from', expr: (sql) => sql`t.hazard_id` },

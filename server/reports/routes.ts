@@ -1,4 +1,5 @@
-import { scopeOf } from '../auth/context.ts'
+import { allowed, scopeOf } from '../auth/context.ts'
+import { maskPii } from '../auth/mask.ts'
 import { HttpError } from '../http/errors.ts'
 /**
  * `GET /reports/town/{code}?month=YYYY-MM`: the town health report as a printable page (HTML,
@@ -31,7 +32,13 @@ export function reportRoutes(db: Db, opts: { now?: () => Date } = {}): Router {
     // A town officer gets their own town's report only (its ranks are the district's).
     const scope = scopeOf(req)
     if (scope.areaCodes !== null && !scope.areaCodes.includes(code)) throw new HttpError(404, `no report for town ${code} in your area`)
-    const page = await db.withScope(SYSTEM_SCOPE, async (tx) => renderTownReport(await townReportData(tx, code, await reportContext(tx, month, at))))
+    const pii = allowed(req, 'pii')
+    const page = await db.withScope(SYSTEM_SCOPE, async (tx) => {
+      const data = await townReportData(tx, code, await reportContext(tx, month, at))
+      // Task titles are typed by people and may name them: masked for readers without `pii`.
+      if (!pii) for (const t of data.tasks) t.title = maskPii(t.title)
+      return renderTownReport(data)
+    })
     // Self-contained: nothing may load from elsewhere, and the page says so to the browser too.
     res.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
     res.type('html').send(page)

@@ -1,10 +1,11 @@
 import type { Response } from 'express'
 import { Router } from 'express'
 import { z } from 'zod'
-import { scopeOf } from '../auth/context.ts'
+import { allowed, scopeOf } from '../auth/context.ts'
+import { maskHazard, maskTask } from '../auth/pii.ts'
 import type { Db, Scope } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
-import { changeBodies, currentSnapshot, unsentChanges } from './changes.ts'
+import { changeBodies, currentSnapshot, unsentChanges, type StreamChange } from './changes.ts'
 import { commonFloor, formatCursor, isAhead, MAX_CURSOR_LENGTH, parseCursor, wasSent, type Cursor, type Snapshot } from './cursor.ts'
 
 /** How often the stream looks for changes: well inside the 1 s the wall screen is promised. */
@@ -29,6 +30,19 @@ interface Client {
   cursor: Cursor
   /** The caller's area scope: what the database lets this client's changes include. */
   scope: Scope
+  /** May see personal data unmasked (the `pii` permission); clients of one scope share a look, so it is masked per client. */
+  pii: boolean
+}
+
+/**
+ * A change's data as a client without `pii` may see it (a copy: clients share the look's rows).
+ * @example JSON.stringify(shownData(change, false)) // hazard with description and responsible party masked
+ */
+function shownData(ch: StreamChange, pii: boolean): unknown {
+  if (pii) return ch.data
+  if (ch.type === 'hazard') return maskHazard(structuredClone(ch.data))
+  if (ch.type === 'task') return maskTask(structuredClone(ch.data))
+  return ch.data
 }
 
 /** Clients with the same scope share one look per poll. */
@@ -68,7 +82,7 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
       const partial = (after: { xid: bigint; seq: bigint }): Cursor => ({ seen: c.cursor.seen, batch: { snapshot, after: { xid: after.xid, seq: after.seq } } })
       mine.forEach((ch, i) => {
         const id = complete && i === mine.length - 1 ? upTo(snapshot) : partial(ch)
-        c.res.write(`id: ${formatCursor(id)}\nevent: ${ch.type}\ndata: ${JSON.stringify(ch.data)}\n\n`)
+        c.res.write(`id: ${formatCursor(id)}\nevent: ${ch.type}\ndata: ${JSON.stringify(shownData(ch, c.pii))}\n\n`)
       })
       // A batch cut short goes on from its last change; one read to the end leaves the whole snapshot seen.
       c.cursor = complete || !last ? upTo(snapshot) : partial(last)
@@ -128,7 +142,7 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
     // without data sets EventSource's Last-Event-ID without an event).
     const from = formatCursor(cursor)
     res.write(`retry: 2000\nid: ${from}\n: from ${from}\n\n`)
-    const client: Client = { res, cursor, scope }
+    const client: Client = { res, cursor, scope, pii: allowed(req, 'pii') }
     clients.add(client)
     timer ??= setInterval(() => void poll(), POLL_MS)
     // The heartbeat carries where the client stands, so a quiet client's reconnect starts near now.

@@ -1,5 +1,6 @@
 import { Router } from 'express'
-import { scopeOf } from '../auth/context.ts'
+import { allowed, scopeOf } from '../auth/context.ts'
+import { maskTask, maskTaskDetail } from '../auth/pii.ts'
 import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { auditRequest } from '../audit/request.ts'
@@ -44,6 +45,7 @@ export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
       const area = q.area ? await findArea(tx, q.area) : null
       return listTasks(tx, { ...q, area, warningId: q.warning, hazardId: q.hazard }, now(), q.limit, q.cursor ?? null)
     })
+    if (!allowed(req, 'pii')) page.items.forEach(maskTask)
     res.json(page)
   })
 
@@ -51,12 +53,13 @@ export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
     const input = parseInput(TaskCreateSchema, req.body, 'body')
     const detail = await db.withScope(scopeOf(req), async (tx) => taskDetail(tx, await createTask(tx, input, actorOf(req)), now()))
     await auditRequest(db, req, res, 'task.create', `task:${detail.id}`, { title: detail.title, areaCode: detail.areaCode })
-    res.status(201).json(detail)
+    res.status(201).json(allowed(req, 'pii') ? detail : maskTaskDetail(detail))
   })
 
   router.get('/api/tasks/:id', async (req, res) => {
     const { id } = parseInput(TaskParamsSchema, req.params, 'params')
-    res.json(await db.withScope(scopeOf(req), (tx) => taskDetail(tx, id, now())))
+    const detail = await db.withScope(scopeOf(req), (tx) => taskDetail(tx, id, now()))
+    res.json(allowed(req, 'pii') ? detail : maskTaskDetail(detail))
   })
 
   router.patch('/api/tasks/:id', async (req, res) => {
@@ -67,7 +70,7 @@ export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
       return taskDetail(tx, id, now())
     })
     await auditRequest(db, req, res, 'task.edit', `task:${id}`, { fields: Object.keys(patch) })
-    res.json(detail)
+    res.json(allowed(req, 'pii') ? detail : maskTaskDetail(detail))
   })
 
   router.post('/api/tasks/:id/transitions', async (req, res) => {
@@ -78,7 +81,7 @@ export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
       return { ...(await taskDetail(tx, id, now())), hazardClosed: move.hazardClosed === null ? null : Number(move.hazardClosed) }
     })
     await auditRequest(db, req, res, 'task.transition', `task:${id}`, { to: body.to, comment: body.comment || null })
-    res.json(detail)
+    res.json(allowed(req, 'pii') ? detail : maskTaskDetail(detail))
   })
 
   return router

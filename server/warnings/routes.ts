@@ -9,7 +9,8 @@
  *   defaults from the warning) and the warning moves to 'tasked'.
  */
 import { Router } from 'express'
-import { scopeOf } from '../auth/context.ts'
+import { allowed, scopeOf } from '../auth/context.ts'
+import { maskWarningDetail } from '../auth/pii.ts'
 import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { auditRequest } from '../audit/request.ts'
@@ -51,7 +52,8 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
 
   router.get('/api/warnings/:id', async (req, res) => {
     const { id } = parseInput(WarningParamsSchema, req.params, 'params')
-    res.json(await db.withScope(scopeOf(req), (tx) => warningDetail(tx, id, now())))
+    const detail = await db.withScope(scopeOf(req), (tx) => warningDetail(tx, id, now()))
+    res.json(allowed(req, 'pii') ? detail : maskWarningDetail(detail))
   })
 
   router.post('/api/warnings/:id/transitions', async (req, res) => {
@@ -62,7 +64,7 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
       return warningDetail(tx, id, now())
     })
     await auditRequest(db, req, res, 'warning.transition', `warning:${id}`, { to: body.to, comment: body.comment ?? null, reason: body.reason ?? null })
-    res.json(detail)
+    res.json(allowed(req, 'pii') ? detail : maskWarningDetail(detail))
   })
 
   router.post('/api/warnings/:id/tasks', async (req, res) => {
