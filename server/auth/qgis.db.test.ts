@@ -1,0 +1,99 @@
+/**
+ * QGIS itself (PyQGIS 3.22, headless) against the real server with login required: an analyst's
+ * Basic authcfg holding an API key loads OGC API – Features (restrictToRequestBBOX=1, a filter)
+ * and the vector tiles, and both draw. Needs Debian's python3-qgis (.ci/run installs it).
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureFirstAdmin } from './bootstrap.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { TEST_KIND } from '../testing/db.ts'
+
+const run = promisify(execFile)
+const PYTHON = '/usr/bin/python3'
+const SCRIPT = path.join(import.meta.dirname, 'qgis-render.py')
+// All of the seeded incidents (tiles show the last 30 days by default). In UTC: QGIS decodes a
+// %2B in the template back to a '+', which a query string reads as a space.
+const PERIOD = '?from=2023-12-31T16:00:00Z&to=2026-12-31T16:00:00Z'
+
+interface Drawn {
+  png: string
+  red: number
+  blue: number
+  width: number
+  height: number
+}
+interface QgisResult {
+  errors: string[]
+  oapifValid: boolean
+  oapifCount?: number
+  oapif?: Drawn
+  tilesValid: boolean
+  tiles?: Drawn
+}
+
+let s: TestServer
+let key = ''
+let dir = ''
+
+beforeAll(async () => {
+  s = await startTestServer({ seed: 'small', web: false, auth: 'required' })
+  const first = await ensureFirstAdmin(s.db)
+  const login = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: first!.password }) })
+  const session = login.headers.getSetCookie().find((c) => c.startsWith('onemap_session='))!.split(';')[0]!.slice('onemap_session='.length)
+  const headers = { authorization: `Bearer ${session}`, 'content-type': 'application/json' }
+  const user = (await (await fetch(`${s.url}/api/users`, { method: 'POST', headers, body: JSON.stringify({ username: 'analyst', password: 'correct-horse-battery-staple', role: 'analyst' }) })).json()) as { id: string }
+  key = ((await (await fetch(`${s.url}/api/users/${user.id}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'QGIS' }) })).json()) as { key: string }).key
+  dir = mkdtempSync(path.join(os.tmpdir(), 'onemap-qgis-'))
+}, 600_000)
+
+afterAll(async () => {
+  await s?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+describe(`QGIS with a Basic authcfg (${TEST_KIND})`, () => {
+  it('loads an analyst’s incidents of a town by OAPIF (bbox and filter) and as vector tiles, and draws both', async () => {
+    // The busiest town's box, and the incidents of one category in it.
+    const [box] = await s.db.sql<{ x0: number; y0: number; x1: number; y1: number }[]>`
+      SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1
+      FROM (SELECT ST_Extent(geom)::geometry AS e FROM admin_areas
+            WHERE code = (SELECT town_code FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1)) t`
+    const [cat] = await s.db.sql<{ category_code: string }[]>`SELECT category_code FROM incidents GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
+    const [{ n } = { n: -1 }] = await s.db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM incidents
+      WHERE category_code = ${cat!.category_code} AND ST_Intersects(geom, ST_MakeEnvelope(${box!.x0}, ${box!.y0}, ${box!.x1}, ${box!.y1}, 4326))`
+    expect(n).toBeGreaterThan(0)
+
+    const env = {
+      ...process.env,
+      NO_PROXY: '127.0.0.1,localhost',
+      no_proxy: '127.0.0.1,localhost',
+      QT_QPA_PLATFORM: 'offscreen',
+      ONEMAP_URL: s.url,
+      ONEMAP_KEY: key,
+      ONEMAP_BBOX: [box!.x0, box!.y0, box!.x1, box!.y1].join(','),
+      ONEMAP_WHERE: `"category" = '${cat!.category_code}'`,
+      ONEMAP_TILE_QUERY: PERIOD,
+      ONEMAP_OUT: path.join(dir, 'map'),
+    }
+    const { stdout } = await run(PYTHON, [SCRIPT], { env, timeout: 240_000, maxBuffer: 8 << 20 })
+    const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as QgisResult
+    expect(r.errors).toEqual([])
+    expect(r.oapifValid).toBe(true)
+    expect(r.oapifCount).toBe(n)
+    // Red incident dots on white, from the features QGIS fetched with the key.
+    expect(existsSync(r.oapif!.png)).toBe(true)
+    expect(readFileSync(r.oapif!.png).subarray(1, 4).toString()).toBe('PNG')
+    // Dots, not a painted-over frame: some of the 400×400 pixels, far from all.
+    expect(r.oapif!.red).toBeGreaterThan(200)
+    expect(r.oapif!.red).toBeLessThan(400 * 400 * 0.5)
+    expect(r.tilesValid).toBe(true)
+    expect(r.tiles!.blue).toBeGreaterThan(200)
+    expect(r.tiles!.blue).toBeLessThan(400 * 400 * 0.5)
+  }, 300_000)
+})
