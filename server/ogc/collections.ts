@@ -15,6 +15,8 @@ import type { Tx } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
 import { areaCondition } from '../incidents/query.ts'
 import { findArea } from '../stats/queries.ts'
+import { MATCH_LEVELS } from '../geocode/schema.ts'
+import { HazardCategorySchema, HazardSourceSchema } from '../hazards/schema.ts'
 import { overdueTaskSql } from '../tasks/store.ts'
 
 export type Fragment = PendingQuery<Row[]>
@@ -161,7 +163,14 @@ const incidents: CollectionDef = {
     { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`i.grid_code` },
     { name: 'description', type: 'string', description: 'Description (Chinese; names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`i.description`, personal: true },
   ],
-  filters: [categoryFilter, incidentAreaFilter],
+  filters: [
+    categoryFilter,
+    incidentAreaFilter,
+    enumFilter('status', ['open', 'in_progress', 'closed', 'cancelled'], (s) => s`i.status`, 'Status'),
+    equalsFilter('source', (s) => s`i.source`, 'Reporting source', { type: 'string', maxLength: 200 }),
+    enumFilter('geocodeLevel', MATCH_LEVELS, (s) => s`i.geocode_level`, 'How finely it was placed'),
+    ...areaCodeFilters('i'),
+  ],
 }
 
 /**
@@ -172,12 +181,42 @@ function enumFilter(name: string, values: readonly string[], column: SqlPart, de
   return {
     name,
     description: `${description}: one of ${values.join(', ')}; comma-separated for several.`,
-    schema: { type: 'string' },
+    schema: { type: 'string', enum: [...values] },
     async resolve(_sql, raw) {
       const list = parseInput(z.object({ [name]: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(values as [string, ...string[]])).min(1)) }), { [name]: raw }, 'query')[name] as string[]
       return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
     },
   }
+}
+
+/**
+ * An equality filter on a property (GDAL and QGIS push `-where "prop = 'v'"` down as `?prop=v`
+ * when the items path lists a parameter of the property's name): one value, or several
+ * comma-separated, each checked against `value`.
+ * @example equalsFilter('source', (s) => s`i.source`, 'Reporting source', { type: 'string', maxLength: 200 })
+ */
+function equalsFilter(name: string, column: SqlPart, description: string, value: JsonSchema & { type: 'string' }): FilterDef {
+  let check = z.string().min(1)
+  if (typeof value.pattern === 'string') check = check.regex(new RegExp(value.pattern), `does not match ${String(value.pattern)}`)
+  if (typeof value.maxLength === 'number') check = check.max(value.maxLength)
+  return {
+    name,
+    description: `${description}: equal to this value; comma-separated for any of several.`,
+    schema: value,
+    async resolve(_sql, raw) {
+      const list = parseInput(z.object({ [name]: z.string().transform((v) => v.split(',')).pipe(z.array(check).min(1)) }), { [name]: raw }, 'query')[name] as string[]
+      return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
+    },
+  }
+}
+
+/**
+ * Equality on the town, village and grid code columns of a table (`townCode=330109001`).
+ * @example areaCodeFilters('i').map((f) => f.name) // ['townCode', 'villageCode', 'gridCode']
+ */
+function areaCodeFilters(alias: string): FilterDef[] {
+  return (['town', 'village', 'grid'] as const).map((level) =>
+    equalsFilter(`${level}Code`, (s) => s`${s(alias)}.${s(`${level}_code`)}`, `${level[0]!.toUpperCase()}${level.slice(1)} code`, { type: 'string', pattern: '^\\d{6,20}$' }))
 }
 
 /**
@@ -226,6 +265,8 @@ const warnings: CollectionDef = {
     enumFilter('level', ['red', 'orange', 'yellow'], (s) => s`w.level`, 'Warning level'),
     enumFilter('status', ['new', 'acknowledged', 'tasked', 'resolved', 'expired'], (s) => s`w.status`, 'Warning status'),
     codedAreaFilter('w', 'Warnings in this area'),
+    equalsFilter('model', (s) => s`w.model_id`, 'Warning model id', { type: 'string', pattern: '^[a-z][a-z0-9_-]{1,62}$' }),
+    ...areaCodeFilters('w'),
   ],
 }
 
@@ -258,6 +299,9 @@ const hazards: CollectionDef = {
     enumFilter('status', ['reported', 'confirmed', 'rectifying', 'closed'], (s) => s`h.status`, 'Hazard status'),
     enumFilter('severity', ['general', 'serious', 'major'], (s) => s`h.severity`, 'Severity'),
     codedAreaFilter('h', 'Hazards in this area'),
+    enumFilter('source', HazardSourceSchema.options, (s) => s`h.source`, 'How it was found'),
+    enumFilter('category', HazardCategorySchema.options, (s) => s`h.category`, 'Hazard category'),
+    ...areaCodeFilters('h'),
   ],
 }
 
@@ -278,6 +322,9 @@ const tasks: CollectionDef = {
     { name: 'hazardId', type: 'integer', description: 'The hazard it came from', expr: (sql) => sql`t.hazard_id` },
     { name: 'status', type: 'string', description: 'issued, accepted, in_progress, submitted, closed or returned', expr: (sql) => sql`t.status` },
     { name: 'areaCode', type: 'string', description: 'Assigned town, village or grid', expr: (sql) => sql`t.area_code` },
+    { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`t.town_code` },
+    { name: 'villageCode', type: 'string', description: 'Village code', expr: (sql) => sql`t.village_code` },
+    { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`t.grid_code` },
     { name: 'assigneeTeam', type: 'string', description: 'Responsible team', expr: (sql) => sql`t.assignee_team` },
     { name: 'dueDate', type: 'string', description: 'Last day to close it (YYYY-MM-DD)', expr: (sql) => sql`to_char(t.due_date, 'YYYY-MM-DD')` },
     { name: 'overdue', type: 'boolean', description: 'Past its due date and not closed', expr: (sql) => overdueTaskSql(sql, new Date()) },
@@ -286,6 +333,8 @@ const tasks: CollectionDef = {
   filters: [
     enumFilter('status', ['issued', 'accepted', 'in_progress', 'submitted', 'closed', 'returned'], (s) => s`t.status`, 'Task status'),
     codedAreaFilter('t', 'Tasks in this area'),
+    enumFilter('source', ['warning', 'hazard', 'manual'], (s) => s`t.source`, 'Where it came from'),
+    ...areaCodeFilters('t'),
   ],
 }
 

@@ -2,9 +2,9 @@
  * The JSON documents of OGC API – Features: landing page, conformance, collection metadata,
  * queryables and the OpenAPI 3.0 definition, all generated from the collection registry.
  */
-import type { CollectionDef, JsonSchema } from './collections.ts'
+import type { CollectionDef, JsonSchema, PropertyDef } from './collections.ts'
 import type { Extent } from './features.ts'
-import { DEFAULT_LIMIT, MAX_LIMIT } from './params.ts'
+import { DEFAULT_LIMIT, MAX_LIMIT, SUPPORTED_CRS } from './params.ts'
 
 export const MEDIA = {
   json: 'application/json',
@@ -22,6 +22,7 @@ export const CONFORMANCE = [
   'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables',
   'http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters',
+  'http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs',
 ] as const
 
 export interface Link {
@@ -61,7 +62,7 @@ export function collectionDoc(base: string, def: CollectionDef, extent: Extent) 
     title: def.title,
     description: def.description,
     itemType: 'feature',
-    crs: [CRS84],
+    crs: [...SUPPORTED_CRS],
     storageCrs: CRS84,
     extent: {
       spatial: { bbox: [extent.bbox], crs: CRS84 },
@@ -71,7 +72,46 @@ export function collectionDoc(base: string, def: CollectionDef, extent: Extent) 
       { href: self, rel: 'self', type: MEDIA.json, title: 'This collection' },
       { href: `${self}/items`, rel: 'items', type: MEDIA.geojson, title: `${def.title} as GeoJSON` },
       { href: `${self}/queryables`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/queryables', type: MEDIA.schema, title: 'Queryables' },
+      { href: `${self}/schema`, rel: 'describedby', type: MEDIA.schema, title: 'JSON Schema of the features' },
+      // The same link as GDAL 3.6 looks for it (it compares the rel with this spelling).
+      { href: `${self}/schema`, rel: 'describedBy', type: MEDIA.schema, title: 'JSON Schema of the features' },
     ] satisfies Link[],
+  }
+}
+
+/**
+ * A property's JSON Schema: one type name (GDAL 3.6 reads no type arrays; any property may be null).
+ * @example propertySchema({ name: 'geocodeScore', type: 'number', description: 'Geocoding score' } as PropertyDef) // { type: 'number', … }
+ */
+function propertySchema(p: PropertyDef): JsonSchema {
+  const base = p.type === 'date-time' ? { type: 'string', format: 'date-time' } : { type: p.type }
+  return { title: p.name, description: `${p.description} (may be null)`, ...base }
+}
+
+/**
+ * The JSON Schema of a collection's features, as a GeoJSON Feature whose `properties` are typed
+ * (linked with rel=describedby), so clients type every field up front instead of guessing from
+ * the first page (a numeric field null there would become text). A property that repeats the
+ * feature id (`id`) is left to the id: GDAL makes a field of the id itself.
+ * @example featureSchema(base, incidents).properties.properties.properties.geocodeScore // { type: 'number', … }
+ */
+export function featureSchema(base: string, def: CollectionDef) {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `${base}/collections/${def.id}/schema`,
+    title: def.title,
+    description: def.description,
+    type: 'object',
+    required: ['type', 'geometry', 'properties'],
+    properties: {
+      type: { type: 'string', enum: ['Feature'] },
+      id: def.key.type === 'bigint' ? { type: 'integer' } : { type: 'string' },
+      geometry: { description: `GeoJSON ${def.geometryType === 'Geometry' ? 'geometry' : def.geometryType}, or null` },
+      properties: {
+        type: 'object',
+        properties: Object.fromEntries(def.properties.filter((p) => p.name !== 'id').map((p) => [p.name, propertySchema(p)])),
+      },
+    },
   }
 }
 
@@ -132,7 +172,7 @@ function collectionPaths(def: CollectionDef): Record<string, unknown> {
           : 'Not temporal: `datetime` is refused.',
         operationId: `items_${def.id}`,
         tags: [def.id],
-        parameters: [ref('limit'), ref('bbox'), ...(def.time ? [ref('datetime')] : []), properties, ...filterParams, ref('cursor'), ref('f')],
+        parameters: [ref('limit'), ref('bbox'), ref('bbox-crs'), ...(def.time ? [ref('datetime')] : []), properties, ...filterParams, ref('crs'), ref('cursor'), ref('f')],
         responses: { '200': jsonResponse('A page of features; `next` link while more follow', MEDIA.geojson, { $ref: '#/components/schemas/featureCollectionGeoJSON' }), ...ERRORS },
       },
     },
@@ -141,7 +181,7 @@ function collectionPaths(def: CollectionDef): Record<string, unknown> {
         summary: `One feature of ${def.id}`,
         operationId: `item_${def.id}`,
         tags: [def.id],
-        parameters: [ref('featureId'), properties, ref('f')],
+        parameters: [ref('featureId'), properties, ref('crs'), ref('f')],
         responses: { '200': jsonResponse('The feature', MEDIA.geojson, featureSchema), ...ERRORS },
       },
     },
@@ -185,7 +225,7 @@ export function openApi(base: string, collections: readonly CollectionDef[]) {
         f: { name: 'f', in: 'query', required: false, description: 'Representation: JSON (GeoJSON for features). HTML is not offered.', schema: { type: 'string', enum: ['json', 'geojson'] } },
         limit: {
           name: 'limit', in: 'query', required: false, style: 'form', explode: false,
-          description: `Features per page: 1 to ${MAX_LIMIT} (default ${DEFAULT_LIMIT}); outside that range is a 400.`,
+          description: `Features per page (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}: a larger value is read as ${MAX_LIMIT}; below 1 is a 400). A \`next\` link asks for at least ${DEFAULT_LIMIT}, so a small first page does not make walking the collection slow.`,
           schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
         },
         bbox: {
@@ -197,6 +237,16 @@ export function openApi(base: string, collections: readonly CollectionDef[]) {
           name: 'datetime', in: 'query', required: false, style: 'form', explode: false,
           description: 'An instant (RFC 3339 date-time with offset, or a date = that whole Asia/Shanghai day) or a closed interval `start/end`; `..` (or nothing) leaves an end open.',
           schema: { type: 'string' },
+        },
+        crs: {
+          name: 'crs', in: 'query', required: false, style: 'form', explode: false,
+          description: `The CRS of the coordinates in the answer (Part 2; the Content-Crs header names it): ${SUPPORTED_CRS.join(' or ')}. EPSG:4490 (CGCS2000) has the same numbers as CRS84 here but latitude first, as EPSG defines its axes.`,
+          schema: { type: 'string', format: 'uri', enum: [...SUPPORTED_CRS], default: CRS84 },
+        },
+        'bbox-crs': {
+          name: 'bbox-crs', in: 'query', required: false, style: 'form', explode: false,
+          description: 'The CRS of `bbox` (default CRS84, longitude first); with EPSG:4490 the numbers are minLat,minLon,maxLat,maxLon.',
+          schema: { type: 'string', format: 'uri', enum: [...SUPPORTED_CRS], default: CRS84 },
         },
         cursor: { name: 'cursor', in: 'query', required: false, description: 'Where the next page starts: take it from the `next` link, do not build it.', schema: { type: 'string' } },
         featureId: { name: 'featureId', in: 'path', required: true, description: 'The feature id (numeric for incidents, the area code for areas).', schema: { type: 'string' } },

@@ -77,7 +77,7 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     for (const p of ['/', '/conformance', '/collections', '/collections/towns/items', '/collections/incidents/items/{featureId}']) expect(api.paths).toHaveProperty([p])
     const params = api.paths['/collections/incidents/items']!.get.parameters.map((p) => ('name' in p ? p.name : p.$ref.split('/').pop()))
     expect(params).toEqual(expect.arrayContaining(['limit', 'bbox', 'datetime', 'properties', 'category', 'area', 'cursor']))
-    expect(api.components.parameters.limit!.schema).toMatchObject({ maximum: 10_000, default: 10 })
+    expect(api.components.parameters.limit!.schema).toMatchObject({ maximum: 10_000, default: 1_000 })
     // Every $ref resolves.
     const text = JSON.stringify(api)
     for (const [, path] of text.matchAll(/"\$ref":"#\/([^"]+)"/g)) {
@@ -102,19 +102,29 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const one = await json<{ id: string }>('/ogc/collections/towns')
     expect(one.id).toBe('towns')
     const q = await json<{ properties: Record<string, unknown> }>('/ogc/collections/incidents/queryables')
-    expect(Object.keys(q.properties)).toEqual(['category', 'area'])
+    expect(Object.keys(q.properties)).toEqual(['category', 'area', 'status', 'source', 'geocodeLevel', 'townCode', 'villageCode', 'gridCode'])
   })
 
-  it('answers items with numberMatched, numberReturned, links and the default limit of 10', async () => {
+  it('answers items with numberMatched, numberReturned, links and the default limit of 1,000', async () => {
     const res = await get('/ogc/collections/incidents/items')
     expect(res.headers.get('content-type')).toMatch(/^application\/geo\+json/)
     const page = (await res.json()) as Page
     expect(page.type).toBe('FeatureCollection')
-    expect(page.numberReturned).toBe(10)
-    expect(page.features).toHaveLength(10)
-    expect(page.numberMatched).toBe(await allIncidents())
+    const total = await allIncidents()
+    expect(total).toBeLessThan(1_000)
+    expect(page.numberReturned).toBe(total)
+    expect(page.features).toHaveLength(total)
+    expect(page.numberMatched).toBe(total)
     expect(page.links.find((l) => l.rel === 'self')?.type).toBe('application/geo+json')
-    expect(page.links.find((l) => l.rel === 'next')?.href).toMatch(/[?&]cursor=/)
+    expect(page.links.find((l) => l.rel === 'next')).toBeUndefined()
+    // A small first page's next link asks for a full page.
+    const small = await json<Page>('/ogc/collections/incidents/items?limit=10')
+    expect(small.numberReturned).toBe(10)
+    const next = new URL(small.links.find((l) => l.rel === 'next')!.href)
+    expect(next.searchParams.get('cursor')).toBeTruthy()
+    expect(next.searchParams.get('limit')).toBe('1000')
+    const rest = await json<Page>(next.pathname + next.search)
+    expect(rest.numberReturned).toBe(total - 10)
     const f = page.features[0]!
     expect(typeof f.id).toBe('number')
     expect(f.geometry?.type).toBe('Point')
@@ -136,7 +146,9 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
       expect(res.status).toBe(200)
       const page = (await res.json()) as Page
       seen.push(...page.features.map((f) => Number(f.id)))
-      url = page.links.find((l) => l.rel === 'next')?.href
+      // The client keeps its page size (a next link alone would ask for full pages of 1,000).
+      const next = page.links.find((l) => l.rel === 'next')?.href
+      url = next ? next.replace(/([?&]limit=)\d+/, '$150') : undefined
       pages++
       if (pages <= 6) {
         // New reports arrive while a client pages: offset paging would shift rows across pages.
@@ -170,7 +182,7 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const from = await count((sql) => sql`AND reported_at >= ${edge!.at}::timestamptz`)
     expect(await matched(`datetime=${edge!.at}/..`)).toBe(from)
     expect(await matched(`datetime=${edge!.at}/`)).toBe(from)
-    for (const bad of ['2026-10-05/2026-10-01', 'yesterday', '2026-10-01T08:00:00', '2026-10-01/x']) {
+    for (const bad of ['2026-10-05/2026-10-01', 'yesterday', '2026-10-01T08:00:00', '2026-10-01/x', '2026-11-01T', '2026-10-01T08:00Z']) {
       expect((await get(`/ogc/collections/incidents/items?datetime=${bad}`)).status, bad).toBe(400)
     }
     expect((await get('/ogc/collections/towns/items?datetime=2026-10-01')).status).toBe(400)
@@ -217,12 +229,14 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
   })
 
   it('refuses limits out of bounds and unknown parameters with 400; unknown collections and features with 404', async () => {
-    for (const limit of ['0', '10001', '-5', '1.5', 'many']) {
+    for (const limit of ['0', '-5', '1.5', 'many']) {
       const res = await get(`/ogc/collections/incidents/items?limit=${limit}`)
       expect(res.status, limit).toBe(400)
       expect(((await res.json()) as { error: string }).error).toMatch(/limit/)
     }
     expect((await json<Page>('/ogc/collections/incidents/items?limit=10000')).numberReturned).toBe(Math.min(10_000, await allIncidents()))
+    // Over the maximum is read as the maximum (Part 1), not refused.
+    expect((await json<Page>('/ogc/collections/incidents/items?limit=10001')).numberReturned).toBe(Math.min(10_000, await allIncidents()))
     expect((await get('/ogc/collections/incidents/items?colour=red')).status).toBe(400)
     expect((await get('/ogc/collections/towns/items?category=01')).status).toBe(400)
     expect((await get('/ogc/collections/incidents/items?f=html')).status).toBe(400)
@@ -279,6 +293,62 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const where = await ogrinfo('-al', '-oo', 'PAGE_SIZE=500', '-where', "category = '0101'", ds, 'incidents')
     expect(where.stdout.match(/^OGRFeature\(incidents\):/gm)?.length).toBe(cat)
   }, 180_000)
+
+  it('lets GDAL push -where equality filters to the server and types every field from the linked JSON Schema', async () => {
+    const env = { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', CPL_DEBUG: 'ON' }
+    const ogrinfo = (...args: string[]) => run('ogrinfo', ['-ro', '--config', 'GDAL_HTTP_TIMEOUT', '30', ...args], { timeout: 120_000, maxBuffer: 64 << 20, env })
+    const ds = `OAPIF:${s.url}/ogc`
+    // Every fixture incident has a null geocodeScore: typed from the schema, it is still a number.
+    const [nulls] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE geocode_score IS NOT NULL`
+    expect(nulls!.n).toBe(0)
+    const info = await ogrinfo('-al', '-so', ds, 'incidents')
+    expect(info.stderr).toMatch(/Using JSON schema/)
+    expect(info.stdout).toMatch(/geocodeScore: Real/)
+    expect(info.stdout).toMatch(/approximate: Integer\(Boolean\)/)
+    expect(info.stdout.match(/^id: /gm)).toHaveLength(1)
+    const tasks = await ogrinfo('-al', '-so', ds, 'tasks')
+    expect(tasks.stdout).toMatch(/warningId: Integer/)
+
+    // townCode = '…': sent as ?townCode=…, and only that town's incidents come back.
+    const inTown = await count((sql) => sql`AND town_code = ${town}`)
+    expect(inTown).toBeGreaterThan(0)
+    const where = await ogrinfo('-al', '-where', `townCode = '${town}' AND status = 'open'`, ds, 'incidents')
+    // (The first, unfiltered page is GDAL learning the layer.)
+    const fetched = (where.stderr.match(/Fetch\(([^)]*\/collections\/incidents\/items[^)]*)\)/g) ?? []).filter((f) => f.includes('townCode='))
+    expect(fetched.length).toBeGreaterThan(0)
+    for (const f of fetched) {
+      expect(f).toContain(`townCode=${town}`)
+      expect(f).toContain('status=open')
+    }
+    expect(where.stdout.match(/^OGRFeature\(incidents\):/gm)?.length).toBe(inTown)
+
+    // The same filters straight over HTTP, and a bad code is a 400.
+    const page = await json<Page>(`/ogc/collections/incidents/items?townCode=${town}&source=fixture&geocodeLevel=village,none&limit=1`)
+    expect(page.numberMatched).toBe(await count((sql) => sql`AND town_code = ${town} AND source = 'fixture' AND geocode_level IN ('village', 'none')`))
+    expect((await get('/ogc/collections/incidents/items?townCode=abc')).status).toBe(400)
+    expect((await get('/ogc/collections/incidents/items?status=lost')).status).toBe(400)
+  }, 180_000)
+
+  it('answers in CGCS2000 (EPSG:4490, latitude first) on request, and names the CRS of every answer', async () => {
+    const doc = await json<{ crs: string[]; storageCrs: string; links: Link[] }>('/ogc/collections/incidents')
+    expect(doc.crs).toEqual(['http://www.opengis.net/def/crs/OGC/1.3/CRS84', 'http://www.opengis.net/def/crs/EPSG/0/4490'])
+    expect(doc.links.find((l) => l.rel === 'describedby')).toMatchObject({ href: `${s.url}/ogc/collections/incidents/schema`, type: 'application/schema+json' })
+    const [row] = await s.db.sql<{ id: string; lng: number; lat: number }[]>`SELECT id::text, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE geom IS NOT NULL ORDER BY id LIMIT 1`
+    const plain = await get(`/ogc/collections/incidents/items/${row!.id}`)
+    expect(plain.headers.get('content-crs')).toBe('<http://www.opengis.net/def/crs/OGC/1.3/CRS84>')
+    expect(((await plain.json()) as Feature<Point>).geometry.coordinates).toEqual([row!.lng, row!.lat])
+    const cgcs = await get(`/ogc/collections/incidents/items/${row!.id}?crs=${encodeURIComponent('http://www.opengis.net/def/crs/EPSG/0/4490')}`)
+    expect(cgcs.headers.get('content-crs')).toBe('<http://www.opengis.net/def/crs/EPSG/0/4490>')
+    expect(((await cgcs.json()) as Feature<Point>).geometry.coordinates).toEqual([row!.lat, row!.lng])
+    // bbox-crs: the town box given latitude first selects the same incidents.
+    const [x0, y0, x1, y1] = TOWN_BBOX
+    const lonLat = await json<Page>(`/ogc/collections/incidents/items?bbox=${TOWN_BBOX.join(',')}`)
+    const latLon = await json<Page>(`/ogc/collections/incidents/items?bbox=${[y0, x0, y1, x1].join(',')}&bbox-crs=${encodeURIComponent('[EPSG:4490]')}&crs=${encodeURIComponent('[EPSG:4490]')}`)
+    expect(latLon.numberMatched).toBe(lonLat.numberMatched)
+    expect(latLon.numberMatched).toBeGreaterThan(0)
+    expect((latLon.features[0]!.geometry as Point).coordinates).toEqual([...(lonLat.features[0]!.geometry as Point).coordinates].reverse())
+    expect((await get('/ogc/collections/incidents/items?crs=http://www.opengis.net/def/crs/EPSG/0/4326')).status).toBe(400)
+  }, 120_000)
 
   it('serves warnings (mixed geometries), hazards and tasks with their filters, also to GDAL', async () => {
     const { sql } = s.db

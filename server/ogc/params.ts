@@ -4,16 +4,34 @@
  */
 import { z } from 'zod'
 
-export const DEFAULT_LIMIT = 10
+/**
+ * 1,000 features a page unless asked (a page of incidents is about 0.5 MB of GeoJSON); at most
+ * 10,000. Part 1's default of 10 makes a client walking a collection ask 5,000 times for the demo
+ * incidents, so a `next` link never asks for less than the default (see nextLimit).
+ */
+export const DEFAULT_LIMIT = 1_000
 export const MAX_LIMIT = 10_000
 
-/** `limit`: 1..10,000, default 10 (Part 1's defaults); out of range is a 400, not a silent clamp. */
+/**
+ * `limit`: a positive integer, default 1,000; above 10,000 it is read as 10,000 (Part 1: a limit
+ * over the maximum is not an error); zero, negative or not an integer is a 400.
+ */
 export const LimitSchema = z.coerce
-  .number({ error: 'an integer from 1 to 10000' })
-  .int('an integer from 1 to 10000')
-  .min(1, 'an integer from 1 to 10000')
-  .max(MAX_LIMIT, 'an integer from 1 to 10000')
+  .number({ error: 'a positive integer' })
+  .int('a positive integer')
+  .min(1, 'a positive integer')
+  .transform((n) => Math.min(n, MAX_LIMIT))
   .default(DEFAULT_LIMIT)
+
+/**
+ * The `limit` a `next` link asks for: the page asked for, but at least the default, so a client
+ * that opened with a small page (GDAL before 3.9 sends limit=10) walks the rest in full pages.
+ * @example nextLimit(10) // 1000
+ * @example nextLimit(5000) // 5000
+ */
+export function nextLimit(limit: number): number {
+  return Math.max(limit, DEFAULT_LIMIT)
+}
 
 /** `f`: the representation. Only JSON (GeoJSON for features) is offered. */
 export const FormatSchema = z.enum(['json', 'geojson'], { error: 'only f=json (or geojson) is offered' }).optional()
@@ -49,28 +67,40 @@ export interface TimeRange {
   lte: string | null
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})T?$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([Zz]|[+-]\d{2}:?\d{2})$/
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+// RFC 3339 date-time: seconds required, `T`, and an offset (Z or ±hh:mm).
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt]([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(\.\d{1,9})?([Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/
 
 /** One end of a `datetime` value: a whole day (Asia/Shanghai) or an instant. */
 type Moment = { kind: 'day'; start: string; next: string } | { kind: 'instant'; at: string }
 
 /**
- * Reads one moment: a date is the whole Asia/Shanghai day (as everywhere in this API; GDAL sends
- * dates with a trailing `T`); a date-time must carry its offset (RFC 3339). Null when malformed.
+ * True when year, month and day name a real calendar day.
+ * @example realDay(2026, 2, 30) // false
+ */
+function realDay(y: number, m: number, d: number): boolean {
+  const date = new Date(Date.UTC(y, m - 1, d))
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+}
+
+/**
+ * Reads one moment, strictly RFC 3339: a full-date is the whole Asia/Shanghai day (as everywhere
+ * in this API); a date-time needs seconds and its offset. Anything else (`2026-11-01T`, no
+ * seconds, no offset, a space for `T`) is null.
  * @example parseMoment('2026-10-01') // { kind: 'day', start: '2026-10-01T00:00:00+08:00', next: '2026-10-02T00:00:00+08:00' }
  * @example parseMoment('2026-10-01T08:00:00Z') // { kind: 'instant', at: '2026-10-01T08:00:00Z' }
+ * @example parseMoment('2026-11-01T') // null
  */
 export function parseMoment(s: string): Moment | null {
   const d = DATE.exec(s)
   if (d) {
     const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])]
-    const date = new Date(Date.UTC(y, m - 1, day))
-    if (date.getUTCMonth() !== m - 1 || date.getUTCDate() !== day) return null
+    if (!realDay(y, m, day)) return null
     const next = new Date(Date.UTC(y, m - 1, day + 1)).toISOString().slice(0, 10)
-    return { kind: 'day', start: `${s.slice(0, 10)}T00:00:00+08:00`, next: `${next}T00:00:00+08:00` }
+    return { kind: 'day', start: `${s}T00:00:00+08:00`, next: `${next}T00:00:00+08:00` }
   }
-  if (DATE_TIME.test(s) && !Number.isNaN(Date.parse(s.replace(' ', 'T')))) return { kind: 'instant', at: s.replace(' ', 'T') }
+  const t = DATE_TIME.exec(s)
+  if (t && realDay(Number(t[1]), Number(t[2]), Number(t[3]))) return { kind: 'instant', at: s.toUpperCase() }
   return null
 }
 
@@ -107,7 +137,7 @@ export function parseDatetime(s: string): TimeRange | null {
 export const DatetimeSchema = z.string().transform((s, ctx) => {
   const range = parseDatetime(s)
   if (!range) {
-    ctx.addIssue({ code: 'custom', message: 'an RFC 3339 date-time (with offset) or date (Asia/Shanghai), or an interval start/end with `..` for an open end, start not after end' })
+    ctx.addIssue({ code: 'custom', message: 'an RFC 3339 date-time with seconds and offset (2026-11-01T08:00:00+08:00 or …Z) or a full date (that Asia/Shanghai day), or an interval start/end with `..` for an open end, start not after end' })
     return z.NEVER
   }
   return range
@@ -130,3 +160,50 @@ export function decodeKey(cursor: string): string {
 }
 
 export const CursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'a cursor from a `next` link').transform(decodeKey)
+
+export const CRS84_URI = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
+/** CGCS2000 (China Geodetic Coordinate System 2000), geographic: latitude first, per EPSG. */
+export const CGCS2000_URI = 'http://www.opengis.net/def/crs/EPSG/0/4490'
+/** The CRSs features are offered in (Part 2), CRS84 first (the storage CRS). */
+export const SUPPORTED_CRS = [CRS84_URI, CGCS2000_URI] as const
+export type CrsUri = (typeof SUPPORTED_CRS)[number]
+
+/**
+ * `crs` / `bbox-crs`: one of SUPPORTED_CRS, as its URI or a safe CURIE (`[EPSG:4490]`, `[OGC:CRS84]`).
+ * Anything else is a 400 naming the ones offered.
+ */
+export const CrsSchema = z.string().transform((v, ctx): CrsUri => {
+  const curie = /^\[(EPSG):(\d+)\]$|^\[OGC:(CRS84)\]$/.exec(v)
+  const uri = curie ? (curie[3] ? CRS84_URI : `http://www.opengis.net/def/crs/EPSG/0/${curie[2]}`) : v.replace(/^https:/, 'http:')
+  const found = SUPPORTED_CRS.find((c) => c === uri)
+  if (!found) {
+    ctx.addIssue({ code: 'custom', message: `one of ${SUPPORTED_CRS.join(', ')}` })
+    return z.NEVER
+  }
+  return found
+})
+
+/**
+ * True when coordinates in this CRS come latitude first (EPSG:4490 is a geographic CRS whose
+ * EPSG axis order is latitude, longitude; CGCS2000 and WGS84 agree to well under a metre here,
+ * so the numbers are the same, only their order changes).
+ * @example latFirst(CGCS2000_URI) // true
+ */
+export function latFirst(crs: CrsUri): boolean {
+  return crs === CGCS2000_URI
+}
+
+/**
+ * A GeoJSON geometry's coordinates with each position's first two numbers swapped (in place).
+ * @example swapAxes({ type: 'Point', coordinates: [120.2, 30.1] }) // { type: 'Point', coordinates: [30.1, 120.2] }
+ */
+export function swapAxes<G extends { type: string }>(g: G): G {
+  const swap = (c: unknown): unknown => {
+    if (Array.isArray(c) && typeof c[0] === 'number') return [c[1], c[0], ...c.slice(2)]
+    return Array.isArray(c) ? c.map(swap) : c
+  }
+  const geom = g as unknown as { coordinates?: unknown; geometries?: { type: string }[] }
+  if (geom.coordinates !== undefined) geom.coordinates = swap(geom.coordinates)
+  if (geom.geometries) geom.geometries.forEach(swapAxes)
+  return g
+}

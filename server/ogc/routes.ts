@@ -4,9 +4,9 @@ import { z } from 'zod'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { COLLECTIONS, type CollectionDef, findCollection, KEY_SCHEMAS, type PropertyDef } from './collections.ts'
-import { collectionDoc, CONFORMANCE, landingPage, MEDIA, openApi, queryables } from './documents.ts'
+import { collectionDoc, CONFORMANCE, featureSchema, landingPage, MEDIA, openApi, queryables } from './documents.ts'
 import { collectionExtent, countItems, getItem, maskPersonal, pageItems, resolveFilters } from './features.ts'
-import { CursorSchema, DatetimeSchema, encodeKey, FormatSchema, LimitSchema, OgcBboxSchema, splitList } from './params.ts'
+import { CRS84_URI, CrsSchema, type CrsUri, CursorSchema, DatetimeSchema, encodeKey, FormatSchema, latFirst, LimitSchema, nextLimit, OgcBboxSchema, splitList, swapAxes } from './params.ts'
 
 /** Query of the documents other than items: only `f`. */
 const DocQuerySchema = z.object({ f: FormatSchema }).strict()
@@ -18,12 +18,36 @@ const ItemsQuerySchema = z.object({
   datetime: DatetimeSchema.optional(),
   properties: z.string().optional(),
   cursor: CursorSchema.optional(),
+  crs: CrsSchema.optional(),
+  'bbox-crs': CrsSchema.optional(),
   f: FormatSchema,
 })
 const ITEMS_KEYS = Object.keys(ItemsQuerySchema.shape)
 
 /** `/collections/{id}/items/{fid}` query. */
-const ItemQuerySchema = z.object({ properties: z.string().optional(), f: FormatSchema }).strict()
+const ItemQuerySchema = z.object({ properties: z.string().optional(), crs: CrsSchema.optional(), f: FormatSchema }).strict()
+
+/**
+ * The query with `bbox` put in CRS84 order when `bbox-crs` is latitude first (its numbers are
+ * minLat,minLon,maxLat,maxLon there).
+ * @example lonLatBbox({ bbox: '30,120,31,121', 'bbox-crs': CGCS2000_URI }).bbox // '120,30,121,31'
+ */
+function lonLatBbox(query: Record<string, unknown>): Record<string, unknown> {
+  const crs = typeof query['bbox-crs'] === 'string' ? CrsSchema.safeParse(query['bbox-crs']) : null
+  if (!crs?.success || !latFirst(crs.data) || typeof query.bbox !== 'string') return query
+  const n = query.bbox.split(',')
+  const order = n.length === 6 ? [1, 0, 2, 4, 3, 5] : n.length === 4 ? [1, 0, 3, 2] : null
+  return order ? { ...query, bbox: order.map((i) => n[i]).join(',') } : query
+}
+
+/**
+ * Features in the asked CRS: lat/lon order swapped for a latitude-first CRS (in place).
+ * @example inCrs([feature], CGCS2000_URI)[0].geometry.coordinates // [lat, lon]
+ */
+function inCrs<F extends { geometry: { type: string } | null }>(features: F[], crs: CrsUri): F[] {
+  if (latFirst(crs)) for (const f of features) if (f.geometry) swapAxes(f.geometry)
+  return features
+}
 
 /** A collection's extra filter values: each a single string. */
 const FilterValuesSchema = z.record(z.string(), z.string({ error: 'one value' }))
@@ -70,12 +94,14 @@ function rejectUnknown(query: object, allowed: readonly string[]): void {
 }
 
 /**
- * This request's URL with `cursor` set: the `next` link keeps every other parameter as given.
- * @example nextUrl(req, 'NDI') // 'http://…/ogc/collections/incidents/items?limit=10&cursor=NDI'
+ * This request's URL with `cursor` set and `limit` at least the default (nextLimit): the `next`
+ * link keeps every other parameter as given.
+ * @example nextUrl(req, 'NDI', 1000) // 'http://…/ogc/collections/incidents/items?limit=1000&cursor=NDI'
  */
-function nextUrl(req: Request, cursor: string): string {
+function nextUrl(req: Request, cursor: string, limit: number): string {
   const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`)
   url.searchParams.set('cursor', cursor)
+  url.searchParams.set('limit', String(nextLimit(limit)))
   return url.toString()
 }
 
@@ -133,35 +159,45 @@ export function ogcRoutes(db: Db): Router {
     send(res, MEDIA.schema, queryables(baseUrl(req), def))
   })
 
+  router.get('/ogc/collections/:id/schema', (req, res) => {
+    const def = collectionOr404(req.params.id)
+    parseInput(DocQuerySchema, req.query, 'query')
+    send(res, MEDIA.schema, featureSchema(baseUrl(req), def))
+  })
+
   router.get('/ogc/collections/:id/items', async (req, res) => {
     const def = collectionOr404(req.params.id)
     const filterNames = def.filters.map((f) => f.name)
     rejectUnknown(req.query, [...ITEMS_KEYS, ...filterNames])
-    const q = parseInput(ItemsQuerySchema, req.query, 'query')
+    const q = parseInput(ItemsQuerySchema, lonLatBbox(req.query), 'query')
+    const crs = q.crs ?? CRS84_URI
     const raw = parseInput(FilterValuesSchema, Object.fromEntries(filterNames.filter((n) => n in req.query).map((n) => [n, req.query[n]])), 'query')
     const props = chosenProperties(def, q.properties)
     const after = q.cursor ?? null
     if (after !== null && !KEY_SCHEMAS[def.key.type].safeParse(after).success) throw new HttpError(400, 'invalid query: query.cursor: not a cursor of this collection')
     const body = await db.withScope(scopeOf(req), async (tx) => {
       const filter = { bbox: q.bbox ?? null, time: q.datetime ?? null, filters: await resolveFilters(tx, def, raw) }
-      // Both in one transaction: numberMatched counts the same snapshot the page comes from.
+      // Both in one transaction: numberMatched counts the same snapshot the page comes from. Only
+      // the first page counts: a client walking `next` links has the count already, and counting
+      // every page of the demo incidents again was a third of a full download's time.
       const page = await pageItems(tx, def, filter, q.limit, after, props)
-      const numberMatched = await countItems(tx, def, filter)
+      const numberMatched = after === null ? await countItems(tx, def, filter) : undefined
       return { page, numberMatched }
     })
     const base = baseUrl(req)
     const links = [
       { href: new URL(req.originalUrl, base).toString(), rel: 'self', type: MEDIA.geojson, title: 'This page' },
       { href: `${base}/collections/${def.id}`, rel: 'collection', type: MEDIA.json, title: def.title },
-      ...(body.page.nextKey !== null ? [{ href: nextUrl(req, encodeKey(body.page.nextKey)), rel: 'next', type: MEDIA.geojson, title: 'Next page' }] : []),
+      ...(body.page.nextKey !== null ? [{ href: nextUrl(req, encodeKey(body.page.nextKey), q.limit), rel: 'next', type: MEDIA.geojson, title: 'Next page' }] : []),
     ]
+    res.set('Content-Crs', `<${crs}>`)
     send(res, MEDIA.geojson, {
       type: 'FeatureCollection',
-      numberMatched: body.numberMatched,
+      ...(body.numberMatched !== undefined ? { numberMatched: body.numberMatched } : {}),
       numberReturned: body.page.features.length,
       timeStamp: new Date().toISOString(),
       links,
-      features: allowed(req, 'pii') ? body.page.features : maskPersonal(def, body.page.features),
+      features: inCrs(allowed(req, 'pii') ? body.page.features : maskPersonal(def, body.page.features), crs),
     })
   })
 
@@ -173,6 +209,9 @@ export function ogcRoutes(db: Db): Router {
     const feature = fid.success ? await db.withScope(scopeOf(req), (tx) => getItem(tx, def, fid.data, props)) : null
     if (!feature) throw new HttpError(404, `no feature ${String(req.params.fid)} in ${def.id}`)
     if (!allowed(req, 'pii')) maskPersonal(def, [feature])
+    const crs = q.crs ?? CRS84_URI
+    inCrs([feature], crs)
+    res.set('Content-Crs', `<${crs}>`)
     const base = baseUrl(req)
     send(res, MEDIA.geojson, {
       ...feature,
