@@ -159,6 +159,10 @@ describe(`exports (${TEST_KIND})`, () => {
     let size = 0
     let nextSample = 0
     const res = await get('/api/export/incidents.geojson', { headers: { 'accept-encoding': 'identity' } })
+    // Too big to hold as a file: no length, and the answer says only streaming reads work (docs/analysts.md).
+    expect(res.headers.get('content-length')).toBeNull()
+    expect(res.headers.get('accept-ranges')).toBe('none')
+    expect(res.headers.get('x-export-mode')).toBe('streaming')
     const reader = res.body!.getReader()
     let newlines = 0
     for (;;) {
