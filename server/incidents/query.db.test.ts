@@ -55,10 +55,12 @@ describe(`incident queries and stats on the small demo seed (${TEST_KIND})`, () 
       const sum = await json<SummaryResponse>(`/api/stats/summary?${q}`)
       const [raw] = await s.db.sql<{ n: number; previous: number }[]>`
         SELECT count(*) FILTER (WHERE reported_at >= '2026-10-01T00:00:00+08:00' AND reported_at < '2026-11-01T00:00:00+08:00')::int AS n,
-               count(*) FILTER (WHERE reported_at >= '2026-08-31T00:00:00+08:00' AND reported_at < '2026-10-01T00:00:00+08:00')::int AS previous
+               count(*) FILTER (WHERE reported_at >= '2026-09-01T00:00:00+08:00' AND reported_at < '2026-10-01T00:00:00+08:00')::int AS previous
         FROM incidents WHERE ${area ?? null}::text IS NULL OR town_code = ${area ?? null}`
       expect(sum.total.n).toBeGreaterThan(0)
       expect(sum.total.n).toBe(raw!.n)
+      // October asked for as a month: 环比 is September.
+      expect(sum.previousPeriod).toMatchObject({ from: '2026-09-01', to: '2026-10-01', kind: 'previous_month' })
       expect(sum.total.previous).toBe(raw!.previous)
     }
   })
