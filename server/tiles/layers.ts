@@ -525,3 +525,21 @@ export const LAYERS: readonly LayerDef[] = [
 export function findLayer(name: string): LayerDef | undefined {
   return LAYERS.find((l) => l.name === name)
 }
+
+/** What a tile attribute holds, in the words of MBTiles metadata (GDAL's MVT driver reads them). */
+export type FieldType = 'Number' | 'Boolean' | 'String'
+
+/** The type of every attribute any layer writes (one table: an attribute name means one thing). */
+const FIELD_TYPES: Readonly<Record<string, FieldType>> = {
+  id: 'Number', population: 'Number', incidents: 'Number', reported_at: 'Number', stack: 'Number', count: 'Number', res: 'Number',
+  approximate: 'Boolean', covered: 'Boolean', cluster: 'Boolean', overdue: 'Boolean',
+}
+
+/**
+ * The type of a tile attribute: numbers and flags as listed, everything else text.
+ * @example fieldType('count') // 'Number'
+ * @example fieldType('category') // 'String'
+ */
+export function fieldType(name: string): FieldType {
+  return FIELD_TYPES[name] ?? 'String'
+}

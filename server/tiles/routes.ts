@@ -2,7 +2,7 @@ import { scopeOf } from '../auth/context.ts'
 import { type Request, type Response, Router } from 'express'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
-import { findLayer, LAYERS, type LayerDef } from './layers.ts'
+import { fieldType, findLayer, LAYERS, type LayerDef } from './layers.ts'
 import { H3QuerySchema, type H3Response, type LayerListResponse, TileJsonParamsSchema, TileParamsSchema, TileQuerySchema, type TileJson } from './schema.ts'
 import { createTileService, type TileServiceOptions } from './service.ts'
 import type { WarmupStatus } from './warmup.ts'
@@ -104,6 +104,44 @@ export function tileRoutes(db: Db, opts: TileServiceOptions & { warmup?: boolean
     res.json(body)
   })
 
+  // MBTiles metadata, which GDAL's MVT driver asks for first (`MVT:http://…/tiles/incidents`):
+  // numbers as numbers, the zoom range and bounds as strings, the layers in `json`.
+  router.get('/tiles/:layers/metadata.json', async (req, res) => {
+    const { layers: names } = parseInput(TileJsonParamsSchema, req.params, 'params')
+    const layers = resolveLayers(names)
+    parseInput(TileQuerySchema, req.query, 'query')
+    const box = await tiles.extent()
+    const minzoom = Math.min(...layers.map((l) => l.minzoom))
+    const maxzoom = Math.max(...layers.map((l) => l.maxzoom))
+    const parts = layers.flatMap((l) => l.parts.map((p) => ({ l, p })))
+    const json = {
+      vector_layers: parts.map(({ l, p }) => ({
+        id: p.name, description: l.description, minzoom: l.minzoom, maxzoom: l.maxzoom,
+        fields: Object.fromEntries(Object.keys(p.fields).map((f) => [f, fieldType(f)])),
+      })),
+      tilestats: {
+        layerCount: parts.length,
+        layers: parts.map(({ p }) => ({
+          layer: p.name,
+          geometry: p.geometry === 'polygon' ? 'Polygon' : 'Point',
+          attributeCount: Object.keys(p.fields).length,
+          attributes: Object.keys(p.fields).map((f) => ({ attribute: f, type: fieldType(f).toLowerCase() })),
+        })),
+      },
+    }
+    res.json({
+      name: names.join(','),
+      description: layers.map((l) => l.description).join('; '),
+      format: 'pbf',
+      type: 'overlay',
+      version: '2',
+      minzoom: String(minzoom),
+      maxzoom: String(maxzoom),
+      ...(box ? { bounds: box.join(','), center: `${(box[0] + box[2]) / 2},${(box[1] + box[3]) / 2},${Math.max(minzoom, Math.min(11, maxzoom))}` } : {}),
+      json: JSON.stringify(json),
+    })
+  })
+
   router.get('/api/tiles/warmup', (_req, res) => {
     const body: WarmupStatus = tiles.warmupStatus()
     res.set('Cache-Control', 'no-store').json(body)
@@ -115,7 +153,8 @@ export function tileRoutes(db: Db, opts: TileServiceOptions & { warmup?: boolean
     res.json(body)
   })
 
-  router.get('/tiles/:layers/:z/:x/:y.mvt', async (req: Request, res: Response) => {
+  // `.pbf` too: the extension GDAL's MVT driver asks for unless told otherwise.
+  const sendTile = async (req: Request, res: Response) => {
     const p = parseInput(TileParamsSchema, req.params, 'params')
     const layers = resolveLayers(p.layers)
     const q = parseInput(TileQuerySchema, req.query, 'query')
@@ -143,7 +182,9 @@ export function tileRoutes(db: Db, opts: TileServiceOptions & { warmup?: boolean
       return
     }
     res.send(Buffer.from(tile.bytes.buffer, tile.bytes.byteOffset, tile.bytes.byteLength))
-  })
+  }
+  router.get('/tiles/:layers/:z/:x/:y.mvt', sendTile)
+  router.get('/tiles/:layers/:z/:x/:y.pbf', sendTile)
 
   return { router, close: () => tiles.close() }
 }
