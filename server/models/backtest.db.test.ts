@@ -126,6 +126,15 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
       expect(mine.body).not.toHaveProperty(k)
       for (const p of mine.body.periods) expect(p).not.toHaveProperty(k)
     }
+    // A run's findings name places all over the district: a town officer gets the run's counts only.
+    const done = await run('hotspot')
+    expect(done.findings.items.length).toBeGreaterThan(0)
+    for (const path of [`/api/model-runs/${done.id}`, `/api/models/hotspot/runs/${done.id}`]) {
+      const theirs = await api<Record<string, unknown>>(path, { key: townKey })
+      expect(theirs.status).toBe(200)
+      expect(theirs.body).not.toHaveProperty('findings')
+      expect(theirs.body).toMatchObject({ findingsCount: done.findingsCount, findingsHidden: true })
+    }
     // No place or incident of any town in it: no text but dates, names and words.
     const texts: string[] = []
     JSON.stringify(mine.body, (_k, v: unknown) => (typeof v === 'string' && texts.push(v), v))

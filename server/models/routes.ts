@@ -15,7 +15,8 @@
  */
 import { Router } from 'express'
 import { z } from 'zod'
-import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { scopeOf } from '../auth/context.ts'
+import { SYSTEM_SCOPE, type Db, type Scope } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
@@ -135,7 +136,7 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     await closeStaleRuns(db.sql, 'model_runs')
     const run = await getRun(db.sql, runId)
     if (!run || run.modelId !== id) throw new HttpError(404, `no run ${runId} of model ${id}`)
-    res.json(run)
+    res.json(forCaller(run, scopeOf(req)))
   })
 
   router.get('/api/model-runs/:id', async (req, res) => {
@@ -143,8 +144,20 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     await closeStaleRuns(db.sql, 'model_runs')
     const run = await getRun(db.sql, id)
     if (!run) throw new HttpError(404, `no model run ${id}`)
-    res.json(run)
+    res.json(forCaller(run, scopeOf(req)))
   })
 
   return router
+}
+
+/**
+ * A run as a caller may see it: a run's findings name places all over the district, so a town
+ * officer or grid worker gets its counts and not its findings (their own warnings, in their scope,
+ * are at /api/warnings).
+ * @example forCaller(run, { areaCodes: ['330109001'] }).findings // undefined, findingsHidden: true
+ */
+export function forCaller<R extends { findings?: unknown }>(run: R, scope: Pick<Scope, 'areaCodes'>): R | (Omit<R, 'findings'> & { findingsHidden: true }) {
+  if (scope.areaCodes === null) return run
+  const { findings: _hidden, ...rest } = run
+  return { ...rest, findingsHidden: true as const }
 }
