@@ -5,7 +5,7 @@
  */
 import type { Sql } from 'postgres'
 import type { Tx } from '../db/index.ts'
-import type { Period } from '../stats/period.ts'
+import { dayStartMs, type Period } from '../stats/period.ts'
 import { shanghaiDay } from '../tasks/overdue.ts'
 import type { AreaCounts } from './compute.ts'
 import type { IndicatorWindow } from './month.ts'
@@ -40,7 +40,7 @@ export async function levelAreas(sql: Queryable, level: RankLevel): Promise<Leve
  * @example dayStart('2026-10-01').toISOString() // '2026-09-30T16:00:00.000Z'
  */
 export function dayStart(day: string): Date {
-  return new Date(`${day}T00:00:00+08:00`)
+  return new Date(dayStartMs(day))
 }
 
 /** The area column of tasks and warnings for a level. */

@@ -18,7 +18,7 @@ import { addMonths, type Month, monthWindow } from './month.ts'
 import { rankingWindow } from './steady.ts'
 import { levelAreas } from './queries.ts'
 import { scoreAreas } from './scoring.ts'
-import { meaningfulMove, STEADY_RULE, steadyValues } from './steady.ts'
+import { meaningfulMove, measuredValues, STEADY_RULE, steadyValues } from './steady.ts'
 import type { BareValue } from './compute.ts'
 import {
   type IndicatorDefinition, type IndicatorId, type RankedArea, type RankingConfig, type RankingIndicator, type RankingResponse, RankingResponseSchema, type RankLevel,
@@ -81,7 +81,7 @@ async function coreRanking(sql: Tx, level: RankLevel, month: Month, now: Date, c
   const areas = await levelAreas(sql, level)
   const values = await levelValues(sql, level, rankingWindow(level, month, now), defs)
   const bare = areas.map((a) => values.get(a.code) ?? (Object.fromEntries(defs.map((d) => [d.id, { value: null, n: null, base: null }])) as Record<IndicatorId, BareValue>))
-  const raw = steadyValues('town', areas, bare, defs).values // towns: the values as measured
+  const raw = measuredValues(bare, defs)
   const ranked = areas.map((a) => config.includeStatisticsOnly || !a.statisticsOnly)
   const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => ranked[i])
   const { values: steadied, tolerance } = steadyValues(level, pick(areas), pick(bare), defs)

@@ -33,6 +33,14 @@ export const STEADY_RULE = {
 } as const
 
 /**
+ * The values as measured, one record per area.
+ * @example measuredValues([{ incidents_per_10k: { value: 37.5, n: 3, base: null } }], defs)[0].incidents_per_10k // 37.5
+ */
+export function measuredValues(values: readonly Record<IndicatorId, BareValue>[], defs: readonly IndicatorDefinition[]): Record<IndicatorId, number | null>[] {
+  return values.map((v) => Object.fromEntries(defs.map((d) => [d.id, v[d.id].value])) as Record<IndicatorId, number | null>)
+}
+
+/**
  * The values a level is scored on: raw for towns; for villages, shrunk rates and no value below a minimum base.
  * @example steadyValues('village', villages, values, defs).values[0].incidents_per_10k // ≈ the villages' mean rate for a village of 800 with 3
  */
@@ -42,7 +50,7 @@ export function steadyValues(
   values: readonly Record<IndicatorId, BareValue>[],
   defs: readonly IndicatorDefinition[],
 ): { values: Record<IndicatorId, number | null>[]; tolerance: Partial<Record<IndicatorId, number>> } {
-  const out = values.map((v) => Object.fromEntries(defs.map((d) => [d.id, v[d.id].value])) as Record<IndicatorId, number | null>)
+  const out = measuredValues(values, defs)
   const tolerance: Partial<Record<IndicatorId, number>> = {}
   if (level !== 'village') return { values: out, tolerance }
   const pops = areas.map((a) => a.population ?? 0).filter((p) => p > 0).sort((a, b) => a - b)

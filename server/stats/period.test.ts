@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, addMonthsToDay, comparisonPeriods, comparisonWindows, daysBetween, elapsedWindow, monthsOf, percentChange, resolvePeriod, shanghaiIso, shanghaiToday, yearEarlier } from './period.ts'
+import { addDays, addMonthsToDay, comparisonPeriods, comparisonWindows, daysBetween, elapsedWindow, monthsOf, percentChange, resolvePeriod, shanghaiToday, yearEarlier } from './period.ts'
+import { shanghaiIso } from '../incidents/time.ts'
 
 describe('stats periods', () => {
   it('does day arithmetic in Asia/Shanghai days', () => {
@@ -25,7 +26,7 @@ describe('stats periods', () => {
 
   // What the wall's cards promise: at 00:23 "today" is 00:00–00:23, and so are both comparisons.
   const at = (iso: string) => Date.parse(iso)
-  const show = (w: { from: string; to: string; untilMs: number | null }) => ({ from: w.from, to: w.to, until: w.untilMs === null ? null : shanghaiIso(w.untilMs) })
+  const show = (w: { from: string; to: string; untilMs: number | null }) => ({ from: w.from, to: w.to, until: w.untilMs === null ? null : shanghaiIso(new Date(w.untilMs)) })
   it('compares a running day with the same elapsed span a year earlier and the day before', () => {
     const today = { from: '2026-12-06', to: '2026-12-07' }
     const w = elapsedWindow(today, at('2026-12-06T00:23:00+08:00'))

@@ -81,15 +81,6 @@ export function dayStartMs(day: string): number {
 }
 
 /**
- * An instant as Shanghai wall-clock ISO 8601 with its offset: what people and the API read.
- * @example shanghaiIso(new Date('2026-12-05T16:23:00Z')) // '2026-12-06T00:23:00+08:00'
- */
-export function shanghaiIso(t: Date | number): string {
-  const ms = typeof t === 'number' ? t : t.getTime()
-  return `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19)}+08:00`
-}
-
-/**
  * A counting window: whole days [from, to), or, when `untilMs` is set, the days before the last
  * one and the last day (to − 1) only up to that instant.
  */

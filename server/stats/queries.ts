@@ -2,7 +2,8 @@ import type { Tx } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
 import { listCategories } from '../categories/queries.ts'
 import type { Scope } from '../db/index.ts'
-import { addDays, comparisonWindows, type CountWindow, dayStartMs, elapsedWindow, percentChange, type Period, shanghaiIso } from './period.ts'
+import { addDays, comparisonWindows, type CountWindow, dayStartMs, elapsedWindow, percentChange, type Period } from './period.ts'
+import { shanghaiIso } from '../incidents/time.ts'
 import type { AreaRef, AreaStatsResponse, ComparedCount, CountWindowOut, SummaryResponse, TimeseriesResponse } from './schema.ts'
 
 /**
@@ -66,7 +67,7 @@ function windowBounds(w: CountWindow): { from: string; fullTo: string; cutFrom: 
 
 /** A window as the API shows it. */
 function windowOut(w: CountWindow): CountWindowOut {
-  return { from: w.from, to: w.to, until: w.untilMs === null ? null : shanghaiIso(w.untilMs) }
+  return { from: w.from, to: w.to, until: w.untilMs === null ? null : shanghaiIso(new Date(w.untilMs)) }
 }
 
 /**
