@@ -4,7 +4,9 @@ layer (restrictToRequestBBOX=1, a filter) and a vector tile layer, each drawn to
 JSON (feature counts, coloured pixels) for server/auth/qgis.db.test.ts.
 
 Run with Debian's /usr/bin/python3 (python3-qgis), QT_QPA_PLATFORM=offscreen, and
-ONEMAP_URL, ONEMAP_KEY, ONEMAP_BBOX (x0,y0,x1,y1), ONEMAP_WHERE, ONEMAP_TILE_QUERY, ONEMAP_OUT.
+ONEMAP_URL, ONEMAP_KEY, ONEMAP_BBOX (x0,y0,x1,y1), ONEMAP_FILTER (query parameters QGIS 3.22 sends
+with every request, as an analyst writes them into the URL), ONEMAP_WHERE (a filter on reportedAt,
+which QGIS sends as `datetime=`), ONEMAP_TILE_QUERY, ONEMAP_OUT.
 """
 import json
 import os
@@ -44,6 +46,7 @@ url = os.environ["ONEMAP_URL"]
 key = os.environ["ONEMAP_KEY"]
 x0, y0, x1, y1 = (float(v) for v in os.environ["ONEMAP_BBOX"].split(","))
 where = os.environ.get("ONEMAP_WHERE", "")
+url_filter = os.environ.get("ONEMAP_FILTER", "")
 out = os.environ["ONEMAP_OUT"]
 extent = QgsRectangle(x0, y0, x1, y1)
 result = {"errors": []}
@@ -91,8 +94,9 @@ def render(layer, name):
 
 
 def load_features():
-    """OGC API - Features, as the Data Source Manager writes it."""
-    features = QgsVectorLayer(f"url='{url}/ogc' typename='incidents' authcfg={authcfg} restrictToRequestBBOX=1", "incidents", "OAPIF")
+    """OGC API - Features, as the Data Source Manager writes it (filter parameters in the URL)."""
+    base = f"{url}/ogc?{url_filter}" if url_filter else f"{url}/ogc"
+    features = QgsVectorLayer(f"url='{base}' typename='incidents' authcfg={authcfg} restrictToRequestBBOX=1", "incidents", "OAPIF")
     result["oapifValid"] = features.isValid()
     if features.isValid():
         if where:

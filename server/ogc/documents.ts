@@ -134,6 +134,7 @@ const ref = (name: string) => ({ $ref: `#/components/parameters/${name}` })
 const jsonResponse = (description: string, type: string, schema: JsonSchema) => ({ description, content: { [type]: { schema } } })
 const ERRORS = {
   '400': { $ref: '#/components/responses/InvalidParameter' },
+  '401': { $ref: '#/components/responses/Unauthorized' },
   '404': { $ref: '#/components/responses/NotFound' },
 }
 
@@ -274,7 +275,18 @@ export function openApi(base: string, collections: readonly CollectionDef[]) {
       responses: {
         InvalidParameter: jsonResponse('A query parameter is unknown or invalid', MEDIA.json, { $ref: '#/components/schemas/exception' }),
         NotFound: jsonResponse('No such collection or feature', MEDIA.json, { $ref: '#/components/schemas/exception' }),
+        Unauthorized: {
+          ...jsonResponse('No valid credentials (when the server requires login); the answer carries `WWW-Authenticate: Basic realm="OneMap"`', MEDIA.json, { $ref: '#/components/schemas/exception' }),
+          headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Basic realm="OneMap"' } },
+        },
+      },
+      // What QGIS, GDAL and scripts authenticate with (docs/analysts.md). Read-only: /ogc has GET only.
+      securitySchemes: {
+        basicApiKey: { type: 'http', scheme: 'basic', description: 'HTTP Basic with an API key as the password (any user name, or the key owner’s). What QGIS authentication configurations and GDAL_HTTP_USERPWD send.' },
+        bearer: { type: 'http', scheme: 'bearer', description: 'An API key or a session token as a Bearer token.' },
       },
     },
+    // Either scheme; a deployment that allows anonymous reads (AUTH_ANONYMOUS_ROLE) needs none.
+    security: [{ basicApiKey: [] }, { bearer: [] }, {}],
   }
 }

@@ -74,6 +74,11 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const api = (await res.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, { get: { parameters: ({ $ref: string } | { name: string })[] } }>; components: { parameters: Record<string, { schema: { maximum?: number; default?: number } }> } }
     expect(api.openapi).toMatch(/^3\.0\./)
     expect(api.servers[0]!.url).toBe(`${s.url}/ogc`)
+    // Clients learn how to log in: Basic with an API key (QGIS, GDAL) or a Bearer token.
+    const secured = api as unknown as { security: Record<string, string[]>[]; components: { securitySchemes: Record<string, { type: string; scheme: string }> } }
+    expect(secured.components.securitySchemes.basicApiKey).toMatchObject({ type: 'http', scheme: 'basic' })
+    expect(secured.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
+    expect(secured.security).toContainEqual({ basicApiKey: [] })
     for (const p of ['/', '/conformance', '/collections', '/collections/towns/items', '/collections/incidents/items/{featureId}']) expect(api.paths).toHaveProperty([p])
     const params = api.paths['/collections/incidents/items']!.get.parameters.map((p) => ('name' in p ? p.name : p.$ref.split('/').pop()))
     expect(params).toEqual(expect.arrayContaining(['limit', 'bbox', 'datetime', 'properties', 'category', 'area', 'cursor']))
@@ -226,6 +231,18 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     expect(villages.numberMatched).toBe(36)
     expect((await get('/ogc/collections/incidents/items?category=99')).status).toBe(400)
     expect((await get('/ogc/collections/incidents/items?area=123456789')).status).toBe(404)
+  })
+
+  it('answers the documents with the filter parameters a QGIS 3.22 base URL carries, and refuses other parameters', async () => {
+    // QGIS before 3.28 pushes a filter only by the data source URL (`url='…/ogc?status=open'`), and
+    // sends it with every request it makes.
+    for (const doc of ['/ogc', '/ogc/api', '/ogc/conformance', '/ogc/collections', '/ogc/collections/incidents', '/ogc/collections/incidents/queryables']) {
+      expect((await get(`${doc}?status=open&townCode=330109001`)).status, doc).toBe(200)
+      expect((await get(`${doc}?colour=red`)).status, doc).toBe(400)
+    }
+    const open = await json<Page>('/ogc/collections/incidents/items?limit=10000&status=open')
+    expect(open.features.length).toBeGreaterThan(0)
+    expect(open.features.every((f) => f.properties?.status === 'open')).toBe(true)
   })
 
   it('refuses limits out of bounds and unknown parameters with 400; unknown collections and features with 404', async () => {

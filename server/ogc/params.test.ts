@@ -18,6 +18,16 @@ describe('OGC query parameters', () => {
     expect(parseMoment('2026-11-01t00:00:00z')).toEqual({ kind: 'instant', at: '2026-11-01T00:00:00Z' })
   })
 
+  it('reads what QGIS 3.22 sends for a filter on a date-time field', () => {
+    // `"reportedAt" >= '2026-06-01T00:00:00+08:00'`: the '+' goes unencoded, and arrives as a space.
+    expect(parseDatetime('2026-06-01T00:00:00 08:00/9999-12-31T00:00:00Z')).toEqual({ gte: '2026-06-01T00:00:00+08:00', lt: null, lte: '9999-12-31T00:00:00Z' })
+    // `"reportedAt" <= '…'`: year 0 as the start, which PostgreSQL cannot hold; it is open.
+    expect(parseDatetime('0000-01-01T00:00:00Z/2026-07-01T00:00:00Z')).toEqual({ gte: null, lt: null, lte: '2026-07-01T00:00:00Z' })
+    expect(parseMoment('0099-03-01')).toEqual({ kind: 'day', start: '0099-03-01T00:00:00+08:00', next: '0099-03-02T00:00:00+08:00' })
+    // The space stands only for an offset's sign, nowhere else.
+    for (const bad of ['2026-06-01 00:00:00 08:00', '2026-06-01T00:00:00 0800', '2026-06-01T00:00:00  08:00']) expect(parseMoment(bad), bad).toBeNull()
+  })
+
   it('offers CRS84 and CGCS2000 (EPSG:4490, latitude first) by URI or safe CURIE, nothing else', () => {
     expect(CrsSchema.parse(CGCS2000_URI)).toBe(CGCS2000_URI)
     expect(CrsSchema.parse('[EPSG:4490]')).toBe(CGCS2000_URI)

@@ -79,14 +79,20 @@ type Moment = { kind: 'day'; start: string; next: string } | { kind: 'instant'; 
  * @example realDay(2026, 2, 30) // false
  */
 function realDay(y: number, m: number, d: number): boolean {
-  const date = new Date(Date.UTC(y, m - 1, d))
+  const date = new Date(0)
+  date.setUTCFullYear(y, m - 1, d) // not Date.UTC, which reads years 0–99 as 1900–1999
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
 }
+
+// An offset whose '+' arrived as a space: QGIS puts a filter's `+08:00` into the query string
+// unencoded, and a query string reads '+' as a space. Nothing else could end that way.
+const SPACED_OFFSET = /(T[\d:.]+) ((?:[01]\d|2[0-3]):[0-5]\d)$/
 
 /**
  * Reads one moment, strictly RFC 3339: a full-date is the whole Asia/Shanghai day (as everywhere
  * in this API); a date-time needs seconds and its offset. Anything else (`2026-11-01T`, no
- * seconds, no offset, a space for `T`) is null.
+ * seconds, no offset, a space for `T`) is null. The one allowance: an offset's '+' that a query
+ * string turned into a space (`…T00:00:00 08:00`) is read as the '+' it was.
  * @example parseMoment('2026-10-01') // { kind: 'day', start: '2026-10-01T00:00:00+08:00', next: '2026-10-02T00:00:00+08:00' }
  * @example parseMoment('2026-10-01T08:00:00Z') // { kind: 'instant', at: '2026-10-01T08:00:00Z' }
  * @example parseMoment('2026-11-01T') // null
@@ -96,12 +102,24 @@ export function parseMoment(s: string): Moment | null {
   if (d) {
     const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])]
     if (!realDay(y, m, day)) return null
-    const next = new Date(Date.UTC(y, m - 1, day + 1)).toISOString().slice(0, 10)
+    const after = new Date(0)
+    after.setUTCFullYear(y, m - 1, day + 1)
+    const next = after.toISOString().slice(0, 10)
     return { kind: 'day', start: `${s}T00:00:00+08:00`, next: `${next}T00:00:00+08:00` }
   }
-  const t = DATE_TIME.exec(s)
-  if (t && realDay(Number(t[1]), Number(t[2]), Number(t[3]))) return { kind: 'instant', at: s.toUpperCase() }
+  const text = s.replace(SPACED_OFFSET, '$1+$2')
+  const t = DATE_TIME.exec(text)
+  if (t && realDay(Number(t[1]), Number(t[2]), Number(t[3]))) return { kind: 'instant', at: text.toUpperCase() }
   return null
+}
+
+/**
+ * True for a start too early for the database (before year 1): an open start in effect. QGIS
+ * asks `0000-01-01T00:00:00Z/…` for a filter with only an upper bound.
+ * @example beforeYearOne({ kind: 'instant', at: '0000-01-01T00:00:00Z' }) // true
+ */
+function beforeYearOne(m: Moment): boolean {
+  return (m.kind === 'day' ? m.start : m.at).startsWith('0000-')
 }
 
 /**
@@ -120,9 +138,10 @@ export function parseDatetime(s: string): TimeRange | null {
   if (parts.length !== 2) return null
   const [a, b] = parts as [string, string]
   const open = (v: string) => v === '..' || v === ''
-  const start = open(a) ? null : parseMoment(a)
+  const parsedStart = open(a) ? null : parseMoment(a)
   const end = open(b) ? null : parseMoment(b)
-  if ((!open(a) && !start) || (!open(b) && !end)) return null
+  if ((!open(a) && !parsedStart) || (!open(b) && !end)) return null
+  const start = parsedStart && !beforeYearOne(parsedStart) ? parsedStart : null
   const range: TimeRange = {
     gte: start ? (start.kind === 'day' ? start.start : start.at) : null,
     lt: end?.kind === 'day' ? end.next : null,

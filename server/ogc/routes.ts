@@ -11,6 +11,27 @@ import { CRS84_URI, CrsSchema, type CrsUri, CursorSchema, DatetimeSchema, encode
 /** Query of the documents other than items: only `f`. */
 const DocQuerySchema = z.object({ f: FormatSchema }).strict()
 
+/**
+ * Every collection's filter parameter names. QGIS before 3.28 pushes an equality filter to the
+ * server only by the data source URL (`url='…/ogc?category=0201'`), and then sends those
+ * parameters with every request it makes: the landing page, the API, the collection and the
+ * items. The documents ignore them, so that recipe works; anything else is still a 400.
+ */
+const FILTER_NAMES = new Set(COLLECTIONS.flatMap((c) => c.filters.map((f) => f.name)))
+
+/**
+ * The query without the filter parameters a client carries in its base URL (see FILTER_NAMES).
+ * @example withoutBaseFilters({ f: 'json', category: '0201' }) // { f: 'json' }
+ */
+function withoutBaseFilters(query: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query).filter(([k]) => !FILTER_NAMES.has(k)))
+}
+
+/** Parses the query of a document other than items (`f` only, base-URL filters ignored). */
+function docQuery(req: Request) {
+  return parseInput(DocQuerySchema, withoutBaseFilters(req.query), 'query')
+}
+
 /** `/collections/{id}/items` query, besides the collection's own filters (checked separately). */
 const ItemsQuerySchema = z.object({
   limit: LimitSchema,
@@ -118,22 +139,22 @@ export function ogcRoutes(db: Db): Router {
   const router = Router()
 
   router.get('/ogc', (req, res) => {
-    parseInput(DocQuerySchema, req.query, 'query')
+    docQuery(req)
     send(res, MEDIA.json, landingPage(baseUrl(req)))
   })
 
   router.get('/ogc/conformance', (req, res) => {
-    parseInput(DocQuerySchema, req.query, 'query')
+    docQuery(req)
     send(res, MEDIA.json, { conformsTo: CONFORMANCE })
   })
 
   router.get('/ogc/api', (req, res) => {
-    parseInput(DocQuerySchema, req.query, 'query')
+    docQuery(req)
     send(res, MEDIA.openapi, openApi(baseUrl(req), COLLECTIONS))
   })
 
   router.get('/ogc/collections', async (req, res) => {
-    parseInput(DocQuerySchema, req.query, 'query')
+    docQuery(req)
     const base = baseUrl(req)
     const collections = await db.withScope(scopeOf(req), async (tx) => {
       const docs = []
@@ -148,20 +169,20 @@ export function ogcRoutes(db: Db): Router {
 
   router.get('/ogc/collections/:id', async (req, res) => {
     const def = collectionOr404(req.params.id)
-    parseInput(DocQuerySchema, req.query, 'query')
+    docQuery(req)
     const extent = await db.withScope(scopeOf(req), (tx) => collectionExtent(tx, def))
     send(res, MEDIA.json, collectionDoc(baseUrl(req), def, extent))
   })
 
   router.get('/ogc/collections/:id/queryables', (req, res) => {
     const def = collectionOr404(req.params.id)
-    parseInput(DocQuerySchema, req.query, 'query')
+    docQuery(req)
     send(res, MEDIA.schema, queryables(baseUrl(req), def))
   })
 
   router.get('/ogc/collections/:id/schema', (req, res) => {
     const def = collectionOr404(req.params.id)
-    parseInput(DocQuerySchema, req.query, 'query')
+    docQuery(req)
     send(res, MEDIA.schema, featureSchema(baseUrl(req), def))
   })
 
@@ -203,7 +224,7 @@ export function ogcRoutes(db: Db): Router {
 
   router.get('/ogc/collections/:id/items/:fid', async (req, res) => {
     const def = collectionOr404(req.params.id)
-    const q = parseInput(ItemQuerySchema, req.query, 'query')
+    const q = parseInput(ItemQuerySchema, withoutBaseFilters(req.query), 'query')
     const props = chosenProperties(def, q.properties)
     const fid = KEY_SCHEMAS[def.key.type].safeParse(req.params.fid)
     const feature = fid.success ? await db.withScope(scopeOf(req), (tx) => getItem(tx, def, fid.data, props)) : null
