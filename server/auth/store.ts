@@ -2,7 +2,8 @@
  * Accounts, sessions, display tokens and API keys in the database. These tables are out of the
  * scoped role's reach (migrations/019): every function here takes the server's own connection.
  */
-import type { Sql, TransactionSql } from 'postgres'
+import type { Sql } from 'postgres'
+import type { Queryable } from '../db/index.ts'
 import { hashPassword, hashToken, newToken } from './secrets.ts'
 import { RoleSchema, type AuthUser, type UserCreate, type UserPatch, type UserView } from './schema.ts'
 
@@ -20,7 +21,7 @@ interface UserRow {
 }
 
 /** The user columns; the area codes as JSON, which both database kinds hand back as an array. */
-const USER = (sql: Sql | TransactionSql) => sql`u.id::text AS id, u.username, u.display_name, u.role, to_json(u.area_codes) AS area_codes, u.password_hash, u.disabled, u.created_by, u.created_at, u.updated_at`
+const USER = (sql: Queryable) => sql`u.id::text AS id, u.username, u.display_name, u.role, to_json(u.area_codes) AS area_codes, u.password_hash, u.disabled, u.created_by, u.created_at, u.updated_at`
 
 const toAuthUser = (r: UserRow): AuthUser => ({
   id: String(r.id),

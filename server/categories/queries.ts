@@ -1,5 +1,4 @@
-import type { Sql } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { Queryable, Tx } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
 import type { CategoriesResponse, CategoryItem } from './schema.ts'
 
@@ -15,7 +14,7 @@ interface CategoryRow {
  * The two-level catalogue, categories and their items in sort order.
  * @example (await listCategories(tx))[0] // { code: '01', nameZh: '治安', nameEn: 'Public order', items: [...] }
  */
-export async function listCategories(sql: Sql | Tx): Promise<CategoriesResponse> {
+export async function listCategories(sql: Queryable): Promise<CategoriesResponse> {
   const rows = await sql<CategoryRow[]>`
     SELECT code, parent_code, name_zh, name_en, properties
     FROM incident_categories

@@ -2,12 +2,9 @@
  * The role binding in the database (table category_roles, migrations/026_category_roles.sql):
  * read, resolved against the catalogue, and replaced as a whole (roles left out become unbound).
  */
-import type { Sql } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { Queryable } from '../db/index.ts'
 import { listCategories } from './queries.ts'
 import { CATEGORY_ROLES, type CategoryRole, type CategoryRolesResponse, resolveRoles, type ResolvedRoles, type RoleBinding } from './roles.ts'
-
-type Queryable = Sql | Tx
 
 /** A binding that cannot be stored: each problem with where it is (`roles.fire.1`) and what. */
 export class RoleBindingError extends Error {

@@ -5,7 +5,7 @@ import { migrate } from './migrate.ts'
 import { openNative } from './native.ts'
 import type { Capabilities, Db, Scope } from './types.ts'
 
-export type { Capabilities, CopyValue, Db, DbKind, Scope, Tx } from './types.ts'
+export type { Capabilities, CopyValue, Db, DbKind, Queryable, Scope, Tx } from './types.ts'
 export { SYSTEM_SCOPE, ScopeSchema } from './types.ts'
 
 export interface OpenOptions {

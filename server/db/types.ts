@@ -45,3 +45,9 @@ export interface Db {
 
 /** The query API inside `withScope`: domain query functions take this. */
 export type Tx = TransactionSql
+
+/**
+ * Either query API: a scoped transaction (`withScope`) or the plain pool (read-only callers such
+ * as the models and the CLI). The one declaration: domain stores import it from `server/db/`.
+ */
+export type Queryable = Sql | TransactionSql

@@ -5,8 +5,8 @@
  * inside it: on the embedded database one connection serves all, and a nested geocoder
  * transaction would wait on it forever (placement happens before, server/geocode/place.ts).
  */
-import type { PendingQuery, Row, Sql } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { PendingQuery, Row } from 'postgres'
+import type { Queryable, Tx } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { daysOverdue, shanghaiDay } from '../tasks/overdue.ts'
@@ -28,9 +28,6 @@ import {
 } from './schema.ts'
 import { assertHazardMove } from './states.ts'
 import { pointOrNull } from '../geo/crs.ts'
-
-/** Either query API: a transaction or the plain pool (read-only callers like the models). */
-export type Queryable = Sql | Tx
 
 /** The fields a hazard is given (by the API, a CSV line or an edit), as stored. */
 export interface HazardFields {

@@ -4,7 +4,7 @@
  */
 import { HttpError } from '../http/errors.ts'
 import { DEFAULT_RANKING_CONFIG } from './definitions.ts'
-import type { Queryable } from './queries.ts'
+import type { Queryable } from '../db/index.ts'
 import { type RankingConfig, type RankingConfigResponse, RankingConfigSchema } from './schema.ts'
 
 interface ConfigRow {

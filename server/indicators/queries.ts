@@ -3,15 +3,12 @@
  * incidents), task close-outs and warning response times. One grouped query per source and
  * window, whatever the number of areas.
  */
-import type { Sql } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { Queryable } from '../db/index.ts'
 import { dayStartMs, type Period } from '../stats/period.ts'
 import { shanghaiDay } from '../tasks/overdue.ts'
 import type { AreaCounts } from './compute.ts'
 import type { IndicatorWindow } from './month.ts'
 import type { RankLevel } from './schema.ts'
-
-export type Queryable = Sql | Tx
 
 export interface LevelArea {
   code: string

@@ -19,7 +19,8 @@
  */
 import { cellToChildren, cellToParent, getResolution, latLngToCell, polygonToCells } from 'h3-js'
 import { backtestMetrics, backtestVerdict, MIN_VERDICT_EVENTS, naiveBaseline, pooledScore, type BacktestVerdict, type PooledScore } from '../analytics/index.ts'
-import { districtCells, h3DailyCounts, type Queryable } from './data.ts'
+import type { Queryable } from '../db/index.ts'
+import { districtCells, h3DailyCounts } from './data.ts'
 import type { ModelDefinition } from './definition.ts'
 import { detect } from './kinds/index.ts'
 import { sumByUnit } from './kinds/hotspot.ts'

@@ -5,11 +5,8 @@
  * as-of time. Cells come back as H3 hex strings (h3-js's form), days as YYYY-MM-DD.
  */
 import { polygonToCells } from 'h3-js'
-import type { Sql } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { Queryable } from '../db/index.ts'
 import { bigintToH3 } from '../geo/h3.ts'
-
-export type Queryable = Sql | Tx
 
 /** Category filter: null = every category. */
 type Cats = readonly string[] | null

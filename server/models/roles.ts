@@ -5,7 +5,7 @@
  */
 import { boundCodesOf, type CategoryRole, itemsOfRoles, notConfiguredReason, type ResolvedRoles } from '../categories/roles.ts'
 import { loadRoles } from '../categories/roles-store.ts'
-import type { Queryable } from './data.ts'
+import type { Queryable } from '../db/index.ts'
 import { categoryNames, expandCategories } from './data.ts'
 import type { ModelDefinition, ModelKind } from './definition.ts'
 

@@ -3,9 +3,8 @@
  */
 import { isDeepStrictEqual } from 'node:util'
 import { z } from 'zod'
-import type { Tx } from '../db/index.ts'
+import type { Queryable, Tx } from '../db/index.ts'
 import { BUILTIN_MODELS } from './builtins.ts'
-import type { Queryable } from './data.ts'
 import { ModelDefinitionSchema, ModelKindSchema, type ModelDefinition } from './definition.ts'
 import { RunModeSchema, type RunMode } from './mode.ts'
 

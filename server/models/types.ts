@@ -3,8 +3,7 @@
  * stable order, the data window it read, and notes (global statistics such as the Knox test)
  * recorded with the run.
  */
-import type { Sql } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { Queryable } from '../db/index.ts'
 import type { Level, ModelDefinition, ModelKind } from './definition.ts'
 
 /** Where a finding is: an H3 cell (its polygon), an area (its polygon) or a point. */
@@ -34,4 +33,4 @@ export interface Detection {
 }
 
 /** Reads the data a definition needs at `asOf` and detects. */
-export type Detector<K extends ModelKind> = (sql: Sql | Tx, def: Extract<ModelDefinition, { kind: K }>, asOf: Date) => Promise<Detection>
+export type Detector<K extends ModelKind> = (sql: Queryable, def: Extract<ModelDefinition, { kind: K }>, asOf: Date) => Promise<Detection>

@@ -2,18 +2,16 @@
  * SQL of reconciliation (tables reconcile_runs and reconcile_pairs, migrations/005): runs, the
  * pairs a run reads and writes, the review queue and decisions.
  */
-import type { Sql, TransactionSql } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { TransactionSql } from 'postgres'
+import type { Queryable, Tx } from '../db/index.ts'
 import { distanceM } from '../geo/crs.ts'
 import type { GeocodeResult, MatchLevel } from '../geocode/schema.ts'
 import { ownLevel } from '../geocode/reverse.ts'
 import type { OtherRow, PairState, StoredPair } from './rules.ts'
 import type { Decision, Pair, PairStatus, ReviewPage, ReviewQuery, Run, RunCounts } from './schema.ts'
 
-type Q = Sql | TransactionSql
-
 /** Records the start of a run and returns its id. */
-export async function startRun(sql: Q, run: { source: string; file: string; reportPath: string | null }): Promise<number> {
+export async function startRun(sql: Queryable, run: { source: string; file: string; reportPath: string | null }): Promise<number> {
   const [row] = await sql<{ id: string }[]>`
     INSERT INTO reconcile_runs (source, file, report_path) VALUES (${run.source}, ${run.file}, ${run.reportPath})
     RETURNING id`
@@ -21,7 +19,7 @@ export async function startRun(sql: Q, run: { source: string; file: string; repo
 }
 
 /** Marks a running reconciliation alive (server/ops/heartbeat.ts) with its counts so far; an ended run is left as it is. */
-export async function beatRun(sql: Q, id: number, c: RunCounts): Promise<void> {
+export async function beatRun(sql: Queryable, id: number, c: RunCounts): Promise<void> {
   await sql`
     UPDATE reconcile_runs SET heartbeat_at = now(), total = ${c.total}, matched = ${c.matched}, review = ${c.review},
       unmatched = ${c.unmatched}, unchanged = ${c.unchanged}, rejected = ${c.rejected}
@@ -29,7 +27,7 @@ export async function beatRun(sql: Q, id: number, c: RunCounts): Promise<void> {
 }
 
 /** Records how a run ended, with its counts. */
-export async function finishRun(sql: Q, id: number, end: { status: 'done' | 'failed'; counts: RunCounts; message: string | null }): Promise<void> {
+export async function finishRun(sql: Queryable, id: number, end: { status: 'done' | 'failed'; counts: RunCounts; message: string | null }): Promise<void> {
   const c = end.counts
   await sql`
     UPDATE reconcile_runs SET status = ${end.status}, finished_at = now(), total = ${c.total}, matched = ${c.matched},
@@ -76,7 +74,7 @@ export async function listRuns(tx: Tx, q: { source?: string | undefined; limit: 
 }
 
 /** How many pairs of a source stand in each status. */
-export async function statusCounts(sql: Q, source: string): Promise<Record<PairStatus, number>> {
+export async function statusCounts(sql: Queryable, source: string): Promise<Record<PairStatus, number>> {
   const rows = await sql<{ status: PairStatus; n: number }[]>`
     SELECT status, count(*)::int AS n FROM reconcile_pairs WHERE source = ${source} GROUP BY status`
   const out: Record<PairStatus, number> = { matched: 0, review: 0, accepted: 0, rejected: 0, unmatched: 0 }
@@ -85,13 +83,13 @@ export async function statusCounts(sql: Q, source: string): Promise<Record<PairS
 }
 
 /** Whether the address base has any address (reconciling against an empty base is a mistake). */
-export async function baseHasAddresses(sql: Q): Promise<boolean> {
+export async function baseHasAddresses(sql: Queryable): Promise<boolean> {
   const [row] = await sql<{ has: boolean }[]>`SELECT EXISTS (SELECT 1 FROM addresses) AS has`
   return row!.has
 }
 
 /** Every column of a pair, with points as numbers. */
-const PAIR_COLUMNS = (q: Q) => q`
+const PAIR_COLUMNS = (q: Queryable) => q`
   p.id, p.source, p.other_id, p.other_address, ST_X(p.other_geom) AS other_lng, ST_Y(p.other_geom) AS other_lat,
   p.address_id, p.address, ST_X(p.address_geom) AS lng, ST_Y(p.address_geom) AS lat, p.level, p.score, p.distance_m,
   p.status, p.reason, p.candidates, p.rejected_ids, p.hold_reason, p.decided_by, p.decided_at, p.decision_note,

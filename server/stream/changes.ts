@@ -6,7 +6,8 @@
  * change that commits after a higher-numbered one is still sent.
  */
 import type { HazardFeature } from '../hazards/schema.ts'
-import { hazardsChangedSince, type Queryable } from '../hazards/store.ts'
+import type { Queryable } from '../db/index.ts'
+import { hazardsChangedSince } from '../hazards/store.ts'
 import type { Task } from '../tasks/schema.ts'
 import { tasksChangedSince } from '../tasks/store.ts'
 import type { WarningFeature } from '../warnings/schema.ts'

@@ -11,7 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureFirstAdmin } from '../auth/bootstrap.ts'
-import type { Queryable } from '../hazards/store.ts'
+import type { Queryable } from '../db/index.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { eventReader, type EventReader } from './testing.ts'

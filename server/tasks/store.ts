@@ -12,11 +12,11 @@
  *   person to close.
  */
 import type { PendingQuery, Row } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { Queryable, Tx } from '../db/index.ts'
 import { h3Cells } from '../geo/h3.ts'
 import { HttpError } from '../http/errors.ts'
 import type { HistoryEvent } from '../hazards/schema.ts'
-import { transitionHazard, type FieldChanges, type Queryable } from '../hazards/store.ts'
+import { transitionHazard, type FieldChanges } from '../hazards/store.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { daysOverdue, shanghaiDay } from './overdue.ts'
 import { TASK_STATUS_NAMES, type OverdueTask, type Task, type TaskCreate, type TaskFromWarning, type TaskPage, type TaskPatch, type TaskSource, type TaskStatus } from './schema.ts'

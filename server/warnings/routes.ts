@@ -11,7 +11,7 @@
 import { Router } from 'express'
 import { allowed, scopeOf } from '../auth/context.ts'
 import { maskWarningDetail } from '../auth/pii.ts'
-import type { Db } from '../db/index.ts'
+import type { Db, Queryable } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
@@ -20,7 +20,7 @@ import { TaskFromWarningSchema } from '../tasks/schema.ts'
 import { createTaskFromWarning, getTask, listTasks } from '../tasks/store.ts'
 import { addDays, shanghaiDayOf } from '../models/util.ts'
 import { WarningListQuerySchema, WarningParamsSchema, WarningTaskBodySchema, WarningTransitionSchema, type WarningDetail } from './schema.ts'
-import { getWarning, listWarnings, transitionWarning, warningForTask, warningHistory, type Queryable } from './store.ts'
+import { getWarning, listWarnings, transitionWarning, warningForTask, warningHistory } from './store.ts'
 
 const GEOJSON = 'application/geo+json; charset=utf-8'
 

@@ -4,16 +4,14 @@
  * details as GeoJSON, and changes for the live stream.
  */
 import { cellToBoundary, cellToLatLng, getResolution, latLngToCell } from 'h3-js'
-import type { PendingQuery, Row, Sql } from 'postgres'
-import type { Tx } from '../db/index.ts'
+import type { PendingQuery, Row } from 'postgres'
+import type { Queryable, Tx } from '../db/index.ts'
 import { h3ToBigintString, bigintToH3 } from '../geo/h3.ts'
 import { HttpError } from '../http/errors.ts'
 import { LEVEL_NAMES, type Level } from '../models/definition.ts'
 import type { Finding, Place } from '../models/types.ts'
 import type { WarningEvent, WarningFeature, WarningPage } from './schema.ts'
 import { assertWarningMove, WARNING_STATUS_NAMES, type WarningStatus } from './states.ts'
-
-export type Queryable = Sql | Tx
 
 interface WarningRow {
   id: string

@@ -6,7 +6,7 @@
  * at all the village it lies in; a place outside every village its coordinates.
  */
 import { cellToBoundary, cellToLatLng } from 'h3-js'
-import type { Queryable } from '../data.ts'
+import type { Queryable } from '../../db/index.ts'
 import type { Finding, Place } from '../types.ts'
 
 export interface PlaceName {
