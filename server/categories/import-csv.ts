@@ -18,7 +18,7 @@
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { Sql } from 'postgres'
-import { silentProgress, type PhaseProgress } from '../cli/progress.ts'
+import { silentProgress, type PhaseProgress } from '../ops/progress.ts'
 import type { Db } from '../db/index.ts'
 import type { BatchedImportSummary, ImportReject } from '../imports/batched.ts'
 import { ImportInputError, openImportFile, openRejectReport, parseCsvChunk, type RejectReport } from '../imports/csv.ts'

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts'
 import { openDatabase, type Db } from '../db/index.ts'
 import { seedDemo, seedStatus } from '../seed/run.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 export const log = (msg: string) => process.stderr.write(`${msg}\n`)
 

@@ -4,7 +4,7 @@ import { loadConfig } from '../config.ts'
 import { createGeocoder } from '../geocode/geocoder.ts'
 import { geocodeCsv } from '../geocode/csv.ts'
 import { log, openConfiguredDb } from './boot.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 const [inPath, outPath] = process.argv.slice(2)
 if (!inPath || !outPath) {

@@ -10,7 +10,7 @@ import { readServerFile, type ServerFile } from '../auth/local-token.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import { log, openConfiguredDb } from './boot.ts'
-import { terminalProgress, type PhaseProgress } from './progress.ts'
+import { terminalProgress, type PhaseProgress } from '../ops/progress.ts'
 
 export class HandoffError extends Error {
   override name = 'HandoffError'

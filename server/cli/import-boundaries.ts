@@ -9,7 +9,7 @@ import { BoundaryImportOptionsSchema, type BoundaryFinding } from '../boundaries
 import { loadConfig } from '../config.ts'
 import { log } from './boot.ts'
 import { filesToUpload, runOrHandOff } from './handoff.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 export const BOUNDARIES_USAGE = [
   'usage: npm run import -- boundaries FILE --level district|town|village|grid|microgrid',

@@ -25,7 +25,7 @@ import { log } from './boot.ts'
 import { HandoffError, runOrHandOff } from './handoff.ts'
 import { CATALOGUE_USAGE, importCatalogueCli } from './import-catalogue.ts'
 import { BOUNDARIES_USAGE, importBoundariesCli } from './import-boundaries.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 const USAGE = [
   'usage: npm run import -- addresses FILE.csv [--report FILE] [--source NAME] [--workers N]',

@@ -13,7 +13,7 @@ import { OnboardPlanError, planOnboarding } from '../onboard/plan.ts'
 import { onboard, OnboardRefusal, type OnboardStep, type OnboardSummary } from '../onboard/run.ts'
 import { log, openConfiguredDb } from './boot.ts'
 import { handOff, HandoffError, runningServer } from './handoff.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 const USAGE = [
   'usage: npm run onboard -- DIR [--report-dir D]',

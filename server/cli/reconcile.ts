@@ -12,7 +12,7 @@ import { reconcileFile, type ReconcileSummary } from '../reconcile/run.ts'
 import { PAIR_STATUSES, SourceNameSchema } from '../reconcile/schema.ts'
 import { log } from './boot.ts'
 import { HandoffError, runOrHandOff } from './handoff.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 const USAGE =
   'usage: npm run reconcile -- OTHER.csv [--source NAME] [--report FILE]\n' +

@@ -6,7 +6,7 @@ import { loadConfig } from '../config.ts'
 import { currentMonth, MonthSchema } from '../indicators/month.ts'
 import { renderAllTowns } from '../reports/render-all.ts'
 import { log, openConfiguredDb } from './boot.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 const ArgsSchema = z.object({
   month: MonthSchema.optional(),

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.ts'
 import { configuredKind, restore, RefusedError, summaryLine } from '../ops/backup.ts'
 import { log, redact } from './boot.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 const { values, positionals } = parseArgs({ options: { force: { type: 'boolean' }, help: { type: 'boolean' } }, allowPositionals: true, strict: true })
 const file = positionals[0]

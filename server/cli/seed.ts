@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { loadConfig, SeedSizeSchema } from '../config.ts'
 import { DEFAULT_SEED, seedDemo } from '../seed/run.ts'
 import { log, openConfiguredDb } from './boot.ts'
-import { terminalProgress } from './progress.ts'
+import { terminalProgress } from '../ops/progress.ts'
 
 const ArgsSchema = z.object({
   size: SeedSizeSchema.default('small'),

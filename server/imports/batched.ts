@@ -9,7 +9,7 @@
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import type { z } from 'zod'
-import { silentProgress, type PhaseProgress } from '../cli/progress.ts'
+import { silentProgress, type PhaseProgress } from '../ops/progress.ts'
 import type { Db } from '../db/index.ts'
 import { openImportFile, openRejectReport, parseCsvChunk, type CsvRecord, type RejectReport } from './csv.ts'
 import { FirstSeen } from './first-seen.ts'

@@ -6,7 +6,7 @@
  * (import_runs keeps the lasting record of each run).
  */
 import crypto from 'node:crypto'
-import type { PhaseProgress } from '../cli/progress.ts'
+import type { PhaseProgress } from '../ops/progress.ts'
 
 export interface ImportJob {
   id: string

@@ -22,6 +22,7 @@ import { postgis } from '@electric-sql/pglite-postgis'
 import postgres from 'postgres'
 import type { Config } from '../config.ts'
 import { openEmbedded } from '../db/embedded.ts'
+import type { PhaseProgress } from './progress.ts'
 
 /** Tables whose row counts a backup or restore reports (those that exist). */
 export const SUMMARY_TABLES = ['admin_areas', 'addresses', 'incidents', 'hazards', 'tasks', 'warnings'] as const
@@ -31,19 +32,12 @@ export class RefusedError extends Error {}
 
 export type BackupKind = 'native' | 'embedded'
 
-/** Progress of a long phase, the shape of server/cli/progress.ts's reporter. */
-export interface Progress {
-  start(phase: string, total: number): void
-  update(done: number): void
-  stop(): void
-}
-
 export interface BackupOptions {
   /** The file to write. */
   out: string
   /** Replace an existing file. */
   force?: boolean
-  progress?: Progress
+  progress?: PhaseProgress
   say?: (msg: string) => void
 }
 
@@ -51,7 +45,7 @@ export interface RestoreOptions {
   file: string
   /** Replace a database that has data. */
   force?: boolean
-  progress?: Progress
+  progress?: PhaseProgress
   say?: (msg: string) => void
 }
 

@@ -13,7 +13,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { silentProgress, type PhaseProgress } from '../cli/progress.ts'
+import { silentProgress, type PhaseProgress } from '../ops/progress.ts'
 import type { Db } from '../db/index.ts'
 import { toWgs84Stored } from '../addresses/prepare.ts'
 import { AddressImportRowSchema, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rejectReason, type AddressColumn, type AddressCsvInput } from '../addresses/schema.ts'

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type { PhaseProgress } from '../cli/progress.ts'
-import { silentProgress } from '../cli/progress.ts'
+import type { PhaseProgress } from '../ops/progress.ts'
+import { silentProgress } from '../ops/progress.ts'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import type { Month } from '../indicators/month.ts'
 import { fmt, html } from './html.ts'

@@ -1,3 +1,7 @@
+/**
+ * Progress of long work (imports, seeding, backups, reports): the PhaseProgress shape that domains
+ * report through, a terminal reporter for the command line and a silent one for tests and the API.
+ */
 import cliProgress from 'cli-progress'
 
 /** Reports progress of one phase of long work. */
