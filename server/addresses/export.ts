@@ -3,8 +3,7 @@
  * import benchmark, and anyone who wants to round-trip the demo base through the importer.
  */
 import { csvField } from '../imports/csv.ts'
-import type { AddressRow } from '../seed/types.ts'
-import { PART_COLUMNS, REQUIRED_COLUMNS } from './schema.ts'
+import { type AddressRow, PART_COLUMNS, REQUIRED_COLUMNS } from './schema.ts'
 
 export interface AddressCsvOptions {
   /** Write the parsed part columns (default true); without them the importer parses the text. */

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { distanceM, fromWgs84 } from '../geo/crs.ts'
-import type { AddressRow } from '../seed/types.ts'
+import type { AddressRow } from './schema.ts'
 import { addressCsvHeader, addressCsvLine } from './export.ts'
 import { toWgs84Stored } from './prepare.ts'
 import { AddressImportRowSchema, canonicalName, canonicalNumberPart, rejectReason, splitAliases, type AddressCsvInput } from './schema.ts'

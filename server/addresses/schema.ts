@@ -33,6 +33,32 @@ export interface AddressParts {
   room: string | null
 }
 
+/**
+ * One address of the unified address base (one row of addresses), WGS84: what the demo seed
+ * generates and the import CSV (./export.ts) writes. Unlike AddressParts, town and village are known.
+ */
+export interface AddressRow {
+  addressId: string
+  /** Full canonical text, e.g. 浙江省杭州市萧山区城厢街道金城路438号 or …金色家园3幢2单元501室 */
+  address: string
+  lng: number
+  lat: number
+  town: string
+  village: string
+  groupNo: string | null
+  road: string | null
+  doorNo: string | null
+  compound: string | null
+  building: string | null
+  unit: string | null
+  room: string | null
+  aliases: string[]
+  townCode: string
+  villageCode: string
+  gridCode: string
+  microgridCode: string
+}
+
 /** Ids: 1–64 letters (any script), digits or `_ . : / # -`; no spaces. */
 const ADDRESS_ID = /^[\p{L}\p{N}_.:/#-]{1,64}$/u
 /** A plain decimal number (what a CSV coordinate column holds); no hex, no Infinity. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { AddressRow } from '../seed/types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
 import { plantWarningPatterns } from './demo-patterns.ts'
 
 /** 400 addresses on a 50 m lattice, 4 grids of 100. */

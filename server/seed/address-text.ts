@@ -8,7 +8,7 @@
  */
 import { chance, pick, randInt, weightedPick, type Rng } from './rng.ts'
 import { townShortName } from './reference.ts'
-import type { AddressRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
 
 /**
  * The parsed parts of an address: AddressRow's own fields (numbers without their 号/幢/单元/室

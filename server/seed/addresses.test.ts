@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { formatAddress } from './address-text.ts'
 import { generateAddresses, inRing, sampleEvery, tapSample } from './addresses.ts'
 import { generateBoundaries } from './boundaries.ts'
-import type { AddressRow, AreaRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
+import type { AreaRow } from './types.ts'
 
 // Three towns keep the file fast: an urban street (城厢), a street with villages (新塘), a town (临浦).
 const TOWNS = ['330109001', '330109004', '330109105']

@@ -18,7 +18,8 @@ import { formatAddress, type AddressParts } from './address-text.ts'
 import { compoundAliases, compoundName, roadNames, villageRoadName } from './names.ts'
 import { villageNames } from './reference.ts'
 import { aliasSampler, apportion, chance, deriveRng, normal, pick, randInt, uniform, type Rng } from './rng.ts'
-import type { AddressRow, AreaRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
+import type { AreaRow } from './types.ts'
 
 export interface AddressOptions {
   seed: string

@@ -3,7 +3,7 @@ import { HAZARD_TRANSITIONS } from '../hazards/states.ts'
 import { TASK_TRANSITIONS } from '../tasks/states.ts'
 import { isOverdue } from '../tasks/overdue.ts'
 import { generateHazards } from './hazards.ts'
-import type { AddressRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
 
 const END = new Date('2026-11-01T00:00:00+08:00')
 

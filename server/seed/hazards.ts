@@ -10,7 +10,7 @@
  * tasks were returned once, and a task's close-out closes its hazard (server/tasks/store.ts).
  */
 import { chance, deriveRng, pick, randInt, uniform, weightedPick, type Rng } from './rng.ts'
-import type { AddressRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
 
 const DAY = 86_400_000
 

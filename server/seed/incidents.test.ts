@@ -4,7 +4,8 @@ import { generateAddresses, sampleForIncidents } from './addresses.ts'
 import { generateBoundaries } from './boundaries.ts'
 import { CATEGORY_PROFILES, generateIncidents, planIncidents, type IncidentPlan } from './incidents.ts'
 import { createRng, shuffle } from './rng.ts'
-import type { AddressRow, IncidentRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
+import type { IncidentRow } from './types.ts'
 
 const END = new Date('2026-03-01T00:00:00+08:00')
 const START = new Date('2024-03-01T00:00:00+08:00')

@@ -19,7 +19,8 @@
  */
 import { formatAddress, randomNoiseStyle, randomSuffix, type AddressParts } from './address-text.ts'
 import { aliasSampler, chance, deriveRng, exponential, pick, poisson, randInt, shuffle, uniform, weightedPick, type Rng } from './rng.ts'
-import type { AddressRow, IncidentRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
+import type { IncidentRow } from './types.ts'
 
 export interface IncidentOptions {
   seed: string

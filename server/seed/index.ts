@@ -40,4 +40,4 @@ export type { Reference, TownRecord, VillageRecord, LngLat } from './reference.t
 export { compoundAliases, compoundName, roadNames, TOWN_ROADS } from './names.ts'
 export { createRng, deriveRng } from './rng.ts'
 export type { Rng } from './rng.ts'
-export type { AddressRow, AreaLevel, AreaRow, IncidentRow } from './types.ts'
+export type { AreaLevel, AreaRow, IncidentRow } from './types.ts'

@@ -4,7 +4,7 @@ import { bigintToH3 } from '../geo/h3.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { generateAddresses, generateBoundaries, generateIncidents } from './index.ts'
 import { loadAddresses, loadAreas, loadIncidents } from './load.ts'
-import type { AddressRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
 
 const SEED = 'load-test'
 const END = new Date('2026-11-01T00:00:00+08:00')

@@ -9,7 +9,8 @@ import { canonicalName } from '../addresses/schema.ts'
 import { ADDRESS_COPY_COLUMNS } from '../addresses/prepare.ts'
 import { h3Cells } from '../geo/h3.ts'
 import type { HazardSeedRow, SeedEvent, TaskSeedRow } from './hazards.ts'
-import type { AddressRow, AreaLevel, AreaRow, IncidentRow } from './types.ts'
+import type { AddressRow } from '../addresses/schema.ts'
+import type { AreaLevel, AreaRow, IncidentRow } from './types.ts'
 
 const LEVEL_ORDER: AreaLevel[] = ['district', 'town', 'village', 'grid', 'microgrid']
 const AREA_BATCH = 1_000

@@ -17,29 +17,6 @@ export interface AreaRow {
   properties: Record<string, unknown>
 }
 
-/** One address of the unified address base (one row of addresses), WGS84. */
-export interface AddressRow {
-  addressId: string
-  /** Full canonical text, e.g. 浙江省杭州市萧山区城厢街道金城路438号 or …金色家园3幢2单元501室 */
-  address: string
-  lng: number
-  lat: number
-  town: string
-  village: string
-  groupNo: string | null
-  road: string | null
-  doorNo: string | null
-  compound: string | null
-  building: string | null
-  unit: string | null
-  room: string | null
-  aliases: string[]
-  townCode: string
-  villageCode: string
-  gridCode: string
-  microgridCode: string
-}
-
 /** One demo incident (one row of incidents). */
 export interface IncidentRow {
   incidentId: string
