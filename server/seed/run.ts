@@ -12,7 +12,7 @@ import { ROOT_DIR } from '../web/static.ts'
 import { type PhaseProgress, silentProgress } from '../ops/progress.ts'
 import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
 import { generateHazards } from './hazards.ts'
-import { plantWarningPatterns } from '../models/demo-patterns.ts'
+import { plantWarningPatterns } from './demo-patterns.ts'
 import { loadAddresses, loadAreas, loadHazardsAndTasks, loadIncidents } from './load.ts'
 
 /** How many addresses and incidents each demo size has (boundaries are the same for all). */
@@ -87,7 +87,7 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<SeedMeta> {
     progress.start('incidents', sizes.incidents)
     const incidents = generateIncidents(sample.addresses(), { seed, count: sizes.incidents, end })
     counts.incidents = await loadIncidents(db, incidents, (n) => progress.update(n))
-    // Patterns for the warning models to find on the first start (server/models/demo-patterns.ts).
+    // Patterns for the warning models to find on the first start (./demo-patterns.ts).
     counts.incidents += await loadIncidents(db, plantWarningPatterns(sample.addresses(), { seed, end }))
     progress.stop()
 

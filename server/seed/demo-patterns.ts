@@ -5,9 +5,9 @@
  * Deterministic from the seed; added to the generated incidents (source 'demo-patterns'), at
  * addresses of the same sample so the geocoder and the address models see real address ids.
  */
-import { deriveRng, pick, randInt, type Rng } from '../seed/rng.ts'
+import { deriveRng, pick, randInt, type Rng } from './rng.ts'
 import type { AddressRow } from '../addresses/schema.ts'
-import type { IncidentRow } from '../seed/types.ts'
+import type { IncidentRow } from './types.ts'
 
 const DAY_MS = 86_400_000
 const M_PER_DEG_LAT = 110_854
