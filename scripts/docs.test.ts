@@ -2,7 +2,8 @@
  * The docs a newcomer navigates by stay true to the tree: every relative link in README.md and
  * docs/*.md opens a file (and a heading, when it names one), every server/ folder is on the
  * README's architecture map, a request's handler is found from its path in one guess (or the map
- * names the exception), and the configuration table and the `npm run` commands match the code.
+ * names the exception), every path the docs name exists, and the configuration table and the
+ * `npm run` commands match the code.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -98,6 +99,22 @@ describe('the docs a newcomer reads', () => {
       }
     }
     expect(broken).toEqual([])
+  })
+
+  it('every file or folder of the tree that the docs name exists (code moves take their docs along)', () => {
+    const gone: string[] = []
+    for (const doc of DOCS) {
+      const text = read(doc)
+      const named = [
+        ...[...text.matchAll(/`((?:server|web|scripts|migrations|data|docs|\.ci)\/[\w./-]*)`/g)].map((m) => m[1]!),
+        ...[...text.matchAll(/(?<![\w/`.])((?:server|web|scripts|migrations|data)\/[\w-]+(?:\/[\w.-]+)*\.(?:ts|sql|csv|json|md|py|mjs|html))/g)].map((m) => m[1]!),
+      ]
+      for (const p of new Set(named)) {
+        if (p.includes('NNN')) continue // the migrations' naming pattern, not a file
+        if (!fs.existsSync(path.join(ROOT, p))) gone.push(`${doc}: ${p}`)
+      }
+    }
+    expect(gone).toEqual([])
   })
 
   it('the README architecture map names every server/ folder, and only folders that exist', () => {
