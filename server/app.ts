@@ -32,6 +32,7 @@ import { authRoutes } from './auth/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { corsPolicy, geocodeRateLimit, securityHeaders } from './http/security.ts'
 import { httpMetrics, metricsRoutes } from './ops/metrics.ts'
+import { openApiRoutes } from './openapi/routes.ts'
 
 export interface AppOptions {
   /** The clock warning models and warnings judge "now" by (a live run or a preview); tests fix it to their data's end. */
@@ -59,6 +60,7 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(['/api/geocode', '/api/reverse'], geocodeRateLimit(config))
   app.use(healthRoutes(db))
   app.use(metricsRoutes(db)) // GET /metrics (Prometheus text)
+  app.use(openApiRoutes()) // GET /api/openapi.json, the viewer at /api/docs
   app.use(areaRoutes(db, config))
   app.use(profileRoutes(db))
   // One geocoder (one name dictionary in memory) for the geocoding API and incident ingest.

@@ -137,9 +137,9 @@ function challenge(req: Request, res: Response): void {
   if (wantsBasicChallenge(req.path, req.get('sec-fetch-mode'))) res.setHeader('WWW-Authenticate', BASIC_CHALLENGE)
 }
 
-/** True for a browser asking for a page (not the API, tiles or OGC). */
+/** True for a browser asking for a page (not the API, tiles or OGC; the API's reference /api/docs is a page). */
 function wantsPage(req: Request): boolean {
-  return (req.method === 'GET' || req.method === 'HEAD') && !/^\/(api|tiles|ogc|metrics)(\/|$)/.test(req.path) && Boolean(req.accepts('html'))
+  return (req.method === 'GET' || req.method === 'HEAD') && (req.path === '/api/docs' || !/^\/(api|tiles|ogc|metrics)(\/|$)/.test(req.path)) && Boolean(req.accepts('html'))
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Geocoder } from './geocoder.ts'
 import { reverseGeocode } from './reverse.ts'
 import { GeocodeBatchSchema, GeocodeQuerySchema, ReverseQuerySchema, type GeocodeResponse } from './schema.ts'
 
-const BatchQuerySchema = z.object({ outCrs: CrsSchema.default('wgs84') })
+export const BatchQuerySchema = z.object({ outCrs: CrsSchema.default('wgs84') })
 
 /** `/api/geocode`, `/api/geocode/batch` and `/api/reverse`. */
 export function geocodeRoutes(db: Db, geocoder: Geocoder): Router {

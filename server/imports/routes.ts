@@ -13,14 +13,14 @@ import { HttpError, parseInput } from '../http/errors.ts'
 import { closeStaleRuns } from '../ops/heartbeat.ts'
 import { getImportRun, ImportKindSchema, listImportRuns } from './runs.ts'
 
-const ListQuerySchema = z.object({
+export const ListQuerySchema = z.object({
   kind: ImportKindSchema.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 })
-const IdParamsSchema = z.object({ id: z.coerce.number().int().positive() })
+export const IdParamsSchema = z.object({ id: z.coerce.number().int().positive() })
 
-const JobParamsSchema = z.object({ id: z.string().uuid() })
-const ReportParamsSchema = JobParamsSchema.extend({ n: z.coerce.number().int().min(0).max(100) })
+export const JobParamsSchema = z.object({ id: z.string().uuid() })
+export const ReportParamsSchema = JobParamsSchema.extend({ n: z.coerce.number().int().min(0).max(100) })
 
 /**
  * File imports:

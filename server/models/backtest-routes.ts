@@ -26,7 +26,7 @@ import { ModelIdSchema } from './definition.ts'
 import { ModelNotConfiguredError, modelFilter } from './roles.ts'
 import { ensureBuiltinModels, getModel, type Model } from './store.ts'
 
-const ParamsSchema = z.object({ id: ModelIdSchema })
+export const ParamsSchema = z.object({ id: ModelIdSchema })
 export const BacktestQuerySchema = z.object({ periods: z.coerce.number().int().min(1).max(MAX_BACKTEST_PERIODS).default(DEFAULT_BACKTEST_PERIODS) })
 
 /** A cached result is recomputed after this long even on the same day. */

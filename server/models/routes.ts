@@ -31,11 +31,11 @@ import { backtestCache } from './backtest-routes.ts'
 import type { ModelService } from './service.ts'
 import { getModel, getRun, listModels, listRuns, modelVersions, saveModel } from './store.ts'
 
-const ModelParamsSchema = z.object({ id: ModelIdSchema })
-const ModelQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() })
-const RunParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a run id') })
-const ModelRunParamsSchema = z.object({ id: ModelIdSchema, runId: z.string().regex(/^\d{1,18}$/, 'a run id') })
-const RunListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), mode: RunModeSchema.optional() })
+export const ModelParamsSchema = z.object({ id: ModelIdSchema })
+export const ModelQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() })
+export const RunParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a run id') })
+export const ModelRunParamsSchema = z.object({ id: ModelIdSchema, runId: z.string().regex(/^\d{1,18}$/, 'a run id') })
+export const RunListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), mode: RunModeSchema.optional() })
 /**
  * `POST /api/models/{id}/runs`: judge the data as at `asOf` (default now). A past `asOf`
  * previews (reproduces a run, or asks what the model would have said): it never acts on warnings.

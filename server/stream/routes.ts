@@ -19,7 +19,7 @@ const CursorSchema = z
   .string()
   .max(MAX_CURSOR_LENGTH)
   .transform((text, ctx) => parseCursor(text) ?? (ctx.addIssue({ code: 'custom', message: 'an event id of this stream' }), z.NEVER))
-const StreamQuerySchema = z.object({
+export const StreamQuerySchema = z.object({
   /** Resume after this event id (EventSource sends it as the Last-Event-ID header instead). */
   since: CursorSchema.optional(),
 })
