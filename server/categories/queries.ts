@@ -1,5 +1,5 @@
 import type { Queryable, Tx } from '../db/index.ts'
-import { HttpError } from '../http/errors.ts'
+import { invalidField } from '../shared/errors.ts'
 import type { CategoriesResponse, CategoryItem } from './schema.ts'
 
 interface CategoryRow {
@@ -47,9 +47,7 @@ export async function expandCategoryCodes(sql: Tx, codes: readonly string[], fie
     WHERE code = ANY(${codes as string[]}::text[]) OR parent_code = ANY(${codes as string[]}::text[])`
   const known = new Set(rows.map((r) => r.code))
   const unknown = codes.filter((c) => !known.has(c))
-  if (unknown.length > 0) {
-    throw new HttpError(400, `invalid query: ${field}: unknown category ${unknown.join(', ')}`, [{ where: field, message: `unknown category ${unknown.join(', ')}` }])
-  }
+  if (unknown.length > 0) throw invalidField(field, `unknown category ${unknown.join(', ')}`)
   // Items only: rollups and incidents carry item codes.
   return [...new Set(rows.filter((r) => r.parent_code !== null).map((r) => r.code))].sort()
 }

@@ -3,10 +3,10 @@
  * A report is confirmed (checked on site, due date and responsible party fixed), rectification
  * starts (often by issuing a task: server/tasks/store.ts moves a confirmed hazard to rectifying
  * when a task is created from it), and it is closed out after the rectification is verified.
- * `closed` is final; skipping or reversing a step is illegal (HTTP 409).
+ * `closed` is final; skipping or reversing a step is illegal (a Conflict: HTTP 409).
  */
 import { z } from 'zod'
-import { assertMove, canMove, type TransitionTable } from '../tasks/machine.ts'
+import { assertMove, canMove, type TransitionTable } from '../shared/workflow.ts'
 
 export const HazardStatusSchema = z.enum(['reported', 'confirmed', 'rectifying', 'closed'])
 export type HazardStatus = z.infer<typeof HazardStatusSchema>
@@ -35,7 +35,7 @@ export function canMoveHazard(from: HazardStatus, to: HazardStatus): boolean {
 }
 
 /**
- * Throws HTTP 409 naming both states unless the move is legal.
+ * Throws Conflict (HTTP 409) naming both states unless the move is legal.
  * @example assertHazardMove(3, 'reported', 'closed') // throws "hazard 3: cannot go from reported to closed (from reported it can go to confirmed)"
  */
 export function assertHazardMove(id: number | string, from: HazardStatus, to: HazardStatus): void {

@@ -7,7 +7,7 @@
  */
 import type { PendingQuery, Row } from 'postgres'
 import type { Queryable, Tx } from '../db/index.ts'
-import { HttpError } from '../http/errors.ts'
+import { Conflict, NotFound } from '../shared/errors.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { daysOverdue, shanghaiDay } from '../tasks/overdue.ts'
 import type { ReportPlacement } from '../geocode/place.ts'
@@ -212,7 +212,7 @@ export interface HazardOrigin {
 export async function insertHazard(tx: Tx, hazardId: string | null, f: HazardFields, p: ReportPlacement, origin: HazardOrigin): Promise<string> {
   if (hazardId !== null) {
     const [taken] = await tx<{ id: string }[]>`SELECT id::text FROM hazards WHERE hazard_id = ${hazardId}`
-    if (taken) throw new HttpError(409, `hazard_id ${hazardId} exists already (hazard ${taken.id})`, { where: 'body.hazard_id', id: Number(taken.id) })
+    if (taken) throw new Conflict(`hazard_id ${hazardId} exists already (hazard ${taken.id})`, { where: 'body.hazard_id', id: Number(taken.id) })
   }
   const [row] = await tx<{ id: string }[]>`
     WITH n AS (SELECT nextval(pg_get_serial_sequence('hazards', 'id')) AS id)
@@ -328,10 +328,10 @@ export async function updateHazard(
   how: { actor: string; action: 'edited' | 'imported'; comment: string | null },
 ): Promise<FieldChanges> {
   const row = await hazardRow(tx, id, new Date(), true)
-  if (!row) throw new HttpError(404, `no hazard ${id}`)
+  if (!row) throw new NotFound(`no hazard ${id}`)
   const changes = diffHazardFields(fieldsOf(row), f)
   if (Object.keys(changes).length === 0) return changes
-  if (row.status === 'closed' && how.action === 'edited') throw new HttpError(409, `hazard ${id} is closed: it can no longer be edited`, { status: row.status })
+  if (row.status === 'closed' && how.action === 'edited') throw new Conflict(`hazard ${id} is closed: it can no longer be edited`, { status: row.status })
   await tx`
     UPDATE hazards SET
       source = ${f.source}, category = ${f.category}, severity = ${f.severity}, description = ${f.description},
@@ -353,7 +353,7 @@ export async function updateHazard(
  */
 export async function transitionHazard(tx: Tx, id: string, to: HazardStatus, actor: string, comment: string | null): Promise<HazardStatus> {
   const [row] = await tx<{ status: HazardStatus }[]>`SELECT status FROM hazards WHERE id = ${id}::bigint FOR UPDATE`
-  if (!row) throw new HttpError(404, `no hazard ${id}`)
+  if (!row) throw new NotFound(`no hazard ${id}`)
   assertHazardMove(id, row.status, to)
   await tx`
     UPDATE hazards SET status = ${to}, updated_at = now(), closed_at = CASE WHEN ${to}::text = 'closed' THEN now() END

@@ -5,7 +5,7 @@
 import { SYSTEM_SCOPE, type Db, type Scope } from '../db/index.ts'
 import type { Crs } from '../geo/crs.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
-import { HttpError } from '../http/errors.ts'
+import { Conflict, NotFound } from '../shared/errors.ts'
 import { placeReports, type ReportPlacement } from '../geocode/place.ts'
 import type { HazardCreate, HazardCsvRow, HazardPatch } from './schema.ts'
 import { getHazardFields, insertHazard, updateHazard, type FieldChanges, type HazardFields } from './store.ts'
@@ -88,8 +88,8 @@ export async function createHazard(db: Db, geocoder: Geocoder, input: HazardCrea
  */
 export async function editHazard(db: Db, geocoder: Geocoder, id: string, patch: HazardPatch, actor: string, scope: Scope = SYSTEM_SCOPE): Promise<FieldChanges> {
   const current = await db.withScope(scope, (tx) => getHazardFields(tx, id))
-  if (!current) throw new HttpError(404, `no hazard ${id}`)
-  if (current.status === 'closed') throw new HttpError(409, `hazard ${id} is closed: it can no longer be edited`, { status: current.status })
+  if (!current) throw new NotFound(`no hazard ${id}`)
+  if (current.status === 'closed') throw new Conflict(`hazard ${id} is closed: it can no longer be edited`, { status: current.status })
   const next = applyHazardPatch(current.fields, patch)
   const moved = (['address', 'lng', 'lat', 'crs'] as const).some((k) => JSON.stringify(current.fields[k]) !== JSON.stringify(next[k]))
   const placement = moved ? (await placeFields(db, geocoder, [next]))[0]! : null

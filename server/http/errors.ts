@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express'
 import { z } from 'zod'
 import { logFor } from '../ops/logger.ts'
+import { DomainError, type DomainErrorKind } from '../shared/errors.ts'
 
 /** An error that becomes an HTTP answer with this status and message. */
 export class HttpError extends Error {
@@ -65,6 +66,17 @@ function findNul(input: unknown): (string | number)[] | null {
   return null
 }
 
+/** The status each kind of domain error answers with: the one place that decides it. */
+const DOMAIN_STATUS: Readonly<Record<DomainErrorKind, number>> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409 }
+
+/**
+ * The HTTP status of a domain error raised by a store or workflow.
+ * @example httpStatusOf(new NotFound('no hazard 42')) // 404
+ */
+export function httpStatusOf(err: DomainError): number {
+  return DOMAIN_STATUS[err.kind]
+}
+
 /** JSON 404 for unknown API routes (the web app's own fallback serves everything else). */
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, `no such endpoint: ${req.method} ${req.path}`))
@@ -72,8 +84,9 @@ export const notFound: RequestHandler = (req, _res, next) => {
 
 /** The one place errors become responses: client errors say what is wrong; server errors are logged. */
 export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next) => {
-  if (err instanceof HttpError) {
-    res.status(err.status).json({ error: err.message, ...(err.details ? { details: err.details } : {}) })
+  if (err instanceof HttpError || err instanceof DomainError) {
+    const status = err instanceof HttpError ? err.status : httpStatusOf(err)
+    res.status(status).json({ error: err.message, ...(err.details ? { details: err.details } : {}) })
     return
   }
   // Row-level security refused a write: the row would be outside the caller's areas.

@@ -2,7 +2,6 @@
  * The scoring configuration in the database: versioned (every PUT adds one, who and when), the
  * default stored as version 1 on first use so every ranking names a real version.
  */
-import { HttpError } from '../http/errors.ts'
 import { DEFAULT_RANKING_CONFIG } from './definitions.ts'
 import type { Queryable } from '../db/index.ts'
 import { type RankingConfig, type RankingConfigResponse, RankingConfigSchema } from './schema.ts'
@@ -20,7 +19,7 @@ interface ConfigRow {
  */
 function toResponse(r: ConfigRow): RankingConfigResponse {
   const parsed = RankingConfigSchema.safeParse(r.config)
-  if (!parsed.success) throw new HttpError(500, `stored ranking config version ${r.version} is invalid: ${parsed.error.issues[0]?.message ?? ''}`)
+  if (!parsed.success) throw new Error(`stored ranking config version ${r.version} is invalid: ${parsed.error.issues[0]?.message ?? ''}`)
   return { version: r.version, config: parsed.data, updatedBy: r.created_by, updatedAt: r.created_at.toISOString() }
 }
 

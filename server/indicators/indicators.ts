@@ -6,7 +6,7 @@ import { listCategories } from '../categories/queries.ts'
 import { readRoleBinding } from '../categories/roles-store.ts'
 import { resolveRoles } from '../categories/roles.ts'
 import type { Tx } from '../db/index.ts'
-import { HttpError } from '../http/errors.ts'
+import { invalidField, NotFound } from '../shared/errors.ts'
 import { areaValues, type BareValue, compareValue, EMPTY_COUNTS } from './compute.ts'
 import { indicatorDefinitions } from './definitions.ts'
 import { currentMonth, type IndicatorWindow, type Month, monthWindow, previousWindow } from './month.ts'
@@ -21,8 +21,7 @@ export function checkedMonth(month: Month | undefined, now: Date): Month {
   const current = currentMonth(now)
   if (month === undefined) return current
   if (month > current) {
-    const message = `${month} has not begun (the current month is ${current})`
-    throw new HttpError(400, `invalid query: query.month: ${message}`, [{ where: 'query.month', message }])
+    throw invalidField('query.month', `${month} has not begun (the current month is ${current})`)
   }
   return month
 }
@@ -98,6 +97,6 @@ async function areaWithin(sql: Tx, code: string, areas: readonly { code: string;
     )
     SELECT DISTINCT code FROM up WHERE code = ${code} OR parent_code = ${code}`
   const [exists] = await sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE code = ${code}`
-  if (!exists) throw new HttpError(404, `no area with code ${code}`)
+  if (!exists) throw new NotFound(`no area with code ${code}`)
   return new Set(rows.map((r) => r.code))
 }

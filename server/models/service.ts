@@ -10,7 +10,7 @@
  */
 import { loadRoles } from '../categories/roles-store.ts'
 import type { Db } from '../db/index.ts'
-import { HttpError } from '../http/errors.ts'
+import { Conflict, NotFound } from '../shared/errors.ts'
 import { runModeAt, type RunMode } from './mode.ts'
 import { modelConfigState } from './roles.ts'
 import { executeRun } from './runner.ts'
@@ -77,11 +77,11 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
   async function enqueueWait(modelId: string, r: RunRequest): Promise<{ run: ModelRun; done: Promise<void> }> {
     await ready()
     const model = await getModel(db.sql, modelId)
-    if (!model) throw new HttpError(404, `no model ${modelId}`)
+    if (!model) throw new NotFound(`no model ${modelId}`)
     // A role it needs is unbound in this district: nothing to count, so no run at all.
     const state = modelConfigState(model.definition, await loadRoles(db.sql))
     if (!state.configured) {
-      throw new HttpError(409, `model ${modelId} is not configured: ${state.reason}; bind the roles (PUT /api/category-roles or npm run import -- roles FILE.json)`, { configured: false, reason: state.reason })
+      throw new Conflict(`model ${modelId} is not configured: ${state.reason}; bind the roles (PUT /api/category-roles or npm run import -- roles FILE.json)`, { configured: false, reason: state.reason })
     }
     const at = now()
     const asOf = r.asOf ?? at

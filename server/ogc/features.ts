@@ -5,7 +5,7 @@ import { maskPii } from '../auth/mask.ts'
  */
 import type { Geometry } from 'geojson'
 import type { Tx } from '../db/index.ts'
-import { HttpError } from '../http/errors.ts'
+import { invalidField } from '../shared/errors.ts'
 import type { CollectionDef, Fragment, PropertyDef, SqlPart } from './collections.ts'
 import type { Bbox, TimeRange } from './params.ts'
 
@@ -49,7 +49,7 @@ export async function resolveFilters(sql: Tx, def: CollectionDef, raw: Record<st
  * @example sql`SELECT count(*) FROM ${def.from(sql)} WHERE true ${conditions(sql, def, filter)}`
  */
 function conditions(sql: Tx, def: CollectionDef, f: ItemFilter): Fragment {
-  if (f.time && !def.time) throw new HttpError(400, `invalid query: query.datetime: collection ${def.id} has no time property`)
+  if (f.time && !def.time) throw invalidField('query.datetime', `collection ${def.id} has no time property`)
   // Fresh fragments for every use: a postgres.js fragment is not meant to be embedded twice.
   let out = def.where ? def.where(sql) : sql``
   for (const part of f.filters) out = sql`${out} ${part(sql)}`

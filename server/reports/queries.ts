@@ -7,7 +7,7 @@ import type { Geometry, MultiPolygon, Polygon } from 'geojson'
 import { cellToBoundary, cellToLatLng } from 'h3-js'
 import type { Tx } from '../db/index.ts'
 import { bigintToH3 } from '../geo/h3.ts'
-import { HttpError } from '../http/errors.ts'
+import { NotFound } from '../shared/errors.ts'
 import { dayStart } from '../indicators/queries.ts'
 import type { IndicatorWindow } from '../indicators/month.ts'
 import type { Period } from '../stats/period.ts'
@@ -29,7 +29,7 @@ export async function townArea(sql: Tx, code: string): Promise<TownArea> {
     SELECT a.code, a.name, a.level, a.population, ST_AsGeoJSON(a.geom, 6) AS geom, ST_AsGeoJSON(a.label_point, 6) AS label,
            coalesce((SELECT name FROM district_profile), (SELECT name FROM admin_areas WHERE code = a.parent_code)) AS district
     FROM admin_areas a WHERE a.code = ${code}`
-  if (!row || row.level !== 'town') throw new HttpError(404, row ? `${code} is a ${row.level}, not a town` : `no town with code ${code}`)
+  if (!row || row.level !== 'town') throw new NotFound(row ? `${code} is a ${row.level}, not a town` : `no town with code ${code}`)
   const label = JSON.parse(row.label) as { coordinates: [number, number] }
   return { code: row.code, name: row.name, population: row.population, districtName: row.district, geometry: JSON.parse(row.geom) as Geometry, label: label.coordinates }
 }

@@ -1,5 +1,5 @@
 import type { Tx } from '../db/index.ts'
-import { HttpError } from '../http/errors.ts'
+import { NotFound } from '../shared/errors.ts'
 import { listCategories } from '../categories/queries.ts'
 import type { Scope } from '../db/index.ts'
 import { addDays, comparisonWindows, type CountWindow, dayStartMs, elapsedWindow, percentChange, type Period } from './period.ts'
@@ -14,7 +14,7 @@ export async function findArea(sql: Tx, code: string | undefined): Promise<AreaR
   const [area] = code
     ? await sql<AreaRef[]>`SELECT code, name, level FROM admin_areas WHERE code = ${code}`
     : await sql<AreaRef[]>`SELECT code, name, level FROM admin_areas WHERE level = 'district' ORDER BY code LIMIT 1`
-  if (!area) throw new HttpError(404, code ? `no area with code ${code}` : 'no district loaded')
+  if (!area) throw new NotFound(code ? `no area with code ${code}` : 'no district loaded')
   return area
 }
 
@@ -37,7 +37,7 @@ export async function statsTarget(sql: Tx, scope: Pick<Scope, 'areaCodes'>, code
     const area = await findArea(sql, code)
     if (scope.areaCodes !== null) {
       const [inside] = await sql<{ ok: boolean }[]>`SELECT ${area.code} = ANY(app_scope_subtree()) AS ok`
-      if (!inside?.ok) throw new HttpError(404, `no area with code ${area.code} among your areas`)
+      if (!inside?.ok) throw new NotFound(`no area with code ${area.code} among your areas`)
     }
     return { area, areas: [area] }
   }
@@ -53,7 +53,7 @@ export async function statsTarget(sql: Tx, scope: Pick<Scope, 'areaCodes'>, code
       AND NOT EXISTS (SELECT 1 FROM up WHERE up.code = a.code AND up.ancestor IN (SELECT code FROM mine))
     ORDER BY a.code`
   const [first] = areas
-  if (!first) throw new HttpError(404, 'your account has no areas: ask an administrator to assign them')
+  if (!first) throw new NotFound('your account has no areas: ask an administrator to assign them')
   const area = areas.length === 1 ? first : { code: areas.map((a) => a.code).join(','), name: areas.map((a) => a.name).join('、'), level: first.level }
   return { area, areas }
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { DayInputSchema, enumList, HistoryEventSchema, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../hazards/schema.ts'
-import { TaskStatusSchema } from './states.ts'
+import { taskMoveNeedsComment, TaskStatusSchema } from './states.ts'
 
 export { TaskStatusSchema, TASK_STATUS_NAMES, TASK_TRANSITIONS, type TaskStatus } from './states.ts'
 
@@ -78,7 +78,7 @@ export type TaskPatch = z.infer<typeof TaskPatchSchema>
 /** `POST /api/tasks/{id}/transitions`. A return must say why (`comment`). */
 export const TaskTransitionSchema = z
   .object({ to: TaskStatusSchema, comment: Text(2000).optional() })
-  .refine((v) => v.to !== 'returned' || (v.comment ?? '') !== '', { message: 'say why the task is returned', path: ['comment'] })
+  .refine((v) => !taskMoveNeedsComment(v.to) || (v.comment ?? '') !== '', { message: 'say why the task is returned', path: ['comment'] })
 export type TaskTransition = z.infer<typeof TaskTransitionSchema>
 
 /** `GET /api/tasks`. `area` matches the task's area and everything it lies in. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { HAZARD_TRANSITIONS, HazardStatusSchema, assertHazardMove, canMoveHazard, type HazardStatus } from '../hazards/states.ts'
-import { HttpError } from '../http/errors.ts'
-import { TASK_TRANSITIONS, TaskStatusSchema, assertTaskMove, canMoveTask, type TaskStatus } from './states.ts'
+import { Conflict } from '../shared/errors.ts'
+import { TaskTransitionSchema } from './schema.ts'
+import { TASK_TRANSITIONS, TaskStatusSchema, assertTaskComment, assertTaskMove, canMoveTask, taskMoveNeedsComment, type TaskStatus } from './states.ts'
 
 /** The legal moves as the issue states them, written out independently of the tables. */
 const TASK_LEGAL = new Set([
@@ -21,12 +22,12 @@ function pairs<S extends string>(states: readonly S[]): [S, S][] {
 }
 
 /** The error a move throws, or null. */
-function thrown(fn: () => void): HttpError | null {
+function thrown(fn: () => void): Conflict | null {
   try {
     fn()
     return null
   } catch (err) {
-    if (err instanceof HttpError) return err
+    if (err instanceof Conflict) return err
     throw err
   }
 }
@@ -43,7 +44,7 @@ describe('task workflow', () => {
     const err = thrown(() => assertTaskMove(7, from, to))
     if (legal) expect(err).toBeNull()
     else {
-      expect(err?.status).toBe(409)
+      expect(err?.kind).toBe('conflict')
       expect(err?.message).toContain(`task 7: cannot go from ${from} to ${to}`)
       expect(err?.details).toEqual({ from, to, allowed: TASK_TRANSITIONS[from] })
     }
@@ -63,6 +64,27 @@ describe('task workflow', () => {
   })
 })
 
+describe('a task returned must say why', () => {
+  it('a reviewer returning a task without a comment is told to say why in body.comment; other moves need none', () => {
+    expect(TaskStatusSchema.options.filter(taskMoveNeedsComment)).toEqual(['returned'])
+    let err: unknown = null
+    try {
+      assertTaskComment('returned', null)
+    } catch (e) {
+      err = e
+    }
+    expect(err).toMatchObject({ name: 'Invalid', message: 'invalid body: body.comment: say why the task goes to returned', details: [{ where: 'body.comment', message: 'say why the task goes to returned' }] })
+    expect(() => assertTaskComment('returned', '照片不清晰，请补拍')).not.toThrow()
+    expect(() => assertTaskComment('closed', null)).not.toThrow()
+  })
+
+  it('the transition body is refused at the schema, at body.comment, before any store runs', () => {
+    const r = TaskTransitionSchema.safeParse({ to: 'returned', comment: '  ' })
+    expect(r.success ? [] : r.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['comment', 'say why the task is returned']])
+    expect(TaskTransitionSchema.safeParse({ to: 'closed' }).success).toBe(true)
+  })
+})
+
 describe('hazard workflow', () => {
   const states = HazardStatusSchema.options
   it('has a row for every state', () => {
@@ -75,7 +97,7 @@ describe('hazard workflow', () => {
     const err = thrown(() => assertHazardMove('H1', from, to))
     if (legal) expect(err).toBeNull()
     else {
-      expect(err?.status).toBe(409)
+      expect(err?.kind).toBe('conflict')
       expect(err?.message).toContain(`hazard H1: cannot go from ${from} to ${to}`)
     }
   })

@@ -7,10 +7,10 @@
  *
  * A reviewer either closes a submitted task out or returns it with a reason; a returned task
  * goes back to its assignee, who re-accepts it (returned → accepted) or resumes the work
- * (returned → in_progress). `closed` is final. Everything else is illegal (HTTP 409).
+ * (returned → in_progress). `closed` is final. Everything else is illegal (a Conflict: HTTP 409).
  */
 import { z } from 'zod'
-import { assertMove, canMove, type TransitionTable } from './machine.ts'
+import { assertMove, assertReasonGiven, canMove, needsReason, type TransitionTable } from '../shared/workflow.ts'
 
 export const TaskStatusSchema = z.enum(['issued', 'accepted', 'in_progress', 'submitted', 'closed', 'returned'])
 export type TaskStatus = z.infer<typeof TaskStatusSchema>
@@ -46,9 +46,25 @@ export function canMoveTask(from: TaskStatus, to: TaskStatus): boolean {
 }
 
 /**
- * Throws HTTP 409 naming both states unless the move is legal.
+ * Throws Conflict (HTTP 409) naming both states unless the move is legal.
  * @example assertTaskMove(7, 'issued', 'closed') // throws "task 7: cannot go from issued to closed (from issued it can go to accepted)"
  */
 export function assertTaskMove(id: number | string, from: TaskStatus, to: TaskStatus): void {
   assertMove(TASK_TRANSITIONS, `task ${id}`, from, to)
+}
+
+/**
+ * Whether a move into `to` must say why in its comment.
+ * @example taskMoveNeedsComment('returned') // true
+ */
+export function taskMoveNeedsComment(to: TaskStatus): boolean {
+  return needsReason(TASK_COMMENT_REQUIRED, to)
+}
+
+/**
+ * Throws Invalid naming `body.comment` when a move into `to` must say why and the comment is blank.
+ * @example assertTaskComment('returned', null) // throws "invalid body: body.comment: say why the task goes to returned"
+ */
+export function assertTaskComment(to: TaskStatus, comment: string | null | undefined): void {
+  assertReasonGiven(TASK_COMMENT_REQUIRED, to, comment, 'body.comment', `say why the task goes to ${to}`)
 }

@@ -14,19 +14,13 @@
 import type { PendingQuery, Row } from 'postgres'
 import type { Queryable, Tx } from '../db/index.ts'
 import { h3Cells } from '../geo/h3.ts'
-import { HttpError } from '../http/errors.ts'
+import { Conflict, invalidField, NotFound } from '../shared/errors.ts'
 import type { HistoryEvent } from '../hazards/schema.ts'
 import { transitionHazard, type FieldChanges } from '../hazards/store.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { daysOverdue, shanghaiDay } from './overdue.ts'
 import { TASK_STATUS_NAMES, type OverdueTask, type Task, type TaskCreate, type TaskFromWarning, type TaskPage, type TaskPatch, type TaskSource, type TaskStatus } from './schema.ts'
-import { assertTaskMove, TASK_COMMENT_REQUIRED } from './states.ts'
-
-/** A bad reference in a body: HTTP 400 in the same shape as a schema failure (`body.area_code`). */
-function badField(field: string, message: string): HttpError {
-  const where = `body.${field}`
-  return new HttpError(400, `invalid body: ${where}: ${message}`, [{ where, message }])
-}
+import { assertTaskComment, assertTaskMove } from './states.ts'
 
 type AreaLevel = 'town' | 'village' | 'grid'
 
@@ -57,9 +51,9 @@ async function assignedArea(tx: Tx, code: string): Promise<AssignedArea> {
            (SELECT code FROM up WHERE level = 'grid') AS grid,
            ST_X(a.label_point) AS lng, ST_Y(a.label_point) AS lat
     FROM admin_areas a WHERE a.code = ${code}`
-  if (!row) throw badField('area_code', `no area ${code}`)
+  if (!row) throw invalidField('body.area_code', `no area ${code}`)
   if (row.level !== 'town' && row.level !== 'village' && row.level !== 'grid') {
-    throw badField('area_code', `tasks are assigned to a town, village or grid; ${code} is a ${row.level}`)
+    throw invalidField('body.area_code', `tasks are assigned to a town, village or grid; ${code} is a ${row.level}`)
   }
   return { code, level: row.level, townCode: row.town, villageCode: row.village, gridCode: row.grid, point: [row.lng, row.lat] }
 }
@@ -83,7 +77,7 @@ interface NewTask {
 async function insertTask(tx: Tx, t: NewTask, actor: string, comment: string | null): Promise<string> {
   if (t.ref !== null) {
     const [taken] = await tx<{ id: string }[]>`SELECT id::text FROM tasks WHERE ref = ${t.ref}`
-    if (taken) throw new HttpError(409, `task ref ${t.ref} exists already (task ${taken.id})`, { where: 'body.ref', id: Number(taken.id) })
+    if (taken) throw new Conflict(`task ref ${t.ref} exists already (task ${taken.id})`, { where: 'body.ref', id: Number(taken.id) })
   }
   const cells = h3Cells(t.point[0], t.point[1])
   const [row] = await tx<{ id: string }[]>`
@@ -121,12 +115,12 @@ export async function createTask(tx: Tx, input: TaskCreate, actor: string): Prom
     const [h] = await tx<{ id: string; status: string; lng: number | null; lat: number | null; area: string | null }[]>`
       SELECT id::text, status, ST_X(geom) AS lng, ST_Y(geom) AS lat, coalesce(grid_code, village_code, town_code) AS area
       FROM hazards WHERE id = ${input.hazard_id}::bigint FOR UPDATE`
-    if (!h) throw badField('hazard_id', `no hazard ${input.hazard_id}`)
-    if (h.status === 'closed') throw new HttpError(409, `hazard ${h.id} is closed: it takes no new task`, { status: h.status })
+    if (!h) throw invalidField('body.hazard_id', `no hazard ${input.hazard_id}`)
+    if (h.status === 'closed') throw new Conflict(`hazard ${h.id} is closed: it takes no new task`, { status: h.status })
     hazard = h
   }
   const areaCode = input.area_code ?? hazard?.area
-  if (!areaCode) throw badField('area_code', `hazard ${hazard?.id} has no place: give the town, village or grid code`)
+  if (!areaCode) throw invalidField('body.area_code', `hazard ${hazard?.id} has no place: give the town, village or grid code`)
   const area = await assignedArea(tx, areaCode)
   const given = input.lng !== undefined && input.lat !== undefined ? ([input.lng, input.lat] as [number, number]) : null
   const hazardPoint = hazard && hazard.lng !== null && hazard.lat !== null ? ([hazard.lng, hazard.lat] as [number, number]) : null
@@ -196,9 +190,9 @@ export interface TaskMove {
 export async function transitionTask(tx: Tx, id: string, to: TaskStatus, actor: string, comment: string | null): Promise<TaskMove> {
   const [row] = await tx<{ status: TaskStatus; hazard_id: string | null }[]>`
     SELECT status, hazard_id::text FROM tasks WHERE id = ${id}::bigint FOR UPDATE`
-  if (!row) throw new HttpError(404, `no task ${id}`)
+  if (!row) throw new NotFound(`no task ${id}`)
   assertTaskMove(id, row.status, to)
-  if (TASK_COMMENT_REQUIRED.includes(to) && !comment) throw badField('comment', `say why the task goes to ${to}`)
+  assertTaskComment(to, comment)
   await tx`
     UPDATE tasks SET status = ${to}, updated_at = now(), closed_at = CASE WHEN ${to}::text = 'closed' THEN now() END
     WHERE id = ${id}::bigint`
@@ -226,7 +220,7 @@ export async function editTask(tx: Tx, id: string, patch: TaskPatch, actor: stri
   const [row] = await tx<{ status: TaskStatus; title: string; description: string | null; area_code: string; assignee_team: string; due_date: string; located_by: string }[]>`
     SELECT status, title, description, area_code, assignee_team, due_date::text AS due_date, located_by
     FROM tasks WHERE id = ${id}::bigint FOR UPDATE`
-  if (!row) throw new HttpError(404, `no task ${id}`)
+  if (!row) throw new NotFound(`no task ${id}`)
   const next = {
     title: patch.title ?? row.title,
     description: patch.description === undefined ? row.description : patch.description || null,
@@ -237,7 +231,7 @@ export async function editTask(tx: Tx, id: string, patch: TaskPatch, actor: stri
   const changes: FieldChanges = {}
   for (const k of Object.keys(next) as (keyof typeof next)[]) if (next[k] !== row[k]) changes[k] = { from: row[k], to: next[k] }
   if (Object.keys(changes).length === 0) return changes
-  if (row.status === 'closed') throw new HttpError(409, `task ${id} is closed: it can no longer be edited`, { status: row.status })
+  if (row.status === 'closed') throw new Conflict(`task ${id} is closed: it can no longer be edited`, { status: row.status })
   await tx`
     UPDATE tasks SET title = ${next.title}, description = ${next.description}, assignee_team = ${next.assignee_team},
                      due_date = ${next.due_date}::date, updated_at = now()

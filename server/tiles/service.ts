@@ -11,7 +11,7 @@ import { recordTileCache } from '../ops/metrics.ts'
 import { addDays, shanghaiToday } from '../stats/period.ts'
 import { type CachedTile, etagOf, TileCache } from './cache.ts'
 import { Freshness } from './freshness.ts'
-import { HttpError } from '../http/errors.ts'
+import { Invalid } from '../shared/errors.ts'
 import { cellCounts, findLayer, LAYERS, type LayerContext, type LayerDef, type TileArea, type TileFilter } from './layers.ts'
 import { PAGE_TILE_SETS } from './page-sources.ts'
 import { type Encoder, renderPart } from './render.ts'
@@ -187,7 +187,7 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     const found = await level
     if (found === null) {
       areaLevels.levels.delete(code)
-      throw new HttpError(400, `query.area: unknown area ${code}`)
+      throw new Invalid(`query.area: unknown area ${code}`, [{ where: 'query.area', message: `unknown area ${code}` }])
     }
     return found === 'district' ? null : { level: found, code }
   }

@@ -4,8 +4,7 @@
  * 'expired' only by the model runner, so a person's transition can be to acknowledged or resolved.
  */
 import { z } from 'zod'
-import { assertMove, type TransitionTable } from '../tasks/machine.ts'
-import { HttpError } from '../http/errors.ts'
+import { assertByHand, assertMove, type TransitionTable } from '../shared/workflow.ts'
 
 export const WarningStatusSchema = z.enum(['new', 'acknowledged', 'tasked', 'resolved', 'expired'])
 export type WarningStatus = z.infer<typeof WarningStatusSchema>
@@ -36,11 +35,11 @@ const SYSTEM_ONLY: Readonly<Partial<Record<WarningStatus, string>>> = {
 }
 
 /**
- * Throws HTTP 409 unless a person may move a warning from `from` to `to`.
- * @example assertWarningMove('7', 'resolved', 'acknowledged') // throws 409 (resolved is final)
+ * Throws Conflict (HTTP 409) unless a person (or, with `byPerson` false, the system) may move a
+ * warning from `from` to `to`.
+ * @example assertWarningMove('7', 'resolved', 'acknowledged') // throws Conflict (resolved is final)
  */
 export function assertWarningMove(id: string, from: WarningStatus, to: WarningStatus, byPerson = true): void {
-  const why = SYSTEM_ONLY[to]
-  if (byPerson && why) throw new HttpError(409, `warning ${id}: cannot go to ${to} by hand (${why})`, { from, to })
+  if (byPerson) assertByHand(SYSTEM_ONLY, `warning ${id}`, from, to)
   assertMove(WARNING_TRANSITIONS, `warning ${id}`, from, to)
 }

@@ -7,7 +7,7 @@ import { cellToBoundary, cellToLatLng, getResolution, latLngToCell } from 'h3-js
 import type { PendingQuery, Row } from 'postgres'
 import type { Queryable, Tx } from '../db/index.ts'
 import { h3ToBigintString, bigintToH3 } from '../geo/h3.ts'
-import { HttpError } from '../http/errors.ts'
+import { Conflict, NotFound } from '../shared/errors.ts'
 import { LEVEL_NAMES, type Level } from '../models/definition.ts'
 import type { Finding, Place } from '../models/types.ts'
 import type { WarningEvent, WarningFeature, WarningPage } from './schema.ts'
@@ -251,13 +251,12 @@ export async function transitionWarning(
   reason: string | null = null,
 ): Promise<{ from: WarningStatus; to: WarningStatus }> {
   const [row] = await tx<{ status: WarningStatus }[]>`SELECT status FROM warnings WHERE id = ${id}::bigint FOR UPDATE`
-  if (!row) throw new HttpError(404, `no warning ${id}`)
+  if (!row) throw new NotFound(`no warning ${id}`)
   assertWarningMove(id, row.status, to, byPerson)
   const open = to === 'resolved' ? await openTasksOf(tx, id) : []
   if (open.length > 0 && !reason) {
     const list = open.map((t) => `#${t.id} (${t.status})`).join(', ')
-    throw new HttpError(
-      409,
+    throw new Conflict(
       `warning ${id}: ${open.length === 1 ? 'task' : 'tasks'} ${list} raised from it ${open.length === 1 ? 'is' : 'are'} still open: close ${open.length === 1 ? 'it' : 'them'} first, or give body.reason saying why the warning is resolved anyway`,
       { openTasks: open, field: 'body.reason' },
     )
@@ -288,7 +287,7 @@ export async function warningForTask(tx: Tx, id: string): Promise<WarningForTask
            (SELECT name FROM admin_areas WHERE code = coalesce(w.grid_code, w.village_code, w.town_code)) AS area_name,
            ST_X(ST_PointOnSurface(w.geom)) AS lng, ST_Y(ST_PointOnSurface(w.geom)) AS lat
     FROM warnings w WHERE w.id = ${id}::bigint FOR UPDATE`
-  if (!row) throw new HttpError(404, `no warning ${id}`)
+  if (!row) throw new NotFound(`no warning ${id}`)
   return { id: row.id, status: row.status, title: row.title, explanation: row.explanation, areaCode: row.area_code, areaName: row.area_name, lng: row.lng, lat: row.lat }
 }
 

@@ -283,7 +283,7 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
       expect(await tx`SELECT id FROM tasks WHERE warning_id = ${w!.id}`).toHaveLength(0) // out of their sight
       return transitionWarning(tx, String(w!.id), 'resolved', 'town-officer', null)
     })
-    await expect(attempt).rejects.toMatchObject({ status: 409, message: expect.stringContaining(`task #${body.task.id} (issued)`) })
+    await expect(attempt).rejects.toMatchObject({ name: 'Conflict', kind: 'conflict', message: expect.stringContaining(`task #${body.task.id} (issued)`) })
   })
 
   it('validates definitions (400 naming the field) and keeps every version', async () => {
