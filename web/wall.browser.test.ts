@@ -15,10 +15,8 @@ import type { RankingResponse } from '../server/indicators/schema.ts'
 import type { SummaryResponse } from '../server/stats/schema.ts'
 import type { TaskPage } from '../server/tasks/schema.ts'
 import type { WarningPage } from '../server/warnings/schema.ts'
-import { seedDemo } from '../server/seed/run.ts'
 import { listen, type RunningServer } from '../server/server.ts'
 import { createTestDb, type TestDb } from '../server/testing/db.ts'
-import { TEST_SEED_END } from '../server/testing/harness.ts'
 import { ensureWebBuilt, ROOT_DIR } from '../server/web/static.ts'
 import type { LabelCollection } from './src/api/types.ts'
 import { formatPct, OPEN_TASK_STATUSES, OPEN_WARNING_STATUSES, wallPeriods } from './src/wall/kpi.ts'
@@ -106,8 +104,7 @@ let townPoint: [number, number] = [120.27, 30.18]
 
 beforeAll(async () => {
   await ensureWebBuilt()
-  testDb = await createTestDb()
-  await seedDemo(testDb.db, { size: 'small', only: null, end: TEST_SEED_END })
+  testDb = await createTestDb({ seed: 'small' })
   server = await startServer(0)
   port = Number(new URL(server.url).port)
   base = server.url

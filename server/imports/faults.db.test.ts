@@ -19,9 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase, type Db } from '../db/index.ts'
 import { rollupDifferences } from '../incidents/rollups.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
-import { seedDemo } from '../seed/run.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
-import { TEST_SEED_END } from '../testing/harness.ts'
 
 const ROWS = 20_000
 const HEADER = 'incident_id,reported_at,category,address,lng,lat,description'
@@ -48,9 +46,8 @@ describe(`import faults (${TEST_KIND})`, () => {
   let db: Db
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-faults-'))
   beforeAll(async () => {
-    t = await createTestDb()
+    t = await createTestDb({ seed: 'boundaries' })
     db = t.db
-    await seedDemo(db, { size: 'small', only: 'boundaries', end: TEST_SEED_END })
   }, 600_000)
   afterAll(async () => {
     // The embedded test reopens the database: close the handle it left, then drop as usual.

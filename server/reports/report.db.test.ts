@@ -5,10 +5,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { type Fixture, loadFixture } from '../indicators/fixtures.ts'
-import { seedDemo } from '../seed/run.ts'
 import { listen, type RunningServer } from '../server.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
-import { TEST_SEED_END } from '../testing/harness.ts'
 import { ROOT_DIR } from '../web/static.ts'
 import { renderAllTowns } from './render-all.ts'
 import { checkWellFormed } from './xml-check.ts'
@@ -30,8 +28,7 @@ describe(`town health report (${TEST_KIND})`, () => {
   let asked: [Date, Date]
 
   beforeAll(async () => {
-    t = await createTestDb()
-    await seedDemo(t.db, { size: 'small', only: 'boundaries', end: TEST_SEED_END })
+    t = await createTestDb({ seed: 'boundaries' })
     fx = await loadFixture(t.db, { hostileNames: true })
     server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' }))
     asked = [new Date(), new Date()]

@@ -1,11 +1,14 @@
+import type { TestProject } from 'vitest/node'
 import { ensureWebBuilt } from '../web/static.ts'
-import { ensureEmbeddedTemplate, TEST_KIND } from './db.ts'
+import { ensureTestTemplate } from './db.ts'
 
 /**
- * Runs once before the test files: builds the web app (so parallel files never build it at
- * once) and the PGlite template database that embedded test files copy.
+ * Runs once per test project (vite.config.ts) before its files: builds the web app (so parallel
+ * files never build it at once) and, for the projects that open databases, the migrated
+ * template that test databases are copied from. Seeded templates are made by the first file
+ * that asks for one (server/testing/db.ts).
  */
-export default async function setup(): Promise<void> {
+export default async function setup(project: TestProject): Promise<void> {
   await ensureWebBuilt()
-  if (TEST_KIND === 'embedded') await ensureEmbeddedTemplate()
+  if (project.name !== 'unit') await ensureTestTemplate('none')
 }

@@ -1,13 +1,11 @@
 /** The real server on a fresh, seeded database of the kind under test, for HTTP and browser tests. */
 import { loadConfig } from '../config.ts'
 import type { Db } from '../db/index.ts'
-import { seedDemo } from '../seed/run.ts'
 import { listen } from '../server.ts'
 import { ensureWebBuilt } from '../web/static.ts'
-import { createTestDb } from './db.ts'
+import { createTestDb, TEST_SEED_END, type TestSeed } from './db.ts'
 
-/** A fixed end date keeps seeded incidents identical from run to run. */
-export const TEST_SEED_END = new Date('2026-11-01T00:00:00+08:00')
+export { TEST_SEED_END }
 
 export interface TestServer {
   url: string
@@ -22,15 +20,12 @@ export interface TestServer {
  * the data's end is live there, as a run as of now is in production (server/models/mode.ts).
  */
 export async function startTestServer(
-  opts: { seed?: 'boundaries' | 'small' | 'none'; web?: boolean; auth?: 'anonymous-admin' | 'required'; env?: Record<string, string>; now?: () => Date } = {},
+  opts: { seed?: TestSeed; web?: boolean; auth?: 'anonymous-admin' | 'required'; env?: Record<string, string>; now?: () => Date } = {},
 ): Promise<TestServer> {
   if (opts.web !== false) await ensureWebBuilt()
-  const t = await createTestDb()
+  // Seeded by copying a template seeded once (server/testing/db.ts), as seedDemo would seed it.
+  const t = await createTestDb({ seed: opts.seed ?? 'boundaries' })
   try {
-    const seed = opts.seed ?? 'boundaries'
-    if (seed !== 'none') {
-      await seedDemo(t.db, { size: 'small', only: seed === 'boundaries' ? 'boundaries' : null, end: TEST_SEED_END })
-    }
     const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: opts.auth === 'required' ? '' : 'admin', ...opts.env })
     const server = await listen(t.db, config, { now: opts.now ?? (() => TEST_SEED_END) })
     return {
