@@ -4,6 +4,7 @@
  */
 import type { Sql } from 'postgres'
 import { z } from 'zod'
+import { ListLimitSchema } from '../shared/list-query.ts'
 
 /** What gets recorded. */
 export const AuditActionSchema = z.enum([
@@ -57,7 +58,7 @@ export const AuditQuerySchema = z.object({
   actor: z.string().max(100).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: ListLimitSchema,
   /** Keyset paging: entries older than this id. */
   before: z.coerce.number().int().min(1).optional(),
 })

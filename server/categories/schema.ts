@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { commaList } from '../shared/list-query.ts'
 
 /**
  * A category code, as the district's own catalogue writes it: letters, digits, `-` and `_`, at
@@ -30,10 +31,7 @@ export const CategoriesResponseSchema = z.array(CategorySchema)
 export type CategoriesResponse = z.infer<typeof CategoriesResponseSchema>
 
 /** A comma-separated list of category codes in a query string (`0101,02`). */
-export const CategoryListSchema = z
-  .string()
-  .transform((s) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''))
-  .pipe(z.array(CategoryCodeSchema).min(1, 'at least one category code'))
+export const CategoryListSchema = commaList(CategoryCodeSchema, 'at least one category code')
 
 /** Columns of the catalogue import (`npm run import -- categories FILE.csv`). */
 export const CATEGORY_REQUIRED_COLUMNS = ['code', 'name', 'parent_code'] as const

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CrsSchema } from '../geo/crs.ts'
 import { BboxSchema, InstantSchema } from '../incidents/query-schema.ts'
+import { listLimit, QueryBoolSchema } from '../shared/list-query.ts'
 
 export const ExportFormatSchema = z.enum(['geojson', 'csv'])
 export type ExportFormat = z.infer<typeof ExportFormatSchema>
@@ -24,7 +25,7 @@ export const ExportQuerySchema = z
     bbox: BboxSchema.optional(),
     crs: CrsSchema.default('wgs84'),
     /** Personal text (names, phone and ID numbers) is masked in exports unless this is true and the caller may see it. */
-    unmask: z.stringbool().default(false),
+    unmask: QueryBoolSchema.default(false),
   })
   .refine((q) => !q.from || !q.to || q.from < q.to, { message: '`to` must be after `from` (it is exclusive)', path: ['to'] })
 export const EXPORT_QUERY_KEYS = ['from', 'to', 'bbox', 'crs', 'unmask'] as const
@@ -52,6 +53,6 @@ export type ExportRecord = z.infer<typeof ExportRecordSchema>
 
 /** `GET /api/exports` query. */
 export const ExportListQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(50),
+  limit: listLimit(1000, 50),
   layer: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
 })

@@ -8,6 +8,7 @@ import { AreaCodeSchema } from '../areas/schema.ts'
 import { CrsSchema } from '../geo/crs.ts'
 import { BboxSchema } from '../incidents/query-schema.ts'
 import { ReportTimeSchema } from '../incidents/schema.ts'
+import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { HazardStatusSchema } from './states.ts'
 
 export { HazardStatusSchema, HAZARD_STATUS_NAMES, type HazardStatus } from './states.ts'
@@ -62,9 +63,6 @@ export function codeOrName<C extends string>(schema: z.ZodEnum<{ [K in C]: K }>,
 const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
 const optionalText = (max: number) => z.preprocess(absent, z.string().trim().max(max, `at most ${max} characters`).optional())
 const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.number().finite().min(min).max(max).optional())
-
-/** A calendar day, YYYY-MM-DD (Asia/Shanghai). */
-export const DayInputSchema = z.iso.date({ error: 'a date YYYY-MM-DD' })
 
 /** When a hazard was found: ISO 8601 (no offset = +08:00), not in the future nor before 2000 (as incidents). */
 export const TimeInputSchema = ReportTimeSchema
@@ -169,22 +167,6 @@ export const HazardTransitionSchema = z.object({
   comment: z.string().trim().max(2000, 'at most 2000 characters').optional(),
 })
 export type HazardTransition = z.infer<typeof HazardTransitionSchema>
-
-/** A comma-separated list of enum values in a query string. */
-export function enumList<C extends string>(schema: z.ZodEnum<{ [K in C]: K }>) {
-  return z
-    .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
-    .pipe(z.array(schema).min(1, 'give at least one value'))
-}
-
-/** `true`/`false` (also 1/0, yes/no) in a query string. */
-export const QueryBoolSchema = z.stringbool({ error: 'true or false' })
-
-/** A keyset cursor: the id of the last row of the previous page. */
-export const IdCursorSchema = z.string().regex(/^\d{1,18}$/, 'the `next` value of the previous page')
-
-export const ListLimitSchema = z.coerce.number().int().min(1).max(1000).default(100)
 
 /** `GET /api/hazards`. */
 export const HazardListQuerySchema = z.object({

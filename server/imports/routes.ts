@@ -11,11 +11,12 @@ import { z } from 'zod'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { closeStaleRuns } from '../ops/heartbeat.ts'
+import { listLimit } from '../shared/list-query.ts'
 import { getImportRun, ImportKindSchema, listImportRuns } from './runs.ts'
 
 export const ListQuerySchema = z.object({
   kind: ImportKindSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: listLimit(500, 50),
 })
 export const IdParamsSchema = z.object({ id: z.coerce.number().int().positive() })
 

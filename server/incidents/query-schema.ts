@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
+import { FROM_BEFORE_TO, fromBeforeTo, listLimit } from '../shared/list-query.ts'
 
 /**
  * A point in time for `from`/`to`: an ISO date (`2026-10-01` = the start of that Asia/Shanghai
@@ -54,10 +55,10 @@ export const IncidentListQuerySchema = z
     category: CategoryListSchema.optional(),
     area: AreaCodeSchema.optional(),
     bbox: BboxSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(100),
+    limit: listLimit(MAX_LIMIT, 100),
     cursor: CursorSchema.optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: '`to` must be after `from` (it is exclusive)', path: ['to'] })
+  .refine(fromBeforeTo, FROM_BEFORE_TO)
 export type IncidentListQuery = z.infer<typeof IncidentListQuerySchema>
 
 /** `GET /api/incidents/{id}`: the numeric id or the source system's incident_id. */

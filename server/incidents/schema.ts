@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { CrsSchema } from '../geo/crs.ts'
 import { MatchLevelSchema } from '../geocode/schema.ts'
+import { FROM_BEFORE_TO, fromBeforeTo, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { InstantSchema } from './query-schema.ts'
 import { reportTimeProblem } from './time.ts'
 
@@ -143,15 +144,15 @@ export type IngestResult = z.infer<typeof IngestResultSchema>
  * page; `outside=true` only those outside the district, `false` only the others).
  */
 export const UnplacedQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: ListLimitSchema,
   cursor: z.coerce.number().int().nonnegative().optional(),
-  outside: z.stringbool({ error: 'true or false' }).optional(),
+  outside: QueryBoolSchema.optional(),
 })
 
 /** `GET /api/incidents/placement?from=&to=`: the span of reported_at (`to` exclusive; both optional). */
 export const PlacementQuerySchema = z
   .object({ from: InstantSchema.optional(), to: InstantSchema.optional() })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: '`to` must be after `from` (it is exclusive)', path: ['to'] })
+  .refine(fromBeforeTo, FROM_BEFORE_TO)
 export type PlacementQuery = z.infer<typeof PlacementQuerySchema>
 
 /**

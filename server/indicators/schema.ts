@@ -5,6 +5,7 @@
 import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CategoryRoleSchema } from '../categories/roles.ts'
+import { QueryBoolSchema } from '../shared/list-query.ts'
 import { MonthSchema } from './month.ts'
 
 /** The levels ranked: towns (乡镇街道) against towns, villages (村社) against all villages. */
@@ -109,7 +110,7 @@ export const RankingsQuerySchema = z.object({
   level: RankLevelSchema.default('town'),
   month: MonthSchema.optional(),
   /** Recompute a past month's snapshot from the current data. */
-  refresh: z.stringbool().default(false),
+  refresh: QueryBoolSchema.default(false),
 })
 
 const Share = z.number().min(0, 'at least 0').max(1, 'at most 1')

@@ -22,6 +22,7 @@ import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { closeStaleRuns } from '../ops/heartbeat.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
+import { listLimit } from '../shared/list-query.ts'
 import { loadRoles } from '../categories/roles-store.ts'
 import { unknownCategories } from './data.ts'
 import { modelConfigState } from './roles.ts'
@@ -35,7 +36,7 @@ export const ModelParamsSchema = z.object({ id: ModelIdSchema })
 export const ModelQuerySchema = z.object({ version: z.coerce.number().int().min(1).optional() })
 export const RunParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a run id') })
 export const ModelRunParamsSchema = z.object({ id: ModelIdSchema, runId: z.string().regex(/^\d{1,18}$/, 'a run id') })
-export const RunListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50), mode: RunModeSchema.optional() })
+export const RunListQuerySchema = z.object({ limit: listLimit(500, 50), mode: RunModeSchema.optional() })
 /**
  * `POST /api/models/{id}/runs`: judge the data as at `asOf` (default now). A past `asOf`
  * previews (reproduces a run, or asks what the model would have said): it never acts on warnings.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { enumList, HazardSeveritySchema } from '../hazards/schema.ts'
+import { HazardSeveritySchema } from '../hazards/schema.ts'
+import { enumList } from '../shared/list-query.ts'
 import { buildDocument, describeQueryText, whoMay } from './document.ts'
 import { openApiPath, pathParamNames, type ApiOperation } from './operation.ts'
 

@@ -4,6 +4,7 @@
  * Shared with the web app.
  */
 import { z } from 'zod'
+import { listLimit } from '../shared/list-query.ts'
 import { GeocodeResultSchema, MatchLevelSchema } from '../geocode/schema.ts'
 
 /**
@@ -67,7 +68,7 @@ const positiveId = z.coerce.number({ error: 'must be a number' }).int('must be a
 export const ReviewQuerySchema = z.object({
   source: SourceNameSchema.optional(),
   status: PairStatusSchema.default('review'),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: listLimit(500, 50),
   /** `next` of the previous page (opaque to callers). */
   cursor: z.string().regex(/^[1-9]\d{0,17}$/, 'not a cursor from a previous page').optional(),
 })
@@ -131,7 +132,7 @@ export type Run = z.infer<typeof RunSchema>
 /** `GET /api/reconcile/runs?source=&limit=` */
 export const RunsQuerySchema = z.object({
   source: SourceNameSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(20),
+  limit: listLimit(200, 20),
 })
 
 /** Newest first. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AreaCodeSchema, AreaLevelSchema } from '../areas/schema.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
+import { FROM_BEFORE_TO, fromBeforeTo } from '../shared/list-query.ts'
 import { DayStringSchema } from './period.ts'
 
 /**
@@ -12,15 +13,6 @@ const PeriodQueryShape = {
   to: DayStringSchema.optional(),
 }
 
-/**
- * False for empty and reversed periods (the refinement names `to`).
- * @example periodInOrder({ from: '2026-10-02', to: '2026-10-01' }) // false
- */
-function periodInOrder(q: { from?: string | undefined; to?: string | undefined }): boolean {
-  return q.from === undefined || q.to === undefined || q.from < q.to
-}
-const PERIOD_ORDER = { message: '`to` must be after `from` (it is exclusive)', path: ['to'] }
-
 export const SummaryQuerySchema = z
   .object({
     area: AreaCodeSchema.optional(),
@@ -28,7 +20,7 @@ export const SummaryQuerySchema = z
     /** Count as at this instant (default now): a running period ends there, comparisons cut at the same time. */
     until: z.iso.datetime({ offset: true }).optional(),
   })
-  .refine(periodInOrder, PERIOD_ORDER)
+  .refine(fromBeforeTo, FROM_BEFORE_TO)
 
 export const BucketSchema = z.enum(['day', 'week', 'month'])
 
@@ -39,9 +31,9 @@ export const TimeseriesQuerySchema = z
     bucket: BucketSchema.default('day'),
     ...PeriodQueryShape,
   })
-  .refine(periodInOrder, PERIOD_ORDER)
+  .refine(fromBeforeTo, FROM_BEFORE_TO)
 
-export const AreaStatsQuerySchema = z.object(PeriodQueryShape).refine(periodInOrder, PERIOD_ORDER)
+export const AreaStatsQuerySchema = z.object(PeriodQueryShape).refine(fromBeforeTo, FROM_BEFORE_TO)
 
 export const PeriodSchema = z.object({ from: z.string(), to: z.string() })
 

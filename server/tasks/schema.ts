@@ -4,7 +4,8 @@
  */
 import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
-import { DayInputSchema, enumList, HistoryEventSchema, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../hazards/schema.ts'
+import { HistoryEventSchema } from '../hazards/schema.ts'
+import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { taskMoveNeedsComment, TaskStatusSchema } from './states.ts'
 
 export { TaskStatusSchema, TASK_STATUS_NAMES, TASK_TRANSITIONS, type TaskStatus } from './states.ts'

@@ -4,9 +4,9 @@
  */
 import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
-import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema } from '../hazards/schema.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
 import { LevelSchema, ModelIdSchema } from '../models/definition.ts'
+import { commaList, DayInputSchema, enumList, FROM_BEFORE_TO, fromBeforeTo, IdCursorSchema, ListLimitSchema } from '../shared/list-query.ts'
 import { WarningStatusSchema } from './states.ts'
 
 export { WarningStatusSchema, WARNING_STATUS_NAMES, type WarningStatus } from './states.ts'
@@ -16,18 +16,14 @@ export const WarningListQuerySchema = z
   .object({
     level: enumList(LevelSchema).optional(),
     status: enumList(WarningStatusSchema).optional(),
-    model: z
-      .string()
-      .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
-      .pipe(z.array(ModelIdSchema).min(1, 'give at least one model id'))
-      .optional(),
+    model: commaList(ModelIdSchema, 'give at least one model id').optional(),
     area: AreaCodeSchema.optional(),
     from: InstantSchema.optional(),
     to: InstantSchema.optional(),
     limit: ListLimitSchema,
     cursor: IdCursorSchema.optional(),
   })
-  .refine((q) => !q.from || !q.to || q.from < q.to, { message: '`to` must be after `from` (it is exclusive)', path: ['to'] })
+  .refine(fromBeforeTo, FROM_BEFORE_TO)
 export type WarningListQuery = z.infer<typeof WarningListQuerySchema>
 
 export const WarningParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a warning id') })
