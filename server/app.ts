@@ -25,6 +25,7 @@ import { modelRoutes } from './models/routes.ts'
 import { backtestRoutes } from './models/backtest-routes.ts'
 import { createModelService } from './models/service.ts'
 import { warningRoutes } from './warnings/routes.ts'
+import { indicatorRoutes } from './indicators/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
 import { getLogger, requestLogging } from './ops/logger.ts'
 import { authenticate, authorize } from './auth/middleware.ts'
@@ -77,7 +78,8 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   // Open streams never end by themselves: the server ends them when it shuts down.
   app.locals.onClose = [stream.closeAll, tiles.close]
   app.use(reconcileRoutes(db))
-  app.use(reportRoutes(db)) // /api/indicators, /api/rankings and the printable /reports pages
+  app.use(indicatorRoutes(db)) // /api/indicators, /api/rankings and the ranking config
+  app.use(reportRoutes(db)) // the printable /reports/town pages
   // Warning models: scheduler and start-up run as configured (MODELS_*), stopped when the server closes.
   const models = createModelService(db, { scheduler: config.MODELS_SCHEDULER, runOnStart: config.MODELS_RUN_ON_START, tickMs: config.MODELS_TICK_SECONDS * 1000, ...(opts.now ? { now: opts.now } : {}) })
   models.start()

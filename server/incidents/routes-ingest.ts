@@ -3,7 +3,7 @@ import { scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { parseInput } from '../http/errors.ts'
-import { incidentsChanged } from '../tiles/events.ts'
+import { incidentsChanged } from './events.ts'
 import { countIngested } from '../ops/metrics.ts'
 import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
 import { placementCounts } from './placement.ts'
@@ -30,7 +30,7 @@ export function incidentIngestRoutes(db: Db, geocoder: Geocoder): Router {
     const items = parseInput(incidentBodySchema(categories), req.body, 'body')
     const results = await ingestIncidents(db, geocoder, items)
     countIngested('api', results)
-    // Tile caches of this process look for the change before their next tile (server/tiles/events.ts).
+    // Tile caches of this process look for the change before their next tile (./events.ts).
     incidentsChanged()
     res.status(results.some((r) => r.status === 'created') ? 201 : 200).json({ results })
   })

@@ -3,7 +3,7 @@ import { maskPii } from '../auth/mask.ts'
 import { HttpError } from '../http/errors.ts'
 /**
  * `GET /reports/town/{code}?month=YYYY-MM`: the town health report as a printable page (HTML,
- * self-contained). Mounted with the indicator and ranking API, so both share one ranking cache.
+ * self-contained). The indicator and ranking API it draws on is mounted by server/app.ts.
  */
 import { Router } from 'express'
 import { z } from 'zod'
@@ -12,18 +12,14 @@ import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
 import { checkedMonth } from '../indicators/indicators.ts'
 import { MonthSchema } from '../indicators/month.ts'
-import { indicatorRoutes } from '../indicators/routes.ts'
-import { rankingService } from '../indicators/rankings.ts'
 import { renderTownReport, reportContext, townReportData } from './town-report.ts'
 
 export const TownReportQuerySchema = z.object({ month: MonthSchema.optional() })
 
-/** @example app.use(reportRoutes(db)) — also serves /api/indicators and /api/rankings */
+/** @example app.use(reportRoutes(db)) */
 export function reportRoutes(db: Db, opts: { now?: () => Date } = {}): Router {
   const router = Router()
   const now = opts.now ?? (() => new Date())
-  router.use(indicatorRoutes(db, { now, rankings: rankingService(db) }))
-
   router.get('/reports/town/:code', async (req, res) => {
     const { code } = parseInput(z.object({ code: AreaCodeSchema }), req.params, 'params')
     const q = parseInput(TownReportQuerySchema, req.query, 'query')

@@ -1,8 +1,9 @@
 /**
- * In-process notice that incidents changed, so this server's tile caches look for changes
- * before serving the next tile instead of at their next periodic look (~200 ms later). Writers
- * in this process call `incidentsChanged()` after committing (POST /api/incidents does); writers
- * elsewhere are seen by the periodic look (freshness.ts).
+ * In-process notice that incidents changed: the incidents domain announces its own writes, and
+ * listeners (this server's tile caches) look for changes before serving the next tile instead of at
+ * their next periodic look (~200 ms later). Writers in this process call `incidentsChanged()` after
+ * committing (POST /api/incidents does); writers elsewhere are seen by the periodic look
+ * (server/tiles/freshness.ts).
  */
 import { EventEmitter } from 'node:events'
 
