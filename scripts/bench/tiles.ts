@@ -35,6 +35,7 @@ import { generateIncidents } from '../../server/seed/incidents.ts'
 import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import type { AddressRow } from '../../server/addresses/schema.ts'
 import { listen } from '../../server/server.ts'
+import { addDays, dayStart, shanghaiDay } from '../../server/shared/time.ts'
 import { QUIET } from './quiet.ts'
 import { findLayer, LAYERS, type LayerContext, type TileFilter } from '../../server/tiles/layers.ts'
 import { type Encoder, renderPart } from '../../server/tiles/render.ts'
@@ -251,8 +252,7 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
   try {
     // The last 30 days of the data, in whole days (the rollups answer): what a map shows by default.
     const [last] = await db.sql<{ t: Date | null }[]>`SELECT max(reported_at) AS t FROM incidents`
-    const endDay = new Date(((last?.t ?? new Date()).getTime() + 8 * 3_600_000)).toISOString().slice(0, 10)
-    const to = new Date(Date.parse(`${endDay}T00:00:00+08:00`) + 86_400_000)
+    const to = dayStart(addDays(shanghaiDay(last?.t ?? new Date()), 1))
     const from = new Date(to.getTime() - 30 * 86_400_000)
     const query = `from=${from.toISOString()}&to=${to.toISOString()}`
     const filter: TileFilter = { from, to, items: null, ...splitPeriod(from, to) }

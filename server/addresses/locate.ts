@@ -11,6 +11,7 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson'
 import type { Sql } from 'postgres'
+import { inFlatRing } from '../shared/point-in-polygon.ts'
 
 /** How far (m) a point outside every microgrid may be from one and still take its codes. */
 export const SNAP_M = 100
@@ -124,20 +125,8 @@ function buildRingSet(geoms: readonly (MultiPolygon | Polygon)[]): RingSet {
 
 /** Even–odd test of (x, y) against all rings of polygon p (outer and holes together). */
 function inPolygon(s: RingSet, p: number, x: number, y: number): boolean {
-  const { coords, ringStart } = s
   let inside = false
-  for (let r = s.polyRings[p]!; r < s.polyRings[p + 1]!; r++) {
-    const a = ringStart[r]!
-    const b = ringStart[r + 1]!
-    for (let i = a, j = b - 2; i < b; j = i, i += 2) {
-      const yi = coords[i + 1]!
-      const yj = coords[j + 1]!
-      if (yi > y !== yj > y) {
-        const xi = coords[i]!
-        if (x < ((coords[j]! - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
-      }
-    }
-  }
+  for (let r = s.polyRings[p]!; r < s.polyRings[p + 1]!; r++) if (inFlatRing(s.coords, x, y, s.ringStart[r]!, s.ringStart[r + 1]!)) inside = !inside
   return inside
 }
 

@@ -5,12 +5,10 @@
 import type { Geometry, Position } from 'geojson'
 import { stringify } from 'csv-stringify/sync'
 import { type Crs, fromWgs84 } from '../geo/crs.ts'
-import { shanghaiIso } from '../incidents/time.ts'
+import { shanghaiIso, shanghaiMinute } from '../shared/time.ts'
 import type { CollectionDef } from '../ogc/collections.ts'
 import type { OgcFeature } from '../ogc/features.ts'
 import type { ExportFormat } from './schema.ts'
-
-const SHANGHAI_MS = 8 * 3600_000
 
 /**
  * A from/to value for a file name: a date stays as given; an instant becomes its Asia/Shanghai
@@ -20,7 +18,7 @@ const SHANGHAI_MS = 8 * 3600_000
  */
 export function momentLabel(raw: string): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(raw)) return raw
-  const local = new Date(Date.parse(raw) + SHANGHAI_MS).toISOString()
+  const local = shanghaiMinute(new Date(raw))
   return `${local.slice(0, 10)}T${local.slice(11, 13)}${local.slice(14, 16)}`
 }
 

@@ -9,7 +9,9 @@ import type { PendingQuery, Row } from 'postgres'
 import type { Queryable, Tx } from '../db/index.ts'
 import { Conflict, NotFound } from '../shared/errors.ts'
 import type { AreaRef } from '../stats/schema.ts'
-import { daysOverdue, shanghaiDay } from '../tasks/overdue.ts'
+import { areaCondition } from '../shared/area-sql.ts'
+import { shanghaiDay } from '../shared/time.ts'
+import { daysOverdue } from '../tasks/overdue.ts'
 import type { ReportPlacement } from '../geocode/place.ts'
 import {
   HAZARD_CATEGORY_NAMES,
@@ -374,20 +376,6 @@ export interface HazardFilter {
 }
 
 /**
- * The hazard column an area's code is matched against, by its level (none for the district).
- * @example sql`… ${hazardAreaCondition(sql, { code: '330109001', name: '城厢街道', level: 'town' })}`
- */
-function hazardAreaCondition(sql: Queryable, area: AreaRef | null | undefined): PendingQuery<Row[]> {
-  switch (area?.level) {
-    case 'town': return sql`AND h.town_code = ${area.code}`
-    case 'village': return sql`AND h.village_code = ${area.code}`
-    case 'grid': return sql`AND h.grid_code = ${area.code}`
-    case 'microgrid': return sql`AND h.microgrid_code = ${area.code}`
-    default: return sql``
-  }
-}
-
-/**
  * One page of hazards, newest first (keyset on id: each row once however many are added).
  * @example await listHazards(tx, { overdue: true }, new Date(), 100, null) // { type: 'FeatureCollection', features, next }
  */
@@ -402,7 +390,7 @@ export async function listHazards(sql: Queryable, f: HazardFilter, now: Date, li
       ${f.category ? sql`AND h.category = ANY(${list(f.category)}::text[])` : sql``}
       ${f.severity ? sql`AND h.severity = ANY(${list(f.severity)}::text[])` : sql``}
       ${f.source ? sql`AND h.source = ANY(${list(f.source)}::text[])` : sql``}
-      ${hazardAreaCondition(sql, f.area)}
+      ${areaCondition(sql, 'h', f.area)}
       ${f.overdue === undefined ? sql`` : sql`AND ${overdueHazardSql(sql, now)} = ${f.overdue}`}
       ${bbox ? sql`AND h.geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)` : sql``}
       ${after ? sql`AND h.id < ${after}::bigint` : sql``}

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
 import { FROM_BEFORE_TO, fromBeforeTo, listLimit } from '../shared/list-query.ts'
+import { dayStart } from '../shared/time.ts'
 
 /**
  * A point in time for `from`/`to`: an ISO date (`2026-10-01` = the start of that Asia/Shanghai
@@ -10,7 +11,7 @@ import { FROM_BEFORE_TO, fromBeforeTo, listLimit } from '../shared/list-query.ts
  */
 export const InstantSchema = z
   .union([z.iso.date(), z.iso.datetime({ offset: true })], { error: 'an ISO date (YYYY-MM-DD, Asia/Shanghai) or datetime with offset' })
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00+08:00` : s))
+  .transform((s) => (s.length === 10 ? dayStart(s) : new Date(s)))
 
 /** `bbox=minLng,minLat,maxLng,maxLat` in WGS84. */
 export const BboxSchema = z

@@ -3,6 +3,7 @@ import type { Tx } from '../db/index.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { type CursorKey, encodeCursor, type IncidentFeature, type IncidentPage } from './query-schema.ts'
 import { pointOrNull } from '../geo/crs.ts'
+import { areaCondition } from '../shared/area-sql.ts'
 
 /** Filters of an incident list, resolved (area looked up, categories expanded to items). */
 export interface IncidentFilter {
@@ -38,21 +39,6 @@ interface IncidentRow {
 }
 
 /**
- * The incident column an area's code is matched against, by the area's level (null for the
- * district: every incident counts there, placed or not, as in the rollups).
- * @example sql`… WHERE true ${areaCondition(sql, { code: '330109001', name: '城厢街道', level: 'town' })}`
- */
-export function areaCondition(sql: Tx, area: AreaRef | null): PendingQuery<Row[]> {
-  switch (area?.level) {
-    case 'town': return sql`AND i.town_code = ${area.code}`
-    case 'village': return sql`AND i.village_code = ${area.code}`
-    case 'grid': return sql`AND i.grid_code = ${area.code}`
-    case 'microgrid': return sql`AND i.microgrid_code = ${area.code}`
-    default: return sql``
-  }
-}
-
-/**
  * The shared SELECT list of incident features (`i` = incidents, `c` = its category).
  * @example sql`SELECT ${columns(sql)} FROM incidents i JOIN incident_categories c ON c.code = i.category_code`
  */
@@ -80,7 +66,7 @@ export async function listIncidents(sql: Tx, f: IncidentFilter, limit: number, a
     WHERE (${f.from ?? null}::timestamptz IS NULL OR i.reported_at >= ${f.from ?? null}::timestamptz)
       AND (${f.to ?? null}::timestamptz IS NULL OR i.reported_at < ${f.to ?? null}::timestamptz)
       ${f.items ? sql`AND i.category_code = ANY(${f.items as string[]}::text[])` : sql``}
-      ${areaCondition(sql, f.area)}
+      ${areaCondition(sql, 'i', f.area)}
       ${bbox ? sql`AND i.geom && ST_MakeEnvelope(${bbox[0]}, ${bbox[1]}, ${bbox[2]}, ${bbox[3]}, 4326)` : sql``}
       ${after ? sql`AND (i.reported_at, i.id) < (${after[0]}::text::timestamptz, ${after[1]}::bigint)` : sql``}
     ORDER BY i.reported_at DESC, i.id DESC

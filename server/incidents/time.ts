@@ -3,8 +3,7 @@
  * Asia/Shanghai (UTC+8 all year, no DST: a fixed offset is exact), so every time shown to a
  * person is Shanghai local time; API instants stay ISO 8601 as documented.
  */
-
-const SHANGHAI_MS = 8 * 3_600_000
+import { shanghaiDay, shanghaiMinute } from '../shared/time.ts'
 
 /**
  * How far after the server's clock a report may be dated: a field terminal's or a source system's
@@ -21,32 +20,6 @@ export const FUTURE_TOLERANCE_MS = 10 * 60_000
 export const EARLIEST_REPORT = new Date('2000-01-01T00:00:00+08:00')
 
 /**
- * Shanghai local date and time to the minute, as people read it.
- * @example shanghaiMinute(new Date('2026-12-06T03:25:40Z')) // '2026-12-06 11:25'
- */
-export function shanghaiMinute(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_MS).toISOString().slice(0, 16).replace('T', ' ')
-}
-
-/**
- * Shanghai local calendar day of an instant.
- * @example shanghaiDate(new Date('2026-10-31T16:30:00Z')) // '2026-11-01'
- */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_MS).toISOString().slice(0, 10)
-}
-
-/**
- * ISO 8601 with the +08:00 offset (files people open and programs read back); milliseconds only
- * when there are some.
- * @example shanghaiIso(new Date('2026-10-01T00:30:00Z')) // '2026-10-01T08:30:00+08:00'
- */
-export function shanghaiIso(at: Date): string {
-  const local = new Date(at.getTime() + SHANGHAI_MS).toISOString()
-  return `${local.slice(0, at.getUTCMilliseconds() === 0 ? 19 : 23)}+08:00`
-}
-
-/**
  * Why a report time cannot be right at `now`, or null when it can: more than
  * FUTURE_TOLERANCE_MS after `now`, or before EARLIEST_REPORT.
  * @example reportTimeProblem(new Date('2030-01-01T00:00:00+08:00'), new Date('2026-12-06T11:25:00+08:00')) // 'is in the future: 2030-01-01 00:00 …'
@@ -57,7 +30,7 @@ export function reportTimeProblem(at: Date, now: Date): string | null {
     return `is in the future: ${shanghaiMinute(at)} is more than ${FUTURE_TOLERANCE_MS / 60_000} minutes after the server's time ${shanghaiMinute(now)} (Asia/Shanghai)`
   }
   if (at.getTime() < EARLIEST_REPORT.getTime()) {
-    return `${shanghaiMinute(at)} is before ${shanghaiDate(EARLIEST_REPORT)}: not a believable report time (a placeholder date?)`
+    return `${shanghaiMinute(at)} is before ${shanghaiDay(EARLIEST_REPORT)}: not a believable report time (a placeholder date?)`
   }
   return null
 }

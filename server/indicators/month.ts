@@ -3,7 +3,7 @@
  * stays on plain date strings (as server/stats/period.ts): rollups are kept per Shanghai day.
  */
 import { z } from 'zod'
-import { addDays, daysBetween, type Period, shanghaiToday, yearEarlier } from '../stats/period.ts'
+import { addDays, dayStart, daysBetween, type Period, shanghaiDay, yearEarlier } from '../shared/time.ts'
 
 export const MonthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is YYYY-MM')
 export type Month = z.infer<typeof MonthSchema>
@@ -21,7 +21,7 @@ export function monthOf(day: string): Month {
  * @example currentMonth(new Date('2026-10-31T16:30:00Z')) // '2026-11'
  */
 export function currentMonth(now: Date = new Date()): Month {
-  return monthOf(shanghaiToday(now))
+  return monthOf(shanghaiDay(now))
 }
 
 /**
@@ -63,7 +63,7 @@ export interface MonthWindow extends IndicatorWindow {
  * @example closedWindow({ from: '2026-10-01', to: '2026-11-01' }).asOf // 2026-10-31T16:00:00.000Z
  */
 export function closedWindow(period: Period): IndicatorWindow {
-  return { period, asOf: new Date(`${period.to}T00:00:00+08:00`), yearEarlier: { from: yearEarlier(period.from), to: yearEarlier(period.to) } }
+  return { period, asOf: dayStart(period.to), yearEarlier: { from: yearEarlier(period.from), to: yearEarlier(period.to) } }
 }
 
 /**
@@ -73,11 +73,11 @@ export function closedWindow(period: Period): IndicatorWindow {
  */
 export function monthWindow(month: Month, now: Date): MonthWindow {
   const whole = monthPeriod(month)
-  const tomorrow = addDays(shanghaiToday(now), 1)
+  const tomorrow = addDays(shanghaiDay(now), 1)
   const complete = tomorrow > whole.to
   const period = complete ? whole : { from: whole.from, to: tomorrow < whole.from ? whole.from : tomorrow }
   // The month's end is midnight Shanghai of its last day (+08:00, no DST).
-  const asOf = complete ? new Date(`${whole.to}T00:00:00+08:00`) : now
+  const asOf = complete ? dayStart(whole.to) : now
   return { month, period, asOf, complete, yearEarlier: { from: yearEarlier(period.from), to: yearEarlier(period.to) } }
 }
 

@@ -4,8 +4,7 @@
  * window, whatever the number of areas.
  */
 import type { Queryable } from '../db/index.ts'
-import { dayStartMs, type Period } from '../stats/period.ts'
-import { shanghaiDay } from '../tasks/overdue.ts'
+import { dayStart, type Period, shanghaiDay } from '../shared/time.ts'
 import type { AreaCounts } from './compute.ts'
 import type { IndicatorWindow } from './month.ts'
 import type { RankLevel } from './schema.ts'
@@ -30,14 +29,6 @@ export async function levelAreas(sql: Queryable, level: RankLevel): Promise<Leve
         OR coalesce(a.properties->>'type' = ANY(coalesce((SELECT statistics_only_types FROM district_profile LIMIT 1), '{}'::text[])), false) AS statistics_only
     FROM admin_areas a WHERE a.level = ${level} ORDER BY a.code`
   return rows.map((r) => ({ code: r.code, name: r.name, parentCode: r.parent_code, population: r.population, statisticsOnly: r.statistics_only }))
-}
-
-/**
- * Midnight (Shanghai) starting a day, as an instant.
- * @example dayStart('2026-10-01').toISOString() // '2026-09-30T16:00:00.000Z'
- */
-export function dayStart(day: string): Date {
-  return new Date(dayStartMs(day))
 }
 
 /** The area column of tasks and warnings for a level. */

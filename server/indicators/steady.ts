@@ -19,7 +19,7 @@
 import { shrunkRates } from '../analytics/shrinkage.ts'
 import { round } from './compute.ts'
 import { addMonths, type IndicatorWindow, type Month, monthPeriod, monthWindow } from './month.ts'
-import { yearEarlier } from '../stats/period.ts'
+import { yearEarlier } from '../shared/time.ts'
 import type { BareValue } from './compute.ts'
 import type { IndicatorDefinition, IndicatorId, RankLevel } from './schema.ts'
 

@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../testing/harness.ts'
 import type { WarningPage } from '../warnings/schema.ts'
 import type { BacktestResult } from './backtest.ts'
 import type { ModelRun } from './store.ts'
-import { addDays, dayStart } from './util.ts'
+import { addDays, dayStart } from '../shared/time.ts'
 
 const H3_INDEX = /8[0-9a-f]{14}/
 

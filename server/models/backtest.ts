@@ -26,7 +26,7 @@ import { detect } from './kinds/index.ts'
 import { sumByUnit } from './kinds/hotspot.ts'
 import { modelFilter } from './roles.ts'
 import type { Place } from './types.ts'
-import { addDays, dayStart, shanghaiDayOf } from './util.ts'
+import { addDays, dayStart, shanghaiDay } from '../shared/time.ts'
 
 /** The cells hits and areas are counted on (~0.1 km², about a block). */
 export const BACKTEST_RES = 9
@@ -135,7 +135,7 @@ export async function placeCells(sql: Queryable, p: Place, areaCache: Map<string
  * @example await backtestEnd(db.sql, new Date()) // '2026-11-01' on the demo seeded to that day
  */
 export async function backtestEnd(sql: Queryable, now: Date): Promise<string> {
-  const today = shanghaiDayOf(now)
+  const today = shanghaiDay(now)
   const [row] = await sql<{ day: string | null }[]>`SELECT max(day)::text AS day FROM incident_h3_daily WHERE res = ${BACKTEST_RES}::smallint AND day < ${today}::date`
   return row?.day ? addDays(row.day, 1) : today
 }

@@ -16,7 +16,7 @@ import { hotSpotFindings } from './kinds/hotspot.ts'
 import { nearRepeatFindings } from './kinds/near-repeat.ts'
 import { overdueFindings } from './kinds/overdue.ts'
 import { surgeFindings, surgeStats } from './kinds/surge.ts'
-import { addDays } from './util.ts'
+import { addDays } from '../shared/time.ts'
 
 const builtin = <K extends ModelKind>(id: string, kind: K): DefinitionOf<K> => {
   const d = BUILTIN_MODELS.find((m) => m.id === id)!

@@ -1,42 +1,9 @@
 /**
- * Small pure helpers the detectors share: Asia/Shanghai days, level choice, number wording.
+ * Small pure helpers the detectors share: level choice, number wording (days: server/shared/time.ts).
  */
+import { shanghaiDay } from '../shared/time.ts'
 import type { Level } from './definition.ts'
 
-const SHANGHAI_MS = 8 * 3600_000
-const DAY_MS = 86_400_000
-
-/**
- * The Asia/Shanghai calendar day of an instant.
- * @example shanghaiDayOf(new Date('2026-10-31T16:30:00Z')) // '2026-11-01'
- */
-export function shanghaiDayOf(t: Date): string {
-  return new Date(t.getTime() + SHANGHAI_MS).toISOString().slice(0, 10)
-}
-
-/**
- * A day `n` days after `day` (negative: before).
- * @example addDays('2026-11-01', -7) // '2026-10-25'
- */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10)
-}
-
-/**
- * The instant an Asia/Shanghai day starts.
- * @example dayStart('2026-11-01').toISOString() // '2026-10-31T16:00:00.000Z'
- */
-export function dayStart(day: string): Date {
-  return new Date(`${day}T00:00:00+08:00`)
-}
-
-/**
- * Whole days between two days (b − a).
- * @example daysBetween('2026-10-25', '2026-11-01') // 7
- */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS)
-}
 
 /**
  * Level for a value where smaller is stronger (p-values): red if ≤ red, …; null below yellow.
@@ -91,7 +58,7 @@ export function round6(x: number): number {
  * @example zhDate(new Date('2026-10-30T02:00:00Z')) // '10月30日'
  */
 export function zhDate(t: Date): string {
-  const d = shanghaiDayOf(t)
+  const d = shanghaiDay(t)
   return `${Number(d.slice(5, 7))}月${Number(d.slice(8, 10))}日`
 }
 

@@ -13,7 +13,7 @@ import { expandCategoryCodes } from '../categories/queries.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
 import type { Tx } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
-import { areaCondition } from '../incidents/query.ts'
+import { areaCondition } from '../shared/area-sql.ts'
 import { findArea } from '../stats/queries.ts'
 import { MATCH_LEVELS } from '../geocode/schema.ts'
 import { HazardCategorySchema, HazardSourceSchema } from '../hazards/schema.ts'
@@ -95,7 +95,7 @@ const incidentAreaFilter: FilterDef = {
   async resolve(sql, raw) {
     const { area } = parseInput(z.object({ area: AreaCodeSchema }), { area: raw }, 'query')
     const ref = await findArea(sql, area)
-    return (s) => areaCondition(s, ref)
+    return (s) => areaCondition(s, 'i', ref)
   },
 }
 

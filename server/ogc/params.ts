@@ -3,6 +3,7 @@
  * keyset paging (`cursor`), as zod schemas with small pure helpers.
  */
 import { z } from 'zod'
+import { addDays } from '../shared/time.ts'
 
 /**
  * 1,000 features a page unless asked (a page of incidents is about 0.5 MB of GeoJSON); at most
@@ -102,9 +103,7 @@ export function parseMoment(s: string): Moment | null {
   if (d) {
     const [y, m, day] = [Number(d[1]), Number(d[2]), Number(d[3])]
     if (!realDay(y, m, day)) return null
-    const after = new Date(0)
-    after.setUTCFullYear(y, m - 1, day + 1)
-    const next = after.toISOString().slice(0, 10)
+    const next = addDays(s, 1)
     return { kind: 'day', start: `${s}T00:00:00+08:00`, next: `${next}T00:00:00+08:00` }
   }
   const text = s.replace(SPACED_OFFSET, '$1+$2')

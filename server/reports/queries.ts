@@ -2,16 +2,14 @@
  * The town health report's reads: geometry, warnings and tasks of a town as of a month's window,
  * incident hot cells and the 12-month trend from the rollups.
  */
-import { booleanPointInPolygon } from '@turf/turf'
 import type { Geometry, MultiPolygon, Polygon } from 'geojson'
 import { cellToBoundary, cellToLatLng } from 'h3-js'
 import type { Tx } from '../db/index.ts'
 import { bigintToH3 } from '../geo/h3.ts'
 import { NotFound } from '../shared/errors.ts'
-import { dayStart } from '../indicators/queries.ts'
+import { polygonContains } from '../shared/point-in-polygon.ts'
 import type { IndicatorWindow } from '../indicators/month.ts'
-import type { Period } from '../stats/period.ts'
-import { shanghaiDay } from '../tasks/overdue.ts'
+import { dayStart, type Period, shanghaiDay } from '../shared/time.ts'
 import { TASK_STATUS_NAMES, type TaskStatus } from '../tasks/schema.ts'
 import type { MapArea, MapCell, MapWarning } from './svg-map.ts'
 
@@ -137,12 +135,12 @@ export async function townHotCells(sql: Tx, town: Geometry, p: Period): Promise<
     SELECT cell::text, sum(n)::int AS n FROM incident_h3_daily
     WHERE res = 8::smallint AND day >= ${p.from}::date AND day < ${p.to}::date
     GROUP BY cell HAVING sum(n) > 0`
-  const shape = town as Polygon | MultiPolygon
+  const inTown = polygonContains(town as Polygon | MultiPolygon)
   const out: MapCell[] = []
   for (const r of rows) {
     const h = bigintToH3(r.cell)
     const [lat, lng] = cellToLatLng(h)
-    if (!booleanPointInPolygon([lng, lat], shape)) continue
+    if (!inTown(lng, lat)) continue
     out.push({ n: r.n, geometry: { type: 'Polygon', coordinates: [cellToBoundary(h, true)] } })
   }
   return out.sort((a, b) => b.n - a.n)

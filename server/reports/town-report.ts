@@ -11,7 +11,7 @@ import { monthIndicators } from '../indicators/indicators.ts'
 import { lastTwelveMonths, type Month, monthPeriod, monthWindow, type MonthWindow, previousWindowPeriod } from '../indicators/month.ts'
 import { rankMonth } from '../indicators/rankings.ts'
 import { COLOUR_NAMES, type AreaIndicators, type IndicatorDefinition, type RankedArea, type RankingResponse } from '../indicators/schema.ts'
-import { shanghaiDate, shanghaiIso, shanghaiMinute } from '../incidents/time.ts'
+import { addDays, shanghaiDay, shanghaiIso, shanghaiMinute } from '../shared/time.ts'
 import { fmt, html, SafeHtml, signed } from './html.ts'
 import { monthlyByCategory, type ReportTask, type ReportWarning, townArea, type TownArea, townHotCells, townOpenTasks, townVillages, townWarnings } from './queries.ts'
 import { legendHtml, type TrendSeries, trendChartSvg } from './svg-chart.ts'
@@ -115,14 +115,6 @@ function zhDay(day: string): string {
 }
 
 /**
- * The last day of a period (its `to` is exclusive).
- * @example lastDay({ from: '2026-10-01', to: '2026-11-01' }) // '2026-10-31'
- */
-function lastDay(p: { to: string }): string {
-  return new Date(Date.parse(`${p.to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
-}
-
-/**
  * The page. Numbers carry data attributes (indicator ids, `data-field`) so tools can read them back.
  * @example renderTownReport(data).startsWith('<!DOCTYPE html>') // true
  */
@@ -133,7 +125,7 @@ export function renderTownReport(d: TownReport): string {
   const weights = new Map(Object.entries(rank?.parts ?? {}))
   const overdue = d.tasks.filter((t) => t.overdue)
   const prevPeriod = previousWindowPeriod(w)
-  const period = `${zhDay(w.period.from)}—${zhDay(lastDay(w.period))}${w.complete ? '' : '（当月实时，截至今日）'}`
+  const period = `${zhDay(w.period.from)}—${zhDay(addDays(w.period.to, -1))}${w.complete ? '' : '（当月实时，截至今日）'}`
   const rows = ctx.definitions.map((def) => {
     const v = d.indicators.indicators[def.id]
     const dec = DECIMALS[def.unit] ?? 2
@@ -156,7 +148,7 @@ export function renderTownReport(d: TownReport): string {
     (t) => html`<tr class="${t.overdue ? 'overdue' : ''}" data-task-id="${t.id}"><td>${t.title}</td><td>${t.areaName}</td><td>${t.team}</td><td>${t.dueDate}</td><td>${t.statusName}</td><td class="num">${t.overdue ? `${t.daysOverdue} 天` : ''}</td></tr>`,
   )
   const warningRows = d.warnings.map(
-    (x) => html`<tr data-warning-id="${x.id}"><td><span class="dot ${x.level}"></span>${x.title}</td><td>${x.modelName}</td><td>${x.villageName ?? ''}</td><td>${shanghaiDate(new Date(x.createdAt))}</td><td>${x.status}</td></tr>`,
+    (x) => html`<tr data-warning-id="${x.id}"><td><span class="dot ${x.level}"></span>${x.title}</td><td>${x.modelName}</td><td>${x.villageName ?? ''}</td><td>${shanghaiDay(new Date(x.createdAt))}</td><td>${x.status}</td></tr>`,
   )
   const map = townMapSvg({ town, villages: d.mapVillages, cells: d.cells.slice(0, 400), warnings: d.warnings, tasks: d.tasks })
   const page = html`<!DOCTYPE html>
@@ -187,7 +179,7 @@ export function renderTownReport(d: TownReport): string {
 <thead><tr><th>指标</th><th>本期</th><th>上期</th><th>变化</th><th>单项得分</th><th>依据</th></tr></thead>
 <tbody>${rows}</tbody>
 </table>
-<p class="fine">上期：${zhDay(prevPeriod.from)}—${zhDay(lastDay(prevPeriod))}（当月实时时取上月同样天数）。单项得分按全区同级百分位计（100 为最好），权重见排名配置（版本 ${ctx.towns.configVersion}）。</p>
+<p class="fine">上期：${zhDay(prevPeriod.from)}—${zhDay(addDays(prevPeriod.to, -1))}（当月实时时取上月同样天数）。单项得分按全区同级百分位计（100 为最好），权重见排名配置（版本 ${ctx.towns.configVersion}）。</p>
 </section>
 <section class="page">
 <h2>二、热点、预警与任务分布</h2>

@@ -1,7 +1,8 @@
 import * as turf from '@turf/turf'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { formatAddress } from './address-text.ts'
-import { generateAddresses, inRing, sampleEvery, tapSample } from './addresses.ts'
+import { generateAddresses, sampleEvery, tapSample } from './addresses.ts'
+import { inFlatRing } from '../shared/point-in-polygon.ts'
 import { generateBoundaries } from './boundaries.ts'
 import type { AddressRow } from '../addresses/schema.ts'
 import type { AreaRow } from './types.ts'
@@ -35,7 +36,7 @@ describe('generateAddresses', () => {
       else if (byCode.get(r.villageCode)?.parentCode !== r.townCode) bad.push(`${r.addressId} village`)
       // turf is slow: check one row in five with it, all rows with the flat-ring test.
       const ring = new Float64Array(micro!.geometry.coordinates[0]![0]!.slice(0, -1).flat() as number[])
-      if (!inRing(ring, r.lng, r.lat)) bad.push(`${r.addressId} outside`)
+      if (!inFlatRing(ring, r.lng, r.lat)) bad.push(`${r.addressId} outside`)
       if (i % 5 === 0 && !turf.booleanPointInPolygon([r.lng, r.lat], byCode.get(r.villageCode)!.geometry)) bad.push(`${r.addressId} turf`)
     })
     expect(bad).toEqual([])
@@ -138,11 +139,6 @@ describe('generateAddresses', () => {
 })
 
 describe('helpers', () => {
-  it('inRing handles concave rings', () => {
-    const u = new Float64Array([0, 0, 3, 0, 3, 3, 2, 3, 2, 1, 1, 1, 1, 3, 0, 3])
-    expect(inRing(u, 0.5, 2)).toBe(true)
-    expect(inRing(u, 1.5, 2)).toBe(false)
-  })
   it('tapSample keeps every n-th row and passes all through', () => {
     const kept: number[] = []
     expect([...tapSample([1, 2, 3, 4, 5, 6, 7], 3, kept)]).toEqual([1, 2, 3, 4, 5, 6, 7])

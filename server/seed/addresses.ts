@@ -14,6 +14,7 @@
  * the coordinates as stored, rounded to 1e-7°), so the area codes hold by construction.
  */
 import type { MultiPolygon } from 'geojson'
+import { inFlatRing } from '../shared/point-in-polygon.ts'
 import { formatAddress, type AddressParts } from './address-text.ts'
 import { compoundAliases, compoundName, roadNames, villageRoadName } from './names.ts'
 import { villageNames } from './reference.ts'
@@ -60,27 +61,10 @@ function toPolys(g: MultiPolygon): Poly[] {
   })
 }
 
-/**
- * Even–odd point-in-polygon on a flat [x0, y0, x1, y1, …] ring.
- * @example inRing(new Float64Array([0, 0, 2, 0, 2, 2, 0, 2]), 1, 1) // true
- */
-export function inRing(ring: Float64Array, x: number, y: number): boolean {
-  let inside = false
-  const n = ring.length / 2
-  for (let i = 0, j = n - 1; i < n; j = i++) {
-    const xi = ring[2 * i] as number
-    const yi = ring[2 * i + 1] as number
-    const xj = ring[2 * j] as number
-    const yj = ring[2 * j + 1] as number
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
-  }
-  return inside
-}
-
 function inPolys(polys: readonly Poly[], x: number, y: number): boolean {
   for (const p of polys) {
     const b = p.bbox
-    if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] && inRing(p.ring, x, y)) return true
+    if (x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] && inFlatRing(p.ring, x, y)) return true
   }
   return false
 }

@@ -10,6 +10,7 @@
  */
 import { voronoi } from '@turf/voronoi'
 import { featureCollection, point } from '@turf/helpers'
+import { flatRing, inFlatRing } from '../shared/point-in-polygon.ts'
 import type { LngLat } from './reference.ts'
 
 /** A projected point in km east/north of the projection origin. */
@@ -106,19 +107,11 @@ export function ringBBox(ring: readonly XY[]): BBox {
 }
 
 /**
- * Even–odd point-in-ring test (boundary points may go either way).
+ * Even–odd point-in-ring test on a ring of points (boundary points may go either way).
  * @example pointInRing([1, 1], [[0, 0], [2, 0], [2, 2], [0, 2]]) // true
  */
 export function pointInRing(p: readonly [number, number], ring: readonly XY[]): boolean {
-  const x = p[0]
-  const y = p[1]
-  let inside = false
-  for (let i = 0, n = ring.length, j = n - 1; i < n; j = i++) {
-    const a = ring[i] as XY
-    const b = ring[j] as XY
-    if (a[1] > y !== b[1] > y && x < ((b[0] - a[0]) * (y - a[1])) / (b[1] - a[1]) + a[0]) inside = !inside
-  }
-  return inside
+  return inFlatRing(flatRing(ring), p[0], p[1])
 }
 
 /**

@@ -10,6 +10,7 @@
  * tasks were returned once, and a task's close-out closes its hazard (server/tasks/store.ts).
  */
 import { chance, deriveRng, pick, randInt, uniform, weightedPick, type Rng } from './rng.ts'
+import { shanghaiDay } from '../shared/time.ts'
 import type { AddressRow } from '../addresses/schema.ts'
 
 const DAY = 86_400_000
@@ -118,14 +119,6 @@ const SEVERITY: Record<SeedSeverity, { weight: number; days: [number, number] }>
   major: { weight: 5, days: [30, 60] },
 }
 
-/**
- * The Asia/Shanghai day of an instant (YYYY-MM-DD).
- * @example shDay(new Date('2026-10-31T16:30:00Z')) // '2026-11-01'
- */
-function shDay(t: Date): string {
-  return new Date(t.getTime() + 8 * 3600_000).toISOString().slice(0, 10)
-}
-
 const addDays = (t: Date, d: number) => new Date(t.getTime() + d * DAY)
 
 /** A premises name for a category, e.g. 恒达五金店 or 王记面馆. */
@@ -176,7 +169,7 @@ export function generateHazards(addresses: readonly AddressRow[], opts: HazardSe
       source === 'grid_inspection' ? `网格员${pick(rng, SURNAMES)}某` : source === 'self_check' ? `${placeName}（企业自查）` : pick(rng, REGULATORS)
     const office = `${town}平安办`
     const [d0, d1] = SEVERITY[severity].days
-    const dueDate = shDay(addDays(reportedAt, randInt(rng, d0, d1)))
+    const dueDate = shanghaiDay(addDays(reportedAt, randInt(rng, d0, d1)))
 
     // The whole workflow as it would play out; cut at `end` below.
     const confirmedAt = addDays(reportedAt, uniform(rng, 0.2, 3))
@@ -246,7 +239,7 @@ export function generateHazards(addresses: readonly AddressRow[], opts: HazardSe
     const toVillage = chance(rng, 0.6)
     const title = pick(rng, campaigns)
     const issuedAt = new Date(Math.floor(start + rng() * (days * DAY - DAY)))
-    const dueDate = shDay(addDays(issuedAt, randInt(rng, 10, 30)))
+    const dueDate = shanghaiDay(addDays(issuedAt, randInt(rng, 10, 30)))
     const allowed = randInt(rng, 10, 30)
     const closeAt = addDays(issuedAt, chance(rng, 0.2) ? uniform(rng, 1.1, 2) * allowed : uniform(rng, 0.4, 0.95) * allowed)
     tasks.push(taskTimeline(rng, {

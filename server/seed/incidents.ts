@@ -21,6 +21,7 @@ import { formatAddress, randomNoiseStyle, randomSuffix, type AddressParts } from
 import { aliasSampler, chance, deriveRng, exponential, pick, poisson, randInt, shuffle, uniform, weightedPick, type Rng } from './rng.ts'
 import type { AddressRow } from '../addresses/schema.ts'
 import type { IncidentRow } from './types.ts'
+import { DAY_MS, SHANGHAI_OFFSET_MS } from '../shared/time.ts'
 
 export interface IncidentOptions {
   seed: string
@@ -236,9 +237,6 @@ const SPRING_FESTIVAL: Record<number, [number, number]> = {
   2026: [2, 17], 2027: [2, 6], 2028: [1, 26], 2029: [2, 13], 2030: [2, 3], 2031: [1, 23], 2032: [2, 11],
 }
 
-const DAY_MS = 86_400_000
-/** China Standard Time (UTC+8, no daylight saving). */
-const TZ_MS = 8 * 3_600_000
 
 /** Local (UTC+8) calendar facts of a day index (days since 1970-01-01 local). */
 function dayInfo(day: number) {
@@ -365,9 +363,9 @@ export function planIncidents(addresses: readonly AddressRow[], opts: IncidentOp
   const rng = deriveRng(opts.seed, 'incident-plan')
   const end = opts.end
   // Calendar years in local time (UTC+8): 2026-03-01 00:00 local → 2024-03-01 00:00 local.
-  const start = new Date(end.getTime() + TZ_MS)
+  const start = new Date(end.getTime() + SHANGHAI_OFFSET_MS)
   start.setUTCFullYear(start.getUTCFullYear() - (opts.years ?? 2))
-  start.setTime(start.getTime() - TZ_MS)
+  start.setTime(start.getTime() - SHANGHAI_OFFSET_MS)
   const all = units(addresses)
   const used = new Set<string>()
   const minSize: Record<Unit['unit'], number> = { compound: 8, road: 8, village: 20 }
@@ -431,8 +429,8 @@ export function* generateIncidents(addresses: readonly AddressRow[], opts: Incid
   const rng = deriveRng(opts.seed, 'incidents')
   const startMs = plan.start.getTime()
   const endMs = plan.end.getTime()
-  const firstDay = Math.floor((startMs + TZ_MS) / DAY_MS)
-  const lastDay = Math.floor((endMs - 1 + TZ_MS) / DAY_MS)
+  const firstDay = Math.floor((startMs + SHANGHAI_OFFSET_MS) / DAY_MS)
+  const lastDay = Math.floor((endMs - 1 + SHANGHAI_OFFSET_MS) / DAY_MS)
   const cats = CATEGORY_PROFILES
   const catIndex = new Map(cats.map((c, i) => [c.code, i]))
   const yearsSpan = opts.years ?? 2
@@ -440,12 +438,12 @@ export function* generateIncidents(addresses: readonly AddressRow[], opts: Incid
   // Temporal intensity of each category per day (× the part of the day inside the window).
   const days: { day: number; info: ReturnType<typeof dayInfo>; cover: number }[] = []
   for (let day = firstDay; day <= lastDay; day++) {
-    const from = Math.max(startMs, day * DAY_MS - TZ_MS)
-    const to = Math.min(endMs, (day + 1) * DAY_MS - TZ_MS)
+    const from = Math.max(startMs, day * DAY_MS - SHANGHAI_OFFSET_MS)
+    const to = Math.min(endMs, (day + 1) * DAY_MS - SHANGHAI_OFFSET_MS)
     days.push({ day, info: dayInfo(day), cover: Math.max(0, to - from) / DAY_MS })
   }
   const intensity = (c: CategoryProfile, d: (typeof days)[number]) => {
-    const years = ((d.day + 0.5) * DAY_MS - TZ_MS - startMs) / (365.25 * DAY_MS)
+    const years = ((d.day + 0.5) * DAY_MS - SHANGHAI_OFFSET_MS - startMs) / (365.25 * DAY_MS)
     return (
       d.cover *
       (c.monthly[d.info.month] as number) *
@@ -537,7 +535,7 @@ export function* generateIncidents(addresses: readonly AddressRow[], opts: Incid
   }
 
   const pending = new Map<number, Pending[]>()
-  const timeIn = (day: number, ci: number) => day * DAY_MS - TZ_MS + ((hourly[ci] as (r: Rng) => number)(rng) + rng()) * 3_600_000
+  const timeIn = (day: number, ci: number) => day * DAY_MS - SHANGHAI_OFFSET_MS + ((hourly[ci] as (r: Rng) => number)(rng) + rng()) * 3_600_000
 
   for (const d of days) {
     const events: Pending[] = pending.get(d.day) ?? []
@@ -550,7 +548,7 @@ export function* generateIncidents(addresses: readonly AddressRow[], opts: Incid
       for (let k = 0; k < n; k++) add(ci, draw(rng))
     })
     // Hot spots: a fraction of the category's background rate, at the spot's addresses.
-    const dayMid = (d.day + 0.5) * DAY_MS - TZ_MS
+    const dayMid = (d.day + 0.5) * DAY_MS - SHANGHAI_OFFSET_MS
     for (const { h, members } of spots) {
       if (members.length === 0) continue
       const ramp = h.rampStart === undefined ? 1 : Math.max(0, Math.min(1, (dayMid - h.rampStart) / (endMs - h.rampStart)))
@@ -576,7 +574,7 @@ export function* generateIncidents(addresses: readonly AddressRow[], opts: Incid
         const t = e.t + Math.min(NEAR_REPEAT_DAYS * DAY_MS - 1, exponential(rng, 2 * DAY_MS))
         if (t >= endMs) continue
         const f: Pending = { t, cat: e.cat, addr: nearby(e.addr), followUp: true }
-        const fd = Math.floor((t + TZ_MS) / DAY_MS)
+        const fd = Math.floor((t + SHANGHAI_OFFSET_MS) / DAY_MS)
         if (fd === d.day) events.push(f)
         else {
           const list = pending.get(fd)

@@ -18,7 +18,7 @@
  */
 export { generateBoundaries, planPopulation, districtOutline, subdivide, DISTRICT_CODE, DISTRICT_NAME, GRID_COUNT, MICROGRID_COUNT, TOTAL_POPULATION } from './boundaries.ts'
 export type { BoundaryOptions } from './boundaries.ts'
-export { generateAddresses, sampleForIncidents, tapSample, sampleEvery, inRing, INCIDENT_SAMPLE_MAX } from './addresses.ts'
+export { generateAddresses, sampleForIncidents, tapSample, sampleEvery, INCIDENT_SAMPLE_MAX } from './addresses.ts'
 export type { AddressOptions, AddressSample } from './addresses.ts'
 export { generateIncidents, planIncidents, reportedAddress, CATEGORY_PROFILES } from './incidents.ts'
 export type { IncidentOptions, IncidentPlan, HotSpot, RepeatAddress } from './incidents.ts'

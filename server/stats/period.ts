@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { addDays, addMonthsToDay, dayStartMs, daysBetween, type Period, shanghaiDay, yearEarlier } from '../shared/time.ts'
 
 /**
  * Calendar days as `YYYY-MM-DD` strings, Asia/Shanghai. Rollups are kept per Shanghai day, so the
@@ -6,57 +7,12 @@ import { z } from 'zod'
  */
 export const DayStringSchema = z.iso.date()
 
-export interface Period {
-  /** First day, inclusive. */
-  from: string
-  /** Day after the last, exclusive. */
-  to: string
-}
-
-const DAY_MS = 86_400_000
-
-/**
- * Today in Asia/Shanghai.
- * @example shanghaiToday(new Date('2026-11-01T17:00:00Z')) // '2026-11-02'
- */
-export function shanghaiToday(now: Date = new Date()): string {
-  // China has no daylight saving time: a fixed +8 h offset is exact.
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
-}
-
-/**
- * Adds whole days to a date string.
- * @example addDays('2026-03-01', -1) // '2026-02-28'
- */
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
-}
-
-/**
- * Days from `from` to `to` (exclusive end).
- * @example daysBetween('2026-10-01', '2026-11-01') // 31
- */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS)
-}
-
-/**
- * The same day a year earlier; 29 February becomes 28 February (as PostgreSQL's `- interval '1 year'`).
- * @example yearEarlier('2024-02-29') // '2023-02-28'
- */
-export function yearEarlier(day: string): string {
-  const year = Number(day.slice(0, 4)) - 1
-  const md = day.slice(5)
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0
-  return `${String(year).padStart(4, '0')}-${md === '02-29' && !leap ? '02-28' : md}`
-}
-
 /**
  * The requested period, defaulting to the last 30 days up to and including today (Shanghai).
  * @example resolvePeriod(undefined, undefined, new Date('2026-11-01T04:00:00Z')) // { from: '2026-10-03', to: '2026-11-02' }
  */
 export function resolvePeriod(from: string | undefined, to: string | undefined, now: Date = new Date()): Period {
-  const end = to ?? addDays(shanghaiToday(now), 1)
+  const end = to ?? addDays(shanghaiDay(now), 1)
   return { from: from ?? addDays(end, -30), to: end }
 }
 
@@ -70,14 +26,6 @@ export function comparisonPeriods(p: Period): { yearEarlier: Period; previous: P
     yearEarlier: { from: yearEarlier(p.from), to: yearEarlier(p.to) },
     previous: { from: addDays(p.from, -daysBetween(p.from, p.to)), to: p.from },
   }
-}
-
-/**
- * Midnight (Asia/Shanghai) starting a day, as an instant.
- * @example dayStartMs('2026-10-01') === Date.parse('2026-09-30T16:00:00Z') // true
- */
-export function dayStartMs(day: string): number {
-  return Date.parse(`${day}T00:00:00+08:00`)
 }
 
 /**
@@ -100,7 +48,7 @@ export type PreviousKind = 'previous_month' | 'previous_span'
 export function elapsedWindow(p: Period, nowMs: number): CountWindow {
   if (nowMs >= dayStartMs(p.to)) return { ...p, untilMs: null }
   if (nowMs <= dayStartMs(p.from)) return { from: p.from, to: addDays(p.from, 1), untilMs: dayStartMs(p.from) }
-  const today = shanghaiToday(new Date(nowMs))
+  const today = shanghaiDay(new Date(nowMs))
   return { from: p.from, to: addDays(today, 1), untilMs: nowMs }
 }
 
@@ -114,20 +62,6 @@ export function monthsOf(p: Period): number {
   if (!p.from.endsWith('-01') || !p.to.endsWith('-01')) return 0
   const months = (Number(p.to.slice(0, 4)) - Number(p.from.slice(0, 4))) * 12 + Number(p.to.slice(5, 7)) - Number(p.from.slice(5, 7))
   return months > 0 && addMonthsToDay(p.from, months) === p.to ? months : 0
-}
-
-/**
- * A day n calendar months later (or earlier), the day of the month clamped to the month's length.
- * @example addMonthsToDay('2026-03-31', -1) // '2026-02-28'
- */
-export function addMonthsToDay(day: string, n: number): string {
-  const y = Number(day.slice(0, 4))
-  const m = Number(day.slice(5, 7)) - 1 + n
-  const year = y + Math.floor(m / 12)
-  const month = ((m % 12) + 12) % 12
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
-  const d = Math.min(Number(day.slice(8, 10)), last)
-  return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`
 }
 
 /**

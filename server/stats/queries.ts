@@ -2,8 +2,8 @@ import type { Tx } from '../db/index.ts'
 import { NotFound } from '../shared/errors.ts'
 import { listCategories } from '../categories/queries.ts'
 import type { Scope } from '../db/index.ts'
-import { addDays, comparisonWindows, type CountWindow, dayStartMs, elapsedWindow, percentChange, type Period } from './period.ts'
-import { shanghaiIso } from '../incidents/time.ts'
+import { comparisonWindows, type CountWindow, elapsedWindow, percentChange } from './period.ts'
+import { addDays, dayStartMs, type Period, shanghaiIso } from '../shared/time.ts'
 import type { AreaRef, AreaStatsResponse, ComparedCount, CountWindowOut, SummaryResponse, TimeseriesResponse } from './schema.ts'
 
 /**

@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { daysOverdue, isOverdue, shanghaiDay } from './overdue.ts'
+import { daysOverdue, isOverdue } from './overdue.ts'
 
 describe('overdue (fixed clocks)', () => {
-  it('reads the Shanghai calendar day (UTC+8)', () => {
-    expect(shanghaiDay(new Date('2026-10-31T15:59:59.999Z'))).toBe('2026-10-31')
-    expect(shanghaiDay(new Date('2026-10-31T16:00:00Z'))).toBe('2026-11-01')
-  })
-
   it('is overdue from the day after the due date, Shanghai time, until closed', () => {
     const due = '2026-10-31'
     expect(isOverdue(due, false, new Date('2026-10-31T23:59:00+08:00'))).toBe(false) // the due day itself

@@ -1,6 +1,6 @@
 /**
  * Keeps cached tiles true to the database. Before a tile is served, if anything in this process
- * changed incidents (events.ts) or the last look is older than `intervalMs`, one cheap query
+ * changed incidents (server/incidents/events.ts) or the last look is older than `intervalMs`, one cheap query
  * reads what changed since the previous look:
  * - app_meta 'address_base_version' (bumped by every address/area load): a new one drops the cache;
  * - tile_invalidations (migrations/010_tiles.sql, written by triggers on incidents, and 017 on
@@ -10,7 +10,8 @@
  * asked (that look could predate a commit the caller already saw).
  */
 import type { Sql } from 'postgres'
-import { onIncidentsChanged } from './events.ts'
+import { shanghaiDay } from '../shared/time.ts'
+import { onIncidentsChanged } from '../incidents/events.ts'
 
 /** One logged incident change (where it was or is). */
 export interface PlaceChange {
@@ -154,7 +155,7 @@ export class Freshness {
     if (prev === null) return // nothing was cached before the first look
     if (stale || row.n > MAX_PLACED) this.handlers.incidentsChangedEverywhere()
     else if (row.changes && row.changes.length > 0) await this.handlers.incidentsChanged(row.changes)
-    const day = new Date(started + 8 * 3_600_000).toISOString().slice(0, 10)
+    const day = shanghaiDay(new Date(started))
     const newDay = this.day !== null && day !== this.day
     this.day = day
     if (stale || newDay) this.handlers.tablesChanged(TABLE_SOURCES)

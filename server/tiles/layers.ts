@@ -10,6 +10,7 @@
  */
 import { getHexagonEdgeLengthAvg, UNITS } from 'h3-js'
 import type { ISql, PendingQuery, Row } from 'postgres'
+import { areaCondition } from '../shared/area-sql.ts'
 import type { PlaceChange } from './freshness.ts'
 import { candidateCells, cellBox, cellCenter, cellWkt, storedCells } from './h3cells.ts'
 import { type Box, BUFFER, h3ResolutionForZoom, intersectBoxes, simplifyTolerance, type TileId, tileBoundsLngLat } from './tile-math.ts'
@@ -110,23 +111,7 @@ function envelope(sql: ISql, b: Box): PendingQuery<Row[]> {
 function incidentConditions(sql: ISql, f: TileFilter): PendingQuery<Row[]> {
   return sql`AND i.reported_at >= ${f.from}::timestamptz AND i.reported_at < ${f.to}::timestamptz
     ${f.items ? sql`AND i.category_code = ANY(${f.items as string[]}::text[])` : sql``}
-    ${areaCondition(sql, f.area)}`
-}
-
-/**
- * Incidents placed in an area, on `i`. Town, village and grid codes have (code, reported_at)
- * indexes; micro-grid codes have none, so their grid (the code's first 15 digits: codes nest)
- * narrows through the grid index first.
- * @example sql`… WHERE true ${areaCondition(sql, { level: 'village', code: '330109001001' })}`
- */
-export function areaCondition(sql: ISql, area: TileArea | null | undefined): PendingQuery<Row[]> {
-  switch (area?.level) {
-    case 'town': return sql`AND i.town_code = ${area.code}`
-    case 'village': return sql`AND i.village_code = ${area.code}`
-    case 'grid': return sql`AND i.grid_code = ${area.code}`
-    case 'microgrid': return sql`AND i.grid_code = ${area.code.slice(0, 15)} AND i.microgrid_code = ${area.code}`
-    default: return sql``
-  }
+    ${areaCondition(sql, 'i', f.area)}`
 }
 
 type AreaLevel = 'town' | 'village' | 'grid' | 'microgrid'

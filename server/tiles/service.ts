@@ -8,7 +8,7 @@ import zlib from 'node:zlib'
 import { expandCategoryCodes } from '../categories/queries.ts'
 import { type Db, type Scope, SYSTEM_SCOPE } from '../db/index.ts'
 import { recordTileCache } from '../ops/metrics.ts'
-import { addDays, shanghaiToday } from '../stats/period.ts'
+import { addDays, DAY_MS, dayStart, SHANGHAI_OFFSET_MS, shanghaiDay } from '../shared/time.ts'
 import { type CachedTile, etagOf, TileCache } from './cache.ts'
 import { Freshness } from './freshness.ts'
 import { Invalid } from '../shared/errors.ts'
@@ -36,15 +36,13 @@ export interface TileResponse extends CachedTile {
   cache: 'hit' | 'miss'
 }
 
-const DAY_MS = 86_400_000
-const SHANGHAI_MS = 8 * 3_600_000
 
 /**
  * The Shanghai day a Shanghai midnight starts, or null for any other instant.
  * @example midnightDay(new Date('2026-10-01T00:00:00+08:00')) // '2026-10-01'
  */
 export function midnightDay(d: Date): string | null {
-  const local = d.getTime() + SHANGHAI_MS
+  const local = d.getTime() + SHANGHAI_OFFSET_MS
   return local % DAY_MS === 0 ? new Date(local).toISOString().slice(0, 10) : null
 }
 
@@ -54,9 +52,9 @@ export function midnightDay(d: Date): string | null {
  */
 export function splitPeriod(from: Date, to: Date): Pick<TileFilter, 'days' | 'edges'> {
   if (from >= to) return { days: null, edges: [] }
-  const local = (d: Date) => d.getTime() + SHANGHAI_MS
-  const firstMidnight = Math.ceil(local(from) / DAY_MS) * DAY_MS - SHANGHAI_MS
-  const lastMidnight = Math.floor(local(to) / DAY_MS) * DAY_MS - SHANGHAI_MS
+  const local = (d: Date) => d.getTime() + SHANGHAI_OFFSET_MS
+  const firstMidnight = Math.ceil(local(from) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS
+  const lastMidnight = Math.floor(local(to) / DAY_MS) * DAY_MS - SHANGHAI_OFFSET_MS
   if (firstMidnight >= lastMidnight) return { days: null, edges: [[from, to]] }
   const edges: [Date, Date][] = []
   if (from.getTime() < firstMidnight) edges.push([from, new Date(firstMidnight)])
@@ -70,8 +68,7 @@ export function splitPeriod(from: Date, to: Date): Pick<TileFilter, 'days' | 'ed
  * @example resolveTilePeriod({}, new Date('2026-11-01T04:00:00Z')) // { from: 2026-10-03T00:00+08:00, to: 2026-11-02T00:00+08:00 }
  */
 export function resolveTilePeriod(q: TileQuery, now: Date = new Date()): { from: Date; to: Date } {
-  const dayStart = (day: string) => new Date(`${day}T00:00:00+08:00`)
-  const to = q.to ?? dayStart(addDays(shanghaiToday(now), 1))
+  const to = q.to ?? dayStart(addDays(shanghaiDay(now), 1))
   const from = q.from ?? new Date(to.getTime() - 30 * DAY_MS)
   return { from, to }
 }

@@ -264,6 +264,33 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     expect(tj.tiles[0]).toBe(`${s.url}/tiles/h3/{z}/{x}/{y}.mvt?area=${a!.town}`)
   })
 
+  it('area filter: a micro-grid whose code does not start with its grid\'s (imported with a parent field) shows its own incidents', async () => {
+    // A grid worker's micro-grid from a district whose codes do not nest: the same place under a new code.
+    const [m] = await s.db.sql<{ code: string; grid: string }[]>`
+      SELECT i.microgrid_code AS code, i.grid_code AS grid FROM incidents i
+      WHERE i.reported_at >= ${FROM} AND i.reported_at < ${TO} AND i.microgrid_code IS NOT NULL
+        AND ST_DWithin(i.geom, ST_SetSRID(ST_Point(${hot.lng}, ${hot.lat}), 4326), 0.01)
+      GROUP BY 1, 2 ORDER BY count(*) DESC, 1 LIMIT 1`
+    const code = `9${m!.code.slice(1)}`
+    expect(code.startsWith(m!.grid)).toBe(false)
+    await s.db.sql`
+      INSERT INTO admin_areas (code, name, level, parent_code, geom, label_point, population, properties)
+      SELECT ${code}, name || '（新编码）', level, parent_code, geom, label_point, population, properties FROM admin_areas WHERE code = ${m!.code}`
+    await s.db.sql`UPDATE incidents SET microgrid_code = ${code} WHERE microgrid_code = ${m!.code}`
+    try {
+      const t14 = tileAt(14, hot.lng, hot.lat)
+      const rows = (await s.db.sql<{ id: string; lng: number; lat: number }[]>`
+        SELECT id::text, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents
+        WHERE microgrid_code = ${code} AND geom && ${envelope(t14, BUFFER)} AND reported_at >= ${FROM} AND reported_at < ${TO}`).filter((r) => inBuffer(t14, r.lng, r.lat))
+      expect(rows.length).toBeGreaterThan(0)
+      const shown = (await get(tilePath('incidents', t14, `${PERIOD}&area=${code}`))).layers.incidents ?? []
+      expect(shown.map((f) => String(f.id)).sort()).toEqual(rows.map((r) => r.id).sort())
+    } finally {
+      await s.db.sql`UPDATE incidents SET microgrid_code = ${m!.code} WHERE microgrid_code = ${code}`
+      await s.db.sql`DELETE FROM admin_areas WHERE code = ${code}`
+    }
+  })
+
   it('GET /api/h3: counts per cell for a resolution, box, period, categories and area', async () => {
     const rows = (await s.db.sql<{ h3: string; n: number }[]>`
       SELECT to_hex(h3_r8) AS h3, count(*)::int AS n FROM incidents

@@ -18,7 +18,7 @@ import { HttpError, parseInput } from '../http/errors.ts'
 import { findArea } from '../stats/queries.ts'
 import { TaskFromWarningSchema } from '../tasks/schema.ts'
 import { createTaskFromWarning, getTask, listTasks } from '../tasks/store.ts'
-import { addDays, shanghaiDayOf } from '../models/util.ts'
+import { addDays, shanghaiDay } from '../shared/time.ts'
 import { WarningListQuerySchema, WarningParamsSchema, WarningTaskBodySchema, WarningTransitionSchema, type WarningDetail } from './schema.ts'
 import { getWarning, listWarnings, transitionWarning, warningForTask, warningHistory } from './store.ts'
 
@@ -84,7 +84,7 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
           description: body.description ?? w.explanation,
           area_code: areaCode,
           assignee_team: body.assignee_team ?? `${w.areaName ?? areaCode}平安办`,
-          due_date: body.due_date ?? addDays(shanghaiDayOf(now()), 7),
+          due_date: body.due_date ?? addDays(shanghaiDay(now()), 7),
           ...(body.ref ? { ref: body.ref } : {}),
           ...(body.area_code ? {} : { lng: w.lng, lat: w.lat }),
           comment: body.comment ?? `由预警 #${id} 派单`,

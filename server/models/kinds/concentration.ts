@@ -8,7 +8,8 @@ import type { DefinitionOf } from '../definition.ts'
 import { areaDailyCounts, areasOfLevel, type AreaInfo } from '../data.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
-import { addDays, dayStart, fmt1, formatP, levelAtMost, round6, shanghaiDayOf } from '../util.ts'
+import { fmt1, formatP, levelAtMost, round6 } from '../util.ts'
+import { addDays, dayStart, shanghaiDay } from '../../shared/time.ts'
 import { sumByUnit } from './hotspot.ts'
 
 type Def = DefinitionOf<'concentration'>
@@ -42,7 +43,7 @@ export function concentrationFindings(def: Def, counts: ReadonlyMap<string, numb
 }
 
 export const detectConcentration: Detector<'concentration'> = async (sql, def, asOf) => {
-  const end = shanghaiDayOf(asOf)
+  const end = shanghaiDay(asOf)
   const from = addDays(end, -def.window.days)
   const filter = await modelFilter(sql, def)
   const counts = sumByUnit(await areaDailyCounts(sql, def.unit.level, filter.items, from, end))

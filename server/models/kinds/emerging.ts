@@ -10,7 +10,8 @@ import type { DefinitionOf, Level } from '../definition.ts'
 import { districtCells, h3DailyCounts, type UnitDayCount } from '../data.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
-import { addDays, dayStart, daysBetween, fmt1, formatP, round6, shanghaiDayOf } from '../util.ts'
+import { fmt1, formatP, round6 } from '../util.ts'
+import { addDays, daysBetween, dayStart, shanghaiDay } from '../../shared/time.ts'
 import { placeNames, titledByPlace, type PlaceName } from './places.ts'
 
 type Def = DefinitionOf<'emerging'>
@@ -94,7 +95,7 @@ export function emergingFindings(def: Def, slices: ReadonlyArray<ReadonlyMap<str
 }
 
 export const detectEmerging: Detector<'emerging'> = async (sql, def, asOf) => {
-  const end = shanghaiDayOf(asOf)
+  const end = shanghaiDay(asOf)
   const weeks = def.window.days / 7
   const from = addDays(end, -def.window.days)
   const cats = (await modelFilter(sql, def)).items

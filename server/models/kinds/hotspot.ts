@@ -9,7 +9,8 @@ import type { DefinitionOf } from '../definition.ts'
 import { districtCells, h3DailyCounts } from '../data.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
-import { addDays, dayStart, fmt1, formatP, levelAtLeast, round6, shanghaiDayOf } from '../util.ts'
+import { fmt1, formatP, levelAtLeast, round6 } from '../util.ts'
+import { addDays, dayStart, shanghaiDay } from '../../shared/time.ts'
 import { placeNames, titledByPlace, type PlaceName } from './places.ts'
 
 type Def = DefinitionOf<'hotspot'>
@@ -52,7 +53,7 @@ export function sumByUnit(rows: readonly { unit: string; n: number }[]): Map<str
 }
 
 export const detectHotSpot: Detector<'hotspot'> = async (sql, def, asOf) => {
-  const end = shanghaiDayOf(asOf)
+  const end = shanghaiDay(asOf)
   const from = addDays(end, -def.window.days)
   const cats = (await modelFilter(sql, def)).items
   const counts = sumByUnit(await h3DailyCounts(sql, def.unit.res, cats, from, end))

@@ -10,7 +10,8 @@ import type { DefinitionOf } from '../definition.ts'
 import { areaDailyCounts, areaNames, h3DailyCounts, type UnitDayCount } from '../data.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
-import { addDays, byString, dayStart, daysBetween, fmt1, formatP, levelAtMost, round6, shanghaiDayOf } from '../util.ts'
+import { byString, fmt1, formatP, levelAtMost, round6 } from '../util.ts'
+import { addDays, daysBetween, dayStart, shanghaiDay } from '../../shared/time.ts'
 import { placeNames, titledByPlace, type PlaceName } from './places.ts'
 
 type Def = DefinitionOf<'surge'>
@@ -75,7 +76,7 @@ export function surgeFindings(def: Def, stats: readonly SurgeStat[], names: Read
 }
 
 export const detectSurge: Detector<'surge'> = async (sql, def, asOf) => {
-  const end = shanghaiDayOf(asOf)
+  const end = shanghaiDay(asOf)
   const from = addDays(end, -(def.window.days + 7 * def.baseline.weeks))
   const cats = (await modelFilter(sql, def)).items
   const rows = def.unit.kind === 'h3' ? await h3DailyCounts(sql, def.unit.res, cats, from, end) : await areaDailyCounts(sql, def.unit.level, cats, from, end)

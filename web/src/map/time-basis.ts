@@ -2,6 +2,7 @@
  * What each map layer shows in time: the period chosen on the time bar, or the current state.
  * The legend says which for every layer that is on (ui/layers-panel.ts).
  */
+import { addDays, shanghaiDay } from '../../../server/shared/time.ts'
 import type { LayerId } from '../state/url.ts'
 
 /**
@@ -40,7 +41,7 @@ export interface TimeBasisNote {
 export function timeBasisNote(layer: LayerId, period: { from: string; to: string }, today: string): TimeBasisNote | null {
   const basis = LAYER_TIME_BASIS[layer]
   if (basis === null) return null
-  const last = new Date(Date.parse(`${period.to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
+  const last = addDays(period.to, -1)
   const params = { from: period.from, to: last }
   if (basis === 'period') return { key: 'basis.period', params, stressed: false }
   const reachesToday = period.from <= today && today < period.to
@@ -63,8 +64,6 @@ export interface ModelWindow {
   days: { from: string; to: string } | null
 }
 
-/** The Shanghai calendar day of an instant. */
-const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10)
 
 /**
  * The data windows of the enabled models among `ids` (the hot-spot layer's): what the hot spots
@@ -81,7 +80,7 @@ export function modelWindows(models: readonly ListedModel[], ids: readonly strin
       const done = run && run.status === 'done' && run.dataFrom && run.dataTo ? run : null
       return {
         name: m.definition!.name!,
-        days: done ? { from: shanghaiDay(done.dataFrom!), to: shanghaiDay(new Date(Date.parse(done.dataTo!) - 1).toISOString()) } : null,
+        days: done ? { from: shanghaiDay(new Date(done.dataFrom!)), to: shanghaiDay(new Date(Date.parse(done.dataTo!) - 1)) } : null,
       }
     })
 }

@@ -1,22 +1,5 @@
-/** Day arithmetic on `YYYY-MM-DD` strings (Asia/Shanghai days, as the API counts them), and playback stepping. */
-
-const DAY_MS = 86_400_000
-
-/** The Asia/Shanghai calendar day of an instant, as `YYYY-MM-DD`. */
-export function shanghaiDay(at: Date): string {
-  // Shanghai has no daylight saving: a fixed +8 h offset gives its calendar day.
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
-}
-
-/** `day` plus `n` days (n may be negative). */
-export function addDays(day: string, n: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10)
-}
-
-/** Whole days from `a` to `b` (b − a). */
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS)
-}
+/** Day ranges of the time bar (Asia/Shanghai days, as the API counts them), and playback stepping. */
+import { addDays, daysBetween } from '../../../server/shared/time.ts'
 
 /** True for a real calendar day written `YYYY-MM-DD`. */
 export function isDay(s: string): boolean {

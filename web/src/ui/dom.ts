@@ -1,4 +1,5 @@
 /** Small DOM helpers for the panels. */
+import { shanghaiMinute } from '../../../server/shared/time.ts'
 
 /** Creates an element with a class and optional text. */
 export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className = '', text?: string): HTMLElementTagNameMap[K] {
@@ -37,7 +38,7 @@ export function swatch(colour: string, shape: 'box' | 'dot' | 'line' | 'ring' | 
 export function formatTime(iso: string): string {
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+  return shanghaiMinute(d)
 }
 
 /** A small inline SVG sparkline of a series (one value per day). */

@@ -1,5 +1,6 @@
 /** The time histogram's geometry: bars from a time series, and pixels ↔ days for brushing. */
-import { addDays, type DayRange, daysBetween } from '../state/time.ts'
+import { addDays, daysBetween } from '../../../server/shared/time.ts'
+import type { DayRange } from '../state/time.ts'
 
 export interface Bar {
   /** First day of the bucket. */

@@ -3,7 +3,7 @@
  * cell, warning, hazard or task. Every code the API sends (statuses, levels, patterns, metric
  * names) is shown in words of the page's language (codeLabel), never as the code itself.
  */
-import type { ReverseResult } from '../../../server/geocode/reverse.ts'
+import type { ReverseResult } from '../../../server/shared/api.ts'
 import { getJson } from '../api/client.ts'
 import { fetchHazard, fetchIncident, fetchIncidents, fetchTask, fetchWarning, type IncidentFeature } from '../api/map-api.ts'
 import { codeLabel } from '../i18n/codes.ts'
@@ -11,7 +11,7 @@ import { formatNumber, onLangChange, t, tf } from '../i18n/i18n.ts'
 import type { StringKey } from '../i18n/strings.ts'
 import { WARNING_COLOURS, type WarningLevel } from '../map/legend.ts'
 import { type Bbox, incidentsQuery } from '../state/query.ts'
-import { addDays, daysBetween, shanghaiDay } from '../state/time.ts'
+import { addDays, daysBetween, shanghaiDay } from '../../../server/shared/time.ts'
 import type { Filters, Selection } from '../state/url.ts'
 import { el, facts, formatTime, sparkline, swatch } from './dom.ts'
 

@@ -1,4 +1,5 @@
 /** The time bar: a histogram of incidents per day/week to brush a period on, and playback. */
+import { addDays } from '../../../server/shared/time.ts'
 import { fetchTimeseries } from '../api/map-api.ts'
 import { formatNumber, onLangChange, t } from '../i18n/i18n.ts'
 import { timeseriesQuery } from '../state/query.ts'
@@ -58,12 +59,9 @@ export function mountTimeBar(root: HTMLElement, domain: DayRange, initial: Filte
     speedSelect.title = t('time.speed')
     speedSelect.replaceChildren(...PLAYBACK_SPEEDS.map((s) => new Option(`${s}×`, String(s), false, s === speed)))
     const total = series.reduce((sum, b) => (b.bucket >= filters.from && b.bucket < filters.to ? sum + b.n : sum), 0)
-    period.textContent = `${filters.from} – ${addDaysLabel(filters.to)}${series.length ? ` · ${formatNumber(total)} ${t('time.incidents')}` : ''}`
+    period.textContent = `${filters.from} – ${addDays(filters.to, -1)}${series.length ? ` · ${formatNumber(total)} ${t('time.incidents')}` : ''}`
     chart.title = t('time.hint')
   }
-
-  /** The last day of an exclusive end, for display. */
-  const addDaysLabel = (to: string) => new Date(Date.parse(`${to}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
 
   const renderChart = () => {
     const w = width()

@@ -1,4 +1,5 @@
 /** The clock and "how fresh is what is on screen" for the wall's status bar. */
+import { SHANGHAI_OFFSET_MS } from '../../../server/shared/time.ts'
 import type { Lang } from '../i18n/strings.ts'
 import { wt } from './strings.ts'
 
@@ -44,7 +45,7 @@ export interface ClockParts {
  * @example shanghaiClock(new Date('2026-11-22T16:05:09Z')) // { time: '00:05:09', date: '2026-11-23', weekday: 1 }
  */
 export function shanghaiClock(now: Date): ClockParts {
-  const d = new Date(now.getTime() + 8 * 3_600_000)
+  const d = new Date(now.getTime() + SHANGHAI_OFFSET_MS)
   return {
     time: `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
     date: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`,

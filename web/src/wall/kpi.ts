@@ -1,9 +1,6 @@
 /** The wall's numbers, computed from the API's answers (pure: the same inputs give the same screen). */
-import type { Colour, RankedArea, RankingResponse } from '../../../server/indicators/schema.ts'
-import type { AreaStatsResponse, SummaryResponse } from '../../../server/stats/schema.ts'
-import { addDays, addMonthsToDay, shanghaiToday } from '../../../server/stats/period.ts'
-import type { Task, TaskStatus } from '../../../server/tasks/schema.ts'
-import type { WarningFeature, WarningStatus } from '../../../server/warnings/schema.ts'
+import type { AreaStatsResponse, Colour, RankedArea, RankingResponse, SummaryResponse, Task, TaskStatus, WarningFeature, WarningStatus } from '../../../server/shared/api.ts'
+import { addDays, addMonthsToDay, shanghaiDay } from '../../../server/shared/time.ts'
 
 /** Warnings still being worked on (not resolved or expired). */
 export const OPEN_WARNING_STATUSES: readonly WarningStatus[] = ['new', 'acknowledged', 'tasked']
@@ -23,7 +20,7 @@ export interface WallPeriods {
  * @example wallPeriods(new Date('2026-11-22T16:30:00Z')) // { today: { from: '2026-11-23', to: '2026-11-24' }, month: { from: '2026-11-01', to: '2026-12-01' } }
  */
 export function wallPeriods(now: Date): WallPeriods {
-  const today = shanghaiToday(now)
+  const today = shanghaiDay(now)
   const first = `${today.slice(0, 8)}01`
   return { today: { from: today, to: addDays(today, 1) }, month: { from: first, to: addMonthsToDay(first, 1) } }
 }
