@@ -58,6 +58,18 @@ export default defineConfig(
       '@typescript-eslint/no-unsafe-return': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',
 
+      // Off: every hit was an async function kept async on purpose (it implements a Promise-returning
+      // interface, and a throw inside it becomes a rejection the caller handles).
+      '@typescript-eslint/require-await': 'off',
+      // Off: since 8.7x it also reports `parse(csv) as Row[]` and asks for `parse<Row>(csv)`, the same
+      // unchecked assertion written as a type argument, where it reads as if it were checked.
+      '@typescript-eslint/no-unnecessary-type-assertion': 'off',
+      // Off: its hits were all `String(v)` of external values narrowed from `unknown` to `{}` (CSV cells,
+      // shapefile attributes), stringified on purpose; restrict-template-expressions still guards templates.
+      '@typescript-eslint/no-base-to-string': 'off',
+      // `cond ? a() : b()` as a statement is used for checkbox toggles; comma sequences are not.
+      '@typescript-eslint/no-unused-expressions': ['error', { allowTernary: true }],
+
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true },

@@ -8,6 +8,7 @@
  * database-backed checks read through the API only).
  */
 import type { MultiPolygon, Position } from 'geojson'
+import type { GeoJSONSource } from 'maplibre-gl'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AreaDetail, GeocodeResponse, IncidentPage } from './src/api/map-api.ts'
@@ -196,7 +197,7 @@ describe('district map page', () => {
       const map = window.__onemap!.map
       const counts: Record<string, number> = {}
       for (const id of ['district', 'town', 'town-labels']) {
-        const data = await map.getSource<import('maplibre-gl').GeoJSONSource>(id)!.getData()
+        const data = await map.getSource<GeoJSONSource>(id)!.getData()
         counts[id] = data.type === 'FeatureCollection' ? data.features.length : 0
       }
       counts.villages = map.queryRenderedFeatures({ layers: ['village-hit'] }).length

@@ -7,7 +7,7 @@
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RankingResponse } from '../server/indicators/schema.ts'
-import { addDays, shanghaiToday } from '../server/stats/period.ts'
+import { addDays, dayStartMs, shanghaiDay } from '../server/shared/time.ts'
 import type { TestServer } from '../server/testing/harness.ts'
 import { wallPeriods } from './src/wall/kpi.ts'
 import { launchBrowser, openWatchedPage, saveArtifact } from './test/browser.ts'
@@ -34,7 +34,7 @@ beforeAll(async () => {
   const [other] = await server.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' AND code <> ${town} ORDER BY code LIMIT 1`
   // Today: 3 incidents in the officer's town, 5 in another, an hour ago (the seed ends earlier),
   // or just after midnight when the day is younger than that.
-  const at = new Date(Math.max(Date.now() - 3_600_000, Date.parse(`${shanghaiToday()}T00:00:00+08:00`) + 1000))
+  const at = new Date(Math.max(Date.now() - 3_600_000, dayStartMs(shanghaiDay(new Date())) + 1000))
   const rows = [
     ...[0, 1, 2].map((i) => ({ incident_id: `sc-mine-${i}`, reported_at: at, category_code: '0101', town_code: town })),
     ...[0, 1, 2, 3, 4].map((i) => ({ incident_id: `sc-other-${i}`, reported_at: at, category_code: '0101', town_code: other!.code })),
@@ -105,7 +105,7 @@ describe('a town officer sees their own town', () => {
       await w.page.evaluate(() => window.__onemap!.settled())
       const centre = await w.page.evaluate(() => window.__onemap!.map.getCenter().toArray() as [number, number])
       expect(inside(centre), `map centre ${centre} in ${box} (${viewport.width}px)`).toBe(true)
-      const today = shanghaiToday()
+      const today = shanghaiDay(new Date())
       const expected = await townCount(addDays(today, -29), addDays(today, 1))
       expect(expected).toBe(3)
       await w.page.waitForFunction((n) => (document.querySelector('.timebar__period')?.textContent ?? '').includes(`${n} 起`), expected, { timeout: 20_000 })

@@ -100,7 +100,10 @@ async function oursSet(): Promise<{ db: Db; queries: Query[] }> {
     await loadAreas(db.sql, areas)
     let last = 0
     await loadAddresses(db, generateAddresses(areas, { seed: DEFAULT_SEED, count: want }), (n) => {
-      if (n - last >= 500_000) console.log(`  ${n.toLocaleString()} addresses`), (last = n)
+      if (n - last >= 500_000) {
+        console.log(`  ${n.toLocaleString()} addresses`)
+        last = n
+      }
     })
     await addressBaseChanged(db.sql)
     await db.sql`ANALYZE addresses`
@@ -197,9 +200,18 @@ async function run(name: 'ours' | 'indep'): Promise<SetResult> {
       t.n++
       const x = q.coarse ? total.coarse : total.address
       x.n++
-      if (j.correct) (t.correct++, x.correct++)
-      if (j.falseDoor) (t.falseDoor++, total.falseDoor++)
-      if (j.falsePrecision) (t.falsePrecision++, total.falsePrecision++)
+      if (j.correct) {
+        t.correct++
+        x.correct++
+      }
+      if (j.falseDoor) {
+        t.falseDoor++
+        total.falseDoor++
+      }
+      if (j.falsePrecision) {
+        t.falsePrecision++
+        total.falsePrecision++
+      }
       // BENCH_MISSES=N: up to N misses of each kind, to read.
       if (!j.correct && process.env.BENCH_MISSES && (missed.get(q.kind) ?? 0) < Number(process.env.BENCH_MISSES)) {
         missed.set(q.kind, (missed.get(q.kind) ?? 0) + 1)

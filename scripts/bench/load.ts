@@ -248,7 +248,7 @@ async function load(f: Fixtures, mix: Traffic[], seconds: number): Promise<KindR
               requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: t.next() }) }],
             },
             (err, result) => {
-              if (err) return reject(err)
+              if (err) return reject(err instanceof Error ? err : new Error(String(err)))
               const sorted = Float64Array.from(latencies).sort()
               let s5xx = 0
               let non2xx = 0

@@ -41,6 +41,7 @@ function traceInit(): void {
   const w = window as unknown as { __trace: TraceState }
   w.__trace = { frames: [], webgl: [], waitMs: 0 }
   const proto = WebGL2RenderingContext.prototype
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped, and called with this
   const link = proto.linkProgram
   proto.linkProgram = function (p) {
     // Which program: deck.gl names its shaders; MapLibre's show by their attributes and the
@@ -54,6 +55,7 @@ function traceInit(): void {
     return link.call(this, p)
   }
   // Creating the WebGL context, and the calls that wait for the GPU process's answer while a map sets up.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped, and called with this
   const getContext = HTMLCanvasElement.prototype.getContext as (this: HTMLCanvasElement, id: string, o?: unknown) => unknown
   ;(HTMLCanvasElement.prototype as unknown as Record<string, unknown>).getContext = function (this: HTMLCanvasElement, id: string, o?: unknown) {
     const t = performance.now()
@@ -62,6 +64,7 @@ function traceInit(): void {
     return r
   }
   for (const name of ['getExtension', 'getParameter', 'getSupportedExtensions'] as const) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped, and called with this
     const orig = proto[name] as (this: WebGL2RenderingContext, ...a: unknown[]) => unknown
     ;(proto as unknown as Record<string, unknown>)[name] = function (this: WebGL2RenderingContext, ...a: unknown[]) {
       const t = performance.now()
@@ -72,6 +75,7 @@ function traceInit(): void {
     }
   }
   for (const name of ['getProgramParameter', 'getShaderParameter'] as const) {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped, and called with this
     const orig = proto[name] as (this: WebGL2RenderingContext, a: unknown, b: number) => unknown
     ;(proto as unknown as Record<string, unknown>)[name] = function (this: WebGL2RenderingContext, a: unknown, b: number) {
       const t = performance.now()

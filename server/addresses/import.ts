@@ -135,13 +135,18 @@ async function openCopy(db: Db, tx: TransactionSql, table: string): Promise<Copy
       failure ??= err
     })
     const until = (event: 'drain' | 'finish') => Promise.race([once(w, event), failed])
+    // A function, not an inline check: the failure is set by callbacks while we await, which
+    // TypeScript's narrowing of `failure` after an earlier check does not see.
+    const rethrow = () => {
+      if (failure) throw failure
+    }
     let drain: Promise<unknown> | null = null
     return {
       async write(batch, keep) {
         // Wait for the previous chunk only now: the next batch was prepared while it drained.
         if (drain) await drain
         drain = null
-        if (failure) throw failure
+        rethrow()
         let chunk = Buffer.from(batch.copy.buffer, batch.copy.byteOffset, batch.copy.byteLength)
         const kept = keep.filter(Boolean).length
         if (kept < keep.length) {
@@ -156,10 +161,10 @@ async function openCopy(db: Db, tx: TransactionSql, table: string): Promise<Copy
       },
       async end() {
         if (drain) await drain
-        if (failure) throw failure
+        rethrow()
         w.end()
         await until('finish')
-        if (failure) throw failure
+        rethrow()
         return n
       },
     }

@@ -82,7 +82,7 @@ async function resolveToken(db: Db, token: string) {
   const hit = resolved.get(token)
   if (hit) return hit
   if (!TOKEN.test(token)) return null
-  let found: { user: AuthUser; kind: 'login' | 'display' | 'key'; csrfToken: string | null } | null = null
+  let found: { user: AuthUser; kind: 'login' | 'display' | 'key'; csrfToken: string | null } | null
   if (token.startsWith('omk_')) {
     const user = await findApiKey(db.sql, token)
     found = user ? { user, kind: 'key', csrfToken: null } : null

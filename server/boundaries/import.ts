@@ -93,6 +93,7 @@ const MAJORITY_SHARE = 0.5
 export function textOf(v: unknown): string | null {
   if (v === null || v === undefined) return null
   const s = typeof v === 'number' ? (Number.isInteger(v) ? v.toFixed(0) : String(v)) : String(v)
+  // eslint-disable-next-line no-control-regex -- NULs padding DBF fields are dropped on purpose
   const t = s.replace(/\u0000/g, '').trim()
   return t === '' ? null : t
 }

@@ -10,7 +10,7 @@ export async function detectCapabilities(sql: Sql): Promise<Capabilities> {
     SELECT current_setting('server_version') AS pg,
            postgis_lib_version() AS postgis,
            postgis_geos_version() AS geos`
-  let asMvt = false
+  let asMvt: boolean
   try {
     await sql`SELECT ST_AsMVT(q, 'probe') FROM (
       SELECT 1 AS id, ST_AsMVTGeom(ST_Point(0, 0, 3857), ST_MakeEnvelope(-1, -1, 1, 1, 3857)) AS geom) q`

@@ -49,8 +49,8 @@ const server = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 
 await server.start()
 port.postMessage({ type: 'ready' })
 
-port.on('message', async (raw: unknown) => {
-  const req = RequestSchema.parse(raw)
+/** Answers one request with a result or an error message; it never rejects. */
+const answer = async (req: WorkerRequest): Promise<void> => {
   try {
     if (req.op === 'copy') {
       // Identifiers are validated above to plain lower-case names; values travel in the blob.
@@ -68,4 +68,8 @@ port.on('message', async (raw: unknown) => {
   } catch (err) {
     port.postMessage({ type: 'error', id: req.id, message: err instanceof Error ? err.message : String(err) })
   }
-})
+}
+
+// A malformed request is the host's bug: parsing throws here, outside any promise, and ends the
+// worker with that error (as it did before, through an unhandled rejection).
+port.on('message', (raw: unknown) => void answer(RequestSchema.parse(raw)))

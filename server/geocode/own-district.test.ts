@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { divisionShort, ownDistrict, ownDistrictOf, withOwnNames } from './own-district.ts'
+import { divisionShort, type DivisionRow, ownDistrict, ownDistrictOf, withOwnNames } from './own-district.ts'
 import { startsOutside } from './outside.ts'
 
 describe('divisionShort', () => {
@@ -69,7 +69,7 @@ describe('ownDistrict', () => {
   })
 
   it('is a pure function of the code and the rows', () => {
-    const rows = [
+    const rows: DivisionRow[] = [
       { level: 'province', code: '33', name: '浙江省' },
       { level: 'city', code: '3305', name: '湖州市' },
       { level: 'county', code: '330521', name: '德清县' },

@@ -13,7 +13,7 @@ import { ROOT_DIR } from '../web/static.ts'
 
 /** A row of data/china/divisions.csv. */
 export interface DivisionRow {
-  level: 'province' | 'city' | 'county' | string
+  level: 'province' | 'city' | 'county'
   code: string
   name: string
 }

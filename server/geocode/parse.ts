@@ -73,7 +73,7 @@ const DASH3 = /^(\d+)-(\d+)-(\d+)室?/
 const DASH2 = /^(\d+)-(\d+)室?/
 const BARE_NUMBER_END = /^(\d+)$/
 const CROSS = /^(?:与|和|交)/
-const VILLAGE_SHAPE = /^([^\d\-]{1,8}?(?<!新)(?:村|社区))(?=\d+组|$)/
+const VILLAGE_SHAPE = /^([^\d-]{1,8}?(?<!新)(?:村|社区))(?=\d+组|$)/
 
 /** Longest name starting at `pos` that one of the maps holds (the first map that holds it gives the value). */
 function longestAt<T>(text: string, pos: number, maxLen: number, ...maps: ReadonlyMap<string, T>[]): { name: string; value: T } | null {
@@ -101,7 +101,7 @@ function townAt(text: string, pos: number, dict: NameDictionary, maxLen: number)
     let next = longestAt<unknown>(text, e, maxLen, dict.roadsByName, dict.compoundsByName, dict.villagesByName)?.name.length ?? 0
     if (next === 0) {
       // 益农 + 镇拢殿村: a village of this town typed with a slip also says where the town ends.
-      const shaped = /^[^\d\-]{1,8}?村/.exec(text.slice(e))?.[0]
+      const shaped = /^[^\d-]{1,8}?村/.exec(text.slice(e))?.[0]
       if (shaped && plausible(findVillages(dict, shaped, value.code)).length > 0) next = shaped.length
     }
     const cover = name.length + next

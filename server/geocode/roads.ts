@@ -2,8 +2,6 @@
  * Places along a road, from its sampled course (address_places.path): where two roads cross,
  * and where a door number missing from the base would be.
  */
-import { distanceM } from '../geo/crs.ts'
-
 /** A sampled door on a road: its number and point. */
 export interface PathPoint {
   num: number

@@ -107,10 +107,11 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
   let report: RejectReport | null = null
   let stream: Readable | null = null
   const inflight: Promise<void>[] = []
-  let failure: unknown = null
+  // Boxed, so that any rejection reason (even a falsy one) counts and is rethrown as it was.
+  let failure: { error: unknown } | null = null
   const settle = async (n: number) => {
     while (inflight.length > n) await inflight.shift()
-    if (failure) throw failure
+    if (failure) throw failure.error
   }
   try {
     const opened = await openImportFile(input, spec.required, spec.optional)
@@ -138,7 +139,7 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
           outside += o.outside ?? 0
         },
         (err: unknown) => {
-          failure ??= err
+          failure ??= { error: err }
         },
       )
       batch = []

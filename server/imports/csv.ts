@@ -171,7 +171,7 @@ export async function openCsvChunks(input: Readable, opts: { chunkBytes?: number
     return true
   }
   // The header: the first whole record.
-  let headerEnd = -1
+  let headerEnd: number
   while ((headerEnd = firstRecordEnd(pending)) === -1 && (await more())) {
     if (pending.length > maxRecordBytes) throw new ImportInputError('the header row is not terminated (an unclosed quote?)')
   }

@@ -25,6 +25,7 @@ const MAX_FILE_BYTES = 4 * 1024 ** 3
  * @example safeName('../../etc/passwd') // 'passwd'
  */
 export function safeName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are stripped from file names on purpose
   const base = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f]/g, '')
   return base === '' || base === '.' || base === '..' ? 'upload' : base
 }

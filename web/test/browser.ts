@@ -108,6 +108,7 @@ function recordLinkedShaders(): void {
   const w = window as unknown as { __linkedVertexShaders: string[] }
   w.__linkedVertexShaders = []
   const proto = WebGL2RenderingContext.prototype
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped, and called with this
   const link = proto.linkProgram
   proto.linkProgram = function (program) {
     // The vertex shader is the one that sets gl_Position (asking its type would wait on the GPU process).

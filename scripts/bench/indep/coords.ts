@@ -7,7 +7,7 @@
 /** Semi-major axis of the Krasovsky 1940 ellipsoid the GCJ-02 offset is computed on. */
 const KRASOVSKY_A = 6378245.0
 /** Its first eccentricity squared. */
-const KRASOVSKY_EE = 0.00669342162296594323
+const KRASOVSKY_EE = 0.006693421622965943
 /** BD-09's angular constant (π · 3000 / 180). */
 const BD_X_PI = (Math.PI * 3000.0) / 180.0
 

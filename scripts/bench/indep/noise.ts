@@ -46,7 +46,7 @@ export function digitByDigit(n: number): string {
  * @example fullWidth('3-1-302') // '３－１－３０２'
  */
 export function fullWidth(text: string): string {
-  return text.replace(/[0-9A-Za-z#\-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
+  return text.replace(/[0-9A-Za-z#-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
 }
 
 /** How numbers of doors, buildings and units are written. */

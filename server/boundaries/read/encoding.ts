@@ -64,6 +64,7 @@ export function detectEncoding(parts: readonly Uint8Array[]): 'utf-8' | 'gbk' {
  * @example redecodeLatin1('\u00c3\u00fb\u00b3\u00c6') // '名称'
  */
 export function redecodeLatin1(name: string): string {
+  // eslint-disable-next-line no-control-regex -- the whole Latin-1 range, on purpose
   if (!/[\u0080-\u00ff]/.test(name) || /[^\u0000-\u00ff]/.test(name)) return name
   const bytes = Uint8Array.from(name, (c) => c.charCodeAt(0))
   return new TextDecoder(isUtf8(bytes) ? 'utf-8' : 'gbk').decode(bytes)

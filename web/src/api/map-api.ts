@@ -3,15 +3,7 @@
  * nothing of the server is bundled); answers are checked for their outer shape only, the server
  * validates what it sends with the same schemas.
  */
-import type { AreaDetail } from '../../../server/areas/queries.ts'
-import type { CategoriesResponse } from '../../../server/categories/schema.ts'
-import type { GeocodeResponse } from '../../../server/geocode/schema.ts'
-import type { HazardDetail } from '../../../server/hazards/schema.ts'
-import type { IncidentFeature, IncidentPage } from '../../../server/incidents/query-schema.ts'
-import type { IndicatorsResponse } from '../../../server/indicators/schema.ts'
-import type { AreaStatsResponse, TimeseriesResponse } from '../../../server/stats/schema.ts'
-import type { TaskDetail } from '../../../server/tasks/schema.ts'
-import type { WarningDetail } from '../../../server/warnings/schema.ts'
+import type { AreaDetail, AreaStatsResponse, CategoriesResponse, GeocodeResponse, HazardDetail, IncidentFeature, IncidentPage, IndicatorsResponse, TaskDetail, TimeseriesResponse, WarningDetail } from '../../../server/shared/api.ts'
 import { ApiError, getJson } from './client.ts'
 
 export type {

@@ -1,6 +1,6 @@
 import type { FeatureCollection, MultiPolygon, Point } from 'geojson'
 import { z } from 'zod'
-import { type AreaProperties, WebConfigSchema } from '../../../server/areas/schema.ts'
+import { type AreaProperties, WebConfigSchema } from '../../../server/shared/api.ts'
 
 /** Boundary levels the map draws. */
 export const BOUNDARY_LEVELS = ['district', 'town', 'village', 'grid'] as const

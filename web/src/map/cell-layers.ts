@@ -4,6 +4,7 @@
  * hands it to deck.gl's hexagons, which load lazily the first time they are on, and as points at
  * the cells' centres to MapLibre's heatmap and clusters (the `cells` source, style.ts).
  */
+import type * as H3 from 'h3-js'
 import type { GeoJSONSource, Map as MapLibreMap, PointLike } from 'maplibre-gl'
 import { getJson } from '../api/client.ts'
 import type { Bbox } from '../state/query.ts'
@@ -105,7 +106,7 @@ export function createCellLayers(map: MapLibreMap, opts: {
   }
   // Cell centres (the legend's in-view test, cluster hits), from h3-js once it is loaded.
   const centres = new Map<string, [number, number]>()
-  let h3: typeof import('h3-js') | null = null
+  let h3: typeof H3 | null = null
   const fillCentres = async (cells: readonly CellCount[]) => {
     h3 ??= await import('h3-js')
     const { cellToLatLng } = h3
@@ -124,7 +125,8 @@ export function createCellLayers(map: MapLibreMap, opts: {
   /** The loaded cells as the heatmap's and clusters' points (once per answer). */
   const setPoints = (cells: readonly CellCount[]) => {
     const source = map.getSource<GeoJSONSource>(SOURCES.cells)
-    if (source) track(source.setData(cellPoints(cells, (h3) => centres.get(h3) ?? [0, 0])))
+    // track() handles a failed setData (it only leaves the busy set); nothing else waits for it.
+    if (source) void track(source.setData(cellPoints(cells, (h3) => centres.get(h3) ?? [0, 0])))
   }
 
   /** Loads what the view needs, if the loaded data does not cover it. */

@@ -18,7 +18,7 @@ import {
   WARNING_COLOURS,
   withAlpha,
 } from './legend.ts'
-import { MAP_AREA_TILES, MAP_OVERLAY_TILES } from '../../../server/tiles/page-sources.ts'
+import { MAP_AREA_TILES, MAP_OVERLAY_TILES } from '../../../server/shared/api.ts'
 
 /**
  * Fonts for map labels, as a CSS font-family list. The style has no `glyphs` URL, so MapLibre draws

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Category } from '../../../server/categories/schema.ts'
+import type { Category } from '../../../server/shared/api.ts'
 import { compactCategories, expandCategories } from './categories.ts'
 
 const item = (code: string) => ({ code, nameZh: code, nameEn: code, properties: {} })

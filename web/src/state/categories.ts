@@ -1,5 +1,5 @@
 /** The two-level category filter: which codes the checkboxes stand for. */
-import type { Category } from '../../../server/categories/schema.ts'
+import type { Category } from '../../../server/shared/api.ts'
 
 /**
  * The shortest code list for a set of checked item codes: a category whose items are all

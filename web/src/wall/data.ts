@@ -4,17 +4,7 @@
  * geocoder and the model catalogue) are typed from the server and checked for their outer shape.
  */
 import { apiUrl, ApiError, loginAgainOn401 } from '../api/client.ts'
-import { type CategoriesResponse, CategoriesResponseSchema } from '../../../server/categories/schema.ts'
-import { type IncidentPage, IncidentPageSchema } from '../../../server/incidents/query-schema.ts'
-import { type RankingResponse, RankingResponseSchema } from '../../../server/indicators/schema.ts'
-import {
-  type AreaStatsResponse,
-  AreaStatsResponseSchema,
-  type SummaryResponse,
-  SummaryResponseSchema,
-} from '../../../server/stats/schema.ts'
-import type { Task, TaskPage } from '../../../server/tasks/schema.ts'
-import type { WarningFeature, WarningPage } from '../../../server/warnings/schema.ts'
+import { type AreaStatsResponse, AreaStatsResponseSchema, type CategoriesResponse, CategoriesResponseSchema, type IncidentPage, IncidentPageSchema, type RankingResponse, RankingResponseSchema, type SummaryResponse, SummaryResponseSchema, type Task, type TaskPage, type WarningFeature, type WarningPage } from '../../../server/shared/api.ts'
 import type { z } from 'zod'
 import { OPEN_TASK_STATUSES, OPEN_WARNING_STATUSES } from './kpi.ts'
 

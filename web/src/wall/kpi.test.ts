@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { RankingResponse } from '../../../server/indicators/schema.ts'
-import type { AreaStatsResponse, ComparedCount, SummaryResponse } from '../../../server/stats/schema.ts'
-import type { Task } from '../../../server/tasks/schema.ts'
-import type { WarningFeature } from '../../../server/warnings/schema.ts'
+import type { AreaStatsResponse, ComparedCount, RankingResponse, SummaryResponse, Task, WarningFeature } from '../../../server/shared/api.ts'
 import { computeKpis, daySpan, formatPct, sortedRanking, totalsByArea, townFocus, trend, wallPeriods } from './kpi.ts'
 
 const count = (n: number, yearEarlier: number, yoyPct: number | null, previous = 0, popPct: number | null = null): ComparedCount => ({ n, yearEarlier, yoyPct, previous, popPct })

@@ -13,12 +13,10 @@ import {
   type StyleSpecification,
 } from 'maplibre-gl'
 import type { Feature, FeatureCollection, Geometry, Point } from 'geojson'
-import type { Colour } from '../../../server/indicators/schema.ts'
-import type { WarningFeature } from '../../../server/warnings/schema.ts'
+import { type Colour, WALL_TOWN_TILES, type WarningFeature } from '../../../server/shared/api.ts'
 import { perFeature, withAlpha } from '../map/legend.ts'
 import { LABEL_FONTS, LOCAL_IDEOGRAPH_FONT_FAMILY } from '../map/style.ts'
 import { withoutSky } from '../map/sky.ts'
-import { WALL_TOWN_TILES } from '../../../server/tiles/page-sources.ts'
 
 const TOWNS = 'towns'
 const TOWN_LAYER = 'towns'

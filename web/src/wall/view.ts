@@ -1,5 +1,5 @@
 /** Draws the wall's panels into the static skeleton of web/wall.html (text only: no innerHTML of data). */
-import type { RankedArea, RankingResponse } from '../../../server/indicators/schema.ts'
+import type { RankedArea, RankingResponse } from '../../../server/shared/api.ts'
 import { formatNumber } from '../i18n/i18n.ts'
 import type { Lang } from '../i18n/strings.ts'
 import { formatAge, shanghaiClock, type StreamState, weekdayName } from './freshness.ts'

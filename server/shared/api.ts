@@ -1,0 +1,24 @@
+/**
+ * What the web app takes from the server: the request and response schemas (zod, the single truth
+ * shared by server and web), the status vocabularies and the tile sources of its pages. Each stays
+ * owned by its domain; this module only re-exports them, so web/ reaches server code through
+ * server/shared/ alone (a lint rule holds it) and the server's own modules stay out of the bundle.
+ * Values here are zod schemas and constants of modules free of Express, pino and the database.
+ */
+export type { AreaDetail } from '../areas/queries.ts'
+export { type AreaProperties, WebConfigSchema } from '../areas/schema.ts'
+export { MeResponseSchema } from '../auth/schema.ts'
+export { CategoriesResponseSchema, type CategoriesResponse, type Category } from '../categories/schema.ts'
+export type { ReverseResult } from '../geocode/reverse.ts'
+export { MatchLevelSchema, type GeocodeResponse } from '../geocode/schema.ts'
+export { HazardCategorySchema, HazardSeveritySchema, HazardStatusSchema, type HazardDetail } from '../hazards/schema.ts'
+export { IncidentPageSchema, type IncidentFeature, type IncidentPage } from '../incidents/query-schema.ts'
+export { IncidentStatusSchema } from '../incidents/schema.ts'
+export { RankingResponseSchema, type Colour, type IndicatorsResponse, type RankedArea, type RankingResponse } from '../indicators/schema.ts'
+export { EMERGING_KINDS } from '../analytics/emerging.ts'
+export { LevelSchema } from '../models/definition.ts'
+export { AreaStatsResponseSchema, SummaryResponseSchema, type AreaStatsResponse, type ComparedCount, type SummaryResponse, type TimeseriesResponse } from '../stats/schema.ts'
+export type { IncidentChange } from '../stream/changes.ts'
+export { TaskStatusSchema, type Task, type TaskDetail, type TaskPage, type TaskStatus } from '../tasks/schema.ts'
+export { MAP_AREA_TILES, MAP_OVERLAY_TILES, WALL_TOWN_TILES } from '../tiles/page-sources.ts'
+export { WarningStatusSchema, type WarningDetail, type WarningFeature, type WarningPage, type WarningStatus } from '../warnings/schema.ts'
