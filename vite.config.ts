@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+
 import { defineConfig } from 'vitest/config'
 
 /** The project root (this file's folder); the page itself lives in web/. */
@@ -71,9 +72,7 @@ export default defineConfig({
   test: {
     root: projectRoot,
     // The server's one-off test preparation (web build, template database), when it exists.
-    globalSetup: fs.existsSync(path.join(projectRoot, 'server/testing/global-setup.ts'))
-      ? ['server/testing/global-setup.ts']
-      : [],
+    globalSetup: fs.existsSync(path.join(projectRoot, 'server/testing/global-setup.ts')) ? ['server/testing/global-setup.ts'] : [],
     exclude: ['**/node_modules/**', 'dist/**', '.data/**', '.tmp/**'],
     environment: 'node',
     // The server tests start worker threads with WASM (PGlite): separate processes are safer.
@@ -85,7 +84,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['**/*.db.test.ts', '**/*.browser.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['server/**/*.test.ts', 'web/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['**/*.db.test.ts', '**/*.browser.test.ts'],
+        },
       },
       { extends: true, test: { name: 'db', include: ['server/**/*.db.test.ts', 'web/**/*.db.test.ts', 'scripts/**/*.db.test.ts'] } },
       { extends: true, test: { name: 'browser', include: ['web/**/*.browser.test.ts'] } },

@@ -7,12 +7,20 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { describe, expect, it } from 'vitest'
+
 import { ConfigSchema } from '../server/config.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '..')
 const read = (rel: string) => fs.readFileSync(path.join(ROOT, rel), 'utf8')
-const DOCS = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
+const DOCS = [
+  'README.md',
+  ...fs
+    .readdirSync(path.join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+]
 
 /** Markdown without its fenced code blocks (links and headings inside them are not links). */
 const prose = (md: string) => md.replace(/^```[\s\S]*?^```/gm, '')
@@ -107,7 +115,11 @@ describe('the docs a newcomer reads', () => {
       const text = read(doc)
       const named = [
         ...[...text.matchAll(/`((?:server|web|scripts|migrations|data|docs|\.ci)\/[\w./-]*)`/g)].map((m) => m[1]!),
-        ...[...text.matchAll(/(?<![\w/`.])((?:server|web|scripts|migrations|data)\/[\w-]+(?:\/[\w.-]+)*\.(?:ts|sql|csv|json|md|py|mjs|html))/g)].map((m) => m[1]!),
+        ...[
+          ...text.matchAll(
+            /(?<![\w/`.])((?:server|web|scripts|migrations|data)\/[\w-]+(?:\/[\w.-]+)*\.(?:ts|sql|csv|json|md|py|mjs|html))/g,
+          ),
+        ].map((m) => m[1]!),
       ]
       for (const p of new Set(named)) {
         if (p.includes('NNN')) continue // the migrations' naming pattern, not a file
@@ -147,7 +159,8 @@ describe('the docs a newcomer reads', () => {
       const prefix = segments[0] === 'api' ? `/api/${first}` : `/${first}`
       const guess = first
       if (guess === r.folder) continue
-      if (!entries.get(r.folder)?.includes(prefix)) unfound.push(`${r.path} (${r.file}): the map's ${r.folder}/ entry does not say ${prefix}`)
+      if (!entries.get(r.folder)?.includes(prefix))
+        unfound.push(`${r.path} (${r.file}): the map's ${r.folder}/ entry does not say ${prefix}`)
     }
     expect(unfound).toEqual([])
   })

@@ -1,39 +1,40 @@
 import compression from 'compression'
 import express from 'express'
+
 import { areaRoutes } from './areas/routes.ts'
-import { profileRoutes } from './profile/routes.ts'
+import { auditRoutes } from './audit/routes.ts'
+import { authenticate, authorize } from './auth/middleware.ts'
+import { authRoutes } from './auth/routes.ts'
+import { categoryRoutes } from './categories/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/index.ts'
+import { exportRoutes } from './export/routes.ts'
 import { createGeocoder } from './geocode/geocoder.ts'
 import { geocodeRoutes } from './geocode/routes.ts'
+import { hazardRoutes } from './hazards/routes.ts'
 import { healthRoutes } from './health/routes.ts'
+import { errorHandler, notFound } from './http/errors.ts'
+import { corsPolicy, geocodeRateLimit, securityHeaders } from './http/security.ts'
 import { importRoutes } from './imports/routes.ts'
 import { incidentIngestRoutes } from './incidents/routes-ingest.ts'
 import { incidentQueryRoutes } from './incidents/routes-query.ts'
-import { categoryRoutes } from './categories/routes.ts'
-import { statsRoutes } from './stats/routes.ts'
-import { errorHandler, notFound } from './http/errors.ts'
+import { indicatorRoutes } from './indicators/routes.ts'
+import { backtestRoutes } from './models/backtest-routes.ts'
+import { modelRoutes } from './models/routes.ts'
+import { createModelService } from './models/service.ts'
+import { ogcRoutes } from './ogc/routes.ts'
+import { openApiRoutes } from './openapi/routes.ts'
+import { getLogger, requestLogging } from './ops/logger.ts'
+import { httpMetrics, metricsRoutes } from './ops/metrics.ts'
+import { profileRoutes } from './profile/routes.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
-import { hazardRoutes } from './hazards/routes.ts'
+import { reportRoutes } from './reports/routes.ts'
+import { statsRoutes } from './stats/routes.ts'
+import { streamRoutes } from './stream/routes.ts'
 import { taskRoutes } from './tasks/routes.ts'
 import { tileRoutes } from './tiles/routes.ts'
-import { ogcRoutes } from './ogc/routes.ts'
-import { exportRoutes } from './export/routes.ts'
-import { streamRoutes } from './stream/routes.ts'
-import { webRoutes } from './web/static.ts'
-import { modelRoutes } from './models/routes.ts'
-import { backtestRoutes } from './models/backtest-routes.ts'
-import { createModelService } from './models/service.ts'
 import { warningRoutes } from './warnings/routes.ts'
-import { indicatorRoutes } from './indicators/routes.ts'
-import { reportRoutes } from './reports/routes.ts'
-import { getLogger, requestLogging } from './ops/logger.ts'
-import { authenticate, authorize } from './auth/middleware.ts'
-import { authRoutes } from './auth/routes.ts'
-import { auditRoutes } from './audit/routes.ts'
-import { corsPolicy, geocodeRateLimit, securityHeaders } from './http/security.ts'
-import { httpMetrics, metricsRoutes } from './ops/metrics.ts'
-import { openApiRoutes } from './openapi/routes.ts'
+import { webRoutes } from './web/static.ts'
 
 export interface AppOptions {
   /** The clock warning models and warnings judge "now" by (a live run or a preview); tests fix it to their data's end. */
@@ -47,7 +48,11 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(requestLogging(getLogger(config.LOG_LEVEL)), httpMetrics()) // first: every request gets an id, a JSON log line and metrics
   // GeoJSON boundaries and the map bundle shrink 3-4× with gzip: it matters on wall-screen LANs.
   // Not for Server-Sent Events: compression buffers, and a stream must reach the client at once.
-  app.use(compression({ filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res) }))
+  app.use(
+    compression({
+      filter: (req, res) => !String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream') && compression.filter(req, res),
+    }),
+  )
   app.use(securityHeaders(config), corsPolicy(config))
   app.use(express.json({ limit: '5mb' }))
   // Who is asking, then may they (server/auth/policy.ts): before every route below.
@@ -76,12 +81,17 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   const stream = streamRoutes(db)
   app.use(stream.router)
   // Open streams never end by themselves: the server ends them when it shuts down.
-  app.locals.onClose = [stream.closeAll, tiles.close]
+  app.locals.onClose = [() => stream.closeAll(), () => tiles.close()]
   app.use(reconcileRoutes(db))
   app.use(indicatorRoutes(db)) // /api/indicators, /api/rankings and the ranking config
   app.use(reportRoutes(db)) // the printable /reports/town pages
   // Warning models: scheduler and start-up run as configured (MODELS_*), stopped when the server closes.
-  const models = createModelService(db, { scheduler: config.MODELS_SCHEDULER, runOnStart: config.MODELS_RUN_ON_START, tickMs: config.MODELS_TICK_SECONDS * 1000, ...(opts.now ? { now: opts.now } : {}) })
+  const models = createModelService(db, {
+    scheduler: config.MODELS_SCHEDULER,
+    runOnStart: config.MODELS_RUN_ON_START,
+    tickMs: config.MODELS_TICK_SECONDS * 1000,
+    ...(opts.now ? { now: opts.now } : {}),
+  })
   models.start()
   // On close: no new runs; a running one finishes (within the shutdown deadline) before the database closes.
   ;(app.locals.onClose as (() => void | Promise<void>)[]).push(async () => {

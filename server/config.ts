@@ -1,9 +1,9 @@
 import path from 'node:path'
+
 import { z } from 'zod'
 
 /** Empty environment variables count as unset. */
-const optional = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional())
 
 export const SeedSizeSchema = z.enum(['small', 'medium', 'full'])
 export type SeedSize = z.infer<typeof SeedSizeSchema>
@@ -63,7 +63,14 @@ export const ConfigSchema = z.object({
    */
   TILE_URL_KEYS: optional(z.stringbool()).transform((v) => v ?? false),
   /** Origins (comma-separated) allowed to call the API from other sites; none by default (CORS off). */
-  CORS_ORIGINS: optional(z.string()).transform((v) => (v ? v.split(',').map((o) => o.trim()).filter(Boolean) : [])),
+  CORS_ORIGINS: optional(z.string()).transform((v) =>
+    v
+      ? v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean)
+      : [],
+  ),
 })
 export type Config = z.infer<typeof ConfigSchema>
 

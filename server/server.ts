@@ -1,9 +1,10 @@
-import type { AddressInfo } from 'node:net'
 import http from 'node:http'
-import { createApp, type AppOptions } from './app.ts'
+import type { AddressInfo } from 'node:net'
+
+import { type AppOptions, createApp } from './app.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/index.ts'
-import { drainServer, type CloseHook, type DrainResult } from './ops/shutdown.ts'
+import { type CloseHook, type DrainResult, drainServer } from './ops/shutdown.ts'
 
 export interface RunningServer {
   url: string
@@ -31,6 +32,11 @@ export async function listen(db: Db, config: Config, opts: AppOptions = {}): Pro
     url: `http://${host}:${port}`,
     server,
     // Once: a signal and a test teardown may both ask.
-    close: (opts) => (closing ??= drainServer(server, (app.locals.onClose ?? []) as CloseHook[], opts?.timeoutMs ?? config.SHUTDOWN_TIMEOUT_SECONDS * 1000)),
+    close: (opts) =>
+      (closing ??= drainServer(
+        server,
+        (app.locals.onClose ?? []) as CloseHook[],
+        opts?.timeoutMs ?? config.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      )),
   }
 }

@@ -5,8 +5,9 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, openWatchedPage, saveArtifact } from './test/browser.ts'
+
 import type { TestServer } from '../server/testing/harness.ts'
+import { launchBrowser, openWatchedPage, saveArtifact } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
@@ -16,7 +17,11 @@ beforeAll(async () => {
   const { startTestServer } = await import('../server/testing/harness.ts')
   const { createUser } = await import('../server/auth/store.ts')
   server = await startTestServer({ seed: 'none', web: false, auth: 'required' })
-  await createUser(server.db.sql, { username: 'integrator', displayName: '接口对接员', role: 'analyst', areaCodes: [], password: PASSWORD }, 'test')
+  await createUser(
+    server.db.sql,
+    { username: 'integrator', displayName: '接口对接员', role: 'analyst', areaCodes: [], password: PASSWORD },
+    'test',
+  )
   browser = await launchBrowser()
 }, 600_000)
 
@@ -38,11 +43,18 @@ describe('the API reference in the browser', () => {
 
     // The operation list as the viewer drew it, against the document the server serves.
     await page.waitForSelector('.opblock-summary-path', { timeout: 60_000 })
-    const doc = (await page.evaluate(async () => (await fetch('openapi.json')).json())) as { paths: Record<string, Record<string, unknown>> }
-    const expected = Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`)).sort()
+    const doc = (await page.evaluate(async () => (await fetch('openapi.json')).json())) as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    const expected = Object.entries(doc.paths)
+      .flatMap(([p, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${p}`))
+      .sort()
     const shown = (
       await page.$$eval('.opblock', (blocks) =>
-        blocks.map((b) => `${b.querySelector('.opblock-summary-method')?.textContent?.trim()} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`),
+        blocks.map(
+          (b) =>
+            `${b.querySelector('.opblock-summary-method')?.textContent?.trim()} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`,
+        ),
       )
     ).sort()
     expect(shown).toEqual(expected)
@@ -54,7 +66,9 @@ describe('the API reference in the browser', () => {
     await me.locator('.opblock-summary-control').click()
     await me.locator('button.try-out__btn').click()
     await me.locator('button.execute').click()
-    await expect.poll(async () => (await me.locator('.live-responses-table tr.response .response-col_status').first().textContent())?.trim()).toBe('200')
+    await expect
+      .poll(async () => (await me.locator('.live-responses-table tr.response .response-col_status').first().textContent())?.trim())
+      .toBe('200')
     expect(await me.locator('.live-responses-table .microlight').first().textContent()).toContain('"username": "integrator"')
     saveArtifact('api-docs.png', await page.screenshot({ fullPage: false }))
 

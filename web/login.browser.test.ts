@@ -5,8 +5,9 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser, openWatchedPage, saveArtifact } from './test/browser.ts'
+
 import type { TestServer } from '../server/testing/harness.ts'
+import { launchBrowser, openWatchedPage, saveArtifact } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
@@ -16,7 +17,11 @@ beforeAll(async () => {
   const { startTestServer } = await import('../server/testing/harness.ts')
   const { createUser } = await import('../server/auth/store.ts')
   server = await startTestServer({ seed: 'boundaries', auth: 'required' })
-  await createUser(server.db.sql, { username: 'duty-officer', displayName: '值班员王', role: 'command', areaCodes: [], password: PASSWORD }, 'test')
+  await createUser(
+    server.db.sql,
+    { username: 'duty-officer', displayName: '值班员王', role: 'command', areaCodes: [], password: PASSWORD },
+    'test',
+  )
   browser = await launchBrowser()
 }, 600_000)
 
@@ -54,7 +59,9 @@ describe('login in the browser', () => {
     await page.click('#logout')
     await page.waitForURL(/\/login$/)
     // The old session is over: the map sends the browser to the login page again.
-    const res = await w.context.request.get(`${server.url}/api/incidents?limit=1`, { headers: { cookie: `onemap_session=${session!.value}` } })
+    const res = await w.context.request.get(`${server.url}/api/incidents?limit=1`, {
+      headers: { cookie: `onemap_session=${session!.value}` },
+    })
     expect(res.status()).toBe(401)
     await page.goto(`${server.url}/`)
     await page.waitForURL(/\/login\?next=%2F/)

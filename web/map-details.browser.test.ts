@@ -12,6 +12,7 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { EMERGING_KINDS } from '../server/analytics/emerging.ts'
 import { MatchLevelSchema } from '../server/geocode/schema.ts'
 import { HazardCategorySchema, HazardSeveritySchema } from '../server/hazards/schema.ts'
@@ -60,15 +61,26 @@ async function open(p: WatchedPage, hash: string): Promise<void> {
 
 /** Waits for the page to have `selection` (kind:id) selected and the inspector to show it loaded. */
 async function inspectorReady(p: WatchedPage, selection: string): Promise<string> {
-  await p.page.waitForFunction((sel) => {
-    const s = window.__onemap?.state().selection
-    const inspector = document.getElementById('inspector')
-    const state = inspector?.dataset.state
-    // The attributes say which selection is shown (older pages had none: then the title tells it has loaded).
-    const shown = inspector?.dataset.selection === undefined || inspector.dataset.selection === sel
-    return s !== null && s !== undefined && `${s.kind}:${s.id}` === sel && inspector !== null && !inspector.hidden && shown &&
-      (state === undefined ? inspector.querySelector('.inspector__title') !== null : state === 'ready')
-  }, selection, { timeout: 30_000 })
+  await p.page.waitForFunction(
+    (sel) => {
+      const s = window.__onemap?.state().selection
+      const inspector = document.getElementById('inspector')
+      const state = inspector?.dataset.state
+      // The attributes say which selection is shown (older pages had none: then the title tells it has loaded).
+      const shown = inspector?.dataset.selection === undefined || inspector.dataset.selection === sel
+      return (
+        s !== null &&
+        s !== undefined &&
+        `${s.kind}:${s.id}` === sel &&
+        inspector !== null &&
+        !inspector.hidden &&
+        shown &&
+        (state === undefined ? inspector.querySelector('.inspector__title') !== null : state === 'ready')
+      )
+    },
+    selection,
+    { timeout: 30_000 },
+  )
   return (await p.page.locator('#inspector').textContent()) ?? ''
 }
 
@@ -77,18 +89,29 @@ async function inspectorReady(p: WatchedPage, selection: string): Promise<string
  * point and the village under it (when villages are drawn at this zoom; `overVillage` asks for one).
  */
 async function busiestHexagon(p: WatchedPage, margins: { left: number; right: number; top: number; bottom: number }, overVillage: boolean) {
-  return p.page.evaluate(({ m, overVillage }) => {
-    const o = window.__onemap!
-    const r = o.map.getCanvas().getBoundingClientRect()
-    const villageAt = (x: number, y: number) => o.map.queryRenderedFeatures([x, y], { layers: ['village-hit'] })[0]?.properties.code
-    const best = o.cells().map((c) => ({ c, p: o.map.project(o.cellCentre(c.h3)) }))
-      .filter(({ p }) => p.x > m.left && p.x < r.width - m.right && p.y > m.top && p.y < r.height - m.bottom)
-      .filter(({ p }) => !overVillage || villageAt(p.x, p.y) !== undefined)
-      .sort((a, b) => b.c.count - a.c.count)[0]
-    if (!best) return null
-    const village = villageAt(best.p.x, best.p.y)
-    return { h3: best.c.h3, count: best.c.count, x: r.left + best.p.x, y: r.top + best.p.y, village: village === undefined ? null : String(village) }
-  }, { m: margins, overVillage })
+  return p.page.evaluate(
+    ({ m, overVillage }) => {
+      const o = window.__onemap!
+      const r = o.map.getCanvas().getBoundingClientRect()
+      const villageAt = (x: number, y: number) => o.map.queryRenderedFeatures([x, y], { layers: ['village-hit'] })[0]?.properties.code
+      const best = o
+        .cells()
+        .map((c) => ({ c, p: o.map.project(o.cellCentre(c.h3)) }))
+        .filter(({ p }) => p.x > m.left && p.x < r.width - m.right && p.y > m.top && p.y < r.height - m.bottom)
+        .filter(({ p }) => !overVillage || villageAt(p.x, p.y) !== undefined)
+        .sort((a, b) => b.c.count - a.c.count)[0]
+      if (!best) return null
+      const village = villageAt(best.p.x, best.p.y)
+      return {
+        h3: best.c.h3,
+        count: best.c.count,
+        x: r.left + best.p.x,
+        y: r.top + best.p.y,
+        village: village === undefined ? null : String(village),
+      }
+    },
+    { m: margins, overVillage },
+  )
 }
 
 /** Every incident of a query, all pages. */
@@ -117,7 +140,10 @@ beforeAll(async () => {
     ORDER BY a.address_id OFFSET 2000 LIMIT 1`
   stackAddress = row!
   // Reported the way a dispatch system sends them: the address text, no coordinates.
-  const res = await post('/api/incidents', AT_ONE_ADDRESS.map(({ zh: _zh, ...i }) => ({ ...i, address: stackAddress.address, source: '110' })))
+  const res = await post(
+    '/api/incidents',
+    AT_ONE_ADDRESS.map(({ zh: _zh, ...i }) => ({ ...i, address: stackAddress.address, source: '110' })),
+  )
   expect(res.status).toBe(201)
 
   // The warning models, as of the seed's end: every kind of warning on the map.
@@ -138,8 +164,8 @@ afterAll(async () => {
   await server?.close()
 })
 
-describe('the map, from the user\'s side', () => {
-  it('a click on a hexagon shows that hexagon\'s count, not the village\'s; the cell links to its village to drill there', async () => {
+describe("the map, from the user's side", () => {
+  it("a click on a hexagon shows that hexagon's count, not the village's; the cell links to its village to drill there", async () => {
     const p = await openWatchedPage(browser, { width: 1400, height: 900 })
     try {
       await open(p, `#l=h3&${LAST_WEEK}`)
@@ -155,7 +181,9 @@ describe('the map, from the user\'s side', () => {
 
       // The count is the hexagon's, as GET /api/h3 counts it for that cell (not the village's).
       const h3res = resolutionForZoom(await p.page.evaluate(() => window.__onemap!.map.getZoom()))
-      const { cells } = await getJson<{ cells: { h3: string; count: number }[] }>(`/api/h3?${LAST_WEEK}&res=${h3res}&bbox=120.0,29.8,120.8,30.5`)
+      const { cells } = await getJson<{ cells: { h3: string; count: number }[] }>(
+        `/api/h3?${LAST_WEEK}&res=${h3res}&bbox=120.0,29.8,120.8,30.5`,
+      )
       const expected = cells.find((c) => c.h3 === hex!.h3)!.count
       expect(expected).toBe(hex!.count)
       expect(await p.page.locator('#cell-count').textContent()).toBe(String(expected))
@@ -175,25 +203,33 @@ describe('the map, from the user\'s side', () => {
 
   it('an address with 3 incidents shows 3 on one marker, and the inspector lists the 3 with time, category and status', async () => {
     // All three were placed at the address's point.
-    const reported = await allIncidents(`${OCTOBER}&bbox=${[stackAddress.lng - 1e-4, stackAddress.lat - 1e-4, stackAddress.lng + 1e-4, stackAddress.lat + 1e-4].map((v) => v.toFixed(5)).join(',')}`)
+    const reported = await allIncidents(
+      `${OCTOBER}&bbox=${[stackAddress.lng - 1e-4, stackAddress.lat - 1e-4, stackAddress.lng + 1e-4, stackAddress.lat + 1e-4].map((v) => v.toFixed(5)).join(',')}`,
+    )
     const mine = reported.filter((f) => f.properties.incidentId.startsWith('T21-STACK-'))
     expect(mine.map((f) => f.geometry?.coordinates)).toEqual([0, 1, 2].map(() => [stackAddress.lng, stackAddress.lat]))
 
     const p = await openWatchedPage(browser, { width: 1400, height: 900 })
     try {
       await open(p, `#v=16.50/${stackAddress.lat.toFixed(5)}/${stackAddress.lng.toFixed(5)}&l=incidents&${OCTOBER}`)
-      const marker = await p.page.evaluate((ll) => {
-        const map = window.__onemap!.map
-        const q = map.project(ll)
-        const r = map.getCanvas().getBoundingClientRect()
-        const box: [[number, number], [number, number]] = [[q.x - 8, q.y - 8], [q.x + 8, q.y + 8]]
-        return {
-          x: r.left + q.x,
-          y: r.top + q.y,
-          dots: map.queryRenderedFeatures(box, { layers: ['incident-point'] }).length,
-          counts: map.queryRenderedFeatures(box, { layers: ['incident-stack-count'] }).map((f) => f.properties.stack),
-        }
-      }, [stackAddress.lng, stackAddress.lat] as [number, number])
+      const marker = await p.page.evaluate(
+        (ll) => {
+          const map = window.__onemap!.map
+          const q = map.project(ll)
+          const r = map.getCanvas().getBoundingClientRect()
+          const box: [[number, number], [number, number]] = [
+            [q.x - 8, q.y - 8],
+            [q.x + 8, q.y + 8],
+          ]
+          return {
+            x: r.left + q.x,
+            y: r.top + q.y,
+            dots: map.queryRenderedFeatures(box, { layers: ['incident-point'] }).length,
+            counts: map.queryRenderedFeatures(box, { layers: ['incident-stack-count'] }).map((f) => f.properties.stack),
+          }
+        },
+        [stackAddress.lng, stackAddress.lat] as [number, number],
+      )
       // One marker (the three are not drawn on top of each other), with the number 3 written on it.
       expect(marker.dots).toBe(1)
       expect(marker.counts).toEqual([3])
@@ -220,13 +256,32 @@ describe('the map, from the user\'s side', () => {
       expect(await p.page.locator('#incident-stack li').count()).toBe(3)
       expect(await p.page.locator('#incident-stack button[aria-current="true"]').getAttribute('data-id')).toBe(String(newest[2]!.id))
       // The period decides what the marker counts: the last week holds two of them.
-      await p.page.evaluate(() => { location.hash = location.hash.replace('from=2026-10-01', 'from=2026-10-25') })
+      await p.page.evaluate(() => {
+        location.hash = location.hash.replace('from=2026-10-01', 'from=2026-10-25')
+      })
       await p.page.evaluate(() => window.__onemap!.settled())
-      await expect.poll(() => p.page.evaluate((ll) => {
-        const map = window.__onemap!.map
-        const q = map.project(ll)
-        return map.queryRenderedFeatures([[q.x - 8, q.y - 8], [q.x + 8, q.y + 8]], { layers: ['incident-stack-count'] }).map((f) => f.properties.stack)
-      }, [stackAddress.lng, stackAddress.lat] as [number, number]), { timeout: 15_000 }).toEqual([2])
+      await expect
+        .poll(
+          () =>
+            p.page.evaluate(
+              (ll) => {
+                const map = window.__onemap!.map
+                const q = map.project(ll)
+                return map
+                  .queryRenderedFeatures(
+                    [
+                      [q.x - 8, q.y - 8],
+                      [q.x + 8, q.y + 8],
+                    ],
+                    { layers: ['incident-stack-count'] },
+                  )
+                  .map((f) => f.properties.stack)
+              },
+              [stackAddress.lng, stackAddress.lat] as [number, number],
+            ),
+          { timeout: 15_000 },
+        )
+        .toEqual([2])
       expect(p.errors).toEqual([])
     } finally {
       await p.context.close()
@@ -234,7 +289,13 @@ describe('the map, from the user\'s side', () => {
   })
 
   it('with the period on last week, the hot-spot and warning layers say they show the current state, and do not change with it', async () => {
-    const models = await getJson<{ items: { id: string; lastLiveRun?: { dataFrom: string; dataTo: string } | null; lastRun: { dataFrom: string; dataTo: string } | null }[] }>('/api/models')
+    const models = await getJson<{
+      items: {
+        id: string
+        lastLiveRun?: { dataFrom: string; dataTo: string } | null
+        lastRun: { dataFrom: string; dataTo: string } | null
+      }[]
+    }>('/api/models')
     const hotspot = models.items.find((m) => m.id === 'hotspot')!
     const run = hotspot.lastLiveRun ?? hotspot.lastRun!
     const day = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10)
@@ -259,13 +320,29 @@ describe('the map, from the user\'s side', () => {
       saveArtifact('map21-period.png', await p.page.screenshot())
 
       // What they say holds: the hot spots drawn are the open hot-spot warnings, the same whatever the period.
-      const drawn = () => p.page.evaluate(() => [...new Set(window.__onemap!.map.queryRenderedFeatures({ layers: ['hotspot-fill'] }).map((f) => Number(f.properties.id)))].sort((a, b) => a - b))
+      const drawn = () =>
+        p.page.evaluate(() =>
+          [...new Set(window.__onemap!.map.queryRenderedFeatures({ layers: ['hotspot-fill'] }).map((f) => Number(f.properties.id)))].sort(
+            (a, b) => a - b,
+          ),
+        )
       const lastWeek = await drawn()
       expect(lastWeek.length).toBeGreaterThan(0)
-      const listed = await getJson<{ features: { id: number; properties: { modelId: string; status: string } }[] }>('/api/warnings?limit=1000')
-      const openHotspots = new Set(listed.features.filter((f) => ['hotspot', 'emerging'].includes(f.properties.modelId) && ['new', 'acknowledged', 'tasked'].includes(f.properties.status)).map((f) => f.id))
+      const listed = await getJson<{ features: { id: number; properties: { modelId: string; status: string } }[] }>(
+        '/api/warnings?limit=1000',
+      )
+      const openHotspots = new Set(
+        listed.features
+          .filter(
+            (f) =>
+              ['hotspot', 'emerging'].includes(f.properties.modelId) && ['new', 'acknowledged', 'tasked'].includes(f.properties.status),
+          )
+          .map((f) => f.id),
+      )
       for (const id of lastWeek) expect(openHotspots.has(id), String(id)).toBe(true)
-      await p.page.evaluate(() => { location.hash = location.hash.replace('from=2026-10-25', 'from=2026-09-01').replace('to=2026-11-01', 'to=2026-09-08') })
+      await p.page.evaluate(() => {
+        location.hash = location.hash.replace('from=2026-10-25', 'from=2026-09-01').replace('to=2026-11-01', 'to=2026-09-08')
+      })
       await p.page.evaluate(() => window.__onemap!.settled())
       await expect.poll(() => row('h3').textContent()).toContain('随所选时段：2026-09-01 至 2026-09-07')
       expect(await drawn()).toEqual(lastWeek)
@@ -273,7 +350,9 @@ describe('the map, from the user\'s side', () => {
       // With a period reaching today the note is plain: the current state is that period's end.
       const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
       const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
-      await p.page.evaluate((q) => { location.hash = location.hash.replace(/from=[\d-]+&to=[\d-]+/, q) }, `from=2026-10-01&to=${tomorrow}`)
+      await p.page.evaluate((q) => {
+        location.hash = location.hash.replace(/from=[\d-]+&to=[\d-]+/, q)
+      }, `from=2026-10-01&to=${tomorrow}`)
       await expect.poll(() => row('warnings').textContent()).toContain('当前状态，不随所选时段变化')
       expect(await row('warnings').locator('.time-note--stressed').count()).toBe(0)
       expect(p.errors).toEqual([])
@@ -285,17 +364,31 @@ describe('the map, from the user\'s side', () => {
   it('shows no code of the API anywhere in the Chinese page: statuses, levels, patterns and metric names are in words', async () => {
     // Every code the server may send the page, to catch whichever slips through as it is.
     const codes = new Set<string>([
-      ...IncidentStatusSchema.options, ...WarningStatusSchema.options, ...TaskStatusSchema.options, ...HazardStatusSchema.options,
-      ...HazardCategorySchema.options, ...HazardSeveritySchema.options, ...MatchLevelSchema.options,
-      ...EMERGING_KINDS.flatMap((k) => [`${k}_hot`, `${k}_cold`]), 'no_pattern', 'red', 'orange', 'yellow',
+      ...IncidentStatusSchema.options,
+      ...WarningStatusSchema.options,
+      ...TaskStatusSchema.options,
+      ...HazardStatusSchema.options,
+      ...HazardCategorySchema.options,
+      ...HazardSeveritySchema.options,
+      ...MatchLevelSchema.options,
+      ...EMERGING_KINDS.flatMap((k) => [`${k}_hot`, `${k}_cold`]),
+      'no_pattern',
+      'red',
+      'orange',
+      'yellow',
     ])
     /** Words of Latin letters starting lower-case (codes and identifiers: `open`, `new_hot`, `daysOverdue`); digits make an id or a hex index. */
-    const rawWords = (text: string) => text.split(/[^A-Za-z0-9_]+/).filter((w) => /^[a-z][A-Za-z_]*$/.test(w) && (w.length > 1 || codes.has(w)))
+    const rawWords = (text: string) =>
+      text.split(/[^A-Za-z0-9_]+/).filter((w) => /^[a-z][A-Za-z_]*$/.test(w) && (w.length > 1 || codes.has(w)))
 
     // What to open: the three incidents at one address (open, in progress, cancelled), a closed
     // one, a cell, one warning of every model, and a hazard and a task of every status there is.
-    const mine = (await allIncidents(`${OCTOBER}&bbox=${[stackAddress.lng - 1e-4, stackAddress.lat - 1e-4, stackAddress.lng + 1e-4, stackAddress.lat + 1e-4].map((v) => v.toFixed(5)).join(',')}`))
-    const closed = (await getJson<IncidentPage>(`/api/incidents?${OCTOBER}&limit=200`)).features.find((f) => f.properties.status === 'closed')!
+    const mine = await allIncidents(
+      `${OCTOBER}&bbox=${[stackAddress.lng - 1e-4, stackAddress.lat - 1e-4, stackAddress.lng + 1e-4, stackAddress.lat + 1e-4].map((v) => v.toFixed(5)).join(',')}`,
+    )
+    const closed = (await getJson<IncidentPage>(`/api/incidents?${OCTOBER}&limit=200`)).features.find(
+      (f) => f.properties.status === 'closed',
+    )!
     const warnings = (await getJson<{ features: { id: number; properties: { modelId: string } }[] }>('/api/warnings?limit=1000')).features
     const byModel = new Map<string, number>()
     for (const w of warnings) if (!byModel.has(w.properties.modelId)) byModel.set(w.properties.modelId, w.id)
@@ -313,7 +406,8 @@ describe('the map, from the user\'s side', () => {
 
     const p = await openWatchedPage(browser, { width: 1400, height: 900 })
     try {
-      const town = (await getJson<{ features: { properties: { code: string } }[] }>('/api/boundaries/town.geojson')).features[0]!.properties.code
+      const town = (await getJson<{ features: { properties: { code: string } }[] }>('/api/boundaries/town.geojson')).features[0]!.properties
+        .code
       // Every layer on (each legend and time note), a town drilled into (its panel and indicators).
       await open(p, `#l=grid,h3,heat,incidents,hotspots,warnings,hazards,tasks&${LAST_WEEK}&a=${town}`)
       await p.page.locator('#area-panel').waitFor({ state: 'visible' })
@@ -325,7 +419,9 @@ describe('the map, from the user\'s side', () => {
 
       const found: string[] = []
       for (const s of [...selections, `cell:${cell}`]) {
-        await p.page.evaluate((sel) => { location.hash = location.hash.replace(/&s=[^&]*/, '') + `&s=${sel}` }, s)
+        await p.page.evaluate((sel) => {
+          location.hash = location.hash.replace(/&s=[^&]*/, '') + `&s=${sel}`
+        }, s)
         await inspectorReady(p, s)
         const words = rawWords(await p.page.evaluate(() => document.body.innerText))
         if (words.length > 0) found.push(`${s}: ${[...new Set(words)].join(', ')}`)
@@ -339,7 +435,14 @@ describe('the map, from the user\'s side', () => {
   })
 
   it('on a phone, a tapped hexagon opens its cell in a sheet at the bottom, clear of the hexagon and of the layer panel', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block' })
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 1,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+      serviceWorkers: 'block',
+    })
     const page = await context.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))

@@ -11,6 +11,7 @@ import type { MultiPolygon, Position } from 'geojson'
 import type { GeoJSONSource } from 'maplibre-gl'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import type { AreaDetail, GeocodeResponse, IncidentPage } from './src/api/map-api.ts'
 import type { BoundaryCollection, LabelCollection } from './src/api/types.ts'
 import { COLORS, LABEL_LAYERS, LAYERS } from './src/map/style.ts'
@@ -23,8 +24,8 @@ import {
   luminance,
   openWatchedPage,
   pixelAt,
-  saveArtifact,
   type RgbaImage,
+  saveArtifact,
   type WatchedPage,
 } from './test/browser.ts'
 
@@ -50,7 +51,9 @@ async function startServer(): Promise<Server> {
   const { startTestServer } = await import('../server/testing/harness.ts')
   const s = await startTestServer({ seed: 'small' })
   // A door-level address in the middle of the list: a real row of the unified address base.
-  const [row] = await s.db.sql<{ address: string }[]>`SELECT address FROM addresses WHERE address LIKE '%号' ORDER BY address_id OFFSET 500 LIMIT 1`
+  const [row] = await s.db.sql<
+    { address: string }[]
+  >`SELECT address FROM addresses WHERE address LIKE '%号' ORDER BY address_id OFFSET 500 LIMIT 1`
   return { url: s.url.replace(/\/$/, ''), address: row?.address ?? null, close: () => s.close() }
 }
 
@@ -161,7 +164,12 @@ async function settled(): Promise<void> {
 /** The URL hash's parameters. */
 async function hashParams(): Promise<Record<string, string>> {
   const hash = await w.page.evaluate(() => location.hash)
-  return Object.fromEntries(hash.slice(1).split('&').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]))
+  return Object.fromEntries(
+    hash
+      .slice(1)
+      .split('&')
+      .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+  )
 }
 
 /**
@@ -225,7 +233,7 @@ describe('district map page', () => {
     expect(shaders.filter((src) => src.includes('v_view_direction'))).toEqual([]) // the sky's vertex shader
   })
 
-  it('opens with every layer on linking few shader programs: deck.gl\'s only for the hexagons', async () => {
+  it("opens with every layer on linking few shader programs: deck.gl's only for the hexagons", async () => {
     const page = await openWatchedPage(browser)
     try {
       await open(page, `#l=grid,h3,heat,incidents,hotspots,warnings,hazards,tasks&${PERIOD}`)
@@ -258,11 +266,15 @@ describe('district map page', () => {
       await open(page, `#l=incidents&${PERIOD}`)
       const busiest = await page.page.evaluate(() => [...window.__onemap!.cells()].sort((a, b) => b.count - a.count)[0]!.h3)
       const counts = async (zoom: number) => {
-        await page.page.evaluate(({ h3, zoom }) => window.__onemap!.map.jumpTo({ center: window.__onemap!.cellCentre(h3), zoom }), { h3: busiest, zoom })
+        await page.page.evaluate(({ h3, zoom }) => window.__onemap!.map.jumpTo({ center: window.__onemap!.cellCentre(h3), zoom }), {
+          h3: busiest,
+          zoom,
+        })
         await page.page.evaluate(() => window.__onemap!.settled())
         return page.page.evaluate(() => {
           const loaded = new Map(window.__onemap!.cells().map((c) => [c.h3, c.count]))
-          return window.__onemap!.map.queryRenderedFeatures({ layers: ['incident-cluster-count'] })
+          return window
+            .__onemap!.map.queryRenderedFeatures({ layers: ['incident-cluster-count'] })
             .map((f) => ({ h3: String(f.properties.h3), count: Number(f.properties.count), loaded: loaded.get(String(f.properties.h3)) }))
         })
       }
@@ -383,7 +395,9 @@ describe('district map page', () => {
       const map = window.__onemap!.map
       const b = map.getBounds()
       const r = map.getCanvas().getBoundingClientRect()
-      return window.__onemap!.cells().map((c) => ({ c, p: map.project(window.__onemap!.cellCentre(c.h3)) }))
+      return window
+        .__onemap!.cells()
+        .map((c) => ({ c, p: map.project(window.__onemap!.cellCentre(c.h3)) }))
         .filter(({ p }) => p.x > 270 && p.x < r.width - 80 && p.y > 40 && p.y < r.height - 160)
         .filter(({ c }) => b.contains(window.__onemap!.cellCentre(c.h3)))
         .sort((x, y) => y.c.count - x.c.count)
@@ -407,10 +421,11 @@ describe('district map page', () => {
     const share = (img: RgbaImage, at: { x: number; y: number }, test: (p: number[]) => boolean) => {
       let hit = 0
       let all = 0
-      for (let dy = -6; dy <= 6; dy++) for (let dx = -6; dx <= 6; dx++) {
-        all++
-        if (test(pixelAt(img, Math.round(at.x + dx), Math.round(at.y + dy)))) hit++
-      }
+      for (let dy = -6; dy <= 6; dy++)
+        for (let dx = -6; dx <= 6; dx++) {
+          all++
+          if (test(pixelAt(img, Math.round(at.x + dx), Math.round(at.y + dy)))) hit++
+        }
       return hit / all
     }
     const looks = {
@@ -438,14 +453,18 @@ describe('district map page', () => {
     const page = await openWatchedPage(browser)
     try {
       await open(page, `#l=h3,heat&${PERIOD}&a=${town}`)
-      expect(page.requests.some((u) => new RegExp(`/api/h3\\?from=2026-10-01&to=2026-11-01&area=${town}&res=\\d+&bbox=`).test(u))).toBe(true)
+      expect(page.requests.some((u) => new RegExp(`/api/h3\\?from=2026-10-01&to=2026-11-01&area=${town}&res=\\d+&bbox=`).test(u))).toBe(
+        true,
+      )
       const cells = await page.page.evaluate(() => window.__onemap!.cells())
       expect(cells.length).toBeGreaterThan(0)
       // Every incident counted is the town's: the cells add up to the town's placed incidents in the period.
       let placed = 0
       let next: string | null = null
       do {
-        const p: IncidentPage = await getJson<IncidentPage>(`/api/incidents?${PERIOD}&area=${town}&limit=10000${next ? `&cursor=${next}` : ''}`)
+        const p: IncidentPage = await getJson<IncidentPage>(
+          `/api/incidents?${PERIOD}&area=${town}&limit=10000${next ? `&cursor=${next}` : ''}`,
+        )
         placed += p.features.filter((f) => f.geometry !== null).length
         next = p.next
       } while (next)
@@ -465,11 +484,9 @@ describe('district map page', () => {
     const inside = await findPlainFillPoint(label.geometry.coordinates as LngLat, edge.point, code)
 
     await w.page.mouse.move(inside.x, inside.y)
-    await w.page.waitForFunction(
-      (c) => window.__onemap!.map.getFeatureState({ source: 'town', id: c }).hover === true,
-      code,
-      { timeout: 10_000 },
-    )
+    await w.page.waitForFunction((c) => window.__onemap!.map.getFeatureState({ source: 'town', id: c }).hover === true, code, {
+      timeout: 10_000,
+    })
     await w.page.mouse.click(inside.x, inside.y)
     await expect.poll(async () => (await hashParams()).a, { timeout: 10_000 }).toBe(code)
     const panel = w.page.locator('#area-panel')
@@ -586,7 +603,7 @@ describe('district map page', () => {
       expect(rows).toBe(apiCount)
 
       const gj = await ex.page.locator('#export-geojson').getAttribute('href')
-      const body = (await getJson<{ features: unknown[] }>(gj!))
+      const body = await getJson<{ features: unknown[] }>(gj!)
       expect(body.features.length).toBe(apiCount)
       expect(ex.errors).toEqual([])
     } finally {
@@ -615,8 +632,14 @@ describe('district map page', () => {
       await expect.poll(() => inspector.textContent()).toContain(incident.properties.incidentId)
       await again.page.locator('#area-panel').waitFor({ state: 'visible' })
       // Incident points come from the filtered tiles, the heatmap from the filtered cell counts (area included).
-      expect(again.requests.some((u) => new RegExp(`/tiles/incidents/13/\\d+/\\d+\\.mvt\\?from=2026-10-01&to=2026-11-01&category=01,0203&area=${town}`).test(u))).toBe(true)
-      expect(again.requests.some((u) => new RegExp(`/api/h3\\?from=2026-10-01&to=2026-11-01&category=01,0203&area=${town}&res=9&bbox=`).test(u))).toBe(true)
+      expect(
+        again.requests.some((u) =>
+          new RegExp(`/tiles/incidents/13/\\d+/\\d+\\.mvt\\?from=2026-10-01&to=2026-11-01&category=01,0203&area=${town}`).test(u),
+        ),
+      ).toBe(true)
+      expect(
+        again.requests.some((u) => new RegExp(`/api/h3\\?from=2026-10-01&to=2026-11-01&category=01,0203&area=${town}&res=9&bbox=`).test(u)),
+      ).toBe(true)
       saveArtifact('map-link.png', await again.page.screenshot({ type: 'png' }))
       expect(unexpectedErrors(again)).toEqual([])
       expect(again.requests.filter((u) => !isLocalUrl(u))).toEqual([])
@@ -657,7 +680,9 @@ describe('district map page', () => {
         const o = window.__onemap!
         const r = o.map.getCanvas().getBoundingClientRect()
         // A cell whose centre lies in the grid (a click elsewhere would drill to the neighbour).
-        const inGrid = o.cells().map((c) => ({ c, p: o.map.project(o.cellCentre(c.h3)) }))
+        const inGrid = o
+          .cells()
+          .map((c) => ({ c, p: o.map.project(o.cellCentre(c.h3)) }))
           .filter(({ p }) => p.x > 270 && p.x < r.width - 340 && p.y > 40 && p.y < r.height - 160)
           .filter(({ p }) => o.map.queryRenderedFeatures([p.x, p.y], { layers: ['grid-hit'] })[0]?.properties.code === code)
           .sort((a, b) => b.c.count - a.c.count)[0]
@@ -683,9 +708,13 @@ describe('district map page', () => {
       })
       expect(res.status, model).toBe(202)
       const run = (await res.json()) as { id: string }
-      await expect.poll(async () => (await getJson<{ status: string }>(`/api/model-runs/${run.id}`)).status, { timeout: 60_000, interval: 500 }).toMatch(/^(done|failed)$/)
+      await expect
+        .poll(async () => (await getJson<{ status: string }>(`/api/model-runs/${run.id}`)).status, { timeout: 60_000, interval: 500 })
+        .toMatch(/^(done|failed)$/)
     }
-    const warnings = await getJson<{ features: { id: number; properties: { modelId: string; explanation: string; status: string } }[] }>('/api/warnings?limit=100')
+    const warnings = await getJson<{ features: { id: number; properties: { modelId: string; explanation: string; status: string } }[] }>(
+      '/api/warnings?limit=100',
+    )
     expect(warnings.features.length).toBeGreaterThan(0)
 
     const page = await openWatchedPage(browser)
@@ -710,12 +739,22 @@ describe('district map page', () => {
           return { id: String(f.properties.id), x: r.left + p.x, y: r.top + p.y }
         })
         // One well inside the map, clear of the panels, with no other point on top of it.
-        return inView.find((h) => h.x > r.left + 270 && h.x < r.right - 340 && h.y > r.top + 20 && h.y < r.bottom - 150 &&
-          map.queryRenderedFeatures([h.x - r.left, h.y - r.top], { layers: ['task-point', 'warning-point'] }).length === 0) ?? null
+        return (
+          inView.find(
+            (h) =>
+              h.x > r.left + 270 &&
+              h.x < r.right - 340 &&
+              h.y > r.top + 20 &&
+              h.y < r.bottom - 150 &&
+              map.queryRenderedFeatures([h.x - r.left, h.y - r.top], { layers: ['task-point', 'warning-point'] }).length === 0,
+          ) ?? null
+        )
       })
       expect(hazard).not.toBeNull()
       await page.page.mouse.click(hazard!.x, hazard!.y)
-      await expect.poll(async () => (await page.page.evaluate(() => window.__onemap!.state().selection))).toEqual({ kind: 'hazard', id: hazard!.id })
+      await expect
+        .poll(async () => page.page.evaluate(() => window.__onemap!.state().selection))
+        .toEqual({ kind: 'hazard', id: hazard!.id })
       const inspector = page.page.locator('#inspector')
       await expect.poll(() => inspector.textContent()).toContain('严重程度')
 
@@ -780,7 +819,10 @@ async function findPlainFillPoint(labelPoint: LngLat, edgePoint: LngLat, code: s
         const x = a.x + (b.x - a.x) * t
         const y = a.y + (b.y - a.y) * t
         if (x < 60 || y < 60 || x > r.width - 60 || y > r.height - 60) continue
-        const box: [[number, number], [number, number]] = [[x - 6, y - 6], [x + 6, y + 6]]
+        const box: [[number, number], [number, number]] = [
+          [x - 6, y - 6],
+          [x + 6, y + 6],
+        ]
         const hits = map.queryRenderedFeatures(box, { layers: layers.others })
         const fill = map.queryRenderedFeatures([x, y], { layers: [layers.fill] })
         if (hits.length === 0 && fill.length === 1 && String(fill[0]!.properties.code) === code) {

@@ -6,6 +6,7 @@
  */
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import type { RankingResponse } from '../server/indicators/schema.ts'
 import { addDays, dayStartMs, shanghaiDay } from '../server/shared/time.ts'
 import type { TestServer } from '../server/testing/harness.ts'
@@ -31,7 +32,9 @@ beforeAll(async () => {
     ORDER BY (SELECT count(*) FROM incidents i WHERE i.town_code = a.code) DESC, a.code LIMIT 1`
   ;({ code: town, name: townName } = t!)
   box = t!.b as [number, number, number, number]
-  const [other] = await server.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' AND code <> ${town} ORDER BY code LIMIT 1`
+  const [other] = await server.db.sql<
+    { code: string }[]
+  >`SELECT code FROM admin_areas WHERE level = 'town' AND code <> ${town} ORDER BY code LIMIT 1`
   // Today: 3 incidents in the officer's town, 5 in another, an hour ago (the seed ends earlier),
   // or just after midnight when the day is younger than that.
   const at = new Date(Math.max(Date.now() - 3_600_000, dayStartMs(shanghaiDay(new Date())) + 1000))
@@ -40,9 +43,21 @@ beforeAll(async () => {
     ...[0, 1, 2, 3, 4].map((i) => ({ incident_id: `sc-other-${i}`, reported_at: at, category_code: '0101', town_code: other!.code })),
   ]
   await server.db.sql`INSERT INTO incidents ${server.db.sql(rows, 'incident_id', 'reported_at', 'category_code', 'town_code')}`
-  await createUser(server.db.sql, { username: 'beigan-officer', displayName: '镇街值班员', role: 'town', areaCodes: [town], password: PASSWORD }, 'test')
-  const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'beigan-officer', password: PASSWORD }) })
-  officerSession = res.headers.getSetCookie().find((c) => c.startsWith('onemap_session='))!.split(';')[0]!.slice('onemap_session='.length)
+  await createUser(
+    server.db.sql,
+    { username: 'beigan-officer', displayName: '镇街值班员', role: 'town', areaCodes: [town], password: PASSWORD },
+    'test',
+  )
+  const res = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'beigan-officer', password: PASSWORD }),
+  })
+  officerSession = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('onemap_session='))!
+    .split(';')[0]!
+    .slice('onemap_session='.length)
   browser = await launchBrowser()
 }, 600_000)
 
@@ -80,7 +95,9 @@ describe('a town officer sees their own town', () => {
     expect(await kpi('month')).toBe(String(await townCount(p.month.from, p.today.to)))
     // The focus card is their town, ranked among all the ranked towns.
     expect(await w.page.textContent('#focus-name')).toBe(townName)
-    const all = (await (await fetch(`${server.url}/api/rankings?level=town`, { headers: { cookie: `onemap_session=${officerSession}` } })).json()) as RankingResponse
+    const all = (await (
+      await fetch(`${server.url}/api/rankings?level=town`, { headers: { cookie: `onemap_session=${officerSession}` } })
+    ).json()) as RankingResponse
     expect(all.counts.total).toBe(22)
     const mine = all.areas.find((a) => a.code === town)
     const rankText = await w.page.textContent('[data-focus="rank"]')
@@ -91,24 +108,29 @@ describe('a town officer sees their own town', () => {
     expect(await w.page.textContent('#kpi-yoy-base')).toMatch(new RegExp(`^去年同日 00:00–(${hhmm}|\\d\\d:\\d\\d)$`))
     expect(await w.page.textContent('#kpi-month-sub')).toMatch(/^环比上月同期 /)
     const centre = await w.page.evaluate(() => window.__wall!.map!.getCenter().toArray() as [number, number])
-    expect(inside(centre), `wall centre ${centre} in ${box}`).toBe(true)
+    expect(inside(centre), `wall centre ${centre.join(',')} in ${box.join(',')}`).toBe(true)
     saveArtifact('wall-town-officer.png', await w.page.screenshot())
     expect(w.errors).toEqual([])
     await w.context.close()
   })
 
   it("opens the map on their town, the time bar counting their town's incidents (also on a phone)", async () => {
-    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
       const w = await officerPage(viewport)
       await w.page.goto(`${server.url}/`)
       await w.page.waitForFunction(() => window.__onemap !== undefined, null, { timeout: 60_000 })
       await w.page.evaluate(() => window.__onemap!.settled())
       const centre = await w.page.evaluate(() => window.__onemap!.map.getCenter().toArray() as [number, number])
-      expect(inside(centre), `map centre ${centre} in ${box} (${viewport.width}px)`).toBe(true)
+      expect(inside(centre), `map centre ${centre.join(',')} in ${box.join(',')} (${viewport.width}px)`).toBe(true)
       const today = shanghaiDay(new Date())
       const expected = await townCount(addDays(today, -29), addDays(today, 1))
       expect(expected).toBe(3)
-      await w.page.waitForFunction((n) => (document.querySelector('.timebar__period')?.textContent ?? '').includes(`${n} 起`), expected, { timeout: 20_000 })
+      await w.page.waitForFunction((n) => (document.querySelector('.timebar__period')?.textContent ?? '').includes(`${n} 起`), expected, {
+        timeout: 20_000,
+      })
       saveArtifact(`map-town-officer-${viewport.width}.png`, await w.page.screenshot())
       await w.context.close()
     }

@@ -7,16 +7,18 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import type { CategoriesResponse } from '../server/categories/schema.ts'
 import { loadConfig } from '../server/config.ts'
 import type { RankingResponse } from '../server/indicators/schema.ts'
+import { listen, type RunningServer } from '../server/server.ts'
 import type { SummaryResponse } from '../server/stats/schema.ts'
 import type { TaskPage } from '../server/tasks/schema.ts'
-import type { WarningPage } from '../server/warnings/schema.ts'
-import { listen, type RunningServer } from '../server/server.ts'
 import { createTestDb, type TestDb } from '../server/testing/db.ts'
+import type { WarningPage } from '../server/warnings/schema.ts'
 import { ensureWebBuilt, ROOT_DIR } from '../server/web/static.ts'
 import type { LabelCollection } from './src/api/types.ts'
 import { formatPct, OPEN_TASK_STATUSES, OPEN_WARNING_STATUSES, wallPeriods } from './src/wall/kpi.ts'
@@ -35,7 +37,10 @@ let hasRankings = false
 
 /** Starts the server on `port` (0 = any) over the test database. */
 async function startServer(onPort: number): Promise<RunningServer> {
-  return listen(testDb.db, loadConfig({ PORT: String(onPort), HOST: '127.0.0.1', DATA_DIR: testDb.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' }))
+  return listen(
+    testDb.db,
+    loadConfig({ PORT: String(onPort), HOST: '127.0.0.1', DATA_DIR: testDb.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' }),
+  )
 }
 
 async function getJson<T>(p: string): Promise<T> {
@@ -64,7 +69,9 @@ async function shot(page: Page, name: string): Promise<void> {
 const digits = (s: string | null | undefined) => (s ?? '').replace(/[^\d]/g, '')
 
 async function kpiTexts(page: Page): Promise<Record<string, string>> {
-  return page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-kpi]')].map((e) => [e.dataset.kpi!, e.textContent ?? ''])))
+  return page.evaluate(() =>
+    Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-kpi]')].map((e) => [e.dataset.kpi!, e.textContent ?? ''])),
+  )
 }
 
 /** The numbers the wall must show, read from the API exactly as an operator would. */
@@ -72,16 +79,28 @@ async function apiKpis() {
   const p = wallPeriods(new Date())
   const today = await getJson<SummaryResponse>(`/api/stats/summary?from=${p.today.from}&to=${p.today.to}`)
   const month = await getJson<SummaryResponse>(`/api/stats/summary?from=${p.month.from}&to=${p.month.to}`)
-  const red = await allPages(`/api/warnings?level=red&status=${OPEN_WARNING_STATUSES.join(',')}&limit=1000`, (b) => (b as WarningPage).features)
+  const red = await allPages(
+    `/api/warnings?level=red&status=${OPEN_WARNING_STATUSES.join(',')}&limit=1000`,
+    (b) => (b as WarningPage).features,
+  )
   const open = await allPages(`/api/tasks?status=${OPEN_TASK_STATUSES.join(',')}&limit=1000`, (b) => (b as TaskPage).items)
   const overdue = await allPages(`/api/tasks?status=${OPEN_TASK_STATUSES.join(',')}&overdue=true&limit=1000`, (b) => (b as TaskPage).items)
-  return { today: today.total.n, yearEarlier: today.total.yearEarlier, yoy: formatPct(today.total.yoyPct), month: month.total.n, red: red.length, openTasks: open.length, overdueTasks: overdue.length }
+  return {
+    today: today.total.n,
+    yearEarlier: today.total.yearEarlier,
+    yoy: formatPct(today.total.yoyPct),
+    month: month.total.n,
+    red: red.length,
+    openTasks: open.length,
+    overdueTasks: overdue.length,
+  }
 }
 
 /** Console errors that are not the browser reporting a refused connection while the server was away (or the not-yet-built rankings route). */
 function unexpectedErrors(errors: readonly string[], duringOutage: boolean): string[] {
   return errors.filter((e) => {
-    if (duringOutage && /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|ERR_NETWORK_CHANGED|Failed to fetch/.test(e)) return false
+    if (duringOutage && /ERR_CONNECTION_REFUSED|ERR_CONNECTION_RESET|ERR_EMPTY_RESPONSE|ERR_NETWORK_CHANGED|Failed to fetch/.test(e))
+      return false
     if (!hasRankings && /Failed to load resource.*404/.test(e)) return false
     return true
   })
@@ -91,7 +110,15 @@ async function postIncident(lngLat: [number, number], category: string, tag: str
   const res = await fetch(`${base}/api/incidents`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ incident_id: `wall-test-${tag}-${Date.now()}`, reported_at: new Date().toISOString(), category, lng: lngLat[0], lat: lngLat[1], address: '墙面测试地址', source: 'wall-test' }),
+    body: JSON.stringify({
+      incident_id: `wall-test-${tag}-${Date.now()}`,
+      reported_at: new Date().toISOString(),
+      category,
+      lng: lngLat[0],
+      lat: lngLat[1],
+      address: '墙面测试地址',
+      source: 'wall-test',
+    }),
   })
   expect(res.status).toBe(201)
   const body = (await res.json()) as { results: { id: string; placed: boolean }[] }
@@ -166,8 +193,14 @@ describe('command-center wall', () => {
       const ranking = await getJson<RankingResponse>('/api/rankings?level=town')
       expect(panels.rankState).toBe('ranked')
       expect(panels.rankRows).toBe(ranking.areas.length)
-      const counts = await w.page.evaluate(() => Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-count]')].map((e) => [e.dataset.count!, e.textContent])))
-      expect(counts).toEqual({ red: String(ranking.counts.red), yellow: String(ranking.counts.yellow), black: String(ranking.counts.black) })
+      const counts = await w.page.evaluate(() =>
+        Object.fromEntries([...document.querySelectorAll<HTMLElement>('[data-count]')].map((e) => [e.dataset.count!, e.textContent])),
+      )
+      expect(counts).toEqual({
+        red: String(ranking.counts.red),
+        yellow: String(ranking.counts.yellow),
+        black: String(ranking.counts.black),
+      })
     } else {
       expect(panels.rankState).toBe('pending') // says so rather than staying blank
     }
@@ -195,7 +228,8 @@ describe('command-center wall', () => {
     await w.page.evaluate(() => {
       const seen: Record<string, number> = ((window as unknown as { __seenAt: Record<string, number> }).__seenAt = {})
       new MutationObserver(() => {
-        for (const e of document.querySelectorAll<HTMLElement>('#ticker-list .ticker-item[data-incident]')) seen[e.dataset.incident!] ??= Date.now()
+        for (const e of document.querySelectorAll<HTMLElement>('#ticker-list .ticker-item[data-incident]'))
+          seen[e.dataset.incident!] ??= Date.now()
       }).observe(document.body, { childList: true, subtree: true })
     })
     const id = await postIncident(townPoint, category, 'live')
@@ -244,9 +278,10 @@ describe('command-center wall', () => {
     const missed = await postIncident(townPoint, category, 'missed')
     await w.page.waitForSelector('#stale-banner', { state: 'hidden', timeout: 45_000 })
     expect(await w.page.evaluate(() => document.getElementById('wall-status')!.dataset.state)).toBe('live')
-    const caughtUp = await w.page
-      .waitForSelector(`#ticker-list .ticker-item[data-incident="${missed}"]`, { timeout: 10_000 })
-      .then(() => true, () => false)
+    const caughtUp = await w.page.waitForSelector(`#ticker-list .ticker-item[data-incident="${missed}"]`, { timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    )
     if (!caughtUp) {
       const ticker = await w.page.evaluate(() => [...document.querySelectorAll<HTMLElement>('.ticker-item')].map((e) => e.dataset.incident))
       console.log('missed incident not in the ticker', { missed, ticker, streamHeaders, logs })
@@ -263,7 +298,10 @@ describe('command-center wall', () => {
 
   it('scales the same 1920×1080 layout to fill 3840×2160 and 1280×720', async () => {
     const layouts: Record<string, { stage: DOMRect; boxes: number[][] }> = {}
-    for (const [width, height] of [[3840, 2160], [1280, 720]] as const) {
+    for (const [width, height] of [
+      [3840, 2160],
+      [1280, 720],
+    ] as const) {
       const p = await openWatchedPage(browser, { width, height })
       await p.page.goto(`${base}/wall`)
       await p.page.waitForFunction(() => window.__wall !== undefined, null, { timeout: 60_000 })

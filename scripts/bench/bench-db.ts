@@ -6,7 +6,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { openDatabase, type Db } from '../../server/db/index.ts'
+
+import { type Db, openDatabase } from '../../server/db/index.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
 
 /** @example const db = await openBenchDb('full') */

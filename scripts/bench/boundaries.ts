@@ -9,6 +9,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { importBoundaries } from '../../server/boundaries/import.ts'
 import { AREA_LEVELS } from '../../server/boundaries/schema.ts'
 import { planOnboarding } from '../../server/onboard/plan.ts'
@@ -28,7 +29,11 @@ try {
   const files = AREA_LEVELS.map((level) => {
     const rows = areas.filter((a) => a.level === level)
     const file = path.join(tmp, `${level}.geojson`)
-    const features = rows.map((a) => ({ type: 'Feature', properties: { code: a.code, name: a.name, population: Math.round(a.population) }, geometry: a.geometry }))
+    const features = rows.map((a) => ({
+      type: 'Feature',
+      properties: { code: a.code, name: a.name, population: Math.round(a.population) },
+      geometry: a.geometry,
+    }))
     fs.writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features }))
     return { level, file, n: rows.length }
   })
@@ -49,15 +54,23 @@ try {
     const secs = (performance.now() - t) / 1000
     total += secs
     const findings = s.findings.length
-    console.log(`  import ${f.level.padEnd(9)} ${String(f.n).padStart(6)} areas in ${secs.toFixed(1).padStart(5)} s (${Math.round(f.n / secs)} /s), ${s.rejected} rejected, ${findings} findings`)
+    console.log(
+      `  import ${f.level.padEnd(9)} ${String(f.n).padStart(6)} areas in ${secs.toFixed(1).padStart(5)} s (${Math.round(f.n / secs)} /s), ${s.rejected} rejected, ${findings} findings`,
+    )
   }
-  console.log(`  importer, all levels: ${total.toFixed(1)} s, ${Math.round(areas.length / total)} areas/s, ${(total / baseline).toFixed(1)}× the baseline`)
+  console.log(
+    `  importer, all levels: ${total.toFixed(1)} s, ${Math.round(areas.length / total)} areas/s, ${(total / baseline).toFixed(1)}× the baseline`,
+  )
   await db.drop()
 
   const target = await createTestDb()
   t = performance.now()
-  const s = await onboard(target.db, planOnboarding(path.join(ROOT_DIR, 'data', 'fixtures', 'second-district')), { reportDir: path.join(tmp, 'reports') })
-  console.log(`  onboard 德清县 fixture end to end: ${((performance.now() - t) / 1000).toFixed(1)} s (${s.steps.map((x) => `${x.step} ${x.seconds} s`).join(', ')})`)
+  const s = await onboard(target.db, planOnboarding(path.join(ROOT_DIR, 'data', 'fixtures', 'second-district')), {
+    reportDir: path.join(tmp, 'reports'),
+  })
+  console.log(
+    `  onboard 德清县 fixture end to end: ${((performance.now() - t) / 1000).toFixed(1)} s (${s.steps.map((x) => `${x.step} ${x.seconds} s`).join(', ')})`,
+  )
   await target.drop()
   console.log(`  peak RSS ${peak} MB`)
 } finally {

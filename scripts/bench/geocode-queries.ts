@@ -5,7 +5,15 @@
  */
 import { fromWgs84 } from '../../server/geo/crs.ts'
 import type { MatchLevel } from '../../server/geocode/schema.ts'
-import { CANONICAL_STYLE, formatAddress, randomNoiseStyle, randomSuffix, typo, type AddressParts, type AddressStyle } from '../../server/seed/address-text.ts'
+import {
+  type AddressParts,
+  type AddressStyle,
+  CANONICAL_STYLE,
+  formatAddress,
+  randomNoiseStyle,
+  randomSuffix,
+  typo,
+} from '../../server/seed/address-text.ts'
 import { chance, pick, type Rng } from '../../server/seed/rng.ts'
 
 /** An address of the base as the benchmark reads it. */
@@ -66,15 +74,24 @@ const KINDS: Record<string, Maker> = {
   no_prefix: (r) => ({ text: styled(r, { prefix: 'none' }), expect: exact(r) }),
   short_town: (r) => ({ text: styled(r, { prefix: 'none', town: 'short' }), expect: exact(r) }),
   no_town: (r) => ({ text: styled(r, { prefix: 'district', town: 'none' }), expect: exact(r) }),
-  building_word: (r, rng) => (isRoom(r) ? { text: styled(r, { prefix: 'none', buildingWord: pick(rng, ['栋', '座', '号楼'] as const) }), expect: exact(r) } : null),
-  room_word: (r, rng) => (isRoom(r) ? { text: styled(r, { prefix: 'none', roomWord: pick(rng, ['房', ''] as const) }), expect: exact(r) } : null),
+  building_word: (r, rng) =>
+    isRoom(r) ? { text: styled(r, { prefix: 'none', buildingWord: pick(rng, ['栋', '座', '号楼'] as const) }), expect: exact(r) } : null,
+  room_word: (r, rng) =>
+    isRoom(r) ? { text: styled(r, { prefix: 'none', roomWord: pick(rng, ['房', ''] as const) }), expect: exact(r) } : null,
   dash: (r) => (isRoom(r) && r.unit ? { text: styled(r, { prefix: 'none', dash: true, roomWord: '' }), expect: exact(r) } : null),
   chinese_numerals: (r) => ({ text: styled(r, { prefix: 'none', numerals: 'chinese' }), expect: exact(r) }),
   fullwidth: (r) => ({ text: styled(r, { prefix: 'none', numerals: 'fullwidth' }), expect: exact(r) }),
   suffix: (r, rng) => ({ text: styled(r, { prefix: 'none', suffix: randomSuffix(rng) }), expect: exact(r) }),
-  spaces: (r) => ({ text: styled(r, { prefix: 'city' }).replace(/(街道|镇|路|号|幢|单元)/g, '$1 ').replace(/萧山区/, '萧山区，'), expect: exact(r) }),
+  spaces: (r) => ({
+    text: styled(r, { prefix: 'city' })
+      .replace(/(街道|镇|路|号|幢|单元)/g, '$1 ')
+      .replace(/萧山区/, '萧山区，'),
+    expect: exact(r),
+  }),
   alias: (r, rng) =>
-    r.compound && r.building && r.aliases.length > 0 ? { text: styled(r, { prefix: 'none', parts: 'compound', compoundName: pick(rng, r.aliases) }), expect: exact(r) } : null,
+    r.compound && r.building && r.aliases.length > 0
+      ? { text: styled(r, { prefix: 'none', parts: 'compound', compoundName: pick(rng, r.aliases) }), expect: exact(r) }
+      : null,
   typo_road: (r, rng) => {
     if (!isStreetDoor(r)) return null
     const name = typo(r.road!, rng)
@@ -83,7 +100,9 @@ const KINDS: Record<string, Maker> = {
   typo_compound: (r, rng) => {
     if (!isRoom(r)) return null
     const name = typo(r.compound!, rng)
-    return name === r.compound ? null : { text: styled(r, { prefix: 'none', town: 'short', parts: 'compound', compoundName: name }), expect: exact(r) }
+    return name === r.compound
+      ? null
+      : { text: styled(r, { prefix: 'none', town: 'short', parts: 'compound', compoundName: name }), expect: exact(r) }
   },
   road_and_door_only: (r) =>
     r.compound && r.building && r.road && r.door_no
@@ -97,14 +116,21 @@ const KINDS: Record<string, Maker> = {
   realistic_mix: (r, rng) => {
     const s = randomNoiseStyle(rng, partsOf(r), r.aliases)
     // Written as road + door, a room or building of a compound is its gate door.
-    if (s.parts === 'road' && r.compound && r.building) return { text: formatAddress(partsOf(r), s), expect: { level: 'door', addressId: r.gate_id, townCode: r.town_code } }
+    if (s.parts === 'road' && r.compound && r.building)
+      return { text: formatAddress(partsOf(r), s), expect: { level: 'door', addressId: r.gate_id, townCode: r.town_code } }
     return { text: formatAddress(partsOf(r), s), expect: exact(r) }
   },
 }
 
 const OUTSIDE = [
-  '杭州市滨江区江南大道100号', '杭州市西湖区文三路478号', '上海市浦东新区世纪大道100号', '绍兴市柯桥区金柯桥大道1号',
-  '浙江省宁波市海曙区中山西路1号', '江苏省苏州市姑苏区人民路1号', '余杭区文一西路1号', '北京市朝阳区建国路88号',
+  '杭州市滨江区江南大道100号',
+  '杭州市西湖区文三路478号',
+  '上海市浦东新区世纪大道100号',
+  '绍兴市柯桥区金柯桥大道1号',
+  '浙江省宁波市海曙区中山西路1号',
+  '江苏省苏州市姑苏区人民路1号',
+  '余杭区文一西路1号',
+  '北京市朝阳区建国路88号',
 ]
 
 /** Queries that must come back coarse (or none), with the level they must give. */
@@ -113,12 +139,32 @@ const COARSE: Record<string, Maker> = {
     isStreetDoor(r) && /^\d+$/.test(r.door_no!)
       ? { text: `${r.town}${r.road}${Number(r.door_no) + 20_001}号`, expect: { level: 'road', addressId: null, townCode: r.town_code } }
       : null,
-  missing_room: (r) => (isRoom(r) ? { text: styled(r, { prefix: 'none', parts: 'compound' }).replace(/\d+室$/, '9901室').replace(/\d+单元/, '9单元'), expect: { level: 'building', addressId: null, townCode: r.town_code } } : null),
-  village_only: (r) => (r.group_no && r.village ? { text: `${r.town}${r.village}`, expect: { level: 'village', addressId: null, townCode: r.town_code } } : null),
-  town_only: (r, rng) => ({ text: chance(rng, 0.5) ? r.town : `萧山区${r.town}`, expect: { level: 'town', addressId: null, townCode: r.town_code } }),
-  unknown_compound: (r) => ({ text: `${r.town}不存在的小区1幢1单元101室`, expect: { level: 'town', addressId: null, townCode: r.town_code } }),
+  missing_room: (r) =>
+    isRoom(r)
+      ? {
+          text: styled(r, { prefix: 'none', parts: 'compound' })
+            .replace(/\d+室$/, '9901室')
+            .replace(/\d+单元/, '9单元'),
+          expect: { level: 'building', addressId: null, townCode: r.town_code },
+        }
+      : null,
+  village_only: (r) =>
+    r.group_no && r.village
+      ? { text: `${r.town}${r.village}`, expect: { level: 'village', addressId: null, townCode: r.town_code } }
+      : null,
+  town_only: (r, rng) => ({
+    text: chance(rng, 0.5) ? r.town : `萧山区${r.town}`,
+    expect: { level: 'town', addressId: null, townCode: r.town_code },
+  }),
+  unknown_compound: (r) => ({
+    text: `${r.town}不存在的小区1幢1单元101室`,
+    expect: { level: 'town', addressId: null, townCode: r.town_code },
+  }),
   outside: (_r, rng) => ({ text: pick(rng, OUTSIDE), expect: { level: 'none', addressId: null, townCode: null } }),
-  gibberish: (_r, rng) => ({ text: pick(rng, ['随便写的一些字', '不知道在哪里', 'asdf1234', '你好世界', '电话13800138000']), expect: { level: 'none', addressId: null, townCode: null } }),
+  gibberish: (_r, rng) => ({
+    text: pick(rng, ['随便写的一些字', '不知道在哪里', 'asdf1234', '你好世界', '电话13800138000']),
+    expect: { level: 'none', addressId: null, townCode: null },
+  }),
 }
 
 /**
@@ -128,7 +174,10 @@ const COARSE: Record<string, Maker> = {
  */
 export function buildQueries(rows: readonly BaseRow[], rng: Rng, perKind: number): BenchQuery[] {
   const out: BenchQuery[] = []
-  for (const [kinds, coarse] of [[KINDS, false], [COARSE, true]] as const) {
+  for (const [kinds, coarse] of [
+    [KINDS, false],
+    [COARSE, true],
+  ] as const) {
     for (const [kind, make] of Object.entries(kinds)) {
       let n = 0
       for (const r of rows) {
@@ -147,7 +196,10 @@ export function buildQueries(rows: readonly BaseRow[], rng: Rng, perKind: number
  * Whether a result is right: the expected address for address kinds; for coarse kinds, the
  * expected level (and town) with no address. A result with a different address is a false match.
  */
-export function judge(q: BenchQuery, r: { level: MatchLevel; addressId: string | null; townCode: string | null }): { correct: boolean; falseMatch: boolean } {
+export function judge(
+  q: BenchQuery,
+  r: { level: MatchLevel; addressId: string | null; townCode: string | null },
+): { correct: boolean; falseMatch: boolean } {
   // A missing room's building may be an address of its own: that is the right answer, not a false one.
   const ownBuilding = q.kind === 'missing_room' && r.level === 'building'
   const falseMatch = r.addressId !== null && r.addressId !== q.expect.addressId && !ownBuilding

@@ -17,11 +17,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+
 import postgres from 'postgres'
+
 import { addressBaseChanged } from '../../server/addresses/base.ts'
 import { importAddresses } from '../../server/addresses/import.ts'
 import { loadConfig } from '../../server/config.ts'
-import { openDatabase, type Db } from '../../server/db/index.ts'
+import { type Db, openDatabase } from '../../server/db/index.ts'
 import { importGazetteer } from '../../server/gazetteer/import-csv.ts'
 import { GeocodeBatchResponseSchema, GeocodeResponseSchema, type GeocodeResult } from '../../server/geocode/schema.ts'
 import { generateAddresses, generateBoundaries } from '../../server/seed/index.ts'
@@ -30,14 +32,18 @@ import { createRng } from '../../server/seed/rng.ts'
 import { DEFAULT_SEED, SEED_SIZES, seedDemo } from '../../server/seed/run.ts'
 import { listen } from '../../server/server.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
-import { buildQueries, judge as judgeOurs, type BaseRow } from './geocode-queries.ts'
+import { type BaseRow, buildQueries, judge as judgeOurs } from './geocode-queries.ts'
 import { generateIndependentSet, readQueries } from './indep/generate.ts'
 import { judge as judgeIndep } from './indep/judge.ts'
 import type { IndepArea } from './indep/types.ts'
 import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: 'small' }, 'per-kind': { type: 'string', default: '1000' }, set: { type: 'string', default: 'both' } },
+  options: {
+    size: { type: 'string', default: 'small' },
+    'per-kind': { type: 'string', default: '1000' },
+    set: { type: 'string', default: 'both' },
+  },
 })
 const size = values.size as 'small' | 'medium' | 'full'
 if (!(size in SEED_SIZES)) throw new Error(`--size must be small, medium or full`)
@@ -119,9 +125,15 @@ async function oursSet(): Promise<{ db: Db; queries: Query[] }> {
     FROM addresses a
     ORDER BY md5(a.address_id || 'bench')
     LIMIT ${perKind * 6}`
-  const queries = buildQueries(sample, createRng('bench-geocode'), perKind).map(
-    (q): Query => ({ kind: q.kind, coarse: q.coarse, text: q.text, lng: q.lng, lat: q.lat, crs: q.crs, judge: (r) => ({ ...judgeOurs(q, r), falseDoor: judgeOurs(q, r).falseMatch }) }),
-  )
+  const queries = buildQueries(sample, createRng('bench-geocode'), perKind).map((q): Query => ({
+    kind: q.kind,
+    coarse: q.coarse,
+    text: q.text,
+    lng: q.lng,
+    lat: q.lat,
+    crs: q.crs,
+    judge: (r) => ({ ...judgeOurs(q, r), falseDoor: judgeOurs(q, r).falseMatch }),
+  }))
   return { db, queries }
 }
 
@@ -133,9 +145,22 @@ async function indepSet(): Promise<{ db: Db; queries: Query[] }> {
   const generate = async () => {
     const areas = await db.sql<{ code: string; name: string; level: 'town' | 'village'; parent_code: string | null; g: string }[]>`
       SELECT code, name, level, parent_code, ST_AsGeoJSON(ST_Multi(geom)) AS g FROM admin_areas WHERE level IN ('town', 'village') ORDER BY code`
-    const indepAreas: IndepArea[] = areas.map((a) => ({ code: a.code, name: a.name, level: a.level, parentCode: a.parent_code, geometry: JSON.parse(a.g) }))
+    const indepAreas: IndepArea[] = areas.map((a) => ({
+      code: a.code,
+      name: a.name,
+      level: a.level,
+      parentCode: a.parent_code,
+      geometry: JSON.parse(a.g),
+    }))
     console.log(`generating the independent set (${want.toLocaleString()} addresses, ${perKind} queries a kind)…`)
-    return generateIndependentSet({ areas: indepAreas, count: want, seed: INDEP_SEED, outDir, perKind, log: (l) => process.stderr.write(`  ${l}\r`) })
+    return generateIndependentSet({
+      areas: indepAreas,
+      count: want,
+      seed: INDEP_SEED,
+      outDir,
+      perKind,
+      log: (l) => process.stderr.write(`  ${l}\r`),
+    })
   }
   if ((await addressCount(db)) < want) {
     const t0 = Date.now()
@@ -143,7 +168,9 @@ async function indepSet(): Promise<{ db: Db; queries: Query[] }> {
     const g = await generate()
     console.log(`\nimporting ${g.baseCsv} with npm run import's importer…`)
     const a = await importAddresses(db, g.baseCsv, { reportPath: path.join(outDir, 'base.rejects.csv') })
-    console.log(`  ${a.inserted.toLocaleString()} inserted, ${a.rejected.toLocaleString()} rejected (${a.seconds} s; parts parsed from text for ${a.fromText.toLocaleString()})`)
+    console.log(
+      `  ${a.inserted.toLocaleString()} inserted, ${a.rejected.toLocaleString()} rejected (${a.seconds} s; parts parsed from text for ${a.fromText.toLocaleString()})`,
+    )
     const z = await importGazetteer(db, g.gazetteerCsv, { reportPath: path.join(outDir, 'gazetteer.rejects.csv') })
     console.log(`  gazetteer: ${z.inserted} inserted, ${z.rejected} rejected`)
     console.log(`  ready in ${((Date.now() - t0) / 1000).toFixed(0)} s`)
@@ -151,17 +178,15 @@ async function indepSet(): Promise<{ db: Db; queries: Query[] }> {
     // The generator is a pure function of its inputs: the same base, and the queries again.
     await generate()
   }
-  const queries = (await readQueries(queriesPath)).map(
-    (q): Query => ({
-      kind: q.kind,
-      coarse: q.coarse,
-      text: q.text,
-      lng: q.lng,
-      lat: q.lat,
-      crs: q.crs as Query['crs'],
-      judge: (r) => judgeIndep(q, r),
-    }),
-  )
+  const queries = (await readQueries(queriesPath)).map((q): Query => ({
+    kind: q.kind,
+    coarse: q.coarse,
+    text: q.text,
+    lng: q.lng,
+    lat: q.lat,
+    crs: q.crs as Query['crs'],
+    judge: (r) => judgeIndep(q, r),
+  }))
   return { db, queries }
 }
 
@@ -170,13 +195,26 @@ const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(2)} %` : '
 async function run(name: 'ours' | 'indep'): Promise<SetResult> {
   const { db, queries } = name === 'ours' ? await oursSet() : await indepSet()
   const n = await addressCount(db)
-  console.log(`\n== ${name === 'ours' ? 'our set (demo base, our noise)' : 'independent set (its own base, vocabulary, noise and truth)'}: ` +
-    `${db.kind}, ${n.toLocaleString()} addresses, ${queries.length.toLocaleString()} queries over ${new Set(queries.map((q) => q.kind)).size} kinds`)
-  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
+  console.log(
+    `\n== ${name === 'ours' ? 'our set (demo base, our noise)' : 'independent set (its own base, vocabulary, noise and truth)'}: ` +
+      `${db.kind}, ${n.toLocaleString()} addresses, ${queries.length.toLocaleString()} queries over ${new Set(queries.map((q) => q.kind)).size} kinds`,
+  )
+  const server = await listen(
+    db,
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }),
+  )
   try {
-    const toItem = (q: Query, i: number) => ({ id: String(i), address: q.text, ...(q.lng !== undefined ? { lng: q.lng, lat: q.lat, crs: q.crs ?? 'wgs84' } : {}) })
+    const toItem = (q: Query, i: number) => ({
+      id: String(i),
+      address: q.text,
+      ...(q.lng !== undefined ? { lng: q.lng, lat: q.lat, crs: q.crs ?? 'wgs84' } : {}),
+    })
     const batch = async (items: ReturnType<typeof toItem>[]): Promise<GeocodeResult[]> => {
-      const res = await fetch(`${server.url}/api/geocode/batch`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items }) })
+      const res = await fetch(`${server.url}/api/geocode/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items }),
+      })
       if (!res.ok) throw new Error(`batch: HTTP ${res.status} ${await res.text()}`)
       return GeocodeBatchResponseSchema.parse(await res.json()).results
     }
@@ -187,7 +225,13 @@ async function run(name: 'ours' | 'indep'): Promise<SetResult> {
     for (let i = 0; i < queries.length; i += 10_000) results.push(...(await batch(queries.slice(i, i + 10_000).map(toItem))))
     const batchSeconds = (performance.now() - tBatch) / 1000
 
-    interface Tally { n: number; correct: number; falseDoor: number; falsePrecision: number; coarse: boolean }
+    interface Tally {
+      n: number
+      correct: number
+      falseDoor: number
+      falsePrecision: number
+      coarse: boolean
+    }
     const byKind = new Map<string, Tally>()
     const total = { address: { n: 0, correct: 0 }, coarse: { n: 0, correct: 0 }, falseDoor: 0, falsePrecision: 0 }
     const misses: string[] = []
@@ -220,7 +264,12 @@ async function run(name: 'ours' | 'indep'): Promise<SetResult> {
     })
     console.log('kind                         queries   correct  false door')
     for (const [kind, t] of byKind) {
-      console.log(`${(t.coarse ? '(coarse) ' : '') + kind}`.padEnd(28), String(t.n).padStart(8), pct(t.correct, t.n).padStart(9), pct(t.falseDoor, t.n).padStart(11))
+      console.log(
+        `${(t.coarse ? '(coarse) ' : '') + kind}`.padEnd(28),
+        String(t.n).padStart(8),
+        pct(t.correct, t.n).padStart(9),
+        pct(t.falseDoor, t.n).padStart(11),
+      )
     }
     if (misses.length) console.log(`some misses:\n${misses.join('\n')}`)
 
@@ -229,7 +278,9 @@ async function run(name: 'ours' | 'indep'): Promise<SetResult> {
     const lat: number[] = []
     for (const q of singles) {
       const t0 = performance.now()
-      const res = await fetch(`${server.url}/api/geocode?q=${encodeURIComponent(q.text)}${q.lng !== undefined ? `&lng=${q.lng}&lat=${q.lat}&crs=${q.crs ?? 'wgs84'}` : ''}`)
+      const res = await fetch(
+        `${server.url}/api/geocode?q=${encodeURIComponent(q.text)}${q.lng !== undefined ? `&lng=${q.lng}&lat=${q.lat}&crs=${q.crs ?? 'wgs84'}` : ''}`,
+      )
       GeocodeResponseSchema.parse(await res.json())
       lat.push(performance.now() - t0)
     }
@@ -262,12 +313,57 @@ for (const s of sets) out.push(await run(s))
 const row = (label: string, f: (r: SetResult) => string, target: string, ok: (r: SetResult) => boolean) =>
   console.log(label.padEnd(30) + out.map((r) => `${f(r)} ${ok(r) ? '✓' : '✗'}`.padStart(16)).join('') + `   ${target}`)
 console.log(`\n${''.padEnd(30)}${out.map((r) => (r.name === 'ours' ? 'ours' : 'independent').padStart(16)).join('')}   target`)
-row('addresses', (r) => r.addresses.toLocaleString(), '', () => true)
-row('top-1 (address queries)', (r) => `${(100 * r.top1).toFixed(2)} %`, '≥ 98 %', (r) => r.top1 >= 0.98)
-row('false door-level matches', (r) => `${(100 * r.falseDoor).toFixed(3)} %`, '≤ 0.2 %', (r) => r.falseDoor <= 0.002)
-row('coarse at the right level', (r) => `${(100 * r.coarse).toFixed(2)} %`, '≥ 97 %', (r) => r.coarse >= 0.97)
-row('junctions claimed falsely', (r) => `${(100 * r.falsePrecision).toFixed(3)} %`, '', () => true)
-row('batch over HTTP', (r) => `${Math.round(r.batchQps).toLocaleString()}/s`, '≥ 8,000/s', (r) => r.batchQps >= 8000)
-row('single p50', (r) => `${r.p50.toFixed(1)} ms`, '', () => true)
-row('single p95', (r) => `${r.p95.toFixed(1)} ms`, '≤ 10 ms', (r) => r.p95 <= 10)
-row('single p99', (r) => `${r.p99.toFixed(1)} ms`, '', () => true)
+row(
+  'addresses',
+  (r) => r.addresses.toLocaleString(),
+  '',
+  () => true,
+)
+row(
+  'top-1 (address queries)',
+  (r) => `${(100 * r.top1).toFixed(2)} %`,
+  '≥ 98 %',
+  (r) => r.top1 >= 0.98,
+)
+row(
+  'false door-level matches',
+  (r) => `${(100 * r.falseDoor).toFixed(3)} %`,
+  '≤ 0.2 %',
+  (r) => r.falseDoor <= 0.002,
+)
+row(
+  'coarse at the right level',
+  (r) => `${(100 * r.coarse).toFixed(2)} %`,
+  '≥ 97 %',
+  (r) => r.coarse >= 0.97,
+)
+row(
+  'junctions claimed falsely',
+  (r) => `${(100 * r.falsePrecision).toFixed(3)} %`,
+  '',
+  () => true,
+)
+row(
+  'batch over HTTP',
+  (r) => `${Math.round(r.batchQps).toLocaleString()}/s`,
+  '≥ 8,000/s',
+  (r) => r.batchQps >= 8000,
+)
+row(
+  'single p50',
+  (r) => `${r.p50.toFixed(1)} ms`,
+  '',
+  () => true,
+)
+row(
+  'single p95',
+  (r) => `${r.p95.toFixed(1)} ms`,
+  '≤ 10 ms',
+  (r) => r.p95 <= 10,
+)
+row(
+  'single p99',
+  (r) => `${r.p99.toFixed(1)} ms`,
+  '',
+  () => true,
+)

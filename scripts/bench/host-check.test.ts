@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { hostCheck, hostRange } from './host-check.ts'
 
 describe('host check', () => {

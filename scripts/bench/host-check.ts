@@ -6,7 +6,15 @@
  */
 import { median } from './stats.ts'
 
-const STATE = { rows: Array.from({ length: 2_000 }, (_, i) => ({ id: i, code: `3301090${i}`, name: `村${i}`, counts: [i, i * 2, i * 3], lng: 120.2 + i / 1e4 })) }
+const STATE = {
+  rows: Array.from({ length: 2_000 }, (_, i) => ({
+    id: i,
+    code: `3301090${i}`,
+    name: `村${i}`,
+    counts: [i, i * 2, i * 3],
+    lng: 120.2 + i / 1e4,
+  })),
+}
 
 /**
  * A fixed single-threaded workload: floating-point passes over 8 MB (memory bandwidth and the

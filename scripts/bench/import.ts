@@ -14,13 +14,15 @@ import { once } from 'node:events'
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+
 import postgres from 'postgres'
 import { z } from 'zod'
+
 import { addressCsvHeader, addressCsvLine } from '../../server/addresses/export.ts'
 import { importAddresses, type ImportSummary } from '../../server/addresses/import.ts'
-import { terminalProgress } from '../../server/ops/progress.ts'
 import { SeedSizeSchema } from '../../server/config.ts'
 import { openDatabase } from '../../server/db/index.ts'
+import { terminalProgress } from '../../server/ops/progress.ts'
 import { generateAddresses, generateBoundaries } from '../../server/seed/index.ts'
 import { loadAreas } from '../../server/seed/load.ts'
 import { DEFAULT_SEED, SEED_SIZES } from '../../server/seed/run.ts'
@@ -77,7 +79,9 @@ async function writeCsvs(areas: readonly AreaRow[]): Promise<void> {
   }
   fs.renameSync(tmp.parts, files.parts)
   fs.renameSync(tmp.text, files.text)
-  console.log(`  done in ${((performance.now() - t) / 1000).toFixed(0)} s: ${mb(fs.statSync(files.parts).size)} + ${mb(fs.statSync(files.text).size)}`)
+  console.log(
+    `  done in ${((performance.now() - t) / 1000).toFixed(0)} s: ${mb(fs.statSync(files.parts).size)} + ${mb(fs.statSync(files.text).size)}`,
+  )
 }
 
 /** A fresh database on the cluster with migrations and the demo boundaries; dropped by `drop`. */
@@ -101,7 +105,9 @@ async function scratchDb(areas: readonly AreaRow[]) {
 }
 
 /** Runs an import while sampling this process's RSS. */
-async function timed(run: () => Promise<ImportSummary>): Promise<{ summary: ImportSummary; peakRss: number; peakHeap: number; baseRss: number }> {
+async function timed(
+  run: () => Promise<ImportSummary>,
+): Promise<{ summary: ImportSummary; peakRss: number; peakHeap: number; baseRss: number }> {
   const baseRss = process.memoryUsage().rss
   let peakRss = baseRss
   let peakHeap = process.memoryUsage().heapUsed
@@ -121,10 +127,18 @@ function report(label: string, file: string, r: Awaited<ReturnType<typeof timed>
   const s = r.summary
   const p = s.phases
   console.log(`\n${label}: ${path.relative(ROOT_DIR, file)} (${mb(fs.statSync(file).size)})`)
-  console.log(`  ${s.seconds.toFixed(1)} s, ${s.rowsPerSecond.toLocaleString('en-US')} lines/s, peak RSS ${mb(r.peakRss)} (${mb(r.baseRss)} before; heap of the importing thread ${mb(r.peakHeap)}), ${s.mode}, ${s.workers} worker threads`)
-  console.log(`  read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}, parts from text ${s.fromText}`)
-  console.log(`  wall: ingest (read → COPY done) ${p.ingest} s, merge ${p.merge} s, index build + ANALYZE ${p.indexes} s, dictionary refresh ${p.refresh} s`)
-  console.log(`  per-line CPU (summed over threads): CSV parse ${p.parse} s, validate ${p.validate} s, place (CRS, locate, text parse, H3) ${p.place} s, encode ${p.encode} s`)
+  console.log(
+    `  ${s.seconds.toFixed(1)} s, ${s.rowsPerSecond.toLocaleString('en-US')} lines/s, peak RSS ${mb(r.peakRss)} (${mb(r.baseRss)} before; heap of the importing thread ${mb(r.peakHeap)}), ${s.mode}, ${s.workers} worker threads`,
+  )
+  console.log(
+    `  read ${s.read}, inserted ${s.inserted}, updated ${s.updated}, unchanged ${s.unchanged}, rejected ${s.rejected}, parts from text ${s.fromText}`,
+  )
+  console.log(
+    `  wall: ingest (read → COPY done) ${p.ingest} s, merge ${p.merge} s, index build + ANALYZE ${p.indexes} s, dictionary refresh ${p.refresh} s`,
+  )
+  console.log(
+    `  per-line CPU (summed over threads): CSV parse ${p.parse} s, validate ${p.validate} s, place (CRS, locate, text parse, H3) ${p.place} s, encode ${p.encode} s`,
+  )
   console.log(`  importing thread: reading ${p.read} s, waiting for COPY ${p.copy} s`)
 }
 
@@ -135,10 +149,22 @@ for (const variant of variants === 'both' ? (['parts', 'text'] as const) : [vari
   const scratch = await scratchDb(areas)
   try {
     const file = files[variant]
-    const r = await timed(() => importAddresses(scratch.db, file, { progress: terminalProgress(), reportPath: `${file}.rejects.csv`, ...(workers !== undefined ? { workers } : {}) }))
+    const r = await timed(() =>
+      importAddresses(scratch.db, file, {
+        progress: terminalProgress(),
+        reportPath: `${file}.rejects.csv`,
+        ...(workers !== undefined ? { workers } : {}),
+      }),
+    )
     report(variant === 'parts' ? 'with part columns' : 'required columns only (parts parsed from the text)', file, r)
     if (variant === 'parts' && values.reimport) {
-      const again = await timed(() => importAddresses(scratch.db, file, { progress: terminalProgress(), reportPath: `${file}.rejects.csv`, ...(workers !== undefined ? { workers } : {}) }))
+      const again = await timed(() =>
+        importAddresses(scratch.db, file, {
+          progress: terminalProgress(),
+          reportPath: `${file}.rejects.csv`,
+          ...(workers !== undefined ? { workers } : {}),
+        }),
+      )
       report('re-import of the same file (upsert, all unchanged)', file, again)
     }
   } finally {

@@ -8,22 +8,23 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+
 import { stringify } from 'csv-stringify/sync'
+
+import type { AddressRow } from '../../server/addresses/schema.ts'
 import { loadConfig } from '../../server/config.ts'
 import { createGeocoder } from '../../server/geocode/geocoder.ts'
 import { importIncidents } from '../../server/incidents/ingest-csv.ts'
 import { generateIncidents } from '../../server/seed/incidents.ts'
-import type { AddressRow } from '../../server/addresses/schema.ts'
 import type { IncidentRow } from '../../server/seed/types.ts'
 import { listen } from '../../server/server.ts'
-import { QUIET } from './quiet.ts'
-import { openBenchDb } from './bench-db.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
+import { openBenchDb } from './bench-db.ts'
+import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: 'small' }, count: { type: 'string', default: '50000' } } })
 const size = values.size as string
 const count = Number(values.count)
-
 
 const db = await openBenchDb(size)
 const [{ n: addresses } = { n: 0 }] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM addresses`
@@ -62,13 +63,19 @@ console.log(`name dictionary loaded in ${((performance.now() - t0) / 1000).toFix
 t0 = performance.now()
 const summary = await importIncidents(db, csvPath, { reportPath: null, geocoder })
 let s = (performance.now() - t0) / 1000
-console.log(`CSV import: ${csvRows.length.toLocaleString()} incidents in ${s.toFixed(1)} s = ${Math.round(csvRows.length / s).toLocaleString()}/s (inserted ${summary.inserted}, rejected ${summary.rejected})`)
+console.log(
+  `CSV import: ${csvRows.length.toLocaleString()} incidents in ${s.toFixed(1)} s = ${Math.round(csvRows.length / s).toLocaleString()}/s (inserted ${summary.inserted}, rejected ${summary.rejected})`,
+)
 fs.rmSync(csvPath, { force: true })
 
 // 2. The API, batches of 1,000 and of 1.
 const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
 const post = async (body: unknown) => {
-  const res = await fetch(`${server.url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const res = await fetch(`${server.url}/api/incidents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
   if (res.status >= 300) throw new Error(`POST /api/incidents: ${res.status} ${await res.text()}`)
   await res.arrayBuffer()
 }
@@ -76,12 +83,16 @@ const big = take(count, Math.min(count, 20_000), 'K')
 t0 = performance.now()
 for (let i = 0; i < big.length; i += 1_000) await post(big.slice(i, i + 1_000))
 s = (performance.now() - t0) / 1000
-console.log(`API, batches of 1,000: ${big.length.toLocaleString()} incidents in ${s.toFixed(1)} s = ${Math.round(big.length / s).toLocaleString()}/s`)
+console.log(
+  `API, batches of 1,000: ${big.length.toLocaleString()} incidents in ${s.toFixed(1)} s = ${Math.round(big.length / s).toLocaleString()}/s`,
+)
 const singles = take(count + big.length, 500, 'S')
 t0 = performance.now()
 for (const one of singles) await post(one)
 s = (performance.now() - t0) / 1000
-console.log(`API, one per request: ${singles.length} in ${s.toFixed(1)} s = ${Math.round(singles.length / s).toLocaleString()}/s (${((s * 1000) / singles.length).toFixed(1)} ms each)`)
+console.log(
+  `API, one per request: ${singles.length} in ${s.toFixed(1)} s = ${Math.round(singles.length / s).toLocaleString()}/s (${((s * 1000) / singles.length).toFixed(1)} ms each)`,
+)
 
 // 3. Rollup queries through the API.
 async function timeGet(label: string, url: string, runs = 20): Promise<void> {

@@ -15,16 +15,18 @@
  * kind of traffic, non-2xx and 5xx counts, errors and timeouts. Target: zero 5xx, flat memory.
  * Exits non-zero on any 5xx.
  */
-import { fork, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, fork } from 'node:child_process'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+
 import autocannon from 'autocannon'
-import { loadConfig } from '../../server/config.ts'
-import { openBenchDb } from './bench-db.ts'
+
 import { createApiKey, createUser, revokeApiKey, updateUser } from '../../server/auth/store.ts'
+import { loadConfig } from '../../server/config.ts'
 import { listen } from '../../server/server.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
+import { openBenchDb } from './bench-db.ts'
 
 const { values } = parseArgs({
   options: {
@@ -63,10 +65,10 @@ interface Fixtures {
 }
 
 type ToServer = { type: 'memory'; gc: boolean } | { type: 'stop' }
-type FromServer = { type: 'ready'; fixtures: Fixtures } | { type: 'memory'; memory: Memory } | { type: 'stopped' } | { type: 'failed'; message: string }
+type FromServer =
+  { type: 'ready'; fixtures: Fixtures } | { type: 'memory'; memory: Memory } | { type: 'stopped' } | { type: 'failed'; message: string }
 
 // ---------------------------------------------------------------- the server side (child process)
-
 
 async function serve(): Promise<void> {
   const send = (m: FromServer) => process.send!(m)
@@ -82,11 +84,15 @@ async function serve(): Promise<void> {
       await updateUser(db.sql, existing.id, { disabled: false })
       userId = existing.id
     } else {
-      userId = (await createUser(db.sql, { username: 'bench-load', role: 'command', areaCodes: [], displayName: 'bench:load' }, 'bench:load')).id
+      userId = (
+        await createUser(db.sql, { username: 'bench-load', role: 'command', areaCodes: [], displayName: 'bench:load' }, 'bench:load')
+      ).id
     }
     const { id: keyId, key } = await createApiKey(db.sql, userId, `bench:load ${new Date().toISOString()}`, 'bench:load')
     // Real address texts (a repeatable sample: ~0.05 % of the blocks, without reading the whole table).
-    const texts = (await db.sql<{ address: string }[]>`SELECT address FROM addresses TABLESAMPLE SYSTEM (0.5) REPEATABLE (42) LIMIT 3000`).map((r) => r.address)
+    const texts = (
+      await db.sql<{ address: string }[]>`SELECT address FROM addresses TABLESAMPLE SYSTEM (0.5) REPEATABLE (42) LIMIT 3000`
+    ).map((r) => r.address)
     const townCodes = (await db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' ORDER BY code`).map((r) => r.code)
     const [box] = await db.sql<{ w: number; s: number; e: number; n: number }[]>`
       SELECT ST_XMin(g) AS w, ST_YMin(g) AS s, ST_XMax(g) AS e, ST_YMax(g) AS n
@@ -113,7 +119,10 @@ async function serve(): Promise<void> {
           gc()
         }
         const u = process.memoryUsage()
-        send({ type: 'memory', memory: { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, gc: Boolean(m.gc && gc) } })
+        send({
+          type: 'memory',
+          memory: { rss: u.rss, heapUsed: u.heapUsed, heapTotal: u.heapTotal, external: u.external, gc: Boolean(m.gc && gc) },
+        })
       } else if (m.type === 'stop') {
         void (async () => {
           await server.close({ timeoutMs: 5_000 })
@@ -127,7 +136,16 @@ async function serve(): Promise<void> {
     })
     send({
       type: 'ready',
-      fixtures: { url: server.url, key, kind: db.kind, addresses: counts.addresses, incidents: counts.incidents, texts, townCodes, bbox: box ? [box.w, box.s, box.e, box.n] : [120.1, 29.9, 120.7, 30.4] },
+      fixtures: {
+        url: server.url,
+        key,
+        kind: db.kind,
+        addresses: counts.addresses,
+        incidents: counts.incidents,
+        texts,
+        townCodes,
+        bbox: box ? [box.w, box.s, box.e, box.n] : [120.1, 29.9, 120.7, 30.4],
+      },
     })
   } catch (err) {
     send({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) })
@@ -197,12 +215,16 @@ function trafficMix(f: Fixtures, connections: number): Traffic[] {
     {
       name: 'incidents',
       connections: share(0.12),
-      next: () => (rnd() < 0.5 ? `/api/incidents?limit=100&bbox=${smallBox()}` : `/api/incidents?limit=50&area=${pick(f.townCodes)}&from=${day(30)}`),
+      next: () =>
+        rnd() < 0.5 ? `/api/incidents?limit=100&bbox=${smallBox()}` : `/api/incidents?limit=50&area=${pick(f.townCodes)}&from=${day(30)}`,
     },
     {
       name: 'stats',
       connections: share(0.12),
-      next: () => (rnd() < 0.5 ? `/api/stats/summary?area=${pick(f.townCodes)}` : `/api/stats/timeseries?area=${pick(f.townCodes)}&bucket=${pick(['day', 'week', 'month'])}`),
+      next: () =>
+        rnd() < 0.5
+          ? `/api/stats/summary?area=${pick(f.townCodes)}`
+          : `/api/stats/timeseries?area=${pick(f.townCodes)}&bucket=${pick(['day', 'week', 'month'])}`,
     },
     { name: 'ogc', connections: share(0.08), next: () => `/ogc/collections/incidents/items?limit=100&bbox=${smallBox()}` },
     { name: 'warnings', connections: share(0.08), next: () => `/api/warnings?limit=50` },
@@ -226,7 +248,8 @@ interface KindResult {
   firstFailure: string | null
 }
 
-const quantile = (sorted: Float64Array, q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN)
+const quantile = (sorted: Float64Array, q: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN
 
 /** Runs one autocannon instance per kind of traffic, at once, for `seconds`. */
 async function load(f: Fixtures, mix: Traffic[], seconds: number): Promise<KindResult[]> {
@@ -299,7 +322,10 @@ async function main(): Promise<void> {
   const connections = Number(values.connections)
   if (!(seconds > 0) || !(connections > 0)) throw new Error('--seconds and --connections must be positive numbers')
   const self = fileURLToPath(import.meta.url)
-  const child = fork(self, ['--serve', '--size', size], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  const child = fork(self, ['--serve', '--size', size], {
+    execArgv: ['--expose-gc', '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  })
   const first = await new Promise<FromServer>((resolve, reject) => {
     child.once('message', (m: FromServer) => resolve(m))
     child.once('exit', (code) => reject(new Error(`the server process exited (${code}) before it was ready`)))
@@ -307,15 +333,25 @@ async function main(): Promise<void> {
   if (first.type !== 'ready') throw new Error(first.type === 'failed' ? first.message : `unexpected ${first.type}`)
   const f = first.fixtures
   child.removeAllListeners('exit')
-  console.log(`bench:load on ${f.kind} (${native ? `onemap_bench_${size}` : `.tmp/bench-geocode-${size}`}): ${f.addresses.toLocaleString()} addresses, ${f.incidents.toLocaleString()} incidents, ${f.townCodes.length} towns, ${f.texts.length} address texts`)
-  console.log(`auth: API key of user bench-load (role command) as Authorization: Bearer; GEOCODE_RATE_LIMIT raised to ${GEOCODE_RATE_LIMIT.toLocaleString()}/min for the bench (default 6,000)`)
+  console.log(
+    `bench:load on ${f.kind} (${native ? `onemap_bench_${size}` : `.tmp/bench-geocode-${size}`}): ${f.addresses.toLocaleString()} addresses, ${f.incidents.toLocaleString()} incidents, ${f.townCodes.length} towns, ${f.texts.length} address texts`,
+  )
+  console.log(
+    `auth: API key of user bench-load (role command) as Authorization: Bearer; GEOCODE_RATE_LIMIT raised to ${GEOCODE_RATE_LIMIT.toLocaleString()}/min for the bench (default 6,000)`,
+  )
   const mix = trafficMix(f, connections)
-  console.log(`mix: ${mix.map((t) => `${t.name} ×${t.connections}`).join(', ')} = ${mix.reduce((a, t) => a + t.connections, 0)} connections`)
+  console.log(
+    `mix: ${mix.map((t) => `${t.name} ×${t.connections}`).join(', ')} = ${mix.reduce((a, t) => a + t.connections, 0)} connections`,
+  )
 
   // Warm-up: the geocoder's name dictionary and the caches fill once; memory is measured after.
   const warm = Math.min(10, Math.max(2, Math.round(seconds / 6)))
   console.log(`warm-up ${warm} s …`)
-  await load(f, mix.map((t) => ({ ...t, connections: Math.max(1, Math.round(t.connections / 5)) })), warm)
+  await load(
+    f,
+    mix.map((t) => ({ ...t, connections: Math.max(1, Math.round(t.connections / 5)) })),
+    warm,
+  )
   const memory = async (gc: boolean) => {
     const r = await ask(child, { type: 'memory', gc })
     if (r.type !== 'memory') throw new Error(`unexpected ${r.type}`)
@@ -331,10 +367,14 @@ async function main(): Promise<void> {
   await ask(child, { type: 'stop' })
 
   const pad = (s: string | number, n: number) => String(s).padStart(n)
-  console.log(`\n${'kind'.padEnd(10)}${pad('conns', 6)}${pad('requests', 10)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('non-2xx', 9)}${pad('5xx', 6)}${pad('errors', 8)}${pad('timeouts', 10)}`)
+  console.log(
+    `\n${'kind'.padEnd(10)}${pad('conns', 6)}${pad('requests', 10)}${pad('req/s', 9)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}${pad('non-2xx', 9)}${pad('5xx', 6)}${pad('errors', 8)}${pad('timeouts', 10)}`,
+  )
   const total = { requests: 0, non2xx: 0, s5xx: 0, errors: 0, timeouts: 0 }
   for (const r of results) {
-    console.log(`${r.name.padEnd(10)}${pad(r.connections, 6)}${pad(r.requests, 10)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50.toFixed(1), 9)}${pad(r.p95.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(r.max.toFixed(0), 9)}${pad(r.non2xx, 9)}${pad(r.s5xx, 6)}${pad(r.errors, 8)}${pad(r.timeouts, 10)}`)
+    console.log(
+      `${r.name.padEnd(10)}${pad(r.connections, 6)}${pad(r.requests, 10)}${pad(r.rps.toFixed(0), 9)}${pad(r.p50.toFixed(1), 9)}${pad(r.p95.toFixed(1), 9)}${pad(r.p99.toFixed(1), 9)}${pad(r.max.toFixed(0), 9)}${pad(r.non2xx, 9)}${pad(r.s5xx, 6)}${pad(r.errors, 8)}${pad(r.timeouts, 10)}`,
+    )
     total.requests += r.requests
     total.non2xx += r.non2xx
     total.s5xx += r.s5xx
@@ -342,8 +382,12 @@ async function main(): Promise<void> {
     total.timeouts += r.timeouts
     if (r.non2xx > 0) console.log(`${''.padEnd(10)}statuses: ${JSON.stringify(Object.fromEntries(r.statuses))}`)
   }
-  console.log(`${'total'.padEnd(10)}${pad(connections, 6)}${pad(total.requests, 10)}${pad((total.requests / elapsed).toFixed(0), 9)}${''.padEnd(36)}${pad(total.non2xx, 9)}${pad(total.s5xx, 6)}${pad(total.errors, 8)}${pad(total.timeouts, 10)}`)
-  console.log(`\nserver memory: before (after warm-up, GC) RSS ${mb(before.rss)} heap ${mb(before.heapUsed)}; after load RSS ${mb(after.rss)} heap ${mb(after.heapUsed)}; after GC RSS ${mb(afterGc.rss)} heap ${mb(afterGc.heapUsed)} (heap growth ${((afterGc.heapUsed - before.heapUsed) / 1024 / 1024).toFixed(1)} MB)${afterGc.gc ? '' : ' — no forced GC (run with --expose-gc)'}`)
+  console.log(
+    `${'total'.padEnd(10)}${pad(connections, 6)}${pad(total.requests, 10)}${pad((total.requests / elapsed).toFixed(0), 9)}${''.padEnd(36)}${pad(total.non2xx, 9)}${pad(total.s5xx, 6)}${pad(total.errors, 8)}${pad(total.timeouts, 10)}`,
+  )
+  console.log(
+    `\nserver memory: before (after warm-up, GC) RSS ${mb(before.rss)} heap ${mb(before.heapUsed)}; after load RSS ${mb(after.rss)} heap ${mb(after.heapUsed)}; after GC RSS ${mb(afterGc.rss)} heap ${mb(afterGc.heapUsed)} (heap growth ${((afterGc.heapUsed - before.heapUsed) / 1024 / 1024).toFixed(1)} MB)${afterGc.gc ? '' : ' — no forced GC (run with --expose-gc)'}`,
+  )
   const failed = results.find((r) => r.firstFailure)
   if (total.s5xx > 0) {
     console.error(`FAIL: ${total.s5xx} responses were 5xx (first: ${failed?.firstFailure})`)

@@ -15,14 +15,24 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { openDatabase, type Db } from '../../server/db/index.ts'
+
+import { type Db, openDatabase } from '../../server/db/index.ts'
 import { backtestModel, backtestPeriodDays, type BacktestResult } from '../../server/models/backtest.ts'
 import { BUILTIN_MODELS } from '../../server/models/builtins.ts'
 import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import { ensureEmbeddedTemplate } from '../../server/testing/db.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
 
-const { values } = parseArgs({ options: { kind: { type: 'string' }, periods: { type: 'string' }, 'period-days': { type: 'string' }, models: { type: 'string' }, cutoffs: { type: 'string' }, db: { type: 'string' } } })
+const { values } = parseArgs({
+  options: {
+    kind: { type: 'string' },
+    periods: { type: 'string' },
+    'period-days': { type: 'string' },
+    models: { type: 'string' },
+    cutoffs: { type: 'string' },
+    db: { type: 'string' },
+  },
+})
 const kinds = values.kind === 'both' || (!values.kind && process.env.DATABASE_URL) ? ['native', 'embedded'] : [values.kind ?? 'embedded']
 const PERIODS = Number(values.periods ?? values.cutoffs ?? 6)
 const PERIOD_DAYS = values['period-days'] ? Number(values['period-days']) : undefined
@@ -67,10 +77,14 @@ async function bench(kind: string): Promise<void> {
       }
     }
     const first = rows[0]
-    console.log(`\n${kind}: ${n!.n.toLocaleString('en')} incidents; periods end ${first?.to ?? '—'}; ${PERIODS} periods each; ${first?.studyAreaCells.toLocaleString('en') ?? '—'} res-9 cells in the district (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+    console.log(
+      `\n${kind}: ${n!.n.toLocaleString('en')} incidents; periods end ${first?.to ?? '—'}; ${PERIODS} periods each; ${first?.studyAreaCells.toLocaleString('en') ?? '—'} res-9 cells in the district (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    )
     const pct = (x: number | null) => (x !== null ? `${(x * 100).toFixed(2)} %` : '—')
     const num = (x: number | null) => (x !== null ? x.toFixed(1) : '—')
-    console.log('| model | period | warnings / period | flagged res-9 cells / period | area share | events | hit rate | PAI | baseline hit rate | baseline PAI | verdict | s |')
+    console.log(
+      '| model | period | warnings / period | flagged res-9 cells / period | area share | events | hit rate | PAI | baseline hit rate | baseline PAI | verdict | s |',
+    )
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|')
     for (const r of rows) {
       const per = (f: (p: BacktestResult['periods'][number]) => number) => r.periods.reduce((s, p) => s + f(p), 0) / r.periods.length

@@ -8,10 +8,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+
 import type { CDPSession } from 'playwright-core'
-import type { WatchedPage } from '../../web/test/browser.ts'
-import { ROOT_DIR } from '../../server/web/static.ts'
+
 import { WarmupStatusSchema } from '../../server/tiles/warmup.ts'
+import { ROOT_DIR } from '../../server/web/static.ts'
+import type { WatchedPage } from '../../web/test/browser.ts'
 
 /**
  * Waits for the server's start-up tile warm-up (TILE_WARMUP) to end and says how it went, so a
@@ -51,16 +53,29 @@ function traceInit(): void {
     const name = /#define SHADER_NAME\s+(\S+)/.exec(all)?.[1]
     const attributes = [...new Set(all.match(/\ba_\w+/g) ?? [])].join(',')
     const uniforms = [...new Set([...all.matchAll(/#define HAS_UNIFORM_u_(\w+)/g)].map((m) => m[1]))].join(',')
-    w.__trace.webgl.push({ start: Math.round(performance.now()), kind: 'program', label: name ?? `maplibre attributes ${attributes} uniforms ${uniforms}` })
+    w.__trace.webgl.push({
+      start: Math.round(performance.now()),
+      kind: 'program',
+      label: name ?? `maplibre attributes ${attributes} uniforms ${uniforms}`,
+    })
     return link.call(this, p)
   }
   // Creating the WebGL context, and the calls that wait for the GPU process's answer while a map sets up.
   // eslint-disable-next-line @typescript-eslint/unbound-method -- wrapped, and called with this
   const getContext = HTMLCanvasElement.prototype.getContext as (this: HTMLCanvasElement, id: string, o?: unknown) => unknown
-  ;(HTMLCanvasElement.prototype as unknown as Record<string, unknown>).getContext = function (this: HTMLCanvasElement, id: string, o?: unknown) {
+  ;(HTMLCanvasElement.prototype as unknown as Record<string, unknown>).getContext = function (
+    this: HTMLCanvasElement,
+    id: string,
+    o?: unknown,
+  ) {
     const t = performance.now()
     const r = getContext.call(this, id, o)
-    if (/webgl/.test(id)) w.__trace.webgl.push({ start: Math.round(t), kind: 'call', label: `getContext(${id}) ${this.width}×${this.height}: ${Math.round(performance.now() - t)} ms` })
+    if (/webgl/.test(id))
+      w.__trace.webgl.push({
+        start: Math.round(t),
+        kind: 'call',
+        label: `getContext(${id}) ${this.width}×${this.height}: ${Math.round(performance.now() - t)} ms`,
+      })
     return r
   }
   for (const name of ['getExtension', 'getParameter', 'getSupportedExtensions'] as const) {
@@ -85,9 +100,15 @@ function traceInit(): void {
     }
   }
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as (PerformanceEntry & { scripts?: { duration: number; sourceFunctionName: string; invoker: string }[] })[]) {
+    for (const e of list.getEntries() as (PerformanceEntry & {
+      scripts?: { duration: number; sourceFunctionName: string; invoker: string }[]
+    })[]) {
       const top = [...(e.scripts ?? [])].sort((a, b) => b.duration - a.duration)[0]
-      w.__trace.frames.push({ start: Math.round(e.startTime), ms: Math.round(e.duration), script: top ? `${top.invoker} ${top.sourceFunctionName} ${Math.round(top.duration)} ms` : '' })
+      w.__trace.frames.push({
+        start: Math.round(e.startTime),
+        ms: Math.round(e.duration),
+        script: top ? `${top.invoker} ${top.sourceFunctionName} ${Math.round(top.duration)} ms` : '',
+      })
     }
   }).observe({ type: 'long-animation-frame', buffered: true })
 }
@@ -120,23 +141,31 @@ export async function tracePage(page: WatchedPage, opts: { profile?: boolean } =
     await cdp.send('Profiler.start')
   }
   return {
-    timeline: () => page.page.evaluate((tileRequests) => {
-      const lines: [number, string][] = []
-      for (const r of tileRequests) {
-        const start = r.start - performance.timeOrigin
-        lines.push([start, `tile ${Math.round(start)} → ${Math.round(r.end - performance.timeOrigin)} ms ${r.path}`])
-      }
-      for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
-        const u = new URL(r.name)
-        lines.push([r.startTime, `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`])
-      }
-      for (const m of performance.getEntriesByType('mark')) lines.push([m.startTime, `mark ${Math.round(m.startTime)} ${m.name}`])
-      const t = (window as unknown as { __trace?: TraceState }).__trace
-      for (const f of t?.frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
-      for (const e of t?.webgl ?? []) lines.push([e.start, `${e.kind === 'program' ? 'program' : 'webgl'} ${e.start} ${e.label}`])
-      if (t) lines.push([Infinity, `WebGL: ${t.webgl.filter((e) => e.kind === 'program').length} programs linked; the main thread waited ${Math.round(t.waitMs)} ms for their status`])
-      return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
-    }, tiles),
+    timeline: () =>
+      page.page.evaluate((tileRequests) => {
+        const lines: [number, string][] = []
+        for (const r of tileRequests) {
+          const start = r.start - performance.timeOrigin
+          lines.push([start, `tile ${Math.round(start)} → ${Math.round(r.end - performance.timeOrigin)} ms ${r.path}`])
+        }
+        for (const r of performance.getEntriesByType('resource') as PerformanceResourceTiming[]) {
+          const u = new URL(r.name)
+          lines.push([
+            r.startTime,
+            `request ${Math.round(r.startTime)} → ${Math.round(r.responseEnd)} ms ${u.pathname}${u.search.slice(0, 40)}`,
+          ])
+        }
+        for (const m of performance.getEntriesByType('mark')) lines.push([m.startTime, `mark ${Math.round(m.startTime)} ${m.name}`])
+        const t = (window as unknown as { __trace?: TraceState }).__trace
+        for (const f of t?.frames ?? []) lines.push([f.start, `frame ${f.start} +${f.ms} ms ${f.script}`])
+        for (const e of t?.webgl ?? []) lines.push([e.start, `${e.kind === 'program' ? 'program' : 'webgl'} ${e.start} ${e.label}`])
+        if (t)
+          lines.push([
+            Infinity,
+            `WebGL: ${t.webgl.filter((e) => e.kind === 'program').length} programs linked; the main thread waited ${Math.round(t.waitMs)} ms for their status`,
+          ])
+        return lines.sort((a, b) => a[0] - b[0]).map((l) => l[1])
+      }, tiles),
     async saveProfile(name) {
       if (!cdp) return null
       const { profile } = await cdp.send('Profiler.stop')

@@ -5,4 +5,10 @@
  * anonymous district-wide access so the measured requests need no login (bench:load logs in),
  * and no per-request log lines.
  */
-export const QUIET = { MODELS_SCHEDULER: 'false', MODELS_RUN_ON_START: 'false', AUTH_ANONYMOUS_ROLE: 'admin', LOG_LEVEL: 'warn', TILE_WARMUP: 'false' } as const
+export const QUIET = {
+  MODELS_SCHEDULER: 'false',
+  MODELS_RUN_ON_START: 'false',
+  AUTH_ANONYMOUS_ROLE: 'admin',
+  LOG_LEVEL: 'warn',
+  TILE_WARMUP: 'false',
+} as const

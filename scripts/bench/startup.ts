@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { startProcess } from '../../server/testing/start-process.ts'
 
 async function timeStart(dataDir: string): Promise<{ seconds: number; health: unknown }> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { median } from './stats.ts'
 
 describe('median', () => {

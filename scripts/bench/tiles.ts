@@ -27,22 +27,23 @@ import http from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+
+import type { AddressRow } from '../../server/addresses/schema.ts'
 import { loadConfig } from '../../server/config.ts'
 import { type CopyValue, type Db, openDatabase } from '../../server/db/index.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { h3Cells } from '../../server/geo/h3.ts'
 import { generateIncidents } from '../../server/seed/incidents.ts'
 import { seedDemo, seedStatus } from '../../server/seed/run.ts'
-import type { AddressRow } from '../../server/addresses/schema.ts'
 import { listen } from '../../server/server.ts'
 import { addDays, dayStart, shanghaiDay } from '../../server/shared/time.ts'
-import { QUIET } from './quiet.ts'
-import { findLayer, LAYERS, type LayerContext, type TileFilter } from '../../server/tiles/layers.ts'
+import { findLayer, type LayerContext, LAYERS, type TileFilter } from '../../server/tiles/layers.ts'
 import { type Encoder, renderPart } from '../../server/tiles/render.ts'
 import { createTileService, splitPeriod } from '../../server/tiles/service.ts'
-import type { TileId } from '../../server/tiles/tile-math.ts'
 import { tileAt } from '../../server/tiles/testing.ts'
+import type { TileId } from '../../server/tiles/tile-math.ts'
 import { ROOT_DIR } from '../../server/web/static.ts'
+import { QUIET } from './quiet.ts'
 
 const { values } = parseArgs({ options: { kind: { type: 'string' }, tiles: { type: 'string' }, serve: { type: 'boolean' } } })
 const kinds = values.kind === 'both' || (!values.kind && process.env.DATABASE_URL) ? ['native', 'embedded'] : [values.kind ?? 'embedded']
@@ -93,11 +94,19 @@ async function floorServer(db: Db): Promise<{ url: string; server: http.Server }
     if (!m || !layer) return void res.writeHead(404).end()
     const from = new Date(u.searchParams.get('from') ?? '')
     const to = new Date(u.searchParams.get('to') ?? '')
-    const ctx: LayerContext = { tile: { z: Number(m[2]), x: Number(m[3]), y: Number(m[4]) }, filter: { from, to, items: null, ...splitPeriod(from, to) }, cap, extent }
-    Promise.all(layer.parts.map((part) => renderPart(db.sql, part, ctx, encoder))).then((parts) => {
-      res.writeHead(200, { 'Content-Type': 'application/vnd.mapbox-vector-tile' })
-      res.end(Buffer.concat(parts.map((p) => p.bytes)))
-    }, () => void res.writeHead(500).end())
+    const ctx: LayerContext = {
+      tile: { z: Number(m[2]), x: Number(m[3]), y: Number(m[4]) },
+      filter: { from, to, items: null, ...splitPeriod(from, to) },
+      cap,
+      extent,
+    }
+    Promise.all(layer.parts.map((part) => renderPart(db.sql, part, ctx, encoder))).then(
+      (parts) => {
+        res.writeHead(200, { 'Content-Type': 'application/vnd.mapbox-vector-tile' })
+        res.end(Buffer.concat(parts.map((p) => p.bytes)))
+      },
+      () => void res.writeHead(500).end(),
+    )
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
   return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server }
@@ -106,18 +115,28 @@ async function floorServer(db: Db): Promise<{ url: string; server: http.Server }
 /** `--serve`: the tile server alone on the native bench database (the benchmark's child process), and the floor server beside it. */
 async function serve(): Promise<void> {
   const db = await openNativeBench()
-  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
+  const server = await listen(
+    db,
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }),
+  )
   const floor = await floorServer(db)
   process.stdout.write(`${server.url} floor ${floor.url}\n`)
   process.on('SIGTERM', () => {
     floor.server.close()
-    void server.close().then(() => db.close()).then(() => process.exit(0))
+    void server
+      .close()
+      .then(() => db.close())
+      .then(() => process.exit(0))
   })
 }
 
 /** Starts `--serve` as a child process; resolves with its URLs (ours, the floor's) and a stop function. */
 async function startServerProcess(): Promise<{ url: string; floorUrl: string; close: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], { cwd: ROOT_DIR, env: process.env, stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
+    cwd: ROOT_DIR,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   const [url, floorUrl] = await new Promise<[string, string]>((resolve, reject) => {
     let out = ''
     child.stdout.on('data', (d: Buffer) => {
@@ -127,7 +146,15 @@ async function startServerProcess(): Promise<{ url: string; floorUrl: string; cl
     })
     child.on('exit', (code) => reject(new Error(`tile server exited with ${code}`)))
   })
-  return { url, floorUrl, close: () => new Promise((resolve) => { child.on('exit', () => resolve()); child.kill('SIGTERM') }) }
+  return {
+    url,
+    floorUrl,
+    close: () =>
+      new Promise((resolve) => {
+        child.on('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
 }
 
 async function openBench(kind: string): Promise<Db> {
@@ -163,13 +190,55 @@ async function ensureBenchIncidents(db: Db): Promise<void> {
   function* rows(): Generator<readonly CopyValue[]> {
     for (const r of generateIncidents(sample, { seed: BENCH_SOURCE, count: BENCH_INCIDENTS, end })) {
       const h = h3Cells(r.lng, r.lat)
-      yield [`BT${r.incidentId}`, r.reportedAt, r.categoryCode, r.address, BENCH_SOURCE, r.status, r.lng, r.lat, 'wgs84',
-        `SRID=4326;POINT(${r.lng} ${r.lat})`, r.truthAddressId, r.townCode, r.villageCode, r.gridCode, r.microgridCode, h.r7, h.r8, h.r9, h.r10]
+      yield [
+        `BT${r.incidentId}`,
+        r.reportedAt,
+        r.categoryCode,
+        r.address,
+        BENCH_SOURCE,
+        r.status,
+        r.lng,
+        r.lat,
+        'wgs84',
+        `SRID=4326;POINT(${r.lng} ${r.lat})`,
+        r.truthAddressId,
+        r.townCode,
+        r.villageCode,
+        r.gridCode,
+        r.microgridCode,
+        h.r7,
+        h.r8,
+        h.r9,
+        h.r10,
+      ]
     }
   }
   const t0 = performance.now()
-  const n = await db.copyIn('incidents', ['incident_id', 'reported_at', 'category_code', 'address', 'source', 'status', 'input_lng', 'input_lat',
-    'input_crs', 'geom', 'address_id', 'town_code', 'village_code', 'grid_code', 'microgrid_code', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10'], rows())
+  const n = await db.copyIn(
+    'incidents',
+    [
+      'incident_id',
+      'reported_at',
+      'category_code',
+      'address',
+      'source',
+      'status',
+      'input_lng',
+      'input_lat',
+      'input_crs',
+      'geom',
+      'address_id',
+      'town_code',
+      'village_code',
+      'grid_code',
+      'microgrid_code',
+      'h3_r7',
+      'h3_r8',
+      'h3_r9',
+      'h3_r10',
+    ],
+    rows(),
+  )
   await db.sql`ANALYZE incidents`
   await db.sql`ANALYZE incident_h3_daily`
   await db.sql`ANALYZE incident_area_daily`
@@ -186,13 +255,22 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
 function timedGet(url: string): Promise<{ ms: number; status: number; cache: string | undefined; serverMs: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
-    http.get(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
-      res.on('data', () => {})
-      // The server's own time for the tile (Server-Timing: cache lookup or render, SQL included).
-      const serverMs = Number(/dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''))?.[1] ?? NaN)
-      res.on('end', () => resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, cache: res.headers['x-tile-cache'] as string | undefined, serverMs }))
-      res.on('error', reject)
-    }).on('error', reject)
+    http
+      .get(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
+        res.on('data', () => {})
+        // The server's own time for the tile (Server-Timing: cache lookup or render, SQL included).
+        const serverMs = Number(/dur=([\d.]+)/.exec(String(res.headers['server-timing'] ?? ''))?.[1] ?? NaN)
+        res.on('end', () =>
+          resolve({
+            ms: performance.now() - t0,
+            status: res.statusCode ?? 0,
+            cache: res.headers['x-tile-cache'] as string | undefined,
+            serverMs,
+          }),
+        )
+        res.on('error', reject)
+      })
+      .on('error', reject)
   })
 }
 
@@ -201,14 +279,22 @@ function timedGet(url: string): Promise<{ ms: number; status: number; cache: str
  * all tiles (sum over sum), and what HTTP adds to a tile (p50 of the differences).
  * @example ratios([{ http: [2, 4], raw: [1, 2] }]) // { median: 2, worst: 2, all: 2, addedP50: 1 }
  */
-function ratios(rows: readonly { http: readonly number[]; raw: readonly number[] }[]): { median: number; worst: number; all: number; addedP50: number } {
+function ratios(rows: readonly { http: readonly number[]; raw: readonly number[] }[]): {
+  median: number
+  worst: number
+  all: number
+  addedP50: number
+} {
   const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0)
   const perRow = rows.map((r) => pct(r.http, 50) / pct(r.raw, 50))
   return {
     median: pct(perRow, 50),
     worst: Math.max(...perRow),
     all: sum(rows.flatMap((r) => r.http)) / sum(rows.flatMap((r) => r.raw)),
-    addedP50: pct(rows.flatMap((r) => r.http.map((h, i) => h - r.raw[i]!)), 50),
+    addedP50: pct(
+      rows.flatMap((r) => r.http.map((h, i) => h - r.raw[i]!)),
+      50,
+    ),
   }
 }
 
@@ -242,9 +328,10 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
   const db = await openBench(kind)
   // Native: the server in a process of its own, as deployed (the client's work and the direct SQL
   // timings stay out of its event loop). Embedded: in this process (PGlite's files take one owner).
-  const server = kind === 'native'
-    ? await startServerProcess()
-    : await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
+  const server =
+    kind === 'native'
+      ? await startServerProcess()
+      : await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: path.join(ROOT_DIR, '.tmp'), ...QUIET }))
   const floor = kind === 'native' ? null : await floorServer(db)
   const floorUrl = 'floorUrl' in server ? server.floorUrl : floor!.url
   const service = createTileService(db)
@@ -286,7 +373,17 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
           else spare.push(t)
           if (spare.length >= tilesPerZoom) break
         }
-        const row: Row = { layer: layer.name, z, cold: [], server: [], cached: [], raw: [], floor: [], sizes: [], burst: { cold: [], floor: [], raw: [] } }
+        const row: Row = {
+          layer: layer.name,
+          z,
+          cold: [],
+          server: [],
+          cached: [],
+          raw: [],
+          floor: [],
+          sizes: [],
+          burst: { cold: [], floor: [], raw: [] },
+        }
         const urls: string[] = []
         // The SQL alone, run as the server runs it (the parts side by side on the pool).
         const rawSql = async (t: TileId, f: TileFilter) => {
@@ -337,7 +434,9 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
           }
         }
         out.push(row)
-        console.log(`${layer.name.padEnd(10)} z${String(z).padEnd(3)} cold p50 ${f1(pct(row.cold, 50)).padStart(6)} p95 ${f1(pct(row.cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(row.cached, 50)).padStart(5)} p95 ${f1(pct(row.cached, 95)).padStart(5)} ms | SQL p50 ${f1(pct(row.raw, 50)).padStart(6)} ms, ratio ${(pct(row.cold, 50) / pct(row.raw, 50)).toFixed(2)} (floor ${(pct(row.floor, 50) / pct(row.raw, 50)).toFixed(2)}; burst ${f2(pct(row.burst.cold, 50) / pct(row.burst.raw, 50))}, floor ${f2(pct(row.burst.floor, 50) / pct(row.burst.raw, 50))}) | size p50 ${kb(pct(row.sizes, 50))} KB, max ${kb(Math.max(...row.sizes))} KB`)
+        console.log(
+          `${layer.name.padEnd(10)} z${String(z).padEnd(3)} cold p50 ${f1(pct(row.cold, 50)).padStart(6)} p95 ${f1(pct(row.cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(row.cached, 50)).padStart(5)} p95 ${f1(pct(row.cached, 95)).padStart(5)} ms | SQL p50 ${f1(pct(row.raw, 50)).padStart(6)} ms, ratio ${(pct(row.cold, 50) / pct(row.raw, 50)).toFixed(2)} (floor ${(pct(row.floor, 50) / pct(row.raw, 50)).toFixed(2)}; burst ${f2(pct(row.burst.cold, 50) / pct(row.burst.raw, 50))}, floor ${f2(pct(row.burst.floor, 50) / pct(row.burst.raw, 50))}) | size p50 ${kb(pct(row.sizes, 50))} KB, max ${kb(Math.max(...row.sizes))} KB`,
+        )
       }
     }
     return out
@@ -350,33 +449,42 @@ async function bench(kind: string, tilesPerZoom: number): Promise<Row[]> {
 }
 
 if (values.serve) await serve()
-else for (const kind of kinds) {
-  const rows = await bench(kind, Number(values.tiles ?? (kind === 'native' ? 20 : 8)))
-  const all = (k: 'cold' | 'cached') => rows.flatMap((r) => r[k])
-  console.log(`\n${kind} summary over ${rows.length} layer×zoom rows:`)
-  for (const z of ZOOMS) {
-    const zr = rows.filter((r) => r.z === z)
-    const cold = zr.flatMap((r) => r.cold)
-    const cached = zr.flatMap((r) => r.cached)
-    const raw = zr.flatMap((r) => r.raw)
-    console.log(`  z${String(z).padEnd(3)} cold p50 ${f1(pct(cold, 50)).padStart(6)} p95 ${f1(pct(cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(cached, 50))} p95 ${f1(pct(cached, 95))} ms | ratio (cold p50 / SQL p50) ${(pct(cold, 50) / pct(raw, 50)).toFixed(2)}`)
+else
+  for (const kind of kinds) {
+    const rows = await bench(kind, Number(values.tiles ?? (kind === 'native' ? 20 : 8)))
+    const all = (k: 'cold' | 'cached') => rows.flatMap((r) => r[k])
+    console.log(`\n${kind} summary over ${rows.length} layer×zoom rows:`)
+    for (const z of ZOOMS) {
+      const zr = rows.filter((r) => r.z === z)
+      const cold = zr.flatMap((r) => r.cold)
+      const cached = zr.flatMap((r) => r.cached)
+      const raw = zr.flatMap((r) => r.raw)
+      console.log(
+        `  z${String(z).padEnd(3)} cold p50 ${f1(pct(cold, 50)).padStart(6)} p95 ${f1(pct(cold, 95)).padStart(6)} ms | cached p50 ${f1(pct(cached, 50))} p95 ${f1(pct(cached, 95))} ms | ratio (cold p50 / SQL p50) ${(pct(cold, 50) / pct(raw, 50)).toFixed(2)}`,
+      )
+    }
+    const ours = ratios(rows.map((r) => ({ http: r.cold, raw: r.raw })))
+    const floor = ratios(rows.map((r) => ({ http: r.floor, raw: r.raw })))
+    // Low zooms of layers without a period have no spare tiles for a burst.
+    const burstRows = rows.filter((r) => r.burst.raw.length > 0)
+    const burst = ratios(burstRows.map((r) => ({ http: r.burst.cold, raw: r.burst.raw })))
+    const burstFloor = ratios(burstRows.map((r) => ({ http: r.burst.floor, raw: r.burst.raw })))
+    // What the server's own code adds around the SQL (Server-Timing minus the SQL run directly), and
+    // what the rest of the request adds (HTTP, Express, the second process hop).
+    const inService = rows.flatMap((r) => r.server.map((s, i) => s - r.raw[i]!))
+    const outside = rows.flatMap((r) => r.cold.map((c, i) => c - r.server[i]!))
+    console.log(
+      `  all: cold p95 ${f1(pct(all('cold'), 95))} ms (target ≤ 50), cached p95 ${f1(pct(all('cached'), 95))} ms (target ≤ 3), ` +
+        `ratio median ${ours.median.toFixed(2)}, worst ${ours.worst.toFixed(2)}, all tiles ${ours.all.toFixed(2)} (target ≤ 1.2); ` +
+        `HTTP adds p50 ${f1(ours.addedP50)} ms per cold tile: ${pct(inService, 50).toFixed(2)} ms in the tile service around the SQL, ${pct(outside, 50).toFixed(2)} ms around the service (HTTP, middleware, the hop)`,
+    )
+    console.log(
+      `  floor (bare node:http running the same SQL, no cache or middleware): ratio median ${floor.median.toFixed(2)}, worst ${floor.worst.toFixed(2)}, ` +
+        `all tiles ${floor.all.toFixed(2)}; it adds p50 ${f1(floor.addedP50)} ms per tile: what any HTTP tile server costs here`,
+    )
+    console.log(
+      `  burst (each phase back to back, as a map asks for a view; ${burstRows.length} rows): ratio median ${burst.median.toFixed(2)}, worst ${burst.worst.toFixed(2)}, ` +
+        `all tiles ${burst.all.toFixed(2)} (target ≤ 1.2), HTTP adds p50 ${f1(burst.addedP50)} ms; floor ratio median ${burstFloor.median.toFixed(2)}, all tiles ${burstFloor.all.toFixed(2)}`,
+    )
+    agent.destroy()
   }
-  const ours = ratios(rows.map((r) => ({ http: r.cold, raw: r.raw })))
-  const floor = ratios(rows.map((r) => ({ http: r.floor, raw: r.raw })))
-  // Low zooms of layers without a period have no spare tiles for a burst.
-  const burstRows = rows.filter((r) => r.burst.raw.length > 0)
-  const burst = ratios(burstRows.map((r) => ({ http: r.burst.cold, raw: r.burst.raw })))
-  const burstFloor = ratios(burstRows.map((r) => ({ http: r.burst.floor, raw: r.burst.raw })))
-  // What the server's own code adds around the SQL (Server-Timing minus the SQL run directly), and
-  // what the rest of the request adds (HTTP, Express, the second process hop).
-  const inService = rows.flatMap((r) => r.server.map((s, i) => s - r.raw[i]!))
-  const outside = rows.flatMap((r) => r.cold.map((c, i) => c - r.server[i]!))
-  console.log(`  all: cold p95 ${f1(pct(all('cold'), 95))} ms (target ≤ 50), cached p95 ${f1(pct(all('cached'), 95))} ms (target ≤ 3), ` +
-    `ratio median ${ours.median.toFixed(2)}, worst ${ours.worst.toFixed(2)}, all tiles ${ours.all.toFixed(2)} (target ≤ 1.2); ` +
-    `HTTP adds p50 ${f1(ours.addedP50)} ms per cold tile: ${pct(inService, 50).toFixed(2)} ms in the tile service around the SQL, ${pct(outside, 50).toFixed(2)} ms around the service (HTTP, middleware, the hop)`)
-  console.log(`  floor (bare node:http running the same SQL, no cache or middleware): ratio median ${floor.median.toFixed(2)}, worst ${floor.worst.toFixed(2)}, ` +
-    `all tiles ${floor.all.toFixed(2)}; it adds p50 ${f1(floor.addedP50)} ms per tile: what any HTTP tile server costs here`)
-  console.log(`  burst (each phase back to back, as a map asks for a view; ${burstRows.length} rows): ratio median ${burst.median.toFixed(2)}, worst ${burst.worst.toFixed(2)}, ` +
-    `all tiles ${burst.all.toFixed(2)} (target ≤ 1.2), HTTP adds p50 ${f1(burst.addedP50)} ms; floor ratio median ${burstFloor.median.toFixed(2)}, all tiles ${burstFloor.all.toFixed(2)}`)
-  agent.destroy()
-}

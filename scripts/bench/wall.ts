@@ -13,6 +13,7 @@
  * (embedded unless DATABASE_URL is set), which takes a minute or two on PGlite.
  */
 import { parseArgs } from 'node:util'
+
 import { loadConfig } from '../../server/config.ts'
 import { seedDemo } from '../../server/seed/run.ts'
 import { listen } from '../../server/server.ts'
@@ -21,11 +22,18 @@ import { TEST_SEED_END } from '../../server/testing/harness.ts'
 import { ensureWebBuilt } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage } from '../../web/test/browser.ts'
 import { hostCheck, hostRange } from './host-check.ts'
-import { median } from './stats.ts'
 import { tracePage, waitForTileWarmup } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
+import { median } from './stats.ts'
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, size: { type: 'string', default: '1920x1080' }, profile: { type: 'boolean' }, trace: { type: 'boolean' } } })
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    size: { type: 'string', default: '1920x1080' },
+    profile: { type: 'boolean' },
+    trace: { type: 'boolean' },
+  },
+})
 const runs = Math.max(1, Number(values.runs))
 const [width, height] = values.size.split('x').map(Number) as [number, number]
 
@@ -34,12 +42,15 @@ const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`
 async function main(): Promise<void> {
   await ensureWebBuilt((m) => console.log(m))
   const t = await createTestDb()
-  let seeded = Date.now()
+  const seeded = Date.now()
   console.log(`seeding the small demo data (${t.databaseUrl ? 'native' : 'embedded'})…`)
   await seedDemo(t.db, { size: 'small', only: null, end: TEST_SEED_END })
   console.log(`seeded in ${fmt(Date.now() - seeded)}`)
   // No model runs in the background (QUIET); the tile warm-up on, as `npm start` has it, and done.
-  const server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', ...QUIET, TILE_WARMUP: 'true' }))
+  const server = await listen(
+    t.db,
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', ...QUIET, TILE_WARMUP: 'true' }),
+  )
   await waitForTileWarmup(server.url)
   const browser = await launchBrowser()
   const results: { kind: string; ms: number; marks: Record<string, number> }[] = []
@@ -67,10 +78,16 @@ async function main(): Promise<void> {
         const ms = Date.now() - started
         const profile = await trace?.saveProfile(`bench-wall-${i + 1}`)
         if (profile) console.log(`  CPU profile: ${profile}`)
-        const marks = await p.page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])))
+        const marks = await p.page.evaluate(() =>
+          Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)])),
+        )
         if (p.errors.length > 0) console.log(`  console errors: ${p.errors.join('; ')}`)
         results.push({ kind, ms, marks })
-        console.log(`run ${i + 1} ${kind}: ${fmt(ms)}  (${Object.entries(marks).map(([k, v]) => `${k.replace('wall:', '')} ${v}`).join(', ')} ms)`)
+        console.log(
+          `run ${i + 1} ${kind}: ${fmt(ms)}  (${Object.entries(marks)
+            .map(([k, v]) => `${k.replace('wall:', '')} ${v}`)
+            .join(', ')} ms)`,
+        )
         if (values.trace && trace) console.log((await trace.timeline()).map((l) => `    ${l}`).join('\n'))
         if (kind === 'cold') await p.context.close()
         else await park()

@@ -27,6 +27,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+
 import { loadConfig } from '../../server/config.ts'
 import { openDatabase } from '../../server/db/index.ts'
 import { seedDemo, seedStatus } from '../../server/seed/run.ts'
@@ -34,12 +35,20 @@ import { listen } from '../../server/server.ts'
 import { ensureWebBuilt, ROOT_DIR } from '../../server/web/static.ts'
 import { launchBrowser, openWatchedPage, type WatchedPage } from '../../web/test/browser.ts'
 import { hostCheck, hostRange } from './host-check.ts'
-import { median } from './stats.ts'
 import { tracePage, waitForTileWarmup } from './page-trace.ts'
 import { QUIET } from './quiet.ts'
+import { median } from './stats.ts'
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, size: { type: 'string', default: '1400x900' }, seconds: { type: 'string', default: '4' }, layers: { type: 'string' }, trace: { type: 'boolean' }, profile: { type: 'boolean' }, 'cold-server': { type: 'boolean' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    size: { type: 'string', default: '1400x900' },
+    seconds: { type: 'string', default: '4' },
+    layers: { type: 'string' },
+    trace: { type: 'boolean' },
+    profile: { type: 'boolean' },
+    'cold-server': { type: 'boolean' },
+  },
 })
 const runs = Math.max(1, Number(values.runs))
 const seconds = Math.max(1, Number(values.seconds))
@@ -55,7 +64,11 @@ async function ensureWarnings(url: string): Promise<void> {
   console.log('running the warning models once…')
   const models = ((await (await fetch(`${url}/api/models`)).json()) as { items: { id: string }[] }).items
   for (const m of models) {
-    const res = await fetch(`${url}/api/models/${m.id}/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const res = await fetch(`${url}/api/models/${m.id}/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
     const run = (await res.json()) as { id: string }
     for (;;) {
       const r = (await (await fetch(`${url}/api/model-runs/${run.id}`)).json()) as { status: string }
@@ -68,7 +81,11 @@ async function ensureWarnings(url: string): Promise<void> {
 let profiles = 0
 
 /** Opens the page at `hash` in a new context and times it to `ready` and `settled()`. */
-async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url: string, hash: string): Promise<{ page: WatchedPage; ready: number; settled: number; marks: Record<string, number> }> {
+async function timeLoad(
+  browser: Awaited<ReturnType<typeof launchBrowser>>,
+  url: string,
+  hash: string,
+): Promise<{ page: WatchedPage; ready: number; settled: number; marks: Record<string, number> }> {
   const page = await openWatchedPage(browser, { width, height })
   const trace = values.trace || values.profile ? await tracePage(page, { profile: values.profile }) : null
   await page.page.goto(`${url}/${hash}`)
@@ -82,10 +99,13 @@ async function timeLoad(browser: Awaited<ReturnType<typeof launchBrowser>>, url:
     return performance.now()
   })
   const marks = await page.page.evaluate(() => {
-    const out: Record<string, number> = Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]))
+    const out: Record<string, number> = Object.fromEntries(
+      performance.getEntriesByType('mark').map((m) => [m.name, Math.round(m.startTime)]),
+    )
     // Where the time went on the network: the slowest requests and when the last one ended.
     const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[]
-    for (const r of [...res].sort((a, b) => b.duration - a.duration).slice(0, 5)) out[`slowest ${new URL(r.name).pathname}`] = Math.round(r.duration)
+    for (const r of [...res].sort((a, b) => b.duration - a.duration).slice(0, 5))
+      out[`slowest ${new URL(r.name).pathname}`] = Math.round(r.duration)
     out['last response end'] = Math.round(Math.max(...res.map((r) => r.responseEnd)))
     out['requests'] = res.length
     return out
@@ -142,7 +162,17 @@ async function main(): Promise<void> {
     console.log('seeding the small demo data into .tmp/bench-web-small (once)…')
     await seedDemo(db, { size: 'small' })
   }
-  const server = await listen(db, loadConfig({ PORT: '0', HOST: '127.0.0.1', SEED: 'none', DATA_DIR: dir, ...QUIET, TILE_WARMUP: values['cold-server'] ? 'false' : 'true' }))
+  const server = await listen(
+    db,
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SEED: 'none',
+      DATA_DIR: dir,
+      ...QUIET,
+      TILE_WARMUP: values['cold-server'] ? 'false' : 'true',
+    }),
+  )
   const url = server.url.replace(/\/$/, '')
   if (!values['cold-server']) {
     await waitForTileWarmup(url)
@@ -189,7 +219,9 @@ async function main(): Promise<void> {
   console.log(`  first complete render: new browser ${range(of('cold'))}; warm browser ${range(of('warm'))}`)
   console.log(`  host check before each run (host-check.ts; lower is faster): ${hostRange(host)}`)
   for (const [where, p] of Object.entries(pans)) {
-    console.log(`  panning (${where}): ${p.fps.toFixed(1)} map renders/s, ${p.rafFps.toFixed(1)} animation frames/s, worst frame ${p.worstFrameMs.toFixed(0)} ms`)
+    console.log(
+      `  panning (${where}): ${p.fps.toFixed(1)} map renders/s, ${p.rafFps.toFixed(1)} animation frames/s, worst frame ${p.worstFrameMs.toFixed(0)} ms`,
+    )
   }
   const out = path.join(ROOT_DIR, '.tmp', 'bench-web.json')
   fs.writeFileSync(out, JSON.stringify({ width, height, loads, pans, host }, null, 2))

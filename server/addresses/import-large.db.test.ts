@@ -5,14 +5,16 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import v8 from 'node:v8'
 import vm from 'node:vm'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { generateAddresses } from '../seed/addresses.ts'
 import { generateBoundaries } from '../seed/boundaries.ts'
 import { loadAreas } from '../seed/load.ts'
-import type { AddressRow } from './schema.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { addressCsv } from './export.ts'
 import { importAddresses, type ImportSummary } from './import.ts'
+import type { AddressRow } from './schema.ts'
 
 const COUNT = 200_000
 const SEED = 'import-large'
@@ -83,13 +85,34 @@ describe(`address import of a large file (${TEST_KIND})`, () => {
   })
 
   it('stores what was generated: parts, and the microgrid the generator put each point in', async () => {
-    const stored = await t.db.sql<{ address_id: string; address: string; road: string | null; door_no: string | null; compound: string | null; building: string | null; room: string | null; microgrid_code: string; lng: number; lat: number }[]>`
+    const stored = await t.db.sql<
+      {
+        address_id: string
+        address: string
+        road: string | null
+        door_no: string | null
+        compound: string | null
+        building: string | null
+        room: string | null
+        microgrid_code: string
+        lng: number
+        lat: number
+      }[]
+    >`
       SELECT address_id, address, road, door_no, compound, building, room, microgrid_code, ST_X(geom) AS lng, ST_Y(geom) AS lat
       FROM addresses WHERE address_id IN ${t.db.sql(sample.map((a) => a.addressId))} ORDER BY address_id`
     expect(stored.map((r) => ({ ...r }))).toEqual(
       sample.map((a) => ({
-        address_id: a.addressId, address: a.address, road: a.road, door_no: a.doorNo, compound: a.compound, building: a.building,
-        room: a.room, microgrid_code: a.microgridCode, lng: a.lng, lat: a.lat,
+        address_id: a.addressId,
+        address: a.address,
+        road: a.road,
+        door_no: a.doorNo,
+        compound: a.compound,
+        building: a.building,
+        room: a.room,
+        microgrid_code: a.microgridCode,
+        lng: a.lng,
+        lat: a.lat,
       })),
     )
   })

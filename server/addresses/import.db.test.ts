@@ -1,13 +1,15 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { parse } from 'csv-parse/sync'
 import { latLngToCell } from 'h3-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { distanceM, fromWgs84 } from '../geo/crs.ts'
 import { bigintToH3, h3Cells } from '../geo/h3.ts'
-import { getImportRun } from '../imports/runs.ts'
 import { ImportInputError } from '../imports/csv.ts'
+import { getImportRun } from '../imports/runs.ts'
 import { generateBoundaries } from '../seed/boundaries.ts'
 import { loadAreas } from '../seed/load.ts'
 import type { AreaRow } from '../seed/types.ts'
@@ -180,7 +182,14 @@ describe(`address import (${TEST_KIND})`, () => {
 
   it('keeps a point in the district but near no microgrid, without area codes', async () => {
     expect(first.unlocated).toBe(1)
-    expect((await all()).get('G7')).toMatchObject({ lng: farPoint[0], lat: farPoint[1], town_code: null, village_code: null, grid_code: null, microgrid_code: null })
+    expect((await all()).get('G7')).toMatchObject({
+      lng: farPoint[0],
+      lat: farPoint[1],
+      town_code: null,
+      village_code: null,
+      grid_code: null,
+      microgrid_code: null,
+    })
     expect(first.warnings.some((w) => /1 points inside the district but near no microgrid/.test(w))).toBe(true)
   })
 
@@ -213,7 +222,15 @@ describe(`address import (${TEST_KIND})`, () => {
     const report = fs.readFileSync(first.reportPath!, 'utf8')
     // Workers are used on native only (the embedded database takes values, not COPY text).
     const again = await importAddresses(t.db, file, { workers: 2 })
-    expect(again).toMatchObject({ mode: 'upsert', read: 19, inserted: 0, updated: 0, unchanged: 8, rejected: 11, workers: TEST_KIND === 'native' ? 2 : 0 })
+    expect(again).toMatchObject({
+      mode: 'upsert',
+      read: 19,
+      inserted: 0,
+      updated: 0,
+      unchanged: 8,
+      rejected: 11,
+      workers: TEST_KIND === 'native' ? 2 : 0,
+    })
     expect(fs.readFileSync(first.reportPath!, 'utf8')).toBe(report)
     expect(await all()).toEqual(before)
     expect(await addressBaseVersion(t.db.sql)).toBe(1)
@@ -257,12 +274,26 @@ describe(`address import (${TEST_KIND})`, () => {
     expect((err as Error).message).toMatch(/missing required column "lat"/)
     expect(await all()).toEqual(before)
     const [run] = await t.db.sql<{ id: string }[]>`SELECT id FROM import_runs ORDER BY id DESC LIMIT 1`
-    expect(await getImportRun(t.db.sql, Number(run!.id))).toMatchObject({ kind: 'addresses', status: 'failed', file: bad, message: expect.stringMatching(/"lat"/) })
+    expect(await getImportRun(t.db.sql, Number(run!.id))).toMatchObject({
+      kind: 'addresses',
+      status: 'failed',
+      file: bad,
+      message: expect.stringMatching(/"lat"/),
+    })
   })
 
   it('records every run in import_runs with its counts', async () => {
     const run = await getImportRun(t.db.sql, first.runId)
-    expect(run).toMatchObject({ kind: 'addresses', status: 'done', file, source: 'addresses.csv', read: 19, inserted: 8, rejected: 11, reportPath: `${file}.rejects.csv` })
+    expect(run).toMatchObject({
+      kind: 'addresses',
+      status: 'done',
+      file,
+      source: 'addresses.csv',
+      read: 19,
+      inserted: 8,
+      rejected: 11,
+      reportPath: `${file}.rejects.csv`,
+    })
     expect(run!.finishedAt!.getTime()).toBeGreaterThanOrEqual(run!.startedAt.getTime())
     const runs = await t.db.sql<{ status: string }[]>`SELECT status FROM import_runs ORDER BY id`
     expect(runs.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'failed'])
@@ -274,7 +305,10 @@ describe(`a failing address import changes nothing (${TEST_KIND})`, () => {
   let dir: string
   let lines: string[]
   const count = async () => Number((await t.db.sql<{ n: string }[]>`SELECT count(*) AS n FROM addresses`)[0]!.n)
-  const indexes = () => t.db.sql<{ indexname: string; indexdef: string }[]>`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'addresses' ORDER BY indexname`
+  const indexes = () =>
+    t.db.sql<
+      { indexname: string; indexdef: string }[]
+    >`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'addresses' ORDER BY indexname`
 
   beforeAll(async () => {
     t = await createTestDb()
@@ -298,7 +332,9 @@ describe(`a failing address import changes nothing (${TEST_KIND})`, () => {
     await expect(importAddresses(t.db, file)).rejects.toThrow(/test_no_f40/)
     expect(await count()).toBe(0)
     expect(await indexes()).toEqual(before)
-    const [run] = await t.db.sql<{ status: string; message: string; inserted: number }[]>`SELECT status, message, inserted FROM import_runs ORDER BY id DESC LIMIT 1`
+    const [run] = await t.db.sql<
+      { status: string; message: string; inserted: number }[]
+    >`SELECT status, message, inserted FROM import_runs ORDER BY id DESC LIMIT 1`
     expect(run).toMatchObject({ status: 'failed', inserted: 0, message: expect.stringMatching(/test_no_f40/) })
   })
 

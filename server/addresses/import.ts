@@ -22,14 +22,16 @@ import { once } from 'node:events'
 import os from 'node:os'
 import path from 'node:path'
 import type { Readable, Writable } from 'node:stream'
+
 import type { TransactionSql } from 'postgres'
-import { silentProgress, type PhaseProgress } from '../ops/progress.ts'
+
 import type { CopyValue, Db } from '../db/index.ts'
 import { loadNameDictionary } from '../geocode/dictionary.ts'
 import { ImportInputError, openImportFile, openRejectReport, type RejectReport } from '../imports/csv.ts'
 import { FirstSeen } from '../imports/first-seen.ts'
-import { beatImportRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
+import { beatImportRun, finishImportRun, type ImportCounts, importTarget, startImportRun, ZERO_COUNTS } from '../imports/runs.ts'
 import { startHeartbeat } from '../ops/heartbeat.ts'
+import { type PhaseProgress, silentProgress } from '../ops/progress.ts'
 import { addressBaseChanged } from './base.ts'
 import { loadLocatorData, SNAP_M } from './locate.ts'
 import { mergeAddressStage } from './merge.ts'
@@ -204,7 +206,6 @@ async function secondaryIndexes(tx: TransactionSql): Promise<IndexDef[]> {
     ORDER BY indexname`
 }
 
-
 /**
  * Default number of worker threads: none for small files (starting one costs ~0.5 s), else one
  * per core up to 4 (the importing thread and the database need little CPU of their own).
@@ -247,7 +248,9 @@ export async function importAddresses(db: Db, input: Readable | string, opts: Im
     if (opened.warning) warnings.push(opened.warning)
     const locatorData = await loadLocatorData(db.sql)
     if (locatorData.micro.length === 0) {
-      throw new ImportInputError('admin_areas has no microgrids to place addresses in: load the boundaries first (npm run seed -- --only boundaries)')
+      throw new ImportInputError(
+        'admin_areas has no microgrids to place addresses in: load the boundaries first (npm run seed -- --only boundaries)',
+      )
     }
     const dict = await loadNameDictionary(db.sql)
     const workers = opts.workers ?? defaultWorkers(size ?? null)
@@ -416,7 +419,9 @@ export async function importAddresses(db: Db, input: Readable | string, opts: Im
     await report?.close().catch(() => undefined)
     const message = err instanceof Error ? err.message : String(err)
     // The transaction rolled back: nothing was inserted or updated.
-    await finishImportRun(db.sql, runId, { status: 'failed', counts: { ...counts, inserted: 0, updated: 0, unchanged: 0 }, message }).catch(() => undefined)
+    await finishImportRun(db.sql, runId, { status: 'failed', counts: { ...counts, inserted: 0, updated: 0, unchanged: 0 }, message }).catch(
+      () => undefined,
+    )
     throw err
   } finally {
     stopHeartbeat()

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { generateBoundaries } from '../seed/boundaries.ts'
 import { loadAreas } from '../seed/load.ts'
 import type { AreaRow } from '../seed/types.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
-import { loadAreaLocator, type AreaLocator } from './locate.ts'
+import { type AreaLocator, loadAreaLocator } from './locate.ts'
 
 // An urban street and a rural town: small and large, regular and ragged microgrids.
 const TOWNS = ['330109001', '330109105']
@@ -25,7 +26,7 @@ describe(`area locator against PostGIS ST_Contains (${TEST_KIND})`, () => {
   // Leaves: the microgrids, and the towns without villages (only two towns are generated).
   it('agrees with ST_Contains on the leaf areas, on random points and on points a hair from microgrid edges', async () => {
     let state = 42
-    const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
     const points: [number, number][] = []
     const micro = areas.filter((a) => a.level === 'microgrid')
     const box = [Infinity, Infinity, -Infinity, -Infinity]
@@ -68,7 +69,8 @@ describe(`area locator against PostGIS ST_Contains (${TEST_KIND})`, () => {
       const loc = locator.locate(x, y)
       if (r.micro !== null) {
         inside++
-        if (loc.kind !== 'in' || loc.area.code !== r.micro) wrong.push(`${x},${y}: PostGIS ${r.micro}, JS ${loc.kind} ${'area' in loc ? loc.area.code : ''}`)
+        if (loc.kind !== 'in' || loc.area.code !== r.micro)
+          wrong.push(`${x},${y}: PostGIS ${r.micro}, JS ${loc.kind} ${'area' in loc ? loc.area.code : ''}`)
       } else if (loc.kind === 'in') wrong.push(`${x},${y}: PostGIS none, JS ${loc.area.code}`)
       else if (!r.in_district && loc.kind !== 'outside') wrong.push(`${x},${y}: outside the district, JS ${loc.kind}`)
       else if (r.in_district && loc.kind === 'outside') wrong.push(`${x},${y}: in the district, JS outside`)
@@ -92,6 +94,12 @@ describe(`area locator against PostGIS ST_Contains (${TEST_KIND})`, () => {
     expect(locator.size).toBe(areas.filter((a) => a.level !== 'district' && !parents.has(a.code)).length)
     const bare = areas.find((a) => a.level === 'town' && !parents.has(a.code))!
     const inBare = locator.locate(bare.labelPoint[0], bare.labelPoint[1])
-    expect(inBare.kind === 'in' && inBare.area).toMatchObject({ code: bare.code, townCode: bare.code, villageCode: null, gridCode: null, microgridCode: null })
+    expect(inBare.kind === 'in' && inBare.area).toMatchObject({
+      code: bare.code,
+      townCode: bare.code,
+      villageCode: null,
+      gridCode: null,
+      microgridCode: null,
+    })
   })
 })

@@ -1,9 +1,23 @@
 import type { MultiPolygon, Polygon } from 'geojson'
 import { describe, expect, it } from 'vitest'
-import { buildAreaLocator, codesOf, SNAP_M, type LocatorArea } from './locate.ts'
 
-const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
-const area = (code: string, geometry: MultiPolygon | Polygon): LocatorArea => ({ code, microgridCode: code, gridCode: `g${code}`, villageCode: 'v1', townCode: 't1', geometry })
+import { buildAreaLocator, codesOf, type LocatorArea, SNAP_M } from './locate.ts'
+
+const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [
+  [x0, y0],
+  [x1, y0],
+  [x1, y1],
+  [x0, y1],
+  [x0, y0],
+]
+const area = (code: string, geometry: MultiPolygon | Polygon): LocatorArea => ({
+  code,
+  microgridCode: code,
+  gridCode: `g${code}`,
+  villageCode: 'v1',
+  townCode: 't1',
+  geometry,
+})
 
 // Two microgrids side by side with a 0.0005° (~48 m) gap between them, one with a hole, one in
 // two parts; the district covers all of it and more.
@@ -49,7 +63,13 @@ describe('buildAreaLocator', () => {
   it('finds the right one of 10,000 adjacent squares for a million points', () => {
     const micro: LocatorArea[] = []
     for (let i = 0; i < 100; i++) {
-      for (let j = 0; j < 100; j++) micro.push(area(`${i}-${j}`, { type: 'Polygon', coordinates: [square(120 + i * 0.004, 30 + j * 0.004, 120 + (i + 1) * 0.004, 30 + (j + 1) * 0.004)] }))
+      for (let j = 0; j < 100; j++)
+        micro.push(
+          area(`${i}-${j}`, {
+            type: 'Polygon',
+            coordinates: [square(120 + i * 0.004, 30 + j * 0.004, 120 + (i + 1) * 0.004, 30 + (j + 1) * 0.004)],
+          }),
+        )
     }
     const grid = buildAreaLocator(micro, [district])
     let hits = 0

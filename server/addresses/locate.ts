@@ -11,6 +11,7 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson'
 import type { Sql } from 'postgres'
+
 import { inFlatRing } from '../shared/point-in-polygon.ts'
 
 /** How far (m) a point outside every microgrid may be from one and still take its codes. */
@@ -126,7 +127,8 @@ function buildRingSet(geoms: readonly (MultiPolygon | Polygon)[]): RingSet {
 /** Even–odd test of (x, y) against all rings of polygon p (outer and holes together). */
 function inPolygon(s: RingSet, p: number, x: number, y: number): boolean {
   let inside = false
-  for (let r = s.polyRings[p]!; r < s.polyRings[p + 1]!; r++) if (inFlatRing(s.coords, x, y, s.ringStart[r]!, s.ringStart[r + 1]!)) inside = !inside
+  for (let r = s.polyRings[p]!; r < s.polyRings[p + 1]!; r++)
+    if (inFlatRing(s.coords, x, y, s.ringStart[r]!, s.ringStart[r + 1]!)) inside = !inside
   return inside
 }
 
@@ -340,8 +342,12 @@ export async function loadLocatorData(sql: Sql): Promise<LocatorData> {
     if (r.level === 'district') district.push(geometry)
     else {
       micro.push({
-        code: r.code, microgridCode: ancestor(r.code, 'microgrid'), gridCode: ancestor(r.code, 'grid'),
-        villageCode: ancestor(r.code, 'village'), townCode: ancestor(r.code, 'town'), geometry,
+        code: r.code,
+        microgridCode: ancestor(r.code, 'microgrid'),
+        gridCode: ancestor(r.code, 'grid'),
+        villageCode: ancestor(r.code, 'village'),
+        townCode: ancestor(r.code, 'town'),
+        geometry,
       })
     }
   }

@@ -1,5 +1,6 @@
 /** The one upsert of staged rows into the address base. */
 import type { Sql, TransactionSql } from 'postgres'
+
 import { ADDRESS_COPY_COLUMNS } from './prepare.ts'
 
 /**

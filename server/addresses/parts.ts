@@ -2,7 +2,7 @@
  * Parts of an address from its text, for lines that come without part columns: the geocoder's
  * parser (server/geocode/parse.ts) with the name dictionary of the base as it stands.
  */
-import { villageAddressName, type NameDictionary } from '../geocode/dictionary.ts'
+import { type NameDictionary, villageAddressName } from '../geocode/dictionary.ts'
 import { parseAddress } from '../geocode/parse.ts'
 import type { AreaCodes } from './locate.ts'
 import type { AddressParts } from './schema.ts'

@@ -4,6 +4,7 @@
  * with spare cores it scales out; the importing thread keeps reading, de-duplicating and COPYing.
  */
 import { Worker } from 'node:worker_threads'
+
 import type { DictionaryData, NameDictionary } from '../geocode/dictionary.ts'
 import type { CsvChunk } from '../imports/csv.ts'
 import { buildAreaLocator, type LocatorData } from './locate.ts'
@@ -43,7 +44,12 @@ function dictionaryData(d: NameDictionary): DictionaryData {
  * callers put results back in order.
  * @example const p = await openPreparer(options, locatorData, dict, 2); const batch = await p.prepare(records)
  */
-export async function openPreparer(options: PrepareOptions, locator: LocatorData, dict: NameDictionary, threads: number): Promise<Preparer> {
+export async function openPreparer(
+  options: PrepareOptions,
+  locator: LocatorData,
+  dict: NameDictionary,
+  threads: number,
+): Promise<Preparer> {
   if (threads <= 0) {
     const ctx: PrepareContext = { ...options, locator: buildAreaLocator(locator.micro, locator.district), dict }
     return { threads: 0, prepare: async (chunk) => prepareChunk(chunk, ctx), close: async () => undefined }

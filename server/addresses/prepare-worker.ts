@@ -1,9 +1,10 @@
 /** A worker thread running prepareBatch for the address import (see prepare-pool.ts). */
 import { parentPort, workerData } from 'node:worker_threads'
+
 import { buildDictionary } from '../geocode/dictionary.ts'
 import { buildAreaLocator } from './locate.ts'
-import type { PrepareReply, PrepareRequest, PrepareWorkerData } from './prepare-pool.ts'
 import { prepareChunk, type PrepareContext } from './prepare.ts'
+import type { PrepareReply, PrepareRequest, PrepareWorkerData } from './prepare-pool.ts'
 
 const port = parentPort
 if (!port) throw new Error('prepare-worker must run in a worker thread')

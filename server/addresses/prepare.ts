@@ -6,20 +6,47 @@
  */
 import { pgArrayLiteral } from '../db/copy-csv.ts'
 import type { CopyValue } from '../db/index.ts'
-import { fromWgs84, toWgs84, type Crs } from '../geo/crs.ts'
+import { type Crs, fromWgs84, toWgs84 } from '../geo/crs.ts'
 import { h3Cells, type StoredCells } from '../geo/h3.ts'
 import type { NameDictionary } from '../geocode/dictionary.ts'
-import { parseCsvChunk, type CsvChunk, type CsvRecord } from '../imports/csv.ts'
 import { ewkbPoint, quoteCsv } from '../imports/copy.ts'
-import { codesOf, type AreaCodes, type AreaLocator } from './locate.ts'
+import { type CsvChunk, type CsvRecord, parseCsvChunk } from '../imports/csv.ts'
+import { type AreaCodes, type AreaLocator, codesOf } from './locate.ts'
 import { partsFromText, writtenParts, writtenTownCode } from './parts.ts'
-import { AddressImportRowSchema, rejectReason, type AddressColumn, type AddressCsvInput, type AddressImportRow, type AddressParts } from './schema.ts'
+import {
+  type AddressColumn,
+  type AddressCsvInput,
+  type AddressImportRow,
+  AddressImportRowSchema,
+  type AddressParts,
+  rejectReason,
+} from './schema.ts'
 
 /** Columns of `addresses` the import writes (updated_at keeps its default). */
 export const ADDRESS_COPY_COLUMNS = [
-  'address_id', 'address', 'geom', 'town', 'village', 'group_no', 'road', 'door_no', 'compound', 'building',
-  'unit', 'room', 'aliases', 'town_code', 'village_code', 'grid_code', 'microgrid_code',
-  'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'source', 'written_town_code',
+  'address_id',
+  'address',
+  'geom',
+  'town',
+  'village',
+  'group_no',
+  'road',
+  'door_no',
+  'compound',
+  'building',
+  'unit',
+  'room',
+  'aliases',
+  'town_code',
+  'village_code',
+  'grid_code',
+  'microgrid_code',
+  'h3_r7',
+  'h3_r8',
+  'h3_r9',
+  'h3_r10',
+  'source',
+  'written_town_code',
 ] as const
 
 export interface PrepareContext {
@@ -131,9 +158,29 @@ function addressCopyLine(p: Placed, quotedSource: string): string {
 function addressValues(p: Placed, source: string): CopyValue[] {
   const { parts: t, codes: c, h3 } = p
   return [
-    p.row.addressId, p.row.address, ewkbPoint(p.lng, p.lat), t.town, t.village, t.groupNo, t.road, t.doorNo, t.compound,
-    t.building, t.unit, t.room, p.row.aliases, c.townCode, c.villageCode, c.gridCode, c.microgridCode,
-    h3.r7, h3.r8, h3.r9, h3.r10, source, p.writtenTown,
+    p.row.addressId,
+    p.row.address,
+    ewkbPoint(p.lng, p.lat),
+    t.town,
+    t.village,
+    t.groupNo,
+    t.road,
+    t.doorNo,
+    t.compound,
+    t.building,
+    t.unit,
+    t.room,
+    p.row.aliases,
+    c.townCode,
+    c.villageCode,
+    c.gridCode,
+    c.microgridCode,
+    h3.r7,
+    h3.r8,
+    h3.r9,
+    h3.r10,
+    source,
+    p.writtenTown,
   ]
 }
 
@@ -143,7 +190,16 @@ function addressValues(p: Placed, source: string): CopyValue[] {
  */
 export function prepareBatch(records: readonly CsvRecord[], ctx: PrepareContext): PreparedBatch {
   const out: PreparedBatch = {
-    read: records.length, ids: [], lines: [], copy: new Uint8Array(0), ends: [], values: [], rejects: [], fromText: [], snapped: 0, unlocated: 0,
+    read: records.length,
+    ids: [],
+    lines: [],
+    copy: new Uint8Array(0),
+    ends: [],
+    values: [],
+    rejects: [],
+    fromText: [],
+    snapped: 0,
+    unlocated: 0,
     ms: { parse: 0, validate: 0, place: 0, encode: 0 },
   }
   let t = performance.now()

@@ -1,10 +1,11 @@
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
+
 import { distanceM, fromWgs84 } from '../geo/crs.ts'
-import type { AddressRow } from './schema.ts'
 import { addressCsvHeader, addressCsvLine } from './export.ts'
 import { toWgs84Stored } from './prepare.ts'
-import { AddressImportRowSchema, canonicalName, canonicalNumberPart, rejectReason, splitAliases, type AddressCsvInput } from './schema.ts'
+import type { AddressRow } from './schema.ts'
+import { type AddressCsvInput, AddressImportRowSchema, canonicalName, canonicalNumberPart, rejectReason, splitAliases } from './schema.ts'
 
 const ok: AddressCsvInput = { address_id: 'A1', address: '浙江省杭州市萧山区城厢街道金城路438号', lng: '120.2645', lat: '30.1617' }
 const reason = (input: AddressCsvInput) => {
@@ -38,14 +39,30 @@ describe('canonical parts', () => {
 describe('AddressImportRowSchema', () => {
   it('reads a minimal line: WGS84, no aliases, no parts', () => {
     expect(AddressImportRowSchema.parse(ok)).toEqual({
-      addressId: 'A1', address: ok.address, lng: 120.2645, lat: 30.1617, crs: 'wgs84', aliases: [], parts: null,
+      addressId: 'A1',
+      address: ok.address,
+      lng: 120.2645,
+      lat: 30.1617,
+      crs: 'wgs84',
+      aliases: [],
+      parts: null,
     })
   })
 
   it('canonicalises given parts and treats blank part columns as absent', () => {
     const row = AddressImportRowSchema.parse({ ...ok, crs: ' GCJ02 ', road: ' 金城路 ', door_no: '４３８号', building: '', room: '' })
     expect(row.crs).toBe('gcj02')
-    expect(row.parts).toEqual({ town: null, village: null, groupNo: null, road: '金城路', doorNo: '438', compound: null, building: null, unit: null, room: null })
+    expect(row.parts).toEqual({
+      town: null,
+      village: null,
+      groupNo: null,
+      road: '金城路',
+      doorNo: '438',
+      compound: null,
+      building: null,
+      unit: null,
+      room: null,
+    })
     expect(AddressImportRowSchema.parse({ ...ok, town: ' ', road: '' }).parts).toBeNull()
   })
 
@@ -88,15 +105,45 @@ describe('toWgs84Stored', () => {
 describe('export', () => {
   it('writes lines the import schema reads back to the same parts', () => {
     const a: AddressRow = {
-      addressId: 'A00000001', address: '浙江省杭州市萧山区城厢街道金城路438号金色家园3幢2单元501室', lng: 120.2645, lat: 30.1617,
-      town: '城厢街道', village: '金城', groupNo: null, road: '金城路', doorNo: '438', compound: '金色家园', building: '3', unit: '2',
-      room: '501', aliases: ['金色家苑', '金,家'], townCode: '330109001', villageCode: 'v', gridCode: 'g', microgridCode: 'm',
+      addressId: 'A00000001',
+      address: '浙江省杭州市萧山区城厢街道金城路438号金色家园3幢2单元501室',
+      lng: 120.2645,
+      lat: 30.1617,
+      town: '城厢街道',
+      village: '金城',
+      groupNo: null,
+      road: '金城路',
+      doorNo: '438',
+      compound: '金色家园',
+      building: '3',
+      unit: '2',
+      room: '501',
+      aliases: ['金色家苑', '金,家'],
+      townCode: '330109001',
+      villageCode: 'v',
+      gridCode: 'g',
+      microgridCode: 'm',
     }
     const [header, line] = parse(addressCsvHeader() + addressCsvLine(a)) as string[][]
     const input = Object.fromEntries(header!.map((h, i) => [h, line![i]])) as AddressCsvInput
     expect(AddressImportRowSchema.parse(input)).toEqual({
-      addressId: a.addressId, address: a.address, lng: a.lng, lat: a.lat, crs: 'wgs84', aliases: ['金色家苑', '金家'],
-      parts: { town: a.town, village: a.village, groupNo: null, road: a.road, doorNo: a.doorNo, compound: a.compound, building: a.building, unit: a.unit, room: a.room },
+      addressId: a.addressId,
+      address: a.address,
+      lng: a.lng,
+      lat: a.lat,
+      crs: 'wgs84',
+      aliases: ['金色家苑', '金家'],
+      parts: {
+        town: a.town,
+        village: a.village,
+        groupNo: null,
+        road: a.road,
+        doorNo: a.doorNo,
+        compound: a.compound,
+        building: a.building,
+        unit: a.unit,
+        room: a.room,
+      },
     })
     expect(addressCsvHeader({ parts: false })).toBe('address_id,address,lng,lat,aliases\n')
   })

@@ -3,7 +3,8 @@
  * zod schema that validates and canonicalises it, and the canonical forms of its parts.
  */
 import { z } from 'zod'
-import { CrsSchema, type Crs } from '../geo/crs.ts'
+
+import { type Crs, CrsSchema } from '../geo/crs.ts'
 import { canonicalNumber, normalizeName } from '../geocode/normalize.ts'
 
 /** Columns every file must have. */
@@ -167,7 +168,9 @@ export const AddressImportRowSchema = z
     address_id: requiredText('address_id', (s) =>
       s === '' ? 'address_id is empty' : ADDRESS_ID.test(s) ? null : 'bad address_id: use 1–64 letters, digits or _.:/#- (no spaces)',
     ),
-    address: requiredText('address', (s) => (s === '' ? 'empty address' : s.length > MAX_ADDRESS ? `address is longer than ${MAX_ADDRESS} characters` : null)),
+    address: requiredText('address', (s) =>
+      s === '' ? 'empty address' : s.length > MAX_ADDRESS ? `address is longer than ${MAX_ADDRESS} characters` : null,
+    ),
     lng: coordinate('lng', -180, 180),
     lat: coordinate('lat', -90, 90),
     crs: z
@@ -194,7 +197,16 @@ export const AddressImportRowSchema = z
   })
   .transform(({ address_id, address, lng, lat, crs, aliases, town, village, group_no, road, door_no, compound, building, unit, room }) => {
     const parts: AddressParts = { town, village, groupNo: group_no, road, doorNo: door_no, compound, building, unit, room }
-    const empty = town === null && village === null && group_no === null && road === null && door_no === null && compound === null && building === null && unit === null && room === null
+    const empty =
+      town === null &&
+      village === null &&
+      group_no === null &&
+      road === null &&
+      door_no === null &&
+      compound === null &&
+      building === null &&
+      unit === null &&
+      room === null
     return { addressId: address_id, address, lng, lat, crs, aliases, parts: empty ? null : parts }
   })
 export type AddressImportRow = z.output<typeof AddressImportRowSchema>

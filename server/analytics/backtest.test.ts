@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest'
+
 import { backtestMetrics, backtestVerdict, naiveBaseline, pooledScore, topCells } from './backtest.ts'
 
 describe('backtest metrics', () => {
   it('hit rate, area share and PAI on a hand-computed case', () => {
     // 10 events: 6 in a (predicted), 4 in c (not); 2 of 100 cells predicted →
     // hit rate 6/10 = 0.6, area share 2/100 = 0.02, PAI = 0.6 / 0.02 = 30
-    const m = backtestMetrics(['a', 'b'], new Map([['a', 6], ['c', 4], ['b', 0]]), 100)
+    const m = backtestMetrics(
+      ['a', 'b'],
+      new Map([
+        ['a', 6],
+        ['c', 4],
+        ['b', 0],
+      ]),
+      100,
+    )
     expect(m).toMatchObject({ events: 10, hits: 6, predictedCells: 2, studyAreaCells: 100 })
     expect(m.hitRate).toBeCloseTo(0.6, 12)
     expect(m.areaShare).toBeCloseTo(0.02, 12)
@@ -13,7 +22,14 @@ describe('backtest metrics', () => {
   })
 
   it('PAI is 1 when the prediction covers everything, NaN without events or cells', () => {
-    const all = backtestMetrics(['a', 'b', 'c', 'd'], new Map([['a', 3], ['d', 1]]), 4)
+    const all = backtestMetrics(
+      ['a', 'b', 'c', 'd'],
+      new Map([
+        ['a', 3],
+        ['d', 1],
+      ]),
+      4,
+    )
     expect(all.pai).toBeCloseTo(1, 12)
     expect(backtestMetrics(['a'], new Map(), 10).pai).toBeNaN()
     expect(backtestMetrics([], new Map([['a', 1]]), 10).pai).toBeNaN()
@@ -30,7 +46,15 @@ describe('backtest metrics', () => {
     expect(naiveBaseline(last, 2)).toEqual(['a', 'b'])
     expect(topCells(last, 10)).toEqual(['a', 'b', 'x'])
     // Baseline vs next period: a and b predicted, next period 4 in a, 1 in x, 5 in q (100 cells)
-    const m = backtestMetrics(naiveBaseline(last, 2), new Map([['a', 4], ['x', 1], ['q', 5]]), 100)
+    const m = backtestMetrics(
+      naiveBaseline(last, 2),
+      new Map([
+        ['a', 4],
+        ['x', 1],
+        ['q', 5],
+      ]),
+      100,
+    )
     expect(m.hitRate).toBeCloseTo(0.4, 12)
     expect(m.pai).toBeCloseTo(20, 10)
   })
@@ -62,7 +86,9 @@ describe('pooled backtest and verdict', () => {
 
   it('gives no verdict without enough events, without warnings or without a baseline', () => {
     expect(backtestVerdict({ events: 29, pai: 50, baselinePai: 10 })).toBe('insufficient data')
-    expect(backtestVerdict(pooledScore([{ events: 500, hits: 0, areaShare: 0, baselineHits: 0, baselineAreaShare: 0 }]))).toBe('insufficient data')
+    expect(backtestVerdict(pooledScore([{ events: 500, hits: 0, areaShare: 0, baselineHits: 0, baselineAreaShare: 0 }]))).toBe(
+      'insufficient data',
+    )
     expect(backtestVerdict({ events: 500, pai: 3, baselinePai: NaN })).toBe('insufficient data')
     expect(pooledScore([]).pai).toBeNaN()
   })

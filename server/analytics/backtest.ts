@@ -26,11 +26,7 @@ export interface BacktestMetrics {
  * Hit rate, area share and PAI of predicted cells against actual per-cell event counts.
  * @example backtestMetrics(['a', 'b'], new Map([['a', 6], ['c', 4]]), 100) // hitRate 0.6, areaShare 0.02, pai 30
  */
-export function backtestMetrics(
-  predicted: Iterable<string>,
-  actual: ReadonlyMap<string, number>,
-  studyAreaCells: number,
-): BacktestMetrics {
+export function backtestMetrics(predicted: Iterable<string>, actual: ReadonlyMap<string, number>, studyAreaCells: number): BacktestMetrics {
   const cells = new Set(predicted)
   if (!(studyAreaCells > 0)) throw new RangeError(`studyAreaCells must be > 0, got ${studyAreaCells}`)
   if (cells.size > studyAreaCells) throw new RangeError(`${cells.size} predicted cells in a study area of ${studyAreaCells}`)
@@ -146,7 +142,8 @@ export const MIN_VERDICT_EVENTS = 30
  * @example backtestVerdict({ events: 500, pai: 8.6, baselinePai: 12 }) // 'below baseline'
  */
 export function backtestVerdict(s: Pick<PooledScore, 'events' | 'pai' | 'baselinePai'>, tolerance = MATCH_TOLERANCE): BacktestVerdict {
-  if (s.events < MIN_VERDICT_EVENTS || !Number.isFinite(s.pai) || !Number.isFinite(s.baselinePai) || !(s.baselinePai > 0)) return 'insufficient data'
+  if (s.events < MIN_VERDICT_EVENTS || !Number.isFinite(s.pai) || !Number.isFinite(s.baselinePai) || !(s.baselinePai > 0))
+    return 'insufficient data'
   const ratio = s.pai / s.baselinePai
   return ratio >= 1 + tolerance ? 'beats baseline' : ratio <= 1 - tolerance ? 'below baseline' : 'matches baseline'
 }

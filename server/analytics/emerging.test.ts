@@ -1,6 +1,7 @@
 import { gridDisk, gridRing, latLngToCell } from 'h3-js'
 import { describe, expect, it } from 'vitest'
-import { type EmergingPattern, EmergingParamsSchema, classifyEmergingPattern, emergingHotSpots } from './emerging.ts'
+
+import { classifyEmergingPattern, emergingHotSpots, EmergingParamsSchema, type EmergingPattern } from './emerging.ts'
 import { mannKendall } from './mann-kendall.ts'
 
 /** A location's series: bins (1 hot, −1 cold, 0 neither) and a stand-in z-series for the trend. */

@@ -27,10 +27,11 @@
  * only be historical (hot or cold) or no pattern.
  */
 import { z } from 'zod'
+
 import { twoSidedP } from './distributions.ts'
 import { benjaminiHochberg } from './fdr.ts'
 import { giStarZ, h3Neighbourhoods, h3StudyArea, meanSd } from './getis-ord.ts'
-import { type MannKendallResult, mannKendall } from './mann-kendall.ts'
+import { mannKendall, type MannKendallResult } from './mann-kendall.ts'
 
 /** Parameters an emerging hot spot model definition embeds. */
 export const EmergingParamsSchema = z.object({
@@ -104,11 +105,7 @@ function hotPattern(bins: ArrayLike<number>, trendZ: number, trendSignificant: b
  * ArcGIS emerging pattern of one location from its per-slice bins (1/−1/0) and its z-trend.
  * @example classifyEmergingPattern([0, 0, 0, 0, 1], { z: 1.2, p: 0.2 }) // 'new_hot'
  */
-export function classifyEmergingPattern(
-  bins: ArrayLike<number>,
-  trend: { z: number; p: number },
-  trendAlpha = 0.05,
-): EmergingPattern {
+export function classifyEmergingPattern(bins: ArrayLike<number>, trend: { z: number; p: number }, trendAlpha = 0.05): EmergingPattern {
   const significant = trend.p <= trendAlpha
   const n = bins.length
   const last = n > 0 ? bins[n - 1] : 0

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { benjaminiHochberg, fdrMask } from './fdr.ts'
 
 describe('Benjamini–Hochberg', () => {

@@ -1,14 +1,8 @@
 import { areNeighborCells, gridDisk, gridDistance, latLngToCell } from 'h3-js'
 import { describe, expect, it } from 'vitest'
+
 import { deriveRng, poisson } from '../seed/rng.ts'
-import {
-  HotSpotParamsSchema,
-  classifyHotSpots,
-  getisOrdGiStar,
-  giStar,
-  h3Neighbourhoods,
-  h3StudyArea,
-} from './getis-ord.ts'
+import { classifyHotSpots, getisOrdGiStar, giStar, h3Neighbourhoods, h3StudyArea, HotSpotParamsSchema } from './getis-ord.ts'
 
 const CENTRE = latLngToCell(30.1617, 120.2645, 9) // Xiaoshan, res 9 (~174 m edge)
 
@@ -72,7 +66,13 @@ describe('Getis–Ord Gi* on H3', () => {
     expect(results.filter((r) => r.count === 0)).toHaveLength(6)
     // Counts outside an explicit study area are ignored.
     const far = latLngToCell(30.3, 120.5, 9)
-    const inside = getisOrdGiStar(new Map([[CENTRE, 5], [far, 100]]), { studyArea: gridDisk(CENTRE, 1) })
+    const inside = getisOrdGiStar(
+      new Map([
+        [CENTRE, 5],
+        [far, 100],
+      ]),
+      { studyArea: gridDisk(CENTRE, 1) },
+    )
     expect(inside.map((r) => r.cell)).not.toContain(far)
   })
 
@@ -89,7 +89,14 @@ describe('Getis–Ord Gi* on H3', () => {
     // Path 0–1–2 with self: values 0, 10, 0 → cell 1's neighbourhood is everything → z = 0;
     // cells 0 and 2: Σ = 10, W = 2, n = 3, X̄ = 10/3, S = √(100/3 − 100/9) = √200/3,
     // denominator S·√((6 − 4)/2) = √200/3 → z = (10 − 20/3)/(√200/3) = 10/√200 = 1/√2.
-    const { z } = giStar([0, 10, 0], [[0, 1], [0, 1, 2], [1, 2]])
+    const { z } = giStar(
+      [0, 10, 0],
+      [
+        [0, 1],
+        [0, 1, 2],
+        [1, 2],
+      ],
+    )
     expect(z[0]).toBeCloseTo(Math.SQRT1_2, 12)
     expect(z[1]).toBe(0)
     expect(z[2]).toBeCloseTo(Math.SQRT1_2, 12)

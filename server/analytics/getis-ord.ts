@@ -13,6 +13,7 @@
  */
 import { getResolution, gridDisk, isValidCell } from 'h3-js'
 import { z } from 'zod'
+
 import { twoSidedP } from './distributions.ts'
 import { benjaminiHochberg } from './fdr.ts'
 

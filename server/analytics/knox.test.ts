@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+
 import { distanceM } from '../geo/crs.ts'
 import { deriveRng, uniform } from '../seed/rng.ts'
-import { type SpaceTimeEvent, knoxTest, nearRepeatZones, spaceClosePairs, timeClosePairCount } from './knox.ts'
+import { knoxTest, nearRepeatZones, spaceClosePairs, type SpaceTimeEvent, timeClosePairCount } from './knox.ts'
 
 // Five events, s = 100 m, t = 7 days:
 //   A (0, 0) day 0, B (50, 0) day 2, C (0, 80) day 30, D (1000, 0) day 1, E (1040, 30) day 3
@@ -66,7 +67,15 @@ describe('Knox test', () => {
     expect(timeClosePairCount([0, 2, 30, 1, 3], 7)).toBe(6)
     expect(timeClosePairCount([0, 1, 5], 2)).toBe(1)
     // Boundaries are inclusive: exactly s metres and exactly t days count.
-    expect(knoxTest([{ x: 0, y: 0, t: 0 }, { x: 100, y: 0, t: 7 }], { spaceM: 100, timeDays: 7, permutations: 0 }).observed).toBe(1)
+    expect(
+      knoxTest(
+        [
+          { x: 0, y: 0, t: 0 },
+          { x: 100, y: 0, t: 7 },
+        ],
+        { spaceM: 100, timeDays: 7, permutations: 0 },
+      ).observed,
+    ).toBe(1)
   })
 
   it('approximates the exact permutation p-value (all 5! = 120 orders enumerated)', () => {
@@ -157,6 +166,10 @@ describe('nearRepeatZones', () => {
 
   it('looks further back with a longer recent window', () => {
     const zones = nearRepeatZones(events, 100, 7, 100, { recentDays: 90 })
-    expect(zones.map((z) => z.events)).toEqual([[0, 1, 2], [7, 8], [3, 4]])
+    expect(zones.map((z) => z.events)).toEqual([
+      [0, 1, 2],
+      [7, 8],
+      [3, 4],
+    ])
   })
 })

@@ -13,6 +13,7 @@
  * highest latitude in the data (no antimeridian handling: a district never straddles it).
  */
 import { z } from 'zod'
+
 import { distanceM } from '../geo/crs.ts'
 import { createRng } from '../seed/rng.ts'
 
@@ -114,8 +115,7 @@ export function spaceClosePairs(events: readonly SpaceTimeEvent[], spaceM: numbe
         for (const j of b) {
           if (j <= i) continue
           const c = events[j] as SpaceTimeEvent
-          const close =
-            coords === 'lnglat' ? distanceM(a.x, a.y, c.x, c.y) <= spaceM : (a.x - c.x) ** 2 + (a.y - c.y) ** 2 <= s2
+          const close = coords === 'lnglat' ? distanceM(a.x, a.y, c.x, c.y) <= spaceM : (a.x - c.x) ** 2 + (a.y - c.y) ** 2 <= s2
           if (close) out.push(i, j)
         }
       }

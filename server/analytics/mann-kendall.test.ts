@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { twoSidedP } from './distributions.ts'
 import { mannKendall } from './mann-kendall.ts'
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { categoryConcentration, poissonMeanCi, ratePer10k, rateRatioTest, rateVsReference } from './rates.ts'
 
 /** Independent P(X ≥ k | λ) = 1 − Σ_{i<k} e^−λ λ^i / i! (fine where the tail is not tiny). */

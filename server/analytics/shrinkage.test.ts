@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { ownWeight, shrunkRates } from './shrinkage.ts'
 
 describe('empirical-Bayes shrunk rates', () => {
@@ -23,7 +24,11 @@ describe('empirical-Bayes shrunk rates', () => {
     expect(rates[1]).toBeCloseTo(10, 0)
   })
   it('gives the mean when the spread is no more than chance, and null without a population', () => {
-    const rates = shrunkRates([{ count: 1, population: 1000 }, { count: 1, population: 1000 }, { count: 0, population: 0 }])
+    const rates = shrunkRates([
+      { count: 1, population: 1000 },
+      { count: 1, population: 1000 },
+      { count: 0, population: 0 },
+    ])
     expect(rates[0]).toBeCloseTo(0.001, 6)
     expect(rates[2]).toBeNull()
     expect(shrunkRates([])).toEqual([])

@@ -1,9 +1,10 @@
 import * as turf from '@turf/turf'
 import type { FeatureCollection, MultiPolygon, Point } from 'geojson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
-import { TEST_KIND } from '../testing/db.ts'
+
 import { healthReport } from '../health/routes.ts'
+import { TEST_KIND } from '../testing/db.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
 import type { AreaProperties } from './schema.ts'
 
 describe(`areas API (${TEST_KIND})`, () => {
@@ -20,7 +21,13 @@ describe(`areas API (${TEST_KIND})`, () => {
     const res = await get('/api/health')
     expect(res.status).toBe(200)
     const h = (await res.json()) as {
-      database: { kind: string; postgresVersion: string; postgisVersion: string; migrationVersion: number; capabilities: { asMvt: boolean } }
+      database: {
+        kind: string
+        postgresVersion: string
+        postgisVersion: string
+        migrationVersion: number
+        capabilities: { asMvt: boolean }
+      }
       tables: Record<string, number>
       seed: { only: string | null; counts: Record<string, number> }
     }
@@ -39,7 +46,7 @@ describe(`areas API (${TEST_KIND})`, () => {
     expect((h as unknown as { estimated: string[] }).estimated).toEqual([])
   })
 
-  it('health reports big tables from the planner\'s estimate, and says which', async () => {
+  it("health reports big tables from the planner's estimate, and says which", async () => {
     await s.db.sql`ANALYZE admin_areas`
     const [areas] = await s.db.sql<{ n: string }[]>`SELECT count(*) AS n FROM admin_areas`
     // With the threshold at 1 row, every analyzed non-empty table counts as big.
@@ -69,7 +76,10 @@ describe(`areas API (${TEST_KIND})`, () => {
   })
 
   it('filters by containing area, and every village of 城厢街道 is there', async () => {
-    const villages = (await (await get('/api/boundaries/village.geojson?within=330109001')).json()) as FeatureCollection<MultiPolygon, AreaProperties>
+    const villages = (await (await get('/api/boundaries/village.geojson?within=330109001')).json()) as FeatureCollection<
+      MultiPolygon,
+      AreaProperties
+    >
     expect(villages.features).toHaveLength(36)
     expect(villages.features.every((f) => f.properties.parent_code === '330109001')).toBe(true)
     expect(villages.features.map((f) => f.properties.name)).toContain('陈公桥社区')
@@ -89,7 +99,10 @@ describe(`areas API (${TEST_KIND})`, () => {
   })
 
   it('fits the map to the district', async () => {
-    const cfg = (await (await get('/api/config')).json()) as { basemapTileUrl: string | null; district: { name: string; bbox: number[]; illustrative: boolean } }
+    const cfg = (await (await get('/api/config')).json()) as {
+      basemapTileUrl: string | null
+      district: { name: string; bbox: number[]; illustrative: boolean }
+    }
     expect(cfg.basemapTileUrl).toBeNull()
     expect(cfg.district.name).toBe('萧山区')
     // The demo's boundaries are generated: the map says so.

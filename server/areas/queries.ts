@@ -4,12 +4,7 @@ import type { AreaLevel } from './schema.ts'
 const PRECISION = 6 // decimal places of lon/lat in GeoJSON: ~0.1 m
 
 /** A FeatureCollection (as JSON text) of the areas of one level, polygons or label points. */
-export async function boundariesGeoJson(
-  sql: Tx,
-  level: AreaLevel,
-  shape: 'polygon' | 'label',
-  within?: string,
-): Promise<string> {
+export async function boundariesGeoJson(sql: Tx, level: AreaLevel, shape: 'polygon' | 'label', within?: string): Promise<string> {
   const [row] = await sql<{ fc: string }[]>`
     SELECT json_build_object(
       'type', 'FeatureCollection',
@@ -42,7 +37,16 @@ export interface AreaDetail {
 
 /** One area with its bounding box, label point and direct children, or null. */
 export async function areaDetail(sql: Tx, code: string): Promise<AreaDetail | null> {
-  const [area] = await sql<(Omit<AreaDetail, 'bbox' | 'label_point' | 'children'> & { xmin: number; ymin: number; xmax: number; ymax: number; lx: number; ly: number })[]>`
+  const [area] = await sql<
+    (Omit<AreaDetail, 'bbox' | 'label_point' | 'children'> & {
+      xmin: number
+      ymin: number
+      xmax: number
+      ymax: number
+      lx: number
+      ly: number
+    })[]
+  >`
     SELECT code, name, level, parent_code, population, properties,
            ST_XMin(geom) AS xmin, ST_YMin(geom) AS ymin, ST_XMax(geom) AS xmax, ST_YMax(geom) AS ymax,
            ST_X(label_point) AS lx, ST_Y(label_point) AS ly
@@ -75,6 +79,11 @@ export async function districtSummary(sql: Tx) {
            coalesce((properties->>'synthetic_boundary')::boolean, false) AS illustrative
     FROM admin_areas WHERE level = 'district' ORDER BY code LIMIT 1`
   return d
-    ? { code: d.code, name: d.name, bbox: [d.xmin, d.ymin, d.xmax, d.ymax] as [number, number, number, number], illustrative: d.illustrative }
+    ? {
+        code: d.code,
+        name: d.name,
+        bbox: [d.xmin, d.ymin, d.xmax, d.ymax] as [number, number, number, number],
+        illustrative: d.illustrative,
+      }
     : null
 }

@@ -1,12 +1,13 @@
-import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
+import { z } from 'zod'
+
+import { scopeOf } from '../auth/context.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { readProfile } from '../profile/store.ts'
 import { areaDetail, boundariesGeoJson, districtSummary, scopeSummary } from './queries.ts'
 import { AreaCodeSchema, BoundaryParamsSchema, BoundaryQuerySchema, type WebConfig } from './schema.ts'
-import { z } from 'zod'
 
 const GEOJSON = 'application/geo+json; charset=utf-8'
 
@@ -37,7 +38,8 @@ export function areaRoutes(db: Db, config: Config): Router {
   router.get('/api/config', async (req, res) => {
     const scope = scopeOf(req)
     const [district, profile, mine] = await db.withScope(scope, (tx) =>
-      Promise.all([districtSummary(tx), readProfile(tx), scope.areaCodes === null ? null : scopeSummary(tx, scope.areaCodes)]))
+      Promise.all([districtSummary(tx), readProfile(tx), scope.areaCodes === null ? null : scopeSummary(tx, scope.areaCodes)]),
+    )
     const body: WebConfig = {
       basemapTileUrl: config.BASEMAP_TILE_URL ?? null,
       // The profile's name and code when set by hand, the district area's otherwise.

@@ -37,7 +37,10 @@ export const WebConfigSchema = z.object({
     })
     .nullable(),
   /** The map's home view when the profile sets one (else the district's bbox is fitted). */
-  home: z.object({ center: z.tuple([z.number(), z.number()]), zoom: z.number() }).nullable().default(null),
+  home: z
+    .object({ center: z.tuple([z.number(), z.number()]), zoom: z.number() })
+    .nullable()
+    .default(null),
   /** The district's time zone (the profile's). */
   timeZone: z.string().default('Asia/Shanghai'),
   /**

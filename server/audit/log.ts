@@ -4,6 +4,7 @@
  */
 import type { Sql } from 'postgres'
 import { z } from 'zod'
+
 import { ListLimitSchema } from '../shared/list-query.ts'
 
 /** What gets recorded. */
@@ -78,7 +79,19 @@ export interface AuditRecord {
 
 /** Newest first, with a `next` id for the page after. */
 export async function readAudit(sql: Sql, q: AuditQuery): Promise<{ entries: AuditRecord[]; next: string | null }> {
-  const rows = await sql<{ id: string; at: Date; actor: string; role: string | null; action: string; target: string | null; details: Record<string, unknown>; ip: string | null; request_id: string | null }[]>`
+  const rows = await sql<
+    {
+      id: string
+      at: Date
+      actor: string
+      role: string | null
+      action: string
+      target: string | null
+      details: Record<string, unknown>
+      ip: string | null
+      request_id: string | null
+    }[]
+  >`
     SELECT id::text, at, actor, role, action, target, details, ip, request_id FROM audit_log
     WHERE (${q.action ?? null}::text IS NULL OR action = ${q.action ?? null})
       AND (${q.actor ?? null}::text IS NULL OR actor = ${q.actor ?? null})
@@ -88,7 +101,17 @@ export async function readAudit(sql: Sql, q: AuditQuery): Promise<{ entries: Aud
     ORDER BY id DESC LIMIT ${q.limit + 1}`
   const page = rows.slice(0, q.limit)
   return {
-    entries: page.map((r) => ({ id: r.id, at: r.at.toISOString(), actor: r.actor, role: r.role, action: r.action, target: r.target, details: r.details, ip: r.ip, requestId: r.request_id })),
+    entries: page.map((r) => ({
+      id: r.id,
+      at: r.at.toISOString(),
+      actor: r.actor,
+      role: r.role,
+      action: r.action,
+      target: r.target,
+      details: r.details,
+      ip: r.ip,
+      requestId: r.request_id,
+    })),
     next: rows.length > q.limit ? page[page.length - 1]!.id : null,
   }
 }

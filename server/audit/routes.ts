@@ -1,4 +1,5 @@
 import { Router } from 'express'
+
 import type { Db } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
 import { AuditQuerySchema, readAudit } from './log.ts'

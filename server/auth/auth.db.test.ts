@@ -3,10 +3,11 @@
  * database of the kind under test, each role asking through the API, OGC, exports and the stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureFirstAdmin } from './bootstrap.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+
 import { TEST_KIND } from '../testing/db.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { decodeTile, tileAt } from '../tiles/testing.ts'
+import { ensureFirstAdmin } from './bootstrap.ts'
 
 let s: TestServer
 let adminToken = ''
@@ -34,7 +35,12 @@ function call(path: string, c: Call = {}): Promise<Response> {
   const headers: Record<string, string> = { ...(c.headers ?? {}) }
   if (c.token) headers.authorization = `Bearer ${c.token}`
   if (c.body !== undefined) headers['content-type'] = 'application/json'
-  return fetch(`${s.url}${path}`, { method: c.method ?? 'GET', headers, body: c.body === undefined ? undefined : JSON.stringify(c.body), redirect: 'manual' })
+  return fetch(`${s.url}${path}`, {
+    method: c.method ?? 'GET',
+    headers,
+    body: c.body === undefined ? undefined : JSON.stringify(c.body),
+    redirect: 'manual',
+  })
 }
 
 async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
@@ -109,7 +115,13 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
   })
 
   it('refuses data without a login and sends browsers to the login page', async () => {
-    for (const path of ['/api/incidents', '/api/stats/summary', '/ogc/collections/incidents/items', '/tiles/incidents/12/3425/1678.mvt', '/api/stream']) {
+    for (const path of [
+      '/api/incidents',
+      '/api/stats/summary',
+      '/ogc/collections/incidents/items',
+      '/tiles/incidents/12/3425/1678.mvt',
+      '/api/stream',
+    ]) {
       expect((await call(path)).status, path).toBe(401)
     }
     const page = await call('/', { headers: { accept: 'text/html' } })
@@ -165,7 +177,8 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
     expect((await call(`/api/incidents/${incidentB}`, { token: t })).status).toBe(404)
     expect((await call(`/api/incidents/${incidentA}`, { token: t })).status).toBe(200)
 
-    const ogc = (token: string, q = '') => call(`/ogc/collections/incidents/items?limit=1${q}`, { token }).then((r) => json<{ numberMatched: number }>(r))
+    const ogc = (token: string, q = '') =>
+      call(`/ogc/collections/incidents/items?limit=1${q}`, { token }).then((r) => json<{ numberMatched: number }>(r))
     expect((await ogc(t)).numberMatched).toBe(countA)
     expect((await ogc(t, `&area=${townB}`)).numberMatched).toBe(0)
     expect((await ogc(adminToken)).numberMatched).toBe(countAll)
@@ -195,7 +208,9 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
 
     // The incident points of a tile over the town: the officer's hold town A only, the
     // administrator's the same tile (cached separately) also other towns' where they overlap.
-    const [pt] = await s.db.sql<{ lng: number; lat: number }[]>`SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE id = ${incidentA}`
+    const [pt] = await s.db.sql<
+      { lng: number; lat: number }[]
+    >`SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE id = ${incidentA}`
     const t = tileAt(13, pt!.lng, pt!.lat)
     const tile = async (token: string) => {
       const res = await call(`/tiles/incidents/${t.z}/${t.x}/${t.y}.mvt?${period}`, { token })
@@ -221,7 +236,9 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
     expect(await description(adminToken)).toBe(PII)
     expect(await description(tokens['town-a']!)).toBe(PII)
     expect(await description(tokens.analyst!)).toBe(PII_MASKED)
-    const ogcItem = await json<{ properties: { description: string } }>(await call(`/ogc/collections/incidents/items/${incidentA}`, { token: tokens.analyst }))
+    const ogcItem = await json<{ properties: { description: string } }>(
+      await call(`/ogc/collections/incidents/items/${incidentA}`, { token: tokens.analyst }),
+    )
     expect(ogcItem.properties.description).toBe(PII_MASKED)
 
     const csv = async (token: string, q = '') => {
@@ -253,7 +270,15 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
     const [pts] = await s.db.sql<{ a: [number, number]; b: [number, number] }[]>`
       SELECT (SELECT ARRAY[ST_X(label_point), ST_Y(label_point)] FROM admin_areas WHERE code = ${gridA}) AS a,
              (SELECT ARRAY[ST_X(label_point), ST_Y(label_point)] FROM admin_areas WHERE code = ${townB}) AS b`
-    const hazard = (at: [number, number], id: string) => ({ hazard_id: id, source: 'grid_inspection', category: 'fire', severity: 'major', description: '楼道堆放杂物', lng: at[0], lat: at[1] })
+    const hazard = (at: [number, number], id: string) => ({
+      hazard_id: id,
+      source: 'grid_inspection',
+      category: 'fire',
+      severity: 'major',
+      description: '楼道堆放杂物',
+      lng: at[0],
+      lat: at[1],
+    })
     const outside = await call('/api/hazards', { token: tokens['town-a'], method: 'POST', body: hazard(pts!.b, 'H-SCOPE-B') })
     expect(outside.status).toBe(403)
     const inside = await call('/api/hazards', { token: tokens['town-a'], method: 'POST', body: hazard(pts!.a, 'H-SCOPE-A') })
@@ -261,13 +286,18 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
     const [{ n } = { n: -1 }] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM hazards WHERE hazard_id LIKE 'H-SCOPE-%'`
     expect(n).toBe(1)
     // The grid worker of that grid sees it; the analyst (district-wide) too; the list of the town officer has it.
-    const list = async (token: string) => (await json<{ features: { properties: { hazardId: string } }[] }>(await call('/api/hazards?limit=500', { token }))).features.map((f) => f.properties.hazardId)
+    const list = async (token: string) =>
+      (await json<{ features: { properties: { hazardId: string } }[] }>(await call('/api/hazards?limit=500', { token }))).features.map(
+        (f) => f.properties.hazardId,
+      )
     expect(await list(tokens['grid-a']!)).toContain('H-SCOPE-A')
     expect(await list(tokens.analyst!)).toContain('H-SCOPE-A')
   })
 
   it('streams a town officer the changes of their town only', async () => {
-    const key = await json<{ key: string }>(await call(`/api/users/${userIds.command}/api-keys`, { token: adminToken, method: 'POST', body: { name: 'test gateway' } }))
+    const key = await json<{ key: string }>(
+      await call(`/api/users/${userIds.command}/api-keys`, { token: adminToken, method: 'POST', body: { name: 'test gateway' } }),
+    )
     const ctrl = new AbortController()
     const res = await fetch(`${s.url}/api/stream`, { headers: { authorization: `Bearer ${tokens['town-a']}` }, signal: ctrl.signal })
     expect(res.status).toBe(200)
@@ -276,7 +306,11 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
       SELECT (SELECT ARRAY[ST_X(label_point), ST_Y(label_point)] FROM admin_areas WHERE code = ${gridA}) AS a,
              (SELECT ARRAY[ST_X(label_point), ST_Y(label_point)] FROM admin_areas WHERE code = ${townB}) AS b`
     const post = (id: string, at: [number, number]) =>
-      call('/api/incidents', { method: 'POST', headers: { 'x-api-key': key.key }, body: { incident_id: id, reported_at: '2026-11-01T10:00:00+08:00', category: '0101', lng: at[0], lat: at[1] } })
+      call('/api/incidents', {
+        method: 'POST',
+        headers: { 'x-api-key': key.key },
+        body: { incident_id: id, reported_at: '2026-11-01T10:00:00+08:00', category: '0101', lng: at[0], lat: at[1] },
+      })
     // B first: if the town officer could see it, it would arrive before A.
     expect((await post('SSE-SCOPE-B', pts!.b)).status).toBeLessThan(300)
     expect((await post('SSE-SCOPE-A', pts!.a)).status).toBeLessThan(300)
@@ -305,7 +339,9 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
   })
 
   it('opens a wall screen with a long-lived display token, read-only', async () => {
-    const wall = await json<{ id: string }>(await call('/api/users', { token: adminToken, method: 'POST', body: { username: 'wall-1', role: 'wall' } }))
+    const wall = await json<{ id: string }>(
+      await call('/api/users', { token: adminToken, method: 'POST', body: { username: 'wall-1', role: 'wall' } }),
+    )
     const made = await json<{ token: string; url: string; expiresAt: string }>(
       await call(`/api/users/${wall.id}/display-tokens`, { token: adminToken, method: 'POST', body: { name: '指挥中心大屏', days: 365 } }),
     )
@@ -342,20 +378,50 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
     expect(await bad({ username: 'x3', role: 'town', areaCodes: [gridA], password: PASSWORD })).toMatch(/no town/)
     expect(await bad({ username: 'x4', role: 'town', areaCodes: [townA], password: 'short' })).toMatch(/password/)
     expect(await bad({ username: 'bad name!', role: 'analyst', password: PASSWORD })).toMatch(/username/)
-    expect((await call('/api/users', { token: adminToken, method: 'POST', body: { username: 'analyst', role: 'analyst', password: PASSWORD } })).status).toBe(409)
+    expect(
+      (await call('/api/users', { token: adminToken, method: 'POST', body: { username: 'analyst', role: 'analyst', password: PASSWORD } }))
+        .status,
+    ).toBe(409)
   })
 
   it('keeps an append-only audit log of logins, exports, task steps and account changes', async () => {
     // A town officer issues a task in their grid and the grid worker… is disabled by now: the officer accepts it.
-    const made = await call('/api/tasks', { token: tokens['town-a'], method: 'POST', body: { title: '整治楼道堆物', assignee_team: '网格员', due_date: '2026-12-01', area_code: gridA } })
+    const made = await call('/api/tasks', {
+      token: tokens['town-a'],
+      method: 'POST',
+      body: { title: '整治楼道堆物', assignee_team: '网格员', due_date: '2026-12-01', area_code: gridA },
+    })
     expect(made.status).toBe(201)
     const task = await json<{ id: number }>(made)
-    expect((await call(`/api/tasks/${task.id}/transitions`, { token: tokens['town-a'], method: 'POST', body: { to: 'accepted' } })).status).toBe(200)
+    expect(
+      (await call(`/api/tasks/${task.id}/transitions`, { token: tokens['town-a'], method: 'POST', body: { to: 'accepted' } })).status,
+    ).toBe(200)
     // …and one in another town is refused.
-    expect((await call('/api/tasks', { token: tokens['town-a'], method: 'POST', body: { title: '越界', assignee_team: '网格员', due_date: '2026-12-01', area_code: townB } })).status).toBe(403)
-    const log = await json<{ entries: { action: string; actor: string; details: Record<string, unknown> }[] }>(await call('/api/audit?limit=1000', { token: adminToken }))
+    expect(
+      (
+        await call('/api/tasks', {
+          token: tokens['town-a'],
+          method: 'POST',
+          body: { title: '越界', assignee_team: '网格员', due_date: '2026-12-01', area_code: townB },
+        })
+      ).status,
+    ).toBe(403)
+    const log = await json<{ entries: { action: string; actor: string; details: Record<string, unknown> }[] }>(
+      await call('/api/audit?limit=1000', { token: adminToken }),
+    )
     const actions = new Set(log.entries.map((e) => e.action))
-    for (const a of ['login', 'user.create', 'user.update', 'export', 'apikey.create', 'apikey.revoke', 'display-token.create', 'display-token.revoke', 'task.create', 'task.transition']) {
+    for (const a of [
+      'login',
+      'user.create',
+      'user.update',
+      'export',
+      'apikey.create',
+      'apikey.revoke',
+      'display-token.create',
+      'display-token.revoke',
+      'task.create',
+      'task.transition',
+    ]) {
       expect(actions, a).toContain(a)
     }
     expect(log.entries.some((e) => e.action === 'login' && e.actor === 'admin' && e.details.ok === false)).toBe(true)
@@ -368,7 +434,8 @@ describe(`accounts and area scope (${TEST_KIND})`, () => {
 
   it('limits failed logins per address', async () => {
     let last = 0
-    for (let i = 0; i < 7; i++) last = (await call('/api/auth/login', { method: 'POST', body: { username: 'analyst', password: `wrong-${i}` } })).status
+    for (let i = 0; i < 7; i++)
+      last = (await call('/api/auth/login', { method: 'POST', body: { username: 'analyst', password: `wrong-${i}` } })).status
     expect(last).toBe(429)
   })
 })

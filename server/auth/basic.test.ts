@@ -1,8 +1,10 @@
+import type http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import http from 'node:http'
 import { Writable } from 'node:stream'
+
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { errorHandler, HttpError } from '../http/errors.ts'
 import { createLogger, requestLogging } from '../ops/logger.ts'
 import { basicAllowed, isToolPath, parseBasic, wantsBasicChallenge } from './basic.ts'

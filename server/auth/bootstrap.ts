@@ -1,6 +1,6 @@
 /** The first administrator: created on the first start with a generated password, shown once. */
-import type { Db } from '../db/index.ts'
 import { audit } from '../audit/log.ts'
+import type { Db } from '../db/index.ts'
 import { generatePassword } from './secrets.ts'
 import { countUsers, createUser } from './store.ts'
 
@@ -13,8 +13,17 @@ export async function ensureFirstAdmin(db: Db): Promise<{ username: string; pass
   if ((await countUsers(db.sql)) > 0) return null
   const password = generatePassword()
   try {
-    const user = await createUser(db.sql, { username: 'admin', displayName: '系统管理员', role: 'admin', areaCodes: [], password }, 'system')
-    await audit(db.sql, { actor: 'system', action: 'user.create', target: `user:${user.id}`, details: { username: 'admin', role: 'admin', firstStart: true } })
+    const user = await createUser(
+      db.sql,
+      { username: 'admin', displayName: '系统管理员', role: 'admin', areaCodes: [], password },
+      'system',
+    )
+    await audit(db.sql, {
+      actor: 'system',
+      action: 'user.create',
+      target: `user:${user.id}`,
+      details: { username: 'admin', role: 'admin', firstStart: true },
+    })
     return { username: 'admin', password }
   } catch (err) {
     // Another process starting at the same moment made it first.

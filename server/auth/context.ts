@@ -3,8 +3,9 @@
  * through `scopeOf` (the area scope their database transaction carries) and `actorOf`.
  */
 import type { Request } from 'express'
+
 import type { Scope } from '../db/index.ts'
-import { can, SCOPED_ROLES, type AuthMethod, type AuthUser, type Permission, type Role } from './schema.ts'
+import { type AuthMethod, type AuthUser, can, type Permission, type Role, SCOPED_ROLES } from './schema.ts'
 
 export interface RequestAuth {
   user: AuthUser

@@ -8,11 +8,17 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { z } from 'zod'
+
 import type { AuthUser } from './schema.ts'
 
 /** What a running server tells the command line (DATA_DIR/server.json). */
-export const ServerFileSchema = z.object({ pid: z.number().int(), url: z.string().url(), token: z.string().regex(/^oml_[A-Za-z0-9_-]{43}$/) })
+export const ServerFileSchema = z.object({
+  pid: z.number().int(),
+  url: z.string().url(),
+  token: z.string().regex(/^oml_[A-Za-z0-9_-]{43}$/),
+})
 export type ServerFile = z.infer<typeof ServerFileSchema>
 
 export const SERVER_FILE = 'server.json'

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { maskChanges, maskParty, maskPii } from './mask.ts'
 
 describe('maskPii', () => {
@@ -45,12 +46,14 @@ describe('maskParty', () => {
 
 describe('maskChanges', () => {
   it('masks the free text of an edit and leaves codes and dates alone', () => {
-    expect(maskChanges({
-      description: { from: '联系人王五13812345678', to: '已整改' },
-      responsible_party: { from: '张三丰', to: null },
-      area_code: { from: '330109001001001', to: '330109001001002' },
-      due_date: { from: '2026-11-01', to: '2026-11-15' },
-    })).toEqual({
+    expect(
+      maskChanges({
+        description: { from: '联系人王五13812345678', to: '已整改' },
+        responsible_party: { from: '张三丰', to: null },
+        area_code: { from: '330109001001001', to: '330109001001002' },
+        due_date: { from: '2026-11-01', to: '2026-11-15' },
+      }),
+    ).toEqual({
       description: { from: '联系人王*138****5678', to: '已整改' },
       responsible_party: { from: '张**', to: null },
       area_code: { from: '330109001001001', to: '330109001001002' },

@@ -5,7 +5,24 @@
  */
 
 /** Words after which a report names a person. */
-const NAME_CUES = ['报警人', '报案人', '求助人', '当事人', '户主', '房东', '租客', '业主', '嫌疑人', '受害人', '被害人', '联系人', '负责人', '驾驶人', '姓名', '家属']
+const NAME_CUES = [
+  '报警人',
+  '报案人',
+  '求助人',
+  '当事人',
+  '户主',
+  '房东',
+  '租客',
+  '业主',
+  '嫌疑人',
+  '受害人',
+  '被害人',
+  '联系人',
+  '负责人',
+  '驾驶人',
+  '姓名',
+  '家属',
+]
 
 // Resident ID numbers: 18 digits (region, YYYYMMDD, sequence, check digit or X) or the old 15
 // (region, YYMMDD, sequence), with a plausible birth date so order numbers are left alone.
@@ -25,7 +42,10 @@ const NAME = new RegExp(
 
 // The same cue followed by a name that runs straight into more words (报警人张三丰电话…): no
 // ending tells how long the name is, so the two characters after the surname are masked.
-const NAME_RUN_ON = new RegExp(`(${NAME_CUES.join('|')})([:：\\s]*(?:是|为|叫)?\\s*)(?![称说在于报向因被到从对将已和与的])([\\u4e00-\\u9fa5])([\\u4e00-\\u9fa5]{2})`, 'g')
+const NAME_RUN_ON = new RegExp(
+  `(${NAME_CUES.join('|')})([:：\\s]*(?:是|为|叫)?\\s*)(?![称说在于报向因被到从对将已和与的])([\\u4e00-\\u9fa5])([\\u4e00-\\u9fa5]{2})`,
+  'g',
+)
 
 /**
  * The text with personal data replaced by `*` (same length, so columns still line up).
@@ -42,7 +62,10 @@ export function maskPii(text: string | null): string | null {
     .replace(MOBILE, (_m, head: string, mid: string, tail: string) => `${head}${'*'.repeat(mid.length)}${tail}`)
     .replace(LANDLINE, (_m, area: string, mid: string, tail: string) => `${area}${'*'.repeat(mid.length)}${tail}`)
     .replace(NAME, (_m, cue: string, gap: string, surname: string, given: string) => `${cue}${gap}${surname}${'*'.repeat(given.length)}`)
-    .replace(NAME_RUN_ON, (_m, cue: string, gap: string, surname: string, given: string) => `${cue}${gap}${surname}${'*'.repeat(given.length)}`)
+    .replace(
+      NAME_RUN_ON,
+      (_m, cue: string, gap: string, surname: string, given: string) => `${cue}${gap}${surname}${'*'.repeat(given.length)}`,
+    )
 }
 
 // A person's name standing alone in a contact field: 2–3 Chinese characters between separators,
@@ -58,7 +81,9 @@ const ORG_END = /[司店厂场局所站院校馆部社队组室处会村区镇�
  */
 export function maskParty(text: string | null): string | null {
   if (!text) return text
-  return maskPii(text).replace(BARE_NAME, (m: string, surname: string, given: string) => (ORG_END.test(m) ? m : `${surname}${'*'.repeat(given.length)}`))
+  return maskPii(text).replace(BARE_NAME, (m: string, surname: string, given: string) =>
+    ORG_END.test(m) ? m : `${surname}${'*'.repeat(given.length)}`,
+  )
 }
 
 /** Free-text keys of history `changes` and event `details`; codes, dates and ids are left alone. */
@@ -83,6 +108,7 @@ export function maskChanges(changes: Record<string, unknown>): Record<string, un
 /** A text, or the `from`/`to` of a change, masked. */
 function maskValue(v: unknown, mask: (t: string | null) => string | null): unknown {
   if (typeof v === 'string') return mask(v)
-  if (v && typeof v === 'object' && !Array.isArray(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? mask(x) : x]))
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? mask(x) : x]))
   return v
 }

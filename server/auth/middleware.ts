@@ -3,18 +3,19 @@
  * route: bearer tokens and API keys for programs, a session cookie for browsers (with a CSRF
  * token on every unsafe request), anonymous access only when configured.
  */
-import type { Request, RequestHandler, Response } from 'express'
 import { parse as parseCookies } from 'cookie'
+import type { Request, RequestHandler, Response } from 'express'
 import { LRUCache } from 'lru-cache'
+
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError } from '../http/errors.ts'
 import { BASIC_CHALLENGE, basicAllowed, parseBasic, wantsBasicChallenge } from './basic.ts'
+import { authOf, type RequestAuth, setAuth } from './context.ts'
 import { isLocalToken, LOCAL_CLI_USER } from './local-token.ts'
-import { authOf, setAuth, type RequestAuth } from './context.ts'
 import { requirementOf } from './policy.ts'
+import { type AuthUser, can } from './schema.ts'
 import { sameSecret } from './secrets.ts'
-import { can, type AuthUser } from './schema.ts'
 import { findApiKey, findSession } from './store.ts'
 
 export const SESSION_COOKIE = 'onemap_session'
@@ -29,7 +30,10 @@ const TOKEN = /^(oms|omd|omk)_[A-Za-z0-9_-]{43}$/
  * Resolved tokens for a few seconds: a map opens dozens of tile requests a second, and each
  * would otherwise be a database round trip. Logout, revocation and account changes clear it.
  */
-const resolved = new LRUCache<string, { user: AuthUser; kind: 'login' | 'display' | 'key'; csrfToken: string | null }>({ max: 10_000, ttl: 15_000 })
+const resolved = new LRUCache<string, { user: AuthUser; kind: 'login' | 'display' | 'key'; csrfToken: string | null }>({
+  max: 10_000,
+  ttl: 15_000,
+})
 
 /** Forgets cached tokens (all of them: after a logout, a revocation or an account change). */
 export function forgetResolvedTokens(): void {
@@ -52,18 +56,32 @@ export function tokenOf(req: Request, opts: TokenOptions = {}): { token: string;
     const basic = parseBasic(header)
     if (basic) {
       if (!basicAllowed(req.method, req.path)) {
-        throw new HttpError(401, 'Basic authentication is only for reading /ogc, /tiles and /api/export (GET or HEAD); send "Authorization: Bearer <token>"')
+        throw new HttpError(
+          401,
+          'Basic authentication is only for reading /ogc, /tiles and /api/export (GET or HEAD); send "Authorization: Bearer <token>"',
+        )
       }
       // Only keys: a login password stored in a QGIS project would outlive its owner's care, a key can be revoked alone.
-      if (!basic.password.startsWith('omk_')) throw new HttpError(401, 'Basic authentication takes an API key (omk_…) as the password, not a login password')
+      if (!basic.password.startsWith('omk_'))
+        throw new HttpError(401, 'Basic authentication takes an API key (omk_…) as the password, not a login password')
       return { token: basic.password, fromCookie: false }
     }
     const m = /^Bearer\s+(\S+)$/i.exec(header)
-    if (!m) throw new HttpError(401, 'authorization header must be "Bearer <token>" (or, for reading /ogc, /tiles and /api/export, Basic with an API key as the password)')
+    if (!m)
+      throw new HttpError(
+        401,
+        'authorization header must be "Bearer <token>" (or, for reading /ogc, /tiles and /api/export, Basic with an API key as the password)',
+      )
     return { token: m[1]!, fromCookie: false }
   }
   // Keys only, never sessions: a session in a URL would leak a browser's login with the address.
-  if (opts.urlKeys && (req.method === 'GET' || req.method === 'HEAD') && /^\/tiles\//.test(req.path) && typeof req.query.key === 'string' && req.query.key.startsWith('omk_')) {
+  if (
+    opts.urlKeys &&
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    /^\/tiles\//.test(req.path) &&
+    typeof req.query.key === 'string' &&
+    req.query.key.startsWith('omk_')
+  ) {
     return { token: req.query.key, fromCookie: false }
   }
   // A wall screen opens its display token once in the address (server/auth/routes.ts keeps it as a cookie).
@@ -139,7 +157,11 @@ function challenge(req: Request, res: Response): void {
 
 /** True for a browser asking for a page (not the API, tiles or OGC; the API's reference /api/docs is a page). */
 function wantsPage(req: Request): boolean {
-  return (req.method === 'GET' || req.method === 'HEAD') && (req.path === '/api/docs' || !/^\/(api|tiles|ogc|metrics)(\/|$)/.test(req.path)) && Boolean(req.accepts('html'))
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    (req.path === '/api/docs' || !/^\/(api|tiles|ogc|metrics)(\/|$)/.test(req.path)) &&
+    Boolean(req.accepts('html'))
+  )
 }
 
 /**
@@ -154,7 +176,8 @@ export function authorize(): RequestHandler {
     if (!auth) {
       // The way back rides in the Location header: a URL near Node's 16 KB request-line limit, encoded
       // again, would make a header that clients refuse to parse (the login page keeps 2,000 chars anyway).
-      if (wantsPage(req)) return res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl.length <= 2_000 ? req.originalUrl : '/')}`)
+      if (wantsPage(req))
+        return res.redirect(302, `/login?next=${encodeURIComponent(req.originalUrl.length <= 2_000 ? req.originalUrl : '/')}`)
       challenge(req, res)
       return next(new HttpError(401, 'log in first (session cookie, or Authorization: Bearer <token or API key>)'))
     }

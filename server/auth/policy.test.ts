@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { requirementOf } from './policy.ts'
 import { can } from './schema.ts'
 

@@ -10,10 +10,12 @@ import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureFirstAdmin } from './bootstrap.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+
 import { TEST_KIND } from '../testing/db.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { ensureFirstAdmin } from './bootstrap.ts'
 
 const run = promisify(execFile)
 const PYTHON = '/usr/bin/python3'
@@ -51,10 +53,13 @@ function recordingProxy(target: string): Promise<http.Server> {
   const upstream = new URL(target)
   const server = http.createServer((req, res) => {
     asked.push(`${req.method} ${req.url}`)
-    const out = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers)
-      up.pipe(res)
-    })
+    const out = http.request(
+      { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers)
+        up.pipe(res)
+      },
+    )
     out.on('error', () => res.writeHead(502).end())
     req.pipe(out)
   })
@@ -64,11 +69,29 @@ function recordingProxy(target: string): Promise<http.Server> {
 beforeAll(async () => {
   s = await startTestServer({ seed: 'small', web: false, auth: 'required' })
   const first = await ensureFirstAdmin(s.db)
-  const login = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: first!.password }) })
-  const session = login.headers.getSetCookie().find((c) => c.startsWith('onemap_session='))!.split(';')[0]!.slice('onemap_session='.length)
+  const login = await fetch(`${s.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: first!.password }),
+  })
+  const session = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('onemap_session='))!
+    .split(';')[0]!
+    .slice('onemap_session='.length)
   const headers = { authorization: `Bearer ${session}`, 'content-type': 'application/json' }
-  const user = (await (await fetch(`${s.url}/api/users`, { method: 'POST', headers, body: JSON.stringify({ username: 'analyst', password: 'correct-horse-battery-staple', role: 'analyst' }) })).json()) as { id: string }
-  key = ((await (await fetch(`${s.url}/api/users/${user.id}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'QGIS' }) })).json()) as { key: string }).key
+  const user = (await (
+    await fetch(`${s.url}/api/users`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ username: 'analyst', password: 'correct-horse-battery-staple', role: 'analyst' }),
+    })
+  ).json()) as { id: string }
+  key = (
+    (await (
+      await fetch(`${s.url}/api/users/${user.id}/api-keys`, { method: 'POST', headers, body: JSON.stringify({ name: 'QGIS' }) })
+    ).json()) as { key: string }
+  ).key
   dir = mkdtempSync(path.join(os.tmpdir(), 'onemap-qgis-'))
   proxy = await recordingProxy(s.url)
   proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`

@@ -7,17 +7,17 @@
  *   long-lived wall-screen tokens, opened once as `/wall?display_token=…`.
  * Every login (also failed), logout and change is in the audit log.
  */
-import express, { Router, type Request } from 'express'
+import express, { type Request, Router } from 'express'
 import { rateLimit } from 'express-rate-limit'
-import type { Config } from '../config.ts'
-import type { Db } from '../db/index.ts'
+
 import { audit } from '../audit/log.ts'
 import { auditContext } from '../audit/request.ts'
+import type { Config } from '../config.ts'
+import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { authOf, type RequestAuth } from './context.ts'
 import { LOGIN_SCRIPT, loginPage, safeNext } from './login-page.ts'
 import { CSRF_COOKIE, forgetResolvedTokens, SESSION_COOKIE, tokenOf } from './middleware.ts'
-import { verifyPassword } from './secrets.ts'
 import {
   ApiKeyCreateSchema,
   DisplayTokenCreateSchema,
@@ -29,6 +29,7 @@ import {
   UserParamsSchema,
   UserPatchSchema,
 } from './schema.ts'
+import { verifyPassword } from './secrets.ts'
 import {
   createApiKey,
   createSession,
@@ -55,7 +56,9 @@ function caller(req: Request): RequestAuth {
 async function checkAreas(db: Db, role: string | undefined, codes: readonly string[] | undefined): Promise<void> {
   if (!role || !codes || codes.length === 0) return
   const level = role === 'town' ? 'town' : 'grid'
-  const rows = await db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE code = ANY (${codes as string[]}::text[]) AND level = ${level}`
+  const rows = await db.sql<
+    { code: string }[]
+  >`SELECT code FROM admin_areas WHERE code = ANY (${codes as string[]}::text[]) AND level = ${level}`
   const found = new Set(rows.map((r) => r.code))
   const missing = codes.filter((c) => !found.has(c))
   if (missing.length) throw new HttpError(400, `invalid body: areaCodes: no ${level} ${missing.join(', ')}`)
@@ -76,7 +79,8 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (req, res) => {
-      if (req.is('application/x-www-form-urlencoded')) res.redirect(303, `/login?error=limited&next=${encodeURIComponent(safeNext(req.body?.next))}`)
+      if (req.is('application/x-www-form-urlencoded'))
+        res.redirect(303, `/login?error=limited&next=${encodeURIComponent(safeNext(req.body?.next))}`)
       else res.status(429).json({ error: 'too many failed logins from this address: try again in 15 minutes' })
     },
   })
@@ -98,7 +102,13 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     const next = safeNext(input.next)
     const found = await findLogin(db.sql, input.username)
     const ok = await verifyPassword(found?.passwordHash ?? null, input.password)
-    await audit(db.sql, { ...auditContext(req, res), actor: input.username.slice(0, 64), role: ok ? found!.user.role : null, action: 'login', details: { ok, via: viaForm ? 'form' : 'api' } })
+    await audit(db.sql, {
+      ...auditContext(req, res),
+      actor: input.username.slice(0, 64),
+      role: ok ? found!.user.role : null,
+      action: 'login',
+      details: { ok, via: viaForm ? 'form' : 'api' },
+    })
     if (!ok || !found) {
       if (viaForm) return res.redirect(303, `/login?error=failed&next=${encodeURIComponent(next)}`)
       res.status(401).json({ error: 'wrong username or password' })
@@ -108,7 +118,12 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     res.cookie(SESSION_COOKIE, session.token, { ...cookieBase, httpOnly: true, expires: session.expiresAt })
     res.cookie(CSRF_COOKIE, session.csrfToken, { ...cookieBase, httpOnly: false, sameSite: 'strict', expires: session.expiresAt })
     if (viaForm) return res.redirect(303, next)
-    res.json({ user: found.user, permissions: ROLE_PERMISSIONS[found.user.role], csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() })
+    res.json({
+      user: found.user,
+      permissions: ROLE_PERMISSIONS[found.user.role],
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt.toISOString(),
+    })
   })
 
   router.post('/api/auth/logout', async (req, res) => {
@@ -121,7 +136,12 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
 
   router.get('/api/auth/me', (req, res) => {
     const auth = caller(req)
-    const me: MeResponse = { user: auth.user, method: auth.method, permissions: [...ROLE_PERMISSIONS[auth.user.role]], csrfToken: auth.csrfToken }
+    const me: MeResponse = {
+      user: auth.user,
+      method: auth.method,
+      permissions: [...ROLE_PERMISSIONS[auth.user.role]],
+      csrfToken: auth.csrfToken,
+    }
     res.json(me)
   })
 
@@ -149,7 +169,12 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     const user = await createUser(db.sql, input, caller(req).user.username).catch((err: unknown) => {
       throw isUniqueViolation(err) ? new HttpError(409, `username ${input.username} is taken`) : err
     })
-    await audit(db.sql, { ...auditContext(req, res), action: 'user.create', target: `user:${user.id}`, details: { username: user.username, role: user.role, areaCodes: user.areaCodes } })
+    await audit(db.sql, {
+      ...auditContext(req, res),
+      action: 'user.create',
+      target: `user:${user.id}`,
+      details: { username: user.username, role: user.role, areaCodes: user.areaCodes },
+    })
     res.status(201).json(user)
   })
 
@@ -166,9 +191,11 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     const before = await getUser(db.sql, id)
     if (!before) throw new HttpError(404, `no user ${id}`)
     const role = patch.role ?? before.role
-    const areaCodes = patch.areaCodes ?? (patch.role && patch.role !== before.role && !['town', 'grid'].includes(patch.role) ? [] : before.areaCodes)
+    const areaCodes =
+      patch.areaCodes ?? (patch.role && patch.role !== before.role && !['town', 'grid'].includes(patch.role) ? [] : before.areaCodes)
     const fit = UserCreateSchema.safeParse({ username: before.username, role, areaCodes })
-    if (!fit.success) throw new HttpError(400, `invalid body: ${fit.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+    if (!fit.success)
+      throw new HttpError(400, `invalid body: ${fit.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
     await checkAreas(db, role, areaCodes)
     if (before.id === caller(req).user.id && (patch.disabled === true || (patch.role && patch.role !== 'admin'))) {
       throw new HttpError(409, 'an administrator cannot disable or demote their own account')
@@ -176,7 +203,17 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     const user = await updateUser(db.sql, id, { ...patch, areaCodes })
     forgetResolvedTokens()
     const changed = Object.keys(patch).filter((k) => k !== 'password')
-    await audit(db.sql, { ...auditContext(req, res), action: 'user.update', target: `user:${id}`, details: { username: before.username, changed, passwordChanged: patch.password !== undefined, ...(patch.role ? { role: [before.role, patch.role] } : {}) } })
+    await audit(db.sql, {
+      ...auditContext(req, res),
+      action: 'user.update',
+      target: `user:${id}`,
+      details: {
+        username: before.username,
+        changed,
+        passwordChanged: patch.password !== undefined,
+        ...(patch.role ? { role: [before.role, patch.role] } : {}),
+      },
+    })
     res.json(user)
   })
 
@@ -185,7 +222,12 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     const { name } = parseInput(ApiKeyCreateSchema, req.body, 'body')
     if (!(await getUser(db.sql, id))) throw new HttpError(404, `no user ${id}`)
     const key = await createApiKey(db.sql, id, name, caller(req).user.username)
-    await audit(db.sql, { ...auditContext(req, res), action: 'apikey.create', target: `user:${id}`, details: { keyId: key.id, name, prefix: key.prefix } })
+    await audit(db.sql, {
+      ...auditContext(req, res),
+      action: 'apikey.create',
+      target: `user:${id}`,
+      details: { keyId: key.id, name, prefix: key.prefix },
+    })
     res.status(201).json({ ...key, note: 'the key is shown only now: store it safely' })
   })
 
@@ -207,9 +249,15 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     const input = parseInput(DisplayTokenCreateSchema, req.body, 'body')
     const user = await getUser(db.sql, id)
     if (!user) throw new HttpError(404, `no user ${id}`)
-    if (user.role !== 'wall') throw new HttpError(400, `invalid params: id: display tokens are for wall-display accounts (user ${id} is ${user.role})`)
+    if (user.role !== 'wall')
+      throw new HttpError(400, `invalid params: id: display tokens are for wall-display accounts (user ${id} is ${user.role})`)
     const session = await createSession(db.sql, id, { kind: 'display', name: input.name, days: input.days })
-    await audit(db.sql, { ...auditContext(req, res), action: 'display-token.create', target: `user:${id}`, details: { name: input.name, days: input.days } })
+    await audit(db.sql, {
+      ...auditContext(req, res),
+      action: 'display-token.create',
+      target: `user:${id}`,
+      details: { name: input.name, days: input.days },
+    })
     res.status(201).json({ token: session.token, url: `/wall?display_token=${session.token}`, expiresAt: session.expiresAt.toISOString() })
   })
 

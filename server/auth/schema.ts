@@ -84,8 +84,10 @@ const userFields = {
 function areasFitRole(u: { role?: Role | undefined; areaCodes?: string[] | undefined }, ctx: z.RefinementCtx): void {
   if (!u.role || !u.areaCodes) return
   const scoped = SCOPED_ROLES.includes(u.role)
-  if (scoped && u.areaCodes.length === 0) ctx.addIssue({ code: 'custom', path: ['areaCodes'], message: `role ${u.role} needs at least one area code` })
-  if (!scoped && u.areaCodes.length > 0) ctx.addIssue({ code: 'custom', path: ['areaCodes'], message: `role ${u.role} is district-wide and takes no area codes` })
+  if (scoped && u.areaCodes.length === 0)
+    ctx.addIssue({ code: 'custom', path: ['areaCodes'], message: `role ${u.role} needs at least one area code` })
+  if (!scoped && u.areaCodes.length > 0)
+    ctx.addIssue({ code: 'custom', path: ['areaCodes'], message: `role ${u.role} is district-wide and takes no area codes` })
 }
 
 export const UserCreateSchema = z

@@ -4,6 +4,7 @@
  * stored, so a leaked table gives no way in.
  */
 import crypto from 'node:crypto'
+
 import { hash, verify } from '@node-rs/argon2'
 
 /**

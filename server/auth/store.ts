@@ -3,9 +3,10 @@
  * scoped role's reach (migrations/019): every function here takes the server's own connection.
  */
 import type { Sql } from 'postgres'
+
 import type { Queryable } from '../db/index.ts'
+import { type AuthUser, RoleSchema, type UserCreate, type UserPatch, type UserView } from './schema.ts'
 import { hashPassword, hashToken, newToken } from './secrets.ts'
-import { RoleSchema, type AuthUser, type UserCreate, type UserPatch, type UserView } from './schema.ts'
 
 interface UserRow {
   id: string
@@ -21,7 +22,8 @@ interface UserRow {
 }
 
 /** The user columns; the area codes as JSON, which both database kinds hand back as an array. */
-const USER = (sql: Queryable) => sql`u.id::text AS id, u.username, u.display_name, u.role, to_json(u.area_codes) AS area_codes, u.password_hash, u.disabled, u.created_by, u.created_at, u.updated_at`
+const USER = (sql: Queryable) =>
+  sql`u.id::text AS id, u.username, u.display_name, u.role, to_json(u.area_codes) AS area_codes, u.password_hash, u.disabled, u.created_by, u.created_at, u.updated_at`
 
 const toAuthUser = (r: UserRow): AuthUser => ({
   id: String(r.id),
@@ -117,7 +119,11 @@ export interface NewSession {
  * Opens a login session (12 h idle) or a wall-display token (`days` long).
  * @example const s = await createSession(db.sql, user.id, { kind: 'login' }); s.token // 'oms_…'
  */
-export async function createSession(sql: Sql, userId: string, opts: { kind: 'login' } | { kind: 'display'; name: string; days: number }): Promise<NewSession> {
+export async function createSession(
+  sql: Sql,
+  userId: string,
+  opts: { kind: 'login' } | { kind: 'display'; name: string; days: number },
+): Promise<NewSession> {
   const token = newToken(opts.kind === 'login' ? 'oms' : 'omd')
   const csrfToken = newToken('csrf')
   const hours = opts.kind === 'login' ? SESSION_IDLE_HOURS : opts.days * 24
@@ -130,7 +136,10 @@ export async function createSession(sql: Sql, userId: string, opts: { kind: 'log
 }
 
 /** A live session's user (and its CSRF token); login sessions slide their idle expiry forward. */
-export async function findSession(sql: Sql, token: string): Promise<{ user: AuthUser; kind: 'login' | 'display'; csrfToken: string } | null> {
+export async function findSession(
+  sql: Sql,
+  token: string,
+): Promise<{ user: AuthUser; kind: 'login' | 'display'; csrfToken: string } | null> {
   const [row] = await sql<(UserRow & { kind: 'login' | 'display'; csrf_token: string; user_id: string })[]>`
     UPDATE sessions s SET
       last_seen_at = now(),
@@ -148,16 +157,25 @@ export async function revokeSession(sql: Sql, token: string): Promise<void> {
 }
 
 /** Display tokens (wall screens) of all users, without the tokens themselves. */
-export async function listDisplayTokens(sql: Sql): Promise<{ id: string; name: string | null; username: string; expiresAt: string; revoked: boolean }[]> {
+export async function listDisplayTokens(
+  sql: Sql,
+): Promise<{ id: string; name: string | null; username: string; expiresAt: string; revoked: boolean }[]> {
   const rows = await sql<{ token_hash: string; name: string | null; username: string; expires_at: Date; revoked_at: Date | null }[]>`
     SELECT s.token_hash, s.name, u.username, s.expires_at, s.revoked_at
     FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.kind = 'display' ORDER BY s.created_at`
-  return rows.map((r) => ({ id: r.token_hash.slice(0, 16), name: r.name, username: r.username, expiresAt: r.expires_at.toISOString(), revoked: r.revoked_at !== null }))
+  return rows.map((r) => ({
+    id: r.token_hash.slice(0, 16),
+    name: r.name,
+    username: r.username,
+    expiresAt: r.expires_at.toISOString(),
+    revoked: r.revoked_at !== null,
+  }))
 }
 
 /** Revokes a display token by the id `listDisplayTokens` shows (its hash's first 16 characters). */
 export async function revokeDisplayToken(sql: Sql, id: string): Promise<boolean> {
-  const rows = await sql`UPDATE sessions SET revoked_at = now() WHERE kind = 'display' AND left(token_hash, 16) = ${id} AND revoked_at IS NULL RETURNING 1`
+  const rows =
+    await sql`UPDATE sessions SET revoked_at = now() WHERE kind = 'display' AND left(token_hash, 16) = ${id} AND revoked_at IS NULL RETURNING 1`
   return rows.length > 0
 }
 
@@ -165,7 +183,12 @@ export async function revokeDisplayToken(sql: Sql, id: string): Promise<boolean>
  * A new API key for a user; the key is shown once.
  * @example (await createApiKey(db.sql, '3', 'ingest gateway', 'admin')).key // 'omk_…'
  */
-export async function createApiKey(sql: Sql, userId: string, name: string, createdBy: string): Promise<{ id: string; key: string; prefix: string }> {
+export async function createApiKey(
+  sql: Sql,
+  userId: string,
+  name: string,
+  createdBy: string,
+): Promise<{ id: string; key: string; prefix: string }> {
   const key = newToken('omk')
   const prefix = key.slice(0, 10)
   const [row] = await sql<{ id: string }[]>`
@@ -175,14 +198,27 @@ export async function createApiKey(sql: Sql, userId: string, name: string, creat
 }
 
 /** A user's keys (prefix, name, last use), never the keys. */
-export async function listApiKeys(sql: Sql, userId: string): Promise<{ id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revoked: boolean }[]> {
-  const rows = await sql<{ id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }[]>`
+export async function listApiKeys(
+  sql: Sql,
+  userId: string,
+): Promise<{ id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null; revoked: boolean }[]> {
+  const rows = await sql<
+    { id: string; name: string; prefix: string; created_at: Date; last_used_at: Date | null; revoked_at: Date | null }[]
+  >`
     SELECT id::text, name, prefix, created_at, last_used_at, revoked_at FROM api_keys WHERE user_id = ${userId} ORDER BY id`
-  return rows.map((r) => ({ id: r.id, name: r.name, prefix: r.prefix, createdAt: r.created_at.toISOString(), lastUsedAt: r.last_used_at?.toISOString() ?? null, revoked: r.revoked_at !== null }))
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    prefix: r.prefix,
+    createdAt: r.created_at.toISOString(),
+    lastUsedAt: r.last_used_at?.toISOString() ?? null,
+    revoked: r.revoked_at !== null,
+  }))
 }
 
 export async function revokeApiKey(sql: Sql, userId: string, keyId: string): Promise<boolean> {
-  const rows = await sql`UPDATE api_keys SET revoked_at = now() WHERE id = ${keyId} AND user_id = ${userId} AND revoked_at IS NULL RETURNING 1`
+  const rows =
+    await sql`UPDATE api_keys SET revoked_at = now() WHERE id = ${keyId} AND user_id = ${userId} AND revoked_at IS NULL RETURNING 1`
   return rows.length > 0
 }
 

@@ -6,12 +6,14 @@
 import { execFile } from 'node:child_process'
 import http from 'node:http'
 import { promisify } from 'node:util'
+
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ensureFirstAdmin } from './bootstrap.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+
 import { TEST_KIND } from '../testing/db.ts'
+import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { decodeTile, tileAt } from '../tiles/testing.ts'
+import { ensureFirstAdmin } from './bootstrap.ts'
 
 const run = promisify(execFile)
 // A CI proxy must not get between GDAL (curl) and the local test server.
@@ -53,8 +55,16 @@ function toolGet(path: string, headers: Record<string, string> = {}): Promise<{ 
 beforeAll(async () => {
   s = await startTestServer({ seed: 'small', web: false, auth: 'required', env: { TILE_URL_KEYS: 'true' } })
   const first = await ensureFirstAdmin(s.db)
-  const login = await call('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: first!.password }) })
-  adminToken = login.headers.getSetCookie().find((c) => c.startsWith('onemap_session='))!.split(';')[0]!.slice('onemap_session='.length)
+  const login = await call('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: first!.password }),
+  })
+  adminToken = login.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('onemap_session='))!
+    .split(';')[0]!
+    .slice('onemap_session='.length)
 
   const towns = await s.db.sql<{ town_code: string; n: number }[]>`
     SELECT town_code, count(*)::int AS n FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 2`
@@ -62,7 +72,9 @@ beforeAll(async () => {
   townB = towns[1]!.town_code
   countA = towns[0]!.n
   countAll = (await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents`)[0]!.n
-  incidentA = Number((await s.db.sql<{ id: string }[]>`SELECT id::text FROM incidents WHERE town_code = ${townA} ORDER BY id LIMIT 1`)[0]!.id)
+  incidentA = Number(
+    (await s.db.sql<{ id: string }[]>`SELECT id::text FROM incidents WHERE town_code = ${townA} ORDER BY id LIMIT 1`)[0]!.id,
+  )
   await s.db.sql`UPDATE incidents SET description = ${PII} WHERE id = ${incidentA}`
 
   for (const [username, fields] of [
@@ -70,13 +82,25 @@ beforeAll(async () => {
     ['town-a', { role: 'town', areaCodes: [townA] }],
     ['command', { role: 'command' }],
   ] as const) {
-    const made = await call('/api/users', { method: 'POST', headers: { ...bearer(adminToken), 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD, ...fields }) })
+    const made = await call('/api/users', {
+      method: 'POST',
+      headers: { ...bearer(adminToken), 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD, ...fields }),
+    })
     expect(made.status).toBe(201)
     const { id } = (await made.json()) as { id: string }
-    const key = await call(`/api/users/${id}/api-keys`, { method: 'POST', headers: { ...bearer(adminToken), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'QGIS' }) })
+    const key = await call(`/api/users/${id}/api-keys`, {
+      method: 'POST',
+      headers: { ...bearer(adminToken), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'QGIS' }),
+    })
     keys[username] = ((await key.json()) as { key: string }).key
   }
-  const adminKey = await call('/api/users/1/api-keys', { method: 'POST', headers: { ...bearer(adminToken), 'content-type': 'application/json' }, body: JSON.stringify({ name: 'admin QGIS' }) })
+  const adminKey = await call('/api/users/1/api-keys', {
+    method: 'POST',
+    headers: { ...bearer(adminToken), 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'admin QGIS' }),
+  })
   keys.admin = ((await adminKey.json()) as { key: string }).key
 }, 600_000)
 
@@ -116,7 +140,11 @@ describe(`analysts' tools sign in with HTTP Basic (${TEST_KIND})`, () => {
 
   it('never lets Basic write, reach the rest of the API, or take a login password', async () => {
     const asAdmin = basic('admin', keys.admin!)
-    const post = await call('/api/hazards', { method: 'POST', headers: { authorization: asAdmin, 'content-type': 'application/json' }, body: '{}' })
+    const post = await call('/api/hazards', {
+      method: 'POST',
+      headers: { authorization: asAdmin, 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(post.status).toBe(401)
     expect((await call('/ogc/collections', { method: 'POST', headers: { authorization: asAdmin } })).status).toBe(401)
     expect((await call('/api/users', { headers: { authorization: asAdmin } })).status).toBe(401)
@@ -125,33 +153,55 @@ describe(`analysts' tools sign in with HTTP Basic (${TEST_KIND})`, () => {
     expect(password.status).toBe(401)
     expect(((await password.json()) as { error: string }).error).toMatch(/API key/)
     const [{ n } = { n: -1 }] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM hazards`
-    expect((await call('/api/hazards', { method: 'POST', headers: { authorization: asAdmin, 'content-type': 'application/json' }, body: '{}' })).status).toBe(401)
+    expect(
+      (await call('/api/hazards', { method: 'POST', headers: { authorization: asAdmin, 'content-type': 'application/json' }, body: '{}' }))
+        .status,
+    ).toBe(401)
     expect((await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM hazards`)[0]!.n).toBe(n)
   })
 
   it('lets GDAL’s OAPIF driver count an analyst’s incidents with GDAL_HTTP_USERPWD, and a town officer’s town with -oo USERPWD', async () => {
     const ds = `OAPIF:${s.url}/ogc`
-    const analyst = await gdal('ogrinfo', ['-ro', '-so', '-oo', 'PAGE_SIZE=1000', ds, 'incidents'], { GDAL_HTTP_USERPWD: `analyst:${keys.analyst}` })
+    const analyst = await gdal('ogrinfo', ['-ro', '-so', '-oo', 'PAGE_SIZE=1000', ds, 'incidents'], {
+      GDAL_HTTP_USERPWD: `analyst:${keys.analyst}`,
+    })
     expect(analyst.stdout).toMatch(new RegExp(`Feature Count: ${countAll}\\b`))
-    const officer = await gdal('ogrinfo', ['-ro', '-so', '-oo', `USERPWD=town-a:${keys['town-a']}`, '-oo', 'PAGE_SIZE=1000', ds, 'incidents'])
+    const officer = await gdal('ogrinfo', [
+      '-ro',
+      '-so',
+      '-oo',
+      `USERPWD=town-a:${keys['town-a']}`,
+      '-oo',
+      'PAGE_SIZE=1000',
+      ds,
+      'incidents',
+    ])
     expect(officer.stdout).toMatch(new RegExp(`Feature Count: ${countA}\\b`))
     // Without a key GDAL gets the 401 and says so.
     await expect(gdal('ogrinfo', ['-ro', '-so', ds, 'incidents'])).rejects.toThrow(/401/)
   }, 180_000)
 
   it('lets GDAL’s MVT driver read a vector tile with Basic: the same incidents the app draws', async () => {
-    const [pt] = await s.db.sql<{ lng: number; lat: number }[]>`SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE id = ${incidentA}`
+    const [pt] = await s.db.sql<
+      { lng: number; lat: number }[]
+    >`SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE id = ${incidentA}`
     const t = tileAt(14, pt!.lng, pt!.lat)
     const path = `/tiles/incidents/${t.z}/${t.x}/${t.y}.mvt?${PERIOD}`
     const app = decodeTile(new Uint8Array(await (await call(path, { headers: bearer(keys.analyst!) })).arrayBuffer()))
     const layer = Object.keys(app).find((k) => (app[k]?.length ?? 0) > 0)!
     expect(layer).toBeDefined()
-    const info = await gdal('ogrinfo', ['-ro', '-so', '-oo', `X=${t.x}`, '-oo', `Y=${t.y}`, '-oo', `Z=${t.z}`, `MVT:/vsicurl/${s.url}${path}`, layer], { GDAL_HTTP_USERPWD: `qgis:${keys.analyst}` })
+    const info = await gdal(
+      'ogrinfo',
+      ['-ro', '-so', '-oo', `X=${t.x}`, '-oo', `Y=${t.y}`, '-oo', `Z=${t.z}`, `MVT:/vsicurl/${s.url}${path}`, layer],
+      { GDAL_HTTP_USERPWD: `qgis:${keys.analyst}` },
+    )
     expect(info.stdout).toMatch(new RegExp(`Feature Count: ${app[layer]!.length}\\b`))
   }, 120_000)
 
   it('takes ?key= on tile URLs (TILE_URL_KEYS) but nowhere else, and never a session token', async () => {
-    const [pt] = await s.db.sql<{ lng: number; lat: number }[]>`SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE id = ${incidentA}`
+    const [pt] = await s.db.sql<
+      { lng: number; lat: number }[]
+    >`SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE id = ${incidentA}`
     const t = tileAt(13, pt!.lng, pt!.lat)
     const tile = await call(`/tiles/incidents/${t.z}/${t.x}/${t.y}.mvt?${PERIOD}&key=${keys['town-a']}`)
     expect(tile.status).toBe(200)
@@ -204,23 +254,40 @@ describe(`exports for /vsicurl/ and for town officers (${TEST_KIND})`, () => {
     expect(await exportRows()).toBe(before + 1)
 
     const rows = (await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE town_code = ${townB}`)[0]!.n
-    const vsicurl = await gdal('ogrinfo', ['-ro', '-so', '-al', `CSV:/vsicurl/${s.url}${path}`], { GDAL_HTTP_USERPWD: `analyst:${keys.analyst}` })
+    const vsicurl = await gdal('ogrinfo', ['-ro', '-so', '-al', `CSV:/vsicurl/${s.url}${path}`], {
+      GDAL_HTTP_USERPWD: `analyst:${keys.analyst}`,
+    })
     expect(vsicurl.stdout).toMatch(new RegExp(`Feature Count: ${rows}\\b`))
   }, 120_000)
 
   it('streams an export to GDAL’s /vsicurl_streaming/ and ogr2ogr with Basic, points placed by X_POSSIBLE_NAMES', async () => {
-    const rows = (await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE town_code = ${townA} AND geom IS NOT NULL`)[0]!.n
+    const rows = (
+      await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE town_code = ${townA} AND geom IS NOT NULL`
+    )[0]!.n
     const url = `${s.url}/api/export/incidents.geojson?area=${townA}`
     const info = await gdal('ogrinfo', ['-ro', '-so', '-al', `/vsicurl_streaming/${url}`], { GDAL_HTTP_USERPWD: `analyst:${keys.analyst}` })
     expect(info.stdout).toMatch(/Geometry: Point/)
     const csv = await gdal(
       'ogr2ogr',
-      ['-f', 'GeoJSON', '/vsistdout/', '-oo', 'X_POSSIBLE_NAMES=lng', '-oo', 'Y_POSSIBLE_NAMES=lat', '-where', 'lng IS NOT NULL', `CSV:/vsicurl_streaming/${s.url}/api/export/incidents.csv?area=${townA}`],
+      [
+        '-f',
+        'GeoJSON',
+        '/vsistdout/',
+        '-oo',
+        'X_POSSIBLE_NAMES=lng',
+        '-oo',
+        'Y_POSSIBLE_NAMES=lat',
+        '-where',
+        'lng IS NOT NULL',
+        `CSV:/vsicurl_streaming/${s.url}/api/export/incidents.csv?area=${townA}`,
+      ],
       { GDAL_HTTP_USERPWD: `analyst:${keys.analyst}` },
     )
     const fc = JSON.parse(csv.stdout) as { features: { geometry: { type: string; coordinates: number[] } | null }[] }
     expect(fc.features.length).toBe(rows)
-    expect(fc.features.every((f) => f.geometry?.type === 'Point' && f.geometry.coordinates[0]! > 119 && f.geometry.coordinates[0]! < 121)).toBe(true)
+    expect(
+      fc.features.every((f) => f.geometry?.type === 'Point' && f.geometry.coordinates[0]! > 119 && f.geometry.coordinates[0]! < 121),
+    ).toBe(true)
   }, 120_000)
 
   it('lets a town officer export their own town, masked, recorded and audited with their area', async () => {

@@ -6,15 +6,27 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { distanceM } from '../geo/crs.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { ROOT_DIR } from '../web/static.ts'
-import { importBoundaries, type BoundaryImportSummary } from './import.ts'
+import { type BoundaryImportSummary, importBoundaries } from './import.ts'
 
 const DIR = path.join(ROOT_DIR, 'data', 'fixtures', 'boundary-faults')
 const file = (name: string) => path.join(DIR, name)
-interface Fault { kind: string; code?: string; codes?: string[]; feature?: number; features?: number[]; areaM2?: number; at?: [number, number]; liesIn?: string; vertex?: { wgs84: [number, number] } }
+interface Fault {
+  kind: string
+  code?: string
+  codes?: string[]
+  feature?: number
+  features?: number[]
+  areaM2?: number
+  at?: [number, number]
+  liesIn?: string
+  vertex?: { wgs84: [number, number] }
+}
 const expected = JSON.parse(fs.readFileSync(file('expected.json'), 'utf8')) as Record<string, { faults: Fault[]; notReported?: Fault[] }>
 
 describe(`boundary faults from another generator (${TEST_KIND})`, () => {
@@ -92,7 +104,10 @@ describe(`boundary faults from another generator (${TEST_KIND})`, () => {
       expect(Math.abs(hits[0]!.areaM2! - f.areaM2!) / f.areaM2!, f.kind).toBeLessThan(0.05)
     }
     for (const f of e.notReported ?? []) {
-      expect(s.findings.filter((x) => x.kind === f.kind && x.lng !== null && distanceM(x.lng, x.lat!, f.at![0], f.at![1]) < 400), `${f.kind} ${f.areaM2} m²`).toEqual([])
+      expect(
+        s.findings.filter((x) => x.kind === f.kind && x.lng !== null && distanceM(x.lng, x.lat!, f.at![0], f.at![1]) < 400),
+        `${f.kind} ${f.areaM2} m²`,
+      ).toEqual([])
     }
   })
 
@@ -101,7 +116,10 @@ describe(`boundary faults from another generator (${TEST_KIND})`, () => {
     for (const name of ['towns-point.geojson', 'towns-empty-name.geojson']) {
       const [f] = expected[name]!.faults
       const s = await run(name, 'town')
-      expect(s.findings.filter((x) => x.kind === 'rejected').map((x) => x.feature), name).toEqual([f!.feature])
+      expect(
+        s.findings.filter((x) => x.kind === 'rejected').map((x) => x.feature),
+        name,
+      ).toEqual([f!.feature])
       expect(s.inserted + s.updated + s.unchanged, name).toBe(s.read - 1)
     }
   })

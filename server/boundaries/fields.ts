@@ -14,8 +14,39 @@ export type FieldMap = Record<FieldRole, string | null>
 
 const TOWN_CODE = ['XZQDM', 'XZDM', 'JDDM', 'XZJDDM', 'TOWNCODE', 'TOWN_CODE', 'XZ_DM', '乡镇代码', '街道代码', '乡镇街道代码']
 const TOWN_NAME = ['XZQMC', 'XZMC', 'JDMC', 'XZJDMC', 'TOWNNAME', 'TOWN_NAME', 'XZ_MC', '乡镇名称', '街道名称', '乡镇街道名称']
-const VILLAGE_CODE = ['CJDM', 'CUNDM', 'CDM', 'SQDM', 'CWHDM', 'JWHDM', 'CJQYDM', 'VILLCODE', 'VILLAGE_CODE', 'VILLAGECODE', '村级代码', '村代码', '社区代码', '村社区代码', '村居代码']
-const VILLAGE_NAME = ['CJMC', 'CUNMC', 'CMC', 'SQMC', 'CWHMC', 'JWHMC', 'VILLNAME', 'VILLAGE_NAME', 'VILLAGENAME', '村级名称', '村名称', '社区名称', '村社区名称', '村居名称']
+const VILLAGE_CODE = [
+  'CJDM',
+  'CUNDM',
+  'CDM',
+  'SQDM',
+  'CWHDM',
+  'JWHDM',
+  'CJQYDM',
+  'VILLCODE',
+  'VILLAGE_CODE',
+  'VILLAGECODE',
+  '村级代码',
+  '村代码',
+  '社区代码',
+  '村社区代码',
+  '村居代码',
+]
+const VILLAGE_NAME = [
+  'CJMC',
+  'CUNMC',
+  'CMC',
+  'SQMC',
+  'CWHMC',
+  'JWHMC',
+  'VILLNAME',
+  'VILLAGE_NAME',
+  'VILLAGENAME',
+  '村级名称',
+  '村名称',
+  '社区名称',
+  '村社区名称',
+  '村居名称',
+]
 const GRID_CODE = ['WGBM', 'WGDM', 'WGBH', 'GRIDCODE', 'GRID_CODE', 'GRID_ID', '网格编码', '网格代码', '网格编号']
 const GRID_NAME = ['WGMC', 'GRIDNAME', 'GRID_NAME', '网格名称']
 const MICRO_CODE = ['WWGBM', 'WWGDM', 'WWGBH', 'MICROCODE', 'MICROGRID_CODE', 'MGRID_CODE', '微网格编码', '微网格代码', '微网格编号']
@@ -26,15 +57,38 @@ const DISTRICT_NAME = ['QXMC', 'XZQMC', 'XZQHMC', 'QHMC', 'DISTRICT_NAME', '区�
 const GENERIC_CODE = ['CODE', 'DM', 'BM', 'ID_CODE', 'ADCODE', 'PAC', '代码', '编码', '编号', '行政区代码']
 const GENERIC_NAME = ['NAME', 'MC', 'NAME_ZH', 'NAME_CN', '名称', '行政区名称']
 const GENERIC_PARENT = ['PARENT', 'PARENT_CODE', 'PARENTCODE', 'PCODE', 'SJDM', 'FJDM', '上级代码', '上级编码', '父级代码']
-const POPULATION = ['RKS', 'RK', 'CZRK', 'CZRKS', 'HJRK', 'ZRK', 'POP', 'POPULATION', 'POP_TOTAL', '人口', '人口数', '常住人口', '户籍人口', '总人口']
+const POPULATION = [
+  'RKS',
+  'RK',
+  'CZRK',
+  'CZRKS',
+  'HJRK',
+  'ZRK',
+  'POP',
+  'POPULATION',
+  'POP_TOTAL',
+  '人口',
+  '人口数',
+  '常住人口',
+  '户籍人口',
+  '总人口',
+]
 const TYPE = ['LX', 'TYPE', 'XZLX', 'QYLX', 'DYLX', 'KIND', 'CATEGORY', '类型', '性质', '单位类型', '区域类型']
 
 /** Per level: the code and name candidates, and the names a parent-code field goes by. */
 const BY_LEVEL: Record<AreaLevel, { code: string[]; name: string[]; parent: string[] }> = {
   district: { code: DISTRICT_CODE, name: DISTRICT_NAME, parent: [] },
   town: { code: TOWN_CODE, name: TOWN_NAME, parent: ['SSQX', 'QXDM', '所属区县', '区县代码'] },
-  village: { code: VILLAGE_CODE, name: VILLAGE_NAME, parent: ['SSXZ', 'SSJD', 'SSZJ', ...TOWN_CODE, '所属乡镇', '所属街道', '所属乡镇街道'] },
-  grid: { code: GRID_CODE, name: GRID_NAME, parent: ['SSCJ', 'SSC', 'SSSQ', 'SSCS', ...VILLAGE_CODE, '所属村居', '所属村社区', '所属社区', '所属村'] },
+  village: {
+    code: VILLAGE_CODE,
+    name: VILLAGE_NAME,
+    parent: ['SSXZ', 'SSJD', 'SSZJ', ...TOWN_CODE, '所属乡镇', '所属街道', '所属乡镇街道'],
+  },
+  grid: {
+    code: GRID_CODE,
+    name: GRID_NAME,
+    parent: ['SSCJ', 'SSC', 'SSSQ', 'SSCS', ...VILLAGE_CODE, '所属村居', '所属村社区', '所属社区', '所属村'],
+  },
   microgrid: { code: MICRO_CODE, name: MICRO_NAME, parent: ['SSWG', ...GRID_CODE, '所属网格'] },
 }
 

@@ -2,6 +2,7 @@
  * Small pure helpers on boundary geometries before they reach PostGIS.
  */
 import type { Geometry, MultiPolygon, Polygon, Position } from 'geojson'
+
 import { toWgs84 } from '../geo/crs.ts'
 import type { BoundaryCrs } from './schema.ts'
 
@@ -33,15 +34,19 @@ export function toWgs84Polygon<G extends Polygon | MultiPolygon>(g: G, crs: Boun
  * @example boxOf([{ type: 'Polygon', coordinates: [[[1, 2], [3, 2], [3, 4], [1, 2]]] }]) // [1, 2, 3, 4]
  */
 export function boxOf(gs: readonly (Polygon | MultiPolygon)[]): [number, number, number, number] | null {
-  let w = Infinity, s = Infinity, e = -Infinity, n = -Infinity
+  let w = Infinity,
+    s = Infinity,
+    e = -Infinity,
+    n = -Infinity
   for (const g of gs) {
     const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates
-    for (const p of polys) for (const [x, y] of p[0] ?? []) {
-      if (x! < w) w = x!
-      if (x! > e) e = x!
-      if (y! < s) s = y!
-      if (y! > n) n = y!
-    }
+    for (const p of polys)
+      for (const [x, y] of p[0] ?? []) {
+        if (x! < w) w = x!
+        if (x! > e) e = x!
+        if (y! < s) s = y!
+        if (y! > n) n = y!
+      }
   }
   return w === Infinity ? null : [w, s, e, n]
 }

@@ -17,21 +17,28 @@
  * number and the rest loads.
  */
 import fs from 'node:fs'
+
+import { stringify } from 'csv-stringify/sync'
 import type { Geometry } from 'geojson'
 import type { TransactionSql } from 'postgres'
-import { stringify } from 'csv-stringify/sync'
+
 import { addressBaseChanged } from '../addresses/base.ts'
-import { silentProgress, type PhaseProgress } from '../ops/progress.ts'
 import type { Db } from '../db/index.ts'
 import { ImportInputError } from '../imports/csv.ts'
-import { beatImportRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
+import { beatImportRun, finishImportRun, type ImportCounts, importTarget, startImportRun, ZERO_COUNTS } from '../imports/runs.ts'
 import { startHeartbeat } from '../ops/heartbeat.ts'
-import { detectFields, missingFields, type FieldMap } from './fields.ts'
+import { type PhaseProgress, silentProgress } from '../ops/progress.ts'
+import { detectFields, type FieldMap, missingFields } from './fields.ts'
 import { boxOf, isAreal, toWgs84Polygon } from './geometry.ts'
-import { BoundaryReadError, readBoundaryFile, type BoundarySource } from './read/index.ts'
+import { BoundaryReadError, type BoundarySource, readBoundaryFile } from './read/index.ts'
 import {
-  childLevel, DEFAULT_TOLERANCE_M2, parentLevel,
-  type AreaLevel, type BoundaryCrs, type BoundaryFileOptions, type BoundaryFinding,
+  type AreaLevel,
+  type BoundaryCrs,
+  type BoundaryFileOptions,
+  type BoundaryFinding,
+  childLevel,
+  DEFAULT_TOLERANCE_M2,
+  parentLevel,
 } from './schema.ts'
 
 export interface BoundaryImportInput extends BoundaryFileOptions {
@@ -114,16 +121,24 @@ export function populationOf(v: unknown): number | null {
  * WGS84 is used as such; without one, WGS84 is assumed and said.
  * @example crsOf({ kind: 'unknown', text: null }, undefined) // { crs: 'wgs84', note: 'no .prj or srs: taken as WGS84 (use --crs if not)' }
  */
-export function crsOf(declared: BoundarySource['crs'], override: BoundaryCrs | undefined): { crs: BoundaryCrs; note: string; warning: string | null } {
+export function crsOf(
+  declared: BoundarySource['crs'],
+  override: BoundaryCrs | undefined,
+): { crs: BoundaryCrs; note: string; warning: string | null } {
   const said = declared.kind === 'geographic' ? declared.name : 'unknown'
   if (override) {
     const note = `--crs ${override}${said !== 'unknown' ? ` (the file says ${said})` : ''}`
     return { crs: override, note, warning: null }
   }
-  if (declared.kind === 'geographic' && declared.name === 'cgcs2000') return { crs: 'cgcs2000', note: 'CGCS2000 (taken as WGS84: they differ by centimetres)', warning: null }
+  if (declared.kind === 'geographic' && declared.name === 'cgcs2000')
+    return { crs: 'cgcs2000', note: 'CGCS2000 (taken as WGS84: they differ by centimetres)', warning: null }
   if (declared.kind === 'geographic' && declared.name === 'wgs84') return { crs: 'wgs84', note: 'WGS84', warning: null }
   if (declared.kind === 'geographic') {
-    return { crs: 'wgs84', note: 'an unnamed geographic CRS, taken as WGS84', warning: `the file's coordinate system is not WGS84 or CGCS2000 (${(declared.text ?? '').slice(0, 80)}): taken as WGS84; use --crs if not` }
+    return {
+      crs: 'wgs84',
+      note: 'an unnamed geographic CRS, taken as WGS84',
+      warning: `the file's coordinate system is not WGS84 or CGCS2000 (${(declared.text ?? '').slice(0, 80)}): taken as WGS84; use --crs if not`,
+    }
   }
   return { crs: 'wgs84', note: 'no .prj or srs: taken as WGS84 (use --crs if not)', warning: null }
 }
@@ -138,13 +153,19 @@ export async function importBoundaries(db: Db, file: string, input: BoundaryImpo
   const progress = input.progress ?? silentProgress
   const level = input.level
   const tolerance = input.toleranceM2 ?? DEFAULT_TOLERANCE_M2
-  const target = importTarget(file, { reportPath: input.reportPath === undefined ? `${file}.report.csv` : input.reportPath, source: input.source })
+  const target = importTarget(file, {
+    reportPath: input.reportPath === undefined ? `${file}.report.csv` : input.reportPath,
+    source: input.source,
+  })
   const warnings: string[] = []
   const findings: BoundaryFinding[] = []
 
   let src: BoundarySource
   try {
-    src = await readBoundaryFile(file, { ...(input.encoding ? { encoding: input.encoding } : {}), ...(input.layer ? { layer: input.layer } : {}) })
+    src = await readBoundaryFile(file, {
+      ...(input.encoding ? { encoding: input.encoding } : {}),
+      ...(input.layer ? { layer: input.layer } : {}),
+    })
   } catch (err) {
     if (err instanceof BoundaryReadError) throw new ImportInputError(err.message)
     throw err
@@ -159,8 +180,14 @@ export async function importBoundaries(db: Db, file: string, input: BoundaryImpo
   })
   const missing = missingFields(fields, src.fields)
   if (missing) throw new ImportInputError(`${target.source}: ${missing}`)
-  if (!fields.code) throw new ImportInputError(`${target.source}: no ${LEVEL_ZH[level]} code field found among ${src.fields.join(', ') || '(no fields)'}: name it with --code-field`)
-  if (!fields.name) throw new ImportInputError(`${target.source}: no ${LEVEL_ZH[level]} name field found among ${src.fields.join(', ')}: name it with --name-field`)
+  if (!fields.code)
+    throw new ImportInputError(
+      `${target.source}: no ${LEVEL_ZH[level]} code field found among ${src.fields.join(', ') || '(no fields)'}: name it with --code-field`,
+    )
+  if (!fields.name)
+    throw new ImportInputError(
+      `${target.source}: no ${LEVEL_ZH[level]} name field found among ${src.fields.join(', ')}: name it with --name-field`,
+    )
   const crs = crsOf(src.crs, input.crs)
   if (crs.warning) warnings.push(crs.warning)
   if (src.reprojectedFrom) warnings.push(`reprojected from ${src.reprojectedFrom} to longitude/latitude`)
@@ -169,23 +196,34 @@ export async function importBoundaries(db: Db, file: string, input: BoundaryImpo
   const { candidates, rejects } = checkFeatures(src, fields, crs.crs)
   findings.push(...rejects)
   if (candidates.length === 0) {
-    throw new ImportInputError(`${target.source}: none of its ${src.features.length} features can be imported (${rejects[0]?.detail ?? 'no features'}); the ${level} level is left as it was`)
+    throw new ImportInputError(
+      `${target.source}: none of its ${src.features.length} features can be imported (${rejects[0]?.detail ?? 'no features'}); the ${level} level is left as it was`,
+    )
   }
   const outside = candidates.filter((c) => !c.inChina)
   if (outside.length === candidates.length) {
-    throw new ImportInputError(`${target.source}: its coordinates are not longitude/latitude in China (first: feature ${outside[0]!.feature}); is it projected without a .prj? Give the .prj or convert it to WGS84`)
+    throw new ImportInputError(
+      `${target.source}: its coordinates are not longitude/latitude in China (first: feature ${outside[0]!.feature}); is it projected without a .prj? Give the .prj or convert it to WGS84`,
+    )
   }
   if (up) {
     const [row] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM admin_areas WHERE level = ${up}`
     if (!row || row.n === 0) throw new ImportInputError(`no ${up} boundaries yet: import the ${up}s before the ${level}s`)
   }
 
-  const runId = await startImportRun(db.sql, { kind: 'boundaries', file: target.file, source: target.source, reportPath: target.reportPath })
+  const runId = await startImportRun(db.sql, {
+    kind: 'boundaries',
+    file: target.file,
+    source: target.source,
+    reportPath: target.reportPath,
+  })
   const counts: ImportCounts = { ...ZERO_COUNTS, read: src.features.length, rejected: rejects.length }
   const stopBeat = startHeartbeat(() => beatImportRun(db.sql, runId, counts))
   try {
     progress.start(`${level}s`, candidates.length)
-    const result = await db.sql.begin((tx) => replaceLevel(tx, { level, up, candidates, tolerance, hasParentField: fields.parent !== null, runId, progress, counts, findings }))
+    const result = await db.sql.begin((tx) =>
+      replaceLevel(tx, { level, up, candidates, tolerance, hasParentField: fields.parent !== null, runId, progress, counts, findings }),
+    )
     progress.stop()
     counts.inserted = result.inserted
     counts.updated = result.updated
@@ -193,9 +231,23 @@ export async function importBoundaries(db: Db, file: string, input: BoundaryImpo
     // Rejected: every feature not loaded (rejected outright, or an orphan).
     counts.rejected = counts.read - result.inserted - result.updated - result.unchanged
     const summary: BoundaryImportSummary = {
-      ...counts, runId, level, file: target.file, format: src.format, layer: src.layer, fields, crs: crs.crs, crsNote: crs.note,
-      encoding: src.encoding, repaired: findings.filter((f) => f.kind === 'repaired').length, removed: result.removed,
-      reparented: result.reparented, replaced: result.replaced, findings, warnings, reportPath: target.reportPath,
+      ...counts,
+      runId,
+      level,
+      file: target.file,
+      format: src.format,
+      layer: src.layer,
+      fields,
+      crs: crs.crs,
+      crsNote: crs.note,
+      encoding: src.encoding,
+      repaired: findings.filter((f) => f.kind === 'repaired').length,
+      removed: result.removed,
+      reparented: result.reparented,
+      replaced: result.replaced,
+      findings,
+      warnings,
+      reportPath: target.reportPath,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     }
     if (target.reportPath) writeReport(target.reportPath, findings)
@@ -204,7 +256,9 @@ export async function importBoundaries(db: Db, file: string, input: BoundaryImpo
     return summary
   } catch (err) {
     progress.stop()
-    await finishImportRun(db.sql, runId, { status: 'failed', counts, message: err instanceof Error ? err.message : String(err) }).catch(() => {})
+    await finishImportRun(db.sql, runId, { status: 'failed', counts, message: err instanceof Error ? err.message : String(err) }).catch(
+      () => {},
+    )
     if (target.reportPath && findings.length > 0) writeReport(target.reportPath, findings)
     throw err
   } finally {
@@ -213,14 +267,24 @@ export async function importBoundaries(db: Db, file: string, input: BoundaryImpo
 }
 
 const finding = (f: Partial<BoundaryFinding> & Pick<BoundaryFinding, 'kind' | 'detail'>): BoundaryFinding => ({
-  feature: null, code: null, name: null, areaM2: null, lng: null, lat: null, ...f,
+  feature: null,
+  code: null,
+  name: null,
+  areaM2: null,
+  lng: null,
+  lat: null,
+  ...f,
 })
 
 /**
  * The first, database-free checks of each feature: polygon, code, name, duplicates.
  * @example checkFeatures(src, fields, 'wgs84').candidates.length
  */
-export function checkFeatures(src: BoundarySource, fields: FieldMap, crs: BoundaryCrs): { candidates: Candidate[]; rejects: BoundaryFinding[] } {
+export function checkFeatures(
+  src: BoundarySource,
+  fields: FieldMap,
+  crs: BoundaryCrs,
+): { candidates: Candidate[]; rejects: BoundaryFinding[] } {
   const candidates: Candidate[] = []
   const rejects: BoundaryFinding[] = []
   const firstOf = new Map<string, number>()
@@ -332,11 +396,18 @@ async function replaceLevel(tx: TransactionSql, r: ReplaceInput): Promise<Replac
     const byFeature = new Map(fixed.map((f) => [f.feature, f]))
     for (const v of invalid) {
       const f = byFeature.get(v.feature)
-      findings.push(finding({
-        kind: 'repaired', feature: v.feature, code: v.code, name: v.name,
-        detail: `invalid polygon (${v.reason}) repaired with ST_MakeValid${f ? ` into ${f.parts} part${f.parts === 1 ? '' : 's'}` : ', nothing areal left: rejected'}`,
-        areaM2: f ? Math.round(f.area) : null, lng: f?.lng ?? null, lat: f?.lat ?? null,
-      }))
+      findings.push(
+        finding({
+          kind: 'repaired',
+          feature: v.feature,
+          code: v.code,
+          name: v.name,
+          detail: `invalid polygon (${v.reason}) repaired with ST_MakeValid${f ? ` into ${f.parts} part${f.parts === 1 ? '' : 's'}` : ', nothing areal left: rejected'}`,
+          areaM2: f ? Math.round(f.area) : null,
+          lng: f?.lng ?? null,
+          lat: f?.lat ?? null,
+        }),
+      )
     }
   }
 
@@ -354,7 +425,10 @@ async function replaceLevel(tx: TransactionSql, r: ReplaceInput): Promise<Replac
     }
   }
   const [keptRow] = await tx<{ kept: number }[]>`SELECT count(*)::int AS kept FROM boundary_stage WHERE rejected IS NULL`
-  if (!keptRow || keptRow.kept === 0) throw new ImportInputError(`every feature was rejected (first: ${findings.find((f) => f.kind === 'rejected' || f.kind === 'orphan')?.detail}); the ${level} level is left as it was`)
+  if (!keptRow || keptRow.kept === 0)
+    throw new ImportInputError(
+      `every feature was rejected (first: ${findings.find((f) => f.kind === 'rejected' || f.kind === 'orphan')?.detail}); the ${level} level is left as it was`,
+    )
   await tx`CREATE INDEX ON boundary_stage USING gist (geom)`
   await tx`ANALYZE boundary_stage`
 
@@ -363,10 +437,26 @@ async function replaceLevel(tx: TransactionSql, r: ReplaceInput): Promise<Replac
 }
 
 /** Finds each staged area's parent (step 2), rejecting orphans and codes that do not nest. */
-async function resolveParents(tx: TransactionSql, r: ReplaceInput, rejectStage: (feature: number, reason: string) => Promise<void>): Promise<void> {
+async function resolveParents(
+  tx: TransactionSql,
+  r: ReplaceInput,
+  rejectStage: (feature: number, reason: string) => Promise<void>,
+): Promise<void> {
   const { up, findings } = r
   const upLevel = up!
-  const cands = await tx<{ feature: number; code: string; name: string; declared: string | null; parent: string; holds: boolean; share: number; lng: number; lat: number }[]>`
+  const cands = await tx<
+    {
+      feature: number
+      code: string
+      name: string
+      declared: string | null
+      parent: string
+      holds: boolean
+      share: number
+      lng: number
+      lat: number
+    }[]
+  >`
     SELECT s.feature, s.code, s.name, s.parent_code AS declared, p.code AS parent, ST_Covers(p.geom, s.pos) AS holds,
            -- Most areas lie wholly in one parent: the overlay only for those that do not.
            CASE WHEN ST_Covers(p.geom, s.geom) THEN 1.0
@@ -404,10 +494,13 @@ async function resolveParents(tx: TransactionSql, r: ReplaceInput, rejectStage: 
       const holder = list.find((c) => c.holds)
       if (!holder || holder.parent !== s.declared) {
         const inDeclared = list.find((c) => c.parent === s.declared)?.share ?? 0
-        findings.push(finding({
-          kind: 'outside_parent', ...at,
-          detail: `declared in ${upLevel} ${s.declared}, but ${holder ? `its point on surface lies in ${holder.parent}` : `it lies in no ${upLevel}`} (${pct(inDeclared)} inside ${s.declared}); kept under ${s.declared}`,
-        }))
+        findings.push(
+          finding({
+            kind: 'outside_parent',
+            ...at,
+            detail: `declared in ${upLevel} ${s.declared}, but ${holder ? `its point on surface lies in ${holder.parent}` : `it lies in no ${upLevel}`} (${pct(inDeclared)} inside ${s.declared}); kept under ${s.declared}`,
+          }),
+        )
       }
       assigned.push({ feature: s.feature, parent: s.declared })
       continue
@@ -417,9 +510,10 @@ async function resolveParents(tx: TransactionSql, r: ReplaceInput, rejectStage: 
     const byCode = list.find((c) => c.share >= AMBIGUOUS_SHARE && s.code.startsWith(c.parent))
     const best = byCode ?? list.find((c) => c.holds) ?? (list[0] && list[0].share >= MAJORITY_SHARE ? list[0] : undefined)
     if (!best) {
-      const detail = list.length === 0
-        ? `lies in no ${upLevel}: rejected`
-        : `its point on surface lies in no ${upLevel}, and at most ${pct(list[0]!.share)} of it in ${list[0]!.parent}: rejected`
+      const detail =
+        list.length === 0
+          ? `lies in no ${upLevel}: rejected`
+          : `its point on surface lies in no ${upLevel}, and at most ${pct(list[0]!.share)} of it in ${list[0]!.parent}: rejected`
       findings.push(finding({ kind: 'orphan', ...at, detail }))
       await rejectStage(s.feature, detail)
       continue
@@ -432,10 +526,13 @@ async function resolveParents(tx: TransactionSql, r: ReplaceInput, rejectStage: 
       continue
     }
     if (second) {
-      findings.push(finding({
-        kind: 'ambiguous', ...at,
-        detail: `straddles ${upLevel}s ${best.parent} (${pct(best.share)}) and ${second.parent} (${pct(second.share)}); placed in ${best.parent}, ${byCode ? 'whose code it starts with' : 'which holds its point on surface'}`,
-      }))
+      findings.push(
+        finding({
+          kind: 'ambiguous',
+          ...at,
+          detail: `straddles ${upLevel}s ${best.parent} (${pct(best.share)}) and ${second.parent} (${pct(second.share)}); placed in ${best.parent}, ${byCode ? 'whose code it starts with' : 'which holds its point on surface'}`,
+        }),
+      )
     }
     assigned.push({ feature: s.feature, parent: best.parent })
   }
@@ -456,7 +553,17 @@ async function reportGapsAndOverlaps(tx: TransactionSql, r: ReplaceInput): Promi
     WHERE a.rejected IS NULL AND b.rejected IS NULL AND NOT ST_IsEmpty(x.i) AND ST_Area(x.i::geography) > ${tolerance}
     ORDER BY area DESC`
   for (const o of overlaps) {
-    findings.push(finding({ kind: 'overlap', feature: o.fa, code: o.a, detail: `${level}s ${o.a} and ${o.b} overlap by ${Math.round(o.area)} m²`, areaM2: Math.round(o.area), lng: o.lng, lat: o.lat }))
+    findings.push(
+      finding({
+        kind: 'overlap',
+        feature: o.fa,
+        code: o.a,
+        detail: `${level}s ${o.a} and ${o.b} overlap by ${Math.round(o.area)} m²`,
+        areaM2: Math.round(o.area),
+        lng: o.lng,
+        lat: o.lat,
+      }),
+    )
   }
   if (!up) return
   const gaps = await tx<{ parent: string; name: string; area: number; lng: number; lat: number; covered: boolean }[]>`
@@ -472,10 +579,19 @@ async function reportGapsAndOverlaps(tx: TransactionSql, r: ReplaceInput): Promi
     FROM holes WHERE NOT ST_IsEmpty(g) AND ST_Area(g::geography) > ${tolerance}
     ORDER BY area DESC`
   for (const g of gaps) {
-    findings.push(finding({
-      kind: 'gap', code: g.parent, name: g.name, areaM2: Math.round(g.area), lng: g.lng, lat: g.lat,
-      detail: g.covered ? `a gap of ${Math.round(g.area)} m² inside ${up} ${g.parent} ${g.name} that no ${level} covers` : `${up} ${g.parent} ${g.name} has no ${level} at all`,
-    }))
+    findings.push(
+      finding({
+        kind: 'gap',
+        code: g.parent,
+        name: g.name,
+        areaM2: Math.round(g.area),
+        lng: g.lng,
+        lat: g.lat,
+        detail: g.covered
+          ? `a gap of ${Math.round(g.area)} m² inside ${up} ${g.parent} ${g.name} that no ${level} covers`
+          : `${up} ${g.parent} ${g.name} has no ${level} at all`,
+      }),
+    )
   }
   const beyond = await tx<{ feature: number; code: string; name: string; parent: string; area: number; lng: number; lat: number }[]>`
     SELECT s.feature, s.code, s.name, s.parent_code AS parent, ST_Area(x.d::geography) AS area, ST_X(ST_PointOnSurface(x.d)) AS lng, ST_Y(ST_PointOnSurface(x.d)) AS lat
@@ -485,10 +601,18 @@ async function reportGapsAndOverlaps(tx: TransactionSql, r: ReplaceInput): Promi
     ORDER BY s.feature`
   for (const b of beyond) {
     if (findings.some((f) => f.kind === 'outside_parent' && f.feature === b.feature)) continue
-    findings.push(finding({
-      kind: 'outside_parent', feature: b.feature, code: b.code, name: b.name, areaM2: Math.round(b.area), lng: b.lng, lat: b.lat,
-      detail: `${Math.round(b.area)} m² of it lies outside its ${up} ${b.parent}`,
-    }))
+    findings.push(
+      finding({
+        kind: 'outside_parent',
+        feature: b.feature,
+        code: b.code,
+        name: b.name,
+        areaM2: Math.round(b.area),
+        lng: b.lng,
+        lat: b.lat,
+        detail: `${Math.round(b.area)} m² of it lies outside its ${up} ${b.parent}`,
+      }),
+    )
   }
 }
 
@@ -527,10 +651,10 @@ async function writeLevel(tx: TransactionSql, r: ReplaceInput): Promise<ReplaceR
   const [stagedRow] = await tx<{ staged: number }[]>`SELECT count(*)::int AS staged FROM boundary_stage WHERE rejected IS NULL`
   const staged = stagedRow?.staged ?? 0
 
-  const gone = (await tx<{ code: string; name: string; lng: number; lat: number }[]>`
+  const gone = await tx<{ code: string; name: string; lng: number; lat: number }[]>`
     SELECT a.code, a.name, ST_X(a.label_point) AS lng, ST_Y(a.label_point) AS lat FROM admin_areas a
     WHERE a.level = ${level} AND NOT EXISTS (SELECT 1 FROM boundary_stage s WHERE s.code = a.code AND s.rejected IS NULL)
-    ORDER BY a.code`)
+    ORDER BY a.code`
   const goneCodes = gone.map((g) => g.code)
 
   // Children of vanished areas move to the new area holding their point on surface.
@@ -545,12 +669,18 @@ async function writeLevel(tx: TransactionSql, r: ReplaceInput): Promise<ReplaceR
       WHERE c.code = c0.code AND c0.parent_code = ANY(${goneCodes}::text[]) AND n.code IS NOT NULL
       RETURNING c.code, n.code AS parent`
     reparented = moved.length
-    for (const m of moved) findings.push(finding({ kind: 'reparented', code: m.code, detail: `${below} ${m.code} moved under ${level} ${m.parent} (its parent vanished)` }))
+    for (const m of moved)
+      findings.push(
+        finding({ kind: 'reparented', code: m.code, detail: `${below} ${m.code} moved under ${level} ${m.parent} (its parent vanished)` }),
+      )
     const stranded = await tx<{ code: string; name: string }[]>`
       SELECT code, name FROM admin_areas WHERE parent_code = ANY(${goneCodes}::text[]) ORDER BY code`
     if (stranded.length > 0) {
       throw new ImportInputError(
-        `${stranded.length} ${below}${stranded.length === 1 ? '' : 's'} (${stranded.slice(0, 5).map((s) => `${s.code} ${s.name}`).join(', ')}${stranded.length > 5 ? ', …' : ''}) ` +
+        `${stranded.length} ${below}${stranded.length === 1 ? '' : 's'} (${stranded
+          .slice(0, 5)
+          .map((s) => `${s.code} ${s.name}`)
+          .join(', ')}${stranded.length > 5 ? ', …' : ''}) ` +
           `would lose their ${level}: they lie in none of the file's ${level}s. Nothing was changed; import matching ${below}s afterwards or fix the file`,
       )
     }
@@ -568,9 +698,24 @@ async function writeLevel(tx: TransactionSql, r: ReplaceInput): Promise<ReplaceR
     SELECT username, array(SELECT unnest(area_codes) INTERSECT SELECT unnest(${goneCodes}::text[])) AS codes
     FROM users WHERE area_codes && ${goneCodes}::text[] ORDER BY username`
   for (const u of users) {
-    findings.push(finding({ kind: 'scope', detail: `user ${u.username}'s scope names vanished ${level}${u.codes.length === 1 ? '' : 's'} ${u.codes.join(', ')}: give them their new area` }))
+    findings.push(
+      finding({
+        kind: 'scope',
+        detail: `user ${u.username}'s scope names vanished ${level}${u.codes.length === 1 ? '' : 's'} ${u.codes.join(', ')}: give them their new area`,
+      }),
+    )
   }
-  for (const g of gone) findings.push(finding({ kind: 'removed', code: g.code, name: g.name, lng: g.lng, lat: g.lat, detail: `${level} ${g.code} ${g.name} is not in the file: removed (kept in admin_area_history)` }))
+  for (const g of gone)
+    findings.push(
+      finding({
+        kind: 'removed',
+        code: g.code,
+        name: g.name,
+        lng: g.lng,
+        lat: g.lat,
+        detail: `${level} ${g.code} ${g.name} is not in the file: removed (kept in admin_area_history)`,
+      }),
+    )
   if (goneCodes.length > 0) await tx`DELETE FROM admin_areas WHERE code = ANY(${goneCodes}::text[])`
   if (level === 'district' && goneCodes.length > 0) {
     // District rollups are keyed by the district's code (migration 006).
@@ -580,14 +725,24 @@ async function writeLevel(tx: TransactionSql, r: ReplaceInput): Promise<ReplaceR
   return { inserted, updated, unchanged: staged - written.length, removed: goneCodes, reparented, replaced }
 }
 
-const CODE_COLUMN: Record<Exclude<AreaLevel, 'district'>, string> = { town: 'town_code', village: 'village_code', grid: 'grid_code', microgrid: 'microgrid_code' }
+const CODE_COLUMN: Record<Exclude<AreaLevel, 'district'>, string> = {
+  town: 'town_code',
+  village: 'village_code',
+  grid: 'grid_code',
+  microgrid: 'microgrid_code',
+}
 
 /**
  * Places again, by their point, the rows of `table` that named a vanished area of `level`: the
  * deepest area now holding the point gives all their codes (none: unplaced). Reports placed
  * only to a town or village (approximate) keep that depth. Tasks also take a new area_code.
  */
-async function replaceRecords(tx: TransactionSql, table: (typeof PLACED_TABLES)[number], level: Exclude<AreaLevel, 'district'>, gone: string[]): Promise<number> {
+async function replaceRecords(
+  tx: TransactionSql,
+  table: (typeof PLACED_TABLES)[number],
+  level: Exclude<AreaLevel, 'district'>,
+  gone: string[],
+): Promise<number> {
   const col = tx(CODE_COLUMN[level])
   const t = tx(table)
   const hasMicro = table !== 'tasks' && table !== 'warnings'
@@ -644,6 +799,18 @@ async function placeUnplaced(tx: TransactionSql, table: 'incidents' | 'hazards')
  * @example writeReport('towns.zip.report.csv', summary.findings)
  */
 export function writeReport(file: string, findings: readonly BoundaryFinding[]): void {
-  const rows = findings.map((f) => [f.kind, f.feature, f.code, f.name, f.detail, f.areaM2, f.lng === null ? null : f.lng.toFixed(6), f.lat === null ? null : f.lat.toFixed(6)])
-  fs.writeFileSync(file, '\uFEFF' + stringify(rows, { header: true, columns: ['kind', 'feature', 'code', 'name', 'detail', 'area_m2', 'lng', 'lat'] }))
+  const rows = findings.map((f) => [
+    f.kind,
+    f.feature,
+    f.code,
+    f.name,
+    f.detail,
+    f.areaM2,
+    f.lng === null ? null : f.lng.toFixed(6),
+    f.lat === null ? null : f.lat.toFixed(6),
+  ])
+  fs.writeFileSync(
+    file,
+    '\uFEFF' + stringify(rows, { header: true, columns: ['kind', 'feature', 'code', 'name', 'detail', 'area_m2', 'lng', 'lat'] }),
+  )
 }

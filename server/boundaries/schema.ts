@@ -3,9 +3,10 @@
  * endpoint and `npm run onboard`'s onboard.json): one schema for all three.
  */
 import { z } from 'zod'
-import { AreaLevelSchema, type AreaLevel } from '../areas/schema.ts'
 
-export { AreaLevelSchema, type AreaLevel }
+import { type AreaLevel, AreaLevelSchema } from '../areas/schema.ts'
+
+export { type AreaLevel, AreaLevelSchema }
 /** district > town (乡镇/街道) > village (村/社区) > grid (网格) > microgrid (微网格). */
 export const AREA_LEVELS: readonly AreaLevel[] = AreaLevelSchema.options
 
@@ -58,7 +59,17 @@ export const DEFAULT_TOLERANCE_M2 = 1_000
 /** One finding of an import, for the report file and the API. */
 export const BoundaryFindingSchema = z.object({
   kind: z.enum([
-    'rejected', 'repaired', 'orphan', 'ambiguous', 'outside_parent', 'gap', 'overlap', 'removed', 'reparented', 'scope', 'warning',
+    'rejected',
+    'repaired',
+    'orphan',
+    'ambiguous',
+    'outside_parent',
+    'gap',
+    'overlap',
+    'removed',
+    'reparented',
+    'scope',
+    'warning',
   ]),
   /** 1-based feature number in the file (null for findings about the whole level). */
   feature: z.number().int().nullable(),

@@ -17,13 +17,15 @@
  */
 import path from 'node:path'
 import type { Readable } from 'node:stream'
+
 import type { Sql } from 'postgres'
-import { silentProgress, type PhaseProgress } from '../ops/progress.ts'
+
 import type { Db } from '../db/index.ts'
 import type { BatchedImportSummary, ImportReject } from '../imports/batched.ts'
 import { ImportInputError, openImportFile, openRejectReport, parseCsvChunk, type RejectReport } from '../imports/csv.ts'
-import { finishDoneRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts } from '../imports/runs.ts'
-import { CATEGORY_OPTIONAL_COLUMNS, CATEGORY_REQUIRED_COLUMNS, CategoryCsvRowSchema, type CategoryCsvRow } from './schema.ts'
+import { finishDoneRun, finishImportRun, type ImportCounts, importTarget, startImportRun, ZERO_COUNTS } from '../imports/runs.ts'
+import { type PhaseProgress, silentProgress } from '../ops/progress.ts'
+import { CATEGORY_OPTIONAL_COLUMNS, CATEGORY_REQUIRED_COLUMNS, type CategoryCsvRow, CategoryCsvRowSchema } from './schema.ts'
 
 export interface CategoryImportOptions {
   /** Rejects report (default `<FILE>.rejects.csv` for a path; none for a stream). null: no report. */
@@ -95,7 +97,11 @@ export interface CataloguePlan {
  * are rejected and why, what is removed and what is kept.
  * @example planCatalogue([{ line: 2, id: 'ZA', row: { code: 'ZA', nameZh: '治安', nameEn: '治安', parentCode: null }, reason: null }], new Map(), { replace: false }).rows[0] // { code: 'ZA', level: 1, sortOrder: 1, … }
  */
-export function planCatalogue(lines: readonly CategoryLine[], current: ReadonlyMap<string, CurrentCode>, opts: { replace: boolean }): CataloguePlan {
+export function planCatalogue(
+  lines: readonly CategoryLine[],
+  current: ReadonlyMap<string, CurrentCode>,
+  opts: { replace: boolean },
+): CataloguePlan {
   const rejects: ImportReject[] = []
   const reject = (l: CategoryLine, reason: string) => rejects.push({ line: l.line, id: l.id, reason })
   const inFile = new Set(lines.map((l) => l.row?.code ?? l.id).filter((c) => c !== ''))
@@ -129,10 +135,15 @@ export function planCatalogue(lines: readonly CategoryLine[], current: ReadonlyM
     const p = l.row.parentCode!
     const parentLine = first.get(p) ?? lines.find((x) => x.id === p)
     if (top.has(p)) items.push(l)
-    else if (parentLine?.row && parentLine.row.parentCode !== null) reject(l, `parent_code ${p} is an item (line ${parentLine.line}), not a level-1 category`)
+    else if (parentLine?.row && parentLine.row.parentCode !== null)
+      reject(l, `parent_code ${p} is an item (line ${parentLine.line}), not a level-1 category`)
     else if (parentLine) reject(l, `parent_code ${p} was rejected (line ${parentLine.line})`)
     else if (!opts.replace && current.get(p)?.level === 1) items.push(l)
-    else reject(l, `unknown parent_code ${p}: not a level-1 category of the file${opts.replace ? ' (with --replace every parent must be in the file)' : ' or the catalogue'}`)
+    else
+      reject(
+        l,
+        `unknown parent_code ${p}: not a level-1 category of the file${opts.replace ? ' (with --replace every parent must be in the file)' : ' or the catalogue'}`,
+      )
   }
   // 4. What stays and what goes among the codes the file leaves out.
   const accepted = new Set([...top.keys(), ...items.map((l) => l.row.code)])
@@ -141,7 +152,9 @@ export function planCatalogue(lines: readonly CategoryLine[], current: ReadonlyM
   const remove: string[] = []
   const keptCodes = new Set<string>()
   const uses = (c: CurrentCode) =>
-    [c.incidents > 0 ? `carried by ${c.incidents} incidents` : '', c.models.length > 0 ? `named by model ${c.models.join(', ')}` : ''].filter(Boolean).join('; ')
+    [c.incidents > 0 ? `carried by ${c.incidents} incidents` : '', c.models.length > 0 ? `named by model ${c.models.join(', ')}` : '']
+      .filter(Boolean)
+      .join('; ')
   for (const code of missing.filter((c) => current.get(c)!.level === 2)) {
     const why = opts.replace ? uses(current.get(code)!) : 'not in the file (left as it is without --replace)'
     if (why) {
@@ -151,7 +164,9 @@ export function planCatalogue(lines: readonly CategoryLine[], current: ReadonlyM
   }
   // Items that stay under a level-1 category the file leaves out: kept ones, and rejected lines (left as they are).
   const staysUnder = (parent: string) =>
-    [...current.entries()].filter(([c, v]) => v.parentCode === parent && !accepted.has(c) && (keptCodes.has(c) || inFile.has(c))).map(([c]) => c)
+    [...current.entries()]
+      .filter(([c, v]) => v.parentCode === parent && !accepted.has(c) && (keptCodes.has(c) || inFile.has(c)))
+      .map(([c]) => c)
   for (const code of missing.filter((c) => current.get(c)!.level === 1)) {
     const children = staysUnder(code)
     const why = opts.replace
@@ -163,7 +178,9 @@ export function planCatalogue(lines: readonly CategoryLine[], current: ReadonlyM
   // 5. An item of the file that is a level-1 category now must not leave items behind under it.
   const finalItems = items.filter((l) => {
     if (current.get(l.row.code)?.level !== 1) return true
-    const left = [...current.entries()].filter(([c, v]) => v.parentCode === l.row.code && !accepted.has(c) && !remove.includes(c)).map(([c]) => c)
+    const left = [...current.entries()]
+      .filter(([c, v]) => v.parentCode === l.row.code && !accepted.has(c) && !remove.includes(c))
+      .map(([c]) => c)
     if (left.length === 0) return true
     reject(l, `${l.row.code} is a level-1 category with items the file does not move (${left.join(', ')}); it cannot become an item`)
     return false
@@ -176,8 +193,22 @@ export function planCatalogue(lines: readonly CategoryLine[], current: ReadonlyM
     return n
   }
   const rows: CatalogueRow[] = [
-    ...[...top.values()].map((l) => ({ code: l.row.code, parentCode: null, level: 1 as const, nameZh: l.row.nameZh, nameEn: l.row.nameEn, sortOrder: next('') })),
-    ...finalItems.map((l) => ({ code: l.row.code, parentCode: l.row.parentCode, level: 2 as const, nameZh: l.row.nameZh, nameEn: l.row.nameEn, sortOrder: next(l.row.parentCode!) })),
+    ...[...top.values()].map((l) => ({
+      code: l.row.code,
+      parentCode: null,
+      level: 1 as const,
+      nameZh: l.row.nameZh,
+      nameEn: l.row.nameEn,
+      sortOrder: next(''),
+    })),
+    ...finalItems.map((l) => ({
+      code: l.row.code,
+      parentCode: l.row.parentCode,
+      level: 2 as const,
+      nameZh: l.row.nameZh,
+      nameEn: l.row.nameEn,
+      sortOrder: next(l.row.parentCode!),
+    })),
   ]
   rejects.sort((a, b) => a.line - b.line)
   return { rows, rejects, remove, kept: kept.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)) }
@@ -227,7 +258,12 @@ async function readCategoryLines(input: Readable | string): Promise<{ lines: Cat
       lines.push(
         parsed.success
           ? { line: rec.line, id, row: parsed.data, reason: null }
-          : { line: rec.line, id, row: null, reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; ') },
+          : {
+              line: rec.line,
+              id,
+              row: null,
+              reason: parsed.error.issues.map((i) => `${i.path.join('.') || 'line'}: ${i.message}`).join('; '),
+            },
       )
     }
   }
@@ -238,9 +274,15 @@ async function readCategoryLines(input: Readable | string): Promise<{ lines: Cat
  * Writes a plan in one transaction: bindings of removed codes, level-1 rows, items, removals.
  * Properties of existing rows are left as they are.
  */
-async function writePlan(db: Db, plan: CataloguePlan): Promise<{ inserted: number; updated: number; unbound: { role: string; code: string }[] }> {
+async function writePlan(
+  db: Db,
+  plan: CataloguePlan,
+): Promise<{ inserted: number; updated: number; unbound: { role: string; code: string }[] }> {
   return db.sql.begin(async (tx) => {
-    const unbound = plan.remove.length === 0 ? [] : await tx<{ role: string; code: string }[]>`
+    const unbound =
+      plan.remove.length === 0
+        ? []
+        : await tx<{ role: string; code: string }[]>`
       DELETE FROM category_roles WHERE code = ANY(${plan.remove}::text[]) RETURNING role, code`
     let inserted = 0
     let updated = 0
@@ -300,7 +342,8 @@ export async function importCategories(db: Db, input: Readable | string, opts: C
       await report.close()
       report = null
     }
-    if (opts.replace && plan.rows.length === 0) throw new ImportInputError('--replace with no valid line would empty the catalogue: nothing was changed')
+    if (opts.replace && plan.rows.length === 0)
+      throw new ImportInputError('--replace with no valid line would empty the catalogue: nothing was changed')
     const w = await writePlan(db, plan)
     counts.inserted = w.inserted
     counts.updated = w.updated
@@ -316,7 +359,10 @@ export async function importCategories(db: Db, input: Readable | string, opts: C
           : `${plan.kept.length} codes of the catalogue are not in the file and were left as they are (--replace removes those nothing uses)`,
       )
     }
-    if (w.unbound.length > 0) warnings.push(`unbound with their codes: ${list(w.unbound.map((u) => `${u.role} → ${u.code}`))} (bind the roles again: npm run import -- roles FILE.json)`)
+    if (w.unbound.length > 0)
+      warnings.push(
+        `unbound with their codes: ${list(w.unbound.map((u) => `${u.role} → ${u.code}`))} (bind the roles again: npm run import -- roles FILE.json)`,
+      )
     const timing = await finishDoneRun(db.sql, runId, counts, warnings, t0)
     return {
       runId,

@@ -6,11 +6,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { audit } from '../audit/log.ts'
 import type { Db } from '../db/index.ts'
 import { ImportInputError } from '../imports/csv.ts'
+import { CATEGORY_ROLES, type CategoryRole, type ResolvedRoles, type RoleBinding, RoleMappingSchema } from './roles.ts'
 import { loadRoles, RoleBindingError, saveRoleBinding } from './roles-store.ts'
-import { CATEGORY_ROLES, type CategoryRole, type ResolvedRoles, RoleMappingSchema, type RoleBinding } from './roles.ts'
 
 export interface RoleImportSummary {
   /** Roles whose codes changed. */
@@ -36,7 +37,9 @@ export function parseRoleMapping(text: string, where = 'the mapping'): RoleBindi
   }
   const parsed = RoleMappingSchema.safeParse(json)
   if (!parsed.success) {
-    throw new ImportInputError(`${where}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')} (expected { "roles": { "<role>": ["<code>", …] } })`)
+    throw new ImportInputError(
+      `${where}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')} (expected { "roles": { "<role>": ["<code>", …] } })`,
+    )
   }
   return parsed.data.roles
 }
@@ -56,6 +59,17 @@ export async function importRoleMapping(db: Db, file: string, opts: { actor?: st
     .catch((err: unknown) => {
       throw err instanceof RoleBindingError ? new ImportInputError(`${path.basename(file)}: ${err.message}`) : err
     })
-  if (changed.length > 0) await audit(db.sql, { actor, action: 'category-roles.update', target: 'category-roles', details: { changed, file: path.resolve(file) } })
-  return { changed, roles, bound: CATEGORY_ROLES.filter((r) => roles[r].configured), unbound: CATEGORY_ROLES.filter((r) => !roles[r].configured) }
+  if (changed.length > 0)
+    await audit(db.sql, {
+      actor,
+      action: 'category-roles.update',
+      target: 'category-roles',
+      details: { changed, file: path.resolve(file) },
+    })
+  return {
+    changed,
+    roles,
+    bound: CATEGORY_ROLES.filter((r) => roles[r].configured),
+    unbound: CATEGORY_ROLES.filter((r) => !roles[r].configured),
+  }
 }

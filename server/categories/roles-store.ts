@@ -4,7 +4,14 @@
  */
 import type { Queryable } from '../db/index.ts'
 import { listCategories } from './queries.ts'
-import { CATEGORY_ROLES, type CategoryRole, type CategoryRolesResponse, resolveRoles, type ResolvedRoles, type RoleBinding } from './roles.ts'
+import {
+  CATEGORY_ROLES,
+  type CategoryRole,
+  type CategoryRolesResponse,
+  type ResolvedRoles,
+  resolveRoles,
+  type RoleBinding,
+} from './roles.ts'
 
 /** A binding that cannot be stored: each problem with where it is (`roles.fire.1`) and what. */
 export class RoleBindingError extends Error {
@@ -69,7 +76,11 @@ export async function saveRoleBinding(sql: Queryable, binding: RoleBinding, acto
   const issues: { where: string; message: string }[] = []
   for (const role of CATEGORY_ROLES) {
     ;(binding[role] ?? []).forEach((c, i) => {
-      if (!known.has(c)) issues.push({ where: `roles.${role}.${i}`, message: `unknown category ${JSON.stringify(c)} (not in the catalogue: import it first)` })
+      if (!known.has(c))
+        issues.push({
+          where: `roles.${role}.${i}`,
+          message: `unknown category ${JSON.stringify(c)} (not in the catalogue: import it first)`,
+        })
     })
   }
   if (issues.length > 0) throw new RoleBindingError(issues)

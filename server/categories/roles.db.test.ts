@@ -10,12 +10,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createModelService } from '../models/service.ts'
-import { executeRun } from '../models/runner.ts'
-import { createRun, ensureBuiltinModels, getModel } from '../models/store.ts'
-import type { IndicatorsResponse, RankingResponse } from '../indicators/schema.ts'
+
 import { ImportInputError } from '../imports/csv.ts'
+import type { IndicatorsResponse, RankingResponse } from '../indicators/schema.ts'
+import { executeRun } from '../models/runner.ts'
+import { createModelService } from '../models/service.ts'
+import { createRun, ensureBuiltinModels, getModel } from '../models/store.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { importCategories } from './import-csv.ts'
@@ -137,8 +139,11 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
     expect(r.roles.fraud.reason).toBe('role fraud (电信网络诈骗) is not bound to any category')
   })
 
-  it('sets the binding over the API (400 naming the field) and answers it in the file\'s shape', async () => {
-    const bad = await api<{ error: string; details: { where: string }[] }>('/api/category-roles', { method: 'PUT', body: { roles: { fire: ['ZC01', 'NOPE'] } } })
+  it("sets the binding over the API (400 naming the field) and answers it in the file's shape", async () => {
+    const bad = await api<{ error: string; details: { where: string }[] }>('/api/category-roles', {
+      method: 'PUT',
+      body: { roles: { fire: ['ZC01', 'NOPE'] } },
+    })
     expect(bad.status).toBe(400)
     expect(bad.body.details.map((d) => d.where)).toEqual(['body.roles.fire.1'])
     const role = await api<{ error: string }>('/api/category-roles', { method: 'PUT', body: { roles: { arson: ['ZC01'] } } })
@@ -150,17 +155,35 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
     expect(same.body.roles).toEqual(BINDING.roles)
     const got = (await api<CategoryRolesResponse>('/api/category-roles')).body
     expect(got.updatedBy).toBe('import:mapping.json')
-    expect(got.states.find((x) => x.role === 'fire_incident')).toMatchObject({ codes: ['ZC'], items: ['ZC01', 'ZC02', 'ZC03'], configured: true })
-    expect(got.states.find((x) => x.role === 'traffic')).toMatchObject({ configured: false, items: [], reason: 'role traffic (交通) is not bound to any category' })
+    expect(got.states.find((x) => x.role === 'fire_incident')).toMatchObject({
+      codes: ['ZC'],
+      items: ['ZC01', 'ZC02', 'ZC03'],
+      configured: true,
+    })
+    expect(got.states.find((x) => x.role === 'traffic')).toMatchObject({
+      configured: false,
+      items: [],
+      reason: 'role traffic (交通) is not bound to any category',
+    })
   })
 
   it('counts fires over exactly the items bound to fire; unbound indicators are not configured and have no value', async () => {
     // October 2026 in one town of 10,000: fires ZC01 ×2 and ZC02 ×1, alarms ZC03 ×4, burglaries ZA01 ×3.
-    const plant: [string, number][] = [['ZC01', 2], ['ZC02', 1], ['ZC03', 4], ['ZA01', 3]]
+    const plant: [string, number][] = [
+      ['ZC01', 2],
+      ['ZC02', 1],
+      ['ZC03', 4],
+      ['ZA01', 3],
+    ]
     const rows = plant.flatMap(([code, n]) =>
       Array.from({ length: n }, (_, i) => ({
-        incident_id: `other-${code}-${i}`, reported_at: new Date(`2026-10-1${i}T10:00:00+08:00`), category_code: code, town_code: town, village_code: village,
-      })))
+        incident_id: `other-${code}-${i}`,
+        reported_at: new Date(`2026-10-1${i}T10:00:00+08:00`),
+        category_code: code,
+        town_code: town,
+        village_code: village,
+      })),
+    )
     await s.db.sql`INSERT INTO incidents ${s.db.sql(rows, 'incident_id', 'reported_at', 'category_code', 'town_code', 'village_code')}`
 
     const r = (await api<IndicatorsResponse>('/api/indicators?level=town&month=2026-10')).body
@@ -174,7 +197,12 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
     expect(def('fires_per_10k')).toMatchObject({ role: 'fire', configured: true, reason: null, items: ['ZC01', 'ZC02'] })
     expect(def('fires_per_10k').note).toMatch(/本区：ZC01 火灾、ZC02 电气火灾/)
     // Fraud and traffic are unbound: "not configured", named, and never a zero — in every area.
-    expect(def('frauds_per_10k')).toMatchObject({ role: 'fraud', configured: false, items: [], reason: 'role fraud (电信网络诈骗) is not bound to any category' })
+    expect(def('frauds_per_10k')).toMatchObject({
+      role: 'fraud',
+      configured: false,
+      items: [],
+      reason: 'role fraud (电信网络诈骗) is not bound to any category',
+    })
     expect(def('traffic_casualties_per_10k')).toMatchObject({ configured: false, reason: expect.stringMatching(/traffic_injury/) })
     for (const a of r.areas) {
       expect(a.indicators.frauds_per_10k).toEqual({ value: null, n: null, base: null, previous: null, change: null })
@@ -189,13 +217,22 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
     expect(ind('frauds_per_10k')).toMatchObject({ weight: 10, configured: false, reason: expect.stringMatching(/role fraud/) })
     expect(ind('traffic_casualties_per_10k')).toMatchObject({ configured: false })
     const area = r.areas.find((a) => a.code === town)!
-    expect(Object.keys(area.parts).sort()).toEqual(['fires_per_10k', 'incidents_per_10k', 'incidents_yoy_pct', 'task_closeout_rate', 'task_ontime_rate', 'warning_response_hours'])
+    expect(Object.keys(area.parts).sort()).toEqual([
+      'fires_per_10k',
+      'incidents_per_10k',
+      'incidents_yoy_pct',
+      'task_closeout_rate',
+      'task_ontime_rate',
+      'warning_response_hours',
+    ])
     expect(area.values.frauds_per_10k).toBeNull()
     expect(area.score).not.toBeNull()
   })
 
   it('shows models whose roles are unbound as not configured: never run, no warnings, and why', async () => {
-    const { items } = (await api<{ items: { id: string; configured: boolean; reason: string | null; definition: { roles: string[] } }[] }>('/api/models')).body
+    const { items } = (
+      await api<{ items: { id: string; configured: boolean; reason: string | null; definition: { roles: string[] } }[] }>('/api/models')
+    ).body
     const m = (id: string) => items.find((x) => x.id === id)!
     expect(m('concentration-fire')).toMatchObject({ configured: true, reason: null, definition: { roles: ['fire', 'fire_alarm'] } })
     expect(m('concentration-fraud')).toMatchObject({ configured: false, reason: 'role fraud (电信网络诈骗) is not bound to any category' })
@@ -205,24 +242,34 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
 
     const refused = await api<{ error: string }>('/api/models/concentration-fraud/runs', { method: 'POST', body: {} })
     expect(refused.status).toBe(409)
-    expect(refused.body.error).toMatch(/^model concentration-fraud is not configured: role fraud \(电信网络诈骗\) is not bound to any category/)
+    expect(refused.body.error).toMatch(
+      /^model concentration-fraud is not configured: role fraud \(电信网络诈骗\) is not bound to any category/,
+    )
 
     // A run queued before the binding changed finds the model unconfigured: failed with why, no warnings.
     const model = (await getModel(s.db.sql, 'concentration-fraud'))!
     const queued = await createRun(s.db.sql, model, { trigger: 'manual', asOf: new Date('2026-11-01T00:00:00+08:00'), actor: 'test' })
     await executeRun(s.db, String(queued.id))
     const [run] = await s.db.sql<{ status: string; error: string }[]>`SELECT status, error FROM model_runs WHERE id = ${queued.id}`
-    expect(run).toEqual({ status: 'failed', error: 'model concentration-fraud is not configured: role fraud (电信网络诈骗) is not bound to any category' })
+    expect(run).toEqual({
+      status: 'failed',
+      error: 'model concentration-fraud is not configured: role fraud (电信网络诈骗) is not bound to any category',
+    })
 
     // Start-up runs every configured model and none of the others.
-    const configured = items.filter((x) => x.configured).map((x) => x.id).sort()
+    const configured = items
+      .filter((x) => x.configured)
+      .map((x) => x.id)
+      .sort()
     expect(configured).toEqual(['concentration-fire', 'emerging', 'hotspot', 'overdue', 'repeat-address', 'surge'])
     const svc = createModelService(s.db, { scheduler: false, runOnStart: true, tickMs: 60_000 })
     svc.start()
     let ran: { model_id: string; status: string }[] = []
     try {
       for (let i = 0; i < 2400; i++) {
-        ran = await s.db.sql<{ model_id: string; status: string }[]>`SELECT model_id, status FROM model_runs WHERE trigger = 'startup' ORDER BY model_id`
+        ran = await s.db.sql<
+          { model_id: string; status: string }[]
+        >`SELECT model_id, status FROM model_runs WHERE trigger = 'startup' ORDER BY model_id`
         if (ran.length >= configured.length && ran.every((x) => x.status === 'done' || x.status === 'failed')) break
         await new Promise((ok) => setTimeout(ok, 100))
       }
@@ -238,18 +285,32 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
 
   it('moves a built-in stored with item codes (before roles) to its role form, unless someone edited it', async () => {
     // As an older version stored them: Xiaoshan's codes, by the system only…
-    const oldForm = async (id: string, codes: string[]) => ({ ...(await getModel(s.db.sql, id))!.definition, roles: undefined, categories: codes })
+    const oldForm = async (id: string, codes: string[]) => ({
+      ...(await getModel(s.db.sql, id))!.definition,
+      roles: undefined,
+      categories: codes,
+    })
     const fraud = await oldForm('concentration-fraud', ['05'])
     await s.db.sql`UPDATE models SET definition = ${s.db.sql.json(fraud as never)} WHERE id = 'concentration-fraud'`
     await s.db.sql`UPDATE model_versions SET definition = ${s.db.sql.json(fraud as never)} WHERE model_id = 'concentration-fraud'`
     // …and one an analyst edited since (version 2).
     const ebike = await oldForm('concentration-ebike', ['0203'])
-    await s.db.sql`UPDATE models SET version = 2, definition = ${s.db.sql.json(ebike as never)}, updated_by = 'analyst' WHERE id = 'concentration-ebike'`
-    await s.db.sql`INSERT INTO model_versions (model_id, version, definition, created_by) VALUES ('concentration-ebike', 2, ${s.db.sql.json(ebike as never)}, 'analyst')`
+    await s.db
+      .sql`UPDATE models SET version = 2, definition = ${s.db.sql.json(ebike as never)}, updated_by = 'analyst' WHERE id = 'concentration-ebike'`
+    await s.db
+      .sql`INSERT INTO model_versions (model_id, version, definition, created_by) VALUES ('concentration-ebike', 2, ${s.db.sql.json(ebike as never)}, 'analyst')`
     await ensureBuiltinModels(s.db.sql)
-    expect(await getModel(s.db.sql, 'concentration-fraud')).toMatchObject({ version: 2, updatedBy: 'system', definition: { roles: ['fraud'], categories: [] } })
+    expect(await getModel(s.db.sql, 'concentration-fraud')).toMatchObject({
+      version: 2,
+      updatedBy: 'system',
+      definition: { roles: ['fraud'], categories: [] },
+    })
     expect((await getModel(s.db.sql, 'concentration-fraud', 1))!.definition).toMatchObject({ roles: [], categories: ['05'] })
-    expect(await getModel(s.db.sql, 'concentration-ebike')).toMatchObject({ version: 2, updatedBy: 'analyst', definition: { roles: [], categories: ['0203'] } })
+    expect(await getModel(s.db.sql, 'concentration-ebike')).toMatchObject({
+      version: 2,
+      updatedBy: 'analyst',
+      definition: { roles: [], categories: ['0203'] },
+    })
     // Untouched built-ins already in their role form get no new version.
     await ensureBuiltinModels(s.db.sql)
     expect((await getModel(s.db.sql, 'concentration-fraud'))!.version).toBe(2)
@@ -258,7 +319,9 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
 
   it('keeps, on a re-import without them, the codes incidents carry; removes the rest only with --replace', async () => {
     // The file drops ZA01 (3 incidents) and ZD01 (none).
-    const smaller = CATALOGUE.split('\n').filter((l) => !l.startsWith('ZA01,') && !l.startsWith('ZD01,')).join('\n')
+    const smaller = CATALOGUE.split('\n')
+      .filter((l) => !l.startsWith('ZA01,') && !l.startsWith('ZD01,'))
+      .join('\n')
     const plain = await importCategories(s.db, write('smaller.csv', smaller))
     expect(plain.removed).toEqual([])
     expect(plain.kept.map((k) => k.code)).toEqual(['ZA01', 'ZD01'])

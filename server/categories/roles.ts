@@ -8,6 +8,7 @@
  * computed (no zeros made from a missing binding).
  */
 import { z } from 'zod'
+
 import type { CategoriesResponse } from './schema.ts'
 import { CategoryCodeSchema } from './schema.ts'
 
@@ -26,7 +27,9 @@ export const CATEGORY_ROLES = [
   'fraud',
   'production_safety',
 ] as const
-export const CategoryRoleSchema = z.enum(CATEGORY_ROLES, { error: (i) => `unknown role ${JSON.stringify(i.input)} (known: ${CATEGORY_ROLES.join(', ')})` })
+export const CategoryRoleSchema = z.enum(CATEGORY_ROLES, {
+  error: (i) => `unknown role ${JSON.stringify(i.input)} (known: ${CATEGORY_ROLES.join(', ')})`,
+})
 export type CategoryRole = z.infer<typeof CategoryRoleSchema>
 
 /** A role's names and what a district should bind to it. */
@@ -38,19 +41,43 @@ export interface RoleInfo {
 
 /** Every role, once: names and a one-line meaning. */
 export const ROLE_INFO: Readonly<Record<CategoryRole, RoleInfo>> = {
-  public_order: { nameZh: '治安', nameEn: 'Public order', meaning: 'every public-order item (thefts, fights, nuisance): the public-order rate' },
+  public_order: {
+    nameZh: '治安',
+    nameEn: 'Public order',
+    meaning: 'every public-order item (thefts, fights, nuisance): the public-order rate',
+  },
   burglary: { nameZh: '入室盗窃', nameEn: 'Residential burglary', meaning: 'break-ins into homes: the near-repeat model' },
   ebike_theft: { nameZh: '盗窃电动车', nameEn: 'E-bike theft', meaning: 'thefts of e-bikes: the near-repeat model' },
   fight: { nameZh: '打架斗殴', nameEn: 'Fights and assaults', meaning: 'fights that raise a dispute address one level (民转刑)' },
   traffic: { nameZh: '交通', nameEn: 'Traffic', meaning: 'every traffic item: the traffic rate' },
-  traffic_injury: { nameZh: '交通事故（伤人）', nameEn: 'Injury traffic accidents', meaning: 'accidents with casualties (every fatal one among them): the traffic casualty indicator' },
-  ebike_accident: { nameZh: '电动自行车事故', nameEn: 'E-bike accidents', meaning: 'accidents of e-bikes: the e-bike accident concentration model' },
+  traffic_injury: {
+    nameZh: '交通事故（伤人）',
+    nameEn: 'Injury traffic accidents',
+    meaning: 'accidents with casualties (every fatal one among them): the traffic casualty indicator',
+  },
+  ebike_accident: {
+    nameZh: '电动自行车事故',
+    nameEn: 'E-bike accidents',
+    meaning: 'accidents of e-bikes: the e-bike accident concentration model',
+  },
   fire: { nameZh: '火灾', nameEn: 'Fires', meaning: 'actual fires, not alarms nor blocked fire lanes: the fires indicator' },
   fire_alarm: { nameZh: '火警', nameEn: 'Fire alarms', meaning: 'fire alarms (many false): with fires, the fire concentration model' },
-  fire_incident: { nameZh: '消防', nameEn: 'Fire-service incidents', meaning: 'every fire-service item (fires, alarms, blocked lanes): the fire-service rate' },
+  fire_incident: {
+    nameZh: '消防',
+    nameEn: 'Fire-service incidents',
+    meaning: 'every fire-service item (fires, alarms, blocked lanes): the fire-service rate',
+  },
   dispute: { nameZh: '矛盾纠纷', nameEn: 'Disputes', meaning: 'every kind of dispute: the disputes rate and the dispute escalation model' },
-  fraud: { nameZh: '电信网络诈骗', nameEn: 'Telecom and online fraud', meaning: 'every telecom and online fraud item: the frauds indicator and concentration model' },
-  production_safety: { nameZh: '安全生产', nameEn: 'Production safety', meaning: 'workplace, chemical, construction and equipment safety: the production safety rate' },
+  fraud: {
+    nameZh: '电信网络诈骗',
+    nameEn: 'Telecom and online fraud',
+    meaning: 'every telecom and online fraud item: the frauds indicator and concentration model',
+  },
+  production_safety: {
+    nameZh: '安全生产',
+    nameEn: 'Production safety',
+    meaning: 'workplace, chemical, construction and equipment safety: the production safety rate',
+  },
 }
 
 /** Role → codes as bound (a level-1 code means all its items); a role left out is unbound. */
@@ -66,7 +93,12 @@ export const RoleMappingSchema = z.object({
     .record(z.string(), z.array(CategoryCodeSchema).max(500))
     .superRefine((roles, ctx) => {
       for (const role of Object.keys(roles)) {
-        if (!CategoryRoleSchema.safeParse(role).success) ctx.addIssue({ code: 'custom', path: [role], message: `unknown role ${JSON.stringify(role)} (known: ${CATEGORY_ROLES.join(', ')})` })
+        if (!CategoryRoleSchema.safeParse(role).success)
+          ctx.addIssue({
+            code: 'custom',
+            path: [role],
+            message: `unknown role ${JSON.stringify(role)} (known: ${CATEGORY_ROLES.join(', ')})`,
+          })
       }
     })
     .transform((roles): RoleBinding => {
@@ -126,7 +158,10 @@ export function roleLabel(role: CategoryRole): string {
 export function resolveRoles(binding: RoleBinding, catalogue: CategoriesResponse): ResolvedRoles {
   const itemsOf = new Map<string, string[]>()
   for (const c of catalogue) {
-    itemsOf.set(c.code, c.items.map((i) => i.code))
+    itemsOf.set(
+      c.code,
+      c.items.map((i) => i.code),
+    )
     for (const i of c.items) itemsOf.set(i.code, [i.code])
   }
   const out = {} as Record<CategoryRole, RoleState>

@@ -7,14 +7,15 @@
  *   (administrators; roles left out become unbound; 400 naming an unknown role or code).
  */
 import { Router } from 'express'
+
 import { auditRequest } from '../audit/request.ts'
 import { scopeOf } from '../auth/context.ts'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { listCategories } from './queries.ts'
-import { categoryRoles, RoleBindingError, saveRoleBinding } from './roles-store.ts'
 import { RoleMappingSchema } from './roles.ts'
+import { categoryRoles, RoleBindingError, saveRoleBinding } from './roles-store.ts'
 
 /** @example app.use(categoryRoutes(db)) */
 export function categoryRoutes(db: Db): Router {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+
 import { commaList } from '../shared/list-query.ts'
 
 /**

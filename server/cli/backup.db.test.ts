@@ -2,15 +2,21 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { afterAll, describe, expect, it } from 'vitest'
-import { openDatabase, type Db } from '../db/index.ts'
+
+import { type Db, openDatabase } from '../db/index.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { ROOT_DIR } from '../web/static.ts'
 
 /** Runs `npm run backup|restore` as a real process; its exit code and stderr. */
 function cli(script: 'backup' | 'restore', args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', `server/cli/${script}.ts`, ...args], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let out = ''
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
     child.on('close', (code) => resolve({ code, out }))
@@ -119,13 +125,18 @@ describe(`npm run backup / restore (${TEST_KIND})`, () => {
     }
   }, 300_000)
 
-  it("refuses a backup of the other kind and a file that is neither", async () => {
-    const env: Record<string, string> = TEST_KIND === 'native' ? { DATABASE_URL: process.env.DATABASE_URL! } : { DATA_DIR: path.join(tmp, 'never'), DATABASE_URL: '' }
+  it('refuses a backup of the other kind and a file that is neither', async () => {
+    const env: Record<string, string> =
+      TEST_KIND === 'native' ? { DATABASE_URL: process.env.DATABASE_URL! } : { DATA_DIR: path.join(tmp, 'never'), DATABASE_URL: '' }
     const wrong = path.join(tmp, 'wrong-kind')
     fs.writeFileSync(wrong, TEST_KIND === 'native' ? Buffer.from([0x1f, 0x8b, 8, 0, 0]) : Buffer.from('PGDMP\x01\x0e'))
     const r1 = await cli('restore', [wrong], env)
     expect(r1.code).toBe(2)
-    expect(r1.out).toMatch(new RegExp(`is a backup of the ${TEST_KIND === 'native' ? 'embedded' : 'native'} database, but the configured database is ${TEST_KIND}`))
+    expect(r1.out).toMatch(
+      new RegExp(
+        `is a backup of the ${TEST_KIND === 'native' ? 'embedded' : 'native'} database, but the configured database is ${TEST_KIND}`,
+      ),
+    )
     const junk = path.join(tmp, 'junk')
     fs.writeFileSync(junk, 'hello')
     const r2 = await cli('restore', [junk], env)

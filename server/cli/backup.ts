@@ -5,10 +5,11 @@
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+
 import { loadConfig } from '../config.ts'
 import { backup, configuredKind, defaultBackupName, RefusedError, summaryLine } from '../ops/backup.ts'
-import { log, redact } from './boot.ts'
 import { terminalProgress } from '../ops/progress.ts'
+import { log, redact } from './boot.ts'
 
 const { values } = parseArgs({ options: { out: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true })
 if (values.help) {

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts'
-import { openDatabase, type Db } from '../db/index.ts'
-import { seedDemo, seedStatus } from '../seed/run.ts'
+import { type Db, openDatabase } from '../db/index.ts'
 import { terminalProgress } from '../ops/progress.ts'
+import { seedDemo, seedStatus } from '../seed/run.ts'
 
 export const log = (msg: string) => process.stderr.write(`${msg}\n`)
 
@@ -19,11 +19,16 @@ export async function openConfiguredDb(config: Config): Promise<Db> {
   } catch (err) {
     // One sentence, not a stack trace: the usual causes are another process or an unreachable server.
     const m = err instanceof Error ? err.message : String(err)
-    if (/in use by process/.test(m)) log(`${m.replace(/Stop it first\.?$/, '').trim()} Stop it first, or start the server and run this again: the command hands its work to the server.`)
+    if (/in use by process/.test(m))
+      log(
+        `${m.replace(/Stop it first\.?$/, '').trim()} Stop it first, or start the server and run this again: the command hands its work to the server.`,
+      )
     else log(`cannot open the database (${where}): ${m}`)
     process.exit(1)
   }
-  log(`  PostgreSQL ${db.capabilities.postgresVersion}, PostGIS ${db.capabilities.postgisVersion}, ST_AsMVT ${db.capabilities.asMvt ? 'yes' : 'no (tiles encoded in JS)'}`)
+  log(
+    `  PostgreSQL ${db.capabilities.postgresVersion}, PostGIS ${db.capabilities.postgisVersion}, ST_AsMVT ${db.capabilities.asMvt ? 'yes' : 'no (tiles encoded in JS)'}`,
+  )
   return db
 }
 
@@ -36,7 +41,11 @@ export async function seedIfEmpty(db: Db, config: Config): Promise<void> {
   const size = config.SEED === 'boundaries' ? 'small' : config.SEED
   log(`seeding the demo data (${config.SEED}) on first start…`)
   const meta = await seedDemo(db, { size, only: config.SEED === 'boundaries' ? 'boundaries' : null, progress: terminalProgress() })
-  log(`seeded in ${meta.seconds} s: ${Object.entries(meta.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`)
+  log(
+    `seeded in ${meta.seconds} s: ${Object.entries(meta.counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
+  )
 }
 
 /** A database URL without its password, for logs. */

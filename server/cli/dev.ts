@@ -1,6 +1,8 @@
 /** `npm run dev`: the API server plus Vite's dev server (hot reload) proxying /api to it. */
 import path from 'node:path'
+
 import { createServer } from 'vite'
+
 import { loadConfig } from '../config.ts'
 import { listen } from '../server.ts'
 import { ROOT_DIR } from '../web/static.ts'

@@ -8,10 +8,12 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { ServerFileSchema } from '../auth/local-token.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startProcess, type StartedProcess } from '../testing/start-process.ts'
+import { type StartedProcess, startProcess } from '../testing/start-process.ts'
 import { ROOT_DIR } from '../web/static.ts'
 
 const FIXTURE = path.join(ROOT_DIR, 'data', 'fixtures', 'second-district')
@@ -19,7 +21,11 @@ const FIXTURE = path.join(ROOT_DIR, 'data', 'fixtures', 'second-district')
 /** Runs a CLI entry point to its end: exit code and what it said on stderr. */
 function cli(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
     let err = ''
     child.stderr.on('data', (d: Buffer) => (err += d.toString()))
     child.on('exit', (code) => resolve({ code, err }))
@@ -58,10 +64,34 @@ describe.skipIf(TEST_KIND === 'native')('command line beside a running server (e
 
   it('hands a single import over too, and says in one sentence why the server refused it', async () => {
     const bad = path.join(tmp, 'towns.geojson')
-    fs.writeFileSync(bad, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { FOO: 1 }, geometry: { type: 'Polygon', coordinates: [[[120, 30], [120.1, 30], [120.1, 30.1], [120, 30]]] } }] }))
+    fs.writeFileSync(
+      bad,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [
+          {
+            type: 'Feature',
+            properties: { FOO: 1 },
+            geometry: {
+              type: 'Polygon',
+              coordinates: [
+                [
+                  [120, 30],
+                  [120.1, 30],
+                  [120.1, 30.1],
+                  [120, 30],
+                ],
+              ],
+            },
+          },
+        ],
+      }),
+    )
     const r = await cli('server/cli/import.ts', ['boundaries', bad, '--level', 'town'], env)
     expect(r.code).toBe(1)
-    expect(r.err).toMatch(/handing the boundaries import to it…\nimport failed: towns.geojson: no 乡镇街道 code field found among FOO: name it with --code-field\n$/)
+    expect(r.err).toMatch(
+      /handing the boundaries import to it…\nimport failed: towns.geojson: no 乡镇街道 code field found among FOO: name it with --code-field\n$/,
+    )
     expect(r.err).not.toMatch(/\n\s+at /)
   }, 120_000)
 

@@ -6,11 +6,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { readServerFile, type ServerFile } from '../auth/local-token.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
+import { type PhaseProgress, terminalProgress } from '../ops/progress.ts'
 import { log, openConfiguredDb } from './boot.ts'
-import { terminalProgress, type PhaseProgress } from '../ops/progress.ts'
 
 export class HandoffError extends Error {
   override name = 'HandoffError'
@@ -40,7 +41,10 @@ export function filesToUpload(file: string): string[] {
   if (path.extname(file).toLowerCase() !== '.shp') return [file]
   const dir = path.dirname(file)
   const base = path.basename(file, path.extname(file)).toLowerCase()
-  return fs.readdirSync(dir).filter((n) => path.basename(n, path.extname(n)).toLowerCase() === base).map((n) => path.join(dir, n))
+  return fs
+    .readdirSync(dir)
+    .filter((n) => path.basename(n, path.extname(n)).toLowerCase() === base)
+    .map((n) => path.join(dir, n))
 }
 
 /**
@@ -50,7 +54,11 @@ export function filesToUpload(file: string): string[] {
  * @example const s = await handOff(server, 'boundaries', ['towns.zip'], { level: 'town' }, progress, () => 'towns.zip.report.csv')
  */
 export async function handOff(
-  server: ServerFile, kind: string, files: readonly string[], options: Record<string, unknown>, progress: PhaseProgress,
+  server: ServerFile,
+  kind: string,
+  files: readonly string[],
+  options: Record<string, unknown>,
+  progress: PhaseProgress,
   saveReport: (name: string) => string | null,
 ): Promise<{ result: unknown; savedReports: string[] }> {
   const headers = { authorization: `Bearer ${server.token}` }
@@ -62,7 +70,9 @@ export async function handOff(
   try {
     res = await fetch(new URL('/api/imports', server.url), { method: 'POST', body: form, headers })
   } catch (err) {
-    throw new HandoffError(`the server at ${server.url} (process ${server.pid}) holds the database but did not answer (${err instanceof Error ? err.message : String(err)}): try again when it is up, or stop it`)
+    throw new HandoffError(
+      `the server at ${server.url} (process ${server.pid}) holds the database but did not answer (${err instanceof Error ? err.message : String(err)}): try again when it is up, or stop it`,
+    )
   }
   if (res.status !== 202) throw new HandoffError(`the server refused the ${kind} import: ${await messageOf(res)}`)
   let job = (await res.json()) as JobView
@@ -110,7 +120,11 @@ async function messageOf(res: Response): Promise<string> {
  * @example const s = await runOrHandOff(config, 'incidents', ['a.csv'], {}, () => 'a.csv.rejects.csv', (db) => importIncidents(db, 'a.csv'))
  */
 export async function runOrHandOff<T>(
-  config: Config, kind: string, files: readonly string[], options: Record<string, unknown>, saveReport: (name: string) => string | null,
+  config: Config,
+  kind: string,
+  files: readonly string[],
+  options: Record<string, unknown>,
+  saveReport: (name: string) => string | null,
   local: (db: Db) => Promise<T>,
 ): Promise<T> {
   const server = runningServer(config)

@@ -4,7 +4,8 @@
  * roles indicators and models use to its codes (server/categories/import-roles.ts).
  */
 import { parseArgs } from 'node:util'
-import { importCategories, type CategoryImportSummary } from '../categories/import-csv.ts'
+
+import { type CategoryImportSummary, importCategories } from '../categories/import-csv.ts'
 import { importRoleMapping, type RoleImportSummary } from '../categories/import-roles.ts'
 import { CATEGORY_ROLES } from '../categories/roles.ts'
 import { loadConfig } from '../config.ts'
@@ -15,7 +16,7 @@ export const CATALOGUE_USAGE = [
   'usage: npm run import -- categories FILE.csv [--replace] [--report FILE] [--source NAME]',
   '  FILE.csv   UTF-8 with a header: code,name,parent_code (required); name_en. A level-1 category has an',
   '             empty parent_code, an item names a level-1 parent. Codes: letters, digits, - and _, ≤ 20.',
-  '  --replace  remove the catalogue\'s codes the file leaves out, where no incident or model uses them',
+  "  --replace  remove the catalogue's codes the file leaves out, where no incident or model uses them",
   '       npm run import -- roles FILE.json',
   '  FILE.json  { "roles": { "<role>": ["<code>", …] } } (a level-1 code means all its items); roles left out',
   `             become unbound. Roles: ${CATEGORY_ROLES.join(', ')}`,
@@ -25,7 +26,9 @@ const n = (x: number) => x.toLocaleString('en-US')
 
 /** Prints what a catalogue import did. */
 export function printCategorySummary(s: CategoryImportSummary, say: (line: string) => void = log): void {
-  say(`done in ${s.seconds} s: read ${n(s.read)}, inserted ${n(s.inserted)}, updated ${n(s.updated)}, unchanged ${n(s.unchanged)}, rejected ${n(s.rejected)}, removed ${n(s.removed.length)}, kept ${n(s.kept.length)}`)
+  say(
+    `done in ${s.seconds} s: read ${n(s.read)}, inserted ${n(s.inserted)}, updated ${n(s.updated)}, unchanged ${n(s.unchanged)}, rejected ${n(s.rejected)}, removed ${n(s.removed.length)}, kept ${n(s.kept.length)}`,
+  )
   for (const w of s.warnings) say(`warning: ${w}`)
   for (const r of s.rejects.slice(0, 5)) say(`  line ${r.line}${r.id ? ` (${r.id})` : ''}: ${r.reason}`)
   if (s.rejected > 0 && s.reportPath) say(`  all ${n(s.rejected)} rejected lines: ${s.reportPath}`)
@@ -65,14 +68,28 @@ export async function importCatalogueCli(kind: 'categories' | 'roles', args: str
   const config = loadConfig()
   if (kind === 'roles') {
     log(`binding roles from ${file}…`)
-    printRoleSummary(await runOrHandOff(config, 'roles', [file], {}, () => null, (db) => importRoleMapping(db, file)))
+    printRoleSummary(
+      await runOrHandOff(
+        config,
+        'roles',
+        [file],
+        {},
+        () => null,
+        (db) => importRoleMapping(db, file),
+      ),
+    )
     return 0
   }
   const { replace, report, source } = parsed.values
   const opts = { ...(replace ? { replace: true } : {}), ...(source ? { source } : {}) }
   log(`importing categories from ${file}${replace ? ' (replacing)' : ''}…`)
-  const summary = await runOrHandOff(config, 'categories', [file], opts, () => report ?? `${file}.rejects.csv`, (db) =>
-    importCategories(db, file, { ...opts, ...(report ? { reportPath: report } : {}) }),
+  const summary = await runOrHandOff(
+    config,
+    'categories',
+    [file],
+    opts,
+    () => report ?? `${file}.rejects.csv`,
+    (db) => importCategories(db, file, { ...opts, ...(report ? { reportPath: report } : {}) }),
   )
   printCategorySummary(summary)
   return 0

@@ -12,27 +12,29 @@
  * file that cannot be imported at all (e.g. a required column missing) loads nothing.
  */
 import { parseArgs } from 'node:util'
+
 import { z } from 'zod'
+
 import { importAddresses, type ImportSummary } from '../addresses/import.ts'
 import { loadConfig } from '../config.ts'
 import type { Db } from '../db/index.ts'
-import type { BatchedImportOptions, BatchedImportSummary } from '../imports/batched.ts'
-import { ImportInputError } from '../imports/csv.ts'
 import { importGazetteer } from '../gazetteer/import-csv.ts'
 import { importHazards } from '../hazards/import-csv.ts'
+import type { BatchedImportOptions, BatchedImportSummary } from '../imports/batched.ts'
+import { ImportInputError } from '../imports/csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
+import { terminalProgress } from '../ops/progress.ts'
 import { log } from './boot.ts'
 import { HandoffError, runOrHandOff } from './handoff.ts'
-import { CATALOGUE_USAGE, importCatalogueCli } from './import-catalogue.ts'
 import { BOUNDARIES_USAGE, importBoundariesCli } from './import-boundaries.ts'
-import { terminalProgress } from '../ops/progress.ts'
+import { CATALOGUE_USAGE, importCatalogueCli } from './import-catalogue.ts'
 
 const USAGE = [
   'usage: npm run import -- addresses FILE.csv [--report FILE] [--source NAME] [--workers N]',
   '  FILE.csv   UTF-8 with a header: address_id,address,lng,lat (required); crs (wgs84|gcj02|bd09),',
   '             aliases (|-separated), town,village,group_no,road,door_no,compound,building,unit,room',
   '  --report   where rejected lines go (default FILE.rejects.csv)',
-  '  --source   recorded as each row\'s source (default: the file name)',
+  "  --source   recorded as each row's source (default: the file name)",
   '  --workers  worker threads for per-line work (default: by file size and CPU count; 0 = none)',
   '       npm run import -- incidents FILE.csv [--report FILE] [--source NAME]',
   '  FILE.csv   UTF-8 with a header: incident_id,reported_at,category (required);',
@@ -65,12 +67,20 @@ const n = (x: number) => x.toLocaleString('en-US')
  * import's shape (address-only fields zero), rejects naming the report's id.
  * @example reportImport(importHazards).run('hazards.csv', {})
  */
-function reportImport(kind: string, importer: (db: Db, file: string, opts: BatchedImportOptions) => Promise<BatchedImportSummary>): ImportCommand {
+function reportImport(
+  kind: string,
+  importer: (db: Db, file: string, opts: BatchedImportOptions) => Promise<BatchedImportSummary>,
+): ImportCommand {
   return {
     async run(file, options) {
       const opts = { ...(options.source ? { source: options.source } : {}) }
-      const s = await runOrHandOff(loadConfig(), kind, [file], opts, () => options.report ?? `${file}.rejects.csv`, (db) =>
-        importer(db, file, { progress: terminalProgress(), ...opts, ...(options.report ? { reportPath: options.report } : {}) }),
+      const s = await runOrHandOff(
+        loadConfig(),
+        kind,
+        [file],
+        opts,
+        () => options.report ?? `${file}.rejects.csv`,
+        (db) => importer(db, file, { progress: terminalProgress(), ...opts, ...(options.report ? { reportPath: options.report } : {}) }),
       )
       const phases = { ingest: s.seconds, read: 0, parse: 0, validate: 0, place: 0, encode: 0, copy: 0, merge: 0, indexes: 0, refresh: 0 }
       const rejects = s.rejects.map((r) => ({ line: r.line, addressId: r.id, reason: r.reason }))
@@ -82,9 +92,18 @@ function reportImport(kind: string, importer: (db: Db, file: string, opts: Batch
 const COMMANDS: Record<string, ImportCommand> = {
   addresses: {
     async run(file, options) {
-      const opts = { ...(options.source ? { source: options.source } : {}), ...(options.workers !== undefined ? { workers: options.workers } : {}) }
-      return runOrHandOff(loadConfig(), 'addresses', [file], opts, () => options.report ?? `${file}.rejects.csv`, (db) =>
-        importAddresses(db, file, { progress: terminalProgress(), ...opts, ...(options.report ? { reportPath: options.report } : {}) }),
+      const opts = {
+        ...(options.source ? { source: options.source } : {}),
+        ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      }
+      return runOrHandOff(
+        loadConfig(),
+        'addresses',
+        [file],
+        opts,
+        () => options.report ?? `${file}.rejects.csv`,
+        (db) =>
+          importAddresses(db, file, { progress: terminalProgress(), ...opts, ...(options.report ? { reportPath: options.report } : {}) }),
       )
     },
   },

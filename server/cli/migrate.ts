@@ -9,7 +9,11 @@ log(`database: ${config.DATABASE_URL ? redact(config.DATABASE_URL) : `embedded P
 const db = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, migrate: false })
 try {
   const result = await migrate(db.sql, undefined, (name) => log(`  applying ${name}`))
-  log(result.applied.length ? `applied ${result.applied.length} migration(s); now at version ${result.version}` : `up to date at version ${result.version}`)
+  log(
+    result.applied.length
+      ? `applied ${result.applied.length} migration(s); now at version ${result.version}`
+      : `up to date at version ${result.version}`,
+  )
 } finally {
   await db.close()
 }

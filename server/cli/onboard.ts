@@ -7,20 +7,21 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+
 import { loadConfig } from '../config.ts'
 import { ImportInputError } from '../imports/csv.ts'
 import { OnboardPlanError, planOnboarding } from '../onboard/plan.ts'
 import { onboard, OnboardRefusal, type OnboardStep, type OnboardSummary } from '../onboard/run.ts'
+import { terminalProgress } from '../ops/progress.ts'
 import { log, openConfiguredDb } from './boot.ts'
 import { handOff, HandoffError, runningServer } from './handoff.ts'
-import { terminalProgress } from '../ops/progress.ts'
 
 const USAGE = [
   'usage: npm run onboard -- DIR [--report-dir D]',
   '  DIR   district.*, towns.*, villages.*, grids.* (.gpkg, .zip, .shp, .geojson or .json), microgrids.* (optional),',
   '        categories.csv, mapping.json (optional: else the catalogue stays), addresses.csv, incidents.csv (optional),',
   '        onboard.json (optional): { "towns": { "codeField": "XZQDM", "crs": "cgcs2000", … }, "profile": { … } }',
-  '  --report-dir   where each step\'s report goes (default DIR/reports)',
+  "  --report-dir   where each step's report goes (default DIR/reports)",
 ].join('\n')
 
 const n = (x: number) => x.toLocaleString('en-US')
@@ -69,7 +70,10 @@ try {
   if (server) {
     // The server holds the database: upload the folder's files and follow the job there.
     log(`the server at ${server.url} (process ${server.pid}) holds the database: handing the onboarding to it…`)
-    const files = fs.readdirSync(dir).map((f) => path.join(dir, f)).filter((f) => fs.statSync(f).isFile())
+    const files = fs
+      .readdirSync(dir)
+      .map((f) => path.join(dir, f))
+      .filter((f) => fs.statSync(f).isFile())
     fs.mkdirSync(reportDir, { recursive: true })
     const out = await handOff(server, 'onboard', files, {}, terminalProgress(), (name) => path.join(reportDir, name))
     s = out.result as OnboardSummary

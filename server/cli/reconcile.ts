@@ -4,15 +4,17 @@
  * fills the review queue (GET /api/reconcile/review). Same columns as the address import.
  */
 import { parseArgs } from 'node:util'
+
 import { z } from 'zod'
+
 import { loadConfig } from '../config.ts'
-import { ImportInputError } from '../imports/csv.ts'
 import { MATCH_LEVELS } from '../geocode/schema.ts'
+import { ImportInputError } from '../imports/csv.ts'
+import { terminalProgress } from '../ops/progress.ts'
 import { reconcileFile, type ReconcileSummary } from '../reconcile/run.ts'
 import { PAIR_STATUSES, SourceNameSchema } from '../reconcile/schema.ts'
 import { log } from './boot.ts'
 import { HandoffError, runOrHandOff } from './handoff.ts'
-import { terminalProgress } from '../ops/progress.ts'
 
 const USAGE =
   'usage: npm run reconcile -- OTHER.csv [--source NAME] [--report FILE]\n' +
@@ -73,8 +75,18 @@ async function main(): Promise<number> {
   const args = parsed.data
   const opts = { ...(args.source !== undefined ? { source: args.source } : {}) }
   try {
-    const summary = await runOrHandOff(loadConfig(), 'reconcile', [args.file], opts, () => args.report ?? `${args.file}.reconcile-rejects.csv`, (db) =>
-      reconcileFile(db, args.file, { ...opts, ...(args.report !== undefined ? { reportPath: args.report } : {}), progress: terminalProgress() }),
+    const summary = await runOrHandOff(
+      loadConfig(),
+      'reconcile',
+      [args.file],
+      opts,
+      () => args.report ?? `${args.file}.reconcile-rejects.csv`,
+      (db) =>
+        reconcileFile(db, args.file, {
+          ...opts,
+          ...(args.report !== undefined ? { reportPath: args.report } : {}),
+          progress: terminalProgress(),
+        }),
     )
     for (const line of summaryLines(summary)) log(line)
     return 0

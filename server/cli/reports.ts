@@ -1,12 +1,14 @@
 /** `npm run reports -- --month YYYY-MM [--out DIR]`: every town's health report to files, with an index page. */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+
 import { z } from 'zod'
+
 import { loadConfig } from '../config.ts'
 import { currentMonth, MonthSchema } from '../indicators/month.ts'
+import { terminalProgress } from '../ops/progress.ts'
 import { renderAllTowns } from '../reports/render-all.ts'
 import { log, openConfiguredDb } from './boot.ts'
-import { terminalProgress } from '../ops/progress.ts'
 
 const ArgsSchema = z.object({
   month: MonthSchema.optional(),
@@ -17,7 +19,9 @@ const { values } = parseArgs({ options: { month: { type: 'string' }, out: { type
 const parsed = ArgsSchema.safeParse(values)
 const now = new Date()
 if (!parsed.success || (parsed.data.month ?? '') > currentMonth(now)) {
-  log(`reports: ${parsed.success ? `--month: ${parsed.data.month} has not begun` : parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`)
+  log(
+    `reports: ${parsed.success ? `--month: ${parsed.data.month} has not begun` : parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  )
   log('usage: npm run reports -- --month YYYY-MM [--out DIR]   (default: the current month, DATA_DIR/reports/<month>)')
   process.exit(2)
 }

@@ -5,19 +5,26 @@
  * data directory, checked, then swapped in.
  */
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.ts'
-import { configuredKind, restore, RefusedError, summaryLine } from '../ops/backup.ts'
-import { log, redact } from './boot.ts'
-import { terminalProgress } from '../ops/progress.ts'
 
-const { values, positionals } = parseArgs({ options: { force: { type: 'boolean' }, help: { type: 'boolean' } }, allowPositionals: true, strict: true })
+import { loadConfig } from '../config.ts'
+import { configuredKind, RefusedError, restore, summaryLine } from '../ops/backup.ts'
+import { terminalProgress } from '../ops/progress.ts'
+import { log, redact } from './boot.ts'
+
+const { values, positionals } = parseArgs({
+  options: { force: { type: 'boolean' }, help: { type: 'boolean' } },
+  allowPositionals: true,
+  strict: true,
+})
 const file = positionals[0]
 if (values.help || !file || positionals.length > 1) {
   log('usage: npm run restore -- FILE [--force]')
   process.exit(values.help ? 0 : 2)
 }
 const config = loadConfig()
-log(`restoring ${file} into the ${configuredKind(config)} database ${config.DATABASE_URL ? redact(config.DATABASE_URL) : `in ${config.DATA_DIR}`}`)
+log(
+  `restoring ${file} into the ${configuredKind(config)} database ${config.DATABASE_URL ? redact(config.DATABASE_URL) : `in ${config.DATA_DIR}`}`,
+)
 try {
   const summary = await restore(config, { file, force: values.force ?? false, progress: terminalProgress(), say: (m) => log(`  ${m}`) })
   log(summaryLine('restored', summary))

@@ -1,5 +1,6 @@
 /** `npm run rollups -- --rebuild | --check`: recompute the incident rollups, or compare them with a fresh count. */
 import { parseArgs } from 'node:util'
+
 import { loadConfig } from '../config.ts'
 import { rebuildRollups, rollupDifferences } from '../incidents/rollups.ts'
 import { log, openConfiguredDb } from './boot.ts'
@@ -15,7 +16,9 @@ try {
   if (values.rebuild) {
     const started = Date.now()
     const r = await rebuildRollups(db.sql)
-    log(`rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s: ${r.h3Rows.toLocaleString()} H3 rows, ${r.areaRows.toLocaleString()} area rows`)
+    log(
+      `rebuilt in ${((Date.now() - started) / 1000).toFixed(1)} s: ${r.h3Rows.toLocaleString()} H3 rows, ${r.areaRows.toLocaleString()} area rows`,
+    )
   }
   if (values.check) {
     const diff = await rollupDifferences(db.sql)

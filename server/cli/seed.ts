@@ -1,10 +1,12 @@
 /** `npm run seed -- --size small|medium|full [--only boundaries] [--seed S] [--end ISO]`. */
 import { parseArgs } from 'node:util'
+
 import { z } from 'zod'
+
 import { loadConfig, SeedSizeSchema } from '../config.ts'
+import { terminalProgress } from '../ops/progress.ts'
 import { DEFAULT_SEED, seedDemo } from '../seed/run.ts'
 import { log, openConfiguredDb } from './boot.ts'
-import { terminalProgress } from '../ops/progress.ts'
 
 const ArgsSchema = z.object({
   size: SeedSizeSchema.default('small'),
@@ -34,7 +36,11 @@ try {
     ...(args.end ? { end: new Date(args.end) } : {}),
     progress: terminalProgress(),
   })
-  log(`done in ${meta.seconds} s: ${Object.entries(meta.counts).map(([k, v]) => `${v} ${k}`).join(', ')}`)
+  log(
+    `done in ${meta.seconds} s: ${Object.entries(meta.counts)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ')}`,
+  )
 } finally {
   await db.close()
 }

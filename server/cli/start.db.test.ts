@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process'
 import http from 'node:http'
+
 import { afterAll, describe, expect, it } from 'vitest'
+
 import { openDatabase } from '../db/index.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { startProcess as start } from '../testing/start-process.ts'
@@ -15,7 +17,9 @@ describe(`npm start (${TEST_KIND})`, () => {
   it('seeds an empty database once, and a restart on the same data does not reseed', async () => {
     t = await createTestDb({ migrate: false })
     await t.db.close() // the server process opens it itself
-    const env: Record<string, string> = t.databaseUrl ? { DATABASE_URL: t.databaseUrl, SEED: 'boundaries' } : { DATA_DIR: t.dataDir, DATABASE_URL: '', SEED: 'boundaries' }
+    const env: Record<string, string> = t.databaseUrl
+      ? { DATABASE_URL: t.databaseUrl, SEED: 'boundaries' }
+      : { DATA_DIR: t.dataDir, DATABASE_URL: '', SEED: 'boundaries' }
 
     const first = await start(env)
     const health1 = (await (await fetch(`${first.url}/api/health`)).json()) as {
@@ -29,7 +33,11 @@ describe(`npm start (${TEST_KIND})`, () => {
     // The first administrator's generated password is shown once, and it logs in.
     const password = /administrator "admin" with password \(shown only now, keep it safe\): (\S{20})/.exec(first.log)?.[1]
     expect(password).toBeDefined()
-    const login = await fetch(`${first.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) })
+    const login = await fetch(`${first.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password }),
+    })
     expect(login.status).toBe(200)
     expect((await fetch(`${first.url}/api/incidents`)).status).toBe(401) // and nothing is open without a login
     expect(await first.stop()).toBe(0) // graceful shutdown closes the database cleanly
@@ -67,13 +75,26 @@ async function spawnServer(env: Record<string, string>) {
     })
     void exited.then((code) => reject(new Error(`start exited with ${code}:\n${stderr}`)))
   })
-  return { child, url, exited, logs: () => stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>), stderr: () => stderr }
+  return {
+    child,
+    url,
+    exited,
+    logs: () =>
+      stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    stderr: () => stderr,
+  }
 }
 
 /** A POST whose body arrives in two halves: the request is in flight until `finish` sends the rest. */
 function slowPost(url: string, body: string, requestId: string) {
   const half = Math.floor(body.length / 2)
-  const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId } })
+  const req = http.request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-request-id': requestId },
+  })
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       let text = ''
@@ -96,7 +117,13 @@ describe(`graceful shutdown (${TEST_KIND})`, () => {
     t = await createTestDb()
     await t.db.close()
     // Anonymous requests act as an administrator (server/auth), as in the HTTP test harness.
-    const env: Record<string, string> = { SEED: 'none', LOG_LEVEL: 'info', SHUTDOWN_TIMEOUT_SECONDS: '20', AUTH_ANONYMOUS_ROLE: 'admin', ...(t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : { DATA_DIR: t.dataDir, DATABASE_URL: '' }) }
+    const env: Record<string, string> = {
+      SEED: 'none',
+      LOG_LEVEL: 'info',
+      SHUTDOWN_TIMEOUT_SECONDS: '20',
+      AUTH_ANONYMOUS_ROLE: 'admin',
+      ...(t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : { DATA_DIR: t.dataDir, DATABASE_URL: '' }),
+    }
     const server = await spawnServer(env)
 
     // An open event stream: it never ends by itself.
@@ -108,7 +135,14 @@ describe(`graceful shutdown (${TEST_KIND})`, () => {
       return true
     })()
 
-    const body = JSON.stringify({ incident_id: 'SHUTDOWN-1', reported_at: '2026-10-01T08:00:00+08:00', category: '0101', address: '萧山区城厢街道', lng: 120.27, lat: 30.16 })
+    const body = JSON.stringify({
+      incident_id: 'SHUTDOWN-1',
+      reported_at: '2026-10-01T08:00:00+08:00',
+      category: '0101',
+      address: '萧山区城厢街道',
+      lng: 120.27,
+      lat: 30.16,
+    })
     const post = slowPost(`${server.url}/api/incidents`, body, 'shutdown-req-1')
     await new Promise((r) => setTimeout(r, 300))
     server.child.kill('SIGTERM')
@@ -128,13 +162,20 @@ describe(`graceful shutdown (${TEST_KIND})`, () => {
     expect(line!.durationMs).toBeGreaterThanOrEqual(900) // it spanned the signal
     const messages = logs.map((l) => l.msg)
     // In order, none lost at exit: shutting down → the request line → requests finished → database closed.
-    const order = ['shutting down', 'request', 'requests finished', 'database closed'].map((m) => (m === 'request' ? logs.indexOf(line!) : messages.indexOf(m)))
-    expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)), JSON.stringify(logs)).toBe(true)
+    const order = ['shutting down', 'request', 'requests finished', 'database closed'].map((m) =>
+      m === 'request' ? logs.indexOf(line!) : messages.indexOf(m),
+    )
+    expect(
+      order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]!)),
+      JSON.stringify(logs),
+    ).toBe(true)
     expect(server.stderr()).toMatch(/stopped cleanly/)
 
     // The database reopens with the incident written during shutdown.
     t.db = await openDatabase({ databaseUrl: t.databaseUrl, dataDir: t.dataDir, migrate: false })
-    const rows = await t.db.sql<{ incidentId: string }[]>`SELECT incident_id AS "incidentId" FROM incidents WHERE incident_id = 'SHUTDOWN-1'`
+    const rows = await t.db.sql<
+      { incidentId: string }[]
+    >`SELECT incident_id AS "incidentId" FROM incidents WHERE incident_id = 'SHUTDOWN-1'`
     expect(rows).toEqual([{ incidentId: 'SHUTDOWN-1' }])
   })
 })

@@ -21,8 +21,10 @@ if (admin) {
   log(`\n首次启动：已创建管理员账户 ${admin.username}，密码（仅显示这一次，请立即保存）：${admin.password}`)
   log(`First start: created the administrator "${admin.username}" with password (shown only now, keep it safe): ${admin.password}\n`)
 }
-if (config.AUTH_ANONYMOUS_ROLE) log(`warning: AUTH_ANONYMOUS_ROLE=${config.AUTH_ANONYMOUS_ROLE}: requests without a login act with that role`)
-if (config.TILE_URL_KEYS) log('warning: TILE_URL_KEYS=true: tile URLs take API keys as ?key= (they leak into proxy logs and shared projects; docs/analysts.md)')
+if (config.AUTH_ANONYMOUS_ROLE)
+  log(`warning: AUTH_ANONYMOUS_ROLE=${config.AUTH_ANONYMOUS_ROLE}: requests without a login act with that role`)
+if (config.TILE_URL_KEYS)
+  log('warning: TILE_URL_KEYS=true: tile URLs take API keys as ?key= (they leak into proxy logs and shared projects; docs/analysts.md)')
 const server = await listen(db, config)
 // On an embedded database this process holds the data directory: tell the command line where to
 // hand its imports (server/auth/local-token.ts).
@@ -39,7 +41,10 @@ onStopSignal(
     logger.info({ signal }, 'shutting down')
     removeServerFile()
     const drained = await server.close()
-    logger.info({ forced: drained.forced, drainMs: drained.ms }, drained.forced ? 'requests cut at the shutdown deadline' : 'requests finished')
+    logger.info(
+      { forced: drained.forced, drainMs: drained.ms },
+      drained.forced ? 'requests cut at the shutdown deadline' : 'requests finished',
+    )
     await db.close()
     logger.info('database closed')
     log('stopped cleanly')

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { pgArrayLiteral, toCopyCsv } from './copy-csv.ts'
 
 describe('toCopyCsv', () => {
@@ -10,9 +11,7 @@ describe('toCopyCsv', () => {
   })
   it('writes dates as ISO 8601, booleans as t/f, bigints in full', () => {
     const d = new Date('2025-01-02T03:04:05.000Z')
-    expect(toCopyCsv([[d, true, false, 612345678901234567n]])).toBe(
-      '2025-01-02T03:04:05.000Z,t,f,612345678901234567\n',
-    )
+    expect(toCopyCsv([[d, true, false, 612345678901234567n]])).toBe('2025-01-02T03:04:05.000Z,t,f,612345678901234567\n')
   })
   it('writes arrays as PostgreSQL array literals', () => {
     expect(toCopyCsv([[['金色家园', 'a"b']]])).toBe('"{""金色家园"",""a\\""b""}"\n')

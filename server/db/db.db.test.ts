@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { listMigrations, migrate, MIGRATIONS_DIR } from './migrate.ts'
 
@@ -39,9 +41,21 @@ describe(`database layer (${TEST_KIND})`, () => {
     const { sql } = t.db
     const idx = await sql<{ indexname: string }[]>`
       SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '%USING gist%' ORDER BY 1`
-    expect(idx.map((r) => r.indexname)).toEqual(['addresses_geom_gist', 'admin_areas_geom_gist', 'hazards_geom_gist', 'incidents_geom_gist', 'tasks_geom_gist', 'warnings_geom_gist'])
-    const cats = await sql<{ level: number; n: string }[]>`SELECT level, count(*) AS n FROM incident_categories GROUP BY level ORDER BY level`
-    expect(cats.map((c) => [c.level, Number(c.n)])).toEqual([[1, 6], [2, 26]])
+    expect(idx.map((r) => r.indexname)).toEqual([
+      'addresses_geom_gist',
+      'admin_areas_geom_gist',
+      'hazards_geom_gist',
+      'incidents_geom_gist',
+      'tasks_geom_gist',
+      'warnings_geom_gist',
+    ])
+    const cats = await sql<
+      { level: number; n: string }[]
+    >`SELECT level, count(*) AS n FROM incident_categories GROUP BY level ORDER BY level`
+    expect(cats.map((c) => [c.level, Number(c.n)])).toEqual([
+      [1, 6],
+      [2, 26],
+    ])
   })
 
   it('refuses a migration that was changed after it was applied', async () => {
@@ -78,10 +92,13 @@ describe(`database layer (${TEST_KIND})`, () => {
 
   it('carries the caller scope in transaction-local settings that do not leak', async () => {
     const scope = { role: 'town_officer', userId: 'u7', areaCodes: ['330109001', '330109002'] }
-    const inside = await t.db.withScope(scope, (tx) =>
-      tx<{ role: string; areas: string; user_id: string }[]>`
+    const inside = await t.db.withScope(
+      scope,
+      (tx) =>
+        tx<{ role: string; areas: string; user_id: string }[]>`
         SELECT current_setting('app.role') AS role, current_setting('app.area_codes') AS areas,
-               current_setting('app.user_id') AS user_id`)
+               current_setting('app.user_id') AS user_id`,
+    )
     expect(inside[0]).toEqual({ role: 'town_officer', areas: '330109001,330109002', user_id: 'u7' })
     const [after] = await t.db.sql<{ role: string | null }[]>`SELECT current_setting('app.role', true) AS role`
     expect(after?.role ?? '').toBe('')

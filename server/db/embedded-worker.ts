@@ -5,11 +5,13 @@
  * the socket breaks the embedded database.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { postgis } from '@electric-sql/pglite-postgis'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { z } from 'zod'
+
 import { concatBytes, createWireFilter } from './wire-filter.ts'
 
 const WorkerDataSchema = z.object({ dataDir: z.string(), socketPath: z.string() })

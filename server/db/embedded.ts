@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Worker } from 'node:worker_threads'
+
 import postgres from 'postgres'
+
 import { toCopyCsv } from './copy-csv.ts'
 import type { CopyValue } from './types.ts'
 
@@ -18,9 +20,7 @@ export interface EmbeddedHandle {
 }
 
 type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'result'; id: number; rows?: number; dump?: Uint8Array }
-  | { type: 'error'; id: number; message: string }
+  { type: 'ready' } | { type: 'result'; id: number; rows?: number; dump?: Uint8Array } | { type: 'error'; id: number; message: string }
 
 /** Refuses to open a data directory another live process holds: two PGlites on one directory corrupt it. */
 function takeLock(dataDir: string): () => void {

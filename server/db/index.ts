@@ -1,4 +1,5 @@
 import path from 'node:path'
+
 import { detectCapabilities } from './capabilities.ts'
 import { openEmbedded } from './embedded.ts'
 import { migrate } from './migrate.ts'
@@ -6,7 +7,7 @@ import { openNative } from './native.ts'
 import type { Capabilities, Db, Scope } from './types.ts'
 
 export type { Capabilities, CopyValue, Db, DbKind, Queryable, Scope, Tx } from './types.ts'
-export { SYSTEM_SCOPE, ScopeSchema } from './types.ts'
+export { ScopeSchema, SYSTEM_SCOPE } from './types.ts'
 
 export interface OpenOptions {
   /** Native PostgreSQL + PostGIS when set; the embedded PGlite database otherwise. */

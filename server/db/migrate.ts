@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+
 import type { Sql } from 'postgres'
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
@@ -16,7 +17,10 @@ export interface MigrationFile {
 
 /** Lists `NNN_name.sql` files in version order; refuses duplicate versions. */
 export function listMigrations(dir = MIGRATIONS_DIR): MigrationFile[] {
-  const files = fs.readdirSync(dir).filter((f) => FILE_PATTERN.test(f)).sort()
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => FILE_PATTERN.test(f))
+    .sort()
   const seen = new Set<number>()
   return files.map((file) => {
     const m = FILE_PATTERN.exec(file)!

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+
 import postgres from 'postgres'
+
 import { toCopyCsv } from './copy-csv.ts'
 import type { CopyValue } from './types.ts'
 

@@ -16,7 +16,10 @@ export interface Capabilities {
 export const ScopeSchema = z.object({
   role: z.string().min(1),
   userId: z.string().nullable().default(null),
-  areaCodes: z.array(z.string().regex(/^\d{6,20}$/)).nullable().default(null),
+  areaCodes: z
+    .array(z.string().regex(/^\d{6,20}$/))
+    .nullable()
+    .default(null),
 })
 export type Scope = z.infer<typeof ScopeSchema>
 

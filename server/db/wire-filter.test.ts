@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { createWireFilter, splitMessages } from './wire-filter.ts'
 
 /** A backend message: type byte, int32 length (including itself), body. */
@@ -7,13 +8,20 @@ function msg(type: string, body: number[] = []): number[] {
   return [type.charCodeAt(0), (len >>> 24) & 255, (len >>> 16) & 255, (len >>> 8) & 255, len & 255, ...body]
 }
 const bytes = (...parts: number[][]) => Uint8Array.from(parts.flat())
-const types = (buf: Uint8Array) => splitMessages(buf).map(([s]) => String.fromCharCode(buf[s]!)).join('')
+const types = (buf: Uint8Array) =>
+  splitMessages(buf)
+    .map(([s]) => String.fromCharCode(buf[s]!))
+    .join('')
 const code = (c: string) => c.charCodeAt(0)
 
 describe('splitMessages', () => {
   it('splits back-to-back messages and keeps a partial tail whole', () => {
     const buf = bytes(msg('1'), msg('Z', [0x49]), [0x44, 0, 0])
-    expect(splitMessages(buf)).toEqual([[0, 5], [5, 11], [11, 14]])
+    expect(splitMessages(buf)).toEqual([
+      [0, 5],
+      [5, 11],
+      [11, 14],
+    ])
   })
 })
 

@@ -1,9 +1,11 @@
 import v8 from 'node:v8'
 import vm from 'node:vm'
+
 import { parse } from 'csv-parse/sync'
 import gcoord from 'gcoord'
 import type { FeatureCollection, MultiPolygon, Point } from 'geojson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import type { IncidentPage } from '../incidents/query-schema.ts'
 import { insertIncidents } from '../ogc/fixtures.ts'
 import { TEST_KIND } from '../testing/db.ts'
@@ -25,7 +27,9 @@ describe(`exports (${TEST_KIND})`, () => {
       INSERT INTO incidents (incident_id, reported_at, category_code, town_code, geom) VALUES
         ('exp-unplaced', '2026-10-03T10:00:00+08:00', '0101', NULL, NULL),
         ('exp-known', '2026-10-04T10:00:00+08:00', '0201', NULL, ST_SetSRID(ST_MakePoint(${KNOWN[0]}, ${KNOWN[1]}), 4326))`
-    const [t] = await s.db.sql<{ town_code: string }[]>`SELECT town_code FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
+    const [t] = await s.db.sql<
+      { town_code: string }[]
+    >`SELECT town_code FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
     town = t!.town_code
   }, 300_000)
   afterAll(async () => {
@@ -66,7 +70,12 @@ describe(`exports (${TEST_KIND})`, () => {
 
     const rec = (await ended((r) => r.fileName === `incidents_${town}_2026-10-01_2026-11-01.geojson`))!
     expect(rec).toMatchObject({
-      requestedBy: 'analyst-7', layer: 'incidents', format: 'geojson', crs: 'wgs84', status: 'finished', rows: fc.features.length,
+      requestedBy: 'analyst-7',
+      layer: 'incidents',
+      format: 'geojson',
+      crs: 'wgs84',
+      status: 'finished',
+      rows: fc.features.length,
       filters: { from: '2026-10-01', to: '2026-11-01', category: '01,0201', area: town, bbox: '120.0,29.8,120.8,30.5' },
     })
     expect(rec.bytes).toBeGreaterThan(1000)
@@ -81,7 +90,9 @@ describe(`exports (${TEST_KIND})`, () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder().decode(bytes) // drops the BOM
     const rows = parse(text, { columns: true }) as Record<string, string>[]
-    expect(text.split('\r\n')[0]).toBe('id,incidentId,reportedAt,category,categoryName,address,status,source,geocodeLevel,geocodeScore,approximate,outsideDistrict,townCode,villageCode,gridCode,description,lng,lat')
+    expect(text.split('\r\n')[0]).toBe(
+      'id,incidentId,reportedAt,category,categoryName,address,status,source,geocodeLevel,geocodeScore,approximate,outsideDistrict,townCode,villageCode,gridCode,description,lng,lat',
+    )
     const [n] = await s.db.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM incidents WHERE reported_at >= '2026-10-01T00:00:00+08:00' AND reported_at < '2026-10-15T00:00:00+08:00'`
     expect(rows).toHaveLength(n!.n)
@@ -98,7 +109,10 @@ describe(`exports (${TEST_KIND})`, () => {
 
   it('converts to GCJ-02 or BD-09 on request, as gcoord does', async () => {
     const box = `bbox=${KNOWN[0] - 0.0001},${KNOWN[1] - 0.0001},${KNOWN[0] + 0.0001},${KNOWN[1] + 0.0001}`
-    for (const [crs, target] of [['gcj02', gcoord.GCJ02], ['bd09', gcoord.BD09]] as const) {
+    for (const [crs, target] of [
+      ['gcj02', gcoord.GCJ02],
+      ['bd09', gcoord.BD09],
+    ] as const) {
       const res = await get(`/api/export/incidents.geojson?${box}&crs=${crs}`)
       expect(res.headers.get('content-disposition')).toBe(`attachment; filename="incidents_${crs}.geojson"`)
       const fc = (await res.json()) as FeatureCollection<Point> & { coordinateSystem: string }
@@ -180,7 +194,9 @@ describe(`exports (${TEST_KIND})`, () => {
     // One feature per line plus the opening and closing lines.
     expect(newlines - 2).toBe(n)
     expect(size).toBeGreaterThan(BIG * 300)
-    console.log(`export of ${n} incidents: ${(size / 1e6).toFixed(1)} MB sent in ${((performance.now() - t1) / 1000).toFixed(1)} s (insert ${((t1 - t0) / 1000).toFixed(1)} s), heap growth after GC at most ${(peak / 1e6).toFixed(1)} MB`)
+    console.log(
+      `export of ${n} incidents: ${(size / 1e6).toFixed(1)} MB sent in ${((performance.now() - t1) / 1000).toFixed(1)} s (insert ${((t1 - t0) / 1000).toFixed(1)} s), heap growth after GC at most ${(peak / 1e6).toFixed(1)} MB`,
+    )
     expect(peak).toBeLessThan(size / 10)
     expect(peak).toBeLessThan(24 * 1024 * 1024)
     const rec = (await ended((r) => r.layer === 'incidents' && Object.keys(r.filters).length === 0 && r.format === 'geojson'))!

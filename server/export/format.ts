@@ -2,12 +2,13 @@
  * Pure pieces of the exports: file names, coordinate conversion, and the GeoJSON and CSV text
  * of a batch of features.
  */
-import type { Geometry, Position } from 'geojson'
 import { stringify } from 'csv-stringify/sync'
+import type { Geometry, Position } from 'geojson'
+
 import { type Crs, fromWgs84 } from '../geo/crs.ts'
-import { shanghaiIso, shanghaiMinute } from '../shared/time.ts'
 import type { CollectionDef } from '../ogc/collections.ts'
 import type { OgcFeature } from '../ogc/features.ts'
+import { shanghaiIso, shanghaiMinute } from '../shared/time.ts'
 import type { ExportFormat } from './schema.ts'
 
 /**
@@ -27,7 +28,14 @@ export function momentLabel(raw: string): string {
  * @example exportFileName({ layer: 'incidents', format: 'geojson', area: '330109001', from: '2026-10-01', to: '2026-11-01', crs: 'wgs84' }) // 'incidents_330109001_2026-10-01_2026-11-01.geojson'
  * @example exportFileName({ layer: 'towns', format: 'csv', crs: 'gcj02' }) // 'towns_gcj02.csv'
  */
-export function exportFileName(o: { layer: string; format: ExportFormat; area?: string | undefined; from?: string | undefined; to?: string | undefined; crs: Crs }): string {
+export function exportFileName(o: {
+  layer: string
+  format: ExportFormat
+  area?: string | undefined
+  from?: string | undefined
+  to?: string | undefined
+  crs: Crs
+}): string {
   const parts = [o.layer]
   if (o.area) parts.push(o.area)
   if (o.from && o.to) parts.push(momentLabel(o.from), momentLabel(o.to))
@@ -54,13 +62,18 @@ export function convertGeometry<G extends Geometry | null>(g: G, crs: Crs): G {
   const c = (p: Position) => convertPosition(p, crs)
   const geom: Geometry = g
   switch (geom.type) {
-    case 'Point': return { ...geom, coordinates: c(geom.coordinates) } as G
+    case 'Point':
+      return { ...geom, coordinates: c(geom.coordinates) } as G
     case 'MultiPoint':
-    case 'LineString': return { ...geom, coordinates: geom.coordinates.map(c) } as G
+    case 'LineString':
+      return { ...geom, coordinates: geom.coordinates.map(c) } as G
     case 'MultiLineString':
-    case 'Polygon': return { ...geom, coordinates: geom.coordinates.map((r) => r.map(c)) } as G
-    case 'MultiPolygon': return { ...geom, coordinates: geom.coordinates.map((p) => p.map((r) => r.map(c))) } as G
-    case 'GeometryCollection': return { ...geom, geometries: geom.geometries.map((x) => convertGeometry(x, crs)) } as G
+    case 'Polygon':
+      return { ...geom, coordinates: geom.coordinates.map((r) => r.map(c)) } as G
+    case 'MultiPolygon':
+      return { ...geom, coordinates: geom.coordinates.map((p) => p.map((r) => r.map(c))) } as G
+    case 'GeometryCollection':
+      return { ...geom, geometries: geom.geometries.map((x) => convertGeometry(x, crs)) } as G
   }
 }
 
@@ -73,13 +86,20 @@ export function toWkt(g: Geometry | null): string {
   const pos = (p: Position) => `${p[0]} ${p[1]}`
   const ring = (r: Position[]) => `(${r.map(pos).join(',')})`
   switch (g.type) {
-    case 'Point': return `POINT(${pos(g.coordinates)})`
-    case 'MultiPoint': return `MULTIPOINT(${g.coordinates.map((p) => `(${pos(p)})`).join(',')})`
-    case 'LineString': return `LINESTRING${ring(g.coordinates)}`
-    case 'MultiLineString': return `MULTILINESTRING(${g.coordinates.map(ring).join(',')})`
-    case 'Polygon': return `POLYGON(${g.coordinates.map(ring).join(',')})`
-    case 'MultiPolygon': return `MULTIPOLYGON(${g.coordinates.map((p) => `(${p.map(ring).join(',')})`).join(',')})`
-    case 'GeometryCollection': return `GEOMETRYCOLLECTION(${g.geometries.map(toWkt).join(',')})`
+    case 'Point':
+      return `POINT(${pos(g.coordinates)})`
+    case 'MultiPoint':
+      return `MULTIPOINT(${g.coordinates.map((p) => `(${pos(p)})`).join(',')})`
+    case 'LineString':
+      return `LINESTRING${ring(g.coordinates)}`
+    case 'MultiLineString':
+      return `MULTILINESTRING(${g.coordinates.map(ring).join(',')})`
+    case 'Polygon':
+      return `POLYGON(${g.coordinates.map(ring).join(',')})`
+    case 'MultiPolygon':
+      return `MULTIPOLYGON(${g.coordinates.map((p) => `(${p.map(ring).join(',')})`).join(',')})`
+    case 'GeometryCollection':
+      return `GEOMETRYCOLLECTION(${g.geometries.map(toWkt).join(',')})`
   }
 }
 
@@ -125,7 +145,10 @@ export function csvRecord(def: CollectionDef, f: OgcFeature): (string | number |
  */
 export function batchText(def: CollectionDef, format: ExportFormat, features: OgcFeature[], first: boolean): string {
   if (format === 'csv') {
-    return stringify(features.map((f) => csvRecord(def, f)), { header: first, bom: first, columns: csvColumns(def), record_delimiter: 'windows' })
+    return stringify(
+      features.map((f) => csvRecord(def, f)),
+      { header: first, bom: first, columns: csvColumns(def), record_delimiter: 'windows' },
+    )
   }
   return features.map((f, i) => (first && i === 0 ? '' : ',\n') + JSON.stringify(f)).join('')
 }

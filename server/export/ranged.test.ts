@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { heldKey, parseRange } from './ranged.ts'
 
 describe('byte ranges of a held export (GDAL /vsicurl/ reads 16 KB at a time)', () => {
@@ -20,8 +21,12 @@ describe('byte ranges of a held export (GDAL /vsicurl/ reads 16 KB at a time)', 
   })
   it('keeps callers apart and ignores parameter order', () => {
     const town = { id: '3', role: 'town', areaCodes: ['330109001'] }
-    expect(heldKey(town, '/api/export/incidents.csv', { b: '2', a: '1' })).toBe(heldKey(town, '/api/export/incidents.csv', { a: '1', b: '2' }))
-    expect(heldKey(town, '/api/export/incidents.csv', {})).not.toBe(heldKey({ ...town, areaCodes: ['330109002'] }, '/api/export/incidents.csv', {}))
+    expect(heldKey(town, '/api/export/incidents.csv', { b: '2', a: '1' })).toBe(
+      heldKey(town, '/api/export/incidents.csv', { a: '1', b: '2' }),
+    )
+    expect(heldKey(town, '/api/export/incidents.csv', {})).not.toBe(
+      heldKey({ ...town, areaCodes: ['330109002'] }, '/api/export/incidents.csv', {}),
+    )
     expect(heldKey(town, '/api/export/incidents.csv', {})).not.toBe(heldKey(town, '/api/export/incidents.csv', { unmask: 'true' }))
   })
 })

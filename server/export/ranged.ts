@@ -28,7 +28,11 @@ const held = new LRUCache<string, HeldExport>({ maxSize: 128 << 20, sizeCalculat
  * exact query, parameters sorted.
  * @example heldKey({ id: '3', role: 'town', areaCodes: ['330109001'] }, '/api/export/incidents.csv', { b: '2', a: '1' }) // '3|town|330109001|/api/export/incidents.csv?a=1&b=2'
  */
-export function heldKey(user: { id: string; role: string; areaCodes: readonly string[] }, path: string, query: Record<string, unknown>): string {
+export function heldKey(
+  user: { id: string; role: string; areaCodes: readonly string[] },
+  path: string,
+  query: Record<string, unknown>,
+): string {
   const q = new URLSearchParams(
     Object.entries(query)
       .filter((e): e is [string, string] => typeof e[1] === 'string')

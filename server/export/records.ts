@@ -36,7 +36,11 @@ export async function beatExport(sql: Tx, id: number): Promise<void> {
  * Records how an export ended, with the rows and bytes that went out.
  * @example await finishExport(tx, 7, { status: 'finished', rows: 1200, bytes: 480_000, message: null })
  */
-export async function finishExport(sql: Tx, id: number, end: { status: Exclude<ExportStatus, 'running'>; rows: number; bytes: number; message: string | null }): Promise<void> {
+export async function finishExport(
+  sql: Tx,
+  id: number,
+  end: { status: Exclude<ExportStatus, 'running'>; rows: number; bytes: number; message: string | null },
+): Promise<void> {
   await sql`
     UPDATE exports SET status = ${end.status}, finished_at = now(), row_count = ${end.rows},
       byte_count = ${end.bytes}, message = ${end.message}

@@ -1,17 +1,18 @@
-import { allowed, authOf, roleOf, scopeOf } from '../auth/context.ts'
-import { audit } from '../audit/log.ts'
-import { actorOf } from '../http/actor.ts'
 import { type Request, Router } from 'express'
 import { z } from 'zod'
+
+import { audit } from '../audit/log.ts'
+import { allowed, authOf, roleOf, scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
+import { actorOf } from '../http/actor.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { findCollection } from '../ogc/collections.ts'
 import { type ItemFilter, resolveFilters } from '../ogc/features.ts'
-import { exportFileName } from './format.ts'
 import { closeStaleRuns, startHeartbeat } from '../ops/heartbeat.ts'
+import { exportFileName } from './format.ts'
+import { getHeld, heldKey, HOLD_BYTES, keepHeld, sendHeld, setFileHeaders } from './ranged.ts'
 import { beatExport, finishExport, listExports, startExport } from './records.ts'
 import { EXPORT_QUERY_KEYS, ExportListQuerySchema, ExportParamsSchema, ExportQuerySchema } from './schema.ts'
-import { getHeld, heldKey, HOLD_BYTES, keepHeld, sendHeld, setFileHeaders } from './ranged.ts'
 import { CONTENT_TYPE, type ExportOutcome, streamExport } from './stream.ts'
 
 /** Query values as given, one string each (arrays from repeated parameters are refused). */
@@ -42,7 +43,8 @@ export function exportRoutes(db: Db): Router {
     // from/to only where there is a time to filter; the rest of the map's filters as the layer has them.
     const allowedKeys = [...EXPORT_QUERY_KEYS.filter((k) => def.time || (k !== 'from' && k !== 'to')), ...filterNames]
     const unknown = Object.keys(req.query).filter((k) => !allowedKeys.includes(k))
-    if (unknown.length > 0) throw new HttpError(400, `invalid query: ${layer} cannot be filtered by ${unknown.join(', ')} (allowed: ${allowedKeys.join(', ')})`)
+    if (unknown.length > 0)
+      throw new HttpError(400, `invalid query: ${layer} cannot be filtered by ${unknown.join(', ')} (allowed: ${allowedKeys.join(', ')})`)
     const q = parseInput(ExportQuerySchema, req.query, 'query')
     const given = parseInput(RawValuesSchema, pick(req.query, allowedKeys), 'query')
     const raw = pick(given, filterNames) as Record<string, string>
@@ -57,7 +59,8 @@ export function exportRoutes(db: Db): Router {
     if (q.unmask && !allowed(req, 'pii')) throw new HttpError(403, 'invalid query: unmask: your role may not see personal data unmasked')
     // Town and grid staff export their own areas, always masked: their right to personal data is for
     // working cases in OneMap, not for files that leave it.
-    if (q.unmask && scopeOf(req).areaCodes !== null) throw new HttpError(403, 'invalid query: unmask: exports of town and grid staff are always masked')
+    if (q.unmask && scopeOf(req).areaCodes !== null)
+      throw new HttpError(403, 'invalid query: unmask: exports of town and grid staff are always masked')
     const auth = authOf(req)!
     return { layer, format, def, filter, fileName, given, q, key: heldKey(auth.user, req.path, req.query as Record<string, unknown>) }
   }
@@ -86,14 +89,23 @@ export function exportRoutes(db: Db): Router {
     const held = range ? getHeld(key) : undefined
     if (held) return sendHeld(res, held, range)
     const requestedBy = actorOf(req)
-    const id = await db.withScope(scopeOf(req), (tx) => startExport(tx, { requestedBy, layer, format, filters: given, crs: q.crs, fileName }))
+    const id = await db.withScope(scopeOf(req), (tx) =>
+      startExport(tx, { requestedBy, layer, format, filters: given, crs: q.crs, fileName }),
+    )
     let outcome: ExportOutcome
     // A download of the whole base takes minutes: marked alive meanwhile, so a server that dies mid-way leaves no 'running' row behind.
     const stopHeartbeat = startHeartbeat(() => db.withScope(scopeOf(req), (tx) => beatExport(tx, id)))
     try {
-      outcome = await streamExport(db, scopeOf(req), { def, filter, format, crs: q.crs, fileName, unmasked: q.unmask, holdBytes: HOLD_BYTES, range }, res)
+      outcome = await streamExport(
+        db,
+        scopeOf(req),
+        { def, filter, format, crs: q.crs, fileName, unmasked: q.unmask, holdBytes: HOLD_BYTES, range },
+        res,
+      )
     } catch (err) {
-      await db.withScope(scopeOf(req), (tx) => finishExport(tx, id, { status: 'failed', rows: 0, bytes: 0, message: err instanceof Error ? err.message : String(err) }))
+      await db.withScope(scopeOf(req), (tx) =>
+        finishExport(tx, id, { status: 'failed', rows: 0, bytes: 0, message: err instanceof Error ? err.message : String(err) }),
+      )
       throw err
     } finally {
       stopHeartbeat()
@@ -102,7 +114,23 @@ export function exportRoutes(db: Db): Router {
     const { body: _body, ...record } = outcome
     await db.withScope(scopeOf(req), (tx) => finishExport(tx, id, record))
     const areas = scopeOf(req).areaCodes
-    await audit(db.sql, { actor: requestedBy, role: roleOf(req), action: 'export', target: `export:${id}`, ip: req.ip ?? null, details: { layer, format, fileName, filters: given, rows: outcome.rows, status: outcome.status, unmasked: q.unmask, ...(areas ? { areas } : {}) } })
+    await audit(db.sql, {
+      actor: requestedBy,
+      role: roleOf(req),
+      action: 'export',
+      target: `export:${id}`,
+      ip: req.ip ?? null,
+      details: {
+        layer,
+        format,
+        fileName,
+        filters: given,
+        rows: outcome.rows,
+        status: outcome.status,
+        unmasked: q.unmask,
+        ...(areas ? { areas } : {}),
+      },
+    })
   })
 
   router.get('/api/exports', async (req, res) => {

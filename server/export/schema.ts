@@ -1,4 +1,5 @@
 import { z } from 'zod'
+
 import { CrsSchema } from '../geo/crs.ts'
 import { BboxSchema, InstantSchema } from '../incidents/query-schema.ts'
 import { listLimit, QueryBoolSchema } from '../shared/list-query.ts'
@@ -54,5 +55,8 @@ export type ExportRecord = z.infer<typeof ExportRecordSchema>
 /** `GET /api/exports` query. */
 export const ExportListQuerySchema = z.object({
   limit: listLimit(1000, 50),
-  layer: z.string().regex(/^[a-z][a-z0-9_]*$/).optional(),
+  layer: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*$/)
+    .optional(),
 })

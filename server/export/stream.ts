@@ -4,6 +4,7 @@
  * the size and a slow client slows the query instead of filling the heap.
  */
 import type { Response } from 'express'
+
 import type { Db, Scope } from '../db/index.ts'
 import type { Crs } from '../geo/crs.ts'
 import type { CollectionDef } from '../ogc/collections.ts'
@@ -166,7 +167,13 @@ export async function streamExport(db: Db, scope: Scope, job: ExportJob, res: Re
   const body = out.takeHeld()
   if (body) {
     await sendHeld(res, { body, contentType: CONTENT_TYPE[format], fileName: job.fileName, rows }, job.range)
-    return { status: res.writableFinished ? 'finished' : 'aborted', rows, bytes: body.length, message: res.writableFinished ? null : 'the client closed the connection', body }
+    return {
+      status: res.writableFinished ? 'finished' : 'aborted',
+      rows,
+      bytes: body.length,
+      message: res.writableFinished ? null : 'the client closed the connection',
+      body,
+    }
   }
   // Not res.end(callback): the compression middleware's end() takes its first argument as data.
   await new Promise<void>((resolve) => {

@@ -1,8 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { distanceM } from '../geo/crs.ts'
 import { loadFixtureBase } from '../geocode/fixtures/base.ts'
 import { createGeocoder, type Geocoder } from '../geocode/geocoder.ts'
@@ -16,7 +18,8 @@ describe(`gazetteer (${TEST_KIND})`, () => {
   let tmp: string
   let points: Map<string, [number, number]>
   const one = async (address: string) => (await g.geocode([{ address }]))[0]!.result
-  const townCode = async (name: string) => (await s.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' AND name = ${name}`)[0]!.code
+  const townCode = async (name: string) =>
+    (await s.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' AND name = ${name}`)[0]!.code
 
   beforeAll(async () => {
     // The boundaries seed loads the demo gazetteer (data/gazetteer.csv).
@@ -69,7 +72,14 @@ describe(`gazetteer (${TEST_KIND})`, () => {
     const first = await importGazetteer(s.db, file, { reportPath: report })
     expect(first).toMatchObject({ read: 11, inserted: 5, updated: 0, rejected: 6 })
     const lines = parse(fs.readFileSync(report, 'utf8'), { columns: true }) as { line: string; name: string; reason: string }[]
-    expect(lines.map((l) => [l.line, l.name])).toEqual([['7', '不存在地名'], ['8', '两样都有'], ['9', '只有经度'], ['10', '上海外滩'], ['11', '错的镇'], ['12', '错的级别']])
+    expect(lines.map((l) => [l.line, l.name])).toEqual([
+      ['7', '不存在地名'],
+      ['8', '两样都有'],
+      ['9', '只有经度'],
+      ['10', '上海外滩'],
+      ['11', '错的镇'],
+      ['12', '错的级别'],
+    ])
     expect(lines[0]!.reason).toContain('names no town, village, road or compound')
     expect(lines[1]!.reason).toContain('not both')
     expect(lines[2]!.reason).toContain('lat')

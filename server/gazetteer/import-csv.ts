@@ -5,13 +5,14 @@
  * base version, so every server's geocoder reloads its dictionary with the new names.
  */
 import type { Readable } from 'node:stream'
+
 import { dictionaryChanged } from '../addresses/base.ts'
 import { loadAreaLocator } from '../addresses/locate.ts'
 import type { Db } from '../db/index.ts'
 import { loadNameDictionary } from '../geocode/dictionary.ts'
-import { importBatched, type BatchedImportOptions, type BatchedImportSummary, type BatchOutcome } from '../imports/batched.ts'
+import { type BatchedImportOptions, type BatchedImportSummary, type BatchOutcome, importBatched } from '../imports/batched.ts'
 import { ImportInputError } from '../imports/csv.ts'
-import { GAZETTEER_OPTIONAL_COLUMNS, GAZETTEER_REQUIRED_COLUMNS, gazetteerRowSchema, type GazetteerRow } from './schema.ts'
+import { GAZETTEER_OPTIONAL_COLUMNS, GAZETTEER_REQUIRED_COLUMNS, type GazetteerRow, gazetteerRowSchema } from './schema.ts'
 
 /** Lines per transaction: a gazetteer is a few hundred to a few thousand names. */
 const GAZETTEER_BATCH = 500
@@ -23,7 +24,10 @@ const GAZETTEER_BATCH = 500
  */
 export async function importGazetteer(db: Db, input: Readable | string, opts: BatchedImportOptions = {}): Promise<BatchedImportSummary> {
   const [dict, locator] = await Promise.all([loadNameDictionary(db.sql), loadAreaLocator(db.sql).catch(() => null)])
-  if (!locator) throw new ImportInputError('admin_areas has no boundaries to place names in: load the boundaries first (npm run seed -- --only boundaries)')
+  if (!locator)
+    throw new ImportInputError(
+      'admin_areas has no boundaries to place names in: load the boundaries first (npm run seed -- --only boundaries)',
+    )
   return importBatched<GazetteerRow>(db, input, opts, {
     kind: 'gazetteer',
     idColumn: 'name',

@@ -5,6 +5,7 @@
  * district's boundaries, so a bad line is rejected with its reason and the rest loads.
  */
 import { z } from 'zod'
+
 import type { AreaLocator } from '../addresses/locate.ts'
 import { toWgs84Stored } from '../addresses/prepare.ts'
 import { CrsSchema } from '../geo/crs.ts'
@@ -35,7 +36,15 @@ const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefi
 const text = (name: string, max: number) =>
   z.preprocess(blank, z.string().trim().max(max, `${name} is longer than ${max} characters`).optional())
 const coordinate = (name: 'lng' | 'lat', min: number, max: number) =>
-  z.preprocess(blank, z.coerce.number({ error: `${name} is not a number` }).finite(`${name} is not a number`).min(min, `${name} out of range`).max(max, `${name} out of range`).optional())
+  z.preprocess(
+    blank,
+    z.coerce
+      .number({ error: `${name} is not a number` })
+      .finite(`${name} is not a number`)
+      .min(min, `${name} out of range`)
+      .max(max, `${name} out of range`)
+      .optional(),
+  )
 
 /**
  * The line schema, bound to the dictionary and boundaries of this database: an alias must name a
@@ -72,8 +81,19 @@ export function gazetteerRowSchema(ctx: GazetteerContext) {
       if (r.alias_of !== undefined && hasPoint) return fail('give alias_of or lng,lat, not both', 'alias_of')
       if (r.alias_of !== undefined) {
         const kind = aliasTarget(ctx.dict, r.alias_of, townCode)
-        if (!kind) return fail(`alias_of ${JSON.stringify(r.alias_of)} names no town, village, road or compound${townCode ? ` of ${townCode}` : ''}`, 'alias_of')
-        return { name: r.name, aliasOf: normalizeName(r.alias_of), lng: null, lat: null, level: r.level ?? (kind === 'town' || kind === 'village' || kind === 'road' ? kind : 'compound'), townCode }
+        if (!kind)
+          return fail(
+            `alias_of ${JSON.stringify(r.alias_of)} names no town, village, road or compound${townCode ? ` of ${townCode}` : ''}`,
+            'alias_of',
+          )
+        return {
+          name: r.name,
+          aliasOf: normalizeName(r.alias_of),
+          lng: null,
+          lat: null,
+          level: r.level ?? (kind === 'town' || kind === 'village' || kind === 'road' ? kind : 'compound'),
+          townCode,
+        }
       }
       if (r.lng === undefined || r.lat === undefined) return fail('give alias_of, or both lng and lat', r.lng === undefined ? 'lng' : 'lat')
       const [lng, lat] = toWgs84Stored(r.lng, r.lat, r.crs)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { distanceM, fromWgs84, pointOrNull, toWgs84 } from './crs.ts'
 
 describe('crs', () => {

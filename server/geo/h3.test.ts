@@ -1,5 +1,6 @@
 import { cellToLatLng, getResolution, latLngToCell } from 'h3-js'
 import { describe, expect, it } from 'vitest'
+
 import { bigintToH3, h3Cells, h3ToBigintString } from './h3.ts'
 
 describe('h3 cells', () => {

@@ -1,8 +1,23 @@
 import { describe, expect, it } from 'vitest'
-import { buildDictionary, evidenceOnly, findCompounds, findRoads, findVillages, fuzzyNames, landmarkNames, plausible, sameSound, substitutionKeys, townVariants, villageAddressName, type NameHit } from './dictionary.ts'
-import { toSimplified } from './normalize.ts'
+
+import {
+  buildDictionary,
+  evidenceOnly,
+  findCompounds,
+  findRoads,
+  findVillages,
+  fuzzyNames,
+  landmarkNames,
+  type NameHit,
+  plausible,
+  sameSound,
+  substitutionKeys,
+  townVariants,
+  villageAddressName,
+} from './dictionary.ts'
 import { DEQING_DATA } from './fixtures/deqing.ts'
 import { fixtureDictionary } from './fixtures/dictionary.ts'
+import { toSimplified } from './normalize.ts'
 import { ownDistrict } from './own-district.ts'
 
 const dict = fixtureDictionary()
@@ -14,7 +29,12 @@ describe('name dictionary', () => {
 
   it('finds names one character away, not the name itself, not two away', () => {
     expect(fuzzyNames(dict.fuzzyRoads, '今城路').sort()).toEqual(['商城路', '金城路'])
-    expect(findRoads(dict, '今城路').map((h) => [h.entry.name, h.homophone])).toEqual(expect.arrayContaining([['金城路', true], ['商城路', false]]))
+    expect(findRoads(dict, '今城路').map((h) => [h.entry.name, h.homophone])).toEqual(
+      expect.arrayContaining([
+        ['金城路', true],
+        ['商城路', false],
+      ]),
+    )
     expect(fuzzyNames(dict.fuzzyRoads, '金城路')).toEqual(['商城路'])
     expect(fuzzyNames(dict.fuzzyRoads, '今成路')).toEqual([])
     expect(fuzzyNames(dict.fuzzyRoads, '金路')).toEqual([])
@@ -32,7 +52,11 @@ describe('name dictionary', () => {
 
   it('prefers exact names over aliases and scopes by town', () => {
     expect(findCompounds(dict, '金色家苑')).toMatchObject([{ via: 'alias', entry: { name: '金色家园' } }])
-    expect(findRoads(dict, '人民路').map((h) => h.entry.townCode).sort()).toEqual(['330109001', '330109105'])
+    expect(
+      findRoads(dict, '人民路')
+        .map((h) => h.entry.townCode)
+        .sort(),
+    ).toEqual(['330109001', '330109105'])
     expect(findRoads(dict, '人民路', '330109105').map((h) => h.entry.townCode)).toEqual(['330109105'])
     expect(findRoads(dict, '人民路', '330109002')).toEqual([])
   })
@@ -65,7 +89,11 @@ describe('loose names (issue 19)', () => {
   })
 
   it('takes one slip only when it points at one name, and leaves two or three to the numbers', () => {
-    const road = (name: string, townCode: string): NameHit<{ name: string; townCode: string }> => ({ entry: { name, townCode }, via: 'fuzzy', homophone: false })
+    const road = (name: string, townCode: string): NameHit<{ name: string; townCode: string }> => ({
+      entry: { name, townCode },
+      via: 'fuzzy',
+      homophone: false,
+    })
     // One name standing in two towns: one name, so read it (the door numbers tell the towns apart).
     expect(plausible([road('春安大道', 'A'), road('春安大道', 'B')])).toHaveLength(2)
     // Two names: neither is plausible alone, both are worth probing…
@@ -82,15 +110,23 @@ describe('loose names (issue 19)', () => {
     expect(townVariants({ name: '宁围街道', shortName: '宁围' })).toEqual(['宁围镇', '宁围乡'])
     expect(townVariants({ name: '萧山商业城', shortName: '商业城' })).toEqual([])
     expect(landmarkNames('萧山区人民医院')).toEqual(['萧山区人民医院', '人民医院'])
-    const d = buildDictionary({ district: null, towns: [], villages: [{ code: 'V', townCode: 'T', name: '昇光村', lng: 0, lat: 0 }], places: [] })
+    const d = buildDictionary({
+      district: null,
+      towns: [],
+      villages: [{ code: 'V', townCode: 'T', name: '昇光村', lng: 0, lat: 0 }],
+      places: [],
+    })
     expect(d.villagesByName.get('升光村')?.[0]?.name).toBe('昇光村')
     expect(toSimplified('蕭山區樓塔鎮')).toBe('萧山区楼塔镇')
   })
 
-  it('reads a landmark of another district without that district\'s prefix', () => {
+  it("reads a landmark of another district without that district's prefix", () => {
     expect(landmarkNames('德清县人民医院', ownDistrict('330521'))).toEqual(['德清县人民医院', '人民医院'])
     const point = { lng: 119.97, lat: 30.54, townCode: '330521001', villageCode: null, gridCode: null }
-    const d = buildDictionary({ ...DEQING_DATA, gazetteer: [{ name: '德清县人民医院', aliasOf: null, level: 'compound', townCode: null, point }] })
+    const d = buildDictionary({
+      ...DEQING_DATA,
+      gazetteer: [{ name: '德清县人民医院', aliasOf: null, level: 'compound', townCode: null, point }],
+    })
     expect(d.compoundsByName.get('人民医院')?.[0]?.entry.name).toBe('德清县人民医院')
   })
 })

@@ -6,8 +6,9 @@
  */
 import { pinyin } from 'pinyin-pro'
 import type { Sql } from 'postgres'
+
 import { normalizeAddress, normalizeName, toSimplified } from './normalize.ts'
-import { ownDistrict, withOwnNames, type OwnDistrict } from './own-district.ts'
+import { type OwnDistrict, ownDistrict, withOwnNames } from './own-district.ts'
 import { parsePath, type PathPoint } from './roads.ts'
 
 export interface TownEntry {
@@ -249,9 +250,20 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
     if (g.point) {
       const names = landmarkNames(g.name, district)
       const entry: PlaceEntry = {
-        kind: 'compound', townCode: g.townCode ?? g.point.townCode ?? '', areaTownCode: g.point.townCode, villageCode: g.point.villageCode,
-        gridCode: g.point.gridCode, name: names[0]!, aliases: names.slice(1), road: null, doorNo: null, n: 0, lng: g.point.lng, lat: g.point.lat,
-        path: [], landmark: g.level,
+        kind: 'compound',
+        townCode: g.townCode ?? g.point.townCode ?? '',
+        areaTownCode: g.point.townCode,
+        villageCode: g.point.villageCode,
+        gridCode: g.point.gridCode,
+        name: names[0]!,
+        aliases: names.slice(1),
+        road: null,
+        doorNo: null,
+        n: 0,
+        lng: g.point.lng,
+        lat: g.point.lat,
+        path: [],
+        landmark: g.level,
       }
       places.push(entry)
       names.forEach((n, i) => addCompound(n, entry, i > 0))
@@ -264,7 +276,8 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
       continue
     }
     for (const v of (villagesByName.get(target) ?? []).filter((x) => inTown(x.townCode))) push(villagesByName, g.name, v)
-    for (const h of (compoundsByName.get(target) ?? []).filter((x) => !x.alias && inTown(x.entry.townCode))) addCompound(g.name, h.entry, true)
+    for (const h of (compoundsByName.get(target) ?? []).filter((x) => !x.alias && inTown(x.entry.townCode)))
+      addCompound(g.name, h.entry, true)
     for (const r of (roadsByName.get(target) ?? []).filter((x) => inTown(x.townCode))) {
       push(roadsByName, g.name, r)
       addFuzzy(fuzzyRoads, g.name)
@@ -321,7 +334,11 @@ export function buildDictionary(data: DictionaryData): NameDictionary {
  * knows, or null (the alias points at nothing, and the import says so).
  * @example aliasTarget(dict, '宁围街道', null) // 'town'
  */
-export function aliasTarget(dict: NameDictionary, aliasOf: string, townCode: string | null): 'town' | 'village' | 'road' | 'compound' | null {
+export function aliasTarget(
+  dict: NameDictionary,
+  aliasOf: string,
+  townCode: string | null,
+): 'town' | 'village' | 'road' | 'compound' | null {
   const target = normalizeName(aliasOf)
   const inTown = (code: string) => !townCode || code === townCode
   const town = dict.townByName.get(target)
@@ -512,7 +529,13 @@ export async function loadNameDictionary(sql: Sql): Promise<NameDictionary> {
   const d = areas.find((a) => a.level === 'district')
   const adminVillages: VillageEntry[] = areas
     .filter((a) => a.level === 'village' && a.parent_code)
-    .map((a) => ({ code: a.code, townCode: a.parent_code as string, name: villageAddressName(normalizeName(a.short_name ?? a.name)), lng: a.lng, lat: a.lat }))
+    .map((a) => ({
+      code: a.code,
+      townCode: a.parent_code as string,
+      name: villageAddressName(normalizeName(a.short_name ?? a.name)),
+      lng: a.lng,
+      lat: a.lat,
+    }))
   const baseVillages: VillageEntry[] = places
     .filter((p) => p.kind === 'village')
     .map((p) => ({
@@ -532,21 +555,23 @@ export async function loadNameDictionary(sql: Sql): Promise<NameDictionary> {
     places: places.flatMap((p) =>
       p.kind === 'village'
         ? []
-        : [{
-            kind: p.kind,
-            townCode: p.town_code,
-            areaTownCode: p.area_town_code,
-            villageCode: p.village_code,
-            gridCode: p.grid_code,
-            name: normalizeName(p.name),
-            aliases: p.aliases ? p.aliases.split('|').filter(Boolean).map(normalizeName) : [],
-            road: p.road,
-            doorNo: p.door_no,
-            n: p.n,
-            lng: p.lng,
-            lat: p.lat,
-            path: parsePath(p.path),
-          }],
+        : [
+            {
+              kind: p.kind,
+              townCode: p.town_code,
+              areaTownCode: p.area_town_code,
+              villageCode: p.village_code,
+              gridCode: p.grid_code,
+              name: normalizeName(p.name),
+              aliases: p.aliases ? p.aliases.split('|').filter(Boolean).map(normalizeName) : [],
+              road: p.road,
+              doorNo: p.door_no,
+              n: p.n,
+              lng: p.lng,
+              lat: p.lat,
+              path: parsePath(p.path),
+            },
+          ],
     ),
     gazetteer: gazetteer.map((g) => ({
       name: normalizeName(g.name),

@@ -1,8 +1,10 @@
 import { Readable, Writable } from 'node:stream'
+
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { distanceM, fromWgs84 } from '../geo/crs.ts'
+
 import { addressBaseChanged } from '../addresses/base.ts'
+import { distanceM, fromWgs84 } from '../geo/crs.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { geocodeCsv, MATCH_COLUMNS } from './csv.ts'
@@ -151,7 +153,7 @@ describe(`geocoder (${TEST_KIND})`, () => {
       ['another slip in a village name', '戴村镇云溪埠村11组64号', 'F_YXW_11_64'],
       ['the district written twice', '杭州市萧山区萧山区北干街道育英路88号', 'F_BORDER_88'],
       ['the town written last', '育英路88号 北干街道辖区', 'F_BORDER_88'],
-      ['a caller\'s words and phone number around it', '报警人13800138000称在北干育英路88号，电动车被盗', 'F_BORDER_88'],
+      ["a caller's words and phone number around it", '报警人13800138000称在北干育英路88号，电动车被盗', 'F_BORDER_88'],
     ]
     it.each(DOORS)('%s: %s', async (_kind, address, id) => {
       const m = await one(address)
@@ -159,7 +161,11 @@ describe(`geocoder (${TEST_KIND})`, () => {
     })
 
     it('answers none for an address of another city that names one of our roads', async () => {
-      for (const q of ['报警人13800138000称在苏州市姑苏区金城路438号', '联系电话：0574-83148535（宁波市海曙区金城路440号）', '金华市婺城区育英路88号']) {
+      for (const q of [
+        '报警人13800138000称在苏州市姑苏区金城路438号',
+        '联系电话：0574-83148535（宁波市海曙区金城路440号）',
+        '金华市婺城区育英路88号',
+      ]) {
         expect((await one(q)).result, q).toMatchObject({ level: 'none', addressId: null })
       }
     })
@@ -178,7 +184,9 @@ describe(`geocoder (${TEST_KIND})`, () => {
       for (const q of ['戴村镇云溪坞村3组', '云溪坞村三组', '戴村云溪坞村第三村民小组']) {
         const m = await one(q)
         expect(m.result, q).toMatchObject({ level: 'village', addressId: null })
-        const [row] = await s.db.sql<{ town_code: string; village_code: string }[]>`SELECT town_code, village_code FROM addresses WHERE address_id = 'F_YXW_3_8'`
+        const [row] = await s.db.sql<
+          { town_code: string; village_code: string }[]
+        >`SELECT town_code, village_code FROM addresses WHERE address_id = 'F_YXW_3_8'`
         expect(m.result, q).toMatchObject({ townCode: row!.town_code, villageCode: row!.village_code })
       }
     })
@@ -276,7 +284,18 @@ describe(`geocoder (${TEST_KIND})`, () => {
       expect(body.query).toBe('金色家苑3-2-501')
       expect(body.result).toMatchObject({ addressId: 'F_R3_2_501', level: 'room' })
       expect(body.candidates[0]).toEqual(body.result)
-      expect(Object.keys(body.result).sort()).toEqual(['address', 'addressId', 'gridCode', 'h3', 'lat', 'level', 'lng', 'score', 'townCode', 'villageCode'])
+      expect(Object.keys(body.result).sort()).toEqual([
+        'address',
+        'addressId',
+        'gridCode',
+        'h3',
+        'lat',
+        'level',
+        'lng',
+        'score',
+        'townCode',
+        'villageCode',
+      ])
     })
 
     it('converts output coordinates on request', async () => {
@@ -363,7 +382,9 @@ describe(`geocoder (${TEST_KIND})`, () => {
     it('reverse accepts GCJ-02 input and answers in it', async () => {
       const [lng, lat] = points.get('F_JC_440')!
       const [gx, gy] = fromWgs84(lng, lat, 'gcj02')
-      const body = (await (await get(`/api/reverse?lng=${gx}&lat=${gy}&crs=gcj02`)).json()) as { address: { addressId: string; lng: number; lat: number; distanceM: number } }
+      const body = (await (await get(`/api/reverse?lng=${gx}&lat=${gy}&crs=gcj02`)).json()) as {
+        address: { addressId: string; lng: number; lat: number; distanceM: number }
+      }
       expect(body.address.addressId).toBe('F_JC_440')
       expect(body.address.distanceM).toBeLessThan(1)
       expect(distanceM(body.address.lng, body.address.lat, gx, gy)).toBeLessThan(1)

@@ -6,22 +6,32 @@
  * door missing on a known road gives `road`; two equally good places give their common level.
  */
 import { latLngToCell } from 'h3-js'
+
 import type { Tx } from '../db/index.ts'
-import { distanceM, fromWgs84, toWgs84, type Crs } from '../geo/crs.ts'
-import { findCompounds, findRoads, readableHits, villageKey, type NameDictionary, type NameHit, type PlaceEntry, type VillageEntry } from './dictionary.ts'
-import { parseAddress, type ParsedAddress } from './parse.ts'
-import { interpolateDoor, junction } from './roads.ts'
+import { type Crs, distanceM, fromWgs84, toWgs84 } from '../geo/crs.ts'
 import {
+  findCompounds,
+  findRoads,
+  type NameDictionary,
+  type NameHit,
+  type PlaceEntry,
+  readableHits,
+  type VillageEntry,
+  villageKey,
+} from './dictionary.ts'
+import { parseAddress, type ParsedAddress } from './parse.ts'
+import {
+  type AddressHit,
+  type BuildingHit,
+  type DoorHit,
   probeBuildings,
   probeDoorRooms,
   probeDoors,
   probeGroups,
   probeRooms,
-  type AddressHit,
-  type BuildingHit,
-  type DoorHit,
 } from './probes.ts'
-import { ADDRESS_LEVELS, levelRank, type GeocodeResult, type MatchLevel } from './schema.ts'
+import { interpolateDoor, junction } from './roads.ts'
+import { ADDRESS_LEVELS, type GeocodeResult, levelRank, type MatchLevel } from './schema.ts'
 
 export interface MatchInput {
   id?: string | undefined
@@ -101,7 +111,15 @@ interface Place {
 }
 
 const viaPenalty = (h: Pick<NameHit<unknown>, 'via' | 'homophone'>) =>
-  h.via === 'fuzzy' ? (h.homophone ? PENALTY.homophone : PENALTY.fuzzy) : h.via === 'alias' ? PENALTY.alias : h.via === 'prefix' ? PENALTY.prefix : 0
+  h.via === 'fuzzy'
+    ? h.homophone
+      ? PENALTY.homophone
+      : PENALTY.fuzzy
+    : h.via === 'alias'
+      ? PENALTY.alias
+      : h.via === 'prefix'
+        ? PENALTY.prefix
+        : 0
 
 /** The finest level the query text asks for. */
 export function askedLevel(p: ParsedAddress): MatchLevel {
@@ -136,8 +154,14 @@ function readingsOf(q: number, p: ParsedAddress, dict: NameDictionary): Reading[
     }
     for (const h of hits.slice(0, 5)) {
       out.push({
-        q, kind, townCode: h.entry.townCode, compound: kind === 'compound' ? h.entry : null, road: kind === 'road' ? h.entry : null,
-        village: null, penalty: viaPenalty(h) + extra, loose,
+        q,
+        kind,
+        townCode: h.entry.townCode,
+        compound: kind === 'compound' ? h.entry : null,
+        road: kind === 'road' ? h.entry : null,
+        village: null,
+        penalty: viaPenalty(h) + extra,
+        loose,
       })
     }
   }
@@ -146,8 +170,14 @@ function readingsOf(q: number, p: ParsedAddress, dict: NameDictionary): Reading[
     if (!entry) continue
     const loose = p.villageVia?.loose === true
     out.push({
-      q, kind: p.groupNo && p.doorNo ? 'group' : 'village', townCode: entry.townCode, compound: null, road: null, village: entry,
-      penalty: (p.villageVia ? viaPenalty(p.villageVia) : 0) + (loose ? PENALTY.loose : 0), loose,
+      q,
+      kind: p.groupNo && p.doorNo ? 'group' : 'village',
+      townCode: entry.townCode,
+      compound: null,
+      road: null,
+      village: entry,
+      penalty: (p.villageVia ? viaPenalty(p.villageVia) : 0) + (loose ? PENALTY.loose : 0),
+      loose,
     })
   }
   return out
@@ -159,9 +189,24 @@ async function probeAll(tx: Tx, readings: Reading[], parsed: ParsedAddress[]): P
   const doorR = readings.filter((r) => r.kind === 'road' && parsed[r.q]!.doorNo)
   const groupR = readings.filter((r) => r.kind === 'group')
   const [rooms, doors, groups] = [
-    await probeRooms(tx, roomR.map((r) => ({ town: r.townCode, compound: r.compound!.name, building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit, room: parsed[r.q]!.room! }))),
-    await probeDoors(tx, doorR.map((r) => ({ town: r.townCode, road: r.road!.name, door: parsed[r.q]!.doorNo! }))),
-    await probeGroups(tx, groupR.map((r) => ({ town: r.townCode, village: r.village!.name, group: parsed[r.q]!.groupNo!, door: parsed[r.q]!.doorNo! }))),
+    await probeRooms(
+      tx,
+      roomR.map((r) => ({
+        town: r.townCode,
+        compound: r.compound!.name,
+        building: parsed[r.q]!.building!,
+        unit: parsed[r.q]!.unit,
+        room: parsed[r.q]!.room!,
+      })),
+    ),
+    await probeDoors(
+      tx,
+      doorR.map((r) => ({ town: r.townCode, road: r.road!.name, door: parsed[r.q]!.doorNo! })),
+    ),
+    await probeGroups(
+      tx,
+      groupR.map((r) => ({ town: r.townCode, village: r.village!.name, group: parsed[r.q]!.groupNo!, door: parsed[r.q]!.doorNo! })),
+    ),
   ]
   assignUnique(roomR, rooms, (r, h) => (r.room = h))
   for (const h of doors) doorR[h.i]!.door = h
@@ -195,10 +240,30 @@ async function probeAll(tx: Tx, readings: Reading[], parsed: ParsedAddress[]): P
   const doorGateR = doorR.filter((r) => r.door && !hasCompoundReading.has(r.q) && parsed[r.q]!.building && !parsed[r.q]!.room)
   const [buildings, doorRooms] = [
     await probeBuildings(tx, [
-      ...buildingR.map((r) => ({ town: r.townCode, compound: r.compound!.name, building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit })),
-      ...doorGateR.map((r) => ({ town: r.townCode, compound: r.door!.compound ?? '', building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit })),
+      ...buildingR.map((r) => ({
+        town: r.townCode,
+        compound: r.compound!.name,
+        building: parsed[r.q]!.building!,
+        unit: parsed[r.q]!.unit,
+      })),
+      ...doorGateR.map((r) => ({
+        town: r.townCode,
+        compound: r.door!.compound ?? '',
+        building: parsed[r.q]!.building!,
+        unit: parsed[r.q]!.unit,
+      })),
     ]),
-    await probeDoorRooms(tx, doorRoomR.map((r) => ({ town: r.townCode, road: r.road!.name, door: parsed[r.q]!.doorNo!, building: parsed[r.q]!.building!, unit: parsed[r.q]!.unit, room: parsed[r.q]!.room! }))),
+    await probeDoorRooms(
+      tx,
+      doorRoomR.map((r) => ({
+        town: r.townCode,
+        road: r.road!.name,
+        door: parsed[r.q]!.doorNo!,
+        building: parsed[r.q]!.building!,
+        unit: parsed[r.q]!.unit,
+        room: parsed[r.q]!.room!,
+      })),
+    ),
   ]
   const buildingTargets = [...buildingR, ...doorGateR]
   for (const h of buildings) buildingTargets[h.i]!.building = h
@@ -300,7 +365,8 @@ function placeOf(r: Reading, p: ParsedAddress, dict: NameDictionary): Place {
     if (r.room) return fromHit('room', r.room, r.penalty)
     const b = r.building
     if (b) {
-      if (p.unit && b.unit_found) return { ...fromHit('unit', b, r.penalty, false), key: `unit:${b.town_code}:${b.compound}:${b.building}:${p.unit}` }
+      if (p.unit && b.unit_found)
+        return { ...fromHit('unit', b, r.penalty, false), key: `unit:${b.town_code}:${b.compound}:${b.building}:${p.unit}` }
       return fromHit('building', b, r.penalty, b.own)
     }
     return fromEntry('compound', r.compound!, r.penalty, dict)
@@ -309,11 +375,15 @@ function placeOf(r: Reading, p: ParsedAddress, dict: NameDictionary): Place {
     if (r.doorRoom) return fromHit('room', r.doorRoom, r.penalty)
     const b = r.building
     if (b) {
-      if (p.unit && b.unit_found) return { ...fromHit('unit', b, r.penalty, false), key: `unit:${b.town_code}:${b.compound}:${b.building}:${p.unit}` }
+      if (p.unit && b.unit_found)
+        return { ...fromHit('unit', b, r.penalty, false), key: `unit:${b.town_code}:${b.compound}:${b.building}:${p.unit}` }
       return fromHit('building', b, r.penalty, b.own)
     }
     // A door known only through the rooms behind it has no row of its own: its compound's point.
-    if (r.door) return r.door.own ? fromHit('door', r.door, r.penalty) : { ...fromHit('door', r.door, r.penalty, false), key: `door:${r.townCode}:${r.road!.name}:${p.doorNo}` }
+    if (r.door)
+      return r.door.own
+        ? fromHit('door', r.door, r.penalty)
+        : { ...fromHit('door', r.door, r.penalty, false), key: `door:${r.townCode}:${r.road!.name}:${p.doorNo}` }
     return roadPlace(r.road!, r.penalty, p, dict)
   }
   if (r.kind === 'group' && r.group) return fromHit('door', r.group, r.penalty)
@@ -335,10 +405,45 @@ function placeOf(r: Reading, p: ParsedAddress, dict: NameDictionary): Place {
 
 function coarsePlace(p: ParsedAddress, dict: NameDictionary): Place {
   const t = p.townCode ? dict.townByCode.get(p.townCode) : undefined
-  if (t) return { level: 'town', penalty: 0, addressId: null, address: t.name, lng: t.lng, lat: t.lat, townCode: t.code, villageCode: null, gridCode: null, key: `town:${t.code}` }
+  if (t)
+    return {
+      level: 'town',
+      penalty: 0,
+      addressId: null,
+      address: t.name,
+      lng: t.lng,
+      lat: t.lat,
+      townCode: t.code,
+      villageCode: null,
+      gridCode: null,
+      key: `town:${t.code}`,
+    }
   const d = dict.district
-  if (p.district && d) return { level: 'district', penalty: 0, addressId: null, address: d.name, lng: d.lng, lat: d.lat, townCode: null, villageCode: null, gridCode: null, key: 'district' }
-  return { level: 'none', penalty: 0, addressId: null, address: null, lng: null, lat: null, townCode: null, villageCode: null, gridCode: null, key: 'none' }
+  if (p.district && d)
+    return {
+      level: 'district',
+      penalty: 0,
+      addressId: null,
+      address: d.name,
+      lng: d.lng,
+      lat: d.lat,
+      townCode: null,
+      villageCode: null,
+      gridCode: null,
+      key: 'district',
+    }
+  return {
+    level: 'none',
+    penalty: 0,
+    addressId: null,
+    address: null,
+    lng: null,
+    lat: null,
+    townCode: null,
+    villageCode: null,
+    gridCode: null,
+    key: 'none',
+  }
 }
 
 /** The place common to two different ones: their town if they share it, else the district. */
@@ -390,7 +495,12 @@ export interface MatchOptions {
  * base, in input order.
  * @example const [m] = await matchBatch(tx, dict, [{ address: '北干今城路438号' }]); m.result.level // 'door'
  */
-export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly MatchInput[], opts: MatchOptions = {}): Promise<MatchOutput[]> {
+export async function matchBatch(
+  tx: Tx,
+  dict: NameDictionary,
+  inputs: readonly MatchInput[],
+  opts: MatchOptions = {},
+): Promise<MatchOutput[]> {
   const outCrs = opts.outCrs ?? 'wgs84'
   const parsed = inputs.map((i) => parseAddress(i.address, dict))
   const readings = parsed.flatMap((p, q) => (p.outside ? [] : readingsOf(q, p, dict)))
@@ -421,9 +531,7 @@ export async function matchBatch(tx: Tx, dict: NameDictionary, inputs: readonly 
       const prev = scored.get(place.key)
       if (!prev || s > prev.s) scored.set(place.key, { place, s, d })
     }
-    const ranked = [...scored.values()].sort(
-      (a, b) => levelRank(a.place.level) - levelRank(b.place.level) || b.s - a.s || a.d - b.d,
-    )
+    const ranked = [...scored.values()].sort((a, b) => levelRank(a.place.level) - levelRank(b.place.level) || b.s - a.s || a.d - b.d)
     let best = ranked[0]!
     const rival = ranked.find((x) => x !== best && x.place.level === best.place.level && Math.abs(x.s - best.s) < 0.05)
     if (rival && best.place.level !== 'none') {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { canonicalNumber, chineseNumeral, normalizeAddress, normalizeName, numeralsToDigits, reportAddress } from './normalize.ts'
 import { ownDistrict } from './own-district.ts'
 
@@ -136,7 +137,11 @@ describe('normalizeAddress for another district (Deqing, 330521)', () => {
 
   it('keeps a town named after the district (德清镇) like the towns named 萧山…', () => {
     const towns = ['德清镇', '武康街道', '德清', '武康']
-    expect(normalizeAddress('德清镇溪桥路5号', towns, deqing)).toMatchObject({ text: '德清镇溪桥路5号', district: true, bareDistrict: false })
+    expect(normalizeAddress('德清镇溪桥路5号', towns, deqing)).toMatchObject({
+      text: '德清镇溪桥路5号',
+      district: true,
+      bareDistrict: false,
+    })
     expect(normalizeAddress('浙江省湖州市德清县德清镇溪桥路5号', towns, deqing)).toMatchObject({ text: '德清镇溪桥路5号', district: true })
     // The town's short name alone is the district's too: the district first.
     expect(normalizeAddress(`德清${DOOR}`, towns, deqing)).toMatchObject({ text: DOOR, district: true, bareDistrict: true })
@@ -181,7 +186,10 @@ describe('reportAddress', () => {
     ['报警人称在萧山区戴村张家弄村2组50号 门被撬了', '萧山区戴村张家弄村2组50号'],
     ['位置:南阳街道杨波巷219号,发生纠纷', '南阳街道杨波巷219号'],
     ['事发地点临浦镇杨云南路245号,噪音扰民', '临浦镇杨云南路245号'],
-    ['地址：浙江省杭州市萧山区新街街道嘉剑支路294号柳梅南佳苑1幢2单元1501室 噪音扰民', '浙江省杭州市萧山区新街街道嘉剑支路294号柳梅南佳苑1幢2单元1501室'],
+    [
+      '地址：浙江省杭州市萧山区新街街道嘉剑支路294号柳梅南佳苑1幢2单元1501室 噪音扰民',
+      '浙江省杭州市萧山区新街街道嘉剑支路294号柳梅南佳苑1幢2单元1501室',
+    ],
     ['群众反映萧山区衙前镇禾田巷158号,门被撬了', '萧山区衙前镇禾田巷158号'],
     ['求助人在靖江街道善波路1015号家菜城7号楼1单元1202对面的店，有人吵架', '靖江街道善波路1015号家菜城7号楼1单元1202对面的店'],
     // Clauses inside the address stay, and so does a name after a town.

@@ -3,8 +3,9 @@
  * Pure functions; the parser (parse.ts) works on their output.
  */
 import { Converter } from 'opencc-js/t2cn'
+
 import { startsOutside } from './outside.ts'
-import { divisionShort, ownDistrict, readDivisions, type OwnDistrict } from './own-district.ts'
+import { divisionShort, type OwnDistrict, ownDistrict, readDivisions } from './own-district.ts'
 
 /** OpenCC's traditional → simplified conversion (蕭山區 → 萧山区; 樓塔鎮 → 楼塔镇). */
 const t2cn = Converter({ from: 't', to: 'cn' })
@@ -76,7 +77,11 @@ const OTHER_PROVINCES = ['台湾', '香港', '澳门']
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 /** An alternation, longest first (浙江省 before 浙江). */
-const any = (names: readonly string[]) => [...new Set(names)].sort((a, b) => b.length - a.length).map(escape).join('|')
+const any = (names: readonly string[]) =>
+  [...new Set(names)]
+    .sort((a, b) => b.length - a.length)
+    .map(escape)
+    .join('|')
 
 /** The district's prefix patterns, made from its own words (own-district.ts). */
 interface PrefixRules {
@@ -154,10 +159,12 @@ const TRAILING = [
  * Words a caller or a call-taker puts before an address: 我在, 报警人称在, 事发地点, 地址：… They
  * carry no place; left in, they would be read as the start of a name.
  */
-const LEAD = /^(?:我(?:现在|人)?在|有人在|人在|报警人?(?:称|说|反映)?(?:在|位于)?|来电(?:人)?(?:称|说|反映)?(?:在|位于)?|求助人?(?:称|说)?(?:在|位于)?|群众(?:反映|举报|报称)(?:在|位于)?|(?:事发|案发|出事)(?:地点|地址|位置|地)?(?:在|位于|为|是)?|(?:位置|地址|地点|住址)(?:在|位于|为|是)?)/
+const LEAD =
+  /^(?:我(?:现在|人)?在|有人在|人在|报警人?(?:称|说|反映)?(?:在|位于)?|来电(?:人)?(?:称|说|反映)?(?:在|位于)?|求助人?(?:称|说)?(?:在|位于)?|群众(?:反映|举报|报称)(?:在|位于)?|(?:事发|案发|出事)(?:地点|地址|位置|地)?(?:在|位于|为|是)?|(?:位置|地址|地点|住址)(?:在|位于|为|是)?)/
 
 /** How an address that is complete ends: a door, room, building, unit or group number. */
-const ADDRESS_END = /(?:\d|[零〇一二两三四五六七八九十百千])(?:号|室|房|幢|栋|座|号楼|楼|单元|组)?(?:附近|门口|旁边|对面|楼下|楼上|隔壁|边上|周边|[东南西北](?:侧|面|边))?(?:的)?(?:店|店铺|商店|超市|饭店|小卖部)?$/
+const ADDRESS_END =
+  /(?:\d|[零〇一二两三四五六七八九十百千])(?:号|室|房|幢|栋|座|号楼|楼|单元|组)?(?:附近|门口|旁边|对面|楼下|楼上|隔壁|边上|周边|[东南西北](?:侧|面|边))?(?:的)?(?:店|店铺|商店|超市|饭店|小卖部)?$/
 
 /** A clause that only introduces a contact: 联系电话, 手机, 姓名, 报警人. */
 const CONTACT = /^(?:联系电话|联系方式|联系人|电话|手机|手机号|姓名|报警人|来电人|求助人|tel|phone)$/i
@@ -174,7 +181,9 @@ const CLAUSES = /[\s,，;；:：。!！?？、]+/
  * @example addressLike('9幢1单元302') // true; addressLike('门被撬了') // false
  */
 export function addressLike(clause: string): boolean {
-  return /[0-9０-９零〇一二两三四五六七八九十百千]|路|街|巷|弄|道|村|组|社区|小区|苑|园|府|庭|湾|城|邸|居|轩|阁|墅|寓|厦|汇|坊|庄|里|公寓|广场|中心|市场|医院|学校|车站|镇|乡|区|幢|栋|座|单元|室|号/.test(clause)
+  return /[0-9０-９零〇一二两三四五六七八九十百千]|路|街|巷|弄|道|村|组|社区|小区|苑|园|府|庭|湾|城|邸|居|轩|阁|墅|寓|厦|汇|坊|庄|里|公寓|广场|中心|市场|医院|学校|车站|镇|乡|区|幢|栋|座|单元|室|号/.test(
+    clause,
+  )
 }
 
 /**
@@ -184,7 +193,12 @@ export function addressLike(clause: string): boolean {
  * @example reportAddress('我在楼塔镇广永二路217号，电动车被盗') // '楼塔镇广永二路217号'
  */
 export function reportAddress(raw: string): string {
-  const clauses = toSimplified(raw.normalize('NFKC')).replace(PHONE, '').split(CLAUSES).filter(Boolean).map((c) => c.replace(LEAD, '')).filter(Boolean)
+  const clauses = toSimplified(raw.normalize('NFKC'))
+    .replace(PHONE, '')
+    .split(CLAUSES)
+    .filter(Boolean)
+    .map((c) => c.replace(LEAD, ''))
+    .filter(Boolean)
   // Leading clauses that were only lead words ("事发地点:") are gone. A trailing clause without an
   // address word, after one that ends the address (…217号, …1501室), is what happened.
   while (clauses.length > 1 && !addressLike(clauses[clauses.length - 1]!) && ADDRESS_END.test(clauses[clauses.length - 2]!)) clauses.pop()
@@ -223,7 +237,9 @@ export interface NormalizedText {
  * @example normalizeAddress('湖州德清武康街道英溪北路123号', [], ownDistrict('330521')) // { text: '武康街道英溪北路123号', district: true, … }
  */
 export function normalizeAddress(raw: string, townNames: readonly string[] = [], own: OwnDistrict = ownDistrict()): NormalizedText {
-  let text = reportAddress(raw).replace(/[—–‐‑−~～]/g, '-').replace(NOISE_CHARS, '')
+  let text = reportAddress(raw)
+    .replace(/[—–‐‑−~～]/g, '-')
+    .replace(NOISE_CHARS, '')
   text = text.replace(/村委会/g, '村').replace(/居委会/g, '社区')
   // 第三村民小组, 三小组: a villager group is a 组 however it is written.
   text = text.replace(/(?:村民小组|小组)/g, '组')
@@ -238,7 +254,8 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [],
   let bareDistrict = false
   // A town named after the district (萧山商业城; a 德清镇) keeps its name. The bare short form
   // alone as a town's name (德清 for 德清镇) is the district first.
-  const townNamed = text.startsWith(rules.short) && townNames.some((t) => t.length > rules.short.length && t.startsWith(rules.short) && text.startsWith(t))
+  const townNamed =
+    text.startsWith(rules.short) && townNames.some((t) => t.length > rules.short.length && t.startsWith(rules.short) && text.startsWith(t))
   if (rules.district.test(text)) {
     district = true
     text = text.replace(rules.district, '')
@@ -252,7 +269,7 @@ export function normalizeAddress(raw: string, townNames: readonly string[] = [],
   const outside = !district && (rules.outsideShort.test(text) || startsOutside(text, own))
   text = numeralsToDigits(text)
   const removed: string[] = []
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (const re of TRAILING) {
       const m = re.exec(text)
@@ -295,7 +312,13 @@ export function normalizeName(name: string): string {
  * @example canonicalNumber('３幢') // '3'; canonicalNumber('438-1号') // '438-1'; canonicalNumber('五零一室') // '501'
  */
 export function canonicalNumber(value: string): string {
-  let s = value.normalize('NFKC').replace(/[\s]/g, '').replace(/[—–‐‑−]/g, '-')
+  let s = value
+    .normalize('NFKC')
+    .replace(/[\s]/g, '')
+    .replace(/[—–‐‑−]/g, '-')
   s = s.replace(/(?:号楼|号|幢|栋|座|单元|室|房|组)$/, '')
-  return chineseNumeral(s) ?? s.replace(/^(\d+)-([零〇一二两三四五六七八九十百千万]+)$/, (_m, a: string, b: string) => `${a}-${chineseNumeral(b) ?? b}`)
+  return (
+    chineseNumeral(s) ??
+    s.replace(/^(\d+)-([零〇一二两三四五六七八九十百千万]+)$/, (_m, a: string, b: string) => `${a}-${chineseNumeral(b) ?? b}`)
+  )
 }

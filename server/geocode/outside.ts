@@ -3,7 +3,7 @@
  * county-level division that is not the district or one of its parents (data/china/divisions.csv).
  * An address of 苏州市姑苏区 that happens to name one of our roads is not ours.
  */
-import { ownDistrict, readDivisions, type OwnDistrict } from './own-district.ts'
+import { type OwnDistrict, ownDistrict, readDivisions } from './own-district.ts'
 
 interface Divisions {
   /** Full names: 江苏省, 苏州市, 姑苏区, 余杭区 (never the district's own or its parents'). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { divisionShort, type DivisionRow, ownDistrict, ownDistrictOf, withOwnNames } from './own-district.ts'
+
 import { startsOutside } from './outside.ts'
+import { type DivisionRow, divisionShort, ownDistrict, ownDistrictOf, withOwnNames } from './own-district.ts'
 
 describe('divisionShort', () => {
   it.each([
@@ -21,7 +22,9 @@ describe('divisionShort', () => {
     ['万柏林区', '万柏林'],
   ])('%s → %s', (name, short) => expect(divisionShort(name)).toBe(short))
 
-  it.each(['城区', '沙县', '滨海新区', '乌拉特中旗', '苏州工业园区'])('%s has no short form', (name) => expect(divisionShort(name)).toBeNull())
+  it.each(['城区', '沙县', '滨海新区', '乌拉特中旗', '苏州工业园区'])('%s has no short form', (name) =>
+    expect(divisionShort(name)).toBeNull(),
+  )
 })
 
 describe('ownDistrict', () => {
@@ -40,7 +43,11 @@ describe('ownDistrict', () => {
 
   it('gives Xiaoshan what the geocoder hard-coded before', () => {
     const own = ownDistrict('330109')
-    expect(own).toMatchObject({ district: { name: '萧山区', short: '萧山' }, city: { name: '杭州市', short: '杭州' }, province: { name: '浙江省', short: '浙江' } })
+    expect(own).toMatchObject({
+      district: { name: '萧山区', short: '萧山' },
+      city: { name: '杭州市', short: '杭州' },
+      province: { name: '浙江省', short: '浙江' },
+    })
     expect(own.siblings).toEqual(expect.arrayContaining(['富阳', '临安', '余杭', '桐庐', '淳安', '建德']))
     expect(own.siblings).not.toContain('萧山')
     expect([...own.codes].sort()).toEqual(['33', '3301', '330109'])
@@ -61,9 +68,16 @@ describe('ownDistrict', () => {
     expect(own.siblings).not.toContain('建德')
   })
 
-  it('knows only the district\'s own name for a code the divisions table does not have', () => {
+  it("knows only the district's own name for a code the divisions table does not have", () => {
     const own = ownDistrict('330199', '云湖区')
-    expect(own).toMatchObject({ code: '330199', known: false, district: { name: '云湖区', short: '云湖' }, city: null, province: null, siblings: [] })
+    expect(own).toMatchObject({
+      code: '330199',
+      known: false,
+      district: { name: '云湖区', short: '云湖' },
+      city: null,
+      province: null,
+      siblings: [],
+    })
     expect([...own.codes]).toEqual(['330199'])
     expect(ownDistrict('330199').district.name).toBe('330199')
   })

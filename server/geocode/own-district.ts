@@ -8,7 +8,9 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { parse } from 'csv-parse/sync'
+
 import { ROOT_DIR } from '../web/static.ts'
 
 /** A row of data/china/divisions.csv. */
@@ -44,10 +46,61 @@ export const DEFAULT_DISTRICT_CODE = '330109'
 
 /** The 55 minority nationalities, as autonomous areas write them before 族 (longest first). */
 const NATIONALITIES = [
-  '乌孜别克', '柯尔克孜', '维吾尔', '哈萨克', '达斡尔', '塔吉克', '俄罗斯', '鄂温克', '鄂伦春', '塔塔尔',
-  '蒙古', '布依', '朝鲜', '土家', '哈尼', '傈僳', '高山', '拉祜', '东乡', '纳西', '景颇', '仫佬', '布朗', '撒拉',
-  '毛南', '仡佬', '锡伯', '阿昌', '普米', '德昂', '保安', '裕固', '独龙', '赫哲', '门巴', '珞巴', '基诺',
-  '回', '藏', '苗', '彝', '壮', '满', '侗', '瑶', '白', '傣', '黎', '佤', '畲', '水', '土', '怒', '京', '羌',
+  '乌孜别克',
+  '柯尔克孜',
+  '维吾尔',
+  '哈萨克',
+  '达斡尔',
+  '塔吉克',
+  '俄罗斯',
+  '鄂温克',
+  '鄂伦春',
+  '塔塔尔',
+  '蒙古',
+  '布依',
+  '朝鲜',
+  '土家',
+  '哈尼',
+  '傈僳',
+  '高山',
+  '拉祜',
+  '东乡',
+  '纳西',
+  '景颇',
+  '仫佬',
+  '布朗',
+  '撒拉',
+  '毛南',
+  '仡佬',
+  '锡伯',
+  '阿昌',
+  '普米',
+  '德昂',
+  '保安',
+  '裕固',
+  '独龙',
+  '赫哲',
+  '门巴',
+  '珞巴',
+  '基诺',
+  '回',
+  '藏',
+  '苗',
+  '彝',
+  '壮',
+  '满',
+  '侗',
+  '瑶',
+  '白',
+  '傣',
+  '黎',
+  '佤',
+  '畲',
+  '水',
+  '土',
+  '怒',
+  '京',
+  '羌',
   // 龙胜各族自治县: all of them.
   '各',
 ]
@@ -57,7 +110,7 @@ const NO_SHORT = /(?:开发区|新区|新城|园区|管理区|示范区|试验�
 
 /** The name with the nationalities before 自治… left off: 景宁畲族 → 景宁, 察布查尔锡伯 → 察布查尔. */
 function withoutNationalities(base: string): string {
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false
     for (const n of NATIONALITIES) {
       const cut = base.endsWith(`${n}族`) ? n.length + 1 : n.length >= 2 && base.endsWith(n) ? n.length : 0
@@ -109,7 +162,15 @@ export function ownDistrictOf(code: string, rows: readonly DivisionRow[], name?:
   const county = rows.find((r) => r.level === 'county' && r.code === code)
   if (!county) {
     const n = name ?? code
-    return { code, known: false, district: { code, name: n, short: divisionShort(n) }, city: null, province: null, siblings: [], codes: new Set([code]) }
+    return {
+      code,
+      known: false,
+      district: { code, name: n, short: divisionShort(n) },
+      city: null,
+      province: null,
+      siblings: [],
+      codes: new Set([code]),
+    }
   }
   const cityRow = rows.find((r) => r.level === 'city' && r.code === code.slice(0, 4))
   const provinceRow = rows.find((r) => r.level === 'province' && r.code === code.slice(0, 2))

@@ -5,7 +5,17 @@
  * building number is a compound). Names are returned as written when unknown; the matcher
  * resolves them (aliases, typos) against the dictionary.
  */
-import { findVillages, fuzzyNames, plausible, readableHits, villageKey, type NameDictionary, type NameHit, type TownEntry, type VillageEntry } from './dictionary.ts'
+import {
+  findVillages,
+  fuzzyNames,
+  type NameDictionary,
+  type NameHit,
+  plausible,
+  readableHits,
+  type TownEntry,
+  type VillageEntry,
+  villageKey,
+} from './dictionary.ts'
 import { normalizeAddress } from './normalize.ts'
 
 export interface ParsedAddress {
@@ -201,7 +211,12 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
       // 湘湖人家 + 心苑: a known name that is the start of a longer one typed with a slip.
       out.compound += pending
       out.compoundKnown = false
-    } else if (as === 'compound' && out.compound && beforeCompound && fuzzyNames(dict.fuzzyCompounds, beforeCompound + out.compound + pending).length > 0) {
+    } else if (
+      as === 'compound' &&
+      out.compound &&
+      beforeCompound &&
+      fuzzyNames(dict.fuzzyCompounds, beforeCompound + out.compound + pending).length > 0
+    ) {
       // 宏 + 宁新 + 苑: a short known name (the alias 宁新) inside a longer one typed with a slip (鸿宁新苑).
       out.compound = beforeCompound + out.compound + pending
       out.compoundKnown = false
@@ -291,7 +306,13 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
         pos += m[0].length
         continue
       }
-      if ((m = /^(\d+(?:-\d+)?)$/.exec(s)) && !pending && out.doorNo === null && out.compound === null && (out.road !== null || out.groupNo !== null)) {
+      if (
+        (m = /^(\d+(?:-\d+)?)$/.exec(s)) &&
+        !pending &&
+        out.doorNo === null &&
+        out.compound === null &&
+        (out.road !== null || out.groupNo !== null)
+      ) {
         // 金城路438, 马谷村3组12: a number ending the text after a road or a group is its door (号 left off).
         out.doorNo = m[1] as string
         pos += m[0].length
@@ -305,7 +326,9 @@ export function parseAddress(raw: string, dict: NameDictionary): ParsedAddress {
       if (t) {
         setTown(t)
         // A village read before the town was known: keep the one of this town, if there is one.
-        const here = out.villageKeys.filter((k) => dict.villageByKey.get(k)?.townCode === t.code || dict.villageByKey.get(k)?.areaTownCode === t.code)
+        const here = out.villageKeys.filter(
+          (k) => dict.villageByKey.get(k)?.townCode === t.code || dict.villageByKey.get(k)?.areaTownCode === t.code,
+        )
         if (here.length > 0) out.villageKeys = here
         pos = text.length
         continue

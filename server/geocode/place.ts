@@ -22,13 +22,13 @@
  * server/geo/h3.ts; an approximate one takes the codes of the match.
  */
 import { addressBaseVersion } from '../addresses/base.ts'
-import { codesOf, loadAreaLocator, NO_CODES, type AreaCodes, type AreaLocator, type Location } from '../addresses/locate.ts'
+import { type AreaCodes, type AreaLocator, codesOf, loadAreaLocator, type Location, NO_CODES } from '../addresses/locate.ts'
 import type { Db } from '../db/index.ts'
-import { toWgs84, type Crs } from '../geo/crs.ts'
+import { type Crs, toWgs84 } from '../geo/crs.ts'
 import { h3Cells, type StoredCells } from '../geo/h3.ts'
 import type { Geocoder } from './geocoder.ts'
 import type { MatchInput } from './match.ts'
-import { levelRank, type GeocodeResult, type MatchLevel } from './schema.ts'
+import { type GeocodeResult, levelRank, type MatchLevel } from './schema.ts'
 
 /** Text matches at this level or finer place a report by themselves. */
 export const PLACING_LEVEL: MatchLevel = 'compound'
@@ -66,7 +66,15 @@ export interface ReportPlacement extends Placement {
 
 /** No place at all (a report without address or coordinates). */
 export const UNPLACED: ReportPlacement = {
-  point: null, approximate: false, level: null, score: null, addressId: null, areaCodes: null, codes: NO_CODES, cells: null, outsideDistrict: false,
+  point: null,
+  approximate: false,
+  level: null,
+  score: null,
+  addressId: null,
+  areaCodes: null,
+  codes: NO_CODES,
+  cells: null,
+  outsideDistrict: false,
 }
 
 /**
@@ -84,7 +92,12 @@ export function placeCandidates(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, 
     out.push({ point: toWgs84(input.lng, input.lat, input.crs), approximate: false, ...kept, addressId: null, areaCodes: null })
   }
   if (match && match.lng !== null && match.lat !== null && match.townCode && AREA_LEVELS.has(match.level)) {
-    const areaCodes: AreaCodes = { townCode: match.townCode, villageCode: match.level === 'village' ? match.villageCode : null, gridCode: null, microgridCode: null }
+    const areaCodes: AreaCodes = {
+      townCode: match.townCode,
+      villageCode: match.level === 'village' ? match.villageCode : null,
+      gridCode: null,
+      microgridCode: null,
+    }
     out.push({ point: [match.lng, match.lat], approximate: true, ...kept, addressId: null, areaCodes })
   }
   return out
@@ -96,7 +109,16 @@ export function placeCandidates(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, 
  * @example place({ lng: 120.26, lat: 30.16, crs: 'wgs84' }, null).point // [120.26, 30.16]
  */
 export function place(input: Pick<PlaceInput, 'lng' | 'lat' | 'crs'>, match: GeocodeResult | null): Placement {
-  return placeCandidates(input, match)[0] ?? { point: null, approximate: false, level: match?.level ?? null, score: match ? match.score : null, addressId: null, areaCodes: null }
+  return (
+    placeCandidates(input, match)[0] ?? {
+      point: null,
+      approximate: false,
+      level: match?.level ?? null,
+      score: match ? match.score : null,
+      addressId: null,
+      areaCodes: null,
+    }
+  )
 }
 
 /**

@@ -44,7 +44,18 @@ export function ownLevel(row: { room: string | null; unit: string | null; buildi
  */
 export async function reverseGeocode(tx: Tx, lng: number, lat: number): Promise<ReverseResult> {
   // KNN on degrees, then exact metres on the ten nearest: a degree of longitude is shorter here.
-  const [nearest] = await tx<{ address_id: string; address: string; room: string | null; unit: string | null; building: string | null; lng: number; lat: number; d: number }[]>`
+  const [nearest] = await tx<
+    {
+      address_id: string
+      address: string
+      room: string | null
+      unit: string | null
+      building: string | null
+      lng: number
+      lat: number
+      d: number
+    }[]
+  >`
     SELECT n.*, ST_Distance(ST_SetSRID(ST_Point(n.lng, n.lat), 4326)::geography, ST_SetSRID(ST_Point(${lng}, ${lat}), 4326)::geography) AS d
     FROM (
       SELECT address_id, address, room, unit, building, ST_X(geom) AS lng, ST_Y(geom) AS lat

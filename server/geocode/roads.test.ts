@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { distanceM } from '../geo/crs.ts'
 import { doorLines, interpolateDoor, junction, parsePath } from './roads.ts'
 
@@ -19,7 +20,10 @@ describe('parsePath', () => {
 
 describe('doorLines', () => {
   it('splits a road into its odd and even sides, in number order', () => {
-    expect(doorLines(east).map((l) => l.map((p) => p.num))).toEqual([[1, 21, 41], [2, 22]])
+    expect(doorLines(east).map((l) => l.map((p) => p.num))).toEqual([
+      [1, 21, 41],
+      [2, 22],
+    ])
   })
 })
 

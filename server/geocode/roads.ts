@@ -125,21 +125,22 @@ export function junction(a: readonly PathPoint[], b: readonly PathPoint[]): { ln
   const la = projectedLines(a, lat0)
   const lb = projectedLines(b, lat0)
   const hits: XY[] = []
-  for (const x of la) for (const y of lb) {
-    const sy = segments(y)
-    for (const [p, q] of segments(x)) {
-      // Most segment pairs are far apart: their boxes do not overlap.
-      const x0 = Math.min(p[0], q[0])
-      const x1 = Math.max(p[0], q[0])
-      const y0 = Math.min(p[1], q[1])
-      const y1 = Math.max(p[1], q[1])
-      for (const [r, s] of sy) {
-        if (Math.max(r[0], s[0]) < x0 || Math.min(r[0], s[0]) > x1 || Math.max(r[1], s[1]) < y0 || Math.min(r[1], s[1]) > y1) continue
-        const h = segmentCrossing(p, q, r, s)
-        if (h) hits.push(h)
+  for (const x of la)
+    for (const y of lb) {
+      const sy = segments(y)
+      for (const [p, q] of segments(x)) {
+        // Most segment pairs are far apart: their boxes do not overlap.
+        const x0 = Math.min(p[0], q[0])
+        const x1 = Math.max(p[0], q[0])
+        const y0 = Math.min(p[1], q[1])
+        const y1 = Math.max(p[1], q[1])
+        for (const [r, s] of sy) {
+          if (Math.max(r[0], s[0]) < x0 || Math.min(r[0], s[0]) > x1 || Math.max(r[1], s[1]) < y0 || Math.min(r[1], s[1]) > y1) continue
+          const h = segmentCrossing(p, q, r, s)
+          if (h) hits.push(h)
+        }
       }
     }
-  }
   if (hits.length > 0) {
     const mean: XY = [hits.reduce((t, h) => t + h[0], 0) / hits.length, hits.reduce((t, h) => t + h[1], 0) / hits.length]
     if (hits.some((h) => Math.hypot(h[0] - mean[0], h[1] - mean[1]) > SPREAD_M / 2)) return null
@@ -153,10 +154,11 @@ export function junction(a: readonly PathPoint[], b: readonly PathPoint[]): { ln
       if (!best || d < best.d) best = { p, q, d }
     }
   }
-  for (const x of la) for (const y of lb) {
-    for (const p of x) consider(p, segments(y))
-    for (const p of y) consider(p, segments(x))
-  }
+  for (const x of la)
+    for (const y of lb) {
+      for (const p of x) consider(p, segments(y))
+      for (const p of y) consider(p, segments(x))
+    }
   const found = best as { p: XY; q: XY; d: number } | null
   if (!found || found.d > MEET_M) return null
   return { ...proj.from([(found.p[0] + found.q[0]) / 2, (found.p[1] + found.q[1]) / 2]), gapM: found.d }

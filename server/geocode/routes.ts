@@ -1,12 +1,13 @@
-import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
 import { z } from 'zod'
+
+import { scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import { CrsSchema, fromWgs84, toWgs84 } from '../geo/crs.ts'
 import { parseInput } from '../http/errors.ts'
 import type { Geocoder } from './geocoder.ts'
 import { reverseGeocode } from './reverse.ts'
-import { GeocodeBatchSchema, GeocodeQuerySchema, ReverseQuerySchema, type GeocodeResponse } from './schema.ts'
+import { GeocodeBatchSchema, GeocodeQuerySchema, type GeocodeResponse, ReverseQuerySchema } from './schema.ts'
 
 export const BatchQuerySchema = z.object({ outCrs: CrsSchema.default('wgs84') })
 

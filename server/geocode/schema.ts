@@ -1,4 +1,5 @@
 import { z } from 'zod'
+
 import { CrsSchema } from '../geo/crs.ts'
 
 /**

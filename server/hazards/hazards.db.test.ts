@@ -1,8 +1,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { distanceM } from '../geo/crs.ts'
 import { h3Cells } from '../geo/h3.ts'
 import { loadFixtureBase } from '../geocode/fixtures/base.ts'
@@ -109,7 +111,12 @@ describe(`hazards register (${TEST_KIND})`, () => {
   })
 
   it('edits record the changed fields with who and why; a new address re-places it', async () => {
-    const { status, json } = await api('PATCH', `/api/hazards/${first.id}`, { due_date: '2020-01-01', address: '金城路440号', comment: '核实地址' }, 'chief')
+    const { status, json } = await api(
+      'PATCH',
+      `/api/hazards/${first.id}`,
+      { due_date: '2020-01-01', address: '金城路440号', comment: '核实地址' },
+      'chief',
+    )
     expect(status).toBe(200)
     expect(json.properties).toMatchObject({ dueDate: '2020-01-01', overdue: true, geocodeLevel: 'door' })
     expect(await codes('hazards', String(first.id))).toEqual(await codes('addresses', 'F_JC_440'))
@@ -117,7 +124,10 @@ describe(`hazards register (${TEST_KIND})`, () => {
       action: 'edited',
       actor: 'chief',
       comment: '核实地址',
-      changes: { due_date: { from: '2099-12-31', to: '2020-01-01' }, address: { from: '北干金城路438号金色家园3幢2单元501室', to: '金城路440号' } },
+      changes: {
+        due_date: { from: '2099-12-31', to: '2020-01-01' },
+        address: { from: '北干金城路438号金色家园3幢2单元501室', to: '金城路440号' },
+      },
     })
     // Nothing changed: no event.
     const same = await api('PATCH', `/api/hazards/${first.id}`, { due_date: '2020-01-01' }, 'chief')
@@ -154,7 +164,14 @@ describe(`hazards register (${TEST_KIND})`, () => {
   })
 
   it('lists with filters, the overdue flag and filter, and keyset pages', async () => {
-    const late = await api('POST', '/api/hazards', { ...base, hazard_id: 'LATE-1', category: '瓶装燃气', due_date: '2020-06-01', lng: 120.26, lat: 30.17 })
+    const late = await api('POST', '/api/hazards', {
+      ...base,
+      hazard_id: 'LATE-1',
+      category: '瓶装燃气',
+      due_date: '2020-06-01',
+      lng: 120.26,
+      lat: 30.17,
+    })
     expect(late.json.properties.overdue).toBe(true)
     const list = async (q: string) => (await api<HazardPage>('GET', `/api/hazards?${q}`)).json
     expect((await list('overdue=true')).features.map((f) => f.properties.hazardId)).toEqual(['LATE-1'])
@@ -203,15 +220,25 @@ describe(`hazards register (${TEST_KIND})`, () => {
     const one = await importHazards(s.db, file, { reportPath: report })
     expect(one).toMatchObject({ read: 7, inserted: 2, updated: 0, unchanged: 0, rejected: 5, unplaced: 0 })
     const rejects = parse(fs.readFileSync(report), { columns: true }) as { line: string; hazard_id: string; reason: string }[]
-    expect(rejects.map((r) => [r.line, r.hazard_id])).toEqual([['4', 'CSV-3'], ['5', 'CSV-4'], ['6', 'CSV-1'], ['7', 'CSV-5'], ['8', 'CSV-6']])
+    expect(rejects.map((r) => [r.line, r.hazard_id])).toEqual([
+      ['4', 'CSV-3'],
+      ['5', 'CSV-4'],
+      ['6', 'CSV-1'],
+      ['7', 'CSV-5'],
+      ['8', 'CSV-6'],
+    ])
     expect(rejects[0]!.reason).toContain('category')
     expect(rejects[1]!.reason).toContain('reported_at')
     expect(rejects[2]!.reason).toBe('duplicate hazard_id (first on line 2)')
     expect(rejects[4]!.reason).toContain('due_date')
-    expect((await getImportRun(s.db.sql, one.runId))).toMatchObject({ kind: 'hazards', status: 'done', inserted: 2, rejected: 5 })
+    expect(await getImportRun(s.db.sql, one.runId)).toMatchObject({ kind: 'hazards', status: 'done', inserted: 2, rejected: 5 })
 
     const csv2 = (await api('GET', '/api/hazards/CSV-2')).json
-    expect(csv2.properties).toMatchObject({ status: 'confirmed', severity: 'major', gridCode: (await codes('addresses', 'F_JC_440'))!.grid_code })
+    expect(csv2.properties).toMatchObject({
+      status: 'confirmed',
+      severity: 'major',
+      gridCode: (await codes('addresses', 'F_JC_440'))!.grid_code,
+    })
     expect(csv2.history).toMatchObject([{ action: 'imported', to: 'confirmed', comment: `import run #${one.runId}` }])
     const csv1 = (await api('GET', '/api/hazards/CSV-1')).json
     expect(csv1.properties.townCode).toBe((await codes('addresses', 'F_GATE'))!.town_code)

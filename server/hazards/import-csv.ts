@@ -7,10 +7,11 @@
  * workflow here owns it); an unchanged one is not written. Batches commit on their own.
  */
 import type { Readable } from 'node:stream'
-import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+
+import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import { createGeocoder, type Geocoder } from '../geocode/geocoder.ts'
-import { importBatched, type BatchedImportOptions, type BatchedImportSummary, type BatchOutcome } from '../imports/batched.ts'
-import { HAZARD_OPTIONAL_COLUMNS, HAZARD_REQUIRED_COLUMNS, HazardCsvRowSchema, type HazardCsvRow } from './schema.ts'
+import { type BatchedImportOptions, type BatchedImportSummary, type BatchOutcome, importBatched } from '../imports/batched.ts'
+import { HAZARD_OPTIONAL_COLUMNS, HAZARD_REQUIRED_COLUMNS, type HazardCsvRow, HazardCsvRowSchema } from './schema.ts'
 import { diffHazardFields, hazardFieldsByHazardId, insertHazard, movesHazard, updateHazard } from './store.ts'
 import { fieldsOfInput, placeFields } from './write.ts'
 
@@ -58,12 +59,21 @@ async function loadHazardBatch(db: Db, geocoder: Geocoder, rows: HazardCsvRow[],
   const now = new Date()
   const fields = rows.map((r) => fieldsOfInput(r, now))
   // Compare before placing: unchanged and unmoved lines cost no geocoding.
-  const before = await db.withScope(SYSTEM_SCOPE, (tx) => hazardFieldsByHazardId(tx, rows.map((r) => r.hazard_id)))
+  const before = await db.withScope(SYSTEM_SCOPE, (tx) =>
+    hazardFieldsByHazardId(
+      tx,
+      rows.map((r) => r.hazard_id),
+    ),
+  )
   const needsPlace = rows.map((r, i) => {
     const old = before.get(r.hazard_id)
     return !old || movesHazard(diffHazardFields(old.fields, fields[i]!))
   })
-  const placed = await placeFields(db, geocoder, fields.filter((_, i) => needsPlace[i]))
+  const placed = await placeFields(
+    db,
+    geocoder,
+    fields.filter((_, i) => needsPlace[i]),
+  )
   let k = 0
   const placements = rows.map((_, i) => (needsPlace[i] ? placed[k++]! : null))
   await db.withScope(SYSTEM_SCOPE, async (tx) => {

@@ -1,14 +1,22 @@
-import { Router, type Request } from 'express'
+import { type Request, Router } from 'express'
+
+import { auditRequest } from '../audit/request.ts'
 import { allowed, scopeOf } from '../auth/context.ts'
 import { maskHazard, maskHazardDetail } from '../auth/pii.ts'
 import type { Db, Queryable } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { actorOf } from '../http/actor.ts'
-import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { findArea } from '../stats/queries.ts'
 import { tasksOfHazard } from '../tasks/store.ts'
-import { HazardCreateSchema, HazardListQuerySchema, HazardParamsSchema, HazardPatchSchema, HazardTransitionSchema, type HazardDetail } from './schema.ts'
+import {
+  HazardCreateSchema,
+  type HazardDetail,
+  HazardListQuerySchema,
+  HazardParamsSchema,
+  HazardPatchSchema,
+  HazardTransitionSchema,
+} from './schema.ts'
 import { getHazard, hazardHistory, listHazards, resolveHazardId, transitionHazard } from './store.ts'
 import { createHazard, editHazard } from './write.ts'
 
@@ -66,7 +74,10 @@ export function hazardRoutes(db: Db, geocoder: Geocoder, opts: HazardRouteOption
   router.post('/api/hazards', async (req, res) => {
     const input = parseInput(HazardCreateSchema, req.body, 'body')
     const id = await createHazard(db, geocoder, input, actorOf(req), now(), scopeOf(req))
-    res.status(201).type(GEOJSON).send(shown(req, await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
+    res
+      .status(201)
+      .type(GEOJSON)
+      .send(shown(req, await db.withScope(scopeOf(req), (tx) => hazardDetail(tx, id, now()))))
   })
 
   router.get('/api/hazards/:id', async (req, res) => {

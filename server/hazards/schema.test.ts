@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest'
+
 import { HazardCreateSchema, HazardCsvRowSchema, HazardPatchSchema } from './schema.ts'
-import { diffHazardFields, movesHazard, type HazardFields } from './store.ts'
+import { diffHazardFields, type HazardFields, movesHazard } from './store.ts'
 import { applyHazardPatch, fieldsOfInput } from './write.ts'
 
 const base = { source: 'grid_inspection', category: 'fire', description: '疏散通道堆放杂物' }
-const where = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => (r.error?.issues ?? []).map((i) => i.path.join('.'))
+const where = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
+  (r.error?.issues ?? []).map((i) => i.path.join('.'))
 
 describe('hazard input schemas', () => {
   it('accepts catalogue codes or their Chinese names, defaults severity and attachments', () => {
@@ -21,11 +23,14 @@ describe('hazard input schemas', () => {
   })
 
   it('reads attachments as objects or |-separated references', () => {
-    expect(HazardCsvRowSchema.parse({ ...base, hazard_id: 'A', reported_at: '2026-10-01 08:00', attachments: 'https://x/1.jpg| oss://b/2.jpg' }).attachments).toEqual([
-      { ref: 'https://x/1.jpg' },
-      { ref: 'oss://b/2.jpg' },
+    expect(
+      HazardCsvRowSchema.parse({ ...base, hazard_id: 'A', reported_at: '2026-10-01 08:00', attachments: 'https://x/1.jpg| oss://b/2.jpg' })
+        .attachments,
+    ).toEqual([{ ref: 'https://x/1.jpg' }, { ref: 'oss://b/2.jpg' }])
+    expect(HazardCreateSchema.parse({ ...base, attachments: ['a', { ref: 'b', type: 'photo' }] }).attachments).toEqual([
+      { ref: 'a' },
+      { ref: 'b', type: 'photo' },
     ])
-    expect(HazardCreateSchema.parse({ ...base, attachments: ['a', { ref: 'b', type: 'photo' }] }).attachments).toEqual([{ ref: 'a' }, { ref: 'b', type: 'photo' }])
   })
 
   it('a CSV row needs the source id and time; its status may be given in Chinese', () => {

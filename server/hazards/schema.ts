@@ -4,6 +4,7 @@
  * inputs accept either, so a CSV exported from a Chinese system imports as is.
  */
 import { z } from 'zod'
+
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CrsSchema } from '../geo/crs.ts'
 import { BboxSchema } from '../incidents/query-schema.ts'
@@ -11,7 +12,7 @@ import { ReportTimeSchema } from '../incidents/schema.ts'
 import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { HazardStatusSchema } from './states.ts'
 
-export { HazardStatusSchema, HAZARD_STATUS_NAMES, type HazardStatus } from './states.ts'
+export { HAZARD_STATUS_NAMES, type HazardStatus, HazardStatusSchema } from './states.ts'
 
 /** Where a hazard was found: the three sources of the three-in-one register. */
 export const HazardSourceSchema = z.enum(['self_check', 'grid_inspection', 'regulator_inspection'])
@@ -23,7 +24,14 @@ export const HAZARD_SOURCE_NAMES: Readonly<Record<HazardSource, string>> = {
 }
 
 export const HazardCategorySchema = z.enum([
-  'fire', 'production_safety', 'gas_cylinder', 'ebike_charging', 'road_traffic', 'building', 'hazardous_chemicals', 'other',
+  'fire',
+  'production_safety',
+  'gas_cylinder',
+  'ebike_charging',
+  'road_traffic',
+  'building',
+  'hazardous_chemicals',
+  'other',
 ])
 export type HazardCategory = z.infer<typeof HazardCategorySchema>
 export const HAZARD_CATEGORY_NAMES: Readonly<Record<HazardCategory, string>> = {
@@ -52,11 +60,14 @@ export const HAZARD_SEVERITY_NAMES: Readonly<Record<HazardSeverity, string>> = {
  */
 export function codeOrName<C extends string>(schema: z.ZodEnum<{ [K in C]: K }>, names: Readonly<Record<C, string>>) {
   const byName = new Map<string, C>(Object.entries<string>(names).map(([code, name]) => [name, code as C]))
-  return z.preprocess((v) => {
-    if (typeof v !== 'string') return v
-    const s = v.trim()
-    return byName.get(s) ?? byName.get(s.replace(/隐患$/, '')) ?? s
-  }, z.enum(schema.options as [C, ...C[]], { error: `one of ${schema.options.map((c) => `${c} (${names[c]})`).join(', ')}` }))
+  return z.preprocess(
+    (v) => {
+      if (typeof v !== 'string') return v
+      const s = v.trim()
+      return byName.get(s) ?? byName.get(s.replace(/隐患$/, '')) ?? s
+    },
+    z.enum(schema.options as [C, ...C[]], { error: `one of ${schema.options.map((c) => `${c} (${names[c]})`).join(', ')}` }),
+  )
 }
 
 /** Empty CSV fields and JSON nulls mean "not given". */
@@ -78,7 +89,11 @@ export type Attachment = z.infer<typeof AttachmentSchema>
 /** Attachments: objects, or bare reference strings (a CSV cell holds them `|`-separated). */
 export const AttachmentsSchema = z.preprocess(
   (v) => {
-    if (typeof v === 'string') v = v.split('|').map((s) => s.trim()).filter((s) => s !== '')
+    if (typeof v === 'string')
+      v = v
+        .split('|')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
     return Array.isArray(v) ? v.map((a) => (typeof a === 'string' ? { ref: a } : a)) : v
   },
   z.array(AttachmentSchema).max(50, 'at most 50 attachments'),
@@ -124,7 +139,12 @@ export const HazardCsvRowSchema = z
   .object({
     hazard_id: HazardIdSchema,
     reported_at: TimeInputSchema,
-    status: z.preprocess(absent, codeOrName(HazardStatusSchema, { reported: '已上报', confirmed: '已确认', rectifying: '整改中', closed: '已销号' }).default('reported')),
+    status: z.preprocess(
+      absent,
+      codeOrName(HazardStatusSchema, { reported: '已上报', confirmed: '已确认', rectifying: '整改中', closed: '已销号' }).default(
+        'reported',
+      ),
+    ),
     ...hazardFields,
   })
   .refine(bothOrNeither, BOTH_OR_NEITHER)
@@ -132,7 +152,16 @@ export type HazardCsvRow = z.infer<typeof HazardCsvRowSchema>
 
 export const HAZARD_REQUIRED_COLUMNS = ['hazard_id', 'reported_at', 'source', 'category', 'description'] as const
 export const HAZARD_OPTIONAL_COLUMNS = [
-  'severity', 'status', 'place_name', 'responsible_party', 'due_date', 'address', 'lng', 'lat', 'crs', 'attachments',
+  'severity',
+  'status',
+  'place_name',
+  'responsible_party',
+  'due_date',
+  'address',
+  'lng',
+  'lat',
+  'crs',
+  'attachments',
 ] as const
 
 /**
@@ -155,7 +184,10 @@ export const HazardPatchSchema = z
       attachments: AttachmentsSchema.optional(),
       comment: z.string().trim().max(2000).optional(),
     },
-    { error: (i) => (i.code === 'unrecognized_keys' ? `not editable: ${i.keys.join(', ')} (status moves by POST …/transitions)` : undefined) },
+    {
+      error: (i) =>
+        i.code === 'unrecognized_keys' ? `not editable: ${i.keys.join(', ')} (status moves by POST …/transitions)` : undefined,
+    },
   )
   .refine((v) => (v.lng === undefined) === (v.lat === undefined) && (v.lng === null) === (v.lat === null), BOTH_OR_NEITHER)
   .refine((v) => Object.keys(v).some((k) => k !== 'comment'), { message: 'give at least one field to change' })

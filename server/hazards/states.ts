@@ -6,6 +6,7 @@
  * `closed` is final; skipping or reversing a step is illegal (a Conflict: HTTP 409).
  */
 import { z } from 'zod'
+
 import { assertMove, canMove, type TransitionTable } from '../shared/workflow.ts'
 
 export const HazardStatusSchema = z.enum(['reported', 'confirmed', 'rectifying', 'closed'])

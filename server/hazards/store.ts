@@ -6,19 +6,21 @@
  * transaction would wait on it forever (placement happens before, server/geocode/place.ts).
  */
 import type { PendingQuery, Row } from 'postgres'
+
 import type { Queryable, Tx } from '../db/index.ts'
-import { Conflict, NotFound } from '../shared/errors.ts'
-import type { AreaRef } from '../stats/schema.ts'
-import { areaCondition } from '../shared/area-sql.ts'
-import { shanghaiDay } from '../shared/time.ts'
-import { daysOverdue } from '../tasks/overdue.ts'
+import { pointOrNull } from '../geo/crs.ts'
 import type { ReportPlacement } from '../geocode/place.ts'
+import { areaCondition } from '../shared/area-sql.ts'
+import { Conflict, NotFound } from '../shared/errors.ts'
+import { shanghaiDay } from '../shared/time.ts'
+import type { AreaRef } from '../stats/schema.ts'
+import { daysOverdue } from '../tasks/overdue.ts'
 import {
+  type Attachment,
   HAZARD_CATEGORY_NAMES,
   HAZARD_SEVERITY_NAMES,
   HAZARD_SOURCE_NAMES,
   HAZARD_STATUS_NAMES,
-  type Attachment,
   type HazardCategory,
   type HazardFeature,
   type HazardPage,
@@ -29,7 +31,6 @@ import {
   type OverdueHazard,
 } from './schema.ts'
 import { assertHazardMove } from './states.ts'
-import { pointOrNull } from '../geo/crs.ts'
 
 /** The fields a hazard is given (by the API, a CSV line or an edit), as stored. */
 export interface HazardFields {
@@ -211,10 +212,17 @@ export interface HazardOrigin {
  * Without a `hazardId` the hazard is named 'HZ-<id>'. A taken hazard_id is HTTP 409.
  * @example const id = await insertHazard(tx, null, fields, placement, { actor: 'anonymous', action: 'created', status: 'reported' })
  */
-export async function insertHazard(tx: Tx, hazardId: string | null, f: HazardFields, p: ReportPlacement, origin: HazardOrigin): Promise<string> {
+export async function insertHazard(
+  tx: Tx,
+  hazardId: string | null,
+  f: HazardFields,
+  p: ReportPlacement,
+  origin: HazardOrigin,
+): Promise<string> {
   if (hazardId !== null) {
     const [taken] = await tx<{ id: string }[]>`SELECT id::text FROM hazards WHERE hazard_id = ${hazardId}`
-    if (taken) throw new Conflict(`hazard_id ${hazardId} exists already (hazard ${taken.id})`, { where: 'body.hazard_id', id: Number(taken.id) })
+    if (taken)
+      throw new Conflict(`hazard_id ${hazardId} exists already (hazard ${taken.id})`, { where: 'body.hazard_id', id: Number(taken.id) })
   }
   const [row] = await tx<{ id: string }[]>`
     WITH n AS (SELECT nextval(pg_get_serial_sequence('hazards', 'id')) AS id)
@@ -228,7 +236,14 @@ export async function insertHazard(tx: Tx, hazardId: string | null, f: HazardFie
     FROM n
     RETURNING id::text`
   const id = row!.id
-  await addHazardEvent(tx, id, { actor: origin.actor, action: origin.action, from: null, to: origin.status, comment: origin.comment ?? null, changes: {} })
+  await addHazardEvent(tx, id, {
+    actor: origin.actor,
+    action: origin.action,
+    from: null,
+    to: origin.status,
+    comment: origin.comment ?? null,
+    changes: {},
+  })
   return id
 }
 
@@ -299,7 +314,10 @@ export async function getHazardFields(sql: Queryable, id: string): Promise<{ sta
 }
 
 /** Given fields of hazards by the source's hazard_id (for an import to compare with). */
-export async function hazardFieldsByHazardId(tx: Tx, hazardIds: readonly string[]): Promise<Map<string, { id: string; fields: HazardFields }>> {
+export async function hazardFieldsByHazardId(
+  tx: Tx,
+  hazardIds: readonly string[],
+): Promise<Map<string, { id: string; fields: HazardFields }>> {
   const rows = await tx<HazardRow[]>`
     SELECT ${hazardColumns(tx, new Date())} FROM hazards h WHERE h.hazard_id = ANY(${hazardIds as string[]}::text[]) FOR UPDATE`
   return new Map(rows.map((r) => [r.hazard_id, { id: r.id, fields: fieldsOf(r) }]))
@@ -310,7 +328,18 @@ export async function hazardFieldsByHazardId(tx: Tx, hazardIds: readonly string[
  * @example (await hazardHistory(tx, '17'))[0].action // 'created'
  */
 export async function hazardHistory(sql: Queryable, id: string): Promise<HistoryEvent[]> {
-  const rows = await sql<{ id: string; at: Date; actor: string; action: HistoryEvent['action']; from: string | null; to: string | null; comment: string | null; changes: Record<string, unknown> }[]>`
+  const rows = await sql<
+    {
+      id: string
+      at: Date
+      actor: string
+      action: HistoryEvent['action']
+      from: string | null
+      to: string | null
+      comment: string | null
+      changes: Record<string, unknown>
+    }[]
+  >`
     SELECT id::text, at, actor, action, from_status AS "from", to_status AS "to", comment, changes
     FROM hazard_events WHERE hazard_id = ${id}::bigint ORDER BY at, id`
   return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString() }))
@@ -333,7 +362,8 @@ export async function updateHazard(
   if (!row) throw new NotFound(`no hazard ${id}`)
   const changes = diffHazardFields(fieldsOf(row), f)
   if (Object.keys(changes).length === 0) return changes
-  if (row.status === 'closed' && how.action === 'edited') throw new Conflict(`hazard ${id} is closed: it can no longer be edited`, { status: row.status })
+  if (row.status === 'closed' && how.action === 'edited')
+    throw new Conflict(`hazard ${id} is closed: it can no longer be edited`, { status: row.status })
   await tx`
     UPDATE hazards SET
       source = ${f.source}, category = ${f.category}, severity = ${f.severity}, description = ${f.description},
@@ -410,11 +440,24 @@ export async function listHazards(sql: Queryable, f: HazardFilter, now: Date, li
  * @example const late = await overdueHazards(db.sql, new Date('2026-11-01T00:00:00+08:00'))
  */
 export async function overdueHazards(sql: Queryable, now: Date): Promise<OverdueHazard[]> {
-  const rows = await sql<{
-    id: string; hazard_id: string; category: HazardCategory; severity: HazardSeverity; status: HazardStatus; due_date: string
-    responsible_party: string | null; town_code: string | null; village_code: string | null; grid_code: string | null
-    microgrid_code: string | null; h3_r9: string | null; lng: number | null; lat: number | null
-  }[]>`
+  const rows = await sql<
+    {
+      id: string
+      hazard_id: string
+      category: HazardCategory
+      severity: HazardSeverity
+      status: HazardStatus
+      due_date: string
+      responsible_party: string | null
+      town_code: string | null
+      village_code: string | null
+      grid_code: string | null
+      microgrid_code: string | null
+      h3_r9: string | null
+      lng: number | null
+      lat: number | null
+    }[]
+  >`
     SELECT h.id::text, h.hazard_id, h.category, h.severity, h.status, h.due_date::text AS due_date, h.responsible_party,
            h.town_code, h.village_code, h.grid_code, h.microgrid_code, h.h3_r9::text AS h3_r9,
            ST_X(h.geom) AS lng, ST_Y(h.geom) AS lat
@@ -445,7 +488,12 @@ export async function overdueHazards(sql: Queryable, now: Date): Promise<Overdue
  * first, at most `limit`: for the live stream.
  * @example const batch = await hazardsChangedSince(db.sql, '1042', 500, new Date())
  */
-export async function hazardsChangedSince(sql: Queryable, since: string, limit: number, now: Date): Promise<{ seq: string; feature: HazardFeature }[]> {
+export async function hazardsChangedSince(
+  sql: Queryable,
+  since: string,
+  limit: number,
+  now: Date,
+): Promise<{ seq: string; feature: HazardFeature }[]> {
   const rows = await sql<(HazardRow & { seq: string })[]>`
     SELECT h.change_seq::text AS seq, ${hazardColumns(sql, now)}
     FROM hazards h WHERE h.change_seq > ${since}::bigint ORDER BY h.change_seq LIMIT ${limit}`

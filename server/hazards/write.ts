@@ -2,13 +2,13 @@
  * Hazard writes that need the geocoder: place first (outside any transaction, see store.ts),
  * then write and record the event in one transaction.
  */
-import { SYSTEM_SCOPE, type Db, type Scope } from '../db/index.ts'
+import { type Db, type Scope, SYSTEM_SCOPE } from '../db/index.ts'
 import type { Crs } from '../geo/crs.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
-import { Conflict, NotFound } from '../shared/errors.ts'
 import { placeReports, type ReportPlacement } from '../geocode/place.ts'
+import { Conflict, NotFound } from '../shared/errors.ts'
 import type { HazardCreate, HazardCsvRow, HazardPatch } from './schema.ts'
-import { getHazardFields, insertHazard, updateHazard, type FieldChanges, type HazardFields } from './store.ts'
+import { type FieldChanges, getHazardFields, type HazardFields, insertHazard, updateHazard } from './store.ts'
 
 /**
  * The stored fields of a new hazard (API body or CSV line); `now` stands in for a missing reported_at.
@@ -64,7 +64,12 @@ export function placeFields(db: Db, geocoder: Geocoder, fields: readonly HazardF
   return placeReports(
     db,
     geocoder,
-    fields.map((f) => ({ address: f.address ?? undefined, lng: f.lng ?? undefined, lat: f.lat ?? undefined, crs: (f.crs ?? 'wgs84') as Crs })),
+    fields.map((f) => ({
+      address: f.address ?? undefined,
+      lng: f.lng ?? undefined,
+      lat: f.lat ?? undefined,
+      crs: (f.crs ?? 'wgs84') as Crs,
+    })),
   )
 }
 
@@ -72,7 +77,14 @@ export function placeFields(db: Db, geocoder: Geocoder, fields: readonly HazardF
  * Registers a hazard from the API (state `reported`); returns its id.
  * @example const id = await createHazard(db, geocoder, HazardCreateSchema.parse(body), 'grid-12', new Date())
  */
-export async function createHazard(db: Db, geocoder: Geocoder, input: HazardCreate, actor: string, now: Date, scope: Scope = SYSTEM_SCOPE): Promise<string> {
+export async function createHazard(
+  db: Db,
+  geocoder: Geocoder,
+  input: HazardCreate,
+  actor: string,
+  now: Date,
+  scope: Scope = SYSTEM_SCOPE,
+): Promise<string> {
   const fields = fieldsOfInput(input, now)
   const [placement] = await placeFields(db, geocoder, [fields])
   // In the caller's scope: a town officer's hazard placed in another town is refused by the database.
@@ -86,7 +98,14 @@ export async function createHazard(db: Db, geocoder: Geocoder, input: HazardCrea
  * changed, records the changed fields with who and the comment. Returns the changes ({} = none).
  * @example await editHazard(db, geocoder, '17', { due_date: '2026-12-01' }, 'chief')
  */
-export async function editHazard(db: Db, geocoder: Geocoder, id: string, patch: HazardPatch, actor: string, scope: Scope = SYSTEM_SCOPE): Promise<FieldChanges> {
+export async function editHazard(
+  db: Db,
+  geocoder: Geocoder,
+  id: string,
+  patch: HazardPatch,
+  actor: string,
+  scope: Scope = SYSTEM_SCOPE,
+): Promise<FieldChanges> {
   const current = await db.withScope(scope, (tx) => getHazardFields(tx, id))
   if (!current) throw new NotFound(`no hazard ${id}`)
   if (current.status === 'closed') throw new Conflict(`hazard ${id} is closed: it can no longer be edited`, { status: current.status })

@@ -1,4 +1,5 @@
 import { Router } from 'express'
+
 import type { Db } from '../db/index.ts'
 import { currentVersion } from '../db/migrate.ts'
 

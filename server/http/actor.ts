@@ -5,6 +5,7 @@
  */
 import type { Request } from 'express'
 import { z } from 'zod'
+
 import { authOf } from '../auth/context.ts'
 
 /** An actor name as recorded in history tables: trimmed, 1–100 characters; anything else is 'anonymous'. */

@@ -1,7 +1,9 @@
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+
 import express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { Conflict, Forbidden, invalidField, NotFound } from '../shared/errors.ts'
 import { assertMove } from '../shared/workflow.ts'
 import { errorHandler } from './errors.ts'
@@ -51,13 +53,19 @@ describe('domain errors at the HTTP edge', () => {
   })
 
   it('answers 409 with the details when the request clashes with the current state', async () => {
-    expect(await get('/things/closed')).toEqual({ status: 409, body: { error: 'hazard 3 is closed: it can no longer be edited', details: { status: 'closed' } } })
+    expect(await get('/things/closed')).toEqual({
+      status: 409,
+      body: { error: 'hazard 3 is closed: it can no longer be edited', details: { status: 'closed' } },
+    })
   })
 
   it('answers 409 naming both states and the way out for an illegal workflow move', async () => {
     expect(await get('/things/move')).toEqual({
       status: 409,
-      body: { error: 'task 7: cannot go from accepted to issued (accepted is final)', details: { from: 'accepted', to: 'issued', allowed: [] } },
+      body: {
+        error: 'task 7: cannot go from accepted to issued (accepted is final)',
+        details: { from: 'accepted', to: 'issued', allowed: [] },
+      },
     })
   })
 

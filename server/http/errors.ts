@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express'
-import { z } from 'zod'
+import type { z } from 'zod'
+
 import { logFor } from '../ops/logger.ts'
 import { DomainError, type DomainErrorKind } from '../shared/errors.ts'
 
@@ -22,7 +23,9 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, where
   const nul = findNul(input)
   if (nul) {
     const at = [where, ...nul].join('.')
-    throw new HttpError(400, `invalid ${where}: ${at}: must not contain NUL characters (U+0000)`, [{ where: at, message: 'must not contain NUL characters (U+0000)' }])
+    throw new HttpError(400, `invalid ${where}: ${at}: must not contain NUL characters (U+0000)`, [
+      { where: at, message: 'must not contain NUL characters (U+0000)' },
+    ])
   }
   const parsed = schema.safeParse(input)
   if (!parsed.success) {

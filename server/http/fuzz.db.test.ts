@@ -9,7 +9,9 @@
  * FUZZ_CASES scales the random cases per route.
  */
 import http from 'node:http'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
 import { TEST_KIND } from '../testing/db.ts'
@@ -63,9 +65,12 @@ export function listRoutes(app: unknown): RouteInfo[] {
   const walk = (stack: readonly LayerLike[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route) {
-        const paths = (Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path]).map((p) => (p instanceof RegExp ? samplePath(p) : p))
+        const paths = (Array.isArray(layer.route.path) ? layer.route.path : [layer.route.path]).map((p) =>
+          p instanceof RegExp ? samplePath(p) : p,
+        )
         for (const p of paths) {
-          for (const [m, on] of Object.entries(layer.route.methods)) if (on && m !== '_all') out.push({ method: m.toUpperCase(), path: prefix + p })
+          for (const [m, on] of Object.entries(layer.route.methods))
+            if (on && m !== '_all') out.push({ method: m.toUpperCase(), path: prefix + p })
         }
       } else if (layer.handle && Array.isArray(layer.handle.stack)) {
         // A mounted router: its routes live under the mount path ('/' adds nothing).
@@ -164,21 +169,127 @@ const HOSTILE_STRINGS = [
 /** Path parameter values: hostile strings (encoded as clients would) and raw encodings that decode badly. */
 const RAW_PATH_VALUES = ['%', '%E0%A4%A', '%C0%AF', '%FF%FE', '..%2F..%2Fetc%2Fpasswd', '%2e%2e', '%00', '.', '..', '%u0041']
 const QUERY_KEYS = [
-  'q', 'lng', 'lat', 'crs', 'outCrs', 'from', 'to', 'category', 'area', 'bbox', 'limit', 'cursor', 'within', 'bucket',
-  'status', 'severity', 'source', 'overdue', 'team', 'warning', 'hazard', 'kind', 'since', 'format', 'unmask', 'datetime',
-  'f', 'properties', 'level', 'month', 'res', 'id', 'layers', 'offset', 'sortby', 'filter', 'period', 'town', 'unit',
-  'model', 'at', 'asOf', 'subject', 'action', 'actor', 'user', '__proto__', 'constructor',
+  'q',
+  'lng',
+  'lat',
+  'crs',
+  'outCrs',
+  'from',
+  'to',
+  'category',
+  'area',
+  'bbox',
+  'limit',
+  'cursor',
+  'within',
+  'bucket',
+  'status',
+  'severity',
+  'source',
+  'overdue',
+  'team',
+  'warning',
+  'hazard',
+  'kind',
+  'since',
+  'format',
+  'unmask',
+  'datetime',
+  'f',
+  'properties',
+  'level',
+  'month',
+  'res',
+  'id',
+  'layers',
+  'offset',
+  'sortby',
+  'filter',
+  'period',
+  'town',
+  'unit',
+  'model',
+  'at',
+  'asOf',
+  'subject',
+  'action',
+  'actor',
+  'user',
+  '__proto__',
+  'constructor',
 ]
 const BODY_KEYS = [
-  'incident_id', 'reported_at', 'category', 'address', 'lng', 'lat', 'crs', 'description', 'source', 'status', 'items', 'id',
-  'hazard_id', 'severity', 'place_name', 'responsible_party', 'due_date', 'attachments', 'to', 'comment', 'title', 'area_code',
-  'assignee_team', 'ref', 'decision', 'addressId', 'note', 'username', 'password', 'role', 'display_name', 'areas', 'name',
-  'enabled', 'thresholds', 'params', 'schedule', 'window', 'baseline', 'categories', 'kind', 'unit', 'expireAfterHours',
-  'weights', 'geometry', 'coordinates', 'type', '__proto__', 'constructor', 'prototype',
+  'incident_id',
+  'reported_at',
+  'category',
+  'address',
+  'lng',
+  'lat',
+  'crs',
+  'description',
+  'source',
+  'status',
+  'items',
+  'id',
+  'hazard_id',
+  'severity',
+  'place_name',
+  'responsible_party',
+  'due_date',
+  'attachments',
+  'to',
+  'comment',
+  'title',
+  'area_code',
+  'assignee_team',
+  'ref',
+  'decision',
+  'addressId',
+  'note',
+  'username',
+  'password',
+  'role',
+  'display_name',
+  'areas',
+  'name',
+  'enabled',
+  'thresholds',
+  'params',
+  'schedule',
+  'window',
+  'baseline',
+  'categories',
+  'kind',
+  'unit',
+  'expireAfterHours',
+  'weights',
+  'geometry',
+  'coordinates',
+  'type',
+  '__proto__',
+  'constructor',
+  'prototype',
 ]
 
 function hostileNumber(g: Gen): number | string {
-  return g.pick([-1, 0, 1.5, -0.0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 2 ** 63, 999, -999, 181, 91, 1e-300, 'NaN', 'Infinity', '1e999'])
+  return g.pick([
+    -1,
+    0,
+    1.5,
+    -0.0,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    2 ** 63,
+    999,
+    -999,
+    181,
+    91,
+    1e-300,
+    'NaN',
+    'Infinity',
+    '1e999',
+  ])
 }
 
 /** A random JSON value of a wrong or hostile kind (depth-limited). */
@@ -199,7 +310,23 @@ function value(g: Gen, depth: number): unknown {
       return object(g, depth + 1)
     default:
       // A GeoJSON-looking geometry, mostly invalid.
-      return { type: g.pick(['Point', 'Polygon', 'LineString', 'Bogus', 42]), coordinates: g.pick([[999, 'NaN'], [120.2, 30.1], [[1, 2], [3]], 'x', null, [[[120, 30], [121, 30], [120, 31]]]]) }
+      return {
+        type: g.pick(['Point', 'Polygon', 'LineString', 'Bogus', 42]),
+        coordinates: g.pick([
+          [999, 'NaN'],
+          [120.2, 30.1],
+          [[1, 2], [3]],
+          'x',
+          null,
+          [
+            [
+              [120, 30],
+              [121, 30],
+              [120, 31],
+            ],
+          ],
+        ]),
+      }
   }
 }
 
@@ -228,21 +355,36 @@ function body(g: Gen): Body {
     case 0:
       return { bytes: Buffer.from('{"incident_id": "A", '), type: 'application/json', label: 'truncated JSON' }
     case 1:
-      return { bytes: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]), type: 'application/json', label: 'invalid UTF-8' }
+      return {
+        bytes: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]),
+        type: 'application/json',
+        label: 'invalid UTF-8',
+      }
     case 2:
       return { bytes: Buffer.from('['.repeat(50_000) + ']'.repeat(50_000)), type: 'application/json', label: 'deeply nested array' }
     case 3:
-      return { bytes: Buffer.from('{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)), type: 'application/json', label: 'deeply nested object' }
+      return {
+        bytes: Buffer.from('{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000)),
+        type: 'application/json',
+        label: 'deeply nested object',
+      }
     case 4:
       return { bytes: Buffer.from('{"description":"a\\u0000b","address":"\\u0000"}'), type: 'application/json', label: 'NUL bytes' }
     case 5:
-      return { bytes: Buffer.from('{"__proto__":{"isAdmin":true,"polluted":1},"constructor":{"prototype":{"polluted":1}}}'), type: 'application/json', label: 'prototype pollution' }
+      return {
+        bytes: Buffer.from('{"__proto__":{"isAdmin":true,"polluted":1},"constructor":{"prototype":{"polluted":1}}}'),
+        type: 'application/json',
+        label: 'prototype pollution',
+      }
     case 6:
       return { bytes: Buffer.from('incident_id=1&category=0101'), type: 'application/x-www-form-urlencoded', label: 'form body' }
     case 7:
       return { bytes: Buffer.from('{"a":1}'), type: 'application/json; charset=x-bogus', label: 'unknown charset' }
     case 8:
-      return json(g.pick([null, 0, 'string', true, [], [[]], [null], Array.from({ length: 3 }, () => object(g, 1))]), 'wrong top-level type')
+      return json(
+        g.pick([null, 0, 'string', true, [], [[]], [null], Array.from({ length: 3 }, () => object(g, 1))]),
+        'wrong top-level type',
+      )
     case 10:
       return json(Object.fromEntries(BODY_KEYS.slice(0, 12).map((k) => [k, 'z'.repeat(1_000_000)])), 'megabyte strings')
     case 9:
@@ -253,7 +395,8 @@ function body(g: Gen): Body {
 }
 
 /** Percent-encodes as a client would; a lone surrogate (which encodeURIComponent refuses) goes as its UTF-8 replacement. */
-const enc = (v: string) => encodeURIComponent(v.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'))
+const enc = (v: string) =>
+  encodeURIComponent(v.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'))
 
 function query(g: Gen): string {
   const parts: string[] = []
@@ -287,7 +430,12 @@ interface Answer {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 })
 
 /** One request over node:http (fetch would normalise the path and refuse some bytes we mean to send). */
-function send(base: string, method: string, path: string, opts: { body?: Body; headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<Answer> {
+function send(
+  base: string,
+  method: string,
+  path: string,
+  opts: { body?: Body; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<Answer> {
   const url = new URL(base)
   return new Promise((resolve) => {
     const headers: Record<string, string | number> = { ...opts.headers }
@@ -355,7 +503,8 @@ function check(c: Case, a: Answer): string | null {
     if (!a.type.startsWith('application/json')) return `error not JSON (${a.type})`
     try {
       const parsed: unknown = JSON.parse(a.text)
-      if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { error?: unknown }).error !== 'string') return 'error body without an `error` string'
+      if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { error?: unknown }).error !== 'string')
+        return 'error body without an `error` string'
     } catch {
       return 'error body is not valid JSON'
     }
@@ -363,7 +512,11 @@ function check(c: Case, a: Answer): string | null {
   return null
 }
 
-async function runCases(base: string, cases: readonly Case[], concurrency: number): Promise<{ failures: Failure[]; statuses: Map<number, number> }> {
+async function runCases(
+  base: string,
+  cases: readonly Case[],
+  concurrency: number,
+): Promise<{ failures: Failure[]; statuses: Map<number, number> }> {
   const failures: Failure[] = []
   const statuses = new Map<number, number>()
   let next = 0
@@ -373,7 +526,14 @@ async function runCases(base: string, cases: readonly Case[], concurrency: numbe
       const a = await send(base, c.method, c.path, { body: c.body, headers: c.headers })
       statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1)
       const why = check(c, a)
-      if (why) failures.push({ case: c.n, request: `${c.method} ${c.path.slice(0, 300)}${c.body ? ` [${c.body.label}]` : ''}`, status: a.status, why, body: a.text.slice(0, 300) })
+      if (why)
+        failures.push({
+          case: c.n,
+          request: `${c.method} ${c.path.slice(0, 300)}${c.body ? ` [${c.body.label}]` : ''}`,
+          status: a.status,
+          why,
+          body: a.text.slice(0, 300),
+        })
     }
   }
   await Promise.all(Array.from({ length: concurrency }, worker))
@@ -396,10 +556,25 @@ function buildCases(routes: readonly RouteInfo[], g: Gen, perRoute: number): Cas
     }
   }
   // Bodies over the 5 MB limit: 413, on every write route.
-  const huge: Body = { bytes: Buffer.from(JSON.stringify({ description: 'y'.repeat(6 * 1024 * 1024) })), type: 'application/json', label: '6 MB body' }
-  for (const r of routes.filter((r) => WRITES.has(r.method))) add({ method: r.method, path: r.path.replace(/:(\w+)/g, '1'), body: huge, expect: 413 })
+  const huge: Body = {
+    bytes: Buffer.from(JSON.stringify({ description: 'y'.repeat(6 * 1024 * 1024) })),
+    type: 'application/json',
+    label: '6 MB body',
+  }
+  for (const r of routes.filter((r) => WRITES.has(r.method)))
+    add({ method: r.method, path: r.path.replace(/:(\w+)/g, '1'), body: huge, expect: 413 })
   // Tile coordinates out of range: 400.
-  for (const [z, x, y] of [[99, 0, 0], [5, -1, 0], [5, 0, 32], [5, 32, 0], [0, 1, 0], [3, 1.5, 2], [-1, 0, 0], [22, 2 ** 22, 0], [1e9, 0, 0]] as const) {
+  for (const [z, x, y] of [
+    [99, 0, 0],
+    [5, -1, 0],
+    [5, 0, 32],
+    [5, 32, 0],
+    [0, 1, 0],
+    [3, 1.5, 2],
+    [-1, 0, 0],
+    [22, 2 ** 22, 0],
+    [1e9, 0, 0],
+  ] as const) {
     add({ method: 'GET', path: `/tiles/incidents/${z}/${x}/${y}.mvt`, expect: 400 })
     add({ method: 'GET', path: `/tiles/towns,h3/${z}/${x}/${y}.mvt`, expect: 400 })
   }
@@ -413,8 +588,18 @@ function buildCases(routes: readonly RouteInfo[], g: Gen, perRoute: number): Cas
   add({ method: 'GET', path: '/api/reverse?lng=120.2&lat=NaN', expect: 400 })
   add({ method: 'GET', path: `/api/geocode?q=${encodeURIComponent("1' OR 1=1; --")}` })
   add({ method: 'GET', path: `/api/geocode?q=${'%E4%B8%AD'.repeat(3000)}` })
-  add({ method: 'POST', path: '/api/geocode/batch', body: json({ items: [{ address: '金城路', lng: 999, lat: 'NaN' }] }, 'bad coordinates'), expect: 400 })
-  add({ method: 'POST', path: '/api/geocode/batch', body: json({ items: Array.from({ length: 10_001 }, () => ({ address: 'a' })) }, 'too many items'), expect: 400 })
+  add({
+    method: 'POST',
+    path: '/api/geocode/batch',
+    body: json({ items: [{ address: '金城路', lng: 999, lat: 'NaN' }] }, 'bad coordinates'),
+    expect: 400,
+  })
+  add({
+    method: 'POST',
+    path: '/api/geocode/batch',
+    body: json({ items: Array.from({ length: 10_001 }, () => ({ address: 'a' })) }, 'too many items'),
+    expect: 400,
+  })
   // Bad bbox, dates and enums on the reads.
   for (const bbox of ['1,2,3', '121,31,120,30', 'NaN,NaN,NaN,NaN', '-999,-999,999,999', 'a,b,c,d', '1,2,3,4,5']) {
     add({ method: 'GET', path: `/api/incidents?bbox=${bbox}`, expect: 400 })
@@ -433,26 +618,81 @@ function buildCases(routes: readonly RouteInfo[], g: Gen, perRoute: number): Cas
   add({ method: 'GET', path: '/api/export/..%2F..%2Fetc%2Fpasswd' })
   // Writes with invalid geometry, dates, enums and SQL-looking text: 400, nothing stored.
   const incident = { incident_id: 'FUZZ-BAD', reported_at: '2026-10-01T08:00:00+08:00', category: '0101', address: '金城路440号' }
-  for (const bad of [{ lng: 999, lat: 30 }, { lng: 120.2, lat: 'NaN' }, { reported_at: '2026-02-30' }, { reported_at: '2026-02-30T08:00:00+08:00' }, { reported_at: '2026-04-31 08:00' }, { category: "'; DROP TABLE incidents; --" }, { status: 'bogus' }, { crs: 'epsg:9999', lng: 120, lat: 30 }, { incident_id: '' }, { incident_id: LONG }]) {
-    add({ method: 'POST', path: '/api/incidents', body: json({ ...incident, ...bad }, `incident ${Object.keys(bad).join(',')}`), expect: 400 })
+  for (const bad of [
+    { lng: 999, lat: 30 },
+    { lng: 120.2, lat: 'NaN' },
+    { reported_at: '2026-02-30' },
+    { reported_at: '2026-02-30T08:00:00+08:00' },
+    { reported_at: '2026-04-31 08:00' },
+    { category: "'; DROP TABLE incidents; --" },
+    { status: 'bogus' },
+    { crs: 'epsg:9999', lng: 120, lat: 30 },
+    { incident_id: '' },
+    { incident_id: LONG },
+  ]) {
+    add({
+      method: 'POST',
+      path: '/api/incidents',
+      body: json({ ...incident, ...bad }, `incident ${Object.keys(bad).join(',')}`),
+      expect: 400,
+    })
   }
-  add({ method: 'POST', path: '/api/incidents', body: json([incident, { ...incident, reported_at: 'x' }], 'batch with one bad item'), expect: 400 })
-  add({ method: 'POST', path: '/api/hazards', body: json({ hazard_id: 'FUZZ-H', source: 'grid_inspection', category: 'fire', description: 'd', lng: 999, lat: -999 }, 'hazard bad coordinates'), expect: 400 })
-  add({ method: 'POST', path: '/api/hazards', body: json({ hazard_id: 'FUZZ-H', source: 'bogus', category: 'fire', description: 'd' }, 'hazard bad enum'), expect: 400 })
-  add({ method: 'POST', path: '/api/tasks', body: json({ title: 't', area_code: "'; DROP TABLE tasks; --", assignee_team: 'x', due_date: '2026-02-30' }, 'task bad date'), expect: 400 })
+  add({
+    method: 'POST',
+    path: '/api/incidents',
+    body: json([incident, { ...incident, reported_at: 'x' }], 'batch with one bad item'),
+    expect: 400,
+  })
+  add({
+    method: 'POST',
+    path: '/api/hazards',
+    body: json(
+      { hazard_id: 'FUZZ-H', source: 'grid_inspection', category: 'fire', description: 'd', lng: 999, lat: -999 },
+      'hazard bad coordinates',
+    ),
+    expect: 400,
+  })
+  add({
+    method: 'POST',
+    path: '/api/hazards',
+    body: json({ hazard_id: 'FUZZ-H', source: 'bogus', category: 'fire', description: 'd' }, 'hazard bad enum'),
+    expect: 400,
+  })
+  add({
+    method: 'POST',
+    path: '/api/tasks',
+    body: json({ title: 't', area_code: "'; DROP TABLE tasks; --", assignee_team: 'x', due_date: '2026-02-30' }, 'task bad date'),
+    expect: 400,
+  })
   add({ method: 'POST', path: '/api/hazards/1/transitions', body: json({ to: 'bogus' }, 'unknown state'), expect: 400 })
   // NUL characters (PostgreSQL text cannot hold them) in every path parameter, query key and body: 400.
   for (const r of routes) {
-    if (r.path.includes(':')) add({ method: r.method, path: r.path.replace(/:(\w+)/g, 'a%00b'), body: WRITES.has(r.method) ? json({}, 'empty') : undefined })
-    if (r.method === 'GET' && !r.path.includes(':') && r.path !== '/api/stream') add({ method: r.method, path: `${r.path}?${QUERY_KEYS.filter((k) => !k.startsWith('_') && k !== 'constructor').map((k) => `${k}=a%00b`).join('&')}` })
+    if (r.path.includes(':'))
+      add({ method: r.method, path: r.path.replace(/:(\w+)/g, 'a%00b'), body: WRITES.has(r.method) ? json({}, 'empty') : undefined })
+    if (r.method === 'GET' && !r.path.includes(':') && r.path !== '/api/stream')
+      add({
+        method: r.method,
+        path: `${r.path}?${QUERY_KEYS.filter((k) => !k.startsWith('_') && k !== 'constructor')
+          .map((k) => `${k}=a%00b`)
+          .join('&')}`,
+      })
     if (WRITES.has(r.method)) {
       const o: Record<string, unknown> = {}
       for (const k of BODY_KEYS) if (!k.startsWith('_') && k !== 'constructor' && k !== 'prototype') o[k] = 'a\u0000b'
       add({ method: r.method, path: r.path.replace(/:(\w+)/g, '1'), body: json(o, 'NUL in every field') })
-      add({ method: r.method, path: r.path.replace(/:(\w+)/g, '1'), body: json([{ ...incident, description: 'a\u0000b' }], 'NUL in an incident') })
+      add({
+        method: r.method,
+        path: r.path.replace(/:(\w+)/g, '1'),
+        body: json([{ ...incident, description: 'a\u0000b' }], 'NUL in an incident'),
+      })
     }
   }
-  add({ method: 'POST', path: '/api/incidents', body: json({ ...incident, description: '报警人\u0000张三' }, 'NUL in a description'), expect: 400 })
+  add({
+    method: 'POST',
+    path: '/api/incidents',
+    body: json({ ...incident, description: '报警人\u0000张三' }, 'NUL in a description'),
+    expect: 400,
+  })
   return cases
 }
 
@@ -476,7 +716,16 @@ describe(`fuzz pass over every endpoint (${TEST_KIND}, seed ${SEED})`, () => {
   it('finds the routes in the router stack', () => {
     const keys = routes.map((r) => `${r.method} ${r.path}`)
     // A few of every kind, nested routers included: if the walk broke, the pass would be empty.
-    expect(keys).toEqual(expect.arrayContaining(['GET /api/health', 'POST /api/incidents', 'GET /tiles/:layers/:z/:x/:y.mvt', 'GET /ogc/collections/:id/items', 'PATCH /api/tasks/:id', 'DELETE /api/users/:id/api-keys/:keyId']))
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'GET /api/health',
+        'POST /api/incidents',
+        'GET /tiles/:layers/:z/:x/:y.mvt',
+        'GET /ogc/collections/:id/items',
+        'PATCH /api/tasks/:id',
+        'DELETE /api/users/:id/api-keys/:keyId',
+      ]),
+    )
     expect(routes.length).toBeGreaterThan(60)
   })
 
@@ -486,17 +735,51 @@ describe(`fuzz pass over every endpoint (${TEST_KIND}, seed ${SEED})`, () => {
     const maxId = (await s.db.sql<{ id: string }[]>`SELECT coalesce(max(id), 0)::text AS id FROM incidents`)[0]!.id
     const g = generator(SEED)
     // The stream and the model runs are slow by nature; the pass is about input handling, so they get a few cases each.
-    const heavy = (r: RouteInfo) => r.path === '/api/stream' || r.path.startsWith('/api/models/:id/runs') || r.path.startsWith('/reports/') || r.path.startsWith('/api/export/')
-    const cases = [...buildCases(routes.filter((r) => !heavy(r)), g, CASES_PER_ROUTE), ...buildCases(routes.filter(heavy), g, 4)].map((c, n) => ({ ...c, n }))
+    const heavy = (r: RouteInfo) =>
+      r.path === '/api/stream' ||
+      r.path.startsWith('/api/models/:id/runs') ||
+      r.path.startsWith('/reports/') ||
+      r.path.startsWith('/api/export/')
+    const cases = [
+      ...buildCases(
+        routes.filter((r) => !heavy(r)),
+        g,
+        CASES_PER_ROUTE,
+      ),
+      ...buildCases(routes.filter(heavy), g, 4),
+    ].map((c, n) => ({ ...c, n }))
     // The deliberate valid write: SQL-looking text stored as text, one incident more.
-    cases.push({ n: cases.length, method: 'POST', path: '/api/incidents', body: json({ incident_id: 'FUZZ-VALID-1', reported_at: '2026-10-01T08:00:00+08:00', category: '0101', address: "金城路440号'; DROP TABLE incidents; --", description: "1 OR 1=1 <script>alert(1)</script>" }, 'valid write'), expect: 201 })
+    cases.push({
+      n: cases.length,
+      method: 'POST',
+      path: '/api/incidents',
+      body: json(
+        {
+          incident_id: 'FUZZ-VALID-1',
+          reported_at: '2026-10-01T08:00:00+08:00',
+          category: '0101',
+          address: "金城路440号'; DROP TABLE incidents; --",
+          description: '1 OR 1=1 <script>alert(1)</script>',
+        },
+        'valid write',
+      ),
+      expect: 201,
+    })
     const t0 = Date.now()
     const { failures, statuses } = await runCases(s.url, cases, 4)
-    console.log(`fuzz (${TEST_KIND}): ${cases.length} requests over ${routes.length} routes in ${((Date.now() - t0) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`)
+    console.log(
+      `fuzz (${TEST_KIND}): ${cases.length} requests over ${routes.length} routes in ${((Date.now() - t0) / 1000).toFixed(1)} s; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`,
+    )
     expect(failures).toEqual([])
 
     // Random writes that happened to be valid would change the count: they are counted from the rows themselves.
-    const stray = Number((await s.db.sql<{ n: string }[]>`SELECT count(*)::text AS n FROM incidents WHERE id > ${maxId}::bigint AND incident_id <> 'FUZZ-VALID-1'`)[0]!.n)
+    const stray = Number(
+      (
+        await s.db.sql<
+          { n: string }[]
+        >`SELECT count(*)::text AS n FROM incidents WHERE id > ${maxId}::bigint AND incident_id <> 'FUZZ-VALID-1'`
+      )[0]!.n,
+    )
     expect(await count()).toBe(before + 1 + stray)
     const [stored] = await s.db.sql<{ address: string }[]>`SELECT address FROM incidents WHERE incident_id = 'FUZZ-VALID-1'`
     expect(stored!.address).toBe("金城路440号'; DROP TABLE incidents; --")
@@ -525,7 +808,8 @@ describe(`fuzz pass without credentials (${TEST_KIND})`, () => {
 
   it('answers 401 (never 5xx) to every protected route without credentials or with a bogus token', async () => {
     const g = generator(SEED + 1)
-    const publicRoute = (r: RouteInfo) => ['GET /api/health', 'GET /metrics', 'GET /login', 'GET /login.js', 'POST /api/auth/login'].includes(`${r.method} ${r.path}`)
+    const publicRoute = (r: RouteInfo) =>
+      ['GET /api/health', 'GET /metrics', 'GET /login', 'GET /login.js', 'POST /api/auth/login'].includes(`${r.method} ${r.path}`)
     const cases: Case[] = []
     const credentials: (Record<string, string> | undefined)[] = [
       undefined,
@@ -538,15 +822,26 @@ describe(`fuzz pass without credentials (${TEST_KIND})`, () => {
     ]
     for (const r of routes) {
       for (const headers of credentials) {
-        cases.push({ n: cases.length, method: r.method, path: fillPath(g, r.path) + query(g), headers, body: WRITES.has(r.method) ? body(g) : undefined, expect: publicRoute(r) ? undefined : 401 })
+        cases.push({
+          n: cases.length,
+          method: r.method,
+          path: fillPath(g, r.path) + query(g),
+          headers,
+          body: WRITES.has(r.method) ? body(g) : undefined,
+          expect: publicRoute(r) ? undefined : 401,
+        })
       }
     }
     const { failures, statuses } = await runCases(s.url, cases, 4)
-    console.log(`fuzz without credentials (${TEST_KIND}): ${cases.length} requests; statuses ${JSON.stringify(Object.fromEntries(statuses))}`)
+    console.log(
+      `fuzz without credentials (${TEST_KIND}): ${cases.length} requests; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    )
     // Refusals that come before anyone asks who is calling leak nothing: a body that cannot be
     // parsed (400, 413, 415: the JSON parser runs before authentication), a path parameter that
     // cannot be decoded (400), and the web pages' redirect to the login page (302).
-    const early = (f: Failure) => ([400, 413, 415].includes(f.status) && (/\[/.test(f.request) || /%/.test(f.request))) || (f.status === 302 && !/^\w+ \/(api|tiles|ogc)\//.test(f.request))
+    const early = (f: Failure) =>
+      ([400, 413, 415].includes(f.status) && (/\[/.test(f.request) || /%/.test(f.request))) ||
+      (f.status === 302 && !/^\w+ \/(api|tiles|ogc)\//.test(f.request))
     expect(failures.filter((f) => !early(f))).toEqual([])
     // …but most requests must really have been turned away for want of credentials.
     expect(statuses.get(401) ?? 0).toBeGreaterThan(cases.length * 0.7)

@@ -3,10 +3,11 @@
  * remote origins unless a basemap is configured), CORS (off unless origins are configured) and
  * the geocoding rate limit.
  */
-import type { RequestHandler } from 'express'
 import cors from 'cors'
+import type { RequestHandler } from 'express'
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit'
 import helmet from 'helmet'
+
 import { authOf } from '../auth/context.ts'
 import type { Config } from '../config.ts'
 
@@ -48,7 +49,12 @@ export function securityHeaders(config: Pick<Config, 'BASEMAP_TILE_URL' | 'COOKI
  */
 export function corsPolicy(config: Pick<Config, 'CORS_ORIGINS'>): RequestHandler {
   if (config.CORS_ORIGINS.length === 0) return (_req, _res, next) => next()
-  return cors({ origin: config.CORS_ORIGINS, credentials: false, allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id'], maxAge: 600 })
+  return cors({
+    origin: config.CORS_ORIGINS,
+    credentials: false,
+    allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id'],
+    maxAge: 600,
+  })
 }
 
 /**

@@ -8,13 +8,24 @@
  */
 import path from 'node:path'
 import type { Readable } from 'node:stream'
+
 import type { z } from 'zod'
-import { silentProgress, type PhaseProgress } from '../ops/progress.ts'
+
 import type { Db } from '../db/index.ts'
-import { openImportFile, openRejectReport, parseCsvChunk, type CsvRecord, type RejectReport } from './csv.ts'
-import { FirstSeen } from './first-seen.ts'
 import { startHeartbeat } from '../ops/heartbeat.ts'
-import { beatImportRun, finishDoneRun, finishImportRun, importTarget, startImportRun, ZERO_COUNTS, type ImportCounts, type ImportKind } from './runs.ts'
+import { type PhaseProgress, silentProgress } from '../ops/progress.ts'
+import { type CsvRecord, openImportFile, openRejectReport, parseCsvChunk, type RejectReport } from './csv.ts'
+import { FirstSeen } from './first-seen.ts'
+import {
+  beatImportRun,
+  finishDoneRun,
+  finishImportRun,
+  type ImportCounts,
+  type ImportKind,
+  importTarget,
+  startImportRun,
+  ZERO_COUNTS,
+} from './runs.ts'
 
 const REJECT_SAMPLE = 100
 
@@ -90,7 +101,12 @@ export interface BatchedImportKind<Row> {
  * loading anything for a file that cannot be imported (missing columns).
  * @example const s = await importBatched(db, 'hazards.csv', {}, hazardKind); s.rejected
  */
-export async function importBatched<Row>(db: Db, input: Readable | string, opts: BatchedImportOptions, spec: BatchedImportKind<Row>): Promise<BatchedImportSummary> {
+export async function importBatched<Row>(
+  db: Db,
+  input: Readable | string,
+  opts: BatchedImportOptions,
+  spec: BatchedImportKind<Row>,
+): Promise<BatchedImportSummary> {
   const t0 = performance.now()
   const { file, reportPath, source } = importTarget(input, opts)
   const progress = opts.progress ?? silentProgress
@@ -169,7 +185,9 @@ export async function importBatched<Row>(db: Db, input: Readable | string, opts:
     for await (const chunk of csv.chunks) {
       const { records, problems } = parseCsvChunk(chunk)
       // Problems and records interleave by line, so the report reads in file order.
-      const items = [...records.map((r) => ({ line: r.line, r })), ...problems.map((p) => ({ line: p.line, p }))].sort((a, b) => a.line - b.line)
+      const items = [...records.map((r) => ({ line: r.line, r })), ...problems.map((p) => ({ line: p.line, p }))].sort(
+        (a, b) => a.line - b.line,
+      )
       for (const it of items) {
         if ('r' in it) await take(it.r)
         else {

@@ -2,11 +2,22 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
+
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { copyLine, ewkbPoint, quoteCsv } from './copy.ts'
-import { csvField, ImportInputError, mapHeader, openCsvChunks, openRejectReport, parseCsvChunk, segmentRecords, type CsvRecord } from './csv.ts'
+
 import { createRng } from '../seed/rng.ts'
+import { copyLine, ewkbPoint, quoteCsv } from './copy.ts'
+import {
+  csvField,
+  type CsvRecord,
+  ImportInputError,
+  mapHeader,
+  openCsvChunks,
+  openRejectReport,
+  parseCsvChunk,
+  segmentRecords,
+} from './csv.ts'
 import { FirstSeen } from './first-seen.ts'
 
 /** Reads a whole CSV text through the chunker and chunk parser, in pieces of `piece` bytes. */
@@ -40,7 +51,12 @@ describe('segmentRecords', () => {
 })
 
 describe('openCsvChunks + parseCsvChunk', () => {
-  const rows = Array.from({ length: 200 }, (_, i) => [`A${i}`, i % 7 === 0 ? `金城路${i}号,东\n门` : `金城路${i}号`, String(120 + i / 1000), '30.1'])
+  const rows = Array.from({ length: 200 }, (_, i) => [
+    `A${i}`,
+    i % 7 === 0 ? `金城路${i}号,东\n门` : `金城路${i}号`,
+    String(120 + i / 1000),
+    '30.1',
+  ])
   const text = `id,address,lng,lat\n${rows.map((r) => r.map((f) => (/[,\n"]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f)).join(',')).join('\n')}\n`
 
   it('yields every record with the line it starts on, whatever the chunk size', async () => {
@@ -63,7 +79,11 @@ describe('openCsvChunks + parseCsvChunk', () => {
   })
 
   it('strips a BOM, reads CRLF files and a last line without a line feed, skips blank lines', async () => {
-    const got = await readAll(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('ID , Address\r\nA1,x\r\n\r\nA2,"y\r\nz"\r\nA3,w')]), 8, 3)
+    const got = await readAll(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('ID , Address\r\nA1,x\r\n\r\nA2,"y\r\nz"\r\nA3,w')]),
+      8,
+      3,
+    )
     expect(got.header).toEqual(['id', 'address'])
     expect(got.records).toEqual([
       { line: 2, fields: ['A1', 'x'] },
@@ -93,7 +113,10 @@ describe('openCsvChunks + parseCsvChunk', () => {
     await expect(readAll('id,"add"ress\nA1,x\n', 100)).rejects.toThrow(/header row is not valid CSV/)
     await expect(
       (async () => {
-        const src = await openCsvChunks(Readable.from([Buffer.from(`a,b\n1,"${'x'.repeat(5000)}`)]), { chunkBytes: 100, maxRecordBytes: 1000 })
+        const src = await openCsvChunks(Readable.from([Buffer.from(`a,b\n1,"${'x'.repeat(5000)}`)]), {
+          chunkBytes: 100,
+          maxRecordBytes: 1000,
+        })
         for await (const _ of src.chunks) {
           // drain
         }

@@ -7,9 +7,10 @@
  * csv-parse on its own. That keeps memory constant and lets chunks be parsed in worker threads:
  * csv-parse costs ~12 µs a line, the biggest single cost of an import.
  */
-import fs from 'node:fs'
 import { once } from 'node:events'
+import fs from 'node:fs'
 import type { Readable, Writable } from 'node:stream'
+
 import { parse } from 'csv-parse/sync'
 
 /** Bad input as a whole (not one line): the import stops before loading anything. */
@@ -187,7 +188,8 @@ export async function openCsvChunks(input: Readable, opts: { chunkBytes?: number
     throw new ImportInputError(`the header row is not valid CSV: ${err instanceof Error ? err.message : String(err)}`)
   }
   const header = (parsed[0] ?? []).map((h) => h.trim().toLowerCase())
-  if (header.length === 0 || (header.length === 1 && header[0] === '')) throw new ImportInputError('the file is empty: expected a header row')
+  if (header.length === 0 || (header.length === 1 && header[0] === ''))
+    throw new ImportInputError('the file is empty: expected a header row')
   line += countLf(headerBytes, 0, headerBytes.length)
   pending = headerEnd === -1 ? Buffer.alloc(0) : pending.subarray(headerEnd)
 
@@ -201,7 +203,9 @@ export async function openCsvChunks(input: Readable, opts: { chunkBytes?: number
         let end = done ? pending.length : lastRecordEnd(pending)
         if (end === -1) {
           if (pending.length > maxRecordBytes) {
-            throw new ImportInputError(`a record starting on line ${line} runs on for more than ${maxRecordBytes >> 20} MB (an unclosed quote?)`)
+            throw new ImportInputError(
+              `a record starting on line ${line} runs on for more than ${maxRecordBytes >> 20} MB (an unclosed quote?)`,
+            )
           }
           // One record longer than a chunk: read until it ends.
           if (!(await more())) end = pending.length

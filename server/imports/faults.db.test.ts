@@ -14,11 +14,13 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { PassThrough } from 'node:stream'
+
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase, type Db } from '../db/index.ts'
-import { rollupDifferences } from '../incidents/rollups.ts'
+
+import { type Db, openDatabase } from '../db/index.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
+import { rollupDifferences } from '../incidents/rollups.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 
 const ROWS = 20_000
@@ -38,7 +40,9 @@ const PAD = '·'.repeat(60)
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `F${String(i + 1).padStart(6, '0')}`)
 
 async function incidentIds(db: Db): Promise<string[]> {
-  return (await db.sql<{ id: string }[]>`SELECT incident_id AS id FROM incidents WHERE incident_id LIKE 'F%' ORDER BY incident_id`).map((r) => r.id)
+  return (await db.sql<{ id: string }[]>`SELECT incident_id AS id FROM incidents WHERE incident_id LIKE 'F%' ORDER BY incident_id`).map(
+    (r) => r.id,
+  )
 }
 
 describe(`import faults (${TEST_KIND})`, () => {
@@ -102,7 +106,11 @@ describe(`import faults (${TEST_KIND})`, () => {
     const err = await outcome
     expect(err).toBeInstanceOf(Error)
     // The cause is named: the server ended the session / refuses connections, or the handle is closed.
-    expect((err as Error).message).toMatch(TEST_KIND === 'native' ? /terminat|not currently accepting connections|connection|ECONNRESET|closed/i : /CONNECTION_ENDED|ended|closed|not open/i)
+    expect((err as Error).message).toMatch(
+      TEST_KIND === 'native'
+        ? /terminat|not currently accepting connections|connection|ECONNRESET|closed/i
+        : /CONNECTION_ENDED|ended|closed|not open/i,
+    )
 
     // The database comes back.
     if (admin) {
@@ -124,11 +132,15 @@ describe(`import faults (${TEST_KIND})`, () => {
     expect(await incidentIds(db)).toEqual(ids(ROWS))
     // The rollups (kept by triggers) counted every incident once: none lost or doubled there either.
     expect(await rollupDifferences(db.sql)).toEqual([])
-    const [{ total } = { total: 0 }] = await db.sql<{ total: number }[]>`SELECT coalesce(sum(n), 0)::int AS total FROM incident_area_daily WHERE area_code = incident_rollup_district()`
+    const [{ total } = { total: 0 }] = await db.sql<
+      { total: number }[]
+    >`SELECT coalesce(sum(n), 0)::int AS total FROM incident_area_daily WHERE area_code = incident_rollup_district()`
     expect(total).toBe(ROWS)
 
     // The failed run is on record as failed (or, when the outage also swallowed that write, it is not claimed done).
-    const runs = await db.sql<{ status: string; message: string | null }[]>`SELECT status, message FROM import_runs WHERE kind = 'incidents' ORDER BY id`
+    const runs = await db.sql<
+      { status: string; message: string | null }[]
+    >`SELECT status, message FROM import_runs WHERE kind = 'incidents' ORDER BY id`
     expect(runs.length).toBe(2)
     expect(runs[0]!.status).not.toBe('done')
     expect(runs[1]).toMatchObject({ status: 'done' })
@@ -170,7 +182,8 @@ describe(`import faults (${TEST_KIND})`, () => {
     // quote. Later lines quote their descriptions, so the runaway record ends at the next one.
     const bad = 10_000
     data[bad - 1] = `F010000,2026-10-01T08:00:00+08:00,0101,"金城路440号,120.2,30.1,unclosed`
-    for (let k = bad + 1; k <= ROWS; k++) if (k % 100 === 0) data[k - 1] = data[k - 1]!.replace(/,fault test (\d+) (.*)$/, ',"fault test $1 $2"')
+    for (let k = bad + 1; k <= ROWS; k++)
+      if (k % 100 === 0) data[k - 1] = data[k - 1]!.replace(/,fault test (\d+) (.*)$/, ',"fault test $1 $2"')
     const file = path.join(dir, 'unclosed.csv')
     fs.writeFileSync(file, [HEADER, ...data].join('\n') + '\n')
     const s = await importIncidents(db, file, { reportPath: null })
@@ -182,6 +195,8 @@ describe(`import faults (${TEST_KIND})`, () => {
     const after = ids(ROWS).slice(bad + 100)
     expect(after.filter((id) => !loaded.has(id))).toEqual([])
     expect(s.inserted + s.rejected).toBe(s.read)
-    console.log(`unclosed quote at line ${bad + 1}: read ${s.read} records, inserted ${s.inserted}, rejected ${s.rejected} (${s.rejects.map((r) => `line ${r.line}: ${r.reason}`).join('; ')})`)
+    console.log(
+      `unclosed quote at line ${bad + 1}: read ${s.read} records, inserted ${s.inserted}, rejected ${s.rejected} (${s.rejects.map((r) => `line ${r.line}: ${r.reason}`).join('; ')})`,
+    )
   }, 600_000)
 })

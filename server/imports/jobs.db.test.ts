@@ -4,6 +4,7 @@
  * is for administrators only, and bad requests say what is wrong and where.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
@@ -14,9 +15,17 @@ describe(`import jobs and the district profile (${TEST_KIND})`, () => {
   let s: TestServer
   const tokens: Record<string, string> = {}
   const login = async (username: string, password: string) => {
-    const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+    const res = await fetch(`${s.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    })
     expect(res.status).toBe(200)
-    return res.headers.getSetCookie().find((c) => c.startsWith('onemap_session='))!.split(';')[0]!.slice('onemap_session='.length)
+    return res.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('onemap_session='))!
+      .split(';')[0]!
+      .slice('onemap_session='.length)
   }
   const call = (path: string, who: string, init: RequestInit = {}) =>
     fetch(`${s.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${tokens[who]}` } })
@@ -32,7 +41,11 @@ describe(`import jobs and the district profile (${TEST_KIND})`, () => {
     s = await startTestServer({ seed: 'boundaries', web: false, auth: 'required' })
     const first = await ensureFirstAdmin(s.db)
     tokens.admin = await login('admin', first!.password)
-    const res = await call('/api/users', 'admin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: PASSWORD, role: 'command' }) })
+    const res = await call('/api/users', 'admin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'command', password: PASSWORD, role: 'command' }),
+    })
     expect(res.status).toBe(201)
     tokens.command = await login('command', PASSWORD)
   }, 300_000)
@@ -44,7 +57,12 @@ describe(`import jobs and the district profile (${TEST_KIND})`, () => {
     const csv = 'name,alias_of\n老宁围,宁围街道\n无名地,不存在的地方\n'
     const res = await upload('command', 'gazetteer', { 'names.csv': csv })
     expect(res.status).toBe(202)
-    let job = (await res.json()) as { id: string; status: string; result: { inserted: number; rejected: number } | null; reports: { name: string; url: string }[] }
+    let job = (await res.json()) as {
+      id: string
+      status: string
+      result: { inserted: number; rejected: number } | null
+      reports: { name: string; url: string }[]
+    }
     expect(res.headers.get('location')).toBe(`/api/imports/jobs/${job.id}`)
     for (let i = 0; i < 300 && (job.status === 'queued' || job.status === 'running'); i++) {
       await new Promise((r) => setTimeout(r, 100))
@@ -64,15 +82,33 @@ describe(`import jobs and the district profile (${TEST_KIND})`, () => {
     const refused = await upload('command', 'boundaries', { 'towns.geojson': geo }, '{"level":"town"}')
     expect(refused.status).toBe(403)
     expect(((await refused.json()) as { error: string }).error).toBe('a boundaries import needs the settings permission')
-    expect((await call('/api/profile', 'command', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"name":"别的区"}' })).status).toBe(403)
-    const put = await call('/api/profile', 'admin', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '萧山区（测试）', home: { center: [120.27, 30.16], zoom: 11 } }) })
+    expect(
+      (await call('/api/profile', 'command', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"name":"别的区"}' }))
+        .status,
+    ).toBe(403)
+    const put = await call('/api/profile', 'admin', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '萧山区（测试）', home: { center: [120.27, 30.16], zoom: 11 } }),
+    })
     expect(put.status).toBe(200)
-    const config = (await (await call('/api/config', 'command')).json()) as { district: { name: string }; home: { center: number[]; zoom: number } }
+    const config = (await (await call('/api/config', 'command')).json()) as {
+      district: { name: string }
+      home: { center: number[]; zoom: number }
+    }
     expect(config.district.name).toBe('萧山区（测试）')
     expect(config.home).toEqual({ center: [120.27, 30.16], zoom: 11 })
     // Cleared, the name is the data's again.
-    await call('/api/profile', 'admin', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"name":null,"home":null}' })
-    const back = (await (await call('/api/profile', 'command')).json()) as { name: string; setByHand: string[]; statisticsOnlyUnits: { name: string }[] }
+    await call('/api/profile', 'admin', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name":null,"home":null}',
+    })
+    const back = (await (await call('/api/profile', 'command')).json()) as {
+      name: string
+      setByHand: string[]
+      statisticsOnlyUnits: { name: string }[]
+    }
     expect(back.name).toBe('萧山区')
     expect(back.setByHand).toEqual([])
     // Xiaoshan's statistics-only units (统计单位 in the town table) are listed apart.
@@ -92,7 +128,11 @@ describe(`import jobs and the district profile (${TEST_KIND})`, () => {
     const json = await call('/api/imports', 'admin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
     expect(json.status).toBe(400)
     expect(((await json.json()) as { error: string }).error).toMatch(/multipart\/form-data/)
-    const tz = await call('/api/profile', 'admin', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"timeZone":"Mars/Olympus"}' })
+    const tz = await call('/api/profile', 'admin', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"timeZone":"Mars/Olympus"}',
+    })
     expect(tz.status).toBe(400)
     expect(((await tz.json()) as { error: string }).error).toMatch(/body\.timeZone/)
   })

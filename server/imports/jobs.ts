@@ -6,6 +6,7 @@
  * (import_runs keeps the lasting record of each run).
  */
 import crypto from 'node:crypto'
+
 import type { PhaseProgress } from '../ops/progress.ts'
 
 export interface ImportJob {
@@ -33,10 +34,24 @@ export class ImportJobs {
    * Queues `work`; it gets a progress reporter and returns its summary and report files.
    * @example const job = jobs.start('boundaries', 'admin', (p) => importBoundaries(db, f, { level: 'town', progress: p }).then((s) => ({ result: s, reports: [] })))
    */
-  start(kind: string, createdBy: string, work: (progress: PhaseProgress, jobId: string) => Promise<{ result: unknown; reports: string[] }>, cleanup?: () => void): ImportJob {
+  start(
+    kind: string,
+    createdBy: string,
+    work: (progress: PhaseProgress, jobId: string) => Promise<{ result: unknown; reports: string[] }>,
+    cleanup?: () => void,
+  ): ImportJob {
     this.prune()
     const job: ImportJob = {
-      id: crypto.randomUUID(), kind, status: 'queued', progress: null, result: null, error: null, reports: [], createdBy, createdAt: new Date(), finishedAt: null,
+      id: crypto.randomUUID(),
+      kind,
+      status: 'queued',
+      progress: null,
+      result: null,
+      error: null,
+      reports: [],
+      createdBy,
+      createdAt: new Date(),
+      finishedAt: null,
     }
     this.jobs.set(job.id, job)
     const progress: PhaseProgress = {

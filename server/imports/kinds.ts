@@ -5,24 +5,36 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { z } from 'zod'
+
 import { importAddresses } from '../addresses/import.ts'
+import type { Permission } from '../auth/schema.ts'
 import { importBoundaries } from '../boundaries/import.ts'
 import { BoundaryImportOptionsSchema } from '../boundaries/schema.ts'
 import { importCategories } from '../categories/import-csv.ts'
 import { importRoleMapping } from '../categories/import-roles.ts'
-import type { PhaseProgress } from '../ops/progress.ts'
 import type { Db } from '../db/index.ts'
-import type { Permission } from '../auth/schema.ts'
 import { importGazetteer } from '../gazetteer/import-csv.ts'
 import { importHazards } from '../hazards/import-csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
 import { planOnboarding } from '../onboard/plan.ts'
 import { onboard } from '../onboard/run.ts'
+import type { PhaseProgress } from '../ops/progress.ts'
 import { reconcileFile } from '../reconcile/run.ts'
 import { ImportInputError } from './csv.ts'
 
-export const JobKindSchema = z.enum(['addresses', 'incidents', 'hazards', 'gazetteer', 'boundaries', 'categories', 'roles', 'reconcile', 'onboard'])
+export const JobKindSchema = z.enum([
+  'addresses',
+  'incidents',
+  'hazards',
+  'gazetteer',
+  'boundaries',
+  'categories',
+  'roles',
+  'reconcile',
+  'onboard',
+])
 export type JobKind = z.infer<typeof JobKindSchema>
 
 const source = z.string().min(1).max(200).optional()
@@ -40,8 +52,15 @@ export const JOB_OPTIONS = {
 
 /** The permission each kind needs (the route already needs `ingest`). */
 export const JOB_PERMISSION: Record<JobKind, Permission> = {
-  addresses: 'ingest', incidents: 'ingest', hazards: 'ingest', gazetteer: 'ingest',
-  boundaries: 'settings', categories: 'settings', roles: 'settings', onboard: 'settings', reconcile: 'reconcile',
+  addresses: 'ingest',
+  incidents: 'ingest',
+  hazards: 'ingest',
+  gazetteer: 'ingest',
+  boundaries: 'settings',
+  categories: 'settings',
+  roles: 'settings',
+  onboard: 'settings',
+  reconcile: 'reconcile',
 }
 
 /** Extensions of a boundary layer's main file, among the uploaded ones (a .shp beside its .dbf, .shx…). */
@@ -55,7 +74,10 @@ const MAIN_BOUNDARY = ['.zip', '.gpkg', '.shp', '.geojson', '.json']
 export function mainFile(kind: JobKind, files: readonly string[]): string {
   if (kind === 'boundaries') {
     const main = files.filter((f) => MAIN_BOUNDARY.includes(path.extname(f).toLowerCase()))
-    if (main.length !== 1) throw new ImportInputError(`upload one boundary layer (a .zip, .gpkg, .geojson, or a .shp with its .dbf/.shx/.prj/.cpg); got ${files.map((f) => path.basename(f)).join(', ')}`)
+    if (main.length !== 1)
+      throw new ImportInputError(
+        `upload one boundary layer (a .zip, .gpkg, .geojson, or a .shp with its .dbf/.shx/.prj/.cpg); got ${files.map((f) => path.basename(f)).join(', ')}`,
+      )
     return main[0]!
   }
   if (files.length !== 1) throw new ImportInputError(`a ${kind} import reads one file; got ${files.length}`)
@@ -74,7 +96,14 @@ export function reportDirOf(jobId: string): string {
  * @example await runJob(db, 'boundaries', upload.dir, upload.files, { level: 'town' }, progress, reportDir, 'admin')
  */
 export async function runJob(
-  db: Db, kind: JobKind, dir: string, files: readonly string[], options: Record<string, unknown>, progress: PhaseProgress, reportDir: string, actor: string,
+  db: Db,
+  kind: JobKind,
+  dir: string,
+  files: readonly string[],
+  options: Record<string, unknown>,
+  progress: PhaseProgress,
+  reportDir: string,
+  actor: string,
 ): Promise<{ result: unknown; reports: string[] }> {
   const report = (f: string, suffix: string) => path.join(reportDir, `${path.basename(f)}.${suffix}.csv`)
   const existing = (paths: (string | null | undefined)[]) => paths.filter((p): p is string => typeof p === 'string' && fs.existsSync(p))

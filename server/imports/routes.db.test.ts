@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { startHeartbeat } from '../ops/heartbeat.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
-import { startHeartbeat } from '../ops/heartbeat.ts'
 import { beatImportRun, finishImportRun, startImportRun } from './runs.ts'
 
 describe(`import job status API (${TEST_KIND})`, () => {
@@ -11,7 +12,11 @@ describe(`import job status API (${TEST_KIND})`, () => {
   beforeAll(async () => {
     s = await startTestServer({ seed: 'none', web: false })
     done = await startImportRun(s.db.sql, { kind: 'addresses', file: 'base.csv', source: 'base.csv', reportPath: 'base.csv.rejects.csv' })
-    await finishImportRun(s.db.sql, done, { status: 'done', counts: { read: 10, inserted: 8, updated: 0, unchanged: 0, rejected: 2 }, message: null })
+    await finishImportRun(s.db.sql, done, {
+      status: 'done',
+      counts: { read: 10, inserted: 8, updated: 0, unchanged: 0, rejected: 2 },
+      message: null,
+    })
     running = await startImportRun(s.db.sql, { kind: 'addresses', file: 'more.csv', source: null, reportPath: null })
   })
   afterAll(async () => {
@@ -45,12 +50,18 @@ describe(`import job status API (${TEST_KIND})`, () => {
     const dead = await startImportRun(s.db.sql, { kind: 'incidents', file: 'killed.csv', source: null, reportPath: null })
     const slow = await startImportRun(s.db.sql, { kind: 'incidents', file: 'slow.csv', source: null, reportPath: null })
     // What a process killed mid-import leaves: 'running', its last heartbeat 10 minutes ago; the slow one beat 2 minutes ago.
-    const [last] = await s.db.sql<{ t: Date }[]>`UPDATE import_runs SET heartbeat_at = date_trunc('second', now()) - interval '10 minutes' WHERE id = ${dead} RETURNING heartbeat_at AS t`
+    const [last] = await s.db.sql<
+      { t: Date }[]
+    >`UPDATE import_runs SET heartbeat_at = date_trunc('second', now()) - interval '10 minutes' WHERE id = ${dead} RETURNING heartbeat_at AS t`
     await s.db.sql`UPDATE import_runs SET heartbeat_at = now() - interval '2 minutes' WHERE id = ${slow}`
-    const body = (await (await get('/api/imports?kind=incidents')).json()) as { items: { id: number; status: string; finishedAt: string | null; message: string | null }[] }
+    const body = (await (await get('/api/imports?kind=incidents')).json()) as {
+      items: { id: number; status: string; finishedAt: string | null; message: string | null }[]
+    }
     const byId = new Map(body.items.map((r) => [r.id, r]))
     expect(byId.get(dead)).toMatchObject({ status: 'failed', finishedAt: last!.t.toISOString() })
-    expect(byId.get(dead)!.message).toBe(`interrupted: the process running it stopped (last heartbeat ${last!.t.toISOString().replace('.000Z', 'Z')})`)
+    expect(byId.get(dead)!.message).toBe(
+      `interrupted: the process running it stopped (last heartbeat ${last!.t.toISOString().replace('.000Z', 'Z')})`,
+    )
     expect(byId.get(slow)).toMatchObject({ status: 'running', finishedAt: null })
     expect(await (await get(`/api/imports/${running}`)).json()).toMatchObject({ status: 'running' })
     // A finished run is never reopened by a late heartbeat.
@@ -66,7 +77,12 @@ describe(`import job status API (${TEST_KIND})`, () => {
     counts.read = 120
     counts.inserted = 118
     counts.rejected = 2
-    const beat = async () => (await s.db.sql<{ age: number; read: number }[]>`SELECT extract(epoch FROM now() - heartbeat_at)::float8 AS age, read FROM import_runs WHERE id = ${id}`)[0]!
+    const beat = async () =>
+      (
+        await s.db.sql<
+          { age: number; read: number }[]
+        >`SELECT extract(epoch FROM now() - heartbeat_at)::float8 AS age, read FROM import_runs WHERE id = ${id}`
+      )[0]!
     for (let i = 0; i < 100 && (await beat()).read !== 120; i++) await new Promise((r) => setTimeout(r, 20))
     expect((await beat()).age).toBeLessThan(10)
     expect(await (await get(`/api/imports/${id}`)).json()).toMatchObject({ status: 'running', read: 120, inserted: 118, rejected: 2 })

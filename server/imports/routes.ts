@@ -1,18 +1,20 @@
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { Router } from 'express'
+import { z } from 'zod'
+
 import { auditRequest } from '../audit/request.ts'
 import { allowed, authOf } from '../auth/context.ts'
-import { ImportInputError } from './csv.ts'
-import { ImportJobs, type ImportJob } from './jobs.ts'
-import { JOB_OPTIONS, JOB_PERMISSION, JobKindSchema, mainFile, reportDirOf, runJob } from './kinds.ts'
-import { receiveUpload } from './upload.ts'
-import { z } from 'zod'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { closeStaleRuns } from '../ops/heartbeat.ts'
 import { listLimit } from '../shared/list-query.ts'
+import { ImportInputError } from './csv.ts'
+import { type ImportJob, ImportJobs } from './jobs.ts'
+import { JOB_OPTIONS, JOB_PERMISSION, JobKindSchema, mainFile, reportDirOf, runJob } from './kinds.ts'
 import { getImportRun, ImportKindSchema, listImportRuns } from './runs.ts'
+import { receiveUpload } from './upload.ts'
 
 export const ListQuerySchema = z.object({
   kind: ImportKindSchema.optional(),
@@ -48,7 +50,12 @@ export function importRoutes(db: Db, jobs: ImportJobs = new ImportJobs()): Route
       const options = parseInput(JOB_OPTIONS[kind] as z.ZodType<Record<string, unknown>>, raw, 'body')
       if (kind !== 'onboard') mainFile(kind, upload.files)
       const actor = authOf(req)?.user.username ?? 'unknown'
-      const job = jobs.start(kind, actor, (progress, id) => runJob(db, kind, upload.dir, upload.files, options, progress, reportDirOf(id), actor), upload.remove)
+      const job = jobs.start(
+        kind,
+        actor,
+        (progress, id) => runJob(db, kind, upload.dir, upload.files, options, progress, reportDirOf(id), actor),
+        () => upload.remove(),
+      )
       await auditRequest(db, req, res, 'import', `import-job:${job.id}`, { kind, files: upload.files.map((f) => path.basename(f)) })
       res.status(202).location(`/api/imports/jobs/${job.id}`).json(jobView(job))
     } catch (err) {

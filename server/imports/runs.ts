@@ -3,6 +3,7 @@
  * when an import starts and completed when it ends, so a job's status survives the process.
  */
 import path from 'node:path'
+
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 
@@ -78,7 +79,13 @@ export async function finishImportRun(
  * (performance.now() at its start), as every import's summary reports it.
  * @example const { seconds, rowsPerSecond } = await finishDoneRun(db.sql, runId, counts, warnings, t0)
  */
-export async function finishDoneRun(sql: Sql, id: number, counts: ImportCounts, warnings: readonly string[], t0: number): Promise<{ seconds: number; rowsPerSecond: number }> {
+export async function finishDoneRun(
+  sql: Sql,
+  id: number,
+  counts: ImportCounts,
+  warnings: readonly string[],
+  t0: number,
+): Promise<{ seconds: number; rowsPerSecond: number }> {
   await finishImportRun(sql, id, { status: 'done', counts, message: warnings.length > 0 ? warnings.join('; ') : null })
   const s = (performance.now() - t0) / 1000
   return { seconds: Math.round(s * 1000) / 1000, rowsPerSecond: Math.round(counts.read / Math.max(s, 1e-3)) }

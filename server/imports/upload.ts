@@ -6,8 +6,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
+
 import busboy from 'busboy'
 import type { Request } from 'express'
+
 import { HttpError } from '../http/errors.ts'
 
 export interface Upload {
@@ -35,7 +37,8 @@ export function safeName(name: string): string {
  * @example const up = await receiveUpload(req); up.files // ['/tmp/onemap-upload-…/towns.zip']
  */
 export async function receiveUpload(req: Request): Promise<Upload> {
-  if (!req.is('multipart/form-data')) throw new HttpError(400, 'body: send the files as multipart/form-data (fields: kind, options; files: file)')
+  if (!req.is('multipart/form-data'))
+    throw new HttpError(400, 'body: send the files as multipart/form-data (fields: kind, options; files: file)')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-upload-'))
   const remove = () => fs.rmSync(dir, { recursive: true, force: true })
   const files: string[] = []
@@ -60,7 +63,9 @@ export async function receiveUpload(req: Request): Promise<Upload> {
     await Promise.all(writes)
   } catch (err) {
     remove()
-    throw err instanceof HttpError ? err : new HttpError(400, `body: not a readable multipart upload (${err instanceof Error ? err.message : String(err)})`)
+    throw err instanceof HttpError
+      ? err
+      : new HttpError(400, `body: not a readable multipart upload (${err instanceof Error ? err.message : String(err)})`)
   }
   if (files.length === 0) {
     remove()

@@ -6,12 +6,13 @@
  * the file is safe (idempotent: unchanged rows are not written).
  */
 import type { Readable } from 'node:stream'
+
 import type { Db } from '../db/index.ts'
 import { createGeocoder, type Geocoder } from '../geocode/geocoder.ts'
-import { importBatched, type BatchedImportOptions, type BatchedImportSummary } from '../imports/batched.ts'
-import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
+import { type BatchedImportOptions, type BatchedImportSummary, importBatched } from '../imports/batched.ts'
 import { countIngested } from '../ops/metrics.ts'
-import { withCategories, type ResolvedIncident } from './schema.ts'
+import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
+import { type ResolvedIncident, withCategories } from './schema.ts'
 
 export const INCIDENT_REQUIRED_COLUMNS = ['incident_id', 'reported_at', 'category'] as const
 export const INCIDENT_OPTIONAL_COLUMNS = ['address', 'lng', 'lat', 'crs', 'description', 'source', 'status'] as const

@@ -1,15 +1,17 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { distanceM, fromWgs84 } from '../geo/crs.ts'
 import { h3Cells } from '../geo/h3.ts'
 import { loadFixtureBase } from '../geocode/fixtures/base.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { importIncidents } from './ingest-csv.ts'
-import { IngestResultSchema, type IngestResult } from './schema.ts'
+import { type IngestResult, IngestResultSchema } from './schema.ts'
 
 interface Codes {
   town_code: string | null
@@ -31,7 +33,11 @@ describe(`incident ingest (${TEST_KIND})`, () => {
   }
   const count = async () => (await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents`)[0]!.n
   const post = async (body: unknown) => {
-    const res = await fetch(`${s.url}/api/incidents`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const res = await fetch(`${s.url}/api/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
     return { status: res.status, json: (await res.json()) as { results?: IngestResult[]; error?: string; details?: { where: string }[] } }
   }
   const byId = (results: IngestResult[] | undefined) => new Map((results ?? []).map((r) => [IngestResultSchema.parse(r).incidentId, r]))
@@ -70,7 +76,9 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     expect(r.get('A6')).toMatchObject({ level: 'village', placed: true, approximate: true })
     expect(r.get('A7')).toMatchObject({ level: 'district', placed: false, approximate: false })
 
-    const [a1] = await s.db.sql<{ address_id: string; reported_at: Date; geocode_level: string; lng: number; lat: number; h3_r10: string }[]>`
+    const [a1] = await s.db.sql<
+      { address_id: string; reported_at: Date; geocode_level: string; lng: number; lat: number; h3_r10: string }[]
+    >`
       SELECT address_id, reported_at, geocode_level, ST_X(geom) AS lng, ST_Y(geom) AS lat, h3_r10::text AS h3_r10 FROM incidents WHERE incident_id = 'A1'`
     expect(a1!.address_id).toBe('F_R3_2_501')
     expect(a1!.reported_at.toISOString()).toBe('2026-10-01T00:30:00.000Z') // no offset = +08:00
@@ -94,16 +102,28 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     // A road the base knows, without the door: the town of 金城路, a point on the road flagged
     // approximate, no grid and no H3 cell (it must not make a hot spot at the road's centre).
     const approx = async (id: string) =>
-      (await s.db.sql<{ lng: number; lat: number; approximate: boolean; h3_r10: string | null }[]>`
-        SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat, approximate, h3_r10::text FROM incidents WHERE incident_id = ${id}`)[0]!
+      (
+        await s.db.sql<{ lng: number; lat: number; approximate: boolean; h3_r10: string | null }[]>`
+        SELECT ST_X(geom) AS lng, ST_Y(geom) AS lat, approximate, h3_r10::text FROM incidents WHERE incident_id = ${id}`
+      )[0]!
     const a5 = await approx('A5')
     expect(a5).toMatchObject({ approximate: true, h3_r10: null })
     const road = await codesOf('addresses', 'F_JC_440')
-    expect(await codesOf('incidents', 'A5')).toEqual({ town_code: road.town_code, village_code: null, grid_code: null, microgrid_code: null })
+    expect(await codesOf('incidents', 'A5')).toEqual({
+      town_code: road.town_code,
+      village_code: null,
+      grid_code: null,
+      microgrid_code: null,
+    })
     expect(distanceM(a5.lng, a5.lat, ...points.get('F_JC_41')!)).toBeLessThan(500)
     // A village named alone: that village and its town, at the village's point.
     const village = await codesOf('addresses', 'F_MAGU_1_2')
-    expect(await codesOf('incidents', 'A6')).toEqual({ town_code: village.town_code, village_code: village.village_code, grid_code: null, microgrid_code: null })
+    expect(await codesOf('incidents', 'A6')).toEqual({
+      town_code: village.town_code,
+      village_code: village.village_code,
+      grid_code: null,
+      microgrid_code: null,
+    })
     expect(await approx('A6')).toMatchObject({ approximate: true, h3_r10: null })
     // Only "somewhere in Xiaoshan": no usable place.
     const [a7] = await s.db.sql`SELECT geom, town_code FROM incidents WHERE incident_id = 'A7'`
@@ -111,7 +131,10 @@ describe(`incident ingest (${TEST_KIND})`, () => {
   })
 
   it('lists unplaced incidents in keyset pages', async () => {
-    const first = (await (await fetch(`${s.url}/api/incidents/unplaced?limit=1`)).json()) as { items: { incidentId: string; geocodeLevel: string }[]; nextCursor: string | null }
+    const first = (await (await fetch(`${s.url}/api/incidents/unplaced?limit=1`)).json()) as {
+      items: { incidentId: string; geocodeLevel: string }[]
+      nextCursor: string | null
+    }
     expect(first.items.map((i) => i.incidentId)).toEqual(['A4'])
     expect(first.nextCursor).not.toBeNull()
     const second = (await (await fetch(`${s.url}/api/incidents/unplaced?limit=1&cursor=${first.nextCursor}`)).json()) as typeof first
@@ -123,14 +146,32 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     const [before] = await s.db.sql<{ updated_at: Date }[]>`SELECT updated_at FROM incidents WHERE incident_id = 'A1'`
     const again = await post(batch())
     expect(again.status).toBe(200)
-    expect(again.json.results!.map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged'])
+    expect(again.json.results!.map((r) => r.status)).toEqual([
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+      'unchanged',
+    ])
     const [after] = await s.db.sql<{ updated_at: Date }[]>`SELECT updated_at FROM incidents WHERE incident_id = 'A1'`
     expect(after!.updated_at).toEqual(before!.updated_at)
 
     const ids = byId(again.json.results)
     const one = await post({ ...batch()[0], status: 'closed' }) // a single object, not an array
     expect(one.status).toBe(200)
-    expect(one.json.results).toEqual([{ incidentId: 'A1', id: ids.get('A1')!.id, status: 'updated', level: 'room', placed: true, approximate: false, outsideDistrict: false }])
+    expect(one.json.results).toEqual([
+      {
+        incidentId: 'A1',
+        id: ids.get('A1')!.id,
+        status: 'updated',
+        level: 'room',
+        placed: true,
+        approximate: false,
+        outsideDistrict: false,
+      },
+    ])
     expect(await count()).toBe(7)
   })
 
@@ -145,7 +186,9 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     ])
     expect(status).toBe(400)
     const where = json.details!.map((d) => d.where)
-    expect(where).toEqual(expect.arrayContaining(['body.1.reported_at', 'body.2.category', 'body.3.lng', 'body.5.incident_id', 'body.5.crs']))
+    expect(where).toEqual(
+      expect.arrayContaining(['body.1.reported_at', 'body.2.category', 'body.3.lng', 'body.5.incident_id', 'body.5.crs']),
+    )
     expect(json.error).toContain('body.2.category')
     expect(await count()).toBe(7)
     const empty = await post([])
@@ -173,12 +216,19 @@ describe(`incident ingest (${TEST_KIND})`, () => {
     expect(first).toMatchObject({ read: 7, inserted: 2, updated: 1, unchanged: 0, rejected: 4 })
     // A2 came in by the API with source '110'; the file gives none, so the file name stands in.
     const lines = parse(fs.readFileSync(report, 'utf8'), { columns: true }) as { line: string; incident_id: string; reason: string }[]
-    expect(lines.map((l) => [l.line, l.incident_id])).toEqual([['4', 'C3'], ['5', 'C4'], ['6', 'C1'], ['7', 'C5']])
+    expect(lines.map((l) => [l.line, l.incident_id])).toEqual([
+      ['4', 'C3'],
+      ['5', 'C4'],
+      ['6', 'C1'],
+      ['7', 'C5'],
+    ])
     expect(lines[0]!.reason).toContain('category')
     expect(lines[1]!.reason).toContain('reported_at')
     expect(lines[2]!.reason).toContain('duplicate incident_id (first on line 2)')
     expect(await codesOf('incidents', 'C2')).toEqual(await codesOf('addresses', 'F_JC_440'))
-    const [c1] = await s.db.sql<{ category_code: string; geocode_level: string }[]>`SELECT category_code, geocode_level FROM incidents WHERE incident_id = 'C1'`
+    const [c1] = await s.db.sql<
+      { category_code: string; geocode_level: string }[]
+    >`SELECT category_code, geocode_level FROM incidents WHERE incident_id = 'C1'`
     expect(c1).toEqual({ category_code: '0402', geocode_level: 'door' })
 
     const again = await importIncidents(s.db, file, { reportPath: report })
@@ -191,8 +241,10 @@ describe(`incident ingest (${TEST_KIND})`, () => {
 
   it('keeps incident_area_daily and incident_h3_daily current (by the triggers)', async () => {
     const area = async (code: string, category: string) =>
-      (await s.db.sql<{ n: number }[]>`
-        SELECT coalesce(sum(n), 0)::int AS n FROM incident_area_daily WHERE area_code = ${code} AND day = '2026-10-01' AND category_code = ${category}`)[0]!.n
+      (
+        await s.db.sql<{ n: number }[]>`
+        SELECT coalesce(sum(n), 0)::int AS n FROM incident_area_daily WHERE area_code = ${code} AND day = '2026-10-01' AND category_code = ${category}`
+      )[0]!.n
     const [district] = await s.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'district'`
     // 0101 on 2026-10-01: A1, A2, A4, A5 (API) and C2 (CSV); the district counts placed and unplaced.
     expect(await area(district!.code, '0101')).toBe(5)
@@ -218,8 +270,11 @@ describe(`incident ingest (${TEST_KIND})`, () => {
   })
   // Issue 21: future and impossible data.
   const latest = async () =>
-    ((await (await fetch(`${s.url}/api/incidents?limit=20`)).json()) as { features: { properties: { incidentId: string } }[] }).features.map((f) => f.properties.incidentId)
-  const shanghaiIn = (minutes: number) => new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')
+    (
+      (await (await fetch(`${s.url}/api/incidents?limit=20`)).json()) as { features: { properties: { incidentId: string } }[] }
+    ).features.map((f) => f.properties.incidentId)
+  const shanghaiIn = (minutes: number) =>
+    new Date(Date.now() + minutes * 60_000 + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')
 
   it('refuses an incident dated in 2030 with a 400 naming reported_at; it never reaches the ticker', async () => {
     const before = await count()
@@ -251,51 +306,113 @@ describe(`incident ingest (${TEST_KIND})`, () => {
   it('rejects a CSV line dated in the future by line and field, and loads the rest', async () => {
     const file = path.join(tmp, 'future.csv')
     const report = path.join(tmp, 'future.rejects.csv')
-    fs.writeFileSync(file, ['incident_id,reported_at,category,address', 'FC1,2026-11-30 10:00:00,0101,金城路440号', 'FC2,2030-01-01 08:00:00,0101,金城路440号', 'FC3,1900-01-01 00:00:00,0101,金城路440号'].join('\n') + '\n')
+    fs.writeFileSync(
+      file,
+      [
+        'incident_id,reported_at,category,address',
+        'FC1,2026-11-30 10:00:00,0101,金城路440号',
+        'FC2,2030-01-01 08:00:00,0101,金城路440号',
+        'FC3,1900-01-01 00:00:00,0101,金城路440号',
+      ].join('\n') + '\n',
+    )
     const summary = await importIncidents(s.db, file, { reportPath: report })
     expect(summary).toMatchObject({ read: 3, inserted: 1, rejected: 2 })
     const lines = parse(fs.readFileSync(report, 'utf8'), { columns: true }) as { line: string; incident_id: string; reason: string }[]
-    expect(lines.map((l) => [l.line, l.incident_id])).toEqual([['3', 'FC2'], ['4', 'FC3']])
+    expect(lines.map((l) => [l.line, l.incident_id])).toEqual([
+      ['3', 'FC2'],
+      ['4', 'FC3'],
+    ])
     expect(lines[0]!.reason).toMatch(/^reported_at: is in the future/)
     expect(lines[1]!.reason).toMatch(/^reported_at: .*before 2000-01-01/)
     expect(await latest()).not.toContain('FC2')
   })
 
   const placement = async () =>
-    (await (await fetch(`${s.url}/api/incidents/placement`)).json()) as { total: number; placed: number; unplaced: number; approximate: number; outsideDistrict: number }
+    (await (await fetch(`${s.url}/api/incidents/placement`)).json()) as {
+      total: number
+      placed: number
+      unplaced: number
+      approximate: number
+      outsideDistrict: number
+    }
   const SHANGHAI = [121.4737, 31.2304] as const // 人民广场, 上海
 
   it('keeps an incident with Shanghai coordinates, flagged outside and unplaced; the district never counts it as placed', async () => {
     const before = await placement()
-    const { status, json } = await post({ incident_id: 'SH-1', reported_at: '2026-11-30 10:00:00', category: '0101', lng: SHANGHAI[0], lat: SHANGHAI[1] })
+    const { status, json } = await post({
+      incident_id: 'SH-1',
+      reported_at: '2026-11-30 10:00:00',
+      category: '0101',
+      lng: SHANGHAI[0],
+      lat: SHANGHAI[1],
+    })
     expect(status).toBe(201)
     expect(json.results![0]).toMatchObject({ placed: false, approximate: false, outsideDistrict: true })
     const [row] = await s.db.sql`
       SELECT geom, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r10, input_lng, input_lat, outside_district
       FROM incidents WHERE incident_id = 'SH-1'`
     expect(row).toEqual({
-      geom: null, town_code: null, village_code: null, grid_code: null, microgrid_code: null, h3_r7: null, h3_r10: null,
-      input_lng: SHANGHAI[0], input_lat: SHANGHAI[1], outside_district: true,
+      geom: null,
+      town_code: null,
+      village_code: null,
+      grid_code: null,
+      microgrid_code: null,
+      h3_r7: null,
+      h3_r10: null,
+      input_lng: SHANGHAI[0],
+      input_lat: SHANGHAI[1],
+      outside_district: true,
     })
     const after = await placement()
-    expect(after).toMatchObject({ total: before.total + 1, placed: before.placed, unplaced: before.unplaced + 1, outsideDistrict: before.outsideDistrict + 1 })
+    expect(after).toMatchObject({
+      total: before.total + 1,
+      placed: before.placed,
+      unplaced: before.unplaced + 1,
+      outsideDistrict: before.outsideDistrict + 1,
+    })
     // A reviewer finds it with the coordinates it came with.
-    const outside = (await (await fetch(`${s.url}/api/incidents/unplaced?outside=true`)).json()) as { items: { incidentId: string; inputLng: number; inputLat: number; outsideDistrict: boolean }[] }
-    expect(outside.items).toEqual([expect.objectContaining({ incidentId: 'SH-1', inputLng: SHANGHAI[0], inputLat: SHANGHAI[1], outsideDistrict: true })])
-    const feature = (await (await fetch(`${s.url}/api/incidents/SH-1`)).json()) as { geometry: unknown; properties: { outsideDistrict: boolean; townCode: string | null } }
+    const outside = (await (await fetch(`${s.url}/api/incidents/unplaced?outside=true`)).json()) as {
+      items: { incidentId: string; inputLng: number; inputLat: number; outsideDistrict: boolean }[]
+    }
+    expect(outside.items).toEqual([
+      expect.objectContaining({ incidentId: 'SH-1', inputLng: SHANGHAI[0], inputLat: SHANGHAI[1], outsideDistrict: true }),
+    ])
+    const feature = (await (await fetch(`${s.url}/api/incidents/SH-1`)).json()) as {
+      geometry: unknown
+      properties: { outsideDistrict: boolean; townCode: string | null }
+    }
     expect(feature).toMatchObject({ geometry: null, properties: { outsideDistrict: true, townCode: null } })
   })
 
   it('places an incident whose Shanghai coordinates are wrong by the village its address names', async () => {
-    const { json } = await post({ incident_id: 'SH-2', reported_at: '2026-11-30 10:00:00', category: '0102', address: '戴村镇马谷村', lng: SHANGHAI[0], lat: SHANGHAI[1] })
+    const { json } = await post({
+      incident_id: 'SH-2',
+      reported_at: '2026-11-30 10:00:00',
+      category: '0102',
+      address: '戴村镇马谷村',
+      lng: SHANGHAI[0],
+      lat: SHANGHAI[1],
+    })
     expect(json.results![0]).toMatchObject({ placed: true, approximate: true, outsideDistrict: true, level: 'village' })
     const village = await codesOf('addresses', 'F_MAGU_1_2')
-    expect(await codesOf('incidents', 'SH-2')).toEqual({ town_code: village.town_code, village_code: village.village_code, grid_code: null, microgrid_code: null })
+    expect(await codesOf('incidents', 'SH-2')).toEqual({
+      town_code: village.town_code,
+      village_code: village.village_code,
+      grid_code: null,
+      microgrid_code: null,
+    })
   })
 
   it('says in the import summary how many lines lay outside the district', async () => {
     const file = path.join(tmp, 'outside.csv')
-    fs.writeFileSync(file, ['incident_id,reported_at,category,lng,lat', `SH-3,2026-11-30 11:00:00,0101,${SHANGHAI[0]},${SHANGHAI[1]}`, `SH-4,2026-11-30 11:05:00,0101,${points.get('F_JC_440')!.join(',')}`].join('\n') + '\n')
+    fs.writeFileSync(
+      file,
+      [
+        'incident_id,reported_at,category,lng,lat',
+        `SH-3,2026-11-30 11:00:00,0101,${SHANGHAI[0]},${SHANGHAI[1]}`,
+        `SH-4,2026-11-30 11:05:00,0101,${points.get('F_JC_440')!.join(',')}`,
+      ].join('\n') + '\n',
+    )
     const summary = await importIncidents(s.db, file, { reportPath: null })
     expect(summary).toMatchObject({ inserted: 2, unplaced: 1, outside: 1 })
     expect(summary.warnings.join('\n')).toMatch(/^1 incidents came with a point outside the district/m)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { IncidentInputSchema, parseReportedAt, withCategories } from './schema.ts'
 
 describe('parseReportedAt', () => {
@@ -15,7 +16,11 @@ describe('parseReportedAt', () => {
 describe('IncidentInputSchema', () => {
   const base = { incident_id: 'A1', reported_at: '2026-10-01 08:00:00', category: '0101' }
   it('defaults status and crs; empty CSV fields are absent', () => {
-    expect(IncidentInputSchema.parse({ ...base, lng: '', lat: '', crs: '', status: '' })).toMatchObject({ status: 'open', crs: 'wgs84', lng: undefined })
+    expect(IncidentInputSchema.parse({ ...base, lng: '', lat: '', crs: '', status: '' })).toMatchObject({
+      status: 'open',
+      crs: 'wgs84',
+      lng: undefined,
+    })
     expect(IncidentInputSchema.parse({ ...base, lng: '120.5', lat: '30.1' })).toMatchObject({ lng: 120.5, lat: 30.1 })
   })
   it('names the field of each problem', () => {
@@ -33,10 +38,14 @@ describe('IncidentInputSchema', () => {
     expect(issue('1970-01-01T00:00:00Z')).toMatch(/^reported_at: .*before 2000-01-01/)
   })
   it('resolves categories by code or Chinese name', () => {
-    const schema = withCategories(new Map([['0101', '0101'], ['入室盗窃', '0101']]))
+    const schema = withCategories(
+      new Map([
+        ['0101', '0101'],
+        ['入室盗窃', '0101'],
+      ]),
+    )
     expect(schema.parse({ ...base, category: '入室盗窃' }).category_code).toBe('0101')
     const bad = schema.safeParse({ ...base, category: '9999' })
     expect(bad.success ? null : bad.error.issues[0]!.path).toEqual(['category'])
   })
 })
-

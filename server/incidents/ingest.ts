@@ -4,10 +4,11 @@
  * incident_area_daily) follow by the statement-level triggers of migrations/006 and 012.
  */
 import type { Sql } from 'postgres'
+
 import type { Db } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { placeReports } from '../geocode/place.ts'
-import { IngestStatusSchema, type CategoryIndex, type IngestResult, type ResolvedIncident } from './schema.ts'
+import { type CategoryIndex, type IngestResult, IngestStatusSchema, type ResolvedIncident } from './schema.ts'
 
 /**
  * Level-2 categories by item code and by Chinese name (both keys map to the code).
@@ -39,7 +40,11 @@ export async function ingestIncidents(db: Db, geocoder: Geocoder, inputs: readon
   const ids = new Set(inputs.map((i) => i.incident_id))
   if (ids.size !== inputs.length) throw new Error('ingestIncidents: incident_id must be unique within a call')
 
-  const placements = await placeReports(db, geocoder, inputs.map((v) => ({ address: v.address, lng: v.lng, lat: v.lat, crs: v.crs })))
+  const placements = await placeReports(
+    db,
+    geocoder,
+    inputs.map((v) => ({ address: v.address, lng: v.lng, lat: v.lat, crs: v.crs })),
+  )
   const cells = placements.map((p) => p.cells)
   const codes = placements.map((p) => p.codes)
   const col = <T>(f: (v: ResolvedIncident, i: number) => T) => inputs.map(f)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
 import { FROM_BEFORE_TO, fromBeforeTo, listLimit } from '../shared/list-query.ts'
@@ -17,7 +18,11 @@ export const InstantSchema = z
 export const BboxSchema = z
   .string()
   .transform((s) => s.split(',').map((v) => (v.trim() === '' ? NaN : Number(v))))
-  .pipe(z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)], { error: 'four numbers: minLng,minLat,maxLng,maxLat' }))
+  .pipe(
+    z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)], {
+      error: 'four numbers: minLng,minLat,maxLng,maxLat',
+    }),
+  )
   .refine(([x0, y0, x1, y1]) => x0 <= x1 && y0 <= y1, 'min must not exceed max')
 
 /** The keyset position after the last row of a page: reported_at (microsecond text) and id. */

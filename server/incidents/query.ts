@@ -1,9 +1,10 @@
 import type { PendingQuery, Row } from 'postgres'
+
 import type { Tx } from '../db/index.ts'
-import type { AreaRef } from '../stats/schema.ts'
-import { type CursorKey, encodeCursor, type IncidentFeature, type IncidentPage } from './query-schema.ts'
 import { pointOrNull } from '../geo/crs.ts'
 import { areaCondition } from '../shared/area-sql.ts'
+import type { AreaRef } from '../stats/schema.ts'
+import { type CursorKey, encodeCursor, type IncidentFeature, type IncidentPage } from './query-schema.ts'
 
 /** Filters of an incident list, resolved (area looked up, categories expanded to items). */
 export interface IncidentFilter {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { createRng, type Rng } from '../seed/rng.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { rebuildRollups, rollupDifferences } from './rollups.ts'
@@ -76,7 +77,12 @@ describe(`incident rollups (${TEST_KIND})`, () => {
             ${rows.map((r) => r.h3_r7)}::bigint[], ${rows.map((r) => r.h3_r10)}::bigint[])`,
       ),
     )
-    await Promise.all(batches.map((rows, b) => sql`UPDATE incidents SET category_code = ${CATEGORIES[b % 4]!} WHERE incident_id = ANY(${rows.map((r) => r.incident_id)})`))
+    await Promise.all(
+      batches.map(
+        (rows, b) =>
+          sql`UPDATE incidents SET category_code = ${CATEGORIES[b % 4]!} WHERE incident_id = ANY(${rows.map((r) => r.incident_id)})`,
+      ),
+    )
     expect(await rollupDifferences(sql)).toEqual([])
     const [n] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE incident_id LIKE 'C%'`
     expect(n!.n).toBe(batches.flat().length)

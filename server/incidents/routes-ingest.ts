@@ -1,10 +1,11 @@
 import { Router } from 'express'
+
 import { scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { parseInput } from '../http/errors.ts'
-import { incidentsChanged } from './events.ts'
 import { countIngested } from '../ops/metrics.ts'
+import { incidentsChanged } from './events.ts'
 import { ingestIncidents, loadCategoryIndex } from './ingest.ts'
 import { placementCounts } from './placement.ts'
 import { incidentBodySchema, PlacementQuerySchema, UnplacedQuerySchema } from './schema.ts'
@@ -36,10 +37,23 @@ export function incidentIngestRoutes(db: Db, geocoder: Geocoder): Router {
   })
   router.get('/api/incidents/unplaced', async (req, res) => {
     const q = parseInput(UnplacedQuerySchema, req.query, 'query')
-    const rows = await db.withScope(scopeOf(req), (tx) => tx<{
-      id: string; incidentId: string; reportedAt: Date; categoryCode: string; address: string | null; geocodeLevel: string | null
-      geocodeScore: number | null; inputLng: number | null; inputLat: number | null; inputCrs: string | null; outsideDistrict: boolean
-    }[]>`
+    const rows = await db.withScope(
+      scopeOf(req),
+      (tx) => tx<
+        {
+          id: string
+          incidentId: string
+          reportedAt: Date
+          categoryCode: string
+          address: string | null
+          geocodeLevel: string | null
+          geocodeScore: number | null
+          inputLng: number | null
+          inputLat: number | null
+          inputCrs: string | null
+          outsideDistrict: boolean
+        }[]
+      >`
       SELECT id::text AS id, incident_id AS "incidentId", reported_at AS "reportedAt", category_code AS "categoryCode",
              address, geocode_level AS "geocodeLevel", geocode_score AS "geocodeScore",
              input_lng AS "inputLng", input_lat AS "inputLat", input_crs AS "inputCrs", outside_district AS "outsideDistrict"
@@ -47,7 +61,8 @@ export function incidentIngestRoutes(db: Db, geocoder: Geocoder): Router {
       WHERE geom IS NULL AND id > ${q.cursor ?? 0}
         ${q.outside === undefined ? tx`` : tx`AND outside_district = ${q.outside}`}
       ORDER BY id
-      LIMIT ${q.limit + 1}`)
+      LIMIT ${q.limit + 1}`,
+    )
     const items = rows.slice(0, q.limit)
     res.json({ items, nextCursor: rows.length > q.limit ? items[items.length - 1]!.id : null })
   })

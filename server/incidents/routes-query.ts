@@ -1,6 +1,7 @@
+import { Router } from 'express'
+
 import { allowed, scopeOf } from '../auth/context.ts'
 import { maskPii } from '../auth/mask.ts'
-import { Router } from 'express'
 import { expandCategoryCodes } from '../categories/queries.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'

@@ -4,6 +4,7 @@
  * lives in the database (migrations/002_categories.sql) and must not be copied into code.
  */
 import { z } from 'zod'
+
 import { CrsSchema } from '../geo/crs.ts'
 import { MatchLevelSchema } from '../geocode/schema.ts'
 import { FROM_BEFORE_TO, fromBeforeTo, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
@@ -90,7 +91,11 @@ export function withCategories(categories: CategoryIndex) {
   return IncidentInputSchema.transform((v, ctx): ResolvedIncident => {
     const code = categories.get(v.category)
     if (code) return { ...v, category_code: code }
-    ctx.addIssue({ code: 'custom', path: ['category'], message: `unknown category "${v.category}" (give an item code like 0101 or its Chinese name)` })
+    ctx.addIssue({
+      code: 'custom',
+      path: ['category'],
+      message: `unknown category "${v.category}" (give an item code like 0101 or its Chinese name)`,
+    })
     return z.NEVER
   })
 }
@@ -114,7 +119,8 @@ export function incidentBodySchema(categories: CategoryIndex) {
         items.forEach((v, i) => {
           const j = first.get(v.incident_id)
           if (j === undefined) first.set(v.incident_id, i)
-          else ctx.addIssue({ code: 'custom', path: [i, 'incident_id'], message: `duplicate incident_id "${v.incident_id}" (also item ${j})` })
+          else
+            ctx.addIssue({ code: 'custom', path: [i, 'incident_id'], message: `duplicate incident_id "${v.incident_id}" (also item ${j})` })
         })
       }),
   )

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { reportTimeProblem } from './time.ts'
 
 describe('report times a command center can believe', () => {

@@ -83,7 +83,11 @@ export function areaValues(defs: readonly IndicatorDefinition[], population: num
         out[d.id] = { value: sharePct(c.tasks.onTime, c.tasks.due), n: c.tasks.onTime, base: c.tasks.due }
         break
       case 'warning_response_hours':
-        out[d.id] = { value: c.warnings.meanHours === null ? null : round(c.warnings.meanHours, 1), n: c.warnings.answered, base: c.warnings.raised }
+        out[d.id] = {
+          value: c.warnings.meanHours === null ? null : round(c.warnings.meanHours, 1),
+          n: c.warnings.answered,
+          base: c.warnings.raised,
+        }
         break
       default: {
         const n = sumItems(c.items, d.items)

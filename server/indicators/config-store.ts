@@ -2,8 +2,8 @@
  * The scoring configuration in the database: versioned (every PUT adds one, who and when), the
  * default stored as version 1 on first use so every ranking names a real version.
  */
-import { DEFAULT_RANKING_CONFIG } from './definitions.ts'
 import type { Queryable } from '../db/index.ts'
+import { DEFAULT_RANKING_CONFIG } from './definitions.ts'
 import { type RankingConfig, type RankingConfigResponse, RankingConfigSchema } from './schema.ts'
 
 interface ConfigRow {
@@ -28,13 +28,17 @@ function toResponse(r: ConfigRow): RankingConfigResponse {
  * @example (await currentRankingConfig(tx)).config.colours.red.topShare // 0.1
  */
 export async function currentRankingConfig(sql: Queryable): Promise<RankingConfigResponse> {
-  const [row] = await sql<ConfigRow[]>`SELECT version, config, created_by, created_at FROM ranking_config_versions ORDER BY version DESC LIMIT 1`
+  const [row] = await sql<
+    ConfigRow[]
+  >`SELECT version, config, created_by, created_at FROM ranking_config_versions ORDER BY version DESC LIMIT 1`
   if (row) return toResponse(row)
   // Two first requests may race: the loser's insert does nothing and both read version 1.
   await sql`
     INSERT INTO ranking_config_versions (version, config, created_by)
     VALUES (1, ${sql.json(DEFAULT_RANKING_CONFIG as never)}, 'system') ON CONFLICT (version) DO NOTHING`
-  const [first] = await sql<ConfigRow[]>`SELECT version, config, created_by, created_at FROM ranking_config_versions ORDER BY version DESC LIMIT 1`
+  const [first] = await sql<
+    ConfigRow[]
+  >`SELECT version, config, created_by, created_at FROM ranking_config_versions ORDER BY version DESC LIMIT 1`
   return toResponse(first!)
 }
 
@@ -56,6 +60,8 @@ export async function saveRankingConfig(sql: Queryable, config: RankingConfig, a
  * @example (await rankingConfigVersion(tx, 1))?.config
  */
 export async function rankingConfigVersion(sql: Queryable, version: number): Promise<RankingConfigResponse | null> {
-  const [row] = await sql<ConfigRow[]>`SELECT version, config, created_by, created_at FROM ranking_config_versions WHERE version = ${version}`
+  const [row] = await sql<
+    ConfigRow[]
+  >`SELECT version, config, created_by, created_at FROM ranking_config_versions WHERE version = ${version}`
   return row ? toResponse(row) : null
 }

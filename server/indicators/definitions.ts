@@ -13,8 +13,8 @@
  * (never zero), and the rankings weigh the configured indicators only.
  * Rates are per 10,000 residents of admin_areas.population (null where it is unknown or 0).
  */
-import type { CategoriesResponse } from '../categories/schema.ts'
 import { type CategoryRole, type ResolvedRoles, ROLE_INFO } from '../categories/roles.ts'
+import type { CategoriesResponse } from '../categories/schema.ts'
 import type { Direction, IndicatorDefinition, IndicatorId, RankingConfig } from './schema.ts'
 
 /** An incident indicator: what it counts (a role, or every item) and how it reads. */
@@ -30,23 +30,74 @@ interface IncidentSpec {
 
 /** The per-10,000 rate indicators, in catalogue order. */
 const RATE_SPECS: readonly IncidentSpec[] = [
-  { id: 'incidents_per_10k', nameZh: '万人警情数', nameEn: 'Incidents per 10k residents', role: null, note: '全部类别警情数 ÷ 常住人口 × 10000' },
   {
-    id: 'traffic_casualties_per_10k', nameZh: '万人交通伤亡事故', nameEn: 'Traffic casualty accidents per 10k', role: 'traffic_injury',
+    id: 'incidents_per_10k',
+    nameZh: '万人警情数',
+    nameEn: 'Incidents per 10k residents',
+    role: null,
+    note: '全部类别警情数 ÷ 常住人口 × 10000',
+  },
+  {
+    id: 'traffic_casualties_per_10k',
+    nameZh: '万人交通伤亡事故',
+    nameEn: 'Traffic casualty accidents per 10k',
+    role: 'traffic_injury',
     note: '伤人交通事故 ÷ 人口 × 10000。数据无死亡人数字段，以伤人事故代替亡人事故（亡人事故均在其中）',
   },
-  { id: 'fires_per_10k', nameZh: '万人火灾数', nameEn: 'Fires per 10k residents', role: 'fire', note: '火灾 ÷ 人口 × 10000（不含火警、消防通道堵塞）' },
-  { id: 'frauds_per_10k', nameZh: '万人电诈发案', nameEn: 'Frauds per 10k residents', role: 'fraud', note: '电信网络诈骗全部小类 ÷ 人口 × 10000' },
+  {
+    id: 'fires_per_10k',
+    nameZh: '万人火灾数',
+    nameEn: 'Fires per 10k residents',
+    role: 'fire',
+    note: '火灾 ÷ 人口 × 10000（不含火警、消防通道堵塞）',
+  },
+  {
+    id: 'frauds_per_10k',
+    nameZh: '万人电诈发案',
+    nameEn: 'Frauds per 10k residents',
+    role: 'fraud',
+    note: '电信网络诈骗全部小类 ÷ 人口 × 10000',
+  },
 ]
 
 /** Role categories with a per-10,000 rate of their own. */
 const CATEGORY_RATES: readonly IncidentSpec[] = [
-  { id: 'public_order_per_10k', nameZh: '万人治安警情', nameEn: 'Public order per 10k', role: 'public_order', note: '治安类全部小类 ÷ 人口 × 10000' },
+  {
+    id: 'public_order_per_10k',
+    nameZh: '万人治安警情',
+    nameEn: 'Public order per 10k',
+    role: 'public_order',
+    note: '治安类全部小类 ÷ 人口 × 10000',
+  },
   { id: 'traffic_per_10k', nameZh: '万人交通警情', nameEn: 'Traffic per 10k', role: 'traffic', note: '交通类全部小类 ÷ 人口 × 10000' },
-  { id: 'fire_per_10k', nameZh: '万人消防警情', nameEn: 'Fire incidents per 10k', role: 'fire_incident', note: '消防类全部小类 ÷ 人口 × 10000' },
-  { id: 'disputes_per_10k', nameZh: '万人矛盾纠纷', nameEn: 'Disputes per 10k', role: 'dispute', note: '矛盾纠纷类全部小类 ÷ 人口 × 10000' },
-  { id: 'fraud_per_10k', nameZh: '万人电诈警情', nameEn: 'Telecom fraud per 10k', role: 'fraud', note: '电信网络诈骗类全部小类 ÷ 人口 × 10000' },
-  { id: 'production_safety_per_10k', nameZh: '万人安全生产警情', nameEn: 'Production safety per 10k', role: 'production_safety', note: '安全生产类全部小类 ÷ 人口 × 10000' },
+  {
+    id: 'fire_per_10k',
+    nameZh: '万人消防警情',
+    nameEn: 'Fire incidents per 10k',
+    role: 'fire_incident',
+    note: '消防类全部小类 ÷ 人口 × 10000',
+  },
+  {
+    id: 'disputes_per_10k',
+    nameZh: '万人矛盾纠纷',
+    nameEn: 'Disputes per 10k',
+    role: 'dispute',
+    note: '矛盾纠纷类全部小类 ÷ 人口 × 10000',
+  },
+  {
+    id: 'fraud_per_10k',
+    nameZh: '万人电诈警情',
+    nameEn: 'Telecom fraud per 10k',
+    role: 'fraud',
+    note: '电信网络诈骗类全部小类 ÷ 人口 × 10000',
+  },
+  {
+    id: 'production_safety_per_10k',
+    nameZh: '万人安全生产警情',
+    nameEn: 'Production safety per 10k',
+    role: 'production_safety',
+    note: '安全生产类全部小类 ÷ 人口 × 10000',
+  },
 ]
 
 /**
@@ -66,8 +117,21 @@ export function boundWords(codes: readonly string[], catalogue: CategoriesRespon
  * An incident indicator resolved against the binding: its items, or not configured and why.
  * @example incidentDefinition(spec, catalogue, roles).items // ['0301', '0303']
  */
-function incidentDefinition(spec: IncidentSpec, catalogue: CategoriesResponse, roles: ResolvedRoles, kind: 'result' = 'result'): IndicatorDefinition {
-  const base = { id: spec.id, kind, nameZh: spec.nameZh, nameEn: spec.nameEn, unit: '起/万人', direction: 'lower_better' as const, role: spec.role }
+function incidentDefinition(
+  spec: IncidentSpec,
+  catalogue: CategoriesResponse,
+  roles: ResolvedRoles,
+  kind: 'result' = 'result',
+): IndicatorDefinition {
+  const base = {
+    id: spec.id,
+    kind,
+    nameZh: spec.nameZh,
+    nameEn: spec.nameEn,
+    unit: '起/万人',
+    direction: 'lower_better' as const,
+    role: spec.role,
+  }
   if (spec.role === null) {
     const all = catalogue.flatMap((c) => c.items.map((i) => i.code))
     const reason = all.length === 0 ? 'the category catalogue has no items' : null
@@ -75,7 +139,13 @@ function incidentDefinition(spec: IncidentSpec, catalogue: CategoriesResponse, r
   }
   const r = roles[spec.role]
   if (!r.configured) {
-    return { ...base, items: [], configured: false, reason: r.reason, note: `${spec.note}。未配置：角色 ${spec.role}（${ROLE_INFO[spec.role].nameZh}）未绑定本区类别，不计算` }
+    return {
+      ...base,
+      items: [],
+      configured: false,
+      reason: r.reason,
+      note: `${spec.note}。未配置：角色 ${spec.role}（${ROLE_INFO[spec.role].nameZh}）未绑定本区类别，不计算`,
+    }
   }
   return { ...base, items: r.items, configured: true, reason: null, note: `${spec.note}。本区：${boundWords(r.codes, catalogue)}` }
 }
@@ -87,26 +157,47 @@ function incidentDefinition(spec: IncidentSpec, catalogue: CategoriesResponse, r
 export function indicatorDefinitions(catalogue: CategoriesResponse, roles: ResolvedRoles): IndicatorDefinition[] {
   const [incidents, ...rates] = RATE_SPECS.map((s) => incidentDefinition(s, catalogue, roles))
   const process = (d: Omit<IndicatorDefinition, 'kind' | 'role' | 'configured' | 'reason' | 'items'>): IndicatorDefinition => ({
-    ...d, kind: 'process', items: [], role: null, configured: true, reason: null,
+    ...d,
+    kind: 'process',
+    items: [],
+    role: null,
+    configured: true,
+    reason: null,
   })
   return [
     incidents!,
     ...rates,
     {
-      ...incidents!, id: 'incidents_yoy_pct', nameZh: '警情同比', nameEn: 'Incidents year on year', unit: '%',
+      ...incidents!,
+      id: 'incidents_yoy_pct',
+      nameZh: '警情同比',
+      nameEn: 'Incidents year on year',
+      unit: '%',
       note: '全部警情与上年同期（同样的日数）相比的增减百分比；上年同期为 0 时无值',
     },
     ...CATEGORY_RATES.map((s) => incidentDefinition(s, catalogue, roles)),
     process({
-      id: 'task_closeout_rate', nameZh: '任务办结率', nameEn: 'Task close-out rate', unit: '%', direction: 'higher_better',
+      id: 'task_closeout_rate',
+      nameZh: '任务办结率',
+      nameEn: 'Task close-out rate',
+      unit: '%',
+      direction: 'higher_better',
       note: '期限在本月且已到期（或已提前销号）的整改任务中，截至月末（当月为此刻）已销号的比例',
     }),
     process({
-      id: 'task_ontime_rate', nameZh: '任务按期办结率', nameEn: 'Task on-time rate', unit: '%', direction: 'higher_better',
+      id: 'task_ontime_rate',
+      nameZh: '任务按期办结率',
+      nameEn: 'Task on-time rate',
+      unit: '%',
+      direction: 'higher_better',
       note: '同上任务中，在期限当天或之前销号的比例',
     }),
     process({
-      id: 'warning_response_hours', nameZh: '预警平均响应时长', nameEn: 'Mean warning response time', unit: '小时', direction: 'lower_better',
+      id: 'warning_response_hours',
+      nameZh: '预警平均响应时长',
+      nameEn: 'Mean warning response time',
+      unit: '小时',
+      direction: 'lower_better',
       note: '本月产生的预警从产生到首次人工处置（签收、派单或处置）的平均小时数；未处置的预警按已等待时长计（至失效或此刻），忽视预警不会显得更快',
     }),
   ]

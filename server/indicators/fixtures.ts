@@ -4,8 +4,8 @@
  * and incidents, tasks and warnings at fixed instants around October 2026. The expected numbers
  * are worked out in the test files next to them.
  */
-import { h3Cells } from '../geo/h3.ts'
 import type { Db } from '../db/index.ts'
+import { h3Cells } from '../geo/h3.ts'
 
 export interface Fixture {
   T1: string
@@ -29,12 +29,16 @@ export async function loadFixture(db: Db, opts: { hostileNames?: boolean } = {})
   const [T1, T2, T3] = towns.map((t) => t.code) as [string, string, string]
   await sql`DELETE FROM admin_areas WHERE level = 'town' AND code <> ALL(${[T1, T2, T3]}::text[])`
   await sql`UPDATE admin_areas SET population = CASE code WHEN ${T1} THEN 20000 WHEN ${T2} THEN 10000 ELSE 40000 END WHERE level = 'town'`
-  const [v] = await sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE parent_code = ${T1} AND level = 'village' ORDER BY code LIMIT 1`
+  const [v] = await sql<
+    { code: string }[]
+  >`SELECT code FROM admin_areas WHERE parent_code = ${T1} AND level = 'village' ORDER BY code LIMIT 1`
   const V1 = v!.code
   await sql`UPDATE admin_areas SET population = 5000 WHERE code = ${V1}`
   if (opts.hostileNames) await sql`UPDATE admin_areas SET name = ${'城<script>alert(1)</script>"&镇'} WHERE code = ${T1}`
 
-  const [lp] = await sql<{ lng: number; lat: number }[]>`SELECT ST_X(label_point) AS lng, ST_Y(label_point) AS lat FROM admin_areas WHERE code = ${T1}`
+  const [lp] = await sql<
+    { lng: number; lat: number }[]
+  >`SELECT ST_X(label_point) AS lng, ST_Y(label_point) AS lat FROM admin_areas WHERE code = ${T1}`
   const cell = h3Cells(lp!.lng, lp!.lat)
 
   // key, Shanghai time, item, town, village
@@ -56,7 +60,13 @@ export async function loadFixture(db: Db, opts: { hostileNames?: boolean } = {})
     ...[1, 2].map((i): [string, string, string, string, string | null] => [`s3${i}`, `2026-09-1${i}T10:00:00`, '0101', T3, null]),
     // A year earlier
     ...[1, 2, 3].map((i): [string, string, string, string, string | null] => [`y1${i}`, `2025-10-1${i}T10:00:00`, '0101', T1, null]),
-    ...[1, 2, 3, 4, 5, 6, 7, 8].map((i): [string, string, string, string, string | null] => [`y3${i}`, `2025-10-1${i}T10:00:00`, '0101', T3, null]),
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((i): [string, string, string, string, string | null] => [
+      `y3${i}`,
+      `2025-10-1${i}T10:00:00`,
+      '0101',
+      T3,
+      null,
+    ]),
     ...[1, 2].map((i): [string, string, string, string, string | null] => [`z1${i}`, `2025-09-1${i}T10:00:00`, '0101', T1, null]),
   ]
   const rows = incidents.map(([key, time, category_code, town_code, village_code]) => ({
@@ -109,9 +119,7 @@ export async function loadFixture(db: Db, opts: { hostileNames?: boolean } = {})
     ['w7', T2, null, 'red', '2026-10-12T00:00:00', 'acknowledged', null, '2026-10-12T01:00:00', 'point'],
   ]
   for (const [key, town, village, level, created, status, closed, answered, shape] of warnings) {
-    const geom = shape === 'cell'
-      ? sql`ST_Buffer(label_point::geography, 300)::geometry`
-      : sql`label_point`
+    const geom = shape === 'cell' ? sql`ST_Buffer(label_point::geography, 300)::geometry` : sql`label_point`
     const [w] = await sql<{ id: string }[]>`
       INSERT INTO warnings (model_id, model_version, subject, level, status, title, explanation, geom, town_code, village_code,
                             first_run_id, last_run_id, first_triggered_at, last_triggered_at, created_at, updated_at, closed_at)

@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { DEFAULT_RANKING_CONFIG } from './definitions.ts'
 import { type Fixture, loadFixture } from './fixtures.ts'
 import {
-  type IndicatorsResponse, IndicatorsResponseSchema, type RankingConfigInput, type RankingConfigResponse, type RankingResponse, RankingResponseSchema,
+  type IndicatorsResponse,
+  IndicatorsResponseSchema,
+  type RankingConfigInput,
+  type RankingConfigResponse,
+  type RankingResponse,
+  RankingResponseSchema,
 } from './schema.ts'
 
 /**
@@ -47,22 +53,47 @@ describe(`indicators and rankings on fixtures (${TEST_KIND})`, () => {
   it('computes town indicators for a month by hand', async () => {
     const r = await get<IndicatorsResponse>('/api/indicators?level=town&month=2026-10')
     IndicatorsResponseSchema.parse(r)
-    expect(r).toMatchObject({ period: { from: '2026-10-01', to: '2026-11-01' }, previousPeriod: { from: '2026-09-01', to: '2026-10-01' }, complete: true })
+    expect(r).toMatchObject({
+      period: { from: '2026-10-01', to: '2026-11-01' },
+      previousPeriod: { from: '2026-09-01', to: '2026-10-01' },
+      complete: true,
+    })
     expect(r.asOf).toBe('2026-10-31T16:00:00.000Z')
     expect(r.areas.map((a) => a.code)).toEqual([fx.T1, fx.T2, fx.T3])
-    const v = (code: string) => Object.fromEntries(Object.entries(r.areas.find((a) => a.code === code)!.indicators).map(([k, x]) => [k, x.value]))
+    const v = (code: string) =>
+      Object.fromEntries(Object.entries(r.areas.find((a) => a.code === code)!.indicators).map(([k, x]) => [k, x.value]))
     expect(v(fx.T1)).toMatchObject({
-      incidents_per_10k: 3, traffic_casualties_per_10k: 0.5, fires_per_10k: 0.5, frauds_per_10k: 0.5, incidents_yoy_pct: 100,
-      public_order_per_10k: 1, fire_per_10k: 1, traffic_per_10k: 0.5, disputes_per_10k: 0,
-      task_closeout_rate: 50, task_ontime_rate: 25, warning_response_hours: 42,
+      incidents_per_10k: 3,
+      traffic_casualties_per_10k: 0.5,
+      fires_per_10k: 0.5,
+      frauds_per_10k: 0.5,
+      incidents_yoy_pct: 100,
+      public_order_per_10k: 1,
+      fire_per_10k: 1,
+      traffic_per_10k: 0.5,
+      disputes_per_10k: 0,
+      task_closeout_rate: 50,
+      task_ontime_rate: 25,
+      warning_response_hours: 42,
     })
     expect(v(fx.T2)).toMatchObject({
-      incidents_per_10k: 3, traffic_casualties_per_10k: 2, fires_per_10k: 1, frauds_per_10k: 0, incidents_yoy_pct: null,
-      task_closeout_rate: 100, task_ontime_rate: 100, warning_response_hours: 1,
+      incidents_per_10k: 3,
+      traffic_casualties_per_10k: 2,
+      fires_per_10k: 1,
+      frauds_per_10k: 0,
+      incidents_yoy_pct: null,
+      task_closeout_rate: 100,
+      task_ontime_rate: 100,
+      warning_response_hours: 1,
     })
     expect(v(fx.T3)).toMatchObject({
-      incidents_per_10k: 1, traffic_casualties_per_10k: 0, fires_per_10k: 0, incidents_yoy_pct: -50,
-      task_closeout_rate: null, task_ontime_rate: null, warning_response_hours: null,
+      incidents_per_10k: 1,
+      traffic_casualties_per_10k: 0,
+      fires_per_10k: 0,
+      incidents_yoy_pct: -50,
+      task_closeout_rate: null,
+      task_ontime_rate: null,
+      warning_response_hours: null,
     })
     const t1 = r.areas.find((a) => a.code === fx.T1)!.indicators
     expect(t1.incidents_per_10k).toEqual({ value: 3, n: 6, base: null, previous: 2, change: 1 })
@@ -126,14 +157,21 @@ describe(`indicators and rankings on fixtures (${TEST_KIND})`, () => {
     expect(by[fx.T1]).toMatchObject({ previousRank: 2, rankChange: -1, previousScore: 53.57, scoreChange: -38.57, previousColour: null })
     expect(by[fx.T2]).toMatchObject({ previousRank: 3, rankChange: 1, previousScore: 20, scoreChange: 38.33, previousColour: 'black' })
     expect(by[fx.T3]).toMatchObject({ previousRank: 1, rankChange: 0, previousScore: 75, scoreChange: 20.83, previousColour: 'red' })
-    expect(by[fx.T1]!.parts).toMatchObject({ incidents_per_10k: 25, traffic_casualties_per_10k: 50, frauds_per_10k: 0, task_closeout_rate: 0 })
+    expect(by[fx.T1]!.parts).toMatchObject({
+      incidents_per_10k: 25,
+      traffic_casualties_per_10k: 50,
+      frauds_per_10k: 0,
+      task_closeout_rate: 0,
+    })
     expect(by[fx.T2]!.parts.incidents_yoy_pct).toBeNull()
     expect(by[fx.T1]!.values.warning_response_hours).toBe(42)
     // A past month is a snapshot from now on.
     const again = await get<RankingResponse>('/api/rankings?level=town&month=2026-10')
     expect(again.source).toBe('snapshot')
     expect(again.areas).toEqual(r.areas)
-    const [snap] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM ranking_snapshots WHERE level = 'town' AND month = '2026-10-01'`
+    const [snap] = await s.db.sql<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM ranking_snapshots WHERE level = 'town' AND month = '2026-10-01'`
     expect(snap!.n).toBe(1)
   })
 
@@ -158,7 +196,16 @@ describe(`indicators and rankings on fixtures (${TEST_KIND})`, () => {
     const c = DEFAULT_RANKING_CONFIG
     await bad({ ...c, indicators: [{ id: 'nope', weight: 1 }] }, 'body.indicators.0.id')
     await bad({ ...c, indicators: [{ id: 'fires_per_10k', weight: -1 }] }, 'body.indicators.0.weight')
-    await bad({ ...c, indicators: [{ id: 'fires_per_10k', weight: 1 }, { id: 'fires_per_10k', weight: 2 }] }, 'body.indicators.1.id')
+    await bad(
+      {
+        ...c,
+        indicators: [
+          { id: 'fires_per_10k', weight: 1 },
+          { id: 'fires_per_10k', weight: 2 },
+        ],
+      },
+      'body.indicators.1.id',
+    )
     await bad({ ...c, indicators: [{ id: 'fires_per_10k', weight: 0 }] }, 'body.indicators.0.weight')
     await bad({ ...c, indicators: [{ id: 'fires_per_10k', weight: 1, direction: 'sideways' }] }, 'body.indicators.0.direction')
     await bad({ ...c, colours: { ...c.colours, red: { topShare: 1.5, minScore: 70 } } }, 'body.colours.red.topShare')
@@ -176,7 +223,11 @@ describe(`indicators and rankings on fixtures (${TEST_KIND})`, () => {
   it('applies a new config at once, to the live month and past months alike', async () => {
     const config: RankingConfigInput = {
       indicators: [{ id: 'incidents_per_10k', weight: 1 }],
-      colours: { red: { topShare: 0.34, minScore: 60 }, yellow: { bottomShare: 0.6, maxScore: 10 }, black: { bottomShare: 0.3, maxScore: 5 } },
+      colours: {
+        red: { topShare: 0.34, minScore: 60 },
+        yellow: { bottomShare: 0.6, maxScore: 10 },
+        black: { bottomShare: 0.3, maxScore: 5 },
+      },
     }
     const res = await put('/api/rankings/config', config)
     expect(res.status).toBe(200)
@@ -194,7 +245,9 @@ describe(`indicators and rankings on fixtures (${TEST_KIND})`, () => {
     expect(r.areas.map((a) => a.previousRank)).toEqual([1, 2, 3])
     expect(r.counts).toEqual({ red: 1, yellow: 2, black: 0, total: 3 })
     // The version-1 snapshot stays (what was published), beside the new one.
-    const [n] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM ranking_snapshots WHERE level = 'town' AND month = '2026-10-01'`
+    const [n] = await s.db.sql<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM ranking_snapshots WHERE level = 'town' AND month = '2026-10-01'`
     expect(n!.n).toBe(2)
     // Back to the default for whoever runs next.
     expect((await put('/api/rankings/config', DEFAULT_RANKING_CONFIG)).status).toBe(200)

@@ -3,8 +3,8 @@
  * server/indicators/compute.ts, compared with the previous month (the same number of days).
  */
 import { listCategories } from '../categories/queries.ts'
-import { readRoleBinding } from '../categories/roles-store.ts'
 import { resolveRoles } from '../categories/roles.ts'
+import { readRoleBinding } from '../categories/roles-store.ts'
 import type { Tx } from '../db/index.ts'
 import { invalidField, NotFound } from '../shared/errors.ts'
 import { areaValues, type BareValue, compareValue, EMPTY_COUNTS } from './compute.ts'
@@ -46,7 +46,12 @@ export async function levelValues(
   defs: readonly IndicatorDefinition[],
 ): Promise<Map<string, Record<IndicatorId, BareValue>>> {
   const areas = await levelAreas(sql, level)
-  const counts = await windowCounts(sql, level, areas.map((a) => a.code), w)
+  const counts = await windowCounts(
+    sql,
+    level,
+    areas.map((a) => a.code),
+    w,
+  )
   return new Map(areas.map((a) => [a.code, areaValues(defs, a.population, counts.get(a.code) ?? EMPTY_COUNTS)]))
 }
 

@@ -3,7 +3,8 @@
  * stays on plain date strings (as server/stats/period.ts): rollups are kept per Shanghai day.
  */
 import { z } from 'zod'
-import { addDays, dayStart, daysBetween, type Period, shanghaiDay, yearEarlier } from '../shared/time.ts'
+
+import { addDays, daysBetween, dayStart, type Period, shanghaiDay, yearEarlier } from '../shared/time.ts'
 
 export const MonthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month is YYYY-MM')
 export type Month = z.infer<typeof MonthSchema>

@@ -1,24 +1,47 @@
 /** The documented operations of ./routes.ts (server/openapi/operation.ts). */
 import type { ApiOperation } from '../openapi/operation.ts'
-import { IndicatorsQuerySchema, IndicatorsResponseSchema, RankingConfigResponseSchema, RankingConfigSchema, RankingResponseSchema, RankingsQuerySchema } from './schema.ts'
+import {
+  IndicatorsQuerySchema,
+  IndicatorsResponseSchema,
+  RankingConfigResponseSchema,
+  RankingConfigSchema,
+  RankingResponseSchema,
+  RankingsQuerySchema,
+} from './schema.ts'
 
 const tag = 'Indicators and rankings'
 
 export const indicatorOperations: ApiOperation[] = [
   {
-    method: 'get', path: '/api/indicators', tag, query: IndicatorsQuerySchema,
-    summary: 'Raw indicator values of a month per town or village, with the previous month\'s and the change',
-    ok: { description: 'The indicators of the areas in the caller\'s scope', schema: IndicatorsResponseSchema },
+    method: 'get',
+    path: '/api/indicators',
+    tag,
+    query: IndicatorsQuerySchema,
+    summary: "Raw indicator values of a month per town or village, with the previous month's and the change",
+    ok: { description: "The indicators of the areas in the caller's scope", schema: IndicatorsResponseSchema },
   },
   {
-    method: 'get', path: '/api/rankings', tag, query: RankingsQuerySchema,
+    method: 'get',
+    path: '/api/rankings',
+    tag,
+    query: RankingsQuerySchema,
     summary: 'The red/yellow/black ranking (红黄黑榜) of a month',
     description: 'A past month is a stored snapshot unless `refresh=true` recomputes it from the current data.',
-    ok: { description: 'The ranked areas in the caller\'s scope', schema: RankingResponseSchema },
+    ok: { description: "The ranked areas in the caller's scope", schema: RankingResponseSchema },
   },
-  { method: 'get', path: '/api/rankings/config', tag, summary: 'The ranking rules: indicators, weights, thresholds', ok: { description: 'The configuration', schema: RankingConfigResponseSchema } },
   {
-    method: 'put', path: '/api/rankings/config', tag, body: RankingConfigSchema,
-    summary: 'Replace the ranking rules (400 naming the field)', ok: { description: 'The configuration as saved', schema: RankingConfigResponseSchema },
+    method: 'get',
+    path: '/api/rankings/config',
+    tag,
+    summary: 'The ranking rules: indicators, weights, thresholds',
+    ok: { description: 'The configuration', schema: RankingConfigResponseSchema },
+  },
+  {
+    method: 'put',
+    path: '/api/rankings/config',
+    tag,
+    body: RankingConfigSchema,
+    summary: 'Replace the ranking rules (400 naming the field)',
+    ok: { description: 'The configuration as saved', schema: RankingConfigResponseSchema },
   },
 ]

@@ -28,7 +28,13 @@ export async function levelAreas(sql: Queryable, level: RankLevel): Promise<Leve
       coalesce((a.properties->>'statistics_only')::boolean, false)
         OR coalesce(a.properties->>'type' = ANY(coalesce((SELECT statistics_only_types FROM district_profile LIMIT 1), '{}'::text[])), false) AS statistics_only
     FROM admin_areas a WHERE a.level = ${level} ORDER BY a.code`
-  return rows.map((r) => ({ code: r.code, name: r.name, parentCode: r.parent_code, population: r.population, statisticsOnly: r.statistics_only }))
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    parentCode: r.parent_code,
+    population: r.population,
+    statisticsOnly: r.statistics_only,
+  }))
 }
 
 /** The area column of tasks and warnings for a level. */
@@ -40,7 +46,11 @@ function areaColumn(level: RankLevel): 'town_code' | 'village_code' {
  * Incident counts per area and item over the window, and per area over the same days a year earlier.
  * @example (await incidentCounts(tx, ['330109001'], window)).get('330109001')?.items.get('0101') // 4
  */
-export async function incidentCounts(sql: Queryable, codes: readonly string[], w: IndicatorWindow): Promise<Map<string, { items: Map<string, number>; yearEarlierTotal: number }>> {
+export async function incidentCounts(
+  sql: Queryable,
+  codes: readonly string[],
+  w: IndicatorWindow,
+): Promise<Map<string, { items: Map<string, number>; yearEarlierTotal: number }>> {
   const p: Period = w.period
   const y: Period = w.yearEarlier
   const rows = await sql<{ area_code: string; category_code: string; n: number; y: number }[]>`
@@ -67,7 +77,12 @@ export async function incidentCounts(sql: Queryable, codes: readonly string[], w
  * A task closed after the window's as-of counts as open: a past month reads the same later.
  * @example (await taskCounts(tx, 'town', codes, window)).get('330109001') // { due: 4, closed: 3, onTime: 2 }
  */
-export async function taskCounts(sql: Queryable, level: RankLevel, codes: readonly string[], w: IndicatorWindow): Promise<Map<string, AreaCounts['tasks']>> {
+export async function taskCounts(
+  sql: Queryable,
+  level: RankLevel,
+  codes: readonly string[],
+  w: IndicatorWindow,
+): Promise<Map<string, AreaCounts['tasks']>> {
   const col = areaColumn(level)
   const asOfDay = shanghaiDay(w.asOf)
   const rows = await sql<{ code: string; due: number; closed: number; on_time: number }[]>`
@@ -94,7 +109,12 @@ export async function taskCounts(sql: Queryable, level: RankLevel, codes: readon
  * or the as-of instant).
  * @example (await warningCounts(tx, 'town', codes, window)).get('330109001') // { raised: 2, answered: 1, meanHours: 30 }
  */
-export async function warningCounts(sql: Queryable, level: RankLevel, codes: readonly string[], w: IndicatorWindow): Promise<Map<string, AreaCounts['warnings']>> {
+export async function warningCounts(
+  sql: Queryable,
+  level: RankLevel,
+  codes: readonly string[],
+  w: IndicatorWindow,
+): Promise<Map<string, AreaCounts['warnings']>> {
   const col = areaColumn(level)
   const rows = await sql<{ code: string; raised: number; answered: number; hours: number | null }[]>`
     SELECT w.${sql(col)} AS code, count(*)::int AS raised, count(r.at)::int AS answered,
@@ -114,7 +134,12 @@ export async function warningCounts(sql: Queryable, level: RankLevel, codes: rea
  * Every count the indicators need, per area, over one window.
  * @example (await windowCounts(tx, 'town', codes, window)).get('330109001')?.tasks.due
  */
-export async function windowCounts(sql: Queryable, level: RankLevel, codes: readonly string[], w: IndicatorWindow): Promise<Map<string, AreaCounts>> {
+export async function windowCounts(
+  sql: Queryable,
+  level: RankLevel,
+  codes: readonly string[],
+  w: IndicatorWindow,
+): Promise<Map<string, AreaCounts>> {
   const incidents = await incidentCounts(sql, codes, w)
   const tasks = await taskCounts(sql, level, codes, w)
   const warnings = await warningCounts(sql, level, codes, w)

@@ -8,21 +8,30 @@
  * binding recomputes it).
  */
 import crypto from 'node:crypto'
+
 import { LRUCache } from 'lru-cache'
+
 import type { Db, Tx } from '../db/index.ts'
 import { SYSTEM_SCOPE } from '../db/index.ts'
+import type { BareValue } from './compute.ts'
 import { round } from './compute.ts'
 import { currentRankingConfig } from './config-store.ts'
 import { currentDefinitions, levelValues } from './indicators.ts'
 import { addMonths, type Month, monthWindow } from './month.ts'
-import { rankingWindow } from './steady.ts'
 import { levelAreas } from './queries.ts'
-import { scoreAreas } from './scoring.ts'
-import { meaningfulMove, measuredValues, STEADY_RULE, steadyValues } from './steady.ts'
-import type { BareValue } from './compute.ts'
 import {
-  type IndicatorDefinition, type IndicatorId, type RankedArea, type RankingConfig, type RankingIndicator, type RankingResponse, RankingResponseSchema, type RankLevel,
+  type IndicatorDefinition,
+  type IndicatorId,
+  type RankedArea,
+  type RankingConfig,
+  type RankingIndicator,
+  type RankingResponse,
+  RankingResponseSchema,
+  type RankLevel,
 } from './schema.ts'
+import { scoreAreas } from './scoring.ts'
+import { rankingWindow } from './steady.ts'
+import { meaningfulMove, measuredValues, STEADY_RULE, steadyValues } from './steady.ts'
 
 /** The ranking method's version (steadied villages, statistics-only units apart): older snapshots are recomputed. */
 export const RANKING_METHOD = 2
@@ -49,7 +58,13 @@ export function rankingIndicators(config: RankingConfig, defs: readonly Indicato
   const byId = new Map(defs.map((d) => [d.id, d]))
   return config.indicators.map((w) => {
     const d = byId.get(w.id)
-    return { id: w.id, weight: w.weight, configured: d?.configured ?? false, reason: d ? d.reason : `unknown indicator ${w.id}`, items: d?.items ?? [] }
+    return {
+      id: w.id,
+      weight: w.weight,
+      configured: d?.configured ?? false,
+      reason: d ? d.reason : `unknown indicator ${w.id}`,
+      items: d?.items ?? [],
+    }
   })
 }
 
@@ -77,10 +92,21 @@ function sameIndicators(a: readonly RankingIndicator[], b: readonly RankingIndic
  * are steadied (server/indicators/steady.ts) over the ranked villages.
  * @example (await coreRanking(tx, 'town', '2026-10', now, config, defs))[0].rank
  */
-async function coreRanking(sql: Tx, level: RankLevel, month: Month, now: Date, config: RankingConfig, defs: readonly IndicatorDefinition[]): Promise<CoreRow[]> {
+async function coreRanking(
+  sql: Tx,
+  level: RankLevel,
+  month: Month,
+  now: Date,
+  config: RankingConfig,
+  defs: readonly IndicatorDefinition[],
+): Promise<CoreRow[]> {
   const areas = await levelAreas(sql, level)
   const values = await levelValues(sql, level, rankingWindow(level, month, now), defs)
-  const bare = areas.map((a) => values.get(a.code) ?? (Object.fromEntries(defs.map((d) => [d.id, { value: null, n: null, base: null }])) as Record<IndicatorId, BareValue>))
+  const bare = areas.map(
+    (a) =>
+      values.get(a.code) ??
+      (Object.fromEntries(defs.map((d) => [d.id, { value: null, n: null, base: null }])) as Record<IndicatorId, BareValue>),
+  )
   const raw = measuredValues(bare, defs)
   const ranked = areas.map((a) => config.includeStatisticsOnly || !a.statisticsOnly)
   const pick = <T>(xs: readonly T[]) => xs.filter((_, i) => ranked[i])
@@ -100,7 +126,11 @@ async function coreRanking(sql: Tx, level: RankLevel, month: Month, now: Date, c
  * rank change smaller than `minMove` places is kept as `rawRankChange` only.
  * @example withChange(core, previousCore, 1)[0].rankChange // 2 (moved up two places)
  */
-export function withChange(core: readonly CoreRow[], previous: readonly Pick<CoreRow, 'code' | 'score' | 'rank' | 'colour'>[] | null, minMove = 1): RankedArea[] {
+export function withChange(
+  core: readonly CoreRow[],
+  previous: readonly Pick<CoreRow, 'code' | 'score' | 'rank' | 'colour'>[] | null,
+  minMove = 1,
+): RankedArea[] {
   const prev = new Map((previous ?? []).map((p) => [p.code, p]))
   return core
     .map((r) => {
@@ -134,7 +164,14 @@ function colourCounts(areas: readonly RankedArea[]): RankingResponse['counts'] {
  * A stored snapshot of a past month for a config version, or null.
  * @example await readSnapshot(tx, 'town', '2026-10', 1)
  */
-async function readSnapshot(sql: Tx, level: RankLevel, month: Month, version: number, indicators: readonly RankingIndicator[], apart: string): Promise<RankingResponse | null> {
+async function readSnapshot(
+  sql: Tx,
+  level: RankLevel,
+  month: Month,
+  version: number,
+  indicators: readonly RankingIndicator[],
+  apart: string,
+): Promise<RankingResponse | null> {
   const [row] = await sql<{ ranking: unknown }[]>`
     SELECT ranking FROM ranking_snapshots WHERE level = ${level} AND month = ${`${month}-01`}::date AND config_version = ${version}`
   if (!row) return null
@@ -142,7 +179,11 @@ async function readSnapshot(sql: Tx, level: RankLevel, month: Month, version: nu
   // A snapshot written by an older shape of the answer, or over other items (a new catalogue or
   // role binding), is recomputed rather than served half-right.
   // …and so is one made while other units were statistics-only (the profile changed since).
-  const same = parsed.success && parsed.data.method === RANKING_METHOD && sameIndicators(parsed.data.indicators, indicators) && apartKey(parsed.data.apart) === apart
+  const same =
+    parsed.success &&
+    parsed.data.method === RANKING_METHOD &&
+    sameIndicators(parsed.data.indicators, indicators) &&
+    apartKey(parsed.data.apart) === apart
   return same ? { ...parsed.data, source: 'snapshot' } : null
 }
 
@@ -203,7 +244,10 @@ export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: R
  * @example apartKey([{ code: '330109501' }, { code: '330109503' }]) // '330109501,330109503'
  */
 function apartKey(apart: readonly { code: string }[]): string {
-  return apart.map((a) => a.code).sort().join(',')
+  return apart
+    .map((a) => a.code)
+    .sort()
+    .join(',')
 }
 
 /**
@@ -233,7 +277,11 @@ export function rankingService(db: Db, ttlMs = 60_000): RankingService {
         if (!live) return rankMonth(tx, level, month, opts)
         const { version, config } = await currentRankingConfig(tx)
         // Keyed by what the indicators count too: a new catalogue or role binding applies at once.
-        const items = crypto.createHash('sha1').update(JSON.stringify(rankingIndicators(config, await currentDefinitions(tx)))).digest('hex').slice(0, 12)
+        const items = crypto
+          .createHash('sha1')
+          .update(JSON.stringify(rankingIndicators(config, await currentDefinitions(tx))))
+          .digest('hex')
+          .slice(0, 12)
         const key = `${level}:${month}:${version}:${items}:${await currentApart(tx, level, config)}`
         const hit = cache.get(key)
         if (hit && !opts.refresh) return hit

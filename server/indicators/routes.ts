@@ -5,11 +5,12 @@
  * - `GET /api/rankings?level=town|village&month=YYYY-MM[&refresh=true]`: the 红黄黑 list;
  * - `GET /api/rankings/config`, `PUT /api/rankings/config` (the whole config; 400 naming the field).
  */
-import { inScope, scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
+
+import { auditRequest } from '../audit/request.ts'
+import { inScope, scopeOf } from '../auth/context.ts'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
-import { auditRequest } from '../audit/request.ts'
 import { parseInput } from '../http/errors.ts'
 import { currentRankingConfig, saveRankingConfig } from './config-store.ts'
 import { checkedMonth, monthIndicators } from './indicators.ts'
@@ -58,7 +59,11 @@ export function indicatorRoutes(db: Db, opts: IndicatorRouteOptions = {}): Route
     // learn of the others is how many were ranked (`counts`): "8 of 22", never another town's numbers.
     const out = await rankings.get(q.level, month, { now: at, refresh: q.refresh })
     const scope = scopeOf(req)
-    res.json(scope.areaCodes === null ? out : { ...out, areas: out.areas.filter((a) => inScope(scope, a)), apart: out.apart.filter((a) => inScope(scope, a)) })
+    res.json(
+      scope.areaCodes === null
+        ? out
+        : { ...out, areas: out.areas.filter((a) => inScope(scope, a)), apart: out.apart.filter((a) => inScope(scope, a)) },
+    )
   })
 
   return router

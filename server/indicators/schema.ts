@@ -3,6 +3,7 @@
  * the API's queries and answers, as zod schemas shared with the web app (types inferred here).
  */
 import { z } from 'zod'
+
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CategoryRoleSchema } from '../categories/roles.ts'
 import { QueryBoolSchema } from '../shared/list-query.ts'
@@ -145,7 +146,8 @@ export const RankingConfigSchema = z
           if (seen.has(w.id)) ctx.addIssue({ code: 'custom', message: `${w.id} is listed twice`, path: [i, 'id'] })
           seen.add(w.id)
         })
-        if (!list.some((w) => w.weight > 0)) ctx.addIssue({ code: 'custom', message: 'at least one weight must be above 0', path: [0, 'weight'] })
+        if (!list.some((w) => w.weight > 0))
+          ctx.addIssue({ code: 'custom', message: 'at least one weight must be above 0', path: [0, 'weight'] })
       }),
     colours: z.strictObject({
       red: z.strictObject({ topShare: Share, minScore: Score }),
@@ -162,16 +164,28 @@ export const RankingConfigSchema = z
   .superRefine((c, ctx) => {
     const { red, yellow, black } = c.colours
     if (black.bottomShare > yellow.bottomShare) {
-      ctx.addIssue({ code: 'custom', message: 'must not exceed colours.yellow.bottomShare (black is the worst part of the yellow band)', path: ['colours', 'black', 'bottomShare'] })
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must not exceed colours.yellow.bottomShare (black is the worst part of the yellow band)',
+        path: ['colours', 'black', 'bottomShare'],
+      })
     }
     if (black.maxScore > yellow.maxScore) {
       ctx.addIssue({ code: 'custom', message: 'must not exceed colours.yellow.maxScore', path: ['colours', 'black', 'maxScore'] })
     }
     if (red.minScore <= yellow.maxScore) {
-      ctx.addIssue({ code: 'custom', message: 'must be above colours.yellow.maxScore (a commended area cannot also be warned)', path: ['colours', 'red', 'minScore'] })
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be above colours.yellow.maxScore (a commended area cannot also be warned)',
+        path: ['colours', 'red', 'minScore'],
+      })
     }
     if (red.topShare + yellow.bottomShare > 1) {
-      ctx.addIssue({ code: 'custom', message: 'colours.red.topShare + colours.yellow.bottomShare must not exceed 1', path: ['colours', 'red', 'topShare'] })
+      ctx.addIssue({
+        code: 'custom',
+        message: 'colours.red.topShare + colours.yellow.bottomShare must not exceed 1',
+        path: ['colours', 'red', 'topShare'],
+      })
     }
   })
 export type RankingConfig = z.infer<typeof RankingConfigSchema>

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
+
 import { describe, expect, it } from 'vitest'
+
 import { resolveRoles, RoleMappingSchema } from '../categories/roles.ts'
 import { areaValues, compareValue, per10k, round, sharePct } from './compute.ts'
 import { DEFAULT_RANKING_CONFIG, indicatorDefinitions } from './definitions.ts'
@@ -18,10 +20,18 @@ describe('months', () => {
     expect(lastTwelveMonths('2026-03')[0]).toBe('2025-04')
     const now = new Date('2026-11-10T04:00:00Z')
     const past = monthWindow('2026-10', now)
-    expect(past).toMatchObject({ complete: true, period: { from: '2026-10-01', to: '2026-11-01' }, yearEarlier: { from: '2025-10-01', to: '2025-11-01' } })
+    expect(past).toMatchObject({
+      complete: true,
+      period: { from: '2026-10-01', to: '2026-11-01' },
+      yearEarlier: { from: '2025-10-01', to: '2025-11-01' },
+    })
     expect(past.asOf.toISOString()).toBe('2026-10-31T16:00:00.000Z')
     const live = monthWindow('2026-11', now)
-    expect(live).toMatchObject({ complete: false, period: { from: '2026-11-01', to: '2026-11-11' }, yearEarlier: { from: '2025-11-01', to: '2025-11-11' } })
+    expect(live).toMatchObject({
+      complete: false,
+      period: { from: '2026-11-01', to: '2026-11-11' },
+      yearEarlier: { from: '2025-11-01', to: '2025-11-11' },
+    })
     expect(live.asOf).toBe(now)
     expect(previousWindowPeriod(live)).toEqual({ from: '2026-10-01', to: '2026-10-11' })
     expect(previousWindowPeriod(past)).toEqual({ from: '2026-09-01', to: '2026-10-01' })
@@ -39,19 +49,41 @@ describe('indicator values', () => {
     expect(per10k(3, null)).toBeNull()
     expect(sharePct(2, 3)).toBe(66.7)
     expect(sharePct(0, 0)).toBeNull()
-    expect(compareValue({ value: 3, n: 3, base: null }, { value: 1, n: 1, base: null })).toEqual({ value: 3, n: 3, base: null, previous: 1, change: 2 })
+    expect(compareValue({ value: 3, n: 3, base: null }, { value: 1, n: 1, base: null })).toEqual({
+      value: 3,
+      n: 3,
+      base: null,
+      previous: 1,
+      change: 2,
+    })
     expect(compareValue({ value: 3, n: 3, base: null }, { value: null, n: 0, base: 0 }).change).toBeNull()
   })
   it('maps the catalogue to fires, frauds and traffic casualties', () => {
     const catalogue = [
-      { code: '03', nameZh: '消防', nameEn: 'Fire', items: ['0301', '0302', '0303', '0304'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })) },
-      { code: '05', nameZh: '电诈', nameEn: 'Fraud', items: ['0501', '0502'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })) },
+      {
+        code: '03',
+        nameZh: '消防',
+        nameEn: 'Fire',
+        items: ['0301', '0302', '0303', '0304'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })),
+      },
+      {
+        code: '05',
+        nameZh: '电诈',
+        nameEn: 'Fraud',
+        items: ['0501', '0502'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })),
+      },
     ]
     // Xiaoshan's binding (data/xiaoshan/mapping.json): fires are 0301 and 0303, frauds all of 05.
-    const xiaoshan = RoleMappingSchema.parse(JSON.parse(readFileSync(new URL('../../data/xiaoshan/mapping.json', import.meta.url), 'utf8'))).roles
+    const xiaoshan = RoleMappingSchema.parse(
+      JSON.parse(readFileSync(new URL('../../data/xiaoshan/mapping.json', import.meta.url), 'utf8')),
+    ).roles
     const defs = indicatorDefinitions(catalogue, resolveRoles(xiaoshan, catalogue))
     const v = areaValues(defs, 20_000, {
-      items: new Map([['0301', 1], ['0302', 4], ['0502', 2]]),
+      items: new Map([
+        ['0301', 1],
+        ['0302', 4],
+        ['0502', 2],
+      ]),
       yearEarlierTotal: 14,
       tasks: { due: 4, closed: 3, onTime: 1 },
       warnings: { raised: 2, answered: 1, meanHours: 10.04 },
@@ -68,19 +100,53 @@ describe('indicator values', () => {
   })
   it('shows an indicator whose role is unbound as not configured: no value, no weight, never zero', () => {
     // Another district: fire-service items ZC01 (火灾) and ZC02 (火警), only the whole category bound.
-    const catalogue = [{ code: 'ZC', nameZh: '消防', nameEn: 'Fire', items: ['ZC01', 'ZC02'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })) }]
+    const catalogue = [
+      {
+        code: 'ZC',
+        nameZh: '消防',
+        nameEn: 'Fire',
+        items: ['ZC01', 'ZC02'].map((code) => ({ code, nameZh: code, nameEn: code, properties: {} })),
+      },
+    ]
     const defs = indicatorDefinitions(catalogue, resolveRoles({ fire_incident: ['ZC'] }, catalogue))
-    expect(defs.find((d) => d.id === 'fires_per_10k')).toMatchObject({ role: 'fire', configured: false, items: [], reason: 'role fire (火灾) is not bound to any category' })
-    expect(defs.find((d) => d.id === 'fire_per_10k')).toMatchObject({ role: 'fire_incident', configured: true, reason: null, items: ['ZC01', 'ZC02'] })
+    expect(defs.find((d) => d.id === 'fires_per_10k')).toMatchObject({
+      role: 'fire',
+      configured: false,
+      items: [],
+      reason: 'role fire (火灾) is not bound to any category',
+    })
+    expect(defs.find((d) => d.id === 'fire_per_10k')).toMatchObject({
+      role: 'fire_incident',
+      configured: true,
+      reason: null,
+      items: ['ZC01', 'ZC02'],
+    })
     expect(defs.find((d) => d.id === 'task_closeout_rate')).toMatchObject({ role: null, configured: true })
-    const v = areaValues(defs, 10_000, { items: new Map([['ZC01', 3]]), yearEarlierTotal: 0, tasks: { due: 0, closed: 0, onTime: 0 }, warnings: { raised: 0, answered: 0, meanHours: null } })
+    const v = areaValues(defs, 10_000, {
+      items: new Map([['ZC01', 3]]),
+      yearEarlierTotal: 0,
+      tasks: { due: 0, closed: 0, onTime: 0 },
+      warnings: { raised: 0, answered: 0, meanHours: null },
+    })
     expect(v.fires_per_10k).toEqual({ value: null, n: null, base: null })
     expect(v.frauds_per_10k).toEqual({ value: null, n: null, base: null })
     expect(v.fire_per_10k).toEqual({ value: 3, n: 3, base: null })
     expect(v.incidents_per_10k).toEqual({ value: 3, n: 3, base: null })
     // Rankings weigh the configured indicators only, and say which are left out and why.
-    expect(configuredOnly(DEFAULT_RANKING_CONFIG, defs).indicators.map((w) => w.id)).toEqual(['incidents_per_10k', 'incidents_yoy_pct', 'task_closeout_rate', 'task_ontime_rate', 'warning_response_hours'])
-    expect(rankingIndicators(DEFAULT_RANKING_CONFIG, defs).find((i) => i.id === 'frauds_per_10k')).toEqual({ id: 'frauds_per_10k', weight: 10, configured: false, reason: 'role fraud (电信网络诈骗) is not bound to any category', items: [] })
+    expect(configuredOnly(DEFAULT_RANKING_CONFIG, defs).indicators.map((w) => w.id)).toEqual([
+      'incidents_per_10k',
+      'incidents_yoy_pct',
+      'task_closeout_rate',
+      'task_ontime_rate',
+      'warning_response_hours',
+    ])
+    expect(rankingIndicators(DEFAULT_RANKING_CONFIG, defs).find((i) => i.id === 'frauds_per_10k')).toEqual({
+      id: 'frauds_per_10k',
+      weight: 10,
+      configured: false,
+      reason: 'role fraud (电信网络诈骗) is not bound to any category',
+      items: [],
+    })
   })
 })
 
@@ -112,7 +178,10 @@ describe('scoring', () => {
   })
   it('scores areas by weighted percentiles, renormalising missing values', () => {
     const config = RankingConfigSchema.parse({
-      indicators: [{ id: 'incidents_per_10k', weight: 3 }, { id: 'task_closeout_rate', weight: 1 }],
+      indicators: [
+        { id: 'incidents_per_10k', weight: 3 },
+        { id: 'task_closeout_rate', weight: 1 },
+      ],
       colours: { red: { topShare: 0.3, minScore: 60 }, yellow: { bottomShare: 0.3, maxScore: 10 }, black: { bottomShare: 0, maxScore: 0 } },
     })
     const s = scoreAreas(
@@ -124,12 +193,19 @@ describe('scoring', () => {
       config,
     )
     // incidents 100, 50, 0; close-out (two values) 0, 100 → (300 + 0)/4 = 75, (150 + 100)/4 = 62.5, 0/3 = 0
-    expect(s.map((x) => [x.score, x.rank, x.colour])).toEqual([[75, 1, 'red'], [62.5, 2, null], [0, 3, 'yellow']])
+    expect(s.map((x) => [x.score, x.rank, x.colour])).toEqual([
+      [75, 1, 'red'],
+      [62.5, 2, null],
+      [0, 3, 'yellow'],
+    ])
     expect(s[2]!.parts).toEqual({ incidents_per_10k: 0, task_closeout_rate: null })
   })
   it('fills directions from the catalogue and accepts the default', () => {
     expect(RankingConfigSchema.parse(DEFAULT_RANKING_CONFIG)).toEqual(DEFAULT_RANKING_CONFIG)
-    const flipped = RankingConfigSchema.parse({ ...DEFAULT_RANKING_CONFIG, indicators: [{ id: 'incidents_per_10k', weight: 1, direction: 'higher_better' }] })
+    const flipped = RankingConfigSchema.parse({
+      ...DEFAULT_RANKING_CONFIG,
+      indicators: [{ id: 'incidents_per_10k', weight: 1, direction: 'higher_better' }],
+    })
     expect(scoreAreas([{ incidents_per_10k: 1 }, { incidents_per_10k: 2 }], flipped).map((x) => x.score)).toEqual([0, 100])
   })
 })

@@ -3,9 +3,9 @@
  * Percentiles rather than min–max scaling, because one village with an outlier month would
  * otherwise squash every other village's score into a narrow band.
  */
+import { round } from './compute.ts'
 import { defaultDirection } from './definitions.ts'
 import type { Colour, Direction, IndicatorId, RankingConfig } from './schema.ts'
-import { round } from './compute.ts'
 
 /**
  * 0–100 per value: the share of the other areas it does better than (ties count half), 100 = best;
@@ -80,7 +80,13 @@ export function scoreAreas(
   tolerance: Partial<Record<IndicatorId, number>> = {},
 ): Scored[] {
   const weighted = config.indicators.filter((w) => w.weight > 0)
-  const parts = weighted.map((w) => percentileScores(values.map((v) => v[w.id] ?? null), w.direction ?? defaultDirection(w.id), tolerance[w.id] ?? 0))
+  const parts = weighted.map((w) =>
+    percentileScores(
+      values.map((v) => v[w.id] ?? null),
+      w.direction ?? defaultDirection(w.id),
+      tolerance[w.id] ?? 0,
+    ),
+  )
   const scores = values.map((_, i) => {
     let sum = 0
     let weights = 0

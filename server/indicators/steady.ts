@@ -17,10 +17,10 @@
  * change of rank is shown.
  */
 import { shrunkRates } from '../analytics/shrinkage.ts'
-import { round } from './compute.ts'
-import { addMonths, type IndicatorWindow, type Month, monthPeriod, monthWindow } from './month.ts'
 import { yearEarlier } from '../shared/time.ts'
 import type { BareValue } from './compute.ts'
+import { round } from './compute.ts'
+import { addMonths, type IndicatorWindow, type Month, monthPeriod, monthWindow } from './month.ts'
 import type { IndicatorDefinition, IndicatorId, RankLevel } from './schema.ts'
 
 /** Minimum bases at the village level (see the module note). */
@@ -28,7 +28,8 @@ export const MIN_BASE = { shareDue: 5, yoyBase: 10, answeredWarnings: 3 } as con
 
 /** The rule as the rankings answer states it. */
 export const STEADY_RULE = {
-  village: '按近三个月累计计算；万人指标按经验贝叶斯收缩到全部村社的平均水平（人口越少，收缩越多），相差不足典型村社随机波动一半的视为持平；比率指标需最小基数：任务到期≥5件、去年同期≥10起、已响应预警≥3条；名次变化≥3位且≥10%才显示',
+  village:
+    '按近三个月累计计算；万人指标按经验贝叶斯收缩到全部村社的平均水平（人口越少，收缩越多），相差不足典型村社随机波动一半的视为持平；比率指标需最小基数：任务到期≥5件、去年同期≥10起、已响应预警≥3条；名次变化≥3位且≥10%才显示',
   town: '按原始指标计算；每个名次变化都显示',
 } as const
 
@@ -36,7 +37,10 @@ export const STEADY_RULE = {
  * The values as measured, one record per area.
  * @example measuredValues([{ incidents_per_10k: { value: 37.5, n: 3, base: null } }], defs)[0].incidents_per_10k // 37.5
  */
-export function measuredValues(values: readonly Record<IndicatorId, BareValue>[], defs: readonly IndicatorDefinition[]): Record<IndicatorId, number | null>[] {
+export function measuredValues(
+  values: readonly Record<IndicatorId, BareValue>[],
+  defs: readonly IndicatorDefinition[],
+): Record<IndicatorId, number | null>[] {
   return values.map((v) => Object.fromEntries(defs.map((d) => [d.id, v[d.id].value])) as Record<IndicatorId, number | null>)
 }
 
@@ -53,7 +57,10 @@ export function steadyValues(
   const out = measuredValues(values, defs)
   const tolerance: Partial<Record<IndicatorId, number>> = {}
   if (level !== 'village') return { values: out, tolerance }
-  const pops = areas.map((a) => a.population ?? 0).filter((p) => p > 0).sort((a, b) => a - b)
+  const pops = areas
+    .map((a) => a.population ?? 0)
+    .filter((p) => p > 0)
+    .sort((a, b) => a - b)
   const medianPop = pops[Math.floor(pops.length / 2)] ?? 0
   for (const d of defs) {
     if (!d.configured) continue
@@ -70,10 +77,13 @@ export function steadyValues(
     values.forEach((v, i) => {
       const x = v[d.id]
       const enough =
-        d.id === 'incidents_yoy_pct' ? (x.base ?? 0) >= MIN_BASE.yoyBase
-        : d.id === 'task_closeout_rate' || d.id === 'task_ontime_rate' ? (x.base ?? 0) >= MIN_BASE.shareDue
-        : d.id === 'warning_response_hours' ? (x.n ?? 0) >= MIN_BASE.answeredWarnings
-        : true
+        d.id === 'incidents_yoy_pct'
+          ? (x.base ?? 0) >= MIN_BASE.yoyBase
+          : d.id === 'task_closeout_rate' || d.id === 'task_ontime_rate'
+            ? (x.base ?? 0) >= MIN_BASE.shareDue
+            : d.id === 'warning_response_hours'
+              ? (x.n ?? 0) >= MIN_BASE.answeredWarnings
+              : true
       if (!enough) out[i]![d.id] = null
     })
   }

@@ -18,16 +18,27 @@
  */
 import { Router } from 'express'
 import { z } from 'zod'
+
 import { scopeOf } from '../auth/context.ts'
 import type { Db, Scope } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
-import { BacktestUnavailableError, backtestEnd, backtestModel, backtestPeriodDays, DEFAULT_BACKTEST_PERIODS, MAX_BACKTEST_PERIODS, type BacktestResult } from './backtest.ts'
+import {
+  backtestEnd,
+  backtestModel,
+  backtestPeriodDays,
+  type BacktestResult,
+  BacktestUnavailableError,
+  DEFAULT_BACKTEST_PERIODS,
+  MAX_BACKTEST_PERIODS,
+} from './backtest.ts'
 import { ModelIdSchema } from './definition.ts'
-import { ModelNotConfiguredError, modelFilter } from './roles.ts'
+import { modelFilter, ModelNotConfiguredError } from './roles.ts'
 import { ensureBuiltinModels, getModel, type Model } from './store.ts'
 
 export const ParamsSchema = z.object({ id: ModelIdSchema })
-export const BacktestQuerySchema = z.object({ periods: z.coerce.number().int().min(1).max(MAX_BACKTEST_PERIODS).default(DEFAULT_BACKTEST_PERIODS) })
+export const BacktestQuerySchema = z.object({
+  periods: z.coerce.number().int().min(1).max(MAX_BACKTEST_PERIODS).default(DEFAULT_BACKTEST_PERIODS),
+})
 
 /** A cached result is recomputed after this long even on the same day. */
 const MAX_AGE_MS = 6 * 3600_000
@@ -135,7 +146,13 @@ class BacktestCache {
         return result
       },
       (err: unknown) => {
-        this.entries.set(slot, { key, at: Date.now(), result: null, error: String(err instanceof Error ? err.message : err), running: null })
+        this.entries.set(slot, {
+          key,
+          at: Date.now(),
+          result: null,
+          error: String(err instanceof Error ? err.message : err),
+          running: null,
+        })
         throw err
       },
     )
@@ -176,7 +193,12 @@ export function cardOf(r: BacktestResult, periods: number): BacktestCard {
 }
 
 /** A backtest as a caller may see it: a scoped account gets no district incident counts. */
-export type BacktestAnswer = (BacktestResult | Omit<BacktestResult, 'events' | 'hits' | 'baselineHits' | 'periods'> & { periods: Omit<BacktestResult['periods'][number], 'events' | 'hits' | 'baselineHits'>[] }) & {
+export type BacktestAnswer = (
+  | BacktestResult
+  | (Omit<BacktestResult, 'events' | 'hits' | 'baselineHits' | 'periods'> & {
+      periods: Omit<BacktestResult['periods'][number], 'events' | 'hits' | 'baselineHits'>[]
+    })
+) & {
   scope: 'district'
   countsShown: boolean
 }
@@ -209,12 +231,14 @@ export function backtestRoutes(db: Db, now: () => Date = () => new Date()): Rout
     await ensureBuiltinModels(db.sql)
     const model = await getModel(db.sql, id)
     if (!model) throw new HttpError(404, `no model ${id}`)
-    if (backtestPeriodDays(model.definition) === null) throw new HttpError(404, `model ${id} has no backtest: a ${model.kind} model is not a place forecast`)
+    if (backtestPeriodDays(model.definition) === null)
+      throw new HttpError(404, `model ${id} has no backtest: a ${model.kind} model is not a place forecast`)
     let result: BacktestResult
     try {
       result = await backtestCache(db).get(model, periods, now())
     } catch (err) {
-      if (err instanceof ModelNotConfiguredError) throw new HttpError(409, `${err.message}; bind the roles to backtest it`, { configured: false, reason: err.reason })
+      if (err instanceof ModelNotConfiguredError)
+        throw new HttpError(409, `${err.message}; bind the roles to backtest it`, { configured: false, reason: err.reason })
       if (err instanceof BacktestUnavailableError) throw new HttpError(409, `model ${id} cannot be backtested: ${err.message}`)
       throw err
     }

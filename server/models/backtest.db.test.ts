@@ -6,14 +6,15 @@
  * not the district's counts; hot-spot, emerging and near-repeat warnings are titled by place.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { createApiKey, createUser } from '../auth/store.ts'
 import { bigintToH3, h3ToBigintString } from '../geo/h3.ts'
+import { addDays, dayStart } from '../shared/time.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import type { WarningPage } from '../warnings/schema.ts'
 import type { BacktestResult } from './backtest.ts'
 import type { ModelRun } from './store.ts'
-import { addDays, dayStart } from '../shared/time.ts'
 
 const H3_INDEX = /8[0-9a-f]{14}/
 
@@ -22,7 +23,10 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
   let townKey: string
   let town: string
 
-  const api = async <T = unknown>(path: string, init: { method?: string; body?: unknown; key?: string } = {}): Promise<{ status: number; body: T }> => {
+  const api = async <T = unknown>(
+    path: string,
+    init: { method?: string; body?: unknown; key?: string } = {},
+  ): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${s.url}${path}`, {
       method: init.method ?? 'GET',
       headers: { 'content-type': 'application/json', ...(init.key ? { authorization: `Bearer ${init.key}` } : {}) },
@@ -52,9 +56,15 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
 
   beforeAll(async () => {
     s = await startTestServer({ seed: 'small', web: false })
-    const [t] = await s.db.sql<{ town_code: string }[]>`SELECT town_code FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`
+    const [t] = await s.db.sql<
+      { town_code: string }[]
+    >`SELECT town_code FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`
     town = t!.town_code
-    const user = await createUser(s.db.sql, { username: 'town-officer', displayName: '镇街民警', role: 'town', areaCodes: [town], password: 'a long town password 21' }, 'test')
+    const user = await createUser(
+      s.db.sql,
+      { username: 'town-officer', displayName: '镇街民警', role: 'town', areaCodes: [town], password: 'a long town password 21' },
+      'test',
+    )
     townKey = (await createApiKey(s.db.sql, user.id, 'test', 'test')).key
   }, 600_000)
 
@@ -83,7 +93,10 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
       expect(p.hits).toBe(flagged.reduce((n, c) => n + (during.get(c) ?? 0), 0))
       // The baseline: as many blocks, the busiest of the 28 days before (ties by cell id).
       const before = await cellCounts(addDays(p.from, -28), p.from)
-      const busiest = [...before].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, flagged.length).map(([c]) => c)
+      const busiest = [...before]
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .slice(0, flagged.length)
+        .map(([c]) => c)
       expect(p.baselineHits).toBe(busiest.reduce((n, c) => n + (during.get(c) ?? 0), 0))
       expect(p.hitRate).toBeCloseTo(p.hits / events, 5)
       expect(p.pai).toBeCloseTo(p.hits / events / (flagged.length / body.studyAreaCells), 3)
@@ -105,7 +118,16 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
   it("shows the backtest line on the model's card and in the model list, and none for overdue items", async () => {
     const hot = (await api<BacktestResult>('/api/models/hotspot/backtest')).body // cached by now
     const card = (await api<{ backtest: Record<string, unknown> }>('/api/models/hotspot')).body.backtest
-    expect(card).toMatchObject({ status: 'ready', verdict: hot.verdict, pai: hot.pai, baselinePai: hot.baselinePai, hitRate: hot.hitRate, periods: 6, periodDays: 28, computedAt: hot.computedAt })
+    expect(card).toMatchObject({
+      status: 'ready',
+      verdict: hot.verdict,
+      pai: hot.pai,
+      baselinePai: hot.baselinePai,
+      hitRate: hot.hitRate,
+      periods: 6,
+      periodDays: 28,
+      computedAt: hot.computedAt,
+    })
     const list = (await api<{ items: { id: string; backtest: Record<string, unknown> }[] }>('/api/models')).body.items
     expect(list.find((m) => m.id === 'hotspot')!.backtest).toEqual(card)
     expect(list.find((m) => m.id === 'overdue')!.backtest).toMatchObject({ status: 'not applicable' })
@@ -117,11 +139,20 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
 
   it("gives a town officer the district-wide ratios and verdict but not the district's incident counts", async () => {
     const admin = (await api<BacktestResult & { countsShown: boolean }>('/api/models/hotspot/backtest?periods=2')).body
-    const mine = await api<Record<string, unknown> & { periods: Record<string, unknown>[] }>('/api/models/hotspot/backtest?periods=2', { key: townKey })
+    const mine = await api<Record<string, unknown> & { periods: Record<string, unknown>[] }>('/api/models/hotspot/backtest?periods=2', {
+      key: townKey,
+    })
     expect(mine.status).toBe(200)
     expect(admin.countsShown).toBe(true)
     expect(admin.events).toBeGreaterThan(0)
-    expect(mine.body).toMatchObject({ verdict: admin.verdict, pai: admin.pai, baselinePai: admin.baselinePai, hitRate: admin.hitRate, countsShown: false, scope: 'district' })
+    expect(mine.body).toMatchObject({
+      verdict: admin.verdict,
+      pai: admin.pai,
+      baselinePai: admin.baselinePai,
+      hitRate: admin.hitRate,
+      countsShown: false,
+      scope: 'district',
+    })
     for (const k of ['events', 'hits', 'baselineHits']) {
       expect(mine.body).not.toHaveProperty(k)
       for (const p of mine.body.periods) expect(p).not.toHaveProperty(k)
@@ -161,7 +192,11 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
                 SELECT v.name AS village, a.road, a.compound FROM addresses a JOIN admin_areas v ON v.code = a.village_code
                 WHERE a.h3_r9 = ${h3ToBigintString(w.properties.h3!)}::bigint`
         expect(places.length, title).toBeGreaterThan(0)
-        const named = places.some((p) => title.includes(p.village) && ((p.road !== null && title.includes(p.road)) || (p.compound !== null && title.includes(p.compound))))
+        const named = places.some(
+          (p) =>
+            title.includes(p.village) &&
+            ((p.road !== null && title.includes(p.road)) || (p.compound !== null && title.includes(p.compound))),
+        )
         expect(named, `${title} names a village with a road or compound of ${places.length} addresses there`).toBe(true)
       }
     }

@@ -18,15 +18,24 @@
  * the detectors run directly, no run is recorded and no warning is touched.
  */
 import { cellToChildren, cellToParent, getResolution, latLngToCell, polygonToCells } from 'h3-js'
-import { backtestMetrics, backtestVerdict, MIN_VERDICT_EVENTS, naiveBaseline, pooledScore, type BacktestVerdict, type PooledScore } from '../analytics/index.ts'
+
+import {
+  backtestMetrics,
+  type BacktestVerdict,
+  backtestVerdict,
+  MIN_VERDICT_EVENTS,
+  naiveBaseline,
+  type PooledScore,
+  pooledScore,
+} from '../analytics/index.ts'
 import type { Queryable } from '../db/index.ts'
+import { addDays, dayStart, shanghaiDay } from '../shared/time.ts'
 import { districtCells, h3DailyCounts } from './data.ts'
 import type { ModelDefinition } from './definition.ts'
-import { detect } from './kinds/index.ts'
 import { sumByUnit } from './kinds/hotspot.ts'
+import { detect } from './kinds/index.ts'
 import { modelFilter } from './roles.ts'
 import type { Place } from './types.ts'
-import { addDays, dayStart, shanghaiDay } from '../shared/time.ts'
 
 /** The cells hits and areas are counted on (~0.1 km², about a block). */
 export const BACKTEST_RES = 9
@@ -136,7 +145,9 @@ export async function placeCells(sql: Queryable, p: Place, areaCache: Map<string
  */
 export async function backtestEnd(sql: Queryable, now: Date): Promise<string> {
   const today = shanghaiDay(now)
-  const [row] = await sql<{ day: string | null }[]>`SELECT max(day)::text AS day FROM incident_h3_daily WHERE res = ${BACKTEST_RES}::smallint AND day < ${today}::date`
+  const [row] = await sql<
+    { day: string | null }[]
+  >`SELECT max(day)::text AS day FROM incident_h3_daily WHERE res = ${BACKTEST_RES}::smallint AND day < ${today}::date`
   return row?.day ? addDays(row.day, 1) : today
 }
 

@@ -5,7 +5,7 @@
  * defaults are written out in full in the database. They count category roles, never item
  * codes, so they mean the same in every district (server/categories/roles.ts).
  */
-import { ModelDefinitionSchema, type ModelDefinition, type ModelDefinitionInput } from './definition.ts'
+import { type ModelDefinition, type ModelDefinitionInput, ModelDefinitionSchema } from './definition.ts'
 
 const RAW: readonly ModelDefinitionInput[] = [
   {
@@ -19,7 +19,8 @@ const RAW: readonly ModelDefinitionInput[] = [
     id: 'hotspot',
     kind: 'hotspot',
     name: { zh: '热点区域', en: 'Hot spot' },
-    description: '近24周（168日）H3（9级，约0.1平方公里）格网警情的Getis-Ord Gi*热点分析，k环邻域，FDR校正，本格24周不足25起不预警；置信度99/95/90%对应红/橙/黄。',
+    description:
+      '近24周（168日）H3（9级，约0.1平方公里）格网警情的Getis-Ord Gi*热点分析，k环邻域，FDR校正，本格24周不足25起不预警；置信度99/95/90%对应红/橙/黄。',
     // Tuned by backtest (issue 21, npm run bench:models): res 8 and 28 days lost to the naive
     // baseline (PAI 8.5 against 12.1); res-9 cells over 24 weeks with 25 incidents of their own beat it.
     unit: { kind: 'h3', res: 9 },
@@ -31,7 +32,8 @@ const RAW: readonly ModelDefinitionInput[] = [
     id: 'emerging',
     kind: 'emerging',
     name: { zh: '新兴热点', en: 'Emerging hot spot' },
-    description: 'H3（9级）×周时空立方体（12周），逐格Gi*与Mann-Kendall趋势，按ArcGIS新兴热点类别判级：新增、加剧、连续为红，持续、振荡为橙，零星、减弱为黄；12周不足15起的格不预警。',
+    description:
+      'H3（9级）×周时空立方体（12周），逐格Gi*与Mann-Kendall趋势，按ArcGIS新兴热点类别判级：新增、加剧、连续为红，持续、振荡为橙，零星、减弱为黄；12周不足15起的格不预警。',
     // Tuned by backtest (issue 21): res 8 lost to the naive baseline (PAI 8.1 against 15.9);
     // res-9 cells with 15 incidents over the cube match it. (A 2-week time lag did no better and
     // missed a hot spot that appeared in the last week: not the trade an emerging model should make.)

@@ -5,6 +5,7 @@
  * as-of time. Cells come back as H3 hex strings (h3-js's form), days as YYYY-MM-DD.
  */
 import { polygonToCells } from 'h3-js'
+
 import type { Queryable } from '../db/index.ts'
 import { bigintToH3 } from '../geo/h3.ts'
 
@@ -87,7 +88,9 @@ export async function areasOfLevel(sql: Queryable, level: string): Promise<AreaI
 /** Names of the given areas. */
 export async function areaNames(sql: Queryable, codes: readonly string[]): Promise<Map<string, string>> {
   if (codes.length === 0) return new Map()
-  const rows = await sql<{ code: string; name: string }[]>`SELECT code, name FROM admin_areas WHERE code = ANY(${codes as string[]}::text[])`
+  const rows = await sql<
+    { code: string; name: string }[]
+  >`SELECT code, name FROM admin_areas WHERE code = ANY(${codes as string[]}::text[])`
   return new Map(rows.map((r) => [r.code, r.name]))
 }
 
@@ -151,8 +154,17 @@ export interface AddressCounts {
  * and how many incidents of `extraCats` they had in the same window.
  * @example await addressCounts(sql, null, from, asOf, 4)
  */
-export async function addressCounts(sql: Queryable, cats: Cats, from: Date, to: Date, minCount: number, extraCats: Cats = null): Promise<AddressCounts[]> {
-  const rows = await sql<{ address_id: string; address: string; lng: number; lat: number; category: string; n: number; first: Date; last: Date; extra: number }[]>`
+export async function addressCounts(
+  sql: Queryable,
+  cats: Cats,
+  from: Date,
+  to: Date,
+  minCount: number,
+  extraCats: Cats = null,
+): Promise<AddressCounts[]> {
+  const rows = await sql<
+    { address_id: string; address: string; lng: number; lat: number; category: string; n: number; first: Date; last: Date; extra: number }[]
+  >`
     WITH hit AS (
       SELECT address_id FROM incidents
       WHERE address_id IS NOT NULL AND reported_at >= ${from} AND reported_at < ${to}
@@ -161,10 +173,12 @@ export async function addressCounts(sql: Queryable, cats: Cats, from: Date, to: 
     )
     SELECT i.address_id, a.address, ST_X(a.geom) AS lng, ST_Y(a.geom) AS lat, i.category_code AS category,
            count(*)::int AS n, min(i.reported_at) AS first, max(i.reported_at) AS last,
-           ${extraCats
-             ? sql`(SELECT count(*)::int FROM incidents e WHERE e.address_id = i.address_id AND e.reported_at >= ${from}
+           ${
+             extraCats
+               ? sql`(SELECT count(*)::int FROM incidents e WHERE e.address_id = i.address_id AND e.reported_at >= ${from}
                     AND e.reported_at < ${to} AND e.category_code = ANY(${extraCats as string[]}::text[]))`
-             : sql`0`} AS extra
+               : sql`0`
+           } AS extra
     FROM incidents i JOIN hit USING (address_id) JOIN addresses a ON a.address_id = i.address_id
     WHERE i.reported_at >= ${from} AND i.reported_at < ${to}
       ${cats ? sql`AND i.category_code = ANY(${cats as string[]}::text[])` : sql``}
@@ -174,7 +188,17 @@ export async function addressCounts(sql: Queryable, cats: Cats, from: Date, to: 
   for (const r of rows) {
     let a = out.get(r.address_id)
     if (!a) {
-      a = { addressId: r.address_id, address: r.address, lng: r.lng, lat: r.lat, n: 0, byCategory: {}, extra: r.extra, first: r.first, last: r.last }
+      a = {
+        addressId: r.address_id,
+        address: r.address,
+        lng: r.lng,
+        lat: r.lat,
+        n: 0,
+        byCategory: {},
+        extra: r.extra,
+        first: r.first,
+        last: r.last,
+      }
       out.set(r.address_id, a)
     }
     a.n += r.n

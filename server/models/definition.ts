@@ -14,6 +14,7 @@
  * configured" (server/models/roles.ts): it is not run and raises nothing.
  */
 import { z } from 'zod'
+
 import { EMERGING_KINDS, EmergingParamsSchema } from '../analytics/index.ts'
 import { CATEGORY_ROLES, CategoryRoleSchema } from '../categories/roles.ts'
 import { CategoryCodeSchema } from '../categories/schema.ts'
@@ -24,10 +25,21 @@ export const LEVEL_NAMES: Readonly<Record<Level, string>> = { red: '红色', ora
 /** Most severe first. */
 export const LEVELS: readonly Level[] = ['red', 'orange', 'yellow']
 
-export const ModelKindSchema = z.enum(['surge', 'hotspot', 'emerging', 'repeat_address', 'near_repeat', 'concentration', 'dispute_escalation', 'overdue'])
+export const ModelKindSchema = z.enum([
+  'surge',
+  'hotspot',
+  'emerging',
+  'repeat_address',
+  'near_repeat',
+  'concentration',
+  'dispute_escalation',
+  'overdue',
+])
 export type ModelKind = z.infer<typeof ModelKindSchema>
 
-export const ModelIdSchema = z.string().regex(/^[a-z][a-z0-9_-]{1,62}$/, 'a model id: lower-case letters, digits, - and _, 2–63 characters, starting with a letter')
+export const ModelIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{1,62}$/, 'a model id: lower-case letters, digits, - and _, 2–63 characters, starting with a letter')
 
 const NameSchema = z.object({
   zh: z.string().trim().min(1, 'must not be empty').max(100),
@@ -36,7 +48,12 @@ const NameSchema = z.object({
 
 /** How often the scheduler runs the model. */
 export const ScheduleSchema = z.object({
-  everyMinutes: z.number().int().min(1).max(7 * 24 * 60).default(60),
+  everyMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   enabled: z.boolean().default(true),
 })
 
@@ -58,7 +75,11 @@ const common = {
   categories: z.array(CategoryCodeSchema).max(50).default([]),
   schedule: ScheduleSchema.prefault({}),
   /** Open warnings (new, acknowledged) not re-triggered for this long expire. */
-  expireAfterHours: z.number().min(1).max(24 * 365).default(72),
+  expireAfterHours: z
+    .number()
+    .min(1)
+    .max(24 * 365)
+    .default(72),
   /**
    * At most this many red warnings per run: the strongest (server/models/red-cap.ts); the other
    * red findings are raised orange, saying so. Alarm fatigue: dozens of reds mean none.
@@ -73,8 +94,14 @@ type Triple = { red: number; orange: number; yellow: number }
 const pThresholds = (red: number, orange: number, yellow: number) =>
   z
     .object({ red: z.number().gt(0).max(0.5), orange: z.number().gt(0).max(0.5), yellow: z.number().gt(0).max(0.5) })
-    .refine((t: Triple) => t.red <= t.orange, { message: 'red must be at most orange (a smaller p-value is stronger evidence)', path: ['red'] })
-    .refine((t: Triple) => t.orange <= t.yellow, { message: 'orange must be at most yellow (a smaller p-value is stronger evidence)', path: ['orange'] })
+    .refine((t: Triple) => t.red <= t.orange, {
+      message: 'red must be at most orange (a smaller p-value is stronger evidence)',
+      path: ['red'],
+    })
+    .refine((t: Triple) => t.orange <= t.yellow, {
+      message: 'orange must be at most yellow (a smaller p-value is stronger evidence)',
+      path: ['orange'],
+    })
     .prefault({ red, orange, yellow })
 
 /** Thresholds where a larger number is more severe (counts, days, confidence): red ≥ orange ≥ yellow. */
@@ -96,7 +123,9 @@ export const SurgeDefinitionSchema = z.object({
   kind: z.literal('surge'),
   unit: z.discriminatedUnion('kind', [AreaLevelUnit, H3Unit]).prefault({ kind: 'area', level: 'grid' }),
   window: windowDays(7, 7),
-  baseline: z.object({ kind: z.literal('same_weekdays'), weeks: z.number().int().min(1).max(52).default(8) }).prefault({ kind: 'same_weekdays' }),
+  baseline: z
+    .object({ kind: z.literal('same_weekdays'), weeks: z.number().int().min(1).max(52).default(8) })
+    .prefault({ kind: 'same_weekdays' }),
   params: z
     .object({
       /** fewer incidents than this in the window never warn, however small the baseline */
@@ -136,7 +165,11 @@ const EmergingCategoryListSchema = z.array(z.enum(EMERGING_KINDS)).max(8)
  * yellow — sporadic, diminishing (hot now but on and off, or cooling);
  * historical (hot before, not now) raises nothing unless added to a list.
  */
-export const EMERGING_LEVELS = { red: ['new', 'intensifying', 'consecutive'], orange: ['persistent', 'oscillating'], yellow: ['sporadic', 'diminishing'] } as const
+export const EMERGING_LEVELS = {
+  red: ['new', 'intensifying', 'consecutive'],
+  orange: ['persistent', 'oscillating'],
+  yellow: ['sporadic', 'diminishing'],
+} as const
 
 /** 3. Emerging hot spot: H3 × week cube, Gi* per bin, Mann–Kendall, ArcGIS categories → levels. */
 export const EmergingDefinitionSchema = z.object({
@@ -231,7 +264,10 @@ export const DisputeDefinitionSchema = z.object({
   params: z
     .preprocess(
       // Stored before roles: `escalateCategories` alone said everything (no roles were meant).
-      (p) => (p && typeof p === 'object' && !Array.isArray(p) && 'escalateCategories' in p && !('escalateRoles' in p) ? { ...p, escalateRoles: [] } : p),
+      (p) =>
+        p && typeof p === 'object' && !Array.isArray(p) && 'escalateCategories' in p && !('escalateRoles' in p)
+          ? { ...p, escalateRoles: [] }
+          : p,
       z.object({
         /** incidents of these roles at the address (fights) raise the level one step */
         escalateRoles: z.array(CategoryRoleSchema).max(CATEGORY_ROLES.length).default(['fight']),
@@ -277,7 +313,11 @@ export const ModelDefinitionSchema = z
   ])
   .superRefine((d, ctx) => {
     if (d.roles.length > 0 && d.categories.length > 0) {
-      ctx.addIssue({ code: 'custom', message: 'name roles or categories, not both (roles are bound to each district\'s codes)', path: ['categories'] })
+      ctx.addIssue({
+        code: 'custom',
+        message: "name roles or categories, not both (roles are bound to each district's codes)",
+        path: ['categories'],
+      })
     }
   })
 export type ModelDefinitionInput = z.input<typeof ModelDefinitionSchema>

@@ -4,11 +4,13 @@
  */
 import { gridDisk, latLngToCell } from 'h3-js'
 import { describe, expect, it } from 'vitest'
+
 import { createRng, poisson } from '../seed/rng.ts'
+import { addDays } from '../shared/time.ts'
 import { BUILTIN_MODELS } from './builtins.ts'
+import type { AddressCounts, IncidentPoint, UnitDayCount } from './data.ts'
 import type { DefinitionOf, ModelKind } from './definition.ts'
 import { ModelDefinitionSchema } from './definition.ts'
-import type { AddressCounts, IncidentPoint, UnitDayCount } from './data.ts'
 import { disputeFindings, repeatAddressFindings } from './kinds/address.ts'
 import { concentrationFindings } from './kinds/concentration.ts'
 import { emergingFindings, weeklySlices } from './kinds/emerging.ts'
@@ -16,7 +18,6 @@ import { hotSpotFindings } from './kinds/hotspot.ts'
 import { nearRepeatFindings } from './kinds/near-repeat.ts'
 import { overdueFindings } from './kinds/overdue.ts'
 import { surgeFindings, surgeStats } from './kinds/surge.ts'
-import { addDays } from '../shared/time.ts'
 
 const builtin = <K extends ModelKind>(id: string, kind: K): DefinitionOf<K> => {
   const d = BUILTIN_MODELS.find((m) => m.id === id)!
@@ -110,7 +111,8 @@ describe('near-repeat', () => {
     const rng = createRng(seed)
     const out: IncidentPoint[] = []
     let id = 0
-    const at = (days: number, lng: number, lat: number) => out.push({ id: String(++id), t: new Date(AS_OF.getTime() - days * 86_400_000), category: '0101', lng, lat })
+    const at = (days: number, lng: number, lat: number) =>
+      out.push({ id: String(++id), t: new Date(AS_OF.getTime() - days * 86_400_000), category: '0101', lng, lat })
     for (let i = 0; i < 600; i++) at(1 + rng() * 364, 120.24 + rng() * 0.06, 30.14 + rng() * 0.06)
     for (let s = 0; s < series; s++) {
       const t = 20 + rng() * 330
@@ -143,7 +145,11 @@ describe('near-repeat', () => {
 describe('category concentration', () => {
   it('flags the village with ten times the district rate, not the others', () => {
     const rng = createRng('conc-test')
-    const areas = Array.from({ length: 120 }, (_, i) => ({ code: `v${String(i).padStart(3, '0')}`, name: `村${i}`, population: 3000 + Math.floor(rng() * 5000) }))
+    const areas = Array.from({ length: 120 }, (_, i) => ({
+      code: `v${String(i).padStart(3, '0')}`,
+      name: `村${i}`,
+      population: 3000 + Math.floor(rng() * 5000),
+    }))
     const counts = new Map<string, number>()
     for (const a of areas) counts.set(a.code, poisson(rng, (a.population * (a.code === 'v007' ? 20 : 2)) / 10_000))
     const { findings } = concentrationFindings(builtin('concentration-fraud', 'concentration'), counts, areas, '电信网络诈骗')
@@ -167,7 +173,11 @@ const address = (id: string, n: number, byCategory: Record<string, number>, extr
 describe('address models', () => {
   it('repeat address: levels by count, below yellow nothing', () => {
     const def = builtin('repeat-address', 'repeat_address')
-    const found = repeatAddressFindings(def, [address('A', 8, { '0402': 8 }), address('B', 6, { '0105': 6 }), address('C', 3, { '0105': 3 })], new Map([['0402', '邻里纠纷']]))
+    const found = repeatAddressFindings(
+      def,
+      [address('A', 8, { '0402': 8 }), address('B', 6, { '0105': 6 }), address('C', 3, { '0105': 3 })],
+      new Map([['0402', '邻里纠纷']]),
+    )
     expect(found.map((f) => [f.subject, f.level])).toEqual([
       ['address:A', 'red'],
       ['address:B', 'orange'],
@@ -177,7 +187,11 @@ describe('address models', () => {
 
   it('dispute escalation: a fight at the address raises the level one step', () => {
     const def = builtin('dispute-escalation', 'dispute_escalation')
-    const found = disputeFindings(def, [address('A', 3, { '0401': 3 }), address('B', 3, { '0402': 3 }, 1), address('C', 2, { '0402': 2 })], new Map())
+    const found = disputeFindings(
+      def,
+      [address('A', 3, { '0401': 3 }), address('B', 3, { '0402': 3 }, 1), address('C', 2, { '0402': 2 })],
+      new Map(),
+    )
     expect(found.map((f) => [f.subject, f.level])).toEqual([
       ['address:A', 'yellow'],
       ['address:B', 'orange'],
@@ -188,14 +202,44 @@ describe('address models', () => {
 describe('overdue', () => {
   it('levels overdue hazards and tasks by days; a major hazard is red', () => {
     const def = builtin('overdue', 'overdue')
-    const h = { hazardId: 'H1', category: 'fire', status: 'rectifying', responsibleParty: null, townCode: '1', villageCode: '2', gridCode: '3', microgridCode: null, h3r9: null, lng: 120.2, lat: 30.1 } as const
+    const h = {
+      hazardId: 'H1',
+      category: 'fire',
+      status: 'rectifying',
+      responsibleParty: null,
+      townCode: '1',
+      villageCode: '2',
+      gridCode: '3',
+      microgridCode: null,
+      h3r9: null,
+      lng: 120.2,
+      lat: 30.1,
+    } as const
     const found = overdueFindings(
       def,
       [
         { ...h, id: 1, severity: 'general', dueDate: '2026-10-20', daysOverdue: 12 },
         { ...h, id: 2, severity: 'major', dueDate: '2026-10-30', daysOverdue: 2 },
       ],
-      [{ id: 5, title: '清理楼道', status: 'accepted', source: 'manual', warningId: null, hazardId: null, areaCode: '3', townCode: '1', villageCode: '2', gridCode: '3', assigneeTeam: '网格组', dueDate: '2026-09-01', daysOverdue: 61, lng: 120.2, lat: 30.1 }],
+      [
+        {
+          id: 5,
+          title: '清理楼道',
+          status: 'accepted',
+          source: 'manual',
+          warningId: null,
+          hazardId: null,
+          areaCode: '3',
+          townCode: '1',
+          villageCode: '2',
+          gridCode: '3',
+          assigneeTeam: '网格组',
+          dueDate: '2026-09-01',
+          daysOverdue: 61,
+          lng: 120.2,
+          lat: 30.1,
+        },
+      ],
     )
     expect(found.map((f) => [f.subject, f.level])).toEqual([
       ['hazard:1', 'orange'],
@@ -214,13 +258,20 @@ describe('definitions', () => {
     const bad = ModelDefinitionSchema.safeParse({ ...builtin('surge', 'surge'), thresholds: { red: 0.05, orange: 0.01, yellow: 0.1 } })
     expect(bad.success).toBe(false)
     expect(bad.error!.issues[0]!.path).toEqual(['thresholds', 'red'])
-    const em = ModelDefinitionSchema.safeParse({ ...builtin('emerging', 'emerging'), thresholds: { red: ['new'], orange: ['new'], yellow: [] } })
+    const em = ModelDefinitionSchema.safeParse({
+      ...builtin('emerging', 'emerging'),
+      thresholds: { red: ['new'], orange: ['new'], yellow: [] },
+    })
     expect(em.success).toBe(false)
   })
 
   it('fills defaults from a minimal definition', () => {
     const d = ModelDefinitionSchema.parse({ id: 'my-surge', kind: 'surge', name: { zh: '测试', en: 'Test' } })
-    expect(d).toMatchObject({ unit: { kind: 'area', level: 'grid' }, window: { days: 7 }, baseline: { weeks: 8 }, thresholds: { red: 0.0001 } })
+    expect(d).toMatchObject({
+      unit: { kind: 'area', level: 'grid' },
+      window: { days: 7 },
+      baseline: { weeks: 8 },
+      thresholds: { red: 0.0001 },
+    })
   })
 })
-

@@ -1,5 +1,6 @@
 /** Which runs act on live warnings: those judging "now" (10 minutes either way); a past date only previews. */
 import { describe, expect, it } from 'vitest'
+
 import { runModeAt } from './mode.ts'
 
 const NOW = new Date('2026-12-06T03:00:00Z')

@@ -4,9 +4,10 @@
  */
 import { gridDisk, latLngToCell } from 'h3-js'
 import { describe, expect, it } from 'vitest'
+
 import { createRng, poisson } from '../seed/rng.ts'
 import { BUILTIN_MODELS } from './builtins.ts'
-import { DEFAULT_MAX_RED_PER_RUN, ModelDefinitionSchema, type DefinitionOf } from './definition.ts'
+import { DEFAULT_MAX_RED_PER_RUN, type DefinitionOf, ModelDefinitionSchema } from './definition.ts'
 import { hotSpotFindings } from './kinds/hotspot.ts'
 import { overdueFindings } from './kinds/overdue.ts'
 import { byStrength, capRed, findingStrength } from './red-cap.ts'
@@ -59,18 +60,45 @@ describe('red warnings per run', () => {
     for (const f of capped.filter((x) => before.get(x.subject)!.level !== 'red')) expect(f).toEqual(before.get(f.subject))
   })
 
-  it('ranks the same way every run (ties by subject) and honours a model\'s own cap', () => {
+  it("ranks the same way every run (ties by subject) and honours a model's own cap", () => {
     const { counts, study } = plantedHotSpots()
     const raw = hotSpotFindings(hotspotDef, counts, study)
-    expect(capRed('hotspot', [...raw].reverse(), 10).filter((f) => f.level === 'red').map((f) => f.subject).sort())
-      .toEqual(capRed('hotspot', raw, 10).filter((f) => f.level === 'red').map((f) => f.subject).sort())
+    expect(
+      capRed('hotspot', [...raw].reverse(), 10)
+        .filter((f) => f.level === 'red')
+        .map((f) => f.subject)
+        .sort(),
+    ).toEqual(
+      capRed('hotspot', raw, 10)
+        .filter((f) => f.level === 'red')
+        .map((f) => f.subject)
+        .sort(),
+    )
     expect(capRed('hotspot', raw, 3).filter((f) => f.level === 'red')).toHaveLength(3)
   })
 
   it('keeps an overdue major hazard red before a longer-overdue ordinary one', () => {
     const def = BUILTIN_MODELS.find((m) => m.id === 'overdue') as DefinitionOf<'overdue'>
-    const h = { category: 'fire', status: 'rectifying', responsibleParty: null, townCode: '1', villageCode: '2', gridCode: '3', microgridCode: null, h3r9: null, lng: 120.2, lat: 30.1, dueDate: '2026-09-01' } as const
-    const hazard = (id: number, severity: 'major' | 'general', days: number) => ({ ...h, id, hazardId: `H${id}`, severity, daysOverdue: days })
+    const h = {
+      category: 'fire',
+      status: 'rectifying',
+      responsibleParty: null,
+      townCode: '1',
+      villageCode: '2',
+      gridCode: '3',
+      microgridCode: null,
+      h3r9: null,
+      lng: 120.2,
+      lat: 30.1,
+      dueDate: '2026-09-01',
+    } as const
+    const hazard = (id: number, severity: 'major' | 'general', days: number) => ({
+      ...h,
+      id,
+      hazardId: `H${id}`,
+      severity,
+      daysOverdue: days,
+    })
     const found = overdueFindings(def, [hazard(1, 'general', 60), hazard(2, 'major', 3), hazard(3, 'general', 45)], [])
     expect(found.filter((f) => f.level === 'red')).toHaveLength(3)
     const capped = capRed('overdue', found, 1)

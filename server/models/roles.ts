@@ -52,7 +52,10 @@ export function modelConfigState(def: ModelDefinition, roles: ResolvedRoles): Mo
 /** A model that cannot run: a role it needs is unbound. */
 export class ModelNotConfiguredError extends Error {
   override name = 'ModelNotConfiguredError'
-  constructor(readonly modelId: string, readonly reason: string) {
+  constructor(
+    readonly modelId: string,
+    readonly reason: string,
+  ) {
     super(`model ${modelId} is not configured: ${reason}`)
   }
 }
@@ -102,7 +105,10 @@ async function configuredRoles(sql: Queryable, def: ModelDefinition): Promise<Re
  * The items that raise a dispute address one level (its escalation roles and codes); null: none.
  * @example await escalationItems(sql, disputeBuiltin) // ['0104']
  */
-export async function escalationItems(sql: Queryable, def: Extract<ModelDefinition, { kind: 'dispute_escalation' }>): Promise<string[] | null> {
+export async function escalationItems(
+  sql: Queryable,
+  def: Extract<ModelDefinition, { kind: 'dispute_escalation' }>,
+): Promise<string[] | null> {
   const { escalateRoles, escalateCategories } = def.params
   if (escalateRoles.length === 0 && escalateCategories.length === 0) return null
   const roles = await configuredRoles(sql, def)

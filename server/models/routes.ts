@@ -15,20 +15,21 @@
  */
 import { Router } from 'express'
 import { z } from 'zod'
-import { scopeOf } from '../auth/context.ts'
-import { SYSTEM_SCOPE, type Db, type Scope } from '../db/index.ts'
-import { actorOf } from '../http/actor.ts'
+
 import { auditRequest } from '../audit/request.ts'
-import { HttpError, parseInput } from '../http/errors.ts'
-import { closeStaleRuns } from '../ops/heartbeat.ts'
-import { InstantSchema } from '../incidents/query-schema.ts'
-import { listLimit } from '../shared/list-query.ts'
+import { scopeOf } from '../auth/context.ts'
 import { loadRoles } from '../categories/roles-store.ts'
-import { unknownCategories } from './data.ts'
-import { modelConfigState } from './roles.ts'
-import { ModelDefinitionSchema, ModelIdSchema } from './definition.ts'
-import { LIVE_TOLERANCE_MS, RunModeSchema, runModeAt } from './mode.ts'
+import { type Db, type Scope, SYSTEM_SCOPE } from '../db/index.ts'
+import { actorOf } from '../http/actor.ts'
+import { HttpError, parseInput } from '../http/errors.ts'
+import { InstantSchema } from '../incidents/query-schema.ts'
+import { closeStaleRuns } from '../ops/heartbeat.ts'
+import { listLimit } from '../shared/list-query.ts'
 import { backtestCache } from './backtest-routes.ts'
+import { unknownCategories } from './data.ts'
+import { ModelDefinitionSchema, ModelIdSchema } from './definition.ts'
+import { LIVE_TOLERANCE_MS, runModeAt, RunModeSchema } from './mode.ts'
+import { modelConfigState } from './roles.ts'
 import type { ModelService } from './service.ts'
 import { getModel, getRun, listModels, listRuns, modelVersions, saveModel } from './store.ts'
 
@@ -68,7 +69,15 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     const live = await Promise.all(items.map((m) => listRuns(db.sql, m.id, 1, 'live')))
     const roles = await loadRoles(db.sql)
     const backtests = await Promise.all(items.map((m) => backtestCache(db).card(m, undefined, models.now())))
-    res.json({ items: items.map((m, i) => ({ ...m, ...modelConfigState(m.definition, roles), lastRun: runs[i]![0] ?? null, lastLiveRun: live[i]![0] ?? null, backtest: backtests[i] })) })
+    res.json({
+      items: items.map((m, i) => ({
+        ...m,
+        ...modelConfigState(m.definition, roles),
+        lastRun: runs[i]![0] ?? null,
+        lastLiveRun: live[i]![0] ?? null,
+        backtest: backtests[i],
+      })),
+    })
   })
 
   router.get('/api/models/:id', async (req, res) => {
@@ -94,15 +103,21 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     const body: unknown = req.body
     const withId = body && typeof body === 'object' && !Array.isArray(body) ? { id, ...body } : body
     const def = parseInput(ModelDefinitionSchema, withId, 'body')
-    if (def.id !== id) throw new HttpError(400, `invalid body: body.id: ${def.id} is not the id in the URL (${id})`, [{ where: 'body.id', message: 'must match the URL' }])
+    if (def.id !== id)
+      throw new HttpError(400, `invalid body: body.id: ${def.id} is not the id in the URL (${id})`, [
+        { where: 'body.id', message: 'must match the URL' },
+      ])
     await checkCategories(db, def)
     await models.ready()
     const existing = await getModel(db.sql, id)
     if (existing && existing.kind !== def.kind) {
-      throw new HttpError(409, `model ${id} is a ${existing.kind} model; a definition cannot change its kind (save it under a new id)`, { kind: existing.kind })
+      throw new HttpError(409, `model ${id} is a ${existing.kind} model; a definition cannot change its kind (save it under a new id)`, {
+        kind: existing.kind,
+      })
     }
     const { model, changed } = await db.withScope(SYSTEM_SCOPE, (tx) => saveModel(tx, def, actorOf(req)))
-    if (changed || !existing) await auditRequest(db, req, res, 'model.update', `model:${id}`, { version: model.version, created: !existing })
+    if (changed || !existing)
+      await auditRequest(db, req, res, 'model.update', `model:${id}`, { version: model.version, created: !existing })
     const state = modelConfigState(model.definition, await loadRoles(db.sql))
     res.status(existing ? 200 : 201).json({ ...model, ...state, changed, versions: await modelVersions(db.sql, id) })
   })
@@ -113,10 +128,18 @@ export function modelRoutes(db: Db, models: ModelService): Router {
     const byDate = asOf ? runModeAt(asOf, models.now()) : 'live'
     const minutes = LIVE_TOLERANCE_MS / 60_000
     if (byDate === 'future') {
-      throw new HttpError(400, `invalid body: body.asOf: more than ${minutes} minutes ahead of now (there is no data from the future to judge)`, [{ where: 'body.asOf', message: 'in the future' }])
+      throw new HttpError(
+        400,
+        `invalid body: body.asOf: more than ${minutes} minutes ahead of now (there is no data from the future to judge)`,
+        [{ where: 'body.asOf', message: 'in the future' }],
+      )
     }
     if (mode === 'live' && byDate === 'preview') {
-      throw new HttpError(400, `invalid body: body.mode: a run for a past date (asOf over ${minutes} minutes ago) is a preview and cannot act on live warnings`, [{ where: 'body.mode', message: 'live needs asOf now' }])
+      throw new HttpError(
+        400,
+        `invalid body: body.mode: a run for a past date (asOf over ${minutes} minutes ago) is a preview and cannot act on live warnings`,
+        [{ where: 'body.mode', message: 'live needs asOf now' }],
+      )
     }
     const run = await models.enqueue(id, { trigger: 'manual', actor: actorOf(req), mode: mode ?? byDate, ...(asOf ? { asOf } : {}) })
     await auditRequest(db, req, res, 'model.run', `model:${id}`, { runId: run.id, asOf: asOf ?? null, mode: run.mode })
@@ -157,7 +180,10 @@ export function modelRoutes(db: Db, models: ModelService): Router {
  * are at /api/warnings).
  * @example forCaller(run, { areaCodes: ['330109001'] }).findings // undefined, findingsHidden: true
  */
-export function forCaller<R extends { findings?: unknown }>(run: R, scope: Pick<Scope, 'areaCodes'>): R | (Omit<R, 'findings'> & { findingsHidden: true }) {
+export function forCaller<R extends { findings?: unknown }>(
+  run: R,
+  scope: Pick<Scope, 'areaCodes'>,
+): R | (Omit<R, 'findings'> & { findingsHidden: true }) {
   if (scope.areaCodes === null) return run
   const { findings: _hidden, ...rest } = run
   return { ...rest, findingsHidden: true as const }

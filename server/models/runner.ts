@@ -6,17 +6,23 @@
  * duration, counts, findings as raised). Findings are stored in a stable order with their numbers,
  * so two runs at the same as-of time over the same data can be compared field by field.
  */
-import { SYSTEM_SCOPE, type Db } from '../db/index.ts'
+import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import { recordModelRun } from '../ops/metrics.ts'
 import { expireWarnings, upsertWarning } from '../warnings/store.ts'
 import { detect } from './kinds/index.ts'
 import { capRed } from './red-cap.ts'
 import { failRun, finishRun, startRun } from './store.ts'
 import type { Finding } from './types.ts'
 import { byString } from './util.ts'
-import { recordModelRun } from '../ops/metrics.ts'
 
 /** What a run records of a finding (everything but the geometry, which follows from the subject). */
-export function findingRecord(f: Finding): { subject: string; level: string; title: string; explanation: string; metrics: Finding['metrics'] } {
+export function findingRecord(f: Finding): {
+  subject: string
+  level: string
+  title: string
+  explanation: string
+  metrics: Finding['metrics']
+} {
   return { subject: f.subject, level: f.level, title: f.title, explanation: f.explanation, metrics: f.metrics }
 }
 
@@ -36,17 +42,20 @@ export async function executeRun(db: Db, runId: string): Promise<void> {
     const findings = capRed(run.definition.kind, sorted, run.definition.maxRedPerRun)
     // A preview (a past as-of) must not raise, re-trigger or expire anything: last May's data
     // would otherwise turn today's warnings red or close them.
-    const counts = run.mode === 'preview' ? { raised: 0, updated: 0, expired: 0 } : await db.withScope(SYSTEM_SCOPE, async (tx) => {
-      let raised = 0
-      let updated = 0
-      for (const f of findings) {
-        const r = await upsertWarning(tx, { modelId: run.modelId, version: run.version, runId, asOf: run.asOf }, f)
-        if (r === 'raised') raised++
-        else updated++
-      }
-      const expired = await expireWarnings(tx, run.modelId, runId, run.asOf, run.definition.expireAfterHours)
-      return { raised, updated, expired }
-    })
+    const counts =
+      run.mode === 'preview'
+        ? { raised: 0, updated: 0, expired: 0 }
+        : await db.withScope(SYSTEM_SCOPE, async (tx) => {
+            let raised = 0
+            let updated = 0
+            for (const f of findings) {
+              const r = await upsertWarning(tx, { modelId: run.modelId, version: run.version, runId, asOf: run.asOf }, f)
+              if (r === 'raised') raised++
+              else updated++
+            }
+            const expired = await expireWarnings(tx, run.modelId, runId, run.asOf, run.definition.expireAfterHours)
+            return { raised, updated, expired }
+          })
     await finishRun(db.sql, runId, {
       window: detection.window,
       durationMs: performance.now() - t0,

@@ -10,12 +10,23 @@
  */
 import { loadRoles } from '../categories/roles-store.ts'
 import type { Db } from '../db/index.ts'
+import { closeStaleRuns, startHeartbeat } from '../ops/heartbeat.ts'
 import { Conflict, NotFound } from '../shared/errors.ts'
-import { runModeAt, type RunMode } from './mode.ts'
+import { type RunMode, runModeAt } from './mode.ts'
 import { modelConfigState } from './roles.ts'
 import { executeRun } from './runner.ts'
-import { closeStaleRuns, startHeartbeat } from '../ops/heartbeat.ts'
-import { beatModelRun, createRun, ensureBuiltinModels, failRun, getModel, getRun, lastRunRequested, listModels, type ModelRun, type RunTrigger } from './store.ts'
+import {
+  beatModelRun,
+  createRun,
+  ensureBuiltinModels,
+  failRun,
+  getModel,
+  getRun,
+  lastRunRequested,
+  listModels,
+  type ModelRun,
+  type RunTrigger,
+} from './store.ts'
 
 export interface ModelServiceOptions {
   /** Run every enabled model on its schedule. */
@@ -81,7 +92,10 @@ export function createModelService(db: Db, opts: ModelServiceOptions): ModelServ
     // A role it needs is unbound in this district: nothing to count, so no run at all.
     const state = modelConfigState(model.definition, await loadRoles(db.sql))
     if (!state.configured) {
-      throw new Conflict(`model ${modelId} is not configured: ${state.reason}; bind the roles (PUT /api/category-roles or npm run import -- roles FILE.json)`, { configured: false, reason: state.reason })
+      throw new Conflict(
+        `model ${modelId} is not configured: ${state.reason}; bind the roles (PUT /api/category-roles or npm run import -- roles FILE.json)`,
+        { configured: false, reason: state.reason },
+      )
     }
     const at = now()
     const asOf = r.asOf ?? at

@@ -2,11 +2,13 @@
  * Model definitions (current and every version) and model runs in the database.
  */
 import { isDeepStrictEqual } from 'node:util'
+
 import { z } from 'zod'
+
 import type { Queryable, Tx } from '../db/index.ts'
 import { BUILTIN_MODELS } from './builtins.ts'
-import { ModelDefinitionSchema, ModelKindSchema, type ModelDefinition } from './definition.ts'
-import { RunModeSchema, type RunMode } from './mode.ts'
+import { type ModelDefinition, ModelDefinitionSchema, ModelKindSchema } from './definition.ts'
+import { type RunMode, RunModeSchema } from './mode.ts'
 
 /** A model as the API answers. */
 export const ModelSchema = z.object({
@@ -215,14 +217,38 @@ function toRun(r: RunRow): ModelRun {
   }
 }
 
-const RUN_COLUMNS = ['id', 'model_id', 'model_version', 'trigger', 'mode', 'status', 'as_of', 'data_from', 'data_to', 'requested_by', 'requested_at', 'started_at', 'finished_at', 'duration_ms', 'findings_count', 'raised', 'updated', 'expired', 'error'] as const
+const RUN_COLUMNS = [
+  'id',
+  'model_id',
+  'model_version',
+  'trigger',
+  'mode',
+  'status',
+  'as_of',
+  'data_from',
+  'data_to',
+  'requested_by',
+  'requested_at',
+  'started_at',
+  'finished_at',
+  'duration_ms',
+  'findings_count',
+  'raised',
+  'updated',
+  'expired',
+  'error',
+] as const
 
 /**
  * Records a queued run of the model's current version with the definition it will use (live
  * unless `mode` says preview: the caller decides, server/models/mode.ts).
  * @example await createRun(db.sql, model, { trigger: 'manual', asOf: new Date(), actor: 'chief' })
  */
-export async function createRun(sql: Queryable, model: Model, r: { trigger: RunTrigger; asOf: Date; actor: string; mode?: RunMode }): Promise<ModelRun> {
+export async function createRun(
+  sql: Queryable,
+  model: Model,
+  r: { trigger: RunTrigger; asOf: Date; actor: string; mode?: RunMode },
+): Promise<ModelRun> {
   const [row] = await sql<RunRow[]>`
     INSERT INTO model_runs (model_id, model_version, definition, trigger, mode, as_of, requested_by)
     VALUES (${model.id}, ${model.version}, ${sql.json(model.definition as never)}, ${r.trigger}, ${r.mode ?? 'live'}, ${r.asOf}, ${r.actor})
@@ -231,19 +257,36 @@ export async function createRun(sql: Queryable, model: Model, r: { trigger: RunT
 }
 
 /** The definition, as-of time and mode a run was queued with, and marks it running (only from queued: a closed run stays closed). */
-export async function startRun(sql: Queryable, id: string): Promise<{ modelId: string; version: number; definition: ModelDefinition; asOf: Date; mode: RunMode }> {
+export async function startRun(
+  sql: Queryable,
+  id: string,
+): Promise<{ modelId: string; version: number; definition: ModelDefinition; asOf: Date; mode: RunMode }> {
   const [row] = await sql<{ model_id: string; model_version: number; definition: unknown; as_of: Date; mode: RunMode }[]>`
     UPDATE model_runs SET status = 'running', started_at = now() WHERE id = ${id}::bigint AND status = 'queued'
     RETURNING model_id, model_version, definition, as_of, mode`
   if (!row) throw new Error(`no queued model run ${id}`)
-  return { modelId: row.model_id, version: row.model_version, definition: ModelDefinitionSchema.parse(row.definition), asOf: row.as_of, mode: row.mode }
+  return {
+    modelId: row.model_id,
+    version: row.model_version,
+    definition: ModelDefinitionSchema.parse(row.definition),
+    asOf: row.as_of,
+    mode: row.mode,
+  }
 }
 
 /** Records a finished run. */
 export async function finishRun(
   sql: Queryable,
   id: string,
-  r: { window: { from: Date; to: Date }; durationMs: number; raised: number; updated: number; expired: number; findings: unknown; findingsCount: number },
+  r: {
+    window: { from: Date; to: Date }
+    durationMs: number
+    raised: number
+    updated: number
+    expired: number
+    findings: unknown
+    findingsCount: number
+  },
 ): Promise<void> {
   await sql`
     UPDATE model_runs SET status = 'done', finished_at = now(), duration_ms = ${Math.round(r.durationMs)}, data_from = ${r.window.from},
@@ -290,6 +333,8 @@ export async function listRuns(sql: Queryable, modelId: string, limit: number, m
  * preview keeps no warning current, so it does not put the next scheduled run off.
  */
 export async function lastRunRequested(sql: Queryable): Promise<Map<string, Date>> {
-  const rows = await sql<{ model_id: string; at: Date }[]>`SELECT model_id, max(requested_at) AS at FROM model_runs WHERE mode = 'live' GROUP BY model_id`
+  const rows = await sql<
+    { model_id: string; at: Date }[]
+  >`SELECT model_id, max(requested_at) AS at FROM model_runs WHERE mode = 'live' GROUP BY model_id`
   return new Map(rows.map((r) => [r.model_id, r.at]))
 }

@@ -4,7 +4,6 @@
 import { shanghaiDay } from '../shared/time.ts'
 import type { Level } from './definition.ts'
 
-
 /**
  * Level for a value where smaller is stronger (p-values): red if ≤ red, …; null below yellow.
  * @example levelAtMost(0.0005, { red: 0.0001, orange: 0.001, yellow: 0.01 }) // 'orange'

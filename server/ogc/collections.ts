@@ -7,16 +7,17 @@
  */
 import type { PendingQuery, Row } from 'postgres'
 import { z } from 'zod'
-import { AreaCodeSchema } from '../areas/schema.ts'
+
 import type { AreaLevel } from '../areas/schema.ts'
+import { AreaCodeSchema } from '../areas/schema.ts'
 import { expandCategoryCodes } from '../categories/queries.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
 import type { Tx } from '../db/index.ts'
+import { MATCH_LEVELS } from '../geocode/schema.ts'
+import { HazardCategorySchema, HazardSourceSchema } from '../hazards/schema.ts'
 import { parseInput } from '../http/errors.ts'
 import { areaCondition } from '../shared/area-sql.ts'
 import { findArea } from '../stats/queries.ts'
-import { MATCH_LEVELS } from '../geocode/schema.ts'
-import { HazardCategorySchema, HazardSourceSchema } from '../hazards/schema.ts'
 import { overdueTaskSql } from '../tasks/store.ts'
 
 export type Fragment = PendingQuery<Row[]>
@@ -90,7 +91,8 @@ const categoryFilter: FilterDef = {
 
 const incidentAreaFilter: FilterDef = {
   name: 'area',
-  description: 'An administrative area code (town, village, grid or microgrid): incidents placed in it. The district code means all incidents.',
+  description:
+    'An administrative area code (town, village, grid or microgrid): incidents placed in it. The district code means all incidents.',
   schema: { type: 'string', pattern: '^\\d{6,20}$' },
   async resolve(sql, raw) {
     const { area } = parseInput(z.object({ area: AreaCodeSchema }), { area: raw }, 'query')
@@ -138,7 +140,8 @@ function adminCollection(id: string, level: AreaLevel, title: string): Collectio
 const incidents: CollectionDef = {
   id: 'incidents',
   title: '警情 (incidents)',
-  description: 'Incidents as reported and geocoded (points, WGS84; approximate = the representative point of the road, village or town the address named; null geometry when they could not be placed). The feature id is the numeric id.',
+  description:
+    'Incidents as reported and geocoded (points, WGS84; approximate = the representative point of the road, village or town the address named; null geometry when they could not be placed). The feature id is the numeric id.',
   geometryType: 'Point',
   from: (sql) => sql`incidents i LEFT JOIN incident_categories c ON c.code = i.category_code`,
   key: { expr: (sql) => sql`i.id`, type: 'bigint' },
@@ -154,14 +157,36 @@ const incidents: CollectionDef = {
     { name: 'address', type: 'string', description: 'Address as reported', expr: (sql) => sql`i.address` },
     { name: 'status', type: 'string', description: 'Status', expr: (sql) => sql`i.status` },
     { name: 'source', type: 'string', description: 'Reporting source', expr: (sql) => sql`i.source` },
-    { name: 'geocodeLevel', type: 'string', description: 'How finely it was placed (room … district, none)', expr: (sql) => sql`i.geocode_level` },
+    {
+      name: 'geocodeLevel',
+      type: 'string',
+      description: 'How finely it was placed (room … district, none)',
+      expr: (sql) => sql`i.geocode_level`,
+    },
     { name: 'geocodeScore', type: 'number', description: 'Geocoding score', expr: (sql) => sql`i.geocode_score` },
-    { name: 'approximate', type: 'boolean', description: 'The point only stands for the road, village or town the address named (no finer place was found)', expr: (sql) => sql`i.approximate` },
-    { name: 'outsideDistrict', type: 'boolean', description: 'It came with a point outside the district, which was not used (unplaced unless its address named an area of the district)', expr: (sql) => sql`i.outside_district` },
+    {
+      name: 'approximate',
+      type: 'boolean',
+      description: 'The point only stands for the road, village or town the address named (no finer place was found)',
+      expr: (sql) => sql`i.approximate`,
+    },
+    {
+      name: 'outsideDistrict',
+      type: 'boolean',
+      description:
+        'It came with a point outside the district, which was not used (unplaced unless its address named an area of the district)',
+      expr: (sql) => sql`i.outside_district`,
+    },
     { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`i.town_code` },
     { name: 'villageCode', type: 'string', description: 'Village code', expr: (sql) => sql`i.village_code` },
     { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`i.grid_code` },
-    { name: 'description', type: 'string', description: 'Description (Chinese; names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`i.description`, personal: true },
+    {
+      name: 'description',
+      type: 'string',
+      description: 'Description (Chinese; names, phone and ID numbers masked without the right to see them)',
+      expr: (sql) => sql`i.description`,
+      personal: true,
+    },
   ],
   filters: [
     categoryFilter,
@@ -183,7 +208,16 @@ function enumFilter(name: string, values: readonly string[], column: SqlPart, de
     description: `${description}: one of ${values.join(', ')}; comma-separated for several.`,
     schema: { type: 'string', enum: [...values] },
     async resolve(_sql, raw) {
-      const list = parseInput(z.object({ [name]: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(values as [string, ...string[]])).min(1)) }), { [name]: raw }, 'query')[name] as string[]
+      const list = parseInput(
+        z.object({
+          [name]: z
+            .string()
+            .transform((v) => v.split(','))
+            .pipe(z.array(z.enum(values as [string, ...string[]])).min(1)),
+        }),
+        { [name]: raw },
+        'query',
+      )[name] as string[]
       return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
     },
   }
@@ -204,7 +238,16 @@ function equalsFilter(name: string, column: SqlPart, description: string, value:
     description: `${description}: equal to this value; comma-separated for any of several.`,
     schema: value,
     async resolve(_sql, raw) {
-      const list = parseInput(z.object({ [name]: z.string().transform((v) => v.split(',')).pipe(z.array(check).min(1)) }), { [name]: raw }, 'query')[name] as string[]
+      const list = parseInput(
+        z.object({
+          [name]: z
+            .string()
+            .transform((v) => v.split(','))
+            .pipe(z.array(check).min(1)),
+        }),
+        { [name]: raw },
+        'query',
+      )[name] as string[]
       return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
     },
   }
@@ -216,7 +259,11 @@ function equalsFilter(name: string, column: SqlPart, description: string, value:
  */
 function areaCodeFilters(alias: string): FilterDef[] {
   return (['town', 'village', 'grid'] as const).map((level) =>
-    equalsFilter(`${level}Code`, (s) => s`${s(alias)}.${s(`${level}_code`)}`, `${level[0]!.toUpperCase()}${level.slice(1)} code`, { type: 'string', pattern: '^\\d{6,20}$' }))
+    equalsFilter(`${level}Code`, (s) => s`${s(alias)}.${s(`${level}_code`)}`, `${level[0]!.toUpperCase()}${level.slice(1)} code`, {
+      type: 'string',
+      pattern: '^\\d{6,20}$',
+    }),
+  )
 }
 
 /**
@@ -253,7 +300,12 @@ const warnings: CollectionDef = {
     { name: 'level', type: 'string', description: 'red, orange or yellow', expr: (sql) => sql`w.level` },
     { name: 'status', type: 'string', description: 'new, acknowledged, tasked, resolved or expired', expr: (sql) => sql`w.status` },
     { name: 'title', type: 'string', description: 'Title (Chinese)', expr: (sql) => sql`w.title` },
-    { name: 'explanation', type: 'string', description: 'The numbers that triggered it, in words (Chinese)', expr: (sql) => sql`w.explanation` },
+    {
+      name: 'explanation',
+      type: 'string',
+      description: 'The numbers that triggered it, in words (Chinese)',
+      expr: (sql) => sql`w.explanation`,
+    },
     { name: 'firstTriggeredAt', type: 'date-time', description: 'First triggered', expr: (sql) => sql`w.first_triggered_at` },
     { name: 'lastTriggeredAt', type: 'date-time', description: 'Last triggered', expr: (sql) => sql`w.last_triggered_at` },
     { name: 'triggerCount', type: 'integer', description: 'Runs that triggered it', expr: (sql) => sql`w.trigger_count` },
@@ -286,9 +338,26 @@ const hazards: CollectionDef = {
     { name: 'category', type: 'string', description: 'Hazard category', expr: (sql) => sql`h.category` },
     { name: 'severity', type: 'string', description: 'general, serious or major', expr: (sql) => sql`h.severity` },
     { name: 'status', type: 'string', description: 'reported, confirmed, rectifying or closed', expr: (sql) => sql`h.status` },
-    { name: 'description', type: 'string', description: 'Description (Chinese; names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`h.description`, personal: true },
-    { name: 'placeName', type: 'string', description: 'Premises (names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`h.place_name`, personal: true },
-    { name: 'dueDate', type: 'string', description: 'Last day to rectify (YYYY-MM-DD)', expr: (sql) => sql`to_char(h.due_date, 'YYYY-MM-DD')` },
+    {
+      name: 'description',
+      type: 'string',
+      description: 'Description (Chinese; names, phone and ID numbers masked without the right to see them)',
+      expr: (sql) => sql`h.description`,
+      personal: true,
+    },
+    {
+      name: 'placeName',
+      type: 'string',
+      description: 'Premises (names, phone and ID numbers masked without the right to see them)',
+      expr: (sql) => sql`h.place_name`,
+      personal: true,
+    },
+    {
+      name: 'dueDate',
+      type: 'string',
+      description: 'Last day to rectify (YYYY-MM-DD)',
+      expr: (sql) => sql`to_char(h.due_date, 'YYYY-MM-DD')`,
+    },
     { name: 'reportedAt', type: 'date-time', description: 'When it was reported', expr: (sql) => sql`h.reported_at` },
     { name: 'address', type: 'string', description: 'Address as reported', expr: (sql) => sql`h.address` },
     { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`h.town_code` },
@@ -308,7 +377,8 @@ const hazards: CollectionDef = {
 const tasks: CollectionDef = {
   id: 'tasks',
   title: '整治任务 (rectification tasks)',
-  description: 'Rectification tasks (points: the hazard’s or warning’s point, else the assigned area’s label point; WGS84). The feature id is the numeric id.',
+  description:
+    'Rectification tasks (points: the hazard’s or warning’s point, else the assigned area’s label point; WGS84). The feature id is the numeric id.',
   geometryType: 'Point',
   from: (sql) => sql`tasks t`,
   key: { expr: (sql) => sql`t.id`, type: 'bigint' },
@@ -316,17 +386,33 @@ const tasks: CollectionDef = {
   time: { property: 'createdAt', expr: (sql) => sql`t.created_at` },
   properties: [
     { name: 'id', type: 'integer', description: 'Numeric id', expr: (sql) => sql`t.id` },
-    { name: 'title', type: 'string', description: 'Title (Chinese; names, phone and ID numbers masked without the right to see them)', expr: (sql) => sql`t.title`, personal: true },
+    {
+      name: 'title',
+      type: 'string',
+      description: 'Title (Chinese; names, phone and ID numbers masked without the right to see them)',
+      expr: (sql) => sql`t.title`,
+      personal: true,
+    },
     { name: 'source', type: 'string', description: 'warning, hazard or manual', expr: (sql) => sql`t.source` },
     { name: 'warningId', type: 'integer', description: 'The warning it came from', expr: (sql) => sql`t.warning_id` },
     { name: 'hazardId', type: 'integer', description: 'The hazard it came from', expr: (sql) => sql`t.hazard_id` },
-    { name: 'status', type: 'string', description: 'issued, accepted, in_progress, submitted, closed or returned', expr: (sql) => sql`t.status` },
+    {
+      name: 'status',
+      type: 'string',
+      description: 'issued, accepted, in_progress, submitted, closed or returned',
+      expr: (sql) => sql`t.status`,
+    },
     { name: 'areaCode', type: 'string', description: 'Assigned town, village or grid', expr: (sql) => sql`t.area_code` },
     { name: 'townCode', type: 'string', description: 'Town code', expr: (sql) => sql`t.town_code` },
     { name: 'villageCode', type: 'string', description: 'Village code', expr: (sql) => sql`t.village_code` },
     { name: 'gridCode', type: 'string', description: 'Grid code', expr: (sql) => sql`t.grid_code` },
     { name: 'assigneeTeam', type: 'string', description: 'Responsible team', expr: (sql) => sql`t.assignee_team` },
-    { name: 'dueDate', type: 'string', description: 'Last day to close it (YYYY-MM-DD)', expr: (sql) => sql`to_char(t.due_date, 'YYYY-MM-DD')` },
+    {
+      name: 'dueDate',
+      type: 'string',
+      description: 'Last day to close it (YYYY-MM-DD)',
+      expr: (sql) => sql`to_char(t.due_date, 'YYYY-MM-DD')`,
+    },
     { name: 'overdue', type: 'boolean', description: 'Past its due date and not closed', expr: (sql) => overdueTaskSql(sql, new Date()) },
     { name: 'createdAt', type: 'date-time', description: 'When it was issued', expr: (sql) => sql`t.created_at` },
   ],

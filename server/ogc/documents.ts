@@ -44,7 +44,12 @@ export function landingPage(base: string) {
       { href: base, rel: 'self', type: MEDIA.json, title: 'This document' },
       { href: `${base}/api`, rel: 'service-desc', type: MEDIA.openapi, title: 'The API definition (OpenAPI 3.0)' },
       { href: `${base}/conformance`, rel: 'conformance', type: MEDIA.json, title: 'Conformance classes' },
-      { href: `${base}/conformance`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/conformance', type: MEDIA.json, title: 'Conformance classes' },
+      {
+        href: `${base}/conformance`,
+        rel: 'http://www.opengis.net/def/rel/ogc/1.0/conformance',
+        type: MEDIA.json,
+        title: 'Conformance classes',
+      },
       { href: `${base}/collections`, rel: 'data', type: MEDIA.json, title: 'Collections' },
       { href: `${base}/collections`, rel: 'http://www.opengis.net/def/rel/ogc/1.0/data', type: MEDIA.json, title: 'Collections' },
     ] satisfies Link[],
@@ -144,7 +149,13 @@ const ERRORS = {
  */
 function collectionPaths(def: CollectionDef): Record<string, unknown> {
   const base = `/collections/${def.id}`
-  const filterParams = def.filters.map((f) => ({ name: f.name, in: 'query', required: false, description: f.description, schema: f.schema }))
+  const filterParams = def.filters.map((f) => ({
+    name: f.name,
+    in: 'query',
+    required: false,
+    description: f.description,
+    schema: f.schema,
+  }))
   const properties = {
     name: 'properties',
     in: 'query',
@@ -168,13 +179,26 @@ function collectionPaths(def: CollectionDef): Record<string, unknown> {
     [`${base}/items`]: {
       get: {
         summary: `Features of ${def.id}`,
-        description: def.time
-          ? `\`datetime\` applies to \`${def.time.property}\`.`
-          : 'Not temporal: `datetime` is refused.',
+        description: def.time ? `\`datetime\` applies to \`${def.time.property}\`.` : 'Not temporal: `datetime` is refused.',
         operationId: `items_${def.id}`,
         tags: [def.id],
-        parameters: [ref('limit'), ref('bbox'), ref('bbox-crs'), ...(def.time ? [ref('datetime')] : []), properties, ...filterParams, ref('crs'), ref('cursor'), ref('f')],
-        responses: { '200': jsonResponse('A page of features; `next` link while more follow', MEDIA.geojson, { $ref: '#/components/schemas/featureCollectionGeoJSON' }), ...ERRORS },
+        parameters: [
+          ref('limit'),
+          ref('bbox'),
+          ref('bbox-crs'),
+          ...(def.time ? [ref('datetime')] : []),
+          properties,
+          ...filterParams,
+          ref('crs'),
+          ref('cursor'),
+          ref('f'),
+        ],
+        responses: {
+          '200': jsonResponse('A page of features; `next` link while more follow', MEDIA.geojson, {
+            $ref: '#/components/schemas/featureCollectionGeoJSON',
+          }),
+          ...ERRORS,
+        },
       },
     },
     [`${base}/items/{featureId}`]: {
@@ -215,52 +239,142 @@ export function openApi(base: string, collections: readonly CollectionDef[]) {
     },
     servers: [{ url: base }],
     paths: {
-      '/': { get: { summary: 'Landing page', operationId: 'landing', parameters: [ref('f')], responses: { '200': json('Links to the API, conformance and collections'), ...ERRORS } } },
-      '/api': { get: { summary: 'This definition', operationId: 'api', responses: { '200': jsonResponse('OpenAPI 3.0', MEDIA.openapi, { type: 'object' }) } } },
-      '/conformance': { get: { summary: 'Conformance classes', operationId: 'conformance', parameters: [ref('f')], responses: { '200': json('conformsTo'), ...ERRORS } } },
-      '/collections': { get: { summary: 'Collections', operationId: 'collections', parameters: [ref('f')], responses: { '200': json('The collections'), ...ERRORS } } },
+      '/': {
+        get: {
+          summary: 'Landing page',
+          operationId: 'landing',
+          parameters: [ref('f')],
+          responses: { '200': json('Links to the API, conformance and collections'), ...ERRORS },
+        },
+      },
+      '/api': {
+        get: {
+          summary: 'This definition',
+          operationId: 'api',
+          responses: { '200': jsonResponse('OpenAPI 3.0', MEDIA.openapi, { type: 'object' }) },
+        },
+      },
+      '/conformance': {
+        get: {
+          summary: 'Conformance classes',
+          operationId: 'conformance',
+          parameters: [ref('f')],
+          responses: { '200': json('conformsTo'), ...ERRORS },
+        },
+      },
+      '/collections': {
+        get: {
+          summary: 'Collections',
+          operationId: 'collections',
+          parameters: [ref('f')],
+          responses: { '200': json('The collections'), ...ERRORS },
+        },
+      },
       ...Object.assign({}, ...collections.map(collectionPaths)),
     },
     components: {
       parameters: {
-        f: { name: 'f', in: 'query', required: false, description: 'Representation: JSON (GeoJSON for features). HTML is not offered.', schema: { type: 'string', enum: ['json', 'geojson'] } },
+        f: {
+          name: 'f',
+          in: 'query',
+          required: false,
+          description: 'Representation: JSON (GeoJSON for features). HTML is not offered.',
+          schema: { type: 'string', enum: ['json', 'geojson'] },
+        },
         limit: {
-          name: 'limit', in: 'query', required: false, style: 'form', explode: false,
+          name: 'limit',
+          in: 'query',
+          required: false,
+          style: 'form',
+          explode: false,
           description: `Features per page (default ${DEFAULT_LIMIT}, at most ${MAX_LIMIT}: a larger value is read as ${MAX_LIMIT}; below 1 is a 400). A \`next\` link asks for at least ${DEFAULT_LIMIT}, so a small first page does not make walking the collection slow.`,
           schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT },
         },
         bbox: {
-          name: 'bbox', in: 'query', required: false, style: 'form', explode: false,
-          description: 'minLon,minLat,maxLon,maxLat in CRS84 (6 numbers with heights are accepted; heights are ignored). Features whose geometry intersects it.',
+          name: 'bbox',
+          in: 'query',
+          required: false,
+          style: 'form',
+          explode: false,
+          description:
+            'minLon,minLat,maxLon,maxLat in CRS84 (6 numbers with heights are accepted; heights are ignored). Features whose geometry intersects it.',
           schema: { type: 'array', minItems: 4, maxItems: 6, items: { type: 'number' } },
         },
         datetime: {
-          name: 'datetime', in: 'query', required: false, style: 'form', explode: false,
-          description: 'An instant (RFC 3339 date-time with offset, or a date = that whole Asia/Shanghai day) or a closed interval `start/end`; `..` (or nothing) leaves an end open.',
+          name: 'datetime',
+          in: 'query',
+          required: false,
+          style: 'form',
+          explode: false,
+          description:
+            'An instant (RFC 3339 date-time with offset, or a date = that whole Asia/Shanghai day) or a closed interval `start/end`; `..` (or nothing) leaves an end open.',
           schema: { type: 'string' },
         },
         crs: {
-          name: 'crs', in: 'query', required: false, style: 'form', explode: false,
+          name: 'crs',
+          in: 'query',
+          required: false,
+          style: 'form',
+          explode: false,
           description: `The CRS of the coordinates in the answer (Part 2; the Content-Crs header names it): ${SUPPORTED_CRS.join(' or ')}. EPSG:4490 (CGCS2000) has the same numbers as CRS84 here but latitude first, as EPSG defines its axes.`,
           schema: { type: 'string', format: 'uri', enum: [...SUPPORTED_CRS], default: CRS84 },
         },
         'bbox-crs': {
-          name: 'bbox-crs', in: 'query', required: false, style: 'form', explode: false,
+          name: 'bbox-crs',
+          in: 'query',
+          required: false,
+          style: 'form',
+          explode: false,
           description: 'The CRS of `bbox` (default CRS84, longitude first); with EPSG:4490 the numbers are minLat,minLon,maxLat,maxLon.',
           schema: { type: 'string', format: 'uri', enum: [...SUPPORTED_CRS], default: CRS84 },
         },
-        cursor: { name: 'cursor', in: 'query', required: false, description: 'Where the next page starts: take it from the `next` link, do not build it.', schema: { type: 'string' } },
-        featureId: { name: 'featureId', in: 'path', required: true, description: 'The feature id (numeric for incidents, the area code for areas).', schema: { type: 'string' } },
+        cursor: {
+          name: 'cursor',
+          in: 'query',
+          required: false,
+          description: 'Where the next page starts: take it from the `next` link, do not build it.',
+          schema: { type: 'string' },
+        },
+        featureId: {
+          name: 'featureId',
+          in: 'path',
+          required: true,
+          description: 'The feature id (numeric for incidents, the area code for areas).',
+          schema: { type: 'string' },
+        },
       },
       schemas: {
-        link: { type: 'object', required: ['href', 'rel'], properties: { href: { type: 'string' }, rel: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } } },
-        collection: { type: 'object', required: ['id', 'links'], properties: { id: { type: 'string' }, title: { type: 'string' }, description: { type: 'string' }, links: { type: 'array', items: { $ref: '#/components/schemas/link' } }, extent: { type: 'object' }, itemType: { type: 'string' }, crs: { type: 'array', items: { type: 'string' } } } },
+        link: {
+          type: 'object',
+          required: ['href', 'rel'],
+          properties: { href: { type: 'string' }, rel: { type: 'string' }, type: { type: 'string' }, title: { type: 'string' } },
+        },
+        collection: {
+          type: 'object',
+          required: ['id', 'links'],
+          properties: {
+            id: { type: 'string' },
+            title: { type: 'string' },
+            description: { type: 'string' },
+            links: { type: 'array', items: { $ref: '#/components/schemas/link' } },
+            extent: { type: 'object' },
+            itemType: { type: 'string' },
+            crs: { type: 'array', items: { type: 'string' } },
+          },
+        },
         featureGeoJSON: {
-          type: 'object', required: ['type', 'geometry', 'properties'],
-          properties: { type: { type: 'string', enum: ['Feature'] }, id: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, geometry: { type: 'object', nullable: true }, properties: { type: 'object', nullable: true } },
+          type: 'object',
+          required: ['type', 'geometry', 'properties'],
+          properties: {
+            type: { type: 'string', enum: ['Feature'] },
+            id: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+            geometry: { type: 'object', nullable: true },
+            properties: { type: 'object', nullable: true },
+          },
         },
         featureCollectionGeoJSON: {
-          type: 'object', required: ['type', 'features'],
+          type: 'object',
+          required: ['type', 'features'],
           properties: {
             type: { type: 'string', enum: ['FeatureCollection'] },
             features: { type: 'array', items: { $ref: '#/components/schemas/featureGeoJSON' } },
@@ -270,19 +384,32 @@ export function openApi(base: string, collections: readonly CollectionDef[]) {
             numberReturned: { type: 'integer', minimum: 0 },
           },
         },
-        exception: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, details: { type: 'array', items: { type: 'object' } } } },
+        exception: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'string' }, details: { type: 'array', items: { type: 'object' } } },
+        },
       },
       responses: {
         InvalidParameter: jsonResponse('A query parameter is unknown or invalid', MEDIA.json, { $ref: '#/components/schemas/exception' }),
         NotFound: jsonResponse('No such collection or feature', MEDIA.json, { $ref: '#/components/schemas/exception' }),
         Unauthorized: {
-          ...jsonResponse('No valid credentials (when the server requires login); the answer carries `WWW-Authenticate: Basic realm="OneMap"`', MEDIA.json, { $ref: '#/components/schemas/exception' }),
+          ...jsonResponse(
+            'No valid credentials (when the server requires login); the answer carries `WWW-Authenticate: Basic realm="OneMap"`',
+            MEDIA.json,
+            { $ref: '#/components/schemas/exception' },
+          ),
           headers: { 'WWW-Authenticate': { schema: { type: 'string' }, description: 'Basic realm="OneMap"' } },
         },
       },
       // What QGIS, GDAL and scripts authenticate with (docs/analysts.md). Read-only: /ogc has GET only.
       securitySchemes: {
-        basicApiKey: { type: 'http', scheme: 'basic', description: 'HTTP Basic with an API key as the password (any user name, or the key owner’s). What QGIS authentication configurations and GDAL_HTTP_USERPWD send.' },
+        basicApiKey: {
+          type: 'http',
+          scheme: 'basic',
+          description:
+            'HTTP Basic with an API key as the password (any user name, or the key owner’s). What QGIS authentication configurations and GDAL_HTTP_USERPWD send.',
+        },
         bearer: { type: 'http', scheme: 'bearer', description: 'An API key or a session token as a Bearer token.' },
       },
     },

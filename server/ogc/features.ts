@@ -1,9 +1,10 @@
-import { maskPii } from '../auth/mask.ts'
 /**
  * Queries over any registered collection (server/ogc/collections.ts): filtered counts, keyset
  * pages, single features, extents, and a cursor over all matching rows for the exports.
  */
 import type { Geometry } from 'geojson'
+
+import { maskPii } from '../auth/mask.ts'
 import type { Tx } from '../db/index.ts'
 import { invalidField } from '../shared/errors.ts'
 import type { CollectionDef, Fragment, PropertyDef, SqlPart } from './collections.ts'
@@ -85,11 +86,15 @@ function selectList(sql: Tx, def: CollectionDef, props: readonly PropertyDef[]):
 export function propertyValue(p: PropertyDef, v: unknown): PropertyValue {
   if (v === null || v === undefined) return null
   switch (p.type) {
-    case 'date-time': return v instanceof Date ? v.toISOString() : String(v)
+    case 'date-time':
+      return v instanceof Date ? v.toISOString() : String(v)
     case 'integer':
-    case 'number': return Number(v)
-    case 'boolean': return v === true || v === 't' || v === 'true'
-    default: return String(v)
+    case 'number':
+      return Number(v)
+    case 'boolean':
+      return v === true || v === 't' || v === 'true'
+    default:
+      return String(v)
   }
 }
 
@@ -203,7 +208,13 @@ export async function getItem(sql: Tx, def: CollectionDef, id: string, props: re
  * flat whatever the size. Breaking out of the loop closes the cursor.
  * @example for await (const rows of streamItems(tx, incidents, filter, incidents.properties, 1000)) write(rows)
  */
-export function streamItems(sql: Tx, def: CollectionDef, f: ItemFilter, props: readonly PropertyDef[], batch: number): AsyncIterable<FeatureRow[]> {
+export function streamItems(
+  sql: Tx,
+  def: CollectionDef,
+  f: ItemFilter,
+  props: readonly PropertyDef[],
+  batch: number,
+): AsyncIterable<FeatureRow[]> {
   return sql<FeatureRow[]>`
     SELECT ${selectList(sql, def, props)}
     FROM ${def.from(sql)}
@@ -227,7 +238,8 @@ export async function collectionExtent(sql: Tx, def: CollectionDef): Promise<Ext
   const [d] = await sql<{ xmin: number | null; ymin: number | null; xmax: number | null; ymax: number | null }[]>`
     SELECT ST_XMin(e) AS xmin, ST_YMin(e) AS ymin, ST_XMax(e) AS xmax, ST_YMax(e) AS ymax
     FROM (SELECT ST_Extent(geom) AS e FROM admin_areas WHERE level = 'district') x`
-  const bbox: Bbox = d && d.xmin !== null && d.ymin !== null && d.xmax !== null && d.ymax !== null ? [d.xmin, d.ymin, d.xmax, d.ymax] : [-180, -90, 180, 90]
+  const bbox: Bbox =
+    d && d.xmin !== null && d.ymin !== null && d.xmax !== null && d.ymax !== null ? [d.xmin, d.ymin, d.xmax, d.ymax] : [-180, -90, 180, 90]
   if (!def.time) return { bbox, interval: null }
   const t = def.time.expr
   const end = (dir: Fragment) => sql`

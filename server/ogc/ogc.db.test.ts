@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+
 import type { Feature, FeatureCollection, Point } from 'geojson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { CONFORMANCE } from './documents.ts'
@@ -9,7 +11,11 @@ import { insertIncidents } from './fixtures.ts'
 
 const run = promisify(execFile)
 
-interface Link { href: string; rel: string; type?: string }
+interface Link {
+  href: string
+  rel: string
+  type?: string
+}
 type Page = FeatureCollection & { numberMatched: number; numberReturned: number; links: Link[]; timeStamp: string }
 
 const N = 600
@@ -27,7 +33,9 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
         ('ogc-unplaced-1', '2026-10-03T10:00:00+08:00', '0101'),
         ('ogc-unplaced-2', '2026-10-04T10:00:00+08:00', '0201'),
         ('ogc-micro', '2026-10-05T12:00:00.123456+08:00', '0301')`
-    const [t] = await s.db.sql<{ town_code: string }[]>`SELECT town_code FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
+    const [t] = await s.db.sql<
+      { town_code: string }[]
+    >`SELECT town_code FROM incidents WHERE town_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`
     town = t!.town_code
   }, 300_000)
   afterAll(async () => {
@@ -59,11 +67,13 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
 
   it('declares core, GeoJSON and OpenAPI 3.0 conformance (and Part 3 queryables)', async () => {
     const { conformsTo } = await json<{ conformsTo: string[] }>('/ogc/conformance')
-    expect(conformsTo).toEqual(expect.arrayContaining([
-      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
-      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
-      'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
-    ]))
+    expect(conformsTo).toEqual(
+      expect.arrayContaining([
+        'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core',
+        'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson',
+        'http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30',
+      ]),
+    )
     expect(conformsTo).toEqual([...CONFORMANCE])
   })
 
@@ -71,15 +81,24 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const res = await get('/ogc/api')
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toMatch(/^application\/vnd\.oai\.openapi\+json;\s*version=3\.0/)
-    const api = (await res.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, { get: { parameters: ({ $ref: string } | { name: string })[] } }>; components: { parameters: Record<string, { schema: { maximum?: number; default?: number } }> } }
+    const api = (await res.json()) as {
+      openapi: string
+      servers: { url: string }[]
+      paths: Record<string, { get: { parameters: ({ $ref: string } | { name: string })[] } }>
+      components: { parameters: Record<string, { schema: { maximum?: number; default?: number } }> }
+    }
     expect(api.openapi).toMatch(/^3\.0\./)
     expect(api.servers[0]!.url).toBe(`${s.url}/ogc`)
     // Clients learn how to log in: Basic with an API key (QGIS, GDAL) or a Bearer token.
-    const secured = api as unknown as { security: Record<string, string[]>[]; components: { securitySchemes: Record<string, { type: string; scheme: string }> } }
+    const secured = api as unknown as {
+      security: Record<string, string[]>[]
+      components: { securitySchemes: Record<string, { type: string; scheme: string }> }
+    }
     expect(secured.components.securitySchemes.basicApiKey).toMatchObject({ type: 'http', scheme: 'basic' })
     expect(secured.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' })
     expect(secured.security).toContainEqual({ basicApiKey: [] })
-    for (const p of ['/', '/conformance', '/collections', '/collections/towns/items', '/collections/incidents/items/{featureId}']) expect(api.paths).toHaveProperty([p])
+    for (const p of ['/', '/conformance', '/collections', '/collections/towns/items', '/collections/incidents/items/{featureId}'])
+      expect(api.paths).toHaveProperty([p])
     const params = api.paths['/collections/incidents/items']!.get.parameters.map((p) => ('name' in p ? p.name : p.$ref.split('/').pop()))
     expect(params).toEqual(expect.arrayContaining(['limit', 'bbox', 'datetime', 'properties', 'category', 'area', 'cursor']))
     expect(api.components.parameters.limit!.schema).toMatchObject({ maximum: 10_000, default: 1_000 })
@@ -92,10 +111,24 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
   })
 
   it('lists the admin levels and incidents as collections with extents and links', async () => {
-    const body = await json<{ collections: { id: string; extent: { spatial: { bbox: number[][] }; temporal?: { interval: (string | null)[][] } }; links: Link[] }[] }>('/ogc/collections')
-    expect(body.collections.map((c) => c.id)).toEqual(['towns', 'villages', 'grids', 'microgrids', 'incidents', 'warnings', 'hazards', 'tasks'])
+    const body = await json<{
+      collections: { id: string; extent: { spatial: { bbox: number[][] }; temporal?: { interval: (string | null)[][] } }; links: Link[] }[]
+    }>('/ogc/collections')
+    expect(body.collections.map((c) => c.id)).toEqual([
+      'towns',
+      'villages',
+      'grids',
+      'microgrids',
+      'incidents',
+      'warnings',
+      'hazards',
+      'tasks',
+    ])
     for (const c of body.collections) {
-      expect(c.links.find((l) => l.rel === 'items')).toMatchObject({ href: `${s.url}/ogc/collections/${c.id}/items`, type: 'application/geo+json' })
+      expect(c.links.find((l) => l.rel === 'items')).toMatchObject({
+        href: `${s.url}/ogc/collections/${c.id}/items`,
+        type: 'application/geo+json',
+      })
       const [x0, y0, x1, y1] = c.extent.spatial.bbox[0]!
       expect(x0).toBeGreaterThan(119.9)
       expect(x1).toBeLessThan(120.8)
@@ -107,7 +140,16 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const one = await json<{ id: string }>('/ogc/collections/towns')
     expect(one.id).toBe('towns')
     const q = await json<{ properties: Record<string, unknown> }>('/ogc/collections/incidents/queryables')
-    expect(Object.keys(q.properties)).toEqual(['category', 'area', 'status', 'source', 'geocodeLevel', 'townCode', 'villageCode', 'gridCode'])
+    expect(Object.keys(q.properties)).toEqual([
+      'category',
+      'area',
+      'status',
+      'source',
+      'geocodeLevel',
+      'townCode',
+      'villageCode',
+      'gridCode',
+    ])
   })
 
   it('answers items with numberMatched, numberReturned, links and the default limit of 1,000', async () => {
@@ -180,7 +222,9 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     // A closed interval of dates includes its last day; of instants, its last instant.
     const days = await count((sql) => sql`AND reported_at >= '2026-10-03T00:00:00+08:00' AND reported_at < '2026-10-06T00:00:00+08:00'`)
     expect(await matched('datetime=2026-10-03/2026-10-05')).toBe(days)
-    const [edge] = await s.db.sql<{ at: string }[]>`SELECT to_char(reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at FROM incidents WHERE incident_id = 'ogc-100'`
+    const [edge] = await s.db.sql<
+      { at: string }[]
+    >`SELECT to_char(reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS at FROM incidents WHERE incident_id = 'ogc-100'`
     const upTo = await count((sql) => sql`AND reported_at <= ${edge!.at}::timestamptz`)
     expect(await matched(`datetime=../${edge!.at}`)).toBe(upTo)
     expect(await matched(`datetime=${encodeURIComponent(`2026-10-01T00:00:00+08:00/${edge!.at}`)}`)).toBe(upTo)
@@ -208,7 +252,8 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     const towns = await json<Page>(`/ogc/collections/towns/items?bbox=${TOWN_BBOX.join(',')}`)
     expect(towns.numberMatched).toBeGreaterThan(0)
     expect(towns.numberMatched).toBeLessThan(27)
-    for (const bad of ['1,2,3', '121,30,120,31', '120,30,121,95', 'a,b,c,d']) expect((await get(`/ogc/collections/incidents/items?bbox=${bad}`)).status, bad).toBe(400)
+    for (const bad of ['1,2,3', '121,30,120,31', '120,30,121,95', 'a,b,c,d'])
+      expect((await get(`/ogc/collections/incidents/items?bbox=${bad}`)).status, bad).toBe(400)
   })
 
   it('returns only the properties asked for with properties=', async () => {
@@ -236,7 +281,14 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
   it('answers the documents with the filter parameters a QGIS 3.22 base URL carries, and refuses other parameters', async () => {
     // QGIS before 3.28 pushes a filter only by the data source URL (`url='…/ogc?status=open'`), and
     // sends it with every request it makes.
-    for (const doc of ['/ogc', '/ogc/api', '/ogc/conformance', '/ogc/collections', '/ogc/collections/incidents', '/ogc/collections/incidents/queryables']) {
+    for (const doc of [
+      '/ogc',
+      '/ogc/api',
+      '/ogc/conformance',
+      '/ogc/collections',
+      '/ogc/collections/incidents',
+      '/ogc/collections/incidents/queryables',
+    ]) {
       expect((await get(`${doc}?status=open&townCode=330109001`)).status, doc).toBe(200)
       expect((await get(`${doc}?colour=red`)).status, doc).toBe(400)
     }
@@ -284,10 +336,12 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
   it('works with GDAL’s OAPIF driver: layers, schema, feature count, spatial filter', async () => {
     // A CI proxy must not get between GDAL (curl) and the local test server.
     const env = { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' }
-    const ogrinfo = (...args: string[]) => run('ogrinfo', ['-ro', '--config', 'GDAL_HTTP_TIMEOUT', '30', ...args], { timeout: 120_000, maxBuffer: 16 << 20, env })
+    const ogrinfo = (...args: string[]) =>
+      run('ogrinfo', ['-ro', '--config', 'GDAL_HTTP_TIMEOUT', '30', ...args], { timeout: 120_000, maxBuffer: 16 << 20, env })
     const ds = `OAPIF:${s.url}/ogc`
     const list = await ogrinfo(ds)
-    for (const layer of ['towns', 'villages', 'grids', 'microgrids', 'incidents', 'warnings', 'hazards', 'tasks']) expect(list.stdout).toMatch(new RegExp(`^\\d+: ${layer}\\b`, 'm'))
+    for (const layer of ['towns', 'villages', 'grids', 'microgrids', 'incidents', 'warnings', 'hazards', 'tasks'])
+      expect(list.stdout).toMatch(new RegExp(`^\\d+: ${layer}\\b`, 'm'))
 
     const total = await allIncidents()
     const all = await ogrinfo('-al', '-so', ds, 'incidents')
@@ -313,7 +367,8 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
 
   it('lets GDAL push -where equality filters to the server and types every field from the linked JSON Schema', async () => {
     const env = { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost', CPL_DEBUG: 'ON' }
-    const ogrinfo = (...args: string[]) => run('ogrinfo', ['-ro', '--config', 'GDAL_HTTP_TIMEOUT', '30', ...args], { timeout: 120_000, maxBuffer: 64 << 20, env })
+    const ogrinfo = (...args: string[]) =>
+      run('ogrinfo', ['-ro', '--config', 'GDAL_HTTP_TIMEOUT', '30', ...args], { timeout: 120_000, maxBuffer: 64 << 20, env })
     const ds = `OAPIF:${s.url}/ogc`
     // Every fixture incident has a null geocodeScore: typed from the schema, it is still a number.
     const [nulls] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM incidents WHERE geocode_score IS NOT NULL`
@@ -331,7 +386,9 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     expect(inTown).toBeGreaterThan(0)
     const where = await ogrinfo('-al', '-where', `townCode = '${town}' AND status = 'open'`, ds, 'incidents')
     // (The first, unfiltered page is GDAL learning the layer.)
-    const fetched = (where.stderr.match(/Fetch\(([^)]*\/collections\/incidents\/items[^)]*)\)/g) ?? []).filter((f) => f.includes('townCode='))
+    const fetched = (where.stderr.match(/Fetch\(([^)]*\/collections\/incidents\/items[^)]*)\)/g) ?? []).filter((f) =>
+      f.includes('townCode='),
+    )
     expect(fetched.length).toBeGreaterThan(0)
     for (const f of fetched) {
       expect(f).toContain(`townCode=${town}`)
@@ -341,7 +398,9 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
 
     // The same filters straight over HTTP, and a bad code is a 400.
     const page = await json<Page>(`/ogc/collections/incidents/items?townCode=${town}&source=fixture&geocodeLevel=village,none&limit=1`)
-    expect(page.numberMatched).toBe(await count((sql) => sql`AND town_code = ${town} AND source = 'fixture' AND geocode_level IN ('village', 'none')`))
+    expect(page.numberMatched).toBe(
+      await count((sql) => sql`AND town_code = ${town} AND source = 'fixture' AND geocode_level IN ('village', 'none')`),
+    )
     expect((await get('/ogc/collections/incidents/items?townCode=abc')).status).toBe(400)
     expect((await get('/ogc/collections/incidents/items?status=lost')).status).toBe(400)
   }, 180_000)
@@ -349,18 +408,27 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
   it('answers in CGCS2000 (EPSG:4490, latitude first) on request, and names the CRS of every answer', async () => {
     const doc = await json<{ crs: string[]; storageCrs: string; links: Link[] }>('/ogc/collections/incidents')
     expect(doc.crs).toEqual(['http://www.opengis.net/def/crs/OGC/1.3/CRS84', 'http://www.opengis.net/def/crs/EPSG/0/4490'])
-    expect(doc.links.find((l) => l.rel === 'describedby')).toMatchObject({ href: `${s.url}/ogc/collections/incidents/schema`, type: 'application/schema+json' })
-    const [row] = await s.db.sql<{ id: string; lng: number; lat: number }[]>`SELECT id::text, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE geom IS NOT NULL ORDER BY id LIMIT 1`
+    expect(doc.links.find((l) => l.rel === 'describedby')).toMatchObject({
+      href: `${s.url}/ogc/collections/incidents/schema`,
+      type: 'application/schema+json',
+    })
+    const [row] = await s.db.sql<
+      { id: string; lng: number; lat: number }[]
+    >`SELECT id::text, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents WHERE geom IS NOT NULL ORDER BY id LIMIT 1`
     const plain = await get(`/ogc/collections/incidents/items/${row!.id}`)
     expect(plain.headers.get('content-crs')).toBe('<http://www.opengis.net/def/crs/OGC/1.3/CRS84>')
     expect(((await plain.json()) as Feature<Point>).geometry.coordinates).toEqual([row!.lng, row!.lat])
-    const cgcs = await get(`/ogc/collections/incidents/items/${row!.id}?crs=${encodeURIComponent('http://www.opengis.net/def/crs/EPSG/0/4490')}`)
+    const cgcs = await get(
+      `/ogc/collections/incidents/items/${row!.id}?crs=${encodeURIComponent('http://www.opengis.net/def/crs/EPSG/0/4490')}`,
+    )
     expect(cgcs.headers.get('content-crs')).toBe('<http://www.opengis.net/def/crs/EPSG/0/4490>')
     expect(((await cgcs.json()) as Feature<Point>).geometry.coordinates).toEqual([row!.lat, row!.lng])
     // bbox-crs: the town box given latitude first selects the same incidents.
     const [x0, y0, x1, y1] = TOWN_BBOX
     const lonLat = await json<Page>(`/ogc/collections/incidents/items?bbox=${TOWN_BBOX.join(',')}`)
-    const latLon = await json<Page>(`/ogc/collections/incidents/items?bbox=${[y0, x0, y1, x1].join(',')}&bbox-crs=${encodeURIComponent('[EPSG:4490]')}&crs=${encodeURIComponent('[EPSG:4490]')}`)
+    const latLon = await json<Page>(
+      `/ogc/collections/incidents/items?bbox=${[y0, x0, y1, x1].join(',')}&bbox-crs=${encodeURIComponent('[EPSG:4490]')}&crs=${encodeURIComponent('[EPSG:4490]')}`,
+    )
     expect(latLon.numberMatched).toBe(lonLat.numberMatched)
     expect(latLon.numberMatched).toBeGreaterThan(0)
     expect((latLon.features[0]!.geometry as Point).coordinates).toEqual([...(lonLat.features[0]!.geometry as Point).coordinates].reverse())
@@ -407,7 +475,10 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
     expect(h.features.map((f) => f.properties!.hazardId)).toEqual(['ogc-h1'])
     expect(h.features[0]!.properties).toMatchObject({ category: 'fire', severity: 'major', dueDate: '2026-10-10' })
     const t = await json<Page>(`/ogc/collections/tasks/items?area=${v!.code}`)
-    expect(t.features.map((f) => [f.properties!.title, f.properties!.overdue])).toEqual([['整治消防通道', true], ['复查气瓶', false]])
+    expect(t.features.map((f) => [f.properties!.title, f.properties!.overdue])).toEqual([
+      ['整治消防通道', true],
+      ['复查气瓶', false],
+    ])
 
     const env = { ...process.env, GDAL_HTTP_UNSAFESSL: 'YES', CPL_DEBUG: 'OFF' }
     const info = await run('ogrinfo', ['-ro', '-al', '-so', `OAPIF:${s.url}/ogc`, 'warnings'], { timeout: 120_000, env })

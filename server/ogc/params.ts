@@ -3,6 +3,7 @@
  * keyset paging (`cursor`), as zod schemas with small pure helpers.
  */
 import { z } from 'zod'
+
 import { addDays } from '../shared/time.ts'
 
 /**
@@ -42,7 +43,10 @@ export const FormatSchema = z.enum(['json', 'geojson'], { error: 'only f=json (o
  * @example splitList(' a, b,,c ') // ['a', 'b', 'c']
  */
 export function splitList(s: string): string[] {
-  return s.split(',').map((v) => v.trim()).filter((v) => v !== '')
+  return s
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
 }
 
 /**
@@ -52,9 +56,16 @@ export function splitList(s: string): string[] {
 export const OgcBboxSchema = z
   .string()
   .transform((s) => s.split(',').map((v) => (v.trim() === '' ? NaN : Number(v))))
-  .pipe(z.array(z.number({ error: 'numbers' })).refine((a) => a.length === 4 || a.length === 6, 'four numbers (minLon,minLat,maxLon,maxLat) or six with heights'))
+  .pipe(
+    z
+      .array(z.number({ error: 'numbers' }))
+      .refine((a) => a.length === 4 || a.length === 6, 'four numbers (minLon,minLat,maxLon,maxLat) or six with heights'),
+  )
   .transform((a): [number, number, number, number] => (a.length === 6 ? [a[0]!, a[1]!, a[3]!, a[4]!] : [a[0]!, a[1]!, a[2]!, a[3]!]))
-  .refine(([x0, y0, x1, y1]) => [x0, x1].every((x) => x >= -180 && x <= 180) && [y0, y1].every((y) => y >= -90 && y <= 90), 'longitudes within ±180, latitudes within ±90')
+  .refine(
+    ([x0, y0, x1, y1]) => [x0, x1].every((x) => x >= -180 && x <= 180) && [y0, y1].every((y) => y >= -90 && y <= 90),
+    'longitudes within ±180, latitudes within ±90',
+  )
   .refine(([x0, y0, x1, y1]) => x0 <= x1 && y0 <= y1, 'min must not exceed max (boxes across the antimeridian are not supported)')
 export type Bbox = [number, number, number, number]
 
@@ -155,7 +166,11 @@ export function parseDatetime(s: string): TimeRange | null {
 export const DatetimeSchema = z.string().transform((s, ctx) => {
   const range = parseDatetime(s)
   if (!range) {
-    ctx.addIssue({ code: 'custom', message: 'an RFC 3339 date-time with seconds and offset (2026-11-01T08:00:00+08:00 or …Z) or a full date (that Asia/Shanghai day), or an interval start/end with `..` for an open end, start not after end' })
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'an RFC 3339 date-time with seconds and offset (2026-11-01T08:00:00+08:00 or …Z) or a full date (that Asia/Shanghai day), or an interval start/end with `..` for an open end, start not after end',
+    })
     return z.NEVER
   }
   return range
@@ -177,7 +192,10 @@ export function decodeKey(cursor: string): string {
   return Buffer.from(cursor, 'base64url').toString('utf8')
 }
 
-export const CursorSchema = z.string().regex(/^[A-Za-z0-9_-]{1,200}$/, 'a cursor from a `next` link').transform(decodeKey)
+export const CursorSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,200}$/, 'a cursor from a `next` link')
+  .transform(decodeKey)
 
 export const CRS84_URI = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
 /** CGCS2000 (China Geodetic Coordinate System 2000), geographic: latitude first, per EPSG. */

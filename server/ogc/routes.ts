@@ -1,12 +1,27 @@
-import { allowed, scopeOf } from '../auth/context.ts'
 import { type Request, type Response, Router } from 'express'
 import { z } from 'zod'
+
+import { allowed, scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
-import { COLLECTIONS, type CollectionDef, findCollection, KEY_SCHEMAS, type PropertyDef } from './collections.ts'
+import { type CollectionDef, COLLECTIONS, findCollection, KEY_SCHEMAS, type PropertyDef } from './collections.ts'
 import { collectionDoc, CONFORMANCE, featureSchema, landingPage, MEDIA, openApi, queryables } from './documents.ts'
 import { collectionExtent, countItems, getItem, maskPersonal, pageItems, resolveFilters } from './features.ts'
-import { CRS84_URI, CrsSchema, type CrsUri, CursorSchema, DatetimeSchema, encodeKey, FormatSchema, latFirst, LimitSchema, nextLimit, OgcBboxSchema, splitList, swapAxes } from './params.ts'
+import {
+  CRS84_URI,
+  CrsSchema,
+  type CrsUri,
+  CursorSchema,
+  DatetimeSchema,
+  encodeKey,
+  FormatSchema,
+  latFirst,
+  LimitSchema,
+  nextLimit,
+  OgcBboxSchema,
+  splitList,
+  swapAxes,
+} from './params.ts'
 
 /** Query of the documents other than items: only `f`. */
 const DocQuerySchema = z.object({ f: FormatSchema }).strict()
@@ -100,7 +115,10 @@ function chosenProperties(def: CollectionDef, list: string | undefined): Propert
   const names = splitList(list)
   const unknown = names.filter((n) => !def.properties.some((p) => p.name === n))
   if (unknown.length > 0) {
-    throw new HttpError(400, `invalid query: query.properties: unknown ${unknown.join(', ')} (known: ${def.properties.map((p) => p.name).join(', ')})`)
+    throw new HttpError(
+      400,
+      `invalid query: query.properties: unknown ${unknown.join(', ')} (known: ${def.properties.map((p) => p.name).join(', ')})`,
+    )
   }
   return def.properties.filter((p) => names.includes(p.name))
 }
@@ -111,7 +129,8 @@ function chosenProperties(def: CollectionDef, list: string | undefined): Propert
  */
 function rejectUnknown(query: object, allowed: readonly string[]): void {
   const unknown = Object.keys(query).filter((k) => !allowed.includes(k))
-  if (unknown.length > 0) throw new HttpError(400, `invalid query: unknown parameter ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`)
+  if (unknown.length > 0)
+    throw new HttpError(400, `invalid query: unknown parameter ${unknown.join(', ')} (allowed: ${allowed.join(', ')})`)
 }
 
 /**
@@ -192,10 +211,15 @@ export function ogcRoutes(db: Db): Router {
     rejectUnknown(req.query, [...ITEMS_KEYS, ...filterNames])
     const q = parseInput(ItemsQuerySchema, lonLatBbox(req.query), 'query')
     const crs = q.crs ?? CRS84_URI
-    const raw = parseInput(FilterValuesSchema, Object.fromEntries(filterNames.filter((n) => n in req.query).map((n) => [n, req.query[n]])), 'query')
+    const raw = parseInput(
+      FilterValuesSchema,
+      Object.fromEntries(filterNames.filter((n) => n in req.query).map((n) => [n, req.query[n]])),
+      'query',
+    )
     const props = chosenProperties(def, q.properties)
     const after = q.cursor ?? null
-    if (after !== null && !KEY_SCHEMAS[def.key.type].safeParse(after).success) throw new HttpError(400, 'invalid query: query.cursor: not a cursor of this collection')
+    if (after !== null && !KEY_SCHEMAS[def.key.type].safeParse(after).success)
+      throw new HttpError(400, 'invalid query: query.cursor: not a cursor of this collection')
     const body = await db.withScope(scopeOf(req), async (tx) => {
       const filter = { bbox: q.bbox ?? null, time: q.datetime ?? null, filters: await resolveFilters(tx, def, raw) }
       // Both in one transaction: numberMatched counts the same snapshot the page comes from. Only
@@ -209,7 +233,9 @@ export function ogcRoutes(db: Db): Router {
     const links = [
       { href: new URL(req.originalUrl, base).toString(), rel: 'self', type: MEDIA.geojson, title: 'This page' },
       { href: `${base}/collections/${def.id}`, rel: 'collection', type: MEDIA.json, title: def.title },
-      ...(body.page.nextKey !== null ? [{ href: nextUrl(req, encodeKey(body.page.nextKey), q.limit), rel: 'next', type: MEDIA.geojson, title: 'Next page' }] : []),
+      ...(body.page.nextKey !== null
+        ? [{ href: nextUrl(req, encodeKey(body.page.nextKey), q.limit), rel: 'next', type: MEDIA.geojson, title: 'Next page' }]
+        : []),
     ]
     res.set('Content-Crs', `<${crs}>`)
     send(res, MEDIA.geojson, {
@@ -237,7 +263,12 @@ export function ogcRoutes(db: Db): Router {
     send(res, MEDIA.geojson, {
       ...feature,
       links: [
-        { href: `${base}/collections/${def.id}/items/${encodeURIComponent(String(feature.id))}`, rel: 'self', type: MEDIA.geojson, title: 'This feature' },
+        {
+          href: `${base}/collections/${def.id}/items/${encodeURIComponent(String(feature.id))}`,
+          rel: 'self',
+          type: MEDIA.geojson,
+          title: 'This feature',
+        },
         { href: `${base}/collections/${def.id}`, rel: 'collection', type: MEDIA.json, title: def.title },
       ],
     })

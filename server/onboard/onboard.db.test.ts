@@ -7,7 +7,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { readProfile } from '../profile/store.ts'
 import { createTestDb, TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
@@ -34,7 +36,12 @@ function freshCopy(dir: string): string {
   fs.cpSync(FIXTURE, dir, { recursive: true })
   const file = path.join(dir, 'incidents.csv')
   const lines = fs.readFileSync(file, 'utf8').split('\n')
-  const latest = Math.max(...lines.slice(1).filter(Boolean).map((l) => Date.parse(l.split(',')[1]!)))
+  const latest = Math.max(
+    ...lines
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => Date.parse(l.split(',')[1]!)),
+  )
   const shift = Date.now() - 86_400_000 - latest
   const out = lines.map((l, i) => {
     if (i === 0 || !l) return l
@@ -72,8 +79,16 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
     expect(summary.district).toEqual({ code: '330521', name: '德清县' })
     const counts = await s.db.sql<{ level: string; n: number }[]>`SELECT level, count(*)::int AS n FROM admin_areas GROUP BY level`
     const n = Object.fromEntries(counts.map((c) => [c.level, c.n]))
-    expect(n).toEqual({ district: 1, town: truth.counts.towns, village: truth.counts.villages, grid: truth.counts.grids, microgrid: truth.counts.microgrids })
-    const villages = await s.db.sql<{ code: string; parent_code: string; name: string }[]>`SELECT code, parent_code, name FROM admin_areas WHERE level = 'village'`
+    expect(n).toEqual({
+      district: 1,
+      town: truth.counts.towns,
+      village: truth.counts.villages,
+      grid: truth.counts.grids,
+      microgrid: truth.counts.microgrids,
+    })
+    const villages = await s.db.sql<
+      { code: string; parent_code: string; name: string }[]
+    >`SELECT code, parent_code, name FROM admin_areas WHERE level = 'village'`
     expect(Object.fromEntries(villages.map((v) => [v.code, v.parent_code]))).toEqual(truth.villageParent)
     // GBK names without a .cpg read right.
     expect(villages.every((v) => /^[\u4e00-\u9fa5]+(村|社区|居委会)$/.test(v.name))).toBe(true)
@@ -87,7 +102,18 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
     expect(grids.repaired).toBe(1)
     // The final report is written beside the steps' own.
     const written = JSON.parse(fs.readFileSync(path.join(tmp, 'reports', 'onboard-summary.json'), 'utf8')) as OnboardSummary
-    expect(written.steps.map((x) => x.step)).toEqual(['profile', 'district', 'towns', 'villages', 'grids', 'microgrids', 'categories', 'mapping', 'addresses', 'incidents'])
+    expect(written.steps.map((x) => x.step)).toEqual([
+      'profile',
+      'district',
+      'towns',
+      'villages',
+      'grids',
+      'microgrids',
+      'categories',
+      'mapping',
+      'addresses',
+      'incidents',
+    ])
   })
 
   it('puts the GCJ-02 grids back where they truly are', async () => {
@@ -100,10 +126,15 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
   })
 
   it("says the district's own name and opens on its own area", async () => {
-    const profile = await get<{ name: string; code: string; home: { center: [number, number] }; statisticsOnlyUnits: { code: string }[] }>('/api/profile')
+    const profile = await get<{ name: string; code: string; home: { center: [number, number] }; statisticsOnlyUnits: { code: string }[] }>(
+      '/api/profile',
+    )
     expect(profile).toMatchObject({ name: '德清县', code: '330521' })
     expect(profile.statisticsOnlyUnits.map((u) => u.code)).toEqual([truth.statisticsOnlyTown])
-    const config = await get<{ district: { name: string; bbox: number[]; illustrative: boolean }; home: { center: [number, number] } | null }>('/api/config')
+    const config = await get<{
+      district: { name: string; bbox: number[]; illustrative: boolean }
+      home: { center: [number, number] } | null
+    }>('/api/config')
     expect(config.district.name).toBe('德清县')
     // Its own boundaries: no "illustrative" note.
     expect(config.district.illustrative).toBe(false)
@@ -128,7 +159,9 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
   })
 
   it('draws its villages on the map tiles', async () => {
-    const [c] = await s.db.sql<{ x: number; y: number }[]>`SELECT ST_X(label_point) AS x, ST_Y(label_point) AS y FROM admin_areas WHERE level = 'village' ORDER BY code LIMIT 1`
+    const [c] = await s.db.sql<
+      { x: number; y: number }[]
+    >`SELECT ST_X(label_point) AS x, ST_Y(label_point) AS y FROM admin_areas WHERE level = 'village' ORDER BY code LIMIT 1`
     const t = tileAt(10, c!.x, c!.y)
     const res = await fetch(`${s.url}/tiles/villages/${t.z}/${t.x}/${t.y}.mvt`)
     expect(res.status).toBe(200)
@@ -142,7 +175,11 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
     const models = await get<{ items: { id: string; configured: boolean }[] }>('/api/models')
     const configured = models.items.filter((m) => m.configured).map((m) => m.id)
     expect(configured).toContain('near-repeat')
-    const run = await fetch(`${s.url}/api/models/concentration-fraud/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    const run = await fetch(`${s.url}/api/models/concentration-fraud/runs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(run.status).toBe(202)
     const { id } = (await run.json()) as { id: number }
     let status = 'queued'
@@ -167,7 +204,9 @@ describe(`onboarding a second district end to end (${TEST_KIND})`, () => {
     const onboardJson = JSON.parse(fs.readFileSync(path.join(other, 'onboard.json'), 'utf8'))
     delete onboardJson.profile
     fs.writeFileSync(path.join(other, 'onboard.json'), JSON.stringify(onboardJson))
-    await expect(onboard(s.db, planOnboarding(other), { reportDir: path.join(tmp, 'r2') })).rejects.toThrow(/this database holds 德清县 \(330521\), not 长兴县 \(330522\)/)
+    await expect(onboard(s.db, planOnboarding(other), { reportDir: path.join(tmp, 'r2') })).rejects.toThrow(
+      /this database holds 德清县 \(330521\), not 长兴县 \(330522\)/,
+    )
   })
 })
 
@@ -182,7 +221,9 @@ describe(`onboarding the same district with no field names given (${TEST_KIND})`
       fs.writeFileSync(path.join(dir, 'onboard.json'), JSON.stringify({ grids: { crs: 'gcj02' } }))
       const s = await onboard(t.db, planOnboarding(dir), { reportDir: path.join(tmp, 'reports') })
       expect(s.district).toEqual({ code: '330521', name: '德清县' })
-      const villages = await t.db.sql<{ code: string; parent_code: string }[]>`SELECT code, parent_code FROM admin_areas WHERE level = 'village'`
+      const villages = await t.db.sql<
+        { code: string; parent_code: string }[]
+      >`SELECT code, parent_code FROM admin_areas WHERE level = 'village'`
       expect(Object.fromEntries(villages.map((v) => [v.code, v.parent_code]))).toEqual(truth.villageParent)
       const [micro] = await t.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM admin_areas WHERE level = 'microgrid'`
       expect(micro!.n).toBe(truth.counts.microgrids)

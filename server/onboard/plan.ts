@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { OnboardConfigSchema, BOUNDARY_EXTENSIONS, BOUNDARY_STEPS, type BoundaryStepKey, type OnboardConfig } from './schema.ts'
+
+import { BOUNDARY_EXTENSIONS, BOUNDARY_STEPS, type BoundaryStepKey, type OnboardConfig, OnboardConfigSchema } from './schema.ts'
 
 export class OnboardPlanError extends Error {
   override name = 'OnboardPlanError'
@@ -30,7 +31,11 @@ export function boundaryFileOf(names: readonly string[], key: string): string | 
     const ext = path.extname(n).toLowerCase()
     return path.basename(n, path.extname(n)).toLowerCase() === key && (BOUNDARY_EXTENSIONS as readonly string[]).includes(ext)
   })
-  found.sort((a, b) => BOUNDARY_EXTENSIONS.indexOf(path.extname(a).toLowerCase() as never) - BOUNDARY_EXTENSIONS.indexOf(path.extname(b).toLowerCase() as never))
+  found.sort(
+    (a, b) =>
+      BOUNDARY_EXTENSIONS.indexOf(path.extname(a).toLowerCase() as never) -
+      BOUNDARY_EXTENSIONS.indexOf(path.extname(b).toLowerCase() as never),
+  )
   return found[0] ?? null
 }
 
@@ -54,7 +59,9 @@ export function planOnboarding(dir: string): OnboardPlan {
     }
     const parsed = OnboardConfigSchema.safeParse(raw)
     if (!parsed.success) {
-      throw new OnboardPlanError(`${configName}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`)
+      throw new OnboardPlanError(
+        `${configName}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`,
+      )
     }
     config = parsed.data
   }

@@ -3,6 +3,7 @@
  * cased) and the district profile. Every key is optional.
  */
 import { z } from 'zod'
+
 import { BoundaryFileOptionsSchema } from '../boundaries/schema.ts'
 import { ProfileInputSchema } from '../profile/schema.ts'
 

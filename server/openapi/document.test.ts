@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+
 import { HazardSeveritySchema } from '../hazards/schema.ts'
 import { enumList } from '../shared/list-query.ts'
 import { buildDocument, describeQueryText, whoMay } from './document.ts'
-import { openApiPath, pathParamNames, type ApiOperation } from './operation.ts'
+import { type ApiOperation, openApiPath, pathParamNames } from './operation.ts'
 
 describe('the OpenAPI document builder', () => {
   it('writes Express paths the way OpenAPI does, parameters in braces', () => {
@@ -24,7 +25,14 @@ describe('the OpenAPI document builder', () => {
   })
 
   it('refuses an operation declared twice, or a path parameter without its schema', () => {
-    const op: ApiOperation = { method: 'get', path: '/api/x/:id', tag: 'X', summary: 'x', params: z.object({ id: z.string() }), ok: { description: 'x' } }
+    const op: ApiOperation = {
+      method: 'get',
+      path: '/api/x/:id',
+      tag: 'X',
+      summary: 'x',
+      params: z.object({ id: z.string() }),
+      ok: { description: 'x' },
+    }
     expect(() => buildDocument([op, op], '1')).toThrow(/declared twice/)
     expect(() => buildDocument([{ ...op, params: undefined }], '1')).toThrow(/params schema/)
     const doc = buildDocument([op], '1.2.3')

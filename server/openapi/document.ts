@@ -4,19 +4,28 @@
  * the one policy table the server enforces (server/auth/policy.ts), so the document cannot
  * promise a permission the server does not check.
  */
-import { createDocument, type ZodOpenApiOverrideContext, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject, type ZodOpenApiResponsesObject } from 'zod-openapi'
 import { z } from 'zod'
 import type { $ZodTypes } from 'zod/v4/core'
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiOverrideContext,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponsesObject,
+} from 'zod-openapi'
+
 import { basicAllowed } from '../auth/basic.ts'
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../auth/middleware.ts'
-import { requirementOf, type Requirement } from '../auth/policy.ts'
-import { ROLE_PERMISSIONS, type Role } from '../auth/schema.ts'
-import { openApiPath, pathParamNames, type ApiOperation } from './operation.ts'
+import { type Requirement, requirementOf } from '../auth/policy.ts'
+import { type Role, ROLE_PERMISSIONS } from '../auth/schema.ts'
+import { type ApiOperation, openApiPath, pathParamNames } from './operation.ts'
 
 /** The JSON error every route answers with (server/http/errors.ts). */
 export const ErrorSchema = z
   .object({
-    error: z.string().meta({ description: 'What is wrong, in words', example: 'invalid query: query.limit: Too big: expected number to be <=1000' }),
+    error: z
+      .string()
+      .meta({ description: 'What is wrong, in words', example: 'invalid query: query.limit: Too big: expected number to be <=1000' }),
     details: z
       .array(z.object({ where: z.string().meta({ example: 'query.limit' }), message: z.string() }))
       .optional()
@@ -36,11 +45,17 @@ const SECURITY_SCHEMES = {
     scheme: 'bearer',
     description: 'An API key (`omk_…`, made by an administrator: POST /api/users/{id}/api-keys): programs and machine ingest use it.',
   },
-  apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'An API key (`omk_…`) in its own header, for clients that cannot set Authorization.' },
+  apiKeyHeader: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'x-api-key',
+    description: 'An API key (`omk_…`) in its own header, for clients that cannot set Authorization.',
+  },
   basic: {
     type: 'http',
     scheme: 'basic',
-    description: 'For analysts\' tools (QGIS, GDAL) that cannot send Bearer: any user name, an API key (`omk_…`) as the password. Only for GET and HEAD of /api/export/… (and /ogc, /tiles).',
+    description:
+      "For analysts' tools (QGIS, GDAL) that cannot send Bearer: any user name, an API key (`omk_…`) as the password. Only for GET and HEAD of /api/export/… (and /ogc, /tiles).",
   },
 } as const
 
@@ -74,24 +89,31 @@ function responsesOf(op: ApiOperation, need: Requirement): ZodOpenApiResponsesOb
   }
   if (op.params || op.query || op.body) out['400'] = error('Invalid input: `details` names each problem and where')
   if (need !== 'public') out['401'] = error('Not logged in, or the session or key is unknown, expired or revoked')
-  if (need !== 'public' && need !== 'user') out['403'] = error(`The caller's role lacks the \`${need}\` permission (or a cookie session sent no CSRF token)`)
+  if (need !== 'public' && need !== 'user')
+    out['403'] = error(`The caller's role lacks the \`${need}\` permission (or a cookie session sent no CSRF token)`)
   for (const [code, description] of Object.entries(op.errors ?? {})) out[code as `4${string}`] = error(description)
   return out
 }
 
 function operationOf(op: ApiOperation, path: string): ZodOpenApiOperationObject {
   const need = requirementOf(op.method.toUpperCase(), samplePath(path))
-  const names: (keyof typeof SECURITY_SCHEMES)[] = need === 'public' ? [] : ['session', 'bearer', 'apiKeyHeader', ...(basicAllowed(op.method, samplePath(path)) ? ['basic' as const] : [])]
+  const names: (keyof typeof SECURITY_SCHEMES)[] =
+    need === 'public' ? [] : ['session', 'bearer', 'apiKeyHeader', ...(basicAllowed(op.method, samplePath(path)) ? ['basic' as const] : [])]
   const schemes = names.map((name): Record<string, string[]> => ({ [name]: [] }))
   const body = op.body === undefined ? undefined : op.body instanceof z.ZodType ? { type: 'application/json', schema: op.body } : op.body
   return {
     tags: [op.tag],
     summary: op.summary,
     description: [op.description, whoMay(need)].filter(Boolean).join('\n\n'),
-    operationId: `${op.method}${path.replace(/^\/api/, '').replace(/\{([^}]+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    operationId: `${op.method}${path
+      .replace(/^\/api/, '')
+      .replace(/\{([^}]+)\}/g, 'By-$1')
+      .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     security: schemes,
     'x-permission': need,
-    ...(op.params || op.query ? { requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query } : {}) } } : {}),
+    ...(op.params || op.query
+      ? { requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query } : {}) } }
+      : {}),
     ...(body ? { requestBody: { required: true, content: { [body.type]: body.schema ? { schema: body.schema } : {} } } } : {}),
     responses: responsesOf(op, need),
   }
@@ -126,7 +148,8 @@ export function buildDocument(operations: readonly ApiOperation[], version: stri
     const path = openApiPath(op.path)
     const item = (paths[path] ??= {})
     if (item[op.method]) throw new Error(`${op.method.toUpperCase()} ${op.path} is declared twice`)
-    if (pathParamNames(op.path).length > 0 && !op.params) throw new Error(`${op.method.toUpperCase()} ${op.path} has path parameters: give its params schema`)
+    if (pathParamNames(op.path).length > 0 && !op.params)
+      throw new Error(`${op.method.toUpperCase()} ${op.path} has path parameters: give its params schema`)
     item[op.method] = operationOf(op, path)
   }
   const tags = [...new Set(operations.map((o) => o.tag))].map((name) => ({ name }))
@@ -138,7 +161,7 @@ export function buildDocument(operations: readonly ApiOperation[], version: stri
         version,
         description: [
           'The JSON API of the map, the work desk and the command-center wall: incidents, hazards, tasks, warnings, statistics, rankings, imports and administration.',
-          'Generated from the zod schemas the server validates its input with. Times are ISO 8601 (days in the district\'s time zone, Asia/Shanghai by default); coordinates are WGS 84 unless a `crs` says otherwise.',
+          "Generated from the zod schemas the server validates its input with. Times are ISO 8601 (days in the district's time zone, Asia/Shanghai by default); coordinates are WGS 84 unless a `crs` says otherwise.",
           'The OGC API – Features service has its own OpenAPI 3.0 document at [/ogc/api](/ogc/api); vector tiles are described by TileJSON at /tiles.',
         ].join('\n\n'),
       },

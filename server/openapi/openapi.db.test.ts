@@ -6,9 +6,11 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { Validator } from '@seriousme/openapi-schema-validator'
 import type express from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { createApp } from '../app.ts'
 import { createApiKey, createUser } from '../auth/store.ts'
 import { loadConfig } from '../config.ts'
@@ -37,8 +39,16 @@ interface Doc {
 
 beforeAll(async () => {
   s = await startTestServer({ seed: 'none', web: false, auth: 'required' })
-  const analyst = await createUser(s.db.sql, { username: 'analyst-li', displayName: '分析员李', role: 'analyst', areaCodes: [], password: 'a-long-test-password' }, 'test')
-  const admin = await createUser(s.db.sql, { username: 'admin-wang', displayName: '管理员王', role: 'admin', areaCodes: [], password: 'a-long-test-password' }, 'test')
+  const analyst = await createUser(
+    s.db.sql,
+    { username: 'analyst-li', displayName: '分析员李', role: 'analyst', areaCodes: [], password: 'a-long-test-password' },
+    'test',
+  )
+  const admin = await createUser(
+    s.db.sql,
+    { username: 'admin-wang', displayName: '管理员王', role: 'admin', areaCodes: [], password: 'a-long-test-password' },
+    'test',
+  )
   analystKey = (await createApiKey(s.db.sql, analyst.id, 'reads the API reference', 'test')).key
   adminKey = (await createApiKey(s.db.sql, admin.id, 'checks required fields', 'test')).key
 }, 300_000)
@@ -85,10 +95,12 @@ function mountedApiRoutes(app: express.Express): string[] {
           }
           const full = prefix + p
           if (!/^\/api(\/|$)/.test(full)) continue
-          for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${full.replace(/:([A-Za-z_$][A-Za-z0-9_$]*)/g, '{$1}')}`)
+          for (const m of Object.keys(layer.route.methods))
+            out.push(`${m.toUpperCase()} ${full.replace(/:([A-Za-z_$][A-Za-z0-9_$]*)/g, '{$1}')}`)
         }
       } else if (layer.handle.stack) {
-        if (!layer.slash && typeof layer.rawPath !== 'string') throw new Error(`a router is mounted under ${String(layer.rawPath)}: teach this walk its prefix`)
+        if (!layer.slash && typeof layer.rawPath !== 'string')
+          throw new Error(`a router is mounted under ${String(layer.rawPath)}: teach this walk its prefix`)
         walk(layer.handle.stack, layer.slash ? prefix : prefix + String(layer.rawPath))
       }
     }
@@ -114,15 +126,21 @@ describe('the API reference', () => {
       expect(mounted).toContain('HEAD /api/export/{file}')
       expect(mounted.length).toBeGreaterThan(60)
       const docs = documented(doc)
-      expect(mounted.filter((r) => !docs.includes(r)), 'mounted but not in the document: add them to the domain\'s openapi.ts').toEqual([])
-      expect(docs.filter((r) => !mounted.includes(r)), 'in the document but not mounted').toEqual([])
+      expect(
+        mounted.filter((r) => !docs.includes(r)),
+        "mounted but not in the document: add them to the domain's openapi.ts",
+      ).toEqual([])
+      expect(
+        docs.filter((r) => !mounted.includes(r)),
+        'in the document but not mounted',
+      ).toEqual([])
     } finally {
       for (const close of (app.locals.onClose ?? []) as (() => unknown)[]) await close()
       fs.rmSync(dataDir, { recursive: true, force: true })
     }
   })
 
-  it('is a valid OpenAPI 3.1 document, readable by any logged-in caller (an analyst\'s API key)', async () => {
+  it("is a valid OpenAPI 3.1 document, readable by any logged-in caller (an analyst's API key)", async () => {
     const doc = await documentAs(analystKey)
     expect(doc.openapi).toMatch(/^3\.1\./)
     const validator = new Validator()
@@ -134,7 +152,11 @@ describe('the API reference', () => {
     expect(ingest['x-permission']).toBe('ingest')
     expect(ingest.requestBody!.content['application/json']!.schema!.items!.required).toEqual(['incident_id', 'reported_at', 'category'])
     // Basic (an API key as the password) is offered only where the server takes it: reading exports.
-    const basicOn = Object.entries(doc.paths).flatMap(([p, item]) => Object.entries(item).filter(([, op]) => op.security.some((r) => 'basic' in r)).map(([m]) => `${m.toUpperCase()} ${p}`))
+    const basicOn = Object.entries(doc.paths).flatMap(([p, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => op.security.some((r) => 'basic' in r))
+        .map(([m]) => `${m.toUpperCase()} ${p}`),
+    )
     expect(basicOn.sort()).toEqual(['GET /api/export/{file}', 'HEAD /api/export/{file}'])
   })
 
@@ -171,7 +193,8 @@ describe('the API reference', () => {
         const headers = { accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) }
         const res = await fetch(`${s.url}${samplePath(p)}`, { method: method.toUpperCase(), headers, body, redirect: 'manual' })
         await res.body?.cancel()
-        if ((res.status === 401) !== needsLogin) wrong.push(`${method.toUpperCase()} ${p}: documented ${op['x-permission']}, answered ${res.status}`)
+        if ((res.status === 401) !== needsLogin)
+          wrong.push(`${method.toUpperCase()} ${p}: documented ${op['x-permission']}, answered ${res.status}`)
         if (needsLogin) guarded++
       }
     }
@@ -194,16 +217,23 @@ describe('the API reference', () => {
         if (expected.length === 0) continue
         // Required query fields alone first (with a valid body they would be the only problem).
         const body = schema ? JSON.stringify(item0 ? [{}] : {}) : undefined
-        const res = await fetch(`${s.url}${p}`, { method: method.toUpperCase(), headers: { authorization: `Bearer ${adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body })
+        const res = await fetch(`${s.url}${p}`, {
+          method: method.toUpperCase(),
+          headers: { authorization: `Bearer ${adminKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          body,
+        })
         const answer = (await res.json()) as { details?: { where: string }[] }
         const named = new Set((answer.details ?? []).map((d) => d.where))
-        const missing = res.status === 400 ? (requiredQuery.length > 0 ? requiredQuery : requiredBody).filter((w) => !named.has(w)) : expected
+        const missing =
+          res.status === 400 ? (requiredQuery.length > 0 ? requiredQuery : requiredBody).filter((w) => !named.has(w)) : expected
         if (missing.length > 0) mismatches.push(`${method.toUpperCase()} ${p}: answered ${res.status}, not naming ${missing.join(', ')}`)
         checked.push(`${method.toUpperCase()} ${p}`)
       }
     }
     expect(mismatches).toEqual([])
     // The ones a client is most likely to get wrong are among those checked.
-    expect(checked).toEqual(expect.arrayContaining(['POST /api/incidents', 'POST /api/hazards', 'POST /api/tasks', 'GET /api/geocode', 'POST /api/users']))
+    expect(checked).toEqual(
+      expect.arrayContaining(['POST /api/incidents', 'POST /api/hazards', 'POST /api/tasks', 'GET /api/geocode', 'POST /api/users']),
+    )
   })
 })

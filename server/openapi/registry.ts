@@ -22,8 +22,8 @@ import { streamOperations } from '../stream/openapi.ts'
 import { taskOperations } from '../tasks/openapi.ts'
 import { tileOperations } from '../tiles/openapi.ts'
 import { warningOperations } from '../warnings/openapi.ts'
-import type { ApiOperation } from './operation.ts'
 import { docsOperations } from './openapi.ts'
+import type { ApiOperation } from './operation.ts'
 
 /** In the viewer's order: the daily work first, administration last. */
 export const API_OPERATIONS: readonly ApiOperation[] = [

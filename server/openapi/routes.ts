@@ -7,7 +7,9 @@
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+
 import { Router } from 'express'
+
 import { CSRF_COOKIE, CSRF_HEADER } from '../auth/middleware.ts'
 import { parseInput } from '../http/errors.ts'
 import { ROOT_DIR } from '../web/static.ts'

@@ -16,10 +16,12 @@ import { execFileSync, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import readline from 'node:readline'
+
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { postgis } from '@electric-sql/pglite-postgis'
 import postgres from 'postgres'
+
 import type { Config } from '../config.ts'
 import { openEmbedded } from '../db/embedded.ts'
 import type { PhaseProgress } from './progress.ts'
@@ -65,7 +67,9 @@ const quiet = () => undefined
  * @example summaryLine('backed up', s) // 'backed up native database to x.dump (1.2 MB) in 0.8 s: 12 incidents, …'
  */
 export function summaryLine(verb: 'backed up' | 'restored', s: Summary): string {
-  const rows = Object.entries(s.counts).map(([t, n]) => `${n} ${t}`).join(', ')
+  const rows = Object.entries(s.counts)
+    .map(([t, n]) => `${n} ${t}`)
+    .join(', ')
   return `${verb} ${s.kind} database ${verb === 'backed up' ? 'to' : 'from'} ${s.file} (${(s.bytes / 1024 / 1024).toFixed(1)} MB) in ${s.seconds.toFixed(1)} s: ${rows || 'no tables'}`
 }
 
@@ -108,9 +112,17 @@ export async function backup(config: Config, opts: BackupOptions): Promise<Summa
   const partial = `${opts.out}.partial-${process.pid}`
   const started = performance.now()
   try {
-    const counts = config.DATABASE_URL ? await backupNative(config.DATABASE_URL, partial, config.PG_BINDIR, opts) : await backupEmbedded(config.DATA_DIR, partial, opts)
+    const counts = config.DATABASE_URL
+      ? await backupNative(config.DATABASE_URL, partial, config.PG_BINDIR, opts)
+      : await backupEmbedded(config.DATA_DIR, partial, opts)
     fs.renameSync(partial, opts.out)
-    return { kind: configuredKind(config), file: opts.out, bytes: fs.statSync(opts.out).size, seconds: (performance.now() - started) / 1000, counts }
+    return {
+      kind: configuredKind(config),
+      file: opts.out,
+      bytes: fs.statSync(opts.out).size,
+      seconds: (performance.now() - started) / 1000,
+      counts,
+    }
   } finally {
     fs.rmSync(partial, { force: true })
   }
@@ -123,10 +135,14 @@ export async function restore(config: Config, opts: RestoreOptions): Promise<Sum
   const target = configuredKind(config)
   if (kind === null) throw new RefusedError(`${opts.file} is neither a pg_dump custom archive nor a PGlite tarball`)
   if (kind !== target) {
-    throw new RefusedError(`${opts.file} is a backup of the ${kind} database, but the configured database is ${target} (${target === 'native' ? 'DATABASE_URL is set' : 'DATABASE_URL is not set'})`)
+    throw new RefusedError(
+      `${opts.file} is a backup of the ${kind} database, but the configured database is ${target} (${target === 'native' ? 'DATABASE_URL is set' : 'DATABASE_URL is not set'})`,
+    )
   }
   const started = performance.now()
-  const counts = config.DATABASE_URL ? await restoreNative(config.DATABASE_URL, opts.file, config.PG_BINDIR, opts) : await restoreEmbedded(config.DATA_DIR, opts.file, opts)
+  const counts = config.DATABASE_URL
+    ? await restoreNative(config.DATABASE_URL, opts.file, config.PG_BINDIR, opts)
+    : await restoreEmbedded(config.DATA_DIR, opts.file, opts)
   return { kind, file: opts.file, bytes: fs.statSync(opts.file).size, seconds: (performance.now() - started) / 1000, counts }
 }
 
@@ -171,7 +187,20 @@ function runProgram(program: string, args: string[], env: NodeJS.ProcessEnv, onL
     child.on('error', (err) => reject(new Error(`${program}: ${err.message}`)))
     child.on('close', (code) => {
       if (code === 0) resolve()
-      else reject(new Error(`${path.basename(program)} exited with ${code}:\n${tail.filter((l) => !/^pg_(dump|restore): (dumping|processing|creating|executing|reading|identifying|finding|saving|last built|flagging|connecting|launching)/.test(l)).slice(-8).join('\n')}`))
+      else
+        reject(
+          new Error(
+            `${path.basename(program)} exited with ${code}:\n${tail
+              .filter(
+                (l) =>
+                  !/^pg_(dump|restore): (dumping|processing|creating|executing|reading|identifying|finding|saving|last built|flagging|connecting|launching)/.test(
+                    l,
+                  ),
+              )
+              .slice(-8)
+              .join('\n')}`,
+          ),
+        )
     })
   })
 }
@@ -244,9 +273,11 @@ async function restoreNative(url: string, file: string, bindir: string | undefin
     const [others] = await sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM pg_stat_activity
       WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'`
-    if ((others?.n ?? 0) > 0) throw new RefusedError(`${others!.n} other session(s) are connected to ${new URL(url).pathname.slice(1)}: stop the server first`)
+    if ((others?.n ?? 0) > 0)
+      throw new RefusedError(`${others!.n} other session(s) are connected to ${new URL(url).pathname.slice(1)}: stop the server first`)
     const existing = await userTableCount(sql)
-    if (existing > 0 && !opts.force) throw new RefusedError(`the target database is not empty (${existing} tables): pass --force to replace its contents`)
+    if (existing > 0 && !opts.force)
+      throw new RefusedError(`the target database is not empty (${existing} tables): pass --force to replace its contents`)
     if (existing > 0) {
       opts.say?.(`emptying the target database (${existing} tables)…`)
       await emptyDatabase(sql)
@@ -260,9 +291,14 @@ async function restoreNative(url: string, file: string, bindir: string | undefin
   try {
     // One transaction: a failure leaves the (emptied) target as it was, never half restored.
     // --no-owner: objects belong to whoever restores (the dump's owner may not exist here).
-    await runProgram(program, ['--verbose', '--no-password', '--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${dbname}`, file], env, (line) => {
-      if (/processing data for table/.test(line)) opts.progress?.update(Math.min(++done, tables))
-    })
+    await runProgram(
+      program,
+      ['--verbose', '--no-password', '--no-owner', '--single-transaction', '--exit-on-error', `--dbname=${dbname}`, file],
+      env,
+      (line) => {
+        if (/processing data for table/.test(line)) opts.progress?.update(Math.min(++done, tables))
+      },
+    )
   } finally {
     opts.progress?.stop()
   }
@@ -313,7 +349,10 @@ export function embeddedHolder(dataDir: string): number | null {
 async function backupEmbedded(dataDir: string, out: string, opts: BackupOptions): Promise<Record<string, number>> {
   if (!fs.existsSync(path.join(pgliteDir(dataDir), 'PG_VERSION'))) throw new RefusedError(`no embedded database in ${dataDir}`)
   const holder = embeddedHolder(dataDir)
-  if (holder) throw new RefusedError(`the embedded database in ${dataDir} is in use by process ${holder}: stop the server first (PGlite is one process's database)`)
+  if (holder)
+    throw new RefusedError(
+      `the embedded database in ${dataDir} is in use by process ${holder}: stop the server first (PGlite is one process's database)`,
+    )
   opts.say?.('opening the embedded database…')
   const handle = await openEmbedded(dataDir)
   try {
@@ -338,7 +377,10 @@ async function restoreEmbedded(dataDir: string, file: string, opts: RestoreOptio
   fs.mkdirSync(staging, { recursive: true })
   try {
     opts.say?.('loading the tarball…')
-    const loaded = await PGlite.create(pgliteDir(staging), { loadDataDir: new Blob([fs.readFileSync(file)]), extensions: { postgis, pg_trgm } })
+    const loaded = await PGlite.create(pgliteDir(staging), {
+      loadDataDir: new Blob([fs.readFileSync(file)]),
+      extensions: { postgis, pg_trgm },
+    })
     await loaded.close()
     opts.say?.('checking the restored database…')
     const handle = await openEmbedded(staging)

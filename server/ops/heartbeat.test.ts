@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { startHeartbeat } from './heartbeat.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

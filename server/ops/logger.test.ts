@@ -1,7 +1,9 @@
-import type { AddressInfo } from 'node:net'
 import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
 import express, { Router } from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { errorHandler, HttpError, notFound } from '../http/errors.ts'
 import { createLogger, requestIdFrom, requestLogging } from './logger.ts'
 import { counter, countIngested, httpMetrics, recordModelRun, recordTileCache, registry } from './metrics.ts'
@@ -27,7 +29,7 @@ interface LogLine {
 }
 
 describe('requestIdFrom', () => {
-  it("keeps a plain client id and replaces anything else with a UUID", () => {
+  it('keeps a plain client id and replaces anything else with a UUID', () => {
     expect(requestIdFrom('abc-123.X:9_z')).toBe('abc-123.X:9_z')
     expect(requestIdFrom(['first', 'second'])).toBe('first')
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
@@ -71,7 +73,14 @@ describe('request logging and HTTP metrics', () => {
     expect(res.headers.get('x-request-id')).toBe('trace-abc-1')
     await res.text()
     const line = lines.find((l) => l.requestId === 'trace-abc-1')
-    expect(line).toMatchObject({ level: 'info', msg: 'request', method: 'GET', route: '/api/things/:id', path: '/api/things/42', status: 200 })
+    expect(line).toMatchObject({
+      level: 'info',
+      msg: 'request',
+      method: 'GET',
+      route: '/api/things/:id',
+      path: '/api/things/42',
+      status: 200,
+    })
     expect(new Date(line!.time).toISOString()).toBe(line!.time)
     expect(line!.durationMs).toBeGreaterThanOrEqual(0)
     expect(line!.bytes).toBeGreaterThan(1000) // body plus headers
@@ -117,7 +126,9 @@ describe('request logging and HTTP metrics', () => {
     expect(sample(text, 'onemap_http_requests_total{method="GET",route="/api/things/:id",status_class="4xx"}')).toBe(1)
     expect(sample(text, 'onemap_http_requests_total{method="GET",route="unmatched",status_class="4xx"}')).toBe(1)
     expect(sample(text, 'onemap_http_request_duration_seconds_count{method="GET",route="/api/things/:id",status_class="2xx"}')).toBe(5)
-    expect(sample(text, 'onemap_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/api/things/:id",status_class="2xx"}')).toBe(5)
+    expect(
+      sample(text, 'onemap_http_request_duration_seconds_bucket{le="+Inf",method="GET",route="/api/things/:id",status_class="2xx"}'),
+    ).toBe(5)
     expect(sample(text, 'onemap_http_requests_in_flight')).toBe(0)
     // No raw URLs in the labels.
     expect(text).not.toMatch(/route="\/api\/things\/(42|a|b|c)"/)

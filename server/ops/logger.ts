@@ -5,10 +5,12 @@
  */
 import crypto from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+
 import type { Request, RequestHandler } from 'express'
-import { pino, type DestinationStream, type Logger } from 'pino'
+import { type DestinationStream, type Logger, pino } from 'pino'
 import { pinoHttp } from 'pino-http'
-import { LogLevelSchema, type LogLevel } from '../config.ts'
+
+import { type LogLevel, LogLevelSchema } from '../config.ts'
 import { routeLabel } from './route.ts'
 
 export type { Logger } from 'pino'
@@ -108,7 +110,10 @@ export function requestLogging(logger: Logger = getLogger()): RequestHandler {
     customSuccessObject: (req, res) => requestFields(req, res),
     customErrorMessage: (req, res) => (res.writableEnded ? 'request' : 'request aborted'),
     // pino-http makes up an error for any 5xx; the real one (with its stack) is errorHandler's line.
-    customErrorObject: (req, res, err) => ({ ...requestFields(req, res), ...(/^failed with status code \d+$/.test(err.message) ? {} : { err }) }),
+    customErrorObject: (req, res, err) => ({
+      ...requestFields(req, res),
+      ...(/^failed with status code \d+$/.test(err.message) ? {} : { err }),
+    }),
   })
   return (req, res, next) => middleware(req, res, next)
 }

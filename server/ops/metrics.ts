@@ -7,6 +7,7 @@
 import type { RequestHandler } from 'express'
 import { Router } from 'express'
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+
 import type { Db } from '../db/index.ts'
 import { routeLabel } from './route.ts'
 
@@ -19,7 +20,8 @@ collectDefaultMetrics({ register: registry })
 const PREFIX = 'onemap_'
 
 function checkName(name: string): void {
-  if (!name.startsWith(PREFIX) || !/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`metric name must be snake_case and start with ${PREFIX}: ${name}`)
+  if (!name.startsWith(PREFIX) || !/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`metric name must be snake_case and start with ${PREFIX}: ${name}`)
 }
 
 /**
@@ -37,7 +39,12 @@ export function counter<L extends string = never>(name: string, help: string, la
  * A gauge of the registry, created on first use; `collect` (if given) sets it at each scrape.
  * @example gauge('onemap_tile_cache_entries', 'Tiles cached', [], function () { this.set(cache.size) })
  */
-export function gauge<L extends string = never>(name: string, help: string, labelNames: readonly L[] = [], collect?: (this: Gauge<L>) => void | Promise<void>): Gauge<L> {
+export function gauge<L extends string = never>(
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+  collect?: (this: Gauge<L>) => void | Promise<void>,
+): Gauge<L> {
   checkName(name)
   const existing = registry.getSingleMetric(name)
   if (existing) return existing as Gauge<L>
@@ -48,7 +55,12 @@ export function gauge<L extends string = never>(name: string, help: string, labe
  * A histogram of the registry, created on first use.
  * @example histogram('onemap_tile_render_seconds', 'Tile render time', ['layer']).observe({ layer: 'incidents' }, 0.012)
  */
-export function histogram<L extends string = never>(name: string, help: string, labelNames: readonly L[] = [], buckets?: number[]): Histogram<L> {
+export function histogram<L extends string = never>(
+  name: string,
+  help: string,
+  labelNames: readonly L[] = [],
+  buckets?: number[],
+): Histogram<L> {
   checkName(name)
   const existing = registry.getSingleMetric(name)
   if (existing) return existing as Histogram<L>
@@ -58,7 +70,11 @@ export function histogram<L extends string = never>(name: string, help: string, 
 // --- HTTP -----------------------------------------------------------------------------------
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
-const httpRequests = counter('onemap_http_requests_total', 'HTTP requests finished, by method, route pattern and status class', ['method', 'route', 'status_class'])
+const httpRequests = counter('onemap_http_requests_total', 'HTTP requests finished, by method, route pattern and status class', [
+  'method',
+  'route',
+  'status_class',
+])
 const httpDuration = histogram(
   'onemap_http_request_duration_seconds',
   'HTTP request latency (to the last byte; Server-Sent Event streams count until they close), by method, route pattern and status class',
@@ -82,7 +98,11 @@ export function httpMetrics(): RequestHandler {
       httpInFlight.dec()
       // An aborted request that never answered has status 200 by default: call it 499 (client closed).
       const status = res.headersSent || res.writableEnded ? res.statusCode : 499
-      const labels = { method: METHODS.has(req.method) ? req.method : 'other', route: routeLabel(req, status), status_class: `${Math.floor(status / 100)}xx` }
+      const labels = {
+        method: METHODS.has(req.method) ? req.method : 'other',
+        route: routeLabel(req, status),
+        status_class: `${Math.floor(status / 100)}xx`,
+      }
       httpRequests.inc(labels)
       httpDuration.observe(labels, (performance.now() - started) / 1000)
     }
@@ -116,7 +136,11 @@ export function recordTileCache(hit: boolean): void {
 
 /** How incidents arrive: the HTTP API or a CSV import. */
 export type IngestPath = 'api' | 'csv'
-const ingested = counter('onemap_incidents_ingested_total', 'Incidents ingested, by path (api, csv) and result (created, updated, unchanged)', ['path', 'result'])
+const ingested = counter(
+  'onemap_incidents_ingested_total',
+  'Incidents ingested, by path (api, csv) and result (created, updated, unchanged)',
+  ['path', 'result'],
+)
 
 /**
  * Counts the results of one ingest call by their status.
@@ -128,8 +152,16 @@ export function countIngested(path: IngestPath, results: readonly { status: stri
   for (const [result, n] of by) ingested.inc({ path, result }, n)
 }
 
-const modelRuns = counter('onemap_model_runs_total', 'Warning model runs finished, by model and outcome (done, failed)', ['model', 'outcome'])
-const modelRunSeconds = histogram('onemap_model_run_duration_seconds', 'Warning model run time, by model', ['model'], [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600])
+const modelRuns = counter('onemap_model_runs_total', 'Warning model runs finished, by model and outcome (done, failed)', [
+  'model',
+  'outcome',
+])
+const modelRunSeconds = histogram(
+  'onemap_model_run_duration_seconds',
+  'Warning model run time, by model',
+  ['model'],
+  [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600],
+)
 
 /**
  * Records one finished model run.

@@ -1,6 +1,8 @@
-import type { AddressInfo } from 'node:net'
 import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+
 import { afterEach, describe, expect, it } from 'vitest'
+
 import { drainServer, onStopSignal } from './shutdown.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -72,7 +74,11 @@ describe('onStopSignal', () => {
   it('exits 1 when stopping fails or overruns', async () => {
     const codes: number[] = []
     const said: string[] = []
-    uninstall = onStopSignal(() => Promise.reject(new Error('db close failed')), { hardTimeoutMs: 5_000, say: (m) => void said.push(m), exit: (c) => void codes.push(c) })
+    uninstall = onStopSignal(() => Promise.reject(new Error('db close failed')), {
+      hardTimeoutMs: 5_000,
+      say: (m) => void said.push(m),
+      exit: (c) => void codes.push(c),
+    })
     process.emit('SIGTERM')
     await sleep(20)
     expect(codes).toEqual([1])
@@ -80,7 +86,11 @@ describe('onStopSignal', () => {
     uninstall()
 
     const codes2: number[] = []
-    uninstall = onStopSignal(() => new Promise<void>(() => undefined), { hardTimeoutMs: 100, say: () => undefined, exit: (c) => void codes2.push(c) })
+    uninstall = onStopSignal(() => new Promise<void>(() => undefined), {
+      hardTimeoutMs: 100,
+      say: () => undefined,
+      exit: (c) => void codes2.push(c),
+    })
     process.emit('SIGTERM')
     await sleep(250)
     expect(codes2).toEqual([1])

@@ -1,4 +1,5 @@
 import { Router } from 'express'
+
 import { auditRequest } from '../audit/request.ts'
 import { scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'

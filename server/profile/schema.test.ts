@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { ProfileInputSchema, utcOffset, zoomToFit } from './schema.ts'
 
 describe('profile schema', () => {

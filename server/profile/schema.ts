@@ -14,7 +14,9 @@ const lat = z.number().min(-90).max(90)
  */
 export function utcOffset(tz: string, at: Date): string | null {
   try {
-    const part = new Intl.DateTimeFormat('en', { timeZone: tz, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')
+    const part = new Intl.DateTimeFormat('en', { timeZone: tz, timeZoneName: 'longOffset' })
+      .formatToParts(at)
+      .find((p) => p.type === 'timeZoneName')
     const m = /GMT([+-]\d{2}:\d{2})?/.exec(part?.value ?? '')
     return m ? (m[1] ?? '+00:00') : null
   } catch {
@@ -27,17 +29,27 @@ export function utcOffset(tz: string, at: Date): string | null {
  * (UTC+8, no daylight saving) throughout, so only zones that keep +08:00 all year are taken:
  * a zone the code would not honour is refused rather than recorded and ignored.
  */
-export const TimeZoneSchema = z.string().refine(
-  (tz) => utcOffset(tz, new Date('2026-01-15T00:00:00Z')) === '+08:00' && utcOffset(tz, new Date('2026-07-15T00:00:00Z')) === '+08:00',
-  'an IANA time zone at UTC+08:00 all year, such as Asia/Shanghai (days are counted in China Standard Time)',
-)
+export const TimeZoneSchema = z
+  .string()
+  .refine(
+    (tz) => utcOffset(tz, new Date('2026-01-15T00:00:00Z')) === '+08:00' && utcOffset(tz, new Date('2026-07-15T00:00:00Z')) === '+08:00',
+    'an IANA time zone at UTC+08:00 all year, such as Asia/Shanghai (days are counted in China Standard Time)',
+  )
 
 /** `PUT /api/profile` and onboard.json's `profile`: any subset; null clears a field back to the data's. */
 export const ProfileInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(50).nullable().optional(),
-  code: z.string().trim().regex(/^[0-9A-Za-z_-]{1,20}$/, 'letters, digits, - or _').nullable().optional(),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Za-z_-]{1,20}$/, 'letters, digits, - or _')
+    .nullable()
+    .optional(),
   timeZone: TimeZoneSchema.optional(),
-  home: z.strictObject({ center: z.tuple([lng, lat]), zoom: z.number().min(0).max(22) }).nullable().optional(),
+  home: z
+    .strictObject({ center: z.tuple([lng, lat]), zoom: z.number().min(0).max(22) })
+    .nullable()
+    .optional(),
   /** Area types (the boundary file's type field) that are statistics-only units, e.g. 开发区, 农场. */
   statisticsOnlyTypes: z.array(z.string().trim().min(1).max(40)).max(50).optional(),
 })

@@ -34,7 +34,9 @@ export async function readProfile(sql: Tx): Promise<Profile> {
   const handHome = p && p.home_lng !== null && p.home_lat !== null && p.home_zoom !== null
   const home = handHome
     ? { center: [p.home_lng!, p.home_lat!] as [number, number], zoom: p.home_zoom! }
-    : bbox ? { center: [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2] as [number, number], zoom: zoomToFit(bbox) } : null
+    : bbox
+      ? { center: [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2] as [number, number], zoom: zoomToFit(bbox) }
+      : null
   const setByHand: Profile['setByHand'] = []
   if (p?.name) setByHand.push('name')
   if (p?.code) setByHand.push('code')

@@ -1,14 +1,16 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { fromWgs84 } from '../geo/crs.ts'
 import { loadFixtureBase } from '../geocode/fixtures/base.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { REASON } from './rules.ts'
 import { reconcileFile, type ReconcileSummary } from './run.ts'
-import { PairSchema, ReviewPageSchema, RunsResponseSchema, type Pair, type PairStatus } from './schema.ts'
+import { type Pair, PairSchema, type PairStatus, ReviewPageSchema, RunsResponseSchema } from './schema.ts'
 
 /** Degrees per metre at the fixture's latitude (as in fixtures/base.ts). */
 const M_LNG = 1 / 96_388
@@ -36,11 +38,20 @@ describe(`reconciliation (${TEST_KIND})`, () => {
   let lines: Line[]
 
   const writeCsv = (rows: Line[]) => {
-    const body = rows.map((r) => [r[0], r[1], r[2], r[3], r[4] ?? ''].map((f) => (/[",\n]/.test(String(f)) ? `"${String(f).replace(/"/g, '""')}"` : f)).join(','))
+    const body = rows.map((r) =>
+      [r[0], r[1], r[2], r[3], r[4] ?? ''].map((f) => (/[",\n]/.test(String(f)) ? `"${String(f).replace(/"/g, '""')}"` : f)).join(','),
+    )
     fs.writeFileSync(file, `address_id,address,lng,lat,crs\n${body.join('\n')}\n`)
   }
   const run = () => reconcileFile(s.db, file, { source: 'police', reportPath: report, batchSize: 4 })
-  const counts = (r: ReconcileSummary) => ({ total: r.total, matched: r.matched, review: r.review, unmatched: r.unmatched, unchanged: r.unchanged, rejected: r.rejected })
+  const counts = (r: ReconcileSummary) => ({
+    total: r.total,
+    matched: r.matched,
+    review: r.review,
+    unmatched: r.unmatched,
+    unchanged: r.unchanged,
+    rejected: r.rejected,
+  })
   const pairs = async () => {
     const page = ReviewPageSchema.parse(await (await get('/api/reconcile/review?source=police&status=matched&limit=500')).json())
     const all: Pair[] = [...page.items]
@@ -51,7 +62,11 @@ describe(`reconciliation (${TEST_KIND})`, () => {
   }
   const get = (p: string) => fetch(`${s.url}${p}`)
   const post = (p: string, body: unknown) =>
-    fetch(`${s.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'reviewer-li' }, body: JSON.stringify(body) })
+    fetch(`${s.url}${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user': 'reviewer-li' },
+      body: JSON.stringify(body),
+    })
   const decide = async (id: number, body: unknown) => {
     const res = await post(`/api/reconcile/review/${id}`, body)
     return { status: res.status, body: (await res.json()) as unknown }
@@ -264,7 +279,10 @@ describe(`reconciliation (${TEST_KIND})`, () => {
       })
       const other = PairSchema.parse((await decide(p.get('P_AMBIG2')!.id, { decision: 'accept', addressId: 'F_LP_RM12' })).body)
       const cand = p.get('P_AMBIG2')!.candidates.find((c) => c.addressId === 'F_LP_RM12')!
-      expect(other).toMatchObject({ status: 'accepted', proposed: { addressId: 'F_LP_RM12', level: 'door', score: cand.score, distanceM: cand.distanceM } })
+      expect(other).toMatchObject({
+        status: 'accepted',
+        proposed: { addressId: 'F_LP_RM12', level: 'door', score: cand.score, distanceM: cand.distanceM },
+      })
       const road = PairSchema.parse((await decide(p.get('P_ROAD')!.id, { decision: 'accept', addressId: 'F_JC_440' })).body)
       expect(road).toMatchObject({ status: 'accepted', proposed: { addressId: 'F_JC_440', level: 'door', score: null, distanceM: 0 } })
       const ambig = PairSchema.parse((await decide(p.get('P_AMBIG')!.id, { decision: 'reject' })).body)
@@ -318,7 +336,16 @@ describe(`reconciliation (${TEST_KIND})`, () => {
       const { items } = RunsResponseSchema.parse(await res.json())
       expect(items.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done', 'done'])
       expect(items.map((r) => r.id)).toEqual([...items.map((r) => r.id)].sort((a, b) => b - a))
-      expect(items.at(-1)).toMatchObject({ total: 16, matched: 5, review: 4, unmatched: 2, unchanged: 0, rejected: 5, file, reportPath: report })
+      expect(items.at(-1)).toMatchObject({
+        total: 16,
+        matched: 5,
+        review: 4,
+        unmatched: 2,
+        unchanged: 0,
+        rejected: 5,
+        file,
+        reportPath: report,
+      })
       expect(items[0]).toMatchObject({ unchanged: 11, source: 'police' })
       expect(items[0]!.finishedAt).not.toBeNull()
     })
@@ -339,7 +366,9 @@ describe(`reconciliation (${TEST_KIND})`, () => {
     await expect(reconcileFile(s.db, bad, { reportPath: null })).rejects.toThrow(/missing required columns "address_id", "lng", "lat"/)
     const statuses = await s.db.sql<{ status: PairStatus }[]>`SELECT status FROM reconcile_pairs WHERE source = 'bad.csv'`
     expect(statuses).toEqual([])
-    const [failed] = await s.db.sql<{ status: string; message: string }[]>`SELECT status, message FROM reconcile_runs WHERE source = 'bad.csv'`
+    const [failed] = await s.db.sql<
+      { status: string; message: string }[]
+    >`SELECT status, message FROM reconcile_runs WHERE source = 'bad.csv'`
     expect(failed).toMatchObject({ status: 'failed' })
   })
 })

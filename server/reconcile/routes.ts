@@ -1,10 +1,11 @@
-import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
+
+import { scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
-import { DecisionSchema, PairParamsSchema, ReviewQuerySchema, RunsQuerySchema, type Pair, type ReviewPage } from './schema.ts'
 import { closeStaleRuns } from '../ops/heartbeat.ts'
+import { DecisionSchema, type Pair, PairParamsSchema, type ReviewPage, ReviewQuerySchema, RunsQuerySchema } from './schema.ts'
 import { decidePair, listPairs, listRuns } from './store.ts'
 
 /** `/api/reconcile/review` (the queue and decisions) and `/api/reconcile/runs`. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+
 import type { GeocodeResult } from '../geocode/schema.ts'
-import { judge, nextPair, REASON, stableJson, withoutRejected, type GeocoderAnswer, type OtherRow, type StoredPair } from './rules.ts'
+import { type GeocoderAnswer, judge, nextPair, type OtherRow, REASON, stableJson, type StoredPair, withoutRejected } from './rules.ts'
 
 const hit = (over: Partial<GeocodeResult> = {}): GeocodeResult => ({
   addressId: 'A1',
@@ -33,7 +34,10 @@ describe('judge', () => {
   })
 
   it('leaves nothing-found unmatched', () => {
-    expect(judge(hit({ level: 'none', addressId: null, score: 0, distanceM: undefined }), [])).toEqual({ status: 'unmatched', reasons: [REASON.unmatched] })
+    expect(judge(hit({ level: 'none', addressId: null, score: 0, distanceM: undefined }), [])).toEqual({
+      status: 'unmatched',
+      reasons: [REASON.unmatched],
+    })
   })
 
   it.each([
@@ -94,7 +98,10 @@ describe('nextPair', () => {
 
   it('keeps an accepted pair while its row is unchanged, whatever the geocoder now says', () => {
     const s = stored(answer(hit({ distanceM: 300 })), { status: 'accepted' })
-    expect(nextPair(row, answer(hit({ addressId: 'A9' })), s)).toEqual({ state: expect.objectContaining({ status: 'accepted', addressId: 'A1' }), write: false })
+    expect(nextPair(row, answer(hit({ addressId: 'A9' })), s)).toEqual({
+      state: expect.objectContaining({ status: 'accepted', addressId: 'A1' }),
+      write: false,
+    })
   })
 
   it('sends an accepted pair back to review when its row changed, and keeps it there', () => {

@@ -136,10 +136,12 @@ export function judge(proposal: GeocodeResult, candidates: readonly GeocodeResul
   if (proposal.score < AUTO_ACCEPT.minScore) reasons.push(`匹配分 ${proposal.score} < ${AUTO_ACCEPT.minScore}`)
   if (ADDRESS_LEVELS.has(proposal.level)) {
     if (proposal.distanceM === undefined) reasons.push('没有坐标，无法核对距离')
-    else if (proposal.distanceM > AUTO_ACCEPT.maxDistanceM) reasons.push(`${levelName}级匹配，坐标相距 ${Math.round(proposal.distanceM)} 米`)
+    else if (proposal.distanceM > AUTO_ACCEPT.maxDistanceM)
+      reasons.push(`${levelName}级匹配，坐标相距 ${Math.round(proposal.distanceM)} 米`)
   }
   const rivals = candidates.filter(
-    (c) => c.addressId !== null && c.addressId !== proposal.addressId && c.level === proposal.level && c.score >= proposal.score - RIVAL_SCORE,
+    (c) =>
+      c.addressId !== null && c.addressId !== proposal.addressId && c.level === proposal.level && c.score >= proposal.score - RIVAL_SCORE,
   )
   if (rivals.length > 0) reasons.push(`多个候选（另有 ${rivals.length} 个同级地址）`)
   return { status: reasons.length === 0 ? 'matched' : 'review', reasons }
@@ -183,7 +185,13 @@ export function samePairState(a: PairState, b: PairState): boolean {
 }
 
 /** The state of a proposal with its status and reasons. */
-function stateOf(proposal: GeocodeResult, candidates: GeocodeResult[], status: MachineStatus, reasons: string[], holdReason: string | null): PairState {
+function stateOf(
+  proposal: GeocodeResult,
+  candidates: GeocodeResult[],
+  status: MachineStatus,
+  reasons: string[],
+  holdReason: string | null,
+): PairState {
   return {
     status,
     addressId: proposal.addressId,

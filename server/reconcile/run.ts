@@ -13,17 +13,33 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
-import { silentProgress, type PhaseProgress } from '../ops/progress.ts'
-import type { Db } from '../db/index.ts'
+
 import { toWgs84Stored } from '../addresses/prepare.ts'
-import { AddressImportRowSchema, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rejectReason, type AddressColumn, type AddressCsvInput } from '../addresses/schema.ts'
+import {
+  type AddressColumn,
+  type AddressCsvInput,
+  AddressImportRowSchema,
+  OPTIONAL_COLUMNS,
+  rejectReason,
+  REQUIRED_COLUMNS,
+} from '../addresses/schema.ts'
+import type { Db } from '../db/index.ts'
 import { createGeocoder, type Geocoder } from '../geocode/geocoder.ts'
 import type { MatchLevel } from '../geocode/schema.ts'
-import { ImportInputError, mapHeader, openCsvChunks, openRejectReport, parseCsvChunk, type CsvRecord, type RejectReport } from '../imports/csv.ts'
+import {
+  type CsvRecord,
+  ImportInputError,
+  mapHeader,
+  openCsvChunks,
+  openRejectReport,
+  parseCsvChunk,
+  type RejectReport,
+} from '../imports/csv.ts'
 import { FirstSeen } from '../imports/first-seen.ts'
-import { nextPair, type OtherRow, type PairState } from './rules.ts'
-import { ZERO_RUN_COUNTS, type PairStatus, type RunCounts } from './schema.ts'
 import { startHeartbeat } from '../ops/heartbeat.ts'
+import { type PhaseProgress, silentProgress } from '../ops/progress.ts'
+import { nextPair, type OtherRow, type PairState } from './rules.ts'
+import { type PairStatus, type RunCounts, ZERO_RUN_COUNTS } from './schema.ts'
 import { baseHasAddresses, beatRun, finishRun, lockPairs, startRun, statusCounts, writePairs } from './store.ts'
 
 /** Rows per geocoding batch and per write transaction. */
@@ -83,7 +99,8 @@ function toInput(fields: readonly string[], index: Record<AddressColumn, number>
  */
 export function readRow(rec: CsvRecord, index: Record<AddressColumn, number>, width: number): { row: OtherRow } | { reject: RejectedLine } {
   const id = (rec.fields[index.address_id] ?? '').trim()
-  if (rec.fields.length !== width) return { reject: { line: rec.line, addressId: id, reason: `expected ${width} fields, found ${rec.fields.length}` } }
+  if (rec.fields.length !== width)
+    return { reject: { line: rec.line, addressId: id, reason: `expected ${width} fields, found ${rec.fields.length}` } }
   const parsed = AddressImportRowSchema.safeParse(toInput(rec.fields, index))
   if (!parsed.success) return { reject: { line: rec.line, addressId: id, reason: rejectReason(parsed.error) } }
   const r = parsed.data
@@ -149,7 +166,11 @@ export async function reconcileFile(db: Db, input: Readable | string, opts: Reco
       if (batch.length === 0) return
       const answers = await geocoder.geocode(batch.map((r) => ({ address: r.address, lng: r.lng, lat: r.lat, crs: 'wgs84' as const })))
       await db.sql.begin(async (tx) => {
-        const stored = await lockPairs(tx, source, batch.map((r) => r.otherId))
+        const stored = await lockPairs(
+          tx,
+          source,
+          batch.map((r) => r.otherId),
+        )
         const writes: { row: OtherRow; state: PairState }[] = []
         for (const [i, row] of batch.entries()) {
           const { state, write } = nextPair(row, answers[i]!, stored.get(row.otherId) ?? null)

@@ -4,8 +4,9 @@
  * Shared with the web app.
  */
 import { z } from 'zod'
-import { listLimit } from '../shared/list-query.ts'
+
 import { GeocodeResultSchema, MatchLevelSchema } from '../geocode/schema.ts'
+import { listLimit } from '../shared/list-query.ts'
 
 /**
  * Where a pair stands: `matched` accepted automatically, `review` waiting for a person,
@@ -70,7 +71,10 @@ export const ReviewQuerySchema = z.object({
   status: PairStatusSchema.default('review'),
   limit: listLimit(500, 50),
   /** `next` of the previous page (opaque to callers). */
-  cursor: z.string().regex(/^[1-9]\d{0,17}$/, 'not a cursor from a previous page').optional(),
+  cursor: z
+    .string()
+    .regex(/^[1-9]\d{0,17}$/, 'not a cursor from a previous page')
+    .optional(),
 })
 export type ReviewQuery = z.infer<typeof ReviewQuerySchema>
 

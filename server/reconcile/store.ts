@@ -3,10 +3,11 @@
  * pairs a run reads and writes, the review queue and decisions.
  */
 import type { TransactionSql } from 'postgres'
+
 import type { Queryable, Tx } from '../db/index.ts'
 import { distanceM } from '../geo/crs.ts'
-import type { GeocodeResult, MatchLevel } from '../geocode/schema.ts'
 import { ownLevel } from '../geocode/reverse.ts'
+import type { GeocodeResult, MatchLevel } from '../geocode/schema.ts'
 import type { OtherRow, PairState, StoredPair } from './rules.ts'
 import type { Decision, Pair, PairStatus, ReviewPage, ReviewQuery, Run, RunCounts } from './schema.ts'
 
@@ -27,7 +28,11 @@ export async function beatRun(sql: Queryable, id: number, c: RunCounts): Promise
 }
 
 /** Records how a run ended, with its counts. */
-export async function finishRun(sql: Queryable, id: number, end: { status: 'done' | 'failed'; counts: RunCounts; message: string | null }): Promise<void> {
+export async function finishRun(
+  sql: Queryable,
+  id: number,
+  end: { status: 'done' | 'failed'; counts: RunCounts; message: string | null },
+): Promise<void> {
   const c = end.counts
   await sql`
     UPDATE reconcile_runs SET status = ${end.status}, finished_at = now(), total = ${c.total}, matched = ${c.matched},
@@ -183,7 +188,12 @@ export async function lockPairs(tx: TransactionSql, source: string, otherIds: re
  * Inserts or updates pairs as a run made them. Decisions (rejected ids, decided_*) are left as
  * they are: runs never make them. The rows travel as one jsonb parameter.
  */
-export async function writePairs(tx: TransactionSql, source: string, runId: number, pairs: readonly { row: OtherRow; state: PairState }[]): Promise<void> {
+export async function writePairs(
+  tx: TransactionSql,
+  source: string,
+  runId: number,
+  pairs: readonly { row: OtherRow; state: PairState }[],
+): Promise<void> {
   if (pairs.length === 0) return
   const rows = pairs.map(({ row, state: s }) => ({
     other_id: row.otherId,
@@ -293,12 +303,26 @@ export async function decidePair(tx: Tx, id: number, d: Decision, by: string): P
   if (addressId === cur.address_id && cur.lng !== null && cur.lat !== null) {
     chosen = { address: cur.address ?? '', level: cur.level, score: cur.score, distanceM: cur.distance_m, lng: cur.lng, lat: cur.lat }
   } else if (candidate) {
-    chosen = { address: candidate.address ?? '', level: candidate.level, score: candidate.score, distanceM: candidate.distanceM ?? null, lng: candidate.lng!, lat: candidate.lat! }
+    chosen = {
+      address: candidate.address ?? '',
+      level: candidate.level,
+      score: candidate.score,
+      distanceM: candidate.distanceM ?? null,
+      lng: candidate.lng!,
+      lat: candidate.lat!,
+    }
   } else {
     // An address the reviewer found elsewhere (search, map): no geocoder score for it.
     const [a] = await tx<AddressRow[]>`
       SELECT address_id, address, room, unit, building, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM addresses WHERE address_id = ${addressId}`
-    if (!a) return { failure: { status: 400, message: `invalid body: body.addressId: no address ${addressId} in the address base`, where: 'body.addressId' } }
+    if (!a)
+      return {
+        failure: {
+          status: 400,
+          message: `invalid body: body.addressId: no address ${addressId} in the address base`,
+          where: 'body.addressId',
+        },
+      }
     const metres = Math.round(distanceM(cur.other_lng, cur.other_lat, a.lng, a.lat) * 10) / 10
     chosen = { address: a.address, level: ownLevel(a), score: null, distanceM: metres, lng: a.lng, lat: a.lat }
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { escapeHtml, fmt, html, signed } from './html.ts'
 import { niceMax, trendChartSvg } from './svg-chart.ts'
 import { bboxOf, fitProjection, polygonPath, townMapSvg } from './svg-map.ts'
@@ -9,7 +10,9 @@ describe('report markup', () => {
     expect(escapeHtml(`<b title="x">&'</b>`)).toBe('&lt;b title=&quot;x&quot;&gt;&amp;&#39;&lt;/b&gt;')
     expect(html`<p>${'<script>'}</p>`.value).toBe('<p>&lt;script&gt;</p>')
     expect(html`<ul>${['a<', html`<li>b</li>`]}</ul>`.value).toBe('<ul>a&lt;<li>b</li></ul>')
-    expect(html`<td data-x="${'" onmouseover="x'}">${null}${undefined}${false}${0}</td>`.value).toBe('<td data-x="&quot; onmouseover=&quot;x">0</td>')
+    expect(html`<td data-x="${'" onmouseover="x'}">${null}${undefined}${false}${0}</td>`.value).toBe(
+      '<td data-x="&quot; onmouseover=&quot;x">0</td>',
+    )
     expect(escapeHtml('a\u0000b\u0007c\nd')).toBe('abc\nd')
   })
   it('formats numbers and changes', () => {
@@ -29,7 +32,18 @@ describe('report markup', () => {
 })
 
 describe('SVG map and chart', () => {
-  const square = { type: 'Polygon' as const, coordinates: [[[120, 30], [120.1, 30], [120.1, 30.1], [120, 30.1], [120, 30]]] }
+  const square = {
+    type: 'Polygon' as const,
+    coordinates: [
+      [
+        [120, 30],
+        [120.1, 30],
+        [120.1, 30.1],
+        [120, 30.1],
+        [120, 30],
+      ],
+    ],
+  }
   it('projects with the latitude scale and fits the box', () => {
     const p = fitProjection(bboxOf([square]), 800, 600, 10)
     expect(p.height).toBe(600)
@@ -60,7 +74,13 @@ describe('SVG map and chart', () => {
     expect(niceMax(137)).toBe(200)
     expect(niceMax(0)).toBe(1)
     expect(niceMax(5)).toBe(5)
-    const svg = trendChartSvg(['2026-09', '2026-10'], [{ code: '01', name: '治安', values: [3, 0] }, { code: '02', name: '交通', values: [1, 2] }]).value
+    const svg = trendChartSvg(
+      ['2026-09', '2026-10'],
+      [
+        { code: '01', name: '治安', values: [3, 0] },
+        { code: '02', name: '交通', values: [1, 2] },
+      ],
+    ).value
     checkWellFormed(svg)
     expect(svg).toContain('data-month="2026-09" data-total="4"')
     expect(svg.match(/<rect/g)).toHaveLength(3)

@@ -4,11 +4,12 @@
  */
 import type { Geometry, MultiPolygon, Polygon } from 'geojson'
 import { cellToBoundary, cellToLatLng } from 'h3-js'
+
 import type { Tx } from '../db/index.ts'
 import { bigintToH3 } from '../geo/h3.ts'
+import type { IndicatorWindow } from '../indicators/month.ts'
 import { NotFound } from '../shared/errors.ts'
 import { polygonContains } from '../shared/point-in-polygon.ts'
-import type { IndicatorWindow } from '../indicators/month.ts'
 import { dayStart, type Period, shanghaiDay } from '../shared/time.ts'
 import { TASK_STATUS_NAMES, type TaskStatus } from '../tasks/schema.ts'
 import type { MapArea, MapCell, MapWarning } from './svg-map.ts'
@@ -23,13 +24,22 @@ export interface TownArea extends MapArea {
  * @example (await townArea(tx, '330109001')).name // '城厢街道'
  */
 export async function townArea(sql: Tx, code: string): Promise<TownArea> {
-  const [row] = await sql<{ code: string; name: string; level: string; population: number | null; geom: string; label: string; district: string | null }[]>`
+  const [row] = await sql<
+    { code: string; name: string; level: string; population: number | null; geom: string; label: string; district: string | null }[]
+  >`
     SELECT a.code, a.name, a.level, a.population, ST_AsGeoJSON(a.geom, 6) AS geom, ST_AsGeoJSON(a.label_point, 6) AS label,
            coalesce((SELECT name FROM district_profile), (SELECT name FROM admin_areas WHERE code = a.parent_code)) AS district
     FROM admin_areas a WHERE a.code = ${code}`
   if (!row || row.level !== 'town') throw new NotFound(row ? `${code} is a ${row.level}, not a town` : `no town with code ${code}`)
   const label = JSON.parse(row.label) as { coordinates: [number, number] }
-  return { code: row.code, name: row.name, population: row.population, districtName: row.district, geometry: JSON.parse(row.geom) as Geometry, label: label.coordinates }
+  return {
+    code: row.code,
+    name: row.name,
+    population: row.population,
+    districtName: row.district,
+    geometry: JSON.parse(row.geom) as Geometry,
+    label: label.coordinates,
+  }
 }
 
 /**
@@ -48,7 +58,12 @@ export async function townVillages(sql: Tx, town: string): Promise<MapArea[]> {
   const rows = await sql<{ code: string; name: string; geom: string; label: string }[]>`
     SELECT code, name, ST_AsGeoJSON(geom, 6) AS geom, ST_AsGeoJSON(label_point, 6) AS label
     FROM admin_areas WHERE parent_code = ${town} AND level = 'village' ORDER BY code`
-  return rows.map((r) => ({ code: r.code, name: r.name, geometry: JSON.parse(r.geom) as Geometry, label: (JSON.parse(r.label) as { coordinates: [number, number] }).coordinates }))
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    geometry: JSON.parse(r.geom) as Geometry,
+    label: (JSON.parse(r.label) as { coordinates: [number, number] }).coordinates,
+  }))
 }
 
 export interface ReportWarning extends MapWarning {
@@ -64,7 +79,18 @@ export interface ReportWarning extends MapWarning {
  * @example (await townWarnings(tx, '330109001', window)).length
  */
 export async function townWarnings(sql: Tx, town: string, w: IndicatorWindow): Promise<ReportWarning[]> {
-  const rows = await sql<{ id: string; level: MapWarning['level']; status: string; title: string; model: string | null; created_at: Date; geom: string; village: string | null }[]>`
+  const rows = await sql<
+    {
+      id: string
+      level: MapWarning['level']
+      status: string
+      title: string
+      model: string | null
+      created_at: Date
+      geom: string
+      village: string | null
+    }[]
+  >`
     SELECT w.id::text, w.level, w.status, w.title, m.definition->'name'->>'zh' AS model, w.created_at, ST_AsGeoJSON(w.geom, 6) AS geom,
            (SELECT name FROM admin_areas WHERE code = w.village_code) AS village
     FROM warnings w LEFT JOIN models m ON m.id = w.model_id
@@ -104,7 +130,9 @@ export interface ReportTask {
  */
 export async function townOpenTasks(sql: Tx, town: string, asOf: Date): Promise<ReportTask[]> {
   const day = shanghaiDay(asOf)
-  const rows = await sql<{ id: string; title: string; area: string; team: string; due: string; status: TaskStatus; days: number; lng: number; lat: number }[]>`
+  const rows = await sql<
+    { id: string; title: string; area: string; team: string; due: string; status: TaskStatus; days: number; lng: number; lat: number }[]
+  >`
     SELECT t.id::text, t.title, a.name AS area, t.assignee_team AS team, t.due_date::text AS due, t.status,
            greatest(0, ${day}::date - t.due_date)::int AS days, ST_X(t.geom) AS lng, ST_Y(t.geom) AS lat
     FROM tasks t JOIN admin_areas a ON a.code = t.area_code

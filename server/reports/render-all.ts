@@ -4,14 +4,15 @@
  */
 import fs from 'node:fs/promises'
 import path from 'node:path'
-import type { PhaseProgress } from '../ops/progress.ts'
-import { silentProgress } from '../ops/progress.ts'
+
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import type { Month } from '../indicators/month.ts'
+import { COLOUR_NAMES } from '../indicators/schema.ts'
+import type { PhaseProgress } from '../ops/progress.ts'
+import { silentProgress } from '../ops/progress.ts'
 import { fmt, html } from './html.ts'
 import { allTowns } from './queries.ts'
-import { type ReportContext, rankArrow, renderTownReport, reportContext, townReportData } from './town-report.ts'
-import { COLOUR_NAMES } from '../indicators/schema.ts'
+import { rankArrow, renderTownReport, type ReportContext, reportContext, townReportData } from './town-report.ts'
 
 export interface RenderAllResult {
   dir: string
@@ -31,11 +32,17 @@ export function reportFileName(code: string, month: Month): string {
  * Writes `town-<code>-<month>.html` for every town and `index.html` (the town ranking with links).
  * @example await renderAllTowns(db, { month: '2026-10', outDir: 'reports/2026-10', now: new Date() })
  */
-export async function renderAllTowns(db: Db, opts: { month: Month; outDir: string; now: Date; progress?: PhaseProgress }): Promise<RenderAllResult> {
+export async function renderAllTowns(
+  db: Db,
+  opts: { month: Month; outDir: string; now: Date; progress?: PhaseProgress },
+): Promise<RenderAllResult> {
   const progress = opts.progress ?? silentProgress
   await fs.mkdir(opts.outDir, { recursive: true })
   // One transaction per town: a long run never holds one transaction open across all of them.
-  const { ctx, towns } = await db.withScope(SYSTEM_SCOPE, async (tx) => ({ ctx: await reportContext(tx, opts.month, opts.now), towns: await allTowns(tx) }))
+  const { ctx, towns } = await db.withScope(SYSTEM_SCOPE, async (tx) => ({
+    ctx: await reportContext(tx, opts.month, opts.now),
+    towns: await allTowns(tx),
+  }))
   const files: string[] = []
   progress.start('towns', towns.length)
   for (const [i, t] of towns.entries()) {
@@ -58,7 +65,8 @@ export async function renderAllTowns(db: Db, opts: { month: Month; outDir: strin
 export function renderIndex(ctx: ReportContext): string {
   const monthZh = `${ctx.month.slice(0, 4)}年${Number(ctx.month.slice(5))}月`
   const rows = ctx.towns.areas.map(
-    (a) => html`<tr><td class="num">${a.rank ?? '—'}</td><td><a href="${reportFileName(a.code, ctx.month)}">${a.name}</a></td><td class="num">${fmt(a.score, 2)}</td><td class="num">${rankArrow(a.rankChange)}</td><td class="${a.colour ?? 'none'}">${a.colour ? COLOUR_NAMES[a.colour] : '未上榜'}</td></tr>`,
+    (a) =>
+      html`<tr><td class="num">${a.rank ?? '—'}</td><td><a href="${reportFileName(a.code, ctx.month)}">${a.name}</a></td><td class="num">${fmt(a.score, 2)}</td><td class="num">${rankArrow(a.rankChange)}</td><td class="${a.colour ?? 'none'}">${a.colour ? COLOUR_NAMES[a.colour] : '未上榜'}</td></tr>`,
   )
   // Statistics-only units have reports too, listed apart from the ranking.
   const apart = ctx.towns.apart.map((a) => html`<li><a href="${reportFileName(a.code, ctx.month)}">${a.name}</a></li>`)

@@ -2,7 +2,9 @@ import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { loadConfig } from '../config.ts'
 import { type Fixture, loadFixture } from '../indicators/fixtures.ts'
 import { listen, type RunningServer } from '../server.ts'
@@ -30,7 +32,10 @@ describe(`town health report (${TEST_KIND})`, () => {
   beforeAll(async () => {
     t = await createTestDb({ seed: 'boundaries' })
     fx = await loadFixture(t.db, { hostileNames: true })
-    server = await listen(t.db, loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' }))
+    server = await listen(
+      t.db,
+      loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' }),
+    )
     asked = [new Date(), new Date()]
     const res = await fetch(`${server.url}/reports/town/${fx.T1}?month=2026-10`)
     asked[1] = new Date()
@@ -68,7 +73,11 @@ describe(`town health report (${TEST_KIND})`, () => {
     expect(field('open-tasks')).toBe('3')
     expect(field('overdue-tasks')).toBe('2')
     const rows = [...page.matchAll(/<tr class="(overdue)?" data-task-id="(\d+)"/g)].map((m) => [Number(m[2]), m[1] === 'overdue'])
-    expect(rows).toEqual([[fx.tasks.k3, true], [fx.tasks.k4, true], [fx.tasks.k5, false]])
+    expect(rows).toEqual([
+      [fx.tasks.k3, true],
+      [fx.tasks.k4, true],
+      [fx.tasks.k5, false],
+    ])
   })
 
   it('draws a well-formed SVG map with one mark per warning, the hot cell and the tasks', () => {
@@ -94,7 +103,13 @@ describe(`town health report (${TEST_KIND})`, () => {
   it('gives every time in Beijing time (Asia/Shanghai), never UTC', () => {
     // A town officer reads the days warnings were raised as their own calendar days: w2 came at
     // 00:00 on 10 October in Xiaoshan (16:00 UTC on the 9th), w5 at 00:00 on 28 September.
-    const raised = Object.fromEntries([...page.matchAll(/<tr data-warning-id="\d+"><td><span class="dot \w+"><\/span>预警 (w\d)<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g)].map((m) => [m[1], m[2]]))
+    const raised = Object.fromEntries(
+      [
+        ...page.matchAll(
+          /<tr data-warning-id="\d+"><td><span class="dot \w+"><\/span>预警 (w\d)<\/td><td>[^<]*<\/td><td>[^<]*<\/td><td>([^<]*)<\/td>/g,
+        ),
+      ].map((m) => [m[1], m[2]]),
+    )
     expect(raised).toEqual({ w1: '2026-10-03', w2: '2026-10-10', w3: '2026-10-30', w5: '2026-09-28' })
     // "Generated at" is the Shanghai wall clock of the request, to the minute, and says so.
     const generated = page.match(/生成于 <time datetime="([^"]+)" data-field="generated">([^<]+)<\/time>（北京时间）/)
@@ -154,7 +169,11 @@ describe(`town health report (${TEST_KIND})`, () => {
     try {
       const env = { ...process.env, DATA_DIR: t.dataDir, ...(t.databaseUrl ? { DATABASE_URL: t.databaseUrl } : {}) }
       const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'server/cli/reports.ts'), '--month', '2026-10', '--out', out], { env, cwd: ROOT_DIR })
+        const child = spawn(
+          process.execPath,
+          ['--import', 'tsx', path.join(ROOT_DIR, 'server/cli/reports.ts'), '--month', '2026-10', '--out', out],
+          { env, cwd: ROOT_DIR },
+        )
         let err = ''
         child.stderr.on('data', (b: Buffer) => (err += b.toString()))
         child.on('close', (c) => resolve({ code: c, stderr: err }))

@@ -1,14 +1,15 @@
-import { allowed, scopeOf } from '../auth/context.ts'
-import { maskPii } from '../auth/mask.ts'
-import { HttpError } from '../http/errors.ts'
 /**
  * `GET /reports/town/{code}?month=YYYY-MM`: the town health report as a printable page (HTML,
  * self-contained). The indicator and ranking API it draws on is mounted by server/app.ts.
  */
 import { Router } from 'express'
 import { z } from 'zod'
+
 import { AreaCodeSchema } from '../areas/schema.ts'
+import { allowed, scopeOf } from '../auth/context.ts'
+import { maskPii } from '../auth/mask.ts'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import { HttpError } from '../http/errors.ts'
 import { parseInput } from '../http/errors.ts'
 import { checkedMonth } from '../indicators/indicators.ts'
 import { MonthSchema } from '../indicators/month.ts'

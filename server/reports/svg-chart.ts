@@ -42,7 +42,10 @@ export function trendChartSvg(months: readonly string[], series: readonly TrendS
   const barW = step * 0.62
   const y = (v: number) => Math.round((top + plotH - (v / max) * plotH) * 10) / 10
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => Math.round(max * f))
-  const grid = ticks.map((t) => html`<line class="grid" x1="${left}" x2="${W - right}" y1="${y(t)}" y2="${y(t)}"/><text class="tick" x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${t}</text>`)
+  const grid = ticks.map(
+    (t) =>
+      html`<line class="grid" x1="${left}" x2="${W - right}" y1="${y(t)}" y2="${y(t)}"/><text class="tick" x="${left - 6}" y="${y(t) + 4}" text-anchor="end">${t}</text>`,
+  )
   const bars = months.map((m, i) => {
     const x = Math.round((left + i * step + (step - barW) / 2) * 10) / 10
     let acc = 0

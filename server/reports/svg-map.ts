@@ -4,6 +4,7 @@
  * Longitude is scaled by cos(latitude) so shapes keep their proportions at Xiaoshan's 30°N.
  */
 import type { Geometry, Position } from 'geojson'
+
 import { html, type SafeHtml } from './html.ts'
 
 export type BBox = [number, number, number, number]
@@ -129,7 +130,13 @@ const WARNING_NAMES: Readonly<Record<MapWarning['level'], string>> = { red: '红
  * The town map. One `<g class="warning …">` per warning, one `<g class="task …">` per task.
  * @example townMapSvg({ town, villages, cells: [], warnings: [], tasks: [] }).value.startsWith('<svg') // true
  */
-export function townMapSvg(d: { town: MapArea; villages: readonly MapArea[]; cells: readonly MapCell[]; warnings: readonly MapWarning[]; tasks: readonly MapTask[] }): SafeHtml {
+export function townMapSvg(d: {
+  town: MapArea
+  villages: readonly MapArea[]
+  cells: readonly MapCell[]
+  warnings: readonly MapWarning[]
+  tasks: readonly MapTask[]
+}): SafeHtml {
   const proj = fitProjection(bboxOf([d.town.geometry]), 760, 560, 12)
   const max = Math.max(1, ...d.cells.map((c) => c.n))
   const cells = d.cells.map((c) => {

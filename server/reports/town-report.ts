@@ -8,13 +8,23 @@
 import { listCategories } from '../categories/queries.ts'
 import type { Tx } from '../db/index.ts'
 import { monthIndicators } from '../indicators/indicators.ts'
-import { lastTwelveMonths, type Month, monthPeriod, monthWindow, type MonthWindow, previousWindowPeriod } from '../indicators/month.ts'
+import { lastTwelveMonths, type Month, monthPeriod, type MonthWindow, monthWindow, previousWindowPeriod } from '../indicators/month.ts'
 import { rankMonth } from '../indicators/rankings.ts'
-import { COLOUR_NAMES, type AreaIndicators, type IndicatorDefinition, type RankedArea, type RankingResponse } from '../indicators/schema.ts'
+import { type AreaIndicators, COLOUR_NAMES, type IndicatorDefinition, type RankedArea, type RankingResponse } from '../indicators/schema.ts'
 import { addDays, shanghaiDay, shanghaiIso, shanghaiMinute } from '../shared/time.ts'
 import { fmt, html, SafeHtml, signed } from './html.ts'
-import { monthlyByCategory, type ReportTask, type ReportWarning, townArea, type TownArea, townHotCells, townOpenTasks, townVillages, townWarnings } from './queries.ts'
-import { legendHtml, type TrendSeries, trendChartSvg } from './svg-chart.ts'
+import {
+  monthlyByCategory,
+  type ReportTask,
+  type ReportWarning,
+  type TownArea,
+  townArea,
+  townHotCells,
+  townOpenTasks,
+  townVillages,
+  townWarnings,
+} from './queries.ts'
+import { legendHtml, trendChartSvg, type TrendSeries } from './svg-chart.ts'
 import { type MapArea, type MapCell, townMapSvg } from './svg-map.ts'
 
 /** What every town's report of a month shares (computed once for the CLI's run over all towns). */
@@ -142,13 +152,16 @@ export function renderTownReport(d: TownReport): string {
 </tr>`
   })
   const villageRows = d.villages.map(
-    (v) => html`<tr><td>${v.name}</td><td class="num">${fmt(v.score, 2)}</td><td class="num">${v.rank ?? '—'}</td><td class="num">${rankArrow(v.rankChange)}</td><td>${colourBadge(v.colour)}</td></tr>`,
+    (v) =>
+      html`<tr><td>${v.name}</td><td class="num">${fmt(v.score, 2)}</td><td class="num">${v.rank ?? '—'}</td><td class="num">${rankArrow(v.rankChange)}</td><td>${colourBadge(v.colour)}</td></tr>`,
   )
   const taskRows = d.tasks.map(
-    (t) => html`<tr class="${t.overdue ? 'overdue' : ''}" data-task-id="${t.id}"><td>${t.title}</td><td>${t.areaName}</td><td>${t.team}</td><td>${t.dueDate}</td><td>${t.statusName}</td><td class="num">${t.overdue ? `${t.daysOverdue} 天` : ''}</td></tr>`,
+    (t) =>
+      html`<tr class="${t.overdue ? 'overdue' : ''}" data-task-id="${t.id}"><td>${t.title}</td><td>${t.areaName}</td><td>${t.team}</td><td>${t.dueDate}</td><td>${t.statusName}</td><td class="num">${t.overdue ? `${t.daysOverdue} 天` : ''}</td></tr>`,
   )
   const warningRows = d.warnings.map(
-    (x) => html`<tr data-warning-id="${x.id}"><td><span class="dot ${x.level}"></span>${x.title}</td><td>${x.modelName}</td><td>${x.villageName ?? ''}</td><td>${shanghaiDay(new Date(x.createdAt))}</td><td>${x.status}</td></tr>`,
+    (x) =>
+      html`<tr data-warning-id="${x.id}"><td><span class="dot ${x.level}"></span>${x.title}</td><td>${x.modelName}</td><td>${x.villageName ?? ''}</td><td>${shanghaiDay(new Date(x.createdAt))}</td><td>${x.status}</td></tr>`,
   )
   const map = townMapSvg({ town, villages: d.mapVillages, cells: d.cells.slice(0, 400), warnings: d.warnings, tasks: d.tasks })
   const page = html`<!DOCTYPE html>

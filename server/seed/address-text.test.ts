@@ -1,21 +1,52 @@
 import { describe, expect, it } from 'vitest'
+
 import {
-  CANONICAL_STYLE,
   addNoise,
+  type AddressParts,
+  type AddressStyle,
+  CANONICAL_STYLE,
   formatAddress,
   randomNoiseStyle,
   toChineseDigits,
   toChineseNumber,
   toFullWidth,
   typo,
-  type AddressParts,
-  type AddressStyle,
 } from './address-text.ts'
 import { createRng } from './rng.ts'
 
-const room: AddressParts = { town: '城厢街道', village: '江寺社区', groupNo: null, road: '金城路', doorNo: '438', compound: '金色家园', building: '3', unit: '2', room: '501' }
-const door: AddressParts = { town: '北干街道', village: '金一社区', groupNo: null, road: '市心中路', doorNo: '818-1', compound: null, building: null, unit: null, room: null }
-const house: AddressParts = { town: '临浦镇', village: '横一村', groupNo: '3', road: null, doorNo: '15', compound: null, building: null, unit: null, room: null }
+const room: AddressParts = {
+  town: '城厢街道',
+  village: '江寺社区',
+  groupNo: null,
+  road: '金城路',
+  doorNo: '438',
+  compound: '金色家园',
+  building: '3',
+  unit: '2',
+  room: '501',
+}
+const door: AddressParts = {
+  town: '北干街道',
+  village: '金一社区',
+  groupNo: null,
+  road: '市心中路',
+  doorNo: '818-1',
+  compound: null,
+  building: null,
+  unit: null,
+  room: null,
+}
+const house: AddressParts = {
+  town: '临浦镇',
+  village: '横一村',
+  groupNo: '3',
+  road: null,
+  doorNo: '15',
+  compound: null,
+  building: null,
+  unit: null,
+  room: null,
+}
 const style = (s: Partial<AddressStyle>): AddressStyle => ({ ...CANONICAL_STYLE, ...s })
 
 describe('formatAddress (canonical)', () => {
@@ -50,13 +81,26 @@ describe('noise variants', () => {
     const s = { prefix: 'none', town: 'short' } as const
     expect(formatAddress(room, style({ ...s, parts: 'road', suffix: '门口' }))).toBe('城厢金城路438号门口')
     expect(formatAddress(room, style({ ...s, parts: 'compound', compoundName: '金色家苑' }))).toBe('城厢金色家苑3幢2单元501室')
-    expect(formatAddress(door, style({ ...s, parts: 'road', crossRoad: '金城路', suffix: '东侧50米' }))).toBe('北干市心中路与金城路交叉口东侧50米')
+    expect(formatAddress(door, style({ ...s, parts: 'road', crossRoad: '金城路', suffix: '东侧50米' }))).toBe(
+      '北干市心中路与金城路交叉口东侧50米',
+    )
   })
 })
 
 describe('number and typo helpers', () => {
   it('reads numbers the way they are spoken', () => {
-    expect([0, 7, 10, 12, 20, 105, 438, 1005, 1010, 2000].map(toChineseNumber)).toEqual(['零', '七', '十', '十二', '二十', '一百零五', '四百三十八', '一千零五', '一千零一十', '二千'])
+    expect([0, 7, 10, 12, 20, 105, 438, 1005, 1010, 2000].map(toChineseNumber)).toEqual([
+      '零',
+      '七',
+      '十',
+      '十二',
+      '二十',
+      '一百零五',
+      '四百三十八',
+      '一千零五',
+      '一千零一十',
+      '二千',
+    ])
     expect(toChineseDigits('1002')).toBe('一零零二')
     expect(toFullWidth('3-2-501')).toBe('３－２－５０１')
   })

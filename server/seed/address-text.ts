@@ -6,9 +6,9 @@
  * (四百三十八号, 二幢), full-width digits, one-character typos (今城路), compound aliases, only road +
  * door or only compound, intersections, trailing descriptions (附近, 门口, 东侧50米…).
  */
-import { chance, pick, randInt, weightedPick, type Rng } from './rng.ts'
-import { townShortName } from './reference.ts'
 import type { AddressRow } from '../addresses/schema.ts'
+import { townShortName } from './reference.ts'
+import { chance, pick, randInt, type Rng, weightedPick } from './rng.ts'
 
 /**
  * The parsed parts of an address: AddressRow's own fields (numbers without their 号/幢/单元/室
@@ -105,10 +105,50 @@ export function toFullWidth(s: string): string {
 
 /** Characters people mistype for each other (same sound or similar shape). */
 export const CONFUSABLES: Record<string, string> = {
-  金: '今', 城: '成', 湘: '相', 园: '圆', 苑: '院', 惠: '慧', 育: '玉', 才: '材', 阴: '音', 博: '搏', 德: '得',
-  华: '化', 家: '佳', 花: '华', 新: '心', 江: '将', 湖: '胡', 桥: '乔', 河: '和', 市: '是', 通: '同', 鸿: '宏',
-  达: '大', 宁: '凝', 振: '震', 税: '锐', 绿: '录', 银: '艮', 丽: '莉', 锦: '绵', 翠: '萃', 荣: '容', 明: '名',
-  潘: '番', 拱: '供', 秀: '琇', 崇: '祟', 寺: '寸', 萧: '肖', 沥: '历', 坞: '乌', 墩: '敦', 埭: '棣', 溇: '楼',
+  金: '今',
+  城: '成',
+  湘: '相',
+  园: '圆',
+  苑: '院',
+  惠: '慧',
+  育: '玉',
+  才: '材',
+  阴: '音',
+  博: '搏',
+  德: '得',
+  华: '化',
+  家: '佳',
+  花: '华',
+  新: '心',
+  江: '将',
+  湖: '胡',
+  桥: '乔',
+  河: '和',
+  市: '是',
+  通: '同',
+  鸿: '宏',
+  达: '大',
+  宁: '凝',
+  振: '震',
+  税: '锐',
+  绿: '录',
+  银: '艮',
+  丽: '莉',
+  锦: '绵',
+  翠: '萃',
+  荣: '容',
+  明: '名',
+  潘: '番',
+  拱: '供',
+  秀: '琇',
+  崇: '祟',
+  寺: '寸',
+  萧: '肖',
+  沥: '历',
+  坞: '乌',
+  墩: '敦',
+  埭: '棣',
+  溇: '楼',
 }
 
 /**

@@ -1,10 +1,11 @@
 import * as turf from '@turf/turf'
 import { beforeAll, describe, expect, it } from 'vitest'
+
+import type { AddressRow } from '../addresses/schema.ts'
+import { inFlatRing } from '../shared/point-in-polygon.ts'
 import { formatAddress } from './address-text.ts'
 import { generateAddresses, sampleEvery, tapSample } from './addresses.ts'
-import { inFlatRing } from '../shared/point-in-polygon.ts'
 import { generateBoundaries } from './boundaries.ts'
-import type { AddressRow } from '../addresses/schema.ts'
 import type { AreaRow } from './types.ts'
 
 // Three towns keep the file fast: an urban street (城厢), a street with villages (新塘), a town (临浦).
@@ -45,7 +46,17 @@ describe('generateAddresses', () => {
   it('has parsed parts that match the text', () => {
     const bad: string[] = []
     for (const r of rows) {
-      const parts = { town: r.town, village: r.village, groupNo: r.groupNo, road: r.road, doorNo: r.doorNo, compound: r.compound, building: r.building, unit: r.unit, room: r.room }
+      const parts = {
+        town: r.town,
+        village: r.village,
+        groupNo: r.groupNo,
+        road: r.road,
+        doorNo: r.doorNo,
+        compound: r.compound,
+        building: r.building,
+        unit: r.unit,
+        room: r.room,
+      }
       if (formatAddress(parts) !== r.address) bad.push(r.address)
       if (!r.address.startsWith(`浙江省杭州市萧山区${r.town}`)) bad.push(r.address)
       const roadDoor = r.road !== null && r.doorNo !== null && r.address.includes(`${r.road}${r.doorNo}号`)

@@ -14,12 +14,13 @@
  * the coordinates as stored, rounded to 1e-7°), so the area codes hold by construction.
  */
 import type { MultiPolygon } from 'geojson'
+
+import type { AddressRow } from '../addresses/schema.ts'
 import { inFlatRing } from '../shared/point-in-polygon.ts'
-import { formatAddress, type AddressParts } from './address-text.ts'
+import { type AddressParts, formatAddress } from './address-text.ts'
 import { compoundAliases, compoundName, roadNames, villageRoadName } from './names.ts'
 import { villageNames } from './reference.ts'
-import { aliasSampler, apportion, chance, deriveRng, normal, pick, randInt, uniform, type Rng } from './rng.ts'
-import type { AddressRow } from '../addresses/schema.ts'
+import { aliasSampler, apportion, chance, deriveRng, normal, pick, randInt, type Rng, uniform } from './rng.ts'
 import type { AreaRow } from './types.ts'
 
 export interface AddressOptions {
@@ -144,7 +145,8 @@ function buildModel(areas: readonly AreaRow[]): Town[] {
   for (const a of areas) {
     if (a.level !== 'town') continue
     const polys = toPolys(a.geometry)
-    const kind = a.properties.kind === 'urban' || a.properties.kind === 'rural' ? a.properties.kind : a.name.endsWith('街道') ? 'urban' : 'rural'
+    const kind =
+      a.properties.kind === 'urban' || a.properties.kind === 'rural' ? a.properties.kind : a.name.endsWith('街道') ? 'urban' : 'rural'
     const shortName = typeof a.properties.short_name === 'string' ? a.properties.short_name : a.name
     const seat = Array.isArray(a.properties.seat) && a.properties.seat.length === 2 ? (a.properties.seat as [number, number]) : a.labelPoint
     towns.set(a.code, { code: a.code, name: a.name, shortName, kind, seat, polys, bbox: unionBBox(polys), villages: [] })
@@ -166,7 +168,17 @@ function buildModel(areas: readonly AreaRow[]): Town[] {
           : 'townCommunity'
     const polys = toPolys(a.geometry)
     micro.sort((x, y) => (x.code < y.code ? -1 : 1))
-    town.villages.push({ code: a.code, shortName, stem: names.stem, style, polys, bbox: unionBBox(polys), label: a.labelPoint, population: a.population, micro })
+    town.villages.push({
+      code: a.code,
+      shortName,
+      stem: names.stem,
+      style,
+      polys,
+      bbox: unionBBox(polys),
+      label: a.labelPoint,
+      population: a.population,
+      micro,
+    })
   }
   return [...towns.values()].filter((t) => t.villages.length > 0).sort((x, y) => (x.code < y.code ? -1 : 1))
 }
@@ -245,11 +257,19 @@ function buildRoads(seed: string, town: Town): { roads: Road[]; stations: Map<st
     // The first two roads are the main streets through the town seat; the rest cross anywhere.
     const anchor = i < 2 && inPolys(town.polys, town.seat[0], town.seat[1]) ? town.seat : (micro[pickMicro(rng)] as Micro).label
     const heading = urban || i < 2 ? (i % 2 ? Math.PI / 2 : 0) + normal(rng, 0, 0.2) : rng() * Math.PI
-    traceRoad(rng, anchor, heading, half, urban ? 20 : 30, (x, y) => (inPolys(town.polys, x, y) ? locateVillage(town, x, y) : null), (v, st) => {
-      const list = stations.get(v.code) ?? []
-      list.push({ road, ...st })
-      stations.set(v.code, list)
-    })
+    traceRoad(
+      rng,
+      anchor,
+      heading,
+      half,
+      urban ? 20 : 30,
+      (x, y) => (inPolys(town.polys, x, y) ? locateVillage(town, x, y) : null),
+      (v, st) => {
+        const list = stations.get(v.code) ?? []
+        list.push({ road, ...st })
+        stations.set(v.code, list)
+      },
+    )
   })
   // Villages no town road crosses get a road of their own (named after the village, as many are).
   const taken = new Set(names)
@@ -263,9 +283,17 @@ function buildRoads(seed: string, town: Town): { roads: Road[]; stations: Map<st
     const [a, b, c, d] = v.bbox
     const vHalf = Math.hypot((c - a) / DEG_PER_M_LNG, (d - b) / DEG_PER_M_LAT) / 2
     const list = stations.get(v.code) ?? []
-    traceRoad(rng, v.label, rng() * Math.PI, vHalf, 15, (x, y) => (inPolys(v.polys, x, y) ? v : null), (_, st) => {
-      list.push({ road, ...st })
-    })
+    traceRoad(
+      rng,
+      v.label,
+      rng() * Math.PI,
+      vHalf,
+      15,
+      (x, y) => (inPolys(v.polys, x, y) ? v : null),
+      (_, st) => {
+        list.push({ road, ...st })
+      },
+    )
     // The label point is inside the village: a tiny village still gets one station.
     if (list.length === 0) list.push({ road, s: 5, x: v.label[0], y: v.label[1], dx: 1, dy: 0 })
     stations.set(v.code, list)
@@ -351,8 +379,10 @@ function compoundSpec(rng: Rng, town: Town, style: VillageStyle): CompoundSpec {
     return { buildings: randInt(rng, 5, 20), units: randInt(rng, 2, 3), floors: randInt(rng, 5, 11), roomsPerFloor: 2 }
   }
   const walkUp = OLD_CORE.has(town.code) ? 0.7 : 0.2
-  if (chance(rng, walkUp)) return { buildings: randInt(rng, 8, 30), units: randInt(rng, 2, 4), floors: randInt(rng, 5, 7), roomsPerFloor: 2 }
-  if (chance(rng, 0.8)) return { buildings: randInt(rng, 6, 18), units: randInt(rng, 1, 2), floors: randInt(rng, 18, 33), roomsPerFloor: randInt(rng, 2, 4) }
+  if (chance(rng, walkUp))
+    return { buildings: randInt(rng, 8, 30), units: randInt(rng, 2, 4), floors: randInt(rng, 5, 7), roomsPerFloor: 2 }
+  if (chance(rng, 0.8))
+    return { buildings: randInt(rng, 6, 18), units: randInt(rng, 1, 2), floors: randInt(rng, 18, 33), roomsPerFloor: randInt(rng, 2, 4) }
   return { buildings: randInt(rng, 6, 16), units: randInt(rng, 2, 3), floors: randInt(rng, 8, 12), roomsPerFloor: 2 }
 }
 
@@ -481,7 +511,15 @@ function* villageAddresses(
         town,
         v,
         place,
-        { groupNo: null, road: gate?.road ?? null, doorNo: gate?.door ?? null, compound: name, building: String(b), unit: null, room: null },
+        {
+          groupNo: null,
+          road: gate?.road ?? null,
+          doorNo: gate?.door ?? null,
+          compound: name,
+          building: String(b),
+          unit: null,
+          room: null,
+        },
         aliases,
       )
       for (let u = 1; u <= spec.units && compoundRows < nCompound; u++) {
@@ -514,19 +552,44 @@ function* villageAddresses(
     const door = streetDoor()
     if (door) {
       const r = roads[door.road] as Road
-      yield row(state, town, v, door.place, { groupNo: null, road: r.name, doorNo: takeDoor(r, door.base), compound: null, building: null, unit: null, room: null }, [])
+      yield row(
+        state,
+        town,
+        v,
+        door.place,
+        { groupNo: null, road: r.name, doorNo: takeDoor(r, door.base), compound: null, building: null, unit: null, room: null },
+        [],
+      )
     } else {
       // No station leads to a point inside (a tiny village): a random point, a station's road.
       const st = pick(rng, stations)
       const r = roads[st.road] as Road
-      yield row(state, town, v, randomPlace(), { groupNo: null, road: r.name, doorNo: takeDoor(r, 2 * Math.floor(st.s / 10) + 1), compound: null, building: null, unit: null, room: null }, [])
+      yield row(
+        state,
+        town,
+        v,
+        randomPlace(),
+        {
+          groupNo: null,
+          road: r.name,
+          doorNo: takeDoor(r, 2 * Math.floor(st.s / 10) + 1),
+          compound: null,
+          building: null,
+          unit: null,
+          room: null,
+        },
+        [],
+      )
     }
   }
 
   if (nGroups > 0) {
     // 组 (villager groups) are hamlets of ~250 people; their count is fixed by population.
     const groups = Math.max(1, Math.min(nGroups, Math.min(30, Math.max(3, Math.round(v.population / 250)))))
-    const perGroup = apportion(nGroups, Array.from({ length: groups }, () => 0.5 + rng()))
+    const perGroup = apportion(
+      nGroups,
+      Array.from({ length: groups }, () => 0.5 + rng()),
+    )
     for (let g = 0; g < groups; g++) {
       const centre = randomPlace()
       const sigma = uniform(rng, 50, 140)
@@ -555,7 +618,10 @@ export function* generateAddresses(areas: readonly AreaRow[], opts: AddressOptio
   const towns = buildModel(areas)
   const villages = towns.flatMap((t) => t.villages)
   if (villages.length === 0) throw new Error('generateAddresses: no villages with microgrids in areas')
-  const quotas = apportion(opts.count, villages.map((v) => Math.max(1, v.population)))
+  const quotas = apportion(
+    opts.count,
+    villages.map((v) => Math.max(1, v.population)),
+  )
   const quota = new Map(villages.map((v, i) => [v.code, quotas[i] as number]))
   const state: RunState = { seq: 0, compounds: new Set() }
   for (const town of towns) {

@@ -1,7 +1,8 @@
 import * as turf from '@turf/turf'
 import type { MultiPolygon } from 'geojson'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { GRID_COUNT, MICROGRID_COUNT, TOTAL_POPULATION, generateBoundaries } from './boundaries.ts'
+
+import { generateBoundaries, GRID_COUNT, MICROGRID_COUNT, TOTAL_POPULATION } from './boundaries.ts'
 import { distanceToRing, pointInRing, project, type Ring } from './geometry.ts'
 import { loadReference } from './reference.ts'
 import type { AreaRow } from './types.ts'
@@ -20,7 +21,11 @@ describe('generateBoundaries: counts and codes', () => {
   it('has every level with the real town and village lists', () => {
     expect(byLevel('district')).toHaveLength(1)
     expect(byLevel('town').map((t) => t.code)).toEqual(ref.towns.map((t) => t.code))
-    expect(byLevel('village').map((v) => v.code).sort()).toEqual(ref.villages.map((v) => v.code).sort())
+    expect(
+      byLevel('village')
+        .map((v) => v.code)
+        .sort(),
+    ).toEqual(ref.villages.map((v) => v.code).sort())
     for (const t of ref.towns) {
       expect(byLevel('village').filter((v) => v.parentCode === t.code)).toHaveLength(t.villageCount + t.communityCount + t.otherCount)
     }

@@ -8,21 +8,22 @@
  * (see geometry.ts). Populations are plausible but synthetic (total 2.7 M).
  */
 import type { MultiPolygon, Position } from 'geojson'
+
 import {
   distanceToRing,
   isSimpleRing,
   pointInRing,
   project,
+  type Ring,
   ringArea,
   ringBBox,
   ringCentroid,
   unproject,
-  type Ring,
   type XY,
 } from './geometry.ts'
 import { loadReference, type Reference, type TownRecord, type VillageRecord } from './reference.ts'
 import { aliasSampler, apportion, deriveRng, normal, type Rng } from './rng.ts'
-import { growthPartition, jitteredPoints, valueNoise, voronoiPartition, type PartitionResult } from './tiling.ts'
+import { growthPartition, jitteredPoints, type PartitionResult, valueNoise, voronoiPartition } from './tiling.ts'
 import type { AreaRow } from './types.ts'
 
 export const DISTRICT_CODE = '330109'
@@ -36,14 +37,51 @@ export const MICROGRID_COUNT = 16_000
  * and north, the reclaimed land (围垦) in the north-east, Shaoxing to the east and Zhuji to the south.
  */
 const OUTLINE: [number, number][] = [
-  [120.14, 30.1], [120.15, 30.135], [120.168, 30.165], [120.19, 30.2], [120.21, 30.23], [120.235, 30.252],
-  [120.262, 30.262], [120.29, 30.265], [120.33, 30.27], [120.37, 30.278], [120.41, 30.288], [120.45, 30.305],
-  [120.49, 30.326], [120.53, 30.346], [120.575, 30.362], [120.625, 30.372], [120.675, 30.365], [120.712, 30.338],
-  [120.7, 30.3], [120.668, 30.262], [120.638, 30.225], [120.616, 30.19], [120.588, 30.164], [120.545, 30.152],
-  [120.5, 30.141], [120.46, 30.131], [120.425, 30.122], [120.393, 30.106], [120.362, 30.08], [120.341, 30.048],
-  [120.329, 30.01], [120.311, 29.976], [120.287, 29.947], [120.258, 29.918], [120.228, 29.89], [120.196, 29.861],
-  [120.16, 29.842], [120.122, 29.842], [120.094, 29.858], [120.078, 29.887], [120.084, 29.925], [120.101, 29.962],
-  [120.115, 30.002], [120.128, 30.042], [120.136, 30.072],
+  [120.14, 30.1],
+  [120.15, 30.135],
+  [120.168, 30.165],
+  [120.19, 30.2],
+  [120.21, 30.23],
+  [120.235, 30.252],
+  [120.262, 30.262],
+  [120.29, 30.265],
+  [120.33, 30.27],
+  [120.37, 30.278],
+  [120.41, 30.288],
+  [120.45, 30.305],
+  [120.49, 30.326],
+  [120.53, 30.346],
+  [120.575, 30.362],
+  [120.625, 30.372],
+  [120.675, 30.365],
+  [120.712, 30.338],
+  [120.7, 30.3],
+  [120.668, 30.262],
+  [120.638, 30.225],
+  [120.616, 30.19],
+  [120.588, 30.164],
+  [120.545, 30.152],
+  [120.5, 30.141],
+  [120.46, 30.131],
+  [120.425, 30.122],
+  [120.393, 30.106],
+  [120.362, 30.08],
+  [120.341, 30.048],
+  [120.329, 30.01],
+  [120.311, 29.976],
+  [120.287, 29.947],
+  [120.258, 29.918],
+  [120.228, 29.89],
+  [120.196, 29.861],
+  [120.16, 29.842],
+  [120.122, 29.842],
+  [120.094, 29.858],
+  [120.078, 29.887],
+  [120.084, 29.925],
+  [120.101, 29.962],
+  [120.115, 30.002],
+  [120.128, 30.042],
+  [120.136, 30.072],
 ]
 
 /** The built-up core (城厢/北干/蜀山/宁围/新塘/盈丰…), where the town mesh is finer. */
@@ -230,24 +268,48 @@ export function planPopulation(seed: string, ref: Reference): PopulationPlan {
   for (const t of ref.towns) {
     const vs = ref.villages.filter((v) => v.townCode === t.code)
     const weights = vs.map((v) => {
-      const base = v.name.includes('虚拟') ? 0.25 : v.type === '社区' ? (t.kind === 'urban' ? 1 : 0.9) : v.type === '村' ? (t.kind === 'urban' ? 0.55 : 0.6) : 0.3
+      const base = v.name.includes('虚拟')
+        ? 0.25
+        : v.type === '社区'
+          ? t.kind === 'urban'
+            ? 1
+            : 0.9
+          : v.type === '村'
+            ? t.kind === 'urban'
+              ? 0.55
+              : 0.6
+            : 0.3
       return base * Math.exp(normal(rng, 0, 0.3))
     })
     apportion(town.get(t.code) as number, weights).forEach((p, i) => village.set(vs[i]!.code, p))
     villageList.push(...vs)
   }
-  const gridCounts = apportion(GRID_COUNT, villageList.map((v) => village.get(v.code) as number), 1)
+  const gridCounts = apportion(
+    GRID_COUNT,
+    villageList.map((v) => village.get(v.code) as number),
+    1,
+  )
   const gridPops: { village: string; pop: number }[] = []
   villageList.forEach((v, i) => {
     const n = gridCounts[i] as number
-    const pops = apportion(village.get(v.code) as number, Array.from({ length: n }, () => Math.exp(normal(rng, 0, 0.2))))
+    const pops = apportion(
+      village.get(v.code) as number,
+      Array.from({ length: n }, () => Math.exp(normal(rng, 0, 0.2))),
+    )
     for (const pop of pops) gridPops.push({ village: v.code, pop })
   })
-  const microCounts = apportion(MICROGRID_COUNT, gridPops.map((g) => g.pop), 1)
+  const microCounts = apportion(
+    MICROGRID_COUNT,
+    gridPops.map((g) => g.pop),
+    1,
+  )
   const grids = new Map<string, GridPlan[]>()
   gridPops.forEach((g, i) => {
     const n = Math.min(99, microCounts[i] as number)
-    const micro = apportion(g.pop, Array.from({ length: n }, () => Math.exp(normal(rng, 0, 0.25))))
+    const micro = apportion(
+      g.pop,
+      Array.from({ length: n }, () => Math.exp(normal(rng, 0, 0.25))),
+    )
     const list = grids.get(g.village) ?? []
     list.push({ population: g.pop, micro })
     grids.set(g.village, list)
@@ -307,11 +369,16 @@ function townRings(seed: string, outline: Ring, towns: readonly TownRecord[]): R
     const bb = ringBBox(outline)
     const coarse = valueNoise(rng, bb, 7)
     const fine = valueNoise(rng, bb, 2.5)
-    const result = growthPartition(outline, sites, seats.map((_, i) => i), {
-      targets,
-      cost: (x, y) => 1 + 0.45 * coarse(x, y) + 0.2 * fine(x, y),
-      iterations: 24,
-    })
+    const result = growthPartition(
+      outline,
+      sites,
+      seats.map((_, i) => i),
+      {
+        targets,
+        cost: (x, y) => 1 + 0.45 * coarse(x, y) + 0.2 * fine(x, y),
+        iterations: 24,
+      },
+    )
     last = result
     if (result.irregular.length === 0) return result.regions.map((r) => r[0] as Ring)
   }
@@ -465,7 +532,8 @@ function interiorPoint(ring: Ring): XY {
 function labelPoint(ring: Ring, fallback: XY): [number, number] {
   const c = ringCentroid(ring)
   const scale = Math.sqrt(Math.abs(ringArea(ring)))
-  const p = pointInRing(c, ring) && distanceToRing(c, ring) > 0.05 * scale ? c : pointInRing(fallback, ring) ? fallback : interiorPoint(ring)
+  const p =
+    pointInRing(c, ring) && distanceToRing(c, ring) > 0.05 * scale ? c : pointInRing(fallback, ring) ? fallback : interiorPoint(ring)
   return unproject(p)
 }
 

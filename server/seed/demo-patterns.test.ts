@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import type { AddressRow } from '../addresses/schema.ts'
 import { plantWarningPatterns } from './demo-patterns.ts'
 
@@ -31,13 +32,18 @@ describe('demo warning patterns', () => {
   it('plants a surge, a hot spot, a repeat address and a near-repeat series in the days before the end, deterministically', () => {
     const rows = plantWarningPatterns(lattice(), { seed: 'demo', end })
     expect(plantWarningPatterns(lattice(), { seed: 'demo', end })).toEqual(rows)
-    expect(rows.every((r) => r.reportedAt < end && r.reportedAt.getTime() > end.getTime() - 28 * 86_400_000 && r.source === 'demo-patterns')).toBe(true)
+    expect(
+      rows.every((r) => r.reportedAt < end && r.reportedAt.getTime() > end.getTime() - 28 * 86_400_000 && r.source === 'demo-patterns'),
+    ).toBe(true)
     const burglaries = rows.filter((r) => r.categoryCode === '0101')
     expect(burglaries).toHaveLength(5)
-    const spanM = Math.max(...burglaries.map((b) => Math.hypot((b.lng - burglaries[0]!.lng) * 96_388, (b.lat - burglaries[0]!.lat) * 110_854)))
+    const spanM = Math.max(
+      ...burglaries.map((b) => Math.hypot((b.lng - burglaries[0]!.lng) * 96_388, (b.lat - burglaries[0]!.lat) * 110_854)),
+    )
     expect(spanM).toBeLessThanOrEqual(150)
     const byAddress = new Map<string, number>()
-    for (const r of rows.filter((r) => ['0402', '0104', '0105'].includes(r.categoryCode))) byAddress.set(r.truthAddressId, (byAddress.get(r.truthAddressId) ?? 0) + 1)
+    for (const r of rows.filter((r) => ['0402', '0104', '0105'].includes(r.categoryCode)))
+      byAddress.set(r.truthAddressId, (byAddress.get(r.truthAddressId) ?? 0) + 1)
     expect(Math.max(...byAddress.values())).toBeGreaterThanOrEqual(7)
     expect(new Set(rows.map((r) => r.incidentId)).size).toBe(rows.length)
   })

@@ -5,8 +5,8 @@
  * Deterministic from the seed; added to the generated incidents (source 'demo-patterns'), at
  * addresses of the same sample so the geocoder and the address models see real address ids.
  */
-import { deriveRng, pick, randInt, type Rng } from './rng.ts'
 import type { AddressRow } from '../addresses/schema.ts'
+import { deriveRng, pick, randInt, type Rng } from './rng.ts'
 import type { IncidentRow } from './types.ts'
 
 const DAY_MS = 86_400_000
@@ -71,7 +71,15 @@ export function plantWarningPatterns(addresses: readonly AddressRow[], opts: { s
   const [surgeGrid, surgeAddresses] = pick(rng, grids)
   used.add(surgeGrid)
   for (let i = 0; i < 16; i++) {
-    out.push(incident(id(), timeBack(rng, opts.end, randInt(rng, 1, 6)), pick(rng, ['0103', '0104', '0105']), pick(rng, surgeAddresses), '（演示）网格内治安警情短期激增'))
+    out.push(
+      incident(
+        id(),
+        timeBack(rng, opts.end, randInt(rng, 1, 6)),
+        pick(rng, ['0103', '0104', '0105']),
+        pick(rng, surgeAddresses),
+        '（演示）网格内治安警情短期激增',
+      ),
+    )
   }
 
   // 2. Hot spot: 30 thefts over the last 4 weeks within 300 m of one address.
@@ -86,7 +94,10 @@ export function plantWarningPatterns(addresses: readonly AddressRow[], opts: { s
   // 3. Repeat address with escalating disputes: 5 neighbour disputes, 1 noise report, 1 fight.
   const repeatGrid = grids.find(([g]) => !used.has(g))!
   used.add(repeatGrid[0])
-  const home = pick(rng, repeatGrid[1].filter((a) => a.room !== null).length > 0 ? repeatGrid[1].filter((a) => a.room !== null) : repeatGrid[1])
+  const home = pick(
+    rng,
+    repeatGrid[1].filter((a) => a.room !== null).length > 0 ? repeatGrid[1].filter((a) => a.room !== null) : repeatGrid[1],
+  )
   const repeatDays = [20, 15, 11, 8, 5, 3, 1]
   repeatDays.forEach((back, i) => {
     const cat = i === 2 ? '0105' : i === 6 ? '0104' : '0402'

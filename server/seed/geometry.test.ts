@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import {
   clipRingToCell,
   distanceToRing,
@@ -7,12 +8,12 @@ import {
   pieceNeighbours,
   pointInRing,
   project,
+  type Ring,
   ringArea,
   ringCentroid,
   unionPieces,
   unproject,
   voronoiCells,
-  type Ring,
   type XY,
 } from './geometry.ts'
 import { createRng } from './rng.ts'
@@ -55,13 +56,26 @@ describe('ring helpers', () => {
     expect(pointInRing([3, 3], u)).toBe(false)
     expect(distanceToRing([1, 1], square)).toBe(1)
     expect(isSimpleRing(u)).toBe(true)
-    expect(isSimpleRing([[0, 0], [2, 2], [2, 0], [0, 2]])).toBe(false)
+    expect(
+      isSimpleRing([
+        [0, 0],
+        [2, 2],
+        [2, 0],
+        [0, 2],
+      ]),
+    ).toBe(false)
   })
 })
 
 describe('voronoiCells', () => {
   it('returns counter-clockwise cells in site order that tile the box', () => {
-    const cells = voronoiCells([[1, 1], [3, 3]], [0, 0, 4, 4])
+    const cells = voronoiCells(
+      [
+        [1, 1],
+        [3, 3],
+      ],
+      [0, 0, 4, 4],
+    )
     expect(cells).toHaveLength(2)
     for (const c of cells) expect(ringArea(c)).toBeGreaterThan(0)
     expect(ringArea(cells[0]!) + ringArea(cells[1]!)).toBeCloseTo(16, 12)
@@ -71,20 +85,45 @@ describe('voronoiCells', () => {
 
 describe('clipRingToCell', () => {
   it('keeps the part of the parent inside a convex cell', () => {
-    const left: Ring = [[-1, -1], [2, -1], [2, 5], [-1, 5]]
+    const left: Ring = [
+      [-1, -1],
+      [2, -1],
+      [2, 5],
+      [-1, 5],
+    ]
     const parts = clipRingToCell(square, left)
     expect(parts).toHaveLength(1)
     expect(ringArea(parts[0]!)).toBeCloseTo(8, 12)
   })
   it('splits a concave parent into separate pieces', () => {
-    const band: Ring = [[-1, 3], [7, 3], [7, 5], [-1, 5]]
+    const band: Ring = [
+      [-1, 3],
+      [7, 3],
+      [7, 5],
+      [-1, 5],
+    ]
     const parts = clipRingToCell(u, band)
     expect(parts).toHaveLength(2)
     for (const p of parts) expect(ringArea(p)).toBeCloseTo(4, 12)
   })
   it('returns nothing for a disjoint cell and the parent for a covering cell', () => {
-    expect(clipRingToCell(square, [[10, 10], [11, 10], [11, 11]])).toEqual([])
-    expect(ringArea(clipRingToCell(square, [[-1, -1], [5, -1], [5, 5], [-1, 5]])[0]!)).toBe(16)
+    expect(
+      clipRingToCell(square, [
+        [10, 10],
+        [11, 10],
+        [11, 11],
+      ]),
+    ).toEqual([])
+    expect(
+      ringArea(
+        clipRingToCell(square, [
+          [-1, -1],
+          [5, -1],
+          [5, 5],
+          [-1, 5],
+        ])[0]!,
+      ),
+    ).toBe(16)
   })
 })
 
@@ -119,6 +158,9 @@ describe('overlay + unionPieces', () => {
     const subset = pieces.filter((p) => p.centroid[0] < 3)
     const union = unionPieces(subset.map((p) => p.ring))
     const area = union.reduce((s, r) => s + ringArea(r), 0)
-    expect(area).toBeCloseTo(subset.reduce((s, p) => s + p.area, 0), 10)
+    expect(area).toBeCloseTo(
+      subset.reduce((s, p) => s + p.area, 0),
+      10,
+    )
   })
 })

@@ -8,8 +8,9 @@
  * edge), so neighbouring pieces share exactly equal vertices. Areas are unions of pieces, found by
  * cancelling shared edges — no floating-point gaps or overlaps, and no boolean-op library.
  */
-import { voronoi } from '@turf/voronoi'
 import { featureCollection, point } from '@turf/helpers'
+import { voronoi } from '@turf/voronoi'
+
 import { flatRing, inFlatRing } from '../shared/point-in-polygon.ts'
 import type { LngLat } from './reference.ts'
 
@@ -174,7 +175,13 @@ export function isSimpleRing(ring: readonly XY[]): boolean {
   for (let i = 0; i < n; i++) {
     for (let j = i + 2; j < n; j++) {
       if (i === 0 && j === n - 1) continue
-      if (box[4 * i]! > box[4 * j + 2]! || box[4 * j]! > box[4 * i + 2]! || box[4 * i + 1]! > box[4 * j + 3]! || box[4 * j + 1]! > box[4 * i + 3]!) continue
+      if (
+        box[4 * i]! > box[4 * j + 2]! ||
+        box[4 * j]! > box[4 * i + 2]! ||
+        box[4 * i + 1]! > box[4 * j + 3]! ||
+        box[4 * j + 1]! > box[4 * i + 3]!
+      )
+        continue
       if (segmentsIntersect(ring[i] as XY, ring[(i + 1) % n] as XY, ring[j] as XY, ring[(j + 1) % n] as XY)) return false
     }
   }
@@ -189,7 +196,14 @@ export function isSimpleRing(ring: readonly XY[]): boolean {
  */
 export function voronoiCells(sites: readonly XY[], bbox: BBox): Ring[] {
   if (sites.length === 1) {
-    return [[[bbox[0], bbox[1]], [bbox[2], bbox[1]], [bbox[2], bbox[3]], [bbox[0], bbox[3]]]]
+    return [
+      [
+        [bbox[0], bbox[1]],
+        [bbox[2], bbox[1]],
+        [bbox[2], bbox[3]],
+        [bbox[0], bbox[3]],
+      ],
+    ]
   }
   const fc = voronoi(featureCollection(sites.map((s) => point(s))), { bbox })
   return fc.features.map((f, i) => {
@@ -432,7 +446,8 @@ export function overlay(parent: Ring, cells: readonly Ring[], gridSize?: number)
     for (let i = 0, n = parent.length; i < n; i++) {
       const p = parent[i] as XY
       const q = parent[(i + 1) % n] as XY
-      if (Math.max(p[0], q[0]) >= b[0] && Math.min(p[0], q[0]) <= b[2] && Math.max(p[1], q[1]) >= b[1] && Math.min(p[1], q[1]) <= b[3]) return true
+      if (Math.max(p[0], q[0]) >= b[0] && Math.min(p[0], q[0]) <= b[2] && Math.max(p[1], q[1]) >= b[1] && Math.min(p[1], q[1]) <= b[3])
+        return true
     }
     return false
   }

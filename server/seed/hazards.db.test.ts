@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { overdueHazards } from '../hazards/store.ts'
 import { overdueTasks } from '../tasks/store.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
-import { generateAddresses, generateBoundaries } from './index.ts'
 import { generateHazards } from './hazards.ts'
+import { generateAddresses, generateBoundaries } from './index.ts'
 import { loadAddresses, loadAreas, loadHazardsAndTasks } from './load.ts'
 
 const END = new Date('2026-11-01T00:00:00+08:00')

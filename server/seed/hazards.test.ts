@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { HAZARD_TRANSITIONS } from '../hazards/states.ts'
-import { TASK_TRANSITIONS } from '../tasks/states.ts'
-import { isOverdue } from '../tasks/overdue.ts'
-import { generateHazards } from './hazards.ts'
+
 import type { AddressRow } from '../addresses/schema.ts'
+import { HAZARD_TRANSITIONS } from '../hazards/states.ts'
+import { isOverdue } from '../tasks/overdue.ts'
+import { TASK_TRANSITIONS } from '../tasks/states.ts'
+import { generateHazards } from './hazards.ts'
 
 const END = new Date('2026-11-01T00:00:00+08:00')
 

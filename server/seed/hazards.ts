@@ -9,14 +9,15 @@
  * some stubborn ones running late), so that at `end` some hazards and tasks are overdue, some
  * tasks were returned once, and a task's close-out closes its hazard (server/tasks/store.ts).
  */
-import { chance, deriveRng, pick, randInt, uniform, weightedPick, type Rng } from './rng.ts'
-import { shanghaiDay } from '../shared/time.ts'
 import type { AddressRow } from '../addresses/schema.ts'
+import { shanghaiDay } from '../shared/time.ts'
+import { chance, deriveRng, pick, randInt, type Rng, uniform, weightedPick } from './rng.ts'
 
 const DAY = 86_400_000
 
 export type SeedHazardSource = 'self_check' | 'grid_inspection' | 'regulator_inspection'
-export type SeedHazardCategory = 'fire' | 'production_safety' | 'gas_cylinder' | 'ebike_charging' | 'road_traffic' | 'building' | 'hazardous_chemicals' | 'other'
+export type SeedHazardCategory =
+  'fire' | 'production_safety' | 'gas_cylinder' | 'ebike_charging' | 'road_traffic' | 'building' | 'hazardous_chemicals' | 'other'
 export type SeedSeverity = 'general' | 'serious' | 'major'
 
 /** One step of a demo history. */
@@ -83,14 +84,50 @@ export interface HazardSeedOptions {
   days?: number
 }
 
-const CATEGORIES: readonly SeedHazardCategory[] = ['fire', 'ebike_charging', 'gas_cylinder', 'production_safety', 'road_traffic', 'building', 'hazardous_chemicals', 'other']
+const CATEGORIES: readonly SeedHazardCategory[] = [
+  'fire',
+  'ebike_charging',
+  'gas_cylinder',
+  'production_safety',
+  'road_traffic',
+  'building',
+  'hazardous_chemicals',
+  'other',
+]
 const CATEGORY_WEIGHTS = [30, 22, 14, 14, 8, 6, 3, 3]
 
 const PROBLEMS: Record<SeedHazardCategory, readonly string[]> = {
-  fire: ['疏散通道堆放杂物，安全出口被锁闭', '灭火器过期未更换', '室内消火栓被货物遮挡', '厨房烟道未定期清洗，油污严重', '住人与经营场所未有效分隔（“三合一”场所）', '应急照明和疏散指示标志损坏', '电气线路私拉乱接，未穿管保护'],
-  ebike_charging: ['电动自行车在楼道内停放充电', '住户从楼上私拉电线“飞线”充电', '电动自行车停放堵塞疏散通道', '集中充电棚未配置灭火器材', '电动自行车电池带入室内过夜充电'],
-  gas_cylinder: ['液化气钢瓶未安装燃气泄漏报警装置', '液化气钢瓶存放于地下室', '使用超期未检液化气钢瓶', '燃气软管老化开裂', '钢瓶与灶具间距不足，无防倾倒措施'],
-  production_safety: ['车间电气线路私拉乱接', '机械设备防护罩缺失', '员工未经安全培训上岗', '有限空间作业未落实审批制度', '高处作业未系安全带', '仓库货物堆垛超高'],
+  fire: [
+    '疏散通道堆放杂物，安全出口被锁闭',
+    '灭火器过期未更换',
+    '室内消火栓被货物遮挡',
+    '厨房烟道未定期清洗，油污严重',
+    '住人与经营场所未有效分隔（“三合一”场所）',
+    '应急照明和疏散指示标志损坏',
+    '电气线路私拉乱接，未穿管保护',
+  ],
+  ebike_charging: [
+    '电动自行车在楼道内停放充电',
+    '住户从楼上私拉电线“飞线”充电',
+    '电动自行车停放堵塞疏散通道',
+    '集中充电棚未配置灭火器材',
+    '电动自行车电池带入室内过夜充电',
+  ],
+  gas_cylinder: [
+    '液化气钢瓶未安装燃气泄漏报警装置',
+    '液化气钢瓶存放于地下室',
+    '使用超期未检液化气钢瓶',
+    '燃气软管老化开裂',
+    '钢瓶与灶具间距不足，无防倾倒措施',
+  ],
+  production_safety: [
+    '车间电气线路私拉乱接',
+    '机械设备防护罩缺失',
+    '员工未经安全培训上岗',
+    '有限空间作业未落实审批制度',
+    '高处作业未系安全带',
+    '仓库货物堆垛超高',
+  ],
   road_traffic: ['路口绿化遮挡视线', '学校门口缺少减速带和警示标志', '道路坑洼未及时修复', '占道经营影响车辆通行', '交通信号灯故障'],
   building: ['自建房墙体出现贯穿裂缝', '房屋违规加层', '阳台外挂空调架锈蚀松动', '房屋擅自改变用途用于经营', '外墙装饰层空鼓脱落'],
   hazardous_chemicals: ['危化品未分区分类储存', '无证经营危险化学品', '危化品仓库通风设施损坏', '危化品包装安全标签缺失'],
@@ -125,7 +162,8 @@ const addDays = (t: Date, d: number) => new Date(t.getTime() + d * DAY)
 function premisesName(rng: Rng, category: SeedHazardCategory, a: AddressRow): string {
   const kind = pick(rng, PREMISES[category])
   if (kind === '小区') return a.compound ?? `${a.village}小区`
-  if (kind === '居民楼' || kind === '出租房' || kind === '自建房' || kind === '农居房') return `${a.compound ?? a.road ?? a.village}${a.doorNo ? `${a.doorNo}号` : ''}${kind}`
+  if (kind === '居民楼' || kind === '出租房' || kind === '自建房' || kind === '农居房')
+    return `${a.compound ?? a.road ?? a.village}${a.doorNo ? `${a.doorNo}号` : ''}${kind}`
   if (kind.endsWith('门口') || kind === '路口') return `${a.road ?? a.village}${kind}`
   return chance(rng, 0.4) ? `${pick(rng, SURNAMES)}记${kind}` : `${pick(rng, BRANDS)}${kind}`
 }
@@ -143,7 +181,10 @@ function cut<S extends string>(events: SeedEvent[], end: Date): { events: SeedEv
  * The demo register: hazards and tasks, each with its history up to `end`.
  * @example const { hazards, tasks } = generateHazards(sample, { seed: 'xiaoshan', count: 240, end })
  */
-export function generateHazards(addresses: readonly AddressRow[], opts: HazardSeedOptions): { hazards: HazardSeedRow[]; tasks: TaskSeedRow[] } {
+export function generateHazards(
+  addresses: readonly AddressRow[],
+  opts: HazardSeedOptions,
+): { hazards: HazardSeedRow[]; tasks: TaskSeedRow[] } {
   if (addresses.length === 0 || opts.count <= 0) return { hazards: [], tasks: [] }
   const rng = deriveRng(opts.seed, 'hazards')
   const days = opts.days ?? 120
@@ -155,7 +196,11 @@ export function generateHazards(addresses: readonly AddressRow[], opts: HazardSe
   for (let i = 1; i <= opts.count; i++) {
     const a = addresses[Math.floor(rng() * addresses.length)]!
     const category = weightedPick(rng, CATEGORIES, CATEGORY_WEIGHTS)
-    const severity = weightedPick(rng, severities, severities.map((s) => SEVERITY[s].weight))
+    const severity = weightedPick(
+      rng,
+      severities,
+      severities.map((s) => SEVERITY[s].weight),
+    )
     const source: SeedHazardSource =
       category === 'production_safety' || category === 'hazardous_chemicals'
         ? weightedPick(rng, ['self_check', 'regulator_inspection', 'grid_inspection'] as const, [5, 3, 2])
@@ -166,7 +211,11 @@ export function generateHazards(addresses: readonly AddressRow[], opts: HazardSe
     const reportedAt = new Date(Math.floor(start + rng() * (days * DAY - 3_600_000)))
     const hazardId = `DEMO-YH-${String(i).padStart(5, '0')}`
     const reporter =
-      source === 'grid_inspection' ? `网格员${pick(rng, SURNAMES)}某` : source === 'self_check' ? `${placeName}（企业自查）` : pick(rng, REGULATORS)
+      source === 'grid_inspection'
+        ? `网格员${pick(rng, SURNAMES)}某`
+        : source === 'self_check'
+          ? `${placeName}（企业自查）`
+          : pick(rng, REGULATORS)
     const office = `${town}平安办`
     const [d0, d1] = SEVERITY[severity].days
     const dueDate = shanghaiDay(addDays(reportedAt, randInt(rng, d0, d1)))
@@ -183,8 +232,22 @@ export function generateHazards(addresses: readonly AddressRow[], opts: HazardSe
     const events: SeedEvent[] = [
       { at: reportedAt, actor: reporter, action: 'created', from: null, to: 'reported', comment: null },
       { at: confirmedAt, actor: office, action: 'transition', from: 'reported', to: 'confirmed', comment: '现场核实，隐患属实' },
-      { at: rectifyingAt, actor: office, action: 'transition', from: 'confirmed', to: 'rectifying', comment: hasTask ? '已下发整改任务' : `责令${boss}限期整改` },
-      { at: closeAt, actor: office, action: 'transition', from: 'rectifying', to: 'closed', comment: hasTask ? '随整改任务销号' : '复查合格，予以销号' },
+      {
+        at: rectifyingAt,
+        actor: office,
+        action: 'transition',
+        from: 'confirmed',
+        to: 'rectifying',
+        comment: hasTask ? '已下发整改任务' : `责令${boss}限期整改`,
+      },
+      {
+        at: closeAt,
+        actor: office,
+        action: 'transition',
+        from: 'rectifying',
+        to: 'closed',
+        comment: hasTask ? '随整改任务销号' : '复查合格，予以销号',
+      },
     ]
     const h = cut<HazardSeedRow['status']>(events, opts.end)
     const problem = pick(rng, PROBLEMS[category])
@@ -199,7 +262,11 @@ export function generateHazards(addresses: readonly AddressRow[], opts: HazardSe
       responsibleParty: `${boss}（${placeName}负责人）`,
       dueDate,
       reportedAt,
-      attachments: Array.from({ length: randInt(rng, 1, 3) }, (_, k) => ({ ref: `demo://hazards/${hazardId}/${k + 1}.jpg`, name: `现场照片${k + 1}.jpg`, type: 'photo' as const })),
+      attachments: Array.from({ length: randInt(rng, 1, 3) }, (_, k) => ({
+        ref: `demo://hazards/${hazardId}/${k + 1}.jpg`,
+        name: `现场照片${k + 1}.jpg`,
+        type: 'photo' as const,
+      })),
       address: a.address,
       lng: a.lng,
       lat: a.lat,
@@ -213,26 +280,42 @@ export function generateHazards(addresses: readonly AddressRow[], opts: HazardSe
 
     if (hasTask && rectifyingAt < opts.end) {
       const team = pick(rng, [`${a.village}网格工作站`, `${town}安监站`, `${town}消防工作站`, `${town}综合行政执法中队`])
-      tasks.push(taskTimeline(rng, {
-        ref: `DEMO-RW-${String(tasks.length + 1).padStart(5, '0')}`,
-        title: `整改：${problem}`,
-        description: `${placeName}（${a.address}）${problem}，请督促责任人${boss}于${dueDate}前整改到位并上传整改照片。`,
-        source: 'hazard',
-        hazardRef: hazardId,
-        areaCode: a.gridCode,
-        areaLevel: 'grid',
-        townCode: a.townCode,
-        villageCode: a.villageCode,
-        gridCode: a.gridCode,
-        assigneeTeam: team,
-        dueDate,
-        point: [a.lng, a.lat],
-      }, rectifyingAt, closeAt, office, opts.end))
+      tasks.push(
+        taskTimeline(
+          rng,
+          {
+            ref: `DEMO-RW-${String(tasks.length + 1).padStart(5, '0')}`,
+            title: `整改：${problem}`,
+            description: `${placeName}（${a.address}）${problem}，请督促责任人${boss}于${dueDate}前整改到位并上传整改照片。`,
+            source: 'hazard',
+            hazardRef: hazardId,
+            areaCode: a.gridCode,
+            areaLevel: 'grid',
+            townCode: a.townCode,
+            villageCode: a.villageCode,
+            gridCode: a.gridCode,
+            assigneeTeam: team,
+            dueDate,
+            point: [a.lng, a.lat],
+          },
+          rectifyingAt,
+          closeAt,
+          office,
+          opts.end,
+        ),
+      )
     }
   }
 
   // Campaign tasks by hand: special inspections assigned to a village or a town.
-  const campaigns = ['开展出租房消防安全专项检查', '电动自行车集中充电设施排查', '餐饮场所瓶装燃气安全入户检查', '小微企业安全生产隐患排查', '学校周边道路交通秩序整治', '老旧自建房安全隐患排查']
+  const campaigns = [
+    '开展出租房消防安全专项检查',
+    '电动自行车集中充电设施排查',
+    '餐饮场所瓶装燃气安全入户检查',
+    '小微企业安全生产隐患排查',
+    '学校周边道路交通秩序整治',
+    '老旧自建房安全隐患排查',
+  ]
   const manual = Math.max(1, Math.round(opts.count / 8))
   for (let k = 0; k < manual; k++) {
     const a = addresses[Math.floor(rng() * addresses.length)]!
@@ -242,21 +325,30 @@ export function generateHazards(addresses: readonly AddressRow[], opts: HazardSe
     const dueDate = shanghaiDay(addDays(issuedAt, randInt(rng, 10, 30)))
     const allowed = randInt(rng, 10, 30)
     const closeAt = addDays(issuedAt, chance(rng, 0.2) ? uniform(rng, 1.1, 2) * allowed : uniform(rng, 0.4, 0.95) * allowed)
-    tasks.push(taskTimeline(rng, {
-      ref: `DEMO-RW-${String(tasks.length + 1).padStart(5, '0')}`,
-      title: `${toVillage ? a.village : a.town}${title}`,
-      description: `按照区平安办部署，${title}，发现隐患及时录入隐患台账并跟踪整改。`,
-      source: 'manual',
-      hazardRef: null,
-      areaCode: toVillage ? a.villageCode : a.townCode,
-      areaLevel: toVillage ? 'village' : 'town',
-      townCode: a.townCode,
-      villageCode: toVillage ? a.villageCode : null,
-      gridCode: null,
-      assigneeTeam: toVillage ? `${a.village}网格工作站` : `${a.town}平安办`,
-      dueDate,
-      point: null,
-    }, issuedAt, closeAt, '区平安办', opts.end))
+    tasks.push(
+      taskTimeline(
+        rng,
+        {
+          ref: `DEMO-RW-${String(tasks.length + 1).padStart(5, '0')}`,
+          title: `${toVillage ? a.village : a.town}${title}`,
+          description: `按照区平安办部署，${title}，发现隐患及时录入隐患台账并跟踪整改。`,
+          source: 'manual',
+          hazardRef: null,
+          areaCode: toVillage ? a.villageCode : a.townCode,
+          areaLevel: toVillage ? 'village' : 'town',
+          townCode: a.townCode,
+          villageCode: toVillage ? a.villageCode : null,
+          gridCode: null,
+          assigneeTeam: toVillage ? `${a.village}网格工作站` : `${a.town}平安办`,
+          dueDate,
+          point: null,
+        },
+        issuedAt,
+        closeAt,
+        '区平安办',
+        opts.end,
+      ),
+    )
   }
   return { hazards, tasks }
 }

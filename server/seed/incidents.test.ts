@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
+
 import { beforeAll, describe, expect, it } from 'vitest'
+
+import type { AddressRow } from '../addresses/schema.ts'
 import { generateAddresses, sampleForIncidents } from './addresses.ts'
 import { generateBoundaries } from './boundaries.ts'
-import { CATEGORY_PROFILES, generateIncidents, planIncidents, type IncidentPlan } from './incidents.ts'
+import { CATEGORY_PROFILES, generateIncidents, type IncidentPlan, planIncidents } from './incidents.ts'
 import { createRng, shuffle } from './rng.ts'
-import type { AddressRow } from '../addresses/schema.ts'
 import type { IncidentRow } from './types.ts'
 
 const END = new Date('2026-03-01T00:00:00+08:00')
@@ -12,7 +14,9 @@ const START = new Date('2024-03-01T00:00:00+08:00')
 const COUNT = 50_000
 const DAY = 86_400_000
 const OPTS = { seed: 'inc-test', count: COUNT, end: END }
-const catalogue = [...readFileSync(new URL('../../migrations/002_categories.sql', import.meta.url), 'utf8').matchAll(/\('(\d{4})', '\d{2}', 2,/g)].map((m) => m[1]!)
+const catalogue = [
+  ...readFileSync(new URL('../../migrations/002_categories.sql', import.meta.url), 'utf8').matchAll(/\('(\d{4})', '\d{2}', 2,/g),
+].map((m) => m[1]!)
 
 let sample: AddressRow[] = []
 let rows: IncidentRow[] = []
@@ -72,7 +76,15 @@ describe('generateIncidents: volume, ids, catalogue', () => {
     const byId = new Map(sample.map((a) => [a.addressId, a]))
     const bad = rows.filter((r) => {
       const a = byId.get(r.truthAddressId)
-      return !a || a.lng !== r.lng || a.lat !== r.lat || a.microgridCode !== r.microgridCode || a.gridCode !== r.gridCode || a.villageCode !== r.villageCode || a.townCode !== r.townCode
+      return (
+        !a ||
+        a.lng !== r.lng ||
+        a.lat !== r.lat ||
+        a.microgridCode !== r.microgridCode ||
+        a.gridCode !== r.gridCode ||
+        a.villageCode !== r.villageCode ||
+        a.townCode !== r.townCode
+      )
     })
     expect(bad).toEqual([])
   })
@@ -102,7 +114,8 @@ describe('generateIncidents: time structure', () => {
   })
 
   it('has a weekly cycle: traffic on weekdays, fights at weekends', () => {
-    const perDay = (pred: (r: IncidentRow) => boolean, days: number[]) => count((r) => pred(r) && days.includes(localDow(r.reportedAt))) / days.length
+    const perDay = (pred: (r: IncidentRow) => boolean, days: number[]) =>
+      count((r) => pred(r) && days.includes(localDow(r.reportedAt))) / days.length
     const traffic = (r: IncidentRow) => r.categoryCode.startsWith('02') && r.categoryCode !== '0205'
     expect(perDay(traffic, [1, 2, 3, 4, 5])).toBeGreaterThan(1.2 * perDay(traffic, [0, 6]))
     const fights = (r: IncidentRow) => r.categoryCode === '0104'
@@ -110,7 +123,8 @@ describe('generateIncidents: time structure', () => {
   })
 
   it('has seasons: e-bike charging fires in summer, labour disputes before the Spring Festival', () => {
-    const inMonths = (code: string, months: number[]) => count((r) => r.categoryCode === code && months.includes(new Date(r.reportedAt.getTime() + 8 * 3_600_000).getUTCMonth()))
+    const inMonths = (code: string, months: number[]) =>
+      count((r) => r.categoryCode === code && months.includes(new Date(r.reportedAt.getTime() + 8 * 3_600_000).getUTCMonth()))
     expect(inMonths('0303', [6, 7])).toBeGreaterThan(2 * inMonths('0303', [0, 1]))
     expect(inMonths('0403', [11, 0])).toBeGreaterThan(1.8 * inMonths('0403', [3, 4]))
   })
@@ -157,7 +171,13 @@ describe('generateIncidents: spatial structure', () => {
       const ids = new Set(sample.filter((a) => inSpot(a, h.key, h.unit)).map((a) => a.addressId))
       const cats = new Set(Object.keys(h.categories))
       const window = (fromDays: number, toDays: number) =>
-        count((r) => cats.has(r.categoryCode) && ids.has(r.truthAddressId) && r.reportedAt.getTime() >= END.getTime() - fromDays * DAY && r.reportedAt.getTime() < END.getTime() - toDays * DAY)
+        count(
+          (r) =>
+            cats.has(r.categoryCode) &&
+            ids.has(r.truthAddressId) &&
+            r.reportedAt.getTime() >= END.getTime() - fromDays * DAY &&
+            r.reportedAt.getTime() < END.getTime() - toDays * DAY,
+        )
       expect(window(60, 0), h.label).toBeGreaterThan(2.5 * Math.max(1, window(420, 360)))
     }
   })
@@ -171,7 +191,9 @@ describe('generateIncidents: spatial structure', () => {
     }
     const repeat = [...byAddress.values()].filter((list) => list.length >= 10)
     expect(repeat.length).toBeGreaterThanOrEqual(15)
-    const disputeLike = repeat.filter((list) => list.filter((r) => r.categoryCode.startsWith('04') || r.categoryCode === '0105').length > list.length / 2)
+    const disputeLike = repeat.filter(
+      (list) => list.filter((r) => r.categoryCode.startsWith('04') || r.categoryCode === '0105').length > list.length / 2,
+    )
     expect(disputeLike.length / repeat.length).toBeGreaterThan(0.4)
     // The planned repeat addresses (family/neighbour disputes, noisy bars, debts) do recur.
     expect(plan.repeats.length).toBeGreaterThanOrEqual(40)
@@ -194,7 +216,12 @@ describe('generateIncidents: spatial structure', () => {
       return n
     }
     const observed = closePairs(b.map((r) => r.reportedAt.getTime()))
-    const permuted = closePairs(shuffle(createRng('knox'), b.map((r) => r.reportedAt.getTime())))
+    const permuted = closePairs(
+      shuffle(
+        createRng('knox'),
+        b.map((r) => r.reportedAt.getTime()),
+      ),
+    )
     expect(observed).toBeGreaterThan(1.5 * permuted)
   })
 })
@@ -214,7 +241,10 @@ describe('generateIncidents: address text and determinism', () => {
     const again = generateIncidents(sample, OPTS)
     for (let i = 0; i < 500; i++) expect(again.next().value).toEqual(rows[i])
     const other = generateIncidents(sample, { ...OPTS, seed: 'other' })
-    const first = Array.from({ length: 50 }, () => (other.next().value as IncidentRow).incidentId + (other.next().value as IncidentRow).address)
+    const first = Array.from(
+      { length: 50 },
+      () => (other.next().value as IncidentRow).incidentId + (other.next().value as IncidentRow).address,
+    )
     expect(first).not.toEqual(rows.slice(0, 50).map((r) => r.incidentId + r.address))
     // Lazily: the first rows of a million come without generating the rest (speed: the seed bench).
     const big = generateIncidents(sample, { ...OPTS, count: 1_000_000 })

@@ -16,28 +16,38 @@
  *   load(sample.observe(generateAddresses(areas, { seed, count })))
  *   load(generateIncidents(sample.addresses(), { seed, count: n, end }))
  */
-export { generateBoundaries, planPopulation, districtOutline, subdivide, DISTRICT_CODE, DISTRICT_NAME, GRID_COUNT, MICROGRID_COUNT, TOTAL_POPULATION } from './boundaries.ts'
-export type { BoundaryOptions } from './boundaries.ts'
-export { generateAddresses, sampleForIncidents, tapSample, sampleEvery, INCIDENT_SAMPLE_MAX } from './addresses.ts'
-export type { AddressOptions, AddressSample } from './addresses.ts'
-export { generateIncidents, planIncidents, reportedAddress, CATEGORY_PROFILES } from './incidents.ts'
-export type { IncidentOptions, IncidentPlan, HotSpot, RepeatAddress } from './incidents.ts'
+export type { AddressParts, AddressStyle } from './address-text.ts'
 export {
   addNoise,
+  CANONICAL_STYLE,
+  CONFUSABLES,
   formatAddress,
   randomNoiseStyle,
   randomSuffix,
-  typo,
-  toChineseNumber,
   toChineseDigits,
+  toChineseNumber,
   toFullWidth,
-  CANONICAL_STYLE,
-  CONFUSABLES,
+  typo,
 } from './address-text.ts'
-export type { AddressParts, AddressStyle } from './address-text.ts'
-export { loadReference, parseTowns, parseVillages, townShortName, villageNames, SYNTHETIC_SEATS } from './reference.ts'
-export type { Reference, TownRecord, VillageRecord, LngLat } from './reference.ts'
+export type { AddressOptions, AddressSample } from './addresses.ts'
+export { generateAddresses, INCIDENT_SAMPLE_MAX, sampleEvery, sampleForIncidents, tapSample } from './addresses.ts'
+export type { BoundaryOptions } from './boundaries.ts'
+export {
+  DISTRICT_CODE,
+  DISTRICT_NAME,
+  districtOutline,
+  generateBoundaries,
+  GRID_COUNT,
+  MICROGRID_COUNT,
+  planPopulation,
+  subdivide,
+  TOTAL_POPULATION,
+} from './boundaries.ts'
+export type { HotSpot, IncidentOptions, IncidentPlan, RepeatAddress } from './incidents.ts'
+export { CATEGORY_PROFILES, generateIncidents, planIncidents, reportedAddress } from './incidents.ts'
 export { compoundAliases, compoundName, roadNames, TOWN_ROADS } from './names.ts'
-export { createRng, deriveRng } from './rng.ts'
+export type { LngLat, Reference, TownRecord, VillageRecord } from './reference.ts'
+export { loadReference, parseTowns, parseVillages, SYNTHETIC_SEATS, townShortName, villageNames } from './reference.ts'
 export type { Rng } from './rng.ts'
+export { createRng, deriveRng } from './rng.ts'
 export type { AreaLevel, AreaRow, IncidentRow } from './types.ts'

@@ -1,10 +1,11 @@
 import { cellToParent } from 'h3-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import type { AddressRow } from '../addresses/schema.ts'
 import { bigintToH3 } from '../geo/h3.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { generateAddresses, generateBoundaries, generateIncidents } from './index.ts'
 import { loadAddresses, loadAreas, loadIncidents } from './load.ts'
-import type { AddressRow } from '../addresses/schema.ts'
 
 const SEED = 'load-test'
 const END = new Date('2026-11-01T00:00:00+08:00')
@@ -40,7 +41,9 @@ describe(`demo address and incident loading (${TEST_KIND})`, () => {
 
   it('stores parsed parts and nested H3 cells that match the point', async () => {
     const sample = addresses.find((a) => a.room && a.compound)!
-    const [row] = await t.db.sql<{ address: string; compound: string; room: string; lng: number; lat: number; h3_r7: string; h3_r10: string }[]>`
+    const [row] = await t.db.sql<
+      { address: string; compound: string; room: string; lng: number; lat: number; h3_r7: string; h3_r10: string }[]
+    >`
       SELECT address, compound, room, ST_X(geom) AS lng, ST_Y(geom) AS lat, h3_r7, h3_r10
       FROM addresses WHERE address_id = ${sample.addressId}`
     expect(row).toMatchObject({ address: sample.address, compound: sample.compound, room: sample.room })

@@ -3,13 +3,14 @@
  * again with the same seed changes nothing and an interrupted seed can simply be re-run.
  */
 import type { Sql } from 'postgres'
-import type { CopyValue, Db, Tx } from '../db/index.ts'
+
 import { mergeAddressStage } from '../addresses/merge.ts'
-import { canonicalName } from '../addresses/schema.ts'
 import { ADDRESS_COPY_COLUMNS } from '../addresses/prepare.ts'
+import type { AddressRow } from '../addresses/schema.ts'
+import { canonicalName } from '../addresses/schema.ts'
+import type { CopyValue, Db, Tx } from '../db/index.ts'
 import { h3Cells } from '../geo/h3.ts'
 import type { HazardSeedRow, SeedEvent, TaskSeedRow } from './hazards.ts'
-import type { AddressRow } from '../addresses/schema.ts'
 import type { AreaLevel, AreaRow, IncidentRow } from './types.ts'
 
 const LEVEL_ORDER: AreaLevel[] = ['district', 'town', 'village', 'grid', 'microgrid']
@@ -69,15 +70,34 @@ function* batches<T>(items: Iterable<T>, size: number): Generator<T[]> {
 
 const pointEwkt = (lng: number, lat: number) => `SRID=4326;POINT(${lng} ${lat})`
 
-
 function addressValues(a: AddressRow): CopyValue[] {
   const h = h3Cells(a.lng, a.lat)
   // Names in the canonical form the importer stores and the geocoder looks up (昇光村 → 升光村).
   const name = (s: string | null) => (s === null ? null : canonicalName(s))
   return [
-    a.addressId, a.address, pointEwkt(a.lng, a.lat), name(a.town), name(a.village), a.groupNo, name(a.road), a.doorNo, name(a.compound),
-    a.building, a.unit, a.room, a.aliases.map((x) => canonicalName(x) ?? x), a.townCode, a.villageCode, a.gridCode, a.microgridCode,
-    h.r7, h.r8, h.r9, h.r10, 'demo', a.townCode,
+    a.addressId,
+    a.address,
+    pointEwkt(a.lng, a.lat),
+    name(a.town),
+    name(a.village),
+    a.groupNo,
+    name(a.road),
+    a.doorNo,
+    name(a.compound),
+    a.building,
+    a.unit,
+    a.room,
+    a.aliases.map((x) => canonicalName(x) ?? x),
+    a.townCode,
+    a.villageCode,
+    a.gridCode,
+    a.microgridCode,
+    h.r7,
+    h.r8,
+    h.r9,
+    h.r10,
+    'demo',
+    a.townCode,
   ]
 }
 
@@ -115,27 +135,77 @@ async function stagedUpsert<T>(
 
 /** Streams addresses into the base, upserting by address_id. */
 export function loadAddresses(db: Db, rows: Iterable<AddressRow>, progress?: Progress): Promise<number> {
-  return stagedUpsert(db, 'addresses', ADDRESS_COPY_COLUMNS, rows, addressValues, (sql) => mergeAddressStage(sql, 'seed_stage_addresses'), progress)
+  return stagedUpsert(
+    db,
+    'addresses',
+    ADDRESS_COPY_COLUMNS,
+    rows,
+    addressValues,
+    (sql) => mergeAddressStage(sql, 'seed_stage_addresses'),
+    progress,
+  )
 }
 
 const INCIDENT_COLUMNS = [
-  'incident_id', 'reported_at', 'category_code', 'address', 'description', 'source', 'status',
-  'input_lng', 'input_lat', 'input_crs', 'geom', 'address_id', 'town_code', 'village_code', 'grid_code',
-  'microgrid_code', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10', 'properties',
+  'incident_id',
+  'reported_at',
+  'category_code',
+  'address',
+  'description',
+  'source',
+  'status',
+  'input_lng',
+  'input_lat',
+  'input_crs',
+  'geom',
+  'address_id',
+  'town_code',
+  'village_code',
+  'grid_code',
+  'microgrid_code',
+  'h3_r7',
+  'h3_r8',
+  'h3_r9',
+  'h3_r10',
+  'properties',
 ] as const
 
 function incidentValues(r: IncidentRow): CopyValue[] {
   const h = h3Cells(r.lng, r.lat)
   return [
-    r.incidentId, r.reportedAt, r.categoryCode, r.address, r.description, r.source, r.status,
-    r.lng, r.lat, 'wgs84', pointEwkt(r.lng, r.lat), r.truthAddressId, r.townCode, r.villageCode, r.gridCode,
-    r.microgridCode, h.r7, h.r8, h.r9, h.r10, JSON.stringify({ demo: true, truth_address_id: r.truthAddressId }),
+    r.incidentId,
+    r.reportedAt,
+    r.categoryCode,
+    r.address,
+    r.description,
+    r.source,
+    r.status,
+    r.lng,
+    r.lat,
+    'wgs84',
+    pointEwkt(r.lng, r.lat),
+    r.truthAddressId,
+    r.townCode,
+    r.villageCode,
+    r.gridCode,
+    r.microgridCode,
+    h.r7,
+    h.r8,
+    h.r9,
+    h.r10,
+    JSON.stringify({ demo: true, truth_address_id: r.truthAddressId }),
   ]
 }
 
 /** Streams demo incidents in, upserting by incident_id. */
 export function loadIncidents(db: Db, rows: Iterable<IncidentRow>, progress?: Progress): Promise<number> {
-  return stagedUpsert(db, 'incidents', INCIDENT_COLUMNS, rows, incidentValues, (sql) => sql`
+  return stagedUpsert(
+    db,
+    'incidents',
+    INCIDENT_COLUMNS,
+    rows,
+    incidentValues,
+    (sql) => sql`
     INSERT INTO incidents AS i (${sql([...INCIDENT_COLUMNS])})
     SELECT ${sql([...INCIDENT_COLUMNS])} FROM seed_stage_incidents
     ON CONFLICT (incident_id) DO UPDATE SET
@@ -148,7 +218,8 @@ export function loadIncidents(db: Db, rows: Iterable<IncidentRow>, progress?: Pr
       h3_r9 = EXCLUDED.h3_r9, h3_r10 = EXCLUDED.h3_r10, properties = EXCLUDED.properties, updated_at = now()
     WHERE (i.reported_at, i.category_code, i.address, i.geom, i.status)
       IS DISTINCT FROM (EXCLUDED.reported_at, EXCLUDED.category_code, EXCLUDED.address, EXCLUDED.geom, EXCLUDED.status)`,
-  progress)
+    progress,
+  )
 }
 
 /**
@@ -156,7 +227,10 @@ export function loadIncidents(db: Db, rows: Iterable<IncidentRow>, progress?: Pr
  * transaction. Keyed by hazard_id and task ref: rows already there are left alone (with their
  * history), so seeding again changes nothing. Returns how many of each the seed holds.
  */
-export async function loadHazardsAndTasks(db: Db, data: { hazards: readonly HazardSeedRow[]; tasks: readonly TaskSeedRow[] }): Promise<{ hazards: number; tasks: number }> {
+export async function loadHazardsAndTasks(
+  db: Db,
+  data: { hazards: readonly HazardSeedRow[]; tasks: readonly TaskSeedRow[] },
+): Promise<{ hazards: number; tasks: number }> {
   const { hazards, tasks } = data
   await db.sql.begin(async (tx) => {
     const hcol = <T>(f: (h: HazardSeedRow) => T) => hazards.map(f)
@@ -186,15 +260,24 @@ export async function loadHazardsAndTasks(db: Db, data: { hazards: readonly Haza
       ON CONFLICT (hazard_id) DO NOTHING
       RETURNING id::text, hazard_id`
     const newHazards = new Map(created.map((r) => [r.hazard_id, r.id]))
-    await insertSeedEvents(tx, 'hazard_events', 'hazard_id', hazards.flatMap((h) => (newHazards.has(h.hazardId) ? h.events.map((e) => ({ owner: newHazards.get(h.hazardId)!, e })) : [])))
+    await insertSeedEvents(
+      tx,
+      'hazard_events',
+      'hazard_id',
+      hazards.flatMap((h) => (newHazards.has(h.hazardId) ? h.events.map((e) => ({ owner: newHazards.get(h.hazardId)!, e })) : [])),
+    )
 
     const refs = [...new Set(tasks.flatMap((t) => (t.hazardRef ? [t.hazardRef] : [])))]
     const hazardIds = new Map(
-      (await tx<{ id: string; hazard_id: string }[]>`SELECT id::text, hazard_id FROM hazards WHERE hazard_id = ANY(${refs}::text[])`).map((r) => [r.hazard_id, r.id]),
+      (await tx<{ id: string; hazard_id: string }[]>`SELECT id::text, hazard_id FROM hazards WHERE hazard_id = ANY(${refs}::text[])`).map(
+        (r) => [r.hazard_id, r.id],
+      ),
     )
     const labels = new Map(
-      (await tx<{ code: string; lng: number; lat: number }[]>`
-        SELECT code, ST_X(label_point) AS lng, ST_Y(label_point) AS lat FROM admin_areas WHERE code = ANY(${[...new Set(tasks.map((t) => t.areaCode))]}::text[])`).map((r) => [r.code, [r.lng, r.lat] as [number, number]]),
+      (
+        await tx<{ code: string; lng: number; lat: number }[]>`
+        SELECT code, ST_X(label_point) AS lng, ST_Y(label_point) AS lat FROM admin_areas WHERE code = ANY(${[...new Set(tasks.map((t) => t.areaCode))]}::text[])`
+      ).map((r) => [r.code, [r.lng, r.lat] as [number, number]]),
     )
     // A task whose area is missing (boundaries of another seed) cannot be placed: skip it.
     const placed = tasks.filter((t) => labels.has(t.areaCode) && (!t.hazardRef || hazardIds.has(t.hazardRef)))
@@ -223,13 +306,23 @@ export async function loadHazardsAndTasks(db: Db, data: { hazards: readonly Haza
       ON CONFLICT (ref) DO NOTHING
       RETURNING id::text, ref`
     const newTasks = new Map(createdTasks.map((r) => [r.ref, r.id]))
-    await insertSeedEvents(tx, 'task_events', 'task_id', placed.flatMap((t) => (newTasks.has(t.ref) ? t.events.map((e) => ({ owner: newTasks.get(t.ref)!, e })) : [])))
+    await insertSeedEvents(
+      tx,
+      'task_events',
+      'task_id',
+      placed.flatMap((t) => (newTasks.has(t.ref) ? t.events.map((e) => ({ owner: newTasks.get(t.ref)!, e })) : [])),
+    )
   })
   return { hazards: hazards.length, tasks: tasks.length }
 }
 
 /** Inserts demo history rows into hazard_events or task_events. */
-async function insertSeedEvents(sql: Tx, table: 'hazard_events' | 'task_events', owner: 'hazard_id' | 'task_id', rows: readonly { owner: string; e: SeedEvent }[]): Promise<void> {
+async function insertSeedEvents(
+  sql: Tx,
+  table: 'hazard_events' | 'task_events',
+  owner: 'hazard_id' | 'task_id',
+  rows: readonly { owner: string; e: SeedEvent }[],
+): Promise<void> {
   if (rows.length === 0) return
   await sql`
     INSERT INTO ${sql(table)} (${sql(owner)}, at, actor, action, from_status, to_status, comment)

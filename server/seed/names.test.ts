@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { FEATURED_COMPOUNDS, TOWN_ROADS, compoundAliases, compoundName, roadNames, villageRoadName } from './names.ts'
+
+import { compoundAliases, compoundName, FEATURED_COMPOUNDS, roadNames, TOWN_ROADS, villageRoadName } from './names.ts'
 import { createRng } from './rng.ts'
 
 describe('roadNames', () => {

@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
 import { describe, expect, it } from 'vitest'
-import { REFERENCE_DIR, SYNTHETIC_SEATS, loadReference, parseTowns, townShortName, villageNames } from './reference.ts'
+
+import { loadReference, parseTowns, REFERENCE_DIR, SYNTHETIC_SEATS, townShortName, villageNames } from './reference.ts'
 
 describe('loadReference', () => {
   const { towns, villages } = loadReference()
@@ -16,7 +18,12 @@ describe('loadReference', () => {
   })
 
   it('fills seats: GeoNames where given, marked synthetic otherwise, all inside Xiaoshan', () => {
-    expect(towns.filter((t) => t.seatSynthetic).map((t) => t.code).sort()).toEqual(Object.keys(SYNTHETIC_SEATS).sort())
+    expect(
+      towns
+        .filter((t) => t.seatSynthetic)
+        .map((t) => t.code)
+        .sort(),
+    ).toEqual(Object.keys(SYNTHETIC_SEATS).sort())
     expect(towns.find((t) => t.name === '临浦镇')?.seat).toEqual([120.24493, 30.04406])
     for (const t of towns) {
       expect(t.seat[0]).toBeGreaterThan(120.07)

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+
 import { parse } from 'csv-parse/sync'
 import { z } from 'zod'
 
@@ -144,9 +145,7 @@ export function parseTowns(csv: string): TownRecord[] {
     const hasGeo = row.geonames_lat_wgs84 !== null && row.geonames_lon_wgs84 !== null
     const synthetic = SYNTHETIC_SEATS[row.code]
     if (!hasGeo && !synthetic) throw new Error(`towns.csv: no seat for ${row.code} ${row.name}`)
-    const seat: LngLat = hasGeo
-      ? [row.geonames_lon_wgs84 as number, row.geonames_lat_wgs84 as number]
-      : (synthetic as LngLat)
+    const seat: LngLat = hasGeo ? [row.geonames_lon_wgs84 as number, row.geonames_lat_wgs84 as number] : (synthetic as LngLat)
     return {
       code: row.code,
       name: row.name,

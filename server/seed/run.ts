@@ -2,17 +2,19 @@
  * Seeds the demo data set: reference divisions and synthetic boundaries, an address base and
  * two years of incidents, all deterministic from a seed string (and the end date).
  */
+import path from 'node:path'
+
 import { z } from 'zod'
+
+import { addressBaseChanged } from '../addresses/base.ts'
 import type { SeedSize } from '../config.ts'
 import type { Db } from '../db/index.ts'
-import path from 'node:path'
-import { addressBaseChanged } from '../addresses/base.ts'
 import { importGazetteer } from '../gazetteer/import-csv.ts'
-import { ROOT_DIR } from '../web/static.ts'
 import { type PhaseProgress, silentProgress } from '../ops/progress.ts'
-import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
-import { generateHazards } from './hazards.ts'
+import { ROOT_DIR } from '../web/static.ts'
 import { plantWarningPatterns } from './demo-patterns.ts'
+import { generateHazards } from './hazards.ts'
+import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
 import { loadAddresses, loadAreas, loadHazardsAndTasks, loadIncidents } from './load.ts'
 
 /** How many addresses and incidents each demo size has (boundaries are the same for all). */

@@ -1,7 +1,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { parse } from 'csv-parse/sync'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
 import { ROOT_DIR } from '../web/static.ts'
 import { seedDemo, seedStatus } from './run.ts'

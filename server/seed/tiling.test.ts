@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { pointInRing, ringArea, type Ring, type XY } from './geometry.ts'
+
+import { pointInRing, type Ring, ringArea, type XY } from './geometry.ts'
 import { createRng } from './rng.ts'
 import { growthPartition, jitteredPoints, valueNoise, voronoiPartition } from './tiling.ts'
 
@@ -43,7 +44,13 @@ describe('jitteredPoints', () => {
 describe('voronoiPartition', () => {
   it('tiles a concave parent with one hole-free region per seed, joining cut-off pieces to a neighbour', () => {
     // Seed 2 sits in the bottom bar under the notch; its Voronoi cell reaches into both arms.
-    const seeds: XY[] = [[1, 5], [5, 5], [3, 0.5], [1, 1], [5, 1]]
+    const seeds: XY[] = [
+      [1, 5],
+      [5, 5],
+      [3, 0.5],
+      [1, 1],
+      [5, 1],
+    ]
     const { regions, irregular } = voronoiPartition(u, seeds)
     expect(irregular).toEqual([])
     expect(regions).toHaveLength(5)
@@ -56,7 +63,11 @@ describe('voronoiPartition', () => {
 
   it('hands a Voronoi cell piece cut off by the notch to the neighbour it touches', () => {
     // The cell of (5, 4) also covers the top of the left arm, across the notch: an orphan piece.
-    const { regions, irregular } = voronoiPartition(u, [[5, 4], [1, 1], [5, 1]])
+    const { regions, irregular } = voronoiPartition(u, [
+      [5, 4],
+      [1, 1],
+      [5, 1],
+    ])
     expect(irregular).toEqual([])
     expect(pointInRing([1.5, 5], regions[0]![0]!)).toBe(false)
     expect(pointInRing([1.5, 5], regions[1]![0]!)).toBe(true)

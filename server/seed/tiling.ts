@@ -7,16 +7,16 @@
  *   target areas). Growth only ever claims neighbours, so each region is connected.
  */
 import {
+  type BBox,
   overlay,
+  type Piece,
   pieceNeighbours,
   pointInRing,
+  type Ring,
   ringArea,
   ringBBox,
   unionPieces,
   voronoiCells,
-  type BBox,
-  type Piece,
-  type Ring,
   type XY,
 } from './geometry.ts'
 import type { Rng } from './rng.ts'

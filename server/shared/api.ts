@@ -5,20 +5,27 @@
  * server/shared/ alone (a lint rule holds it) and the server's own modules stay out of the bundle.
  * Values here are zod schemas and constants of modules free of Express, pino and the database.
  */
+export { EMERGING_KINDS } from '../analytics/emerging.ts'
 export type { AreaDetail } from '../areas/queries.ts'
 export { type AreaProperties, WebConfigSchema } from '../areas/schema.ts'
 export { MeResponseSchema } from '../auth/schema.ts'
-export { CategoriesResponseSchema, type CategoriesResponse, type Category } from '../categories/schema.ts'
+export { type CategoriesResponse, CategoriesResponseSchema, type Category } from '../categories/schema.ts'
 export type { ReverseResult } from '../geocode/reverse.ts'
-export { MatchLevelSchema, type GeocodeResponse } from '../geocode/schema.ts'
-export { HazardCategorySchema, HazardSeveritySchema, HazardStatusSchema, type HazardDetail } from '../hazards/schema.ts'
-export { IncidentPageSchema, type IncidentFeature, type IncidentPage } from '../incidents/query-schema.ts'
+export { type GeocodeResponse, MatchLevelSchema } from '../geocode/schema.ts'
+export { HazardCategorySchema, type HazardDetail, HazardSeveritySchema, HazardStatusSchema } from '../hazards/schema.ts'
+export { type IncidentFeature, type IncidentPage, IncidentPageSchema } from '../incidents/query-schema.ts'
 export { IncidentStatusSchema } from '../incidents/schema.ts'
-export { RankingResponseSchema, type Colour, type IndicatorsResponse, type RankedArea, type RankingResponse } from '../indicators/schema.ts'
-export { EMERGING_KINDS } from '../analytics/emerging.ts'
+export { type Colour, type IndicatorsResponse, type RankedArea, type RankingResponse, RankingResponseSchema } from '../indicators/schema.ts'
 export { LevelSchema } from '../models/definition.ts'
-export { AreaStatsResponseSchema, SummaryResponseSchema, type AreaStatsResponse, type ComparedCount, type SummaryResponse, type TimeseriesResponse } from '../stats/schema.ts'
+export {
+  type AreaStatsResponse,
+  AreaStatsResponseSchema,
+  type ComparedCount,
+  type SummaryResponse,
+  SummaryResponseSchema,
+  type TimeseriesResponse,
+} from '../stats/schema.ts'
 export type { IncidentChange } from '../stream/changes.ts'
-export { TaskStatusSchema, type Task, type TaskDetail, type TaskPage, type TaskStatus } from '../tasks/schema.ts'
+export { type Task, type TaskDetail, type TaskPage, type TaskStatus, TaskStatusSchema } from '../tasks/schema.ts'
 export { MAP_AREA_TILES, MAP_OVERLAY_TILES, WALL_TOWN_TILES } from '../tiles/page-sources.ts'
-export { WarningStatusSchema, type WarningDetail, type WarningFeature, type WarningPage, type WarningStatus } from '../warnings/schema.ts'
+export { type WarningDetail, type WarningFeature, type WarningPage, type WarningStatus, WarningStatusSchema } from '../warnings/schema.ts'

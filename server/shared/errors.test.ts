@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest'
+
 import { Conflict, DomainError, Forbidden, Invalid, invalidField, NotFound } from './errors.ts'
 
 describe('domain errors', () => {
   it('each kind is a DomainError and an Error, with its name for logs and its kind for the edge', () => {
-    const errors = [new NotFound('no task 9'), new Conflict('task 9 is closed'), new Forbidden('not yours'), new Invalid('invalid query: query.x: bad', [])]
+    const errors = [
+      new NotFound('no task 9'),
+      new Conflict('task 9 is closed'),
+      new Forbidden('not yours'),
+      new Invalid('invalid query: query.x: bad', []),
+    ]
     expect(errors.map((e) => [e instanceof DomainError, e instanceof Error, e.name, e.kind])).toEqual([
       [true, true, 'NotFound', 'not_found'],
       [true, true, 'Conflict', 'conflict'],

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+
 import { HazardListQuerySchema } from '../hazards/schema.ts'
 import { IncidentListQuerySchema } from '../incidents/query-schema.ts'
 import { AreaStatsQuerySchema } from '../stats/schema.ts'
 import { TaskListQuerySchema } from '../tasks/schema.ts'
 import { WarningListQuerySchema } from '../warnings/schema.ts'
-import { commaList, DayInputSchema, enumList, fromBeforeTo, IdCursorSchema, listLimit, ListLimitSchema, QueryBoolSchema } from './list-query.ts'
+import {
+  commaList,
+  DayInputSchema,
+  enumList,
+  fromBeforeTo,
+  IdCursorSchema,
+  listLimit,
+  ListLimitSchema,
+  QueryBoolSchema,
+} from './list-query.ts'
 
 /** The issues of a failed parse as `path: message`, or the parsed value. */
 function outcome(schema: z.ZodType, input: unknown): unknown {
@@ -42,7 +52,11 @@ describe('list-query building blocks', () => {
   })
 
   it('an empty or reversed period is refused on `to`; an open-ended one is fine', () => {
-    expect([fromBeforeTo({ from: '2026-10-01', to: '2026-10-02' }), fromBeforeTo({ from: '2026-10-02', to: '2026-10-02' }), fromBeforeTo({ from: '2026-10-02' })]).toEqual([true, false, true])
+    expect([
+      fromBeforeTo({ from: '2026-10-01', to: '2026-10-02' }),
+      fromBeforeTo({ from: '2026-10-02', to: '2026-10-02' }),
+      fromBeforeTo({ from: '2026-10-02' }),
+    ]).toEqual([true, false, true])
     expect(fromBeforeTo({ from: new Date('2026-10-02T00:00:00Z'), to: new Date('2026-10-01T00:00:00Z') })).toBe(false)
   })
 })
@@ -59,9 +73,16 @@ describe("the domains' list queries, composed from the blocks, answer the same m
 
   it('filters and cursors name the field', () => {
     expect(outcome(HazardListQuerySchema, { status: ',' })).toEqual(['status: give at least one value'])
-    expect(outcome(TaskListQuerySchema, { cursor: 'x', overdue: 'perhaps' })).toEqual(['overdue: true or false', 'cursor: the `next` value of the previous page'])
+    expect(outcome(TaskListQuerySchema, { cursor: 'x', overdue: 'perhaps' })).toEqual([
+      'overdue: true or false',
+      'cursor: the `next` value of the previous page',
+    ])
     expect(outcome(WarningListQuerySchema, { model: ' ,' })).toEqual(['model: give at least one model id'])
-    expect(outcome(WarningListQuerySchema, { from: '2026-10-02', to: '2026-10-01' })).toEqual(['to: `to` must be after `from` (it is exclusive)'])
-    expect(outcome(AreaStatsQuerySchema, { from: '2026-10-02', to: '2026-10-02' })).toEqual(['to: `to` must be after `from` (it is exclusive)'])
+    expect(outcome(WarningListQuerySchema, { from: '2026-10-02', to: '2026-10-01' })).toEqual([
+      'to: `to` must be after `from` (it is exclusive)',
+    ])
+    expect(outcome(AreaStatsQuerySchema, { from: '2026-10-02', to: '2026-10-02' })).toEqual([
+      'to: `to` must be after `from` (it is exclusive)',
+    ])
   })
 })

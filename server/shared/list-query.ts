@@ -32,7 +32,12 @@ export const FROM_BEFORE_TO = { message: '`to` must be after `from` (it is exclu
 export function commaList<T extends z.ZodType<unknown, string>>(item: T, emptyMessage: string) {
   return z
     .string()
-    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x !== ''),
+    )
     .pipe(z.array(item).min(1, emptyMessage))
 }
 

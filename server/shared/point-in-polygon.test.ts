@@ -1,6 +1,7 @@
 import { booleanPointInPolygon } from '@turf/turf'
 import type { MultiPolygon, Polygon } from 'geojson'
 import { describe, expect, it } from 'vitest'
+
 import { flatRing, inFlatRing, polygonContains } from './point-in-polygon.ts'
 
 /** A U-shaped village (concave: the notch between its arms belongs to its neighbour). */
@@ -9,16 +10,44 @@ const U = [0, 0, 3, 0, 3, 3, 2, 3, 2, 1, 1, 1, 1, 3, 0, 3]
 const LAKE: Polygon = {
   type: 'Polygon',
   coordinates: [
-    [[120, 30], [120.04, 30], [120.04, 30.04], [120, 30.04], [120, 30]],
-    [[120.01, 30.01], [120.01, 30.03], [120.03, 30.03], [120.03, 30.01], [120.01, 30.01]],
+    [
+      [120, 30],
+      [120.04, 30],
+      [120.04, 30.04],
+      [120, 30.04],
+      [120, 30],
+    ],
+    [
+      [120.01, 30.01],
+      [120.01, 30.03],
+      [120.03, 30.03],
+      [120.03, 30.01],
+      [120.01, 30.01],
+    ],
   ],
 }
 /** A town in two pieces (an exclave across the river). */
 const TWO_PIECES: MultiPolygon = {
   type: 'MultiPolygon',
   coordinates: [
-    [[[120, 30], [120.01, 30], [120.01, 30.01], [120, 30.01], [120, 30]]],
-    [[[120.05, 30], [120.06, 30], [120.06, 30.01], [120.05, 30.01], [120.05, 30]]],
+    [
+      [
+        [120, 30],
+        [120.01, 30],
+        [120.01, 30.01],
+        [120, 30.01],
+        [120, 30],
+      ],
+    ],
+    [
+      [
+        [120.05, 30],
+        [120.06, 30],
+        [120.06, 30.01],
+        [120.05, 30.01],
+        [120.05, 30],
+      ],
+    ],
   ],
 }
 
@@ -77,6 +106,12 @@ describe('one point-in-polygon', () => {
   })
 
   it('flattens a ring of positions', () => {
-    expect(flatRing([[0, 0], [2, 0], [2, 2]])).toEqual([0, 0, 2, 0, 2, 2])
+    expect(
+      flatRing([
+        [0, 0],
+        [2, 0],
+        [2, 2],
+      ]),
+    ).toEqual([0, 0, 2, 0, 2, 2])
   })
 })

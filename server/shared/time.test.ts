@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, addMonthsToDay, dayStart, dayStartMs, daysBetween, shanghaiDay, shanghaiIso, shanghaiMinute, yearEarlier } from './time.ts'
+
+import {
+  addDays,
+  addMonthsToDay,
+  daysBetween,
+  dayStart,
+  dayStartMs,
+  shanghaiDay,
+  shanghaiIso,
+  shanghaiMinute,
+  yearEarlier,
+} from './time.ts'
 
 /** Instants around Shanghai midnights, as a duty officer would write them, with the day they belong to. */
 const DAYS: readonly [string, string][] = [

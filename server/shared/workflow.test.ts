@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { Conflict, Invalid } from './errors.ts'
 import { assertByHand, assertMove, assertReasonGiven, canMove, needsReason, type TransitionTable } from './workflow.ts'
 
@@ -26,8 +27,13 @@ describe('workflow helper', () => {
   it('tells a person who tries an illegal move where the item can go instead', () => {
     const err = thrown(() => assertMove(TABLE, 'report 5', 'draft', 'approved'))
     expect(err).toBeInstanceOf(Conflict)
-    expect(err).toMatchObject({ message: 'report 5: cannot go from draft to approved (from draft it can go to review)', details: { from: 'draft', to: 'approved', allowed: ['review'] } })
-    expect(thrown(() => assertMove(TABLE, 'report 5', 'archived', 'draft'))).toMatchObject({ message: 'report 5: cannot go from archived to draft (archived is final)' })
+    expect(err).toMatchObject({
+      message: 'report 5: cannot go from draft to approved (from draft it can go to review)',
+      details: { from: 'draft', to: 'approved', allowed: ['review'] },
+    })
+    expect(thrown(() => assertMove(TABLE, 'report 5', 'archived', 'draft'))).toMatchObject({
+      message: 'report 5: cannot go from archived to draft (archived is final)',
+    })
     expect(thrown(() => assertMove(TABLE, 'report 5', 'review', 'draft'))).toBeNull()
   })
 
@@ -35,7 +41,10 @@ describe('workflow helper', () => {
     const systemOnly = { archived: 'reports are archived by the yearly clean-up' }
     const err = thrown(() => assertByHand<S>(systemOnly, 'report 5', 'approved', 'archived'))
     expect(err).toBeInstanceOf(Conflict)
-    expect(err).toMatchObject({ message: 'report 5: cannot go to archived by hand (reports are archived by the yearly clean-up)', details: { from: 'approved', to: 'archived' } })
+    expect(err).toMatchObject({
+      message: 'report 5: cannot go to archived by hand (reports are archived by the yearly clean-up)',
+      details: { from: 'approved', to: 'archived' },
+    })
     expect(thrown(() => assertByHand<S>(systemOnly, 'report 5', 'review', 'approved'))).toBeNull()
   })
 
@@ -45,7 +54,10 @@ describe('workflow helper', () => {
     for (const blank of [null, undefined, '', '   ']) {
       const err = thrown(() => assertReasonGiven(required, 'draft', blank, 'body.comment', 'say why the report goes back'))
       expect(err).toBeInstanceOf(Invalid)
-      expect(err).toMatchObject({ message: 'invalid body: body.comment: say why the report goes back', details: [{ where: 'body.comment', message: 'say why the report goes back' }] })
+      expect(err).toMatchObject({
+        message: 'invalid body: body.comment: say why the report goes back',
+        details: [{ where: 'body.comment', message: 'say why the report goes back' }],
+      })
     }
     expect(thrown(() => assertReasonGiven(required, 'draft', '数据有误', 'body.comment', 'say why'))).toBeNull()
     expect(thrown(() => assertReasonGiven(required, 'approved', null, 'body.comment', 'say why'))).toBeNull()

@@ -52,6 +52,12 @@ export function needsReason<S extends string>(required: readonly S[], to: S): bo
  * why and `text` is missing or blank.
  * @example assertReasonGiven(['returned'], 'returned', ' ', 'body.comment', 'say why the task goes to returned') // throws Invalid "invalid body: body.comment: say why the task goes to returned"
  */
-export function assertReasonGiven<S extends string>(required: readonly S[], to: S, text: string | null | undefined, where: string, message: string): void {
+export function assertReasonGiven<S extends string>(
+  required: readonly S[],
+  to: S,
+  text: string | null | undefined,
+  where: string,
+  message: string,
+): void {
   if (needsReason(required, to) && (text ?? '').trim() === '') throw invalidField(where, message)
 }

@@ -6,6 +6,7 @@
  * incidents. A real server with login required, on the seeded Xiaoshan.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import { DEFAULT_RANKING_CONFIG } from '../indicators/definitions.ts'
 import type { RankingResponse } from '../indicators/schema.ts'
@@ -30,9 +31,17 @@ async function json<T>(path: string, token: string): Promise<T> {
   return (await res.json()) as T
 }
 async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+  const res = await fetch(`${s.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
   expect(res.status).toBe(200)
-  return res.headers.getSetCookie().find((c) => c.startsWith('onemap_session='))!.split(';')[0]!.slice('onemap_session='.length)
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('onemap_session='))!
+    .split(';')[0]!
+    .slice('onemap_session='.length)
 }
 /** Incidents in October 2026 counted from the incidents table itself, by area column. */
 async function octoberCount(column: 'town_code' | 'grid_code', code: string): Promise<number> {
@@ -53,7 +62,10 @@ beforeAll(async () => {
   const [g] = await s.db.sql<{ grid_code: string }[]>`
     SELECT grid_code FROM incidents WHERE town_code = ${town} AND grid_code IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`
   grid = g!.grid_code
-  for (const [username, body] of [['town-officer', { role: 'town', areaCodes: [town] }], ['grid-worker', { role: 'grid', areaCodes: [grid] }]] as const) {
+  for (const [username, body] of [
+    ['town-officer', { role: 'town', areaCodes: [town] }],
+    ['grid-worker', { role: 'grid', areaCodes: [grid] }],
+  ] as const) {
     const res = await fetch(`${s.url}/api/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens.admin}` },
@@ -89,7 +101,10 @@ describe(`a scoped user's numbers are their own areas' (${TEST_KIND})`, () => {
     expect((await call(`/api/stats/summary?area=${otherTown}&${q}`, t)).status).toBe(404)
     expect((await call(`/api/areas/330109/stats?${q}`, t)).status).toBe(404)
 
-    const config = await json<{ scope: { areas: { code: string }[]; bbox: number[] } | null; district: { bbox: number[] } }>('/api/config', t)
+    const config = await json<{ scope: { areas: { code: string }[]; bbox: number[] } | null; district: { bbox: number[] } }>(
+      '/api/config',
+      t,
+    )
     const [box] = await s.db.sql<{ b: number[] }[]>`
       SELECT ARRAY[ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom)] AS b FROM admin_areas WHERE code = ${town}`
     expect(config.scope?.areas.map((a) => a.code)).toEqual([town])
@@ -118,15 +133,24 @@ describe(`a scoped user's numbers are their own areas' (${TEST_KIND})`, () => {
       ['/api/hazards?limit=1000', (b) => b.features as Row[]],
       ['/api/incidents?limit=1000&from=2026-10-01&to=2026-11-01', (b) => b.features as Row[]],
     ]
-    for (const [who, area, key] of [['town-officer', town, 'townCode'], ['grid-worker', grid, 'gridCode']] as const) {
+    for (const [who, area, key] of [
+      ['town-officer', town, 'townCode'],
+      ['grid-worker', grid, 'gridCode'],
+    ] as const) {
       for (const [path, rows] of lists) {
         const mine = rows(await json<Record<string, unknown>>(path, tokens[who]!))
         const districts = rows(await json<Record<string, unknown>>(`${path}&area=${area}`, tokens.admin!))
         expect(mine.length, `${who} ${path}`).toBe(districts.length)
-        expect(mine.every((r) => (r.properties ?? r)[key] === area), `${who} ${path}`).toBe(true)
+        expect(
+          mine.every((r) => (r.properties ?? r)[key] === area),
+          `${who} ${path}`,
+        ).toBe(true)
       }
     }
-    const villages = await json<{ areas: { parentCode: string | null }[] }>('/api/indicators?level=village&month=2026-10', tokens['town-officer']!)
+    const villages = await json<{ areas: { parentCode: string | null }[] }>(
+      '/api/indicators?level=village&month=2026-10',
+      tokens['town-officer']!,
+    )
     expect(villages.areas.length).toBeGreaterThan(0)
     expect(villages.areas.every((a) => a.parentCode === town)).toBe(true)
   })
@@ -163,10 +187,15 @@ describe(`rankings compare like with like (${TEST_KIND})`, () => {
       SELECT a.code, a.parent_code AS town FROM admin_areas a WHERE a.level = 'village'
       ORDER BY (SELECT count(*) FROM incidents i WHERE i.village_code = a.code), a.code LIMIT 1`
     // Villages are ranked on their last three months: August to October hold only these three.
-    await s.db.sql`DELETE FROM incidents WHERE village_code = ${v!.code} AND reported_at >= '2026-08-01T00:00:00+08:00' AND reported_at < '2026-11-01T00:00:00+08:00'`
+    await s.db
+      .sql`DELETE FROM incidents WHERE village_code = ${v!.code} AND reported_at >= '2026-08-01T00:00:00+08:00' AND reported_at < '2026-11-01T00:00:00+08:00'`
     await s.db.sql`UPDATE admin_areas SET population = 300 WHERE code = ${v!.code}`
     const rows = ['2026-10-03T10:00:00+08:00', '2026-10-12T21:00:00+08:00', '2026-10-25T08:30:00+08:00'].map((at, i) => ({
-      incident_id: `cc-v3-${i}`, reported_at: new Date(at), category_code: '0101', town_code: v!.town, village_code: v!.code,
+      incident_id: `cc-v3-${i}`,
+      reported_at: new Date(at),
+      category_code: '0101',
+      town_code: v!.town,
+      village_code: v!.code,
     }))
     await s.db.sql`INSERT INTO incidents ${s.db.sql(rows, 'incident_id', 'reported_at', 'category_code', 'town_code', 'village_code')}`
     const r = await json<RankingResponse>('/api/rankings?level=village&month=2026-10&refresh=true', tokens.admin!)
@@ -209,7 +238,9 @@ describe(`rankings compare like with like (${TEST_KIND})`, () => {
     const steadySwing = oct.areas.map((a) => Math.abs(a.rawRankChange ?? 0))
     const shown = oct.areas.filter((a) => a.rankChange !== null).length
     const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!
-    console.log(`village rank swing Sep→Oct of ${oct.counts.total}: median ${median(steadySwing)} (monthly raw rates ${median(rawSwing)}), max ${Math.max(...steadySwing)} (raw ${Math.max(...rawSwing)}); changes shown ${shown}`)
+    console.log(
+      `village rank swing Sep→Oct of ${oct.counts.total}: median ${median(steadySwing)} (monthly raw rates ${median(rawSwing)}), max ${Math.max(...steadySwing)} (raw ${Math.max(...rawSwing)}); changes shown ${shown}`,
+    )
     expect(median(steadySwing)).toBeLessThan(median(rawSwing) * 0.75)
     expect(Math.max(...steadySwing)).toBeLessThan(Math.max(...rawSwing))
   })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { comparisonPeriods, comparisonWindows, elapsedWindow, monthsOf, percentChange, resolvePeriod } from './period.ts'
+
 import { shanghaiIso } from '../shared/time.ts'
+import { comparisonPeriods, comparisonWindows, elapsedWindow, monthsOf, percentChange, resolvePeriod } from './period.ts'
 
 describe('stats periods', () => {
   it('defaults to the last 30 days including today and derives 同比/环比 periods', () => {
@@ -18,7 +19,11 @@ describe('stats periods', () => {
 
   // What the wall's cards promise: at 00:23 "today" is 00:00–00:23, and so are both comparisons.
   const at = (iso: string) => Date.parse(iso)
-  const show = (w: { from: string; to: string; untilMs: number | null }) => ({ from: w.from, to: w.to, until: w.untilMs === null ? null : shanghaiIso(new Date(w.untilMs)) })
+  const show = (w: { from: string; to: string; untilMs: number | null }) => ({
+    from: w.from,
+    to: w.to,
+    until: w.untilMs === null ? null : shanghaiIso(new Date(w.untilMs)),
+  })
   it('compares a running day with the same elapsed span a year earlier and the day before', () => {
     const today = { from: '2026-12-06', to: '2026-12-07' }
     const w = elapsedWindow(today, at('2026-12-06T00:23:00+08:00'))
@@ -43,7 +48,11 @@ describe('stats periods', () => {
     const m = comparisonWindows(elapsedWindow(march, at('2026-03-31T12:00:00+08:00')), march)
     expect(show(m.previous)).toEqual({ from: '2026-02-01', to: '2026-03-01', until: null })
     // A finished month: the whole month before.
-    expect(show(comparisonWindows(elapsedWindow(march, at('2026-05-01T00:00:00+08:00')), march).previous)).toEqual({ from: '2026-02-01', to: '2026-03-01', until: null })
+    expect(show(comparisonWindows(elapsedWindow(march, at('2026-05-01T00:00:00+08:00')), march).previous)).toEqual({
+      from: '2026-02-01',
+      to: '2026-03-01',
+      until: null,
+    })
   })
   it('counts a finished period whole', () => {
     const p = { from: '2026-10-01', to: '2026-11-01' }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { addDays, addMonthsToDay, dayStartMs, daysBetween, type Period, shanghaiDay, yearEarlier } from '../shared/time.ts'
+
+import { addDays, addMonthsToDay, daysBetween, dayStartMs, type Period, shanghaiDay, yearEarlier } from '../shared/time.ts'
 
 /**
  * Calendar days as `YYYY-MM-DD` strings, Asia/Shanghai. Rollups are kept per Shanghai day, so the
@@ -78,7 +79,10 @@ function shiftedCut(w: CountWindow, lastDay: string, shiftedLast: string): Count
  * period (up to the same day and time), else the span of equal length just before, same time of day.
  * @example comparisonWindows({ from: '2026-12-06', to: '2026-12-07', untilMs: <00:23> }, { from: '2026-12-06', to: '2026-12-07' }).yearEarlier // { from: '2025-12-06', to: '2025-12-07', untilMs: <2025-12-06 00:23> }
  */
-export function comparisonWindows(w: CountWindow, asked: Period): { yearEarlier: CountWindow; previous: CountWindow; previousKind: PreviousKind } {
+export function comparisonWindows(
+  w: CountWindow,
+  asked: Period,
+): { yearEarlier: CountWindow; previous: CountWindow; previousKind: PreviousKind } {
   const last = addDays(w.to, -1)
   const ye: CountWindow = { from: yearEarlier(w.from), to: addDays(yearEarlier(last), 1), untilMs: shiftedCut(w, last, yearEarlier(last)) }
   const months = monthsOf(asked)

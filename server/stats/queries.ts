@@ -1,9 +1,9 @@
-import type { Tx } from '../db/index.ts'
-import { NotFound } from '../shared/errors.ts'
 import { listCategories } from '../categories/queries.ts'
+import type { Tx } from '../db/index.ts'
 import type { Scope } from '../db/index.ts'
-import { comparisonWindows, type CountWindow, elapsedWindow, percentChange } from './period.ts'
+import { NotFound } from '../shared/errors.ts'
 import { addDays, dayStartMs, type Period, shanghaiIso } from '../shared/time.ts'
+import { comparisonWindows, type CountWindow, elapsedWindow, percentChange } from './period.ts'
 import type { AreaRef, AreaStatsResponse, ComparedCount, CountWindowOut, SummaryResponse, TimeseriesResponse } from './schema.ts'
 
 /**
@@ -54,7 +54,8 @@ export async function statsTarget(sql: Tx, scope: Pick<Scope, 'areaCodes'>, code
     ORDER BY a.code`
   const [first] = areas
   if (!first) throw new NotFound('your account has no areas: ask an administrator to assign them')
-  const area = areas.length === 1 ? first : { code: areas.map((a) => a.code).join(','), name: areas.map((a) => a.name).join('、'), level: first.level }
+  const area =
+    areas.length === 1 ? first : { code: areas.map((a) => a.code).join(','), name: areas.map((a) => a.name).join('、'), level: first.level }
   return { area, areas }
 }
 
@@ -96,7 +97,10 @@ export async function statsSummary(sql: Tx, target: StatsTarget, period: Period,
         OR (day >= ${p.from}::date AND day < ${p.fullTo}::date))
     GROUP BY category_code`
   // The cut days, from the incidents themselves (at most three part-days: cheap on the time index).
-  const cut = counted.untilMs === null ? [] : await sql<{ category_code: string; n: number; year_earlier: number; previous: number }[]>`
+  const cut =
+    counted.untilMs === null
+      ? []
+      : await sql<{ category_code: string; n: number; year_earlier: number; previous: number }[]>`
     SELECT category_code,
       count(*) FILTER (WHERE reported_at >= ${c.cutFrom} AND reported_at < ${c.cutTo})::int AS n,
       count(*) FILTER (WHERE reported_at >= ${y.cutFrom} AND reported_at < ${y.cutTo})::int AS year_earlier,

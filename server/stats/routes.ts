@@ -1,12 +1,13 @@
-import { scopeOf } from '../auth/context.ts'
 import { Router } from 'express'
 import { z } from 'zod'
+
 import { AreaCodeSchema } from '../areas/schema.ts'
+import { scopeOf } from '../auth/context.ts'
 import { expandCategoryCodes } from '../categories/queries.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
-import { resolvePeriod } from './period.ts'
 import { daysBetween, type Period } from '../shared/time.ts'
+import { resolvePeriod } from './period.ts'
 import { areaStats, statsSummary, statsTarget, statsTimeseries } from './queries.ts'
 import { AreaStatsQuerySchema, SummaryQuerySchema, TimeseriesQuerySchema } from './schema.ts'
 
@@ -57,7 +58,9 @@ function checkedPeriod(from: string | undefined, to: string | undefined, now: Da
   const days = daysBetween(p.from, p.to)
   if (days < 1 || days > MAX_DAYS) {
     const message = days < 1 ? 'the period is empty: `from` must be before `to` (exclusive)' : `the period is longer than ${MAX_DAYS} days`
-    throw new HttpError(400, `invalid query: query.${from === undefined ? 'from' : 'to'}: ${message}`, [{ where: `query.${from === undefined ? 'from' : 'to'}`, message }])
+    throw new HttpError(400, `invalid query: query.${from === undefined ? 'from' : 'to'}: ${message}`, [
+      { where: `query.${from === undefined ? 'from' : 'to'}`, message },
+    ])
   }
   return p
 }

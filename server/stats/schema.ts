@@ -1,4 +1,5 @@
 import { z } from 'zod'
+
 import { AreaCodeSchema, AreaLevelSchema } from '../areas/schema.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
 import { FROM_BEFORE_TO, fromBeforeTo } from '../shared/list-query.ts'

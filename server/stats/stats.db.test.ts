@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { type CategoriesResponse, CategoriesResponseSchema } from '../categories/schema.ts'
 import { type IncidentFeature, IncidentFeatureSchema, type IncidentPage, IncidentPageSchema } from '../incidents/query-schema.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import {
-  type AreaStatsResponse, AreaStatsResponseSchema, type SummaryResponse, SummaryResponseSchema, type TimeseriesResponse, TimeseriesResponseSchema,
+  type AreaStatsResponse,
+  AreaStatsResponseSchema,
+  type SummaryResponse,
+  SummaryResponseSchema,
+  type TimeseriesResponse,
+  TimeseriesResponseSchema,
 } from './schema.ts'
 
 /**
@@ -46,7 +52,12 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
       ['p5', '2026-08-30T23:59:00+08:00', '0201', T, null, null], // before it
     ]
     const rows = fixture.map(([key, at, category_code, town_code, village_code, grid_code]) => ({
-      incident_id: `fx-${key}`, reported_at: new Date(at), category_code, town_code, village_code, grid_code,
+      incident_id: `fx-${key}`,
+      reported_at: new Date(at),
+      category_code,
+      town_code,
+      village_code,
+      grid_code,
     }))
     const inserted = await s.db.sql<{ id: string; incident_id: string }[]>`
       INSERT INTO incidents ${s.db.sql(rows, 'incident_id', 'reported_at', 'category_code', 'town_code', 'village_code', 'grid_code')}
@@ -75,7 +86,12 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
     CategoriesResponseSchema.parse(cats)
     expect(cats.map((c) => c.code)).toEqual(['01', '02', '03', '04', '05', '06'])
     expect(cats[0]).toMatchObject({ code: '01', nameZh: '治安', nameEn: 'Public order' })
-    expect(cats[0]!.items[0]).toEqual({ code: '0101', nameZh: '入室盗窃', nameEn: 'Residential burglary', properties: { near_repeat: true } })
+    expect(cats[0]!.items[0]).toEqual({
+      code: '0101',
+      nameZh: '入室盗窃',
+      nameEn: 'Residential burglary',
+      properties: { near_repeat: true },
+    })
     expect(cats.reduce((n, c) => n + c.items.length, 0)).toBe(26)
   })
 
@@ -112,9 +128,13 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
   it("at 00:23 compares today's first 23 minutes with the same 23 minutes a year ago and yesterday", async () => {
     // What the wall's daily card shows a leader after midnight: like with like, never a whole day.
     const rows = [
-      ['d-today', '2026-12-06T00:05:00+08:00', T], ['d-today-late', '2026-12-06T00:30:00+08:00', T], // after "now": not yet
-      ['d-ye-in', '2025-12-06T00:10:00+08:00', T], ['d-ye-out', '2025-12-06T15:00:00+08:00', T], ['d-ye-out2', '2025-12-06T00:23:00+08:00', T2],
-      ['d-prev-in', '2026-12-05T00:20:00+08:00', T2], ['d-prev-out', '2026-12-05T08:00:00+08:00', T],
+      ['d-today', '2026-12-06T00:05:00+08:00', T],
+      ['d-today-late', '2026-12-06T00:30:00+08:00', T], // after "now": not yet
+      ['d-ye-in', '2025-12-06T00:10:00+08:00', T],
+      ['d-ye-out', '2025-12-06T15:00:00+08:00', T],
+      ['d-ye-out2', '2025-12-06T00:23:00+08:00', T2],
+      ['d-prev-in', '2026-12-05T00:20:00+08:00', T2],
+      ['d-prev-out', '2026-12-05T08:00:00+08:00', T],
     ].map(([incident_id, at, town_code]) => ({ incident_id, reported_at: new Date(at!), category_code: '0101', town_code }))
     await s.db.sql`INSERT INTO incidents ${s.db.sql(rows, 'incident_id', 'reported_at', 'category_code', 'town_code')}`
     try {
@@ -123,13 +143,23 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
       expect(day.total).toEqual({ n: 1, yearEarlier: 1, yoyPct: 0, previous: 1, popPct: 0 })
       expect(day.counted.until).toBe('2026-12-06T00:23:00+08:00')
       expect(day.yearEarlierPeriod).toEqual({ from: '2025-12-06', to: '2025-12-07', until: '2025-12-06T00:23:00+08:00' })
-      expect(day.previousPeriod).toEqual({ from: '2026-12-05', to: '2026-12-06', until: '2026-12-05T00:23:00+08:00', kind: 'previous_span' })
+      expect(day.previousPeriod).toEqual({
+        from: '2026-12-05',
+        to: '2026-12-06',
+        until: '2026-12-05T00:23:00+08:00',
+        kind: 'previous_span',
+      })
       // The town's own card: the same rule within the town.
       const town = await json<SummaryResponse>(`/api/stats/summary?area=${T}&from=2026-12-06&to=2026-12-07&until=${until}`)
       expect(town.total).toMatchObject({ n: 1, yearEarlier: 1, previous: 0 })
       // December to date, as a month: 环比 is 1–6 November up to 00:23 on the 6th.
       const month = await json<SummaryResponse>(`/api/stats/summary?from=2026-12-01&to=2027-01-01&until=${until}`)
-      expect(month.previousPeriod).toEqual({ from: '2026-11-01', to: '2026-11-07', until: '2026-11-06T00:23:00+08:00', kind: 'previous_month' })
+      expect(month.previousPeriod).toEqual({
+        from: '2026-11-01',
+        to: '2026-11-07',
+        until: '2026-11-06T00:23:00+08:00',
+        kind: 'previous_month',
+      })
       expect(month.total.n).toBe(3) // 5 December's two and tonight's first
       expect(month.total.yearEarlier).toBe(1) // 1–5 December 2025 and 6 December to 00:23
     } finally {
@@ -159,7 +189,9 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
       { bucket: '2026-10-01', n: 5 },
       { bucket: '2026-11-01', n: 1 },
     ])
-    expect(await json<TimeseriesResponse>(`/api/stats/timeseries?bucket=month&category=01&area=${T}&from=2026-08-01&to=2026-12-01`)).toEqual([
+    expect(
+      await json<TimeseriesResponse>(`/api/stats/timeseries?bucket=month&category=01&area=${T}&from=2026-08-01&to=2026-12-01`),
+    ).toEqual([
       { bucket: '2026-08-01', n: 0 },
       { bucket: '2026-09-01', n: 3 },
       { bucket: '2026-10-01', n: 4 },
@@ -173,7 +205,10 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
     const d = await json<AreaStatsResponse>('/api/areas/330109/stats?from=2026-10-01&to=2026-11-01')
     AreaStatsResponseSchema.parse(d)
     expect(d.total).toBe(5)
-    expect(d.categories.filter((c) => c.n > 0).map((c) => [c.code, c.n])).toEqual([['01', 4], ['02', 1]])
+    expect(d.categories.filter((c) => c.n > 0).map((c) => [c.code, c.n])).toEqual([
+      ['01', 4],
+      ['02', 1],
+    ])
     expect(d.children.find((c) => c.code === T)).toMatchObject({ total: 4, categories: { '01': 4 } })
     expect(d.children.find((c) => c.code === T2)).toMatchObject({ total: 1, categories: { '02': 1 } })
     const t = await json<AreaStatsResponse>(`/api/areas/${T}/stats?from=2026-10-01&to=2026-11-01`)
@@ -188,9 +223,18 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
     expect(v.next).toBeNull()
     expect((await json<IncidentPage>(`/api/incidents?area=${G}`)).features.map((f) => f.id)).toEqual([ids.a2, ids.a1])
     expect((await json<IncidentPage>(`/api/incidents?category=01&area=${T2}`)).features).toEqual([])
-    expect((await json<IncidentPage>('/api/incidents?category=02')).features.map((f) => f.properties.incidentId)).toEqual(['fx-a4', 'fx-p4', 'fx-p5', 'fx-y2'])
+    expect((await json<IncidentPage>('/api/incidents?category=02')).features.map((f) => f.properties.incidentId)).toEqual([
+      'fx-a4',
+      'fx-p4',
+      'fx-p5',
+      'fx-y2',
+    ])
     // Datetimes narrow below a day.
-    expect((await json<IncidentPage>('/api/incidents?from=2026-10-01T00:00:00%2B08:00&to=2026-10-01T01:00:00%2B08:00')).features.map((f) => f.properties.incidentId)).toEqual(['fx-a1'])
+    expect(
+      (await json<IncidentPage>('/api/incidents?from=2026-10-01T00:00:00%2B08:00&to=2026-10-01T01:00:00%2B08:00')).features.map(
+        (f) => f.properties.incidentId,
+      ),
+    ).toEqual(['fx-a1'])
     const [lng, lat] = (await json<IncidentFeature>(`/api/incidents/${ids.a1}`)).geometry!.coordinates
     const boxed = await json<IncidentPage>(`/api/incidents?bbox=${lng - 0.001},${lat - 0.001},${lng + 0.001},${lat + 0.001}`)
     expect(boxed.features.map((f) => f.properties.incidentId)).toEqual(['fx-a1'])
@@ -201,8 +245,22 @@ describe(`stats, categories and incident queries on fixtures (${TEST_KIND})`, ()
     IncidentFeatureSchema.parse(f)
     expect(f).toMatchObject({ type: 'Feature', id: ids.a3, geometry: null })
     expect(f.properties).toEqual({
-      id: ids.a3, incidentId: 'fx-a3', reportedAt: '2026-10-31T15:59:00.000Z', category: '0102', categoryName: '盗窃电动车',
-      address: null, status: 'open', source: null, geocodeLevel: null, geocodeScore: null, approximate: false, outsideDistrict: false, townCode: T, villageCode: V, gridCode: null, description: null,
+      id: ids.a3,
+      incidentId: 'fx-a3',
+      reportedAt: '2026-10-31T15:59:00.000Z',
+      category: '0102',
+      categoryName: '盗窃电动车',
+      address: null,
+      status: 'open',
+      source: null,
+      geocodeLevel: null,
+      geocodeScore: null,
+      approximate: false,
+      outsideDistrict: false,
+      townCode: T,
+      villageCode: V,
+      gridCode: null,
+      description: null,
     })
     expect((await json<IncidentFeature>('/api/incidents/fx-a3')).id).toBe(ids.a3)
     expect((await get('/api/incidents/999999999')).status).toBe(404)

@@ -5,15 +5,15 @@
  * changes of transactions that snapshot did not see, by transaction and then by number, so a
  * change that commits after a higher-numbered one is still sent.
  */
-import type { HazardFeature } from '../hazards/schema.ts'
 import type { Queryable } from '../db/index.ts'
+import { pointOrNull } from '../geo/crs.ts'
+import type { HazardFeature } from '../hazards/schema.ts'
 import { hazardsChangedSince } from '../hazards/store.ts'
 import type { Task } from '../tasks/schema.ts'
 import { tasksChangedSince } from '../tasks/store.ts'
 import type { WarningFeature } from '../warnings/schema.ts'
 import { warningsChangedSince } from '../warnings/store.ts'
-import { pointOrNull } from '../geo/crs.ts'
-import { formatSnapshot, parseSnapshot, type Cursor, type Position, type Snapshot } from './cursor.ts'
+import { type Cursor, formatSnapshot, parseSnapshot, type Position, type Snapshot } from './cursor.ts'
 
 /** One changed incident as the stream sends it (a GeoJSON Feature). */
 export interface IncidentChange {
@@ -66,17 +66,25 @@ export interface UnsentChange extends Position {
  * snapshot is exactly the one the rows were read in.
  * @example const { snapshot, changes } = await unsentChanges(tx, parseCursor('740:745:741')!, 1001)
  */
-export async function unsentChanges(sql: Queryable, cursor: Cursor, limit: number): Promise<{ snapshot: Snapshot; changes: UnsentChange[] }> {
+export async function unsentChanges(
+  sql: Queryable,
+  cursor: Cursor,
+  limit: number,
+): Promise<{ snapshot: Snapshot; changes: UnsentChange[] }> {
   const { seen, batch } = cursor
   // Built per table (one fragment per use): the range from the seen snapshot's xmin on is what the index serves.
   const where = () => sql`
-    ${'snapshot' in seen
-      ? sql`change_xid >= pg_snapshot_xmin(${formatSnapshot(seen.snapshot)}::pg_snapshot) AND NOT pg_visible_in_snapshot(change_xid, ${formatSnapshot(seen.snapshot)}::pg_snapshot)`
-      : sql`change_seq > ${String(seen.seq)}::bigint`}
-    ${batch
-      ? sql`AND pg_visible_in_snapshot(change_xid, ${formatSnapshot(batch.snapshot)}::pg_snapshot)
+    ${
+      'snapshot' in seen
+        ? sql`change_xid >= pg_snapshot_xmin(${formatSnapshot(seen.snapshot)}::pg_snapshot) AND NOT pg_visible_in_snapshot(change_xid, ${formatSnapshot(seen.snapshot)}::pg_snapshot)`
+        : sql`change_seq > ${String(seen.seq)}::bigint`
+    }
+    ${
+      batch
+        ? sql`AND pg_visible_in_snapshot(change_xid, ${formatSnapshot(batch.snapshot)}::pg_snapshot)
             AND (change_xid, change_seq) > (${String(batch.after.xid)}::xid8, ${String(batch.after.seq)}::bigint)`
-      : sql``}`
+        : sql``
+    }`
   const rows = await sql<{ snapshot: string; type: StreamKind | null; xid: string | null; seq: string | null }[]>`
     WITH unsent AS (
       (SELECT 'incident' AS type, change_xid, change_seq FROM incidents WHERE ${where()} ORDER BY change_xid, change_seq LIMIT ${limit})
@@ -148,7 +156,10 @@ export async function changeBodies(sql: Queryable, changes: readonly UnsentChang
  * a number whose row has changed again since is settled as gone.
  * @example await rowsBySeq([12n, 13n, 40n], (since, limit) => hazardsChangedSince(tx, since, limit, now)) // Map { '12' → …, '13' → …, '40' → … }
  */
-export async function rowsBySeq<T extends { seq: string }>(seqs: readonly bigint[], read: (since: string, limit: number) => Promise<T[]>): Promise<Map<string, T>> {
+export async function rowsBySeq<T extends { seq: string }>(
+  seqs: readonly bigint[],
+  read: (since: string, limit: number) => Promise<T[]>,
+): Promise<Map<string, T>> {
   const todo = [...new Set(seqs)].sort((a, b) => (a < b ? -1 : 1))
   const found = new Map<string, T>()
   let i = 0

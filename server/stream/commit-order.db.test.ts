@@ -10,11 +10,12 @@
  * order. The embedded case proves that serialisation, and that both changes arrive in that order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import type { Queryable } from '../db/index.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
-import { eventReader, type EventReader } from './testing.ts'
+import { type EventReader, eventReader } from './testing.ts'
 
 type Incident = { properties: { incidentId: string } }
 const TOWN = '330109001'
@@ -42,7 +43,10 @@ async function holdOpen(sql: TestServer['db']['sql'], id: string): Promise<{ seq
     written(await insert(tx, id))
     await gate
   })
-  return { seq: await Promise.race([seq, done.then(() => Promise.reject(new Error('committed too early')))]), commit: () => (release(), done) }
+  return {
+    seq: await Promise.race([seq, done.then(() => Promise.reject(new Error('committed too early')))]),
+    commit: () => (release(), done),
+  }
 }
 
 describe(`live stream when writers commit out of number order (${TEST_KIND})`, () => {
@@ -68,9 +72,17 @@ describe(`live stream when writers commit out of number order (${TEST_KIND})`, (
         ('330109', '萧山区', 'district', NULL, ST_Multi(ST_MakeEnvelope(120, 30, 121, 31, 4326)), ST_SetSRID(ST_Point(120.5, 30.5), 4326)),
         (${TOWN}, '城厢街道', 'town', '330109', ST_Multi(ST_MakeEnvelope(120.2, 30.1, 120.3, 30.2, 4326)), ST_SetSRID(ST_Point(120.25, 30.15), 4326))`
     const login = async (username: string, password: string) => {
-      const res = await fetch(`${s.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })
+      const res = await fetch(`${s.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      })
       expect(res.status).toBe(200)
-      return res.headers.getSetCookie().find((c) => c.startsWith('onemap_session='))!.split(';')[0]!.slice('onemap_session='.length)
+      return res.headers
+        .getSetCookie()
+        .find((c) => c.startsWith('onemap_session='))!
+        .split(';')[0]!
+        .slice('onemap_session='.length)
     }
     const admin = await ensureFirstAdmin(s.db)
     tokens.admin = await login('admin', admin!.password)
@@ -87,36 +99,40 @@ describe(`live stream when writers commit out of number order (${TEST_KIND})`, (
     await s?.close()
   })
 
-  it.runIf(TEST_KIND === 'native')('a change numbered n that commits after n+1 still reaches live, reconnecting, newly opened and town streams, once', async () => {
-    const wall = await stream('admin')
-    const town = await stream('town')
-    await sleep(200)
-    const first = await holdOpen(s.db.sql, 'OO-1')
-    const second = await insert(s.db.sql, 'OO-2', '0201')
-    expect(BigInt(second)).toBeGreaterThan(BigInt(first.seq))
+  it.runIf(TEST_KIND === 'native')(
+    'a change numbered n that commits after n+1 still reaches live, reconnecting, newly opened and town streams, once',
+    async () => {
+      const wall = await stream('admin')
+      const town = await stream('town')
+      await sleep(200)
+      const first = await holdOpen(s.db.sql, 'OO-1')
+      const second = await insert(s.db.sql, 'OO-2', '0201')
+      expect(BigInt(second)).toBeGreaterThan(BigInt(first.seq))
 
-    // OO-2 committed: it shows at once, on both streams, while OO-1 is still being written.
-    expect(ids(await wall.next(1, 3_000))).toEqual(['OO-2'])
-    expect(ids(await town.next(1, 3_000))).toEqual(['OO-2'])
-    // This wall drops here; another opens now. Several polls pass with OO-1 still open.
-    const dropped = wall.lastEventId
-    const opened = await stream('admin')
-    await sleep(1_000)
-    expect(await wall.next(1, 100)).toEqual([])
+      // OO-2 committed: it shows at once, on both streams, while OO-1 is still being written.
+      expect(ids(await wall.next(1, 3_000))).toEqual(['OO-2'])
+      expect(ids(await town.next(1, 3_000))).toEqual(['OO-2'])
+      // This wall drops here; another opens now. Several polls pass with OO-1 still open.
+      const dropped = wall.lastEventId
+      const opened = await stream('admin')
+      await sleep(1_000)
+      expect(await wall.next(1, 100)).toEqual([])
 
-    await first.commit()
-    expect(ids(await wall.next(1, 3_000))).toEqual(['OO-1'])
-    expect(ids(await town.next(1, 3_000))).toEqual(['OO-1'])
-    expect(ids(await opened.next(1, 3_000))).toEqual(['OO-1'])
-    // The dropped wall comes back with the last id it saw: OO-1, and OO-2 not a second time.
-    const back = await stream('admin', dropped)
-    expect(ids(await back.next(2, 2_000))).toEqual(['OO-1'])
+      await first.commit()
+      expect(ids(await wall.next(1, 3_000))).toEqual(['OO-1'])
+      expect(ids(await town.next(1, 3_000))).toEqual(['OO-1'])
+      expect(ids(await opened.next(1, 3_000))).toEqual(['OO-1'])
+      // The dropped wall comes back with the last id it saw: OO-1, and OO-2 not a second time.
+      const back = await stream('admin', dropped)
+      expect(ids(await back.next(2, 2_000))).toEqual(['OO-1'])
 
-    // And every stream goes on from there: the next change once, nothing before it again.
-    await insert(s.db.sql, 'OO-3', '0201')
-    const after = await Promise.all([wall, town, opened, back].map((r) => r.next(2, 2_000)))
-    expect(after.map(ids)).toEqual([['OO-3'], ['OO-3'], ['OO-3'], ['OO-3']])
-  }, 60_000)
+      // And every stream goes on from there: the next change once, nothing before it again.
+      await insert(s.db.sql, 'OO-3', '0201')
+      const after = await Promise.all([wall, town, opened, back].map((r) => r.next(2, 2_000)))
+      expect(after.map(ids)).toEqual([['OO-3'], ['OO-3'], ['OO-3'], ['OO-3']])
+    },
+    60_000,
+  )
 
   it('a backlog bigger than one look (a 5,000-incident import) arrives whole and once: live, across a reconnect in its middle, and with a change committing during it', async () => {
     const wall = await stream('admin')
@@ -143,21 +159,25 @@ describe(`live stream when writers commit out of number order (${TEST_KIND})`, (
     expect(await back.next(1, 1_000)).toEqual([])
   }, 120_000)
 
-  it.runIf(TEST_KIND === 'embedded')('embedded: a second writer waits for the first to commit, so numbers commit in order and both arrive', async () => {
-    const wall = await stream('admin')
-    await sleep(200)
-    const first = await holdOpen(s.db.sql, 'EO-1')
-    let secondDone = false
-    const second = insert(s.db.sql, 'EO-2', '0201').then((seq) => ((secondDone = true), seq))
-    await sleep(1_000)
-    // One session: the second write (and the stream's own reads) queue behind the open transaction.
-    expect(secondDone).toBe(false)
-    await first.commit()
-    expect(BigInt(await second)).toBeGreaterThan(BigInt(first.seq))
-    const got = await wall.next(2, 3_000)
-    expect(ids(got)).toEqual(['EO-1', 'EO-2'])
-    // Resuming after EO-1 gives EO-2 only.
-    const back = await stream('admin', got[0]!.id)
-    expect(ids(await back.next(2, 2_000))).toEqual(['EO-2'])
-  }, 60_000)
+  it.runIf(TEST_KIND === 'embedded')(
+    'embedded: a second writer waits for the first to commit, so numbers commit in order and both arrive',
+    async () => {
+      const wall = await stream('admin')
+      await sleep(200)
+      const first = await holdOpen(s.db.sql, 'EO-1')
+      let secondDone = false
+      const second = insert(s.db.sql, 'EO-2', '0201').then((seq) => ((secondDone = true), seq))
+      await sleep(1_000)
+      // One session: the second write (and the stream's own reads) queue behind the open transaction.
+      expect(secondDone).toBe(false)
+      await first.commit()
+      expect(BigInt(await second)).toBeGreaterThan(BigInt(first.seq))
+      const got = await wall.next(2, 3_000)
+      expect(ids(got)).toEqual(['EO-1', 'EO-2'])
+      // Resuming after EO-1 gives EO-2 only.
+      const back = await stream('admin', got[0]!.id)
+      expect(ids(await back.next(2, 2_000))).toEqual(['EO-2'])
+    },
+    60_000,
+  )
 })

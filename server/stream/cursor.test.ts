@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+
 import { rowsBySeq } from './changes.ts'
-import { commonFloor, formatCursor, isAhead, parseCursor, parseSnapshot, visibleIn, wasSent, type Snapshot } from './cursor.ts'
+import { commonFloor, formatCursor, isAhead, parseCursor, parseSnapshot, type Snapshot, visibleIn, wasSent } from './cursor.ts'
 
 const snap = (text: string): Snapshot => parseSnapshot(text)!
 
@@ -11,13 +12,37 @@ describe('stream cursors', () => {
   })
 
   it('refuses what PostgreSQL would refuse as a snapshot, and anything else', () => {
-    for (const id of ['', 'abc', '12:10:', '10:20:25', '10:20:9', '10:20:15,12', '10:20:15,15', '0:5:', '10:20', '10:20:/30:30:', '10:20:/30:30:/5', '1.2', '9223372036854775808', '-1'])
+    for (const id of [
+      '',
+      'abc',
+      '12:10:',
+      '10:20:25',
+      '10:20:9',
+      '10:20:15,12',
+      '10:20:15,15',
+      '0:5:',
+      '10:20',
+      '10:20:/30:30:',
+      '10:20:/30:30:/5',
+      '1.2',
+      '9223372036854775808',
+      '-1',
+    ])
       expect(parseCursor(id), id).toBeNull()
   })
 
   it('counts a transaction in flight at the snapshot as not seen, one that ended before it as seen', () => {
     const s = snap('740:745:741,743')
-    expect([739n, 740n, 741n, 742n, 743n, 744n, 745n, 900n].map((x) => visibleIn(x, s))).toEqual([true, true, false, true, false, true, false, false])
+    expect([739n, 740n, 741n, 742n, 743n, 744n, 745n, 900n].map((x) => visibleIn(x, s))).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+      false,
+    ])
   })
 
   it('says a change numbered below the highest one sent was not sent while its writer was in flight', () => {

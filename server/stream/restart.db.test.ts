@@ -6,13 +6,15 @@
  * test covers the page's own reconnecting; this is the server side of a restart.)
  */
 import type { AddressInfo } from 'node:net'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../config.ts'
-import { openDatabase, type Db } from '../db/index.ts'
-import { listen, type RunningServer } from '../server.ts'
+
 import postgres from 'postgres'
-import { eventReader, readEvents as readStream } from './testing.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { loadConfig } from '../config.ts'
+import { type Db, openDatabase } from '../db/index.ts'
+import { listen, type RunningServer } from '../server.ts'
 import { createTestDb, TEST_KIND, type TestDb } from '../testing/db.ts'
+import { eventReader, readEvents as readStream } from './testing.ts'
 
 /** The stream's events (./testing.ts); incidents carry their id and status. */
 type Data = { properties?: { incidentId?: string; status?: string } }
@@ -22,8 +24,10 @@ describe(`live stream across a server restart (${TEST_KIND})`, () => {
   let t: TestDb
   let db: Db
   let server: RunningServer
-  const config = (port: number, dataDir: string) => loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' })
-  const insert = (id: string) => db.sql`INSERT INTO incidents (incident_id, reported_at, category_code, address) VALUES (${id}, now(), '0101', '金城路440号')`
+  const config = (port: number, dataDir: string) =>
+    loadConfig({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: 'admin' })
+  const insert = (id: string) =>
+    db.sql`INSERT INTO incidents (incident_id, reported_at, category_code, address) VALUES (${id}, now(), '0101', '金城路440号')`
 
   beforeAll(async () => {
     t = await createTestDb()
@@ -52,7 +56,12 @@ describe(`live stream across a server restart (${TEST_KIND})`, () => {
     await server.close({ timeoutMs: 2_000 })
     const { ended } = await readEvents(second, 1, 3_000)
     expect(ended).toBe(true)
-    expect(await fetch(`${url}/api/health`).then(() => 'up', () => 'down')).toBe('down')
+    expect(
+      await fetch(`${url}/api/health`).then(
+        () => 'up',
+        () => 'down',
+      ),
+    ).toBe('down')
     await db.close()
     db = await openDatabase({ databaseUrl: t.databaseUrl, dataDir: t.dataDir, migrate: true })
 
@@ -84,44 +93,48 @@ describe(`live stream across a server restart (${TEST_KIND})`, () => {
 
   // Native only: the embedded database is one session behind one connection (server/db/embedded.ts),
   // so no second writer can hold a transaction open across the restart, nor commit out of order.
-  it.runIf(TEST_KIND === 'native')('a change still being written when the client left, committed while the server was down, arrives after the restart', async () => {
-    const port = (server.server.address() as AddressInfo).port
-    const url = server.url
-    // Another writer (an import, a second server) with its own connection, outliving the restart.
-    const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} })
-    let release = () => {}
-    try {
-      const client = eventReader<Data>(await fetch(`${url}/api/stream`))
-      await new Promise((r) => setTimeout(r, 100))
-      const gate = new Promise<void>((r) => (release = r))
-      let written!: () => void
-      const inFlight = new Promise<void>((r) => (written = r))
-      // Another category than R5's: writers of one day and category queue on one rollup row (migrations/006).
-      const slow = other.begin(async (tx) => {
-        await tx`INSERT INTO incidents (incident_id, reported_at, category_code, address) VALUES ('R5', now(), '0101', '金城路440号')`
-        written()
-        await gate
-      })
-      await inFlight
-      await db.sql`INSERT INTO incidents (incident_id, reported_at, category_code, address) VALUES ('R6', now(), '0201', '金城路440号')`
-      expect((await client.next(1, 3_000)).map((e) => e.data.properties?.incidentId)).toEqual(['R6'])
-      const lastId = client.lastEventId
+  it.runIf(TEST_KIND === 'native')(
+    'a change still being written when the client left, committed while the server was down, arrives after the restart',
+    async () => {
+      const port = (server.server.address() as AddressInfo).port
+      const url = server.url
+      // Another writer (an import, a second server) with its own connection, outliving the restart.
+      const other = postgres(t.databaseUrl!, { max: 1, onnotice: () => {} })
+      let release = () => {}
+      try {
+        const client = eventReader<Data>(await fetch(`${url}/api/stream`))
+        await new Promise((r) => setTimeout(r, 100))
+        const gate = new Promise<void>((r) => (release = r))
+        let written!: () => void
+        const inFlight = new Promise<void>((r) => (written = r))
+        // Another category than R5's: writers of one day and category queue on one rollup row (migrations/006).
+        const slow = other.begin(async (tx) => {
+          await tx`INSERT INTO incidents (incident_id, reported_at, category_code, address) VALUES ('R5', now(), '0101', '金城路440号')`
+          written()
+          await gate
+        })
+        await inFlight
+        await db.sql`INSERT INTO incidents (incident_id, reported_at, category_code, address) VALUES ('R6', now(), '0201', '金城路440号')`
+        expect((await client.next(1, 3_000)).map((e) => e.data.properties?.incidentId)).toEqual(['R6'])
+        const lastId = client.lastEventId
 
-      await server.close({ timeoutMs: 2_000 })
-      await client.next(1, 3_000)
-      expect(client.ended).toBe(true)
-      await db.close()
-      release()
-      await slow // R5 (numbered before R6) commits while no server is up
-      db = await openDatabase({ databaseUrl: t.databaseUrl, dataDir: t.dataDir, migrate: true })
-      server = await listen(db, config(port, t.dataDir))
+        await server.close({ timeoutMs: 2_000 })
+        await client.next(1, 3_000)
+        expect(client.ended).toBe(true)
+        await db.close()
+        release()
+        await slow // R5 (numbered before R6) commits while no server is up
+        db = await openDatabase({ databaseUrl: t.databaseUrl, dataDir: t.dataDir, migrate: true })
+        server = await listen(db, config(port, t.dataDir))
 
-      const again = eventReader<Data>(await fetch(`${url}/api/stream`, { headers: { 'Last-Event-ID': lastId } }))
-      expect((await again.next(2, 2_000)).map((e) => e.data.properties?.incidentId)).toEqual(['R5'])
-      await again.close()
-    } finally {
-      release()
-      await other.end({ timeout: 5 })
-    }
-  }, 120_000)
+        const again = eventReader<Data>(await fetch(`${url}/api/stream`, { headers: { 'Last-Event-ID': lastId } }))
+        expect((await again.next(2, 2_000)).map((e) => e.data.properties?.incidentId)).toEqual(['R5'])
+        await again.close()
+      } finally {
+        release()
+        await other.end({ timeout: 5 })
+      }
+    },
+    120_000,
+  )
 })

@@ -1,12 +1,13 @@
 import type { Response } from 'express'
 import { Router } from 'express'
 import { z } from 'zod'
+
 import { allowed, scopeOf } from '../auth/context.ts'
 import { maskHazard, maskTask } from '../auth/pii.ts'
 import type { Db, Scope } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
-import { changeBodies, currentSnapshot, unsentChanges, type StreamChange } from './changes.ts'
-import { commonFloor, formatCursor, isAhead, MAX_CURSOR_LENGTH, parseCursor, wasSent, type Cursor, type Snapshot } from './cursor.ts'
+import { changeBodies, currentSnapshot, type StreamChange, unsentChanges } from './changes.ts'
+import { commonFloor, type Cursor, formatCursor, isAhead, MAX_CURSOR_LENGTH, parseCursor, type Snapshot, wasSent } from './cursor.ts'
 
 /** How often the stream looks for changes: well inside the 1 s the wall screen is promised. */
 const POLL_MS = 250
@@ -75,11 +76,19 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
     const { snapshot, sent, complete, last } = await db.withScope(scope, async (tx) => {
       const found = await unsentChanges(tx, from, BATCH + 1)
       const batch = found.changes.slice(0, BATCH)
-      return { snapshot: found.snapshot, sent: await changeBodies(tx, batch, new Date()), complete: found.changes.length <= BATCH, last: batch.at(-1) }
+      return {
+        snapshot: found.snapshot,
+        sent: await changeBodies(tx, batch, new Date()),
+        complete: found.changes.length <= BATCH,
+        last: batch.at(-1),
+      }
     })
     for (const c of group) {
       const mine = sent.filter((ch) => !wasSent(c.cursor, ch))
-      const partial = (after: { xid: bigint; seq: bigint }): Cursor => ({ seen: c.cursor.seen, batch: { snapshot, after: { xid: after.xid, seq: after.seq } } })
+      const partial = (after: { xid: bigint; seq: bigint }): Cursor => ({
+        seen: c.cursor.seen,
+        batch: { snapshot, after: { xid: after.xid, seq: after.seq } },
+      })
       mine.forEach((ch, i) => {
         const id = complete && i === mine.length - 1 ? upTo(snapshot) : partial(ch)
         c.res.write(`id: ${formatCursor(id)}\nevent: ${ch.type}\ndata: ${JSON.stringify(shownData(ch, c.pii))}\n\n`)
@@ -110,7 +119,12 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
           if (!c.cursor.batch && 'snapshot' in c.cursor.seen) settled.push(c.cursor.seen.snapshot)
           else alone.push(c)
         }
-        if (settled.length > 0) await look(scope, upTo(commonFloor(settled)), group.filter((c) => !alone.includes(c)))
+        if (settled.length > 0)
+          await look(
+            scope,
+            upTo(commonFloor(settled)),
+            group.filter((c) => !alone.includes(c)),
+          )
         for (const c of alone) if (clients.has(c)) await look(scope, c.cursor, [c])
       }
     } catch (err) {
@@ -124,7 +138,10 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
   router.get('/api/stream', async (req, res) => {
     const { since } = parseInput(StreamQuerySchema, req.query, 'query')
     const header = req.get('last-event-id')
-    const last = header !== undefined ? parseInput(z.object({ 'last-event-id': CursorSchema }), { 'last-event-id': header }, 'query')['last-event-id'] : since
+    const last =
+      header !== undefined
+        ? parseInput(z.object({ 'last-event-id': CursorSchema }), { 'last-event-id': header }, 'query')['last-event-id']
+        : since
     // Without an id: from now, that is every transaction this snapshot does not see yet. An id
     // from another database (ahead of this one's transactions) would wait for ids this one has
     // not reached: such a client starts from now too (the wall reloads its panels on reconnect).

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { readEvents as readStream } from './testing.ts'
@@ -74,18 +75,43 @@ describe(`live stream (${TEST_KIND})`, () => {
         ('330109', '萧山区', 'district', NULL, ST_Multi(ST_MakeEnvelope(120, 30, 121, 31, 4326)), ST_SetSRID(ST_Point(120.5, 30.5), 4326)),
         ('330109001', '城厢街道', 'town', '330109', ST_Multi(ST_MakeEnvelope(120.2, 30.1, 120.3, 30.2, 4326)), ST_SetSRID(ST_Point(120.25, 30.15), 4326))`
     const post = async (url: string, body: unknown) => {
-      const r = await fetch(`${s.url}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'stream-test' }, body: JSON.stringify(body) })
+      const r = await fetch(`${s.url}${url}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-user': 'stream-test' },
+        body: JSON.stringify(body),
+      })
       expect(r.status).toBeLessThan(300)
       return (await r.json()) as { id: number }
     }
     const res = await fetch(`${s.url}/api/stream`)
     await new Promise((r) => setTimeout(r, 100))
-    const hazard = await post('/api/hazards', { hazard_id: 'SH1', source: 'grid_inspection', category: 'fire', description: '消防通道堵塞', lng: 120.25, lat: 30.15 })
-    const task = await post('/api/tasks', { title: '清理消防通道', hazard_id: hazard.id, area_code: '330109001', assignee_team: '城厢街道平安办', due_date: '2099-01-01' })
+    const hazard = await post('/api/hazards', {
+      hazard_id: 'SH1',
+      source: 'grid_inspection',
+      category: 'fire',
+      description: '消防通道堵塞',
+      lng: 120.25,
+      lat: 30.15,
+    })
+    const task = await post('/api/tasks', {
+      title: '清理消防通道',
+      hazard_id: hazard.id,
+      area_code: '330109001',
+      assignee_team: '城厢街道平安办',
+      due_date: '2099-01-01',
+    })
     await insert('S5')
     const events = await readEvents(res, 3, 3_000)
     expect(events.map((e) => e.event)).toEqual(['hazard', 'task', 'incident'])
-    const [h, t, i] = events.map((e) => e.data as unknown as { id: number; properties?: { hazardId?: string; incidentId?: string; status?: string }; hazardId?: number; status?: string })
+    const [h, t, i] = events.map(
+      (e) =>
+        e.data as unknown as {
+          id: number
+          properties?: { hazardId?: string; incidentId?: string; status?: string }
+          hazardId?: number
+          status?: string
+        },
+    )
     expect(h).toMatchObject({ type: 'Feature', id: hazard.id, properties: { hazardId: 'SH1', status: 'reported' } })
     expect(t).toMatchObject({ id: task.id, hazardId: hazard.id, status: 'issued', areaCode: '330109001' })
     expect(i!.properties!.incidentId).toBe('S5')
@@ -95,7 +121,13 @@ describe(`live stream (${TEST_KIND})`, () => {
     await post(`/api/hazards/${hazard.id}/transitions`, { to: 'confirmed' })
     const again = await fetch(`${s.url}/api/stream`, { headers: { 'Last-Event-ID': events[2]!.id } })
     const missed = await readEvents(again, 2, 3_000)
-    expect(missed.map((e) => [e.event, (e.data as unknown as { status?: string; properties?: { status: string } }).status ?? (e.data as unknown as { properties: { status: string } }).properties.status])).toEqual([
+    expect(
+      missed.map((e) => [
+        e.event,
+        (e.data as unknown as { status?: string; properties?: { status: string } }).status ??
+          (e.data as unknown as { properties: { status: string } }).properties.status,
+      ]),
+    ).toEqual([
       ['task', 'accepted'],
       ['hazard', 'confirmed'],
     ])

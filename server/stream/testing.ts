@@ -38,7 +38,12 @@ export function eventReader<D>(res: Response): EventReader<D> {
     while ((end = buffer.indexOf('\n\n', start)) >= 0) {
       const block = buffer.slice(start, end)
       start = end + 2
-      const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]))
+      const fields = Object.fromEntries(
+        block
+          .split('\n')
+          .filter((l) => !l.startsWith(':') && l.includes(':'))
+          .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+      )
       if (fields.id !== undefined) lastEventId = fields.id
       if (fields.data) queued.push({ id: lastEventId, event: fields.event!, data: JSON.parse(fields.data) as D })
     }

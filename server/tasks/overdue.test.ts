@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { daysOverdue, isOverdue } from './overdue.ts'
 
 describe('overdue (fixed clocks)', () => {

@@ -1,13 +1,21 @@
 import { Router } from 'express'
+
+import { auditRequest } from '../audit/request.ts'
 import { allowed, scopeOf } from '../auth/context.ts'
 import { maskTask, maskTaskDetail } from '../auth/pii.ts'
 import type { Db } from '../db/index.ts'
-import { actorOf } from '../http/actor.ts'
-import { auditRequest } from '../audit/request.ts'
-import { HttpError, parseInput } from '../http/errors.ts'
 import type { Queryable } from '../db/index.ts'
+import { actorOf } from '../http/actor.ts'
+import { HttpError, parseInput } from '../http/errors.ts'
 import { findArea } from '../stats/queries.ts'
-import { TaskCreateSchema, TaskListQuerySchema, TaskParamsSchema, TaskPatchSchema, TaskTransitionSchema, type TaskDetail } from './schema.ts'
+import {
+  TaskCreateSchema,
+  type TaskDetail,
+  TaskListQuerySchema,
+  TaskParamsSchema,
+  TaskPatchSchema,
+  TaskTransitionSchema,
+} from './schema.ts'
 import { createTask, editTask, getTask, listTasks, taskHistory, transitionTask } from './store.ts'
 
 export interface TaskRouteOptions {

@@ -3,12 +3,13 @@
  * web app. Field names of bodies are snake_case (as incidents and hazards), answers camelCase.
  */
 import { z } from 'zod'
+
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { HistoryEventSchema } from '../hazards/schema.ts'
 import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { taskMoveNeedsComment, TaskStatusSchema } from './states.ts'
 
-export { TaskStatusSchema, TASK_STATUS_NAMES, TASK_TRANSITIONS, type TaskStatus } from './states.ts'
+export { TASK_STATUS_NAMES, TASK_TRANSITIONS, type TaskStatus, TaskStatusSchema } from './states.ts'
 
 /** How a task came to be. */
 export const TaskSourceSchema = z.enum(['warning', 'hazard', 'manual'])
@@ -71,7 +72,10 @@ export const TaskPatchSchema = z
       due_date: DayInputSchema.optional(),
       comment: Text(2000).optional(),
     },
-    { error: (i) => (i.code === 'unrecognized_keys' ? `not editable: ${i.keys.join(', ')} (status moves by POST …/transitions)` : undefined) },
+    {
+      error: (i) =>
+        i.code === 'unrecognized_keys' ? `not editable: ${i.keys.join(', ')} (status moves by POST …/transitions)` : undefined,
+    },
   )
   .refine((v) => Object.keys(v).some((k) => k !== 'comment'), { message: 'give at least one field to change' })
 export type TaskPatch = z.infer<typeof TaskPatchSchema>
@@ -89,8 +93,14 @@ export const TaskListQuerySchema = z.object({
   area: AreaCodeSchema.optional(),
   overdue: QueryBoolSchema.optional(),
   team: Team.optional(),
-  warning: z.string().regex(/^\d{1,18}$/, 'a warning id').optional(),
-  hazard: z.string().regex(/^\d{1,18}$/, 'a hazard id').optional(),
+  warning: z
+    .string()
+    .regex(/^\d{1,18}$/, 'a warning id')
+    .optional(),
+  hazard: z
+    .string()
+    .regex(/^\d{1,18}$/, 'a hazard id')
+    .optional(),
   limit: ListLimitSchema,
   cursor: IdCursorSchema.optional(),
 })

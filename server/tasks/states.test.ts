@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { HAZARD_TRANSITIONS, HazardStatusSchema, assertHazardMove, canMoveHazard, type HazardStatus } from '../hazards/states.ts'
+
+import { assertHazardMove, canMoveHazard, HAZARD_TRANSITIONS, type HazardStatus, HazardStatusSchema } from '../hazards/states.ts'
 import { Conflict } from '../shared/errors.ts'
 import { TaskTransitionSchema } from './schema.ts'
-import { TASK_TRANSITIONS, TaskStatusSchema, assertTaskComment, assertTaskMove, canMoveTask, taskMoveNeedsComment, type TaskStatus } from './states.ts'
+import {
+  assertTaskComment,
+  assertTaskMove,
+  canMoveTask,
+  TASK_TRANSITIONS,
+  taskMoveNeedsComment,
+  type TaskStatus,
+  TaskStatusSchema,
+} from './states.ts'
 
 /** The legal moves as the issue states them, written out independently of the tables. */
 const TASK_LEGAL = new Set([
@@ -53,8 +62,12 @@ describe('task workflow', () => {
   it('checks all 36 pairs, 7 legal; closed is final and says so', () => {
     expect(pairs(states)).toHaveLength(36)
     expect(pairs(states).filter(([a, b]) => canMoveTask(a, b))).toHaveLength(TASK_LEGAL.size)
-    expect(thrown(() => assertTaskMove(3, 'closed', 'in_progress'))?.message).toBe('task 3: cannot go from closed to in_progress (closed is final)')
-    expect(thrown(() => assertTaskMove(3, 'issued', 'closed'))?.message).toBe('task 3: cannot go from issued to closed (from issued it can go to accepted)')
+    expect(thrown(() => assertTaskMove(3, 'closed', 'in_progress'))?.message).toBe(
+      'task 3: cannot go from closed to in_progress (closed is final)',
+    )
+    expect(thrown(() => assertTaskMove(3, 'issued', 'closed'))?.message).toBe(
+      'task 3: cannot go from issued to closed (from issued it can go to accepted)',
+    )
   })
 
   it('can reach closed from every state but closed (no dead ends)', () => {
@@ -73,7 +86,11 @@ describe('a task returned must say why', () => {
     } catch (e) {
       err = e
     }
-    expect(err).toMatchObject({ name: 'Invalid', message: 'invalid body: body.comment: say why the task goes to returned', details: [{ where: 'body.comment', message: 'say why the task goes to returned' }] })
+    expect(err).toMatchObject({
+      name: 'Invalid',
+      message: 'invalid body: body.comment: say why the task goes to returned',
+      details: [{ where: 'body.comment', message: 'say why the task goes to returned' }],
+    })
     expect(() => assertTaskComment('returned', '照片不清晰，请补拍')).not.toThrow()
     expect(() => assertTaskComment('closed', null)).not.toThrow()
   })

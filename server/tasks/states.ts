@@ -10,6 +10,7 @@
  * (returned → in_progress). `closed` is final. Everything else is illegal (a Conflict: HTTP 409).
  */
 import { z } from 'zod'
+
 import { assertMove, assertReasonGiven, canMove, needsReason, type TransitionTable } from '../shared/workflow.ts'
 
 export const TaskStatusSchema = z.enum(['issued', 'accepted', 'in_progress', 'submitted', 'closed', 'returned'])

@@ -12,15 +12,26 @@
  *   person to close.
  */
 import type { PendingQuery, Row } from 'postgres'
+
 import type { Queryable, Tx } from '../db/index.ts'
 import { h3Cells } from '../geo/h3.ts'
-import { Conflict, invalidField, NotFound } from '../shared/errors.ts'
 import type { HistoryEvent } from '../hazards/schema.ts'
-import { transitionHazard, type FieldChanges } from '../hazards/store.ts'
+import { type FieldChanges, transitionHazard } from '../hazards/store.ts'
+import { Conflict, invalidField, NotFound } from '../shared/errors.ts'
+import { shanghaiDay } from '../shared/time.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { daysOverdue } from './overdue.ts'
-import { shanghaiDay } from '../shared/time.ts'
-import { TASK_STATUS_NAMES, type OverdueTask, type Task, type TaskCreate, type TaskFromWarning, type TaskPage, type TaskPatch, type TaskSource, type TaskStatus } from './schema.ts'
+import {
+  type OverdueTask,
+  type Task,
+  TASK_STATUS_NAMES,
+  type TaskCreate,
+  type TaskFromWarning,
+  type TaskPage,
+  type TaskPatch,
+  type TaskSource,
+  type TaskStatus,
+} from './schema.ts'
 import { assertTaskComment, assertTaskMove } from './states.ts'
 
 type AreaLevel = 'town' | 'village' | 'grid'
@@ -98,7 +109,14 @@ async function insertTask(tx: Tx, t: NewTask, actor: string, comment: string | n
 async function addTaskEvent(
   tx: Tx,
   taskId: string,
-  e: { actor: string; action: 'created' | 'transition' | 'edited'; from: string | null; to: string | null; comment: string | null; changes: FieldChanges },
+  e: {
+    actor: string
+    action: 'created' | 'transition' | 'edited'
+    from: string | null
+    to: string | null
+    comment: string | null
+    changes: FieldChanges
+  },
 ): Promise<void> {
   await tx`
     INSERT INTO task_events (task_id, actor, action, from_status, to_status, comment, changes)
@@ -152,7 +170,11 @@ export async function createTask(tx: Tx, input: TaskCreate, actor: string): Prom
  * The warning's existence is the caller's to check until migration 015 adds the foreign key.
  * @example const id = await createTaskFromWarning(tx, '42', { ...TaskFromWarningSchema.parse(req.body), actor: actorOf(req) })
  */
-export async function createTaskFromWarning(tx: Tx, warningId: string | number | bigint, input: TaskFromWarning & { actor: string }): Promise<string> {
+export async function createTaskFromWarning(
+  tx: Tx,
+  warningId: string | number | bigint,
+  input: TaskFromWarning & { actor: string },
+): Promise<string> {
   const area = await assignedArea(tx, input.area_code)
   const given = input.lng !== undefined && input.lat !== undefined ? ([input.lng, input.lat] as [number, number]) : null
   return insertTask(
@@ -218,7 +240,17 @@ export async function transitionTask(tx: Tx, id: string, to: TaskStatus, actor: 
  * @example await editTask(tx, '7', { due_date: '2026-12-01', comment: '延期' }, 'chief')
  */
 export async function editTask(tx: Tx, id: string, patch: TaskPatch, actor: string): Promise<FieldChanges> {
-  const [row] = await tx<{ status: TaskStatus; title: string; description: string | null; area_code: string; assignee_team: string; due_date: string; located_by: string }[]>`
+  const [row] = await tx<
+    {
+      status: TaskStatus
+      title: string
+      description: string | null
+      area_code: string
+      assignee_team: string
+      due_date: string
+      located_by: string
+    }[]
+  >`
     SELECT status, title, description, area_code, assignee_team, due_date::text AS due_date, located_by
     FROM tasks WHERE id = ${id}::bigint FOR UPDATE`
   if (!row) throw new NotFound(`no task ${id}`)
@@ -245,8 +277,12 @@ export async function editTask(tx: Tx, id: string, patch: TaskPatch, actor: stri
     await tx`
       UPDATE tasks SET area_code = ${a.code}, area_level = ${a.level}, town_code = ${a.townCode}, village_code = ${a.villageCode},
                        grid_code = ${a.gridCode}
-                       ${point && cells ? tx`, geom = ST_SetSRID(ST_Point(${point[0]}::float8, ${point[1]}::float8), 4326),
-                         h3_r7 = ${cells.r7}::bigint, h3_r8 = ${cells.r8}::bigint, h3_r9 = ${cells.r9}::bigint, h3_r10 = ${cells.r10}::bigint` : tx``}
+                       ${
+                         point && cells
+                           ? tx`, geom = ST_SetSRID(ST_Point(${point[0]}::float8, ${point[1]}::float8), 4326),
+                         h3_r7 = ${cells.r7}::bigint, h3_r8 = ${cells.r8}::bigint, h3_r9 = ${cells.r9}::bigint, h3_r10 = ${cells.r10}::bigint`
+                           : tx``
+                       }
       WHERE id = ${id}::bigint`
   }
   await addTaskEvent(tx, id, { actor, action: 'edited', from: null, to: null, comment: patch.comment || null, changes })
@@ -341,7 +377,18 @@ export async function getTask(sql: Queryable, id: string, now: Date): Promise<Ta
  * @example (await taskHistory(tx, '7')).map((e) => e.to) // ['issued', 'accepted', …]
  */
 export async function taskHistory(sql: Queryable, id: string): Promise<HistoryEvent[]> {
-  const rows = await sql<{ id: string; at: Date; actor: string; action: HistoryEvent['action']; from: string | null; to: string | null; comment: string | null; changes: Record<string, unknown> }[]>`
+  const rows = await sql<
+    {
+      id: string
+      at: Date
+      actor: string
+      action: HistoryEvent['action']
+      from: string | null
+      to: string | null
+      comment: string | null
+      changes: Record<string, unknown>
+    }[]
+  >`
     SELECT id::text, at, actor, action, from_status AS "from", to_status AS "to", comment, changes
     FROM task_events WHERE task_id = ${id}::bigint ORDER BY at, id`
   return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString() }))
@@ -419,7 +466,11 @@ export async function overdueTasks(sql: Queryable, now: Date): Promise<OverdueTa
  * The tasks of a hazard (for the hazard's detail), oldest first.
  * @example await tasksOfHazard(tx, '17', new Date()) // [{ id: 3, title, status, dueDate, overdue }]
  */
-export async function tasksOfHazard(sql: Queryable, hazardId: string, now: Date): Promise<{ id: number; title: string; status: TaskStatus; dueDate: string; overdue: boolean }[]> {
+export async function tasksOfHazard(
+  sql: Queryable,
+  hazardId: string,
+  now: Date,
+): Promise<{ id: number; title: string; status: TaskStatus; dueDate: string; overdue: boolean }[]> {
   const rows = await sql<{ id: string; title: string; status: TaskStatus; due_date: string; overdue: boolean }[]>`
     SELECT t.id::text, t.title, t.status, t.due_date::text AS due_date, ${overdueTaskSql(sql, now)} AS overdue
     FROM tasks t WHERE t.hazard_id = ${hazardId}::bigint ORDER BY t.id`

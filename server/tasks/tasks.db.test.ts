@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { HazardDetail } from '../hazards/schema.ts'
+
 import { SYSTEM_SCOPE } from '../db/index.ts'
+import type { HazardDetail } from '../hazards/schema.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
-import { TaskStatusSchema, TASK_TRANSITIONS, type TaskDetail, type TaskPage, type TaskStatus } from './schema.ts'
+import { TASK_TRANSITIONS, type TaskDetail, type TaskPage, type TaskStatus, TaskStatusSchema } from './schema.ts'
 import { createTaskFromWarning, overdueTasks } from './store.ts'
 
 interface Answer<T> {
@@ -31,15 +32,23 @@ describe(`rectification tasks (${TEST_KIND})`, () => {
     return { status: res.status, json: (await res.json()) as Answer<T>['json'] }
   }
   const newTask = async (extra: Record<string, unknown> = {}, user = 'dispatcher') => {
-    const r = await api('POST', '/api/tasks', { title: '清理楼道堆物', area_code: area.grid, assignee_team: '北干街道平安办', due_date: '2099-01-01', ...extra }, user)
+    const r = await api(
+      'POST',
+      '/api/tasks',
+      { title: '清理楼道堆物', area_code: area.grid, assignee_team: '北干街道平安办', due_date: '2099-01-01', ...extra },
+      user,
+    )
     expect(r.status, JSON.stringify(r.json)).toBe(201)
     return r.json
   }
-  const move = (id: number, to: TaskStatus, comment = '说明', user = 'team-3') => api('POST', `/api/tasks/${id}/transitions`, { to, comment }, user)
+  const move = (id: number, to: TaskStatus, comment = '说明', user = 'team-3') =>
+    api('POST', `/api/tasks/${id}/transitions`, { to, comment }, user)
 
   beforeAll(async () => {
     s = await startTestServer({ seed: 'boundaries', web: false })
-    const [row] = await s.db.sql<{ town: string; village: string; grid: string; microgrid: string; glng: number; glat: number; vlng: number; vlat: number }[]>`
+    const [row] = await s.db.sql<
+      { town: string; village: string; grid: string; microgrid: string; glng: number; glat: number; vlng: number; vlat: number }[]
+    >`
       SELECT g.parent_code AS village, v.parent_code AS town, g.code AS grid, m.code AS microgrid,
              ST_X(g.label_point) AS glng, ST_Y(g.label_point) AS glat, ST_X(v.label_point) AS vlng, ST_Y(v.label_point) AS vlat
       FROM admin_areas m JOIN admin_areas g ON g.code = m.parent_code JOIN admin_areas v ON v.code = g.parent_code
@@ -71,7 +80,10 @@ describe(`rectification tasks (${TEST_KIND})`, () => {
     expect([t.lng, t.lat]).toEqual(area.gridPoint)
     expect(t.history).toMatchObject([{ action: 'created', actor: 'dispatcher', from: null, to: 'issued', comment: '专项整治' }])
     expect((await api('GET', `/api/tasks/${t.id}`)).json).toEqual(t)
-    expect((await api('POST', '/api/tasks', { title: 'x', area_code: area.grid, assignee_team: 'y', due_date: '2099-01-01', ref: 'RW-001' })).status).toBe(409)
+    expect(
+      (await api('POST', '/api/tasks', { title: 'x', area_code: area.grid, assignee_team: 'y', due_date: '2099-01-01', ref: 'RW-001' }))
+        .status,
+    ).toBe(409)
   })
 
   it('answers 400 naming the bad field', async () => {
@@ -109,11 +121,25 @@ describe(`rectification tasks (${TEST_KIND})`, () => {
   })
 
   it('runs the closed loop from a hazard: a return and a resubmission, then closing it out closes the hazard', async () => {
-    const h = (await api<HazardDetail>('POST', '/api/hazards', {
-      source: 'grid_inspection', category: 'ebike_charging', description: '楼道内充电', lng: area.gridPoint[0], lat: area.gridPoint[1], due_date: '2099-01-01',
-    })).json
+    const h = (
+      await api<HazardDetail>('POST', '/api/hazards', {
+        source: 'grid_inspection',
+        category: 'ebike_charging',
+        description: '楼道内充电',
+        lng: area.gridPoint[0],
+        lat: area.gridPoint[1],
+        due_date: '2099-01-01',
+      })
+    ).json
     await api('POST', `/api/hazards/${h.id}/transitions`, { to: 'confirmed' }, 'office')
-    const t = (await api('POST', '/api/tasks', { title: '整改楼道充电', hazard_id: h.id, assignee_team: '网格工作站', due_date: '2099-01-01' }, 'office')).json
+    const t = (
+      await api(
+        'POST',
+        '/api/tasks',
+        { title: '整改楼道充电', hazard_id: h.id, assignee_team: '网格工作站', due_date: '2099-01-01' },
+        'office',
+      )
+    ).json
     expect(t).toMatchObject({ source: 'hazard', hazardId: h.id, areaCode: h.properties.gridCode, areaLevel: 'grid' })
     expect([t.lng, t.lat]).toEqual(h.geometry!.coordinates)
     let hazard = (await api<HazardDetail>('GET', `/api/hazards/${h.id}`)).json
@@ -146,21 +172,42 @@ describe(`rectification tasks (${TEST_KIND})`, () => {
     ])
     hazard = (await api<HazardDetail>('GET', `/api/hazards/${h.id}`)).json
     expect(hazard.properties.status).toBe('closed')
-    expect(hazard.history.at(-1)).toMatchObject({ from: 'rectifying', to: 'closed', actor: 'office', comment: `closed out with task #${t.id}` })
+    expect(hazard.history.at(-1)).toMatchObject({
+      from: 'rectifying',
+      to: 'closed',
+      actor: 'office',
+      comment: `closed out with task #${t.id}`,
+    })
     expect((await api('POST', '/api/tasks', { title: 'x', hazard_id: h.id, assignee_team: 'y', due_date: '2099-01-01' })).status).toBe(409)
   })
 
   it('edits assignment and due date into the history; an area-placed task follows its area; closed tasks stay', async () => {
     const t = await newTask()
-    const r = await api('PATCH', `/api/tasks/${t.id}`, { area_code: area.village, assignee_team: '村网格工作站', due_date: '2020-01-01', comment: '改派到村' }, 'chief')
+    const r = await api(
+      'PATCH',
+      `/api/tasks/${t.id}`,
+      { area_code: area.village, assignee_team: '村网格工作站', due_date: '2020-01-01', comment: '改派到村' },
+      'chief',
+    )
     expect(r.status).toBe(200)
-    expect(r.json).toMatchObject({ areaCode: area.village, areaLevel: 'village', gridCode: null, villageCode: area.village, assigneeTeam: '村网格工作站', overdue: true })
+    expect(r.json).toMatchObject({
+      areaCode: area.village,
+      areaLevel: 'village',
+      gridCode: null,
+      villageCode: area.village,
+      assigneeTeam: '村网格工作站',
+      overdue: true,
+    })
     expect([r.json.lng, r.json.lat]).toEqual(area.villagePoint)
     expect(r.json.history.at(-1)).toMatchObject({
       action: 'edited',
       actor: 'chief',
       comment: '改派到村',
-      changes: { area_code: { from: area.grid, to: area.village }, assignee_team: { from: '北干街道平安办', to: '村网格工作站' }, due_date: { from: '2099-01-01', to: '2020-01-01' } },
+      changes: {
+        area_code: { from: area.grid, to: area.village },
+        assignee_team: { from: '北干街道平安办', to: '村网格工作站' },
+        due_date: { from: '2099-01-01', to: '2020-01-01' },
+      },
     })
     expect((await api('PATCH', `/api/tasks/${t.id}`, { status: 'closed' })).json.error).toContain('not editable: status')
     expect((await api('PATCH', `/api/tasks/${t.id}`, { due_date: 'soon' })).json.details![0]!.where).toBe('body.due_date')
@@ -174,11 +221,27 @@ describe(`rectification tasks (${TEST_KIND})`, () => {
     // warnings' own tests create real warnings), so this throwaway database goes without it.
     await s.db.sql`ALTER TABLE tasks DROP CONSTRAINT IF EXISTS tasks_warning_id_fkey`
     const id = await s.db.withScope(SYSTEM_SCOPE, (tx) =>
-      createTaskFromWarning(tx, 4242, { title: '近重复入室盗窃预警处置', area_code: area.village, assignee_team: '派出所社区警务队', due_date: '2099-02-01', lng: 120.3, lat: 30.2, actor: 'duty-officer' }),
+      createTaskFromWarning(tx, 4242, {
+        title: '近重复入室盗窃预警处置',
+        area_code: area.village,
+        assignee_team: '派出所社区警务队',
+        due_date: '2099-02-01',
+        lng: 120.3,
+        lat: 30.2,
+        actor: 'duty-officer',
+      }),
     )
     const page = (await api<TaskPage>('GET', '/api/tasks?warning=4242')).json
     expect(page.items).toHaveLength(1)
-    expect(page.items[0]).toMatchObject({ id: Number(id), source: 'warning', warningId: 4242, hazardId: null, lng: 120.3, lat: 30.2, createdBy: 'duty-officer' })
+    expect(page.items[0]).toMatchObject({
+      id: Number(id),
+      source: 'warning',
+      warningId: 4242,
+      hazardId: null,
+      lng: 120.3,
+      lat: 30.2,
+      createdBy: 'duty-officer',
+    })
     expect((await api<TaskPage>('GET', '/api/tasks?warning=4243')).json.items).toEqual([])
   })
 

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest'
+
 import type { Db } from '../db/index.ts'
 import { seedDemo } from '../seed/run.ts'
 import { createTestDb, TEST_KIND, TEST_SEED_END, type TestDb } from './db.ts'
@@ -18,7 +19,13 @@ async function contents(db: Db): Promise<Record<string, string>> {
   for (const c of columns) byTable.set(c.table_name, [...(byTable.get(c.table_name) ?? []), c.column_name])
   const out: Record<string, string> = {}
   for (const [table, cols] of byTable) {
-    const list = cols.map((c) => (table === 'app_meta' && c === 'value' ? `CASE WHEN key = 'seed' THEN (value - 'seededAt' - 'seconds')::text ELSE value::text END` : `${JSON.stringify(c)}::text`)).join(', ')
+    const list = cols
+      .map((c) =>
+        table === 'app_meta' && c === 'value'
+          ? `CASE WHEN key = 'seed' THEN (value - 'seededAt' - 'seconds')::text ELSE value::text END`
+          : `${JSON.stringify(c)}::text`,
+      )
+      .join(', ')
     const [row] = await db.sql.unsafe<{ n: number; digest: string | null }[]>(
       `SELECT count(*)::int AS n, md5(string_agg(r, '|' ORDER BY r)) AS digest FROM (SELECT concat_ws(',', ${list}) AS r FROM ${JSON.stringify(table)}) s`,
     )
@@ -61,7 +68,11 @@ describe(`test databases (${TEST_KIND})`, () => {
   it('a database asked for unmigrated is empty, and a default one is migrated and holds no demo data', async () => {
     const empty = await createTestDb({ migrate: false })
     made.push(empty)
-    const tables = (await empty.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'admin_areas'`)[0]!.n
+    const tables = (
+      await empty.db.sql<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'admin_areas'`
+    )[0]!.n
     expect(tables).toBe(0)
     const fresh = await createTestDb()
     made.push(fresh)

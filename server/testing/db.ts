@@ -15,9 +15,11 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+
 import postgres from 'postgres'
-import { openDatabase, type Db } from '../db/index.ts'
+
 import { openEmbedded } from '../db/embedded.ts'
+import { type Db, openDatabase } from '../db/index.ts'
 import { seedDemo } from '../seed/run.ts'
 import { ROOT_DIR } from '../web/static.ts'
 
@@ -82,11 +84,18 @@ function templateKey(level: Level): string {
     }
   } else if (level === 'migrated') {
     hash.update(templateKey('empty'))
-    hashFiles(hash, filesUnder(path.join(ROOT_DIR, 'migrations')).filter((f) => f.endsWith('.sql')))
+    hashFiles(
+      hash,
+      filesUnder(path.join(ROOT_DIR, 'migrations')).filter((f) => f.endsWith('.sql')),
+    )
   } else {
     // The seed's output depends on its code, the data files it reads, the packages and its options.
     hash.update(templateKey('migrated')).update(JSON.stringify(seedOptions(level)))
-    hashFiles(hash, [...importClosure(path.join(ROOT_DIR, 'server/seed/run.ts')), ...filesUnder(path.join(ROOT_DIR, 'data')), path.join(ROOT_DIR, 'package-lock.json')])
+    hashFiles(hash, [
+      ...importClosure(path.join(ROOT_DIR, 'server/seed/run.ts')),
+      ...filesUnder(path.join(ROOT_DIR, 'data')),
+      path.join(ROOT_DIR, 'package-lock.json'),
+    ])
   }
   const key = hash.digest('hex').slice(0, 12)
   keys.set(level, key)

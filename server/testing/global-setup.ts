@@ -1,4 +1,5 @@
 import type { TestProject } from 'vitest/node'
+
 import { ensureWebBuilt } from '../web/static.ts'
 import { ensureTestTemplate } from './db.ts'
 

@@ -26,7 +26,14 @@ export async function startTestServer(
   // Seeded by copying a template seeded once (server/testing/db.ts), as seedDemo would seed it.
   const t = await createTestDb({ seed: opts.seed ?? 'boundaries' })
   try {
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: t.dataDir, SEED: 'none', AUTH_ANONYMOUS_ROLE: opts.auth === 'required' ? '' : 'admin', ...opts.env })
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: t.dataDir,
+      SEED: 'none',
+      AUTH_ANONYMOUS_ROLE: opts.auth === 'required' ? '' : 'admin',
+      ...opts.env,
+    })
     const server = await listen(t.db, config, { now: opts.now ?? (() => TEST_SEED_END) })
     return {
       url: server.url,

@@ -3,7 +3,9 @@
  * cached responses of that tile, so a change at a place drops exactly the tiles covering it.
  */
 import crypto from 'node:crypto'
+
 import { LRUCache } from 'lru-cache'
+
 import { type Box, MAX_ZOOM, type TileId, tileRange } from './tile-math.ts'
 
 export interface CachedTile {

@@ -7,6 +7,7 @@
  * built here, so no geojson-vt slicing runs.
  */
 import { fromGeojsonVt } from '@maplibre/vt-pbf'
+
 import { EXTENT } from './tile-math.ts'
 
 /** A feature property value MVT can carry. */
@@ -39,7 +40,10 @@ export function encodeTile(layers: readonly TileLayerData[]): Uint8Array {
   // vt-pbf reads only `features` (type, geometry, tags, id) of a geojson-vt tile; the rest of
   // geojson-vt's tile shape is bookkeeping for its own slicing, which we do in SQL.
   const vtLayers = Object.fromEntries(
-    Object.entries(input).map(([name, l]) => [name, { features: l.features.map((f) => ({ id: f.id, type: f.type, geometry: f.geometry, tags: f.properties })) }]),
+    Object.entries(input).map(([name, l]) => [
+      name,
+      { features: l.features.map((f) => ({ id: f.id, type: f.type, geometry: f.geometry, tags: f.properties })) },
+    ]),
   ) as unknown as VtLayers
   return fromGeojsonVt(vtLayers, { version: 2, extent: EXTENT })
 }

@@ -10,8 +10,9 @@
  * asked (that look could predate a commit the caller already saw).
  */
 import type { Sql } from 'postgres'
-import { shanghaiDay } from '../shared/time.ts'
+
 import { onIncidentsChanged } from '../incidents/events.ts'
+import { shanghaiDay } from '../shared/time.ts'
 
 /** One logged incident change (where it was or is). */
 export interface PlaceChange {
@@ -86,13 +87,18 @@ export class Freshness {
     if (this.snapshot === null || this.dirty || age > 2 * this.intervalMs) {
       const p = this.look()
       this.mustWait = p
-      p.then(() => this.clearWait(p), () => this.clearWait(p))
+      p.then(
+        () => this.clearWait(p),
+        () => this.clearWait(p),
+      )
       return p
     }
     // A look that a change of ours started is still running: later requests wait for it too.
     if (this.mustWait) return this.mustWait
     if (age >= this.intervalMs && !this.running) {
-      this.look().catch((err: unknown) => console.error(JSON.stringify({ level: 'error', msg: 'tile cache freshness check failed', error: String(err) })))
+      this.look().catch((err: unknown) =>
+        console.error(JSON.stringify({ level: 'error', msg: 'tile cache freshness check failed', error: String(err) })),
+      )
     }
     return Promise.resolve()
   }
@@ -129,7 +135,9 @@ export class Freshness {
     const started = Date.now()
     const prev = this.snapshot
     // One statement, one snapshot: the rows read are exactly those visible now and not before.
-    const [row] = await this.sql<{ snap: string; base: string | null; changes: PlaceChange[] | null; n: number; tables: string[] | null }[]>`
+    const [row] = await this.sql<
+      { snap: string; base: string | null; changes: PlaceChange[] | null; n: number; tables: string[] | null }[]
+    >`
       SELECT pg_current_snapshot()::text AS snap,
              (SELECT value::text FROM app_meta WHERE key = 'address_base_version') AS base,
              c.changes, coalesce(c.n, 0)::int AS n,

@@ -5,7 +5,9 @@
  */
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { insertIncidents } from '../ogc/fixtures.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
@@ -60,7 +62,10 @@ describe(`vector tiles in GDAL's MVT driver (${TEST_KIND})`, () => {
   it('lets ogrinfo read every layer with numeric fields typed, as the tiles carry them', async () => {
     for (const layer of LAYERS) {
       const zoom = Math.max(layer.minzoom, 10)
-      const info = await run('ogrinfo', ['-ro', '-al', '-so', '-nocount', '-noextent', `MVT:${s.url}/tiles/${layer.name}/${zoom}`], { timeout: 60_000, env })
+      const info = await run('ogrinfo', ['-ro', '-al', '-so', '-nocount', '-noextent', `MVT:${s.url}/tiles/${layer.name}/${zoom}`], {
+        timeout: 60_000,
+        env,
+      })
       for (const part of layer.parts) expect(info.stdout, layer.name).toContain(`Layer name: ${part.name}`)
       for (const f of ['count', 'population', 'incidents', 'res']) {
         if (layer.parts.some((p) => f in p.fields)) expect(info.stdout, `${layer.name}.${f}`).toMatch(new RegExp(`^${f}: Real`, 'm'))
@@ -71,12 +76,30 @@ describe(`vector tiles in GDAL's MVT driver (${TEST_KIND})`, () => {
     // The types declared are the types the tiles carry: every attribute of every feature decoded
     // from a tile over the fixtures is a number, a boolean or text as metadata.json says.
     const seen = new Set<string>()
-    const [at] = await s.db.sql<{ x: number; y: number }[]>`SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM incidents WHERE geom IS NOT NULL ORDER BY id LIMIT 1`
+    const [at] = await s.db.sql<
+      { x: number; y: number }[]
+    >`SELECT ST_X(geom) AS x, ST_Y(geom) AS y FROM incidents WHERE geom IS NOT NULL ORDER BY id LIMIT 1`
     const [x, y] = [at!.x, at!.y]
-    for (const [layer, z] of [['towns', 10], ['villages', 10], ['incidents', 10], ['incidents', 14], ['h3', 11]] as const) {
-      const m = JSON.parse(((await (await fetch(`${s.url}/tiles/${layer}/metadata.json`)).json()) as Metadata).json) as { vector_layers: { id: string; fields: Record<string, string> }[] }
+    for (const [layer, z] of [
+      ['towns', 10],
+      ['villages', 10],
+      ['incidents', 10],
+      ['incidents', 14],
+      ['h3', 11],
+    ] as const) {
+      const m = JSON.parse(((await (await fetch(`${s.url}/tiles/${layer}/metadata.json`)).json()) as Metadata).json) as {
+        vector_layers: { id: string; fields: Record<string, string> }[]
+      }
       const t = tileAt(z, x, y)
-      const tile = decodeTile(new Uint8Array(await (await fetch(`${s.url}/tiles/${layer}/${t.z}/${t.x}/${t.y}.pbf${layer === 'incidents' || layer === 'h3' ? '?from=2026-10-01&to=2026-11-01' : ''}`)).arrayBuffer()))
+      const tile = decodeTile(
+        new Uint8Array(
+          await (
+            await fetch(
+              `${s.url}/tiles/${layer}/${t.z}/${t.x}/${t.y}.pbf${layer === 'incidents' || layer === 'h3' ? '?from=2026-10-01&to=2026-11-01' : ''}`,
+            )
+          ).arrayBuffer(),
+        ),
+      )
       for (const [name, features] of Object.entries(tile)) {
         const fields = m.vector_layers.find((v) => v.id === name)!.fields
         for (const f of features) {
@@ -87,6 +110,7 @@ describe(`vector tiles in GDAL's MVT driver (${TEST_KIND})`, () => {
         }
       }
     }
-    for (const k of ['towns.population', 'towns.incidents', 'villages.incidents', 'incidents.id', 'incidents.reported_at']) expect(seen, k).toContain(k)
+    for (const k of ['towns.population', 'towns.incidents', 'villages.incidents', 'incidents.id', 'incidents.reported_at'])
+      expect(seen, k).toContain(k)
   }, 240_000)
 })

@@ -1,5 +1,6 @@
 /** H3 cells for tiles: which cells a tile may show, and their shapes (h3-js; the database has no H3). */
 import { cellToBoundary, cellToLatLng, cellToParent, POLYGON_TO_CELLS_FLAGS, polygonToCellsExperimental } from 'h3-js'
+
 import { bigintToH3, h3ToBigintString } from '../geo/h3.ts'
 import type { Box } from './tile-math.ts'
 
@@ -9,7 +10,13 @@ import type { Box } from './tile-math.ts'
  */
 export function candidateCells(box: Box, res: number): string[] {
   const [x0, y0, x1, y1] = box
-  const ring = [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+  const ring = [
+    [x0, y0],
+    [x1, y0],
+    [x1, y1],
+    [x0, y1],
+    [x0, y0],
+  ]
   return polygonToCellsExperimental([ring], res, POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true).map(h3ToBigintString)
 }
 

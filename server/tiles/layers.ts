@@ -10,10 +10,11 @@
  */
 import { getHexagonEdgeLengthAvg, UNITS } from 'h3-js'
 import type { ISql, PendingQuery, Row } from 'postgres'
+
 import { areaCondition } from '../shared/area-sql.ts'
 import type { PlaceChange } from './freshness.ts'
 import { candidateCells, cellBox, cellCenter, cellWkt, storedCells } from './h3cells.ts'
-import { type Box, BUFFER, h3ResolutionForZoom, intersectBoxes, simplifyTolerance, type TileId, tileBoundsLngLat } from './tile-math.ts'
+import { type Box, BUFFER, h3ResolutionForZoom, intersectBoxes, simplifyTolerance, tileBoundsLngLat, type TileId } from './tile-math.ts'
 
 /**
  * Incident filters, resolved: [from, to) split into the whole Shanghai days inside it (`days`,
@@ -146,10 +147,11 @@ function areaCounts(sql: ISql, level: AreaLevel, f: TileFilter): PendingQuery<Ro
     ? sql`(SELECT coalesce(sum(d.n), 0)::int AS n FROM incident_area_daily d
         WHERE d.area_code = a.code AND d.day >= ${f.days.from}::date AND d.day < ${f.days.to}::date ${items(sql`d.category_code`)})`
     : sql`(SELECT 0 AS n)`
-  const edges = f.edges.length > 0
-    ? sql`(SELECT i.${sql(`${level}_code`)} AS code, count(*)::int AS n FROM incidents i
+  const edges =
+    f.edges.length > 0
+      ? sql`(SELECT i.${sql(`${level}_code`)} AS code, count(*)::int AS n FROM incidents i
         WHERE ${edgeCondition(sql, f)} ${items(sql`i.category_code`)} GROUP BY 1)`
-    : sql`(SELECT NULL::text AS code, 0 AS n)`
+      : sql`(SELECT NULL::text AS code, 0 AS n)`
   return sql`CROSS JOIN LATERAL ${days} r LEFT JOIN ${edges} e ON e.code = a.code
     CROSS JOIN LATERAL (SELECT r.n + coalesce(e.n, 0) AS n) c`
 }
@@ -162,14 +164,16 @@ function areaCounts(sql: ISql, level: AreaLevel, f: TileFilter): PendingQuery<Ro
  */
 function areaSource(sql: ISql, ctx: LayerContext, level: AreaLevel, what: 'polygon' | 'label'): PendingQuery<Row[]> {
   const box = tileBoundsLngLat(ctx.tile, what === 'polygon' ? BUFFER : 0)
-  const geom = what === 'polygon'
-    ? sql`ST_SimplifyPreserveTopology(ST_Transform(a.geom, 3857), ${simplifyTolerance(ctx.tile.z)}::float8)`
-    : sql`ST_Transform(a.label_point, 3857)`
+  const geom =
+    what === 'polygon'
+      ? sql`ST_SimplifyPreserveTopology(ST_Transform(a.geom, 3857), ${simplifyTolerance(ctx.tile.z)}::float8)`
+      : sql`ST_Transform(a.label_point, 3857)`
   // label_point has no index of its own; a label point lies inside its polygon, so the polygon's
   // GiST index finds the candidates (a scan of 16 k micro-grids otherwise, and JIT on top).
-  const where = what === 'polygon'
-    ? sql`a.geom && ${envelope(sql, box)}`
-    : sql`a.geom && ${envelope(sql, box)} AND ST_Intersects(a.label_point, ${envelope(sql, box)})`
+  const where =
+    what === 'polygon'
+      ? sql`a.geom && ${envelope(sql, box)}`
+      : sql`a.geom && ${envelope(sql, box)} AND ST_Intersects(a.label_point, ${envelope(sql, box)})`
   return sql`
     SELECT ${geom} AS geom,
            jsonb_build_object('code', a.code, 'name', a.name, 'parent', a.parent_code, 'population', a.population, 'incidents', c.n) AS props
@@ -197,8 +201,20 @@ function areaLayer(name: string, level: AreaLevel, minzoom: number, description:
     },
     filtered: true,
     parts: [
-      { name, geometry: 'polygon', hasId: false, fields: AREA_FIELDS, source: async (sql, ctx) => ({ query: areaSource(sql, ctx, level, 'polygon') }) },
-      { name: `${name}_labels`, geometry: 'point', hasId: false, fields: AREA_FIELDS, source: async (sql, ctx) => ({ query: areaSource(sql, ctx, level, 'label') }) },
+      {
+        name,
+        geometry: 'polygon',
+        hasId: false,
+        fields: AREA_FIELDS,
+        source: async (sql, ctx) => ({ query: areaSource(sql, ctx, level, 'polygon') }),
+      },
+      {
+        name: `${name}_labels`,
+        geometry: 'point',
+        hasId: false,
+        fields: AREA_FIELDS,
+        source: async (sql, ctx) => ({ query: areaSource(sql, ctx, level, 'label') }),
+      },
     ],
   }
 }
@@ -241,10 +257,11 @@ export async function cellCounts(sql: ISql, box: Box, res: number, f: TileFilter
           WHERE res = ${res}::smallint ${inCells(sql`cell`)}
             AND day >= ${f.days.from}::date AND day < ${f.days.to}::date ${items(sql`category_code`)}`
       : null
-    const edges = f.edges.length > 0
-      ? sql`SELECT i.${col} AS cell, 1 AS n FROM incidents i
+    const edges =
+      f.edges.length > 0
+        ? sql`SELECT i.${col} AS cell, 1 AS n FROM incidents i
           WHERE ${edgeCondition(sql, f)} AND i.${col} IS NOT NULL ${inCells(sql`i.${col}`)} ${items(sql`i.category_code`)}`
-      : null
+        : null
     both = days && edges ? sql`${days} UNION ALL ${edges}` : (days ?? edges)!
   }
   const rows = await sql<CellCount[]>`
@@ -256,10 +273,12 @@ export async function cellCounts(sql: ISql, box: Box, res: number, f: TileFilter
   // vertex distance of a hexagon); degrees of longitude are shorter, so the margin is generous in latitude.
   const margin = getHexagonEdgeLengthAvg(res, UNITS.km) / 96
   const [x0, y0, x1, y1] = box
-  return rows.filter((r) => {
-    const [lng, lat] = cellCenter(r.cell)
-    return lng >= x0 - margin && lng <= x1 + margin && lat >= y0 - margin && lat <= y1 + margin
-  }).slice(0, cap)
+  return rows
+    .filter((r) => {
+      const [lng, lat] = cellCenter(r.cell)
+      return lng >= x0 - margin && lng <= x1 + margin && lat >= y0 - margin && lat <= y1 + margin
+    })
+    .slice(0, cap)
 }
 
 /**
@@ -281,11 +300,13 @@ async function h3Source(sql: ISql, ctx: LayerContext): Promise<Source | null> {
   const res = h3ResolutionForZoom(ctx.tile.z)
   const counts = await cellCounts(sql, box, res, ctx.filter, ctx.cap)
   if (counts.length === 0) return null
-  return { query: sql`
+  return {
+    query: sql`
     SELECT ST_Transform(ST_GeomFromText(c.wkt, 4326), 3857) AS geom,
            jsonb_build_object('h3', c.h3, 'res', ${res}::int, 'count', c.n) AS props
     FROM unnest(${counts.map((c) => BigInt(c.cell).toString(16))}::text[], ${counts.map((c) => cellWkt(c.cell))}::text[], ${counts.map((c) => c.n)}::int[]) AS c(h3, wkt, n)
-    ORDER BY c.n DESC, c.h3` }
+    ORDER BY c.n DESC, c.h3`,
+  }
 }
 
 /**
@@ -299,7 +320,8 @@ async function incidentSource(sql: ISql, ctx: LayerContext): Promise<Source | nu
     // Incidents at one spot (one address: its point) would be drawn on top of each other as one
     // dot. Each stays a feature, but those sharing a point carry `stack` (how many there are in
     // the filter), and all but the newest `covered`: the map draws the newest with the count.
-    return { query: sql`
+    return {
+      query: sql`
       SELECT ST_Transform(i.geom, 3857) AS geom, i.id AS fid,
              -- Epoch seconds, not ISO text: a style can filter on a number, and unique strings
              -- would double a dense tile (details come from GET /api/incidents/{id}).
@@ -319,7 +341,8 @@ async function incidentSource(sql: ISql, ctx: LayerContext): Promise<Source | nu
         WINDOW place AS (PARTITION BY ST_X(i.geom), ST_Y(i.geom))
       ) i
       ORDER BY i.reported_at DESC, i.id DESC
-      LIMIT ${ctx.cap}` }
+      LIMIT ${ctx.cap}`,
+    }
   }
   const box = dataBox(ctx, BUFFER)
   if (!box) return null
@@ -330,12 +353,14 @@ async function incidentSource(sql: ISql, ctx: LayerContext): Promise<Source | nu
     .map((c) => ({ ...c, center: cellCenter(c.cell) }))
     .filter(({ center: [lng, lat] }) => lng >= tileBox[0] && lng <= tileBox[2] && lat >= tileBox[1] && lat <= tileBox[3])
   if (counts.length === 0) return null
-  return { query: sql`
+  return {
+    query: sql`
     SELECT ST_Transform(ST_SetSRID(ST_MakePoint(c.lng, c.lat), 4326), 3857) AS geom, NULL::bigint AS fid,
            jsonb_build_object('cluster', true, 'h3', c.h3, 'count', c.n) AS props
     FROM unnest(${counts.map((c) => BigInt(c.cell).toString(16))}::text[], ${counts.map((c) => c.center[0])}::float8[],
                 ${counts.map((c) => c.center[1])}::float8[], ${counts.map((c) => c.n)}::int[]) AS c(h3, lng, lat, n)
-    ORDER BY c.n DESC, c.h3` }
+    ORDER BY c.n DESC, c.h3`,
+  }
 }
 
 /**
@@ -343,7 +368,8 @@ async function incidentSource(sql: ISql, ctx: LayerContext): Promise<Source | nu
  * @example await warningSource('polygon')(sql, ctx)
  */
 function warningSource(kind: 'point' | 'polygon') {
-  return async (sql: ISql, ctx: LayerContext): Promise<Source | null> => ({ query: sql`
+  return async (sql: ISql, ctx: LayerContext): Promise<Source | null> => ({
+    query: sql`
     SELECT ST_Transform(w.geom, 3857) AS geom, w.id AS fid,
            jsonb_build_object('id', w.id, 'model', w.model_id, 'level', w.level, 'status', w.status, 'title', w.title) AS props
     FROM warnings w
@@ -351,7 +377,8 @@ function warningSource(kind: 'point' | 'polygon') {
       AND (GeometryType(w.geom) IN ('POINT', 'MULTIPOINT')) = ${kind === 'point'}::boolean
       AND w.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
     ORDER BY CASE w.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, w.id
-    LIMIT ${ctx.cap}` })
+    LIMIT ${ctx.cap}`,
+  })
 }
 
 /**
@@ -397,20 +424,26 @@ export const LAYERS: readonly LayerDef[] = [
     maxzoom: 16,
     footprint: (c, z) => (z >= INCIDENT_POINTS_MINZOOM ? pointBoxes(c) : cellBoxes(c, z)),
     filtered: true,
-    parts: [{
-      name: 'incidents',
-      geometry: 'point',
-      hasId: true,
-      fields: {
-        id: 'incident id (points; details at /api/incidents/{id})', category: 'category item code (points)',
-        reported_at: 'report time, Unix epoch seconds (points)', status: 'status (points)',
-        approximate: 'true for a point that stands for the road, village or town the address named (points)',
-        stack: 'incidents at exactly this point in the filter, when more than one (points)',
-        covered: 'true for all but the newest incident of a stack: drawn under it (points)',
-        cluster: 'true for a cell count (below the points zoom)', h3: 'H3 cell (counts)', count: 'incidents in the cell (counts)',
+    parts: [
+      {
+        name: 'incidents',
+        geometry: 'point',
+        hasId: true,
+        fields: {
+          id: 'incident id (points; details at /api/incidents/{id})',
+          category: 'category item code (points)',
+          reported_at: 'report time, Unix epoch seconds (points)',
+          status: 'status (points)',
+          approximate: 'true for a point that stands for the road, village or town the address named (points)',
+          stack: 'incidents at exactly this point in the filter, when more than one (points)',
+          covered: 'true for all but the newest incident of a stack: drawn under it (points)',
+          cluster: 'true for a cell count (below the points zoom)',
+          h3: 'H3 cell (counts)',
+          count: 'incidents in the cell (counts)',
+        },
+        source: incidentSource,
       },
-      source: incidentSource,
-    }],
+    ],
   },
   {
     name: 'h3',
@@ -419,7 +452,15 @@ export const LAYERS: readonly LayerDef[] = [
     maxzoom: 16,
     footprint: cellBoxes,
     filtered: true,
-    parts: [{ name: 'h3', geometry: 'polygon', hasId: false, fields: { h3: 'H3 cell index (hex)', res: 'H3 resolution', count: 'incidents in the cell' }, source: h3Source }],
+    parts: [
+      {
+        name: 'h3',
+        geometry: 'polygon',
+        hasId: false,
+        fields: { h3: 'H3 cell index (hex)', res: 'H3 resolution', count: 'incidents in the cell' },
+        source: h3Source,
+      },
+    ],
   },
   {
     name: 'addresses',
@@ -427,12 +468,14 @@ export const LAYERS: readonly LayerDef[] = [
     minzoom: 15,
     maxzoom: 16,
     filtered: false,
-    parts: [{
-      name: 'addresses',
-      geometry: 'point',
-      hasId: false,
-      fields: { id: 'address id (details at /api/geocode or the address base)', address: 'full address text' },
-      source: async (sql, ctx) => ({ query: sql`
+    parts: [
+      {
+        name: 'addresses',
+        geometry: 'point',
+        hasId: false,
+        fields: { id: 'address id (details at /api/geocode or the address base)', address: 'full address text' },
+        source: async (sql, ctx) => ({
+          query: sql`
         SELECT ST_Transform(a.geom, 3857) AS geom,
                -- The text says it all (road, door, compound, building…): parts would only double a
                -- dense z15 tile, where ~5,000 addresses already make ~0.4 MB.
@@ -440,12 +483,15 @@ export const LAYERS: readonly LayerDef[] = [
         FROM addresses a
         WHERE a.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
         ORDER BY a.address_id
-        LIMIT ${ctx.cap}` }),
-    }],
+        LIMIT ${ctx.cap}`,
+        }),
+      },
+    ],
   },
   {
     name: 'warnings',
-    description: 'Open warnings (new, acknowledged, tasked) from the warning models: H3 cell and area polygons in warnings, points in warnings_points',
+    description:
+      'Open warnings (new, acknowledged, tasked) from the warning models: H3 cell and area polygons in warnings, points in warnings_points',
     minzoom: 0,
     maxzoom: 16,
     changesWith: ['warnings'],
@@ -454,7 +500,13 @@ export const LAYERS: readonly LayerDef[] = [
       name: kind === 'polygon' ? 'warnings' : 'warnings_points',
       geometry: kind,
       hasId: true,
-      fields: { id: 'warning id (details at /api/warnings/{id})', model: 'warning model id', level: 'red, orange or yellow', status: 'new, acknowledged or tasked', title: 'title (Chinese)' },
+      fields: {
+        id: 'warning id (details at /api/warnings/{id})',
+        model: 'warning model id',
+        level: 'red, orange or yellow',
+        status: 'new, acknowledged or tasked',
+        title: 'title (Chinese)',
+      },
       source: warningSource(kind),
     })),
   },
@@ -465,20 +517,30 @@ export const LAYERS: readonly LayerDef[] = [
     maxzoom: 16,
     changesWith: ['hazards'],
     filtered: false,
-    parts: [{
-      name: 'hazards',
-      geometry: 'point',
-      hasId: true,
-      fields: { id: 'hazard id (details at /api/hazards/{id})', category: 'hazard category', severity: 'general, serious or major', status: 'reported, confirmed or rectifying', overdue: 'past its due date' },
-      source: async (sql, ctx) => ({ query: sql`
+    parts: [
+      {
+        name: 'hazards',
+        geometry: 'point',
+        hasId: true,
+        fields: {
+          id: 'hazard id (details at /api/hazards/{id})',
+          category: 'hazard category',
+          severity: 'general, serious or major',
+          status: 'reported, confirmed or rectifying',
+          overdue: 'past its due date',
+        },
+        source: async (sql, ctx) => ({
+          query: sql`
         SELECT ST_Transform(h.geom, 3857) AS geom, h.id AS fid,
                jsonb_build_object('id', h.id, 'category', h.category, 'severity', h.severity, 'status', h.status,
                  'overdue', coalesce(h.due_date < ${shanghaiToday(sql)}, false)) AS props
         FROM hazards h
         WHERE h.status <> 'closed' AND h.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
         ORDER BY CASE h.severity WHEN 'major' THEN 0 WHEN 'serious' THEN 1 ELSE 2 END, h.id
-        LIMIT ${ctx.cap}` }),
-    }],
+        LIMIT ${ctx.cap}`,
+        }),
+      },
+    ],
   },
   {
     name: 'tasks',
@@ -487,19 +549,28 @@ export const LAYERS: readonly LayerDef[] = [
     maxzoom: 16,
     changesWith: ['tasks'],
     filtered: false,
-    parts: [{
-      name: 'tasks',
-      geometry: 'point',
-      hasId: true,
-      fields: { id: 'task id (details at /api/tasks/{id})', status: 'issued, accepted, in_progress, submitted or returned', source: 'warning, hazard or manual', overdue: 'past its due date' },
-      source: async (sql, ctx) => ({ query: sql`
+    parts: [
+      {
+        name: 'tasks',
+        geometry: 'point',
+        hasId: true,
+        fields: {
+          id: 'task id (details at /api/tasks/{id})',
+          status: 'issued, accepted, in_progress, submitted or returned',
+          source: 'warning, hazard or manual',
+          overdue: 'past its due date',
+        },
+        source: async (sql, ctx) => ({
+          query: sql`
         SELECT ST_Transform(t.geom, 3857) AS geom, t.id AS fid,
                jsonb_build_object('id', t.id, 'status', t.status, 'source', t.source, 'overdue', t.due_date < ${shanghaiToday(sql)}) AS props
         FROM tasks t
         WHERE t.status <> 'closed' AND t.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
         ORDER BY t.due_date, t.id
-        LIMIT ${ctx.cap}` }),
-    }],
+        LIMIT ${ctx.cap}`,
+        }),
+      },
+    ],
   },
 ]
 
@@ -516,8 +587,17 @@ export type FieldType = 'Number' | 'Boolean' | 'String'
 
 /** The type of every attribute any layer writes (one table: an attribute name means one thing). */
 const FIELD_TYPES: Readonly<Record<string, FieldType>> = {
-  id: 'Number', population: 'Number', incidents: 'Number', reported_at: 'Number', stack: 'Number', count: 'Number', res: 'Number',
-  approximate: 'Boolean', covered: 'Boolean', cluster: 'Boolean', overdue: 'Boolean',
+  id: 'Number',
+  population: 'Number',
+  incidents: 'Number',
+  reported_at: 'Number',
+  stack: 'Number',
+  count: 'Number',
+  res: 'Number',
+  approximate: 'Boolean',
+  covered: 'Boolean',
+  cluster: 'Boolean',
+  overdue: 'Boolean',
 }
 
 /**

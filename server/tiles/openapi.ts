@@ -7,8 +7,18 @@ const tag = 'Map layers'
 
 export const tileOperations: ApiOperation[] = [
   {
-    method: 'get', path: '/api/h3', tag, query: H3QuerySchema,
-    summary: 'Incident counts per H3 hexagon (resolution 7–10), the largest first', ok: { description: 'The cells and their counts', schema: H3ResponseSchema },
+    method: 'get',
+    path: '/api/h3',
+    tag,
+    query: H3QuerySchema,
+    summary: 'Incident counts per H3 hexagon (resolution 7–10), the largest first',
+    ok: { description: 'The cells and their counts', schema: H3ResponseSchema },
   },
-  { method: 'get', path: '/api/tiles/warmup', tag, summary: 'Progress of the tile cache warm-up at start', ok: { description: 'The warm-up state', schema: WarmupStatusSchema } },
+  {
+    method: 'get',
+    path: '/api/tiles/warmup',
+    tag,
+    summary: 'Progress of the tile cache warm-up at start',
+    ok: { description: 'The warm-up state', schema: WarmupStatusSchema },
+  },
 ]

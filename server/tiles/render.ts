@@ -11,6 +11,7 @@
  * sub-pixel sliver left in the buffer edge that ST_ClipByBox2D keeps (invisible: outside the tile).
  */
 import type { ISql, PendingQuery, Row } from 'postgres'
+
 import { encodeTile, mvtProperties, type TileFeature, type TileGeoJson, toTileGeometry } from './encode.ts'
 import type { LayerContext, LayerPart } from './layers.ts'
 import { BUFFER, EXTENT, tileBounds3857 } from './tile-math.ts'

@@ -1,9 +1,18 @@
-import { scopeOf } from '../auth/context.ts'
 import { type Request, type Response, Router } from 'express'
+
+import { scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
-import { fieldType, findLayer, LAYERS, type LayerDef } from './layers.ts'
-import { H3QuerySchema, type H3Response, type LayerListResponse, TileJsonParamsSchema, TileParamsSchema, TileQuerySchema, type TileJson } from './schema.ts'
+import { fieldType, findLayer, type LayerDef, LAYERS } from './layers.ts'
+import {
+  H3QuerySchema,
+  type H3Response,
+  type LayerListResponse,
+  type TileJson,
+  TileJsonParamsSchema,
+  TileParamsSchema,
+  TileQuerySchema,
+} from './schema.ts'
 import { createTileService, type TileServiceOptions } from './service.ts'
 import type { WarmupStatus } from './warmup.ts'
 
@@ -98,8 +107,15 @@ export function tileRoutes(db: Db, opts: TileServiceOptions & { warmup?: boolean
       tiles: [`${origin(req)}/tiles/${names.join(',')}/{z}/{x}/{y}.mvt${filterQueryString(req.query)}`],
       minzoom: Math.min(...layers.map((l) => l.minzoom)),
       maxzoom: Math.max(...layers.map((l) => l.maxzoom)),
-      ...(box ? { bounds: [box[0], box[1], box[2], box[3]] as [number, number, number, number], center: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 11] as [number, number, number] } : {}),
-      vector_layers: layers.flatMap((l) => l.parts.map((p) => ({ id: p.name, description: l.description, minzoom: l.minzoom, maxzoom: l.maxzoom, fields: p.fields }))),
+      ...(box
+        ? {
+            bounds: [box[0], box[1], box[2], box[3]] as [number, number, number, number],
+            center: [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2, 11] as [number, number, number],
+          }
+        : {}),
+      vector_layers: layers.flatMap((l) =>
+        l.parts.map((p) => ({ id: p.name, description: l.description, minzoom: l.minzoom, maxzoom: l.maxzoom, fields: p.fields })),
+      ),
     }
     res.json(body)
   })
@@ -116,7 +132,10 @@ export function tileRoutes(db: Db, opts: TileServiceOptions & { warmup?: boolean
     const parts = layers.flatMap((l) => l.parts.map((p) => ({ l, p })))
     const json = {
       vector_layers: parts.map(({ l, p }) => ({
-        id: p.name, description: l.description, minzoom: l.minzoom, maxzoom: l.maxzoom,
+        id: p.name,
+        description: l.description,
+        minzoom: l.minzoom,
+        maxzoom: l.maxzoom,
         fields: Object.fromEntries(Object.keys(p.fields).map((f) => [f, fieldType(f)])),
       })),
       tilestats: {
@@ -137,7 +156,9 @@ export function tileRoutes(db: Db, opts: TileServiceOptions & { warmup?: boolean
       version: '2',
       minzoom: String(minzoom),
       maxzoom: String(maxzoom),
-      ...(box ? { bounds: box.join(','), center: `${(box[0] + box[2]) / 2},${(box[1] + box[3]) / 2},${Math.max(minzoom, Math.min(11, maxzoom))}` } : {}),
+      ...(box
+        ? { bounds: box.join(','), center: `${(box[0] + box[2]) / 2},${(box[1] + box[3]) / 2},${Math.max(minzoom, Math.min(11, maxzoom))}` }
+        : {}),
       json: JSON.stringify(json),
     })
   })

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
 import { BboxSchema, InstantSchema } from '../incidents/query-schema.ts'
@@ -42,9 +43,7 @@ const periodOrder = { message: '`to` must be after `from` (it is exclusive)', pa
  * micro-grid; the district means no filter): the incident and h3 layers show only incidents
  * placed in it. Area layers keep their own counts (the map dims what lies outside instead).
  */
-export const TileQuerySchema = z
-  .object(filterFields)
-  .refine((q) => !q.from || !q.to || q.from < q.to, periodOrder)
+export const TileQuerySchema = z.object(filterFields).refine((q) => !q.from || !q.to || q.from < q.to, periodOrder)
 export type TileQuery = z.infer<typeof TileQuerySchema>
 
 /** Most cells `GET /api/h3` answers (the largest counts first). */
@@ -55,7 +54,11 @@ export const H3_MAX_CELLS = 20_000
  * optional WGS84 box (default: the district).
  */
 export const H3QuerySchema = z
-  .object({ ...filterFields, res: z.coerce.number().int('a whole number').min(7, 'res must be 7–10').max(10, 'res must be 7–10'), bbox: BboxSchema.optional() })
+  .object({
+    ...filterFields,
+    res: z.coerce.number().int('a whole number').min(7, 'res must be 7–10').max(10, 'res must be 7–10'),
+    bbox: BboxSchema.optional(),
+  })
   .refine((q) => !q.from || !q.to || q.from < q.to, periodOrder)
 export type H3Query = z.infer<typeof H3QuerySchema>
 
@@ -96,15 +99,17 @@ export type TileJson = z.infer<typeof TileJsonSchema>
 
 /** `GET /tiles`: the layers. */
 export const LayerListResponseSchema = z.object({
-  layers: z.array(z.object({
-    name: z.string(),
-    description: z.string(),
-    minzoom: z.number().int(),
-    maxzoom: z.number().int(),
-    filters: z.boolean(),
-    vectorLayers: z.array(z.string()),
-    tilejson: z.string(),
-    tiles: z.string(),
-  })),
+  layers: z.array(
+    z.object({
+      name: z.string(),
+      description: z.string(),
+      minzoom: z.number().int(),
+      maxzoom: z.number().int(),
+      filters: z.boolean(),
+      vectorLayers: z.array(z.string()),
+      tilejson: z.string(),
+      tiles: z.string(),
+    }),
+  ),
 })
 export type LayerListResponse = z.infer<typeof LayerListResponseSchema>

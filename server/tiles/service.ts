@@ -3,16 +3,18 @@
  * fresh (freshness.ts decides when; this module decides which tiles a change touches).
  */
 import { promisify } from 'node:util'
-import type { ISql } from 'postgres'
 import zlib from 'node:zlib'
+
+import type { ISql } from 'postgres'
+
 import { expandCategoryCodes } from '../categories/queries.ts'
 import { type Db, type Scope, SYSTEM_SCOPE } from '../db/index.ts'
 import { recordTileCache } from '../ops/metrics.ts'
+import { Invalid } from '../shared/errors.ts'
 import { addDays, DAY_MS, dayStart, SHANGHAI_OFFSET_MS, shanghaiDay } from '../shared/time.ts'
 import { type CachedTile, etagOf, TileCache } from './cache.ts'
 import { Freshness } from './freshness.ts'
-import { Invalid } from '../shared/errors.ts'
-import { cellCounts, findLayer, LAYERS, type LayerContext, type LayerDef, type TileArea, type TileFilter } from './layers.ts'
+import { cellCounts, findLayer, type LayerContext, type LayerDef, LAYERS, type TileArea, type TileFilter } from './layers.ts'
 import { PAGE_TILE_SETS } from './page-sources.ts'
 import { type Encoder, renderPart } from './render.ts'
 import { H3_MAX_CELLS, type H3Query, type H3Response, type TileQuery } from './schema.ts'
@@ -35,7 +37,6 @@ export interface TileServiceOptions {
 export interface TileResponse extends CachedTile {
   cache: 'hit' | 'miss'
 }
-
 
 /**
  * The Shanghai day a Shanghai midnight starts, or null for any other instant.
@@ -78,7 +79,14 @@ export function resolveTilePeriod(q: TileQuery, now: Date = new Date()): { from:
  * (categories sorted; expansion to items happens when rendering; an area code last, when given).
  * @example cacheKey(['towns'], { z: 8, x: 213, y: 107 }, true, period, ['02', '0101']) // 'towns/8/213/107?2026-…|2026-…|0101,02'
  */
-export function cacheKey(layers: readonly string[], t: TileId, filtered: boolean, period: { from: Date; to: Date }, category: readonly string[] | undefined, area?: string): string {
+export function cacheKey(
+  layers: readonly string[],
+  t: TileId,
+  filtered: boolean,
+  period: { from: Date; to: Date },
+  category: readonly string[] | undefined,
+  area?: string,
+): string {
   const base = `${layers.join(',')}/${t.z}/${t.x}/${t.y}`
   if (!filtered) return base
   return `${base}?${period.from.toISOString()}|${period.to.toISOString()}|${category ? [...new Set(category)].sort().join(',') : '*'}${area ? `|${area}` : ''}`
@@ -90,7 +98,13 @@ export interface TileService {
   /** In the caller's scope (default: the whole district); scoped tiles are cached apart. */
   getTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery, scope?: Scope): Promise<TileResponse>
   /** Renders without the cache, with a chosen encoder (tests compare encoders; the bench times it). */
-  render(layers: readonly LayerDef[], tile: TileId, q: TileQuery, encoder: Encoder, scope?: Scope): Promise<{ bytes: Uint8Array; truncated: string[] }>
+  render(
+    layers: readonly LayerDef[],
+    tile: TileId,
+    q: TileQuery,
+    encoder: Encoder,
+    scope?: Scope,
+  ): Promise<{ bytes: Uint8Array; truncated: string[] }>
   /** The WGS84 box of the data (TileJSON bounds). */
   extent(): Promise<Box | null>
   /** Incident counts per H3 cell in a box (default the district), for `GET /api/h3`. */
@@ -113,43 +127,48 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
   let extentMemo: { base: string | null; box: Promise<Box | null> } | null = null
   let areaBoxes: { base: string | null; boxes: Promise<Map<string, Box>> } | null = null
 
-  const freshness = new Freshness(db.sql, {
-    baseChanged: () => {
-      extentMemo = null
-      areaBoxes = null
-      cache.clear()
-    },
-    incidentsChangedEverywhere: () => {
-      cache.dropLayers(new Set(LAYERS.filter((l) => l.footprint).map((l) => l.name)))
-    },
-    tablesChanged: (tables) => {
-      cache.dropLayers(new Set(LAYERS.filter((l) => l.changesWith?.some((t) => tables.includes(t))).map((l) => l.name)))
-    },
-    incidentsChanged: async (changes) => {
-      const boxes = await loadAreaBoxes()
-      // Many changes share a cell or an area: drop each (layer, zoom, box) once.
-      const done = new Set<string>()
-      for (const z of cache.zooms()) {
-        for (const c of changes) {
-          for (const layer of LAYERS) {
-            for (const box of layer.footprint?.(c, z, boxes) ?? []) {
-              const k = `${layer.name}/${z}/${box.join(',')}`
-              if (done.has(k)) continue
-              done.add(k)
-              cache.dropArea(layer.name, z, box)
+  const freshness = new Freshness(
+    db.sql,
+    {
+      baseChanged: () => {
+        extentMemo = null
+        areaBoxes = null
+        cache.clear()
+      },
+      incidentsChangedEverywhere: () => {
+        cache.dropLayers(new Set(LAYERS.filter((l) => l.footprint).map((l) => l.name)))
+      },
+      tablesChanged: (tables) => {
+        cache.dropLayers(new Set(LAYERS.filter((l) => l.changesWith?.some((t) => tables.includes(t))).map((l) => l.name)))
+      },
+      incidentsChanged: async (changes) => {
+        const boxes = await loadAreaBoxes()
+        // Many changes share a cell or an area: drop each (layer, zoom, box) once.
+        const done = new Set<string>()
+        for (const z of cache.zooms()) {
+          for (const c of changes) {
+            for (const layer of LAYERS) {
+              for (const box of layer.footprint?.(c, z, boxes) ?? []) {
+                const k = `${layer.name}/${z}/${box.join(',')}`
+                if (done.has(k)) continue
+                done.add(k)
+                cache.dropArea(layer.name, z, box)
+              }
             }
           }
         }
-      }
+      },
     },
-  }, opts.freshnessMs ?? 200)
+    opts.freshnessMs ?? 200,
+  )
 
   /** Bounding boxes of every area by code (to drop area tiles whose counts a change moved). */
   function loadAreaBoxes(): Promise<Map<string, Box>> {
     if (!areaBoxes || areaBoxes.base !== freshness.baseVersion) {
       const boxes = db.sql<{ code: string; x0: number; y0: number; x1: number; y1: number }[]>`
-        SELECT code, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, ST_YMax(geom) AS y1 FROM admin_areas`
-        .then((rows) => new Map(rows.map((r) => [r.code, [r.x0, r.y0, r.x1, r.y1] as Box])))
+        SELECT code, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, ST_YMax(geom) AS y1 FROM admin_areas`.then(
+        (rows) => new Map(rows.map((r) => [r.code, [r.x0, r.y0, r.x1, r.y1] as Box])),
+      )
       areaBoxes = { base: freshness.baseVersion, boxes }
     }
     return areaBoxes.boxes
@@ -159,8 +178,9 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     if (!extentMemo || extentMemo.base !== freshness.baseVersion) {
       const box = db.sql<{ x0: number | null; y0: number; x1: number; y1: number }[]>`
         SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1
-        FROM (SELECT ST_Extent(geom)::geometry AS e FROM admin_areas) s`
-        .then(([r]) => (r && r.x0 !== null ? ([r.x0, r.y0, r.x1, r.y1] as Box) : null))
+        FROM (SELECT ST_Extent(geom)::geometry AS e FROM admin_areas) s`.then(([r]) =>
+        r && r.x0 !== null ? ([r.x0, r.y0, r.x1, r.y1] as Box) : null,
+      )
       extentMemo = { base: freshness.baseVersion, box }
     }
     return extentMemo.box
@@ -178,7 +198,9 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     if (!areaLevels || areaLevels.base !== freshness.baseVersion) areaLevels = { base: freshness.baseVersion, levels: new Map() }
     let level = areaLevels.levels.get(code)
     if (!level) {
-      level = db.sql<{ level: TileArea['level'] | 'district' }[]>`SELECT level FROM admin_areas WHERE code = ${code}`.then(([r]) => r?.level ?? null)
+      level = db.sql<{ level: TileArea['level'] | 'district' }[]>`SELECT level FROM admin_areas WHERE code = ${code}`.then(
+        ([r]) => r?.level ?? null,
+      )
       areaLevels.levels.set(code, level)
     }
     const found = await level
@@ -210,7 +232,13 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     return scope.areaCodes === null ? fn(db.sql) : db.withScope(scope, (tx) => fn(tx))
   }
 
-  async function render(layers: readonly LayerDef[], tile: TileId, q: TileQuery, enc: Encoder, scope: Scope = SYSTEM_SCOPE): Promise<{ bytes: Uint8Array; truncated: string[] }> {
+  async function render(
+    layers: readonly LayerDef[],
+    tile: TileId,
+    q: TileQuery,
+    enc: Encoder,
+    scope: Scope = SYSTEM_SCOPE,
+  ): Promise<{ bytes: Uint8Array; truncated: string[] }> {
     const box = await extent()
     const filter = await resolveFilter(q, scope)
     const ctx: LayerContext = { tile, filter, cap, extent: box }
@@ -243,7 +271,10 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
   function compressLater(key: string, entry: CachedTile): void {
     if (entry.gzip || entry.bytes.length <= 512 || compressing.has(entry)) return
     compressing.add(entry)
-    gzip(entry.bytes, { level: 6 }).then((z) => cache.attachGzip(key, entry, new Uint8Array(z)), () => undefined)
+    gzip(entry.bytes, { level: 6 }).then(
+      (z) => cache.attachGzip(key, entry, new Uint8Array(z)),
+      () => undefined,
+    )
   }
 
   /**
@@ -251,12 +282,27 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
    * (`eagerGzip`: at once, for the warm-up): most tiles a user pans past are asked for once, and
    * a gzip of each would compete for the CPU with the next tiles' rendering.
    */
-  async function fetchTile(layers: readonly LayerDef[], tile: TileId, q: TileQuery, scope: Scope, eagerGzip: boolean): Promise<TileResponse> {
+  async function fetchTile(
+    layers: readonly LayerDef[],
+    tile: TileId,
+    q: TileQuery,
+    scope: Scope,
+    eagerGzip: boolean,
+  ): Promise<TileResponse> {
     await freshness.ensure()
     const names = layers.map((l) => l.name)
     // A scoped caller's tiles differ from the district's: cached under their areas.
     const scoped = scope.areaCodes === null ? '' : `@${[...scope.areaCodes].sort().join(',')}|`
-    const key = scoped + cacheKey(names, tile, layers.some((l) => l.filtered), resolveTilePeriod(q), q.category, q.area)
+    const key =
+      scoped +
+      cacheKey(
+        names,
+        tile,
+        layers.some((l) => l.filtered),
+        resolveTilePeriod(q),
+        q.category,
+        q.area,
+      )
     const hit = cache.get(key)
     recordTileCache(hit !== undefined)
     if (hit) {
@@ -284,16 +330,28 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
     cells,
     getTile,
     warmup() {
-      warm ??= startWarmup({
-        extent,
-        tile: async (names, t) => {
-          // Gzipped now: the pages these tiles are for ask for them on first load, over the LAN.
-          await fetchTile(names.split(',').map(findLayer).filter((l): l is LayerDef => l !== undefined), t, {}, SYSTEM_SCOPE, true)
+      warm ??= startWarmup(
+        {
+          extent,
+          tile: async (names, t) => {
+            // Gzipped now: the pages these tiles are for ask for them on first load, over the LAN.
+            await fetchTile(
+              names
+                .split(',')
+                .map(findLayer)
+                .filter((l): l is LayerDef => l !== undefined),
+              t,
+              {},
+              SYSTEM_SCOPE,
+              true,
+            )
+          },
+          cells: async (res) => {
+            await cells({ res })
+          },
         },
-        cells: async (res) => {
-          await cells({ res })
-        },
-      }, PAGE_TILE_SETS)
+        PAGE_TILE_SETS,
+      )
       return warm.done
     },
     warmupStatus: () => warm?.status() ?? { state: 'off', tiles: 0, total: 0, startedAt: null, ms: null, error: null },

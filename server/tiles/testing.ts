@@ -1,7 +1,8 @@
 /** Tile decoding for tests and the benchmark (uses the dev dependencies @mapbox/vector-tile and pbf). */
 import { VectorTile } from '@mapbox/vector-tile'
 import { PbfReader } from 'pbf'
-import { EXTENT, lngLatToMercator, type TileId, tileBounds3857 } from './tile-math.ts'
+
+import { EXTENT, lngLatToMercator, tileBounds3857, type TileId } from './tile-math.ts'
 
 export interface DecodedFeature {
   id: number | undefined
@@ -22,7 +23,12 @@ export function decodeTile(bytes: Uint8Array): Record<string, DecodedFeature[]> 
     const features: DecodedFeature[] = []
     for (let i = 0; i < layer.length; i++) {
       const f = layer.feature(i)
-      features.push({ id: f.id, type: f.type, properties: f.properties, geometry: f.loadGeometry().map((r) => r.map((p) => [p.x, p.y] as [number, number])) })
+      features.push({
+        id: f.id,
+        type: f.type,
+        properties: f.properties,
+        geometry: f.loadGeometry().map((r) => r.map((p) => [p.x, p.y] as [number, number])),
+      })
     }
     out[name] = features
   }

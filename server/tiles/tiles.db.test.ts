@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cellToLatLng } from 'h3-js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { findLayer, type LayerDef } from './layers.ts'
-import { H3ResponseSchema, TileJsonSchema, LayerListResponseSchema, type TileQuery } from './schema.ts'
+import { H3ResponseSchema, LayerListResponseSchema, TileJsonSchema, type TileQuery } from './schema.ts'
 import { createTileService, type TileService } from './service.ts'
-import { BUFFER, EXTENT, type TileId, tileBoundsLngLat } from './tile-math.ts'
-import { decodeTile, type DecodedFeature, featureWkt, ringArea, tileAt, toTileCoords } from './testing.ts'
+import { type DecodedFeature, decodeTile, featureWkt, ringArea, tileAt, toTileCoords } from './testing.ts'
+import { BUFFER, EXTENT, tileBoundsLngLat, type TileId } from './tile-math.ts'
 
 // The seed's last month (TEST_SEED_END is 2026-11-01, Shanghai).
 const PERIOD = 'from=2026-10-01&to=2026-11-01'
@@ -36,7 +37,10 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     await s?.close()
   })
 
-  const get = async (path: string, headers: Record<string, string> = {}): Promise<{ res: Response; bytes: Uint8Array; layers: Record<string, DecodedFeature[]>; error: string | null }> => {
+  const get = async (
+    path: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ res: Response; bytes: Uint8Array; layers: Record<string, DecodedFeature[]>; error: string | null }> => {
     const res = await fetch(`${s.url}${path}`, { headers })
     const bytes = new Uint8Array(await res.arrayBuffer())
     if (res.status !== 200 && res.status !== 304) return { res, bytes, layers: {}, error: new TextDecoder().decode(bytes) }
@@ -53,7 +57,18 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
 
   it('lists the layers and answers TileJSON 3.0', async () => {
     const list = LayerListResponseSchema.parse(await (await fetch(`${s.url}/tiles`)).json())
-    expect(list.layers.map((l) => l.name)).toEqual(['towns', 'villages', 'grids', 'microgrids', 'incidents', 'h3', 'addresses', 'warnings', 'hazards', 'tasks'])
+    expect(list.layers.map((l) => l.name)).toEqual([
+      'towns',
+      'villages',
+      'grids',
+      'microgrids',
+      'incidents',
+      'h3',
+      'addresses',
+      'warnings',
+      'hazards',
+      'tasks',
+    ])
     const res = await fetch(`${s.url}/tiles/towns,incidents.json?${PERIOD}&category=01`)
     expect(res.status).toBe(200)
     const tj = TileJsonSchema.parse(await res.json())
@@ -95,9 +110,11 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
   it('incidents from z13 are points in tile space with their attributes, filtered by period and category', async () => {
     const t = tileAt(14, hot.lng, hot.lat)
     const { layers } = await get(tilePath('incidents', t))
-    const rows = (await s.db.sql<{ id: string; at: number; category_code: string; lng: number; lat: number }[]>`
+    const rows = (
+      await s.db.sql<{ id: string; at: number; category_code: string; lng: number; lat: number }[]>`
       SELECT id::text, extract(epoch FROM reported_at)::int AS at, category_code, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents
-      WHERE geom && ${envelope(t, BUFFER)} AND reported_at >= ${FROM} AND reported_at < ${TO}`).filter((r) => inBuffer(t, r.lng, r.lat))
+      WHERE geom && ${envelope(t, BUFFER)} AND reported_at >= ${FROM} AND reported_at < ${TO}`
+    ).filter((r) => inBuffer(t, r.lng, r.lat))
     expect(rows.length).toBeGreaterThan(3)
     const features = layers.incidents!
     expect(features.length).toBe(rows.length)
@@ -132,7 +149,10 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
       const features = (await get(tilePath('incidents', t))).layers.incidents ?? []
       const at = spot!.ids.map((id) => features.find((f) => f.id === Number(id)))
       // Every incident is still a feature of its own (the API and exports count them one by one)…
-      expect(at.every((f) => f !== undefined), `z${z}`).toBe(true)
+      expect(
+        at.every((f) => f !== undefined),
+        `z${z}`,
+      ).toBe(true)
       // …the newest is drawn, with the count; the others lie under it.
       expect(at[0]!.properties.stack, `z${z}`).toBe(spot!.n)
       expect(at[0]!.properties.covered, `z${z}`).toBeUndefined()
@@ -146,7 +166,10 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
       expect(alone.every((f) => f.properties.covered === undefined)).toBe(true)
       // Drawn markers (not covered) with their counts add up to the incidents in the tile.
       const drawn = features.filter((f) => f.properties.covered !== true)
-      expect(drawn.reduce((n, f) => n + Number(f.properties.stack ?? 1), 0), `z${z}`).toBe(features.length)
+      expect(
+        drawn.reduce((n, f) => n + Number(f.properties.stack ?? 1), 0),
+        `z${z}`,
+      ).toBe(features.length)
     }
     // The count follows the filter: in a period holding fewer of them, the stack is that many.
     const days = await s.db.sql<{ day: string; n: number }[]>`
@@ -166,9 +189,13 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     const t = tileAt(10, hot.lng, hot.lat)
     const { res, layers, error } = await get(tilePath('incidents,h3', t))
     expect(res.status, error ?? '').toBe(200)
-    const byCell = new Map((await s.db.sql<{ h3: string; n: number }[]>`
+    const byCell = new Map(
+      (
+        await s.db.sql<{ h3: string; n: number }[]>`
       SELECT to_hex(h3_r7) AS h3, count(*)::int AS n FROM incidents
-      WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r7 IS NOT NULL GROUP BY 1`).map((r) => [r.h3, r.n]))
+      WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r7 IS NOT NULL GROUP BY 1`
+      ).map((r) => [r.h3, r.n]),
+    )
     const clusters = layers.incidents!
     expect(clusters.length).toBeGreaterThan(3)
     for (const f of clusters) {
@@ -186,7 +213,9 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     })
     expect(clusters.map((f) => f.properties.h3)).toEqual(expect.arrayContaining(inside))
     const cells = layers.h3!
-    expect(cells.every((f) => f.type === 3 && f.properties.res === 7 && f.properties.count === byCell.get(String(f.properties.h3)))).toBe(true)
+    expect(cells.every((f) => f.type === 3 && f.properties.res === 7 && f.properties.count === byCell.get(String(f.properties.h3)))).toBe(
+      true,
+    )
     expect(cells.map((f) => f.properties.h3)).toEqual(expect.arrayContaining(inside))
   })
 
@@ -194,9 +223,13 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     const t = tileAt(12, hot.lng, hot.lat)
     const from = '2026-10-05T12:30:00+08:00'
     const { layers } = await get(tilePath('h3', t, `from=${encodeURIComponent(from)}&to=2026-11-01`))
-    const byCell = new Map((await s.db.sql<{ h3: string; n: number }[]>`
+    const byCell = new Map(
+      (
+        await s.db.sql<{ h3: string; n: number }[]>`
       SELECT to_hex(h3_r9) AS h3, count(*)::int AS n FROM incidents
-      WHERE reported_at >= ${from} AND reported_at < ${TO} AND h3_r9 IS NOT NULL GROUP BY 1`).map((r) => [r.h3, r.n]))
+      WHERE reported_at >= ${from} AND reported_at < ${TO} AND h3_r9 IS NOT NULL GROUP BY 1`
+      ).map((r) => [r.h3, r.n]),
+    )
     expect(layers.h3!.length).toBeGreaterThan(3)
     for (const f of layers.h3!) {
       expect(f.properties.res).toBe(9)
@@ -205,13 +238,17 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     // Area counts too: whole days from the rollup plus the part-days at both ends.
     const to = '2026-10-28T18:15:00+08:00'
     const grids = (await get(tilePath('grids', t, `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`))).layers.grids!
-    const byGrid = new Map((await s.db.sql<{ code: string; n: number }[]>`
-      SELECT grid_code AS code, count(*)::int AS n FROM incidents WHERE reported_at >= ${from} AND reported_at < ${to} GROUP BY 1`).map((r) => [r.code, r.n]))
+    const byGrid = new Map(
+      (
+        await s.db.sql<{ code: string; n: number }[]>`
+      SELECT grid_code AS code, count(*)::int AS n FROM incidents WHERE reported_at >= ${from} AND reported_at < ${to} GROUP BY 1`
+      ).map((r) => [r.code, r.n]),
+    )
     expect(grids.some((g) => Number(g.properties.incidents) > 0)).toBe(true)
     for (const g of grids) expect(g.properties.incidents, String(g.properties.code)).toBe(byGrid.get(String(g.properties.code)) ?? 0)
   })
 
-  it('area filter: incident points, cell counts and h3 cells hold only the area\'s incidents (town, village, grid, micro-grid)', async () => {
+  it("area filter: incident points, cell counts and h3 cells hold only the area's incidents (town, village, grid, micro-grid)", async () => {
     const [a] = await s.db.sql<{ town: string; village: string; grid: string; microgrid: string }[]>`
       SELECT town_code AS town, village_code AS village, grid_code AS grid, microgrid_code AS microgrid FROM incidents
       WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND microgrid_code IS NOT NULL
@@ -222,18 +259,29 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     const t14 = tileAt(14, hot.lng, hot.lat)
     const all = (await get(tilePath('incidents', t14))).layers.incidents ?? []
     const inGrid = (await get(tilePath('incidents', t14, `${PERIOD}&area=${a!.grid}`))).layers.incidents ?? []
-    const gridRows = (await s.db.sql<{ id: string; lng: number; lat: number }[]>`
+    const gridRows = (
+      await s.db.sql<{ id: string; lng: number; lat: number }[]>`
       SELECT id::text, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents
-      WHERE grid_code = ${a!.grid} AND geom && ${envelope(t14, BUFFER)} AND reported_at >= ${FROM} AND reported_at < ${TO}`).filter((r) => inBuffer(t14, r.lng, r.lat))
+      WHERE grid_code = ${a!.grid} AND geom && ${envelope(t14, BUFFER)} AND reported_at >= ${FROM} AND reported_at < ${TO}`
+    ).filter((r) => inBuffer(t14, r.lng, r.lat))
     expect(gridRows.length).toBeGreaterThan(0)
     expect(all.length).toBeGreaterThan(gridRows.length)
     expect(inGrid.map((f) => String(f.id)).sort()).toEqual(gridRows.map((r) => r.id).sort())
     // Cell counts below z13 and the h3 hexagons: per cell, the count of the area's incidents only.
     const t10 = tileAt(10, hot.lng, hot.lat)
-    for (const [level, code] of [['town', a!.town], ['village', a!.village], ['grid', a!.grid], ['microgrid', a!.microgrid]] as const) {
-      const byCell = new Map((await s.db.sql<{ h3: string; n: number }[]>`
+    for (const [level, code] of [
+      ['town', a!.town],
+      ['village', a!.village],
+      ['grid', a!.grid],
+      ['microgrid', a!.microgrid],
+    ] as const) {
+      const byCell = new Map(
+        (
+          await s.db.sql<{ h3: string; n: number }[]>`
         SELECT to_hex(h3_r7) AS h3, count(*)::int AS n FROM incidents
-        WHERE ${s.db.sql(`${level}_code`)} = ${code} AND reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r7 IS NOT NULL GROUP BY 1`).map((r) => [r.h3, r.n]))
+        WHERE ${s.db.sql(`${level}_code`)} = ${code} AND reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r7 IS NOT NULL GROUP BY 1`
+        ).map((r) => [r.h3, r.n]),
+      )
       expect(byCell.size, level).toBeGreaterThan(0)
       const { res, layers, error } = await get(tilePath('incidents,h3', t10, `${PERIOD}&area=${code}`))
       expect(res.status, error ?? '').toBe(200)
@@ -244,16 +292,24 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
         return x >= 0 && x < EXTENT && y >= 0 && y < EXTENT
       })
       expect(inside.length, level).toBeGreaterThan(0)
-      expect(cells.map((f) => String(f.properties.h3)), level).toEqual(expect.arrayContaining(inside))
+      expect(
+        cells.map((f) => String(f.properties.h3)),
+        level,
+      ).toEqual(expect.arrayContaining(inside))
       for (const f of cells) expect(f.properties.count, `${level} ${f.properties.h3}`).toBe(byCell.get(String(f.properties.h3)))
       for (const f of layers.incidents ?? []) expect(f.properties.count, level).toBe(byCell.get(String(f.properties.h3)))
     }
     // A period not on whole days, with a category, in the town.
     const from = '2026-10-05T12:30:00+08:00'
-    const narrowed = (await get(tilePath('h3', t10, `from=${encodeURIComponent(from)}&to=2026-11-01&category=01&area=${a!.town}`))).layers.h3 ?? []
-    const exact = new Map((await s.db.sql<{ h3: string; n: number }[]>`
+    const narrowed =
+      (await get(tilePath('h3', t10, `from=${encodeURIComponent(from)}&to=2026-11-01&category=01&area=${a!.town}`))).layers.h3 ?? []
+    const exact = new Map(
+      (
+        await s.db.sql<{ h3: string; n: number }[]>`
       SELECT to_hex(h3_r7) AS h3, count(*)::int AS n FROM incidents
-      WHERE town_code = ${a!.town} AND category_code LIKE '01%' AND reported_at >= ${from} AND reported_at < ${TO} AND h3_r7 IS NOT NULL GROUP BY 1`).map((r) => [r.h3, r.n]))
+      WHERE town_code = ${a!.town} AND category_code LIKE '01%' AND reported_at >= ${from} AND reported_at < ${TO} AND h3_r7 IS NOT NULL GROUP BY 1`
+      ).map((r) => [r.h3, r.n]),
+    )
     expect(narrowed.length).toBeGreaterThan(0)
     for (const f of narrowed) expect(f.properties.count).toBe(exact.get(String(f.properties.h3)))
     // The district's own code is no filter.
@@ -264,7 +320,7 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     expect(tj.tiles[0]).toBe(`${s.url}/tiles/h3/{z}/{x}/{y}.mvt?area=${a!.town}`)
   })
 
-  it('area filter: a micro-grid whose code does not start with its grid\'s (imported with a parent field) shows its own incidents', async () => {
+  it("area filter: a micro-grid whose code does not start with its grid's (imported with a parent field) shows its own incidents", async () => {
     // A grid worker's micro-grid from a district whose codes do not nest: the same place under a new code.
     const [m] = await s.db.sql<{ code: string; grid: string }[]>`
       SELECT i.microgrid_code AS code, i.grid_code AS grid FROM incidents i
@@ -279,9 +335,11 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     await s.db.sql`UPDATE incidents SET microgrid_code = ${code} WHERE microgrid_code = ${m!.code}`
     try {
       const t14 = tileAt(14, hot.lng, hot.lat)
-      const rows = (await s.db.sql<{ id: string; lng: number; lat: number }[]>`
+      const rows = (
+        await s.db.sql<{ id: string; lng: number; lat: number }[]>`
         SELECT id::text, ST_X(geom) AS lng, ST_Y(geom) AS lat FROM incidents
-        WHERE microgrid_code = ${code} AND geom && ${envelope(t14, BUFFER)} AND reported_at >= ${FROM} AND reported_at < ${TO}`).filter((r) => inBuffer(t14, r.lng, r.lat))
+        WHERE microgrid_code = ${code} AND geom && ${envelope(t14, BUFFER)} AND reported_at >= ${FROM} AND reported_at < ${TO}`
+      ).filter((r) => inBuffer(t14, r.lng, r.lat))
       expect(rows.length).toBeGreaterThan(0)
       const shown = (await get(tilePath('incidents', t14, `${PERIOD}&area=${code}`))).layers.incidents ?? []
       expect(shown.map((f) => String(f.id)).sort()).toEqual(rows.map((r) => r.id).sort())
@@ -292,9 +350,9 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
   })
 
   it('GET /api/h3: counts per cell for a resolution, box, period, categories and area', async () => {
-    const rows = (await s.db.sql<{ h3: string; n: number }[]>`
+    const rows = await s.db.sql<{ h3: string; n: number }[]>`
       SELECT to_hex(h3_r8) AS h3, count(*)::int AS n FROM incidents
-      WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r8 IS NOT NULL GROUP BY 1`)
+      WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r8 IS NOT NULL GROUP BY 1`
     const body = H3ResponseSchema.parse(await (await fetch(`${s.url}/api/h3?res=8&${PERIOD}`)).json())
     expect(body.res).toBe(8)
     expect(body.truncated).toBe(false)
@@ -304,7 +362,9 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     // Largest first.
     expect(body.cells.map((c) => c.count)).toEqual([...body.cells.map((c) => c.count)].sort((x, y) => y - x))
     // Res 9 over the whole district (too many candidate cells for the key path) agrees too.
-    const r9 = await s.db.sql<{ n: number }[]>`SELECT count(DISTINCT h3_r9)::int AS n FROM incidents WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r9 IS NOT NULL`
+    const r9 = await s.db.sql<
+      { n: number }[]
+    >`SELECT count(DISTINCT h3_r9)::int AS n FROM incidents WHERE reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r9 IS NOT NULL`
     const b9 = H3ResponseSchema.parse(await (await fetch(`${s.url}/api/h3?res=9&${PERIOD}`)).json())
     expect(b9.cells.length).toBe(r9[0]!.n)
     // A small box around the hot point: only cells near it, with the same counts.
@@ -314,22 +374,32 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     expect(boxed.cells.length).toBeLessThan(body.cells.length)
     for (const c of boxed.cells) {
       expect(c.count).toBe(byCell.get(c.h3))
-      const [lat, lng] = cellToLatLng(c.h3)
+      const [_lat, lng] = cellToLatLng(c.h3)
       expect(lng).toBeGreaterThan(box[0]! - 0.02)
       expect(lng).toBeLessThan(box[2]! + 0.02)
     }
     // An area and a category.
     const town = hot.town
-    const inTown = new Map((await s.db.sql<{ h3: string; n: number }[]>`
+    const inTown = new Map(
+      (
+        await s.db.sql<{ h3: string; n: number }[]>`
       SELECT to_hex(h3_r8) AS h3, count(*)::int AS n FROM incidents
-      WHERE town_code = ${town} AND category_code LIKE '02%' AND reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r8 IS NOT NULL GROUP BY 1`).map((r) => [r.h3, r.n]))
+      WHERE town_code = ${town} AND category_code LIKE '02%' AND reported_at >= ${FROM} AND reported_at < ${TO} AND h3_r8 IS NOT NULL GROUP BY 1`
+      ).map((r) => [r.h3, r.n]),
+    )
     const area = H3ResponseSchema.parse(await (await fetch(`${s.url}/api/h3?res=8&${PERIOD}&category=02&area=${town}`)).json())
     expect(area.area).toBe(town)
     expect(new Map(area.cells.map((c) => [c.h3, c.count]))).toEqual(inTown)
   })
 
   it('simplifies polygons by zoom and keeps them valid', async () => {
-    const checks: [string, TileId][] = [['villages', tileAt(8, hot.lng, hot.lat)], ['villages', tileAt(9, hot.lng, hot.lat)], ['grids', tileAt(11, hot.lng, hot.lat)], ['microgrids', tileAt(13, hot.lng, hot.lat)], ['microgrids', tileAt(14, hot.lng, hot.lat)]]
+    const checks: [string, TileId][] = [
+      ['villages', tileAt(8, hot.lng, hot.lat)],
+      ['villages', tileAt(9, hot.lng, hot.lat)],
+      ['grids', tileAt(11, hot.lng, hot.lat)],
+      ['microgrids', tileAt(13, hot.lng, hot.lat)],
+      ['microgrids', tileAt(14, hot.lng, hot.lat)],
+    ]
     for (const [layer, t] of checks) {
       const { layers } = await get(tilePath(layer, t))
       const polys = layers[layer]!
@@ -344,8 +414,12 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     // The same village has fewer vertices at z8 than at z14.
     const village = (await get(tilePath('villages', tileAt(8, hot.lng, hot.lat)))).layers.villages!
     const code = village[0]!.properties.code
-    const [label] = await s.db.sql<{ lng: number; lat: number }[]>`SELECT ST_X(label_point) AS lng, ST_Y(label_point) AS lat FROM admin_areas WHERE code = ${String(code)}`
-    const fine = (await get(tilePath('villages', tileAt(14, label!.lng, label!.lat)))).layers.villages!.find((f) => f.properties.code === code)!
+    const [label] = await s.db.sql<
+      { lng: number; lat: number }[]
+    >`SELECT ST_X(label_point) AS lng, ST_Y(label_point) AS lat FROM admin_areas WHERE code = ${String(code)}`
+    const fine = (await get(tilePath('villages', tileAt(14, label!.lng, label!.lat)))).layers.villages!.find(
+      (f) => f.properties.code === code,
+    )!
     const [raw] = await s.db.sql<{ n: number }[]>`SELECT ST_NPoints(geom)::int AS n FROM admin_areas WHERE code = ${String(code)}`
     const vertices = (f: DecodedFeature) => f.geometry.reduce((a, r) => a + r.length, 0)
     expect(vertices(village[0]!)).toBeLessThan(raw!.n)
@@ -411,15 +485,28 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     const post = await fetch(`${s.url}/api/incidents`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ incident_id: 'TILE-TEST-1', reported_at: '2026-10-20T10:00:00+08:00', category: '0101', address: '测试', lng: hot.lng, lat: hot.lat }),
+      body: JSON.stringify({
+        incident_id: 'TILE-TEST-1',
+        reported_at: '2026-10-20T10:00:00+08:00',
+        category: '0101',
+        address: '测试',
+        lng: hot.lng,
+        lat: hot.lat,
+      }),
     })
     expect(post.status).toBe(201)
-    const [placed] = await s.db.sql<{ id: string; h3: string; town: string }[]>`SELECT id::text, to_hex(h3_r7) AS h3, town_code AS town FROM incidents WHERE incident_id = 'TILE-TEST-1'`
+    const [placed] = await s.db.sql<
+      { id: string; h3: string; town: string }[]
+    >`SELECT id::text, to_hex(h3_r7) AS h3, town_code AS town FROM incidents WHERE incident_id = 'TILE-TEST-1'`
     const after = await Promise.all(paths.map((p) => get(p)))
     expect(after[0]!.layers.incidents!.find((f) => f.id === Number(placed!.id))).toBeDefined()
     expect(after[0]!.layers.incidents!.length).toBe(before[0]!.layers.incidents!.length + 1)
     const count = (r: (typeof after)[number], layer: string, key: string, value: string) =>
-      Number((r.layers[layer] ?? []).find((f) => f.properties[key] === value)?.properties.count ?? r.layers[layer]?.find((f) => f.properties[key] === value)?.properties.incidents ?? 0)
+      Number(
+        (r.layers[layer] ?? []).find((f) => f.properties[key] === value)?.properties.count ??
+          r.layers[layer]?.find((f) => f.properties[key] === value)?.properties.incidents ??
+          0,
+      )
     expect(count(after[1]!, 'h3', 'h3', placed!.h3)).toBe(count(before[1]!, 'h3', 'h3', placed!.h3) + 1)
     expect(count(after[1]!, 'incidents', 'h3', placed!.h3)).toBe(count(before[1]!, 'incidents', 'h3', placed!.h3) + 1)
     expect(count(after[2]!, 'towns', 'code', placed!.town)).toBe(count(before[2]!, 'towns', 'code', placed!.town) + 1)
@@ -448,7 +535,12 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     const tile = await get(tilePath('hazards,tasks,warnings', t, ''))
     const hazards = tile.layers.hazards ?? []
     // Points exactly on the unbuffered box edge may fall either way; compare ids inside it.
-    expect(hazards.map((f) => String(f.id)).filter((id) => open.some((o) => o.id === id)).sort()).toEqual(open.map((o) => o.id).sort())
+    expect(
+      hazards
+        .map((f) => String(f.id))
+        .filter((id) => open.some((o) => o.id === id))
+        .sort(),
+    ).toEqual(open.map((o) => o.id).sort())
     const mine = hazards.find((f) => String(f.id) === h!.id)!
     expect(mine.properties).toMatchObject({ severity: h!.severity })
     expect(typeof mine.properties.overdue).toBe('boolean')
@@ -486,8 +578,15 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
       await new Promise((r) => setTimeout(r, 100))
       wtile = await get(tilePath('warnings', wt, ''))
     }
-    expect((wtile.layers.warnings ?? []).find((f) => String(f.id) === w1!.id)?.properties).toMatchObject({ level: 'red', status: 'new', title: '测试热点' })
-    expect((wtile.layers.warnings_points ?? []).find((f) => String(f.id) === w2!.id)?.properties).toMatchObject({ level: 'yellow', model: 'tile-test' })
+    expect((wtile.layers.warnings ?? []).find((f) => String(f.id) === w1!.id)?.properties).toMatchObject({
+      level: 'red',
+      status: 'new',
+      title: '测试热点',
+    })
+    expect((wtile.layers.warnings_points ?? []).find((f) => String(f.id) === w2!.id)?.properties).toMatchObject({
+      level: 'yellow',
+      model: 'tile-test',
+    })
     expect((wtile.layers.warnings ?? []).some((f) => String(f.id) === w2!.id)).toBe(false)
   })
 
@@ -536,10 +635,17 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
     const q = { from: new Date(FROM), to: new Date(TO) }
     const qa = { ...q, area: hot.town }
     const cases: [string, TileId, TileQuery?][] = [
-      ['incidents', tileAt(11, hot.lng, hot.lat), qa], ['incidents', tileAt(15, hot.lng, hot.lat), qa], ['h3', tileAt(10, hot.lng, hot.lat), qa],
-      ['towns', tileAt(9, hot.lng, hot.lat)], ['villages', tileAt(10, hot.lng, hot.lat)], ['grids', tileAt(12, hot.lng, hot.lat)],
-      ['microgrids', tileAt(13, hot.lng, hot.lat)], ['incidents', tileAt(11, hot.lng, hot.lat)], ['incidents', tileAt(15, hot.lng, hot.lat)],
-      ['h3', tileAt(12, hot.lng, hot.lat)], ['addresses', tileAt(16, hot.lng, hot.lat)],
+      ['incidents', tileAt(11, hot.lng, hot.lat), qa],
+      ['incidents', tileAt(15, hot.lng, hot.lat), qa],
+      ['h3', tileAt(10, hot.lng, hot.lat), qa],
+      ['towns', tileAt(9, hot.lng, hot.lat)],
+      ['villages', tileAt(10, hot.lng, hot.lat)],
+      ['grids', tileAt(12, hot.lng, hot.lat)],
+      ['microgrids', tileAt(13, hot.lng, hot.lat)],
+      ['incidents', tileAt(11, hot.lng, hot.lat)],
+      ['incidents', tileAt(15, hot.lng, hot.lat)],
+      ['h3', tileAt(12, hot.lng, hot.lat)],
+      ['addresses', tileAt(16, hot.lng, hot.lat)],
     ]
     for (const [name, t, query = q as TileQuery] of cases) {
       const layer = [findLayer(name)!]
@@ -551,7 +657,8 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
         // PostGIS clips polygons with wagyu, which may drop a sub-pixel sliver left in the buffer
         // edge (outside the tile proper) that the other clip keeps: those may differ, nothing else.
         const sliver = (f: DecodedFeature) =>
-          f.type === 3 && Math.abs(f.geometry.reduce((s, r) => s + ringArea(r), 0)) <= 2 &&
+          f.type === 3 &&
+          Math.abs(f.geometry.reduce((s, r) => s + ringArea(r), 0)) <= 2 &&
           f.geometry.flat().every(([x, y]) => x <= 0 || y <= 0 || x >= EXTENT || y >= EXTENT)
         const keysA = new Set(a[part]!.map(key))
         const keysB = new Set((b[part] ?? []).map(key))
@@ -567,7 +674,9 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
           } else {
             // Same shape: equal area within 1 % (both snap to the grid; clipping may add a vertex).
             const area = (g: [number, number][][]) => g.reduce((s, r) => s + ringArea(r), 0)
-            expect(Math.abs(area(gb) - area(ga)), `${part} z${t.z} ${fa[i]!.properties.code}`).toBeLessThanOrEqual(Math.abs(area(ga)) * 0.02 + 16)
+            expect(Math.abs(area(gb) - area(ga)), `${part} z${t.z} ${fa[i]!.properties.code}`).toBeLessThanOrEqual(
+              Math.abs(area(ga)) * 0.02 + 16,
+            )
           }
         }
       }

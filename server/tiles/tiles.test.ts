@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+
+import { h3Cells } from '../geo/h3.ts'
 import { etagOf, TileCache, tileKey } from './cache.ts'
 import { encodeTile, mvtProperties, toTileGeometry } from './encode.ts'
 import { candidateCells, cellBox, cellCenter, storedCells } from './h3cells.ts'
@@ -7,8 +9,17 @@ import { etagMatches, resolveLayers } from './routes.ts'
 import { TileParamsSchema, TileQuerySchema } from './schema.ts'
 import { cacheKey, midnightDay, resolveTilePeriod, splitPeriod } from './service.ts'
 import { decodeTile, featureWkt, ringArea, tileAt, toTileCoords } from './testing.ts'
-import { boxesIntersect, h3ResolutionForZoom, intersectBoxes, lngLatToMercator, mercatorToLngLat, simplifyTolerance, tileBounds3857, tileBoundsLngLat, tileRange } from './tile-math.ts'
-import { h3Cells } from '../geo/h3.ts'
+import {
+  boxesIntersect,
+  h3ResolutionForZoom,
+  intersectBoxes,
+  lngLatToMercator,
+  mercatorToLngLat,
+  simplifyTolerance,
+  tileBounds3857,
+  tileBoundsLngLat,
+  tileRange,
+} from './tile-math.ts'
 
 describe('tile arithmetic', () => {
   it('bounds of z0 are the whole Mercator world; lng/lat round-trips', () => {
@@ -60,7 +71,13 @@ describe('H3 cells for tiles', () => {
   it('candidate cells cover every cell overlapping the box', () => {
     const box = [120.25, 30.15, 120.3, 30.2] as const
     const cells = new Set(candidateCells(box, 9))
-    for (const [lng, lat] of [[120.25, 30.15], [120.3, 30.2], [120.275, 30.175], [120.25, 30.2]] as const) expect(cells.has(h3Cells(lng, lat).r9)).toBe(true)
+    for (const [lng, lat] of [
+      [120.25, 30.15],
+      [120.3, 30.2],
+      [120.275, 30.175],
+      [120.25, 30.2],
+    ] as const)
+      expect(cells.has(h3Cells(lng, lat).r9)).toBe(true)
   })
 
   it('stored cells are the res-10 cell and its parents; boxes contain their centres', () => {
@@ -77,7 +94,31 @@ describe('the JavaScript encoder', () => {
   it('encodes points and polygons that decode to the same features', () => {
     const bytes = encodeTile([
       { name: 'pts', features: [{ id: 7, type: 1, geometry: [[10, 20]], properties: { a: 'x', n: 3, f: 1.5, b: true } }] },
-      { name: 'polys', features: [{ type: 3, geometry: [[[0, 0], [100, 0], [100, 100], [0, 100], [0, 0]], [[10, 10], [10, 20], [20, 20], [20, 10], [10, 10]]], properties: { code: '1' } }] },
+      {
+        name: 'polys',
+        features: [
+          {
+            type: 3,
+            geometry: [
+              [
+                [0, 0],
+                [100, 0],
+                [100, 100],
+                [0, 100],
+                [0, 0],
+              ],
+              [
+                [10, 10],
+                [10, 20],
+                [20, 20],
+                [20, 10],
+                [10, 10],
+              ],
+            ],
+            properties: { code: '1' },
+          },
+        ],
+      },
     ])
     const d = decodeTile(bytes)
     expect(d.pts).toEqual([{ id: 7, type: 1, properties: { a: 'x', n: 3, f: 1.5, b: true }, geometry: [[[10, 20]]] }])
@@ -90,14 +131,43 @@ describe('the JavaScript encoder', () => {
 
   it('maps GeoJSON from ST_AsGeoJSON to MVT geometry and keeps only scalar properties', () => {
     expect(toTileGeometry({ type: 'Point', coordinates: [3, 4] })).toEqual({ type: 1, geometry: [[3, 4]] })
-    expect(toTileGeometry({ type: 'MultiPolygon', coordinates: [[[[0, 0], [1, 0], [1, 1], [0, 0]]], [[[5, 5], [6, 5], [6, 6], [5, 5]]]] })?.geometry).toHaveLength(2)
+    expect(
+      toTileGeometry({
+        type: 'MultiPolygon',
+        coordinates: [
+          [
+            [
+              [0, 0],
+              [1, 0],
+              [1, 1],
+              [0, 0],
+            ],
+          ],
+          [
+            [
+              [5, 5],
+              [6, 5],
+              [6, 6],
+              [5, 5],
+            ],
+          ],
+        ],
+      })?.geometry,
+    ).toHaveLength(2)
     expect(toTileGeometry({ type: 'LineString', coordinates: [] })).toBeNull()
     expect(mvtProperties({ a: 1, b: null, c: 'x', d: { e: 1 } })).toEqual({ a: 1, c: 'x' })
   })
 })
 
 describe('the tile cache', () => {
-  const entry = (z: number, x: number, y: number, layers: string[]) => ({ tile: { z, x, y }, layers, bytes: new Uint8Array([z, x, y]), gzip: null, etag: etagOf(new Uint8Array([z, x, y])), truncated: [] })
+  const entry = (z: number, x: number, y: number, layers: string[]) => ({
+    tile: { z, x, y },
+    layers,
+    bytes: new Uint8Array([z, x, y]),
+    gzip: null,
+    etag: etagOf(new Uint8Array([z, x, y])),
+    truncated: [],
+  })
 
   it('drops the tiles of a layer touching a box, at that zoom only', () => {
     const c = new TileCache(1 << 20)
@@ -132,7 +202,12 @@ describe('the tile cache', () => {
 
 describe('requests', () => {
   it('validates tile coordinates and filters', () => {
-    expect(TileParamsSchema.safeParse({ layers: 'towns,h3', z: '3', x: '7', y: '0' }).data).toEqual({ layers: ['towns', 'h3'], z: 3, x: 7, y: 0 })
+    expect(TileParamsSchema.safeParse({ layers: 'towns,h3', z: '3', x: '7', y: '0' }).data).toEqual({
+      layers: ['towns', 'h3'],
+      z: 3,
+      x: 7,
+      y: 0,
+    })
     expect(TileParamsSchema.safeParse({ layers: 'towns', z: '3', x: '8', y: '0' }).success).toBe(false)
     expect(TileParamsSchema.safeParse({ layers: 'towns', z: '23', x: '0', y: '0' }).success).toBe(false)
     expect(TileParamsSchema.safeParse({ layers: 'Towns', z: '1', x: '0', y: '0' }).success).toBe(false)
@@ -150,12 +225,21 @@ describe('requests', () => {
 
   it('splits a period into whole Shanghai days and part-day ends', () => {
     const d = (s: string) => new Date(s)
-    expect(splitPeriod(d('2026-10-01T00:00:00+08:00'), d('2026-11-01T00:00:00+08:00'))).toEqual({ days: { from: '2026-10-01', to: '2026-11-01' }, edges: [] })
+    expect(splitPeriod(d('2026-10-01T00:00:00+08:00'), d('2026-11-01T00:00:00+08:00'))).toEqual({
+      days: { from: '2026-10-01', to: '2026-11-01' },
+      edges: [],
+    })
     expect(splitPeriod(d('2026-10-01T12:00:00+08:00'), d('2026-10-04T06:00:00+08:00'))).toEqual({
       days: { from: '2026-10-02', to: '2026-10-04' },
-      edges: [[d('2026-10-01T12:00:00+08:00'), d('2026-10-02T00:00:00+08:00')], [d('2026-10-04T00:00:00+08:00'), d('2026-10-04T06:00:00+08:00')]],
+      edges: [
+        [d('2026-10-01T12:00:00+08:00'), d('2026-10-02T00:00:00+08:00')],
+        [d('2026-10-04T00:00:00+08:00'), d('2026-10-04T06:00:00+08:00')],
+      ],
     })
-    expect(splitPeriod(d('2026-10-01T12:00:00+08:00'), d('2026-10-02T06:00:00+08:00'))).toEqual({ days: null, edges: [[d('2026-10-01T12:00:00+08:00'), d('2026-10-02T06:00:00+08:00')]] })
+    expect(splitPeriod(d('2026-10-01T12:00:00+08:00'), d('2026-10-02T06:00:00+08:00'))).toEqual({
+      days: null,
+      edges: [[d('2026-10-01T12:00:00+08:00'), d('2026-10-02T06:00:00+08:00')]],
+    })
     expect(splitPeriod(d('2026-10-02T00:00:00+08:00'), d('2026-10-01T00:00:00+08:00'))).toEqual({ days: null, edges: [] })
   })
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { MAP_AREA_TILES, MAP_OVERLAY_TILES, WALL_TOWN_TILES } from './page-sources.ts'
@@ -16,7 +17,7 @@ describe(`tile warm-up at start-up (${TEST_KIND})`, () => {
 
   const status = async () => WarmupStatusSchema.parse(await (await fetch(`${s.url}/api/tiles/warmup`)).json())
 
-  it('renders the pages\' tile sets over the district, then serves them from the cache', async () => {
+  it("renders the pages' tile sets over the district, then serves them from the cache", async () => {
     let w = await status()
     for (let i = 0; w.state === 'running' && i < 600; i++) {
       await new Promise((ok) => setTimeout(ok, 200))
@@ -34,7 +35,11 @@ describe(`tile warm-up at start-up (${TEST_KIND})`, () => {
       const t = tileAt(z, c!.lng, c!.lat)
       return `${t.z}/${t.x}/${t.y}`
     }
-    for (const [set, z, layer] of [[MAP_AREA_TILES, 9, 'villages'], [MAP_OVERLAY_TILES, 10, null], [WALL_TOWN_TILES, 10, 'towns']] as const) {
+    for (const [set, z, layer] of [
+      [MAP_AREA_TILES, 9, 'villages'],
+      [MAP_OVERLAY_TILES, 10, null],
+      [WALL_TOWN_TILES, 10, 'towns'],
+    ] as const) {
       const res = await fetch(`${s.url}/tiles/${set}/${tileOf(z)}.mvt`)
       expect(res.status, set).toBe(200)
       expect(res.headers.get('x-tile-cache'), set).toBe('hit')
@@ -45,7 +50,7 @@ describe(`tile warm-up at start-up (${TEST_KIND})`, () => {
     expect(deep.headers.get('x-tile-cache')).toBe('miss')
   })
 
-  it('is off unless configured (the test runner\'s default)', async () => {
+  it("is off unless configured (the test runner's default)", async () => {
     const other = await startTestServer({ seed: 'none', web: false })
     try {
       expect(WarmupStatusSchema.parse(await (await fetch(`${other.url}/api/tiles/warmup`)).json()).state).toBe('off')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { startWarmup, warmupTiles, type WarmupSteps } from './warmup.ts'
+
+import { startWarmup, type WarmupSteps, warmupTiles } from './warmup.ts'
 
 // Xiaoshan's box, roughly: four z9 tiles (426–427 × 210–211), one z8 tile.
 const XIAOSHAN: [number, number, number, number] = [120.1, 29.9, 120.7, 30.4]
@@ -8,7 +9,10 @@ describe('warmupTiles', () => {
   it('covers the box at each zoom, zoom by zoom in the order given', () => {
     const tiles = warmupTiles(XIAOSHAN, [9, 8])
     expect(tiles).toEqual([
-      { z: 9, x: 426, y: 210 }, { z: 9, x: 427, y: 210 }, { z: 9, x: 426, y: 211 }, { z: 9, x: 427, y: 211 },
+      { z: 9, x: 426, y: 210 },
+      { z: 9, x: 427, y: 210 },
+      { z: 9, x: 426, y: 211 },
+      { z: 9, x: 427, y: 211 },
       { z: 8, x: 213, y: 105 },
     ])
   })
@@ -41,9 +45,17 @@ describe('startWarmup', () => {
     expect(w.status().state).toBe('running')
     await w.done
     expect(calls).toEqual([
-      'a/9/426/210', 'b/9/426/210', 'a/9/427/210', 'b/9/427/210', 'a/9/426/211', 'b/9/426/211', 'a/9/427/211', 'b/9/427/211',
+      'a/9/426/210',
+      'b/9/426/210',
+      'a/9/427/210',
+      'b/9/427/210',
+      'a/9/426/211',
+      'b/9/426/211',
+      'a/9/427/211',
+      'b/9/427/211',
       'cells 7',
-      'a/8/213/105', 'b/8/213/105',
+      'a/8/213/105',
+      'b/8/213/105',
     ])
     const s = w.status()
     expect(s).toMatchObject({ state: 'done', tiles: 10, total: 10, error: null })

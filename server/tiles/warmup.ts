@@ -6,7 +6,8 @@
  * a request that arrives meanwhile waits for one tile at most.
  */
 import { z } from 'zod'
-import { tileRange, type Box, type TileId } from './tile-math.ts'
+
+import { type Box, type TileId, tileRange } from './tile-math.ts'
 
 /** Zooms a district view opens at: z9 on a laptop, z10 on a 1080p wall, z11 on 4K; z8 when small. */
 export const WARMUP_ZOOMS: readonly number[] = [9, 10, 8, 11]
@@ -50,7 +51,11 @@ export interface WarmupSteps {
  * Runs the warm-up; `status()` reports progress; `stop()` ends it after the tile in hand.
  * @example const w = startWarmup(steps, ['towns']); await w.done; w.status().state // 'done'
  */
-export function startWarmup(steps: WarmupSteps, sets: readonly string[], zooms: readonly number[] = WARMUP_ZOOMS): { done: Promise<void>; status(): WarmupStatus; stop(): void } {
+export function startWarmup(
+  steps: WarmupSteps,
+  sets: readonly string[],
+  zooms: readonly number[] = WARMUP_ZOOMS,
+): { done: Promise<void>; status(): WarmupStatus; stop(): void } {
   const status: WarmupStatus = { state: 'running', tiles: 0, total: 0, startedAt: new Date().toISOString(), ms: null, error: null }
   const started = performance.now()
   let stopped = false

@@ -9,17 +9,24 @@
  *   defaults from the warning) and the warning moves to 'tasked'.
  */
 import { Router } from 'express'
+
+import { auditRequest } from '../audit/request.ts'
 import { allowed, scopeOf } from '../auth/context.ts'
 import { maskWarningDetail } from '../auth/pii.ts'
 import type { Db, Queryable } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
-import { auditRequest } from '../audit/request.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
+import { addDays, shanghaiDay } from '../shared/time.ts'
 import { findArea } from '../stats/queries.ts'
 import { TaskFromWarningSchema } from '../tasks/schema.ts'
 import { createTaskFromWarning, getTask, listTasks } from '../tasks/store.ts'
-import { addDays, shanghaiDay } from '../shared/time.ts'
-import { WarningListQuerySchema, WarningParamsSchema, WarningTaskBodySchema, WarningTransitionSchema, type WarningDetail } from './schema.ts'
+import {
+  type WarningDetail,
+  WarningListQuerySchema,
+  WarningParamsSchema,
+  WarningTaskBodySchema,
+  WarningTransitionSchema,
+} from './schema.ts'
 import { getWarning, listWarnings, transitionWarning, warningForTask, warningHistory } from './store.ts'
 
 const GEOJSON = 'application/geo+json; charset=utf-8'
@@ -63,7 +70,11 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
       await transitionWarning(tx, id, body.to, actorOf(req), body.comment ?? null, true, body.reason ?? null)
       return warningDetail(tx, id, now())
     })
-    await auditRequest(db, req, res, 'warning.transition', `warning:${id}`, { to: body.to, comment: body.comment ?? null, reason: body.reason ?? null })
+    await auditRequest(db, req, res, 'warning.transition', `warning:${id}`, {
+      to: body.to,
+      comment: body.comment ?? null,
+      reason: body.reason ?? null,
+    })
     res.json(allowed(req, 'pii') ? detail : maskWarningDetail(detail))
   })
 
@@ -73,9 +84,13 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
     const actor = actorOf(req)
     const out = await db.withScope(scopeOf(req), async (tx) => {
       const w = await warningForTask(tx, id)
-      if (w.status === 'resolved' || w.status === 'expired') throw new HttpError(409, `warning ${id} is ${w.status}: it takes no new task`, { status: w.status })
+      if (w.status === 'resolved' || w.status === 'expired')
+        throw new HttpError(409, `warning ${id} is ${w.status}: it takes no new task`, { status: w.status })
       const areaCode = body.area_code ?? w.areaCode
-      if (!areaCode) throw new HttpError(400, 'invalid body: body.area_code: the warning lies in no area: give the town, village or grid code', [{ where: 'body.area_code', message: 'required for this warning' }])
+      if (!areaCode)
+        throw new HttpError(400, 'invalid body: body.area_code: the warning lies in no area: give the town, village or grid code', [
+          { where: 'body.area_code', message: 'required for this warning' },
+        ])
       // The tasks module's own schema judges the merged request, so its rules stay the only ones.
       const input = parseInput(
         TaskFromWarningSchema,

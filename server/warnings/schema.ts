@@ -3,13 +3,14 @@
  * Bodies are snake_case (as tasks), answers camelCase.
  */
 import { z } from 'zod'
+
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
 import { LevelSchema, ModelIdSchema } from '../models/definition.ts'
 import { commaList, DayInputSchema, enumList, FROM_BEFORE_TO, fromBeforeTo, IdCursorSchema, ListLimitSchema } from '../shared/list-query.ts'
 import { WarningStatusSchema } from './states.ts'
 
-export { WarningStatusSchema, WARNING_STATUS_NAMES, type WarningStatus } from './states.ts'
+export { WARNING_STATUS_NAMES, type WarningStatus, WarningStatusSchema } from './states.ts'
 
 /** `GET /api/warnings`: newest first, keyset `cursor`; `from`/`to` overlap the triggered period. */
 export const WarningListQuerySchema = z

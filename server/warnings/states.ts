@@ -4,6 +4,7 @@
  * 'expired' only by the model runner, so a person's transition can be to acknowledged or resolved.
  */
 import { z } from 'zod'
+
 import { assertByHand, assertMove, type TransitionTable } from '../shared/workflow.ts'
 
 export const WarningStatusSchema = z.enum(['new', 'acknowledged', 'tasked', 'resolved', 'expired'])

@@ -5,11 +5,12 @@
  */
 import { cellToBoundary, cellToLatLng, getResolution, latLngToCell } from 'h3-js'
 import type { PendingQuery, Row } from 'postgres'
+
 import type { Queryable, Tx } from '../db/index.ts'
-import { h3ToBigintString, bigintToH3 } from '../geo/h3.ts'
-import { Conflict, NotFound } from '../shared/errors.ts'
-import { LEVEL_NAMES, type Level } from '../models/definition.ts'
+import { bigintToH3, h3ToBigintString } from '../geo/h3.ts'
+import { type Level, LEVEL_NAMES } from '../models/definition.ts'
 import type { Finding, Place } from '../models/types.ts'
+import { Conflict, NotFound } from '../shared/errors.ts'
 import type { WarningEvent, WarningFeature, WarningPage } from './schema.ts'
 import { assertWarningMove, WARNING_STATUS_NAMES, type WarningStatus } from './states.ts'
 
@@ -91,14 +92,29 @@ export function cellPolygon(cell: string): { type: 'Polygon'; coordinates: numbe
 }
 
 /** Geometry, H3 cell and a point to find its areas by, for a finding's place. */
-function placeParts(tx: Tx, place: Place): { geom: PendingQuery<Row[]>; cell: string | null; res: number | null; point: [number, number] | null; areaCode: string | null } {
+function placeParts(
+  tx: Tx,
+  place: Place,
+): { geom: PendingQuery<Row[]>; cell: string | null; res: number | null; point: [number, number] | null; areaCode: string | null } {
   switch (place.kind) {
     case 'h3': {
       const [lat, lng] = cellToLatLng(place.cell)
-      return { geom: tx`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(cellPolygon(place.cell))}), 4326)`, cell: h3ToBigintString(place.cell), res: getResolution(place.cell), point: [lng, lat], areaCode: null }
+      return {
+        geom: tx`ST_SetSRID(ST_GeomFromGeoJSON(${JSON.stringify(cellPolygon(place.cell))}), 4326)`,
+        cell: h3ToBigintString(place.cell),
+        res: getResolution(place.cell),
+        point: [lng, lat],
+        areaCode: null,
+      }
     }
     case 'area':
-      return { geom: tx`(SELECT geom FROM admin_areas WHERE code = ${place.code})`, cell: null, res: null, point: null, areaCode: place.code }
+      return {
+        geom: tx`(SELECT geom FROM admin_areas WHERE code = ${place.code})`,
+        cell: null,
+        res: null,
+        point: null,
+        areaCode: place.code,
+      }
     case 'point':
       return {
         geom: tx`ST_SetSRID(ST_MakePoint(${place.lng}, ${place.lat}), 4326)`,
@@ -111,7 +127,11 @@ function placeParts(tx: Tx, place: Place): { geom: PendingQuery<Row[]>; cell: st
 }
 
 /** Town, village and grid of an area code, or of the grid containing a point. */
-async function areaCodes(tx: Tx, areaCode: string | null, point: [number, number] | null): Promise<{ town: string | null; village: string | null; grid: string | null }> {
+async function areaCodes(
+  tx: Tx,
+  areaCode: string | null,
+  point: [number, number] | null,
+): Promise<{ town: string | null; village: string | null; grid: string | null }> {
   if (!areaCode && !point) return { town: null, village: null, grid: null }
   const start = areaCode
     ? tx`${areaCode}::text`
@@ -131,7 +151,15 @@ async function areaCodes(tx: Tx, areaCode: string | null, point: [number, number
 async function addEvent(
   tx: Tx,
   warningId: string,
-  e: { actor: string; action: WarningEvent['action']; from: string | null; to: string | null; comment?: string | null; runId?: string | null; details?: Record<string, unknown> },
+  e: {
+    actor: string
+    action: WarningEvent['action']
+    from: string | null
+    to: string | null
+    comment?: string | null
+    runId?: string | null
+    details?: Record<string, unknown>
+  },
 ): Promise<void> {
   await tx`
     INSERT INTO warning_events (warning_id, actor, action, from_status, to_status, comment, run_id, details)
@@ -147,7 +175,11 @@ export const SYSTEM_ACTOR = 'system'
  * (level, numbers, geometry, last trigger): 'raised' or 'updated'.
  * @example await upsertWarning(tx, { modelId: 'surge', version: 2, runId: '9', asOf }, finding)
  */
-export async function upsertWarning(tx: Tx, run: { modelId: string; version: number; runId: string; asOf: Date }, f: Finding): Promise<'raised' | 'updated'> {
+export async function upsertWarning(
+  tx: Tx,
+  run: { modelId: string; version: number; runId: string; asOf: Date },
+  f: Finding,
+): Promise<'raised' | 'updated'> {
   const p = placeParts(tx, f.place)
   const codes = await areaCodes(tx, p.areaCode, p.point)
   const addressId = f.place.kind === 'point' ? (f.place.addressId ?? null) : null
@@ -163,7 +195,14 @@ export async function upsertWarning(tx: Tx, run: { modelId: string; version: num
         last_run_id = ${run.runId}::bigint, last_triggered_at = greatest(last_triggered_at, ${run.asOf}),
         trigger_count = trigger_count + 1, updated_at = now()
       WHERE id = ${open.id}::bigint`
-    await addEvent(tx, open.id, { actor: SYSTEM_ACTOR, action: 'retriggered', from: null, to: null, runId: run.runId, details: { fromLevel: open.level, toLevel: f.level } })
+    await addEvent(tx, open.id, {
+      actor: SYSTEM_ACTOR,
+      action: 'retriggered',
+      from: null,
+      to: null,
+      runId: run.runId,
+      details: { fromLevel: open.level, toLevel: f.level },
+    })
     return 'updated'
   }
   const [row] = await tx<{ id: string }[]>`
@@ -173,7 +212,14 @@ export async function upsertWarning(tx: Tx, run: { modelId: string; version: num
             ${p.geom}, ${p.cell}::bigint, ${p.res}, ${codes.town}, ${codes.village}, ${codes.grid}, ${addressId},
             ${run.runId}::bigint, ${run.runId}::bigint, ${run.asOf}, ${run.asOf})
     RETURNING id::text`
-  await addEvent(tx, row!.id, { actor: SYSTEM_ACTOR, action: 'raised', from: null, to: 'new', runId: run.runId, details: { level: f.level } })
+  await addEvent(tx, row!.id, {
+    actor: SYSTEM_ACTOR,
+    action: 'raised',
+    from: null,
+    to: 'new',
+    runId: run.runId,
+    details: { level: f.level },
+  })
   return 'raised'
 }
 
@@ -191,7 +237,14 @@ export async function expireWarnings(tx: Tx, modelId: string, runId: string | nu
   if (stale.length === 0) return 0
   await tx`UPDATE warnings SET status = 'expired', closed_at = now(), updated_at = now() WHERE id = ANY(${stale.map((s) => s.id)}::bigint[])`
   for (const s of stale) {
-    await addEvent(tx, s.id, { actor: SYSTEM_ACTOR, action: 'expired', from: s.status, to: 'expired', runId, comment: `${hours} 小时未再触发` })
+    await addEvent(tx, s.id, {
+      actor: SYSTEM_ACTOR,
+      action: 'expired',
+      from: s.status,
+      to: 'expired',
+      runId,
+      comment: `${hours} 小时未再触发`,
+    })
   }
   return stale.length
 }
@@ -201,13 +254,27 @@ export async function expireWarnings(tx: Tx, modelId: string, runId: string | nu
  * @example await getWarning(db.sql, '42')
  */
 export async function getWarning(sql: Queryable, id: string): Promise<WarningFeature | null> {
-  const [row] = await sql<WarningRow[]>`SELECT ${columns(sql)} FROM warnings w LEFT JOIN models m ON m.id = w.model_id WHERE w.id = ${id}::bigint`
+  const [row] = await sql<
+    WarningRow[]
+  >`SELECT ${columns(sql)} FROM warnings w LEFT JOIN models m ON m.id = w.model_id WHERE w.id = ${id}::bigint`
   return row ? toFeature(row) : null
 }
 
 /** A warning's history, oldest first. */
 export async function warningHistory(sql: Queryable, id: string): Promise<WarningEvent[]> {
-  const rows = await sql<{ id: string; at: Date; actor: string; action: WarningEvent['action']; from_status: string | null; to_status: string | null; comment: string | null; run_id: string | null; details: Record<string, unknown> }[]>`
+  const rows = await sql<
+    {
+      id: string
+      at: Date
+      actor: string
+      action: WarningEvent['action']
+      from_status: string | null
+      to_status: string | null
+      comment: string | null
+      run_id: string | null
+      details: Record<string, unknown>
+    }[]
+  >`
     SELECT id::text, at, actor, action, from_status, to_status, comment, run_id::text, details
     FROM warning_events WHERE warning_id = ${id}::bigint ORDER BY at, id`
   return rows.map((r) => ({
@@ -282,13 +349,33 @@ export interface WarningForTask {
 
 /** The warning (locked) with what a task from it defaults to; 404 if missing. */
 export async function warningForTask(tx: Tx, id: string): Promise<WarningForTask> {
-  const [row] = await tx<{ id: string; status: WarningStatus; title: string; explanation: string; area_code: string | null; area_name: string | null; lng: number; lat: number }[]>`
+  const [row] = await tx<
+    {
+      id: string
+      status: WarningStatus
+      title: string
+      explanation: string
+      area_code: string | null
+      area_name: string | null
+      lng: number
+      lat: number
+    }[]
+  >`
     SELECT w.id::text, w.status, w.title, w.explanation, coalesce(w.grid_code, w.village_code, w.town_code) AS area_code,
            (SELECT name FROM admin_areas WHERE code = coalesce(w.grid_code, w.village_code, w.town_code)) AS area_name,
            ST_X(ST_PointOnSurface(w.geom)) AS lng, ST_Y(ST_PointOnSurface(w.geom)) AS lat
     FROM warnings w WHERE w.id = ${id}::bigint FOR UPDATE`
   if (!row) throw new NotFound(`no warning ${id}`)
-  return { id: row.id, status: row.status, title: row.title, explanation: row.explanation, areaCode: row.area_code, areaName: row.area_name, lng: row.lng, lat: row.lat }
+  return {
+    id: row.id,
+    status: row.status,
+    title: row.title,
+    explanation: row.explanation,
+    areaCode: row.area_code,
+    areaName: row.area_name,
+    lng: row.lng,
+    lat: row.lat,
+  }
 }
 
 export interface WarningFilter {
@@ -328,7 +415,11 @@ export async function listWarnings(sql: Queryable, f: WarningFilter, limit: numb
  * oldest change first, at most `limit`: for the live stream.
  * @example const batch = await warningsChangedSince(db.sql, '1042', 500)
  */
-export async function warningsChangedSince(sql: Queryable, since: string, limit: number): Promise<{ seq: string; feature: WarningFeature }[]> {
+export async function warningsChangedSince(
+  sql: Queryable,
+  since: string,
+  limit: number,
+): Promise<{ seq: string; feature: WarningFeature }[]> {
   const rows = await sql<(WarningRow & { seq: string })[]>`
     SELECT w.change_seq::text AS seq, ${columns(sql)}
     FROM warnings w LEFT JOIN models m ON m.id = w.model_id

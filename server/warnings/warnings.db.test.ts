@@ -7,10 +7,11 @@
  * here (seeded RNG); the server's clock is the test's (`clock`, AS_OF unless a test moves it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
 import { loadConfig } from '../config.ts'
 import { h3Cells } from '../geo/h3.ts'
-import { createModelService } from '../models/service.ts'
 import { executeRun } from '../models/runner.ts'
+import { createModelService } from '../models/service.ts'
 import { beatModelRun, lastRunRequested, type ModelRun } from '../models/store.ts'
 import { createRng, poisson } from '../seed/rng.ts'
 import { TEST_KIND } from '../testing/db.ts'
@@ -35,7 +36,10 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
   let grids: Grid[]
   /** The server's "now": a run as of it is live, one more than 10 minutes before is a preview. */
   let clock = AS_OF
-  const api = async <T = unknown>(path: string, init: { method?: string; body?: unknown; user?: string } = {}): Promise<{ status: number; body: T }> => {
+  const api = async <T = unknown>(
+    path: string,
+    init: { method?: string; body?: unknown; user?: string } = {},
+  ): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${s.url}${path}`, {
       method: init.method ?? 'GET',
       headers: { 'content-type': 'application/json', ...(init.user ? { 'x-user': init.user } : {}) },
@@ -45,7 +49,11 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
   }
   /** Queues a run over HTTP and waits for it to finish. */
   const run = async (model: string, asOf: Date = AS_OF, user?: string): Promise<ModelRun> => {
-    const queued = await api<ModelRun>(`/api/models/${model}/runs`, { method: 'POST', body: { asOf: asOf.toISOString() }, ...(user ? { user } : {}) })
+    const queued = await api<ModelRun>(`/api/models/${model}/runs`, {
+      method: 'POST',
+      body: { asOf: asOf.toISOString() },
+      ...(user ? { user } : {}),
+    })
     expect(queued.status).toBe(202)
     expect(queued.body.status).toBe('queued')
     for (let i = 0; i < 600; i++) {
@@ -99,7 +107,18 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const { status, body } = await api<{ items: { id: string; version: number; definition: { kind: string } }[] }>('/api/models')
     expect(status).toBe(200)
     expect(body.items.map((m) => m.id)).toEqual(
-      expect.arrayContaining(['surge', 'hotspot', 'emerging', 'repeat-address', 'near-repeat', 'concentration-fraud', 'concentration-ebike', 'concentration-fire', 'dispute-escalation', 'overdue']),
+      expect.arrayContaining([
+        'surge',
+        'hotspot',
+        'emerging',
+        'repeat-address',
+        'near-repeat',
+        'concentration-fraud',
+        'concentration-ebike',
+        'concentration-fire',
+        'dispute-escalation',
+        'overdue',
+      ]),
     )
     expect(body.items.every((m) => m.version >= 1)).toBe(true)
   })
@@ -107,7 +126,17 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
   let surgeRun: ModelRun
   it('records a run: version, window, duration, counts; finds the planted surge and no noise grid', async () => {
     surgeRun = await run('surge')
-    expect(surgeRun).toMatchObject({ status: 'done', modelId: 'surge', modelVersion: 1, trigger: 'manual', mode: 'live', findingsCount: 1, raised: 1, updated: 0, expired: 0 })
+    expect(surgeRun).toMatchObject({
+      status: 'done',
+      modelId: 'surge',
+      modelVersion: 1,
+      trigger: 'manual',
+      mode: 'live',
+      findingsCount: 1,
+      raised: 1,
+      updated: 0,
+      expired: 0,
+    })
     expect(surgeRun.asOf).toBe(AS_OF.toISOString())
     expect(surgeRun.dataTo).toBe(AS_OF.toISOString())
     expect(new Date(surgeRun.dataFrom!).getTime()).toBe(AS_OF.getTime() - 63 * DAY_MS)
@@ -115,7 +144,14 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     expect(surgeRun.definition).toMatchObject({ id: 'surge', thresholds: { red: 0.0001 } })
     const [w, ...rest] = await warningsOf('surge')
     expect(rest).toEqual([])
-    expect(w!.properties).toMatchObject({ subject: `grid:${grids[0]!.code}`, level: 'red', status: 'new', gridCode: grids[0]!.code, villageCode: grids[0]!.village, triggerCount: 1 })
+    expect(w!.properties).toMatchObject({
+      subject: `grid:${grids[0]!.code}`,
+      level: 'red',
+      status: 'new',
+      gridCode: grids[0]!.code,
+      villageCode: grids[0]!.village,
+      triggerCount: 1,
+    })
     expect(w!.properties.explanation).toMatch(/^近7日 \d+ 起，前8周同期均值 [\d.]+ 起，泊松超越概率/)
     expect(['Polygon', 'MultiPolygon']).toContain(w!.geometry.type)
   })
@@ -134,7 +170,9 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const events = async () => (await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM warning_events`)[0]!.n
     const before = await everything()
     const eventsBefore = await events()
-    expect(before.map((f) => [f.properties.subject, f.properties.level, f.properties.triggerCount])).toEqual([[`grid:${grids[0]!.code}`, 'red', 2]])
+    expect(before.map((f) => [f.properties.subject, f.properties.level, f.properties.triggerCount])).toEqual([
+      [`grid:${grids[0]!.code}`, 'red', 2],
+    ])
 
     // Last May: the burst in grid 10 is a red surge there, shown with the run, raised nowhere.
     const may = await run('surge', new Date(AS_OF.getTime() - 113 * DAY_MS), 'supervisor')
@@ -146,7 +184,11 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     // Yesterday: it finds grid 0 again, but the open warning is not re-triggered (a live run would).
     const yesterday = await run('surge', new Date(AS_OF.getTime() - DAY_MS))
     expect(yesterday).toMatchObject({ mode: 'preview', raised: 0, updated: 0 })
-    expect((await api<{ findings: { items: { subject: string }[] } }>(`/api/models/surge/runs/${yesterday.id}`)).body.findings.items.map((f) => f.subject)).toContain(`grid:${grids[0]!.code}`)
+    expect(
+      (await api<{ findings: { items: { subject: string }[] } }>(`/api/models/surge/runs/${yesterday.id}`)).body.findings.items.map(
+        (f) => f.subject,
+      ),
+    ).toContain(`grid:${grids[0]!.code}`)
 
     expect(await everything()).toEqual(before)
     expect(await events()).toBe(eventsBefore)
@@ -163,10 +205,16 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
   })
 
   it('refuses a live run for a past date and any run for the future; previews now on request', async () => {
-    const past = await api<{ error: string }>('/api/models/surge/runs', { method: 'POST', body: { asOf: new Date(AS_OF.getTime() - 30 * DAY_MS).toISOString(), mode: 'live' } })
+    const past = await api<{ error: string }>('/api/models/surge/runs', {
+      method: 'POST',
+      body: { asOf: new Date(AS_OF.getTime() - 30 * DAY_MS).toISOString(), mode: 'live' },
+    })
     expect(past.status).toBe(400)
     expect(past.body.error).toMatch(/body\.mode: a run for a past date/)
-    const future = await api<{ error: string }>('/api/models/surge/runs', { method: 'POST', body: { asOf: new Date(AS_OF.getTime() + 3600_000).toISOString() } })
+    const future = await api<{ error: string }>('/api/models/surge/runs', {
+      method: 'POST',
+      body: { asOf: new Date(AS_OF.getTime() + 3600_000).toISOString() },
+    })
     expect(future.status).toBe(400)
     expect(future.body.error).toMatch(/body\.asOf: more than 10 minutes ahead/)
     // A run a few minutes back (a client's clock, a queue) is still live: it re-triggers.
@@ -177,7 +225,8 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const queued = await api<ModelRun>('/api/models/surge/runs', { method: 'POST', body: { mode: 'preview' } })
     expect(queued.status).toBe(202)
     expect(queued.body).toMatchObject({ mode: 'preview', asOf: AS_OF.toISOString() })
-    for (let i = 0; i < 600 && !['done', 'failed'].includes((await api<ModelRun>(`/api/model-runs/${queued.body.id}`)).body.status); i++) await new Promise((ok) => setTimeout(ok, 100))
+    for (let i = 0; i < 600 && !['done', 'failed'].includes((await api<ModelRun>(`/api/model-runs/${queued.body.id}`)).body.status); i++)
+      await new Promise((ok) => setTimeout(ok, 100))
     expect((await api<ModelRun>(`/api/model-runs/${queued.body.id}`)).body).toMatchObject({ status: 'done', findingsCount: 1, updated: 0 })
     expect((await api<WarningPage>('/api/warnings?limit=1000')).body.features).toEqual(before)
   })
@@ -186,12 +235,19 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const r = await run('repeat-address')
     expect(r).toMatchObject({ status: 'done', findingsCount: 1 })
     const [rep] = await warningsOf('repeat-address')
-    expect(rep!.properties).toMatchObject({ subject: `address:${ADDRESS_ID}`, level: 'orange', addressId: ADDRESS_ID, gridCode: grids[5]!.code })
+    expect(rep!.properties).toMatchObject({
+      subject: `address:${ADDRESS_ID}`,
+      level: 'orange',
+      addressId: ADDRESS_ID,
+      gridCode: grids[5]!.code,
+    })
     expect(rep!.geometry.type).toBe('Point')
     await run('dispute-escalation')
     const [d] = await warningsOf('dispute-escalation')
     expect(d!.properties).toMatchObject({ subject: `address:${ADDRESS_ID}`, level: 'red' })
-    expect(d!.properties.explanation).toMatch(/^近60日同一地址矛盾纠纷 5 起（邻里纠纷 5 起）.*同址另有打架斗殴等 1 起，升一级，有民转刑风险$/)
+    expect(d!.properties.explanation).toMatch(
+      /^近60日同一地址矛盾纠纷 5 起（邻里纠纷 5 起）.*同址另有打架斗殴等 1 起，升一级，有民转刑风险$/,
+    )
   })
 
   it('runs every other built-in model without failing', async () => {
@@ -203,10 +259,20 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
   it('moves through the lifecycle: legal moves recorded with who and why, illegal ones 409', async () => {
     const [w] = await warningsOf('surge')
     const id = w!.id
-    const ack = await api<WarningDetail>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'acknowledged', comment: '已签收，安排核查' }, user: 'duty-officer' })
+    const ack = await api<WarningDetail>(`/api/warnings/${id}/transitions`, {
+      method: 'POST',
+      body: { to: 'acknowledged', comment: '已签收，安排核查' },
+      user: 'duty-officer',
+    })
     expect(ack.status).toBe(200)
     expect(ack.body.properties.status).toBe('acknowledged')
-    expect(ack.body.history.at(-1)).toMatchObject({ action: 'transition', actor: 'duty-officer', from: 'new', to: 'acknowledged', comment: '已签收，安排核查' })
+    expect(ack.body.history.at(-1)).toMatchObject({
+      action: 'transition',
+      actor: 'duty-officer',
+      from: 'new',
+      to: 'acknowledged',
+      comment: '已签收，安排核查',
+    })
     expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'new' } })).status).toBe(409)
     expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'tasked' } })).status).toBe(409)
     const bad = await api<{ error: string }>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'closed' } })
@@ -214,7 +280,10 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     expect(bad.body.error).toMatch(/body\.to/)
 
     // One click: a task from the warning, the warning tasked.
-    const tasked = await api<{ task: { id: number; source: string; warningId: number; areaCode: string }; warning: WarningDetail }>(`/api/warnings/${id}/tasks`, { method: 'POST', body: {}, user: 'chief' })
+    const tasked = await api<{ task: { id: number; source: string; warningId: number; areaCode: string }; warning: WarningDetail }>(
+      `/api/warnings/${id}/tasks`,
+      { method: 'POST', body: {}, user: 'chief' },
+    )
     expect(tasked.status).toBe(201)
     expect(tasked.body.task).toMatchObject({ source: 'warning', warningId: id, areaCode: grids[0]!.code })
     expect(tasked.body.warning.properties.status).toBe('tasked')
@@ -224,19 +293,36 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
 
     expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'acknowledged' } })).status).toBe(409)
     // The chief cannot close it while its task is open, however it is worded…
-    const early = await api<{ error: string; details: { openTasks: { id: number; status: string }[] } }>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', comment: '已整改' }, user: 'chief' })
+    const early = await api<{ error: string; details: { openTasks: { id: number; status: string }[] } }>(
+      `/api/warnings/${id}/transitions`,
+      { method: 'POST', body: { to: 'resolved', comment: '已整改' }, user: 'chief' },
+    )
     expect(early.status).toBe(409)
-    expect(early.body.error).toBe(`warning ${id}: task #${tasked.body.task.id} (issued) raised from it is still open: close it first, or give body.reason saying why the warning is resolved anyway`)
+    expect(early.body.error).toBe(
+      `warning ${id}: task #${tasked.body.task.id} (issued) raised from it is still open: close it first, or give body.reason saying why the warning is resolved anyway`,
+    )
     expect(early.body.details.openTasks).toEqual([{ id: tasked.body.task.id, status: 'issued' }])
     expect((await api<WarningDetail>(`/api/warnings/${id}`)).body.properties.status).toBe('tasked')
-    expect((await api<{ error: string }>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', reason: ' ' } })).body.error).toMatch(/body\.reason/)
+    expect(
+      (await api<{ error: string }>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', reason: ' ' } })).body
+        .error,
+    ).toMatch(/body\.reason/)
     // …unless they say why: the why, who and which task are in the warning's history.
     const why = '现场核实为重复报警，任务由街道另行跟进'
-    const resolved = await api<WarningDetail>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', comment: '已整改', reason: why }, user: 'chief' })
+    const resolved = await api<WarningDetail>(`/api/warnings/${id}/transitions`, {
+      method: 'POST',
+      body: { to: 'resolved', comment: '已整改', reason: why },
+      user: 'chief',
+    })
     expect(resolved.status).toBe(200)
     expect(resolved.body.properties.status).toBe('resolved')
     expect(resolved.body.history.at(-1)).toMatchObject({
-      action: 'transition', actor: 'chief', from: 'tasked', to: 'resolved', comment: '已整改', details: { reason: why, overrideOpenTasks: [tasked.body.task.id] },
+      action: 'transition',
+      actor: 'chief',
+      from: 'tasked',
+      to: 'resolved',
+      comment: '已整改',
+      details: { reason: why, overrideOpenTasks: [tasked.body.task.id] },
     })
     expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'acknowledged' } })).status).toBe(409)
     expect((await api(`/api/warnings/${id}/tasks`, { method: 'POST', body: {} })).status).toBe(409)
@@ -253,7 +339,11 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     // Submitted for review is still open.
     expect((await api(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved' } })).status).toBe(409)
     expect((await api(`/api/tasks/${taskId}/transitions`, { method: 'POST', body: { to: 'closed' } })).status).toBe(200)
-    const done = await api<WarningDetail>(`/api/warnings/${id}/transitions`, { method: 'POST', body: { to: 'resolved', comment: '整改完毕' }, user: 'chief' })
+    const done = await api<WarningDetail>(`/api/warnings/${id}/transitions`, {
+      method: 'POST',
+      body: { to: 'resolved', comment: '整改完毕' },
+      user: 'chief',
+    })
     expect(done.status).toBe(200)
     expect(done.body.history.at(-1)).toMatchObject({ action: 'transition', to: 'resolved', details: {} })
   })
@@ -277,18 +367,28 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const [other] = await s.db.sql<{ code: string }[]>`
       SELECT g.code FROM admin_areas g JOIN admin_areas v ON v.code = g.parent_code
       WHERE g.level = 'grid' AND v.parent_code <> ${w!.properties.townCode} ORDER BY g.code LIMIT 1`
-    const { body } = await api<{ task: { id: number } }>(`/api/warnings/${w!.id}/tasks`, { method: 'POST', body: { area_code: other!.code } })
+    const { body } = await api<{ task: { id: number } }>(`/api/warnings/${w!.id}/tasks`, {
+      method: 'POST',
+      body: { area_code: other!.code },
+    })
     const town = { role: 'town', userId: 'town-officer', areaCodes: [w!.properties.townCode!] }
     const attempt = s.db.withScope(town, async (tx) => {
       expect(await tx`SELECT id FROM tasks WHERE warning_id = ${w!.id}`).toHaveLength(0) // out of their sight
       return transitionWarning(tx, String(w!.id), 'resolved', 'town-officer', null)
     })
-    await expect(attempt).rejects.toMatchObject({ name: 'Conflict', kind: 'conflict', message: expect.stringContaining(`task #${body.task.id} (issued)`) })
+    await expect(attempt).rejects.toMatchObject({
+      name: 'Conflict',
+      kind: 'conflict',
+      message: expect.stringContaining(`task #${body.task.id} (issued)`),
+    })
   })
 
   it('validates definitions (400 naming the field) and keeps every version', async () => {
     const cur = (await api<{ definition: Record<string, unknown> }>('/api/models/surge')).body.definition
-    const order = await api<{ error: string }>('/api/models/surge', { method: 'PUT', body: { ...cur, thresholds: { red: 0.01, orange: 0.001, yellow: 0.05 } } })
+    const order = await api<{ error: string }>('/api/models/surge', {
+      method: 'PUT',
+      body: { ...cur, thresholds: { red: 0.01, orange: 0.001, yellow: 0.05 } },
+    })
     expect(order.status).toBe(400)
     expect(order.body.error).toMatch(/body\.thresholds\.red/)
     const cat = await api<{ error: string }>('/api/models/surge', { method: 'PUT', body: { ...cur, categories: ['01', '9999'] } })
@@ -297,7 +397,10 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const kind = await api<{ error: string }>('/api/models/surge', { method: 'PUT', body: { ...cur, kind: 'crystal_ball' } })
     expect(kind.status).toBe(400)
     expect(kind.body.error).toMatch(/body\.kind/)
-    const kindChange = await api('/api/models/surge', { method: 'PUT', body: { id: 'surge', kind: 'hotspot', name: { zh: '热点', en: 'Hot' } } })
+    const kindChange = await api('/api/models/surge', {
+      method: 'PUT',
+      body: { id: 'surge', kind: 'hotspot', name: { zh: '热点', en: 'Hot' } },
+    })
     expect(kindChange.status).toBe(409)
 
     const edit = await api<{ version: number; changed: boolean; versions: unknown[] }>('/api/models/surge', {
@@ -312,7 +415,10 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     expect(v1.body).toMatchObject({ version: 1, definition: { params: { minCount: 5 } } })
     expect((await run('surge')).modelVersion).toBe(2)
 
-    const created = await api<{ version: number }>('/api/models/my-fraud-surge', { method: 'PUT', body: { kind: 'surge', name: { zh: '诈骗激增', en: 'Fraud surge' }, categories: ['05'] } })
+    const created = await api<{ version: number }>('/api/models/my-fraud-surge', {
+      method: 'PUT',
+      body: { kind: 'surge', name: { zh: '诈骗激增', en: 'Fraud surge' }, categories: ['05'] },
+    })
     expect(created.status).toBe(201)
     expect(created.body.version).toBe(1)
   })
@@ -364,7 +470,10 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     await done
     const m = /id: (\S+)\nevent: warning\ndata: (.*)\n/.exec(text)
     expect(m).not.toBeNull()
-    expect(JSON.parse(m![2]!)).toMatchObject({ type: 'Feature', properties: { modelId: 'dispute-escalation', subject: `address:${ADDRESS_ID}` } })
+    expect(JSON.parse(m![2]!)).toMatchObject({
+      type: 'Feature',
+      properties: { modelId: 'dispute-escalation', subject: `address:${ADDRESS_ID}` },
+    })
   })
 
   it('closes model runs whose process died (no heartbeat for 3 minutes) and leaves live ones, of any server, alone', async () => {
@@ -393,8 +502,12 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     // A beat keeps a live run from being closed, and never reopens an ended one.
     await beatModelRun(s.db.sql, live.id)
     await beatModelRun(s.db.sql, dead.id)
-    const rows = new Map((await s.db.sql<{ id: string; status: string; age: number }[]>`
-      SELECT id::text, status, extract(epoch FROM now() - heartbeat_at)::float8 AS age FROM model_runs WHERE id IN ${s.db.sql([dead.id, live.id])}`).map((r) => [r.id, r]))
+    const rows = new Map(
+      (
+        await s.db.sql<{ id: string; status: string; age: number }[]>`
+      SELECT id::text, status, extract(epoch FROM now() - heartbeat_at)::float8 AS age FROM model_runs WHERE id IN ${s.db.sql([dead.id, live.id])}`
+      ).map((r) => [r.id, r]),
+    )
     expect(rows.get(live.id)!.age).toBeLessThan(5)
     expect(rows.get(dead.id)).toMatchObject({ status: 'failed' })
     expect(rows.get(dead.id)!.age).toBeGreaterThan(500)

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+
 import express, { Router } from 'express'
 
 export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -39,9 +40,15 @@ export async function ensureWebBuilt(log: (msg: string) => void = () => {}): Pro
 /** Serves the built web app; unknown non-API GETs get index.html so client routes (/wall…) work. */
 export function webRoutes(): Router {
   const router = Router()
-  router.use(express.static(WEB_DIST_DIR, { index: 'index.html', maxAge: '1h', setHeaders: (res, file) => {
-    if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache')
-  } }))
+  router.use(
+    express.static(WEB_DIST_DIR, {
+      index: 'index.html',
+      maxAge: '1h',
+      setHeaders: (res, file) => {
+        if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache')
+      },
+    }),
+  )
   // The command-center wall is a page of its own (web/wall.html), at /wall and below.
   router.get(/^\/wall(\/.*)?$/, (_req, res, next) => {
     const wall = path.join(WEB_DIST_DIR, 'wall.html')

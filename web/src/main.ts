@@ -1,28 +1,24 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import './styles.css'
 import './map/worker.ts'
+
 import type { Map as MapLibreMap } from 'maplibre-gl'
-import {
-  type AreaDetail,
-  fetchArea,
-  fetchAreaStats,
-  fetchCategories,
-  fetchIndicators,
-} from './api/map-api.ts'
+
+import { MeResponseSchema } from '../../server/shared/api.ts'
+import { addDays, shanghaiDay } from '../../server/shared/time.ts'
+import { getJson } from './api/client.ts'
+import { type AreaDetail, fetchArea, fetchAreaStats, fetchCategories, fetchIndicators } from './api/map-api.ts'
 import { onLangChange, t } from './i18n/i18n.ts'
 import type { CellCount } from './map/cells.ts'
 import { clickAction } from './map/click.ts'
 import { createOneMap, DRILL_PADDING, type FocusArea, type Hit, type OneMap, VIEW_PADDING } from './map/onemap.ts'
 import { type Bbox, queryString, tileQuery } from './state/query.ts'
-import { addDays, shanghaiDay } from '../../server/shared/time.ts'
 import { defaultRange } from './state/time.ts'
 import { type AppState, decodeState, encodeState } from './state/url.ts'
 import { mountCategoriesPanel } from './ui/categories-panel.ts'
 import { byId } from './ui/dom.ts'
 import { mountExport } from './ui/export.ts'
 import { mountHeader } from './ui/header.ts'
-import { getJson } from './api/client.ts'
-import { MeResponseSchema } from '../../server/shared/api.ts'
 import { mountInspector } from './ui/inspector.ts'
 import { mountLayersPanel } from './ui/layers-panel.ts'
 import { mountAreaPanel } from './ui/panel.ts'
@@ -36,15 +32,24 @@ declare global {
      * For tests, benchmarks and debugging: the map, a promise that resolves once the boundaries are
      * drawn, the page state, and `settled()`: resolves when every visible layer's data is in and drawn.
      */
-    __onemap?: { map: MapLibreMap; ready: Promise<void>; state(): AppState; settled(): Promise<void>; cells(): readonly CellCount[]; cellCentre(h3: string): [number, number]; hitsAt(x: number, y: number): Hit[] }
+    __onemap?: {
+      map: MapLibreMap
+      ready: Promise<void>
+      state(): AppState
+      settled(): Promise<void>
+      cells(): readonly CellCount[]
+      cellCentre(h3: string): [number, number]
+      hitsAt(x: number, y: number): Hit[]
+    }
   }
 }
 
 const status = mountStatus(byId('status'))
 const header = mountHeader()
 
-let loadState: { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; key: 'app.loadFailed' | 'app.noWebgl'; detail?: string } =
-  { kind: 'loading' }
+let loadState: { kind: 'loading' } | { kind: 'ready' } | { kind: 'failed'; key: 'app.loadFailed' | 'app.noWebgl'; detail?: string } = {
+  kind: 'loading',
+}
 const renderStatus = () => {
   if (loadState.kind === 'loading') status.loading(t('app.loading'))
   else if (loadState.kind === 'failed') status.error(t(loadState.key), loadState.detail)
@@ -88,10 +93,14 @@ try {
       header.setDistrict(config.district.code, config.district.name)
       if (config.basemapTileUrl) header.enableBasemapToggle((on) => onemap.setBasemapVisible(on))
       // Who is logged in (anonymous access, where configured, has no session to end).
-      void getJson('/api/auth/me').then((body) => {
-        const me = MeResponseSchema.safeParse(body)
-        if (me.success && me.data.method !== 'anonymous') header.showUser(me.data.user.displayName || me.data.user.username, me.data.csrfToken)
-      }, () => undefined)
+      void getJson('/api/auth/me').then(
+        (body) => {
+          const me = MeResponseSchema.safeParse(body)
+          if (me.success && me.data.method !== 'anonymous')
+            header.showUser(me.data.user.displayName || me.data.user.username, me.data.csrfToken)
+        },
+        () => undefined,
+      )
     },
     onH3Legend: (stops) => layersPanel.setH3Legend(stops),
   })
@@ -158,7 +167,13 @@ try {
       areaPanel.hide()
       if (fly && districtBbox) {
         const [w, s, e, n] = districtBbox
-        map.fitBounds([[w, s], [e, n]], { padding: VIEW_PADDING, duration: 800 })
+        map.fitBounds(
+          [
+            [w, s],
+            [e, n],
+          ],
+          { padding: VIEW_PADDING, duration: 800 },
+        )
       }
       return
     }
@@ -173,12 +188,20 @@ try {
     onemap.setFocus(focus)
     if (fly) {
       const [w, s, e, n] = detail.bbox
-      map.fitBounds([[w, s], [e, n]], { padding: DRILL_PADDING, duration: 800, maxZoom: 16 })
+      map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: DRILL_PADDING, duration: 800, maxZoom: 16 },
+      )
     }
-    const trail = await Promise.all(trailCodes(code).map(async (c) => {
-      const a = await area(c)
-      return { code: a.code, name: a.name }
-    }))
+    const trail = await Promise.all(
+      trailCodes(code).map(async (c) => {
+        const a = await area(c)
+        return { code: a.code, name: a.name }
+      }),
+    )
     const period = queryString({ from: state.filters.from, to: state.filters.to })
     const [stats, indicators] = await Promise.all([
       fetchAreaStats(code, period).catch(() => null),

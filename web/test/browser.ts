@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { inflateSync } from 'node:zlib'
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core'
+
+import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core'
 
 /**
  * Chromium flags for tests: no sandbox (root in containers), nothing phoned home, and WebGL2 from
@@ -253,8 +254,7 @@ export function countDifferentPixels(a: RgbaImage, b: RgbaImage, box: Box, thres
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       const o = (y * a.width + x) * 4
-      const d =
-        Math.abs(a.data[o]! - b.data[o]!) + Math.abs(a.data[o + 1]! - b.data[o + 1]!) + Math.abs(a.data[o + 2]! - b.data[o + 2]!)
+      const d = Math.abs(a.data[o]! - b.data[o]!) + Math.abs(a.data[o + 1]! - b.data[o + 1]!) + Math.abs(a.data[o + 2]! - b.data[o + 2]!)
       if (d > threshold) n++
     }
   }

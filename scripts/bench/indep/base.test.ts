@@ -1,16 +1,18 @@
-import { describe, expect, it } from 'vitest'
-import { parse } from 'csv-parse/sync'
 import { booleanPointInPolygon, lineString, multiPolygon, point, pointToLineDistance } from '@turf/turf'
+import { parse } from 'csv-parse/sync'
 import type { MultiPolygon } from 'geojson'
+import { describe, expect, it } from 'vitest'
+
 import { BASE_COLUMNS, generateRows, rowToCsv } from './base.ts'
-import { planWorld, shortTownName, writtenVillageName, apportion } from './plan.ts'
 import { toLngLat } from './geo.ts'
+import { apportion, planWorld, shortTownName, writtenVillageName } from './plan.ts'
 import { testAreas, testWorld } from './testkit.ts'
 
 const COUNT = 6000
 const { areas, world, rows } = testWorld(COUNT, 'base-test')
 const geomOf = new Map(areas.map((a) => [a.code, a.geometry]))
-const inside = (code: string, lng: number, lat: number) => booleanPointInPolygon(point([lng, lat]), multiPolygon(geomOf.get(code)!.coordinates))
+const inside = (code: string, lng: number, lat: number) =>
+  booleanPointInPolygon(point([lng, lat]), multiPolygon(geomOf.get(code)!.coordinates))
 const boundaryDistanceM = (g: MultiPolygon, lng: number, lat: number) =>
   Math.min(...g.coordinates.flat().map((ring) => pointToLineDistance(point([lng, lat]), lineString(ring), { units: 'meters' })))
 

@@ -2,20 +2,41 @@
  * Streams the address rows of a planned world (a generator: memory stays bounded by the plan, not
  * by the row count) and writes them as the importer's CSV.
  */
-import fs from 'node:fs'
 import { once } from 'node:events'
-import type { BaseRow, RowType } from './types.ts'
-import { Rng } from './rng.ts'
+import fs from 'node:fs'
+
 import { toLngLat, toXY } from './geo.ts'
 import {
-  DOOR_BORDER, DOOR_NORMAL, doorPoint, zoneAt, doorArc,
-  type CompoundPlan, type RoadPlan, type TownPlan, type VillagePlan, type World,
+  type CompoundPlan,
+  DOOR_BORDER,
+  DOOR_NORMAL,
+  doorArc,
+  doorPoint,
+  type RoadPlan,
+  type TownPlan,
+  type VillagePlan,
+  type World,
+  zoneAt,
 } from './plan.ts'
+import { Rng } from './rng.ts'
+import type { BaseRow, RowType } from './types.ts'
 
 /** The CSV columns, in order (the importer's required columns first, then optional ones). */
 export const BASE_COLUMNS = [
-  'address_id', 'address', 'lng', 'lat', 'aliases',
-  'town', 'village', 'group_no', 'road', 'door_no', 'compound', 'building', 'unit', 'room',
+  'address_id',
+  'address',
+  'lng',
+  'lat',
+  'aliases',
+  'town',
+  'village',
+  'group_no',
+  'road',
+  'door_no',
+  'compound',
+  'building',
+  'unit',
+  'room',
 ] as const
 
 /** The canonical text's fixed beginning. */
@@ -270,8 +291,15 @@ export function rowToCsv(row: BaseRow): string {
   const num = (v: number | null) => (v === null ? '' : String(v))
   const parts = row.withParts
     ? [
-        csvField(row.town), csvField(row.village), num(row.groupNo), csvField(row.road), num(row.doorNo),
-        csvField(row.compound), num(row.building), num(row.unit), num(row.room),
+        csvField(row.town),
+        csvField(row.village),
+        num(row.groupNo),
+        csvField(row.road),
+        num(row.doorNo),
+        csvField(row.compound),
+        num(row.building),
+        num(row.unit),
+        num(row.room),
       ].join(',')
     : ',,,,,,,,'
   return `${csvField(row.addressId)},${csvField(row.address)},${row.lng},${row.lat},${csvField(row.aliases)},${parts}\n`

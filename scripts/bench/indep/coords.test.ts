@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { bd09ToGcj02, fromCrs, gcj02ToBd09, gcj02ToWgs84, outOfChina, toCrs, wgs84ToGcj02 } from './coords.ts'
 import { distanceM } from './geo.ts'
 

@@ -4,14 +4,39 @@
  * the tests and for timing runs; no database needed.
  */
 import type { FeatureCollection, MultiPolygon } from 'geojson'
-import type { IndepArea } from './types.ts'
+
 import { Rng } from './rng.ts'
+import type { IndepArea } from './types.ts'
 
 /** The 27 town-level names of Xiaoshan, in the order of data/xiaoshan/towns.csv. */
 export const XIAOSHAN_TOWN_NAMES = [
-  '城厢街道', '北干街道', '蜀山街道', '新塘街道', '靖江街道', '南阳街道', '闻堰街道', '宁围街道', '新街街道',
-  '盈丰街道', '楼塔镇', '河上镇', '戴村镇', '浦阳镇', '进化镇', '临浦镇', '义桥镇', '所前镇', '衙前镇', '瓜沥镇',
-  '益农镇', '党湾镇', '萧山经济技术开发区', '萧山商业城', '围垦区', '红山农场', '萧山钱江世纪城',
+  '城厢街道',
+  '北干街道',
+  '蜀山街道',
+  '新塘街道',
+  '靖江街道',
+  '南阳街道',
+  '闻堰街道',
+  '宁围街道',
+  '新街街道',
+  '盈丰街道',
+  '楼塔镇',
+  '河上镇',
+  '戴村镇',
+  '浦阳镇',
+  '进化镇',
+  '临浦镇',
+  '义桥镇',
+  '所前镇',
+  '衙前镇',
+  '瓜沥镇',
+  '益农镇',
+  '党湾镇',
+  '萧山经济技术开发区',
+  '萧山商业城',
+  '围垦区',
+  '红山农场',
+  '萧山钱江世纪城',
 ] as const
 
 /** Options of the lattice fixture. */

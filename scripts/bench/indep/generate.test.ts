@@ -1,11 +1,13 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+
 import { parse } from 'csv-parse/sync'
-import { generateIndependentSet, parseAreas, parseArgs, readQueries } from './generate.ts'
-import { toFeatureCollection } from './fixtures.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+
 import { BASE_COLUMNS } from './base.ts'
+import { toFeatureCollection } from './fixtures.ts'
+import { generateIndependentSet, parseAreas, parseArgs, readQueries } from './generate.ts'
 import { testAreas } from './testkit.ts'
 
 const dirs: string[] = []
@@ -21,7 +23,8 @@ describe('generateIndependentSet', () => {
     const areas = parseAreas(toFeatureCollection(testAreas()))
     const a = await generateIndependentSet({ areas, count: 5000, seed: 'g', outDir: tmp(), perKind: 20 })
     const b = await generateIndependentSet({ areas, count: 5000, seed: 'g', outDir: tmp(), perKind: 20 })
-    for (const f of ['baseCsv', 'gazetteerCsv', 'queriesPath'] as const) expect(fs.readFileSync(a[f], 'utf8')).toBe(fs.readFileSync(b[f], 'utf8'))
+    for (const f of ['baseCsv', 'gazetteerCsv', 'queriesPath'] as const)
+      expect(fs.readFileSync(a[f], 'utf8')).toBe(fs.readFileSync(b[f], 'utf8'))
     const base = parse(fs.readFileSync(a.baseCsv, 'utf8'), { columns: true }) as Record<string, string>[]
     expect(base).toHaveLength(5000)
     expect(Object.keys(base[0]!)).toEqual([...BASE_COLUMNS])
@@ -40,12 +43,25 @@ describe('generateIndependentSet', () => {
 
 describe('CLI helpers', () => {
   it('reads Polygon and MultiPolygon features and skips other levels', () => {
-    const ring = [[120, 30], [120.01, 30], [120.01, 30.01], [120, 30]]
+    const ring = [
+      [120, 30],
+      [120.01, 30],
+      [120.01, 30.01],
+      [120, 30],
+    ]
     const areas = parseAreas({
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', properties: { code: '1', name: '瓜沥镇', level: 'town', parent_code: null }, geometry: { type: 'Polygon', coordinates: [ring] } },
-        { type: 'Feature', properties: { code: '2', name: 'g', level: 'grid', parent_code: '1' }, geometry: { type: 'Polygon', coordinates: [ring] } },
+        {
+          type: 'Feature',
+          properties: { code: '1', name: '瓜沥镇', level: 'town', parent_code: null },
+          geometry: { type: 'Polygon', coordinates: [ring] },
+        },
+        {
+          type: 'Feature',
+          properties: { code: '2', name: 'g', level: 'grid', parent_code: '1' },
+          geometry: { type: 'Polygon', coordinates: [ring] },
+        },
       ],
     })
     expect(areas).toHaveLength(1)
@@ -54,7 +70,14 @@ describe('CLI helpers', () => {
 
   it('parses arguments with defaults', () => {
     expect(parseArgs(['--areas', 'a.geojson', '--out', 'o'])).toEqual({
-      areas: 'a.geojson', out: 'o', count: 100000, seed: 'indep', partsRate: 0.7, perKind: 300, borderRate: 0.02, dupNames: true,
+      areas: 'a.geojson',
+      out: 'o',
+      count: 100000,
+      seed: 'indep',
+      partsRate: 0.7,
+      perKind: 300,
+      borderRate: 0.02,
+      dupNames: true,
     })
     expect(parseArgs(['--areas', 'a', '--out', 'o', '--count', '50', '--per-kind', '7', '--parts-rate', '0.5']).count).toBe(50)
     expect(parseArgs(['--areas', 'a', '--out', 'o', '--dup-names', '0']).dupNames).toBe(false)

@@ -11,12 +11,14 @@ import fs from 'node:fs'
 import path from 'node:path'
 import readline from 'node:readline'
 import { pathToFileURL } from 'node:url'
+
 import type { Feature, FeatureCollection, Geometry, MultiPolygon } from 'geojson'
+
+import { type BaseStats, csvField, writeBaseCsv } from './base.ts'
+import { planWorld, type World } from './plan.ts'
+import { buildQueries, RowSampler } from './queries.ts'
 import type { IndepArea, IndepQuery, QueryKind } from './types.ts'
 import { ALL_KINDS } from './types.ts'
-import { planWorld, type World } from './plan.ts'
-import { csvField, writeBaseCsv, type BaseStats } from './base.ts'
-import { RowSampler, buildQueries } from './queries.ts'
 
 /** Options of generateIndependentSet. */
 export interface GenerateOptions {
@@ -78,12 +80,17 @@ export async function generateIndependentSet(opts: GenerateOptions): Promise<Gen
     dupNames: opts.dupNames,
   })
   const planMs = Date.now() - t0
-  log(`plan: ${world.towns.length} towns, ${world.roads.length} roads, ${world.compounds.length} compounds, ${world.junctions.length} junctions (${planMs} ms)`)
+  log(
+    `plan: ${world.towns.length} towns, ${world.roads.length} roads, ${world.compounds.length} compounds, ${world.junctions.length} junctions (${planMs} ms)`,
+  )
   t0 = Date.now()
   const sampler = new RowSampler(world, Math.max(100, perKind * 3), opts.seed)
   const baseCsv = path.join(opts.outDir, 'base.csv')
-  const base = await writeBaseCsv(world, baseCsv, (row) => sampler.offer(row), (n) =>
-    log(`base: ${n.toLocaleString('en')} / ${opts.count.toLocaleString('en')} rows (${((Date.now() - t0) / 1000).toFixed(1)} s)`),
+  const base = await writeBaseCsv(
+    world,
+    baseCsv,
+    (row) => sampler.offer(row),
+    (n) => log(`base: ${n.toLocaleString('en')} / ${opts.count.toLocaleString('en')} rows (${((Date.now() - t0) / 1000).toFixed(1)} s)`),
   )
   const baseMs = Date.now() - t0
   log(`base: ${base.rows} rows written (${baseMs} ms)`)
@@ -243,7 +250,10 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   }
   const areas = get('areas')
   const out = get('out')
-  if (!areas || !out) throw new Error('usage: generate.ts --areas areas.geojson --out DIR [--count N] [--seed S] [--parts-rate R] [--per-kind K] [--border-rate B] [--dup-names 0|1]')
+  if (!areas || !out)
+    throw new Error(
+      'usage: generate.ts --areas areas.geojson --out DIR [--count N] [--seed S] [--parts-rate R] [--per-kind K] [--border-rate B] [--dup-names 0|1]',
+    )
   return {
     areas,
     out,
@@ -264,7 +274,9 @@ async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv)
   const areas = readAreasGeoJson(args.areas)
   const log = (line: string) => process.stderr.write(`[indep] ${line}\n`)
-  log(`${areas.filter((a) => a.level === 'town').length} towns, ${areas.filter((a) => a.level === 'village').length} villages from ${args.areas}`)
+  log(
+    `${areas.filter((a) => a.level === 'town').length} towns, ${areas.filter((a) => a.level === 'village').length} villages from ${args.areas}`,
+  )
   const t0 = Date.now()
   const r = await generateIndependentSet({ ...args, areas, outDir: args.out, log })
   log(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.baseCsv}, ${r.gazetteerCsv}, ${r.queriesPath}, ${r.summaryPath}`)

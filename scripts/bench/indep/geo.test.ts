@@ -1,18 +1,42 @@
-import { describe, expect, it } from 'vitest'
 import { booleanPointInPolygon, multiPolygon, point } from '@turf/turf'
 import type { MultiPolygon } from 'geojson'
+import { describe, expect, it } from 'vitest'
+
+import { areaKm2, crossings, distanceM, makeProjection, PolygonIndex, Polyline, toLngLat, toXY } from './geo.ts'
 import { Rng } from './rng.ts'
-import { PolygonIndex, Polyline, areaKm2, crossings, distanceM, makeProjection, toLngLat, toXY } from './geo.ts'
 
 /** A concave C-shaped polygon with a hole, plus a second part. */
 const shape: MultiPolygon = {
   type: 'MultiPolygon',
   coordinates: [
     [
-      [[120, 30], [120.03, 30], [120.03, 30.01], [120.01, 30.01], [120.01, 30.02], [120.03, 30.02], [120.03, 30.03], [120, 30.03], [120, 30]],
-      [[120.002, 30.002], [120.005, 30.002], [120.005, 30.005], [120.002, 30.005], [120.002, 30.002]],
+      [
+        [120, 30],
+        [120.03, 30],
+        [120.03, 30.01],
+        [120.01, 30.01],
+        [120.01, 30.02],
+        [120.03, 30.02],
+        [120.03, 30.03],
+        [120, 30.03],
+        [120, 30],
+      ],
+      [
+        [120.002, 30.002],
+        [120.005, 30.002],
+        [120.005, 30.005],
+        [120.002, 30.005],
+        [120.002, 30.002],
+      ],
     ],
-    [[[120.05, 30], [120.06, 30], [120.06, 30.01], [120.05, 30]]],
+    [
+      [
+        [120.05, 30],
+        [120.06, 30],
+        [120.06, 30.01],
+        [120.05, 30],
+      ],
+    ],
   ],
 }
 
@@ -35,7 +59,20 @@ describe('PolygonIndex', () => {
   })
 
   it('computes areas in km²', () => {
-    const sq: MultiPolygon = { type: 'MultiPolygon', coordinates: [[[[120, 30], [120.01, 30], [120.01, 30.01], [120, 30.01], [120, 30]]]] }
+    const sq: MultiPolygon = {
+      type: 'MultiPolygon',
+      coordinates: [
+        [
+          [
+            [120, 30],
+            [120.01, 30],
+            [120.01, 30.01],
+            [120, 30.01],
+            [120, 30],
+          ],
+        ],
+      ],
+    }
     expect(areaKm2(sq)).toBeCloseTo(0.964 * 1.106, 1)
   })
 })

@@ -3,6 +3,7 @@
  * index (turf's test is too slow for millions of points), distance to a boundary, polylines.
  */
 import type { MultiPolygon } from 'geojson'
+
 import type { Rng } from './rng.ts'
 
 /** Metres per degree of latitude (spherical mean is close enough over a district). */
@@ -362,8 +363,14 @@ export function crossings(a: Polyline, b: Polyline): { sa: number; sb: number; x
  * @example segmentCross(0,0,2,0, 1,-1,1,1) // [0.5, 0.5]
  */
 export function segmentCross(
-  ax: number, ay: number, bx: number, by: number,
-  cx: number, cy: number, dx: number, dy: number,
+  ax: number,
+  ay: number,
+  bx: number,
+  by: number,
+  cx: number,
+  cy: number,
+  dx: number,
+  dy: number,
 ): [number, number] | null {
   const rx = bx - ax
   const ry = by - ay

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest'
+
+import { generateRows } from './base.ts'
+import { type Crs, fromCrs } from './coords.ts'
+import { distanceM } from './geo.ts'
+import { roomExists, villageStem } from './hard.ts'
+import { planWorld, type World } from './plan.ts'
+import { buildQueries, RowSampler } from './queries.ts'
+import { testAreas, testWorld } from './testkit.ts'
 import type { BaseRow, IndepQuery } from './types.ts'
 import { ADDRESS_KINDS, COARSE_KINDS, HARD_ADDRESS_KINDS, HARD_COARSE_KINDS } from './types.ts'
-import { RowSampler, buildQueries } from './queries.ts'
-import { roomExists, villageStem } from './hard.ts'
-import { NameIndex, TYPO_NEVER, toTraditional } from './typos.ts'
-import { fromCrs, type Crs } from './coords.ts'
-import { distanceM } from './geo.ts'
+import { NameIndex, toTraditional, TYPO_NEVER } from './typos.ts'
 import { sameSyllable } from './vocab.ts'
-import { generateRows } from './base.ts'
-import { planWorld, type World } from './plan.ts'
-import { testAreas, testWorld } from './testkit.ts'
 
 const PER_KIND = 40
 const { world, rows } = testWorld(8000, 'h-test')
@@ -33,13 +34,24 @@ const names = new NameIndex(world.realNames)
 /** Street-door and gate numbers of each road. */
 const doorsOf = new Map<number, Set<number>>()
 for (const r of rows) if (r.roadId !== null) (doorsOf.get(r.roadId) ?? doorsOf.set(r.roadId, new Set()).get(r.roadId)!).add(r.doorNo!)
-const partnerOf = new Map(world.dupRoads.flatMap((p) => [[p.a, p.b], [p.b, p.a]] as const))
+const partnerOf = new Map(
+  world.dupRoads.flatMap(
+    (p) =>
+      [
+        [p.a, p.b],
+        [p.b, p.a],
+      ] as const,
+  ),
+)
 
 describe('same-name material', () => {
   it('pairs roads and compounds of different towns, one of each per town at most', () => {
     expect(world.dupRoads.length).toBeGreaterThan(0)
     expect(world.dupCompounds.length).toBeGreaterThan(0)
-    for (const [list, pairs] of [[world.roads, world.dupRoads], [world.compounds, world.dupCompounds]] as const) {
+    for (const [list, pairs] of [
+      [world.roads, world.dupRoads],
+      [world.compounds, world.dupCompounds],
+    ] as const) {
       const towns: number[] = []
       for (const p of pairs) {
         const a = list[p.a]!
@@ -126,7 +138,9 @@ describe('harder kinds', () => {
         const { original, changed, how } = q.meta as Record<string, string>
         expect(q.text).toContain(changed)
         expect(names.onlyNear(changed!, original!)).toBe(true)
-        const diff = Array.from(original!).map((c, i) => [c, changed![i]!] as const).filter(([a, b]) => a !== b)
+        const diff = Array.from(original!)
+          .map((c, i) => [c, changed![i]!] as const)
+          .filter(([a, b]) => a !== b)
         expect(diff).toHaveLength(1)
         expect(TYPO_NEVER.has(diff[0]![1])).toBe(false)
         expect(sameSyllable(diff[0]![0], diff[0]![1])).toBe(how === 'homophone')
@@ -161,7 +175,9 @@ describe('harder kinds', () => {
     for (const q of ofKind('door_no_hao')) expect(q.text).toMatch(new RegExp(`${rowOf(q).doorNo}$`))
     for (const q of ofKind('room_floor_words')) expect(q.text).toMatch(/([0-9]+|[一二三四五六七八九十]+)[楼层]\d{3,4}室?$/)
     for (const q of ofKind('room_forms')) {
-      const re = { fangjian: /房间$/, hao_unit: /\d号\d单元\d+室?$/, hash: /\d#楼?(\d单元)?\d+室?$/, unit_dash: /[幢栋]\d-\d+$/ }[q.meta!.form!]!
+      const re = { fangjian: /房间$/, hao_unit: /\d号\d单元\d+室?$/, hash: /\d#楼?(\d单元)?\d+室?$/, unit_dash: /[幢栋]\d-\d+$/ }[
+        q.meta!.form!
+      ]!
       expect(q.text, q.meta!.form).toMatch(re)
     }
     for (const q of ofKind('room_no_unit')) {

@@ -4,18 +4,26 @@
  * (for a careful human holding the base) has that row as truth; a text that cannot has the coarser
  * level such a human would give, with `acceptLevels`; a text outside the district has 'none'.
  */
-import type { BaseRow, GeoLevel, IndepExpect } from './types.ts'
-import { HARD_ADDRESS_KINDS, HARD_COARSE_KINDS } from './types.ts'
-import type { Rng } from './rng.ts'
+import { type Crs, toCrs } from './coords.ts'
 import { distanceM, toLngLat, toXY } from './geo.ts'
-import type { CompoundPlan, TownPlan, World } from './plan.ts'
 import { PLAIN, render, slipName, spokenNumber, type SpokenParts, type Style } from './noise.ts'
-import { REPORTER_AFTER, REPORTER_BEFORE, TRAILING } from './vocab.ts'
-import { spaceOut, spellsNewTown, toTraditional, typoName, type NameEdit } from './typos.ts'
-import { toCrs, type Crs } from './coords.ts'
+import type { CompoundPlan, TownPlan, World } from './plan.ts'
 import {
-  GROUP_STYLES, addressExpect, ambiguousWithoutTown, pickRow, plainStyle, rowParts, townText, type Ctx, type Made,
+  addressExpect,
+  ambiguousWithoutTown,
+  type Ctx,
+  GROUP_STYLES,
+  type Made,
+  pickRow,
+  plainStyle,
+  rowParts,
+  townText,
 } from './querykit.ts'
+import type { Rng } from './rng.ts'
+import type { BaseRow, GeoLevel, IndepExpect } from './types.ts'
+import type { HARD_ADDRESS_KINDS, HARD_COARSE_KINDS } from './types.ts'
+import { type NameEdit, spaceOut, spellsNewTown, toTraditional, typoName } from './typos.ts'
+import { REPORTER_AFTER, REPORTER_BEFORE, TRAILING } from './vocab.ts'
 
 type HardKind = (typeof HARD_ADDRESS_KINDS)[number] | (typeof HARD_COARSE_KINDS)[number]
 
@@ -36,7 +44,19 @@ const DUP_PREFIXES = [
 ] as const
 
 /** The other districts and counties of Hangzhou (钱塘区 left out: part of it was Xiaoshan until 2021). */
-export const OTHER_HANGZHOU = ['上城区', '拱墅区', '西湖区', '滨江区', '余杭区', '临平区', '富阳区', '临安区', '桐庐县', '淳安县', '建德市'] as const
+export const OTHER_HANGZHOU = [
+  '上城区',
+  '拱墅区',
+  '西湖区',
+  '滨江区',
+  '余杭区',
+  '临平区',
+  '富阳区',
+  '临安区',
+  '桐庐县',
+  '淳安县',
+  '建德市',
+] as const
 
 /** Other cities' districts with their telephone area codes. */
 export const OTHER_CITIES: readonly (readonly [string, string])[] = [
@@ -57,10 +77,69 @@ export const OTHER_CITIES: readonly (readonly [string, string])[] = [
 ]
 
 /** Road names of other cities (not generated here). */
-const OTHER_CITY_ROADS = ['世纪大道', '中山北路', '解放北路', '人民中路', '建设大道', '和平东路', '胜利西路', '新华路', '文化路', '长江路'] as const
+const OTHER_CITY_ROADS = [
+  '世纪大道',
+  '中山北路',
+  '解放北路',
+  '人民中路',
+  '建设大道',
+  '和平东路',
+  '胜利西路',
+  '新华路',
+  '文化路',
+  '长江路',
+] as const
 
-const EMOJI = ['😀', '😂', '😭', '🙏', '👍', '🚓', '🚑', '🔥', '❤️', '💢', '❗', '❓', '⚠️', '📍', '🏠', '😡', '🤔', '👀', '🆘', '☎️'] as const
-const PUNCT = ['。', '，', '！', '？', '、', '…', '……', '——', '~', '#', '*', '@', '&', '（）', '【】', '《》', '“”', '；', '：', '...', '!!!', '???', '---', '///', '·', '%'] as const
+const EMOJI = [
+  '😀',
+  '😂',
+  '😭',
+  '🙏',
+  '👍',
+  '🚓',
+  '🚑',
+  '🔥',
+  '❤️',
+  '💢',
+  '❗',
+  '❓',
+  '⚠️',
+  '📍',
+  '🏠',
+  '😡',
+  '🤔',
+  '👀',
+  '🆘',
+  '☎️',
+] as const
+const PUNCT = [
+  '。',
+  '，',
+  '！',
+  '？',
+  '、',
+  '…',
+  '……',
+  '——',
+  '~',
+  '#',
+  '*',
+  '@',
+  '&',
+  '（）',
+  '【】',
+  '《》',
+  '“”',
+  '；',
+  '：',
+  '...',
+  '!!!',
+  '???',
+  '---',
+  '///',
+  '·',
+  '%',
+] as const
 
 /**
  * The written town of a row.
@@ -275,7 +354,8 @@ function villageSlipQuery(ctx: Ctx): Made {
   const stem = villageStem(v.written)
   if (stem.length < 2) return null
   const first = r.chance(0.5) ? 'homophone' : 'typo'
-  const edit = changeName(ctx, v.written, stem.length, first) ?? changeName(ctx, v.written, stem.length, first === 'typo' ? 'homophone' : 'typo')
+  const edit =
+    changeName(ctx, v.written, stem.length, first) ?? changeName(ctx, v.written, stem.length, first === 'typo' ? 'homophone' : 'typo')
   if (!edit) return null
   const parts = rowParts(row, townText(townOf(ctx, row), r, 0.4))
   parts.village = edit.text

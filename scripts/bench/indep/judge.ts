@@ -21,11 +21,22 @@
  * - falseDoor: any addressId other than the expected one (for coarse kinds: any addressId at all),
  *   counted whether or not the answer was otherwise judged correct.
  */
-import type { GeoLevel, GeocodeAnswer, IndepQuery, QueryKind, Verdict } from './types.ts'
 import { distanceM } from './geo.ts'
+import type { GeocodeAnswer, GeoLevel, IndepQuery, QueryKind, Verdict } from './types.ts'
 
 /** Levels, finest first. */
-export const LEVEL_ORDER: readonly GeoLevel[] = ['room', 'unit', 'building', 'door', 'compound', 'road', 'village', 'town', 'district', 'none']
+export const LEVEL_ORDER: readonly GeoLevel[] = [
+  'room',
+  'unit',
+  'building',
+  'door',
+  'compound',
+  'road',
+  'village',
+  'town',
+  'district',
+  'none',
+]
 
 /** Intersection answers above this score claim a precise junction. */
 export const PRECISE_SCORE = 0.8

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
+
+import { digitByDigit, fullWidth, groupText, PLAIN, render, roomTail, slipName, spokenNumber } from './noise.ts'
 import { Rng } from './rng.ts'
-import { PLAIN, digitByDigit, fullWidth, groupText, render, roomTail, slipName, spokenNumber } from './noise.ts'
 import { sameSyllable } from './vocab.ts'
 
 describe('numerals', () => {

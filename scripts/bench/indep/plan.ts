@@ -4,15 +4,28 @@
  * landmarks and road junctions. Rows themselves are streamed later (base.ts), so the plan stays
  * small: it holds structures, not addresses.
  */
-import type { IndepArea } from './types.ts'
+import { areaKm2, crossings, makeProjection, PolygonIndex, Polyline, type Projection, randomPointIn, toLngLat, toXY } from './geo.ts'
 import { Rng } from './rng.ts'
+import type { IndepArea } from './types.ts'
 import {
-  PolygonIndex, Polyline, areaKm2, crossings, makeProjection, randomPointIn, toLngLat, toXY, type Projection,
-} from './geo.ts'
-import {
-  ALIAS_ENDINGS, COMPOUND_ENDINGS, COMPOUND_FIRST, COMPOUND_MODIFIERS, COMPOUND_SECOND, LANDMARK_STEMS, LANDMARK_TYPES,
-  ROAD_ENDINGS, ROAD_FAMILY_ENDINGS, ROAD_FIRST, ROAD_SECOND, TOWN_LANDMARK_TYPES, VILLAGE_ERA_A, VILLAGE_ERA_B,
-  VILLAGE_LAND, VILLAGE_POS, VILLAGE_SURNAMES, sameSyllable,
+  ALIAS_ENDINGS,
+  COMPOUND_ENDINGS,
+  COMPOUND_FIRST,
+  COMPOUND_MODIFIERS,
+  COMPOUND_SECOND,
+  LANDMARK_STEMS,
+  LANDMARK_TYPES,
+  ROAD_ENDINGS,
+  ROAD_FAMILY_ENDINGS,
+  ROAD_FIRST,
+  ROAD_SECOND,
+  sameSyllable,
+  TOWN_LANDMARK_TYPES,
+  VILLAGE_ERA_A,
+  VILLAGE_ERA_B,
+  VILLAGE_LAND,
+  VILLAGE_POS,
+  VILLAGE_SURNAMES,
 } from './vocab.ts'
 
 /** Door status codes in RoadPlan.status. */
@@ -241,7 +254,10 @@ export function planWorld(areas: readonly IndepArea[], opts: PlanOptions): World
   findNeighbours(world)
   const provisional = apportion(opts.count, towns.map(townWeight))
   towns.forEach((t, i) => planRoads(world, t, provisional[i]!, rng.fork(`roads/${t.code}`)))
-  const budgets = apportion(opts.count, towns.map((t) => (t.roadIds.length > 0 ? townWeight(t) : 0)))
+  const budgets = apportion(
+    opts.count,
+    towns.map((t) => (t.roadIds.length > 0 ? townWeight(t) : 0)),
+  )
   towns.forEach((t, i) => (t.budget = budgets[i]!))
   for (const t of towns) planJunctions(world, t)
   for (const t of towns) planTown(world, t, opts.borderRate ?? 0.02, rng.fork(`town/${t.code}`))
@@ -299,7 +315,11 @@ function addDuplicateNames(world: World, rng: Rng): void {
  * Gives `to` the name (and stem) of `from`, remembering its own as `former`.
  * @example takeName(world, roadInTownB, roadInTownA) // both now named like roadInTownA
  */
-function takeName(world: World, to: { name: string; stem: string; former?: { name: string; stem: string } }, from: { name: string; stem: string }): void {
+function takeName(
+  world: World,
+  to: { name: string; stem: string; former?: { name: string; stem: string } },
+  from: { name: string; stem: string },
+): void {
   world.realNames.delete(to.name)
   to.former = { name: to.name, stem: to.stem }
   to.name = from.name
@@ -364,7 +384,10 @@ export function shortTownName(name: string): string {
  * @example writtenVillageName('马谷村村委会') // '马谷村'
  */
 export function writtenVillageName(name: string): string {
-  return name.replace(/村?村民委员会$/, '村').replace(/村?村委会$/, '村').replace(/居民委员会$|居委会$/, '')
+  return name
+    .replace(/村?村民委员会$/, '村')
+    .replace(/村?村委会$/, '村')
+    .replace(/居民委员会$|居委会$/, '')
 }
 
 /**
@@ -505,7 +528,12 @@ function containsTownName(world: World, name: string): boolean {
  * @example findNeighbours(world); world.towns[0].neighbours // [1, 3]
  */
 function findNeighbours(world: World): void {
-  const offsets = [[1, 0], [-1, 0], [0, 1], [0, -1]] as const
+  const offsets = [
+    [1, 0],
+    [-1, 0],
+    [0, 1],
+    [0, -1],
+  ] as const
   const stepLng = 60 / world.proj.kx
   const stepLat = 60 / world.proj.ky
   for (const t of world.towns) {
@@ -807,7 +835,7 @@ function doorStatus(world: World, r: RoadPlan, n: number): number {
 function addCompounds(world: World, t: TownPlan, target: number, border: boolean, rng: Rng): number {
   let got = 0
   const cap = border ? Math.max(12, Math.min(240, target)) : compoundCapFor(target)
-  for (let fails = 0; got < target && fails < 400; ) {
+  for (let fails = 0; got < target && fails < 400;) {
     const c = makeCompound(world, t, border, Math.min(cap, Math.max(target - got, border ? 12 : 24)), rng)
     if (!c) {
       fails++
@@ -953,7 +981,11 @@ function compoundShape(
   border: boolean,
   cap: number,
 ): { buildings: number; units: number; unitWritten: boolean; floors: number; perFloor: number } {
-  const rise = rng.weighted([['low', 0.45], ['mid', 0.35], ['high', 0.2]] as const)
+  const rise = rng.weighted([
+    ['low', 0.45],
+    ['mid', 0.35],
+    ['high', 0.2],
+  ] as const)
   let floors = border || rise === 'low' ? rng.between(3, 7) : rise === 'mid' ? rng.between(8, 18) : rng.between(19, 32)
   const perFloor = border ? 2 : rng.between(2, 4)
   const unitWritten = !rng.chance(0.3)
@@ -1080,7 +1112,10 @@ function planVillageGroups(world: World, villages: VillagePlan[], total: number,
     const houses = shares[i]!
     if (houses <= 0) return
     const groups = Math.max(1, Math.min(houses, 30, Math.round(houses / 40)))
-    const sizes = apportion(houses, Array.from({ length: groups }, () => rng.range(0.6, 1.4)))
+    const sizes = apportion(
+      houses,
+      Array.from({ length: groups }, () => rng.range(0.6, 1.4)),
+    )
     for (let g = 0; g < groups; g++) {
       const p = (g === 0 ? centres[i] : randomPointIn(v.index, rng, 3000, town.index)) ?? centres[i]!
       const size = sizes[g]!
@@ -1107,9 +1142,7 @@ function areaOf(v: VillagePlan): number {
 function planLandmarks(world: World, t: TownPlan, rng: Rng): void {
   const count = Math.max(4, Math.min(12, Math.round(3 + Math.sqrt(t.areaKm2))))
   for (let k = 0, tries = 0; k < count && tries < 200; tries++) {
-    const name = rng.chance(0.5)
-      ? `${t.short}${rng.pick(TOWN_LANDMARK_TYPES)}`
-      : `${rng.pick(LANDMARK_STEMS)}${rng.pick(LANDMARK_TYPES)}`
+    const name = rng.chance(0.5) ? `${t.short}${rng.pick(TOWN_LANDMARK_TYPES)}` : `${rng.pick(LANDMARK_STEMS)}${rng.pick(LANDMARK_TYPES)}`
     if (world.realNames.has(name)) continue
     const point = landmarkPoint(world, t, rng)
     if (!point) continue

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
+
+import { buildQueries, RowSampler } from './queries.ts'
+import { testWorld } from './testkit.ts'
 import type { IndepQuery } from './types.ts'
 import { ADDRESS_KINDS, ALL_KINDS, COARSE_KINDS, isCoarseKind } from './types.ts'
-import { RowSampler, buildQueries } from './queries.ts'
 import { sameSyllable } from './vocab.ts'
-import { testWorld } from './testkit.ts'
 
 const PER_KIND = 40
 const { world, rows } = testWorld(8000, 'q-test')
@@ -45,7 +46,9 @@ describe('queries', () => {
       const { original, slipped } = q.meta!
       expect(world.realNames.has(slipped!)).toBe(false)
       expect(q.text).toContain(slipped)
-      const diff = Array.from(original!).map((c, i) => [c, slipped![i]!] as const).filter(([a, b]) => a !== b)
+      const diff = Array.from(original!)
+        .map((c, i) => [c, slipped![i]!] as const)
+        .filter(([a, b]) => a !== b)
       expect(diff).toHaveLength(1)
       expect(sameSyllable(diff[0]![0], diff[0]![1])).toBe(true)
     }
@@ -83,7 +86,9 @@ describe('queries', () => {
     for (const q of ofKind('old_name')) expect(world.towns.find((t) => t.code === q.expect.townCode)!.name).toBe(q.meta!.current)
     for (const q of ofKind('missing_door')) {
       const n = Number(/(\d+)号$/.exec(q.text)![1])
-      const road = world.roads.find((r) => q.text.includes(r.name) && r.townIdx === world.towns.findIndex((t) => t.code === q.expect.townCode))!
+      const road = world.roads.find(
+        (r) => q.text.includes(r.name) && r.townIdx === world.towns.findIndex((t) => t.code === q.expect.townCode),
+      )!
       expect(rows.some((r) => r.roadId === road.id && r.doorNo === n)).toBe(false)
     }
     for (const q of ofKind('unknown_place')) expect(q.expect.level).toBe('town')

@@ -4,20 +4,39 @@
  * `perKind` times when its material exists. The original kinds' makers are here; the harder kinds'
  * are in hard.ts, their shared helpers in querykit.ts.
  */
-import type { BaseRow, IndepExpect, IndepQuery, QueryKind } from './types.ts'
-import { ALL_KINDS, isCoarseKind, type ADDRESS_KINDS, type COARSE_KINDS } from './types.ts'
-import type { Rng } from './rng.ts'
 import { toLngLat } from './geo.ts'
-import type { VillagePlan, World } from './plan.ts'
-import { PLAIN, render, slipName } from './noise.ts'
-import {
-  COMMUNITY_STEMS, COMPOUND_ENDINGS, ELSEWHERE, FAKE_COMPOUND_STEMS, NON_ADDRESS, REPORTER_AFTER, REPORTER_BEFORE, TRAILING,
-} from './vocab.ts'
-import {
-  GROUP_STYLES, PREFIXES, RowSampler, ambiguousWithoutTown, jitter, makeCtx, nearRealCompound, pickRow, plainStyle, simple, townText,
-  type Ctx, type Made, type QueryOptions,
-} from './querykit.ts'
 import { HARD_MAKERS } from './hard.ts'
+import { PLAIN, render, slipName } from './noise.ts'
+import type { VillagePlan, World } from './plan.ts'
+import {
+  ambiguousWithoutTown,
+  type Ctx,
+  GROUP_STYLES,
+  jitter,
+  type Made,
+  makeCtx,
+  nearRealCompound,
+  pickRow,
+  plainStyle,
+  PREFIXES,
+  type QueryOptions,
+  RowSampler,
+  simple,
+  townText,
+} from './querykit.ts'
+import type { Rng } from './rng.ts'
+import type { BaseRow, IndepExpect, IndepQuery, QueryKind } from './types.ts'
+import { type ADDRESS_KINDS, ALL_KINDS, type COARSE_KINDS, isCoarseKind } from './types.ts'
+import {
+  COMMUNITY_STEMS,
+  COMPOUND_ENDINGS,
+  ELSEWHERE,
+  FAKE_COMPOUND_STEMS,
+  NON_ADDRESS,
+  REPORTER_AFTER,
+  REPORTER_BEFORE,
+  TRAILING,
+} from './vocab.ts'
 
 export { RowSampler }
 export type { QueryOptions, SampleCategory } from './querykit.ts'
@@ -210,7 +229,11 @@ const MAKERS: Record<(typeof ADDRESS_KINDS)[number] | (typeof COARSE_KINDS)[numb
     const v = ctx.rng.pick(vs)
     const t = ctx.world.towns[v.townIdx]!
     const g = ctx.rng.pick(v.groups.filter((x) => x.houses > 0))
-    const text = render({ town: townText(t, ctx.rng, 0.4), village: v.written, group: g.no }, plainStyle(ctx.rng, { group: ctx.rng.pick(GROUP_STYLES) }), ctx.rng)
+    const text = render(
+      { town: townText(t, ctx.rng, 0.4), village: v.written, group: g.no },
+      plainStyle(ctx.rng, { group: ctx.rng.pick(GROUP_STYLES) }),
+      ctx.rng,
+    )
     return { text, expect: villageExpect(ctx.world, v) }
   },
   intersection(ctx) {
@@ -306,15 +329,32 @@ function mixQuery(ctx: Ctx, row: BaseRow): Made {
   const r = ctx.rng
   const style = plainStyle(r, {
     num: r.chance(0.15) ? 'spoken' : 'arabic',
-    roomNum: r.weighted([['arabic', 6], ['digits', 1], ['spoken', 1]] as const),
-    buildingWord: r.weighted([['幢', 5], ['栋', 3], ['号楼', 2], ['座', 1]] as const),
-    roomWord: r.weighted([['室', 6], ['', 2], ['房', 1]] as const),
+    roomNum: r.weighted([
+      ['arabic', 6],
+      ['digits', 1],
+      ['spoken', 1],
+    ] as const),
+    buildingWord: r.weighted([
+      ['幢', 5],
+      ['栋', 3],
+      ['号楼', 2],
+      ['座', 1],
+    ] as const),
+    roomWord: r.weighted([
+      ['室', 6],
+      ['', 2],
+      ['房', 1],
+    ] as const),
     dash: r.chance(0.15),
     group: r.pick(GROUP_STYLES),
     seps: r.chance(0.2) ? [' ', '，', ''] : [''],
     fullWidthDigits: r.chance(0.08),
   })
-  const townMode = r.weighted([['full', 5], ['short', 3], ['none', 2]] as const)
+  const townMode = r.weighted([
+    ['full', 5],
+    ['short', 3],
+    ['none', 2],
+  ] as const)
   const q = simple(ctx, row, style, townMode === 'short' ? 1 : 0, (p) => {
     const dropRoad = row.type === 'room' && r.chance(0.3)
     // A village name alone may repeat across towns: house rows keep their town. So do texts that
@@ -364,4 +404,3 @@ function garbageText(rng: Rng): string {
       return `${rng.pick(ELSEWHERE)}${rng.between(1, 600)}号${rng.chance(0.3) ? `${rng.between(1, 12)}幢${rng.between(1, 30)}0${rng.between(1, 4)}室` : ''}`
   }
 }
-

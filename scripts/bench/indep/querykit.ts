@@ -2,11 +2,11 @@
  * What the query makers share: the row sampler (reservoirs of the streamed rows), the makers'
  * context, and small helpers turning a row into spoken parts and a truth.
  */
-import type { BaseRow, IndepExpect, IndepQuery } from './types.ts'
-import { Rng } from './rng.ts'
 import { toLngLat, toXY } from './geo.ts'
+import { type GroupStyle, PLAIN, render, type SpokenParts, type Style } from './noise.ts'
 import type { TownPlan, World } from './plan.ts'
-import { PLAIN, render, type GroupStyle, type SpokenParts, type Style } from './noise.ts'
+import { Rng } from './rng.ts'
+import type { BaseRow, IndepExpect, IndepQuery } from './types.ts'
 import { NameIndex } from './typos.ts'
 
 /** Row pools the sampler keeps ('dupCompound': rooms of compounds whose name another town shares). */
@@ -34,7 +34,11 @@ export class RowSampler {
    * A sampler keeping up to `size` rows per category.
    * @example new RowSampler(world, 900, 'seed')
    */
-  constructor(private readonly world: World, private readonly size: number, seed: string) {
+  constructor(
+    private readonly world: World,
+    private readonly size: number,
+    seed: string,
+  ) {
     this.rng = new Rng(`indep:${seed}/sample`)
     this.hardRng = new Rng(`indep:${seed}/sample-hard`)
     this.oldTownCodes = new Set(world.oldNames.map((o) => world.towns[o.townIdx]!.code))

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { Rng, hash128 } from './rng.ts'
+
+import { hash128, Rng } from './rng.ts'
 
 describe('Rng', () => {
   it('is a pure function of its seed string', () => {
@@ -35,7 +36,13 @@ describe('Rng', () => {
 
   it('weighted and pick respect their inputs', () => {
     const r = new Rng('w')
-    for (let i = 0; i < 200; i++) expect(r.weighted([['a', 1], ['b', 0]])).toBe('a')
+    for (let i = 0; i < 200; i++)
+      expect(
+        r.weighted([
+          ['a', 1],
+          ['b', 0],
+        ]),
+      ).toBe('a')
     expect(() => r.pick([])).toThrow()
     const xs = r.shuffle([1, 2, 3, 4, 5])
     expect([...xs].sort()).toEqual([1, 2, 3, 4, 5])

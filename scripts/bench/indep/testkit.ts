@@ -1,10 +1,10 @@
 /**
  * Shared material of the tests: a small 2×2-town world generated once per test file.
  */
-import type { IndepArea, BaseRow } from './types.ts'
+import { generateRows } from './base.ts'
 import { gridAreas } from './fixtures.ts'
 import { planWorld, type World } from './plan.ts'
-import { generateRows } from './base.ts'
+import type { BaseRow, IndepArea } from './types.ts'
 
 /** Four towns whose names exercise old names (宁围, 瓜沥), a street and a 镇. */
 export const TEST_TOWNS = ['宁围街道', '瓜沥镇', '北干街道', '戴村镇'] as const

@@ -15,17 +15,7 @@ export interface IndepArea {
 }
 
 /** The levels the geocoder answers with, finest first. */
-export type GeoLevel =
-  | 'room'
-  | 'unit'
-  | 'building'
-  | 'door'
-  | 'compound'
-  | 'road'
-  | 'village'
-  | 'town'
-  | 'district'
-  | 'none'
+export type GeoLevel = 'room' | 'unit' | 'building' | 'door' | 'compound' | 'road' | 'village' | 'town' | 'district' | 'none'
 
 /** Which structure a base row describes. */
 export type RowType = 'room' | 'door' | 'house'

@@ -1,10 +1,22 @@
 import { describe, expect, it } from 'vitest'
+
+import { Rng } from './rng.ts'
 import {
-  NameIndex, SHAPE_PAIRS, TRADITIONAL, TYPO_NEVER, initialOf, jianpinTypos, nearMerger, parseShapePair, shapeTypos, spaceOut,
-  spellsNewTown, toTraditional, typoName,
+  initialOf,
+  jianpinTypos,
+  NameIndex,
+  nearMerger,
+  parseShapePair,
+  SHAPE_PAIRS,
+  shapeTypos,
+  spaceOut,
+  spellsNewTown,
+  toTraditional,
+  TRADITIONAL,
+  TYPO_NEVER,
+  typoName,
 } from './typos.ts'
 import { READINGS, sameSyllable } from './vocab.ts'
-import { Rng } from './rng.ts'
 
 describe('look-alike pairs', () => {
   it('pair characters of different, non-merging syllables, consistent with the homophone table', () => {
@@ -13,7 +25,10 @@ describe('look-alike pairs', () => {
     for (const p of SHAPE_PAIRS) {
       expect(p.a).not.toBe(p.b)
       expect(nearMerger(p.pa, p.pb), `${p.a}${p.b}`).toBe(false)
-      for (const [c, py] of [[p.a, p.pa], [p.b, p.pb]] as const) {
+      for (const [c, py] of [
+        [p.a, p.pa],
+        [p.b, p.pb],
+      ] as const) {
         const r = READINGS.get(c)
         if (r) expect(r.syllable, c).toBe(py)
       }
@@ -84,7 +99,9 @@ describe('NameIndex', () => {
 
 describe('written variants', () => {
   it('convert only one-to-one characters to traditional', () => {
-    expect(toTraditional('浙江省杭州市萧山区北干街道宏达路5号和院御家园3幢2单元302室')).toBe('浙江省杭州市蕭山區北干街道宏達路5號和院御家園3幢2單元302室')
+    expect(toTraditional('浙江省杭州市萧山区北干街道宏达路5号和院御家园3幢2单元302室')).toBe(
+      '浙江省杭州市蕭山區北干街道宏達路5號和院御家園3幢2單元302室',
+    )
     for (const c of '干丰台钟后谷云松党') expect(TRADITIONAL.has(c), c).toBe(false)
     for (const [s, t] of TRADITIONAL) expect(s).not.toBe(t)
   })

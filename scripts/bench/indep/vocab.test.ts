@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest'
+
 import {
-  COMPOUND_FIRST, COMPOUND_SECOND, NEVER_SLIP, READINGS, ROAD_FIRST, ROAD_SECOND, homophonePairs, homophonesOf, sameSyllable,
+  COMPOUND_FIRST,
+  COMPOUND_SECOND,
+  homophonePairs,
+  homophonesOf,
+  NEVER_SLIP,
+  READINGS,
+  ROAD_FIRST,
+  ROAD_SECOND,
+  sameSyllable,
 } from './vocab.ts'
 
 describe('homophone table', () => {

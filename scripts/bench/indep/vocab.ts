@@ -24,16 +24,20 @@ export const ROAD_ENDINGS: readonly (readonly [string, number])[] = [
 export const ROAD_FAMILY_ENDINGS = ['东路', '西路', '南路', '北路', '中路', '二路', '支路'] as const
 
 /** First characters of road stems. */
-export const ROAD_FIRST = '银鑫锦宏鸿洋杨甜铭萍凝岸康福湖禾源嘉橙枫隆晴澜善江贝楠冬溪钟温宇泰瑞湘春秋岳蜀琳秀梅广煌宝晶亭湾俊芝辉融雅怡桃竹松博海叶彩勇芳昌凯琪塘桥谷伟建通高卢珍翠浦登豪坤朗芸吉杜雪潘牧柯良柳'
+export const ROAD_FIRST =
+  '银鑫锦宏鸿洋杨甜铭萍凝岸康福湖禾源嘉橙枫隆晴澜善江贝楠冬溪钟温宇泰瑞湘春秋岳蜀琳秀梅广煌宝晶亭湾俊芝辉融雅怡桃竹松博海叶彩勇芳昌凯琪塘桥谷伟建通高卢珍翠浦登豪坤朗芸吉杜雪潘牧柯良柳'
 
 /** Second characters of road stems. */
-export const ROAD_SECOND = '音心达华星金虹阳田明丽平宁安丰峰龙青兰山疆北南东西中文玉雨台生锐祥纯月书林修美光黄报景庭万君志惠荣亚益涛珠颂波业菜永坊畅开齐棠乔鼓马维泽剑诗同膏鹿振崔谱灯浩昆浪云季渡学盼木沙科梁流'
+export const ROAD_SECOND =
+  '音心达华星金虹阳田明丽平宁安丰峰龙青兰山疆北南东西中文玉雨台生锐祥纯月书林修美光黄报景庭万君志惠荣亚益涛珠颂波业菜永坊畅开齐棠乔鼓马维泽剑诗同膏鹿振崔谱灯浩昆浪云季渡学盼木沙科梁流'
 
 /** First characters of compound stems. */
-export const COMPOUND_FIRST = '银新华星锦红洋天明丽萍宁安福和家城丰龙清蓝山江北南东溪中文宇泰瑞香春悦蜀林秀美光皇宝景庭湾君芝慧荣雅逸桃竹松博海叶彩永芳昌凯棋塘桥古维泽德建世通高鹿珍翠浦登浩昆朗云吉杜学盘木沙可良柳'
+export const COMPOUND_FIRST =
+  '银新华星锦红洋天明丽萍宁安福和家城丰龙清蓝山江北南东溪中文宇泰瑞香春悦蜀林秀美光皇宝景庭湾君芝慧荣雅逸桃竹松博海叶彩永芳昌凯棋塘桥古维泽德建世通高鹿珍翠浦登浩昆朗云吉杜学盘木沙可良柳'
 
 /** Second characters of compound stems. */
-export const COMPOUND_SECOND = '音心达花兴金虹阳甜铭萍凝岸康湖禾源嘉橙枫隆晴澜善疆贝楠冬溪钟温雨台生锐祥纯秋岳琳绣梅广煌宝晶亭万俊辉容亚怡涛珠颂波业菜勇坊畅楷琪棠乔谷伟则剑诗桐膏禄振萃谱灯豪坤浪芸季渡雪潘慕纱柯梁流'
+export const COMPOUND_SECOND =
+  '音心达花兴金虹阳甜铭萍凝岸康湖禾源嘉橙枫隆晴澜善疆贝楠冬溪钟温雨台生锐祥纯秋岳琳绣梅广煌宝晶亭万俊辉容亚怡涛珠颂波业菜勇坊畅楷琪棠乔谷伟则剑诗桐膏禄振萃谱灯豪坤浪芸季渡雪潘慕纱柯梁流'
 
 /** Optional third characters (the one a near-duplicate sibling changes: 和院御 / 和院西). */
 export const COMPOUND_MODIFIERS = '御西北东南新中上云锦润悦雅翠金嘉盛和泰瑞'
@@ -99,8 +103,38 @@ export const TOWN_LANDMARK_TYPES = [
 ] as const
 
 /** Landmark stems and types for the free-standing pattern (云梦公园). */
-export const LANDMARK_STEMS = ['云梦', '曲水', '望江', '梧桐', '荷塘', '听雨', '揽月', '碧波', '翠微', '凌霄', '霁虹', '拂柳', '鹤鸣', '松涛', '桂香', '晨曦'] as const
-export const LANDMARK_TYPES = ['公园', '医院', '实验学校', '外国语学校', '菜市场', '公交站', '图书馆', '广场', '湿地', '体育中心', '妇幼保健院', '汽车站'] as const
+export const LANDMARK_STEMS = [
+  '云梦',
+  '曲水',
+  '望江',
+  '梧桐',
+  '荷塘',
+  '听雨',
+  '揽月',
+  '碧波',
+  '翠微',
+  '凌霄',
+  '霁虹',
+  '拂柳',
+  '鹤鸣',
+  '松涛',
+  '桂香',
+  '晨曦',
+] as const
+export const LANDMARK_TYPES = [
+  '公园',
+  '医院',
+  '实验学校',
+  '外国语学校',
+  '菜市场',
+  '公交站',
+  '图书馆',
+  '广场',
+  '湿地',
+  '体育中心',
+  '妇幼保健院',
+  '汽车站',
+] as const
 
 /** Stems of compounds that must NOT exist (unknown_place): characters kept out of the stems above. */
 export const FAKE_COMPOUND_STEMS = ['翡冷', '璟樾', '珺瑶', '翊宸', '曜玥', '琰瓴', '瑷珀', '霁岚', '琅嬛', '玥珑'] as const
@@ -315,13 +349,60 @@ export const ELSEWHERE = [
 ] as const
 
 /** Short phrases that are not addresses at all. */
-export const NON_ADDRESS = ['不知道在哪', '你们快来', '喂喂听得到吗', '具体位置说不清', '无', '待核实', 'asdfgh', 'test123', '？？？', '在家里'] as const
+export const NON_ADDRESS = [
+  '不知道在哪',
+  '你们快来',
+  '喂喂听得到吗',
+  '具体位置说不清',
+  '无',
+  '待核实',
+  'asdfgh',
+  'test123',
+  '？？？',
+  '在家里',
+] as const
 
 /** Trailing descriptions appended to an address by callers. */
-export const TRAILING = ['门口', '旁边', '往东50米', '往南100米左右', '对面的店', '附近', '楼下', '边上', '后门', '西侧', '隔壁', '对面', '往北走一点'] as const
+export const TRAILING = [
+  '门口',
+  '旁边',
+  '往东50米',
+  '往南100米左右',
+  '对面的店',
+  '附近',
+  '楼下',
+  '边上',
+  '后门',
+  '西侧',
+  '隔壁',
+  '对面',
+  '往北走一点',
+] as const
 
 /** Reporter phrases before an address. */
-export const REPORTER_BEFORE = ['报警人称在', '来电称', '群众反映', '我在', '有人在', '报警人位于', '求助人在', '地址：', '位置:', '事发地点'] as const
+export const REPORTER_BEFORE = [
+  '报警人称在',
+  '来电称',
+  '群众反映',
+  '我在',
+  '有人在',
+  '报警人位于',
+  '求助人在',
+  '地址：',
+  '位置:',
+  '事发地点',
+] as const
 
 /** Reporter phrases after an address. */
-export const REPORTER_AFTER = ['有人打架', '发生纠纷', '电动车被盗', '有人吵架', '需要救护车', '噪音扰民', '有人晕倒', '门被撬了', '漏水了', ''] as const
+export const REPORTER_AFTER = [
+  '有人打架',
+  '发生纠纷',
+  '电动车被盗',
+  '有人吵架',
+  '需要救护车',
+  '噪音扰民',
+  '有人晕倒',
+  '门被撬了',
+  '漏水了',
+  '',
+] as const

@@ -1,19 +1,27 @@
 import { describe, expect, it } from 'vitest'
+
 import { datumOf, epsgDefinition, resolveCrs } from './crs.ts'
 import { detectEncoding, encodingLabel, ldidEncoding, redecodeLatin1 } from './encoding.ts'
 import { BoundaryReadError } from './types.ts'
 
-const ESRI_CGCS2000 = 'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
-const ESRI_WGS84 = 'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
-const ESRI_XIAN80 = 'GEOGCS["GCS_Xian_1980",DATUM["D_Xian_1980",SPHEROID["Xian_1980",6378140.0,298.257]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+const ESRI_CGCS2000 =
+  'GEOGCS["GCS_China_Geodetic_Coordinate_System_2000",DATUM["D_China_2000",SPHEROID["CGCS2000",6378137.0,298.257222101]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+const ESRI_WGS84 =
+  'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
+const ESRI_XIAN80 =
+  'GEOGCS["GCS_Xian_1980",DATUM["D_Xian_1980",SPHEROID["Xian_1980",6378140.0,298.257]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]'
 const where = 'towns.prj'
 
 describe('coordinate systems', () => {
   it('names geographic CRSs by datum', () => {
     expect(resolveCrs({ wkt: ESRI_CGCS2000, epsg: null, where }).crs).toEqual({ kind: 'geographic', name: 'cgcs2000', text: ESRI_CGCS2000 })
     expect(resolveCrs({ wkt: ESRI_WGS84, epsg: null, where }).crs).toMatchObject({ name: 'wgs84' })
-    expect(datumOf('GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101]]]')).toBe('cgcs2000')
-    expect(datumOf('GEOGCS["Beijing 1954",DATUM["Beijing_1954",SPHEROID["Krassowsky 1940",6378245,298.3],TOWGS84[15.8,-154.4,-82.3,0,0,0,0]]]')).toBe('other')
+    expect(datumOf('GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101]]]')).toBe(
+      'cgcs2000',
+    )
+    expect(
+      datumOf('GEOGCS["Beijing 1954",DATUM["Beijing_1954",SPHEROID["Krassowsky 1940",6378245,298.3],TOWGS84[15.8,-154.4,-82.3,0,0,0,0]]]'),
+    ).toBe('other')
     const xian = resolveCrs({ wkt: ESRI_XIAN80, epsg: null, where })
     expect(xian.crs).toMatchObject({ kind: 'geographic', name: 'other' })
     expect(xian.warnings[0]).toMatch(/towns\.prj declares a geographic coordinate system that is neither WGS84 nor CGCS2000/)
@@ -45,8 +53,16 @@ describe('coordinate systems', () => {
   })
 
   it('refuses a projected CRS it cannot reproject, and warns about one it does not understand', () => {
-    expect(() => resolveCrs({ wkt: 'PROJCS["Mystery",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]]],PROJECTION["Nowhere_Projection"],UNIT["Meter",1.0]]', epsg: null, where })).toThrow(BoundaryReadError)
-    expect(() => resolveCrs({ wkt: 'PROJCS["Mystery",PROJECTION["Nowhere"]]', epsg: null, where })).toThrow(/towns\.prj declares a projected coordinate system that cannot be reprojected \(Mystery\)/)
+    expect(() =>
+      resolveCrs({
+        wkt: 'PROJCS["Mystery",GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]]],PROJECTION["Nowhere_Projection"],UNIT["Meter",1.0]]',
+        epsg: null,
+        where,
+      }),
+    ).toThrow(BoundaryReadError)
+    expect(() => resolveCrs({ wkt: 'PROJCS["Mystery",PROJECTION["Nowhere"]]', epsg: null, where })).toThrow(
+      /towns\.prj declares a projected coordinate system that cannot be reprojected \(Mystery\)/,
+    )
     const odd = resolveCrs({ wkt: 'LOCAL_CS["site grid"]', epsg: null, where })
     expect(odd.crs).toEqual({ kind: 'unknown', text: null })
     expect(odd.warnings[0]).toMatch(/not understood/)

@@ -8,6 +8,7 @@
  */
 import type { Geometry, Position } from 'geojson'
 import proj4 from 'proj4'
+
 import { BoundaryReadError, type DeclaredCrs } from './types.ts'
 
 export interface CrsReading {
@@ -43,15 +44,36 @@ export function epsgDefinition(code: number): { proj: string; name: string; geog
   if (code === 4326) return { proj: '+proj=longlat +datum=WGS84 +no_defs', name: 'WGS 84', geographic: true }
   if (code === 4490) return { proj: '+proj=longlat +ellps=GRS80 +no_defs', name: 'China Geodetic Coordinate System 2000', geographic: true }
   if (code === 3857 || code === 900913) {
-    return { proj: '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs', name: 'WGS 84 / Pseudo-Mercator', geographic: false }
+    return {
+      proj: '+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +no_defs',
+      name: 'WGS 84 / Pseudo-Mercator',
+      geographic: false,
+    }
   }
-  if (code >= 32601 && code <= 32660) return { proj: `+proj=utm +zone=${code - 32600} +datum=WGS84 +units=m +no_defs`, name: `WGS 84 / UTM zone ${code - 32600}N`, geographic: false }
+  if (code >= 32601 && code <= 32660)
+    return {
+      proj: `+proj=utm +zone=${code - 32600} +datum=WGS84 +units=m +no_defs`,
+      name: `WGS 84 / UTM zone ${code - 32600}N`,
+      geographic: false,
+    }
   // CGCS2000 Gauss-Kruger: 6-degree zones 13–23 (zone number in the false easting), then CM 75E–135E;
   // 3-degree zones 25–45, then CM 75E–135E.
-  if (code >= 4491 && code <= 4501) { const z = code - 4491 + 13; return { proj: tmerc(6 * z - 3, z * 1e6 + 500000), name: `CGCS2000 / Gauss-Kruger zone ${z}`, geographic: false } }
-  if (code >= 4502 && code <= 4512) { const cm = 75 + 6 * (code - 4502); return { proj: tmerc(cm, 500000), name: `CGCS2000 / Gauss-Kruger CM ${cm}E`, geographic: false } }
-  if (code >= 4513 && code <= 4533) { const z = code - 4513 + 25; return { proj: tmerc(3 * z, z * 1e6 + 500000), name: `CGCS2000 / 3-degree Gauss-Kruger zone ${z}`, geographic: false } }
-  if (code >= 4534 && code <= 4554) { const cm = 75 + 3 * (code - 4534); return { proj: tmerc(cm, 500000), name: `CGCS2000 / 3-degree Gauss-Kruger CM ${cm}E`, geographic: false } }
+  if (code >= 4491 && code <= 4501) {
+    const z = code - 4491 + 13
+    return { proj: tmerc(6 * z - 3, z * 1e6 + 500000), name: `CGCS2000 / Gauss-Kruger zone ${z}`, geographic: false }
+  }
+  if (code >= 4502 && code <= 4512) {
+    const cm = 75 + 6 * (code - 4502)
+    return { proj: tmerc(cm, 500000), name: `CGCS2000 / Gauss-Kruger CM ${cm}E`, geographic: false }
+  }
+  if (code >= 4513 && code <= 4533) {
+    const z = code - 4513 + 25
+    return { proj: tmerc(3 * z, z * 1e6 + 500000), name: `CGCS2000 / 3-degree Gauss-Kruger zone ${z}`, geographic: false }
+  }
+  if (code >= 4534 && code <= 4554) {
+    const cm = 75 + 3 * (code - 4534)
+    return { proj: tmerc(cm, 500000), name: `CGCS2000 / 3-degree Gauss-Kruger CM ${cm}E`, geographic: false }
+  }
   return null
 }
 
@@ -99,7 +121,12 @@ function shiftsDatum(definition: string): boolean {
 }
 
 function geographic(name: 'wgs84' | 'cgcs2000' | 'other', text: string | null, where: string): CrsReading {
-  const warnings = name === 'other' ? [`${where} declares a geographic coordinate system that is neither WGS84 nor CGCS2000 (${(text ?? '').slice(0, 80)}): its longitude/latitude are used as they are`] : []
+  const warnings =
+    name === 'other'
+      ? [
+          `${where} declares a geographic coordinate system that is neither WGS84 nor CGCS2000 (${(text ?? '').slice(0, 80)}): its longitude/latitude are used as they are`,
+        ]
+      : []
   return { crs: { kind: 'geographic', name, text }, reprojectedFrom: null, project: null, warnings }
 }
 
@@ -122,7 +149,11 @@ export function resolveCrs(input: { wkt: string | null; epsg: number | null; whe
     let body = wkt
     if (/^(COMPD_CS|COMPOUNDCRS)$/i.test(keyword)) {
       const inner = /(PROJCS|PROJCRS|PROJECTEDCRS|GEOGCS|GEOGCRS|GEOGRAPHICCRS|GEODCRS)\s*\[\s*"([^"]*)"/i.exec(wkt)
-      if (inner) { keyword = inner[1]!; name = inner[2]!; body = wkt.slice(inner.index) }
+      if (inner) {
+        keyword = inner[1]!
+        name = inner[2]!
+        body = wkt.slice(inner.index)
+      }
     }
     if (GEOGRAPHIC.test(keyword)) return geographic(datumOf(body), wkt, where)
     if (PROJECTED.test(keyword)) {
@@ -132,14 +163,27 @@ export function resolveCrs(input: { wkt: string | null; epsg: number | null; whe
       let project = projector(definition)
       let shifted = project ? shiftsDatum(definition) : false
       const known = code !== null ? epsgDefinition(code) : null
-      if (!project && known && !known.geographic) { project = projector(known.proj); shifted = false }
+      if (!project && known && !known.geographic) {
+        project = projector(known.proj)
+        shifted = false
+      }
       if (!project) {
-        throw new BoundaryReadError(`${where} declares a projected coordinate system that cannot be reprojected (${name || wkt.slice(0, 80)}): export the file in longitude/latitude (EPSG:4490 or 4326)`)
+        throw new BoundaryReadError(
+          `${where} declares a projected coordinate system that cannot be reprojected (${name || wkt.slice(0, 80)}): export the file in longitude/latitude (EPSG:4490 or 4326)`,
+        )
       }
       const datum = shifted ? 'wgs84' : datumOf(base)
       const reading = geographic(datum, wkt, where)
       const label = code !== null ? `${known?.name ?? name} (EPSG:${code})` : name.replace(/_/g, ' ') || 'a projected coordinate system'
-      return { ...reading, reprojectedFrom: label, project, warnings: datum === 'other' ? [`${where} is projected on a datum that is neither WGS84 nor CGCS2000 (${name}): reprojected to its own longitude/latitude`] : [] }
+      return {
+        ...reading,
+        reprojectedFrom: label,
+        project,
+        warnings:
+          datum === 'other'
+            ? [`${where} is projected on a datum that is neither WGS84 nor CGCS2000 (${name}): reprojected to its own longitude/latitude`]
+            : [],
+      }
     }
   }
 
@@ -148,11 +192,19 @@ export function resolveCrs(input: { wkt: string | null; epsg: number | null; whe
     if (known && !known.geographic) {
       const project = projector(known.proj)!
       const datum = known.name.startsWith('CGCS2000') ? 'cgcs2000' : 'wgs84'
-      return { crs: { kind: 'geographic', name: datum, text: wkt }, reprojectedFrom: `${known.name} (EPSG:${input.epsg})`, project, warnings: [] }
+      return {
+        crs: { kind: 'geographic', name: datum, text: wkt },
+        reprojectedFrom: `${known.name} (EPSG:${input.epsg})`,
+        project,
+        warnings: [],
+      }
     }
   }
   const what = wkt ? wkt.slice(0, 80) : `EPSG:${input.epsg}`
-  return { ...UNKNOWN_CRS, warnings: [`${where} declares a coordinate system that is not understood (${what}): taken as longitude/latitude`] }
+  return {
+    ...UNKNOWN_CRS,
+    warnings: [`${where} declares a coordinate system that is not understood (${what}): taken as longitude/latitude`],
+  }
 }
 
 /**
@@ -161,25 +213,39 @@ export function resolveCrs(input: { wkt: string | null; epsg: number | null; whe
  */
 export function mapPositions(g: Geometry, f: (p: Position) => Position): Geometry {
   switch (g.type) {
-    case 'Point': return { ...g, coordinates: f(g.coordinates) }
+    case 'Point':
+      return { ...g, coordinates: f(g.coordinates) }
     case 'MultiPoint':
-    case 'LineString': return { ...g, coordinates: g.coordinates.map(f) }
+    case 'LineString':
+      return { ...g, coordinates: g.coordinates.map(f) }
     case 'MultiLineString':
-    case 'Polygon': return { ...g, coordinates: g.coordinates.map((r) => r.map(f)) }
-    case 'MultiPolygon': return { ...g, coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) }
-    case 'GeometryCollection': return { ...g, geometries: g.geometries.map((c) => mapPositions(c, f)) }
+    case 'Polygon':
+      return { ...g, coordinates: g.coordinates.map((r) => r.map(f)) }
+    case 'MultiPolygon':
+      return { ...g, coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) }
+    case 'GeometryCollection':
+      return { ...g, geometries: g.geometries.map((c) => mapPositions(c, f)) }
   }
 }
 
 /** Calls `f` on every position of a geometry. */
 export function eachPosition(g: Geometry, f: (p: Position) => void): void {
   switch (g.type) {
-    case 'Point': f(g.coordinates); return
+    case 'Point':
+      f(g.coordinates)
+      return
     case 'MultiPoint':
-    case 'LineString': g.coordinates.forEach(f); return
+    case 'LineString':
+      g.coordinates.forEach(f)
+      return
     case 'MultiLineString':
-    case 'Polygon': for (const r of g.coordinates) r.forEach(f); return
-    case 'MultiPolygon': for (const p of g.coordinates) for (const r of p) r.forEach(f); return
-    case 'GeometryCollection': for (const c of g.geometries) eachPosition(c, f)
+    case 'Polygon':
+      for (const r of g.coordinates) r.forEach(f)
+      return
+    case 'MultiPolygon':
+      for (const p of g.coordinates) for (const r of p) r.forEach(f)
+      return
+    case 'GeometryCollection':
+      for (const c of g.geometries) eachPosition(c, f)
   }
 }

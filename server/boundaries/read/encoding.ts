@@ -7,10 +7,26 @@ import { isUtf8 } from 'node:buffer'
 
 /** Windows code pages (as .cpg files write them) to WHATWG encoding labels. */
 const CODE_PAGES: Record<string, string> = {
-  '936': 'gbk', '20936': 'gbk', '54936': 'gb18030', '65001': 'utf-8', '950': 'big5', '932': 'shift_jis',
-  '949': 'euc-kr', '874': 'windows-874', '1250': 'windows-1250', '1251': 'windows-1251', '1252': 'windows-1252',
-  '1253': 'windows-1253', '1254': 'windows-1254', '1255': 'windows-1255', '1256': 'windows-1256',
-  '1257': 'windows-1257', '1258': 'windows-1258', '28591': 'iso-8859-1', '88591': 'iso-8859-1', '866': 'ibm866',
+  '936': 'gbk',
+  '20936': 'gbk',
+  '54936': 'gb18030',
+  '65001': 'utf-8',
+  '950': 'big5',
+  '932': 'shift_jis',
+  '949': 'euc-kr',
+  '874': 'windows-874',
+  '1250': 'windows-1250',
+  '1251': 'windows-1251',
+  '1252': 'windows-1252',
+  '1253': 'windows-1253',
+  '1254': 'windows-1254',
+  '1255': 'windows-1255',
+  '1256': 'windows-1256',
+  '1257': 'windows-1257',
+  '1258': 'windows-1258',
+  '28591': 'iso-8859-1',
+  '88591': 'iso-8859-1',
+  '866': 'ibm866',
 }
 
 /**
@@ -21,10 +37,13 @@ const CODE_PAGES: Record<string, string> = {
  * @example encodingLabel('65001') // 'utf-8'
  */
 export function encodingLabel(text: string): string | null {
-  const t = text.replace(/^\uFEFF/, '').trim().toLowerCase()
+  const t = text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .toLowerCase()
   if (!t) return null
   const number = /^(?:ansi\s*|cp\s*|windows-|ms|codepage\s*)?(\d+)$/.exec(t)?.[1]
-  const label = number !== undefined ? CODE_PAGES[number] ?? null : t === 'utf8' ? 'utf-8' : t
+  const label = number !== undefined ? (CODE_PAGES[number] ?? null) : t === 'utf8' ? 'utf-8' : t
   if (!label) return null
   try {
     return new TextDecoder(label).encoding
@@ -41,11 +60,20 @@ export function encodingLabel(text: string): string | null {
  */
 export function ldidEncoding(id: number): string | null {
   switch (id) {
-    case 0x4d: case 0x7a: return 'gbk' // 936, PRC GBK
-    case 0x4f: case 0x78: return 'big5' // 950
-    case 0x13: case 0x7b: return 'shift_jis' // 932
-    case 0x4e: case 0x79: return 'euc-kr' // 949
-    default: return null
+    case 0x4d:
+    case 0x7a:
+      return 'gbk' // 936, PRC GBK
+    case 0x4f:
+    case 0x78:
+      return 'big5' // 950
+    case 0x13:
+    case 0x7b:
+      return 'shift_jis' // 932
+    case 0x4e:
+    case 0x79:
+      return 'euc-kr' // 949
+    default:
+      return null
   }
 }
 

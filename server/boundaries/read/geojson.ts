@@ -4,9 +4,11 @@
  * codes, projected ones reprojected.
  */
 import fs from 'node:fs'
+
 import type { Geometry } from 'geojson'
-import { mapPositions, resolveCrs, UNKNOWN_CRS, type CrsReading } from './crs.ts'
-import { BoundaryReadError, type BoundaryFeature, type BoundarySource, type BoundaryValue } from './types.ts'
+
+import { type CrsReading, mapPositions, resolveCrs, UNKNOWN_CRS } from './crs.ts'
+import { type BoundaryFeature, BoundaryReadError, type BoundarySource, type BoundaryValue } from './types.ts'
 
 const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection'])
 
@@ -16,10 +18,14 @@ const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object
 function crsMember(crs: Json | undefined, file: string): CrsReading {
   if (!isObject(crs)) return UNKNOWN_CRS
   const name = isObject(crs.properties) && typeof crs.properties.name === 'string' ? crs.properties.name : ''
-  if (/CRS:?84$/i.test(name)) return { crs: { kind: 'geographic', name: 'wgs84', text: name }, reprojectedFrom: null, project: null, warnings: [] }
+  if (/CRS:?84$/i.test(name))
+    return { crs: { kind: 'geographic', name: 'wgs84', text: name }, reprojectedFrom: null, project: null, warnings: [] }
   const code = /EPSG:{1,2}(?:[\d.]*:)?(\d+)$/i.exec(name)?.[1]
   if (code) return resolveCrs({ wkt: null, epsg: Number(code), where: `${file} (crs ${name})` })
-  return { ...UNKNOWN_CRS, warnings: [`${file} has a crs member that is not understood (${JSON.stringify(crs).slice(0, 80)}): taken as longitude/latitude`] }
+  return {
+    ...UNKNOWN_CRS,
+    warnings: [`${file} has a crs member that is not understood (${JSON.stringify(crs).slice(0, 80)}): taken as longitude/latitude`],
+  }
 }
 
 function geometryOf(g: Json | undefined): Geometry | null | undefined {
@@ -53,7 +59,9 @@ export function readGeoJson(file: string): BoundarySource {
   } else if (typeof doc.type === 'string' && GEOMETRY_TYPES.has(doc.type)) {
     raw = [{ type: 'Feature', properties: {}, geometry: doc }]
   } else {
-    throw new BoundaryReadError(`${file} is not GeoJSON (its type is ${JSON.stringify(doc.type ?? null)}, not FeatureCollection, Feature or a geometry)`)
+    throw new BoundaryReadError(
+      `${file} is not GeoJSON (its type is ${JSON.stringify(doc.type ?? null)}, not FeatureCollection, Feature or a geometry)`,
+    )
   }
   const read = crsMember(doc.crs, file)
   const warnings = [...read.warnings]
@@ -69,7 +77,10 @@ export function readGeoJson(file: string): BoundarySource {
     if (isObject(f.properties)) {
       for (const [k, v] of Object.entries(f.properties)) {
         properties[k] = value(v)
-        if (!seen.has(k)) { seen.add(k); fields.push(k) }
+        if (!seen.has(k)) {
+          seen.add(k)
+          fields.push(k)
+        }
       }
     }
     let geometry = geometryOf(f.geometry)
@@ -83,8 +94,16 @@ export function readGeoJson(file: string): BoundarySource {
   // Every feature lists every field (null where it has none), as shapefile and GeoPackage rows do.
   for (const f of features) for (const k of fields) if (!(k in f.properties)) f.properties[k] = null
   return {
-    format: 'geojson', file, layer: null, layers: [],
-    crs: read.crs, reprojectedFrom: read.reprojectedFrom,
-    encoding: null, encodingReason: null, fields, features, warnings,
+    format: 'geojson',
+    file,
+    layer: null,
+    layers: [],
+    crs: read.crs,
+    reprojectedFrom: read.reprojectedFrom,
+    encoding: null,
+    encodingReason: null,
+    fields,
+    features,
+    warnings,
   }
 }

@@ -9,11 +9,13 @@
  * GeoJSON. @ngageoint/geopackage would do both but pins an old proj4, turf 6 and a sql.js fork.
  */
 import fs from 'node:fs'
+
 import type { Geometry } from 'geojson'
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue } from 'sql.js'
 import wkx from 'wkx'
-import { eachPosition, mapPositions, resolveCrs, UNKNOWN_CRS, type CrsReading } from './crs.ts'
-import { BoundaryReadError, type BoundaryFeature, type BoundaryReadOptions, type BoundarySource, type BoundaryValue } from './types.ts'
+
+import { type CrsReading, eachPosition, mapPositions, resolveCrs, UNKNOWN_CRS } from './crs.ts'
+import { type BoundaryFeature, BoundaryReadError, type BoundaryReadOptions, type BoundarySource, type BoundaryValue } from './types.ts'
 
 let sqlJs: Promise<SqlJsStatic> | null = null
 
@@ -54,7 +56,9 @@ export function gpkgGeometry(blob: Uint8Array): Geometry | null | string {
   try {
     const g = wkx.Geometry.parse(Buffer.from(wkb.buffer, wkb.byteOffset, wkb.byteLength)).toGeoJSON() as Geometry
     let any = false
-    eachPosition(g, (p) => { if (Number.isFinite(p[0]) && Number.isFinite(p[1])) any = true })
+    eachPosition(g, (p) => {
+      if (Number.isFinite(p[0]) && Number.isFinite(p[1])) any = true
+    })
     return any ? g : null
   } catch (err) {
     return `a geometry that is not readable WKB (${(err as Error).message})`
@@ -63,7 +67,8 @@ export function gpkgGeometry(blob: Uint8Array): Geometry | null | string {
 
 function crsOfSrs(db: Database, srsId: number, where: string): CrsReading {
   if (srsId === 0) return UNKNOWN_CRS
-  if (srsId === -1) return { ...UNKNOWN_CRS, warnings: [`${where} has an undefined Cartesian coordinate system (srs -1): taken as longitude/latitude`] }
+  if (srsId === -1)
+    return { ...UNKNOWN_CRS, warnings: [`${where} has an undefined Cartesian coordinate system (srs -1): taken as longitude/latitude`] }
   const srs = rowsOf(db, 'SELECT organization, organization_coordsys_id, definition FROM gpkg_spatial_ref_sys WHERE srs_id = ?', [srsId])[0]
   const epsg = srs && String(srs.organization).toUpperCase() === 'EPSG' ? Number(srs.organization_coordsys_id) : null
   const definition = typeof srs?.definition === 'string' && srs.definition.trim().toLowerCase() !== 'undefined' ? srs.definition : null
@@ -95,12 +100,20 @@ export async function readGeoPackage(file: string, opts: BoundaryReadOptions): P
 }
 
 function readLayer(db: Database, file: string, opts: BoundaryReadOptions): BoundarySource {
-  const hasContents = rowsOf(db, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name IN ('gpkg_contents', 'gpkg_geometry_columns')").length === 2
-  if (!hasContents) throw new BoundaryReadError(`${file} is an SQLite database but not a GeoPackage (it has no gpkg_contents and gpkg_geometry_columns tables)`)
-  const tables = rowsOf(db, `
+  const hasContents =
+    rowsOf(db, "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name IN ('gpkg_contents', 'gpkg_geometry_columns')")
+      .length === 2
+  if (!hasContents)
+    throw new BoundaryReadError(
+      `${file} is an SQLite database but not a GeoPackage (it has no gpkg_contents and gpkg_geometry_columns tables)`,
+    )
+  const tables = rowsOf(
+    db,
+    `
     SELECT c.table_name AS name, g.column_name AS geom, g.geometry_type_name AS type, g.srs_id AS srs
     FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
-    WHERE c.data_type = 'features' ORDER BY c.rowid`).map((r) => ({ name: String(r.name), geom: String(r.geom), type: String(r.type), srs: Number(r.srs) }))
+    WHERE c.data_type = 'features' ORDER BY c.rowid`,
+  ).map((r) => ({ name: String(r.name), geom: String(r.geom), type: String(r.type), srs: Number(r.srs) }))
   if (tables.length === 0) throw new BoundaryReadError(`${file} holds no feature table`)
   const polygons = tables.filter((t) => AREAL.test(t.type))
   const layers = polygons.map((t) => t.name)
@@ -113,7 +126,9 @@ function readLayer(db: Database, file: string, opts: BoundaryReadOptions): Bound
   } else if (polygons.length === 1) {
     table = polygons[0]
   } else {
-    throw new BoundaryReadError(`${file} holds ${tables.length} layers (${tables.map((t) => t.name).join(', ')}): name the one to import as the layer (--layer)`)
+    throw new BoundaryReadError(
+      `${file} holds ${tables.length} layers (${tables.map((t) => t.name).join(', ')}): name the one to import as the layer (--layer)`,
+    )
   }
   const t = table!
   const where = `${file} (layer ${t.name})`
@@ -121,7 +136,11 @@ function readLayer(db: Database, file: string, opts: BoundaryReadOptions): Bound
   const read = crsOfSrs(db, t.srs, where)
   warnings.push(...read.warnings)
 
-  const columns = rowsOf(db, `PRAGMA table_info(${quote(t.name)})`).map((c) => ({ name: String(c.name), type: String(c.type ?? '').toUpperCase(), pk: Number(c.pk) }))
+  const columns = rowsOf(db, `PRAGMA table_info(${quote(t.name)})`).map((c) => ({
+    name: String(c.name),
+    type: String(c.type ?? '').toUpperCase(),
+    pk: Number(c.pk),
+  }))
   const pk = columns.find((c) => c.pk > 0 && c.type === 'INTEGER')
   const fieldColumns = columns.filter((c) => c !== pk && c.name !== t.geom)
   const fields = fieldColumns.map((c) => c.name)
@@ -144,8 +163,10 @@ function readLayer(db: Database, file: string, opts: BoundaryReadOptions): Bound
       const properties: Record<string, BoundaryValue> = {}
       fieldColumns.forEach((c, i) => {
         const v = row[i + 1] ?? null
-        if (v instanceof Uint8Array) { blobs++; properties[c.name] = null }
-        else if (c.type === 'BOOLEAN' && typeof v === 'number') properties[c.name] = v !== 0
+        if (v instanceof Uint8Array) {
+          blobs++
+          properties[c.name] = null
+        } else if (c.type === 'BOOLEAN' && typeof v === 'number') properties[c.name] = v !== 0
         else properties[c.name] = v
       })
       features.push({ index, properties, geometry })
@@ -155,8 +176,16 @@ function readLayer(db: Database, file: string, opts: BoundaryReadOptions): Bound
   }
   if (blobs) warnings.push(`${where}: ${blobs} binary attribute value${blobs > 1 ? 's were' : ' was'} left out`)
   return {
-    format: 'geopackage', file, layer: t.name, layers,
-    crs: read.crs, reprojectedFrom: read.reprojectedFrom,
-    encoding: null, encodingReason: null, fields, features, warnings,
+    format: 'geopackage',
+    file,
+    layer: t.name,
+    layers,
+    crs: read.crs,
+    reprojectedFrom: read.reprojectedFrom,
+    encoding: null,
+    encodingReason: null,
+    fields,
+    features,
+    warnings,
   }
 }

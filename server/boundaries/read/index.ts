@@ -9,11 +9,12 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { eachPosition } from './crs.ts'
 import { readGeoJson } from './geojson.ts'
 import { readGeoPackage } from './geopackage.ts'
 import { readPlainShapefile, readZippedShapefile } from './shapefile.ts'
-import { BoundaryReadError, type BoundaryFormat, type BoundaryReadOptions, type BoundarySource } from './types.ts'
+import { type BoundaryFormat, BoundaryReadError, type BoundaryReadOptions, type BoundarySource } from './types.ts'
 
 export { BoundaryReadError }
 export type { BoundaryFeature, BoundaryFormat, BoundaryReadOptions, BoundarySource, BoundaryValue, DeclaredCrs } from './types.ts'
@@ -48,17 +49,31 @@ export async function readBoundaryFile(file: string, opts: BoundaryReadOptions =
   const ext = path.extname(file).toLowerCase()
   let kind: Kind | null = BY_EXTENSION[ext] ?? null
   if (!kind) {
-    if (['.dbf', '.shx', '.prj', '.cpg'].includes(ext)) throw new BoundaryReadError(`${file} is one part of a shapefile: give the .shp beside it (or the zip)`)
+    if (['.dbf', '.shx', '.prj', '.cpg'].includes(ext))
+      throw new BoundaryReadError(`${file} is one part of a shapefile: give the .shp beside it (or the zip)`)
     const head = Buffer.alloc(64)
     const fd = fs.openSync(file, 'r')
-    const n = (() => { try { return fs.readSync(fd, head, 0, 64, 0) } finally { fs.closeSync(fd) } })()
+    const n = (() => {
+      try {
+        return fs.readSync(fd, head, 0, 64, 0)
+      } finally {
+        fs.closeSync(fd)
+      }
+    })()
     kind = sniff(head.subarray(0, n))
-    if (!kind) throw new BoundaryReadError(`${file} is not a boundary file we read (its extension ${ext || '(none)'} is not .geojson, .json, .zip, .shp or .gpkg)`)
+    if (!kind)
+      throw new BoundaryReadError(
+        `${file} is not a boundary file we read (its extension ${ext || '(none)'} is not .geojson, .json, .zip, .shp or .gpkg)`,
+      )
   }
-  const src = kind === 'geojson' ? readGeoJson(file)
-    : kind === 'zip' ? readZippedShapefile(file, opts)
-    : kind === 'shp' ? readPlainShapefile(file, opts)
-    : await readGeoPackage(file, opts)
+  const src =
+    kind === 'geojson'
+      ? readGeoJson(file)
+      : kind === 'zip'
+        ? readZippedShapefile(file, opts)
+        : kind === 'shp'
+          ? readPlainShapefile(file, opts)
+          : await readGeoPackage(file, opts)
   const range = outOfRange(src)
   if (range) src.warnings.push(range)
   return src
@@ -66,9 +81,14 @@ export async function readBoundaryFile(file: string, opts: BoundaryReadOptions =
 
 /** A warning when coordinates go beyond longitude/latitude: a projected file that does not say so. */
 function outOfRange(src: BoundarySource): string | null {
-  let x = 0, y = 0
+  let x = 0,
+    y = 0
   for (const f of src.features) {
-    if (f.geometry) eachPosition(f.geometry, (p) => { x = Math.max(x, Math.abs(p[0]!)); y = Math.max(y, Math.abs(p[1]!)) })
+    if (f.geometry)
+      eachPosition(f.geometry, (p) => {
+        x = Math.max(x, Math.abs(p[0]!))
+        y = Math.max(y, Math.abs(p[1]!))
+      })
   }
   if (x <= 180 && y <= 90) return null
   const fix = src.format === 'shapefile' ? 'the .prj beside the .shp' : src.format === 'geopackage' ? 'its srs' : 'a crs member'

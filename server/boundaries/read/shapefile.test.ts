@@ -1,8 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
+
 import type { Geometry } from 'geojson'
 import { describe, expect, it } from 'vitest'
-import { copyInto, expectSameGeometry, expectTowns, fixture, tmp, sourceGeometry } from './fixtures/helpers.ts'
+
+import { copyInto, expectSameGeometry, expectTowns, fixture, sourceGeometry, tmp } from './fixtures/helpers.ts'
 import { BoundaryReadError, readBoundaryFile } from './index.ts'
 
 const parts = (dir: string, ...exts: string[]) => exts.map((e) => fixture('shp', dir, `towns.${e}`))
@@ -10,7 +12,15 @@ const parts = (dir: string, ...exts: string[]) => exts.map((e) => fixture('shp',
 describe('plain shapefiles', () => {
   it('reads a GBK DBF named by its .cpg, with Chinese field names, codes as text and a CGCS2000 .prj', async () => {
     const src = await readBoundaryFile(fixture('shp/gbk-cpg/towns.shp'))
-    expect(src).toMatchObject({ format: 'shapefile', layer: null, layers: [], encoding: 'gbk', encodingReason: 'cpg', reprojectedFrom: null, warnings: [] })
+    expect(src).toMatchObject({
+      format: 'shapefile',
+      layer: null,
+      layers: [],
+      encoding: 'gbk',
+      encodingReason: 'cpg',
+      reprojectedFrom: null,
+      warnings: [],
+    })
     expect(src.crs).toMatchObject({ kind: 'geographic', name: 'cgcs2000' })
     expect(src.crs.text).toContain('GCS_China_Geodetic_Coordinate_System_2000')
     expectTowns(src)
@@ -67,7 +77,9 @@ describe('plain shapefiles', () => {
     const wrong = await readBoundaryFile(fixture('shp/gbk-cpg/towns.shp'), { encoding: 'utf-8' })
     expect(wrong).toMatchObject({ encoding: 'utf-8', encodingReason: 'option' })
     expect(wrong.fields).not.toContain('名称')
-    await expect(readBoundaryFile(fixture('shp/gbk-cpg/towns.shp'), { encoding: 'klingon' })).rejects.toThrow(/encoding klingon is not known/)
+    await expect(readBoundaryFile(fixture('shp/gbk-cpg/towns.shp'), { encoding: 'klingon' })).rejects.toThrow(
+      /encoding klingon is not known/,
+    )
   })
 
   it('warns when a .cpg says UTF-8 but the text is GBK', async () => {
@@ -80,7 +92,13 @@ describe('plain shapefiles', () => {
   })
 
   it('reads .cpg code pages as ArcGIS and QGIS write them', async () => {
-    for (const [cpg, encoding] of [['936', 'gbk'], ['GB2312', 'gbk'], ['GB18030', 'gb18030'], ['ANSI 936', 'gbk'], ['65001', 'utf-8']]) {
+    for (const [cpg, encoding] of [
+      ['936', 'gbk'],
+      ['GB2312', 'gbk'],
+      ['GB18030', 'gb18030'],
+      ['ANSI 936', 'gbk'],
+      ['65001', 'utf-8'],
+    ]) {
       const dir = tmp()
       copyInto(dir, parts('gbk-cpg', 'shp', 'shx', 'dbf'))
       fs.writeFileSync(path.join(dir, 'towns.cpg'), `${cpg}\r\n`)
@@ -98,7 +116,10 @@ describe('plain shapefiles', () => {
     dbf[dbf.readUInt16LE(8)] = 0x2a // the first record's deletion flag
     fs.writeFileSync(path.join(dir, 'towns.dbf'), dbf)
     const src = await readBoundaryFile(path.join(dir, 'towns.shp'))
-    expect(src.features.map((f) => [f.index, f.properties['代码']])).toEqual([[2, '330109002'], [3, '330109099']])
+    expect(src.features.map((f) => [f.index, f.properties['代码']])).toEqual([
+      [2, '330109002'],
+      [3, '330109099'],
+    ])
     expect(src.warnings.join('\n')).toMatch(/marks 1 record as deleted/)
   })
 
@@ -110,7 +131,9 @@ describe('plain shapefiles', () => {
 
     const dbf = fs.readFileSync(fixture('shp/gbk-cpg/towns.dbf'))
     fs.writeFileSync(path.join(dir, 'towns.dbf'), dbf.subarray(0, dbf.length - 100))
-    await expect(readBoundaryFile(path.join(dir, 'towns.shp'))).rejects.toThrow(/towns\.dbf is not a readable dBASE \(\.dbf\) file: it declares 3 records but holds 2/)
+    await expect(readBoundaryFile(path.join(dir, 'towns.shp'))).rejects.toThrow(
+      /towns\.dbf is not a readable dBASE \(\.dbf\) file: it declares 3 records but holds 2/,
+    )
 
     fs.writeFileSync(path.join(dir, 'towns.dbf'), Buffer.from('not a dbf at all, just some text that is long enough'))
     await expect(readBoundaryFile(path.join(dir, 'towns.shp'))).rejects.toThrow(/towns\.dbf is not a readable dBASE/)
@@ -124,8 +147,13 @@ describe('zipped shapefiles', () => {
   it('finds the shapefile in a folder inside the zip and reprojects EPSG:4549 to within 1e-6° of the source', async () => {
     const src = await readBoundaryFile(fixture('zip/towns-4549.zip'))
     expect(src).toMatchObject({
-      format: 'shapefile', layer: 'towns_4549', layers: ['towns_4549'], encoding: 'utf-8', encodingReason: 'cpg',
-      reprojectedFrom: 'CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549)', warnings: [],
+      format: 'shapefile',
+      layer: 'towns_4549',
+      layers: ['towns_4549'],
+      encoding: 'utf-8',
+      encodingReason: 'cpg',
+      reprojectedFrom: 'CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549)',
+      warnings: [],
     })
     expect(src.crs).toMatchObject({ kind: 'geographic', name: 'cgcs2000' })
     expect(src.crs.text).toMatch(/^PROJCS\["CGCS2000_3_Degree_GK_CM_120E"/)
@@ -133,17 +161,26 @@ describe('zipped shapefiles', () => {
   })
 
   it('needs the layer when the zip holds several shapefiles', async () => {
-    await expect(readBoundaryFile(fixture('zip/two-layers.zip'))).rejects.toThrow(/holds 2 shapefiles \(towns, villages\): name the one to import as the layer/)
+    await expect(readBoundaryFile(fixture('zip/two-layers.zip'))).rejects.toThrow(
+      /holds 2 shapefiles \(towns, villages\): name the one to import as the layer/,
+    )
     const villages = await readBoundaryFile(fixture('zip/two-layers.zip'), { layer: 'VILLAGES' })
     expect(villages).toMatchObject({ layer: 'villages', layers: ['towns', 'villages'], encoding: 'gbk', fields: ['名称', '代码'] })
-    expect(villages.features.map((f) => f.properties)).toEqual([{ 名称: '凤凰村', 代码: '330109001201' }, { 名称: '湘湖村', 代码: '330109001202' }])
+    expect(villages.features.map((f) => f.properties)).toEqual([
+      { 名称: '凤凰村', 代码: '330109001201' },
+      { 名称: '湘湖村', 代码: '330109001202' },
+    ])
     const towns = await readBoundaryFile(fixture('zip/two-layers.zip'), { layer: 'towns' })
     expectTowns(towns)
-    await expect(readBoundaryFile(fixture('zip/two-layers.zip'), { layer: 'roads' })).rejects.toThrow(/no shapefile named roads \(it holds towns, villages\)/)
+    await expect(readBoundaryFile(fixture('zip/two-layers.zip'), { layer: 'roads' })).rejects.toThrow(
+      /no shapefile named roads \(it holds towns, villages\)/,
+    )
   })
 
   it('says what a zip without a .shp holds, and when a zip is damaged', async () => {
-    await expect(readBoundaryFile(fixture('zip/no-shp.zip'))).rejects.toThrow(/no-shp\.zip holds no \.shp file \(it holds readme\.txt, towns\.dbf\)/)
+    await expect(readBoundaryFile(fixture('zip/no-shp.zip'))).rejects.toThrow(
+      /no-shp\.zip holds no \.shp file \(it holds readme\.txt, towns\.dbf\)/,
+    )
     const dir = tmp()
     const zip = fs.readFileSync(fixture('zip/towns-4549.zip'))
     fs.writeFileSync(path.join(dir, 'broken.zip'), zip.subarray(0, 700))

@@ -12,12 +12,14 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { Geometry } from 'geojson'
+
 import { unzipSync } from 'fflate'
+import type { Geometry } from 'geojson'
 import { parseDbf, parseShp } from 'shpjs'
+
 import { eachPosition, mapPositions, resolveCrs, UNKNOWN_CRS } from './crs.ts'
 import { detectEncoding, encodingLabel, ldidEncoding, redecodeLatin1 } from './encoding.ts'
-import { BoundaryReadError, type BoundaryFeature, type BoundaryReadOptions, type BoundarySource, type BoundaryValue } from './types.ts'
+import { type BoundaryFeature, BoundaryReadError, type BoundaryReadOptions, type BoundarySource, type BoundaryValue } from './types.ts'
 
 const PARTS = ['shp', 'shx', 'dbf', 'prj', 'cpg'] as const
 type Part = (typeof PARTS)[number]
@@ -94,24 +96,32 @@ export function readZippedShapefile(file: string, opts: BoundaryReadOptions): Bo
   if (shapefiles.length === 0) {
     const list = held.map((n) => redecodeLatin1(n).replace(/\\/g, '/'))
     const others = list.filter((n) => /\.(gpkg|geojson|json)$/i.test(n))
-    throw new BoundaryReadError(`${file} holds no .shp file (it holds ${list.length ? list.slice(0, 8).join(', ') + (list.length > 8 ? ', …' : '') : 'nothing'})${others.length ? `: unzip it and import ${others[0]}` : ''}`)
+    throw new BoundaryReadError(
+      `${file} holds no .shp file (it holds ${list.length ? list.slice(0, 8).join(', ') + (list.length > 8 ? ', …' : '') : 'nothing'})${others.length ? `: unzip it and import ${others[0]}` : ''}`,
+    )
   }
   // A layer is named by its base name, or by its path where two share a base name.
   const baseOf = (p: string) => path.posix.basename(p)
-  const nameOf = (p: string) => (shapefiles.filter((s) => baseOf(s.path).toLowerCase() === baseOf(p).toLowerCase()).length > 1 ? p : baseOf(p))
+  const nameOf = (p: string) =>
+    shapefiles.filter((s) => baseOf(s.path).toLowerCase() === baseOf(p).toLowerCase()).length > 1 ? p : baseOf(p)
   const polygons = shapefiles.filter((s) => POLYGON_TYPES.has(shapeType(s.files.bytes.shp!) ?? -1))
   const layers = polygons.map((s) => nameOf(s.path))
   let chosen: (typeof shapefiles)[number] | undefined
   if (opts.layer !== undefined) {
     const want = opts.layer.toLowerCase().replace(/\.shp$/, '')
     chosen = shapefiles.find((s) => s.path.toLowerCase() === want) ?? shapefiles.find((s) => baseOf(s.path).toLowerCase() === want)
-    if (!chosen) throw new BoundaryReadError(`${file} holds no shapefile named ${opts.layer} (it holds ${shapefiles.map((s) => nameOf(s.path)).join(', ')})`)
+    if (!chosen)
+      throw new BoundaryReadError(
+        `${file} holds no shapefile named ${opts.layer} (it holds ${shapefiles.map((s) => nameOf(s.path)).join(', ')})`,
+      )
   } else if (shapefiles.length === 1) {
     chosen = shapefiles[0]
   } else if (polygons.length === 1) {
     chosen = polygons[0]
   } else {
-    throw new BoundaryReadError(`${file} holds ${shapefiles.length} shapefiles (${shapefiles.map((s) => nameOf(s.path)).join(', ')}): name the one to import as the layer (--layer)`)
+    throw new BoundaryReadError(
+      `${file} holds ${shapefiles.length} shapefiles (${shapefiles.map((s) => nameOf(s.path)).join(', ')}): name the one to import as the layer (--layer)`,
+    )
   }
   return readShapefile(file, chosen!.files, opts, nameOf(chosen!.path), layers)
 }
@@ -163,13 +173,21 @@ function propertyValue(v: string | number | boolean | Date | undefined): Boundar
 function nonEmpty(g: Geometry | null | undefined): Geometry | null {
   if (!g) return null
   let any = false
-  eachPosition(g, () => { any = true })
+  eachPosition(g, () => {
+    any = true
+  })
   if (!any) return null
   const { bbox: _bbox, ...rest } = g
   return rest as Geometry
 }
 
-function readShapefile(file: string, files: ShapefileFiles, opts: BoundaryReadOptions, layer: string | null, layers: string[]): BoundarySource {
+function readShapefile(
+  file: string,
+  files: ShapefileFiles,
+  opts: BoundaryReadOptions,
+  layer: string | null,
+  layers: string[],
+): BoundarySource {
   const { bytes, where } = files
   const warnings: string[] = []
   const shp = bytes.shp!
@@ -182,7 +200,10 @@ function readShapefile(file: string, files: ShapefileFiles, opts: BoundaryReadOp
   const layout = dbfLayout(dbf, where.dbf)
 
   // The text encoding: option, .cpg, language driver id, else detected.
-  const textParts = [...layout.fields.map((f) => f.nameBytes), dbf.subarray(layout.headerLength, layout.headerLength + layout.records * layout.recordLength)]
+  const textParts = [
+    ...layout.fields.map((f) => f.nameBytes),
+    dbf.subarray(layout.headerLength, layout.headerLength + layout.records * layout.recordLength),
+  ]
   let encoding: string | null = null
   let encodingReason: string | null = null
   if (opts.encoding !== undefined) {
@@ -207,8 +228,12 @@ function readShapefile(file: string, files: ShapefileFiles, opts: BoundaryReadOp
     const valid = detectEncoding(textParts) === 'utf-8'
     const nonAscii = textParts.some((p) => p.some((b) => b >= 0x80))
     const how = encodingReason === 'cpg' ? 'its .cpg' : 'its language driver id'
-    if (encoding === 'utf-8' && !valid) warnings.push(`${where.dbf} is declared UTF-8 by ${how} but is not valid UTF-8: its text may be garbled (try the encoding gbk)`)
-    if (encoding !== 'utf-8' && valid && nonAscii) warnings.push(`${where.dbf} is declared ${encoding} by ${how} but its text reads as UTF-8: it may be garbled (try the encoding utf-8)`)
+    if (encoding === 'utf-8' && !valid)
+      warnings.push(`${where.dbf} is declared UTF-8 by ${how} but is not valid UTF-8: its text may be garbled (try the encoding gbk)`)
+    if (encoding !== 'utf-8' && valid && nonAscii)
+      warnings.push(
+        `${where.dbf} is declared ${encoding} by ${how} but its text reads as UTF-8: it may be garbled (try the encoding utf-8)`,
+      )
   }
 
   // shpjs's DBF reader expects the field list to end the header: drop any bytes between them
@@ -255,7 +280,10 @@ function readShapefile(file: string, files: ShapefileFiles, opts: BoundaryReadOp
   let deleted = 0
   const count = Math.max(shapes.length, rows.length)
   for (let i = 0; i < count; i++) {
-    if (i < layout.records && dbf[compact + i * layout.recordLength] === 0x2a) { deleted++; continue }
+    if (i < layout.records && dbf[compact + i * layout.recordLength] === 0x2a) {
+      deleted++
+      continue
+    }
     const row = rows[i]
     const properties: Record<string, BoundaryValue> = {}
     for (const f of fields) properties[f] = propertyValue(row?.[f])
@@ -266,8 +294,16 @@ function readShapefile(file: string, files: ShapefileFiles, opts: BoundaryReadOp
   if (deleted) warnings.push(`${where.dbf} marks ${deleted} record${deleted > 1 ? 's' : ''} as deleted: left out`)
 
   return {
-    format: 'shapefile', file, layer, layers,
-    crs: read.crs, reprojectedFrom: read.reprojectedFrom,
-    encoding, encodingReason, fields, features, warnings,
+    format: 'shapefile',
+    file,
+    layer,
+    layers,
+    crs: read.crs,
+    reprojectedFrom: read.reprojectedFrom,
+    encoding,
+    encodingReason,
+    fields,
+    features,
+    warnings,
   }
 }

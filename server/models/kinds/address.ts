@@ -3,8 +3,8 @@
  * within the window) and dispute escalation risk (民转刑: repeated disputes at one address, one
  * level higher when the same address also had a fight). Windows end at the as-of instant.
  */
+import { type AddressCounts, addressCounts, categoryNames } from '../data.ts'
 import type { DefinitionOf } from '../definition.ts'
-import { addressCounts, categoryNames, type AddressCounts } from '../data.ts'
 import { escalationItems, modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { byString, levelAtLeast, raiseLevel, zhDate } from '../util.ts'
@@ -25,7 +25,11 @@ export function categoryWords(byCategory: Readonly<Record<string, number>>, name
 const place = (a: AddressCounts): Finding['place'] => ({ kind: 'point', lng: a.lng, lat: a.lat, addressId: a.addressId })
 
 /** Repeat address findings (pure). */
-export function repeatAddressFindings(def: DefinitionOf<'repeat_address'>, rows: readonly AddressCounts[], names: ReadonlyMap<string, string>): Finding[] {
+export function repeatAddressFindings(
+  def: DefinitionOf<'repeat_address'>,
+  rows: readonly AddressCounts[],
+  names: ReadonlyMap<string, string>,
+): Finding[] {
   const out: Finding[] = []
   for (const a of [...rows].sort((x, y) => byString(x.addressId, y.addressId))) {
     const level = levelAtLeast(a.n, def.thresholds)
@@ -43,7 +47,11 @@ export function repeatAddressFindings(def: DefinitionOf<'repeat_address'>, rows:
 }
 
 /** Dispute escalation findings (pure). */
-export function disputeFindings(def: DefinitionOf<'dispute_escalation'>, rows: readonly AddressCounts[], names: ReadonlyMap<string, string>): Finding[] {
+export function disputeFindings(
+  def: DefinitionOf<'dispute_escalation'>,
+  rows: readonly AddressCounts[],
+  names: ReadonlyMap<string, string>,
+): Finding[] {
   const out: Finding[] = []
   for (const a of [...rows].sort((x, y) => byString(x.addressId, y.addressId))) {
     const base = levelAtLeast(a.n, def.thresholds)
@@ -55,7 +63,13 @@ export function disputeFindings(def: DefinitionOf<'dispute_escalation'>, rows: r
       level,
       title: `${def.name.zh}：${a.address}`,
       explanation: `近${def.window.days}日同一地址矛盾纠纷 ${a.n} 起（${categoryWords(a.byCategory, names)}），${zhDate(a.first)}至${zhDate(a.last)}${extraWords}，有民转刑风险`,
-      metrics: { count: a.n, escalations: a.extra, first: a.first.toISOString(), last: a.last.toISOString(), categories: JSON.stringify(a.byCategory) },
+      metrics: {
+        count: a.n,
+        escalations: a.extra,
+        first: a.first.toISOString(),
+        last: a.last.toISOString(),
+        categories: JSON.stringify(a.byCategory),
+      },
       place: place(a),
     })
   }
@@ -66,7 +80,11 @@ export const detectRepeatAddress: Detector<'repeat_address'> = async (sql, def, 
   const from = new Date(asOf.getTime() - def.window.days * DAY_MS)
   const cats = (await modelFilter(sql, def)).items
   const rows = await addressCounts(sql, cats, from, asOf, def.thresholds.yellow)
-  return { findings: repeatAddressFindings(def, rows, await categoryNames(sql)), window: { from, to: asOf }, notes: { addresses: rows.length } }
+  return {
+    findings: repeatAddressFindings(def, rows, await categoryNames(sql)),
+    window: { from, to: asOf },
+    notes: { addresses: rows.length },
+  }
 }
 
 export const detectDispute: Detector<'dispute_escalation'> = async (sql, def, asOf) => {

@@ -3,19 +3,24 @@
  * 10,000 residents (admin_areas.population) against the district rate (all areas' count over
  * all areas' population), exact one-sided Poisson test, Benjamini–Hochberg over areas.
  */
-import { benjaminiHochberg, rateVsReference, ratePer10k } from '../../analytics/index.ts'
+import { benjaminiHochberg, ratePer10k, rateVsReference } from '../../analytics/index.ts'
+import { addDays, dayStart, shanghaiDay } from '../../shared/time.ts'
+import { areaDailyCounts, type AreaInfo, areasOfLevel } from '../data.ts'
 import type { DefinitionOf } from '../definition.ts'
-import { areaDailyCounts, areasOfLevel, type AreaInfo } from '../data.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { fmt1, formatP, levelAtMost, round6 } from '../util.ts'
-import { addDays, dayStart, shanghaiDay } from '../../shared/time.ts'
 import { sumByUnit } from './hotspot.ts'
 
 type Def = DefinitionOf<'concentration'>
 
 /** Concentration findings of per-area counts and populations (pure). */
-export function concentrationFindings(def: Def, counts: ReadonlyMap<string, number>, areas: readonly AreaInfo[], label: string): { findings: Finding[]; districtPer10k: number } {
+export function concentrationFindings(
+  def: Def,
+  counts: ReadonlyMap<string, number>,
+  areas: readonly AreaInfo[],
+  label: string,
+): { findings: Finding[]; districtPer10k: number } {
   const units = areas.filter((a) => (a.population ?? 0) > 0)
   const total = units.reduce((s, a) => s + (counts.get(a.code) ?? 0), 0)
   const population = units.reduce((s, a) => s + (a.population ?? 0), 0)
@@ -35,7 +40,16 @@ export function concentrationFindings(def: Def, counts: ReadonlyMap<string, numb
       level,
       title: `${def.name.zh}：${a.name}`,
       explanation: `近${def.window.days}日${label} ${t.observed} 起，每万人 ${fmt1(rate)} 起，全区每万人 ${fmt1(ref)} 起（${fmt1(t.ratio)} 倍），泊松超越概率 ${formatP(t.pHigher)}${def.params.fdr ? `（FDR校正后 ${formatP(qi)}）` : ''}`,
-      metrics: { observed: t.observed, expected: round6(t.expected), population: a.population, per10k: round6(rate), districtPer10k: round6(ref), ratio: round6(t.ratio), p: round6(t.pHigher), q: round6(qi) },
+      metrics: {
+        observed: t.observed,
+        expected: round6(t.expected),
+        population: a.population,
+        per10k: round6(rate),
+        districtPer10k: round6(ref),
+        ratio: round6(t.ratio),
+        p: round6(t.pHigher),
+        q: round6(qi),
+      },
       place: { kind: 'area', code: a.code },
     })
   })

@@ -6,13 +6,13 @@
  * compound, ./places.ts), never by the cell's index.
  */
 import { emergingHotSpots, type EmergingKind, type EmergingResult } from '../../analytics/index.ts'
-import type { DefinitionOf, Level } from '../definition.ts'
+import { addDays, daysBetween, dayStart, shanghaiDay } from '../../shared/time.ts'
 import { districtCells, h3DailyCounts, type UnitDayCount } from '../data.ts'
+import type { DefinitionOf, Level } from '../definition.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { fmt1, formatP, round6 } from '../util.ts'
-import { addDays, daysBetween, dayStart, shanghaiDay } from '../../shared/time.ts'
-import { placeNames, titledByPlace, type PlaceName } from './places.ts'
+import { type PlaceName, placeNames, titledByPlace } from './places.ts'
 
 type Def = DefinitionOf<'emerging'>
 
@@ -49,7 +49,8 @@ export function weeklySlices(rows: readonly UnitDayCount[], endDay: string, week
 export function emergingLevel(def: Def, pattern: EmergingResult['pattern']): { level: Level; kind: EmergingKind } | null {
   if (!pattern.endsWith('_hot')) return null
   const kind = pattern.slice(0, -4) as EmergingKind
-  for (const level of ['red', 'orange', 'yellow'] as const) if ((def.thresholds[level] as readonly string[]).includes(kind)) return { level, kind }
+  for (const level of ['red', 'orange', 'yellow'] as const)
+    if ((def.thresholds[level] as readonly string[]).includes(kind)) return { level, kind }
   return null
 }
 
@@ -63,7 +64,12 @@ export function emergingHead(def: Def, f: Pick<Finding, 'metrics'>): string {
 }
 
 /** Emerging hot spot findings of weekly slices (pure), titled by the cells' place names (by subject). */
-export function emergingFindings(def: Def, slices: ReadonlyArray<ReadonlyMap<string, number>>, studyArea: readonly string[] | undefined, names: ReadonlyMap<string, PlaceName> = new Map()): Finding[] {
+export function emergingFindings(
+  def: Def,
+  slices: ReadonlyArray<ReadonlyMap<string, number>>,
+  studyArea: readonly string[] | undefined,
+  names: ReadonlyMap<string, PlaceName> = new Map(),
+): Finding[] {
   const cells = new Set<string>(studyArea ?? [])
   for (const s of slices) for (const c of s.keys()) cells.add(c)
   const { minCount: _minCount, minLastCount: _minLastCount, ...params } = def.params
@@ -87,7 +93,16 @@ export function emergingFindings(def: Def, slices: ReadonlyArray<ReadonlyMap<str
       level: hit.level,
       title: def.name.zh,
       explanation: `${EMERGING_NAMES[hit.kind]}：近${weeks}周中 ${hotWeeks} 周为显著热点，末周 ${lastCount} 起（${weeks}周共 ${total} 起），末周 Gi* z=${fmt1(lastZ)}，Mann-Kendall 趋势 z=${fmt1(r.trend.z)}（p=${formatP(r.trend.p)}）`,
-      metrics: { pattern: r.pattern, hotWeeks, weeks, lastWeekCount: lastCount, total, lastZ: round6(lastZ), trendZ: round6(r.trend.z), trendP: round6(r.trend.p) },
+      metrics: {
+        pattern: r.pattern,
+        hotWeeks,
+        weeks,
+        lastWeekCount: lastCount,
+        total,
+        lastZ: round6(lastZ),
+        trendZ: round6(r.trend.z),
+        trendP: round6(r.trend.p),
+      },
       place: { kind: 'h3', cell: r.cell },
     })
   }

@@ -5,13 +5,13 @@
  * (village and nearest road or compound, ./places.ts), never by the cell's index.
  */
 import { classifyHotSpots, getisOrdGiStar } from '../../analytics/index.ts'
-import type { DefinitionOf } from '../definition.ts'
+import { addDays, dayStart, shanghaiDay } from '../../shared/time.ts'
 import { districtCells, h3DailyCounts } from '../data.ts'
+import type { DefinitionOf } from '../definition.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { fmt1, formatP, levelAtLeast, round6 } from '../util.ts'
-import { addDays, dayStart, shanghaiDay } from '../../shared/time.ts'
-import { placeNames, titledByPlace, type PlaceName } from './places.ts'
+import { type PlaceName, placeNames, titledByPlace } from './places.ts'
 
 type Def = DefinitionOf<'hotspot'>
 
@@ -20,8 +20,16 @@ type Def = DefinitionOf<'hotspot'>
  * a cell without one is titled by its centre's coordinates).
  * @example hotSpotFindings(def, new Map([[cell, 20]]), studyArea)
  */
-export function hotSpotFindings(def: Def, counts: ReadonlyMap<string, number>, studyArea: readonly string[] | undefined, names: ReadonlyMap<string, PlaceName> = new Map()): Finding[] {
-  const gi = getisOrdGiStar(counts, { k: def.params.k, ...(studyArea && studyArea.length > 0 ? { studyArea: [...new Set([...studyArea, ...counts.keys()])].sort() } : {}) })
+export function hotSpotFindings(
+  def: Def,
+  counts: ReadonlyMap<string, number>,
+  studyArea: readonly string[] | undefined,
+  names: ReadonlyMap<string, PlaceName> = new Map(),
+): Finding[] {
+  const gi = getisOrdGiStar(counts, {
+    k: def.params.k,
+    ...(studyArea && studyArea.length > 0 ? { studyArea: [...new Set([...studyArea, ...counts.keys()])].sort() } : {}),
+  })
   const classes = classifyHotSpots(gi, { fdr: def.params.fdr, minConfidence: 90 })
   const out: Finding[] = []
   gi.forEach((g, i) => {
@@ -60,5 +68,9 @@ export const detectHotSpot: Detector<'hotspot'> = async (sql, def, asOf) => {
   const study = await districtCells(sql, def.unit.res)
   const found = hotSpotFindings(def, counts, study)
   const findings = titledByPlace(found, await placeNames(sql, found), () => def.name.zh)
-  return { findings, window: { from: dayStart(from), to: dayStart(end) }, notes: { studyAreaCells: study.length, cellsWithData: counts.size } }
+  return {
+    findings,
+    window: { from: dayStart(from), to: dayStart(end) },
+    notes: { studyAreaCells: study.length, cellsWithData: counts.size },
+  }
 }

@@ -1,6 +1,6 @@
 /** Which detector reads which kind of definition. */
-import type { ModelDefinition } from '../definition.ts'
 import type { Queryable } from '../../db/index.ts'
+import type { ModelDefinition } from '../definition.ts'
 import type { Detection } from '../types.ts'
 import { detectDispute, detectRepeatAddress } from './address.ts'
 import { detectConcentration } from './concentration.ts'

@@ -8,19 +8,26 @@
  * and the nearest road or compound within spaceM of the centre, ./places.ts), not the cell.
  */
 import { latLngToCell } from 'h3-js'
-import { knoxTest, nearRepeatZones, type KnoxResult, type SpaceTimeEvent } from '../../analytics/index.ts'
+
+import { type KnoxResult, knoxTest, nearRepeatZones, type SpaceTimeEvent } from '../../analytics/index.ts'
+import { type IncidentPoint, incidentPoints } from '../data.ts'
 import type { DefinitionOf } from '../definition.ts'
-import { incidentPoints, type IncidentPoint } from '../data.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detection, Detector, Finding } from '../types.ts'
 import { fmt1, formatP, levelAtLeast, round6, zhDate } from '../util.ts'
-import { placeNames, titledByPlace, type PlaceName } from './places.ts'
+import { type PlaceName, placeNames, titledByPlace } from './places.ts'
 
 type Def = DefinitionOf<'near_repeat'>
 const DAY_MS = 86_400_000
 
 /** Knox result and active zones of a point list (pure; times in days since the epoch), zones titled by `names` (by subject). */
-export function nearRepeatFindings(def: Def, points: readonly IncidentPoint[], asOf: Date, categoryLabel: string, names: ReadonlyMap<string, PlaceName> = new Map()): { findings: Finding[]; knox: KnoxResult } {
+export function nearRepeatFindings(
+  def: Def,
+  points: readonly IncidentPoint[],
+  asOf: Date,
+  categoryLabel: string,
+  names: ReadonlyMap<string, PlaceName> = new Map(),
+): { findings: Finding[]; knox: KnoxResult } {
   const events: SpaceTimeEvent[] = points.map((p) => ({ x: p.lng, y: p.lat, t: p.t.getTime() / DAY_MS }))
   const { spaceM, timeDays, recentDays, permutations, seed, alpha } = def.params
   const knox = knoxTest(events, { spaceM, timeDays, permutations, seed, coords: 'lnglat' })
@@ -66,6 +73,12 @@ export const detectNearRepeat: Detector<'near_repeat'> = async (sql, def, asOf):
   return {
     findings: titledByPlace(found, await placeNames(sql, found, def.params.spaceM), () => def.name.zh),
     window: { from, to: asOf },
-    notes: { events: knox.n, knoxObserved: knox.observed, knoxExpected: round6(knox.expected), knoxRatio: round6(knox.ratio), knoxP: knox.p },
+    notes: {
+      events: knox.n,
+      knoxObserved: knox.observed,
+      knoxExpected: round6(knox.expected),
+      knoxRatio: round6(knox.ratio),
+      knoxP: knox.p,
+    },
   }
 }

@@ -53,5 +53,9 @@ export function overdueFindings(def: Def, hazards: readonly OverdueHazard[], tas
 export const detectOverdue: Detector<'overdue'> = async (sql, def, asOf) => {
   const hazards = def.params.hazards ? await overdueHazards(sql, asOf) : []
   const tasks = def.params.tasks ? await overdueTasks(sql, asOf) : []
-  return { findings: overdueFindings(def, hazards, tasks), window: { from: asOf, to: asOf }, notes: { overdueHazards: hazards.length, overdueTasks: tasks.length } }
+  return {
+    findings: overdueFindings(def, hazards, tasks),
+    window: { from: asOf, to: asOf },
+    notes: { overdueHazards: hazards.length, overdueTasks: tasks.length },
+  }
 }

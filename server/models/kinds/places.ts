@@ -6,6 +6,7 @@
  * at all the village it lies in; a place outside every village its coordinates.
  */
 import { cellToBoundary, cellToLatLng } from 'h3-js'
+
 import type { Queryable } from '../../db/index.ts'
 import type { Finding, Place } from '../types.ts'
 
@@ -42,7 +43,14 @@ export function coordinateWords(at: LngLat): string {
 export function placeWords(p: PlaceName | undefined, at: LngLat): string {
   const area = `${p?.town ?? ''}${p?.village ?? ''}`
   const door = p?.road && p.door ? (/^[\d-]+$/.test(p.door) ? `${p.door}号` : p.door) : ''
-  const spot = p?.road || p?.compound ? `${p.road ?? ''}${door}${p.compound ?? ''}` : p?.group ? (/^\d+$/.test(p.group) ? `${p.group}组` : p.group) : ''
+  const spot =
+    p?.road || p?.compound
+      ? `${p.road ?? ''}${door}${p.compound ?? ''}`
+      : p?.group
+        ? /^\d+$/.test(p.group)
+          ? `${p.group}组`
+          : p.group
+        : ''
   if (!area) return spot ? `${spot}附近` : `${coordinateWords(at)}附近`
   return spot ? `${area}（${spot}附近）` : area
 }
@@ -92,7 +100,11 @@ export function searchArea(p: Place, radiusM: number): string | null {
  * the village containing the centre.
  * @example await placeNames(db.sql, findings) // Map { 'h3:89309a…' => { town: '城厢街道', village: '陈公桥社区', road: '体育路', … } }
  */
-export async function placeNames(sql: Queryable, findings: readonly Pick<Finding, 'subject' | 'place'>[], radiusM = 200): Promise<Map<string, PlaceName>> {
+export async function placeNames(
+  sql: Queryable,
+  findings: readonly Pick<Finding, 'subject' | 'place'>[],
+  radiusM = 200,
+): Promise<Map<string, PlaceName>> {
   const keys: string[] = []
   const lngs: number[] = []
   const lats: number[] = []
@@ -107,7 +119,17 @@ export async function placeNames(sql: Queryable, findings: readonly Pick<Finding
     areas.push(area)
   }
   if (keys.length === 0) return new Map()
-  const rows = await sql<{ key: string; road: string | null; door_no: string | null; compound: string | null; group_no: string | null; village: string | null; town: string | null }[]>`
+  const rows = await sql<
+    {
+      key: string
+      road: string | null
+      door_no: string | null
+      compound: string | null
+      group_no: string | null
+      village: string | null
+      town: string | null
+    }[]
+  >`
     WITH p AS MATERIALIZED (
       SELECT key, ST_SetSRID(ST_MakePoint(lng, lat), 4326) AS pt, ST_GeomFromText(area, 4326) AS area
       FROM unnest(${keys}::text[], ${lngs}::float8[], ${lats}::float8[], ${areas}::text[]) AS u(key, lng, lat, area)
@@ -133,14 +155,20 @@ export async function placeNames(sql: Queryable, findings: readonly Pick<Finding
       ORDER BY v.code LIMIT 1
     ) cv ON true
     LEFT JOIN admin_areas ct ON tw.code IS NULL AND ct.code = cv.parent_code`
-  return new Map(rows.map((r) => [r.key, { town: r.town, village: r.village, road: r.road, door: r.door_no, compound: r.compound, group: r.group_no }]))
+  return new Map(
+    rows.map((r) => [r.key, { town: r.town, village: r.village, road: r.road, door: r.door_no, compound: r.compound, group: r.group_no }]),
+  )
 }
 
 /**
  * Titles each finding on a cell or point `${head}：${its place in words}` (others unchanged).
  * @example titledByPlace(findings, names, () => '热点区域')[0].title // '热点区域：城厢街道陈公桥社区（体育路73号盛世悦府附近）'
  */
-export function titledByPlace(findings: readonly Finding[], names: ReadonlyMap<string, PlaceName>, head: (f: Finding) => string): Finding[] {
+export function titledByPlace(
+  findings: readonly Finding[],
+  names: ReadonlyMap<string, PlaceName>,
+  head: (f: Finding) => string,
+): Finding[] {
   return findings.map((f) => {
     const c = placeCentre(f.place)
     return c ? { ...f, title: `${head(f)}：${placeWords(names.get(f.subject), c)}` } : f

@@ -6,13 +6,13 @@
  * its place (village and nearest road or compound, ./places.ts), never by its index.
  */
 import { benjaminiHochberg, poissonUpperTail } from '../../analytics/index.ts'
-import type { DefinitionOf } from '../definition.ts'
+import { addDays, daysBetween, dayStart, shanghaiDay } from '../../shared/time.ts'
 import { areaDailyCounts, areaNames, h3DailyCounts, type UnitDayCount } from '../data.ts'
+import type { DefinitionOf } from '../definition.ts'
 import { modelFilter } from '../roles.ts'
 import type { Detector, Finding } from '../types.ts'
 import { byString, fmt1, formatP, levelAtMost, round6 } from '../util.ts'
-import { addDays, daysBetween, dayStart, shanghaiDay } from '../../shared/time.ts'
-import { placeNames, titledByPlace, type PlaceName } from './places.ts'
+import { type PlaceName, placeNames, titledByPlace } from './places.ts'
 
 type Def = DefinitionOf<'surge'>
 
@@ -28,7 +28,14 @@ export interface SurgeStat {
  * Observed and expected counts per unit: window [end − W, end), baseline week j = [end − W − 7j, end − 7j).
  * @example surgeStats(rows, '2026-11-01', 7, 8, 0.5)[0] // { unit, observed: 12, expected: 3.1, p, q }
  */
-export function surgeStats(rows: readonly UnitDayCount[], endDay: string, days: number, weeks: number, minExpected: number, fdr = true): SurgeStat[] {
+export function surgeStats(
+  rows: readonly UnitDayCount[],
+  endDay: string,
+  days: number,
+  weeks: number,
+  minExpected: number,
+  fdr = true,
+): SurgeStat[] {
   const per = new Map<string, { obs: number; base: number }>()
   for (const r of rows) {
     const back = daysBetween(r.day, endDay) // 1 = the last day of the window
@@ -54,7 +61,12 @@ export function surgeStats(rows: readonly UnitDayCount[], endDay: string, days: 
 }
 
 /** The surge findings of computed stats (pure): areas named by `names` (by code), H3 cells by `places` (by subject). */
-export function surgeFindings(def: Def, stats: readonly SurgeStat[], names: ReadonlyMap<string, string>, places: ReadonlyMap<string, PlaceName> = new Map()): Finding[] {
+export function surgeFindings(
+  def: Def,
+  stats: readonly SurgeStat[],
+  names: ReadonlyMap<string, string>,
+  places: ReadonlyMap<string, PlaceName> = new Map(),
+): Finding[] {
   const out: Finding[] = []
   for (const s of stats) {
     if (s.observed < def.params.minCount || s.observed <= s.expected) continue
@@ -79,9 +91,18 @@ export const detectSurge: Detector<'surge'> = async (sql, def, asOf) => {
   const end = shanghaiDay(asOf)
   const from = addDays(end, -(def.window.days + 7 * def.baseline.weeks))
   const cats = (await modelFilter(sql, def)).items
-  const rows = def.unit.kind === 'h3' ? await h3DailyCounts(sql, def.unit.res, cats, from, end) : await areaDailyCounts(sql, def.unit.level, cats, from, end)
+  const rows =
+    def.unit.kind === 'h3'
+      ? await h3DailyCounts(sql, def.unit.res, cats, from, end)
+      : await areaDailyCounts(sql, def.unit.level, cats, from, end)
   const stats = surgeStats(rows, end, def.window.days, def.baseline.weeks, def.params.minExpected, def.params.fdr)
-  const names = def.unit.kind === 'area' ? await areaNames(sql, stats.filter((s) => s.observed >= def.params.minCount).map((s) => s.unit)) : new Map<string, string>()
+  const names =
+    def.unit.kind === 'area'
+      ? await areaNames(
+          sql,
+          stats.filter((s) => s.observed >= def.params.minCount).map((s) => s.unit),
+        )
+      : new Map<string, string>()
   const found = surgeFindings(def, stats, names)
   const findings = def.unit.kind === 'h3' ? titledByPlace(found, await placeNames(sql, found), () => def.name.zh) : found
   return { findings, window: { from: dayStart(from), to: dayStart(end) }, notes: { units: stats.length } }

@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest'
+
 import { loginUrl, parseConfig } from './client.ts'
 
 describe('parseConfig', () => {
   const district = { code: '330109', name: '萧山区', bbox: [120.1, 29.9, 120.7, 30.4] }
 
   it('accepts the server config and normalises an empty basemap to null', () => {
-    expect(parseConfig({ basemapTileUrl: null, district })).toEqual({ basemapTileUrl: null, district: { ...district, illustrative: false }, home: null, timeZone: 'Asia/Shanghai', scope: null })
+    expect(parseConfig({ basemapTileUrl: null, district })).toEqual({
+      basemapTileUrl: null,
+      district: { ...district, illustrative: false },
+      home: null,
+      timeZone: 'Asia/Shanghai',
+      scope: null,
+    })
     expect(parseConfig({ basemapTileUrl: '', district }).basemapTileUrl).toBeNull()
     expect(parseConfig({ district }).basemapTileUrl).toBeNull()
     expect(parseConfig({ basemapTileUrl: 'http://127.0.0.1/{z}/{x}/{y}.png', district }).basemapTileUrl).toContain('{z}')

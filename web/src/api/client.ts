@@ -1,4 +1,11 @@
-import { type AppConfig, AppConfigSchema, type BoundaryCollection, type BoundaryLevel, type LabelCollection, type LabelLevel } from './types.ts'
+import {
+  type AppConfig,
+  AppConfigSchema,
+  type BoundaryCollection,
+  type BoundaryLevel,
+  type LabelCollection,
+  type LabelLevel,
+} from './types.ts'
 
 /** An absolute API URL on the page's own origin (the same on every client route, e.g. /wall/…). */
 export function apiUrl(path: string): string {

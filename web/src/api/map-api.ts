@@ -3,7 +3,19 @@
  * nothing of the server is bundled); answers are checked for their outer shape only, the server
  * validates what it sends with the same schemas.
  */
-import type { AreaDetail, AreaStatsResponse, CategoriesResponse, GeocodeResponse, HazardDetail, IncidentFeature, IncidentPage, IndicatorsResponse, TaskDetail, TimeseriesResponse, WarningDetail } from '../../../server/shared/api.ts'
+import type {
+  AreaDetail,
+  AreaStatsResponse,
+  CategoriesResponse,
+  GeocodeResponse,
+  HazardDetail,
+  IncidentFeature,
+  IncidentPage,
+  IndicatorsResponse,
+  TaskDetail,
+  TimeseriesResponse,
+  WarningDetail,
+} from '../../../server/shared/api.ts'
 import { ApiError, getJson } from './client.ts'
 
 export type {
@@ -62,7 +74,8 @@ export async function fetchIndicators(query: string, signal?: AbortSignal): Prom
 export const fetchGeocode = (q: string, signal?: AbortSignal) =>
   get<GeocodeResponse>(`/api/geocode?q=${encodeURIComponent(q)}`, ['result', 'candidates'], signal)
 
-export const fetchIncident = (id: string, signal?: AbortSignal) => get<IncidentFeature>(`/api/incidents/${encodeURIComponent(id)}`, ['properties'], signal)
+export const fetchIncident = (id: string, signal?: AbortSignal) =>
+  get<IncidentFeature>(`/api/incidents/${encodeURIComponent(id)}`, ['properties'], signal)
 
 export const fetchIncidents = (query: string, signal?: AbortSignal) => get<IncidentPage>(`/api/incidents${query}`, ['features'], signal)
 

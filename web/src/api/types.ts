@@ -1,5 +1,6 @@
 import type { FeatureCollection, MultiPolygon, Point } from 'geojson'
 import { z } from 'zod'
+
 import { type AreaProperties, WebConfigSchema } from '../../../server/shared/api.ts'
 
 /** Boundary levels the map draws. */

@@ -4,8 +4,8 @@
  * the codes; they are kept apart from strings.ts, which the wall page bundles too, so the wall
  * does not download names it never shows. Level, severity and match-level names are in strings.ts.
  */
-import { STRINGS, type Lang } from './strings.ts'
 import { getLang } from './i18n.ts'
+import { type Lang, STRINGS } from './strings.ts'
 
 export const CODE_NAMES = {
   'incidentStatus.open': { zh: '待处置', en: 'Open' },
@@ -69,7 +69,7 @@ export const CODE_NAMES = {
   'metric.weeks': { zh: '分析周数', en: 'Weeks analysed' },
   'metric.lastWeekCount': { zh: '最近一周警情', en: 'Incidents in the last week' },
   'metric.total': { zh: '警情合计', en: 'Total incidents' },
-  'metric.lastZ': { zh: '最近一周 Z 得分', en: 'Last week\'s Z score' },
+  'metric.lastZ': { zh: '最近一周 Z 得分', en: "Last week's Z score" },
   'metric.trendZ': { zh: '趋势 Z 值', en: 'Trend Z' },
   'metric.trendP': { zh: '趋势 P 值', en: 'Trend P' },
   'metric.events': { zh: '事件数', en: 'Events' },
@@ -87,13 +87,23 @@ export const CODE_NAMES = {
   'metric.dueDate': { zh: '期限', en: 'Due' },
   'metric.severity': { zh: '严重程度', en: 'Severity' },
   'metric.status': { zh: '状态', en: 'Status' },
-  'metric.redRank': { zh: '本次运行红色强度排名', en: 'Rank among this run\'s red' },
+  'metric.redRank': { zh: '本次运行红色强度排名', en: "Rank among this run's red" },
   'metric.redCap': { zh: '每次运行红色预警上限', en: 'Most red warnings per run' },
   'metric.cappedFrom': { zh: '超出上限前等级', en: 'Level before the cap' },
 } as const satisfies Record<string, Record<Lang, string>>
 
 /** Groups of codes the API sends that the UI names in words. */
-export type CodeGroup = 'incidentStatus' | 'warningStatus' | 'taskStatus' | 'hazardStatus' | 'hazardCategory' | 'severity' | 'level' | 'match' | 'pattern' | 'metric'
+export type CodeGroup =
+  | 'incidentStatus'
+  | 'warningStatus'
+  | 'taskStatus'
+  | 'hazardStatus'
+  | 'hazardCategory'
+  | 'severity'
+  | 'level'
+  | 'match'
+  | 'pattern'
+  | 'metric'
 
 /** The entry for a code, from this table or strings.ts. */
 function entry(group: CodeGroup, code: string): Record<Lang, string> | undefined {

@@ -1,7 +1,19 @@
 import fs from 'node:fs'
 import path from 'node:path'
+
 import { describe, expect, it } from 'vitest'
-import { EMERGING_KINDS, HazardCategorySchema, HazardSeveritySchema, HazardStatusSchema, IncidentStatusSchema, LevelSchema, MatchLevelSchema, TaskStatusSchema, WarningStatusSchema } from '../../../server/shared/api.ts'
+
+import {
+  EMERGING_KINDS,
+  HazardCategorySchema,
+  HazardSeveritySchema,
+  HazardStatusSchema,
+  IncidentStatusSchema,
+  LevelSchema,
+  MatchLevelSchema,
+  TaskStatusSchema,
+  WarningStatusSchema,
+} from '../../../server/shared/api.ts'
 import { type CodeGroup, codeLabel, hasCodeLabel } from './codes.ts'
 import { districtName, formatNumber, getLang, onLangChange, setLang, t, tf } from './i18n.ts'
 import { STRINGS } from './strings.ts'
@@ -88,7 +100,7 @@ describe('i18n', () => {
     }
   })
 
-  it('falls back to the server\'s name, else the code, for a code it does not know', () => {
+  it("falls back to the server's name, else the code, for a code it does not know", () => {
     expect(codeLabel('incidentStatus', 'in_progress', undefined, 'zh')).toBe('处置中')
     expect(codeLabel('taskStatus', 'on_hold', '暂停', 'zh')).toBe('暂停')
     expect(codeLabel('taskStatus', 'on_hold', undefined, 'zh')).toBe('on_hold')

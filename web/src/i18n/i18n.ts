@@ -1,4 +1,4 @@
-import { DISTRICT_NAMES_EN, LANGS, STRINGS, type Lang, type StringKey } from './strings.ts'
+import { DISTRICT_NAMES_EN, type Lang, LANGS, type StringKey, STRINGS } from './strings.ts'
 
 const STORAGE_KEY = 'onemap.lang'
 

@@ -6,15 +6,16 @@
  */
 import type * as H3 from 'h3-js'
 import type { GeoJSONSource, Map as MapLibreMap, PointLike } from 'maplibre-gl'
+
 import { getJson } from '../api/client.ts'
 import type { Bbox } from '../state/query.ts'
 import type { LayerId } from '../state/url.ts'
 import {
   type CellCount,
-  type CellsRequest,
-  CLUSTER_MAXZOOM,
   cellPoints,
+  type CellsRequest,
   cellsUrl,
+  CLUSTER_MAXZOOM,
   clusterAt,
   covers,
   legendForCounts,
@@ -48,13 +49,16 @@ function needsCells(layers: ReadonlySet<LayerId>, zoom: number): boolean {
 }
 
 /** Starts the controller; deck.gl loads on first need (`place`: where its layer goes in the style). */
-export function createCellLayers(map: MapLibreMap, opts: {
-  layers: readonly LayerId[]
-  query: string
-  place: DeckPlacement
-  styleLoaded: Promise<unknown>
-  onLegend?(stops: LegendStop[]): void
-}): CellLayers {
+export function createCellLayers(
+  map: MapLibreMap,
+  opts: {
+    layers: readonly LayerId[]
+    query: string
+    place: DeckPlacement
+    styleLoaded: Promise<unknown>
+    onLegend?(stops: LegendStop[]): void
+  },
+): CellLayers {
   let layers = new Set(opts.layers)
   let query = opts.query
   let loaded: { req: CellsRequest; cells: CellCount[] } | null = null
@@ -72,14 +76,16 @@ export function createCellLayers(map: MapLibreMap, opts: {
 
   /** The deck.gl layers, imported and added on first use. */
   const ensureDeck = (): Promise<DeckLayers> => {
-    deck ??= track((async () => {
-      const [mod] = await Promise.all([import('./deck-layers.ts'), opts.styleLoaded])
-      const d = mod.createDeckLayers(map, opts.place)
-      deckNow = d
-      performance.mark('onemap:deck-added')
-      void d.loaded.then(() => performance.mark('onemap:deck-loaded'))
-      return d
-    })())
+    deck ??= track(
+      (async () => {
+        const [mod] = await Promise.all([import('./deck-layers.ts'), opts.styleLoaded])
+        const d = mod.createDeckLayers(map, opts.place)
+        deckNow = d
+        performance.mark('onemap:deck-added')
+        void d.loaded.then(() => performance.mark('onemap:deck-loaded'))
+        return d
+      })(),
+    )
     return deck
   }
 
@@ -147,24 +153,26 @@ export function createCellLayers(map: MapLibreMap, opts: {
     inflight?.abort.abort()
     const req: CellsRequest = { ...want, bbox: padBox(want.bbox, 0.5) }
     const abort = new AbortController()
-    const done = track((async () => {
-      try {
-        const body = parseCells(await getJson(cellsUrl(req), abort.signal))
-        await fillCentres(body.cells)
-        if (abort.signal.aborted) return
-        loaded = { req, cells: body.cells }
-        performance.mark('onemap:cells-loaded')
-        setPoints(body.cells)
-        legendKey = ''
-        updateLegend()
-        if (layers.has('h3')) await ensureDeck()
-        draw()
-      } catch (err) {
-        if (!abort.signal.aborted) console.warn('cells', err)
-      } finally {
-        if (inflight?.abort === abort) inflight = null
-      }
-    })())
+    const done = track(
+      (async () => {
+        try {
+          const body = parseCells(await getJson(cellsUrl(req), abort.signal))
+          await fillCentres(body.cells)
+          if (abort.signal.aborted) return
+          loaded = { req, cells: body.cells }
+          performance.mark('onemap:cells-loaded')
+          setPoints(body.cells)
+          legendKey = ''
+          updateLegend()
+          if (layers.has('h3')) await ensureDeck()
+          draw()
+        } catch (err) {
+          if (!abort.signal.aborted) console.warn('cells', err)
+        } finally {
+          if (inflight?.abort === abort) inflight = null
+        }
+      })(),
+    )
     inflight = { req, abort, done }
   }
 

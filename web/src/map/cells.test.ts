@@ -1,22 +1,23 @@
 import { createExpression, latest, type StylePropertySpecification } from '@maplibre/maplibre-gl-style-spec'
 import { describe, expect, it } from 'vitest'
+
 import {
-  piecewiseLinear,
   boxContains,
   cellPoints,
-  CLUSTER_RADIUS_EXPRESSION,
-  HEAT_INTENSITY,
-  HEAT_KERNEL_PEAK,
-  HEAT_RADIUS_EXPRESSION,
   cellsUrl,
+  CLUSTER_RADIUS_EXPRESSION,
   clusterAt,
   clusterRadius,
   colourForCount,
   covers,
+  HEAT_INTENSITY,
+  HEAT_KERNEL_PEAK,
+  HEAT_RADIUS_EXPRESSION,
   heatRadius,
   legendForCounts,
   padBox,
   parseCells,
+  piecewiseLinear,
   resolutionForZoom,
   rgba,
 } from './cells.ts'
@@ -40,21 +41,34 @@ describe('cell layers: what a view asks for', () => {
   })
 
   it('builds the /api/h3 URL from the filters, resolution and box', () => {
-    expect(cellsUrl({ res: 8, bbox: [120.1, 30, 120.123456, 30.2], query: '?from=2026-10-01&category=01,0203&area=330109001' }))
-      .toBe('/api/h3?from=2026-10-01&category=01,0203&area=330109001&res=8&bbox=120.10000,30.00000,120.12346,30.20000')
+    expect(cellsUrl({ res: 8, bbox: [120.1, 30, 120.123456, 30.2], query: '?from=2026-10-01&category=01,0203&area=330109001' })).toBe(
+      '/api/h3?from=2026-10-01&category=01,0203&area=330109001&res=8&bbox=120.10000,30.00000,120.12346,30.20000',
+    )
     expect(cellsUrl({ res: 7, bbox: [0, 0, 1, 1], query: '' })).toBe('/api/h3?res=7&bbox=0.00000,0.00000,1.00000,1.00000')
   })
 
   it('parses the answer and drops malformed cells', () => {
-    expect(parseCells({ res: 7, cells: [{ h3: '87309a452ffffff', count: 3 }, { h3: 1, count: 2 }], truncated: false }))
-      .toEqual({ res: 7, cells: [{ h3: '87309a452ffffff', count: 3 }], truncated: false })
+    expect(
+      parseCells({
+        res: 7,
+        cells: [
+          { h3: '87309a452ffffff', count: 3 },
+          { h3: 1, count: 2 },
+        ],
+        truncated: false,
+      }),
+    ).toEqual({ res: 7, cells: [{ h3: '87309a452ffffff', count: 3 }], truncated: false })
     expect(() => parseCells({ cells: [] })).toThrow(/res, cells/)
   })
 })
 
 describe('cell layers: how they are drawn', () => {
   it('interpolates linearly between knots and holds flat beyond them', () => {
-    const knots: [number, number][] = [[0, 0], [10, 100], [20, 50]]
+    const knots: [number, number][] = [
+      [0, 0],
+      [10, 100],
+      [20, 50],
+    ]
     expect(piecewiseLinear(5, knots)).toBe(50)
     expect(piecewiseLinear(15, knots)).toBe(75)
     expect(piecewiseLinear(-3, knots)).toBe(0)
@@ -70,7 +84,15 @@ describe('cell layers: how they are drawn', () => {
 
   it('colours a count by the last break it reaches', () => {
     const stops = countLegend([1, 2, 5, 10, 20], ['#000001', '#000002', '#000003', '#000004', '#000005'])
-    expect([0, 1, 4, 5, 19, 20, 500].map((n) => colourForCount(n, stops))).toEqual(['#000001', '#000001', '#000002', '#000003', '#000004', '#000005', '#000005'])
+    expect([0, 1, 4, 5, 19, 20, 500].map((n) => colourForCount(n, stops))).toEqual([
+      '#000001',
+      '#000001',
+      '#000002',
+      '#000003',
+      '#000004',
+      '#000005',
+      '#000005',
+    ])
   })
 
   it('reads hex and rgb(a) colours', () => {
@@ -95,7 +117,10 @@ describe('cell layers: how they are drawn', () => {
   })
 
   it('finds the cluster under a point: inside its circle, the nearest when circles overlap', () => {
-    const clusters = [{ h3: 'big', count: 100, x: 100, y: 100 }, { h3: 'small', count: 1, x: 108, y: 100 }]
+    const clusters = [
+      { h3: 'big', count: 100, x: 100, y: 100 },
+      { h3: 'small', count: 1, x: 108, y: 100 },
+    ]
     expect(clusterAt({ x: 100, y: 111 }, clusters)).toBe('big')
     expect(clusterAt({ x: 100, y: 114 }, clusters)).toBeNull()
     expect(clusterAt({ x: 107, y: 100 }, clusters)).toBe('small')
@@ -110,7 +135,10 @@ describe('cell layers: how they are drawn', () => {
       return parsed.value.evaluate({ zoom }, { type: 'Point', properties: { count }, geometry: [] } as never) as number
     }
     for (const count of [0, 1, 3, 10, 57, 100, 400, 900, 5000]) {
-      expect(evaluate(CLUSTER_RADIUS_EXPRESSION, latest.paint_circle['circle-radius'], 10, count), String(count)).toBeCloseTo(clusterRadius(count), 6)
+      expect(evaluate(CLUSTER_RADIUS_EXPRESSION, latest.paint_circle['circle-radius'], 10, count), String(count)).toBeCloseTo(
+        clusterRadius(count),
+        6,
+      )
     }
     for (const zoom of [6, 8, 9, 10.5, 10.99, 11, 11.5, 12, 13.99, 14, 16, 20]) {
       expect(evaluate(HEAT_RADIUS_EXPRESSION, latest.paint_heatmap['heatmap-radius'], zoom), String(zoom)).toBeCloseTo(heatRadius(zoom), 6)
@@ -119,7 +147,14 @@ describe('cell layers: how they are drawn', () => {
 
   it('weighs each cell point by its share of the busiest cell, at its centre', () => {
     const centres: Record<string, [number, number]> = { a: [120.1, 30.1], b: [120.2, 30.2], c: [120.3, 30.3] }
-    const points = cellPoints([{ h3: 'a', count: 5 }, { h3: 'b', count: 20 }, { h3: 'c', count: 1 }], (h3) => centres[h3]!)
+    const points = cellPoints(
+      [
+        { h3: 'a', count: 5 },
+        { h3: 'b', count: 20 },
+        { h3: 'c', count: 1 },
+      ],
+      (h3) => centres[h3]!,
+    )
     expect(points.features.map((f) => f.geometry.coordinates)).toEqual([centres.a, centres.b, centres.c])
     expect(points.features.map((f) => f.properties)).toEqual([
       { h3: 'a', count: 5, weight: 0.25 },

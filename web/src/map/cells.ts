@@ -5,6 +5,7 @@
  * loads lazily).
  */
 import type { ExpressionSpecification } from 'maplibre-gl'
+
 import type { Bbox } from '../state/query.ts'
 import { countBreaks, countLegend, HEAT_RAMP, type LegendStop } from './legend.ts'
 
@@ -122,11 +123,18 @@ export function piecewiseLinear(x: number, knots: readonly (readonly [number, nu
  * beyond both ends), so the style draws what piecewiseLinear computes; knots may be colours.
  * @example knotsExpression(['zoom'], [[0, 0], [10, 100]]) // ['interpolate', ['linear'], ['zoom'], 0, 0, 10, 100]
  */
-export function knotsExpression(input: ExpressionSpecification, knots: readonly (readonly [number, number | string])[]): ExpressionSpecification {
+export function knotsExpression(
+  input: ExpressionSpecification,
+  knots: readonly (readonly [number, number | string])[],
+): ExpressionSpecification {
   return ['interpolate', ['linear'], input, ...knots.flat()] as ExpressionSpecification
 }
 
-const CLUSTER_RADIUS_KNOTS: readonly [number, number][] = [[1, 2.5], [10, 12], [30, 22]]
+const CLUSTER_RADIUS_KNOTS: readonly [number, number][] = [
+  [1, 2.5],
+  [10, 12],
+  [30, 22],
+]
 
 /** A cluster's radius in pixels: area grows with the count (2.5 px for 1, 12 for 10, 22 for 30 and up). */
 export function clusterRadius(count: number): number {
@@ -136,7 +144,17 @@ export function clusterRadius(count: number): number {
 /** clusterRadius as the clusters' `circle-radius`, on a cell point's `count`. */
 export const CLUSTER_RADIUS_EXPRESSION = knotsExpression(['sqrt', ['max', ['get', 'count'], 0]], CLUSTER_RADIUS_KNOTS)
 
-const HEAT_RADIUS_KNOTS: readonly [number, number][] = [[8, 22], [10, 40], [10.99, 52], [11, 34], [11.99, 56], [12, 32], [13.99, 60], [14, 30], [17, 70]]
+const HEAT_RADIUS_KNOTS: readonly [number, number][] = [
+  [8, 22],
+  [10, 40],
+  [10.99, 52],
+  [11, 34],
+  [11.99, 56],
+  [12, 32],
+  [13.99, 60],
+  [14, 30],
+  [17, 70],
+]
 
 /**
  * The heatmap kernel radius in pixels at a zoom: cell centres are about a cell apart on screen,
@@ -174,7 +192,10 @@ export interface CellPointProperties {
  * its count over the busiest cell's, so the heatmap's scale follows the data as deck.gl's did.
  * @example cellPoints([{ h3: 'a', count: 5 }, { h3: 'b', count: 10 }], () => [120, 30]).features[0].properties // { h3: 'a', count: 5, weight: 0.5 }
  */
-export function cellPoints(cells: readonly CellCount[], centre: (h3: string) => [number, number]): GeoJSON.FeatureCollection<GeoJSON.Point, CellPointProperties> {
+export function cellPoints(
+  cells: readonly CellCount[],
+  centre: (h3: string) => [number, number],
+): GeoJSON.FeatureCollection<GeoJSON.Point, CellPointProperties> {
   const max = cells.reduce((m, c) => Math.max(m, c.count), 0)
   return {
     type: 'FeatureCollection',

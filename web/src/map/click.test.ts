@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { clickAction, type Hit } from './click.ts'
 
 const TOWN = '330109001'
@@ -20,10 +21,14 @@ describe('a click on the map', () => {
   })
 
   it('on a point or a warning opens it before the cell it lies in', () => {
-    expect(clickAction([{ kind: 'incident', id: '42' }, { kind: 'cell', id: CELL }, ...areas], null))
-      .toEqual({ kind: 'select', selection: { kind: 'incident', id: '42' } })
-    expect(clickAction([{ kind: 'warning', id: '7' }, { kind: 'cell', id: CELL }, ...areas], TOWN))
-      .toEqual({ kind: 'select', selection: { kind: 'warning', id: '7' } })
+    expect(clickAction([{ kind: 'incident', id: '42' }, { kind: 'cell', id: CELL }, ...areas], null)).toEqual({
+      kind: 'select',
+      selection: { kind: 'incident', id: '42' },
+    })
+    expect(clickAction([{ kind: 'warning', id: '7' }, { kind: 'cell', id: CELL }, ...areas], TOWN)).toEqual({
+      kind: 'select',
+      selection: { kind: 'warning', id: '7' },
+    })
   })
 
   it('where nothing is drawn drills down one level at a time: town, village, grid', () => {
@@ -32,8 +37,15 @@ describe('a click on the map', () => {
     expect(clickAction(areas, VILLAGE)).toEqual({ kind: 'drill', code: GRID })
     expect(clickAction(areas, GRID)).toEqual({ kind: 'none' })
     // Outside the drilled-down town: to the town clicked.
-    expect(clickAction([{ kind: 'area', level: 'village', code: '330109002001' }, { kind: 'area', level: 'town', code: '330109002' }], TOWN))
-      .toEqual({ kind: 'drill', code: '330109002' })
+    expect(
+      clickAction(
+        [
+          { kind: 'area', level: 'village', code: '330109002001' },
+          { kind: 'area', level: 'town', code: '330109002' },
+        ],
+        TOWN,
+      ),
+    ).toEqual({ kind: 'drill', code: '330109002' })
     expect(clickAction([], null)).toEqual({ kind: 'none' })
   })
 })

@@ -28,7 +28,7 @@ export function clickAction(hits: readonly Hit[], current: string | null): Click
   let target: string | undefined
   if (!current || current.length < 9) target = byLevel('town')
   else if (current.length === 9) target = byLevel('village')?.startsWith(current) ? byLevel('village') : byLevel('town')
-  else if (current.length === 12) target = byLevel('grid')?.startsWith(current) ? byLevel('grid') : byLevel('village') ?? byLevel('town')
+  else if (current.length === 12) target = byLevel('grid')?.startsWith(current) ? byLevel('grid') : (byLevel('village') ?? byLevel('town'))
   else target = byLevel('grid') === current ? undefined : (byLevel('grid') ?? byLevel('town'))
   return target && target !== current ? { kind: 'drill', code: target } : { kind: 'none' }
 }

@@ -1,13 +1,24 @@
 import type { Feature, MultiPolygon } from 'geojson'
 import { describe, expect, it } from 'vitest'
-import { TOWN_PALETTE, colourAreas, findNeighbours, withTownColours } from './colors.ts'
+
+import { colourAreas, findNeighbours, TOWN_PALETTE, withTownColours } from './colors.ts'
 
 const square = (code: string, x: number, y: number, size = 1): Feature<MultiPolygon, Record<string, unknown>> => ({
   type: 'Feature',
   properties: { code },
   geometry: {
     type: 'MultiPolygon',
-    coordinates: [[[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]],
+    coordinates: [
+      [
+        [
+          [x, y],
+          [x + size, y],
+          [x + size, y + size],
+          [x, y + size],
+          [x, y],
+        ],
+      ],
+    ],
   },
 })
 

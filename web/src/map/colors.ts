@@ -62,9 +62,7 @@ export function findNeighbours(features: readonly AreaFeature[], eps = 1e-6): Se
 export function colourAreas(features: readonly AreaFeature[], paletteSize: number = TOWN_PALETTE.length): number[] {
   const neighbours = findNeighbours(features)
   const code = (i: number) => String(features[i]?.properties?.code ?? i)
-  const order = features
-    .map((_, i) => i)
-    .sort((a, b) => neighbours[b]!.size - neighbours[a]!.size || code(a).localeCompare(code(b)))
+  const order = features.map((_, i) => i).sort((a, b) => neighbours[b]!.size - neighbours[a]!.size || code(a).localeCompare(code(b)))
   const colour = new Array<number>(features.length).fill(-1)
   const uses = new Array<number>(paletteSize).fill(0)
   for (const i of order) {

@@ -14,9 +14,10 @@
  * interleaved MapboxOverlay takes the page down on its first frame (deck.gl issue 10501).
  */
 import type { LayersList } from '@deck.gl/core'
-import { MapLibreOverlay } from '@deck.gl/maplibre'
 import { H3HexagonLayer } from '@deck.gl/geo-layers'
+import { MapLibreOverlay } from '@deck.gl/maplibre'
 import type { Map as MapLibreMap } from 'maplibre-gl'
+
 import { type CellCount, colourForCount, rgba } from './cells.ts'
 import type { LegendStop } from './legend.ts'
 
@@ -67,8 +68,15 @@ interface RenderContext {
  * to finish all drawing so far, and the 73 reads per deck.gl draw took 2.3 s of a 5.9 s first
  * load under SwiftShader. The context's state is read once, when the first draw comes.
  */
-function uniformBindings(): { save(ctx: RenderContext | WebGL2RenderingContext): void; restore(ctx: RenderContext | WebGL2RenderingContext): void } {
-  interface Binding { buffer: WebGLBuffer | null; start: number; size: number }
+function uniformBindings(): {
+  save(ctx: RenderContext | WebGL2RenderingContext): void
+  restore(ctx: RenderContext | WebGL2RenderingContext): void
+} {
+  interface Binding {
+    buffer: WebGLBuffer | null
+    start: number
+    size: number
+  }
   const glOf = (c: RenderContext | WebGL2RenderingContext) => ('gl' in c ? c.gl : c)
   let tracked: WebGL2RenderingContext | null = null
   const current = new Map<number, Binding>()
@@ -83,7 +91,12 @@ function uniformBindings(): { save(ctx: RenderContext | WebGL2RenderingContext):
     const n = Math.min(Number(gl.getParameter(gl.MAX_UNIFORM_BUFFER_BINDINGS)), 24)
     for (let i = 0; i < n; i++) {
       const buffer = gl.getIndexedParameter(gl.UNIFORM_BUFFER_BINDING, i) as WebGLBuffer | null
-      if (buffer) current.set(i, { buffer, start: Number(gl.getIndexedParameter(gl.UNIFORM_BUFFER_START, i)), size: Number(gl.getIndexedParameter(gl.UNIFORM_BUFFER_SIZE, i)) })
+      if (buffer)
+        current.set(i, {
+          buffer,
+          start: Number(gl.getIndexedParameter(gl.UNIFORM_BUFFER_START, i)),
+          size: Number(gl.getIndexedParameter(gl.UNIFORM_BUFFER_SIZE, i)),
+        })
     }
     const base = gl.bindBufferBase.bind(gl)
     const range = gl.bindBufferRange.bind(gl)

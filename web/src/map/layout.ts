@@ -17,6 +17,7 @@ export const PHONE_MAX_WIDTH = 640
  * @example layoutPadding(390).view // { top: 24, bottom: 150, left: 16, right: 16 }
  */
 export function layoutPadding(width: number): { view: Padding; drill: Padding } {
-  if (width > PHONE_MAX_WIDTH) return { view: { top: 24, bottom: 140, left: 260, right: 60 }, drill: { top: 40, bottom: 150, left: 270, right: 330 } }
+  if (width > PHONE_MAX_WIDTH)
+    return { view: { top: 24, bottom: 140, left: 260, right: 60 }, drill: { top: 40, bottom: 150, left: 270, right: 330 } }
   return { view: { top: 24, bottom: 150, left: 16, right: 16 }, drill: { top: 24, bottom: 150, left: 16, right: 16 } }
 }

@@ -1,42 +1,43 @@
 import {
   AttributionControl,
-  Map as MapLibreMap,
-  NavigationControl,
-  ScaleControl,
   type FilterSpecification,
   type GeoJSONSource,
   type IControl,
+  Map as MapLibreMap,
   type MapGeoJSONFeature,
+  NavigationControl,
   type PointLike,
+  ScaleControl,
   type VectorTileSource,
 } from 'maplibre-gl'
+
 import { fetchBoundaries, fetchConfig, fetchLabels } from '../api/client.ts'
 import type { AppConfig, AreaProperties, BoundaryCollection } from '../api/types.ts'
 import { getLang, onLangChange, t } from '../i18n/i18n.ts'
 import type { Lang } from '../i18n/strings.ts'
 import type { LayerId, View } from '../state/url.ts'
 import { createCellLayers } from './cell-layers.ts'
-import type { Hit } from './click.ts'
-import { layoutPadding } from './layout.ts'
 import type { CellCount } from './cells.ts'
+import type { Hit } from './click.ts'
 import { withTownColours } from './colors.ts'
+import { layoutPadding } from './layout.ts'
 import type { LegendStop } from './legend.ts'
 import { mapLocale } from './locale.ts'
 import { withoutSky } from './sky.ts'
 import {
+  areaSource,
   BASEMAP_SOURCE,
+  basemapLayer,
+  boundarySourceId,
+  buildStyle,
   COLORS,
   DECK_PLACEMENT,
+  focusLineLayer,
+  labelSourceId,
   LAYER_GROUPS,
   LAYERS,
   LOCAL_IDEOGRAPH_FONT_FAMILY,
   SOURCES,
-  areaSource,
-  basemapLayer,
-  boundarySourceId,
-  buildStyle,
-  focusLineLayer,
-  labelSourceId,
   tileUrl,
 } from './style.ts'
 
@@ -236,11 +237,23 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
     // A town officer's or grid worker's map opens on their own areas; everyone else's on the district.
     if (!opts.view && cfg.scope?.bbox) {
       const [w, s, e, n] = cfg.scope.bbox
-      map.fitBounds([[w, s], [e, n]], { padding: VIEW_PADDING, animate: false })
+      map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: VIEW_PADDING, animate: false },
+      )
     } else if (!opts.view && cfg.home) map.jumpTo({ center: cfg.home.center, zoom: cfg.home.zoom })
     else if (!opts.view) {
       const [w, s, e, n] = cfg.district.bbox
-      map.fitBounds([[w, s], [e, n]], { padding: VIEW_PADDING, animate: false })
+      map.fitBounds(
+        [
+          [w, s],
+          [e, n],
+        ],
+        { padding: VIEW_PADDING, animate: false },
+      )
     }
     if (cfg.basemapTileUrl) {
       map.addSource(BASEMAP_SOURCE, { type: 'raster', tiles: [cfg.basemapTileUrl], tileSize: 256 })
@@ -300,7 +313,12 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
       const deep = area && area.level !== 'town' && area.level !== 'district'
       setFilter(LAYERS.maskTown, town ? ['!=', ['get', 'code'], town] : none)
       setFilter(LAYERS.maskVillage, deep && area.village ? ['!=', ['get', 'code'], area.village] : none)
-      setFilter(LAYERS.maskGrid, deep && area.level !== 'village' ? ['all', ['==', ['get', 'parent'], area.village ?? ''], ['!=', ['get', 'code'], area.code]] : none)
+      setFilter(
+        LAYERS.maskGrid,
+        deep && area.level !== 'village'
+          ? ['all', ['==', ['get', 'parent'], area.village ?? ''], ['!=', ['get', 'code'], area.code]]
+          : none,
+      )
       // The outline of a village or grid (towns have their own highlight layer).
       const level = area?.level === 'grid' ? 'grid' : 'village'
       const spec = map.getLayer(LAYERS.focusLine)
@@ -352,7 +370,11 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
       // The hexagon drawn under the click, before the areas beneath it (click.ts).
       const cell = layers.includes('h3') ? cellLayers.pickCell(point, 'h3') : null
       if (cell) hits.push({ kind: 'cell', id: cell })
-      for (const [layer, level] of [[LAYERS.gridHit, 'grid'], [LAYERS.villageHit, 'village'], [LAYERS.townFill, 'town']] as const) {
+      for (const [layer, level] of [
+        [LAYERS.gridHit, 'grid'],
+        [LAYERS.villageHit, 'village'],
+        [LAYERS.townFill, 'town'],
+      ] as const) {
         const f = query([layer])[0]
         if (f?.properties?.code) hits.push({ kind: 'area', level, code: String(f.properties.code) })
       }

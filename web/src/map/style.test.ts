@@ -1,14 +1,22 @@
-import { createPropertyExpression, featureFilter, type FilterSpecification, latest, type StylePropertySpecification, validateStyleMin } from '@maplibre/maplibre-gl-style-spec'
+import {
+  createPropertyExpression,
+  featureFilter,
+  type FilterSpecification,
+  latest,
+  type StylePropertySpecification,
+  validateStyleMin,
+} from '@maplibre/maplibre-gl-style-spec'
 import { describe, expect, it } from 'vitest'
+
 import { wallStyle } from '../wall/map.ts'
 import { CLUSTER_MAXZOOM } from './cells.ts'
-import { DECK_PLACEMENT, LABEL_LAYERS, LAYER_GROUPS, LAYERS, MIN_ZOOM, SOURCES, buildStyle } from './style.ts'
+import { buildStyle, DECK_PLACEMENT, LABEL_LAYERS, LAYER_GROUPS, LAYERS, MIN_ZOOM, SOURCES } from './style.ts'
 
 describe('buildStyle', () => {
   const origin = 'http://127.0.0.1:8080'
   const style = buildStyle({ origin, tileQuery: '?from=2026-10-01&to=2026-11-01' })
 
-  it('is a valid MapLibre style (the wall\'s too): every expression parses with its property\'s type', () => {
+  it("is a valid MapLibre style (the wall's too): every expression parses with its property's type", () => {
     expect(validateStyleMin(style).map((e) => e.message)).toEqual([])
     expect(validateStyleMin(wallStyle(origin)).map((e) => e.message)).toEqual([])
   })
@@ -33,7 +41,7 @@ describe('buildStyle', () => {
     expect((style.sources.areas as { tiles: string[] }).tiles[0]).toBe(`${origin}/tiles/villages,grids,microgrids/{z}/{x}/{y}.mvt`)
   })
 
-  it('places deck.gl\'s hexagons before a style layer that exists, under the heatmap, masks and boundary lines', () => {
+  it("places deck.gl's hexagons before a style layer that exists, under the heatmap, masks and boundary lines", () => {
     const ids = style.layers.map((l) => l.id)
     for (const before of Object.values(DECK_PLACEMENT)) expect(ids, before).toContain(before)
     expect(DECK_PLACEMENT.surfaces).toBe(LAYERS.heat)
@@ -43,25 +51,34 @@ describe('buildStyle', () => {
   })
 
   it('draws the heatmap and the clusters from the cell points, the clusters until the incident points take over', () => {
-    const layer = (id: string) => style.layers.find((l) => l.id === id) as { type: string; source: string; minzoom?: number; maxzoom?: number }
+    const layer = (id: string) =>
+      style.layers.find((l) => l.id === id) as { type: string; source: string; minzoom?: number; maxzoom?: number }
     expect(layer(LAYERS.heat)).toMatchObject({ type: 'heatmap', source: SOURCES.cells })
     expect(layer(LAYERS.incidentCluster)).toMatchObject({ type: 'circle', source: SOURCES.cells, maxzoom: CLUSTER_MAXZOOM })
-    expect(layer(LAYERS.incidentClusterCount)).toMatchObject({ type: 'symbol', source: SOURCES.cells, minzoom: 11, maxzoom: CLUSTER_MAXZOOM })
+    expect(layer(LAYERS.incidentClusterCount)).toMatchObject({
+      type: 'symbol',
+      source: SOURCES.cells,
+      minzoom: 11,
+      maxzoom: CLUSTER_MAXZOOM,
+    })
     expect(layer(LAYERS.incidentPoint).minzoom).toBe(CLUSTER_MAXZOOM)
     expect(LAYER_GROUPS.heat).toEqual([LAYERS.heat])
-    expect(LAYER_GROUPS.incidents).toEqual(expect.arrayContaining([LAYERS.incidentCluster, LAYERS.incidentClusterCount, LAYERS.incidentPoint]))
+    expect(LAYER_GROUPS.incidents).toEqual(
+      expect.arrayContaining([LAYERS.incidentCluster, LAYERS.incidentClusterCount, LAYERS.incidentPoint]),
+    )
   })
 
   it('gives every circle layer the same mix of constant, data and zoom-and-data paint (one shader program)', () => {
     // The kind MapLibre keys its circle programs by, per paint property (program_configuration.ts).
-    const kinds = (paint: Record<string, unknown>) => Object.entries(latest.paint_circle as unknown as Record<string, StylePropertySpecification & { 'property-type': string }>)
-      .filter(([, spec]) => spec['property-type'] === 'data-driven')
-      .map(([name, spec]) => {
-        const value = paint[name] ?? (spec as { default?: unknown }).default
-        const parsed = createPropertyExpression(value, name, spec)
-        if (parsed.result !== 'success') throw new Error(`${name}: ${parsed.value.map((e) => e.message).join('; ')}`)
-        return `${name}:${parsed.value.kind}`
-      })
+    const kinds = (paint: Record<string, unknown>) =>
+      Object.entries(latest.paint_circle as unknown as Record<string, StylePropertySpecification & { 'property-type': string }>)
+        .filter(([, spec]) => spec['property-type'] === 'data-driven')
+        .map(([name, spec]) => {
+          const value = paint[name] ?? (spec as { default?: unknown }).default
+          const parsed = createPropertyExpression(value, name, spec)
+          if (parsed.result !== 'success') throw new Error(`${name}: ${parsed.value.map((e) => e.message).join('; ')}`)
+          return `${name}:${parsed.value.kind}`
+        })
     const circles = style.layers.filter((l) => l.type === 'circle')
     expect(circles.length).toBeGreaterThanOrEqual(7)
     const first = kinds(circles[0]!.paint as Record<string, unknown>)
@@ -116,12 +133,20 @@ describe('buildStyle', () => {
 })
 
 describe('incident points', () => {
-  const COLOUR = { type: 'color', 'property-type': 'data-driven', expression: { interpolated: true, parameters: ['zoom', 'feature'] } } as unknown as StylePropertySpecification
+  const COLOUR = {
+    type: 'color',
+    'property-type': 'data-driven',
+    expression: { interpolated: true, parameters: ['zoom', 'feature'] },
+  } as unknown as StylePropertySpecification
   const paintOf = (name: 'circle-color' | 'circle-stroke-color', properties: Record<string, unknown>) => {
     const layer = buildStyle().layers.find((l) => l.id === LAYERS.incidentPoint) as { paint: Record<string, unknown> }
     const parsed = createPropertyExpression(layer.paint[name], name, COLOUR)
     if (parsed.result !== 'success') throw new Error('invalid expression')
-    const c = parsed.value.evaluate({ zoom: 14 }, { type: 'Point', properties, geometry: [] } as never) as unknown as { r: number; g: number; b: number }
+    const c = parsed.value.evaluate({ zoom: 14 }, { type: 'Point', properties, geometry: [] } as never) as unknown as {
+      r: number
+      g: number
+      b: number
+    }
     return [c.r, c.g, c.b].map((v) => Math.round(v * 255))
   }
   it('draws a point that only stands for a road, village or town as a ring, not a dot', () => {
@@ -135,7 +160,12 @@ describe('incident points', () => {
 
 describe('incidents at one spot', () => {
   const style = buildStyle()
-  const layer = (id: string) => style.layers.find((l) => l.id === id) as { filter: FilterSpecification; paint: Record<string, unknown>; layout: Record<string, unknown> }
+  const layer = (id: string) =>
+    style.layers.find((l) => l.id === id) as {
+      filter: FilterSpecification
+      paint: Record<string, unknown>
+      layout: Record<string, unknown>
+    }
   const drawn = (id: string, properties: Record<string, unknown>) =>
     featureFilter(layer(id).filter, 'filter').filter({ zoom: 15 }, { type: 1, properties, geometry: [] } as never)
   const radius = (properties: Record<string, unknown>, zoom: number) => {

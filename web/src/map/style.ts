@@ -7,18 +7,11 @@ import type {
   StyleSpecification,
   SymbolLayerSpecification,
 } from 'maplibre-gl'
+
+import { MAP_AREA_TILES, MAP_OVERLAY_TILES } from '../../../server/shared/api.ts'
 import type { LayerId } from '../state/url.ts'
 import { CLUSTER_MAXZOOM, CLUSTER_RADIUS_EXPRESSION, HEAT_COLOUR_EXPRESSION, HEAT_INTENSITY, HEAT_RADIUS_EXPRESSION } from './cells.ts'
-import {
-  HAZARD_COLOURS,
-  INCIDENT_COLOUR,
-  matchExpression,
-  perFeature,
-  TASK_COLOURS,
-  WARNING_COLOURS,
-  withAlpha,
-} from './legend.ts'
-import { MAP_AREA_TILES, MAP_OVERLAY_TILES } from '../../../server/shared/api.ts'
+import { HAZARD_COLOURS, INCIDENT_COLOUR, matchExpression, perFeature, TASK_COLOURS, WARNING_COLOURS, withAlpha } from './legend.ts'
 
 /**
  * Fonts for map labels, as a CSS font-family list. The style has no `glyphs` URL, so MapLibre draws
@@ -170,7 +163,15 @@ function labelLayer(
  * the small urban towns keep their names too. */
 function townLabelLayer(): SymbolLayerSpecification {
   const layer = labelLayer(LAYERS.townLabel, { source: labelSourceId('town') }, MIN_ZOOM.townLabel, [
-    'interpolate', ['linear'], ['zoom'], 9, 12, 11, 14, 15, 19,
+    'interpolate',
+    ['linear'],
+    ['zoom'],
+    9,
+    12,
+    11,
+    14,
+    15,
+    19,
   ])
   const { 'text-anchor': _centre, ...layout } = layer.layout!
   return {
@@ -192,7 +193,10 @@ export function tileUrl(origin: string, layers: string, query = ''): string {
 }
 
 /** An MVT layer of the overlay tiles (warnings' points apart from their areas). */
-const overlay = (layer: 'warnings' | 'warnings_points' | 'hazards' | 'tasks'): LayerSource => ({ source: SOURCES.overlays, sourceLayer: layer })
+const overlay = (layer: 'warnings' | 'warnings_points' | 'hazards' | 'tasks'): LayerSource => ({
+  source: SOURCES.overlays,
+  sourceLayer: layer,
+})
 
 /**
  * Sources of the switchable layers' data. Warnings, hazards and tasks come in one tile: a third
@@ -209,7 +213,12 @@ function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
       maxzoom: 16,
       promoteId: { villages: 'code', grids: 'code', microgrids: 'code' },
     },
-    [SOURCES.incidents]: { type: 'vector', tiles: [tileUrl(o.origin, 'incidents', o.tileQuery)], minzoom: MIN_ZOOM.incidentPoints, maxzoom: 16 },
+    [SOURCES.incidents]: {
+      type: 'vector',
+      tiles: [tileUrl(o.origin, 'incidents', o.tileQuery)],
+      minzoom: MIN_ZOOM.incidentPoints,
+      maxzoom: 16,
+    },
     [SOURCES.overlays]: {
       type: 'vector',
       tiles: [tileUrl(o.origin, MAP_OVERLAY_TILES)],
@@ -224,7 +233,10 @@ function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
 }
 
 /** Where an area level's boundaries come from: our area tiles, that level's MVT layer. */
-export const areaSource = (level: keyof typeof AREA_TILE_LAYERS): LayerSource => ({ source: SOURCES.areas, sourceLayer: AREA_TILE_LAYERS[level] })
+export const areaSource = (level: keyof typeof AREA_TILE_LAYERS): LayerSource => ({
+  source: SOURCES.areas,
+  sourceLayer: AREA_TILE_LAYERS[level],
+})
 
 /**
  * The outline of the drilled-down village or grid, from that level's tiles (the map sets its
@@ -398,10 +410,22 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
     labelLayer(LAYERS.microgridLabel, { source: SOURCES.areas, sourceLayer: 'microgrids_labels' }, MIN_ZOOM.microgridLabel, 10),
     // Later layers win label collisions: grid names give way to village names, those to town names.
     labelLayer(LAYERS.gridLabel, { source: SOURCES.areas, sourceLayer: 'grids_labels' }, MIN_ZOOM.gridLabel, [
-      'interpolate', ['linear'], ['zoom'], 14, 10, 17, 13,
+      'interpolate',
+      ['linear'],
+      ['zoom'],
+      14,
+      10,
+      17,
+      13,
     ]),
     labelLayer(LAYERS.villageLabel, { source: SOURCES.areas, sourceLayer: 'villages_labels' }, MIN_ZOOM.villageLabel, [
-      'interpolate', ['linear'], ['zoom'], 12, 11, 16, 14,
+      'interpolate',
+      ['linear'],
+      ['zoom'],
+      12,
+      11,
+      16,
+      14,
     ]),
     townLabelLayer(),
   ]
@@ -420,38 +444,44 @@ const notPoint: ExpressionSpecification = ['!=', ['geometry-type'], 'Point']
 
 /** Hot spots (the Gi* hot-spot and emerging-hot-spot models' cells): fill. */
 export function hotspotFillLayers(src: LayerSource): LayerSpecification[] {
-  return [{
-    id: LAYERS.hotspotFill,
-    type: 'fill',
-    ...from(src),
-    filter: ['all', notPoint, isHotspot],
-    layout: { visibility: 'none' },
-    paint: { 'fill-color': warningColour, 'fill-opacity': 0.35, 'fill-antialias': false },
-  }]
+  return [
+    {
+      id: LAYERS.hotspotFill,
+      type: 'fill',
+      ...from(src),
+      filter: ['all', notPoint, isHotspot],
+      layout: { visibility: 'none' },
+      paint: { 'fill-color': warningColour, 'fill-opacity': 0.35, 'fill-antialias': false },
+    },
+  ]
 }
 
 /** Hot spots: outline. */
 export function hotspotLineLayers(src: LayerSource): LayerSpecification[] {
-  return [{
-    id: LAYERS.hotspotLine,
-    type: 'line',
-    ...from(src),
-    filter: ['all', notPoint, isHotspot],
-    layout: { visibility: 'none' },
-    paint: { 'line-color': warningColour, 'line-width': 2.5 },
-  }]
+  return [
+    {
+      id: LAYERS.hotspotLine,
+      type: 'line',
+      ...from(src),
+      filter: ['all', notPoint, isHotspot],
+      layout: { visibility: 'none' },
+      paint: { 'line-color': warningColour, 'line-width': 2.5 },
+    },
+  ]
 }
 
 /** Other warnings with an area (grids, villages, cells): a light fill. */
 export function warningFillLayers(src: LayerSource): LayerSpecification[] {
-  return [{
-    id: LAYERS.warningFill,
-    type: 'fill',
-    ...from(src),
-    filter: ['all', notPoint, ['!', isHotspot]],
-    layout: { visibility: 'none' },
-    paint: { 'fill-color': warningColour, 'fill-opacity': 0.22, 'fill-antialias': false },
-  }]
+  return [
+    {
+      id: LAYERS.warningFill,
+      type: 'fill',
+      ...from(src),
+      filter: ['all', notPoint, ['!', isHotspot]],
+      layout: { visibility: 'none' },
+      paint: { 'fill-color': warningColour, 'fill-opacity': 0.22, 'fill-antialias': false },
+    },
+  ]
 }
 
 /**
@@ -459,14 +489,16 @@ export function warningFillLayers(src: LayerSource): LayerSpecification[] {
  * program to compile before the first frame, and the lighter fill already tells them from hot spots).
  */
 export function warningLineLayers(src: LayerSource): LayerSpecification[] {
-  return [{
-    id: LAYERS.warningLine,
-    type: 'line',
-    ...from(src),
-    filter: ['all', notPoint, ['!', isHotspot]],
-    layout: { visibility: 'none', 'line-join': 'round' },
-    paint: { 'line-color': warningColour, 'line-width': 2 },
-  }]
+  return [
+    {
+      id: LAYERS.warningLine,
+      type: 'line',
+      ...from(src),
+      filter: ['all', notPoint, ['!', isHotspot]],
+      layout: { visibility: 'none', 'line-join': 'round' },
+      paint: { 'line-color': warningColour, 'line-width': 2 },
+    },
+  ]
 }
 
 /**
@@ -511,7 +543,12 @@ const isZoomStops = (v: unknown): v is RadiusStops => Array.isArray(v) && typeof
  * a single value holds at every zoom.
  * @example circlePaint({ radius: 8, colour: '#e63946', strokeColour: '#ffffff', strokeWidth: 3 })
  */
-export function circlePaint(p: { radius: CirclePaintValue | RadiusStops; colour: CirclePaintValue; strokeColour: CirclePaintValue; strokeWidth: CirclePaintValue }) {
+export function circlePaint(p: {
+  radius: CirclePaintValue | RadiusStops
+  colour: CirclePaintValue
+  strokeColour: CirclePaintValue
+  strokeWidth: CirclePaintValue
+}) {
   const each = (v: CirclePaintValue): ExpressionSpecification => (typeof v === 'string' || typeof v === 'number' ? perFeature(v) : v)
   const stops: unknown[] = isZoomStops(p.radius)
     ? p.radius.map((v, i) => (i % 2 === 0 ? v : each(v)))
@@ -556,7 +593,12 @@ function incidentClusterLayer(): LayerSpecification {
     source: SOURCES.cells,
     maxzoom: CLUSTER_MAXZOOM,
     layout: { visibility: 'none' },
-    paint: circlePaint({ radius: CLUSTER_RADIUS_EXPRESSION, colour: withAlpha(perFeature(INCIDENT_COLOUR), 0.75), strokeColour: '#ffffff', strokeWidth: 0.8 }),
+    paint: circlePaint({
+      radius: CLUSTER_RADIUS_EXPRESSION,
+      colour: withAlpha(perFeature(INCIDENT_COLOUR), 0.75),
+      strokeColour: '#ffffff',
+      strokeWidth: 0.8,
+    }),
   }
 }
 
@@ -590,8 +632,10 @@ const stacked: ExpressionSpecification = ['>', ['coalesce', ['get', 'stack'], 1]
 
 /** The incident marker's radius by zoom: a dot, or a disc wide enough for its count. */
 export const INCIDENT_RADIUS: readonly [number, ExpressionSpecification, number, ExpressionSpecification] = [
-  13, ['case', stacked, 7, 3],
-  17, ['case', stacked, 10, 6],
+  13,
+  ['case', stacked, 7, 3],
+  17,
+  ['case', stacked, 10, 6],
 ]
 
 /**

@@ -64,7 +64,6 @@ export interface ModelWindow {
   days: { from: string; to: string } | null
 }
 
-
 /**
  * The data windows of the enabled models among `ids` (the hot-spot layer's): what the hot spots
  * on the map describe, whatever the time bar says. A run's data ends before its as-of instant

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import type { Category } from '../../../server/shared/api.ts'
 import { compactCategories, expandCategories } from './categories.ts'
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { exportUrl, incidentsQuery, queryString, tileQuery, timeseriesQuery } from './query.ts'
 import type { Filters } from './url.ts'
 

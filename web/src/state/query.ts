@@ -26,7 +26,14 @@ export function timeseriesQuery(f: Filters, domain: { from: string; to: string }
 
 /** `GET /api/incidents` (and the cell sparkline): every filter, plus an optional box. */
 export function incidentsQuery(f: Filters, bbox: Bbox | null, limit: number): string {
-  return queryString({ from: f.from, to: f.to, category: categoryParam(f), area: f.area, bbox: bbox ? formatBbox(bbox) : null, limit: String(limit) })
+  return queryString({
+    from: f.from,
+    to: f.to,
+    category: categoryParam(f),
+    area: f.area,
+    bbox: bbox ? formatBbox(bbox) : null,
+    limit: String(limit),
+  })
 }
 
 /** A box as the API's `bbox` parameter, to ~1 m. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { clampRange, defaultRange, isDay, stepInterval, stepWindow } from './time.ts'
 
 describe('day arithmetic', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { type AppState, decodeState, DEFAULT_LAYERS, encodeState } from './url.ts'
 
 const range = { from: '2026-10-24', to: '2026-11-23' }
@@ -13,7 +14,9 @@ describe('URL state', () => {
 
   it('round-trips the whole state', () => {
     const hash = encodeState(state)
-    expect(hash).toBe('#v=12.50/30.16543/120.26789&l=grid,heat,tasks&from=2026-10-01&to=2026-11-01&c=01,0203&a=330109001&s=cell:8830e1d8b3fffff')
+    expect(hash).toBe(
+      '#v=12.50/30.16543/120.26789&l=grid,heat,tasks&from=2026-10-01&to=2026-11-01&c=01,0203&a=330109001&s=cell:8830e1d8b3fffff',
+    )
     expect(decodeState(hash, { range })).toEqual(state)
   })
 

@@ -35,7 +35,7 @@ export function mountExport(root: HTMLElement): ExportLinks {
     select.replaceChildren(...EXPORT_LAYERS.map((l) => new Option(t(`layer.${l}` as StringKey), l, false, l === layer)))
   }
   select.addEventListener('change', () => {
-    layer = (EXPORT_LAYERS.find((l) => l === select.value) ?? 'incidents')
+    layer = EXPORT_LAYERS.find((l) => l === select.value) ?? 'incidents'
     renderLinks()
   })
   onLangChange(renderLabels)

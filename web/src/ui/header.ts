@@ -62,7 +62,9 @@ export function mountHeader(): Header {
       logout.hidden = csrfToken === null
       logout.addEventListener('click', () => {
         // The session cookie rides along; the CSRF token proves the page (not another site) asks.
-        void fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken ?? '' } }).finally(() => location.assign('/login'))
+        void fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken ?? '' } }).finally(() =>
+          location.assign('/login'),
+        )
       })
     },
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { brushRange, dayAtX, layoutBars, pickBucket, rangeToPixels } from './histogram-scale.ts'
 
 const domain = { from: '2026-10-01', to: '2026-10-11' } // 10 days
@@ -14,7 +15,16 @@ describe('histogram layout', () => {
     expect(bars[0]!.width).toBeCloseTo(9)
   })
   it('handles week buckets that start before the domain and a short last week', () => {
-    const bars = layoutBars([{ bucket: '2026-09-28', n: 5 }, { bucket: '2026-10-05', n: 10 }], domain, domain, 100, 20)
+    const bars = layoutBars(
+      [
+        { bucket: '2026-09-28', n: 5 },
+        { bucket: '2026-10-05', n: 10 },
+      ],
+      domain,
+      domain,
+      100,
+      20,
+    )
     expect(bars[0]).toMatchObject({ x: 0, days: 7 })
     expect(bars[1]).toMatchObject({ x: 40, days: 6, height: 20 })
   })

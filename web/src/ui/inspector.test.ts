@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest'
+
 import type { IncidentFeature } from '../api/map-api.ts'
-import { atPoint, dailyCounts, formatMetric, membersBox, metricRows, pointBox, storedCell, topCategories } from './inspector.ts'
 import { formatBbox } from '../state/query.ts'
+import { atPoint, dailyCounts, formatMetric, membersBox, metricRows, pointBox, storedCell, topCategories } from './inspector.ts'
 
 describe('inspector helpers', () => {
   it('counts days into a series over the period, dropping days outside', () => {
-    expect(dailyCounts(['2026-10-01', '2026-10-03', '2026-10-03', '2026-09-30', '2026-10-04'], '2026-10-01', '2026-10-04')).toEqual([1, 0, 2])
+    expect(dailyCounts(['2026-10-01', '2026-10-03', '2026-10-03', '2026-09-30', '2026-10-04'], '2026-10-01', '2026-10-04')).toEqual([
+      1, 0, 2,
+    ])
   })
   it('formats model numbers', () => {
     expect(formatMetric(4.55718e-19)).toBe('4.56e-19')
@@ -14,17 +17,27 @@ describe('inspector helpers', () => {
     expect(formatMetric(0)).toBe('0')
   })
 
-  it('shows a warning\'s numbers in Chinese: names, patterns, statuses, severities and times, never the codes', () => {
+  it("shows a warning's numbers in Chinese: names, patterns, statuses, severities and times, never the codes", () => {
     // An emerging hot spot, an overdue hazard and an overdue task, as the models write them.
     expect(metricRows({ pattern: 'intensifying_hot', hotWeeks: 5, trendP: 0.00002 })).toEqual([
-      ['时空模式', '加剧热点'], ['热点周数', '5'], ['趋势 P 值', '2.00e-5'],
+      ['时空模式', '加剧热点'],
+      ['热点周数', '5'],
+      ['趋势 P 值', '2.00e-5'],
     ])
     expect(metricRows({ hazardId: 12, daysOverdue: 9, dueDate: '2026-10-20', severity: 'major', status: 'rectifying' })).toEqual([
-      ['隐患编号', '12'], ['逾期天数', '9'], ['期限', '2026-10-20'], ['严重程度', '重大'], ['状态', '整改中'],
+      ['隐患编号', '12'],
+      ['逾期天数', '9'],
+      ['期限', '2026-10-20'],
+      ['严重程度', '重大'],
+      ['状态', '整改中'],
     ])
-    expect(metricRows({ taskId: 3, status: 'in_progress' })).toEqual([['任务编号', '3'], ['状态', '整改中']])
+    expect(metricRows({ taskId: 3, status: 'in_progress' })).toEqual([
+      ['任务编号', '3'],
+      ['状态', '整改中'],
+    ])
     expect(metricRows({ first: '2026-10-30T16:05:00.000Z', categories: '{"0101":3,"0203":1}' })).toEqual([
-      ['首起时间', '2026-10-31 00:05'], ['类别构成', '0101 × 3，0203 × 1'],
+      ['首起时间', '2026-10-31 00:05'],
+      ['类别构成', '0101 × 3，0203 × 1'],
     ])
     // A metric the page does not know yet keeps its name rather than vanishing.
     expect(metricRows({ novel: 1 })).toEqual([['novel', '1']])
@@ -35,17 +48,21 @@ describe('inspector helpers', () => {
     const box = formatBbox(pointBox(at[0], at[1])).split(',').map(Number)
     expect(box[0]! <= at[0] && box[2]! >= at[0] && box[1]! <= at[1] && box[3]! >= at[1]).toBe(true)
     expect(box[2]! - box[0]!).toBeLessThan(1e-4) // about 4 m: one spot, not a street
-    const f = (id: number, c: [number, number] | null) => ({ id, geometry: c && { type: 'Point', coordinates: c }, properties: {} }) as unknown as IncidentFeature
+    const f = (id: number, c: [number, number] | null) =>
+      ({ id, geometry: c && { type: 'Point', coordinates: c }, properties: {} }) as unknown as IncidentFeature
     const list = [f(1, [at[0], at[1]]), f(2, [at[0] + 1e-9, at[1]]), f(3, null), f(4, [at[0], at[1]])]
     expect(atPoint(list, at).map((x) => x.id)).toEqual([1, 4])
   })
 
   it('ranks categories by count', () => {
-    expect(topCategories([{ name: '盗窃' }, { name: '纠纷' }, { name: '盗窃' }, { name: '诈骗' }], 2)).toEqual([['盗窃', 2], ['纠纷', 1]])
+    expect(topCategories([{ name: '盗窃' }, { name: '纠纷' }, { name: '盗窃' }, { name: '诈骗' }], 2)).toEqual([
+      ['盗窃', 2],
+      ['纠纷', 1],
+    ])
   })
 })
 
-describe('a cell\'s incidents', () => {
+describe("a cell's incidents", () => {
   it('are the points whose res-10 cell is in it, as the server counts them, all inside the box it reads', async () => {
     const h3 = await import('h3-js')
     const cell = h3.latLngToCell(30.164, 120.262, 7)

@@ -3,7 +3,10 @@
  * cell, warning, hazard or task. Every code the API sends (statuses, levels, patterns, metric
  * names) is shown in words of the page's language (codeLabel), never as the code itself.
  */
+import type * as H3Module from 'h3-js'
+
 import type { ReverseResult } from '../../../server/shared/api.ts'
+import { addDays, daysBetween, shanghaiDay } from '../../../server/shared/time.ts'
 import { getJson } from '../api/client.ts'
 import { fetchHazard, fetchIncident, fetchIncidents, fetchTask, fetchWarning, type IncidentFeature } from '../api/map-api.ts'
 import { codeLabel } from '../i18n/codes.ts'
@@ -11,7 +14,6 @@ import { formatNumber, onLangChange, t, tf } from '../i18n/i18n.ts'
 import type { StringKey } from '../i18n/strings.ts'
 import { WARNING_COLOURS, type WarningLevel } from '../map/legend.ts'
 import { type Bbox, incidentsQuery } from '../state/query.ts'
-import { addDays, daysBetween, shanghaiDay } from '../../../server/shared/time.ts'
 import type { Filters, Selection } from '../state/url.ts'
 import { el, facts, formatTime, sparkline, swatch } from './dom.ts'
 
@@ -26,7 +28,7 @@ export type ShapeCallback = (geometry: GeoJSON.Geometry | null) => void
 /** What the inspector asks of the page. */
 export interface InspectorActions {
   /** Clears the selection (the × button). */
-  onClose(): void
+  onClose: () => void
   /** The selected thing's shape, to outline it on the map (null: nothing). */
   onShape: ShapeCallback
   /** Another thing to inspect (an incident of a stack). */
@@ -81,7 +83,9 @@ function metricValue(key: string, v: unknown, statusGroup: 'taskStatus' | 'hazar
   if (key === 'categories' && v.startsWith('{')) {
     try {
       const counts = JSON.parse(v) as Record<string, unknown>
-      return Object.entries(counts).map(([code, n]) => `${code} × ${String(n)}`).join('，')
+      return Object.entries(counts)
+        .map(([code, n]) => `${code} × ${String(n)}`)
+        .join('，')
     } catch {
       return v
     }
@@ -119,7 +123,7 @@ export function topCategories(items: readonly { name: string }[], n: number): [s
 }
 
 /** The parts of h3-js the cell view uses (loaded lazily, so passed in). */
-type H3 = Pick<typeof import('h3-js'), 'latLngToCell' | 'cellToParent' | 'cellToChildren' | 'cellToBoundary' | 'getResolution'>
+type H3 = Pick<typeof H3Module, 'latLngToCell' | 'cellToParent' | 'cellToChildren' | 'cellToBoundary' | 'getResolution'>
 
 /**
  * The cell an incident counts in at `res`, as the server stores it (server/geo/h3.ts): the parent
@@ -186,16 +190,20 @@ export function mountInspector(root: HTMLElement, actions: InspectorActions): In
   const kindKey = (s: Selection): StringKey => `inspector.${s.kind}` as StringKey
 
   /** One incident's facts. */
-  const incidentFacts = (p: IncidentFeature['properties']) => facts([
-    [t('field.id'), p.incidentId],
-    [t('field.time'), formatTime(p.reportedAt)],
-    [t('field.category'), `${p.categoryName} (${p.category})`],
-    [t('field.address'), p.address ?? '—'],
-    [t('field.status'), codeLabel('incidentStatus', p.status)],
-    [t('field.source'), p.source ?? '—'],
-    // An approximate point stands for the road, village or town the address named.
-    [t('field.geocode'), `${p.geocodeLevel ? codeLabel('match', p.geocodeLevel) : '—'}${p.approximate ? ` · ${t('geocode.approximate')}` : ''}`],
-  ])
+  const incidentFacts = (p: IncidentFeature['properties']) =>
+    facts([
+      [t('field.id'), p.incidentId],
+      [t('field.time'), formatTime(p.reportedAt)],
+      [t('field.category'), `${p.categoryName} (${p.category})`],
+      [t('field.address'), p.address ?? '—'],
+      [t('field.status'), codeLabel('incidentStatus', p.status)],
+      [t('field.source'), p.source ?? '—'],
+      // An approximate point stands for the road, village or town the address named.
+      [
+        t('field.geocode'),
+        `${p.geocodeLevel ? codeLabel('match', p.geocodeLevel) : '—'}${p.approximate ? ` · ${t('geocode.approximate')}` : ''}`,
+      ],
+    ])
 
   /**
    * The incidents at the selected one's spot in the filter: the map draws them as one marker
@@ -271,7 +279,10 @@ export function mountInspector(root: HTMLElement, actions: InspectorActions): In
         onShape(polygon)
         const res = h3.getResolution(s.id)
         const [lat, lng] = h3.cellToLatLng(s.id)
-        const where = getJson(`/api/reverse?lng=${lng.toFixed(6)}&lat=${lat.toFixed(6)}`, signal).then((r) => r as ReverseResult, () => null)
+        const where = getJson(`/api/reverse?lng=${lng.toFixed(6)}&lat=${lat.toFixed(6)}`, signal).then(
+          (r) => r as ReverseResult,
+          () => null,
+        )
         const inBox = await allIncidents(incidentsQuery(f, membersBox(h3, s.id), 10000), signal)
         const inCell = inBox.filter((inc) => {
           const c = inc.geometry?.coordinates
@@ -281,11 +292,18 @@ export function mountInspector(root: HTMLElement, actions: InspectorActions): In
         // village's or town's point does not have (the rollups leave it out): so does this count.
         const counted = inCell.filter((inc) => !inc.properties.approximate)
         const approximate = inCell.length - counted.length
-        const series = dailyCounts(counted.map((inc) => shanghaiDay(new Date(inc.properties.reportedAt))), f.from, f.to)
+        const series = dailyCounts(
+          counted.map((inc) => shanghaiDay(new Date(inc.properties.reportedAt))),
+          f.from,
+          f.to,
+        )
         const spark = el('div', 'inspector__spark')
         spark.append(sparkline(series))
         const byCategory = el('ul', 'mini-bars')
-        const top = topCategories(counted.map((inc) => ({ name: inc.properties.categoryName })), 5)
+        const top = topCategories(
+          counted.map((inc) => ({ name: inc.properties.categoryName })),
+          5,
+        )
         for (const [name, n] of top) {
           const li = el('li')
           const bar = el('span', 'mini-bars__bar')

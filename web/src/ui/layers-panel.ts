@@ -6,9 +6,6 @@ import { getJson } from '../api/client.ts'
 import { formatNumber, getLang, onLangChange, t, tf } from '../i18n/i18n.ts'
 import type { StringKey } from '../i18n/strings.ts'
 import {
-  COLORS,
-} from '../map/style.ts'
-import {
   countBreaks,
   countLegend,
   HAZARD_COLOURS,
@@ -20,6 +17,7 @@ import {
   WARNING_COLOURS,
   WARNING_LEVELS,
 } from '../map/legend.ts'
+import { COLORS } from '../map/style.ts'
 import { HOTSPOT_MODELS } from '../map/style.ts'
 import { type ListedModel, type ModelWindow, modelWindows, timeBasisNote } from '../map/time-basis.ts'
 import type { DayRange } from '../state/time.ts'
@@ -65,13 +63,22 @@ function legend(id: LayerId, h3: LegendStop[]): HTMLElement {
     case 'h3':
       h3.forEach((s, i) => {
         const next = h3[i + 1]
-        item(swatch(s.colour), next ? (next.value - 1 > s.value ? `${formatNumber(s.value)}–${formatNumber(next.value - 1)}` : formatNumber(s.value)) : `≥ ${formatNumber(s.value)}`)
+        item(
+          swatch(s.colour),
+          next
+            ? next.value - 1 > s.value
+              ? `${formatNumber(s.value)}–${formatNumber(next.value - 1)}`
+              : formatNumber(s.value)
+            : `≥ ${formatNumber(s.value)}`,
+        )
       })
       box.append(el('span', 'legend__note', t('legend.incidentsPerCell')))
       break
     case 'heat': {
       const bar = el('span', 'legend__ramp')
-      bar.style.background = `linear-gradient(90deg, ${HEAT_RAMP.slice(1).map(([, c]) => c).join(', ')})`
+      bar.style.background = `linear-gradient(90deg, ${HEAT_RAMP.slice(1)
+        .map(([, c]) => c)
+        .join(', ')})`
       box.append(el('span', 'legend__note', t('legend.heatLow')), bar, el('span', 'legend__note', t('legend.heatHigh')))
       break
     }
@@ -85,7 +92,8 @@ function legend(id: LayerId, h3: LegendStop[]): HTMLElement {
     }
     case 'hotspots':
     case 'warnings':
-      for (const level of WARNING_LEVELS) item(swatch(WARNING_COLOURS[level], id === 'warnings' ? 'dot' : 'box'), t(`level.${level}` as StringKey))
+      for (const level of WARNING_LEVELS)
+        item(swatch(WARNING_COLOURS[level], id === 'warnings' ? 'dot' : 'box'), t(`level.${level}` as StringKey))
       if (id === 'warnings') item(swatch(TASK_COLOURS.open, 'ring'), t('legend.tasked'))
       break
     case 'hazards':
@@ -129,7 +137,9 @@ export function mountLayersPanel(root: HTMLElement, initial: readonly LayerId[],
       }
       const lang = getLang()
       const list = (windows ?? [])
-        .map((w) => (w.days ? tf('basis.hotspotRun', { model: w.name[lang], ...w.days }) : tf('basis.hotspotNoRun', { model: w.name[lang] })))
+        .map((w) =>
+          w.days ? tf('basis.hotspotRun', { model: w.name[lang], ...w.days }) : tf('basis.hotspotNoRun', { model: w.name[lang] }),
+        )
         .join(lang === 'zh' ? '；' : '; ')
       box.append(el('span', 'time-note__what', tf('basis.hotspots', { windows: list || '—' })))
     }

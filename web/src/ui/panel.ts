@@ -79,7 +79,11 @@ export function mountAreaPanel(root: HTMLElement, onArea: (code: string | null) 
         const li = el('li')
         const bar = el('span', 'mini-bars__bar')
         bar.style.width = `${(c.n / max) * 100}%`
-        li.append(el('span', 'mini-bars__name', getLang() === 'zh' ? c.nameZh : c.nameEn), bar, el('span', 'mini-bars__n', formatNumber(c.n)))
+        li.append(
+          el('span', 'mini-bars__name', getLang() === 'zh' ? c.nameZh : c.nameEn),
+          bar,
+          el('span', 'mini-bars__n', formatNumber(c.n)),
+        )
         list.append(li)
       }
       root.append(el('h3', 'panel-sub', t('area.byCategory')), list)

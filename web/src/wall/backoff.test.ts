@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { reconnectDelay, shouldReload } from './backoff.ts'
 
 const noJitter = { baseMs: 1_000, maxMs: 30_000, jitter: 0 }

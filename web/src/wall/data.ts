@@ -3,9 +3,25 @@
  * those are light enough for the browser bundle; tasks and warnings (whose schemas pull in the
  * geocoder and the model catalogue) are typed from the server and checked for their outer shape.
  */
-import { apiUrl, ApiError, loginAgainOn401 } from '../api/client.ts'
-import { type AreaStatsResponse, AreaStatsResponseSchema, type CategoriesResponse, CategoriesResponseSchema, type IncidentPage, IncidentPageSchema, type RankingResponse, RankingResponseSchema, type SummaryResponse, SummaryResponseSchema, type Task, type TaskPage, type WarningFeature, type WarningPage } from '../../../server/shared/api.ts'
 import type { z } from 'zod'
+
+import {
+  type AreaStatsResponse,
+  AreaStatsResponseSchema,
+  type CategoriesResponse,
+  CategoriesResponseSchema,
+  type IncidentPage,
+  IncidentPageSchema,
+  type RankingResponse,
+  RankingResponseSchema,
+  type SummaryResponse,
+  SummaryResponseSchema,
+  type Task,
+  type TaskPage,
+  type WarningFeature,
+  type WarningPage,
+} from '../../../server/shared/api.ts'
+import { ApiError, apiUrl, loginAgainOn401 } from '../api/client.ts'
 import { OPEN_TASK_STATUSES, OPEN_WARNING_STATUSES } from './kpi.ts'
 
 /** A request that hangs (half-open connection after a network drop) must not stall a refresh. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { formatAge, isStale, shanghaiClock, weekdayName } from './freshness.ts'
 
 describe('formatAge', () => {

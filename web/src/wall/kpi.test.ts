@@ -1,8 +1,22 @@
 import { describe, expect, it } from 'vitest'
-import type { AreaStatsResponse, ComparedCount, RankingResponse, SummaryResponse, Task, WarningFeature } from '../../../server/shared/api.ts'
+
+import type {
+  AreaStatsResponse,
+  ComparedCount,
+  RankingResponse,
+  SummaryResponse,
+  Task,
+  WarningFeature,
+} from '../../../server/shared/api.ts'
 import { computeKpis, daySpan, formatPct, sortedRanking, totalsByArea, townFocus, trend, wallPeriods } from './kpi.ts'
 
-const count = (n: number, yearEarlier: number, yoyPct: number | null, previous = 0, popPct: number | null = null): ComparedCount => ({ n, yearEarlier, yoyPct, previous, popPct })
+const count = (n: number, yearEarlier: number, yoyPct: number | null, previous = 0, popPct: number | null = null): ComparedCount => ({
+  n,
+  yearEarlier,
+  yoyPct,
+  previous,
+  popPct,
+})
 const summary = (total: ComparedCount, until: string | null = null): SummaryResponse => ({
   area: { code: '330109', name: '萧山区', level: 'district' },
   areas: [{ code: '330109', name: '萧山区', level: 'district' }],
@@ -13,9 +27,20 @@ const summary = (total: ComparedCount, until: string | null = null): SummaryResp
   total,
   categories: [],
 })
-const warning = (id: number, level: 'red' | 'orange' | 'yellow', status: WarningFeature['properties']['status'], townCode: string | null): WarningFeature =>
-  ({ type: 'Feature', id, geometry: { type: 'Point', coordinates: [120.3, 30.2] }, properties: { id, level, status, townCode } }) as unknown as WarningFeature
-const task = (id: number, status: Task['status'], overdue: boolean, townCode: string | null): Task => ({ id, status, overdue, townCode }) as unknown as Task
+const warning = (
+  id: number,
+  level: 'red' | 'orange' | 'yellow',
+  status: WarningFeature['properties']['status'],
+  townCode: string | null,
+): WarningFeature =>
+  ({
+    type: 'Feature',
+    id,
+    geometry: { type: 'Point', coordinates: [120.3, 30.2] },
+    properties: { id, level, status, townCode },
+  }) as unknown as WarningFeature
+const task = (id: number, status: Task['status'], overdue: boolean, townCode: string | null): Task =>
+  ({ id, status, overdue, townCode }) as unknown as Task
 
 const warnings = [
   warning(1, 'red', 'new', 'A'),
@@ -24,13 +49,32 @@ const warnings = [
   warning(4, 'orange', 'new', 'A'),
   warning(5, 'red', 'expired', 'B'),
 ]
-const tasks = [task(1, 'issued', false, 'A'), task(2, 'in_progress', true, 'A'), task(3, 'closed', true, 'A'), task(4, 'returned', true, 'B')]
+const tasks = [
+  task(1, 'issued', false, 'A'),
+  task(2, 'in_progress', true, 'A'),
+  task(3, 'closed', true, 'A'),
+  task(4, 'returned', true, 'B'),
+]
 
 describe('computeKpis', () => {
   it('counts open red warnings and open / overdue tasks, and takes 同比 from the summary', () => {
-    const k = computeKpis({ today: summary(count(12, 10, 20), '2026-11-23T00:23:00+08:00'), month: summary(count(300, 0, null, 250, 20)), warnings, tasks })
+    const k = computeKpis({
+      today: summary(count(12, 10, 20), '2026-11-23T00:23:00+08:00'),
+      month: summary(count(300, 0, null, 250, 20)),
+      warnings,
+      tasks,
+    })
     expect(k).toEqual({
-      today: 12, yearEarlier: 10, yoyPct: 20, span: '00:00–00:23', month: 300, monthPrevious: 250, monthPopPct: 20, redWarnings: 2, openTasks: 3, overdueTasks: 2,
+      today: 12,
+      yearEarlier: 10,
+      yoyPct: 20,
+      span: '00:00–00:23',
+      month: 300,
+      monthPrevious: 250,
+      monthPopPct: 20,
+      redWarnings: 2,
+      openTasks: 3,
+      overdueTasks: 2,
     })
   })
 })
@@ -46,15 +90,38 @@ describe('townFocus', () => {
     })
     const ranking = {
       counts: { red: 1, yellow: 1, black: 0, total: 22 },
-      areas: [{ code: 'A', rank: 3, score: 55.5, colour: 'yellow', rankChange: -1 }, { code: 'B', rank: 1, score: 90, colour: 'red', rankChange: 2 }],
+      areas: [
+        { code: 'A', rank: 3, score: 55.5, colour: 'yellow', rankChange: -1 },
+        { code: 'B', rank: 1, score: 90, colour: 'red', rankChange: 2 },
+      ],
     } as unknown as RankingResponse
-    const f = townFocus('A', '城厢街道', { today: totalsByArea(stats({ A: 4, B: 1 })), month: totalsByArea(stats({ A: 40 })), warnings, tasks, ranking })
+    const f = townFocus('A', '城厢街道', {
+      today: totalsByArea(stats({ A: 4, B: 1 })),
+      month: totalsByArea(stats({ A: 40 })),
+      warnings,
+      tasks,
+      ranking,
+    })
     expect(f).toEqual({
-      code: 'A', name: '城厢街道', today: 4, month: 40, warnings: 2, redWarnings: 1, openTasks: 2, overdueTasks: 1,
-      rank: 3, rankOf: 22, score: 55.5, colour: 'yellow', rankChange: -1,
+      code: 'A',
+      name: '城厢街道',
+      today: 4,
+      month: 40,
+      warnings: 2,
+      redWarnings: 1,
+      openTasks: 2,
+      overdueTasks: 1,
+      rank: 3,
+      rankOf: 22,
+      score: 55.5,
+      colour: 'yellow',
+      rankChange: -1,
     })
     // A town officer is sent their own row only: still "3/22", never "3/1".
-    expect(townFocus('A', '城厢街道', { today: null, month: null, warnings, tasks, ranking: { ...ranking, areas: ranking.areas.slice(0, 1) } }).rankOf).toBe(22)
+    expect(
+      townFocus('A', '城厢街道', { today: null, month: null, warnings, tasks, ranking: { ...ranking, areas: ranking.areas.slice(0, 1) } })
+        .rankOf,
+    ).toBe(22)
     const none = townFocus('Z', '无', { today: null, month: null, warnings: [], tasks: [], ranking: null })
     expect(none.today).toBe(0)
     expect(none.rank).toBeNull()

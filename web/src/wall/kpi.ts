@@ -1,5 +1,15 @@
 /** The wall's numbers, computed from the API's answers (pure: the same inputs give the same screen). */
-import type { AreaStatsResponse, Colour, RankedArea, RankingResponse, SummaryResponse, Task, TaskStatus, WarningFeature, WarningStatus } from '../../../server/shared/api.ts'
+import type {
+  AreaStatsResponse,
+  Colour,
+  RankedArea,
+  RankingResponse,
+  SummaryResponse,
+  Task,
+  TaskStatus,
+  WarningFeature,
+  WarningStatus,
+} from '../../../server/shared/api.ts'
 import { addDays, addMonthsToDay, shanghaiDay } from '../../../server/shared/time.ts'
 
 /** Warnings still being worked on (not resolved or expired). */

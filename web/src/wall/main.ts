@@ -7,9 +7,19 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import './wall.css'
 import '../map/worker.ts'
+
 import type { FeatureCollection } from 'geojson'
 import type { Map as MapLibreMap } from 'maplibre-gl'
-import type { CategoriesResponse, IncidentChange, IncidentFeature, RankingResponse, SummaryResponse, Task, WarningFeature } from '../../../server/shared/api.ts'
+
+import type {
+  CategoriesResponse,
+  IncidentChange,
+  IncidentFeature,
+  RankingResponse,
+  SummaryResponse,
+  Task,
+  WarningFeature,
+} from '../../../server/shared/api.ts'
 import { fetchBoundaries, fetchConfig, fetchLabels } from '../api/client.ts'
 import { type AppConfig, LABEL_LEVELS, type LabelLevel } from '../api/types.ts'
 import { getLang } from '../i18n/i18n.ts'
@@ -84,13 +94,20 @@ const data = {
   ticker: [] as TickerItem[],
   tickerLoaded: false,
 }
-const status = { stream: 'connecting' as StreamState, attempt: 0, lastDataMs: null as number | null, lastEventMs: null as number | null, downSinceMs: null as number | null }
+const status = {
+  stream: 'connecting' as StreamState,
+  attempt: 0,
+  lastDataMs: null as number | null,
+  lastEventMs: null as number | null,
+  downSinceMs: null as number | null,
+}
 let wallMap: WallMap | null = null
 let focusCode: string | null = null
 const freshTicker = new Set<number>()
 
 /** Logs a failed refresh without alarming the console (the screen shows staleness instead). */
-const quiet = (what: string) => (err: unknown) => console.warn(`wall: ${what} failed, keeping the last data:`, err instanceof Error ? err.message : err)
+const quiet = (what: string) => (err: unknown) =>
+  console.warn(`wall: ${what} failed, keeping the last data:`, err instanceof Error ? err.message : err)
 
 /** Keeps the 1920×1080 stage fitted to the window. */
 function fitToWindow(): void {
@@ -129,8 +146,14 @@ const refreshers = {
     // A scoped user's summaries are their areas' (the server's default); per-area totals come from
     // each of their areas, a district user's from the district's children (every town at once).
     const parents = data.config?.scope ? data.config.scope.areas.map((a) => a.code) : data.config ? [data.config.district.code] : []
-    const perArea = (period: { from: string; to: string }) => Promise.all(parents.map((code) => fetchAreaStats(code, period))).then((all) => totalsByArea(...all))
-    const [today, month, todayByArea, monthByArea] = await Promise.all([fetchSummary(p.today), fetchSummary(p.month), perArea(p.today), perArea(p.month)])
+    const perArea = (period: { from: string; to: string }) =>
+      Promise.all(parents.map((code) => fetchAreaStats(code, period))).then((all) => totalsByArea(...all))
+    const [today, month, todayByArea, monthByArea] = await Promise.all([
+      fetchSummary(p.today),
+      fetchSummary(p.month),
+      perArea(p.today),
+      perArea(p.month),
+    ])
     Object.assign(data, { today, month, todayByArea, monthByArea })
     gotData()
   },
@@ -152,7 +175,10 @@ const refreshers = {
   },
   async ticker() {
     const page = await fetchLatestIncidents(20)
-    data.ticker = mergeTicker(data.ticker, page.features.map((f) => tickerItem(f, false)))
+    data.ticker = mergeTicker(
+      data.ticker,
+      page.features.map((f) => tickerItem(f, false)),
+    )
     data.tickerLoaded = true
     renderTicker(data.ticker, freshTicker, lang, new Date())
   },
@@ -163,10 +189,13 @@ const pending = new Map<RefreshName, ReturnType<typeof setTimeout>>()
 /** Refreshes one data set after `delayMs`, once however many events ask for it meanwhile. */
 function scheduleRefresh(name: RefreshName, delayMs: number): void {
   if (pending.has(name)) return
-  pending.set(name, setTimeout(() => {
-    pending.delete(name)
-    refreshers[name]().catch(quiet(name))
-  }, delayMs))
+  pending.set(
+    name,
+    setTimeout(() => {
+      pending.delete(name)
+      refreshers[name]().catch(quiet(name))
+    }, delayMs),
+  )
 }
 
 /** Refreshes everything now; resolves when all have answered or failed. */
@@ -369,7 +398,10 @@ async function start(): Promise<void> {
   // Ask for everything the first frame needs at once: creating the map holds the main thread
   // (WebGL set-up), and answers that arrive meanwhile are handled as soon as it is free.
   const configAnswer = untilDone('config', () => fetchConfig())
-  const names = Promise.all([untilDone('towns', () => loadTowns(configAnswer)), untilDone('categories', fetchCategories).then(loadCategories)])
+  const names = Promise.all([
+    untilDone('towns', () => loadTowns(configAnswer)),
+    untilDone('categories', fetchCategories).then(loadCategories),
+  ])
   const outline = untilDone('district outline', () => fetchBoundaries('district'))
   const config = await configAnswer
   data.config = config

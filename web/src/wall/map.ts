@@ -3,20 +3,21 @@
  * CJK fonts), the district outline, open warnings, and flashes where new incidents land. No
  * interaction; the focus rotation flies it from town to town.
  */
+import type { Feature, FeatureCollection, Geometry, Point } from 'geojson'
 import {
-  Map as MapLibreMap,
-  Marker,
   type ExpressionSpecification,
   type GeoJSONSource,
-  type VectorTileSource,
   type LayerSpecification,
+  Map as MapLibreMap,
+  Marker,
   type StyleSpecification,
+  type VectorTileSource,
 } from 'maplibre-gl'
-import type { Feature, FeatureCollection, Geometry, Point } from 'geojson'
+
 import { type Colour, WALL_TOWN_TILES, type WarningFeature } from '../../../server/shared/api.ts'
 import { perFeature, withAlpha } from '../map/legend.ts'
-import { LABEL_FONTS, LOCAL_IDEOGRAPH_FONT_FAMILY } from '../map/style.ts'
 import { withoutSky } from '../map/sky.ts'
+import { LABEL_FONTS, LOCAL_IDEOGRAPH_FONT_FAMILY } from '../map/style.ts'
 
 const TOWNS = 'towns'
 const TOWN_LAYER = 'towns'
@@ -43,7 +44,15 @@ const empty = (): FeatureCollection => ({ type: 'FeatureCollection', features: [
 
 const colourState: ExpressionSpecification = ['to-string', ['feature-state', 'colour']]
 const focused: ExpressionSpecification = ['boolean', ['feature-state', 'focus'], false]
-const byLevel: ExpressionSpecification = ['match', ['get', 'level'], 'red', WALL_MAP_COLORS.red, 'orange', WALL_MAP_COLORS.orange, WALL_MAP_COLORS.yellow]
+const byLevel: ExpressionSpecification = [
+  'match',
+  ['get', 'level'],
+  'red',
+  WALL_MAP_COLORS.red,
+  'orange',
+  WALL_MAP_COLORS.orange,
+  WALL_MAP_COLORS.yellow,
+]
 
 /**
  * The dark style, all sources on this origin. Layers that fade by state carry it in their colour's
@@ -60,7 +69,10 @@ export function wallStyle(origin: string): StyleSpecification {
       'source-layer': TOWN_LAYER,
       paint: {
         // The three-colour ranking tints the towns; the others stay a deep blue.
-        'fill-color': withAlpha(['match', colourState, 'red', '#5a1620', 'yellow', '#4d3d0c', 'black', '#05070b', WALL_MAP_COLORS.town], ['case', focused, 0.98, 0.82]),
+        'fill-color': withAlpha(
+          ['match', colourState, 'red', '#5a1620', 'yellow', '#4d3d0c', 'black', '#05070b', WALL_MAP_COLORS.town],
+          ['case', focused, 0.98, 0.82],
+        ),
         'fill-antialias': false,
       },
     },
@@ -80,7 +92,10 @@ export function wallStyle(origin: string): StyleSpecification {
       'source-layer': TOWN_LAYER,
       layout: { 'line-join': 'round' },
       paint: {
-        'line-color': withAlpha(['match', colourState, 'red', WALL_MAP_COLORS.red, 'yellow', WALL_MAP_COLORS.yellow, '#94a3b8'], ['match', colourState, ['red', 'yellow', 'black'], 0.9, 0]),
+        'line-color': withAlpha(
+          ['match', colourState, 'red', WALL_MAP_COLORS.red, 'yellow', WALL_MAP_COLORS.yellow, '#94a3b8'],
+          ['match', colourState, ['red', 'yellow', 'black'], 0.9, 0],
+        ),
         'line-width': 2,
         'line-offset': 1.5,
       },
@@ -222,7 +237,10 @@ export function createWallMap(container: HTMLElement, bbox: [number, number, num
   const map = new MapLibreMap({
     container,
     style: wallStyle(location.origin),
-    bounds: [[bbox[0], bbox[1]], [bbox[2], bbox[3]]],
+    bounds: [
+      [bbox[0], bbox[1]],
+      [bbox[2], bbox[3]],
+    ],
     fitBoundsOptions: { padding: 40 },
     interactive: false,
     attributionControl: false,
@@ -241,7 +259,13 @@ export function createWallMap(container: HTMLElement, bbox: [number, number, num
   const source = (id: string) => map.getSource<GeoJSONSource>(id)
 
   const fitDistrict = (b: [number, number, number, number], animate: boolean) =>
-    map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 40, animate, duration: animate ? 2500 : 0 })
+    map.fitBounds(
+      [
+        [b[0], b[1]],
+        [b[2], b[3]],
+      ],
+      { padding: 40, animate, duration: animate ? 2500 : 0 },
+    )
 
   return {
     map,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { rotationOrder, rotationStep } from './rotation.ts'
 
 describe('rotationStep', () => {
@@ -23,7 +24,11 @@ describe('rotationStep', () => {
 
 describe('rotationOrder', () => {
   it('orders by rank, unranked towns after by code, without duplicates', () => {
-    const ranks = new Map<string, number | null>([['c', 1], ['a', 2], ['d', null]])
+    const ranks = new Map<string, number | null>([
+      ['c', 1],
+      ['a', 2],
+      ['d', null],
+    ])
     expect(rotationOrder(['d', 'b', 'a', 'c', 'a'], ranks)).toEqual(['c', 'a', 'b', 'd'])
   })
 })

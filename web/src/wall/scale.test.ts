@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { fitStage, stageTransform } from './scale.ts'
 
 describe('fitStage', () => {

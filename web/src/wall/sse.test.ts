@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { createSseParser, type SseEvent } from './sse.ts'
 
 function collect(chunks: string[], initial = '') {

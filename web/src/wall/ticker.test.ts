@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+
 import { mergeTicker, pushTicker, type TickerItem } from './ticker.ts'
 
 const item = (id: number, extra: Partial<TickerItem> = {}): TickerItem => ({
@@ -40,14 +41,21 @@ describe('mergeTicker', () => {
     const at = (h: number) => `2026-11-22T${String(h).padStart(2, '0')}:00:00.000Z`
     const merged = mergeTicker(
       [item(9, { reportedAt: at(9) }), item(7, { reportedAt: at(7) })],
-      [item(8, { live: false, reportedAt: at(8) }), item(7, { live: false, reportedAt: at(7) }), item(6, { live: false, reportedAt: at(6) })],
+      [
+        item(8, { live: false, reportedAt: at(8) }),
+        item(7, { live: false, reportedAt: at(7) }),
+        item(6, { live: false, reportedAt: at(6) }),
+      ],
       4,
     )
     expect(merged.map((x) => x.id)).toEqual([9, 8, 7, 6])
     expect(merged.find((x) => x.id === 7)!.live).toBe(true)
   })
   it('puts an incident the stream missed (found by the reload) above older live entries', () => {
-    const merged = mergeTicker([item(5, { reportedAt: '2026-11-22T08:00:00.000Z' })], [item(6, { live: false, reportedAt: '2026-11-22T08:05:00.000Z' })])
+    const merged = mergeTicker(
+      [item(5, { reportedAt: '2026-11-22T08:00:00.000Z' })],
+      [item(6, { live: false, reportedAt: '2026-11-22T08:05:00.000Z' })],
+    )
     expect(merged.map((x) => x.id)).toEqual([6, 5])
   })
 })

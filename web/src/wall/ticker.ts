@@ -40,7 +40,11 @@ export function pushTicker(buffer: readonly TickerItem[], item: TickerItem, capa
  * puts what the stream missed in its place instead of below everything already shown.
  * @example mergeTicker(live, fromApi).length <= TICKER_CAPACITY
  */
-export function mergeTicker(buffer: readonly TickerItem[], latest: readonly TickerItem[], capacity: number = TICKER_CAPACITY): TickerItem[] {
+export function mergeTicker(
+  buffer: readonly TickerItem[],
+  latest: readonly TickerItem[],
+  capacity: number = TICKER_CAPACITY,
+): TickerItem[] {
   const byId = new Map(buffer.map((b) => [b.id, b]))
   for (const l of latest) if (!byId.has(l.id)) byId.set(l.id, l)
   return [...byId.values()]

@@ -4,7 +4,7 @@ import { formatNumber } from '../i18n/i18n.ts'
 import type { Lang } from '../i18n/strings.ts'
 import { formatAge, shanghaiClock, type StreamState, weekdayName } from './freshness.ts'
 import { formatPct, type Kpis, type TownFocus, trend } from './kpi.ts'
-import { type WallStringKey, WALL_STRINGS, wt } from './strings.ts'
+import { WALL_STRINGS, type WallStringKey, wt } from './strings.ts'
 import type { TickerItem } from './ticker.ts'
 
 /** How many ticker entries fit the panel. */
@@ -152,7 +152,10 @@ export function renderTicker(items: readonly TickerItem[], fresh: ReadonlySet<nu
     const time = el('span', 'ticker-time', t.time)
     if (t.date) time.append(el('small', '', t.date))
     const head = el('span', 'ticker-head')
-    head.append(el('span', 'ticker-cat', it.categoryName), el('span', 'ticker-town', it.townName ?? (it.lngLat ? '' : wt('ticker.unplaced', lang))))
+    head.append(
+      el('span', 'ticker-cat', it.categoryName),
+      el('span', 'ticker-town', it.townName ?? (it.lngLat ? '' : wt('ticker.unplaced', lang))),
+    )
     li.append(time, head, el('span', 'ticker-addr', it.address ?? ''))
     list.append(li)
   }
@@ -215,7 +218,11 @@ export function renderStatus(
   const pill = $('#wall-status')
   if (pill) pill.dataset.state = s.stream
   const label = $('#wall-status-label')
-  if (label) label.textContent = wt(s.stream === 'live' ? 'status.live' : s.stream === 'reconnecting' ? 'status.reconnecting' : 'status.connecting', lang)
+  if (label)
+    label.textContent = wt(
+      s.stream === 'live' ? 'status.live' : s.stream === 'reconnecting' ? 'status.reconnecting' : 'status.connecting',
+      lang,
+    )
   const detail = $('#wall-status-detail')
   if (detail) detail.textContent = s.attempt > 0 ? wt('status.attempt', lang, { n: s.attempt }) : ''
   const age = (ms: number | null) => (ms === null ? wt('status.never', lang) : formatAge(s.nowMs - ms, lang))
