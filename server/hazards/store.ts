@@ -5,7 +5,7 @@
  * inside it: on the embedded database one connection serves all, and a nested geocoder
  * transaction would wait on it forever (placement happens before, server/geocode/place.ts).
  */
-import type { PendingQuery, Row } from 'postgres'
+import type { ISql, PendingQuery, Row } from 'postgres'
 
 import type { Queryable, Tx } from '../db/index.ts'
 import { pointOrNull } from '../geo/crs.ts'
@@ -131,7 +131,7 @@ function hazardColumns(sql: Queryable, now: Date): PendingQuery<Row[]> {
  * SQL for "this hazard (`h`) is overdue at `now`" (see server/tasks/overdue.ts for the rule).
  * @example sql`SELECT count(*) FROM hazards h WHERE ${overdueHazardSql(sql, now)}`
  */
-export function overdueHazardSql(sql: Queryable, now: Date): PendingQuery<Row[]> {
+export function overdueHazardSql(sql: ISql, now: Date): PendingQuery<Row[]> {
   return sql`coalesce(h.status <> 'closed' AND h.due_date < ${shanghaiDay(now)}::date, false)`
 }
 

@@ -8,7 +8,15 @@ import type { Geocoder } from '../geocode/geocoder.ts'
 import { placeReports, type ReportPlacement } from '../geocode/place.ts'
 import { Conflict, NotFound } from '../shared/errors.ts'
 import type { HazardCreate, HazardCsvRow, HazardPatch } from './schema.ts'
-import { type FieldChanges, getHazardFields, type HazardFields, insertHazard, updateHazard } from './store.ts'
+import {
+  diffHazardFields,
+  type FieldChanges,
+  getHazardFields,
+  type HazardFields,
+  insertHazard,
+  movesHazard,
+  updateHazard,
+} from './store.ts'
 
 /**
  * The stored fields of a new hazard (API body or CSV line); `now` stands in for a missing reported_at.
@@ -110,7 +118,6 @@ export async function editHazard(
   if (!current) throw new NotFound(`no hazard ${id}`)
   if (current.status === 'closed') throw new Conflict(`hazard ${id} is closed: it can no longer be edited`, { status: current.status })
   const next = applyHazardPatch(current.fields, patch)
-  const moved = (['address', 'lng', 'lat', 'crs'] as const).some((k) => JSON.stringify(current.fields[k]) !== JSON.stringify(next[k]))
-  const placement = moved ? (await placeFields(db, geocoder, [next]))[0]! : null
+  const placement = movesHazard(diffHazardFields(current.fields, next)) ? (await placeFields(db, geocoder, [next]))[0]! : null
   return db.withScope(scope, (tx) => updateHazard(tx, id, next, placement, { actor, action: 'edited', comment: patch.comment || null }))
 }

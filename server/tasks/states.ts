@@ -16,6 +16,9 @@ import { assertMove, assertReasonGiven, canMove, needsReason, type TransitionTab
 export const TaskStatusSchema = z.enum(['issued', 'accepted', 'in_progress', 'submitted', 'closed', 'returned'])
 export type TaskStatus = z.infer<typeof TaskStatusSchema>
 
+/** Tasks not yet closed out (销号): every status but `closed`. */
+export const OPEN_TASK_STATUSES: readonly TaskStatus[] = TaskStatusSchema.options.filter((s) => s !== 'closed')
+
 /** Chinese labels for the UI. */
 export const TASK_STATUS_NAMES: Readonly<Record<TaskStatus, string>> = {
   issued: '已下发',

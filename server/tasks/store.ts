@@ -11,7 +11,7 @@
  *   `rectifying` and none of its other tasks is still open; otherwise the hazard is left for a
  *   person to close.
  */
-import type { PendingQuery, Row } from 'postgres'
+import type { ISql, PendingQuery, Row } from 'postgres'
 
 import type { Queryable, Tx } from '../db/index.ts'
 import { h3Cells } from '../geo/h3.ts'
@@ -319,7 +319,7 @@ interface TaskRow {
  * SQL for "this task (`t`) is overdue at `now`" (the rule: server/tasks/overdue.ts).
  * @example sql`SELECT count(*) FROM tasks t WHERE ${overdueTaskSql(sql, now)}`
  */
-export function overdueTaskSql(sql: Queryable, now: Date): PendingQuery<Row[]> {
+export function overdueTaskSql(sql: ISql, now: Date): PendingQuery<Row[]> {
   return sql`(t.status <> 'closed' AND t.due_date < ${shanghaiDay(now)}::date)`
 }
 

@@ -11,7 +11,10 @@
 import { getHexagonEdgeLengthAvg, UNITS } from 'h3-js'
 import type { ISql, PendingQuery, Row } from 'postgres'
 
+import { overdueHazardSql } from '../hazards/store.ts'
 import { areaCondition } from '../shared/area-sql.ts'
+import { overdueTaskSql } from '../tasks/store.ts'
+import { OPEN_STATUSES } from '../warnings/states.ts'
 import type { PlaceChange } from './freshness.ts'
 import { candidateCells, cellBox, cellCenter, cellWkt, storedCells } from './h3cells.ts'
 import { type Box, BUFFER, h3ResolutionForZoom, intersectBoxes, simplifyTolerance, tileBoundsLngLat, type TileId } from './tile-math.ts'
@@ -373,21 +376,12 @@ function warningSource(kind: 'point' | 'polygon') {
     SELECT ST_Transform(w.geom, 3857) AS geom, w.id AS fid,
            jsonb_build_object('id', w.id, 'model', w.model_id, 'level', w.level, 'status', w.status, 'title', w.title) AS props
     FROM warnings w
-    WHERE w.status IN ('new', 'acknowledged', 'tasked')
+    WHERE w.status = ANY(${[...OPEN_STATUSES]}::text[])
       AND (GeometryType(w.geom) IN ('POINT', 'MULTIPOINT')) = ${kind === 'point'}::boolean
       AND w.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
     ORDER BY CASE w.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, w.id
     LIMIT ${ctx.cap}`,
   })
-}
-
-/**
- * Today in Asia/Shanghai: hazards and tasks are overdue from the day after their due date (the
- * freshness check drops these layers when the day turns, freshness.ts).
- * @example sql`t.due_date < ${shanghaiToday(sql)}`
- */
-function shanghaiToday(sql: ISql): PendingQuery<Row[]> {
-  return sql`(now() AT TIME ZONE 'Asia/Shanghai')::date`
 }
 
 /**
@@ -533,7 +527,7 @@ export const LAYERS: readonly LayerDef[] = [
           query: sql`
         SELECT ST_Transform(h.geom, 3857) AS geom, h.id AS fid,
                jsonb_build_object('id', h.id, 'category', h.category, 'severity', h.severity, 'status', h.status,
-                 'overdue', coalesce(h.due_date < ${shanghaiToday(sql)}, false)) AS props
+                 'overdue', ${overdueHazardSql(sql, new Date())}) AS props
         FROM hazards h
         WHERE h.status <> 'closed' AND h.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
         ORDER BY CASE h.severity WHEN 'major' THEN 0 WHEN 'serious' THEN 1 ELSE 2 END, h.id
@@ -563,7 +557,7 @@ export const LAYERS: readonly LayerDef[] = [
         source: async (sql, ctx) => ({
           query: sql`
         SELECT ST_Transform(t.geom, 3857) AS geom, t.id AS fid,
-               jsonb_build_object('id', t.id, 'status', t.status, 'source', t.source, 'overdue', t.due_date < ${shanghaiToday(sql)}) AS props
+               jsonb_build_object('id', t.id, 'status', t.status, 'source', t.source, 'overdue', ${overdueTaskSql(sql, new Date())}) AS props
         FROM tasks t
         WHERE t.status <> 'closed' AND t.geom && ${envelope(sql, tileBoundsLngLat(ctx.tile, BUFFER))}
         ORDER BY t.due_date, t.id

@@ -18,7 +18,7 @@ export const WARNING_STATUS_NAMES: Readonly<Record<WarningStatus, string>> = {
   expired: '已失效',
 }
 
-/** Open warnings: at most one per (model, subject). */
+/** Open warnings (still being worked on): at most one per (model, subject). */
 export const OPEN_STATUSES: readonly WarningStatus[] = ['new', 'acknowledged', 'tasked']
 
 export const WARNING_TRANSITIONS: TransitionTable<WarningStatus> = {

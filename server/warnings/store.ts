@@ -183,6 +183,8 @@ export async function upsertWarning(
   const p = placeParts(tx, f.place)
   const codes = await areaCodes(tx, p.areaCode, p.point)
   const addressId = f.place.kind === 'point' ? (f.place.addressId ?? null) : null
+  // OPEN_STATUSES written out: the planner uses the partial unique index warnings_open_subject_idx
+  // (migration 015) only for this literal predicate, not for a bound array.
   const [open] = await tx<{ id: string; level: Level }[]>`
     SELECT id::text, level FROM warnings
     WHERE model_id = ${run.modelId} AND subject = ${f.subject} AND status IN ('new', 'acknowledged', 'tasked')

@@ -6,16 +6,13 @@ import type {
   RankingResponse,
   SummaryResponse,
   Task,
-  TaskStatus,
   WarningFeature,
-  WarningStatus,
 } from '../../../server/shared/api.ts'
+import { OPEN_TASK_STATUSES, OPEN_WARNING_STATUSES } from '../../../server/shared/api.ts'
 import { addDays, addMonthsToDay, shanghaiDay } from '../../../server/shared/time.ts'
 
-/** Warnings still being worked on (not resolved or expired). */
-export const OPEN_WARNING_STATUSES: readonly WarningStatus[] = ['new', 'acknowledged', 'tasked']
-/** Tasks not yet closed out (销号). */
-export const OPEN_TASK_STATUSES: readonly TaskStatus[] = ['issued', 'accepted', 'in_progress', 'submitted', 'returned']
+// The open statuses are the server's (one list per domain), re-exported for data.ts.
+export { OPEN_TASK_STATUSES, OPEN_WARNING_STATUSES }
 
 /** The periods the wall asks for, as Shanghai days ([from, to)). */
 export interface WallPeriods {
