@@ -1,4 +1,4 @@
-import * as turf from '@turf/turf'
+import { booleanPointInPolygon as turfBooleanPointInPolygon } from '@turf/boolean-point-in-polygon'
 import type { FeatureCollection, MultiPolygon, Point } from 'geojson'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -71,7 +71,7 @@ describe(`areas API (${TEST_KIND})`, () => {
     expect(labels.features).toHaveLength(27)
     for (const label of labels.features) {
       const town = towns.features.find((f) => f.properties.code === label.properties.code)!
-      expect(turf.booleanPointInPolygon(label.geometry, town)).toBe(true)
+      expect(turfBooleanPointInPolygon(label.geometry, town)).toBe(true)
     }
   })
 

@@ -1,4 +1,12 @@
-import * as turf from '@turf/turf'
+import { area as turfArea } from '@turf/area'
+import { bbox as turfBbox } from '@turf/bbox'
+import { booleanClockwise as turfBooleanClockwise } from '@turf/boolean-clockwise'
+import { booleanPointInPolygon as turfBooleanPointInPolygon } from '@turf/boolean-point-in-polygon'
+import { booleanValid as turfBooleanValid } from '@turf/boolean-valid'
+import { difference as turfDifference } from '@turf/difference'
+import { feature as turfFeature, featureCollection as turfFeatureCollection } from '@turf/helpers'
+import { intersect as turfIntersect } from '@turf/intersect'
+import { kinks as turfKinks } from '@turf/kinks'
 import type { MultiPolygon } from 'geojson'
 import { beforeAll, describe, expect, it } from 'vitest'
 
@@ -10,7 +18,7 @@ import type { AreaRow } from './types.ts'
 const ref = loadReference()
 let areas: AreaRow[] = []
 const byLevel = (level: AreaRow['level']) => areas.filter((a) => a.level === level)
-const km2 = (g: MultiPolygon) => turf.area(g) / 1e6
+const km2 = (g: MultiPolygon) => turfArea(g) / 1e6
 const outer = (a: AreaRow): Ring => (a.geometry.coordinates[0]![0]!.slice(0, -1) as [number, number][]).map(project)
 
 beforeAll(() => {
@@ -78,7 +86,7 @@ describe('generateBoundaries: geometry', () => {
     const d = byLevel('district')[0]!
     expect(km2(d.geometry)).toBeGreaterThan(1300)
     expect(km2(d.geometry)).toBeLessThan(1550)
-    const [x0, y0, x1, y1] = turf.bbox(d.geometry)
+    const [x0, y0, x1, y1] = turfBbox(d.geometry)
     expect(x0).toBeGreaterThan(120.05)
     expect(x1).toBeLessThan(120.75)
     expect(y0).toBeGreaterThan(29.8)
@@ -97,10 +105,10 @@ describe('generateBoundaries: geometry', () => {
       const [fx, fy] = ring[0]!
       const [lx, ly] = ring[ring.length - 1]!
       if (ring.length < 4 || fx !== lx || fy !== ly) bad.push(`${a.code}: ring not closed`)
-      if (turf.booleanClockwise(ring)) bad.push(`${a.code}: clockwise exterior`)
+      if (turfBooleanClockwise(ring)) bad.push(`${a.code}: clockwise exterior`)
     }
-    for (const a of [...byLevel('town'), ...byLevel('village')]) if (turf.kinks(a.geometry).features.length) bad.push(`${a.code}: kinks`)
-    for (const a of areas.filter((_, i) => i % 20 === 0)) if (!turf.booleanValid(a.geometry)) bad.push(`${a.code}: invalid`)
+    for (const a of [...byLevel('town'), ...byLevel('village')]) if (turfKinks(a.geometry).features.length) bad.push(`${a.code}: kinks`)
+    for (const a of areas.filter((_, i) => i % 20 === 0)) if (!turfBooleanValid(a.geometry)) bad.push(`${a.code}: invalid`)
     expect(bad).toEqual([])
   })
 
@@ -125,11 +133,11 @@ describe('generateBoundaries: geometry', () => {
     let pairs = 0
     for (let i = 0; i < towns.length; i++) {
       for (let j = i + 1; j < towns.length; j++) {
-        const a = turf.bbox(towns[i]!.geometry)
-        const b = turf.bbox(towns[j]!.geometry)
+        const a = turfBbox(towns[i]!.geometry)
+        const b = turfBbox(towns[j]!.geometry)
         if (a[0] > b[2] || b[0] > a[2] || a[1] > b[3] || b[1] > a[3]) continue
-        const x = turf.intersect(turf.featureCollection([turf.feature(towns[i]!.geometry), turf.feature(towns[j]!.geometry)]))
-        expect(x ? turf.area(x) : 0).toBeLessThan(1) // m²
+        const x = turfIntersect(turfFeatureCollection([turfFeature(towns[i]!.geometry), turfFeature(towns[j]!.geometry)]))
+        expect(x ? turfArea(x) : 0).toBeLessThan(1) // m²
         pairs++
       }
     }
@@ -155,13 +163,13 @@ describe('generateBoundaries: geometry', () => {
     expect(outside).toEqual([])
     // And an exact check on a sample with turf (difference area ≈ 0).
     for (const v of byLevel('village').filter((_, i) => i % 60 === 0)) {
-      const diff = turf.difference(turf.featureCollection([turf.feature(v.geometry), turf.feature(byCode.get(v.parentCode!)!.geometry)]))
-      expect(diff ? turf.area(diff) : 0).toBeLessThan(1)
+      const diff = turfDifference(turfFeatureCollection([turfFeature(v.geometry), turfFeature(byCode.get(v.parentCode!)!.geometry)]))
+      expect(diff ? turfArea(diff) : 0).toBeLessThan(1)
     }
   })
 
   it('label points are inside their polygons', () => {
-    expect(areas.filter((a) => !turf.booleanPointInPolygon(a.labelPoint, a.geometry)).map((a) => a.code)).toEqual([])
+    expect(areas.filter((a) => !turfBooleanPointInPolygon(a.labelPoint, a.geometry)).map((a) => a.code)).toEqual([])
   })
 })
 

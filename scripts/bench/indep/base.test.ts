@@ -1,4 +1,6 @@
-import { booleanPointInPolygon, lineString, multiPolygon, point, pointToLineDistance } from '@turf/turf'
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon'
+import { lineString, multiPolygon, point } from '@turf/helpers'
+import { pointToLineDistance } from '@turf/point-to-line-distance'
 import { parse } from 'csv-parse/sync'
 import type { MultiPolygon } from 'geojson'
 import { describe, expect, it } from 'vitest'

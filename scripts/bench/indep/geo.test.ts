@@ -1,4 +1,5 @@
-import { booleanPointInPolygon, multiPolygon, point } from '@turf/turf'
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon'
+import { multiPolygon, point } from '@turf/helpers'
 import type { MultiPolygon } from 'geojson'
 import { describe, expect, it } from 'vitest'
 
