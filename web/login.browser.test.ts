@@ -7,22 +7,17 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { TestServer } from '../server/testing/harness.ts'
-import { launchBrowser, openWatchedPage, saveArtifact } from './test/browser.ts'
+import { openWatchedPage, saveArtifact, serverWithUser } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
 const PASSWORD = 'a-long-test-password'
 
 beforeAll(async () => {
-  const { startTestServer } = await import('../server/testing/harness.ts')
-  const { createUser } = await import('../server/auth/store.ts')
-  server = await startTestServer({ seed: 'boundaries', auth: 'required' })
-  await createUser(
-    server.db.sql,
+  ;({ server, browser } = await serverWithUser(
+    { seed: 'boundaries' },
     { username: 'duty-officer', displayName: '值班员王', role: 'command', areaCodes: [], password: PASSWORD },
-    'test',
-  )
-  browser = await launchBrowser()
+  ))
 }, 600_000)
 
 afterAll(async () => {

@@ -9,6 +9,10 @@ import { inflateSync } from 'node:zlib'
 
 import { type Browser, type BrowserContext, chromium, type Page, type Request } from 'playwright-core'
 
+import type * as AuthStore from '../../server/auth/store.ts'
+import type * as Harness from '../../server/testing/harness.ts'
+import type { TestServer } from '../../server/testing/harness.ts'
+
 /**
  * Chromium flags for tests: no sandbox (root in containers), nothing phoned home, and WebGL2 from
  * ANGLE's software (SwiftShader) backend so maps render without a GPU.
@@ -268,4 +272,23 @@ export function saveArtifact(name: string, data: Buffer): string {
   const file = path.join(dir, name)
   fs.writeFileSync(file, data)
   return file
+}
+
+type ServerOptions = NonNullable<Parameters<typeof Harness.startTestServer>[0]>
+type NewUser = Parameters<typeof AuthStore.createUser>[1]
+
+/**
+ * A test server with logins required, one user with a password, and a browser: what a person
+ * meets at the door. Server code loads lazily (only the tests that need a server pay for it).
+ * @example const { server, browser } = await serverWithUser({ seed: 'none', web: false }, { username: 'u', displayName: '用户', role: 'analyst', areaCodes: [], password })
+ */
+export async function serverWithUser(
+  options: Omit<ServerOptions, 'auth'>,
+  user: NewUser,
+): Promise<{ server: TestServer; browser: Browser }> {
+  const { startTestServer } = await import('../../server/testing/harness.ts')
+  const { createUser } = await import('../../server/auth/store.ts')
+  const server = await startTestServer({ ...options, auth: 'required' })
+  await createUser(server.db.sql, user, 'test')
+  return { server, browser: await launchBrowser() }
 }
