@@ -13,6 +13,7 @@ import type { ReportPlacement } from '../geocode/place.ts'
 import { areaCondition } from '../shared/area-sql.ts'
 import { Conflict, NotFound } from '../shared/errors.ts'
 import { shanghaiDay } from '../shared/time.ts'
+import { historyEvent, type HistoryEventRow } from '../shared/workflow.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { daysOverdue } from '../tasks/overdue.ts'
 import {
@@ -328,21 +329,10 @@ export async function hazardFieldsByHazardId(
  * @example (await hazardHistory(tx, '17'))[0].action // 'created'
  */
 export async function hazardHistory(sql: Queryable, id: string): Promise<HistoryEvent[]> {
-  const rows = await sql<
-    {
-      id: string
-      at: Date
-      actor: string
-      action: HistoryEvent['action']
-      from: string | null
-      to: string | null
-      comment: string | null
-      changes: Record<string, unknown>
-    }[]
-  >`
+  const rows = await sql<HistoryEventRow<HistoryEvent['action']>[]>`
     SELECT id::text, at, actor, action, from_status AS "from", to_status AS "to", comment, changes
     FROM hazard_events WHERE hazard_id = ${id}::bigint ORDER BY at, id`
-  return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString() }))
+  return rows.map(historyEvent)
 }
 
 /**

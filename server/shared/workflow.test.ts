@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { Conflict, Invalid } from './errors.ts'
-import { assertByHand, assertMove, assertReasonGiven, canMove, needsReason, type TransitionTable } from './workflow.ts'
+import { assertByHand, assertMove, assertReasonGiven, canMove, historyEvent, needsReason, type TransitionTable } from './workflow.ts'
 
 /** A small review workflow written for the test: draft → review → approved | draft. */
 type S = 'draft' | 'review' | 'approved' | 'archived'
@@ -61,5 +61,13 @@ describe('workflow helper', () => {
     }
     expect(thrown(() => assertReasonGiven(required, 'draft', '数据有误', 'body.comment', 'say why'))).toBeNull()
     expect(thrown(() => assertReasonGiven(required, 'approved', null, 'body.comment', 'say why'))).toBeNull()
+  })
+})
+
+describe('historyEvent', () => {
+  it('gives a stored event a numeric id and an ISO time, keeping the rest', () => {
+    const at = new Date('2026-11-03T01:02:03Z')
+    const row = { id: '42', at, actor: '王', action: 'transition', from: 'new', to: 'accepted', comment: null, changes: { a: 1 } }
+    expect(historyEvent(row)).toEqual({ ...row, id: 42, at: '2026-11-03T01:02:03.000Z' })
   })
 })

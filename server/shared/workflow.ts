@@ -61,3 +61,25 @@ export function assertReasonGiven<S extends string>(
 ): void {
   if (needsReason(required, to) && (text ?? '').trim() === '') throw invalidField(where, message)
 }
+
+/** A stored workflow event as its SQL returns it (hazard_events, task_events). */
+export interface HistoryEventRow<A extends string = string> {
+  id: string
+  at: Date
+  actor: string
+  action: A
+  from: string | null
+  to: string | null
+  comment: string | null
+  changes: Record<string, unknown>
+}
+
+/**
+ * A stored event in the API's form: a numeric id and an ISO time.
+ * @example historyEvent({ id: '3', at: new Date(0), actor: 'a', action: 'created', from: null, to: 'new', comment: null, changes: {} }).at // '1970-01-01T00:00:00.000Z'
+ */
+export function historyEvent<A extends string>(
+  row: HistoryEventRow<A>,
+): Omit<HistoryEventRow<A>, 'id' | 'at'> & { id: number; at: string } {
+  return { ...row, id: Number(row.id), at: row.at.toISOString() }
+}

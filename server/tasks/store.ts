@@ -19,6 +19,7 @@ import type { HistoryEvent } from '../hazards/schema.ts'
 import { type FieldChanges, transitionHazard } from '../hazards/store.ts'
 import { Conflict, invalidField, NotFound } from '../shared/errors.ts'
 import { shanghaiDay } from '../shared/time.ts'
+import { historyEvent, type HistoryEventRow } from '../shared/workflow.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import { daysOverdue } from './overdue.ts'
 import {
@@ -377,21 +378,10 @@ export async function getTask(sql: Queryable, id: string, now: Date): Promise<Ta
  * @example (await taskHistory(tx, '7')).map((e) => e.to) // ['issued', 'accepted', …]
  */
 export async function taskHistory(sql: Queryable, id: string): Promise<HistoryEvent[]> {
-  const rows = await sql<
-    {
-      id: string
-      at: Date
-      actor: string
-      action: HistoryEvent['action']
-      from: string | null
-      to: string | null
-      comment: string | null
-      changes: Record<string, unknown>
-    }[]
-  >`
+  const rows = await sql<HistoryEventRow<HistoryEvent['action']>[]>`
     SELECT id::text, at, actor, action, from_status AS "from", to_status AS "to", comment, changes
     FROM task_events WHERE task_id = ${id}::bigint ORDER BY at, id`
-  return rows.map((r) => ({ ...r, id: Number(r.id), at: r.at.toISOString() }))
+  return rows.map(historyEvent)
 }
 
 /** Filters of a task list (area looked up already). */
