@@ -28,6 +28,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
+import { PLACEMENT_COLUMNS, placementValues } from '../../server/addresses/locate.ts'
 import type { AddressRow } from '../../server/addresses/schema.ts'
 import { loadConfig } from '../../server/config.ts'
 import { type CopyValue, type Db, openDatabase } from '../../server/db/index.ts'
@@ -202,14 +203,7 @@ async function ensureBenchIncidents(db: Db): Promise<void> {
         'wgs84',
         `SRID=4326;POINT(${r.lng} ${r.lat})`,
         r.truthAddressId,
-        r.townCode,
-        r.villageCode,
-        r.gridCode,
-        r.microgridCode,
-        h.r7,
-        h.r8,
-        h.r9,
-        h.r10,
+        ...placementValues(r, h),
       ]
     }
   }
@@ -228,14 +222,7 @@ async function ensureBenchIncidents(db: Db): Promise<void> {
       'input_crs',
       'geom',
       'address_id',
-      'town_code',
-      'village_code',
-      'grid_code',
-      'microgrid_code',
-      'h3_r7',
-      'h3_r8',
-      'h3_r9',
-      'h3_r10',
+      ...PLACEMENT_COLUMNS,
     ],
     rows(),
   )

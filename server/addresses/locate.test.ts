@@ -1,7 +1,8 @@
 import type { MultiPolygon, Polygon } from 'geojson'
 import { describe, expect, it } from 'vitest'
 
-import { buildAreaLocator, codesOf, type LocatorArea, SNAP_M } from './locate.ts'
+import { h3Cells } from '../geo/h3.ts'
+import { buildAreaLocator, codesOf, type LocatorArea, PLACEMENT_COLUMNS, placementValues, SNAP_M } from './locate.ts'
 
 const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [
   [x0, y0],
@@ -81,5 +82,16 @@ describe('buildAreaLocator', () => {
     }
     // Points exactly on an edge may go either way; all others must hit their own square.
     expect(hits).toBeGreaterThan(990_000)
+  })
+})
+
+describe('placementValues', () => {
+  it('gives one value per placement column: the area codes, then the cells of the point', () => {
+    const codes = { townCode: '330109001', villageCode: '330109001001', gridCode: 'G1', microgridCode: null }
+    const cells = h3Cells(120.27, 30.16)
+    const values = placementValues(codes, cells)
+    expect(values).toHaveLength(PLACEMENT_COLUMNS.length)
+    const byColumn = Object.fromEntries(PLACEMENT_COLUMNS.map((c, i) => [c, values[i]]))
+    expect(byColumn).toMatchObject({ town_code: '330109001', grid_code: 'G1', microgrid_code: null, h3_r7: cells.r7, h3_r10: cells.r10 })
   })
 })

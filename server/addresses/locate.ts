@@ -12,6 +12,7 @@
 import type { MultiPolygon, Polygon } from 'geojson'
 import type { Sql } from 'postgres'
 
+import type { StoredCells } from '../geo/h3.ts'
 import { inFlatRing } from '../shared/point-in-polygon.ts'
 
 /** How far (m) a point outside every microgrid may be from one and still take its codes. */
@@ -44,6 +45,17 @@ export interface AreaCodes {
 export type Location = { kind: 'in' | 'near'; area: LocatorArea } | { kind: 'unlocated' | 'outside' }
 
 export const NO_CODES: AreaCodes = { townCode: null, villageCode: null, gridCode: null, microgridCode: null }
+
+/** The columns a placed row keeps its areas and H3 cells in, in the order `placementValues` gives. */
+export const PLACEMENT_COLUMNS = ['town_code', 'village_code', 'grid_code', 'microgrid_code', 'h3_r7', 'h3_r8', 'h3_r9', 'h3_r10'] as const
+
+/**
+ * A placed row's values for PLACEMENT_COLUMNS: its area codes, then its cells.
+ * @example placementValues(NO_CODES, h3Cells(120.27, 30.16)) // [null, null, null, null, '6087…', …]
+ */
+export function placementValues(codes: AreaCodes, cells: StoredCells): (string | null)[] {
+  return [codes.townCode, codes.villageCode, codes.gridCode, codes.microgridCode, cells.r7, cells.r8, cells.r9, cells.r10]
+}
 
 /**
  * The codes a location gives a row.

@@ -11,7 +11,7 @@ import { h3Cells, type StoredCells } from '../geo/h3.ts'
 import type { NameDictionary } from '../geocode/dictionary.ts'
 import { ewkbPoint, quoteCsv } from '../imports/copy.ts'
 import { type CsvChunk, type CsvRecord, parseCsvChunk } from '../imports/csv.ts'
-import { type AreaCodes, type AreaLocator, codesOf } from './locate.ts'
+import { type AreaCodes, type AreaLocator, codesOf, PLACEMENT_COLUMNS, placementValues } from './locate.ts'
 import { partsFromText, writtenParts, writtenTownCode } from './parts.ts'
 import {
   type AddressColumn,
@@ -37,14 +37,7 @@ export const ADDRESS_COPY_COLUMNS = [
   'unit',
   'room',
   'aliases',
-  'town_code',
-  'village_code',
-  'grid_code',
-  'microgrid_code',
-  'h3_r7',
-  'h3_r8',
-  'h3_r9',
-  'h3_r10',
+  ...PLACEMENT_COLUMNS,
   'source',
   'written_town_code',
 ] as const
@@ -171,14 +164,7 @@ function addressValues(p: Placed, source: string): CopyValue[] {
     t.unit,
     t.room,
     p.row.aliases,
-    c.townCode,
-    c.villageCode,
-    c.gridCode,
-    c.microgridCode,
-    h3.r7,
-    h3.r8,
-    h3.r9,
-    h3.r10,
+    ...placementValues(c, h3),
     source,
     p.writtenTown,
   ]

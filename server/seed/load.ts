@@ -4,6 +4,7 @@
  */
 import type { Sql } from 'postgres'
 
+import { PLACEMENT_COLUMNS, placementValues } from '../addresses/locate.ts'
 import { mergeAddressStage } from '../addresses/merge.ts'
 import { ADDRESS_COPY_COLUMNS } from '../addresses/prepare.ts'
 import type { AddressRow } from '../addresses/schema.ts'
@@ -159,14 +160,7 @@ const INCIDENT_COLUMNS = [
   'input_crs',
   'geom',
   'address_id',
-  'town_code',
-  'village_code',
-  'grid_code',
-  'microgrid_code',
-  'h3_r7',
-  'h3_r8',
-  'h3_r9',
-  'h3_r10',
+  ...PLACEMENT_COLUMNS,
   'properties',
 ] as const
 
@@ -185,14 +179,7 @@ function incidentValues(r: IncidentRow): CopyValue[] {
     'wgs84',
     pointEwkt(r.lng, r.lat),
     r.truthAddressId,
-    r.townCode,
-    r.villageCode,
-    r.gridCode,
-    r.microgridCode,
-    h.r7,
-    h.r8,
-    h.r9,
-    h.r10,
+    ...placementValues(r, h),
     JSON.stringify({ demo: true, truth_address_id: r.truthAddressId }),
   ]
 }
