@@ -65,7 +65,7 @@ export const authOperations: ApiOperation[] = [
     tag: users,
     params: UserParamsSchema,
     summary: 'One account with its API keys (never the keys themselves)',
-    ok: { description: 'The account' },
+    ok: { description: 'The account', schema: UserViewSchema },
     errors: { 404: 'No such user' },
   },
   {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { createApp } from '../app.ts'
 import { loadConfig } from '../config.ts'
+import { API_OPERATIONS } from '../openapi/registry.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 
@@ -477,6 +478,8 @@ interface Case {
   n: number
   method: string
   path: string
+  /** The route it fuzzes (`GET /api/hazards/:id`), whose documented answer a success must match. */
+  route?: string
   body?: Body
   headers?: Record<string, string>
   /** An exact status this case must get (e.g. 400 for an out-of-range tile). */
@@ -491,7 +494,18 @@ interface Failure {
   body: string
 }
 
-/** Problems with one answer: a 5xx, a hang, a wrong expected status, or an error that is not `{ error: string }` JSON. */
+/** The documented JSON success answer of each operation (server/openapi), by `METHOD /express/path`. */
+const DOCUMENTED = new Map(
+  API_OPERATIONS.filter((op) => op.ok.schema && /json$/.test(op.ok.type ?? 'application/json')).map((op) => [
+    `${op.method.toUpperCase()} ${op.path}`,
+    { status: op.ok.status ?? 200, schema: op.ok.schema! },
+  ]),
+)
+
+/**
+ * Problems with one answer: a 5xx, a hang, a wrong expected status, an error that is not
+ * `{ error: string }` JSON, or a success that does not match the API reference's schema for it.
+ */
 function check(c: Case, a: Answer): string | null {
   // Node's HTTP parser refuses a request line over 16 KB itself (431, empty body) before the app sees it.
   if (a.status === 431) return null
@@ -510,6 +524,15 @@ function check(c: Case, a: Answer): string | null {
     } catch {
       return 'error body is not valid JSON'
     }
+  }
+  const documented = c.route ? DOCUMENTED.get(c.route) : undefined
+  if (documented && a.status === documented.status && c.method !== 'HEAD') {
+    const parsed = documented.schema.safeParse(JSON.parse(a.text))
+    if (!parsed.success)
+      return `answer does not match the documented schema: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+        .join('; ')}`
   }
   return null
 }
@@ -554,7 +577,12 @@ function buildCases(routes: readonly RouteInfo[], g: Gen, perRoute: number): Cas
   for (const r of routes) {
     for (let i = 0; i < perRoute; i++) {
       const path = fillPath(g, r.path) + query(g)
-      add({ method: r.method, path, body: WRITES.has(r.method) ? body(g) : undefined })
+      // An empty parameter makes another route's path (/api/users/ is the list): only a filled one is checked against the route's document.
+      const filled = path
+        .split('?')[0]!
+        .split('/')
+        .every((segment, i) => i === 0 || segment !== '')
+      add({ method: r.method, path, route: filled ? `${r.method} ${r.path}` : undefined, body: WRITES.has(r.method) ? body(g) : undefined })
     }
   }
   // Bodies over the 5 MB limit: 413, on every write route.

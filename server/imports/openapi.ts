@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { ApiOperation } from '../openapi/operation.ts'
 import { JOB_PERMISSION, JobKindSchema } from './kinds.ts'
 import { IdParamsSchema, JobParamsSchema, ListQuerySchema, ReportParamsSchema } from './routes.ts'
-import { ImportRunSchema } from './runs.ts'
+import { ImportRunViewSchema } from './runs.ts'
 
 const tag = 'Imports'
 
@@ -54,7 +54,7 @@ export const importOperations: ApiOperation[] = [
     tag,
     query: ListQuerySchema,
     summary: 'Past import runs, newest first',
-    ok: { description: 'The runs', schema: z.object({ items: z.array(ImportRunSchema) }) },
+    ok: { description: 'The runs', schema: z.object({ items: z.array(ImportRunViewSchema) }) },
   },
   {
     method: 'get',
@@ -62,7 +62,7 @@ export const importOperations: ApiOperation[] = [
     tag,
     params: IdParamsSchema,
     summary: 'One import run',
-    ok: { description: 'The run', schema: ImportRunSchema },
+    ok: { description: 'The run', schema: ImportRunViewSchema },
     errors: { 404: 'No such run' },
   },
 ]

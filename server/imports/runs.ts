@@ -34,6 +34,9 @@ export const ImportRunSchema = ImportCountsSchema.extend({
 })
 export type ImportRun = z.infer<typeof ImportRunSchema>
 
+/** An import run as the API answers it in JSON: its times as ISO 8601 strings. */
+export const ImportRunViewSchema = ImportRunSchema.extend({ startedAt: z.string(), finishedAt: z.string().nullable() })
+
 export const ZERO_COUNTS: ImportCounts = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: 0 }
 
 /** Records the start of an import and returns its id. */

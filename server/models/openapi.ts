@@ -1,4 +1,6 @@
 /** The documented operations of ./routes.ts and ./backtest-routes.ts (server/openapi/operation.ts). */
+import { z } from 'zod'
+
 import type { ApiOperation } from '../openapi/operation.ts'
 import { BacktestQuerySchema, ParamsSchema as BacktestParamsSchema } from './backtest-routes.ts'
 import { ModelDefinitionSchema } from './definition.ts'
@@ -10,8 +12,17 @@ import {
   RunParamsSchema,
   RunRequestSchema,
 } from './routes.ts'
+import { ModelRunSchema, ModelSchema, ModelVersionSchema } from './store.ts'
 
 const tag = 'Warning models'
+/** A model card: the model, whether it is configured, and its latest runs (its backtest line is described in words). */
+const ModelCardSchema = ModelSchema.extend({
+  configured: z.boolean(),
+  /** Why it cannot run (a category role is unbound), or null. */
+  reason: z.string().nullable(),
+  lastRun: ModelRunSchema.nullable(),
+  lastLiveRun: ModelRunSchema.nullable(),
+})
 const noModel = { 404: 'No such model' } as const
 const runView = "Town and grid accounts get a run's counts, not its findings (which name places all over the district)."
 
@@ -22,7 +33,7 @@ export const modelOperations: ApiOperation[] = [
     tag,
     summary: 'Every warning model with its definition, latest runs, backtest line, and whether it is configured',
     description: 'A model whose category roles are unbound is not configured (`reason` names them) and never runs.',
-    ok: { description: 'The models' },
+    ok: { description: 'The models', schema: z.object({ items: z.array(ModelCardSchema) }) },
   },
   {
     method: 'get',
@@ -31,7 +42,7 @@ export const modelOperations: ApiOperation[] = [
     params: ModelParamsSchema,
     query: ModelQuerySchema,
     summary: 'One model (current or an old `version`) with its versions',
-    ok: { description: 'The model' },
+    ok: { description: 'The model', schema: ModelCardSchema.extend({ versions: z.array(ModelVersionSchema) }) },
     errors: noModel,
   },
   {
@@ -54,7 +65,7 @@ export const modelOperations: ApiOperation[] = [
     summary: 'Queue a run now (poll the Location)',
     description:
       'A past `asOf` (over 10 minutes ago) is a preview: findings only, no warning touched; `mode: preview` previews now too. `mode: live` with a past `asOf`, or an `asOf` ahead of now, is a 400.',
-    ok: { status: 202, description: 'The queued run' },
+    ok: { status: 202, description: 'The queued run', schema: ModelRunSchema },
     errors: noModel,
   },
   {
@@ -64,7 +75,7 @@ export const modelOperations: ApiOperation[] = [
     params: ModelParamsSchema,
     query: RunListQuerySchema,
     summary: "A model's runs, newest first",
-    ok: { description: 'The runs' },
+    ok: { description: 'The runs', schema: z.object({ items: z.array(ModelRunSchema) }) },
     errors: noModel,
   },
   {
@@ -74,7 +85,7 @@ export const modelOperations: ApiOperation[] = [
     params: ModelRunParamsSchema,
     summary: 'One run of a model with the definition it used and its findings',
     description: runView,
-    ok: { description: 'The run' },
+    ok: { description: 'The run', schema: ModelRunSchema },
     errors: { 404: 'No such run of this model' },
   },
   {
@@ -84,7 +95,7 @@ export const modelOperations: ApiOperation[] = [
     params: RunParamsSchema,
     summary: 'One run by its id',
     description: runView,
-    ok: { description: 'The run' },
+    ok: { description: 'The run', schema: ModelRunSchema },
     errors: { 404: 'No such run' },
   },
   {
