@@ -71,6 +71,9 @@ describe(`live stream when writers commit out of number order (${TEST_KIND})`, (
       INSERT INTO admin_areas (code, name, level, parent_code, geom, label_point) VALUES
         ('330109', '萧山区', 'district', NULL, ST_Multi(ST_MakeEnvelope(120, 30, 121, 31, 4326)), ST_SetSRID(ST_Point(120.5, 30.5), 4326)),
         (${TOWN}, '城厢街道', 'town', '330109', ST_Multi(ST_MakeEnvelope(120.2, 30.1, 120.3, 30.2, 4326)), ST_SetSRID(ST_Point(120.25, 30.15), 4326))`
+    // A tile invalidation older than the hour each incident write prunes (a database in use has
+    // them): interleaved writers must not queue on its prune (migrations/030).
+    await s.db.sql`INSERT INTO tile_invalidations (source, at) VALUES ('incidents', now() - interval '2 hours')`
     const login = async (username: string, password: string) => {
       const res = await fetch(`${s.url}/api/auth/login`, {
         method: 'POST',
