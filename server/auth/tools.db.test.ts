@@ -303,9 +303,16 @@ describe(`exports for /vsicurl/ and for town officers (${TEST_KIND})`, () => {
     expect((await call('/api/export/incidents.csv?unmask=true', { headers: bearer(keys['town-a']!) })).status).toBe(403)
     const other = await call(`/api/export/incidents.csv?area=${townB}`, { headers: bearer(keys['town-a']!) })
     expect(parse((await other.text()).replace(/^\uFEFF/, ''), { columns: true })).toEqual([])
-    const [a] = await s.db.sql<{ actor: string; role: string; details: { rows: number; areas: string[]; unmasked: boolean } }[]>`
-      SELECT actor, role, details FROM audit_log WHERE action = 'export' AND role = 'town' ORDER BY id DESC LIMIT 1`
-    expect(a).toMatchObject({ actor: 'town-a', role: 'town', details: { rows: countA, areas: [townA], unmasked: false } })
+    // An export is recorded once its last byte is sent, which the client may read first: wait for both records.
+    type Entry = { actor: string; role: string; details: { rows: number; areas: string[]; unmasked: boolean } }
+    let entries: Entry[] = []
+    for (let tries = 0; entries.length < 2 && tries < 50; tries++, await new Promise((r) => setTimeout(r, 100)))
+      entries = [...(await s.db.sql<Entry[]>`SELECT actor, role, details FROM audit_log WHERE action = 'export' AND role = 'town'`)]
+    // Their own town with its rows, and the other town's request with none; each with their area.
+    expect(entries.sort((x, y) => y.details.rows - x.details.rows)).toMatchObject([
+      { actor: 'town-a', role: 'town', details: { rows: countA, areas: [townA], unmasked: false } },
+      { actor: 'town-a', role: 'town', details: { rows: 0, areas: [townA], unmasked: false } },
+    ])
     // District command still may not export (its table row is unchanged).
     expect((await call('/api/export/incidents.csv', { headers: bearer(keys.command!) })).status).toBe(403)
   })
