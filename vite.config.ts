@@ -27,6 +27,9 @@ const lumaDeviceStatic = {
   },
 }
 
+/** What no test project looks in (a project with its own exclude list starts from this). */
+const TEST_EXCLUDE = ['**/node_modules/**', 'dist/**', '.data/**', '.tmp/**']
+
 export default defineConfig({
   plugins: [lumaDeviceStatic],
   root: fileURLToPath(new URL('./web', import.meta.url)),
@@ -73,7 +76,7 @@ export default defineConfig({
     root: projectRoot,
     // The server's one-off test preparation (web build, template database), when it exists.
     globalSetup: fs.existsSync(path.join(projectRoot, 'server/testing/global-setup.ts')) ? ['server/testing/global-setup.ts'] : [],
-    exclude: ['**/node_modules/**', 'dist/**', '.data/**', '.tmp/**'],
+    exclude: TEST_EXCLUDE,
     environment: 'node',
     // The server tests start worker threads with WASM (PGlite): separate processes are safer.
     pool: 'forks',
@@ -102,7 +105,7 @@ export default defineConfig({
           include: ['server/**/*.db.test.ts', 'web/**/*.db.test.ts', 'scripts/**/*.db.test.ts'],
           // Files a CI lane leaves to another (.ci/run), comma-separated: vitest's --exclude does
           // not reach a project's own file list.
-          exclude: ['**/node_modules/**', ...(process.env.TEST_DB_EXCLUDE ?? '').split(',').filter(Boolean)],
+          exclude: [...TEST_EXCLUDE, ...(process.env.TEST_DB_EXCLUDE ?? '').split(',').filter(Boolean)],
         },
       },
       { extends: true, test: { name: 'browser', include: ['web/**/*.browser.test.ts'] } },
