@@ -43,11 +43,13 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     sourcemap: false,
     rolldownOptions: {
-      // Two pages: the map (/) and the command-center wall (/wall, web/src/wall), each its own
+      // Three pages: the map (/), the command-center wall (/wall, web/src/wall) and the work desk
+      // (/desk, web/src/desk), each its own
       // entry so the wall loads none of the map page's code (shared chunks such as maplibre-gl split out).
       input: {
         main: fileURLToPath(new URL('./web/index.html', import.meta.url)),
         wall: fileURLToPath(new URL('./web/wall.html', import.meta.url)),
+        desk: fileURLToPath(new URL('./web/desk.html', import.meta.url)),
       },
       // The web app reaches server code only through server/shared/ (api.ts re-exports the domains'
       // schemas), and those modules are pure: declaring server/ free of side effects lets the

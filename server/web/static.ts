@@ -56,6 +56,16 @@ export function webRoutes(): Router {
     res.setHeader('Cache-Control', 'no-cache')
     res.sendFile(wall)
   })
+  // The work desk (web/desk.html) at /desk and below; the old addresses of its pages lead there.
+  router.get(/^\/desk(\/.*)?$/, (_req, res, next) => {
+    const desk = path.join(WEB_DIST_DIR, 'desk.html')
+    if (!fs.existsSync(desk)) return next()
+    res.setHeader('Cache-Control', 'no-cache')
+    res.sendFile(desk)
+  })
+  router.get(['/tasks', '/admin', '/users'], (req, res) => {
+    res.redirect(302, req.path === '/tasks' ? '/desk/tasks' : '/desk/admin')
+  })
   router.get(/^\/(?!api\/|tiles\/|ogc\/).*/, (_req, res, next) => {
     const index = path.join(WEB_DIST_DIR, 'index.html')
     if (!fs.existsSync(index)) return next()

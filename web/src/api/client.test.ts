@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { loginUrl, parseConfig } from './client.ts'
+import { csrfToken, loginUrl, parseConfig } from './client.ts'
 
 describe('parseConfig', () => {
   const district = { code: '330109', name: '萧山区', bbox: [120.1, 29.9, 120.7, 30.4] }
@@ -30,5 +30,14 @@ describe('loginUrl', () => {
   it('comes back to the page, query and hash included', () => {
     expect(loginUrl({ pathname: '/', search: '?z=12&l=h3', hash: '#town' })).toBe('/login?next=%2F%3Fz%3D12%26l%3Dh3%23town')
     expect(loginUrl({ pathname: '/wall', search: '', hash: '' })).toBe('/login?next=%2Fwall')
+  })
+})
+
+describe('csrfToken', () => {
+  it('reads the token the login set, among other cookies', () => {
+    expect(csrfToken('a=1; onemap_csrf=abc%2Fdef; b=2')).toBe('abc/def')
+    expect(csrfToken('onemap_csrf=xyz')).toBe('xyz')
+    expect(csrfToken('other_onemap_csrf=no')).toBe('')
+    expect(csrfToken('')).toBe('')
   })
 })

@@ -17,6 +17,8 @@ export class ApiError extends Error {
     readonly url: string,
     readonly status: number,
     message: string,
+    /** The server's own words for a refused request (`error`, and `details` naming each bad field). */
+    readonly body: { error?: string; details?: unknown } = {},
   ) {
     super(message)
     this.name = 'ApiError'
@@ -43,6 +45,38 @@ export async function getJson(path: string, signal?: AbortSignal): Promise<unkno
   loginAgainOn401(res.status)
   if (!res.ok) throw new ApiError(url, res.status, `GET ${path} failed: HTTP ${res.status}`)
   return res.json()
+}
+
+/** The CSRF token the login set in a cookie the page may read; echoed in `x-csrf-token` (double submit). */
+export function csrfToken(cookie: string = typeof document === 'undefined' ? '' : document.cookie): string {
+  const m = /(?:^|;\s*)onemap_csrf=([^;]*)/.exec(cookie)
+  return m ? decodeURIComponent(m[1]!) : ''
+}
+
+/**
+ * Sends a JSON body (POST, PUT, PATCH, DELETE) with the CSRF token; answers the JSON reply (null
+ * for 204). A refusal is an ApiError carrying the server's message, for the page to show.
+ */
+export async function sendJson(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  const url = apiUrl(path)
+  const res = await fetch(url, {
+    method,
+    headers: {
+      accept: 'application/json',
+      'x-csrf-token': csrfToken(),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  loginAgainOn401(res.status)
+  const text = await res.text()
+  const parsed: unknown = text ? JSON.parse(text) : null
+  if (!res.ok) {
+    const reply = isRecord(parsed) ? parsed : {}
+    const error = typeof reply.error === 'string' ? reply.error : `HTTP ${res.status}`
+    throw new ApiError(url, res.status, error, { error, details: reply.details })
+  }
+  return parsed
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

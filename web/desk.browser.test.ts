@@ -1,0 +1,251 @@
+/**
+ * The work desk in a real browser, as the people who use it, against the real server with logins
+ * required and the warning models run over the `small` demo seed. Each expectation is read back
+ * from the database, not from the API the page uses.
+ */
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { addDays, shanghaiDay } from '../server/shared/time.ts'
+import type { TestServer } from '../server/testing/harness.ts'
+import { launchBrowser, type Login, login, openWatchedPage, saveArtifact, type WatchedPage } from './test/browser.ts'
+
+let server: TestServer
+let browser: Browser
+let operator: Login
+let officer: Login
+let town = ''
+let otherTown = ''
+const PASSWORD = 'a-long-test-password'
+
+beforeAll(async () => {
+  const { startTestServer } = await import('../server/testing/harness.ts')
+  const { createUser } = await import('../server/auth/store.ts')
+  server = await startTestServer({ seed: 'small', auth: 'required' })
+  const towns = await server.db.sql<{ code: string }[]>`
+    SELECT a.code FROM admin_areas a WHERE a.level = 'town'
+    ORDER BY (SELECT count(*) FROM incidents i WHERE i.town_code = a.code) DESC, a.code LIMIT 2`
+  town = towns[0]!.code
+  otherTown = towns[1]!.code
+  await createUser(
+    server.db.sql,
+    { username: 'desk-operator', displayName: '指挥中心值班员', role: 'command', areaCodes: [], password: PASSWORD },
+    'test',
+  )
+  await createUser(
+    server.db.sql,
+    { username: 'desk-town', displayName: '镇街平安办', role: 'town', areaCodes: [town], password: PASSWORD },
+    'test',
+  )
+  operator = await login(server.url, 'desk-operator', PASSWORD)
+  officer = await login(server.url, 'desk-town', PASSWORD)
+  // The warning models as of the seed's end, as the scheduler would have run them.
+  const models = (await (await operator.api('GET', '/api/models')).json()) as {
+    items: { id: string; configured?: boolean; definition: { enabled: boolean } }[]
+  }
+  for (const m of models.items.filter((m) => m.definition.enabled && m.configured !== false)) {
+    const run = await operator.api('POST', `/api/models/${m.id}/runs`, { asOf: '2026-11-01T00:00:00+08:00' })
+    expect(run.status, m.id).toBe(202)
+    const { id } = (await run.json()) as { id: string }
+    for (let status = ''; !/^(done|failed)$/.test(status); await new Promise((ok) => setTimeout(ok, 300))) {
+      status = ((await (await operator.api('GET', `/api/model-runs/${id}`)).json()) as { status: string }).status
+    }
+  }
+  browser = await launchBrowser()
+}, 900_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+async function deskPage(who: Login, path: string, viewport = { width: 1440, height: 900 }): Promise<WatchedPage> {
+  const w = await openWatchedPage(browser, viewport)
+  await w.context.addCookies(who.cookies)
+  await w.page.goto(`${server.url}${path}`)
+  await w.page.waitForFunction(() => window.__desk !== undefined)
+  await w.page.evaluate(() => window.__desk!.idle())
+  return w
+}
+
+const idle = (w: WatchedPage) => w.page.evaluate(() => window.__desk!.idle())
+
+describe('the warnings inbox, as a command-center operator', () => {
+  it('lists every open red warning, and dispatches a task from one with the warning’s area and a due date a week out', async () => {
+    const w = await deskPage(operator, '/desk/warnings?level=red')
+    try {
+      const open = await server.db.sql<{ id: number; grid_code: string | null; village_code: string | null; town_code: string | null }[]>`
+        SELECT id::int, grid_code, village_code, town_code FROM warnings
+        WHERE level = 'red' AND status IN ('new', 'acknowledged') ORDER BY last_triggered_at DESC, id DESC`
+      const [{ n: redOpen }] = await server.db.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM warnings WHERE level = 'red' AND status IN ('new', 'acknowledged', 'tasked')`
+      expect(open.length, 'the models raised red warnings to work on').toBeGreaterThan(0)
+      expect(await w.page.locator('.desk-row[data-level]').count()).toBe(redOpen)
+      expect(await w.page.locator('.desk-row[data-level]:not([data-level="red"])').count()).toBe(0)
+
+      const target = open[0]!
+      await w.page.click(`.desk-row[data-id="${target.id}"] a`)
+      await idle(w)
+      expect(w.page.url()).toContain(`/desk/warnings/${target.id}?level=red`)
+      await w.page.click('[data-action="dispatch"]')
+      const area = target.grid_code ?? target.village_code ?? target.town_code
+      expect(await w.page.inputValue('[data-form="dispatch"] [name="area_code"]')).toBe(area)
+      const due = addDays(shanghaiDay(new Date()), 7)
+      expect(await w.page.inputValue('[data-form="dispatch"] [name="due_date"]')).toBe(due)
+      await w.page.fill('[data-form="dispatch"] [name="assignee_team"]', '测试镇平安办')
+      await w.page.click('[data-action="confirm-dispatch"]')
+      await idle(w)
+
+      const tasks = await server.db.sql<{ id: number; area_code: string; assignee_team: string; due_date: string; status: string }[]>`
+        SELECT id::int, area_code, assignee_team, due_date::text, status FROM tasks WHERE warning_id = ${target.id}`
+      expect(tasks).toHaveLength(1)
+      expect(tasks[0]).toMatchObject({ area_code: area, assignee_team: '测试镇平安办', due_date: due, status: 'issued' })
+      const [warning] = await server.db.sql<{ status: string }[]>`SELECT status FROM warnings WHERE id = ${target.id}`
+      expect(warning!.status).toBe('tasked')
+      // The warning now shows its task, which opens on the tasks page.
+      await w.page.click(`.desk-warning-tasks a[href="/desk/tasks/${tasks[0]!.id}"]`)
+      await idle(w)
+      expect(await w.page.textContent('.desk-detail-head h2')).toContain(`#${tasks[0]!.id}`)
+      expect(await w.page.textContent('.desk-detail-head .desk-status')).toBe('已下发')
+      expect(w.errors).toEqual([])
+    } finally {
+      saveArtifact('desk-warnings.png', await w.page.screenshot())
+      await w.context.close()
+    }
+  })
+
+  it('dismisses a warning only with a reason, which its history keeps', async () => {
+    const [target] = await server.db.sql<{ id: number }[]>`SELECT id::int FROM warnings WHERE status = 'new' ORDER BY id LIMIT 1`
+    const w = await deskPage(operator, `/desk/warnings/${target!.id}?status=all`)
+    try {
+      await w.page.click('[data-action="dismiss"]')
+      await w.page.click('[data-action="confirm-dismiss"]')
+      await idle(w)
+      const status = async () =>
+        (await server.db.sql<{ status: string }[]>`SELECT status FROM warnings WHERE id = ${target!.id}`)[0]!.status
+      expect(await status(), 'no reason, no dismissal').toBe('new')
+      await w.page.fill('[data-form="dismiss"] [name="reason"]', '重复预警，已合并处理')
+      await w.page.click('[data-action="confirm-dismiss"]')
+      await idle(w)
+      expect(await status()).toBe('resolved')
+      const [event] = await server.db.sql<{ comment: string; actor: string }[]>`
+        SELECT comment, actor FROM warning_events WHERE warning_id = ${target!.id} AND to_status = 'resolved'`
+      expect(event!.comment).toBe('不予处置：重复预警，已合并处理')
+      expect(await w.page.textContent('.desk-timeline')).toContain('不予处置：重复预警，已合并处理')
+    } finally {
+      await w.context.close()
+    }
+  })
+
+  it('acknowledges every new yellow warning in the list in one go', async () => {
+    const w = await deskPage(operator, '/desk/warnings?level=yellow&status=new')
+    try {
+      const before = await server.db.sql<{ id: number }[]>`SELECT id::int FROM warnings WHERE level = 'yellow' AND status = 'new'`
+      expect(before.length).toBeGreaterThan(1)
+      await w.page.click('[data-action="select-yellow"]')
+      expect(await w.page.textContent('.desk-bulk-count')).toBe(`已选 ${before.length} 条`)
+      await w.page.click('[data-action="bulk-acknowledge"]')
+      await idle(w)
+      const after = await server.db.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM warnings WHERE id IN ${server.db.sql(before.map((b) => b.id))} AND status = 'acknowledged'`
+      expect(after[0]!.n).toBe(before.length)
+      expect(await w.page.locator('.desk-row[data-level]').count()).toBe(0)
+    } finally {
+      await w.context.close()
+    }
+  })
+})
+
+describe('tasks, as a town officer and the operator who reviews them', () => {
+  it('accepts, starts and submits; gets it returned with the reason; resubmits; the operator closes it out', async () => {
+    const created = await operator.api('POST', '/api/tasks', {
+      title: '消防通道堆物整改',
+      area_code: town,
+      assignee_team: '镇街平安办',
+      due_date: addDays(shanghaiDay(new Date()), 5),
+    })
+    expect(created.status).toBe(201)
+    const task = (await created.json()) as { id: number }
+    const elsewhere = (await (
+      await operator.api('POST', '/api/tasks', {
+        title: '他镇任务',
+        area_code: otherTown,
+        assignee_team: '他镇',
+        due_date: addDays(shanghaiDay(new Date()), 5),
+      })
+    ).json()) as { id: number }
+
+    const o = await deskPage(officer, '/desk')
+    try {
+      expect(new URL(o.page.url()).pathname).toBe('/desk/tasks')
+      await o.page.click('[data-tab="area"]')
+      await idle(o)
+      // Their town's open tasks, and none of another town's.
+      const [{ n }] = await server.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM tasks WHERE town_code = ${town}`
+      expect(await o.page.locator('.desk-row[data-id]').count()).toBe(n)
+      expect(await o.page.locator(`.desk-row[data-id="${elsewhere.id}"]`).count()).toBe(0)
+
+      const step = async (page: WatchedPage, to: string, comment?: string) => {
+        await page.page.click(`[data-action="move-${to}"]`)
+        if (comment) await page.page.fill(`[data-form="move-${to}"] [name="comment"]`, comment)
+        await page.page.click(`[data-form="move-${to}"] [data-action="confirm"]`)
+        await idle(page)
+        expect(await page.page.textContent('.desk-detail-head .desk-status')).toBe(
+          { accepted: '已签收', in_progress: '整改中', submitted: '待审核', returned: '已退回', closed: '已销号' }[to],
+        )
+      }
+      await o.page.click(`.desk-row[data-id="${task.id}"]`)
+      await idle(o)
+      await step(o, 'accepted')
+      await step(o, 'in_progress')
+      await step(o, 'submitted', '已清理堆物，通道畅通')
+
+      const op = await deskPage(operator, `/desk/tasks/${task.id}`)
+      try {
+        // A return without a reason is refused on the page; with one it goes back.
+        await op.page.click('[data-action="move-returned"]')
+        await op.page.click('[data-form="move-returned"] [data-action="confirm"]')
+        await idle(op)
+        expect((await server.db.sql<{ status: string }[]>`SELECT status FROM tasks WHERE id = ${task.id}`)[0]!.status).toBe('submitted')
+        await op.page.fill('[data-form="move-returned"] [name="comment"]', '请补充整改后照片')
+        await op.page.click('[data-form="move-returned"] [data-action="confirm"]')
+        await idle(op)
+
+        await o.page.reload()
+        await idle(o)
+        expect(await o.page.textContent('.desk-timeline')).toContain('请补充整改后照片')
+        await step(o, 'in_progress')
+        await step(o, 'submitted', '已补充照片')
+
+        await op.page.reload()
+        await idle(op)
+        await step(op, 'closed', '复核通过')
+      } finally {
+        await op.context.close()
+      }
+      const history = await server.db.sql<{ to_status: string | null; comment: string | null }[]>`
+        SELECT to_status, comment FROM task_events WHERE task_id = ${task.id} ORDER BY id`
+      expect(history.map((h) => h.to_status)).toEqual([
+        'issued',
+        'accepted',
+        'in_progress',
+        'submitted',
+        'returned',
+        'in_progress',
+        'submitted',
+        'closed',
+      ])
+      expect(history.find((h) => h.to_status === 'returned')!.comment).toBe('请补充整改后照片')
+
+      // Another town's task by its address: the same "not found" as a task that does not exist.
+      await o.page.goto(`${server.url}/desk/tasks/${elsewhere.id}`)
+      await o.page.waitForFunction(() => window.__desk !== undefined)
+      await idle(o)
+      expect(await o.page.textContent('.desk-detail')).toContain('找不到此记录')
+      expect(o.errors.filter((e) => !e.includes('404'))).toEqual([])
+    } finally {
+      saveArtifact('desk-tasks.png', await o.page.screenshot())
+      await o.context.close()
+    }
+  })
+})

@@ -1,0 +1,80 @@
+/** Small form pieces the desk pages share: labelled fields, selects, and the server's refusals shown where they belong. */
+import { ApiError } from '../api/client.ts'
+import { el } from '../ui/dom.ts'
+import { dt } from './strings.ts'
+
+/** A labelled control; `name` becomes the control's name and its `data-field`. */
+export function field(label: string, control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement, name: string): HTMLLabelElement {
+  control.name = name
+  const wrap = el('label', 'desk-field')
+  wrap.dataset.field = name
+  wrap.append(el('span', 'desk-field-label', label), control)
+  return wrap
+}
+
+/** An input of a type with an optional value. */
+export function input(type: string, value = '', attrs: Record<string, string> = {}): HTMLInputElement {
+  const i = el('input')
+  i.type = type
+  i.value = value
+  for (const [k, v] of Object.entries(attrs)) i.setAttribute(k, v)
+  return i
+}
+
+/** A text area. */
+export function textarea(value = '', rows = 3): HTMLTextAreaElement {
+  const t = el('textarea')
+  t.value = value
+  t.rows = rows
+  return t
+}
+
+/** A select of `[value, label]` options with one selected. */
+export function select(options: readonly (readonly [string, string])[], selected = ''): HTMLSelectElement {
+  const s = el('select')
+  for (const [value, label] of options) {
+    const o = el('option', '', label)
+    o.value = value
+    o.selected = value === selected
+    s.append(o)
+  }
+  return s
+}
+
+/** A button; `kind` styles it (primary for the main action, danger for returns and dismissals). */
+export function button(text: string, kind: 'primary' | 'plain' | 'danger' = 'plain', action?: string): HTMLButtonElement {
+  const b = el('button', `desk-btn desk-btn--${kind}`, text)
+  b.type = 'button'
+  if (action) b.dataset.action = action
+  return b
+}
+
+/**
+ * What the server said of a refused request, as one line (its details name each bad field).
+ * @example refusal(new ApiError('/api/tasks', 400, 'invalid body', { details: [{ where: 'body.due_date', message: 'not a day' }] })) // 'invalid body (body.due_date: not a day)'
+ */
+export function refusal(err: unknown): string {
+  // The same words for "no such record" and "not yours to see": the server never tells them apart.
+  if (err instanceof ApiError && err.status === 404) return `${dt('desk.notFound')} (HTTP 404)`
+  if (err instanceof ApiError) {
+    const details = Array.isArray(err.body.details)
+      ? (err.body.details as unknown[])
+          .map((d) => (typeof d === 'object' && d && 'where' in d && 'message' in d ? `${String(d.where)}: ${String(d.message)}` : ''))
+          .filter(Boolean)
+      : []
+    return details.length ? `${err.message} (${details.join('; ')})` : err.message
+  }
+  return err instanceof Error ? err.message : String(err)
+}
+
+/** Disables a form's controls while `work` runs, then enables them again. */
+export async function busy<T>(form: HTMLElement, work: () => Promise<T>): Promise<T> {
+  const controls = [...form.querySelectorAll<HTMLButtonElement | HTMLInputElement>('button, input, select, textarea')]
+  const before = controls.map((c) => c.disabled)
+  controls.forEach((c) => (c.disabled = true))
+  try {
+    return await work()
+  } finally {
+    controls.forEach((c, i) => (c.disabled = before[i]!))
+  }
+}

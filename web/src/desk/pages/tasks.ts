@@ -1,0 +1,289 @@
+/**
+ * Rectification tasks (整改任务): "mine / my team's / my area's / all"; each task's every legal next
+ * step with its comment (a return must say why), due-date changes recorded, overdue ones marked,
+ * and the full history as a timeline.
+ */
+import {
+  type Task,
+  TASK_COMMENT_REQUIRED,
+  TASK_TRANSITIONS,
+  type TaskDetail,
+  type TaskPage,
+  type TaskStatus,
+} from '../../../../server/shared/api.ts'
+import { getJson, sendJson } from '../../api/client.ts'
+import { el, facts } from '../../ui/dom.ts'
+import type { DeskContext, DeskView, PageMount } from '../context.ts'
+import { busy, button, field, input, refusal, textarea } from '../form.ts'
+import { track } from '../idle.ts'
+import { deskPath, type DeskRoute } from '../routes.ts'
+import { dt } from '../strings.ts'
+import { timeline } from '../timeline.ts'
+
+export const TASK_TABS = ['mine', 'team', 'area', 'all'] as const
+export type TaskTab = (typeof TASK_TABS)[number]
+
+/**
+ * The API query of a tab: mine = assigned to me, team = my team's, area = my areas' (row-level
+ * security already limits scoped staff to them; district staff pick an area), all = no filter.
+ * @example taskQuery('mine', new URLSearchParams('overdue=true')).toString() // 'assignee=me&overdue=true&limit=200'
+ */
+export function taskQuery(tab: TaskTab, params: URLSearchParams): URLSearchParams {
+  const q = new URLSearchParams()
+  if (tab === 'mine') q.set('assignee', 'me')
+  if (tab === 'team') q.set('team', 'mine')
+  const area = params.get('area')
+  if (tab === 'area' && area) q.set('area', area)
+  const status = params.get('status')
+  if (status) q.set('status', status)
+  if (params.get('overdue') === 'true') q.set('overdue', 'true')
+  q.set('limit', '200')
+  return q
+}
+
+/**
+ * Overdue first, then the nearest due date, then the newest.
+ * @example sortTasks([{ overdue: false, dueDate: '2026-12-01', id: 1 }, { overdue: true, dueDate: '2026-12-09', id: 2 }]).map((t) => t.id) // [2, 1]
+ */
+export function sortTasks<T extends Pick<Task, 'overdue' | 'dueDate' | 'id'>>(tasks: readonly T[]): T[] {
+  return [...tasks].sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueDate.localeCompare(b.dueDate) || b.id - a.id)
+}
+
+const statusName = (s: string) => dt(`status.${s}` as 'status.issued')
+
+/** The tab a caller starts on: their own tasks for staff in an area, all of them for the district. */
+function defaultTab(ctx: DeskContext): TaskTab {
+  return ctx.me.user.role === 'town' || ctx.me.user.role === 'grid' ? 'mine' : 'all'
+}
+
+export const mount: PageMount = async (root, route, ctx) => {
+  const canWrite = ctx.can('write')
+  const tabs = el('nav', 'desk-tabs')
+  const tools = el('div', 'desk-filters')
+  const list = el('div', 'desk-list')
+  list.setAttribute('role', 'list')
+  const listHead = el('div', 'desk-list-head')
+  const detail = el('div', 'desk-detail')
+  const left = el('div', 'desk-col desk-col--list')
+  left.append(tabs, tools, listHead, list)
+  const right = el('div', 'desk-col desk-col--detail')
+  right.append(detail)
+  const body = el('div', 'desk-split')
+  body.append(left, right)
+  root.append(body)
+
+  let params = route.params
+  let selectedId = route.id
+  let items: Task[] = []
+  let destroyed = false
+  const tabOf = (p: URLSearchParams): TaskTab => {
+    const t = p.get('tab')
+    return (TASK_TABS as readonly string[]).includes(t ?? '') ? (t as TaskTab) : defaultTab(ctx)
+  }
+
+  const renderTools = () => {
+    const tab = tabOf(params)
+    tabs.replaceChildren(
+      ...TASK_TABS.map((t) => {
+        const a = el('a', `desk-tab${t === tab ? ' is-active' : ''}`, dt(`t.tab${t[0]!.toUpperCase()}${t.slice(1)}` as 't.tabMine'))
+        const next = new URLSearchParams(params)
+        next.set('tab', t)
+        a.href = deskPath({ page: 'tasks', params: next })
+        a.dataset.tab = t
+        if (t === tab) a.setAttribute('aria-current', 'true')
+        return a
+      }),
+    )
+    const overdue = input('checkbox')
+    overdue.checked = params.get('overdue') === 'true'
+    overdue.addEventListener('change', () => {
+      const next = new URLSearchParams(params)
+      if (overdue.checked) next.set('overdue', 'true')
+      else next.delete('overdue')
+      ctx.navigate(deskPath({ page: 'tasks', id: selectedId, params: next }), { replace: true })
+    })
+    const label = el('label', 'desk-chip')
+    label.append(overdue, el('span', '', dt('t.overdueOnly')))
+    tools.replaceChildren(label)
+  }
+
+  const renderList = () => {
+    listHead.textContent = dt('t.count', { n: items.length })
+    if (items.length === 0) return void list.replaceChildren(el('p', 'desk-empty', dt('desk.empty')))
+    list.replaceChildren(
+      ...items.map((t) => {
+        const row = el('a', `desk-row desk-row-main${t.overdue ? ' is-overdue' : ''}${String(t.id) === selectedId ? ' is-selected' : ''}`)
+        row.setAttribute('role', 'listitem')
+        row.href = deskPath({ page: 'tasks', id: String(t.id), params })
+        row.dataset.id = String(t.id)
+        row.dataset.status = t.status
+        row.append(
+          el('span', 'desk-row-title', `#${t.id} ${t.title}`),
+          el('span', 'desk-row-meta', `${statusName(t.status)} · ${t.assigneeTeam} · ${t.areaName}`),
+          el(
+            'span',
+            `desk-due${t.overdue ? ' is-overdue' : ''}`,
+            t.overdue ? `${dt('t.overdue')} ${t.dueDate}` : dt('t.dueIn', { day: t.dueDate }),
+          ),
+        )
+        return row
+      }),
+    )
+  }
+
+  async function load(): Promise<void> {
+    list.replaceChildren(el('p', 'desk-loading', dt('desk.loading')))
+    try {
+      const page = (await getJson(`/api/tasks?${taskQuery(tabOf(params), params).toString()}`)) as TaskPage
+      items = sortTasks(page.items)
+      renderList()
+    } catch (err) {
+      list.replaceChildren(el('p', 'desk-error', `${dt('desk.failed')}: ${refusal(err)}`))
+    }
+  }
+
+  async function showDetail(): Promise<void> {
+    if (!selectedId) return void detail.replaceChildren(el('p', 'desk-hint', dt('t.pick')))
+    const id = selectedId
+    detail.replaceChildren(el('p', 'desk-loading', dt('desk.loading')))
+    try {
+      const t = (await getJson(`/api/tasks/${encodeURIComponent(id)}`)) as TaskDetail
+      if (id === selectedId && !destroyed) renderDetail(t)
+    } catch (err) {
+      detail.replaceChildren(el('p', 'desk-error', refusal(err)))
+    }
+  }
+
+  function renderDetail(t: TaskDetail): void {
+    const head = el('header', 'desk-detail-head')
+    head.dataset.id = String(t.id)
+    head.append(el('h2', '', `#${t.id} ${t.title}`), el('span', `desk-status desk-status--${t.status}`, statusName(t.status)))
+    if (t.overdue) head.append(el('span', 'desk-due is-overdue', dt('t.overdue')))
+    const origin: Node =
+      t.warningId !== null
+        ? Object.assign(el('a', 'desk-link', dt('t.fromWarning', { id: t.warningId })), {
+            href: deskPath({ page: 'warnings', id: String(t.warningId) }),
+          })
+        : t.hazardId !== null
+          ? Object.assign(el('a', 'desk-link', dt('t.fromHazard', { id: t.hazardId })), {
+              href: deskPath({ page: 'hazards', id: String(t.hazardId) }),
+            })
+          : document.createTextNode('—')
+    const sections: Node[] = [
+      head,
+      facts([
+        [dt('t.status'), statusName(t.status)],
+        [dt('t.team'), t.assigneeTeam],
+        [dt('f.area'), `${t.areaName} (${t.areaCode})`],
+        [dt('t.due'), t.dueDate],
+        [dt('t.source'), origin],
+      ]),
+    ]
+    if (t.description) sections.push(el('p', 'desk-explanation', t.description))
+    if (canWrite) sections.push(moves(t))
+    else sections.push(el('p', 'desk-hint', dt('desk.readOnly')))
+    const history = el('section', 'desk-section')
+    history.append(el('h3', '', dt('t.history')), timeline(t.history, statusName))
+    sections.push(history)
+    detail.replaceChildren(...sections)
+  }
+
+  async function afterChange(next: TaskDetail): Promise<void> {
+    renderDetail(next)
+    await load()
+  }
+
+  function moves(t: TaskDetail): HTMLElement {
+    const box = el('div', 'desk-actions')
+    for (const to of TASK_TRANSITIONS[t.status]) {
+      const b = button(dt(`move.${to}` as 'move.accepted'), to === 'returned' ? 'danger' : 'primary', `move-${to}`)
+      b.addEventListener('click', () => box.after(moveForm(t, to)))
+      box.append(b)
+    }
+    if (t.status !== 'closed') {
+      const due = button(dt('t.changeDue'), 'plain', 'change-due')
+      due.addEventListener('click', () => box.after(dueForm(t)))
+      box.append(due)
+    }
+    return box
+  }
+
+  function moveForm(t: TaskDetail, to: TaskStatus): HTMLFormElement {
+    detail.querySelector('.desk-inline-form')?.remove()
+    const required = TASK_COMMENT_REQUIRED.includes(to)
+    const form = el('form', 'desk-inline-form')
+    form.dataset.form = `move-${to}`
+    const comment = textarea('', 3)
+    comment.required = required
+    const ok = button(dt(`move.${to}` as 'move.accepted'), to === 'returned' ? 'danger' : 'primary', 'confirm')
+    ok.type = 'submit'
+    const cancel = button(dt('desk.cancel'))
+    cancel.addEventListener('click', () => form.remove())
+    form.append(field(dt(required ? 't.commentRequired' : 't.comment'), comment, 'comment'), ok, cancel)
+    form.addEventListener('submit', (e) => {
+      e.preventDefault()
+      const text = comment.value.trim()
+      if (required && !text) return ctx.toast(dt('w.reasonMissing'), 'error')
+      void track(
+        busy(form, async () => {
+          try {
+            await afterChange(
+              (await sendJson('POST', `/api/tasks/${t.id}/transitions`, { to, ...(text ? { comment: text } : {}) })) as TaskDetail,
+            )
+          } catch (err) {
+            ctx.toast(refusal(err), 'error')
+          }
+        }),
+      )
+    })
+    return form
+  }
+
+  function dueForm(t: TaskDetail): HTMLFormElement {
+    detail.querySelector('.desk-inline-form')?.remove()
+    const form = el('form', 'desk-inline-form')
+    form.dataset.form = 'change-due'
+    const due = input('date', t.dueDate, { required: '' })
+    const comment = textarea('', 2)
+    const ok = button(dt('t.changeDueSave'), 'primary', 'confirm')
+    ok.type = 'submit'
+    const cancel = button(dt('desk.cancel'))
+    cancel.addEventListener('click', () => form.remove())
+    form.append(field(dt('t.due'), due, 'due_date'), field(dt('t.comment'), comment, 'comment'), ok, cancel)
+    form.addEventListener('submit', (e) => {
+      e.preventDefault()
+      void track(
+        busy(form, async () => {
+          try {
+            const body = { due_date: due.value, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) }
+            await afterChange((await sendJson('PATCH', `/api/tasks/${t.id}`, body)) as TaskDetail)
+          } catch (err) {
+            ctx.toast(refusal(err), 'error')
+          }
+        }),
+      )
+    })
+    return form
+  }
+
+  renderTools()
+  await track(Promise.all([load(), showDetail()]))
+
+  const view: DeskView = {
+    update(next: DeskRoute) {
+      const reload = next.params.toString() !== params.toString()
+      const reselect = next.id !== selectedId
+      params = next.params
+      selectedId = next.id
+      if (reload) {
+        renderTools()
+        void track(load())
+      } else if (reselect) renderList()
+      if (reselect) void track(showDetail())
+    },
+    destroy() {
+      destroyed = true
+    },
+  }
+  return view
+}
