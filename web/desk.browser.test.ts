@@ -77,7 +77,7 @@ describe('the warnings inbox, as a command-center operator', () => {
       const open = await server.db.sql<{ id: number; grid_code: string | null; village_code: string | null; town_code: string | null }[]>`
         SELECT id::int, grid_code, village_code, town_code FROM warnings
         WHERE level = 'red' AND status IN ('new', 'acknowledged') ORDER BY last_triggered_at DESC, id DESC`
-      const [{ n: redOpen }] = await server.db.sql<{ n: number }[]>`
+      const [{ n: redOpen }] = await server.db.sql<[{ n: number }]>`
         SELECT count(*)::int AS n FROM warnings WHERE level = 'red' AND status IN ('new', 'acknowledged', 'tasked')`
       expect(open.length, 'the models raised red warnings to work on').toBeGreaterThan(0)
       expect(await w.page.locator('.desk-row[data-level]').count()).toBe(redOpen)
@@ -181,7 +181,7 @@ describe('tasks, as a town officer and the operator who reviews them', () => {
       await o.page.click('[data-tab="area"]')
       await idle(o)
       // Their town's open tasks, and none of another town's.
-      const [{ n }] = await server.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM tasks WHERE town_code = ${town}`
+      const [{ n }] = await server.db.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM tasks WHERE town_code = ${town}`
       expect(await o.page.locator('.desk-row[data-id]').count()).toBe(n)
       expect(await o.page.locator(`.desk-row[data-id="${elsewhere.id}"]`).count()).toBe(0)
 

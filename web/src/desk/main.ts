@@ -38,6 +38,12 @@ const PAGE_NEEDS: Readonly<Record<DeskPage, Permission>> = {
 const PAGES: Readonly<Partial<Record<DeskPage, () => Promise<{ mount: PageMount }>>>> = {
   warnings: () => import('./pages/warnings.ts'),
   tasks: () => import('./pages/tasks.ts'),
+  // hazards: () => import('./pages/hazards.ts'),
+  // review: () => import('./pages/review.ts'),
+  // rankings: () => import('./pages/rankings.ts'),
+  // models: () => import('./pages/models.ts'),
+  // imports: () => import('./pages/imports.ts'),
+  // admin: () => import('./pages/admin.ts'),
 }
 
 const main = byId<HTMLElement>('desk-main')

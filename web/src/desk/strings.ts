@@ -111,10 +111,20 @@ const S = {
 
 export type DeskStringKey = keyof typeof S
 
+/** A table's lookup: the string in the current (or given) language, `{name}` placeholders filled. */
+export type Lookup<K extends string> = (key: K, params?: Record<string, string | number>, lang?: Lang) => string
+
 /**
- * A desk string in the current language, `{name}` placeholders filled.
+ * The lookup of a table of strings; each desk page keeps its own table beside its code.
+ * @example strings({ hi: { zh: '你好 {who}', en: 'Hello {who}' } })('hi', { who: '张三' }) // '你好 张三'
+ */
+export function strings<K extends string>(table: Readonly<Record<K, Readonly<Record<Lang, string>>>>): Lookup<K> {
+  return (key, params = {}, lang = getLang()) =>
+    table[key][lang].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all))
+}
+
+/**
+ * A string of the desk's shared table.
  * @example dt('w.count', { n: 3 }) // '3 条预警'
  */
-export function dt(key: DeskStringKey, params: Record<string, string | number> = {}, lang: Lang = getLang()): string {
-  return S[key][lang].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all))
-}
+export const dt: Lookup<DeskStringKey> = strings(S)
