@@ -2,6 +2,7 @@ import compression from 'compression'
 import express from 'express'
 
 import { areaRoutes } from './areas/routes.ts'
+import { attachmentRoutes } from './attachments/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
 import { authenticate, authorize } from './auth/middleware.ts'
 import { authRoutes } from './auth/routes.ts'
@@ -103,6 +104,7 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(warningRoutes(db, opts.now ? { now: opts.now } : {}))
   app.use(hazardRoutes(db, geocoder))
   app.use(taskRoutes(db))
+  app.use(attachmentRoutes(db, config)) // photos and documents of hazards and tasks
   app.use(ogcRoutes(db))
   app.use(exportRoutes(db))
   app.use(['/api', '/tiles', '/ogc'], notFound)

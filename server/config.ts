@@ -62,6 +62,8 @@ export const ConfigSchema = z.object({
    * projects (docs/analysts.md). OneMap's own request log never writes queries.
    */
   TILE_URL_KEYS: optional(z.stringbool()).transform((v) => v ?? false),
+  /** The largest photo or document `POST /api/attachments` takes, in MB (larger: 413). */
+  ATTACHMENT_MAX_MB: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0.001).max(1024).default(20)),
   /** Origins (comma-separated) allowed to call the API from other sites; none by default (CORS off). */
   CORS_ORIGINS: optional(z.string()).transform((v) =>
     v

@@ -29,6 +29,8 @@ export const AuditActionSchema = z.enum([
   'category-roles.update',
   'profile.update',
   'import',
+  'attachment.upload',
+  'attachment.download', // every file or thumbnail sent (details.variant)
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

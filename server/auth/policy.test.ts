@@ -33,6 +33,8 @@ describe('requirementOf', () => {
     ['GET', '/', 'read'],
     ['GET', '/wall', 'read'],
     ['POST', '/api/tasks/3/transitions', 'write'],
+    ['POST', '/api/attachments', 'write'],
+    ['GET', '/api/attachments/' + 'a'.repeat(64) + '/thumb', 'read'],
     ['PATCH', '/api/hazards/3', 'write'],
     ['DELETE', '/api/anything-new', 'write'],
     ['OPTIONS', '/api/tasks', 'write'],

@@ -45,6 +45,9 @@ const RULES: readonly Rule[] = [
   { methods: ANY, path: /^\/api\/reconcile(\/|$)/, need: 'reconcile' },
   // Who the district is: its profile.
   { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/profile$/, need: 'settings' },
+  // Photos and documents: uploading is writing (linking them goes through the task and hazard writes); a download
+  // needs read, and row-level security decides which (server/attachments/store.ts).
+  { methods: ['POST'], path: /^\/api\/attachments$/, need: 'write' },
   // Batch geocoding is a read that happens to be a POST.
   { methods: ['POST'], path: /^\/api\/geocode\/batch$/, need: 'read' },
   // Everything else: reads need read, the rest write.

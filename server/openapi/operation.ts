@@ -32,7 +32,7 @@ export interface ApiOperation {
   /** The success answer: status (default 200), what it is, and its content (none for 204/202 without body). */
   ok: { status?: number; description: string } & ApiContent & { none?: true }
   /** Other answers this operation gives on purpose (409 for an illegal step, 413, …) beyond the ones every route may give. */
-  errors?: Partial<Record<404 | 409 | 413 | 422 | 429 | 503, string>>
+  errors?: Partial<Record<404 | 409 | 413 | 415 | 422 | 429 | 503, string>>
 }
 
 /**

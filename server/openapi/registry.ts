@@ -4,6 +4,7 @@
  * here, and on a documented one the server does not mount.
  */
 import { areaOperations } from '../areas/openapi.ts'
+import { attachmentOperations } from '../attachments/openapi.ts'
 import { auditOperations } from '../audit/openapi.ts'
 import { authOperations } from '../auth/openapi.ts'
 import { categoryOperations } from '../categories/openapi.ts'
@@ -30,6 +31,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...incidentOperations,
   ...hazardOperations,
   ...taskOperations,
+  ...attachmentOperations,
   ...warningOperations,
   ...statsOperations,
   ...indicatorOperations,
