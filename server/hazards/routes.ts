@@ -1,5 +1,6 @@
 import { type Request, Router } from 'express'
 
+import { assertAttachments, attachmentsOf, linkAttachments } from '../attachments/store.ts'
 import { auditRequest } from '../audit/request.ts'
 import { allowed, scopeOf } from '../auth/context.ts'
 import { maskHazard, maskHazardDetail } from '../auth/pii.ts'
@@ -34,7 +35,12 @@ export interface HazardRouteOptions {
 async function hazardDetail(sql: Queryable, id: string, now: Date): Promise<HazardDetail> {
   const feature = await getHazard(sql, id, now)
   if (!feature) throw new HttpError(404, `no hazard ${id}`)
-  return { ...feature, history: await hazardHistory(sql, id), tasks: await tasksOfHazard(sql, id, now) }
+  return {
+    ...feature,
+    history: await hazardHistory(sql, id),
+    tasks: await tasksOfHazard(sql, id, now),
+    attachments: await attachmentsOf(sql, { hazardId: id }),
+  }
 }
 
 /**
@@ -96,7 +102,9 @@ export function hazardRoutes(db: Db, geocoder: Geocoder, opts: HazardRouteOption
     const id = await idOf(req)
     const body = parseInput(HazardTransitionSchema, req.body, 'body')
     const detail = await db.withScope(scopeOf(req), async (tx) => {
+      const files = await assertAttachments(tx, body.attachments ?? [], actorOf(req), 'body.attachments')
       await transitionHazard(tx, id, body.to, actorOf(req), body.comment || null)
+      await linkAttachments(tx, files, { hazardId: id }, actorOf(req))
       return hazardDetail(tx, id, now())
     })
     await auditRequest(db, req, res, 'hazard.transition', `hazard:${id}`, { to: body.to, comment: body.comment || null })

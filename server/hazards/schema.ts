@@ -6,6 +6,7 @@
 import { z } from 'zod'
 
 import { AreaCodeSchema } from '../areas/schema.ts'
+import { AttachmentIdsSchema, LinkedAttachmentSchema } from '../attachments/schema.ts'
 import { CrsSchema } from '../geo/crs.ts'
 import { BboxSchema } from '../incidents/query-schema.ts'
 import { ReportTimeSchema } from '../incidents/schema.ts'
@@ -78,7 +79,11 @@ const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.n
 /** When a hazard was found: ISO 8601 (no offset = +08:00), not in the future nor before 2000 (as incidents). */
 export const TimeInputSchema = ReportTimeSchema
 
-/** A photo or document by reference (URL or file-store id), never the file itself. */
+/**
+ * A photo or document by reference (URL or file-store id), never the file itself. A `ref` of 64
+ * hex digits is an attachment uploaded here (POST /api/attachments): in an API body it must exist,
+ * and it is linked to the hazard (listed in the detail's `attachments`).
+ */
 export const AttachmentSchema = z.object({
   ref: z.string().trim().min(1, 'must not be empty').max(1000),
   name: z.string().trim().max(200).optional(),
@@ -197,6 +202,8 @@ export type HazardPatch = z.infer<typeof HazardPatchSchema>
 export const HazardTransitionSchema = z.object({
   to: HazardStatusSchema,
   comment: z.string().trim().max(2000, 'at most 2000 characters').optional(),
+  /** Uploaded attachments' ids (POST /api/attachments), recorded on this step. */
+  attachments: AttachmentIdsSchema.optional(),
 })
 export type HazardTransition = z.infer<typeof HazardTransitionSchema>
 
@@ -278,9 +285,13 @@ export const HazardFeatureSchema = z.object({
 })
 export type HazardFeature = z.infer<typeof HazardFeatureSchema>
 
-/** `GET /api/hazards/{id}`: the feature with its history and its tasks. */
+/**
+ * `GET /api/hazards/{id}`: the feature with its history, its tasks, and the attachments stored
+ * here with the event each came with (`properties.attachments` are the references as given).
+ */
 export const HazardDetailSchema = HazardFeatureSchema.extend({
   history: z.array(HistoryEventSchema),
+  attachments: z.array(LinkedAttachmentSchema),
   tasks: z.array(z.object({ id: z.number().int(), title: z.string(), status: z.string(), dueDate: z.string(), overdue: z.boolean() })),
 })
 export type HazardDetail = z.infer<typeof HazardDetailSchema>

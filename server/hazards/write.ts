@@ -2,12 +2,13 @@
  * Hazard writes that need the geocoder: place first (outside any transaction, see store.ts),
  * then write and record the event in one transaction.
  */
+import { assertAttachments, linkAttachments } from '../attachments/store.ts'
 import { type Db, type Scope, SYSTEM_SCOPE } from '../db/index.ts'
 import type { Crs } from '../geo/crs.ts'
 import type { Geocoder } from '../geocode/geocoder.ts'
 import { placeReports, type ReportPlacement } from '../geocode/place.ts'
 import { Conflict, NotFound } from '../shared/errors.ts'
-import type { HazardCreate, HazardCsvRow, HazardPatch } from './schema.ts'
+import type { Attachment, HazardCreate, HazardCsvRow, HazardPatch } from './schema.ts'
 import {
   diffHazardFields,
   type FieldChanges,
@@ -65,6 +66,23 @@ export function applyHazardPatch(f: HazardFields, p: HazardPatch): HazardFields 
 }
 
 /**
+ * The references among a hazard's attachments that are attachments uploaded here (64 hex digits),
+ * with their places in the list.
+ * @example uploadedRefs([{ ref: 'https://…' }, { ref: 'ab12…' }]) // { ids: ['ab12…'], at: [1] }
+ */
+export function uploadedRefs(attachments: readonly Attachment[]): { ids: string[]; at: number[] } {
+  const ids: string[] = []
+  const at: number[] = []
+  attachments.forEach((a, i) => {
+    if (/^[0-9a-f]{64}$/.test(a.ref)) {
+      ids.push(a.ref)
+      at.push(i)
+    }
+  })
+  return { ids, at }
+}
+
+/**
  * Places hazards by their fields (address and/or coordinates), as every report is placed.
  * @example const [p] = await placeFields(db, geocoder, [fields])
  */
@@ -95,10 +113,14 @@ export async function createHazard(
 ): Promise<string> {
   const fields = fieldsOfInput(input, now)
   const [placement] = await placeFields(db, geocoder, [fields])
+  const uploaded = uploadedRefs(fields.attachments)
   // In the caller's scope: a town officer's hazard placed in another town is refused by the database.
-  return db.withScope(scope, (tx) =>
-    insertHazard(tx, input.hazard_id ?? null, fields, placement!, { actor, action: 'created', status: 'reported' }),
-  )
+  return db.withScope(scope, async (tx) => {
+    const files = await assertAttachments(tx, uploaded.ids, actor, 'body.attachments', uploaded.at)
+    const id = await insertHazard(tx, input.hazard_id ?? null, fields, placement!, { actor, action: 'created', status: 'reported' })
+    await linkAttachments(tx, files, { hazardId: id }, actor)
+    return id
+  })
 }
 
 /**
@@ -119,5 +141,12 @@ export async function editHazard(
   if (current.status === 'closed') throw new Conflict(`hazard ${id} is closed: it can no longer be edited`, { status: current.status })
   const next = applyHazardPatch(current.fields, patch)
   const placement = movesHazard(diffHazardFields(current.fields, next)) ? (await placeFields(db, geocoder, [next]))[0]! : null
-  return db.withScope(scope, (tx) => updateHazard(tx, id, next, placement, { actor, action: 'edited', comment: patch.comment || null }))
+  const uploaded = uploadedRefs(patch.attachments ?? [])
+  return db.withScope(scope, async (tx) => {
+    const files = await assertAttachments(tx, uploaded.ids, actor, 'body.attachments', uploaded.at)
+    const changes = await updateHazard(tx, id, next, placement, { actor, action: 'edited', comment: patch.comment || null })
+    // Linked at the 'edited' event (one exists only when something changed; ids already linked stay where they were).
+    if (Object.keys(changes).length > 0) await linkAttachments(tx, files, { hazardId: id }, actor)
+    return changes
+  })
 }

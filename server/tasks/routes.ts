@@ -1,5 +1,6 @@
 import { Router } from 'express'
 
+import { assertAttachments, attachmentsOf, linkAttachments } from '../attachments/store.ts'
 import { auditRequest } from '../audit/request.ts'
 import { allowed, scopeOf } from '../auth/context.ts'
 import { maskTask, maskTaskDetail } from '../auth/pii.ts'
@@ -30,7 +31,7 @@ export interface TaskRouteOptions {
 export async function taskDetail(sql: Queryable, id: string, now: Date): Promise<TaskDetail> {
   const task = await getTask(sql, id, now)
   if (!task) throw new HttpError(404, `no task ${id}`)
-  return { ...task, history: await taskHistory(sql, id) }
+  return { ...task, history: await taskHistory(sql, id), attachments: await attachmentsOf(sql, { taskId: id }) }
 }
 
 /**
@@ -59,7 +60,12 @@ export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
 
   router.post('/api/tasks', async (req, res) => {
     const input = parseInput(TaskCreateSchema, req.body, 'body')
-    const detail = await db.withScope(scopeOf(req), async (tx) => taskDetail(tx, await createTask(tx, input, actorOf(req)), now()))
+    const detail = await db.withScope(scopeOf(req), async (tx) => {
+      const files = await assertAttachments(tx, input.attachments ?? [], actorOf(req), 'body.attachments')
+      const id = await createTask(tx, input, actorOf(req))
+      await linkAttachments(tx, files, { taskId: id }, actorOf(req))
+      return taskDetail(tx, id, now())
+    })
     await auditRequest(db, req, res, 'task.create', `task:${detail.id}`, { title: detail.title, areaCode: detail.areaCode })
     res.status(201).json(allowed(req, 'pii') ? detail : maskTaskDetail(detail))
   })
@@ -85,7 +91,9 @@ export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
     const { id } = parseInput(TaskParamsSchema, req.params, 'params')
     const body = parseInput(TaskTransitionSchema, req.body, 'body')
     const detail = await db.withScope(scopeOf(req), async (tx) => {
+      const files = await assertAttachments(tx, body.attachments ?? [], actorOf(req), 'body.attachments')
       const move = await transitionTask(tx, id, body.to, actorOf(req), body.comment || null)
+      await linkAttachments(tx, files, { taskId: id }, actorOf(req))
       return { ...(await taskDetail(tx, id, now())), hazardClosed: move.hazardClosed === null ? null : Number(move.hazardClosed) }
     })
     await auditRequest(db, req, res, 'task.transition', `task:${id}`, { to: body.to, comment: body.comment || null })

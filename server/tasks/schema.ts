@@ -5,6 +5,7 @@
 import { z } from 'zod'
 
 import { AreaCodeSchema } from '../areas/schema.ts'
+import { AttachmentIdsSchema, LinkedAttachmentSchema } from '../attachments/schema.ts'
 import { HistoryEventSchema } from '../hazards/schema.ts'
 import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { taskMoveNeedsComment, TaskStatusSchema } from './states.ts'
@@ -43,7 +44,13 @@ const BOTH_OR_NEITHER = { message: 'give both lng and lat, or neither', path: ['
  * area defaults to the hazard's grid (else village, town); without a hazard it is required.
  */
 export const TaskCreateSchema = z
-  .object({ ...taskFields, area_code: AreaCodeSchema.optional(), hazard_id: IdSchema.optional() })
+  .object({
+    ...taskFields,
+    area_code: AreaCodeSchema.optional(),
+    hazard_id: IdSchema.optional(),
+    /** Uploaded attachments' ids (POST /api/attachments), recorded on the 'created' event. */
+    attachments: AttachmentIdsSchema.optional(),
+  })
   .refine((v) => (v.lng === undefined) === (v.lat === undefined), BOTH_OR_NEITHER)
   .refine((v) => v.area_code !== undefined || v.hazard_id !== undefined, {
     message: 'give the town, village or grid code the task is assigned to (or a hazard_id to take its grid)',
@@ -82,7 +89,12 @@ export type TaskPatch = z.infer<typeof TaskPatchSchema>
 
 /** `POST /api/tasks/{id}/transitions`. A return must say why (`comment`). */
 export const TaskTransitionSchema = z
-  .object({ to: TaskStatusSchema, comment: Text(2000).optional() })
+  .object({
+    to: TaskStatusSchema,
+    comment: Text(2000).optional(),
+    /** Uploaded attachments' ids (the photos of a submission), recorded on this step. */
+    attachments: AttachmentIdsSchema.optional(),
+  })
   .refine((v) => !taskMoveNeedsComment(v.to) || (v.comment ?? '') !== '', { message: 'say why the task is returned', path: ['comment'] })
 export type TaskTransition = z.infer<typeof TaskTransitionSchema>
 
@@ -137,8 +149,8 @@ export const TaskSchema = z.object({
 })
 export type Task = z.infer<typeof TaskSchema>
 
-/** `GET /api/tasks/{id}`: the task with its history, oldest first. */
-export const TaskDetailSchema = TaskSchema.extend({ history: z.array(HistoryEventSchema) })
+/** `GET /api/tasks/{id}`: the task with its history, oldest first, and its attachments with the event each came with. */
+export const TaskDetailSchema = TaskSchema.extend({ history: z.array(HistoryEventSchema), attachments: z.array(LinkedAttachmentSchema) })
 export type TaskDetail = z.infer<typeof TaskDetailSchema>
 
 /** `GET /api/tasks`: newest first; `next` is the cursor of the following page. */
