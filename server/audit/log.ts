@@ -59,6 +59,8 @@ export async function audit(sql: Sql, e: AuditEntry): Promise<void> {
 export const AuditQuerySchema = z.object({
   action: AuditActionSchema.optional(),
   actor: z.string().max(100).optional(),
+  /** What was acted on, exactly as recorded (`user:7`, `import-job:…`). */
+  target: z.string().max(200).optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: ListLimitSchema,
@@ -97,6 +99,7 @@ export async function readAudit(sql: Sql, q: AuditQuery): Promise<{ entries: Aud
     SELECT id::text, at, actor, role, action, target, details, ip, request_id FROM audit_log
     WHERE (${q.action ?? null}::text IS NULL OR action = ${q.action ?? null})
       AND (${q.actor ?? null}::text IS NULL OR actor = ${q.actor ?? null})
+      AND (${q.target ?? null}::text IS NULL OR target = ${q.target ?? null})
       AND (${q.from ?? null}::timestamptz IS NULL OR at >= ${q.from ?? null}::timestamptz)
       AND (${q.to ?? null}::timestamptz IS NULL OR at < ${q.to ?? null}::timestamptz)
       AND (${q.before ?? null}::bigint IS NULL OR id < ${q.before ?? null}::bigint)

@@ -5,7 +5,7 @@ import { parseInput } from '../http/errors.ts'
 import { AuditQuerySchema, readAudit } from './log.ts'
 
 /**
- * `GET /api/audit?action=&actor=&from=&to=&limit=&before=`: the audit log, newest first, for
+ * `GET /api/audit?action=&actor=&target=&from=&to=&limit=&before=`: the audit log, newest first, for
  * administrators (server/auth/policy.ts), with a `next` id to page on (`before=`).
  * @example app.use(auditRoutes(db))
  */
