@@ -61,7 +61,10 @@ async function checkAreas(db: Db, role: string | undefined, codes: readonly stri
   >`SELECT code FROM admin_areas WHERE code = ANY (${codes as string[]}::text[]) AND level = ${level}`
   const found = new Set(rows.map((r) => r.code))
   const missing = codes.filter((c) => !found.has(c))
-  if (missing.length) throw new HttpError(400, `invalid body: areaCodes: no ${level} ${missing.join(', ')}`)
+  if (missing.length) {
+    const message = `no ${level} ${missing.join(', ')}`
+    throw new HttpError(400, `invalid body: areaCodes: ${message}`, [{ where: 'body.areaCodes', message }])
+  }
 }
 
 const isUniqueViolation = (err: unknown) => typeof err === 'object' && err !== null && 'code' in err && err.code === '23505'
@@ -194,8 +197,10 @@ export function authRoutes(db: Db, config: Pick<Config, 'COOKIE_SECURE' | 'LOGIN
     const areaCodes =
       patch.areaCodes ?? (patch.role && patch.role !== before.role && !['town', 'grid'].includes(patch.role) ? [] : before.areaCodes)
     const fit = UserCreateSchema.safeParse({ username: before.username, role, areaCodes })
-    if (!fit.success)
-      throw new HttpError(400, `invalid body: ${fit.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`)
+    if (!fit.success) {
+      const issues = fit.error.issues.map((i) => ({ where: ['body', ...i.path].join('.'), message: i.message }))
+      throw new HttpError(400, `invalid body: ${fit.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, issues)
+    }
     await checkAreas(db, role, areaCodes)
     if (before.id === caller(req).user.id && (patch.disabled === true || (patch.role && patch.role !== 'admin'))) {
       throw new HttpError(409, 'an administrator cannot disable or demote their own account')
