@@ -61,7 +61,7 @@ describe(`attachments (${TEST_KIND})`, () => {
   }
   const upload = async (who: keyof typeof keys, bytes: Buffer, name: string, type = 'application/octet-stream') => {
     const form = new FormData()
-    form.append('file', new Blob([bytes], { type }), name)
+    form.append('file', new Blob([new Uint8Array(bytes)], { type }), name)
     const res = await call('/api/attachments', who, { method: 'POST', body: form })
     return { status: res.status, body: (await res.json()) as Attachment & { error?: string; details?: unknown } }
   }
