@@ -2,6 +2,7 @@
 import type { ApiOperation } from '../openapi/operation.ts'
 import {
   DecisionSchema,
+  FAR_ACCEPT_M,
   PairParamsSchema,
   PairSchema,
   ReviewPageSchema,
@@ -28,6 +29,7 @@ export const reconcileOperations: ApiOperation[] = [
     params: PairParamsSchema,
     body: DecisionSchema,
     summary: 'Accept or reject a pair (or accept another address instead)',
+    description: `Accepting a place more than ${FAR_ACCEPT_M} m from the row's own point needs a \`note\` saying why (400 naming \`body.note\`).`,
     ok: { description: 'The pair as decided', schema: PairSchema },
     errors: {
       404: 'No such pair',

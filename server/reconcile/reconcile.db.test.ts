@@ -267,6 +267,18 @@ describe(`reconciliation (${TEST_KIND})`, () => {
       expect((await decide(p.get('P_NONSENSE')!.id, { decision: 'reject' })).status).toBe(409)
     })
 
+    it('accepts a place over 500 m from the row only with a note saying why (400 naming body.note)', async () => {
+      const pair = (await pairs()).get('P_ROAD')!
+      const [far] = await s.db.sql<{ address_id: string; m: number }[]>`
+        SELECT address_id, ST_DistanceSphere(geom, ST_SetSRID(ST_Point(${pair.other.lng}, ${pair.other.lat}), 4326)) AS m
+        FROM addresses ORDER BY m DESC LIMIT 1`
+      expect(far!.m).toBeGreaterThan(600)
+      const bare = await decide(pair.id, { decision: 'accept', addressId: far!.address_id })
+      expect(bare.status).toBe(400)
+      expect(bare.body).toMatchObject({ details: [{ where: 'body.note' }] })
+      expect((await pairs()).get('P_ROAD')!.status).toBe(pair.status)
+    })
+
     it('accepts the proposal, another candidate or any base address; rejects a proposal', async () => {
       const p = await pairs()
       const far = await decide(p.get('P_FAR')!.id, { decision: 'accept', note: '现场核实，坐标为派出所录入位置' })
@@ -277,7 +289,9 @@ describe(`reconciliation (${TEST_KIND})`, () => {
         note: '现场核实，坐标为派出所录入位置',
         decidedBy: 'reviewer-li',
       })
-      const other = PairSchema.parse((await decide(p.get('P_AMBIG2')!.id, { decision: 'accept', addressId: 'F_LP_RM12' })).body)
+      // 6.5 km from the police point: another place of the same name, so the reviewer says why.
+      const otherRes = await decide(p.get('P_AMBIG2')!.id, { decision: 'accept', addressId: 'F_LP_RM12', note: '同名地址，现场核实为此处' })
+      const other = PairSchema.parse(otherRes.body)
       const cand = p.get('P_AMBIG2')!.candidates.find((c) => c.addressId === 'F_LP_RM12')!
       expect(other).toMatchObject({
         status: 'accepted',

@@ -22,6 +22,12 @@ export type MachineStatus = Extract<PairStatus, 'matched' | 'review' | 'unmatche
 /** The automatic acceptance rule's thresholds (see rules.ts). */
 export const AUTO_ACCEPT = { minScore: 0.9, maxDistanceM: 100 } as const
 
+/**
+ * Accepting a place farther than this (metres) from the other table's point needs a note saying
+ * why: at that distance it is more likely another place of the same name than a survey error.
+ */
+export const FAR_ACCEPT_M = 500
+
 /** The source name of an other table (default: the file's name). */
 export const SourceNameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters')
 

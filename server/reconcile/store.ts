@@ -9,7 +9,16 @@ import { distanceM } from '../geo/crs.ts'
 import { ownLevel } from '../geocode/reverse.ts'
 import type { GeocodeResult, MatchLevel } from '../geocode/schema.ts'
 import type { OtherRow, PairState, StoredPair } from './rules.ts'
-import type { Decision, Pair, PairStatus, ReviewPage, ReviewQuery, Run, RunCounts } from './schema.ts'
+import {
+  type Decision,
+  FAR_ACCEPT_M,
+  type Pair,
+  type PairStatus,
+  type ReviewPage,
+  type ReviewQuery,
+  type Run,
+  type RunCounts,
+} from './schema.ts'
 
 /** Records the start of a run and returns its id. */
 export async function startRun(sql: Queryable, run: { source: string; file: string; reportPath: string | null }): Promise<number> {
@@ -325,6 +334,10 @@ export async function decidePair(tx: Tx, id: number, d: Decision, by: string): P
       }
     const metres = Math.round(distanceM(cur.other_lng, cur.other_lat, a.lng, a.lat) * 10) / 10
     chosen = { address: a.address, level: ownLevel(a), score: null, distanceM: metres, lng: a.lng, lat: a.lat }
+  }
+  if (chosen.distanceM !== null && chosen.distanceM > FAR_ACCEPT_M && !note) {
+    const message = `invalid body: body.note: the address is ${Math.round(chosen.distanceM)} m from the row's point (over ${FAR_ACCEPT_M} m): say why it is the same place`
+    return { failure: { status: 400, message, where: 'body.note' } }
   }
   const [row] = await tx<PairRow[]>`
     UPDATE reconcile_pairs p SET status = 'accepted', address_id = ${addressId}, address = ${chosen.address},
