@@ -14,7 +14,22 @@ export { BoundaryCrsSchema } from '../boundaries/schema.ts'
 export { type CategoriesResponse, CategoriesResponseSchema, type Category } from '../categories/schema.ts'
 export type { ReverseResult } from '../geocode/reverse.ts'
 export { type GeocodeResponse, MatchLevelSchema } from '../geocode/schema.ts'
-export { HazardCategorySchema, type HazardDetail, HazardSeveritySchema, HazardStatusSchema } from '../hazards/schema.ts'
+export { type ChecklistItem, checklistOf, SELF_CHECK_LISTS, selfCheckHazardId } from '../hazards/checklists.ts'
+export {
+  type HazardCategory,
+  HazardCategorySchema,
+  HazardCreateSchema,
+  type HazardDetail,
+  type HazardFeature,
+  type HazardPage,
+  type HazardSeverity,
+  HazardSeveritySchema,
+  type HazardSource,
+  HazardSourceSchema,
+  type HazardStatus,
+  HazardStatusSchema,
+} from '../hazards/schema.ts'
+export { HAZARD_TRANSITIONS } from '../hazards/states.ts'
 export type { ImportJob } from '../imports/jobs.ts'
 export type { JobKind } from '../imports/kinds.ts'
 export type { ImportCounts, ImportRun } from '../imports/runs.ts'
