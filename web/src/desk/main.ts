@@ -38,7 +38,7 @@ const PAGE_NEEDS: Readonly<Record<DeskPage, Permission>> = {
 const PAGES: Readonly<Partial<Record<DeskPage, () => Promise<{ mount: PageMount }>>>> = {
   warnings: () => import('./pages/warnings.ts'),
   tasks: () => import('./pages/tasks.ts'),
-  // hazards: () => import('./pages/hazards.ts'),
+  hazards: () => import('./pages/hazards.ts'),
   // review: () => import('./pages/review.ts'),
   // rankings: () => import('./pages/rankings.ts'),
   // models: () => import('./pages/models.ts'),
