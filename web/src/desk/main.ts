@@ -42,8 +42,8 @@ const PAGES: Readonly<Partial<Record<DeskPage, () => Promise<{ mount: PageMount 
   // review: () => import('./pages/review.ts'),
   // rankings: () => import('./pages/rankings.ts'),
   // models: () => import('./pages/models.ts'),
-  // imports: () => import('./pages/imports.ts'),
-  // admin: () => import('./pages/admin.ts'),
+  imports: () => import('./pages/imports.ts'),
+  admin: () => import('./pages/admin.ts'),
 }
 
 const main = byId<HTMLElement>('desk-main')
