@@ -24,7 +24,7 @@ export type ServerFile = z.infer<typeof ServerFileSchema>
 export const SERVER_FILE = 'server.json'
 
 /** The command line's account as the audit log and policies see it. */
-export const LOCAL_CLI_USER: AuthUser = { id: '0', username: 'cli@local', displayName: '命令行', role: 'admin', areaCodes: [] }
+export const LOCAL_CLI_USER: AuthUser = { id: '0', username: 'cli@local', displayName: '命令行', role: 'admin', areaCodes: [], team: null }
 
 let current: string | null = null
 

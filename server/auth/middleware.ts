@@ -137,7 +137,7 @@ export function authenticate(db: Db, config: Pick<Config, 'AUTH_ANONYMOUS_ROLE'>
         setAuth(req, auth)
       } else if (config.AUTH_ANONYMOUS_ROLE) {
         setAuth(req, {
-          user: { id: '0', username: 'anonymous', displayName: '', role: config.AUTH_ANONYMOUS_ROLE, areaCodes: [] },
+          user: { id: '0', username: 'anonymous', displayName: '', role: config.AUTH_ANONYMOUS_ROLE, areaCodes: [], team: null },
           method: 'anonymous',
           csrfToken: null,
         })

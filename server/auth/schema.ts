@@ -58,6 +58,8 @@ export interface AuthUser {
   role: Role
   /** Town codes (town officer) or grid codes (grid worker); empty for district-wide roles. */
   areaCodes: string[]
+  /** The team (班组) the user works in: tasks whose `assignee_team` is this name are their team's. */
+  team: string | null
 }
 
 /** How a request was authenticated. */
@@ -73,11 +75,18 @@ export const LoginSchema = z.object({
   next: z.string().max(2000).optional(),
 })
 
+/**
+ * A team's name (班组), as tasks name it in `assignee_team`: a user is in the team whose name their
+ * `team` is (one per user).
+ */
+export const TeamNameSchema = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters')
+
 const userFields = {
   username: UsernameSchema,
   displayName: z.string().trim().max(100).default(''),
   role: RoleSchema,
   areaCodes: z.array(AreaCode).max(200).default([]),
+  team: TeamNameSchema.nullable().default(null),
 }
 
 /** Town officers and grid workers need areas; district-wide roles have none. */
@@ -102,6 +111,8 @@ export const UserPatchSchema = z
     displayName: z.string().trim().max(100).optional(),
     role: RoleSchema.optional(),
     areaCodes: z.array(AreaCode).max(200).optional(),
+    /** The user's team; null: none. */
+    team: TeamNameSchema.nullable().optional(),
     password: PasswordSchema.optional(),
     disabled: z.boolean().optional(),
   })
@@ -118,7 +129,14 @@ export const DisplayTokenCreateSchema = z
 
 /** `GET /api/auth/me`: who is asking and how. */
 export const MeResponseSchema = z.object({
-  user: z.object({ id: z.string(), username: z.string(), displayName: z.string(), role: RoleSchema, areaCodes: z.array(z.string()) }),
+  user: z.object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    role: RoleSchema,
+    areaCodes: z.array(z.string()),
+    team: z.string().nullable(),
+  }),
   method: z.enum(['session', 'display', 'api-key', 'anonymous']),
   permissions: z.array(PermissionSchema),
   csrfToken: z.string().nullable(),
@@ -132,6 +150,7 @@ export const UserViewSchema = z.object({
   displayName: z.string(),
   role: RoleSchema,
   areaCodes: z.array(z.string()),
+  team: z.string().nullable(),
   disabled: z.boolean(),
   hasPassword: z.boolean(),
   createdBy: z.string(),

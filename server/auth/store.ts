@@ -14,6 +14,7 @@ interface UserRow {
   display_name: string
   role: string
   area_codes: string[]
+  team: string | null
   password_hash: string | null
   disabled: boolean
   created_by: string
@@ -23,7 +24,7 @@ interface UserRow {
 
 /** The user columns; the area codes as JSON, which both database kinds hand back as an array. */
 const USER = (sql: Queryable) =>
-  sql`u.id::text AS id, u.username, u.display_name, u.role, to_json(u.area_codes) AS area_codes, u.password_hash, u.disabled, u.created_by, u.created_at, u.updated_at`
+  sql`u.id::text AS id, u.username, u.display_name, u.role, to_json(u.area_codes) AS area_codes, u.team, u.password_hash, u.disabled, u.created_by, u.created_at, u.updated_at`
 
 const toAuthUser = (r: UserRow): AuthUser => ({
   id: String(r.id),
@@ -31,6 +32,7 @@ const toAuthUser = (r: UserRow): AuthUser => ({
   displayName: r.display_name,
   role: RoleSchema.parse(r.role),
   areaCodes: r.area_codes,
+  team: r.team,
 })
 
 const toView = (r: UserRow): UserView => ({
@@ -55,11 +57,15 @@ export async function countUsers(sql: Sql): Promise<number> {
  * Creates an account; the password (if any) is hashed here. Throws on a taken username (23505).
  * @example await createUser(db.sql, { username: 'xiaoshan-admin', role: 'admin', areaCodes: [], displayName: '', password: '…' }, 'system')
  */
-export async function createUser(sql: Sql, input: UserCreate, createdBy: string): Promise<UserView> {
+export async function createUser(
+  sql: Sql,
+  input: Omit<UserCreate, 'team'> & { team?: string | null | undefined },
+  createdBy: string,
+): Promise<UserView> {
   const passwordHash = input.password ? await hashPassword(input.password) : null
   const [row] = await sql<{ id: string }[]>`
-    INSERT INTO users (username, display_name, role, area_codes, password_hash, created_by)
-    VALUES (${input.username}, ${input.displayName}, ${input.role}, ${input.areaCodes}::text[], ${passwordHash}, ${createdBy})
+    INSERT INTO users (username, display_name, role, area_codes, team, password_hash, created_by)
+    VALUES (${input.username}, ${input.displayName}, ${input.role}, ${input.areaCodes}::text[], ${input.team ?? null}, ${passwordHash}, ${createdBy})
     RETURNING id`
   return toView((await sql<UserRow[]>`SELECT ${USER(sql)} FROM users u WHERE u.id = ${row!.id}`)[0]!)
 }
@@ -93,6 +99,7 @@ export async function updateUser(sql: Sql, id: string, patch: UserPatch): Promis
         display_name = coalesce(${patch.displayName ?? null}, display_name),
         role = coalesce(${patch.role ?? null}, role),
         area_codes = coalesce(${patch.areaCodes ?? null}::text[], area_codes),
+        team = CASE WHEN ${patch.team !== undefined} THEN ${patch.team ?? null} ELSE team END,
         password_hash = coalesce(${passwordHash}, password_hash),
         disabled = coalesce(${patch.disabled ?? null}::boolean, disabled),
         updated_at = now()

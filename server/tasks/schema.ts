@@ -6,6 +6,7 @@ import { z } from 'zod'
 
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { AttachmentIdsSchema, LinkedAttachmentSchema } from '../attachments/schema.ts'
+import { RoleSchema } from '../auth/schema.ts'
 import { HistoryEventSchema } from '../hazards/schema.ts'
 import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { taskMoveNeedsComment, TaskStatusSchema } from './states.ts'
@@ -21,6 +22,12 @@ export const TASK_SOURCE_NAMES: Readonly<Record<TaskSource, string>> = { warning
 const IdSchema = z.union([z.number().int().positive(), z.string().regex(/^\d{1,18}$/)], { error: 'a numeric id' }).transform(String)
 const Title = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters')
 const Team = z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters')
+/**
+ * The person a task is assigned to: a user's id (as `/api/users` and `/api/auth/me` give it). The
+ * user must be active, able to act on tasks, and, for a town officer or grid worker, work in the
+ * task's area.
+ */
+const AssigneeUser = z.union([z.number().int().positive(), z.string().regex(/^\d{1,18}$/)], { error: 'a user id' }).transform(String)
 const Text = (max: number) => z.string().trim().max(max, `at most ${max} characters`)
 
 /** The fields any new task has. */
@@ -28,6 +35,7 @@ const taskFields = {
   title: Title,
   description: Text(4000).optional(),
   assignee_team: Team,
+  assignee_user: AssigneeUser.optional(),
   due_date: DayInputSchema,
   /** An external reference (任务编号), unique. */
   ref: z.string().trim().min(1).max(64).optional(),
@@ -76,6 +84,8 @@ export const TaskPatchSchema = z
       description: Text(4000).nullable().optional(),
       area_code: AreaCodeSchema.optional(),
       assignee_team: Team.optional(),
+      /** Reassign to this person; null: to the team alone. */
+      assignee_user: AssigneeUser.nullable().optional(),
       due_date: DayInputSchema.optional(),
       comment: Text(2000).optional(),
     },
@@ -98,24 +108,47 @@ export const TaskTransitionSchema = z
   .refine((v) => !taskMoveNeedsComment(v.to) || (v.comment ?? '') !== '', { message: 'say why the task is returned', path: ['comment'] })
 export type TaskTransition = z.infer<typeof TaskTransitionSchema>
 
-/** `GET /api/tasks`. `area` matches the task's area and everything it lies in. */
-export const TaskListQuerySchema = z.object({
-  status: enumList(TaskStatusSchema).optional(),
+/** Whose tasks: `me` (the caller) or a user's id. */
+const AssigneeFilter = z.union([z.literal('me'), z.string().regex(/^\d{1,18}$/)], { error: '`me` or a user id' })
+/** A page's `next` when sorted by due date: overdue (1/0), due date and id of the page's last task. */
+const DUE_CURSOR = /^[01]_\d{4}-\d{2}-\d{2}_\d{1,18}$/
+
+/** The filters the desk's tabs are made of ("mine", "my team's", "my area's", all), shared by the list and the counts. */
+const tabFilters = {
   source: enumList(TaskSourceSchema).optional(),
+  /** The task's area or any area it lies in. */
   area: AreaCodeSchema.optional(),
-  overdue: QueryBoolSchema.optional(),
+  /** A team's name, or `mine`: the caller's team (a caller without a team has none). */
   team: Team.optional(),
-  warning: z
-    .string()
-    .regex(/^\d{1,18}$/, 'a warning id')
-    .optional(),
-  hazard: z
-    .string()
-    .regex(/^\d{1,18}$/, 'a hazard id')
-    .optional(),
-  limit: ListLimitSchema,
-  cursor: IdCursorSchema.optional(),
-})
+  /** `me`: tasks assigned to the caller as a person; or a user's id. */
+  assignee: AssigneeFilter.optional(),
+}
+
+/**
+ * `GET /api/tasks`. Newest first, or with `sort=due` overdue first and then by due date (the
+ * desk's order); `cursor` is the `next` of the previous page of the same order.
+ */
+export const TaskListQuerySchema = z
+  .object({
+    status: enumList(TaskStatusSchema).optional(),
+    ...tabFilters,
+    overdue: QueryBoolSchema.optional(),
+    warning: z
+      .string()
+      .regex(/^\d{1,18}$/, 'a warning id')
+      .optional(),
+    hazard: z
+      .string()
+      .regex(/^\d{1,18}$/, 'a hazard id')
+      .optional(),
+    sort: z.enum(['newest', 'due'], { error: '`newest` or `due`' }).default('newest'),
+    limit: ListLimitSchema,
+    cursor: z.union([IdCursorSchema, z.string().regex(DUE_CURSOR)], { error: 'the `next` value of the previous page' }).optional(),
+  })
+  .refine((q) => q.cursor === undefined || DUE_CURSOR.test(q.cursor) === (q.sort === 'due'), {
+    message: 'the `next` value of a page in the same order (`sort`)',
+    path: ['cursor'],
+  })
 export type TaskListQuery = z.infer<typeof TaskListQuerySchema>
 
 export const TaskParamsSchema = z.object({ id: z.string().regex(/^\d{1,18}$/, 'a task id') })
@@ -136,6 +169,9 @@ export const TaskSchema = z.object({
   villageCode: z.string().nullable(),
   gridCode: z.string().nullable(),
   assigneeTeam: z.string(),
+  /** The person assigned, if any (a user's id), and their name. */
+  assigneeUserId: z.string().nullable(),
+  assigneeName: z.string().nullable(),
   dueDate: z.string(),
   status: TaskStatusSchema,
   statusName: z.string(),
@@ -156,6 +192,59 @@ export type TaskDetail = z.infer<typeof TaskDetailSchema>
 /** `GET /api/tasks`: newest first; `next` is the cursor of the following page. */
 export const TaskPageSchema = z.object({ items: z.array(TaskSchema), next: z.string().nullable() })
 export type TaskPage = z.infer<typeof TaskPageSchema>
+
+/** `GET /api/tasks/counts`: the filters of one tab of the desk (`assignee=me` for the "mine" badge). */
+export const TaskCountsQuerySchema = z.object(tabFilters)
+export type TaskCountsQuery = z.infer<typeof TaskCountsQuerySchema>
+
+/** `GET /api/tasks/counts`: the open (not closed) tasks of a tab, overdue ones, and each open status. */
+export const TaskCountsSchema = z.object({
+  open: z.number().int(),
+  overdue: z.number().int(),
+  byStatus: z.object({
+    issued: z.number().int(),
+    accepted: z.number().int(),
+    in_progress: z.number().int(),
+    submitted: z.number().int(),
+    returned: z.number().int(),
+  }),
+})
+export type TaskCounts = z.infer<typeof TaskCountsSchema>
+
+/** `GET /api/tasks/assignees?area=`: who a task in this area (town, village or grid) can be assigned to. */
+export const TaskAssigneesQuerySchema = z.object({ area: AreaCodeSchema })
+
+/** A person a task can be assigned to. */
+export const TaskAssigneeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  team: z.string().nullable(),
+  areaCodes: z.array(z.string()),
+})
+export type TaskAssignee = z.infer<typeof TaskAssigneeSchema>
+export const TaskAssigneesSchema = z.object({ items: z.array(TaskAssigneeSchema) })
+
+/**
+ * The live stream's `event: task.assigned`: a task was created for, or reassigned to, a team or
+ * person (the task as it is when sent; the assignee as this assignment made it).
+ */
+export const TaskAssignedSchema = z.object({
+  taskId: z.number().int(),
+  title: z.string(),
+  status: TaskStatusSchema,
+  areaCode: z.string(),
+  areaName: z.string(),
+  assigneeTeam: z.string(),
+  assigneeUserId: z.string().nullable(),
+  assigneeName: z.string().nullable(),
+  dueDate: z.string(),
+  overdue: z.boolean(),
+  /** Who assigned it, and when. */
+  assignedBy: z.string(),
+  assignedAt: z.string(),
+})
+export type TaskAssigned = z.infer<typeof TaskAssignedSchema>
 
 /** One overdue task, for the warning models (`overdueTasks`). */
 export const OverdueTaskSchema = z.object({

@@ -13,7 +13,8 @@
  */
 import type { ISql, PendingQuery, Row } from 'postgres'
 
-import type { Queryable, Tx } from '../db/index.ts'
+import { can, type Role, RoleSchema, SCOPED_ROLES } from '../auth/schema.ts'
+import type { Queryable, Scope, Tx } from '../db/index.ts'
 import { h3Cells } from '../geo/h3.ts'
 import type { HistoryEvent } from '../hazards/schema.ts'
 import { type FieldChanges, transitionHazard } from '../hazards/store.ts'
@@ -26,6 +27,9 @@ import {
   type OverdueTask,
   type Task,
   TASK_STATUS_NAMES,
+  type TaskAssigned,
+  type TaskAssignee,
+  type TaskCounts,
   type TaskCreate,
   type TaskFromWarning,
   type TaskPage,
@@ -48,10 +52,10 @@ interface AssignedArea {
 }
 
 /**
- * Looks up a town, village or grid (400 naming `body.area_code` for anything else).
+ * Looks up a town, village or grid (400 naming `where`, by default `body.area_code`, for anything else).
  * @example await assignedArea(tx, '330109001') // { level: 'town', townCode: '330109001', … }
  */
-async function assignedArea(tx: Tx, code: string): Promise<AssignedArea> {
+async function assignedArea(tx: Tx, code: string, where = 'body.area_code'): Promise<AssignedArea> {
   const [row] = await tx<{ level: string; town: string | null; village: string | null; grid: string | null; lng: number; lat: number }[]>`
     WITH RECURSIVE up AS (
       SELECT code, level, parent_code, 0 AS depth FROM admin_areas WHERE code = ${code}
@@ -64,11 +68,69 @@ async function assignedArea(tx: Tx, code: string): Promise<AssignedArea> {
            (SELECT code FROM up WHERE level = 'grid') AS grid,
            ST_X(a.label_point) AS lng, ST_Y(a.label_point) AS lat
     FROM admin_areas a WHERE a.code = ${code}`
-  if (!row) throw invalidField('body.area_code', `no area ${code}`)
+  if (!row) throw invalidField(where, `no area ${code}`)
   if (row.level !== 'town' && row.level !== 'village' && row.level !== 'grid') {
-    throw invalidField('body.area_code', `tasks are assigned to a town, village or grid; ${code} is a ${row.level}`)
+    throw invalidField(where, `tasks are assigned to a town, village or grid; ${code} is a ${row.level}`)
   }
   return { code, level: row.level, townCode: row.town, villageCode: row.village, gridCode: row.grid, point: [row.lng, row.lat] }
+}
+
+/** The roles that act on tasks (the `write` permission): only they can be given one. */
+const ASSIGNABLE_ROLES: readonly Role[] = RoleSchema.options.filter((r) => can(r, 'write'))
+
+/** A person a task is assigned to. */
+interface Assignee {
+  id: string
+  name: string
+}
+
+/** An account as a possible assignee (migrations/032 app_user_card). */
+interface AssigneeCard {
+  id: string
+  name: string
+  role: Role
+  areaCodes: string[]
+  disabled: boolean
+}
+
+/**
+ * Why `user` cannot be given a task in `area`, or null when they can: they must be active, act on
+ * tasks (`write`), and, as a town officer or grid worker, work in the task's town, village or grid
+ * (the rule row-level security sees tasks by, migrations/019, so the assignee can see the task).
+ * @example assigneeProblem({ id: '7', name: '李强', role: 'grid', areaCodes: ['330109001001001'], disabled: false }, { code: '330109001001', townCode: '330109001', villageCode: '330109001001', gridCode: null }) // '李强 (user 7, grid) works in 330109001001001, not in the task's area 330109001001'
+ */
+export function assigneeProblem(
+  user: AssigneeCard,
+  area: Pick<AssignedArea, 'code' | 'townCode' | 'villageCode' | 'gridCode'>,
+): string | null {
+  const who = `${user.name} (user ${user.id}, ${user.role})`
+  if (user.disabled) return `${who} is disabled`
+  if (!ASSIGNABLE_ROLES.includes(user.role)) return `${who} cannot act on tasks: assign a ${ASSIGNABLE_ROLES.join(', ')} user`
+  if (!SCOPED_ROLES.includes(user.role)) return null
+  const codes = [area.townCode, area.villageCode, area.gridCode].filter((c) => c !== null)
+  if (user.areaCodes.some((c) => codes.includes(c))) return null
+  return `${who} works in ${user.areaCodes.join(', ')}, not in the task's area ${area.code}`
+}
+
+/**
+ * The person `userId` if a task in `area` can be assigned to them, else 400 naming `where`.
+ * @example await checkedAssignee(tx, '7', area, 'body.assignee_user') // { id: '7', name: '李强' }
+ */
+async function checkedAssignee(tx: Tx, userId: string, area: AssignedArea, where: string): Promise<Assignee> {
+  const [row] = await tx<{ id: string; name: string; role: string; area_codes: string[]; disabled: boolean }[]>`
+    SELECT id::text, name, role, area_codes, disabled FROM app_user_card(${userId}::bigint)`
+  if (!row) throw invalidField(where, `no user ${userId}`)
+  const card = { id: row.id, name: row.name, role: RoleSchema.parse(row.role), areaCodes: row.area_codes, disabled: row.disabled }
+  const problem = assigneeProblem(card, area)
+  if (problem) throw invalidField(where, problem)
+  return { id: row.id, name: row.name }
+}
+
+/** Logs an assignment (a new task's, or a reassignment): the live stream sends it as `task.assigned`. */
+async function logAssignment(tx: Tx, taskId: string, userId: string | null, team: string, actor: string): Promise<void> {
+  await tx`
+    INSERT INTO task_assignments (task_id, assignee_user_id, assignee_team, actor)
+    VALUES (${taskId}::bigint, ${userId}::bigint, ${team}, ${actor})`
 }
 
 /** A task to insert, references checked by the caller. */
@@ -81,6 +143,7 @@ interface NewTask {
   ref: string | null
   area: AssignedArea
   assigneeTeam: string
+  assignee: Assignee | null
   dueDate: string
   point: [number, number]
   locatedBy: 'hazard' | 'given' | 'area'
@@ -95,14 +158,16 @@ async function insertTask(tx: Tx, t: NewTask, actor: string, comment: string | n
   const cells = h3Cells(t.point[0], t.point[1])
   const [row] = await tx<{ id: string }[]>`
     INSERT INTO tasks (ref, title, description, source, warning_id, hazard_id, area_code, area_level, town_code, village_code,
-                       grid_code, assignee_team, due_date, geom, located_by, h3_r7, h3_r8, h3_r9, h3_r10, created_by)
+                       grid_code, assignee_team, assignee_user_id, due_date, geom, located_by, h3_r7, h3_r8, h3_r9, h3_r10, created_by)
     VALUES (${t.ref}, ${t.title}, ${t.description}, ${t.source}, ${t.warningId}::bigint, ${t.hazardId}::bigint, ${t.area.code},
-            ${t.area.level}, ${t.area.townCode}, ${t.area.villageCode}, ${t.area.gridCode}, ${t.assigneeTeam}, ${t.dueDate}::date,
+            ${t.area.level}, ${t.area.townCode}, ${t.area.villageCode}, ${t.area.gridCode}, ${t.assigneeTeam},
+            ${t.assignee?.id ?? null}::bigint, ${t.dueDate}::date,
             ST_SetSRID(ST_Point(${t.point[0]}::float8, ${t.point[1]}::float8), 4326), ${t.locatedBy},
             ${cells.r7}::bigint, ${cells.r8}::bigint, ${cells.r9}::bigint, ${cells.r10}::bigint, ${actor})
     RETURNING id::text`
   const id = row!.id
   await addTaskEvent(tx, id, { actor, action: 'created', from: null, to: 'issued', comment, changes: {} })
+  await logAssignment(tx, id, t.assignee?.id ?? null, t.assigneeTeam, actor)
   return id
 }
 
@@ -144,6 +209,7 @@ export async function createTask(tx: Tx, input: TaskCreate, actor: string): Prom
   const area = await assignedArea(tx, areaCode)
   const given = input.lng !== undefined && input.lat !== undefined ? ([input.lng, input.lat] as [number, number]) : null
   const hazardPoint = hazard && hazard.lng !== null && hazard.lat !== null ? ([hazard.lng, hazard.lat] as [number, number]) : null
+  const assignee = input.assignee_user ? await checkedAssignee(tx, input.assignee_user, area, 'body.assignee_user') : null
   const id = await insertTask(
     tx,
     {
@@ -155,6 +221,7 @@ export async function createTask(tx: Tx, input: TaskCreate, actor: string): Prom
       ref: input.ref ?? null,
       area,
       assigneeTeam: input.assignee_team,
+      assignee,
       dueDate: input.due_date,
       point: given ?? hazardPoint ?? area.point,
       locatedBy: given ? 'given' : hazardPoint ? 'hazard' : 'area',
@@ -178,6 +245,7 @@ export async function createTaskFromWarning(
 ): Promise<string> {
   const area = await assignedArea(tx, input.area_code)
   const given = input.lng !== undefined && input.lat !== undefined ? ([input.lng, input.lat] as [number, number]) : null
+  const assignee = input.assignee_user ? await checkedAssignee(tx, input.assignee_user, area, 'body.assignee_user') : null
   return insertTask(
     tx,
     {
@@ -189,6 +257,7 @@ export async function createTaskFromWarning(
       ref: input.ref ?? null,
       area,
       assigneeTeam: input.assignee_team,
+      assignee,
       dueDate: input.due_date,
       point: given ?? area.point,
       locatedBy: given ? 'given' : 'area',
@@ -235,9 +304,12 @@ export async function transitionTask(tx: Tx, id: string, to: TaskStatus, actor: 
 }
 
 /**
- * Edits a task's title, description, assignment (area, team) or due date, recording the changed
- * fields (old and new) with who and the comment. Returns the changes ({} = nothing changed, no
- * event). Closed tasks are history (409).
+ * Edits a task's title, description, assignment (area, team, person) or due date, recording the
+ * changed fields (old and new; a person as `assignee_user` ids and `assignee_name` names) with who
+ * and the comment. A new team or person is logged for the live stream. A person assigned must be
+ * able to take a task in the (new) area: 400 naming `body.assignee_user`, or `body.area_code` when
+ * only the area moved away from them. Returns the changes ({} = nothing changed, no event).
+ * Closed tasks are history (409).
  * @example await editTask(tx, '7', { due_date: '2026-12-01', comment: '延期' }, 'chief')
  */
 export async function editTask(tx: Tx, id: string, patch: TaskPatch, actor: string): Promise<FieldChanges> {
@@ -247,12 +319,22 @@ export async function editTask(tx: Tx, id: string, patch: TaskPatch, actor: stri
       title: string
       description: string | null
       area_code: string
+      area_level: AreaLevel
+      town_code: string | null
+      village_code: string | null
+      grid_code: string | null
       assignee_team: string
+      assignee_user_id: string | null
+      assignee_name: string | null
       due_date: string
       located_by: string
+      lng: number
+      lat: number
     }[]
   >`
-    SELECT status, title, description, area_code, assignee_team, due_date::text AS due_date, located_by
+    SELECT status, title, description, area_code, area_level, town_code, village_code, grid_code, assignee_team,
+           assignee_user_id::text AS assignee_user_id, app_user_name(assignee_user_id) AS assignee_name,
+           due_date::text AS due_date, located_by, ST_X(geom) AS lng, ST_Y(geom) AS lat
     FROM tasks WHERE id = ${id}::bigint FOR UPDATE`
   if (!row) throw new NotFound(`no task ${id}`)
   const next = {
@@ -264,20 +346,40 @@ export async function editTask(tx: Tx, id: string, patch: TaskPatch, actor: stri
   }
   const changes: FieldChanges = {}
   for (const k of Object.keys(next) as (keyof typeof next)[]) if (next[k] !== row[k]) changes[k] = { from: row[k], to: next[k] }
+  const area: AssignedArea =
+    'area_code' in changes
+      ? await assignedArea(tx, next.area_code)
+      : {
+          code: row.area_code,
+          level: row.area_level,
+          townCode: row.town_code,
+          villageCode: row.village_code,
+          gridCode: row.grid_code,
+          point: [row.lng, row.lat],
+        }
+  // The person: kept (checked again if the area moved), replaced, or taken off (null).
+  const userId = patch.assignee_user === undefined ? row.assignee_user_id : patch.assignee_user
+  let assignee: Assignee | null = null
+  if (userId !== null && (userId !== row.assignee_user_id || 'area_code' in changes)) {
+    assignee = await checkedAssignee(tx, userId, area, patch.assignee_user === undefined ? 'body.area_code' : 'body.assignee_user')
+  }
+  if (userId !== row.assignee_user_id) {
+    changes.assignee_user = { from: row.assignee_user_id, to: userId }
+    changes.assignee_name = { from: row.assignee_name, to: assignee?.name ?? null }
+  }
   if (Object.keys(changes).length === 0) return changes
   if (row.status === 'closed') throw new Conflict(`task ${id} is closed: it can no longer be edited`, { status: row.status })
   await tx`
     UPDATE tasks SET title = ${next.title}, description = ${next.description}, assignee_team = ${next.assignee_team},
-                     due_date = ${next.due_date}::date, updated_at = now()
+                     assignee_user_id = ${userId}::bigint, due_date = ${next.due_date}::date, updated_at = now()
     WHERE id = ${id}::bigint`
   if ('area_code' in changes) {
-    const a = await assignedArea(tx, next.area_code)
     // A task placed by its area moves with it; one at a hazard's or a given point stays there.
-    const point = row.located_by === 'area' ? a.point : null
+    const point = row.located_by === 'area' ? area.point : null
     const cells = point ? h3Cells(point[0], point[1]) : null
     await tx`
-      UPDATE tasks SET area_code = ${a.code}, area_level = ${a.level}, town_code = ${a.townCode}, village_code = ${a.villageCode},
-                       grid_code = ${a.gridCode}
+      UPDATE tasks SET area_code = ${area.code}, area_level = ${area.level}, town_code = ${area.townCode}, village_code = ${area.villageCode},
+                       grid_code = ${area.gridCode}
                        ${
                          point && cells
                            ? tx`, geom = ST_SetSRID(ST_Point(${point[0]}::float8, ${point[1]}::float8), 4326),
@@ -287,6 +389,7 @@ export async function editTask(tx: Tx, id: string, patch: TaskPatch, actor: stri
       WHERE id = ${id}::bigint`
   }
   await addTaskEvent(tx, id, { actor, action: 'edited', from: null, to: null, comment: patch.comment || null, changes })
+  if ('assignee_team' in changes || 'assignee_user' in changes) await logAssignment(tx, id, userId, next.assignee_team, actor)
   return changes
 }
 
@@ -305,6 +408,8 @@ interface TaskRow {
   village_code: string | null
   grid_code: string | null
   assignee_team: string
+  assignee_user_id: string | null
+  assignee_name: string | null
   due_date: string
   status: TaskStatus
   overdue: boolean
@@ -329,6 +434,8 @@ function taskColumns(sql: Queryable, now: Date): PendingQuery<Row[]> {
   return sql`
     t.id::text AS id, t.ref, t.title, t.description, t.source, t.warning_id::text AS warning_id, t.hazard_id::text AS hazard_id,
     t.area_code, a.name AS area_name, t.area_level, t.town_code, t.village_code, t.grid_code, t.assignee_team,
+    t.assignee_user_id::text AS assignee_user_id,
+    CASE WHEN t.assignee_user_id IS NOT NULL THEN app_user_name(t.assignee_user_id) END AS assignee_name,
     t.due_date::text AS due_date, t.status, ${overdueTaskSql(sql, now)} AS overdue, ST_X(t.geom) AS lng, ST_Y(t.geom) AS lat,
     t.created_by, t.created_at, t.updated_at, t.closed_at`
 }
@@ -350,6 +457,8 @@ function toTask(r: TaskRow): Task {
     villageCode: r.village_code,
     gridCode: r.grid_code,
     assigneeTeam: r.assignee_team,
+    assigneeUserId: r.assignee_user_id,
+    assigneeName: r.assignee_name,
     dueDate: r.due_date,
     status: r.status,
     statusName: TASK_STATUS_NAMES[r.status],
@@ -384,40 +493,113 @@ export async function taskHistory(sql: Queryable, id: string): Promise<HistoryEv
   return rows.map(historyEvent)
 }
 
-/** Filters of a task list (area looked up already). */
+/** Filters of a task list (area looked up already; `me` and `mine` resolved to the caller's id and team). */
 export interface TaskFilter {
   status?: readonly TaskStatus[] | undefined
   source?: readonly TaskSource[] | undefined
   area?: AreaRef | null | undefined
   overdue?: boolean | undefined
   team?: string | undefined
+  /** Tasks assigned to this person (a user's id). */
+  assigneeUserId?: string | undefined
   warningId?: string | undefined
   hazardId?: string | undefined
 }
 
-/**
- * One page of tasks, newest first (keyset on id).
- * @example await listTasks(tx, { warningId: '42' }, new Date(), 100, null) // { items, next }
- */
-export async function listTasks(sql: Queryable, f: TaskFilter, now: Date, limit: number, after: string | null): Promise<TaskPage> {
+/** The WHERE conditions of a filter (tasks `t`), each starting with AND. */
+function filterSql(sql: Queryable, f: TaskFilter, now: Date): PendingQuery<Row[]> {
   // An area matches the task's own area and any area the task's area lies in; the district all.
   const area = f.area && f.area.level !== 'district' ? f.area.code : null
-  const rows = await sql<TaskRow[]>`
-    SELECT ${taskColumns(sql, now)}
-    FROM tasks t JOIN admin_areas a ON a.code = t.area_code
-    WHERE true
+  return sql`
       ${f.status ? sql`AND t.status = ANY(${f.status as string[]}::text[])` : sql``}
       ${f.source ? sql`AND t.source = ANY(${f.source as string[]}::text[])` : sql``}
       ${area ? sql`AND ${area} IN (t.area_code, t.town_code, t.village_code, t.grid_code)` : sql``}
       ${f.overdue === undefined ? sql`` : sql`AND ${overdueTaskSql(sql, now)} = ${f.overdue}`}
       ${f.team ? sql`AND t.assignee_team = ${f.team}` : sql``}
+      ${f.assigneeUserId ? sql`AND t.assignee_user_id = ${f.assigneeUserId}::bigint` : sql``}
       ${f.warningId ? sql`AND t.warning_id = ${f.warningId}::bigint` : sql``}
-      ${f.hazardId ? sql`AND t.hazard_id = ${f.hazardId}::bigint` : sql``}
-      ${after ? sql`AND t.id < ${after}::bigint` : sql``}
-    ORDER BY t.id DESC
-    LIMIT ${limit + 1}`
+      ${f.hazardId ? sql`AND t.hazard_id = ${f.hazardId}::bigint` : sql``}`
+}
+
+/** How a list is ordered: newest first (keyset on id), or overdue first and then by due date. */
+export type TaskOrder = 'newest' | 'due'
+
+/**
+ * The `next` of a page sorted by due date: the last task's overdue flag, due date and id.
+ * @example dueCursor({ overdue: true, due_date: '2026-10-01', id: '12' }) // '1_2026-10-01_12'
+ */
+export function dueCursor(r: { overdue: boolean; due_date: string; id: string }): string {
+  return `${r.overdue ? 1 : 0}_${r.due_date}_${r.id}`
+}
+
+/**
+ * One page of tasks, newest first (keyset on id), or with `order` 'due' overdue first, then by due
+ * date and id (keyset on those three; `after` is the previous page's `next` of the same order).
+ * @example await listTasks(tx, { warningId: '42' }, new Date(), 100, null) // { items, next }
+ */
+export async function listTasks(
+  sql: Queryable,
+  f: TaskFilter,
+  now: Date,
+  limit: number,
+  after: string | null,
+  order: TaskOrder = 'newest',
+): Promise<TaskPage> {
+  let rows: TaskRow[]
+  if (order === 'due') {
+    const [o, day, id] = after ? after.split('_') : []
+    const overdue = sql`${overdueTaskSql(sql, now)}::int`
+    rows = await sql<TaskRow[]>`
+      SELECT ${taskColumns(sql, now)}
+      FROM tasks t JOIN admin_areas a ON a.code = t.area_code
+      WHERE true ${filterSql(sql, f, now)}
+        ${after ? sql`AND (${overdue} < ${Number(o)}::int OR (${overdue} = ${Number(o)}::int AND (t.due_date, t.id) > (${day!}::date, ${id!}::bigint)))` : sql``}
+      ORDER BY ${overdue} DESC, t.due_date, t.id
+      LIMIT ${limit + 1}`
+  } else {
+    rows = await sql<TaskRow[]>`
+      SELECT ${taskColumns(sql, now)}
+      FROM tasks t JOIN admin_areas a ON a.code = t.area_code
+      WHERE true ${filterSql(sql, f, now)}
+        ${after ? sql`AND t.id < ${after}::bigint` : sql``}
+      ORDER BY t.id DESC
+      LIMIT ${limit + 1}`
+  }
   const page = rows.slice(0, limit)
-  return { items: page.map(toTask), next: rows.length > limit ? page.at(-1)!.id : null }
+  const last = page.at(-1)
+  const next = rows.length > limit && last ? (order === 'due' ? dueCursor(last) : last.id) : null
+  return { items: page.map(toTask), next }
+}
+
+/**
+ * The open (not closed) tasks a filter finds, the overdue ones among them and each open status:
+ * the desk's badges.
+ * @example await countTasks(tx, { assigneeUserId: '7' }, new Date()) // { open: 3, overdue: 1, byStatus: { issued: 2, … } }
+ */
+export async function countTasks(sql: Queryable, f: TaskFilter, now: Date): Promise<TaskCounts> {
+  const rows = await sql<{ status: TaskStatus; n: number; overdue: number }[]>`
+    SELECT t.status, count(*)::int AS n, count(*) FILTER (WHERE ${overdueTaskSql(sql, now)})::int AS overdue
+    FROM tasks t
+    WHERE t.status <> 'closed' ${filterSql(sql, f, now)}
+    GROUP BY t.status`
+  const byStatus = { issued: 0, accepted: 0, in_progress: 0, submitted: 0, returned: 0 }
+  for (const r of rows) if (r.status !== 'closed') byStatus[r.status] = r.n
+  return { open: rows.reduce((n, r) => n + r.n, 0), overdue: rows.reduce((n, r) => n + r.overdue, 0), byStatus }
+}
+
+/**
+ * Who a task in the area `code` can be assigned to (active accounts that act on tasks and, if
+ * scoped, work there), by name. The area must be one the caller sees tasks in (`scope`): another
+ * town's is 404, as one that does not exist, so the answer names no other town's staff.
+ * @example await assignableUsers(tx, scopeOf(req), '330109001') // [{ id: '7', name: '王伟', role: 'town', … }]
+ */
+export async function assignableUsers(tx: Tx, scope: Pick<Scope, 'areaCodes'>, code: string): Promise<TaskAssignee[]> {
+  const area = await assignedArea(tx, code, 'query.area')
+  const codes = [area.townCode, area.villageCode, area.gridCode].filter((c) => c !== null)
+  if (scope.areaCodes !== null && !scope.areaCodes.some((c) => codes.includes(c))) throw new NotFound(`no area ${code}`)
+  const rows = await tx<{ id: string; name: string; role: string; area_codes: string[]; team: string | null }[]>`
+    SELECT id::text, name, role, area_codes, team FROM app_assignable_users(${codes}::text[], ${[...ASSIGNABLE_ROLES]}::text[])`
+  return rows.map((r) => ({ id: r.id, name: r.name, role: RoleSchema.parse(r.role), team: r.team, areaCodes: r.area_codes }))
 }
 
 /**
@@ -478,4 +660,56 @@ export async function tasksChangedSince(sql: Queryable, since: string, limit: nu
     FROM tasks t JOIN admin_areas a ON a.code = t.area_code
     WHERE t.change_seq > ${since}::bigint ORDER BY t.change_seq LIMIT ${limit}`
   return rows.map((r) => ({ seq: r.seq, task: toTask(r) }))
+}
+
+/**
+ * Assignments by change number, as the live stream sends them (`event: task.assigned`): the
+ * assignee as that assignment made it, the task as it is now. Assignments are never changed, so
+ * each number is found as long as its task is in sight.
+ * @example const sent = await assignmentsBySeq(tx, [1042n], new Date()) // Map { '1042' → { taskId: 7, assigneeUserId: '12', … } }
+ */
+export async function assignmentsBySeq(sql: Queryable, seqs: readonly bigint[], now: Date): Promise<Map<string, TaskAssigned>> {
+  if (seqs.length === 0) return new Map()
+  const rows = await sql<
+    {
+      seq: string
+      task_id: string
+      title: string
+      status: TaskStatus
+      area_code: string
+      area_name: string
+      assignee_team: string
+      assignee_user_id: string | null
+      assignee_name: string | null
+      due_date: string
+      overdue: boolean
+      actor: string
+      at: Date
+    }[]
+  >`
+    SELECT s.change_seq::text AS seq, s.task_id::text AS task_id, t.title, t.status, t.area_code, a.name AS area_name,
+           s.assignee_team, s.assignee_user_id::text AS assignee_user_id,
+           CASE WHEN s.assignee_user_id IS NOT NULL THEN app_user_name(s.assignee_user_id) END AS assignee_name,
+           t.due_date::text AS due_date, ${overdueTaskSql(sql, now)} AS overdue, s.actor, s.at
+    FROM task_assignments s JOIN tasks t ON t.id = s.task_id JOIN admin_areas a ON a.code = t.area_code
+    WHERE s.change_seq = ANY(${seqs.map(String)}::bigint[])`
+  return new Map(
+    rows.map((r) => [
+      r.seq,
+      {
+        taskId: Number(r.task_id),
+        title: r.title,
+        status: r.status,
+        areaCode: r.area_code,
+        areaName: r.area_name,
+        assigneeTeam: r.assignee_team,
+        assigneeUserId: r.assignee_user_id,
+        assigneeName: r.assignee_name,
+        dueDate: r.due_date,
+        overdue: r.overdue,
+        assignedBy: r.actor,
+        assignedAt: r.at.toISOString(),
+      },
+    ]),
+  )
 }

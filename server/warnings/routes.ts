@@ -99,6 +99,7 @@ export function warningRoutes(db: Db, opts: WarningRouteOptions = {}): Router {
           description: body.description ?? w.explanation,
           area_code: areaCode,
           assignee_team: body.assignee_team ?? `${w.areaName ?? areaCode}平安办`,
+          ...(body.assignee_user === undefined ? {} : { assignee_user: body.assignee_user }),
           due_date: body.due_date ?? addDays(shanghaiDay(now()), 7),
           ...(body.ref ? { ref: body.ref } : {}),
           ...(body.area_code ? {} : { lng: w.lng, lat: w.lat }),

@@ -52,6 +52,8 @@ export const WarningTaskBodySchema = z
     description: z.string().trim().max(4000).optional(),
     area_code: AreaCodeSchema.optional(),
     assignee_team: z.string().trim().min(1).max(200).optional(),
+    /** A person to assign it to (a user's id; checked as for `POST /api/tasks`). */
+    assignee_user: z.union([z.number().int().positive(), z.string().regex(/^\d{1,18}$/)], { error: 'a user id' }).optional(),
     due_date: DayInputSchema.optional(),
     ref: z.string().trim().min(1).max(64).optional(),
     comment: z.string().trim().max(2000).optional(),
