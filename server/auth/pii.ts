@@ -5,7 +5,7 @@
  * another. Each function masks in place and returns its argument.
  */
 import type { HazardDetail, HazardFeature, HistoryEvent } from '../hazards/schema.ts'
-import type { Task, TaskDetail } from '../tasks/schema.ts'
+import type { Task, TaskAssigned, TaskDetail } from '../tasks/schema.ts'
 import type { WarningDetail, WarningEvent } from '../warnings/schema.ts'
 import { maskChanges, maskParty, maskPii } from './mask.ts'
 
@@ -39,6 +39,16 @@ export function maskTask<T extends Task>(t: T): T {
   t.title = maskPii(t.title)
   t.description = maskPii(t.description)
   return t
+}
+
+/**
+ * A task assignment on the live stream: the task's title masked (staff names are not masked, as
+ * actors in histories are not).
+ * @example maskTaskAssigned(event).title
+ */
+export function maskTaskAssigned(a: TaskAssigned): TaskAssigned {
+  a.title = maskPii(a.title)
+  return a
 }
 
 /** A task with its history. @example maskTaskDetail(detail).history[1].comment */

@@ -1,7 +1,7 @@
 /**
  * Changes for the live stream: incidents (migrations/007), hazards, tasks and warnings (013, 014,
  * 015) number their inserts and updates from the one sequence incident_change_seq and record the
- * transaction that wrote them (027). A client's cursor (./cursor.ts) is a snapshot: it is sent the
+ * transaction that wrote them (027); so do task assignments (032), sent as `task.assigned`. A client's cursor (./cursor.ts) is a snapshot: it is sent the
  * changes of transactions that snapshot did not see, by transaction and then by number, so a
  * change that commits after a higher-numbered one is still sent.
  */
@@ -9,8 +9,8 @@ import type { Queryable } from '../db/index.ts'
 import { pointOrNull } from '../geo/crs.ts'
 import type { HazardFeature } from '../hazards/schema.ts'
 import { hazardsChangedSince } from '../hazards/store.ts'
-import type { Task } from '../tasks/schema.ts'
-import { tasksChangedSince } from '../tasks/store.ts'
+import type { Task, TaskAssigned } from '../tasks/schema.ts'
+import { assignmentsBySeq, tasksChangedSince } from '../tasks/store.ts'
 import type { WarningFeature } from '../warnings/schema.ts'
 import { warningsChangedSince } from '../warnings/store.ts'
 import { type Cursor, formatSnapshot, parseSnapshot, type Position, type Snapshot } from './cursor.ts'
@@ -49,6 +49,7 @@ export type StreamChange = Position &
     | { type: 'incident'; data: IncidentChange['feature'] }
     | { type: 'hazard'; data: HazardFeature }
     | { type: 'task'; data: Task }
+    | { type: 'task.assigned'; data: TaskAssigned }
     | { type: 'warning'; data: WarningFeature }
   )
 export type StreamKind = StreamChange['type']
@@ -94,6 +95,8 @@ export async function unsentChanges(
       (SELECT 'task', change_xid, change_seq FROM tasks WHERE ${where()} ORDER BY change_xid, change_seq LIMIT ${limit})
       UNION ALL
       (SELECT 'warning', change_xid, change_seq FROM warnings WHERE ${where()} ORDER BY change_xid, change_seq LIMIT ${limit})
+      UNION ALL
+      (SELECT 'task.assigned', change_xid, change_seq FROM task_assignments WHERE ${where()} ORDER BY change_xid, change_seq LIMIT ${limit})
     )
     SELECT pg_current_snapshot()::text AS snapshot, u.type, u.xid, u.seq
     FROM (SELECT 1) one
@@ -122,11 +125,12 @@ export async function currentSnapshot(sql: Queryable): Promise<Snapshot> {
  */
 export async function changeBodies(sql: Queryable, changes: readonly UnsentChange[], now: Date = new Date()): Promise<StreamChange[]> {
   const wanted = (type: StreamKind) => changes.filter((c) => c.type === type).map((c) => c.seq)
-  const [incidents, hazards, tasks, warnings] = await Promise.all([
+  const [incidents, hazards, tasks, warnings, assignments] = await Promise.all([
     incidentsBySeq(sql, wanted('incident')),
     rowsBySeq(wanted('hazard'), (since, limit) => hazardsChangedSince(sql, since, limit, now)),
     rowsBySeq(wanted('task'), (since, limit) => tasksChangedSince(sql, since, limit, now)),
     rowsBySeq(wanted('warning'), (since, limit) => warningsChangedSince(sql, since, limit)),
+    assignmentsBySeq(sql, wanted('task.assigned'), now),
   ])
   const out: StreamChange[] = []
   for (const c of changes) {
@@ -141,6 +145,9 @@ export async function changeBodies(sql: Queryable, changes: readonly UnsentChang
     } else if (c.type === 'task') {
       const r = tasks.get(key)
       if (r) out.push({ ...at, type: 'task', data: r.task })
+    } else if (c.type === 'task.assigned') {
+      const r = assignments.get(key)
+      if (r) out.push({ ...at, type: 'task.assigned', data: r })
     } else {
       const r = warnings.get(key)
       if (r) out.push({ ...at, type: 'warning', data: r.feature })

@@ -3,7 +3,7 @@ import { Router } from 'express'
 import { z } from 'zod'
 
 import { allowed, scopeOf } from '../auth/context.ts'
-import { maskHazard, maskTask } from '../auth/pii.ts'
+import { maskHazard, maskTask, maskTaskAssigned } from '../auth/pii.ts'
 import type { Db, Scope } from '../db/index.ts'
 import { parseInput } from '../http/errors.ts'
 import { changeBodies, currentSnapshot, type StreamChange, unsentChanges } from './changes.ts'
@@ -43,6 +43,7 @@ function shownData(ch: StreamChange, pii: boolean): unknown {
   if (pii) return ch.data
   if (ch.type === 'hazard') return maskHazard(structuredClone(ch.data))
   if (ch.type === 'task') return maskTask(structuredClone(ch.data))
+  if (ch.type === 'task.assigned') return maskTaskAssigned(structuredClone(ch.data))
   return ch.data
 }
 
@@ -54,7 +55,8 @@ const upTo = (snapshot: Snapshot): Cursor => ({ seen: { snapshot } })
 
 /**
  * `GET /api/stream`: Server-Sent Events of new and changed incidents, hazards, tasks and warnings
- * (`event: incident|hazard|task|warning`). One poller per process serves every client; each
+ * (`event: incident|hazard|task|warning`), and of tasks given to a team or person
+ * (`event: task.assigned`: the desk's badge and toast). One poller per process serves every client; each
  * client has its own cursor, sent as the event id: a snapshot of the database's transactions, not
  * a change number, because numbers are taken at write time and commit out of order. A client that
  * reconnects with Last-Event-ID gets exactly what it missed, including a change that was still

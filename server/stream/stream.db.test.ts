@@ -68,7 +68,7 @@ describe(`live stream (${TEST_KIND})`, () => {
     expect((await readEvents(res, 1, 3_000)).map((e) => e.data.properties.incidentId)).toEqual(['S8'])
   })
 
-  it('pushes hazard and task changes too (event: hazard|task), in the order they happened, resumable', async () => {
+  it('pushes hazard and task changes and assignments too (event: hazard|task|task.assigned), in the order they happened, resumable', async () => {
     // A district and a town to assign the task to (this server has no seeded boundaries).
     await s.db.sql`
       INSERT INTO admin_areas (code, name, level, parent_code, geom, label_point) VALUES
@@ -101,25 +101,28 @@ describe(`live stream (${TEST_KIND})`, () => {
       due_date: '2099-01-01',
     })
     await insert('S5')
-    const events = await readEvents(res, 3, 3_000)
-    expect(events.map((e) => e.event)).toEqual(['hazard', 'task', 'incident'])
-    const [h, t, i] = events.map(
+    const events = await readEvents(res, 4, 3_000)
+    expect(events.map((e) => e.event)).toEqual(['hazard', 'task', 'task.assigned', 'incident'])
+    const [h, t, a, i] = events.map(
       (e) =>
         e.data as unknown as {
           id: number
           properties?: { hazardId?: string; incidentId?: string; status?: string }
           hazardId?: number
           status?: string
+          taskId?: number
+          assigneeTeam?: string
         },
     )
     expect(h).toMatchObject({ type: 'Feature', id: hazard.id, properties: { hazardId: 'SH1', status: 'reported' } })
     expect(t).toMatchObject({ id: task.id, hazardId: hazard.id, status: 'issued', areaCode: '330109001' })
+    expect(a).toMatchObject({ taskId: task.id, assigneeTeam: '城厢街道平安办', assigneeUserId: null, assignedBy: 'stream-test' })
     expect(i!.properties!.incidentId).toBe('S5')
 
     // Disconnected: the task is accepted and the hazard confirmed; a reconnect gets both, in order.
     await post(`/api/tasks/${task.id}/transitions`, { to: 'accepted' })
     await post(`/api/hazards/${hazard.id}/transitions`, { to: 'confirmed' })
-    const again = await fetch(`${s.url}/api/stream`, { headers: { 'Last-Event-ID': events[2]!.id } })
+    const again = await fetch(`${s.url}/api/stream`, { headers: { 'Last-Event-ID': events[3]!.id } })
     const missed = await readEvents(again, 2, 3_000)
     expect(
       missed.map((e) => [
