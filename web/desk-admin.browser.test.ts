@@ -125,9 +125,63 @@ describe('administration, as an administrator', () => {
       await w.page.selectOption('.desk-filters [name="action"]', 'apikey.create')
       await idle(w)
       expect(await w.page.locator('.desk-audit tbody tr').count()).toBe(1)
+
+      // Edited into a grid worker: a town first, then one of its grids; then deactivated.
+      const [grid] = await server.db.sql<{ code: string }[]>`
+        SELECT code FROM admin_areas WHERE level = 'grid' AND code LIKE ${`${town}%`} ORDER BY code LIMIT 1`
+      await w.page.click('[data-tab="users"]')
+      await idle(w)
+      await w.page.click(`.desk-row[data-username="town-li"]`)
+      await idle(w)
+      await w.page.selectOption(`${form} [name="role"]`, 'grid')
+      expect(await w.page.inputValue(`${form} [name="areaCodes"]`), 'towns do not carry over to a grid worker').toBe('')
+      await w.page.selectOption(`${form} [name="areaTown"]`, town)
+      await idle(w)
+      await w.page.check(`${form} input[name="area"][value="${grid!.code}"]`)
+      await w.page.click(`${form} [data-action="save-user"]`)
+      await idle(w)
+      const edited = async () =>
+        (
+          await server.db.sql<{ role: string; area_codes: string[]; disabled: boolean }[]>`
+          SELECT role, area_codes, disabled FROM users WHERE id = ${user!.id}`
+        )[0]!
+      expect(await edited()).toEqual({ role: 'grid', area_codes: [grid!.code], disabled: false })
+      await w.page.click(`${form} [data-action="deactivate"]`)
+      await idle(w)
+      expect((await edited()).disabled).toBe(true)
+      expect(await w.page.getAttribute(`.desk-row[data-username="town-li"]`, 'class')).toContain('is-disabled')
       expect(unexpected(w)).toEqual([])
     } finally {
       saveArtifact('desk-admin.png', await w.page.screenshot())
+      await w.context.close()
+    }
+  })
+})
+
+describe('wall display tokens, as an administrator', () => {
+  it('creates a token for a wall account, shows its address once, and revokes it', async () => {
+    const created = await admin.api('POST', '/api/users', { username: 'wall-hall', displayName: '指挥大厅大屏', role: 'wall' })
+    expect(created.status).toBe(201)
+    const w = await deskPage(admin, '/desk/admin/tokens')
+    try {
+      await w.page.fill('[data-form="display-token"] [name="name"]', '大厅主屏')
+      await w.page.click('[data-action="create-token"]')
+      await idle(w)
+      const url = new URL(await w.page.inputValue('.desk-secret [name="secret"]'))
+      expect(url.pathname).toBe('/wall')
+      const token = url.searchParams.get('display_token')!
+      const open = () => fetch(`${server.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } })
+      expect((await open()).status).toBe(200)
+      const [row] = await server.db.sql<{ id: string; name: string }[]>`
+        SELECT left(token_hash, 16) AS id, name FROM sessions WHERE kind = 'display' AND revoked_at IS NULL`
+      expect(row!.name).toBe('大厅主屏')
+      await w.page.click(`.desk-key[data-id="${row!.id}"] [data-action="revoke-token"]`)
+      await w.page.click(`.desk-key[data-id="${row!.id}"] [data-action="confirm-revoke"]`)
+      await idle(w)
+      expect(await w.page.getAttribute(`.desk-key[data-id="${row!.id}"]`, 'data-state')).toBe('revoked')
+      expect((await open()).status).toBe(401)
+      expect(unexpected(w)).toEqual([])
+    } finally {
       await w.context.close()
     }
   })
