@@ -3,6 +3,10 @@
  * required and the warning models run over the `small` demo seed. Each expectation is read back
  * from the database, not from the API the page uses.
  */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
@@ -151,6 +155,69 @@ describe('the warnings inbox, as a command-center operator', () => {
       expect(after[0]!.n).toBe(before.length)
       expect(await w.page.locator('.desk-row[data-level]').count()).toBe(0)
     } finally {
+      await w.context.close()
+    }
+  })
+})
+
+describe('the address review queue, as a command-center reviewer', () => {
+  it('accepts a near pair at once, and a pair 800 m apart only after "the same place?" and a note', async () => {
+    const { reconcileFile } = await import('../server/reconcile/run.ts')
+    // Two door addresses whose text is theirs alone; the police table puts them 250 m and 800 m off.
+    const doors = await server.db.sql<{ address_id: string; address: string; lng: number; lat: number }[]>`
+      SELECT a.address_id, a.address, ST_X(a.geom) AS lng, ST_Y(a.geom) AS lat FROM addresses a
+      WHERE a.address LIKE '%号' AND a.room IS NULL AND a.unit IS NULL AND a.building IS NULL
+        AND NOT EXISTS (SELECT 1 FROM addresses b WHERE b.address = a.address AND b.address_id <> a.address_id)
+      ORDER BY a.address_id OFFSET 500 LIMIT 2`
+    const north = (m: number) => m / 111_320
+    const csv = [
+      'address_id,address,lng,lat',
+      `P_NEAR,${doors[0]!.address},${doors[0]!.lng},${doors[0]!.lat + north(250)}`,
+      `P_FAR,${doors[1]!.address},${doors[1]!.lng},${doors[1]!.lat + north(800)}`,
+    ].join('\n')
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'desk-review-'))
+    fs.writeFileSync(path.join(dir, 'police.csv'), `${csv}\n`)
+    await reconcileFile(server.db, path.join(dir, 'police.csv'), { source: 'police', reportPath: path.join(dir, 'rejects.csv') })
+    const pair = async (otherId: string) =>
+      (
+        await server.db.sql<{ id: number; status: string; address_id: string | null; decision_note: string | null }[]>`
+          SELECT id::int, status, address_id, decision_note FROM reconcile_pairs WHERE other_id = ${otherId}`
+      )[0]!
+    expect((await pair('P_NEAR')).status).toBe('review')
+    expect((await pair('P_FAR')).status).toBe('review')
+
+    const w = await deskPage(operator, '/desk/review')
+    try {
+      const [{ n }] = await server.db.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM reconcile_pairs WHERE status = 'review'`
+      expect(await w.page.locator('.desk-row[data-id]').count()).toBe(n)
+
+      await w.page.click(`.desk-row[data-id="${(await pair('P_NEAR')).id}"]`)
+      await idle(w)
+      expect(await w.page.textContent('.desk-pair-other')).toContain(doors[0]!.address)
+      expect(await w.page.textContent('.desk-pair-proposed')).toMatch(/2[45]\d 米/)
+      await w.page.click('[data-action="accept"]')
+      await w.page.click('[data-form="accept"] [data-action="confirm"]')
+      await idle(w)
+      expect(await pair('P_NEAR')).toMatchObject({ status: 'accepted', address_id: doors[0]!.address_id })
+
+      await w.page.click(`.desk-row[data-id="${(await pair('P_FAR')).id}"]`)
+      await idle(w)
+      await w.page.click('[data-action="accept"]')
+      expect(await w.page.textContent('[data-form="far-accept"]')).toMatch(/相距 [78]\d\d 米，超过 500 米/)
+      await w.page.click('[data-form="far-accept"] [data-action="confirm"]')
+      await idle(w)
+      expect((await pair('P_FAR')).status, 'no note, no acceptance').toBe('review')
+      await w.page.fill('[data-form="far-accept"] [name="note"]', '派出所坐标录在村委会，门牌核实无误')
+      await w.page.click('[data-form="far-accept"] [data-action="confirm"]')
+      await idle(w)
+      expect(await pair('P_FAR')).toMatchObject({
+        status: 'accepted',
+        address_id: doors[1]!.address_id,
+        decision_note: '派出所坐标录在村委会，门牌核实无误',
+      })
+      expect(w.errors).toEqual([])
+    } finally {
+      saveArtifact('desk-review.png', await w.page.screenshot())
       await w.context.close()
     }
   })

@@ -37,6 +37,7 @@ export { type IncidentFeature, type IncidentPage, IncidentPageSchema } from '../
 export { IncidentStatusSchema } from '../incidents/schema.ts'
 export { type Colour, type IndicatorsResponse, type RankedArea, type RankingResponse, RankingResponseSchema } from '../indicators/schema.ts'
 export { LevelSchema } from '../models/definition.ts'
+export { FAR_ACCEPT_M, type Pair, type ReviewPage } from '../reconcile/schema.ts'
 export {
   type AreaStatsResponse,
   AreaStatsResponseSchema,
