@@ -54,6 +54,14 @@ async function deskPage(who: Login, path: string): Promise<WatchedPage> {
   return w
 }
 
+/** A small JPEG of one colour (a photo stand-in the server's image pipeline takes). */
+async function photo(colour: string): Promise<Buffer> {
+  const { default: sharp } = await import('sharp')
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: colour } })
+    .jpeg()
+    .toBuffer()
+}
+
 const idle = (w: WatchedPage) => w.page.evaluate(() => window.__desk!.idle())
 const statusText = (w: WatchedPage) => w.page.textContent('.desk-detail-head .desk-status')
 
@@ -127,6 +135,7 @@ describe('the hazards register, as a town officer', () => {
       await w.page.fill(f('responsible_party'), '测试物业公司')
       await w.page.fill(f('due_date'), due)
       await w.page.fill(f('description'), '楼道内电动自行车飞线充电')
+      await w.page.setInputFiles(f('photos'), { name: '整改前.jpg', mimeType: 'image/jpeg', buffer: await photo('#c03020') })
       await w.page.click('[data-action="confirm-register"]')
       await idle(w)
 
@@ -169,6 +178,12 @@ describe('the hazards register, as a town officer', () => {
       const step = async (to: string, comment: string, shown: string) => {
         await w.page.click(`[data-action="move-${to}"]`)
         await w.page.fill(`[data-form="move-${to}"] [name="comment"]`, comment)
+        if (to === 'closed')
+          await w.page.setInputFiles(`[data-form="move-closed"] [name="photos"]`, {
+            name: '整改后.jpg',
+            mimeType: 'image/jpeg',
+            buffer: await photo('#20a040'),
+          })
         await w.page.click(`[data-form="move-${to}"] [data-action="confirm"]`)
         await idle(w)
         expect(await statusText(w)).toBe(shown)
@@ -190,6 +205,17 @@ describe('the hazards register, as a town officer', () => {
         SELECT status, closed_at IS NOT NULL AS closed FROM hazards WHERE id = ${hz.id}`
       expect(closed).toEqual({ status: 'closed', closed: true })
       expect(await w.page.locator('.desk-timeline .desk-event').count()).toBe(4)
+      // The photo before (with the registration) and the one after (with the close-out), stored and shown.
+      const photos = await server.db.sql<{ to_status: string; filename: string }[]>`
+        SELECT e.to_status, u.filename FROM attachment_links l
+        JOIN hazard_events e ON e.id = l.hazard_event_id
+        JOIN attachment_uploads u ON u.attachment_id = l.attachment_id
+        WHERE l.hazard_id = ${hz.id} ORDER BY l.id`
+      expect(photos).toEqual([
+        { to_status: 'reported', filename: '整改前.jpg' },
+        { to_status: 'closed', filename: '整改后.jpg' },
+      ])
+      expect(await w.page.locator('.desk-hazard-photos img').count()).toBe(2)
       expect(await w.page.textContent('.desk-timeline')).toContain('复查已整改到位')
       expect(w.errors).toEqual([])
     } finally {

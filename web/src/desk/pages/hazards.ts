@@ -26,7 +26,7 @@ import {
   type Task,
 } from '../../../../server/shared/api.ts'
 import { addDays } from '../../../../server/shared/time.ts'
-import { ApiError, getJson, sendJson } from '../../api/client.ts'
+import { ApiError, apiUrl, csrfToken, getJson, loginAgainOn401, sendJson } from '../../api/client.ts'
 import { HAZARD_COLOURS } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import type { DeskContext, DeskView, PageMount } from '../context.ts'
@@ -84,6 +84,8 @@ const H = strings({
   'h.unplaced': { zh: '未定位', en: 'Not placed' },
   'h.overdue': { zh: '已超期', en: 'Overdue' },
   'h.photos': { zh: '照片与附件', en: 'Photos and files' },
+  'h.addPhotos': { zh: '照片（可多选，图片或 PDF）', en: 'Photos (images or PDFs, several at once)' },
+  'h.afterPhotos': { zh: '整改后照片', en: 'Photos after rectification' },
   'h.tasks': { zh: '整改任务', en: 'Rectification tasks' },
   'h.history': { zh: '处置记录', en: 'History' },
   'h.where': { zh: '在地图上点击隐患位置，或填写地址', en: 'Click the place on the map, or give an address' },
@@ -267,6 +269,35 @@ export function photoLinks(d: {
       }
     })
   return [...stored, ...given]
+}
+
+/** The photo input of a form: images (JPEG, PNG, WebP, HEIC) and PDFs, several at once. */
+function photoInput(): HTMLInputElement {
+  const i = input('file', '', { accept: 'image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,application/pdf' })
+  i.multiple = true
+  return i
+}
+
+/**
+ * Uploads a form's chosen files (`POST /api/attachments`, one at a time), answering their ids for
+ * the hazard body's `attachments`; a refusal (size, type) is an ApiError with the server's words.
+ */
+async function uploadFiles(files: FileList | null): Promise<string[]> {
+  const ids: string[] = []
+  for (const file of files ? [...files] : []) {
+    const body = new FormData()
+    body.append('file', file, file.name)
+    const url = apiUrl('/api/attachments')
+    const res = await fetch(url, { method: 'POST', headers: { accept: 'application/json', 'x-csrf-token': csrfToken() }, body })
+    loginAgainOn401(res.status)
+    const reply = (await res.json().catch(() => ({}))) as { id?: string; error?: string; details?: unknown }
+    if (!res.ok || !reply.id) {
+      const error = `${file.name}: ${reply.error ?? `HTTP ${res.status}`}`
+      throw new ApiError(url, res.status, error, { error, details: reply.details })
+    }
+    ids.push(reply.id)
+  }
+  return ids
 }
 
 const colourOf = (severity: HazardSeverity) => HAZARD_COLOURS[severity]
@@ -587,13 +618,17 @@ export const mount: PageMount = async (root, route, ctx) => {
         field(H('h.due'), due, 'due_date'),
       )
     }
-    form.append(field(H('h.comment'), comment, 'comment'), ok, cancel)
+    const photos = photoInput()
+    form.append(field(H('h.comment'), comment, 'comment'))
+    if (to === 'closed') form.append(field(H('h.afterPhotos'), photos, 'photos'))
+    form.append(ok, cancel)
     form.addEventListener('submit', (e) => {
       e.preventDefault()
       const text = comment.value.trim()
       void track(
         busy(form, async () => {
           try {
+            const attachments = await uploadFiles(photos.files)
             if (to === 'confirmed') {
               const patch: Record<string, string | null> = {}
               if (responsible.value.trim() !== (p.responsibleParty ?? '')) patch.responsible_party = responsible.value.trim() || null
@@ -604,6 +639,7 @@ export const mount: PageMount = async (root, route, ctx) => {
             const next = (await sendJson('POST', `/api/hazards/${d.id}/transitions`, {
               to,
               ...(text ? { comment: text } : {}),
+              ...(attachments.length ? { attachments } : {}),
             })) as HazardDetail
             await afterChange(next)
           } catch (err) {
@@ -738,6 +774,7 @@ export const mount: PageMount = async (root, route, ctx) => {
     const responsible = input('text', '', { maxlength: '200' })
     const due = input('date', '', { min: ctx.today })
     const where = placeFields(at)
+    const photos = photoInput()
     const ok = button(H('h.submit'), 'primary', 'confirm-register')
     ok.type = 'submit'
     const cancel = button(dt('desk.cancel'))
@@ -752,6 +789,7 @@ export const mount: PageMount = async (root, route, ctx) => {
       field(H('h.responsible'), responsible, 'responsible_party'),
       field(H('h.due'), due, 'due_date'),
       field(H('h.description'), description, 'description'),
+      field(H('h.addPhotos'), photos, 'photos'),
       ok,
       cancel,
     )
@@ -772,7 +810,8 @@ export const mount: PageMount = async (root, route, ctx) => {
       void track(
         busy(form, async () => {
           try {
-            const d = (await sendJson('POST', '/api/hazards', body)) as HazardDetail
+            const attachments = await uploadFiles(photos.files)
+            const d = (await sendJson('POST', '/api/hazards', attachments.length ? { ...body, attachments } : body)) as HazardDetail
             ctx.toast(H('h.registered', { id: d.id }))
             picked = null
             go(String(d.id), filtersOnly())
