@@ -223,6 +223,42 @@ describe('the address review queue, as a command-center reviewer', () => {
   })
 })
 
+describe('rankings and reports', () => {
+  it("lists every ranked town with its scores, links each town's health report, and shows a town officer only theirs", async () => {
+    // October: the last whole month of the demo seed.
+    const w = await deskPage(operator, '/desk/rankings?level=town&month=2026-10')
+    try {
+      const rows = w.page.locator('.desk-ranking tbody tr')
+      expect(await rows.count()).toBe(22)
+      // The lists above the table name exactly the towns the table marks with that colour.
+      for (const colour of ['red', 'yellow', 'black']) {
+        const inTable = await w.page.locator(`.desk-ranking tr.is-${colour} td:nth-child(2)`).allTextContents()
+        const listed = (await w.page.locator(`[data-colour="${colour}"] li`).allTextContents()).map((t) => t.replace(/ [\d.]+$/, ''))
+        expect(listed, colour).toEqual(inTable)
+      }
+      expect(await w.page.locator('[data-colour="red"] li').count()).toBeGreaterThan(0)
+      const [{ name }] = await server.db.sql<[{ name: string }]>`SELECT name FROM admin_areas WHERE code = ${town}`
+      const link = w.page.locator(`.desk-report-links a:text-is("${name}")`)
+      const href = await link.getAttribute('href')
+      expect(href).toMatch(new RegExp(`^/reports/town/${town}\\?month=\\d{4}-\\d{2}$`))
+      const report = await operator.api('GET', href!)
+      expect(report.status).toBe(200)
+      expect(await report.text()).toContain(name)
+    } finally {
+      await w.context.close()
+    }
+    const o = await deskPage(officer, '/desk/rankings?month=2026-10')
+    try {
+      expect(await o.page.locator('.desk-ranking tbody tr').count()).toBe(1)
+      expect(await o.page.getAttribute('.desk-ranking tbody tr', 'data-code')).toBe(town)
+      expect(await o.page.textContent('.desk-table-wrap')).toContain('共 22 个参与排名')
+      expect(await o.page.locator('.desk-report-links a').count()).toBe(1)
+    } finally {
+      await o.context.close()
+    }
+  })
+})
+
 describe('tasks, as a town officer and the operator who reviews them', () => {
   it('accepts, starts and submits; gets it returned with the reason; resubmits; the operator closes it out', async () => {
     const created = await operator.api('POST', '/api/tasks', {

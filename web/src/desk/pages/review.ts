@@ -12,7 +12,7 @@ import type { DeskView, PageMount } from '../context.ts'
 import { busy, button, field, refusal, select, textarea } from '../form.ts'
 import { track } from '../idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../minimap.ts'
-import { deskPath,type DeskRoute } from '../routes.ts'
+import { deskPath, type DeskRoute } from '../routes.ts'
 import { dt, strings } from '../strings.ts'
 
 const rt = strings({

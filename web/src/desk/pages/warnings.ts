@@ -307,7 +307,7 @@ export const mount: PageMount = async (root, route, ctx) => {
     )
     sections.push(history)
     const onMap = el('a', 'desk-link', dt('desk.openOnMap'))
-    onMap.href = `/#sel=warning:${w.id}`
+    onMap.href = `/#s=warning:${w.id}`
     sections.push(onMap)
     detail.replaceChildren(...sections)
   }
