@@ -259,6 +259,46 @@ describe('rankings and reports', () => {
   })
 })
 
+describe('warning models, as the command center that tunes them', () => {
+  it('edits a threshold in the generated form: a wrong order is refused at its field, a right one saved as a new version', async () => {
+    const [before] = await server.db.sql<
+      { version: number; definition: { thresholds: { red: number; orange: number; yellow: number } } }[]
+    >`
+      SELECT version, definition FROM models WHERE id = 'hotspot'`
+    const w = await deskPage(operator, '/desk/models/hotspot')
+    try {
+      expect(await w.page.locator('.desk-row[data-id]').count()).toBe(
+        (await server.db.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM models`)[0].n,
+      )
+      const red = '[data-form="model"] [name="thresholds.red"]'
+      expect(Number(await w.page.inputValue(red))).toBe(before!.definition.thresholds.red)
+      // Red below orange: the model's own schema refuses it, at the field, before anything is sent.
+      await w.page.fill(red, String(before!.definition.thresholds.orange - 1))
+      await w.page.click('[data-action="save-model"]')
+      await idle(w)
+      expect(await w.page.textContent('[data-field="thresholds.red"] .desk-field-error')).toBe('red must be at least orange')
+      expect((await server.db.sql<{ version: number }[]>`SELECT version FROM models WHERE id = 'hotspot'`)[0]!.version).toBe(
+        before!.version,
+      )
+      await w.page.fill(red, '99.5')
+      await w.page.fill('[data-form="model"] [name="maxRedPerRun"]', '7')
+      await w.page.click('[data-action="save-model"]')
+      await idle(w)
+      const [after] = await server.db.sql<
+        { version: number; definition: { thresholds: { red: number }; maxRedPerRun: number; kind: string } }[]
+      >`
+        SELECT version, definition FROM models WHERE id = 'hotspot'`
+      expect(after!.version).toBe(before!.version + 1)
+      expect(after!.definition).toMatchObject({ kind: 'hotspot', maxRedPerRun: 7, thresholds: { red: 99.5 } })
+      expect(await w.page.textContent('.desk-detail-head h2')).toContain(`v${after!.version}`)
+      expect(w.errors).toEqual([])
+    } finally {
+      saveArtifact('desk-models.png', await w.page.screenshot())
+      await w.context.close()
+    }
+  })
+})
+
 describe('tasks, as a town officer and the operator who reviews them', () => {
   it('accepts, starts and submits; gets it returned with the reason; resubmits; the operator closes it out', async () => {
     const created = await operator.api('POST', '/api/tasks', {

@@ -36,7 +36,7 @@ export type { ImportCounts, ImportRun } from '../imports/runs.ts'
 export { type IncidentFeature, type IncidentPage, IncidentPageSchema } from '../incidents/query-schema.ts'
 export { IncidentStatusSchema } from '../incidents/schema.ts'
 export { type Colour, type IndicatorsResponse, type RankedArea, type RankingResponse, RankingResponseSchema } from '../indicators/schema.ts'
-export { LevelSchema } from '../models/definition.ts'
+export { LevelSchema, type ModelDefinition, ModelDefinitionSchema } from '../models/definition.ts'
 export { FAR_ACCEPT_M, type Pair, type ReviewPage } from '../reconcile/schema.ts'
 export {
   type AreaStatsResponse,

@@ -41,7 +41,7 @@ const PAGES: Readonly<Partial<Record<DeskPage, () => Promise<{ mount: PageMount 
   hazards: () => import('./pages/hazards.ts'),
   review: () => import('./pages/review.ts'),
   rankings: () => import('./pages/rankings.ts'),
-  // models: () => import('./pages/models.ts'),
+  models: () => import('./pages/models.ts'),
   imports: () => import('./pages/imports.ts'),
   admin: () => import('./pages/admin.ts'),
 }
