@@ -1,6 +1,7 @@
 /** The clock and "how fresh is what is on screen" for the wall's status bar. */
 import { SHANGHAI_OFFSET_MS } from '../../../server/shared/time.ts'
 import type { Lang } from '../i18n/strings.ts'
+import type { StreamState } from '../live/stream.ts'
 import { wt } from './strings.ts'
 
 /**
@@ -16,7 +17,7 @@ export function formatAge(ms: number, lang: Lang): string {
   return wt('age.days', lang, { n: Math.floor(s / 86_400) })
 }
 
-export type StreamState = 'connecting' | 'live' | 'reconnecting'
+export type { StreamState }
 
 /** Data older than this is shown as stale even while the stream is up (the polls have failed). */
 export const DATA_STALE_MS = 3 * 60_000

@@ -23,7 +23,8 @@ import type {
 import { fetchBoundaries, fetchConfig, fetchLabels } from '../api/client.ts'
 import { type AppConfig, LABEL_LEVELS, type LabelLevel } from '../api/types.ts'
 import { getLang } from '../i18n/i18n.ts'
-import { reconnectDelay, RELOAD_POLICY, shouldReload } from './backoff.ts'
+import { reconnectDelay, RELOAD_POLICY, shouldReload } from '../live/backoff.ts'
+import { openStream } from '../live/stream.ts'
 import {
   fetchAreaStats,
   fetchCategories,
@@ -39,7 +40,6 @@ import { computeKpis, sortedRanking, totalsByArea, townFocus, wallPeriods } from
 import { createWallMap, type WallMap } from './map.ts'
 import { rotationOrder, rotationStep } from './rotation.ts'
 import { fitStage, stageTransform } from './scale.ts'
-import { openStream } from './stream.ts'
 import { mergeTicker, pushTicker, type TickerItem } from './ticker.ts'
 import {
   applyStrings,

@@ -5,8 +5,10 @@
  */
 import { apiUrl } from '../api/client.ts'
 import { type BackoffOptions, reconnectDelay, STREAM_BACKOFF } from './backoff.ts'
-import type { StreamState } from './freshness.ts'
 import { createSseParser } from './sse.ts'
+
+/** Where a live connection stands. */
+export type StreamState = 'connecting' | 'live' | 'reconnecting'
 
 /** The server sends a heartbeat every 15 s; two missed ones mean the connection is dead. */
 const SILENCE_MS = 35_000
