@@ -300,15 +300,8 @@ describe('warning models, as the command center that tunes them', () => {
 })
 
 describe('tasks, as a town officer and the operator who reviews them', () => {
-  it('accepts, starts and submits; gets it returned with the reason; resubmits; the operator closes it out', async () => {
-    const created = await operator.api('POST', '/api/tasks', {
-      title: '消防通道堆物整改',
-      area_code: town,
-      assignee_team: '镇街平安办',
-      due_date: addDays(shanghaiDay(new Date()), 5),
-    })
-    expect(created.status).toBe(201)
-    const task = (await created.json()) as { id: number }
+  it('a task given to the officer in person reaches their open desk live; they accept, submit with a photo, get it returned, resubmit; it is closed out', async () => {
+    const me = (await (await officer.api('GET', '/api/auth/me')).json()) as { user: { id: string } }
     const elsewhere = (await (
       await operator.api('POST', '/api/tasks', {
         title: '他镇任务',
@@ -321,27 +314,59 @@ describe('tasks, as a town officer and the operator who reviews them', () => {
     const o = await deskPage(officer, '/desk')
     try {
       expect(new URL(o.page.url()).pathname).toBe('/desk/tasks')
+      const badge = async () => (await o.page.textContent('[data-badge="tasks"]'))?.trim() ?? ''
+      const before = Number((await badge()) || '0')
+      // The operator assigns a task to this officer by name while their desk is open.
+      const created = await operator.api('POST', '/api/tasks', {
+        title: '消防通道堆物整改',
+        area_code: town,
+        assignee_team: '镇街平安办',
+        assignee_user: me.user.id,
+        due_date: addDays(shanghaiDay(new Date()), 5),
+      })
+      expect(created.status).toBe(201)
+      const task = (await created.json()) as { id: number }
+      await o.page.waitForSelector(`.desk-toast a[href="/desk/tasks/${task.id}"]`, { timeout: 10_000 })
+      await expect.poll(badge, { timeout: 10_000 }).toBe(String(before + 1))
+      // "Mine" lists it (the list reloads by itself).
+      await expect.poll(() => o.page.locator(`.desk-row[data-id="${task.id}"]`).count(), { timeout: 10_000 }).toBe(1)
+
       await o.page.click('[data-tab="area"]')
       await idle(o)
-      // Their town's open tasks, and none of another town's.
+      // Their town's tasks, and none of another town's.
       const [{ n }] = await server.db.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM tasks WHERE town_code = ${town}`
       expect(await o.page.locator('.desk-row[data-id]').count()).toBe(n)
       expect(await o.page.locator(`.desk-row[data-id="${elsewhere.id}"]`).count()).toBe(0)
 
-      const step = async (page: WatchedPage, to: string, comment?: string) => {
+      const step = async (page: WatchedPage, to: string, comment?: string, photo?: Buffer) => {
         await page.page.click(`[data-action="move-${to}"]`)
         if (comment) await page.page.fill(`[data-form="move-${to}"] [name="comment"]`, comment)
+        if (photo)
+          await page.page.setInputFiles(`[data-form="move-${to}"] [name="photos"]`, {
+            name: '整改后.jpg',
+            mimeType: 'image/jpeg',
+            buffer: photo,
+          })
         await page.page.click(`[data-form="move-${to}"] [data-action="confirm"]`)
         await idle(page)
         expect(await page.page.textContent('.desk-detail-head .desk-status')).toBe(
           { accepted: '已签收', in_progress: '整改中', submitted: '待审核', returned: '已退回', closed: '已销号' }[to],
         )
       }
+      const { default: sharp } = await import('sharp')
+      const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#2f9e44' } })
+        .jpeg()
+        .toBuffer()
       await o.page.click(`.desk-row[data-id="${task.id}"]`)
       await idle(o)
       await step(o, 'accepted')
       await step(o, 'in_progress')
-      await step(o, 'submitted', '已清理堆物，通道畅通')
+      await step(o, 'submitted', '已清理堆物，通道畅通', photo)
+      // The photo is stored, linked to the submission, and shown with it.
+      const links = await server.db.sql<{ to_status: string }[]>`
+        SELECT e.to_status FROM attachment_links l JOIN task_events e ON e.id = l.task_event_id WHERE l.task_id = ${task.id}`
+      expect(links.map((l) => l.to_status)).toEqual(['submitted'])
+      expect(await o.page.locator('.desk-event[data-to="submitted"] .desk-photo img').count()).toBe(1)
 
       const op = await deskPage(operator, `/desk/tasks/${task.id}`)
       try {

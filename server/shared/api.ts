@@ -47,7 +47,7 @@ export {
   type TimeseriesResponse,
 } from '../stats/schema.ts'
 export type { IncidentChange } from '../stream/changes.ts'
-export { type Task, type TaskDetail, type TaskPage, type TaskStatus, TaskStatusSchema } from '../tasks/schema.ts'
+export { type Task, type TaskAssigned, type TaskDetail, type TaskPage, type TaskStatus, TaskStatusSchema } from '../tasks/schema.ts'
 export { OPEN_TASK_STATUSES, TASK_COMMENT_REQUIRED, TASK_TRANSITIONS } from '../tasks/states.ts'
 export { MAP_AREA_TILES, MAP_OVERLAY_TILES, WALL_TOWN_TILES } from '../tiles/page-sources.ts'
 export { type WarningDetail, type WarningFeature, type WarningPage, type WarningStatus, WarningStatusSchema } from '../warnings/schema.ts'

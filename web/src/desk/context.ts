@@ -14,6 +14,8 @@ export interface DeskContext {
   toast(text: string, kind?: 'ok' | 'error'): void
   /** Today in Shanghai (YYYY-MM-DD). */
   today: string
+  /** Listens to an event of the live stream (`task.assigned`, `task`, `warning`…); answers how to stop. */
+  onLive(type: string, fn: (data: unknown) => void): () => void
 }
 
 /** A mounted page. `update` takes a new address on the same page (keeping the list as it is). */

@@ -5,11 +5,13 @@
  */
 import './desk.css'
 
-import { MeResponseSchema } from '../../../server/shared/api.ts'
+import { MeResponseSchema, type TaskAssigned } from '../../../server/shared/api.ts'
 import { shanghaiDay } from '../../../server/shared/time.ts'
 import { getJson, sendJson } from '../api/client.ts'
 import { getLang, onLangChange, setLang } from '../i18n/i18n.ts'
+import { openStream } from '../live/stream.ts'
 import { byId, el } from '../ui/dom.ts'
+import { isMine } from './assignees.ts'
 import type { DeskContext, DeskView, PageMount, Permission } from './context.ts'
 import { idle, track } from './idle.ts'
 import { DESK_PAGES, type DeskPage, deskPath, parseDeskPath } from './routes.ts'
@@ -50,8 +52,13 @@ const main = byId<HTMLElement>('desk-main')
 const nav = byId<HTMLElement>('desk-nav')
 const toasts = byId<HTMLElement>('desk-toasts')
 
-function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
-  const node = el('div', `desk-toast desk-toast--${kind}`, text)
+function toast(text: string, kind: 'ok' | 'error' = 'ok', href?: string): void {
+  const node = el('div', `desk-toast desk-toast--${kind}`)
+  if (href) {
+    const a = el('a', 'desk-toast-link', text)
+    a.href = href
+    node.append(a)
+  } else node.textContent = text
   node.setAttribute('role', kind === 'error' ? 'alert' : 'status')
   const close = el('button', 'desk-toast-close', '×')
   close.type = 'button'
@@ -59,7 +66,8 @@ function toast(text: string, kind: 'ok' | 'error' = 'ok'): void {
   close.addEventListener('click', () => node.remove())
   node.append(close)
   toasts.append(node)
-  if (kind === 'ok') setTimeout(() => node.remove(), 6000)
+  // Errors stay until closed; a link (a new task) stays a while longer than a plain note.
+  if (kind === 'ok') setTimeout(() => node.remove(), href ? 20_000 : 6000)
 }
 
 async function start(): Promise<void> {
@@ -77,6 +85,37 @@ async function start(): Promise<void> {
   })
   byId('desk-lang').addEventListener('click', () => setLang(getLang() === 'zh' ? 'en' : 'zh'))
 
+  // The live stream: pages listen through ctx.onLive; a task given to me (or my team) raises the
+  // badge on "tasks" and a toast, on whichever page is open.
+  const listeners = new Map<string, Set<(data: unknown) => void>>()
+  const badge = el('span', 'desk-badge')
+  badge.dataset.badge = 'tasks'
+  const refreshBadge = () =>
+    void getJson('/api/tasks/counts?assignee=me').then(
+      (c) => {
+        const open = (c as { open?: number }).open ?? 0
+        badge.textContent = open > 0 ? String(open) : ''
+        badge.hidden = open === 0
+      },
+      () => undefined,
+    )
+  openStream({
+    onEvent(type, data) {
+      if (type === 'task.assigned' && isMine(data as TaskAssigned, me.user)) {
+        const a = data as TaskAssigned
+        toast(
+          dt('live.assigned', { id: a.taskId, title: a.title, due: a.dueDate }),
+          'ok',
+          deskPath({ page: 'tasks', id: String(a.taskId) }),
+        )
+        refreshBadge()
+      }
+      listeners.get(type)?.forEach((fn) => fn(data))
+    },
+    onState() {},
+    onOpen: refreshBadge,
+  })
+
   let current: { page: DeskPage; view: DeskView } | null = null
   let generation = 0
 
@@ -90,6 +129,12 @@ async function start(): Promise<void> {
     },
     toast,
     today: shanghaiDay(new Date()),
+    onLive(type, fn) {
+      const set = listeners.get(type) ?? new Set()
+      listeners.set(type, set)
+      set.add(fn)
+      return () => set.delete(fn)
+    },
   }
 
   const renderNav = (active: DeskPage) => {
@@ -98,6 +143,7 @@ async function start(): Promise<void> {
         const a = el('a', `desk-nav-link${p === active ? ' is-active' : ''}`, dt(`nav.${p}`))
         a.href = deskPath({ page: p })
         a.dataset.page = p
+        if (p === 'tasks') a.append(badge)
         if (p === active) a.setAttribute('aria-current', 'page')
         return a
       }),

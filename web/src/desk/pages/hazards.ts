@@ -26,13 +26,15 @@ import {
   type Task,
 } from '../../../../server/shared/api.ts'
 import { addDays } from '../../../../server/shared/time.ts'
-import { ApiError, apiUrl, csrfToken, getJson, loginAgainOn401, sendJson } from '../../api/client.ts'
+import { uploadFiles } from '../../api/attachments.ts'
+import { ApiError, getJson, sendJson } from '../../api/client.ts'
 import { HAZARD_COLOURS } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import type { DeskContext, DeskView, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { track } from '../idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../minimap.ts'
+import { gallery, photoInput, type PhotoLink } from '../photos.ts'
 import { deskPath, type DeskRoute } from '../routes.ts'
 import { dt, strings } from '../strings.ts'
 import { timeline } from '../timeline.ts'
@@ -240,13 +242,6 @@ export function selfCheckBodies(c: SelfCheck): Record<string, string | number>[]
   })
 }
 
-/** A photo or file of a hazard: where to open it, and a thumbnail when there is one. */
-export interface PhotoLink {
-  href: string
-  thumb: string | null
-  name: string
-}
-
 /**
  * A hazard's photos and files: those stored here (with thumbnails), then the references it was
  * given (a URL, or an uploaded attachment's id) that are not among them.
@@ -269,35 +264,6 @@ export function photoLinks(d: {
       }
     })
   return [...stored, ...given]
-}
-
-/** The photo input of a form: images (JPEG, PNG, WebP, HEIC) and PDFs, several at once. */
-function photoInput(): HTMLInputElement {
-  const i = input('file', '', { accept: 'image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,application/pdf' })
-  i.multiple = true
-  return i
-}
-
-/**
- * Uploads a form's chosen files (`POST /api/attachments`, one at a time), answering their ids for
- * the hazard body's `attachments`; a refusal (size, type) is an ApiError with the server's words.
- */
-async function uploadFiles(files: FileList | null): Promise<string[]> {
-  const ids: string[] = []
-  for (const file of files ? [...files] : []) {
-    const body = new FormData()
-    body.append('file', file, file.name)
-    const url = apiUrl('/api/attachments')
-    const res = await fetch(url, { method: 'POST', headers: { accept: 'application/json', 'x-csrf-token': csrfToken() }, body })
-    loginAgainOn401(res.status)
-    const reply = (await res.json().catch(() => ({}))) as { id?: string; error?: string; details?: unknown }
-    if (!res.ok || !reply.id) {
-      const error = `${file.name}: ${reply.error ?? `HTTP ${res.status}`}`
-      throw new ApiError(url, res.status, error, { error, details: reply.details })
-    }
-    ids.push(reply.id)
-  }
-  return ids
 }
 
 const colourOf = (severity: HazardSeverity) => HAZARD_COLOURS[severity]
@@ -535,20 +501,7 @@ export const mount: PageMount = async (root, route, ctx) => {
     if (photos.length) {
       const box = el('section', 'desk-section desk-hazard-photos')
       box.append(el('h3', '', H('h.photos')))
-      for (const ph of photos) {
-        const a = el('a', 'desk-photo')
-        a.href = ph.href
-        a.target = '_blank'
-        a.rel = 'noopener'
-        if (ph.thumb) {
-          const img = el('img')
-          img.src = ph.thumb
-          img.alt = ph.name
-          img.loading = 'lazy'
-          a.append(img)
-        } else a.textContent = ph.name
-        box.append(a)
-      }
+      box.append(gallery(photos, 'desk-photos'))
       sections.push(box)
     }
 

@@ -11,14 +11,17 @@ import {
   type TaskPage,
   type TaskStatus,
 } from '../../../../server/shared/api.ts'
+import { uploadFiles } from '../../api/attachments.ts'
 import { getJson, sendJson } from '../../api/client.ts'
 import { el, facts } from '../../ui/dom.ts'
+import { assigneeOptions } from '../assignees.ts'
 import type { DeskContext, DeskView, PageMount } from '../context.ts'
-import { busy, button, field, input, refusal, textarea } from '../form.ts'
+import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { track } from '../idle.ts'
+import { gallery, photoInput } from '../photos.ts'
 import { deskPath, type DeskRoute } from '../routes.ts'
 import { dt } from '../strings.ts'
-import { timeline } from '../timeline.ts'
+import { timeline, type TimelineEvent } from '../timeline.ts'
 
 export const TASK_TABS = ['mine', 'team', 'area', 'all'] as const
 export type TaskTab = (typeof TASK_TABS)[number]
@@ -26,7 +29,7 @@ export type TaskTab = (typeof TASK_TABS)[number]
 /**
  * The API query of a tab: mine = assigned to me, team = my team's, area = my areas' (row-level
  * security already limits scoped staff to them; district staff pick an area), all = no filter.
- * @example taskQuery('mine', new URLSearchParams('overdue=true')).toString() // 'assignee=me&overdue=true&limit=200'
+ * @example taskQuery('mine', new URLSearchParams('overdue=true')).toString() // 'assignee=me&overdue=true&sort=due&limit=200'
  */
 export function taskQuery(tab: TaskTab, params: URLSearchParams): URLSearchParams {
   const q = new URLSearchParams()
@@ -37,6 +40,7 @@ export function taskQuery(tab: TaskTab, params: URLSearchParams): URLSearchParam
   const status = params.get('status')
   if (status) q.set('status', status)
   if (params.get('overdue') === 'true') q.set('overdue', 'true')
+  q.set('sort', 'due')
   q.set('limit', '200')
   return q
 }
@@ -174,6 +178,7 @@ export const mount: PageMount = async (root, route, ctx) => {
       facts([
         [dt('t.status'), statusName(t.status)],
         [dt('t.team'), t.assigneeTeam],
+        [dt('t.person'), t.assigneeName ?? '—'],
         [dt('f.area'), `${t.areaName} (${t.areaCode})`],
         [dt('t.due'), t.dueDate],
         [dt('t.source'), origin],
@@ -183,7 +188,12 @@ export const mount: PageMount = async (root, route, ctx) => {
     if (canWrite) sections.push(moves(t))
     else sections.push(el('p', 'desk-hint', dt('desk.readOnly')))
     const history = el('section', 'desk-section')
-    history.append(el('h3', '', dt('t.history')), timeline(t.history, statusName))
+    // Each event shows the photos and files that came with it.
+    const photosOf = (e: TimelineEvent) => {
+      const mine = t.attachments.filter((a) => a.eventId === e.id)
+      return mine.length ? gallery(mine.map((a) => ({ href: a.url, thumb: a.thumbnailUrl, name: a.filename ?? a.id.slice(0, 8) }))) : null
+    }
+    history.append(el('h3', '', dt('t.history')), timeline(t.history, statusName, photosOf))
     sections.push(history)
     detail.replaceChildren(...sections)
   }
@@ -203,7 +213,9 @@ export const mount: PageMount = async (root, route, ctx) => {
     if (t.status !== 'closed') {
       const due = button(dt('t.changeDue'), 'plain', 'change-due')
       due.addEventListener('click', () => box.after(dueForm(t)))
-      box.append(due)
+      const assign = button(dt('t.reassign'), 'plain', 'reassign')
+      assign.addEventListener('click', () => void track(assignForm(t).then((f) => box.after(f))))
+      box.append(due, assign)
     }
     return box
   }
@@ -215,11 +227,17 @@ export const mount: PageMount = async (root, route, ctx) => {
     form.dataset.form = `move-${to}`
     const comment = textarea('', 3)
     comment.required = required
+    const photos = photoInput()
     const ok = button(dt(`move.${to}` as 'move.accepted'), to === 'returned' ? 'danger' : 'primary', 'confirm')
     ok.type = 'submit'
     const cancel = button(dt('desk.cancel'))
     cancel.addEventListener('click', () => form.remove())
-    form.append(field(dt(required ? 't.commentRequired' : 't.comment'), comment, 'comment'), ok, cancel)
+    form.append(
+      field(dt(required ? 't.commentRequired' : 't.comment'), comment, 'comment'),
+      field(dt('t.photos'), photos, 'photos'),
+      ok,
+      cancel,
+    )
     form.addEventListener('submit', (e) => {
       e.preventDefault()
       const text = comment.value.trim()
@@ -227,9 +245,9 @@ export const mount: PageMount = async (root, route, ctx) => {
       void track(
         busy(form, async () => {
           try {
-            await afterChange(
-              (await sendJson('POST', `/api/tasks/${t.id}/transitions`, { to, ...(text ? { comment: text } : {}) })) as TaskDetail,
-            )
+            const attachments = await uploadFiles(photos.files)
+            const body = { to, ...(text ? { comment: text } : {}), ...(attachments.length ? { attachments } : {}) }
+            await afterChange((await sendJson('POST', `/api/tasks/${t.id}/transitions`, body)) as TaskDetail)
           } catch (err) {
             ctx.toast(refusal(err), 'error')
           }
@@ -266,6 +284,53 @@ export const mount: PageMount = async (root, route, ctx) => {
     return form
   }
 
+  async function assignForm(t: TaskDetail): Promise<HTMLFormElement> {
+    detail.querySelector('.desk-inline-form')?.remove()
+    const form = el('form', 'desk-inline-form')
+    form.dataset.form = 'reassign'
+    const people = await assigneeOptions(t.areaCode)
+    const person = select([['', dt('t.nobody')], ...people], t.assigneeUserId ?? '')
+    const team = input('text', t.assigneeTeam, { maxlength: '200', required: '' })
+    const comment = textarea('', 2)
+    const ok = button(dt('t.reassignSave'), 'primary', 'confirm')
+    ok.type = 'submit'
+    const cancel = button(dt('desk.cancel'))
+    cancel.addEventListener('click', () => form.remove())
+    form.append(
+      field(dt('t.person'), person, 'assignee_user'),
+      field(dt('t.team'), team, 'assignee_team'),
+      field(dt('t.comment'), comment, 'comment'),
+      ok,
+      cancel,
+    )
+    form.addEventListener('submit', (e) => {
+      e.preventDefault()
+      const body: Record<string, string | null> = {}
+      if ((person.value || null) !== t.assigneeUserId) body.assignee_user = person.value || null
+      if (team.value.trim() !== t.assigneeTeam) body.assignee_team = team.value.trim()
+      if (Object.keys(body).length === 0) return void form.remove()
+      if (comment.value.trim()) body.comment = comment.value.trim()
+      void track(
+        busy(form, async () => {
+          try {
+            await afterChange((await sendJson('PATCH', `/api/tasks/${t.id}`, body)) as TaskDetail)
+          } catch (err) {
+            ctx.toast(refusal(err), 'error')
+          }
+        }),
+      )
+    })
+    return form
+  }
+
+  // Tasks given out or moved elsewhere show up without a reload (a second's grace for bursts).
+  let pendingReload: ReturnType<typeof setTimeout> | undefined
+  const reloadSoon = () => {
+    clearTimeout(pendingReload)
+    pendingReload = setTimeout(() => void track(load()), 1000)
+  }
+  const stops = [ctx.onLive('task.assigned', reloadSoon), ctx.onLive('task', reloadSoon)]
+
   renderTools()
   await track(Promise.all([load(), showDetail()]))
 
@@ -283,6 +348,8 @@ export const mount: PageMount = async (root, route, ctx) => {
     },
     destroy() {
       destroyed = true
+      clearTimeout(pendingReload)
+      stops.forEach((stop) => stop())
     },
   }
   return view

@@ -11,6 +11,7 @@ import { addDays } from '../../../../server/shared/time.ts'
 import { getJson, sendJson } from '../../api/client.ts'
 import { WARNING_COLOURS, type WarningLevel } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
+import { assigneeOptions } from '../assignees.ts'
 import type { DeskView, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { track } from '../idle.ts'
@@ -404,6 +405,17 @@ export const mount: PageMount = async (root, route, ctx) => {
     const description = textarea(p.explanation, 3)
     const areaCode = input('text', area, { pattern: '\\d{6,20}', required: '' })
     const team = input('text', '', { maxlength: '200', placeholder: `${area}…平安办` })
+    // Who in the area the task may go to in person (filled in when the list arrives).
+    const person = select([['', dt('t.nobody')]], '')
+    const people = (code: string) =>
+      void track(
+        assigneeOptions(code).then(
+          (options) => person.replaceChildren(...select([['', dt('t.nobody')], ...options], '').options),
+          () => person.replaceChildren(...select([['', dt('t.nobody')]], '').options),
+        ),
+      )
+    people(area)
+    areaCode.addEventListener('change', () => people(areaCode.value))
     const due = input('date', addDays(ctx.today, 7), { required: '', min: ctx.today })
     const comment = textarea('', 2)
     const ok = button(dt('t.submitDispatch'), 'primary', 'confirm-dispatch')
@@ -415,6 +427,7 @@ export const mount: PageMount = async (root, route, ctx) => {
       field(dt('t.description'), description, 'description'),
       field(dt('t.area'), areaCode, 'area_code'),
       field(dt('t.team'), team, 'assignee_team'),
+      field(dt('t.person'), person, 'assignee_user'),
       field(dt('t.due'), due, 'due_date'),
       field(dt('t.comment'), comment, 'comment'),
       ok,
@@ -429,6 +442,7 @@ export const mount: PageMount = async (root, route, ctx) => {
         due_date: due.value,
       }
       if (team.value.trim()) body.assignee_team = team.value.trim()
+      if (person.value) body.assignee_user = person.value
       if (comment.value.trim()) body.comment = comment.value.trim()
       void track(
         busy(form, async () => {
