@@ -118,6 +118,26 @@ describe('the warnings inbox, as a command-center operator', () => {
     }
   })
 
+  it("goes from a warning on the map to the desk's dispatch form, and from a town's panel to its health report", async () => {
+    const [target] = await server.db.sql<{ id: number; town_code: string }[]>`
+      SELECT id::int, town_code FROM warnings WHERE status = 'new' AND town_code IS NOT NULL ORDER BY id LIMIT 1`
+    const w = await openWatchedPage(browser)
+    try {
+      await w.context.addCookies(operator.cookies)
+      await w.page.goto(`${server.url}/#s=warning:${target!.id}&a=${target!.town_code}`)
+      await w.page.waitForFunction(() => window.__onemap !== undefined, null, { timeout: 60_000 })
+      await w.page.waitForSelector('#inspector[data-state="ready"] a[data-action="dispatch"]', { timeout: 60_000 })
+      expect(await w.page.getAttribute('#area-panel a[data-link="report"]', 'href')).toBe(`/reports/town/${target!.town_code}`)
+      await w.page.click('#inspector a[data-action="dispatch"]')
+      await w.page.waitForFunction(() => window.__desk !== undefined)
+      await idle(w)
+      expect(new URL(w.page.url()).pathname).toBe(`/desk/warnings/${target!.id}`)
+      expect(await w.page.locator('[data-form="dispatch"]').count()).toBe(1)
+    } finally {
+      await w.context.close()
+    }
+  })
+
   it('dismisses a warning only with a reason, which its history keeps', async () => {
     const [target] = await server.db.sql<{ id: number }[]>`SELECT id::int FROM warnings WHERE status = 'new' ORDER BY id LIMIT 1`
     const w = await deskPage(operator, `/desk/warnings/${target!.id}?status=all`)

@@ -167,6 +167,14 @@ async function allIncidents(query: string, signal: AbortSignal): Promise<Inciden
   }
 }
 
+/** A link into the work desk (it opens there, where the record's actions are). */
+function deskLink(href: string, text: string, action?: string): HTMLAnchorElement {
+  const a = el('a', 'desk-action', text)
+  a.href = href
+  if (action) a.dataset.action = action
+  return a
+}
+
 /** Mounts the inspector in `root`. */
 export function mountInspector(root: HTMLElement, actions: InspectorActions): Inspector {
   const { onClose, onShape } = actions
@@ -337,8 +345,17 @@ export function mountInspector(root: HTMLElement, actions: InspectorActions): In
         const tasks = el('ul', 'task-list')
         for (const task of w.tasks as { id?: number; title?: string; statusName?: string; status?: string }[]) {
           const status = task.status ? codeLabel('taskStatus', task.status, task.statusName) : (task.statusName ?? '')
-          tasks.append(el('li', '', `#${task.id ?? '?'} ${task.title ?? ''} · ${status}`))
+          const li = el('li')
+          li.append(
+            task.id === undefined ? `#? ${task.title ?? ''}` : deskLink(`/desk/tasks/${task.id}`, `#${task.id} ${task.title ?? ''}`),
+            ` · ${status}`,
+          )
+          tasks.append(li)
         }
+        const actions = el('div', 'inspector__actions')
+        actions.append(deskLink(`/desk/warnings/${w.id}`, t('desk.handle'), 'handle'))
+        if (p.status === 'new' || p.status === 'acknowledged')
+          actions.append(deskLink(`/desk/warnings/${w.id}?do=dispatch`, t('desk.dispatch'), 'dispatch'))
         if (w.tasks.length === 0) tasks.append(el('li', 'muted', t('field.noTasks')))
         return [
           el('h2', 'inspector__title', p.title),
@@ -355,6 +372,7 @@ export function mountInspector(root: HTMLElement, actions: InspectorActions): In
           facts(metricRows(p.metrics)),
           el('h3', 'panel-sub', t('field.tasks')),
           tasks,
+          actions,
         ]
       }
       case 'hazard': {
@@ -373,6 +391,7 @@ export function mountInspector(root: HTMLElement, actions: InspectorActions): In
             [t('field.address'), p.address ?? '—'],
           ]),
           el('p', 'inspector__text', p.description),
+          deskLink(`/desk/hazards/${h.id}`, t('desk.openHazard'), 'open'),
         ]
       }
       case 'task': {
@@ -387,6 +406,7 @@ export function mountInspector(root: HTMLElement, actions: InspectorActions): In
             [t('field.due'), task.dueDate],
           ]),
           ...(task.description ? [el('p', 'inspector__text', task.description)] : []),
+          deskLink(`/desk/tasks/${task.id}`, t('desk.openTask'), 'open'),
         ]
       }
     }

@@ -26,6 +26,15 @@ export interface AreaPanel {
 }
 
 /** Mounts the panel; `onArea` drills to an area (null = the whole district). */
+/** A link out of the panel (a report opens in its own tab). */
+function link(href: string, text: string, name: string): HTMLAnchorElement {
+  const a = el('a', 'desk-action', text)
+  a.href = href
+  a.dataset.link = name
+  if (href.startsWith('/reports/')) a.target = '_blank'
+  return a
+}
+
 export function mountAreaPanel(root: HTMLElement, onArea: (code: string | null) => void): AreaPanel {
   let data: AreaPanelData | null = null
 
@@ -106,6 +115,12 @@ export function mountAreaPanel(root: HTMLElement, onArea: (code: string | null) 
     }
 
     if (area.level === 'town' || area.level === 'village') {
+      // The town's health report (a village's: its town's) and the level's ranking, on the desk.
+      const town = area.level === 'town' ? area.code : (trail[1]?.code ?? null)
+      const links = el('div', 'area-panel__links')
+      if (town) links.append(link(`/reports/town/${encodeURIComponent(town)}`, t('area.report'), 'report'))
+      links.append(link(`/desk/rankings?level=${area.level}`, t('area.ranking'), 'ranking'))
+      root.append(links)
       root.append(el('h3', 'panel-sub', t('area.indicators')))
       const mine = indicators?.areas.find((a) => a.code === area.code)
       if (!indicators || !mine) root.append(el('p', 'muted', t('area.indicatorsNone')))

@@ -254,6 +254,8 @@ export const mount: PageMount = async (root, route, ctx) => {
     }
     if (id !== selectedId || destroyed) return
     renderDetail(w)
+    // From the map's "dispatch" button: the form opens at once.
+    if (params.get('do') === 'dispatch') detail.querySelector<HTMLButtonElement>('[data-action="dispatch"]')?.click()
     void track(relatedIncidents(w))
   }
 
