@@ -30,12 +30,13 @@ import { uploadFiles } from '../../api/attachments.ts'
 import { ApiError, getJson, sendJson } from '../../api/client.ts'
 import { HAZARD_COLOURS } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
-import type { DeskContext, DeskView, PageMount } from '../context.ts'
+import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { track } from '../idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../minimap.ts'
 import { gallery, photoInput, type PhotoLink } from '../photos.ts'
-import { deskPath, type DeskRoute } from '../routes.ts'
+import { deskPath } from '../routes.ts'
+import { splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 import { timeline } from '../timeline.ts'
 
@@ -291,20 +292,7 @@ export const mount: PageMount = async (root, route, ctx) => {
     ),
   )
 
-  const filters = el('form', 'desk-filters')
-  filters.setAttribute('role', 'search')
-  const list = el('div', 'desk-list')
-  list.setAttribute('role', 'list')
-  const listHead = el('div', 'desk-list-head')
-  const mapBox = el('div', 'desk-minimap')
-  const detail = el('div', 'desk-detail')
-  const left = el('div', 'desk-col desk-col--list')
-  left.append(listHead, list)
-  const right = el('div', 'desk-col desk-col--detail')
-  right.append(mapBox, detail)
-  const body = el('div', 'desk-split')
-  body.append(left, right)
-  root.append(filters, body)
+  const { filters, listHead, list, mapBox, detail } = splitLayout(root, { map: true })
 
   let params = route.params
   let selectedId = route.id
@@ -926,22 +914,20 @@ export const mount: PageMount = async (root, route, ctx) => {
   )
   await track(Promise.all([load(), showDetail()]))
 
-  const view: DeskView = {
-    update(next: DeskRoute) {
-      const reload = filterKey(next.params) !== filterKey(params)
-      const reselect = next.id !== selectedId
+  return splitView({
+    current: () => ({ params, id: selectedId }),
+    set(next) {
       params = next.params
       selectedId = next.id
-      if (reload) {
-        renderFilters()
-        void track(load())
-      } else if (reselect) renderList()
-      if (reselect) void track(showDetail())
     },
+    filterKey,
+    renderFilters,
+    load,
+    renderList,
+    showDetail,
     destroy() {
       destroyed = true
       miniMap?.destroy()
     },
-  }
-  return view
+  })
 }

@@ -13,6 +13,7 @@ import { busy, button, field, refusal, select, textarea } from '../form.ts'
 import { track } from '../idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../minimap.ts'
 import { deskPath, type DeskRoute } from '../routes.ts'
+import { splitLayout } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
 const rt = strings({
@@ -62,19 +63,7 @@ export function needsFarNote(distanceM: number | null | undefined): boolean {
 }
 
 export const mount: PageMount = async (root, route, ctx) => {
-  const filters = el('form', 'desk-filters')
-  const list = el('div', 'desk-list')
-  list.setAttribute('role', 'list')
-  const listHead = el('div', 'desk-list-head')
-  const mapBox = el('div', 'desk-minimap')
-  const detail = el('div', 'desk-detail')
-  const left = el('div', 'desk-col desk-col--list')
-  left.append(listHead, list)
-  const right = el('div', 'desk-col desk-col--detail')
-  right.append(mapBox, detail)
-  const body = el('div', 'desk-split')
-  body.append(left, right)
-  root.append(filters, body)
+  const { filters, listHead, list, mapBox, detail } = splitLayout(root, { map: true })
 
   let params = route.params
   let selectedId = route.id

@@ -15,11 +15,12 @@ import { uploadFiles } from '../../api/attachments.ts'
 import { getJson, sendJson } from '../../api/client.ts'
 import { el, facts } from '../../ui/dom.ts'
 import { assigneeOptions } from '../assignees.ts'
-import type { DeskContext, DeskView, PageMount } from '../context.ts'
+import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { track } from '../idle.ts'
 import { gallery, photoInput } from '../photos.ts'
-import { deskPath, type DeskRoute } from '../routes.ts'
+import { deskPath } from '../routes.ts'
+import { splitLayout, splitView } from '../split.ts'
 import { dt } from '../strings.ts'
 import { timeline, type TimelineEvent } from '../timeline.ts'
 
@@ -62,19 +63,9 @@ function defaultTab(ctx: DeskContext): TaskTab {
 
 export const mount: PageMount = async (root, route, ctx) => {
   const canWrite = ctx.can('write')
+  const { filters: tools, listHead, list, detail, left } = splitLayout(root, { map: false, filtersInList: true })
   const tabs = el('nav', 'desk-tabs')
-  const tools = el('div', 'desk-filters')
-  const list = el('div', 'desk-list')
-  list.setAttribute('role', 'list')
-  const listHead = el('div', 'desk-list-head')
-  const detail = el('div', 'desk-detail')
-  const left = el('div', 'desk-col desk-col--list')
-  left.append(tabs, tools, listHead, list)
-  const right = el('div', 'desk-col desk-col--detail')
-  right.append(detail)
-  const body = el('div', 'desk-split')
-  body.append(left, right)
-  root.append(body)
+  left.prepend(tabs)
 
   let params = route.params
   let selectedId = route.id
@@ -334,23 +325,20 @@ export const mount: PageMount = async (root, route, ctx) => {
   renderTools()
   await track(Promise.all([load(), showDetail()]))
 
-  const view: DeskView = {
-    update(next: DeskRoute) {
-      const reload = next.params.toString() !== params.toString()
-      const reselect = next.id !== selectedId
+  return splitView({
+    current: () => ({ params, id: selectedId }),
+    set(next) {
       params = next.params
       selectedId = next.id
-      if (reload) {
-        renderTools()
-        void track(load())
-      } else if (reselect) renderList()
-      if (reselect) void track(showDetail())
     },
+    renderFilters: renderTools,
+    load,
+    renderList,
+    showDetail,
     destroy() {
       destroyed = true
       clearTimeout(pendingReload)
       stops.forEach((stop) => stop())
     },
-  }
-  return view
+  })
 }

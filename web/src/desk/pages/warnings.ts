@@ -12,11 +12,12 @@ import { getJson, sendJson } from '../../api/client.ts'
 import { WARNING_COLOURS, type WarningLevel } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { assigneeOptions } from '../assignees.ts'
-import type { DeskView, PageMount } from '../context.ts'
+import type { PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { track } from '../idle.ts'
 import { createMiniMap, featureBounds, type MiniMap } from '../minimap.ts'
-import { deskPath, type DeskRoute } from '../routes.ts'
+import { deskPath } from '../routes.ts'
+import { splitLayout, splitView } from '../split.ts'
 import { dt } from '../strings.ts'
 import { timeline } from '../timeline.ts'
 
@@ -69,21 +70,9 @@ export const mount: PageMount = async (root, route, ctx) => {
     ]),
   )
 
-  const filters = el('form', 'desk-filters')
-  filters.setAttribute('role', 'search')
-  const list = el('div', 'desk-list')
-  list.setAttribute('role', 'list')
+  const { filters, listHead, list, mapBox, detail } = splitLayout(root, { map: true })
   const bulk = el('div', 'desk-bulk')
-  const listHead = el('div', 'desk-list-head')
-  const mapBox = el('div', 'desk-minimap')
-  const detail = el('div', 'desk-detail')
-  const left = el('div', 'desk-col desk-col--list')
-  left.append(listHead, bulk, list)
-  const right = el('div', 'desk-col desk-col--detail')
-  right.append(mapBox, detail)
-  const body = el('div', 'desk-split')
-  body.append(left, right)
-  root.append(filters, body)
+  listHead.after(bulk)
 
   let params = route.params
   let selectedId = route.id
@@ -476,22 +465,19 @@ export const mount: PageMount = async (root, route, ctx) => {
   )
   await track(Promise.all([load(), showDetail()]))
 
-  const view: DeskView = {
-    update(next: DeskRoute) {
-      const reload = next.params.toString() !== params.toString()
-      const reselect = next.id !== selectedId
+  return splitView({
+    current: () => ({ params, id: selectedId }),
+    set(next) {
       params = next.params
       selectedId = next.id
-      if (reload) {
-        renderFilters()
-        void track(load())
-      } else if (reselect) renderList()
-      if (reselect) void track(showDetail())
     },
+    renderFilters,
+    load,
+    renderList,
+    showDetail,
     destroy() {
       destroyed = true
       miniMap?.destroy()
     },
-  }
-  return view
+  })
 }

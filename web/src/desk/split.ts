@@ -1,0 +1,73 @@
+/**
+ * The layout and update rule desk pages share: filters on top, a list on the left, the chosen
+ * record (under an optional mini map) on the right; a new address reloads the list only when its
+ * filters changed, and the record only when another one is chosen.
+ */
+import { el } from '../ui/dom.ts'
+import type { DeskView } from './context.ts'
+import { track } from './idle.ts'
+import type { DeskRoute } from './routes.ts'
+
+/** The parts of a list-and-record page. */
+export interface Split {
+  filters: HTMLFormElement
+  listHead: HTMLElement
+  list: HTMLElement
+  mapBox: HTMLElement
+  detail: HTMLElement
+  /** The list column, for pages that add tabs or tools above the list. */
+  left: HTMLElement
+}
+
+/** Lays a list-and-record page out in `root` (`map`: a mini-map box above the record). */
+export function splitLayout(root: HTMLElement, opts: { map: boolean; filtersInList?: boolean }): Split {
+  const filters = el('form', 'desk-filters')
+  filters.setAttribute('role', 'search')
+  const list = el('div', 'desk-list')
+  list.setAttribute('role', 'list')
+  const listHead = el('div', 'desk-list-head')
+  const mapBox = el('div', 'desk-minimap')
+  const detail = el('div', 'desk-detail')
+  const left = el('div', 'desk-col desk-col--list')
+  left.append(...(opts.filtersInList ? [filters] : []), listHead, list)
+  const right = el('div', 'desk-col desk-col--detail')
+  right.append(...(opts.map ? [mapBox] : []), detail)
+  const body = el('div', 'desk-split')
+  body.append(left, right)
+  root.append(...(opts.filtersInList ? [] : [filters]), body)
+  return { filters, listHead, list, mapBox, detail, left }
+}
+
+/** What a list-and-record page does when its address changes. */
+export interface SplitPage {
+  /** The address the page shows now. */
+  current(): { params: URLSearchParams; id: string | null }
+  /** Takes the new address as its own. */
+  set(next: DeskRoute): void
+  renderFilters(): void
+  load(): Promise<void>
+  renderList(): void
+  showDetail(): Promise<void>
+  destroy(): void
+  /** What of the query string the list depends on (default: all of it). */
+  filterKey?(params: URLSearchParams): string
+}
+
+/** The page's view: new filters reload the list; another record re-marks the list and loads it. */
+export function splitView(page: SplitPage): DeskView {
+  const key = (p: URLSearchParams) => (page.filterKey ? page.filterKey(p) : p.toString())
+  return {
+    update(next) {
+      const now = page.current()
+      const reload = key(next.params) !== key(now.params)
+      const reselect = next.id !== now.id
+      page.set(next)
+      if (reload) {
+        page.renderFilters()
+        void track(page.load())
+      } else if (reselect) page.renderList()
+      if (reselect) void track(page.showDetail())
+    },
+    destroy: () => page.destroy(),
+  }
+}
