@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import type { TestServer } from '../server/testing/harness.ts'
-import { launchBrowser, type Login, login, openWatchedPage, saveArtifact, type WatchedPage } from './test/browser.ts'
+import { deskIdle, launchBrowser, loggedIn, type Login, openDesk, saveArtifact, type WatchedPage } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
@@ -18,18 +18,12 @@ const PASSWORD = 'a-long-test-password'
 
 beforeAll(async () => {
   const { startTestServer } = await import('../server/testing/harness.ts')
-  const { createUser } = await import('../server/auth/store.ts')
   server = await startTestServer({ seed: 'boundaries', auth: 'required' })
   const [first] = await server.db.sql<{ code: string; name: string }[]>`
     SELECT code, name FROM admin_areas WHERE level = 'town' ORDER BY code LIMIT 1`
   town = first!.code
   townName = first!.name
-  await createUser(
-    server.db.sql,
-    { username: 'desk-admin', displayName: '系统管理员', role: 'admin', areaCodes: [], password: PASSWORD },
-    'test',
-  )
-  admin = await login(server.url, 'desk-admin', PASSWORD)
+  ;[admin] = await loggedIn(server, PASSWORD, { username: 'desk-admin', displayName: '系统管理员', role: 'admin', areaCodes: [] })
   browser = await launchBrowser()
 }, 600_000)
 
@@ -38,16 +32,9 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function deskPage(who: Login, path: string): Promise<WatchedPage> {
-  const w = await openWatchedPage(browser, { width: 1440, height: 900 })
-  await w.context.addCookies(who.cookies)
-  await w.page.goto(`${server.url}${path}`)
-  await w.page.waitForFunction(() => window.__desk !== undefined)
-  await w.page.evaluate(() => window.__desk!.idle())
-  return w
-}
+const deskPage = (who: Login, path: string) => openDesk(browser, server.url, who, path)
 
-const idle = (w: WatchedPage) => w.page.evaluate(() => window.__desk!.idle())
+const idle = deskIdle
 /** Console errors other than the refused requests the test makes on purpose. */
 const unexpected = (w: WatchedPage) => w.errors.filter((e) => !/status of 4\d\d/.test(e))
 

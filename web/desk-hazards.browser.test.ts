@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { addDays, shanghaiDay } from '../server/shared/time.ts'
 import type { TestServer } from '../server/testing/harness.ts'
-import { launchBrowser, type Login, login, openWatchedPage, saveArtifact, type WatchedPage } from './test/browser.ts'
+import { deskIdle, launchBrowser, loggedIn, type Login, openDesk, saveArtifact, type WatchedPage } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
@@ -19,24 +19,17 @@ const PASSWORD = 'a-long-test-password'
 
 beforeAll(async () => {
   const { startTestServer } = await import('../server/testing/harness.ts')
-  const { createUser } = await import('../server/auth/store.ts')
   server = await startTestServer({ seed: 'small', auth: 'required' })
   const [busiest] = await server.db.sql<{ code: string }[]>`
     SELECT a.code FROM admin_areas a WHERE a.level = 'town'
     ORDER BY (SELECT count(*) FROM hazards h WHERE h.town_code = a.code) DESC, a.code LIMIT 1`
   town = busiest!.code
-  await createUser(
-    server.db.sql,
-    { username: 'hz-operator', displayName: '指挥中心值班员', role: 'command', areaCodes: [], password: PASSWORD },
-    'test',
+  ;[operator, officer] = await loggedIn(
+    server,
+    PASSWORD,
+    { username: 'hz-operator', displayName: '指挥中心值班员', role: 'command', areaCodes: [] },
+    { username: 'hz-town', displayName: '镇街平安办', role: 'town', areaCodes: [town] },
   )
-  await createUser(
-    server.db.sql,
-    { username: 'hz-town', displayName: '镇街平安办', role: 'town', areaCodes: [town], password: PASSWORD },
-    'test',
-  )
-  operator = await login(server.url, 'hz-operator', PASSWORD)
-  officer = await login(server.url, 'hz-town', PASSWORD)
   browser = await launchBrowser()
 }, 900_000)
 
@@ -45,14 +38,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function deskPage(who: Login, path: string): Promise<WatchedPage> {
-  const w = await openWatchedPage(browser, { width: 1440, height: 900 })
-  await w.context.addCookies(who.cookies)
-  await w.page.goto(`${server.url}${path}`)
-  await w.page.waitForFunction(() => window.__desk !== undefined)
-  await idle(w)
-  return w
-}
+const deskPage = (who: Login, path: string) => openDesk(browser, server.url, who, path)
 
 /** A small JPEG of one colour (a photo stand-in the server's image pipeline takes). */
 async function photo(colour: string): Promise<Buffer> {
@@ -62,7 +48,7 @@ async function photo(colour: string): Promise<Buffer> {
     .toBuffer()
 }
 
-const idle = (w: WatchedPage) => w.page.evaluate(() => window.__desk!.idle())
+const idle = deskIdle
 const statusText = (w: WatchedPage) => w.page.textContent('.desk-detail-head .desk-status')
 
 /** A point of the base well inside the officer's town, with no hazard near it to be clicked instead. */

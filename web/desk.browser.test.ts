@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { addDays, shanghaiDay } from '../server/shared/time.ts'
 import type { TestServer } from '../server/testing/harness.ts'
-import { launchBrowser, type Login, login, openWatchedPage, saveArtifact, type WatchedPage } from './test/browser.ts'
+import { deskIdle, launchBrowser, loggedIn, type Login, openDesk, openWatchedPage, saveArtifact, type WatchedPage } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
@@ -24,25 +24,18 @@ const PASSWORD = 'a-long-test-password'
 
 beforeAll(async () => {
   const { startTestServer } = await import('../server/testing/harness.ts')
-  const { createUser } = await import('../server/auth/store.ts')
   server = await startTestServer({ seed: 'small', auth: 'required' })
   const towns = await server.db.sql<{ code: string }[]>`
     SELECT a.code FROM admin_areas a WHERE a.level = 'town'
     ORDER BY (SELECT count(*) FROM incidents i WHERE i.town_code = a.code) DESC, a.code LIMIT 2`
   town = towns[0]!.code
   otherTown = towns[1]!.code
-  await createUser(
-    server.db.sql,
-    { username: 'desk-operator', displayName: '指挥中心值班员', role: 'command', areaCodes: [], password: PASSWORD },
-    'test',
+  ;[operator, officer] = await loggedIn(
+    server,
+    PASSWORD,
+    { username: 'desk-operator', displayName: '指挥中心值班员', role: 'command', areaCodes: [] },
+    { username: 'desk-town', displayName: '镇街平安办', role: 'town', areaCodes: [town] },
   )
-  await createUser(
-    server.db.sql,
-    { username: 'desk-town', displayName: '镇街平安办', role: 'town', areaCodes: [town], password: PASSWORD },
-    'test',
-  )
-  operator = await login(server.url, 'desk-operator', PASSWORD)
-  officer = await login(server.url, 'desk-town', PASSWORD)
   // The warning models as of the seed's end, as the scheduler would have run them.
   const models = (await (await operator.api('GET', '/api/models')).json()) as {
     items: { id: string; configured?: boolean; definition: { enabled: boolean } }[]
@@ -63,16 +56,9 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function deskPage(who: Login, path: string, viewport = { width: 1440, height: 900 }): Promise<WatchedPage> {
-  const w = await openWatchedPage(browser, viewport)
-  await w.context.addCookies(who.cookies)
-  await w.page.goto(`${server.url}${path}`)
-  await w.page.waitForFunction(() => window.__desk !== undefined)
-  await w.page.evaluate(() => window.__desk!.idle())
-  return w
-}
+const deskPage = (who: Login, path: string) => openDesk(browser, server.url, who, path)
 
-const idle = (w: WatchedPage) => w.page.evaluate(() => window.__desk!.idle())
+const idle = deskIdle
 
 describe('the warnings inbox, as a command-center operator', () => {
   it('lists every open red warning, and dispatches a task from one with the warning’s area and a due date a week out', async () => {

@@ -341,3 +341,40 @@ export async function login(baseUrl: string, username: string, password: string)
       }),
   }
 }
+
+/**
+ * Creates accounts (one password for all, as `createUser` does) and logs each in, in order.
+ * @example const [operator, officer] = await loggedIn(server, PASSWORD, { username: 'op', displayName: '值班员', role: 'command', areaCodes: [] }, …)
+ */
+export async function loggedIn<const U extends readonly Omit<NewUser, 'password'>[]>(
+  server: TestServer,
+  password: string,
+  ...users: U
+): Promise<{ -readonly [K in keyof U]: Login }> {
+  const { createUser } = await import('../../server/auth/store.ts')
+  const out: Login[] = []
+  for (const u of users) {
+    await createUser(server.db.sql, { ...u, password }, 'test')
+    out.push(await login(server.url, u.username, password))
+  }
+  return out as { -readonly [K in keyof U]: Login }
+}
+
+/** Waits for what the desk page has started to load (window.__desk.idle()). */
+export const deskIdle = (w: WatchedPage): Promise<void> => w.page.evaluate(() => window.__desk!.idle())
+
+/** Opens a desk address as `who` and waits until it has loaded what it shows. */
+export async function openDesk(
+  browser: Browser,
+  baseUrl: string,
+  who: Login,
+  path: string,
+  viewport = { width: 1440, height: 900 },
+): Promise<WatchedPage> {
+  const w = await openWatchedPage(browser, viewport)
+  await w.context.addCookies(who.cookies)
+  await w.page.goto(`${baseUrl}${path}`)
+  await w.page.waitForFunction(() => window.__desk !== undefined)
+  await deskIdle(w)
+  return w
+}
