@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url'
 
 import { defineConfig } from 'vitest/config'
 
+import { phonePwa } from './scripts/vite/phone-pwa.ts'
+
 /** The project root (this file's folder); the page itself lives in web/. */
 const projectRoot = fileURLToPath(new URL('.', import.meta.url))
 
@@ -31,7 +33,7 @@ const lumaDeviceStatic = {
 const TEST_EXCLUDE = ['**/node_modules/**', 'dist/**', '.data/**', '.tmp/**']
 
 export default defineConfig({
-  plugins: [lumaDeviceStatic],
+  plugins: [lumaDeviceStatic, phonePwa()],
   root: fileURLToPath(new URL('./web', import.meta.url)),
   // Absolute asset URLs: the server answers client routes (e.g. /wall/…) with index.html.
   base: '/',
@@ -43,13 +45,15 @@ export default defineConfig({
     chunkSizeWarningLimit: 1200,
     sourcemap: false,
     rolldownOptions: {
-      // Three pages: the map (/), the command-center wall (/wall, web/src/wall) and the work desk
-      // (/desk, web/src/desk), each its own
-      // entry so the wall loads none of the map page's code (shared chunks such as maplibre-gl split out).
+      // Four pages: the map (/), the command-center wall (/wall, web/src/wall), the work desk
+      // (/desk, web/src/desk) and the grid worker's phone app (/m, web/src/m; its PWA files come from
+      // scripts/vite/phone-pwa.ts), each its own entry so the wall loads none of the map page's code
+      // (shared chunks such as maplibre-gl split out).
       input: {
         main: fileURLToPath(new URL('./web/index.html', import.meta.url)),
         wall: fileURLToPath(new URL('./web/wall.html', import.meta.url)),
         desk: fileURLToPath(new URL('./web/desk.html', import.meta.url)),
+        m: fileURLToPath(new URL('./web/m.html', import.meta.url)),
       },
       // The web app reaches server code only through server/shared/ (api.ts re-exports the domains'
       // schemas), and those modules are pure: declaring server/ free of side effects lets the

@@ -26,6 +26,10 @@ const RULES: readonly Rule[] = [
   { methods: READ, path: /^\/metrics$/, need: 'public' },
   { methods: READ, path: /^\/assets\//, need: 'public' },
   { methods: READ, path: /^\/favicon\.(ico|svg)$/, need: 'public' },
+  // The phone app's shell (web/m.html, no data in it), service worker, manifest and icons: a browser
+  // fetches the manifest and icons without cookies, and the service worker's updates must not
+  // precache the login page in the shell's place when a session has ended. /m itself needs a login.
+  { methods: READ, path: /^\/(m\.html|m\.webmanifest|m-sw\.js|m-icon-[\w-]+\.png|m-apple-touch-icon\.png)$/, need: 'public' },
   { methods: ANY, path: /^\/api\/auth\/(logout|me)$/, need: 'user' },
   // Administration.
   { methods: ANY, path: /^\/api\/users(\/|$)/, need: 'users' },

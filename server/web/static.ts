@@ -18,13 +18,29 @@ function newestMtime(dir: string): number {
   return newest
 }
 
-/** True when dist/web is missing or older than the web sources or the Vite config. */
+/** The build's own plugins (the phone app's manifest, icons and service worker). */
+const VITE_PLUGINS_DIR = path.join(ROOT_DIR, 'scripts', 'vite')
+
+/** True when dist/web is missing or older than the web sources, the Vite config or its plugins. */
 export function webBuildIsStale(): boolean {
   const index = path.join(WEB_DIST_DIR, 'index.html')
   if (!fs.existsSync(index)) return true
   const built = fs.statSync(index).mtimeMs
   const config = path.join(ROOT_DIR, 'vite.config.ts')
-  return newestMtime(WEB_SRC_DIR) > built || (fs.existsSync(config) && fs.statSync(config).mtimeMs > built)
+  return (
+    newestMtime(WEB_SRC_DIR) > built ||
+    (fs.existsSync(VITE_PLUGINS_DIR) && newestMtime(VITE_PLUGINS_DIR) > built) ||
+    (fs.existsSync(config) && fs.statSync(config).mtimeMs > built)
+  )
+}
+
+/**
+ * Files served with `Cache-Control: no-cache` (checked with the server on every use): the pages,
+ * and the phone app's service worker and manifest, whose names stay the same from build to build.
+ * @example revalidatedFile('/dist/web/m-sw.js') // true
+ */
+export function revalidatedFile(file: string): boolean {
+  return file.endsWith('.html') || file.endsWith('.webmanifest') || path.basename(file) === 'm-sw.js'
 }
 
 /** Builds the web app with Vite if it is missing or stale (so `npm start` works on a fresh checkout). */
@@ -45,7 +61,7 @@ export function webRoutes(): Router {
       index: 'index.html',
       maxAge: '1h',
       setHeaders: (res, file) => {
-        if (file.endsWith('.html')) res.setHeader('Cache-Control', 'no-cache')
+        if (revalidatedFile(file)) res.setHeader('Cache-Control', 'no-cache')
       },
     }),
   )
@@ -62,6 +78,13 @@ export function webRoutes(): Router {
     if (!fs.existsSync(desk)) return next()
     res.setHeader('Cache-Control', 'no-cache')
     res.sendFile(desk)
+  })
+  // The grid worker's phone app (web/m.html) at /m and below; its service worker is /m-sw.js.
+  router.get(/^\/m(\/.*)?$/, (_req, res, next) => {
+    const phone = path.join(WEB_DIST_DIR, 'm.html')
+    if (!fs.existsSync(phone)) return next()
+    res.setHeader('Cache-Control', 'no-cache')
+    res.sendFile(phone)
   })
   router.get(['/tasks', '/admin', '/users'], (req, res) => {
     res.redirect(302, req.path === '/tasks' ? '/desk/tasks' : '/desk/admin')
