@@ -145,7 +145,7 @@ export function taskRoutes(db: Db, opts: TaskRouteOptions = {}): Router {
     const body = parseInput(TaskTransitionSchema, req.body, 'body')
     const detail = await db.withScope(scopeOf(req), async (tx) => {
       const files = await assertAttachments(tx, body.attachments ?? [], actorOf(req), 'body.attachments')
-      const move = await transitionTask(tx, id, body.to, actorOf(req), body.comment || null)
+      const move = await transitionTask(tx, id, body.to, actorOf(req), body.comment || null, body.position ?? null)
       await linkAttachments(tx, files, { taskId: id }, actorOf(req))
       return { ...(await taskDetail(tx, id, now())), hazardClosed: move.hazardClosed === null ? null : Number(move.hazardClosed) }
     })

@@ -97,6 +97,14 @@ export const TaskPatchSchema = z
   .refine((v) => Object.keys(v).some((k) => k !== 'comment'), { message: 'give at least one field to change' })
 export type TaskPatch = z.infer<typeof TaskPatchSchema>
 
+/** A phone's position when a step is taken: WGS84, with the accuracy it reported (metres). */
+export const StepPositionSchema = z.strictObject({
+  lng: z.number().finite().min(-180).max(180),
+  lat: z.number().finite().min(-90).max(90),
+  accuracy: z.number().finite().nonnegative().max(100_000).optional(),
+})
+export type StepPosition = z.infer<typeof StepPositionSchema>
+
 /** `POST /api/tasks/{id}/transitions`. A return must say why (`comment`). */
 export const TaskTransitionSchema = z
   .object({
@@ -104,6 +112,8 @@ export const TaskTransitionSchema = z
     comment: Text(2000).optional(),
     /** Uploaded attachments' ids (the photos of a submission), recorded on this step. */
     attachments: AttachmentIdsSchema.optional(),
+    /** Where the step was taken (the phone's GPS, WGS84), recorded on it as `changes.position.to`. */
+    position: StepPositionSchema.optional(),
   })
   .refine((v) => !taskMoveNeedsComment(v.to) || (v.comment ?? '') !== '', { message: 'say why the task is returned', path: ['comment'] })
 export type TaskTransition = z.infer<typeof TaskTransitionSchema>

@@ -25,6 +25,7 @@ import type { AreaRef } from '../stats/schema.ts'
 import { daysOverdue } from './overdue.ts'
 import {
   type OverdueTask,
+  type StepPosition,
   type Task,
   TASK_STATUS_NAMES,
   type TaskAssigned,
@@ -280,7 +281,14 @@ export interface TaskMove {
  * who, when, from, to and the comment; closing may close its hazard (see the module note).
  * @example await transitionTask(tx, '7', 'accepted', 'team-3', '已签收')
  */
-export async function transitionTask(tx: Tx, id: string, to: TaskStatus, actor: string, comment: string | null): Promise<TaskMove> {
+export async function transitionTask(
+  tx: Tx,
+  id: string,
+  to: TaskStatus,
+  actor: string,
+  comment: string | null,
+  position: StepPosition | null = null,
+): Promise<TaskMove> {
   const [row] = await tx<{ status: TaskStatus; hazard_id: string | null }[]>`
     SELECT status, hazard_id::text FROM tasks WHERE id = ${id}::bigint FOR UPDATE`
   if (!row) throw new NotFound(`no task ${id}`)
@@ -289,7 +297,14 @@ export async function transitionTask(tx: Tx, id: string, to: TaskStatus, actor: 
   await tx`
     UPDATE tasks SET status = ${to}, updated_at = now(), closed_at = CASE WHEN ${to}::text = 'closed' THEN now() END
     WHERE id = ${id}::bigint`
-  await addTaskEvent(tx, id, { actor, action: 'transition', from: row.status, to, comment, changes: {} })
+  await addTaskEvent(tx, id, {
+    actor,
+    action: 'transition',
+    from: row.status,
+    to,
+    comment,
+    changes: position ? { position: { from: null, to: position } } : {},
+  })
   let hazardClosed: string | null = null
   if (to === 'closed' && row.hazard_id !== null) {
     const [h] = await tx<{ status: string; open: number }[]>`

@@ -149,7 +149,22 @@ describe(`rectification tasks (${TEST_KIND})`, () => {
 
     expect((await move(t.id, 'accepted', '已签收', 'grid-team')).status).toBe(200)
     expect((await move(t.id, 'in_progress', '', 'grid-team')).status).toBe(200)
-    expect((await move(t.id, 'submitted', '已整改', 'grid-team')).status).toBe(200)
+    // A submission from the phone says where it was made; a point off the globe is refused, naming it.
+    const offGlobe = await api(
+      'POST',
+      `/api/tasks/${t.id}/transitions`,
+      { to: 'submitted', position: { lng: 120.2, lat: 95 } },
+      'grid-team',
+    )
+    expect([offGlobe.status, offGlobe.json.details![0]!.where]).toEqual([400, 'body.position.lat'])
+    const submitted = await api<TaskDetail>(
+      'POST',
+      `/api/tasks/${t.id}/transitions`,
+      { to: 'submitted', comment: '已整改', position: { lng: 120.27, lat: 30.18, accuracy: 12 } },
+      'grid-team',
+    )
+    expect(submitted.status).toBe(200)
+    expect(submitted.json.history.at(-1)!.changes).toEqual({ position: { from: null, to: { lng: 120.27, lat: 30.18, accuracy: 12 } } })
     const noReason = await api('POST', `/api/tasks/${t.id}/transitions`, { to: 'returned' }, 'office')
     expect([noReason.status, noReason.json.details![0]!.where]).toEqual([400, 'body.comment'])
     expect((await move(t.id, 'returned', '整改不到位', 'office')).status).toBe(200)
