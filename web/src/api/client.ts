@@ -1,3 +1,4 @@
+import { csrfToken } from './csrf.ts'
 import {
   type AppConfig,
   AppConfigSchema,
@@ -47,11 +48,7 @@ export async function getJson(path: string, signal?: AbortSignal): Promise<unkno
   return res.json()
 }
 
-/** The CSRF token the login set in a cookie the page may read; echoed in `x-csrf-token` (double submit). */
-export function csrfToken(cookie: string = typeof document === 'undefined' ? '' : document.cookie): string {
-  const m = /(?:^|;\s*)onemap_csrf=([^;]*)/.exec(cookie)
-  return m ? decodeURIComponent(m[1]!) : ''
-}
+export { csrfToken }
 
 /**
  * Sends a JSON body (POST, PUT, PATCH, DELETE) with the CSRF token; answers the JSON reply (null

@@ -16,7 +16,7 @@
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb'
 
-import { csrfToken } from '../../api/client.ts'
+import { csrfToken } from '../../api/csrf.ts'
 
 /** One queued action, as the app shows it and sends it. */
 export interface QueuedAction {
