@@ -16,6 +16,8 @@ export type { ReverseResult } from '../geocode/reverse.ts'
 export { type GeocodeResponse, MatchLevelSchema } from '../geocode/schema.ts'
 export { type ChecklistItem, checklistOf, SELF_CHECK_LISTS, selfCheckHazardId } from '../hazards/checklists.ts'
 export {
+  HAZARD_CATEGORY_NAMES,
+  HAZARD_SEVERITY_NAMES,
   type HazardCategory,
   HazardCategorySchema,
   HazardCreateSchema,

@@ -1,5 +1,4 @@
 /** Who a task in an area can be given to, as select options (`GET /api/tasks/assignees?area=`). */
-import type { TaskAssigned } from '../../../server/shared/api.ts'
 import { getJson } from '../api/client.ts'
 
 interface Assignee {
@@ -16,12 +15,4 @@ interface Assignee {
 export async function assigneeOptions(area: string): Promise<(readonly [string, string])[]> {
   const { items } = (await getJson(`/api/tasks/assignees?area=${encodeURIComponent(area)}`)) as { items: Assignee[] }
   return items.map((a) => [a.id, a.team ? `${a.name} · ${a.team}` : a.name] as const)
-}
-
-/**
- * Whether an assignment is the caller's: to them in person, or to their team.
- * @example isMine({ assigneeUserId: '7', assigneeTeam: '北干平安办' }, { id: '7', team: null }) // true
- */
-export function isMine(a: Pick<TaskAssigned, 'assigneeUserId' | 'assigneeTeam'>, user: { id: string; team: string | null }): boolean {
-  return a.assigneeUserId === user.id || (user.team !== null && a.assigneeTeam === user.team)
 }

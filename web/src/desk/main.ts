@@ -9,11 +9,11 @@ import { MeResponseSchema, type TaskAssigned } from '../../../server/shared/api.
 import { shanghaiDay } from '../../../server/shared/time.ts'
 import { getJson, sendJson } from '../api/client.ts'
 import { getLang, onLangChange, setLang } from '../i18n/i18n.ts'
+import { isMine } from '../live/assigned.ts'
 import { openStream } from '../live/stream.ts'
 import { byId, el } from '../ui/dom.ts'
-import { isMine } from './assignees.ts'
+import { idle, track } from '../ui/idle.ts'
 import type { DeskContext, DeskView, PageMount, Permission } from './context.ts'
-import { idle, track } from './idle.ts'
 import { DESK_PAGES, type DeskPage, deskPath, parseDeskPath } from './routes.ts'
 import { dt } from './strings.ts'
 

@@ -4,8 +4,8 @@
  * filters changed, and the record only when another one is chosen.
  */
 import { el } from '../ui/dom.ts'
+import { track } from '../ui/idle.ts'
 import type { DeskView } from './context.ts'
-import { track } from './idle.ts'
 import type { DeskRoute } from './routes.ts'
 
 /** The parts of a list-and-record page. */

@@ -2,7 +2,7 @@
  * The desk's UI strings, Chinese first with English. Kept apart from the map's table so neither
  * page bundles the other's words; looked up in the language the map and wall share (i18n.ts).
  */
-import { getLang } from '../i18n/i18n.ts'
+import { type Lookup, strings } from '../i18n/i18n.ts'
 import type { Lang } from '../i18n/strings.ts'
 
 const S = {
@@ -117,17 +117,7 @@ const S = {
 
 export type DeskStringKey = keyof typeof S
 
-/** A table's lookup: the string in the current (or given) language, `{name}` placeholders filled. */
-export type Lookup<K extends string> = (key: K, params?: Record<string, string | number>, lang?: Lang) => string
-
-/**
- * The lookup of a table of strings; each desk page keeps its own table beside its code.
- * @example strings({ hi: { zh: '你好 {who}', en: 'Hello {who}' } })('hi', { who: '张三' }) // '你好 张三'
- */
-export function strings<K extends string>(table: Readonly<Record<K, Readonly<Record<Lang, string>>>>): Lookup<K> {
-  return (key, params = {}, lang = getLang()) =>
-    table[key][lang].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all))
-}
+export { strings }
 
 /**
  * A string of the desk's shared table.

@@ -70,3 +70,15 @@ export function onLangChange(fn: Listener): () => void {
   fn(current)
   return () => listeners.delete(fn)
 }
+
+/** A table's lookup: the string in the current (or given) language, `{name}` placeholders filled. */
+export type Lookup<K extends string> = (key: K, params?: Record<string, string | number>, lang?: Lang) => string
+
+/**
+ * The lookup of a page's own table of strings (the desk's pages, the phone app), kept beside its code.
+ * @example strings({ hi: { zh: '你好 {who}', en: 'Hello {who}' } })('hi', { who: '张三' }) // '你好 张三'
+ */
+export function strings<K extends string>(table: Readonly<Record<K, Readonly<Record<Lang, string>>>>): Lookup<K> {
+  return (key, params = {}, lang = current) =>
+    table[key][lang].replace(/\{(\w+)\}/g, (all, name: string) => (name in params ? String(params[name]) : all))
+}

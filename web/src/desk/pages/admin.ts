@@ -16,9 +16,9 @@ import {
 import { addDays } from '../../../../server/shared/time.ts'
 import { ApiError, getJson, sendJson } from '../../api/client.ts'
 import { el, facts, formatTime } from '../../ui/dom.ts'
+import { track } from '../../ui/idle.ts'
 import type { DeskView, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select } from '../form.ts'
-import { track } from '../idle.ts'
 import { deskPath, type DeskRoute } from '../routes.ts'
 import { dt, strings } from '../strings.ts'
 

@@ -30,15 +30,15 @@ import { uploadFiles } from '../../api/attachments.ts'
 import { ApiError, getJson, sendJson } from '../../api/client.ts'
 import { HAZARD_COLOURS } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
+import { track } from '../../ui/idle.ts'
+import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
+import { timeline } from '../../ui/timeline.ts'
 import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
-import { track } from '../idle.ts'
-import { createMiniMap, type MiniFeature, type MiniMap } from '../minimap.ts'
 import { gallery, photoInput, type PhotoLink } from '../photos.ts'
 import { deskPath } from '../routes.ts'
 import { splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
-import { timeline } from '../timeline.ts'
 
 const H = strings({
   'h.count': { zh: '{n} 条隐患', en: '{n} hazards' },

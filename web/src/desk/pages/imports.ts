@@ -13,9 +13,9 @@ import {
 } from '../../../../server/shared/api.ts'
 import { ApiError, apiUrl, csrfToken, getJson, loginAgainOn401 } from '../../api/client.ts'
 import { el, facts, formatTime } from '../../ui/dom.ts'
+import { track } from '../../ui/idle.ts'
 import type { DeskView, PageMount, Permission } from '../context.ts'
 import { busy, button, field, input, refusal, select } from '../form.ts'
-import { track } from '../idle.ts'
 import { deskPath, type DeskRoute } from '../routes.ts'
 import { dt, strings } from '../strings.ts'
 

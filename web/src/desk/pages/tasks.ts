@@ -14,15 +14,15 @@ import {
 import { uploadFiles } from '../../api/attachments.ts'
 import { getJson, sendJson } from '../../api/client.ts'
 import { el, facts } from '../../ui/dom.ts'
+import { track } from '../../ui/idle.ts'
+import { timeline, type TimelineEvent } from '../../ui/timeline.ts'
 import { assigneeOptions } from '../assignees.ts'
 import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
-import { track } from '../idle.ts'
 import { gallery, photoInput } from '../photos.ts'
 import { deskPath } from '../routes.ts'
 import { splitLayout, splitView } from '../split.ts'
 import { dt } from '../strings.ts'
-import { timeline, type TimelineEvent } from '../timeline.ts'
 
 export const TASK_TABS = ['mine', 'team', 'area', 'all'] as const
 export type TaskTab = (typeof TASK_TABS)[number]

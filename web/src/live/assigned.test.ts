@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { isMine } from './assignees.ts'
+import { isMine } from './assigned.ts'
 
 describe('whose a new assignment is', () => {
   it('is mine when it names me, or my team', () => {

@@ -57,8 +57,13 @@ function collection(features: readonly MiniFeature[]): FeatureCollection {
   }
 }
 
-/** Opens a mini map in `container` (loads MapLibre on first use). */
-export async function createMiniMap(container: HTMLElement, bbox: [number, number, number, number] | null): Promise<MiniMap> {
+/** Opens a mini map in `container` (loads MapLibre on first use): the desk's pages and the phone's grid. */
+export async function createMiniMap(
+  container: HTMLElement,
+  bbox: [number, number, number, number] | null,
+  /** The outlines under the records (default: the district's towns). */
+  outlines = '/api/boundaries/town.geojson',
+): Promise<MiniMap> {
   // The worker's address first (web/src/map/worker.ts), as on the map page.
   await import('../map/worker.ts')
   const { Map: MapCtor } = await import('maplibre-gl')
@@ -68,7 +73,7 @@ export async function createMiniMap(container: HTMLElement, bbox: [number, numbe
     style: {
       version: 8,
       sources: {
-        towns: { type: 'geojson', data: apiUrl('/api/boundaries/town.geojson') },
+        towns: { type: 'geojson', data: apiUrl(outlines) },
         records: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
       },
       layers: [

@@ -1,5 +1,5 @@
 /** A record's history as a timeline: when, who, what, and the comment — oldest first, as the API gives it. */
-import { el, formatTime } from '../ui/dom.ts'
+import { el, formatTime } from './dom.ts'
 
 export interface TimelineEvent {
   id?: number
