@@ -9,6 +9,7 @@ import { authOf, scopeOf } from '../auth/context.ts'
 import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
+import { bodyStream } from '../http/body.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
 import { safeName } from '../imports/upload.ts'
 import { type ProcessedUpload, processUpload, UnsupportedUpload } from './process.ts'
@@ -55,7 +56,7 @@ async function receiveFile(req: Request, maxBytes: number): Promise<{ bytes: Buf
       })
       bb.on('error', reject)
       bb.on('close', resolve)
-      req.pipe(bb)
+      bodyStream(req).pipe(bb)
     })
   } catch (err) {
     throw new HttpError(400, `body: not a readable multipart upload (${err instanceof Error ? err.message : String(err)})`)

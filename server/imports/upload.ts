@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises'
 import busboy from 'busboy'
 import type { Request } from 'express'
 
+import { bodyStream } from '../http/body.ts'
 import { HttpError } from '../http/errors.ts'
 
 export interface Upload {
@@ -58,7 +59,7 @@ export async function receiveUpload(req: Request): Promise<Upload> {
       })
       bb.on('error', reject)
       bb.on('close', resolve)
-      req.pipe(bb)
+      bodyStream(req).pipe(bb)
     })
     await Promise.all(writes)
   } catch (err) {
