@@ -16,6 +16,7 @@ import { hazardRoutes } from './hazards/routes.ts'
 import { healthRoutes } from './health/routes.ts'
 import { errorHandler, notFound } from './http/errors.ts'
 import { corsPolicy, geocodeRateLimit, securityHeaders } from './http/security.ts'
+import { idempotency } from './idempotency/middleware.ts'
 import { importRoutes } from './imports/routes.ts'
 import { incidentIngestRoutes } from './incidents/routes-ingest.ts'
 import { incidentQueryRoutes } from './incidents/routes-query.ts'
@@ -58,6 +59,15 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(express.json({ limit: '5mb' }))
   // Who is asking, then may they (server/auth/policy.ts): before every route below.
   app.use(authenticate(db, config), authorize())
+  // Writes sent with an Idempotency-Key run once per key and caller; a retry gets the stored
+  // answer (server/idempotency/). After the login check: a key belongs to its caller.
+  app.use(
+    '/api',
+    idempotency(db, {
+      ttlSeconds: config.IDEMPOTENCY_TTL_HOURS * 3600,
+      maxRawBodyBytes: Math.round((config.ATTACHMENT_MAX_MB + 1) * 1024 ** 2),
+    }),
+  )
   // Tiles first after the login check: a map asks for dozens a second, and a cached one should
   // not walk past every other router. The tile cache's freshness listener ends with the server.
   const tiles = tileRoutes(db, { warmup: config.TILE_WARMUP })

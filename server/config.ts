@@ -64,6 +64,8 @@ export const ConfigSchema = z.object({
   TILE_URL_KEYS: optional(z.stringbool()).transform((v) => v ?? false),
   /** The largest photo or document `POST /api/attachments` takes, in MB (larger: 413). */
   ATTACHMENT_MAX_MB: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0.001).max(1024).default(20)),
+  /** How long the answer to a write sent with an `Idempotency-Key` is kept for its retries, in hours. */
+  IDEMPOTENCY_TTL_HOURS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0.01).max(720).default(24)),
   /** Origins (comma-separated) allowed to call the API from other sites; none by default (CORS off). */
   CORS_ORIGINS: optional(z.string()).transform((v) =>
     v

@@ -52,7 +52,9 @@ export function corsPolicy(config: Pick<Config, 'CORS_ORIGINS'>): RequestHandler
   return cors({
     origin: config.CORS_ORIGINS,
     credentials: false,
-    allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id'],
+    allowedHeaders: ['authorization', 'content-type', 'x-api-key', 'x-request-id', 'idempotency-key'],
+    // Scripts on those origins may read whether an answer was a stored one sent again.
+    exposedHeaders: ['idempotent-replayed'],
     maxAge: 600,
   })
 }

@@ -18,6 +18,7 @@ import { basicAllowed } from '../auth/basic.ts'
 import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE } from '../auth/middleware.ts'
 import { type Requirement, requirementOf } from '../auth/policy.ts'
 import { type Role, ROLE_PERMISSIONS } from '../auth/schema.ts'
+import { IDEMPOTENCY_HEADER, IdempotencyKeyHeaderSchema, REPLAYED_HEADER, takesKey } from '../idempotency/key.ts'
 import { type ApiOperation, openApiPath, pathParamNames } from './operation.ts'
 
 /** The JSON error every route answers with (server/http/errors.ts). */
@@ -78,12 +79,29 @@ function samplePath(path: string): string {
   return path.replace(/\{[^}]+\}/g, 'x')
 }
 
-function responsesOf(op: ApiOperation, need: Requirement): ZodOpenApiResponsesObject {
+/** The answers of a write sent with an `Idempotency-Key` (server/idempotency/), beside its own. */
+const KEYED_ERRORS = {
+  409: `A request with the same \`${IDEMPOTENCY_HEADER}\` is still being processed (retry when it is done)`,
+  422: `The \`${IDEMPOTENCY_HEADER}\` was already used for another request (another method, path or body)`,
+} as const
+
+/** The header that marks a kept answer sent again. */
+const ReplayedHeaders = z.object({
+  [REPLAYED_HEADER]: z
+    .literal('true')
+    .optional()
+    .meta({
+      description: `Present when this is the kept answer of an earlier request with the same \`${IDEMPOTENCY_HEADER}\`, sent again`,
+    }),
+})
+
+function responsesOf(op: ApiOperation, need: Requirement, keyed: boolean): ZodOpenApiResponsesObject {
   const status = String(op.ok.status ?? 200) as `2${string}`
   const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorSchema } } })
   const out: ZodOpenApiResponsesObject = {
     [status]: {
       description: op.ok.description,
+      ...(keyed ? { headers: ReplayedHeaders } : {}),
       ...(op.ok.none ? {} : { content: { [op.ok.type ?? 'application/json']: op.ok.schema ? { schema: op.ok.schema } : {} } }),
     },
   }
@@ -91,7 +109,15 @@ function responsesOf(op: ApiOperation, need: Requirement): ZodOpenApiResponsesOb
   if (need !== 'public') out['401'] = error('Not logged in, or the session or key is unknown, expired or revoked')
   if (need !== 'public' && need !== 'user')
     out['403'] = error(`The caller's role lacks the \`${need}\` permission (or a cookie session sent no CSRF token)`)
-  for (const [code, description] of Object.entries(op.errors ?? {})) out[code as `4${string}`] = error(description)
+  const errors: Partial<Record<number, string>> = { ...op.errors }
+  if (keyed) {
+    if (!op.params && !op.query && !op.body) out['400'] = error(`Invalid \`${IDEMPOTENCY_HEADER}\` header`)
+    for (const [code, description] of Object.entries(KEYED_ERRORS)) {
+      const own = errors[Number(code)]
+      errors[Number(code)] = own ? `${own}; or: ${description}` : description
+    }
+  }
+  for (const [code, description] of Object.entries(errors)) if (description) out[code as `4${string}`] = error(description)
   return out
 }
 
@@ -101,6 +127,8 @@ function operationOf(op: ApiOperation, path: string): ZodOpenApiOperationObject 
     need === 'public' ? [] : ['session', 'bearer', 'apiKeyHeader', ...(basicAllowed(op.method, samplePath(path)) ? ['basic' as const] : [])]
   const schemes = names.map((name): Record<string, string[]> => ({ [name]: [] }))
   const body = op.body === undefined ? undefined : op.body instanceof z.ZodType ? { type: 'application/json', schema: op.body } : op.body
+  const keyed = takesKey(op.method, path)
+  const header = keyed ? z.object({ [IDEMPOTENCY_HEADER]: IdempotencyKeyHeaderSchema.optional() }) : undefined
   return {
     tags: [op.tag],
     summary: op.summary,
@@ -111,11 +139,17 @@ function operationOf(op: ApiOperation, path: string): ZodOpenApiOperationObject 
       .replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     security: schemes,
     'x-permission': need,
-    ...(op.params || op.query
-      ? { requestParams: { ...(op.params ? { path: op.params } : {}), ...(op.query ? { query: op.query } : {}) } }
+    ...(op.params || op.query || header
+      ? {
+          requestParams: {
+            ...(op.params ? { path: op.params } : {}),
+            ...(op.query ? { query: op.query } : {}),
+            ...(header ? { header } : {}),
+          },
+        }
       : {}),
     ...(body ? { requestBody: { required: true, content: { [body.type]: body.schema ? { schema: body.schema } : {} } } } : {}),
-    responses: responsesOf(op, need),
+    responses: responsesOf(op, need, keyed),
   }
 }
 
