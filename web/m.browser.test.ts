@@ -123,6 +123,7 @@ describe('the grid worker’s phone', () => {
       await page.tap('[data-action="submitted"]')
       await idle(page)
       expect(await page.textContent('.m-task-head .m-chip')).toBe('待审核')
+      saveArtifact('m-task.png', await page.screenshot({ fullPage: true }))
 
       const events = await server.db.sql<
         { to_status: string; comment: string | null; changes: { position?: { to: { lng: number; lat: number } } } }[]
@@ -145,10 +146,9 @@ describe('the grid worker’s phone', () => {
       await page.goto(`${server.url}/m/task/${elsewhere}`)
       await page.evaluate(() => window.__m!.ready)
       await idle(page)
-      expect(await page.textContent('.m-error')).toContain('404')
+      expect(await page.textContent('.m-error')).toBe('找不到此任务：它不存在，或不在你的网格（HTTP 404）')
       expect(errors).toEqual([])
     } finally {
-      saveArtifact('m-task.png', await page.screenshot())
       await context.close()
     }
   })

@@ -1,13 +1,7 @@
 /** Photos and files on desk records: the input that picks them, and the gallery that shows them. */
-import { el } from '../ui/dom.ts'
 import { input } from './form.ts'
 
-/** A photo or file of a record: where to open it, and a thumbnail when there is one. */
-export interface PhotoLink {
-  href: string
-  thumb: string | null
-  name: string
-}
+export type { PhotoLink } from '../ui/gallery.ts'
 
 /** The photo input of a form: images (JPEG, PNG, WebP, HEIC) and PDFs, several at once. */
 export function photoInput(): HTMLInputElement {
@@ -16,22 +10,4 @@ export function photoInput(): HTMLInputElement {
   return i
 }
 
-/** The photos as thumbnails (a file without one by its name), each opening the full file. */
-export function gallery(photos: readonly PhotoLink[], className = 'desk-photos'): HTMLElement {
-  const box = el('div', className)
-  for (const ph of photos) {
-    const a = el('a', 'desk-photo')
-    a.href = ph.href
-    a.target = '_blank'
-    a.rel = 'noopener'
-    if (ph.thumb) {
-      const img = el('img')
-      img.src = ph.thumb
-      img.alt = ph.name
-      img.loading = 'lazy'
-      a.append(img)
-    } else a.textContent = ph.name
-    box.append(a)
-  }
-  return box
-}
+export { gallery } from '../ui/gallery.ts'

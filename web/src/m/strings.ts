@@ -12,6 +12,10 @@ export const mt = strings({
   conflicts: { zh: '{n} 项未能办理，点此查看', en: '{n} could not be done: tap to see' },
   loading: { zh: '加载中…', en: 'Loading…' },
   failed: { zh: '加载失败', en: 'Could not load' },
+  notFound: {
+    zh: '找不到此任务：它不存在，或不在你的网格（HTTP 404）',
+    en: 'Not found: it does not exist, or is outside your grid (HTTP 404)',
+  },
   cached: { zh: '离线数据，更新于 {at}', en: 'Offline copy from {at}' },
   none: { zh: '暂无待办任务', en: 'No open tasks' },
   overdue: { zh: '超期 {n} 天', en: '{n} days overdue' },

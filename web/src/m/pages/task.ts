@@ -5,8 +5,9 @@
  */
 import type { TaskDetail } from '../../../../server/shared/api.ts'
 import { el, facts } from '../../ui/dom.ts'
+import { gallery } from '../../ui/gallery.ts'
 import { track } from '../../ui/idle.ts'
-import { timeline } from '../../ui/timeline.ts'
+import { timeline, type TimelineEvent } from '../../ui/timeline.ts'
 import { getCached, type MPage } from '../app.ts'
 import { currentPosition } from '../geo.ts'
 import { downscaleImage } from '../offline/downscale.ts'
@@ -29,7 +30,11 @@ export const mount: MPage = async (root, { id }, app) => {
     try {
       ;({ data: t, cachedAt } = await getCached<TaskDetail>(path))
     } catch (err) {
-      root.replaceChildren(el('p', 'm-error', `${mt('failed')}: ${err instanceof Error ? err.message : String(err)}`))
+      // "Not yours" and "none" look the same: the server never tells them apart.
+      const notFound = (err as { status?: number }).status === 404
+      root.replaceChildren(
+        el('p', 'm-error', notFound ? mt('notFound') : `${mt('failed')}: ${err instanceof Error ? err.message : String(err)}`),
+      )
       return
     }
     const waiting = (await app.queue.list()).filter((a) => a.path === `${path}/transitions`)
@@ -58,7 +63,12 @@ export const mount: MPage = async (root, { id }, app) => {
       parts.push(el('p', `m-waiting m-waiting--${w.state}`, `${w.label} · ${mt(`state_${w.state}`)}${w.error ? ` · ${w.error}` : ''}`))
     if (waiting.length === 0) for (const step of NEXT[t.status] ?? []) parts.push(stepForm(t, step.to, step.label))
     const history = el('section', 'm-section')
-    history.append(el('h3', '', mt('history')), timeline(t.history, statusText))
+    // Each step with the photos sent with it.
+    const photosOf = (e: TimelineEvent) => {
+      const mine = t.attachments.filter((a) => a.eventId === e.id)
+      return mine.length ? gallery(mine.map((a) => ({ href: a.url, thumb: a.thumbnailUrl, name: a.filename ?? a.id.slice(0, 8) }))) : null
+    }
+    history.append(el('h3', '', mt('history')), timeline(t.history, statusText, photosOf))
     parts.push(history)
     root.replaceChildren(...parts)
   }
