@@ -34,7 +34,7 @@ import { openDatabase } from '../../server/db/index.ts'
 import { seedDemo, seedStatus } from '../../server/seed/run.ts'
 import { listen } from '../../server/server.ts'
 import { ensureWebBuilt, ROOT_DIR, WEB_DIST_DIR } from '../../server/web/static.ts'
-import { launchBrowser, type Login,login } from '../../web/test/browser.ts'
+import { launchBrowser, type Login, login } from '../../web/test/browser.ts'
 import { firstLoad, gzipTotal, PHONE_JS_BUDGET_BYTES } from './first-load.ts'
 import { hostCheck, hostRange } from './host-check.ts'
 import { QUIET } from './quiet.ts'
@@ -149,7 +149,9 @@ async function phoneContext(browser: Browser, url: string, who: Login | null, se
 /** Opens `pagePath` in `page` (throttled) and measures it. */
 async function measureOpen(context: BrowserContext, page: Page, url: string, pagePath: string): Promise<Load> {
   const counted = await throttle(context, page)
-  await page.goto(`${url}${pagePath}`, { waitUntil: 'load', timeout: 180_000 })
+  const res = await page.goto(`${url}${pagePath}`, { waitUntil: 'load', timeout: 180_000 })
+  // A page that is not there (say dist/web rebuilt by someone else mid-run) would measure as fast.
+  if (res?.status() !== 200) throw new Error(`${pagePath}: HTTP ${res?.status() ?? 'no answer'} (dist/web rebuilt during the run?)`)
   const ready = (await page.evaluate(APP_READY)) as number | null
   const { dcl, quiet } = (await page.evaluate(QUIET_TTI)) as { dcl: number; quiet: number }
   const b = counted()
