@@ -192,6 +192,41 @@ describe('the grid worker’s phone', () => {
     }
   })
 
+  it('shows a step the server refused after the phone came back online (the office moved the task on meanwhile), never dropping it silently', async () => {
+    const id = await newTask(grid, '占道经营')
+    for (const to of ['accepted', 'in_progress'])
+      expect((await operator.api('POST', `/api/tasks/${id}/transitions`, { to })).status).toBe(200)
+    const { context, page } = await phone()
+    try {
+      await logIn(page)
+      await page.tap(`.m-item-link[data-id="${id}"]`)
+      await idle(page)
+      await context.setOffline(true)
+      await page.fill('[data-form="submitted"] textarea', '已劝离')
+      await page.tap('[data-action="submitted"]')
+      await idle(page)
+      // Meanwhile the office moves the task on by itself.
+      expect((await operator.api('POST', `/api/tasks/${id}/transitions`, { to: 'submitted', comment: '代为提交' })).status).toBe(200)
+      await context.setOffline(false)
+      await page.waitForSelector('.m-status.is-bad', { timeout: 20_000 })
+      expect(await page.textContent('.m-status')).toContain('1 项未能办理')
+      await page.tap('.m-status')
+      await idle(page)
+      const refused = page.locator('.m-item[data-state="conflict"]')
+      expect(await refused.count()).toBe(1)
+      expect(await refused.textContent()).toMatch(/cannot go from submitted to submitted|submitted/)
+      // Only the office's submission is in the history.
+      const [{ n }] = await server.db.sql<
+        [{ n: number }]
+      >`SELECT count(*)::int AS n FROM task_events WHERE task_id = ${id} AND to_status = 'submitted'`
+      expect(n).toBe(1)
+      await refused.locator('[data-action="discard"]').tap()
+      await expect.poll(async () => (await page.evaluate(() => window.__m!.queue())).length).toBe(0)
+    } finally {
+      await context.close()
+    }
+  })
+
   it('reports a hazard with a photo where the phone stands', async () => {
     const { context, page, errors } = await phone()
     try {
