@@ -251,9 +251,14 @@ describe('the grid worker’s phone', () => {
       expect(rows[0]!.lng).toBeCloseTo(here.longitude, 4)
       const links = await server.db.sql<[{ n: number }]>`SELECT count(*)::int AS n FROM attachment_links WHERE hazard_id = ${rows[0]!.id}`
       expect(links[0].n).toBe(1)
+      // Logging out leaves none of this worker's answers on the phone.
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('onemap.m.cache:')).length)).toBeGreaterThan(0)
+      saveArtifact('m-report.png', await page.screenshot())
+      await page.tap('[data-action="logout"]')
+      await page.waitForURL(/\/login\?next=%2Fm/)
+      expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('onemap.m.cache:')).length)).toBe(0)
       expect(errors).toEqual([])
     } finally {
-      saveArtifact('m-report.png', await page.screenshot())
       await context.close()
     }
   })

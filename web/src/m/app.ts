@@ -32,12 +32,19 @@ export function mRoute(pathname: string): { page: 'today' | 'task' | 'report' | 
   return { page: p, id: p === 'task' && id ? decodeURIComponent(id) : null }
 }
 
+const CACHE_PREFIX = 'onemap.m.cache:'
+
+/** Forgets every answer kept for offline reading (at logout: the phone may pass to someone else). */
+export function forgetCachedAnswers(): void {
+  for (const key of Object.keys(localStorage)) if (key.startsWith(CACHE_PREFIX)) localStorage.removeItem(key)
+}
+
 /**
  * GETs a JSON answer, keeping the last good one for offline use (localStorage, per path): offline
  * or on a network error the kept copy is answered with the time it was kept.
  */
 export async function getCached<T>(path: string): Promise<{ data: T; cachedAt: string | null }> {
-  const key = `onemap.m.cache:${path}`
+  const key = `${CACHE_PREFIX}${path}`
   try {
     const res = await fetch(path, { headers: { accept: 'application/json' } })
     if (res.status === 401) {

@@ -8,14 +8,15 @@
 import './m.css'
 
 import type { MeResponse, TaskAssigned } from '../../../server/shared/api.ts'
+import { csrfToken } from '../api/csrf.ts'
 import { getLang, onLangChange, setLang } from '../i18n/i18n.ts'
 import { isMine } from '../live/assigned.ts'
 import { openStream } from '../live/stream.ts'
 import { el } from '../ui/dom.ts'
 import { idle, track } from '../ui/idle.ts'
-import { getCached, type MApp, type MPage, mRoute } from './app.ts'
+import { forgetCachedAnswers, getCached, type MApp, type MPage, mRoute } from './app.ts'
 import { createQueue, type QueuedAction } from './offline/queue.ts'
-import { registerServiceWorker } from './pwa.ts'
+import { clearOfflineAnswers, registerServiceWorker } from './pwa.ts'
 import { mt } from './strings.ts'
 
 declare global {
@@ -42,7 +43,10 @@ const status = el('button', 'm-status')
 status.type = 'button'
 const lang = el('button', 'm-lang')
 lang.type = 'button'
-bar.append(title, status, lang)
+const logout = el('button', 'm-lang')
+logout.type = 'button'
+logout.dataset.action = 'logout'
+bar.append(title, status, lang, logout)
 const view = el('main', 'm-view')
 const tabs = el('nav', 'm-tabs')
 const toasts = el('div', 'm-toasts')
@@ -106,6 +110,19 @@ async function start(): Promise<void> {
   })
   waiting = await queue.list()
   status.addEventListener('click', () => app.navigate('/m/queue'))
+  // Logging out leaves nothing of this worker's data on the phone for the next one to read.
+  logout.addEventListener('click', () => {
+    void (async () => {
+      // Actions still waiting would go out under the next person's login: give them up, knowingly.
+      const left = await queue.list()
+      if (left.length > 0 && !confirm(mt('logoutDrops', { n: left.length }))) return
+      for (const a of left) await queue.discard(a.id)
+      await fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': csrfToken() } }).catch(() => undefined)
+      forgetCachedAnswers()
+      await clearOfflineAnswers()
+      location.assign('/login?next=%2Fm')
+    })()
+  })
   window.addEventListener('online', renderStatus)
   window.addEventListener('offline', renderStatus)
 
@@ -160,6 +177,7 @@ async function start(): Promise<void> {
     document.documentElement.lang = l === 'zh' ? 'zh-CN' : 'en'
     title.textContent = `${mt('title')} · ${me.user.displayName}`
     lang.textContent = l === 'zh' ? 'EN' : '中'
+    logout.textContent = mt('logout')
     renderStatus()
     if (!first) void track(route())
   })

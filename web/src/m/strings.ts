@@ -66,5 +66,6 @@ export const mt = strings({
   state_failed: { zh: '失败', en: 'Failed' },
   newTask: { zh: '新任务：{title}', en: 'New task: {title}' },
   logout: { zh: '退出', en: 'Log out' },
+  logoutDrops: { zh: '还有 {n} 项未发送，退出将放弃它们。确定退出？', en: '{n} actions are not sent yet and will be dropped. Log out?' },
 })
 export type MKey = Parameters<typeof mt>[0]

@@ -44,7 +44,7 @@ export const mount: MPage = async (root, _params, app) => {
   photos.accept = 'image/*'
   photos.multiple = true
   photos.setAttribute('capture', 'environment')
-  const gps = el('button', 'm-btn', `📍 ${mt('useGps')}`)
+  const gps = el('button', 'm-btn', mt('useGps'))
   gps.type = 'button'
   const send = el('button', 'm-btn m-btn--primary', mt('send'))
   send.type = 'submit'
@@ -54,7 +54,7 @@ export const mount: MPage = async (root, _params, app) => {
     labelled(mt('category'), category),
     labelled(mt('severity'), severity),
     labelled(mt('description'), description),
-    labelled(`📷 ${mt('photos')}`, photos),
+    labelled(mt('photos'), photos),
     gps,
     where,
     labelled(mt('address'), address),

@@ -88,7 +88,7 @@ export const mount: MPage = async (root, { id }, app) => {
     photos.multiple = true
     photos.setAttribute('capture', 'environment')
     const photoLabel = el('label', 'm-photo-pick')
-    photoLabel.append(el('span', '', `📷 ${mt('photos')}`), photos)
+    photoLabel.append(el('span', '', mt('photos')), photos)
     const picked = el('div', 'm-picked')
     photos.addEventListener('change', () => (picked.textContent = [...(photos.files ?? [])].map((f) => f.name).join('、')))
     const go = el('button', 'm-btn m-btn--primary', mt(label))
