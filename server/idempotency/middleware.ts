@@ -25,7 +25,7 @@ import {
   storesAnswer,
   takesKey,
 } from './key.ts'
-import { claimKey, pruneExpiredKeys, releaseKey, storeAnswer,type StoredAnswer } from './store.ts'
+import { claimKey, pruneExpiredKeys, releaseKey, storeAnswer, type StoredAnswer } from './store.ts'
 
 export interface IdempotencyOptions {
   /** How long an answer is kept (IDEMPOTENCY_TTL_HOURS). */
