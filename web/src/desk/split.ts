@@ -3,10 +3,13 @@
  * record (under an optional mini map) on the right; a new address reloads the list only when its
  * filters changed, and the record only when another one is chosen.
  */
+import { getJson } from '../api/client.ts'
 import { el } from '../ui/dom.ts'
 import { track } from '../ui/idle.ts'
 import type { DeskView } from './context.ts'
+import { refusal } from './form.ts'
 import type { DeskRoute } from './routes.ts'
+import { dt } from './strings.ts'
 
 /** The parts of a list-and-record page. */
 export interface Split {
@@ -70,4 +73,25 @@ export function splitView(page: SplitPage): DeskView {
     },
     destroy: () => page.destroy(),
   }
+}
+
+/**
+ * Loads one record into the record pane: "loading", then `render`, or the server's refusal in its
+ * words ("not found" for another area's record, as for none). A record chosen meanwhile wins.
+ */
+export async function showRecord<T>(
+  detail: HTMLElement,
+  url: string,
+  stillWanted: () => boolean,
+  render: (record: T) => void,
+): Promise<void> {
+  detail.replaceChildren(el('p', 'desk-loading', dt('desk.loading')))
+  let record: T
+  try {
+    record = (await getJson(url)) as T
+  } catch (err) {
+    if (stillWanted()) detail.replaceChildren(el('p', 'desk-error', refusal(err)))
+    return
+  }
+  if (stillWanted()) render(record)
 }

@@ -112,7 +112,6 @@ const S = {
   'wstatus.tasked': { zh: '已派单', en: 'Tasked' },
   'wstatus.resolved': { zh: '已处置', en: 'Resolved' },
   'wstatus.expired': { zh: '已失效', en: 'Expired' },
-  'page.soon': { zh: '此页正在建设中，可先通过 API 办理：', en: 'This page is being built; meanwhile use the API:' },
 } as const satisfies Record<string, Record<Lang, string>>
 
 export type DeskStringKey = keyof typeof S

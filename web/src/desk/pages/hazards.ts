@@ -37,7 +37,7 @@ import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { gallery, photoInput, type PhotoLink } from '../photos.ts'
 import { deskPath } from '../routes.ts'
-import { splitLayout, splitView } from '../split.ts'
+import { showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
 const H = strings({
@@ -441,13 +441,7 @@ export const mount: PageMount = async (root, route, ctx) => {
       return
     }
     const id = selectedId
-    detail.replaceChildren(el('p', 'desk-loading', dt('desk.loading')))
-    try {
-      const d = (await getJson(`/api/hazards/${encodeURIComponent(id)}`)) as HazardDetail
-      if (id === selectedId && !destroyed) renderDetail(d)
-    } catch (err) {
-      detail.replaceChildren(el('p', 'desk-error', refusal(err)))
-    }
+    await showRecord<HazardDetail>(detail, `/api/hazards/${encodeURIComponent(id)}`, () => id === selectedId && !destroyed, renderDetail)
   }
 
   function renderDetail(d: HazardDetail): void {

@@ -21,7 +21,7 @@ import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { gallery, photoInput } from '../photos.ts'
 import { deskPath } from '../routes.ts'
-import { splitLayout, splitView } from '../split.ts'
+import { showRecord, splitLayout, splitView } from '../split.ts'
 import { dt } from '../strings.ts'
 
 export const TASK_TABS = ['mine', 'team', 'area', 'all'] as const
@@ -140,13 +140,7 @@ export const mount: PageMount = async (root, route, ctx) => {
   async function showDetail(): Promise<void> {
     if (!selectedId) return void detail.replaceChildren(el('p', 'desk-hint', dt('t.pick')))
     const id = selectedId
-    detail.replaceChildren(el('p', 'desk-loading', dt('desk.loading')))
-    try {
-      const t = (await getJson(`/api/tasks/${encodeURIComponent(id)}`)) as TaskDetail
-      if (id === selectedId && !destroyed) renderDetail(t)
-    } catch (err) {
-      detail.replaceChildren(el('p', 'desk-error', refusal(err)))
-    }
+    await showRecord<TaskDetail>(detail, `/api/tasks/${encodeURIComponent(id)}`, () => id === selectedId && !destroyed, renderDetail)
   }
 
   function renderDetail(t: TaskDetail): void {

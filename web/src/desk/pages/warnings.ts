@@ -18,7 +18,7 @@ import { assigneeOptions } from '../assignees.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
 import { deskPath } from '../routes.ts'
-import { splitLayout, splitView } from '../split.ts'
+import { showRecord, splitLayout, splitView } from '../split.ts'
 import { dt } from '../strings.ts'
 
 const LEVELS = ['red', 'orange', 'yellow'] as const
@@ -233,19 +233,17 @@ export const mount: PageMount = async (root, route, ctx) => {
       return
     }
     const id = selectedId
-    detail.replaceChildren(el('p', 'desk-loading', dt('desk.loading')))
-    let w: WarningDetail
-    try {
-      w = (await getJson(`/api/warnings/${encodeURIComponent(id)}`)) as WarningDetail
-    } catch (err) {
-      detail.replaceChildren(el('p', 'desk-error', refusal(err)))
-      return
-    }
-    if (id !== selectedId || destroyed) return
-    renderDetail(w)
-    // From the map's "dispatch" button: the form opens at once.
-    if (params.get('do') === 'dispatch') detail.querySelector<HTMLButtonElement>('[data-action="dispatch"]')?.click()
-    void track(relatedIncidents(w))
+    await showRecord<WarningDetail>(
+      detail,
+      `/api/warnings/${encodeURIComponent(id)}`,
+      () => id === selectedId && !destroyed,
+      (w) => {
+        renderDetail(w)
+        // From the map's "dispatch" button: the form opens at once.
+        if (params.get('do') === 'dispatch') detail.querySelector<HTMLButtonElement>('[data-action="dispatch"]')?.click()
+        void track(relatedIncidents(w))
+      },
+    )
   }
 
   const incidentsBox = el('section', 'desk-section')
