@@ -31,6 +31,7 @@ export const AuditActionSchema = z.enum([
   'import',
   'attachment.upload',
   'attachment.download', // every file or thumbnail sent (details.variant)
+  'incident.report', // an event reported from the field (the phone)
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

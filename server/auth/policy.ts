@@ -39,6 +39,8 @@ const RULES: readonly Rule[] = [
   // Exports leave the system: analysts, administrators, and town and grid staff for their own areas; each one recorded.
   { methods: ANY, path: /^\/api\/export\//, need: 'export' },
   // Ingest (machines with API keys, command staff) and import runs.
+  // An event reported from the field (the phone): staff with `write`, inside their areas (the route checks).
+  { methods: ['POST'], path: /^\/api\/incidents\/reports$/, need: 'write' },
   { methods: ['POST', 'PUT', 'PATCH', 'DELETE'], path: /^\/api\/incidents(\/|$)/, need: 'ingest' },
   { methods: ANY, path: /^\/api\/imports(\/|$)/, need: 'ingest' },
   // Models and ranking rules change what everyone is warned about.

@@ -3,12 +3,29 @@ import { z } from 'zod'
 
 import type { ApiOperation } from '../openapi/operation.ts'
 import { IncidentFeatureSchema, IncidentListQuerySchema, IncidentPageSchema, IncidentParamsSchema } from './query-schema.ts'
-import { incidentBodySchema, IngestResultSchema, PlacementCountsSchema, PlacementQuerySchema, UnplacedQuerySchema } from './schema.ts'
+import {
+  FieldReportSchema,
+  incidentBodySchema,
+  IngestResultSchema,
+  PlacementCountsSchema,
+  PlacementQuerySchema,
+  UnplacedQuerySchema,
+} from './schema.ts'
 
 const tag = 'Incidents'
 const GEOJSON = 'application/geo+json'
 
 export const incidentOperations: ApiOperation[] = [
+  {
+    method: 'post',
+    path: '/api/incidents/reports',
+    tag,
+    body: FieldReportSchema,
+    summary: 'Report one event from the field (事件上报: a grid worker’s phone)',
+    description:
+      "An incident with the source 网格上报 and the reporter's name, placed at the given WGS84 point, which must lie in the caller's areas (403 otherwise). Needs `write`, not `ingest`. Send an `Idempotency-Key` so a retried report is one incident.",
+    ok: { status: 201, description: 'The incident as ingested', schema: IngestResultSchema },
+  },
   {
     method: 'post',
     path: '/api/incidents',

@@ -100,6 +100,22 @@ export function withCategories(categories: CategoryIndex) {
   })
 }
 
+/**
+ * `POST /api/incidents/reports`: an event a grid worker or town officer reports from the field
+ * (事件上报) — what and where; it is an incident with the source 网格上报 and the reporter's name.
+ * The point must lie in the caller's areas.
+ */
+export const FieldReportSchema = z.strictObject({
+  category: z.string().trim().min(1, 'must not be empty').max(50),
+  description: z.string().trim().min(1, 'say what happened').max(4000, 'at most 4000 characters'),
+  lng: z.number().finite().min(-180).max(180),
+  lat: z.number().finite().min(-90).max(90),
+  address: z.string().trim().max(500, 'at most 500 characters').optional(),
+  /** When it happened; default now. */
+  reported_at: ReportTimeSchema.optional(),
+})
+export type FieldReport = z.infer<typeof FieldReportSchema>
+
 export const MAX_INCIDENTS = 10_000
 
 /**
