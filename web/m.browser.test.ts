@@ -26,9 +26,10 @@ let here = { longitude: 0, latitude: 0 }
 beforeAll(async () => {
   const { startTestServer } = await import('../server/testing/harness.ts')
   server = await startTestServer({ seed: 'small', auth: 'required' })
+  // Grids whose box's centre lies inside them: a tap in the middle of the pin map lands in the grid.
   const grids = await server.db.sql<{ code: string; lng: number; lat: number }[]>`
     SELECT code, ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat
-    FROM admin_areas WHERE level = 'grid' ORDER BY code LIMIT 2`
+    FROM admin_areas WHERE level = 'grid' AND ST_Covers(geom, ST_Centroid(ST_Envelope(geom))) ORDER BY code LIMIT 2`
   grid = grids[0]!.code
   otherGrid = grids[1]!.code
   here = { longitude: grids[0]!.lng, latitude: grids[0]!.lat }
@@ -223,6 +224,71 @@ describe('the grid worker’s phone', () => {
       await refused.locator('[data-action="discard"]').tap()
       await expect.poll(async () => (await page.evaluate(() => window.__m!.queue())).length).toBe(0)
     } finally {
+      await context.close()
+    }
+  })
+
+  it('reports an event where the phone stands, and a pin on the map moves the place; a point outside the grid is refused', async () => {
+    const { context, page, errors } = await phone()
+    try {
+      await logIn(page)
+      await page.tap('[data-tab="report"]')
+      await idle(page)
+      await page.tap('[data-kind="event"]')
+      await idle(page)
+      const [item] = await server.db.sql<
+        { code: string }[]
+      >`SELECT code FROM incident_categories WHERE parent_code IS NOT NULL ORDER BY code LIMIT 1`
+      await page.selectOption('[data-form="event"] select[name="category"]', item!.code)
+      await page.fill('[data-form="event"] textarea[name="description"]', '两车剐蹭引发口角，已劝离')
+      // The pin map opens on the grid; a tap there says it is placed by the map.
+      await page.tap('[data-action="pin"]')
+      await idle(page)
+      await page.waitForSelector('.m-pin canvas')
+      expect(await page.textContent('[data-form="event"] .m-note')).toContain('当前位置')
+      // A tap in the middle of the map: the centre of the grid's box, not where the phone stands.
+      const box = (await page.locator('.m-pin canvas').boundingBox())!
+      await page.waitForTimeout(500)
+      await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2)
+      await expect.poll(() => page.textContent('[data-form="event"] .m-note')).toContain('已在地图上选点')
+      const [pinLng, pinLat] = /([\d.]+), ([\d.]+)/
+        .exec((await page.textContent('[data-form="event"] .m-note'))!)!
+        .slice(1)
+        .map(Number) as [number, number]
+      await page.tap('[data-action="report"]')
+      await idle(page)
+      const rows = await server.db.sql<
+        { category_code: string; source: string; grid_code: string | null; fromPin: number; fromPhone: number }[]
+      >`
+        SELECT i.category_code, i.source, i.grid_code,
+               ST_DistanceSphere(i.geom, ST_SetSRID(ST_Point(${pinLng}, ${pinLat}), 4326)) AS "fromPin",
+               ST_DistanceSphere(i.geom, ST_SetSRID(ST_Point(${here.longitude}, ${here.latitude}), 4326)) AS "fromPhone"
+        FROM incidents i WHERE i.description = '两车剐蹭引发口角，已劝离'`
+      expect(rows).toHaveLength(1)
+      expect(rows[0]).toMatchObject({ category_code: item!.code, source: '网格上报·m-grid', grid_code: grid })
+      // Placed where the pin is (the note shows 5 decimals: about a metre), not where the phone is.
+      expect(rows[0]!.fromPin).toBeLessThan(2)
+      expect(rows[0]!.fromPhone).toBeGreaterThan(20)
+      // The API refuses a point outside the worker's grid (here: the other grid's), naming it.
+      const [other] = await server.db.sql<{ lng: number; lat: number }[]>`
+        SELECT ST_X(ST_PointOnSurface(geom)) AS lng, ST_Y(ST_PointOnSurface(geom)) AS lat FROM admin_areas WHERE code = ${otherGrid}`
+      const refused = await page.evaluate(
+        async ([lng, lat, category]) => {
+          const csrf = decodeURIComponent(/onemap_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? '')
+          const res = await fetch('/api/incidents/reports', {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+            body: JSON.stringify({ category, description: '别处', lng, lat }),
+          })
+          return { status: res.status, body: (await res.json()) as { details?: { where: string }[] } }
+        },
+        [other!.lng, other!.lat, item!.code] as const,
+      )
+      expect(refused.status).toBe(403)
+      expect(refused.body.details?.[0]?.where).toBe('body.lng')
+      expect(errors).toEqual([])
+    } finally {
+      saveArtifact('m-event.png', await page.screenshot())
       await context.close()
     }
   })
