@@ -11,7 +11,7 @@ export interface DeskContext {
   /** Goes to a desk address (adds a history entry unless `replace`). */
   navigate(path: string, opts?: { replace?: boolean }): void
   /** A short message at the corner: `ok` fades by itself, `error` stays until closed. */
-  toast(text: string, kind?: 'ok' | 'error'): void
+  toast: (text: string, kind?: 'ok' | 'error') => void
   /** Today in Shanghai (YYYY-MM-DD). */
   today: string
   /** Listens to an event of the live stream (`task.assigned`, `task`, `warning`…); answers how to stop. */

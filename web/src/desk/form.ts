@@ -1,6 +1,7 @@
 /** Small form pieces the desk pages share: labelled fields, selects, and the server's refusals shown where they belong. */
 import { ApiError } from '../api/client.ts'
 import { el } from '../ui/dom.ts'
+import { track } from '../ui/idle.ts'
 import { dt } from './strings.ts'
 
 /** A labelled control; `name` becomes the control's name and its `data-field`. */
@@ -77,4 +78,32 @@ export async function busy<T>(form: HTMLElement, work: () => Promise<T>): Promis
   } finally {
     controls.forEach((c, i) => (c.disabled = before[i]!))
   }
+}
+
+/**
+ * An inline form under a record's actions, one at a time in `pane`: its fields, the confirming
+ * button and a cancel that removes it. On confirm `submit` runs with the controls disabled; what it
+ * throws (a check of its own, or the server's refusal) is shown as a toast in those words.
+ */
+export function inlineForm(
+  pane: HTMLElement,
+  name: string,
+  fields: readonly Node[],
+  confirm: { text: string; kind?: 'primary' | 'danger'; action?: string },
+  submit: () => Promise<void>,
+  toast: (text: string, kind: 'error') => void,
+): HTMLFormElement {
+  pane.querySelector('.desk-inline-form')?.remove()
+  const form = el('form', 'desk-inline-form')
+  form.dataset.form = name
+  const ok = button(confirm.text, confirm.kind ?? 'primary', confirm.action ?? 'confirm')
+  ok.type = 'submit'
+  const cancel = button(dt('desk.cancel'))
+  cancel.addEventListener('click', () => form.remove())
+  form.append(...fields, ok, cancel)
+  form.addEventListener('submit', (e) => {
+    e.preventDefault()
+    void track(busy(form, () => submit().catch((err: unknown) => toast(refusal(err), 'error'))))
+  })
+  return form
 }

@@ -11,7 +11,7 @@ import { el, facts, formatTime } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
 import type { DeskView, PageMount } from '../context.ts'
-import { busy, button, field, refusal, select, textarea } from '../form.ts'
+import { button, field, inlineForm, refusal, select, textarea } from '../form.ts'
 import { deskPath, type DeskRoute } from '../routes.ts'
 import { splitLayout } from '../split.ts'
 import { dt, strings } from '../strings.ts'
@@ -236,42 +236,35 @@ export const mount: PageMount = async (root, route, ctx) => {
 
   /** A decision; a far accept first asks "the same place?" and a note, as the server will. */
   function decide(p: Pair, decision: 'accept' | 'reject', addressId: string | null, distanceM: number | null, after: HTMLElement): void {
-    detail.querySelector('.desk-inline-form')?.remove()
     const far = decision === 'accept' && needsFarNote(distanceM)
-    const form = el('form', 'desk-inline-form')
-    form.dataset.form = far ? 'far-accept' : decision
     const note = textarea('', 2)
     note.required = far
-    if (far) form.append(el('p', 'desk-warning', rt('farConfirm', { m: Math.round(distanceM!), limit: FAR_ACCEPT_M })))
-    const ok = button(
-      far ? rt('confirmFar') : decision === 'accept' ? rt('accept') : rt('reject'),
-      decision === 'reject' ? 'danger' : 'primary',
-      'confirm',
+    const fields = [
+      ...(far ? [el('p', 'desk-warning', rt('farConfirm', { m: Math.round(distanceM!), limit: FAR_ACCEPT_M }))] : []),
+      field(far ? rt('farNote') : rt('note'), note, 'note'),
+    ]
+    const confirm = {
+      text: far ? rt('confirmFar') : decision === 'accept' ? rt('accept') : rt('reject'),
+      kind: decision === 'reject' ? ('danger' as const) : ('primary' as const),
+    }
+    const form = inlineForm(
+      detail,
+      far ? 'far-accept' : decision,
+      fields,
+      confirm,
+      async () => {
+        const text = note.value.trim()
+        if (far && !text) throw new Error(rt('farNote'))
+        const out = (await sendJson('POST', `/api/reconcile/review/${p.id}`, {
+          decision,
+          ...(addressId ? { addressId } : {}),
+          ...(text ? { note: text } : {}),
+        })) as Pair
+        ctx.toast(rt('decided', { status: statusName(out.status) }))
+        await load()
+      },
+      ctx.toast,
     )
-    ok.type = 'submit'
-    const cancel = button(dt('desk.cancel'))
-    cancel.addEventListener('click', () => form.remove())
-    form.append(field(far ? rt('farNote') : rt('note'), note, 'note'), ok, cancel)
-    form.addEventListener('submit', (e) => {
-      e.preventDefault()
-      const text = note.value.trim()
-      if (far && !text) return ctx.toast(rt('farNote'), 'error')
-      void track(
-        busy(form, async () => {
-          try {
-            const out = (await sendJson('POST', `/api/reconcile/review/${p.id}`, {
-              decision,
-              ...(addressId ? { addressId } : {}),
-              ...(text ? { note: text } : {}),
-            })) as Pair
-            ctx.toast(rt('decided', { status: statusName(out.status) }))
-            await load()
-          } catch (err) {
-            ctx.toast(refusal(err), 'error')
-          }
-        }),
-      )
-    })
     after.after(form)
   }
 

@@ -18,7 +18,7 @@ import { track } from '../../ui/idle.ts'
 import { timeline, type TimelineEvent } from '../../ui/timeline.ts'
 import { assigneeOptions } from '../assignees.ts'
 import type { DeskContext, PageMount } from '../context.ts'
-import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
+import { button, field, inlineForm, input, refusal, select, textarea } from '../form.ts'
 import { gallery, photoInput } from '../photos.ts'
 import { deskPath } from '../routes.ts'
 import { showRecord, splitLayout, splitView } from '../split.ts'
@@ -206,106 +206,70 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
 
   function moveForm(t: TaskDetail, to: TaskStatus): HTMLFormElement {
-    detail.querySelector('.desk-inline-form')?.remove()
     const required = TASK_COMMENT_REQUIRED.includes(to)
-    const form = el('form', 'desk-inline-form')
-    form.dataset.form = `move-${to}`
     const comment = textarea('', 3)
     comment.required = required
     const photos = photoInput()
-    const ok = button(dt(`move.${to}` as 'move.accepted'), to === 'returned' ? 'danger' : 'primary', 'confirm')
-    ok.type = 'submit'
-    const cancel = button(dt('desk.cancel'))
-    cancel.addEventListener('click', () => form.remove())
-    form.append(
-      field(dt(required ? 't.commentRequired' : 't.comment'), comment, 'comment'),
-      field(dt('t.photos'), photos, 'photos'),
-      ok,
-      cancel,
+    const fields = [field(dt(required ? 't.commentRequired' : 't.comment'), comment, 'comment'), field(dt('t.photos'), photos, 'photos')]
+    const confirm = { text: dt(`move.${to}` as 'move.accepted'), kind: to === 'returned' ? ('danger' as const) : ('primary' as const) }
+    return inlineForm(
+      detail,
+      `move-${to}`,
+      fields,
+      confirm,
+      async () => {
+        const text = comment.value.trim()
+        if (required && !text) throw new Error(dt('w.reasonMissing'))
+        const attachments = await uploadFiles(photos.files)
+        const body = { to, ...(text ? { comment: text } : {}), ...(attachments.length ? { attachments } : {}) }
+        await afterChange((await sendJson('POST', `/api/tasks/${t.id}/transitions`, body)) as TaskDetail)
+      },
+      ctx.toast,
     )
-    form.addEventListener('submit', (e) => {
-      e.preventDefault()
-      const text = comment.value.trim()
-      if (required && !text) return ctx.toast(dt('w.reasonMissing'), 'error')
-      void track(
-        busy(form, async () => {
-          try {
-            const attachments = await uploadFiles(photos.files)
-            const body = { to, ...(text ? { comment: text } : {}), ...(attachments.length ? { attachments } : {}) }
-            await afterChange((await sendJson('POST', `/api/tasks/${t.id}/transitions`, body)) as TaskDetail)
-          } catch (err) {
-            ctx.toast(refusal(err), 'error')
-          }
-        }),
-      )
-    })
-    return form
   }
 
   function dueForm(t: TaskDetail): HTMLFormElement {
-    detail.querySelector('.desk-inline-form')?.remove()
-    const form = el('form', 'desk-inline-form')
-    form.dataset.form = 'change-due'
     const due = input('date', t.dueDate, { required: '' })
     const comment = textarea('', 2)
-    const ok = button(dt('t.changeDueSave'), 'primary', 'confirm')
-    ok.type = 'submit'
-    const cancel = button(dt('desk.cancel'))
-    cancel.addEventListener('click', () => form.remove())
-    form.append(field(dt('t.due'), due, 'due_date'), field(dt('t.comment'), comment, 'comment'), ok, cancel)
-    form.addEventListener('submit', (e) => {
-      e.preventDefault()
-      void track(
-        busy(form, async () => {
-          try {
-            const body = { due_date: due.value, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) }
-            await afterChange((await sendJson('PATCH', `/api/tasks/${t.id}`, body)) as TaskDetail)
-          } catch (err) {
-            ctx.toast(refusal(err), 'error')
-          }
-        }),
-      )
-    })
-    return form
+    const fields = [field(dt('t.due'), due, 'due_date'), field(dt('t.comment'), comment, 'comment')]
+    return inlineForm(
+      detail,
+      'change-due',
+      fields,
+      { text: dt('t.changeDueSave') },
+      async () => {
+        const body = { due_date: due.value, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) }
+        await afterChange((await sendJson('PATCH', `/api/tasks/${t.id}`, body)) as TaskDetail)
+      },
+      ctx.toast,
+    )
   }
 
   async function assignForm(t: TaskDetail): Promise<HTMLFormElement> {
-    detail.querySelector('.desk-inline-form')?.remove()
-    const form = el('form', 'desk-inline-form')
-    form.dataset.form = 'reassign'
     const people = await assigneeOptions(t.areaCode)
     const person = select([['', dt('t.nobody')], ...people], t.assigneeUserId ?? '')
     const team = input('text', t.assigneeTeam, { maxlength: '200', required: '' })
     const comment = textarea('', 2)
-    const ok = button(dt('t.reassignSave'), 'primary', 'confirm')
-    ok.type = 'submit'
-    const cancel = button(dt('desk.cancel'))
-    cancel.addEventListener('click', () => form.remove())
-    form.append(
+    const fields = [
       field(dt('t.person'), person, 'assignee_user'),
       field(dt('t.team'), team, 'assignee_team'),
       field(dt('t.comment'), comment, 'comment'),
-      ok,
-      cancel,
+    ]
+    return inlineForm(
+      detail,
+      'reassign',
+      fields,
+      { text: dt('t.reassignSave') },
+      async () => {
+        const body: Record<string, string | null> = {}
+        if ((person.value || null) !== t.assigneeUserId) body.assignee_user = person.value || null
+        if (team.value.trim() !== t.assigneeTeam) body.assignee_team = team.value.trim()
+        if (Object.keys(body).length === 0) return void detail.querySelector('.desk-inline-form')?.remove()
+        if (comment.value.trim()) body.comment = comment.value.trim()
+        await afterChange((await sendJson('PATCH', `/api/tasks/${t.id}`, body)) as TaskDetail)
+      },
+      ctx.toast,
     )
-    form.addEventListener('submit', (e) => {
-      e.preventDefault()
-      const body: Record<string, string | null> = {}
-      if ((person.value || null) !== t.assigneeUserId) body.assignee_user = person.value || null
-      if (team.value.trim() !== t.assigneeTeam) body.assignee_team = team.value.trim()
-      if (Object.keys(body).length === 0) return void form.remove()
-      if (comment.value.trim()) body.comment = comment.value.trim()
-      void track(
-        busy(form, async () => {
-          try {
-            await afterChange((await sendJson('PATCH', `/api/tasks/${t.id}`, body)) as TaskDetail)
-          } catch (err) {
-            ctx.toast(refusal(err), 'error')
-          }
-        }),
-      )
-    })
-    return form
   }
 
   // Tasks given out or moved elsewhere show up without a reload (a second's grace for bursts).

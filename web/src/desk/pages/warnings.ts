@@ -16,7 +16,7 @@ import { createMiniMap, featureBounds, type MiniMap } from '../../ui/minimap.ts'
 import { timeline } from '../../ui/timeline.ts'
 import { assigneeOptions } from '../assignees.ts'
 import type { PageMount } from '../context.ts'
-import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
+import { busy, button, field, inlineForm, input, refusal, select, textarea } from '../form.ts'
 import { deskPath } from '../routes.ts'
 import { showRecord, splitLayout, splitView } from '../split.ts'
 import { dt } from '../strings.ts'
@@ -362,34 +362,33 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
 
   function reasonForm(kind: 'resolve' | 'dismiss', transition: (body: Record<string, string>) => Promise<void>): HTMLFormElement {
-    detail.querySelector('.desk-inline-form')?.remove()
-    const form = el('form', 'desk-inline-form')
-    form.dataset.form = kind
     const reason = textarea('', 2)
     reason.required = true
     reason.minLength = 2
-    const ok = button(dt(`w.${kind}`), kind === 'dismiss' ? 'danger' : 'primary', `confirm-${kind}`)
-    ok.type = 'submit'
-    const cancel = button(dt('desk.cancel'))
-    cancel.addEventListener('click', () => form.remove())
-    form.append(field(dt('w.reason'), reason, 'reason'), ok, cancel)
-    form.addEventListener('submit', (e) => {
-      e.preventDefault()
-      const text = reason.value.trim()
-      if (text.length < 2) return ctx.toast(dt('w.reasonMissing'), 'error')
-      const comment = kind === 'dismiss' ? `${dt('w.dismissPrefix', {}, 'zh')}${text}` : text
-      // `reason` also lets a resolve override a task still open (recorded in the history).
-      void track(busy(form, () => transition({ to: 'resolved', comment, reason: comment })))
-    })
-    return form
+    const confirm = {
+      text: dt(`w.${kind}`),
+      kind: kind === 'dismiss' ? ('danger' as const) : ('primary' as const),
+      action: `confirm-${kind}`,
+    }
+    return inlineForm(
+      detail,
+      kind,
+      [field(dt('w.reason'), reason, 'reason')],
+      confirm,
+      async () => {
+        const text = reason.value.trim()
+        if (text.length < 2) throw new Error(dt('w.reasonMissing'))
+        const comment = kind === 'dismiss' ? `${dt('w.dismissPrefix', {}, 'zh')}${text}` : text
+        // `reason` also lets a resolve override a task still open (recorded in the history).
+        await transition({ to: 'resolved', comment, reason: comment })
+      },
+      ctx.toast,
+    )
   }
 
   function dispatchForm(w: WarningDetail): HTMLFormElement {
-    detail.querySelector('.desk-inline-form')?.remove()
     const p = w.properties
     const area = p.gridCode ?? p.villageCode ?? p.townCode ?? ''
-    const form = el('form', 'desk-inline-form desk-dispatch')
-    form.dataset.form = 'dispatch'
     const title = input('text', `处置预警：${p.title}`.slice(0, 200), { maxlength: '200', required: '' })
     const description = textarea(p.explanation, 3)
     const areaCode = input('text', area, { pattern: '\\d{6,20}', required: '' })
@@ -407,11 +406,7 @@ export const mount: PageMount = async (root, route, ctx) => {
     areaCode.addEventListener('change', () => people(areaCode.value))
     const due = input('date', addDays(ctx.today, 7), { required: '', min: ctx.today })
     const comment = textarea('', 2)
-    const ok = button(dt('t.submitDispatch'), 'primary', 'confirm-dispatch')
-    ok.type = 'submit'
-    const cancel = button(dt('desk.cancel'))
-    cancel.addEventListener('click', () => form.remove())
-    form.append(
+    const fields = [
       field(dt('t.title'), title, 'title'),
       field(dt('t.description'), description, 'description'),
       field(dt('t.area'), areaCode, 'area_code'),
@@ -419,34 +414,31 @@ export const mount: PageMount = async (root, route, ctx) => {
       field(dt('t.person'), person, 'assignee_user'),
       field(dt('t.due'), due, 'due_date'),
       field(dt('t.comment'), comment, 'comment'),
-      ok,
-      cancel,
+    ]
+    const form = inlineForm(
+      detail,
+      'dispatch',
+      fields,
+      { text: dt('t.submitDispatch'), action: 'confirm-dispatch' },
+      async () => {
+        const body: Record<string, string> = {
+          title: title.value,
+          description: description.value,
+          area_code: areaCode.value,
+          due_date: due.value,
+        }
+        if (team.value.trim()) body.assignee_team = team.value.trim()
+        if (person.value) body.assignee_user = person.value
+        if (comment.value.trim()) body.comment = comment.value.trim()
+        const out = (await sendJson('POST', `/api/warnings/${w.id}/tasks`, body)) as { task: Task; warning: WarningDetail }
+        ctx.toast(dt('w.dispatched', { id: out.task.id }))
+        renderDetail(out.warning)
+        void track(relatedIncidents(out.warning))
+        await load()
+      },
+      ctx.toast,
     )
-    form.addEventListener('submit', (e) => {
-      e.preventDefault()
-      const body: Record<string, string> = {
-        title: title.value,
-        description: description.value,
-        area_code: areaCode.value,
-        due_date: due.value,
-      }
-      if (team.value.trim()) body.assignee_team = team.value.trim()
-      if (person.value) body.assignee_user = person.value
-      if (comment.value.trim()) body.comment = comment.value.trim()
-      void track(
-        busy(form, async () => {
-          try {
-            const out = (await sendJson('POST', `/api/warnings/${w.id}/tasks`, body)) as { task: Task; warning: WarningDetail }
-            ctx.toast(dt('w.dispatched', { id: out.task.id }))
-            renderDetail(out.warning)
-            void track(relatedIncidents(out.warning))
-            await load()
-          } catch (err) {
-            ctx.toast(refusal(err), 'error')
-          }
-        }),
-      )
-    })
+    form.classList.add('desk-dispatch')
     return form
   }
 
