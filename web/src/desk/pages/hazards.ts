@@ -34,7 +34,7 @@ import { track } from '../../ui/idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
 import { timeline } from '../../ui/timeline.ts'
 import type { DeskContext, PageMount } from '../context.ts'
-import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
+import { busy, button, field, inlineForm, input, refusal, select, textarea } from '../form.ts'
 import { gallery, photoInput, type PhotoLink } from '../photos.ts'
 import { deskPath } from '../routes.ts'
 import { showRecord, splitLayout, splitView } from '../split.ts'
@@ -534,63 +534,50 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
 
   function moveForm(d: HazardDetail, to: HazardStatus): HTMLFormElement {
-    detail.querySelector('.desk-inline-form')?.remove()
     const p = d.properties
-    const form = el('form', 'desk-inline-form')
-    form.dataset.form = `move-${to}`
     const comment = textarea('', 3)
-    const ok = button(H(`move.${to}` as 'move.confirmed'), 'primary', 'confirm')
-    ok.type = 'submit'
-    const cancel = button(dt('desk.cancel'))
-    cancel.addEventListener('click', () => form.remove())
     // Confirming fixes the responsible party and the due date (an edit, recorded, before the step).
     const responsible = input('text', p.responsibleParty ?? '', { maxlength: '200' })
     const due = input('date', p.dueDate ?? '')
-    if (to === 'confirmed') {
-      form.append(
-        el('p', 'desk-hint', H('h.confirmHint')),
-        field(H('h.responsible'), responsible, 'responsible_party'),
-        field(H('h.due'), due, 'due_date'),
-      )
-    }
     const photos = photoInput()
-    form.append(field(H('h.comment'), comment, 'comment'))
-    if (to === 'closed') form.append(field(H('h.afterPhotos'), photos, 'photos'))
-    form.append(ok, cancel)
-    form.addEventListener('submit', (e) => {
-      e.preventDefault()
-      const text = comment.value.trim()
-      void track(
-        busy(form, async () => {
-          try {
-            const attachments = await uploadFiles(photos.files)
-            if (to === 'confirmed') {
-              const patch: Record<string, string | null> = {}
-              if (responsible.value.trim() !== (p.responsibleParty ?? '')) patch.responsible_party = responsible.value.trim() || null
-              if (due.value !== (p.dueDate ?? '')) patch.due_date = due.value || null
-              if (Object.keys(patch).length)
-                await sendJson('PATCH', `/api/hazards/${d.id}`, { ...patch, ...(text ? { comment: text } : {}) })
-            }
-            const next = (await sendJson('POST', `/api/hazards/${d.id}/transitions`, {
-              to,
-              ...(text ? { comment: text } : {}),
-              ...(attachments.length ? { attachments } : {}),
-            })) as HazardDetail
-            await afterChange(next)
-          } catch (err) {
-            ctx.toast(refusal(err), 'error')
-          }
-        }),
-      )
-    })
-    return form
+    const fields = [
+      ...(to === 'confirmed'
+        ? [
+            el('p', 'desk-hint', H('h.confirmHint')),
+            field(H('h.responsible'), responsible, 'responsible_party'),
+            field(H('h.due'), due, 'due_date'),
+          ]
+        : []),
+      field(H('h.comment'), comment, 'comment'),
+      ...(to === 'closed' ? [field(H('h.afterPhotos'), photos, 'photos')] : []),
+    ]
+    return inlineForm(
+      detail,
+      `move-${to}`,
+      fields,
+      { text: H(`move.${to}` as 'move.confirmed') },
+      async () => {
+        const text = comment.value.trim()
+        const attachments = await uploadFiles(photos.files)
+        if (to === 'confirmed') {
+          const patch: Record<string, string | null> = {}
+          if (responsible.value.trim() !== (p.responsibleParty ?? '')) patch.responsible_party = responsible.value.trim() || null
+          if (due.value !== (p.dueDate ?? '')) patch.due_date = due.value || null
+          if (Object.keys(patch).length) await sendJson('PATCH', `/api/hazards/${d.id}`, { ...patch, ...(text ? { comment: text } : {}) })
+        }
+        const next = (await sendJson('POST', `/api/hazards/${d.id}/transitions`, {
+          to,
+          ...(text ? { comment: text } : {}),
+          ...(attachments.length ? { attachments } : {}),
+        })) as HazardDetail
+        await afterChange(next)
+      },
+      ctx.toast,
+    )
   }
 
   function taskForm(d: HazardDetail): HTMLFormElement {
-    detail.querySelector('.desk-inline-form')?.remove()
     const p = d.properties
-    const form = el('form', 'desk-inline-form desk-dispatch')
-    form.dataset.form = 'raise-task'
     const what = `${H(`category.${p.category}`, {}, 'zh')}${p.placeName ? ` · ${p.placeName}` : ''}`
     const title = input('text', H('h.taskTitle', { what }, 'zh').slice(0, 200), { maxlength: '200', required: '' })
     const description = textarea(p.description, 3)
@@ -599,11 +586,7 @@ export const mount: PageMount = async (root, route, ctx) => {
     const due = input('date', dueDay, { required: '' })
     const area = input('text', '', { pattern: '\\d{6,20}', placeholder: H('h.areaDefault') })
     const comment = textarea('', 2)
-    const ok = button(H('h.raiseTask'), 'primary', 'confirm')
-    ok.type = 'submit'
-    const cancel = button(dt('desk.cancel'))
-    cancel.addEventListener('click', () => form.remove())
-    form.append(
+    const fields = [
       el('p', 'desk-hint', H('h.raiseHint')),
       field(dt('t.title'), title, 'title'),
       field(dt('t.description'), description, 'description'),
@@ -611,32 +594,29 @@ export const mount: PageMount = async (root, route, ctx) => {
       field(dt('t.due'), due, 'due_date'),
       field(dt('t.area'), area, 'area_code'),
       field(dt('t.comment'), comment, 'comment'),
-      ok,
-      cancel,
+    ]
+    const form = inlineForm(
+      detail,
+      'raise-task',
+      fields,
+      { text: H('h.raiseTask') },
+      async () => {
+        const body: Record<string, string | number> = {
+          hazard_id: d.id,
+          title: title.value.trim(),
+          assignee_team: team.value.trim(),
+          due_date: due.value,
+        }
+        if (description.value.trim()) body.description = description.value.trim()
+        if (area.value.trim()) body.area_code = area.value.trim()
+        if (comment.value.trim()) body.comment = comment.value.trim()
+        const task = (await sendJson('POST', '/api/tasks', body)) as Task
+        ctx.toast(H('h.taskRaised', { id: task.id }))
+        await afterChange((await getJson(`/api/hazards/${d.id}`)) as HazardDetail)
+      },
+      ctx.toast,
     )
-    form.addEventListener('submit', (e) => {
-      e.preventDefault()
-      const body: Record<string, string | number> = {
-        hazard_id: d.id,
-        title: title.value.trim(),
-        assignee_team: team.value.trim(),
-        due_date: due.value,
-      }
-      if (description.value.trim()) body.description = description.value.trim()
-      if (area.value.trim()) body.area_code = area.value.trim()
-      if (comment.value.trim()) body.comment = comment.value.trim()
-      void track(
-        busy(form, async () => {
-          try {
-            const task = (await sendJson('POST', '/api/tasks', body)) as Task
-            ctx.toast(H('h.taskRaised', { id: task.id }))
-            await afterChange((await getJson(`/api/hazards/${d.id}`)) as HazardDetail)
-          } catch (err) {
-            ctx.toast(refusal(err), 'error')
-          }
-        }),
-      )
-    })
+    form.classList.add('desk-dispatch')
     return form
   }
 
