@@ -288,6 +288,28 @@ export const mount: PageMount = async (root, route, ctx) => {
   let towns = new Map<string, string>()
   let grids: Map<string, string> | null = null
   let destroyed = false
+
+  /** A revoke button that asks once more (a second click) before `revoke` runs; a refusal is a toast. */
+  const revokeButton = (row: HTMLElement, action: string, revoke: () => Promise<void>): HTMLButtonElement => {
+    const first = button(t('k.revoke'), 'danger', action)
+    first.addEventListener('click', () => {
+      const confirm = button(t('k.confirmRevoke'), 'danger', 'confirm-revoke')
+      confirm.addEventListener('click', () => {
+        void track(
+          busy(row, async () => {
+            try {
+              await revoke()
+              ctx.toast(t('k.revoked'))
+            } catch (err) {
+              ctx.toast(refusal(err), 'error')
+            }
+          }),
+        )
+      })
+      first.replaceWith(confirm)
+    })
+    return first
+  }
   const gridNames = async () => (grids ??= await areaNames('grid'))
   const go = (tab: AdminTab, p: Record<string, string> = {}, replace = false) =>
     ctx.navigate(deskPath({ page: 'admin', id: tab, params: p }), { replace })
@@ -593,25 +615,9 @@ export const mount: PageMount = async (root, route, ctx) => {
             el('span', `desk-status desk-status--${k.revoked ? 'returned' : 'closed'}`, k.revoked ? t('k.revoked') : t('k.live')),
           )
           if (!k.revoked) {
-            const revoke = button(t('k.revoke'), 'danger', 'revoke-key')
-            revoke.addEventListener('click', () => {
-              const confirm = button(t('k.confirmRevoke'), 'danger', 'confirm-revoke')
-              confirm.addEventListener(
-                'click',
-                () =>
-                  void track(
-                    busy(row, async () => {
-                      try {
-                        await sendJson('DELETE', `/api/users/${u.id}/api-keys/${k.id}`)
-                        ctx.toast(t('k.revoked'))
-                        await load()
-                      } catch (err) {
-                        ctx.toast(refusal(err), 'error')
-                      }
-                    }),
-                  ),
-              )
-              revoke.replaceWith(confirm)
+            const revoke = revokeButton(row, 'revoke-key', async () => {
+              await sendJson('DELETE', `/api/users/${u.id}/api-keys/${k.id}`)
+              await load()
             })
             row.append(revoke)
           }
@@ -721,25 +727,9 @@ export const mount: PageMount = async (root, route, ctx) => {
         el('span', `desk-status desk-status--${tk.revoked ? 'returned' : 'closed'}`, tk.revoked ? t('k.revoked') : t('k.live')),
       )
       if (!tk.revoked) {
-        const revoke = button(t('k.revoke'), 'danger', 'revoke-token')
-        revoke.addEventListener('click', () => {
-          const confirm = button(t('k.confirmRevoke'), 'danger', 'confirm-revoke')
-          confirm.addEventListener(
-            'click',
-            () =>
-              void track(
-                busy(row, async () => {
-                  try {
-                    await sendJson('DELETE', `/api/display-tokens/${tk.id}`)
-                    ctx.toast(t('k.revoked'))
-                    await renderTokens()
-                  } catch (err) {
-                    ctx.toast(refusal(err), 'error')
-                  }
-                }),
-              ),
-          )
-          revoke.replaceWith(confirm)
+        const revoke = revokeButton(row, 'revoke-token', async () => {
+          await sendJson('DELETE', `/api/display-tokens/${tk.id}`)
+          await renderTokens()
         })
         row.append(revoke)
       }
