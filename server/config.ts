@@ -66,6 +66,12 @@ export const ConfigSchema = z.object({
   ATTACHMENT_MAX_MB: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0.001).max(1024).default(20)),
   /** How long the answer to a write sent with an `Idempotency-Key` is kept for its retries, in hours. */
   IDEMPOTENCY_TTL_HOURS: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().min(0.01).max(720).default(24)),
+  /**
+   * The key (32 bytes, base64) that seals residents' names, ID numbers and phones
+   * (server/auth/sealed.ts). Unset: one is made on first use in DATA_DIR/pii.key. Several servers
+   * on one database must share it; losing it loses the sealed fields (masked forms survive).
+   */
+  PII_KEY: optional(z.string().regex(/^[A-Za-z0-9+/]{43}=$/, 'must be 32 bytes in base64 (44 characters)')),
   /** Origins (comma-separated) allowed to call the API from other sites; none by default (CORS off). */
   CORS_ORIGINS: optional(z.string()).transform((v) =>
     v

@@ -10,6 +10,7 @@ import type { ISql, PendingQuery, Row } from 'postgres'
 import type { Queryable, Tx } from '../db/index.ts'
 import { pointOrNull } from '../geo/crs.ts'
 import type { ReportPlacement } from '../geocode/place.ts'
+import { placementColumns, placementValues } from '../geocode/place-sql.ts'
 import { areaCondition } from '../shared/area-sql.ts'
 import { Conflict, NotFound } from '../shared/errors.ts'
 import { shanghaiDay } from '../shared/time.ts'
@@ -246,21 +247,6 @@ export async function insertHazard(
     changes: {},
   })
   return id
-}
-
-/** The placement columns, in the order of placementValues. */
-function placementColumns(sql: Queryable): PendingQuery<Row[]> {
-  return sql`geom, approximate, outside_district, geocode_level, geocode_score, address_id, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10`
-}
-
-/** A placement's values, in the order of placementColumns. */
-function placementValues(sql: Queryable, p: ReportPlacement): PendingQuery<Row[]> {
-  const [lng, lat] = p.point ?? [null, null]
-  return sql`
-    CASE WHEN ${lng}::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_Point(${lng}::float8, ${lat}::float8), 4326) END,
-    ${p.approximate}::boolean, ${p.outsideDistrict}::boolean, ${p.level}::text, ${p.score}::real, ${p.addressId}::text, ${p.codes.townCode}::text, ${p.codes.villageCode}::text,
-    ${p.codes.gridCode}::text, ${p.codes.microgridCode}::text, ${p.cells?.r7 ?? null}::bigint, ${p.cells?.r8 ?? null}::bigint,
-    ${p.cells?.r9 ?? null}::bigint, ${p.cells?.r10 ?? null}::bigint`
 }
 
 /** One history row to add. */

@@ -7,7 +7,21 @@ import path from 'node:path'
 import type { Sql } from 'postgres'
 import { z } from 'zod'
 
-export const ImportKindSchema = z.enum(['addresses', 'incidents', 'hazards', 'gazetteer', 'boundaries', 'categories'])
+export const ImportKindSchema = z.enum([
+  'addresses',
+  'incidents',
+  'hazards',
+  'gazetteer',
+  'boundaries',
+  'categories',
+  'houses',
+  'residents',
+  'organisations',
+  'disputes',
+  'patrols',
+  'devices',
+  'device_events',
+])
 export type ImportKind = z.infer<typeof ImportKindSchema>
 
 /** What an import did, row by row. */
