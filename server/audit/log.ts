@@ -32,6 +32,10 @@ export const AuditActionSchema = z.enum([
   'attachment.upload',
   'attachment.download', // every file or thumbnail sent (details.variant)
   'incident.report', // an event reported from the field (the phone)
+  'people.read', // residents, landlords or dispute parties read (details.unmasked: personal data revealed)
+  'people.export', // the same, leaving the system
+  'self-check.submit', // an organisation's self-check recorded (and the hazards it registered)
+  'assessment.enter', // a 双十条 indicator value entered by hand
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 
