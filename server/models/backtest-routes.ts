@@ -30,6 +30,7 @@ import {
   BacktestUnavailableError,
   DEFAULT_BACKTEST_PERIODS,
   MAX_BACKTEST_PERIODS,
+  noBacktestReason,
 } from './backtest.ts'
 import { ModelIdSchema } from './definition.ts'
 import { modelFilter, ModelNotConfiguredError } from './roles.ts'
@@ -106,7 +107,7 @@ class BacktestCache {
   /** The card line: cached, or `computing` while a background job computes it. */
   async card(model: Model, periods = DEFAULT_BACKTEST_PERIODS, now = new Date()): Promise<BacktestCard> {
     const periodDays = backtestPeriodDays(model.definition)
-    if (periodDays === null) return { status: 'not applicable', reason: 'not a place forecast: its warnings are about overdue items' }
+    if (periodDays === null) return { status: 'not applicable', reason: noBacktestReason(model.kind) ?? 'not a place forecast' }
     let key: string
     let end: string
     try {

@@ -10,8 +10,8 @@
  * days: a week judged against earlier weeks speaks for the next week; hot spot, emerging hot
  * spot, repeat address, dispute and concentration 28 days: a longer window is the history the
  * model judges on, not a horizon, and tuning it must not change what it is scored on), and the
- * near-repeat link time (7 days: a series' next event is expected within it). Overdue items are
- * not a place forecast: no backtest.
+ * near-repeat link time (7 days: a series' next event is expected within it). Overdue items and
+ * the full-view models (group rental, registration gaps, …) are not place forecasts: no backtest.
  *
  * Periods end at the last whole day with data (today's start, or the day after the newest
  * incident when the data stops earlier), so the numbers are fixed for a day. Nothing is written:
@@ -46,13 +46,35 @@ export const MAX_BACKTEST_PERIODS = 24
 export const MAX_PERIOD_DAYS = 28
 
 /**
+ * Why a kind has no backtest, or null when it is a place forecast scored on incidents. Overdue
+ * items and the full-view models (issue 26) warn about houses, villages, disputes, people,
+ * organisations, cylinders and patrols, not where incidents will be: they are validated on
+ * planted patterns (server/models/full-view-models.db.test.ts) instead.
+ * @example noBacktestReason('group_rental') // 'not a place forecast: its warnings are about houses and their residents (validated on planted patterns)'
+ */
+export function noBacktestReason(kind: ModelDefinition['kind']): string | null {
+  const about: Partial<Record<ModelDefinition['kind'], string>> = {
+    overdue: 'overdue items',
+    group_rental: 'houses and their residents',
+    registration_gap: "villages' migrant registration",
+    dispute_recurrence: 'dispute chains and their mediation',
+    key_person_incident: "incidents near key persons' homes",
+    self_check_overdue: "organisations' self-checks",
+    gas_cylinder: 'gas cylinder deliveries and fillings',
+    patrol_gap: 'patrol coverage',
+  }
+  const what = about[kind]
+  if (!what) return null
+  return `not a place forecast: its warnings are about ${what}${kind === 'overdue' ? '' : ' (validated on planted patterns)'}`
+}
+
+/**
  * Days one backtest period spans for a definition, or null when the kind is not a place forecast.
  * @example backtestPeriodDays(hotspotBuiltin) // 28
  */
 export function backtestPeriodDays(def: ModelDefinition): number | null {
+  if (noBacktestReason(def.kind) !== null) return null
   switch (def.kind) {
-    case 'overdue':
-      return null
     case 'near_repeat':
       return Math.max(1, Math.round(def.params.timeDays))
     default:

@@ -96,6 +96,61 @@ const RAW: readonly ModelDefinitionInput[] = [
     description: '隐患、整改任务超过整改期限未销号：逾期1日黄、7日橙、30日红；重大隐患逾期即红。',
     schedule: { everyMinutes: 60 },
   },
+  // The full-view models (issue 26): houses, residents, disputes, organisations, devices and
+  // patrols (migrations/034_full_view.sql). Not place forecasts: validated on planted patterns.
+  {
+    id: 'group-rental',
+    kind: 'group_rental',
+    name: { zh: '群租房风险', en: 'Group rental' },
+    description: '房屋现住人数按房间数折算：每间2人黄、3人橙、4人红；现住不足6人的房屋不预警。',
+    schedule: { everyMinutes: 1440 },
+  },
+  {
+    id: 'registration-gap',
+    kind: 'registration_gap',
+    name: { zh: '流动人口纳管率偏低', en: 'Migrant registration gap' },
+    description: '村（社区）现住流动人口中居住登记在有效期内的比例：低于97%黄、95%橙、90%红；流动人口不足20人的村社不预警。',
+    schedule: { everyMinutes: 1440 },
+  },
+  {
+    id: 'dispute-recurrence',
+    kind: 'dispute_recurrence',
+    name: { zh: '矛盾纠纷反复调解未果', en: 'Recurring dispute' },
+    description:
+      '同一当事人（无当事人信息时同一地址）近365日反复发生矛盾纠纷且有调解失败、最近一起在90日内：2起黄、3起橙、4起红；所涉警情有打架斗殴时升一级。',
+    params: { escalateRoles: ['fight'] },
+    schedule: { everyMinutes: 360 },
+  },
+  {
+    id: 'key-person-incident',
+    kind: 'key_person_incident',
+    name: { zh: '重点人员周边新发警情', en: 'Incidents near key persons' },
+    description: '重点人员住处50米内近7日发生警情：1起黄、2起橙、3起红。',
+    schedule: { everyMinutes: 60 },
+  },
+  {
+    id: 'self-check-overdue',
+    kind: 'self_check_overdue',
+    name: { zh: '企业自查逾期', en: 'Overdue self-checks' },
+    description:
+      '负有自查义务的企业、商铺、场所未按周期自查：逾期1日黄、14日橙、30日红；连续3次自查均有不合格项至少为橙色，同时逾期为红色。',
+    schedule: { everyMinutes: 1440 },
+  },
+  {
+    id: 'gas-cylinder',
+    kind: 'gas_cylinder',
+    name: { zh: '液化气钢瓶异常流向', en: 'Gas cylinder anomalies' },
+    description:
+      '近90日液化气钢瓶配送至距登记用户100米以外的地点（同一地点2次黄、4次橙、6次红）；钢瓶充装间隔中位数不足正常周期一半的为黄色，同时有异地配送的为橙色。',
+    schedule: { everyMinutes: 1440 },
+  },
+  {
+    id: 'patrol-gap',
+    kind: 'patrol_gap',
+    name: { zh: '巡防空白', en: 'Patrol gap' },
+    description: '警情上升的网格（近14日不少于5起且为前14日的1.5倍以上）多日无巡防轨迹经过：7日黄、14日橙、21日红。',
+    schedule: { everyMinutes: 360 },
+  },
 ]
 
 /** The built-in definitions, defaults filled in. */

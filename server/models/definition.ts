@@ -34,6 +34,13 @@ export const ModelKindSchema = z.enum([
   'concentration',
   'dispute_escalation',
   'overdue',
+  'group_rental',
+  'registration_gap',
+  'dispute_recurrence',
+  'key_person_incident',
+  'self_check_overdue',
+  'gas_cylinder',
+  'patrol_gap',
 ])
 export type ModelKind = z.infer<typeof ModelKindSchema>
 
@@ -111,6 +118,19 @@ const upThresholds = (red: number, orange: number, yellow: number, min: number, 
     .object({ red: n, orange: n, yellow: n })
     .refine((t: Triple) => t.red >= t.orange, { message: 'red must be at least orange', path: ['red'] })
     .refine((t: Triple) => t.orange >= t.yellow, { message: 'orange must be at least yellow', path: ['orange'] })
+    .prefault({ red, orange, yellow })
+}
+
+/**
+ * Thresholds where a smaller number is worse (rates, percent): red ≤ orange ≤ yellow; a value
+ * below a threshold takes its level.
+ */
+const downThresholds = (red: number, orange: number, yellow: number, min: number, max: number) => {
+  const n = z.number().min(min).max(max)
+  return z
+    .object({ red: n, orange: n, yellow: n })
+    .refine((t: Triple) => t.red <= t.orange, { message: 'red must be at most orange (a lower rate is worse)', path: ['red'] })
+    .refine((t: Triple) => t.orange <= t.yellow, { message: 'orange must be at most yellow (a lower rate is worse)', path: ['orange'] })
     .prefault({ red, orange, yellow })
 }
 
@@ -299,6 +319,176 @@ export const OverdueDefinitionSchema = z.object({
   thresholds: upThresholds(30, 7, 1, 1, 3650),
 })
 
+/** Escalation by linked incidents (fights), as dispute escalation does. */
+const escalationParams = {
+  /** a linked incident of these roles (fights) raises the level one step */
+  escalateRoles: z.array(CategoryRoleSchema).max(CATEGORY_ROLES.length).default(['fight']),
+  /** …and of these explicit catalogue codes */
+  escalateCategories: z.array(CategoryCodeSchema).max(20).default([]),
+}
+
+/** The 重点人员 categories of residents (migration 034). */
+export const KeyCategorySchema = z.enum([
+  'community_correction',
+  'released_prisoner',
+  'drug',
+  'mental_illness',
+  'petition',
+  'juvenile',
+  'other',
+])
+export type KeyCategory = z.infer<typeof KeyCategorySchema>
+
+/** A snapshot model: it judges the state at the as-of time, not a window of events. */
+const SnapshotWindow = windowDays(1, 1)
+const SnapshotBaseline = z.object({ kind: z.literal('state') }).prefault({ kind: 'state' })
+
+/**
+ * 9. Group rental (群租): per house, current residents per room (rooms null or 0 count as 1); a
+ * house with fewer than `minOccupants` residents never warns.
+ */
+export const GroupRentalDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('group_rental'),
+  unit: z.object({ kind: z.literal('house') }).prefault({ kind: 'house' }),
+  window: SnapshotWindow,
+  baseline: SnapshotBaseline,
+  params: z.object({ minOccupants: z.number().int().min(1).max(1000).default(6) }).prefault({}),
+  /** persons per room */
+  thresholds: upThresholds(4, 3, 2, 0.5, 100, false),
+})
+
+/**
+ * 10. Registration gap (流动人口纳管率): per village, the share of current migrants with a valid
+ * residence registration; thresholds are rates in percent, red the lowest.
+ */
+export const RegistrationGapDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('registration_gap'),
+  unit: AreaLevelUnit.extend({ level: z.literal('village') }).prefault({ kind: 'area', level: 'village' }),
+  window: SnapshotWindow,
+  baseline: SnapshotBaseline,
+  params: z
+    .object({
+      /** villages with fewer current migrants never warn */
+      minMigrants: z.number().int().min(1).max(100_000).default(20),
+      /** how many of the worst houses the explanation names */
+      worstHouses: z.number().int().min(0).max(10).default(3),
+    })
+    .prefault({}),
+  /** registered share of current migrants, percent: below red is red */
+  thresholds: downThresholds(90, 95, 97, 0, 100),
+})
+
+/**
+ * 11. Dispute recurrence (民转刑, mediation history): a chain of disputes of the same parties (or,
+ * without parties, at the same address) within `lookbackDays`, with a failed mediation and its
+ * newest dispute within `window.days`; levelled by its length, one step up with a linked fight.
+ */
+export const DisputeRecurrenceDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('dispute_recurrence'),
+  unit: z.object({ kind: z.literal('chain') }).prefault({ kind: 'chain' }),
+  /** the chain's newest dispute must be this recent */
+  window: windowDays(90, 365),
+  baseline: NoBaseline,
+  params: z
+    .object({
+      /** how far back a chain reaches */
+      lookbackDays: z.number().int().min(1).max(1830).default(365),
+      ...escalationParams,
+    })
+    .prefault({}),
+  /** disputes in the chain */
+  thresholds: upThresholds(4, 3, 2, 2, 1000),
+})
+
+/**
+ * 12. Incidents near a key person's home (重点人员周边警情): incidents (the model's roles or
+ * categories; default all) within `radiusM` of a current key person's home in the window.
+ */
+export const KeyPersonIncidentDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('key_person_incident'),
+  unit: z.object({ kind: z.literal('resident') }).prefault({ kind: 'resident' }),
+  window: windowDays(7, 90),
+  baseline: NoBaseline,
+  params: z
+    .object({
+      radiusM: z.number().positive().max(2000).default(50),
+      /** the key-person categories considered; [] = all */
+      categories: z.array(KeyCategorySchema).max(7).default([]),
+    })
+    .prefault({}),
+  /** incidents near the home in the window */
+  thresholds: upThresholds(3, 2, 1, 1, 1000),
+})
+
+/**
+ * 13. Overdue self-checks (企业自查逾期): organisations with a self-check duty, by days past their
+ * next check; the last `failStreak` checks all failing is at least orange (red when also overdue).
+ */
+export const SelfCheckOverdueDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('self_check_overdue'),
+  unit: z.object({ kind: z.literal('organisation') }).prefault({ kind: 'organisation' }),
+  window: SnapshotWindow,
+  baseline: z.object({ kind: z.literal('duty') }).prefault({ kind: 'duty' }),
+  params: z.object({ failStreak: z.number().int().min(2).max(50).default(3) }).prefault({}),
+  /** days overdue */
+  thresholds: upThresholds(30, 14, 1, 1, 3650),
+})
+
+/**
+ * 14. Gas cylinders (液化气钢瓶): deliveries to points away from the cylinders' registered
+ * customers, per point; and cylinders filled far more often than they should need.
+ */
+export const GasCylinderDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('gas_cylinder'),
+  unit: z.object({ kind: z.literal('point') }).prefault({ kind: 'point' }),
+  window: windowDays(90, 365),
+  baseline: z.object({ kind: z.literal('registered_customer') }).prefault({ kind: 'registered_customer' }),
+  params: z
+    .object({
+      /** a delivery farther than this from the registered customer is to an unregistered point */
+      toleranceM: z.number().positive().max(10_000).default(100),
+      /** delivery points without an address are grouped on cells this wide */
+      cellM: z.number().positive().max(1000).default(50),
+      /** a cylinder needs at least this many fillings in the window to judge its cycle */
+      minFillings: z.number().int().min(2).max(1000).default(3),
+      /** fillings whose median interval is below this share of the expected refill days warn (yellow) */
+      cycleRatio: z.number().gt(0).max(1).default(0.5),
+    })
+    .prefault({}),
+  /** deliveries to one unregistered point in the window */
+  thresholds: upThresholds(6, 4, 2, 1, 1000),
+})
+
+/**
+ * 15. Patrol gaps (巡防空白): grids no patrol track covered for days, while their incidents rise.
+ */
+export const PatrolGapDefinitionSchema = z.object({
+  ...common,
+  kind: z.literal('patrol_gap'),
+  unit: AreaLevelUnit.extend({ level: z.literal('grid') }).prefault({ kind: 'area', level: 'grid' }),
+  /** the recent span whose incidents are compared with the span before it */
+  window: windowDays(14, 90),
+  baseline: z.object({ kind: z.literal('previous_window') }).prefault({ kind: 'previous_window' }),
+  params: z
+    .object({
+      /** how far back patrols are looked for (never patrolled: this many days) */
+      lookbackDays: z.number().int().min(1).max(730).default(60),
+      /** incidents in the recent window, at least */
+      minIncidents: z.number().int().min(1).max(10_000).default(5),
+      /** …and at least this many times the window before */
+      riseRatio: z.number().min(1).max(100).default(1.5),
+    })
+    .prefault({}),
+  /** days since a patrol covered the grid */
+  thresholds: upThresholds(21, 14, 7, 1, 730),
+})
+
 /** A model definition (request body of PUT /api/models/{id}, and what the database stores). */
 export const ModelDefinitionSchema = z
   .discriminatedUnion('kind', [
@@ -310,6 +500,13 @@ export const ModelDefinitionSchema = z
     ConcentrationDefinitionSchema,
     DisputeDefinitionSchema,
     OverdueDefinitionSchema,
+    GroupRentalDefinitionSchema,
+    RegistrationGapDefinitionSchema,
+    DisputeRecurrenceDefinitionSchema,
+    KeyPersonIncidentDefinitionSchema,
+    SelfCheckOverdueDefinitionSchema,
+    GasCylinderDefinitionSchema,
+    PatrolGapDefinitionSchema,
   ])
   .superRefine((d, ctx) => {
     if (d.roles.length > 0 && d.categories.length > 0) {

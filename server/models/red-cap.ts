@@ -24,6 +24,11 @@ const excess = (m: Finding['metrics']): number => {
  * Gi* z, then the cell's count; emerging hot spots by the last week's z, then the trend's z;
  * repeat addresses and disputes by the count (then escalations, then the latest); near-repeat
  * zones by their events, then the latest; overdue items major first, then by days overdue.
+ * The full-view models: group rental by persons per room, then residents; registration gaps by
+ * the rate (lower first), then the migrants not registered; dispute chains by length, then failed
+ * mediations, fights, the latest; key persons by nearby incidents, then the latest; self-checks
+ * by days overdue, then a failing streak; gas cylinder points by deliveries, then cylinders, the
+ * latest; patrol gaps by days without a patrol, then the rise in incidents, then the incidents.
  * @example findingStrength('hotspot', { z: 4.1, count: 12 }) // [4.1, 12]
  * @example findingStrength('surge', { p: 0.00001, observed: 20, expected: 4 }) // [-0.00001, 8]
  */
@@ -44,6 +49,20 @@ export function findingStrength(kind: ModelKind, m: Finding['metrics']): number[
       return [num(m.events), time(m.last)]
     case 'overdue':
       return [m.severity === 'major' ? 1 : 0, num(m.daysOverdue)]
+    case 'group_rental':
+      return [num(m.perRoom), num(m.occupants)]
+    case 'registration_gap':
+      return [-num(m.rate), num(m.unregistered) + num(m.expired)]
+    case 'dispute_recurrence':
+      return [num(m.count), num(m.failed), num(m.escalations), time(m.last)]
+    case 'key_person_incident':
+      return [num(m.count), time(m.last)]
+    case 'self_check_overdue':
+      return [num(m.daysOverdue), num(m.failStreak)]
+    case 'gas_cylinder':
+      return [num(m.deliveries), num(m.cylinders), time(m.last)]
+    case 'patrol_gap':
+      return [num(m.daysSincePatrol), num(m.recent) - num(m.before), num(m.recent)]
   }
 }
 

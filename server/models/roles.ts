@@ -25,11 +25,12 @@ export function countedRoles(def: ModelDefinition): readonly CategoryRole[] {
 }
 
 /**
- * Every role the definition needs bound: what it counts, and the escalation roles of a dispute model.
+ * Every role the definition needs bound: what it counts, and the escalation roles of a dispute
+ * model (escalation, recurrence).
  * @example neededRoles(disputeBuiltin) // ['dispute', 'fight']
  */
 export function neededRoles(def: ModelDefinition): CategoryRole[] {
-  const extra = def.kind === 'dispute_escalation' ? def.params.escalateRoles : []
+  const extra = def.kind === 'dispute_escalation' || def.kind === 'dispute_recurrence' ? def.params.escalateRoles : []
   return [...new Set([...countedRoles(def), ...extra])]
 }
 
@@ -107,7 +108,7 @@ async function configuredRoles(sql: Queryable, def: ModelDefinition): Promise<Re
  */
 export async function escalationItems(
   sql: Queryable,
-  def: Extract<ModelDefinition, { kind: 'dispute_escalation' }>,
+  def: Extract<ModelDefinition, { kind: 'dispute_escalation' | 'dispute_recurrence' }>,
 ): Promise<string[] | null> {
   const { escalateRoles, escalateCategories } = def.params
   if (escalateRoles.length === 0 && escalateCategories.length === 0) return null

@@ -21,6 +21,15 @@ export function levelAtLeast(v: number, t: { red: number; orange: number; yellow
 }
 
 /**
+ * Level for a value where smaller is worse (rates): red if below red, …; null at or above yellow.
+ * @example levelBelow(92.5, { red: 90, orange: 95, yellow: 97 }) // 'orange'
+ * @example levelBelow(90, { red: 90, orange: 95, yellow: 97 }) // 'orange'
+ */
+export function levelBelow(v: number, t: { red: number; orange: number; yellow: number }): Level | null {
+  return v < t.red ? 'red' : v < t.orange ? 'orange' : v < t.yellow ? 'yellow' : null
+}
+
+/**
  * One level more severe (red stays red).
  * @example raiseLevel('yellow') // 'orange'
  */

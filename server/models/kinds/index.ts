@@ -4,10 +4,17 @@ import type { ModelDefinition } from '../definition.ts'
 import type { Detection } from '../types.ts'
 import { detectDispute, detectRepeatAddress } from './address.ts'
 import { detectConcentration } from './concentration.ts'
+import { detectDisputeRecurrence } from './dispute-recurrence.ts'
 import { detectEmerging } from './emerging.ts'
+import { detectGasCylinder } from './gas-cylinder.ts'
+import { detectGroupRental } from './group-rental.ts'
 import { detectHotSpot } from './hotspot.ts'
+import { detectKeyPersonIncident } from './key-person.ts'
 import { detectNearRepeat } from './near-repeat.ts'
 import { detectOverdue } from './overdue.ts'
+import { detectPatrolGap } from './patrol-gap.ts'
+import { detectRegistrationGap } from './registration-gap.ts'
+import { detectSelfCheckOverdue } from './self-check.ts'
 import { detectSurge } from './surge.ts'
 
 /**
@@ -32,5 +39,19 @@ export function detect(sql: Queryable, def: ModelDefinition, asOf: Date): Promis
       return detectDispute(sql, def, asOf)
     case 'overdue':
       return detectOverdue(sql, def, asOf)
+    case 'group_rental':
+      return detectGroupRental(sql, def, asOf)
+    case 'registration_gap':
+      return detectRegistrationGap(sql, def, asOf)
+    case 'dispute_recurrence':
+      return detectDisputeRecurrence(sql, def, asOf)
+    case 'key_person_incident':
+      return detectKeyPersonIncident(sql, def, asOf)
+    case 'self_check_overdue':
+      return detectSelfCheckOverdue(sql, def, asOf)
+    case 'gas_cylinder':
+      return detectGasCylinder(sql, def, asOf)
+    case 'patrol_gap':
+      return detectPatrolGap(sql, def, asOf)
   }
 }
