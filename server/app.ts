@@ -28,6 +28,7 @@ import { ogcRoutes } from './ogc/routes.ts'
 import { openApiRoutes } from './openapi/routes.ts'
 import { getLogger, requestLogging } from './ops/logger.ts'
 import { httpMetrics, metricsRoutes } from './ops/metrics.ts'
+import { peopleRoutes } from './people/routes.ts'
 import { profileRoutes } from './profile/routes.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
@@ -113,6 +114,7 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(backtestRoutes(db, opts.now)) // GET /api/models/{id}/backtest
   app.use(warningRoutes(db, opts.now ? { now: opts.now } : {}))
   app.use(hazardRoutes(db, geocoder))
+  app.use(peopleRoutes(db)) // houses and residents; before exportRoutes: its /api/export/residents.csv wins over /api/export/:file
   app.use(taskRoutes(db))
   app.use(attachmentRoutes(db, config)) // photos and documents of hazards and tasks
   app.use(ogcRoutes(db))

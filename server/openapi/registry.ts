@@ -16,6 +16,7 @@ import { importOperations } from '../imports/openapi.ts'
 import { incidentOperations } from '../incidents/openapi.ts'
 import { indicatorOperations } from '../indicators/openapi.ts'
 import { modelOperations } from '../models/openapi.ts'
+import { peopleOperations } from '../people/openapi.ts'
 import { profileOperations } from '../profile/openapi.ts'
 import { reconcileOperations } from '../reconcile/openapi.ts'
 import { statsOperations } from '../stats/openapi.ts'
@@ -30,6 +31,7 @@ import type { ApiOperation } from './operation.ts'
 export const API_OPERATIONS: readonly ApiOperation[] = [
   ...incidentOperations,
   ...hazardOperations,
+  ...peopleOperations,
   ...taskOperations,
   ...attachmentOperations,
   ...warningOperations,
