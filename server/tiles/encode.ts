@@ -13,11 +13,11 @@ import { EXTENT } from './tile-math.ts'
 /** A feature property value MVT can carry. */
 export type PropValue = string | number | boolean
 
-/** One feature in tile coordinates: type 1 = points, 3 = polygons (rings flattened, winding marks holes). */
+/** One feature in tile coordinates: type 1 = points, 2 = lines, 3 = polygons (rings flattened, winding marks holes). */
 export interface TileFeature {
   id?: number | undefined
-  type: 1 | 3
-  /** Points: [[x, y], …]; polygons: rings of [x, y]. */
+  type: 1 | 2 | 3
+  /** Points: [[x, y], …]; lines: lines of [x, y]; polygons: rings of [x, y]. */
   geometry: number[][] | number[][][]
   properties: Record<string, PropValue>
 }
@@ -57,7 +57,7 @@ export interface TileGeoJson {
 /**
  * Converts ST_AsGeoJSON output (already in tile coordinates) to an MVT feature geometry, or null
  * for types a layer does not carry. MultiPolygons flatten to rings: MVT tells outer rings from
- * holes by winding, which the SQL has set.
+ * holes by winding, which the SQL has set; a MultiLineString is one feature of several lines.
  * @example toTileGeometry({ type: 'Point', coordinates: [3, 4] }) // { type: 1, geometry: [[3, 4]] }
  */
 export function toTileGeometry(g: TileGeoJson): Pick<TileFeature, 'type' | 'geometry'> | null {
@@ -66,6 +66,10 @@ export function toTileGeometry(g: TileGeoJson): Pick<TileFeature, 'type' | 'geom
       return { type: 1, geometry: [g.coordinates as number[]] }
     case 'MultiPoint':
       return { type: 1, geometry: g.coordinates as number[][] }
+    case 'LineString':
+      return { type: 2, geometry: [g.coordinates as number[][]] }
+    case 'MultiLineString':
+      return { type: 2, geometry: g.coordinates as number[][][] }
     case 'Polygon':
       return { type: 3, geometry: g.coordinates as number[][][] }
     case 'MultiPolygon':

@@ -3,8 +3,8 @@
  * changed incidents (server/incidents/events.ts) or the last look is older than `intervalMs`, one cheap query
  * reads what changed since the previous look:
  * - app_meta 'address_base_version' (bumped by every address/area load): a new one drops the cache;
- * - tile_invalidations (migrations/010_tiles.sql, written by triggers on incidents, and 017 on
- *   warnings, hazards and tasks) rows of transactions that were not visible to the previous
+ * - tile_invalidations (migrations/010_tiles.sql, written by triggers on incidents, 017 on
+ *   warnings, hazards and tasks, 041 on the full view's tables) rows of transactions that were not visible to the previous
  *   look's snapshot — exact whatever the commit order, with no id bookkeeping (pg_visible_in_snapshot).
  * Concurrent callers share one look, but a caller never relies on a look that began before it
  * asked (that look could predate a commit the caller already saw).
@@ -36,8 +36,25 @@ export interface FreshnessHandlers {
   tablesChanged(tables: readonly string[]): void
 }
 
-/** Tables whose changes drop whole layers (migrations/017_tile_layer_sources.sql). */
-export const TABLE_SOURCES: readonly string[] = ['warnings', 'hazards', 'tasks']
+/** Tables whose changes drop whole layers (migrations/017_tile_layer_sources.sql, 041_full_view_tile_sources.sql). */
+export const TABLE_SOURCES: readonly string[] = [
+  'warnings',
+  'hazards',
+  'tasks',
+  'houses',
+  'residents',
+  'organisations',
+  'self_checks',
+  'patrols',
+  'devices',
+  'device_events',
+]
+
+/**
+ * Tables whose layers show a window ending now (devices alerting in the last 24 h, patrol
+ * tracks of the last 7 days): their tiles are dropped on every new hour as well as on a change.
+ */
+export const HOURLY_SOURCES: readonly string[] = ['patrols', 'device_events']
 
 /** More changes than this in one look: drop incident-dependent tiles wholesale (cheaper than placing them). */
 const MAX_PLACED = 2_000
@@ -48,6 +65,8 @@ export class Freshness {
   private snapshot: string | null = null
   /** The Shanghai day of the last look: overdue flags in cached tiles turn with it. */
   private day: string | null = null
+  /** The hour of the last look (epoch hours): windows ending now turn with it (HOURLY_SOURCES). */
+  private hour: number | null = null
   private base: string | null = null
   private lastLook = 0
   private dirty = false
@@ -166,7 +185,12 @@ export class Freshness {
     const day = shanghaiDay(new Date(started))
     const newDay = this.day !== null && day !== this.day
     this.day = day
+    const hour = Math.floor(started / 3_600_000)
+    const newHour = this.hour !== null && hour !== this.hour
+    this.hour = hour
     if (stale || newDay) this.handlers.tablesChanged(TABLE_SOURCES)
-    else if (row.tables && row.tables.length > 0) this.handlers.tablesChanged(row.tables)
+    else if (row.tables && row.tables.length > 0)
+      this.handlers.tablesChanged(newHour ? [...new Set([...row.tables, ...HOURLY_SOURCES])] : row.tables)
+    else if (newHour) this.handlers.tablesChanged(HOURLY_SOURCES)
   }
 }

@@ -6,7 +6,9 @@
  * a tile with ST_AsMVT or with the JavaScript encoder.
  *
  * `warnings`, `hazards` and `tasks` show open items of their tables; a change to a table drops
- * its layer's cached tiles (changesWith; migrations/017_tile_layer_sources.sql).
+ * its layer's cached tiles (changesWith; migrations/017_tile_layer_sources.sql). So do the full
+ * view's `houses`, `organisations`, `patrols`, `patrol_coverage` and `devices` (fullview-layers.ts,
+ * migrations/041_full_view_tile_sources.sql), which carry counts and flags, never a person's data.
  */
 import { getHexagonEdgeLengthAvg, UNITS } from 'h3-js'
 import type { ISql, PendingQuery, Row } from 'postgres'
@@ -16,6 +18,7 @@ import { areaCondition } from '../shared/area-sql.ts'
 import { overdueTaskSql } from '../tasks/store.ts'
 import { OPEN_STATUSES } from '../warnings/states.ts'
 import type { PlaceChange } from './freshness.ts'
+import { FULL_VIEW_LAYERS } from './fullview-layers.ts'
 import { candidateCells, cellBox, cellCenter, cellWkt, storedCells } from './h3cells.ts'
 import { type Box, BUFFER, h3ResolutionForZoom, intersectBoxes, simplifyTolerance, tileBoundsLngLat, type TileId } from './tile-math.ts'
 
@@ -61,12 +64,19 @@ export interface LayerContext {
   cap: number
   /** The WGS84 box of the district's data (null in an empty database): no cells are looked for outside it. */
   extent: Box | null
+  /**
+   * The source runs as a caller scoped to areas (row-level security on). Layers of rows do not
+   * need it; a layer of areas that belongs to the scope (patrol coverage) keeps to its areas.
+   */
+  scoped?: boolean
+  /** The clock of current-state attributes (overdue days, alerting, days since a patrol); default now. */
+  now?: Date
 }
 
 /** One MVT layer inside a tile. */
 export interface LayerPart {
   name: string
-  geometry: 'point' | 'polygon'
+  geometry: 'point' | 'line' | 'polygon'
   /** Whether rows carry `fid` (MVT feature ids must be unsigned integers, so codes go in attributes). */
   hasId: boolean
   /** Attribute names → TileJSON descriptions. */
@@ -566,6 +576,7 @@ export const LAYERS: readonly LayerDef[] = [
       },
     ],
   },
+  ...FULL_VIEW_LAYERS,
 ]
 
 /**
@@ -592,6 +603,17 @@ const FIELD_TYPES: Readonly<Record<string, FieldType>> = {
   covered: 'Boolean',
   cluster: 'Boolean',
   overdue: 'Boolean',
+  residents: 'Number',
+  migrants: 'Number',
+  rooms: 'Number',
+  group_rental: 'Boolean',
+  overdue_days: 'Number',
+  members: 'Number',
+  started_at: 'Number',
+  length_m: 'Number',
+  days: 'Number',
+  never: 'Boolean',
+  alerting: 'Boolean',
 }
 
 /**

@@ -47,6 +47,11 @@ function tileGeometry(sql: ISql, kind: LayerPart['geometry'], ctx: LayerContext)
   const scale = EXTENT / (x1 - x0)
   const snapped = sql`ST_SnapToGrid(ST_Affine(s.geom, ${scale}::float8, 0, 0, ${-scale}::float8, ${-x0 * scale}::float8, ${y1 * scale}::float8), 1)`
   if (kind === 'point') return sql`ST_RemoveRepeatedPoints(${snapped})`
+  if (kind === 'line') {
+    // Lines: the same order without the repair; what clipping leaves of them, as lines.
+    const box = sql`ST_MakeEnvelope(${-BUFFER}, ${-BUFFER}, ${EXTENT + BUFFER}, ${EXTENT + BUFFER}, 3857)`
+    return sql`ST_CollectionExtract(ST_RemoveRepeatedPoints(ST_SnapToGrid(ST_ClipByBox2D(ST_Simplify(${snapped}, 0), ${box}), 1)), 2)`
+  }
   // ST_AsMVTGeom's order: snap, drop points left on straight lines (ST_Simplify(…, 0)), clip to
   // the buffer in tile units, snap the new edge points. Clipping before snapping would leave
   // more sub-unit slivers along the buffer edge.
@@ -86,7 +91,7 @@ export async function renderPart(sql: ISql, part: LayerPart, ctx: LayerContext, 
                        AND ST_YMin(t.geom) >= ${-BUFFER} AND ST_YMax(t.geom) <= ${EXTENT + BUFFER}) THEN NULL
                   ELSE ST_AsGeoJSON(t.geom, 0) END AS g,
              ${part.hasId ? sql`t.fid::text` : sql`NULL::text`} AS fid, t.props, count(*) OVER ()::int AS rows_in
-      FROM (SELECT CASE WHEN ${part.geometry === 'polygon'}::boolean
+      FROM (SELECT CASE WHEN ${part.geometry !== 'point'}::boolean
                          AND ST_XMax(s.geom) - ST_XMin(s.geom) < ${half}::float8 AND ST_YMax(s.geom) - ST_YMin(s.geom) < ${half}::float8
                         THEN NULL ELSE ${tileGeometry(sql, part.geometry, ctx)} END AS geom${fid}, s.props
             FROM (${source.query}) s) t`

@@ -241,7 +241,7 @@ export function createTileService(db: Db, opts: TileServiceOptions = {}): TileSe
   ): Promise<{ bytes: Uint8Array; truncated: string[] }> {
     const box = await extent()
     const filter = await resolveFilter(q, scope)
-    const ctx: LayerContext = { tile, filter, cap, extent: box }
+    const ctx: LayerContext = { tile, filter, cap, extent: box, scoped: scope.areaCodes !== null }
     // One read-only statement per part, in the caller's scope.
     const parts = layers.filter((l) => tile.z >= l.minzoom).flatMap((l) => l.parts)
     const rendered = await asCaller(scope, (sql) => Promise.all(parts.map((part) => renderPart(sql, part, ctx, enc))))

@@ -68,6 +68,11 @@ describe(`vector tiles on the small demo seed (${TEST_KIND})`, () => {
       'warnings',
       'hazards',
       'tasks',
+      'houses',
+      'organisations',
+      'patrols',
+      'patrol_coverage',
+      'devices',
     ])
     const res = await fetch(`${s.url}/tiles/towns,incidents.json?${PERIOD}&category=01`)
     expect(res.status).toBe(200)
