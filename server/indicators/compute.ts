@@ -14,6 +14,32 @@ export interface AreaCounts {
   tasks: { due: number; closed: number; onTime: number }
   /** Warnings raised in the window, answered by a person, and their mean response time. */
   warnings: { raised: number; answered: number; meanHours: number | null }
+  /** The full information view's counts (server/indicators/view-queries.ts); absent: none. */
+  view?: ViewCounts
+  /** Entered indicators: the mean of the months' latest entries, and how many months had one. */
+  entered?: ReadonlyMap<IndicatorId, { value: number; months: number }>
+}
+
+/** What the computed 双十条 indicators are made of, for one area and window. */
+export interface ViewCounts {
+  /** Disputes with an outcome in the window: mediated successfully, failed (withdrawn ones are out). */
+  disputes: { resolved: number; failed: number }
+  /** The area's grids, and those a patrol passed through in every week required (`weeks`). */
+  patrols: { grids: number; covered: number; weeks: number }
+  /** Migrant residents living there at the window's last day, and those with a valid registration then. */
+  migrants: { current: number; registered: number }
+  /** Hazards due in the window (deadline over, or closed early) and closed by the as-of instant. */
+  hazards: { due: number; closed: number }
+  /** Active organisations with a self-check duty, and those not overdue at the window's last day. */
+  selfChecks: { duty: number; onTime: number }
+}
+
+export const EMPTY_VIEW: ViewCounts = {
+  disputes: { resolved: 0, failed: 0 },
+  patrols: { grids: 0, covered: 0, weeks: 0 },
+  migrants: { current: 0, registered: 0 },
+  hazards: { due: 0, closed: 0 },
+  selfChecks: { duty: 0, onTime: 0 },
 }
 
 export const EMPTY_COUNTS: AreaCounts = {
@@ -66,13 +92,41 @@ export function sumItems(items: ReadonlyMap<string, number>, codes: readonly str
 export function areaValues(defs: readonly IndicatorDefinition[], population: number | null, c: AreaCounts): Record<IndicatorId, BareValue> {
   const total = [...c.items.values()].reduce((s, n) => s + n, 0)
   const out = {} as Record<IndicatorId, BareValue>
+  const v = c.view ?? EMPTY_VIEW
   for (const d of defs) {
-    // Not configured (its role is unbound): no value, never a zero made from nothing.
+    // Not configured (its role is unbound, no data, nothing entered): no value, never a zero made from nothing.
     if (!d.configured) {
       out[d.id] = { value: null, n: null, base: null }
       continue
     }
+    if (d.source === 'entered') {
+      // Without an entry the value is unknown, never zero.
+      const e = c.entered?.get(d.id)
+      out[d.id] = e ? { value: round(e.value, 2), n: e.months, base: null } : { value: null, n: null, base: null }
+      continue
+    }
     switch (d.id) {
+      case 'dispute_resolution_rate': {
+        const { resolved, failed } = v.disputes
+        out[d.id] = { value: sharePct(resolved, resolved + failed), n: resolved, base: resolved + failed }
+        break
+      }
+      case 'patrol_coverage_rate':
+        // No week over yet (the first days of a month): no value.
+        out[d.id] =
+          v.patrols.weeks === 0
+            ? { value: null, n: null, base: v.patrols.grids }
+            : { value: sharePct(v.patrols.covered, v.patrols.grids), n: v.patrols.covered, base: v.patrols.grids }
+        break
+      case 'migrant_registration_rate':
+        out[d.id] = { value: sharePct(v.migrants.registered, v.migrants.current), n: v.migrants.registered, base: v.migrants.current }
+        break
+      case 'hazard_rectification_rate':
+        out[d.id] = { value: sharePct(v.hazards.closed, v.hazards.due), n: v.hazards.closed, base: v.hazards.due }
+        break
+      case 'self_check_ontime_rate':
+        out[d.id] = { value: sharePct(v.selfChecks.onTime, v.selfChecks.duty), n: v.selfChecks.onTime, base: v.selfChecks.duty }
+        break
       case 'incidents_yoy_pct':
         out[d.id] = { value: percentChange(total, c.yearEarlierTotal), n: total, base: c.yearEarlierTotal }
         break

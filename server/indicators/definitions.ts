@@ -15,6 +15,7 @@
  */
 import { type CategoryRole, type ResolvedRoles, ROLE_INFO } from '../categories/roles.ts'
 import type { CategoriesResponse } from '../categories/schema.ts'
+import { DOUBLE_TEN_SPECS, doubleTenDefinitions, doubleTenOf } from './double-ten.ts'
 import type { Direction, IndicatorDefinition, IndicatorId, RankingConfig } from './schema.ts'
 
 /** An incident indicator: what it counts (a role, or every item) and how it reads. */
@@ -131,6 +132,8 @@ function incidentDefinition(
     unit: '起/万人',
     direction: 'lower_better' as const,
     role: spec.role,
+    source: 'computed' as const,
+    doubleTen: doubleTenOf(spec.id),
   }
   if (spec.role === null) {
     const all = catalogue.flatMap((c) => c.items.map((i) => i.code))
@@ -151,18 +154,28 @@ function incidentDefinition(
 }
 
 /**
- * The indicator catalogue, roles resolved against the district's binding and catalogue.
+ * The indicator catalogue, roles resolved against the district's binding and catalogue; the
+ * 双十条 indicators of server/indicators/double-ten.ts are configured when `present` (their data
+ * is loaded, or someone has entered them).
  * @example indicatorDefinitions(catalogue, roles).find((d) => d.id === 'fires_per_10k')?.items // ['0301', '0303']
  */
-export function indicatorDefinitions(catalogue: CategoriesResponse, roles: ResolvedRoles): IndicatorDefinition[] {
+export function indicatorDefinitions(
+  catalogue: CategoriesResponse,
+  roles: ResolvedRoles,
+  present: ReadonlySet<IndicatorId> = new Set(),
+): IndicatorDefinition[] {
   const [incidents, ...rates] = RATE_SPECS.map((s) => incidentDefinition(s, catalogue, roles))
-  const process = (d: Omit<IndicatorDefinition, 'kind' | 'role' | 'configured' | 'reason' | 'items'>): IndicatorDefinition => ({
+  const process = (
+    d: Omit<IndicatorDefinition, 'kind' | 'role' | 'configured' | 'reason' | 'items' | 'source' | 'doubleTen'>,
+  ): IndicatorDefinition => ({
     ...d,
     kind: 'process',
     items: [],
     role: null,
     configured: true,
     reason: null,
+    source: 'computed',
+    doubleTen: doubleTenOf(d.id),
   })
   return [
     incidents!,
@@ -170,6 +183,7 @@ export function indicatorDefinitions(catalogue: CategoriesResponse, roles: Resol
     {
       ...incidents!,
       id: 'incidents_yoy_pct',
+      doubleTen: null,
       nameZh: '警情同比',
       nameEn: 'Incidents year on year',
       unit: '%',
@@ -200,6 +214,7 @@ export function indicatorDefinitions(catalogue: CategoriesResponse, roles: Resol
       direction: 'lower_better',
       note: '本月产生的预警从产生到首次人工处置（签收、派单或处置）的平均小时数；未处置的预警按已等待时长计（至失效或此刻），忽视预警不会显得更快',
     }),
+    ...doubleTenDefinitions(present),
   ]
 }
 
@@ -208,13 +223,20 @@ export function indicatorDefinitions(catalogue: CategoriesResponse, roles: Resol
  * @example defaultDirection('task_closeout_rate') // 'higher_better'
  */
 export function defaultDirection(id: IndicatorId): Direction {
-  return id === 'task_closeout_rate' || id === 'task_ontime_rate' ? 'higher_better' : 'lower_better'
+  if (id === 'task_closeout_rate' || id === 'task_ontime_rate') return 'higher_better'
+  return DOUBLE_TEN_SPECS.find((s) => s.id === id)?.direction ?? 'lower_better'
 }
 
 /**
- * The default scoring: result indicators 60 %, process indicators 40 %; the best tenth (scoring at
- * least 70) on the red list, the worst tenth (or under 20) on the black list, the worst quarter
- * (or under 30) otherwise on the yellow list. The per-category rates are available at weight 0.
+ * The default scoring: the incident and task indicators as before (result 60, process 40), so a
+ * district without the full information view ranks exactly as it did; the 双十条 indicators that
+ * are computed from the view (patrols, disputes, migrants, hazards, self-checks) 5 each, the
+ * result indicators departments enter 5 each, and the process indicators towns assess themselves
+ * 3 each (a town grading itself counts, but little). Each weighs only where it is configured
+ * (data loaded, or entered), and an area without a value is scored on the others. The best tenth
+ * (scoring at least 70) on the red list, the worst tenth (or under 20) on the black list, the
+ * worst quarter (or under 30) otherwise on the yellow list. The per-category rates (案件控发 =
+ * public order, 安全生产) are available at weight 0: all incidents (20) count them already.
  */
 export const DEFAULT_RANKING_CONFIG: RankingConfig = {
   indicators: [
@@ -226,6 +248,20 @@ export const DEFAULT_RANKING_CONFIG: RankingConfig = {
     { id: 'task_closeout_rate', weight: 15 },
     { id: 'task_ontime_rate', weight: 15 },
     { id: 'warning_response_hours', weight: 10 },
+    { id: 'patrol_coverage_rate', weight: 5 },
+    { id: 'dispute_resolution_rate', weight: 5 },
+    { id: 'migrant_registration_rate', weight: 5 },
+    { id: 'hazard_rectification_rate', weight: 5 },
+    { id: 'self_check_ontime_rate', weight: 5 },
+    { id: 'irregular_petitions', weight: 5 },
+    { id: 'villager_offences', weight: 5 },
+    { id: 'mass_incidents', weight: 5 },
+    { id: 'drug_cases', weight: 5 },
+    { id: 'major_disputes', weight: 5 },
+    { id: 'offender_support_rate', weight: 3 },
+    { id: 'village_rules_score', weight: 3 },
+    { id: 'key_person_control_rate', weight: 3 },
+    { id: 'publicity_score', weight: 3 },
   ],
   colours: {
     red: { topShare: 0.1, minScore: 70 },

@@ -12,6 +12,7 @@ import { indicatorDefinitions } from './definitions.ts'
 import { currentMonth, type IndicatorWindow, type Month, monthWindow, previousWindow } from './month.ts'
 import { levelAreas, windowCounts } from './queries.ts'
 import type { AreaIndicators, IndicatorDefinition, IndicatorId, IndicatorsResponse, RankLevel } from './schema.ts'
+import { presentIndicators } from './view-queries.ts'
 
 /**
  * The month asked for (default: the current one); a month not yet begun is a 400 naming `query.month`.
@@ -32,7 +33,7 @@ export function checkedMonth(month: Month | undefined, now: Date): Month {
  */
 export async function currentDefinitions(sql: Tx): Promise<IndicatorDefinition[]> {
   const catalogue = await listCategories(sql)
-  return indicatorDefinitions(catalogue, resolveRoles((await readRoleBinding(sql)).binding, catalogue))
+  return indicatorDefinitions(catalogue, resolveRoles((await readRoleBinding(sql)).binding, catalogue), await presentIndicators(sql))
 }
 
 /**

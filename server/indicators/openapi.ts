@@ -1,6 +1,10 @@
 /** The documented operations of ./routes.ts (server/openapi/operation.ts). */
 import type { ApiOperation } from '../openapi/operation.ts'
 import {
+  AssessmentCreateSchema,
+  AssessmentSchema,
+  AssessmentsQuerySchema,
+  AssessmentsResponseSchema,
   IndicatorsQuerySchema,
   IndicatorsResponseSchema,
   RankingConfigResponseSchema,
@@ -19,6 +23,25 @@ export const indicatorOperations: ApiOperation[] = [
     query: IndicatorsQuerySchema,
     summary: "Raw indicator values of a month per town or village, with the previous month's and the change",
     ok: { description: "The indicators of the areas in the caller's scope", schema: IndicatorsResponseSchema },
+  },
+  {
+    method: 'get',
+    path: '/api/indicators/assessments',
+    tag,
+    query: AssessmentsQuerySchema,
+    summary:
+      'Entered 双十条 assessments of a month: the latest entry per indicator and area, with who and when, earlier entries as history',
+    ok: { description: "The assessments of the areas in the caller's scope", schema: AssessmentsResponseSchema },
+  },
+  {
+    method: 'post',
+    path: '/api/indicators/assessments',
+    tag,
+    body: AssessmentCreateSchema,
+    summary: 'Enter a 双十条 assessment of a town or village for a month (audited; the latest entry wins)',
+    description:
+      "400 naming the field (an indicator that is not entered, a month not begun, a share over 100); 404 for an area outside the caller's scope; 403 when a town's staff enter a result indicator (the district's departments assess those).",
+    ok: { description: 'The assessment with its history', schema: AssessmentSchema, status: 201 },
   },
   {
     method: 'get',

@@ -1,6 +1,6 @@
 /**
  * The indicators' reads: areas with population, incident counts from the daily rollups (never raw
- * incidents), task close-outs and warning response times. One grouped query per source and
+ * incidents), task close-outs and warning response times, and the 双十条's (server/indicators/view-queries.ts). One grouped query per source and
  * window, whatever the number of areas.
  */
 import type { Queryable } from '../db/index.ts'
@@ -8,6 +8,7 @@ import { dayStart, type Period, shanghaiDay } from '../shared/time.ts'
 import type { AreaCounts } from './compute.ts'
 import type { IndicatorWindow } from './month.ts'
 import type { RankLevel } from './schema.ts'
+import { enteredValues, viewCounts } from './view-queries.ts'
 
 export interface LevelArea {
   code: string
@@ -143,6 +144,8 @@ export async function windowCounts(
   const incidents = await incidentCounts(sql, codes, w)
   const tasks = await taskCounts(sql, level, codes, w)
   const warnings = await warningCounts(sql, level, codes, w)
+  const view = await viewCounts(sql, level, codes, w)
+  const entered = await enteredValues(sql, codes, w)
   return new Map(
     codes.map((code) => [
       code,
@@ -151,6 +154,8 @@ export async function windowCounts(
         yearEarlierTotal: incidents.get(code)?.yearEarlierTotal ?? 0,
         tasks: tasks.get(code) ?? { due: 0, closed: 0, onTime: 0 },
         warnings: warnings.get(code) ?? { raised: 0, answered: 0, meanHours: null },
+        view: view.get(code),
+        entered: entered.get(code),
       },
     ]),
   )

@@ -32,9 +32,10 @@ import {
 import { scoreAreas } from './scoring.ts'
 import { rankingWindow } from './steady.ts'
 import { meaningfulMove, measuredValues, STEADY_RULE, steadyValues } from './steady.ts'
+import { assessmentsKey } from './view-queries.ts'
 
-/** The ranking method's version (steadied villages, statistics-only units apart): older snapshots are recomputed. */
-export const RANKING_METHOD = 2
+/** The ranking method's version (steadied villages, statistics-only units apart, 双十条): older snapshots are recomputed. */
+export const RANKING_METHOD = 3
 
 /** What a month's ranking is made of before the comparison with the previous month. */
 interface CoreRow {
@@ -171,6 +172,7 @@ async function readSnapshot(
   version: number,
   indicators: readonly RankingIndicator[],
   apart: string,
+  assessments: string,
 ): Promise<RankingResponse | null> {
   const [row] = await sql<{ ranking: unknown }[]>`
     SELECT ranking FROM ranking_snapshots WHERE level = ${level} AND month = ${`${month}-01`}::date AND config_version = ${version}`
@@ -183,7 +185,9 @@ async function readSnapshot(
     parsed.success &&
     parsed.data.method === RANKING_METHOD &&
     sameIndicators(parsed.data.indicators, indicators) &&
-    apartKey(parsed.data.apart) === apart
+    apartKey(parsed.data.apart) === apart &&
+    // …and so is one made before an assessment of its months was entered (they come after the month).
+    parsed.data.assessments === assessments
   return same ? { ...parsed.data, source: 'snapshot' } : null
 }
 
@@ -203,14 +207,16 @@ export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: R
   const indicators = rankingIndicators(config, defs)
   const apartCodes = await currentApart(sql, level, config)
   const w = monthWindow(month, opts.now)
+  const assessments = await assessmentsKey(sql, rankingWindow(level, month, opts.now))
   if (w.complete && !opts.refresh) {
-    const stored = await readSnapshot(sql, level, month, version, indicators, apartCodes)
+    const stored = await readSnapshot(sql, level, month, version, indicators, apartCodes, assessments)
     if (stored) return stored
   }
   const core = await coreRanking(sql, level, month, opts.now, config, defs)
   // The previous month as published (its snapshot) when there is one, else computed now.
   const prevMonth = addMonths(month, -1)
-  const prevStored = await readSnapshot(sql, level, prevMonth, version, indicators, apartCodes)
+  const prevAssessments = await assessmentsKey(sql, rankingWindow(level, prevMonth, opts.now))
+  const prevStored = await readSnapshot(sql, level, prevMonth, version, indicators, apartCodes, prevAssessments)
   const previous = prevStored ? prevStored.areas : await coreRanking(sql, level, prevMonth, opts.now, config, defs)
   const all = withChange(core, previous, meaningfulMove(level, core.filter((r) => r.rank !== null).length))
   const areas = all.filter((a) => config.includeStatisticsOnly || !a.statisticsOnly)
@@ -228,6 +234,7 @@ export async function rankMonth(sql: Tx, level: RankLevel, month: Month, opts: R
     areas,
     apart,
     rule: STEADY_RULE[level],
+    assessments,
     method: RANKING_METHOD,
   }
   if (w.complete) {
@@ -282,7 +289,8 @@ export function rankingService(db: Db, ttlMs = 60_000): RankingService {
           .update(JSON.stringify(rankingIndicators(config, await currentDefinitions(tx))))
           .digest('hex')
           .slice(0, 12)
-        const key = `${level}:${month}:${version}:${items}:${await currentApart(tx, level, config)}`
+        const entered = await assessmentsKey(tx, rankingWindow(level, month, opts.now))
+        const key = `${level}:${month}:${version}:${items}:${await currentApart(tx, level, config)}:${entered}`
         const hit = cache.get(key)
         if (hit && !opts.refresh) return hit
         const answer = await rankMonth(tx, level, month, opts)

@@ -3,7 +3,10 @@
  * - `GET /api/indicators?level=town|village&month=YYYY-MM&area=CODE`: raw indicator values, with
  *   the previous month's and the change;
  * - `GET /api/rankings?level=town|village&month=YYYY-MM[&refresh=true]`: the 红黄黑 list;
- * - `GET /api/rankings/config`, `PUT /api/rankings/config` (the whole config; 400 naming the field).
+ * - `GET /api/rankings/config`, `PUT /api/rankings/config` (the whole config; 400 naming the field);
+ * - `POST /api/indicators/assessments` `{ indicator, area, month, value, comment }`: enter a 双十条
+ *   assessment (audited `assessment.enter`), `GET /api/indicators/assessments?month=&area=&indicator=`:
+ *   the latest entries with who and when, earlier ones as history; both in the caller's scope.
  */
 import { Router } from 'express'
 
@@ -12,10 +15,18 @@ import { inScope, scopeOf } from '../auth/context.ts'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { parseInput } from '../http/errors.ts'
+import { enterAssessment, listAssessments } from './assessments.ts'
 import { currentRankingConfig, saveRankingConfig } from './config-store.ts'
 import { checkedMonth, monthIndicators } from './indicators.ts'
 import { type RankingService, rankingService } from './rankings.ts'
-import { IndicatorsQuerySchema, RankingConfigSchema, RankingsQuerySchema } from './schema.ts'
+import {
+  AssessmentCreateSchema,
+  AssessmentsQuerySchema,
+  type AssessmentsResponse,
+  IndicatorsQuerySchema,
+  RankingConfigSchema,
+  RankingsQuerySchema,
+} from './schema.ts'
 
 export interface IndicatorRouteOptions {
   now?: () => Date
@@ -36,6 +47,31 @@ export function indicatorRoutes(db: Db, opts: IndicatorRouteOptions = {}): Route
     const out = await db.withScope(SYSTEM_SCOPE, (tx) => monthIndicators(tx, q.level, month, at, q.area))
     const scope = scopeOf(req)
     res.json({ ...out, areas: out.areas.filter((a) => inScope(scope, a)) })
+  })
+
+  router.get('/api/indicators/assessments', async (req, res) => {
+    const q = parseInput(AssessmentsQuerySchema, req.query, 'query')
+    const month = checkedMonth(q.month, now())
+    const assessments = await db.withScope(scopeOf(req), (tx) =>
+      listAssessments(tx, { month, ...(q.area ? { area: q.area } : {}), ...(q.indicator ? { indicator: q.indicator } : {}) }),
+    )
+    const answer: AssessmentsResponse = { month, assessments }
+    res.json(answer)
+  })
+
+  router.post('/api/indicators/assessments', async (req, res) => {
+    const input = parseInput(AssessmentCreateSchema, req.body, 'body')
+    const scope = scopeOf(req)
+    const saved = await db.withScope(scope, (tx) => enterAssessment(tx, input, actorOf(req), scope.areaCodes !== null, now()))
+    // A late assessment changes the month's ranking: the live cache must not hide it.
+    rankings.clear()
+    await auditRequest(db, req, res, 'assessment.enter', `assessment:${saved.id}`, {
+      indicator: saved.indicator,
+      area: saved.area,
+      month: saved.month,
+      value: saved.value,
+    })
+    res.status(201).json(saved)
   })
 
   router.get('/api/rankings/config', async (req, res) => {

@@ -28,6 +28,23 @@ export const INDICATOR_IDS = [
   'task_closeout_rate',
   'task_ontime_rate',
   'warning_response_hours',
+  // 双十条 (server/indicators/double-ten.ts): computed from the full information view…
+  'patrol_coverage_rate',
+  'dispute_resolution_rate',
+  'migrant_registration_rate',
+  'hazard_rectification_rate',
+  'self_check_ontime_rate',
+  // …and assessed by people (table indicator_assessments): result indicators by district departments…
+  'irregular_petitions',
+  'villager_offences',
+  'mass_incidents',
+  'drug_cases',
+  'major_disputes',
+  // …process indicators by the towns themselves.
+  'offender_support_rate',
+  'village_rules_score',
+  'key_person_control_rate',
+  'publicity_score',
 ] as const
 export const IndicatorIdSchema = z.enum(INDICATOR_IDS)
 export type IndicatorId = z.infer<typeof IndicatorIdSchema>
@@ -54,6 +71,10 @@ export const IndicatorDefinitionSchema = z.object({
   reason: z.string().nullable(),
   /** How it is computed, in plain words (and what stands in for data we do not have). */
   note: z.string(),
+  /** `computed` from the data, or `entered` by people (POST /api/indicators/assessments). */
+  source: z.enum(['computed', 'entered']),
+  /** Its place among the 双十条 (ten result, ten process indicators), with its 双十条 name; null: not one of them. */
+  doubleTen: z.object({ kind: z.enum(['result', 'process']), nameZh: z.string() }).nullable(),
 })
 export type IndicatorDefinition = z.infer<typeof IndicatorDefinitionSchema>
 
@@ -268,7 +289,73 @@ export const RankingResponseSchema = z.object({
   apart: z.array(RankedAreaSchema),
   /** How values and rank changes were steadied, in words (server/indicators/steady.ts). */
   rule: z.string(),
+  /**
+   * The entered assessments the ranking read (how many, the newest id): a stored month is
+   * recomputed when one is entered later, as assessments of a month are made after it ends.
+   */
+  assessments: z.string(),
   /** The ranking method's version: a snapshot made by another is recomputed. */
   method: z.number().int(),
 })
 export type RankingResponse = z.infer<typeof RankingResponseSchema>
+
+/** The indicators people enter (assessments), not computed from the data. */
+export const ENTERED_IDS = [
+  'irregular_petitions',
+  'villager_offences',
+  'mass_incidents',
+  'drug_cases',
+  'major_disputes',
+  'offender_support_rate',
+  'village_rules_score',
+  'key_person_control_rate',
+  'publicity_score',
+] as const satisfies readonly IndicatorId[]
+export const EnteredIdSchema = z.enum(ENTERED_IDS, {
+  error: (i) => `${JSON.stringify(i.input)} is not an entered indicator (entered: ${ENTERED_IDS.join(', ')})`,
+})
+export type EnteredId = z.infer<typeof EnteredIdSchema>
+
+/** `POST /api/indicators/assessments`: one assessment of an area for a month (the latest entry wins). */
+export const AssessmentCreateSchema = z.strictObject({
+  indicator: EnteredIdSchema,
+  /** A town or village code in the caller's scope. */
+  area: AreaCodeSchema,
+  month: MonthSchema,
+  /** In the indicator's unit: a count (起, 人) or 0–100 (%, 分), checked against it. */
+  value: z.number().finite().min(0, 'at least 0').max(1_000_000, 'at most 1000000'),
+  comment: z.string().trim().max(2000, 'at most 2000 characters').nullable().default(null),
+})
+export type AssessmentCreate = z.infer<typeof AssessmentCreateSchema>
+
+/** One entry: the value, who entered it and when. */
+export const AssessmentEntrySchema = z.object({
+  id: z.number().int(),
+  value: z.number(),
+  comment: z.string().nullable(),
+  enteredBy: z.string(),
+  enteredAt: z.string(),
+})
+export type AssessmentEntry = z.infer<typeof AssessmentEntrySchema>
+
+/** An indicator's assessment of an area for a month: the latest entry, the earlier ones as history (newest first). */
+export const AssessmentSchema = AssessmentEntrySchema.extend({
+  indicator: EnteredIdSchema,
+  area: z.string(),
+  areaName: z.string(),
+  month: MonthSchema,
+  history: z.array(AssessmentEntrySchema),
+})
+export type Assessment = z.infer<typeof AssessmentSchema>
+
+export const AssessmentsQuerySchema = z.object({
+  /** Default: the current month. */
+  month: MonthSchema.optional(),
+  /** This area and the areas within it (a town: its villages). */
+  area: AreaCodeSchema.optional(),
+  indicator: EnteredIdSchema.optional(),
+})
+
+/** `GET /api/indicators/assessments`. */
+export const AssessmentsResponseSchema = z.object({ month: MonthSchema, assessments: z.array(AssessmentSchema) })
+export type AssessmentsResponse = z.infer<typeof AssessmentsResponseSchema>

@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 
 import { resolveRoles, RoleMappingSchema } from '../categories/roles.ts'
-import { areaValues, compareValue, per10k, round, sharePct } from './compute.ts'
-import { DEFAULT_RANKING_CONFIG, indicatorDefinitions } from './definitions.ts'
+import { areaValues, compareValue, EMPTY_COUNTS, per10k, round, sharePct } from './compute.ts'
+import { DEFAULT_RANKING_CONFIG, defaultDirection, indicatorDefinitions } from './definitions.ts'
+import { DOUBLE_TEN } from './double-ten.ts'
 import { addMonths, currentMonth, lastTwelveMonths, monthPeriod, monthWindow, previousWindowPeriod } from './month.ts'
 import { configuredOnly, rankingIndicators } from './rankings.ts'
-import { RankingConfigSchema } from './schema.ts'
+import { type IndicatorId, RankingConfigSchema } from './schema.ts'
 import { bandSize, colourOf, competitionRanks, percentileScores, scoreAreas } from './scoring.ts'
+import { requiredWeeks } from './view-queries.ts'
 
 describe('months', () => {
   it('does month arithmetic and windows in Asia/Shanghai', () => {
@@ -207,5 +209,88 @@ describe('scoring', () => {
       indicators: [{ id: 'incidents_per_10k', weight: 1, direction: 'higher_better' }],
     })
     expect(scoreAreas([{ incidents_per_10k: 1 }, { incidents_per_10k: 2 }], flipped).map((x) => x.score)).toEqual([0, 100])
+  })
+})
+
+describe('双十条', () => {
+  const catalogue = [
+    { code: '01', nameZh: '治安', nameEn: 'Order', items: [{ code: '0101', nameZh: '盗窃', nameEn: 'Theft', properties: {} }] },
+  ]
+  const roles = resolveRoles({ public_order: ['01'] }, catalogue)
+  it('names ten result and ten process indicators, each in the catalogue once', () => {
+    const defs = indicatorDefinitions(catalogue, roles)
+    const ten = defs.filter((d) => d.doubleTen)
+    expect(ten.filter((d) => d.doubleTen!.kind === 'result')).toHaveLength(10)
+    expect(ten.filter((d) => d.doubleTen!.kind === 'process')).toHaveLength(10)
+    expect(new Set(DOUBLE_TEN.map((d) => d.id)).size).toBe(20)
+    expect(defs.find((d) => d.id === 'public_order_per_10k')?.doubleTen).toEqual({ kind: 'result', nameZh: '案件控发' })
+    expect(defaultDirection('village_rules_score')).toBe('higher_better')
+    expect(defaultDirection('irregular_petitions')).toBe('lower_better')
+    expect(defaultDirection('migrant_registration_rate')).toBe('higher_better')
+  })
+  it('computes the view indicators from counts; entered ones have no value without an entry, never zero', () => {
+    const present = new Set<IndicatorId>([
+      'dispute_resolution_rate',
+      'patrol_coverage_rate',
+      'migrant_registration_rate',
+      'village_rules_score',
+    ])
+    const defs = indicatorDefinitions(catalogue, roles, present)
+    const counts = {
+      ...EMPTY_COUNTS,
+      view: {
+        disputes: { resolved: 3, failed: 1 },
+        patrols: { grids: 4, covered: 3, weeks: 5 },
+        migrants: { current: 10, registered: 7 },
+        hazards: { due: 0, closed: 0 },
+        selfChecks: { duty: 0, onTime: 0 },
+      },
+    }
+    const v = areaValues(defs, 10_000, counts)
+    expect(v.dispute_resolution_rate).toEqual({ value: 75, n: 3, base: 4 })
+    expect(v.patrol_coverage_rate).toEqual({ value: 75, n: 3, base: 4 })
+    expect(v.migrant_registration_rate).toEqual({ value: 70, n: 7, base: 10 })
+    // Hazards and self-checks have no data in this district: not configured, no value.
+    expect(v.hazard_rectification_rate).toEqual({ value: null, n: null, base: null })
+    expect(defs.find((d) => d.id === 'hazard_rectification_rate')).toMatchObject({ configured: false, source: 'computed' })
+    expect(v.village_rules_score).toEqual({ value: null, n: null, base: null })
+    const entered = areaValues(defs, 10_000, { ...counts, entered: new Map([['village_rules_score', { value: 82.5, months: 2 }]]) })
+    expect(entered.village_rules_score).toEqual({ value: 82.5, n: 2, base: null })
+    // Before the first week of a month is over there is no coverage to speak of.
+    expect(
+      areaValues(defs, 10_000, { ...counts, view: { ...counts.view, patrols: { grids: 4, covered: 0, weeks: 0 } } }).patrol_coverage_rate
+        .value,
+    ).toBeNull()
+  })
+  it('counts the weeks a grid must be patrolled in', () => {
+    expect(
+      requiredWeeks({
+        period: { from: '2026-10-01', to: '2026-11-01' },
+        asOf: new Date('2026-10-31T16:00:00Z'),
+        yearEarlier: { from: '', to: '' },
+      }),
+    ).toBe(5)
+    expect(
+      requiredWeeks({
+        period: { from: '2026-02-01', to: '2026-03-01' },
+        asOf: new Date('2026-02-28T16:00:00Z'),
+        yearEarlier: { from: '', to: '' },
+      }),
+    ).toBe(4)
+    // Running: 10 November, days 1–9 are over → one whole week.
+    expect(
+      requiredWeeks({
+        period: { from: '2026-11-01', to: '2026-11-11' },
+        asOf: new Date('2026-11-10T04:00:00Z'),
+        yearEarlier: { from: '', to: '' },
+      }),
+    ).toBe(1)
+    expect(
+      requiredWeeks({
+        period: { from: '2026-11-01', to: '2026-11-04' },
+        asOf: new Date('2026-11-03T04:00:00Z'),
+        yearEarlier: { from: '', to: '' },
+      }),
+    ).toBe(0)
   })
 })

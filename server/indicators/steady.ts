@@ -24,12 +24,48 @@ import { addMonths, type IndicatorWindow, type Month, monthPeriod, monthWindow }
 import type { IndicatorDefinition, IndicatorId, RankLevel } from './schema.ts'
 
 /** Minimum bases at the village level (see the module note). */
-export const MIN_BASE = { shareDue: 5, yoyBase: 10, answeredWarnings: 3 } as const
+export const MIN_BASE = {
+  shareDue: 5,
+  yoyBase: 10,
+  answeredWarnings: 3,
+  /** 矛盾化解: disputes with an outcome. */
+  disputeOutcomes: 3,
+  /** 流动人口纳管: migrants living there. */
+  migrants: 10,
+  /** 企业自查: organisations with a duty. */
+  selfCheckDuties: 3,
+} as const
+
+/**
+ * Whether a village's value rests on enough cases to rank it (see MIN_BASE); entered values and
+ * patrol coverage (a village has a few grids, each patrolled or not) always do.
+ * @example enoughBase('task_closeout_rate', { value: 50, n: 2, base: 4 }) // false
+ */
+export function enoughBase(id: IndicatorId, x: BareValue): boolean {
+  switch (id) {
+    case 'incidents_yoy_pct':
+      return (x.base ?? 0) >= MIN_BASE.yoyBase
+    case 'task_closeout_rate':
+    case 'task_ontime_rate':
+    case 'hazard_rectification_rate':
+      return (x.base ?? 0) >= MIN_BASE.shareDue
+    case 'warning_response_hours':
+      return (x.n ?? 0) >= MIN_BASE.answeredWarnings
+    case 'dispute_resolution_rate':
+      return (x.base ?? 0) >= MIN_BASE.disputeOutcomes
+    case 'migrant_registration_rate':
+      return (x.base ?? 0) >= MIN_BASE.migrants
+    case 'self_check_ontime_rate':
+      return (x.base ?? 0) >= MIN_BASE.selfCheckDuties
+    default:
+      return true
+  }
+}
 
 /** The rule as the rankings answer states it. */
 export const STEADY_RULE = {
   village:
-    '按近三个月累计计算；万人指标按经验贝叶斯收缩到全部村社的平均水平（人口越少，收缩越多），相差不足典型村社随机波动一半的视为持平；比率指标需最小基数：任务到期≥5件、去年同期≥10起、已响应预警≥3条；名次变化≥3位且≥10%才显示',
+    '按近三个月累计计算；万人指标按经验贝叶斯收缩到全部村社的平均水平（人口越少，收缩越多），相差不足典型村社随机波动一半的视为持平；比率指标需最小基数：任务或隐患到期≥5件、去年同期≥10起、已响应预警≥3条、有结果的纠纷≥3件、流动人口≥10人、有自查义务的单位≥3家；录入指标取三个月已录入值的平均；名次变化≥3位且≥10%才显示',
   town: '按原始指标计算；每个名次变化都显示',
 } as const
 
@@ -75,16 +111,7 @@ export function steadyValues(
       continue
     }
     values.forEach((v, i) => {
-      const x = v[d.id]
-      const enough =
-        d.id === 'incidents_yoy_pct'
-          ? (x.base ?? 0) >= MIN_BASE.yoyBase
-          : d.id === 'task_closeout_rate' || d.id === 'task_ontime_rate'
-            ? (x.base ?? 0) >= MIN_BASE.shareDue
-            : d.id === 'warning_response_hours'
-              ? (x.n ?? 0) >= MIN_BASE.answeredWarnings
-              : true
-      if (!enough) out[i]![d.id] = null
+      if (!enoughBase(d.id, v[d.id])) out[i]![d.id] = null
     })
   }
   return { values: out, tolerance }
