@@ -38,13 +38,13 @@ export function groupRentalFindings(def: DefinitionOf<'group_rental'>, houses: r
     const level = levelAtLeast(perRoom, def.thresholds)
     const place = placeOf(h)
     if (!level || !place) continue
-    const roomWords = h.rooms && h.rooms > 0 ? `${rooms} 间` : '未登记间数（按 1 间计）'
+    const roomWords = h.rooms && h.rooms > 0 ? `房间 ${rooms} 间` : '房间数未登记（按 1 间计）'
     out.push({
       subject: `house:${h.houseId}`,
       level,
       title: `${def.name.zh}：${h.address ?? `房屋 ${h.houseId}`}`,
       explanation:
-        `现住 ${h.occupants} 人（其中流动人口 ${h.migrants} 人），房间${roomWords}，每间 ${fmt1(perRoom)} 人` +
+        `现住 ${h.occupants} 人（其中流动人口 ${h.migrants} 人），${roomWords}，每间 ${fmt1(perRoom)} 人` +
         `（每间 ${def.thresholds.yellow} 人起预警），房屋用途：${HOUSE_USE_NAMES[h.use] ?? h.use}` +
         (h.flagged ? '，核查已标为群租房' : ''),
       metrics: {
