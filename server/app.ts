@@ -28,6 +28,7 @@ import { ogcRoutes } from './ogc/routes.ts'
 import { openApiRoutes } from './openapi/routes.ts'
 import { getLogger, requestLogging } from './ops/logger.ts'
 import { httpMetrics, metricsRoutes } from './ops/metrics.ts'
+import { organisationRoutes } from './organisations/routes.ts'
 import { peopleRoutes } from './people/routes.ts'
 import { profileRoutes } from './profile/routes.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
@@ -115,6 +116,7 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(warningRoutes(db, opts.now ? { now: opts.now } : {}))
   app.use(hazardRoutes(db, geocoder))
   app.use(peopleRoutes(db)) // houses and residents; before exportRoutes: its /api/export/residents.csv wins over /api/export/:file
+  app.use(organisationRoutes(db, opts.now ? { now: opts.now } : {})) // organisations and their self-checks
   app.use(taskRoutes(db))
   app.use(attachmentRoutes(db, config)) // photos and documents of hazards and tasks
   app.use(ogcRoutes(db))

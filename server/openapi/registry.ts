@@ -16,6 +16,7 @@ import { importOperations } from '../imports/openapi.ts'
 import { incidentOperations } from '../incidents/openapi.ts'
 import { indicatorOperations } from '../indicators/openapi.ts'
 import { modelOperations } from '../models/openapi.ts'
+import { organisationOperations } from '../organisations/openapi.ts'
 import { peopleOperations } from '../people/openapi.ts'
 import { profileOperations } from '../profile/openapi.ts'
 import { reconcileOperations } from '../reconcile/openapi.ts'
@@ -32,6 +33,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...incidentOperations,
   ...hazardOperations,
   ...peopleOperations,
+  ...organisationOperations,
   ...taskOperations,
   ...attachmentOperations,
   ...warningOperations,
