@@ -192,3 +192,53 @@ export async function monthlyByCategory(sql: Tx, area: string, p: Period): Promi
   }
   return out
 }
+
+/** One model's warnings open in a town at an instant. */
+export interface ModelOpenWarnings {
+  modelId: string
+  modelName: string
+  counts: { red: number; orange: number; yellow: number }
+  /** The open warnings, most severe and newest first (at most `limit`). */
+  warnings: { id: number; level: MapWarning['level']; title: string; villageName: string | null; createdAt: string }[]
+}
+
+/**
+ * Every model's warnings open in the town at the as-of instant (raised before it, not closed by
+ * then), by model: the model ids come from the warnings themselves, so models added later (the
+ * full information view's group rental, registration gap, patrol gap…) appear without a list here.
+ * @example (await townOpenWarningsByModel(tx, '330109001', asOf))[0] // { modelId: 'registration-gap', counts: { red: 1, … }, … }
+ */
+export async function townOpenWarningsByModel(sql: Tx, town: string, asOf: Date, limit = 10): Promise<ModelOpenWarnings[]> {
+  const rows = await sql<
+    {
+      id: string
+      model_id: string
+      model: string | null
+      level: MapWarning['level']
+      title: string
+      village: string | null
+      created_at: Date
+    }[]
+  >`
+    SELECT w.id::text, w.model_id, m.definition->'name'->>'zh' AS model, w.level, w.title,
+           (SELECT name FROM admin_areas WHERE code = w.village_code) AS village, w.created_at
+    FROM warnings w LEFT JOIN models m ON m.id = w.model_id
+    WHERE w.town_code = ${town} AND w.created_at < ${asOf} AND (w.closed_at IS NULL OR w.closed_at >= ${asOf})
+    ORDER BY w.model_id, CASE w.level WHEN 'red' THEN 0 WHEN 'orange' THEN 1 ELSE 2 END, w.created_at DESC, w.id`
+  const out = new Map<string, ModelOpenWarnings>()
+  for (const r of rows) {
+    const m = out.get(r.model_id) ?? {
+      modelId: r.model_id,
+      modelName: r.model ?? r.model_id,
+      counts: { red: 0, orange: 0, yellow: 0 },
+      warnings: [],
+    }
+    m.counts[r.level] += 1
+    if (m.warnings.length < limit) {
+      m.warnings.push({ id: Number(r.id), level: r.level, title: r.title, villageName: r.village, createdAt: r.created_at.toISOString() })
+    }
+    out.set(r.model_id, m)
+  }
+  const total = (m: ModelOpenWarnings) => m.counts.red * 1e6 + m.counts.orange * 1e3 + m.counts.yellow
+  return [...out.values()].sort((a, b) => total(b) - total(a) || a.modelId.localeCompare(b.modelId))
+}

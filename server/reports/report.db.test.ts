@@ -139,6 +139,57 @@ describe(`town health report (${TEST_KIND})`, () => {
     expect((await fetch(`${server!.url}/reports/town/${fx.T1}?month=2026-1`)).status).toBe(400)
   })
 
+  /*
+   * The 双十条 and the models' open warnings: V1 gets 1 resolved and 1 failed dispute in October
+   * (50.0 %) and 1 resolved in September (100.0 %: change −50.0); T1 is assessed 88 on 村规民约;
+   * a model seen only in the warnings table ('fx-gap') has one red warning open at the month's
+   * end beside the fixture model's w1, w3 and w5 (w2 expired on 13 October, w6 came in November).
+   */
+  it('shows the 双十条 values and changes, and every model’s warnings open at the month’s end', async () => {
+    const sql = t.db.sql
+    const at = (x: string) => new Date(`${x}+08:00`)
+    for (const [key, status, outcome] of [
+      ['r1', 'resolved', '2026-10-05T10:00:00'],
+      ['r2', 'failed', '2026-10-06T10:00:00'],
+      ['r3', 'resolved', '2026-09-06T10:00:00'],
+    ] as const) {
+      await sql`
+        INSERT INTO disputes (case_id, type, reported_at, level, status, outcome_at, town_code, village_code)
+        VALUES (${key}, 'family', ${at('2026-09-01T10:00:00')}, 'village', ${status}, ${at(outcome)}, ${fx.T1}, ${fx.V1})`
+    }
+    await sql`
+      INSERT INTO indicator_assessments (indicator_id, area_code, month, value, entered_by)
+      VALUES ('village_rules_score', ${fx.T1}, '2026-10-01', 88, 'chief')`
+    await sql`INSERT INTO models (id, kind, version, definition, updated_by) VALUES ('fx-gap', 'surge', 1, ${sql.json({ name: { zh: '纳管率测试', en: 'Gap' } })}, 'test')`
+    const [run] = await sql<{ id: string }[]>`SELECT first_run_id::text AS id FROM warnings LIMIT 1`
+    await sql`
+      INSERT INTO warnings (model_id, model_version, subject, level, status, title, explanation, geom, town_code, village_code,
+                            first_run_id, last_run_id, first_triggered_at, last_triggered_at, created_at, updated_at)
+      SELECT 'fx-gap', 1, 'village:x', 'red', 'new', '流动人口纳管率偏低', '测试', label_point, ${fx.T1}, ${fx.V1},
+             ${run!.id}::bigint, ${run!.id}::bigint, ${at('2026-10-20T10:00:00')}, ${at('2026-10-20T10:00:00')},
+             ${at('2026-10-20T10:00:00')}, ${at('2026-10-20T10:00:00')}
+      FROM admin_areas WHERE code = ${fx.V1}`
+    const res = await fetch(`${server!.url}/reports/town/${fx.T1}?month=2026-10`)
+    expect(res.status).toBe(200)
+    const p = await res.text()
+    const ind = (id: string) => p.match(new RegExp(`data-indicator="${id}" data-value="([^"]*)">([^<]*)<`))?.slice(1, 3)
+    expect(ind('dispute_resolution_rate')).toEqual(['50', '50.0'])
+    expect(p).toMatch(/data-change="dispute_resolution_rate">−50\.0</)
+    expect(ind('village_rules_score')).toEqual(['88', '88.0'])
+    expect(p).toContain('双十条·过程：村规民约（录入）')
+    expect(p).toContain('双十条·过程：矛盾化解')
+    expect(p).toContain('双十条·结果：火灾事故')
+    // Not configured in this district (no patrols, nobody entered 人员非访): shown, no value.
+    expect(ind('patrol_coverage_rate')).toEqual(['', '—'])
+    expect(ind('irregular_petitions')).toEqual(['', '—'])
+    expect(p).toMatch(/data-field="open-warnings">4</)
+    expect(p).toMatch(/<tr data-model="fx-gap"><td>纳管率测试<\/td><td class="num" data-open-red="fx-gap">1</)
+    expect(p).toMatch(
+      /<tr data-model="fx-model"><td>测试模型<\/td><td class="num" data-open-red="fx-model">2<\/td><td class="num">0<\/td><td class="num">1</,
+    )
+    checkWellFormed(p.match(/<section>\s*<h2>七、[\s\S]*?<\/section>/)![0])
+  })
+
   it('renders every town to files with an index', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'onemap-reports-'))
     try {

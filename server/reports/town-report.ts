@@ -1,7 +1,8 @@
 /**
  * The town health report (平安体检报告): one printable, self-contained HTML page per town and
- * month — indicators and their change, ranking position, a map of hot spots, warnings and open
- * tasks, the 12-month trend by category, open and overdue tasks. Inline CSS and SVG only: no
+ * month — indicators (the 双十条 among them) and their change, ranking position, a map of hot
+ * spots, warnings and open tasks, the 12-month trend by category, open and overdue tasks, and
+ * every model's warnings open at the month's end. Inline CSS and SVG only: no
  * script, no font, no image or tile from anywhere. Every time and day on it is Asia/Shanghai
  * (北京时间), never UTC: a warning raised at 07:00 Shanghai time is on that day, not the one before.
  */
@@ -14,6 +15,7 @@ import { type AreaIndicators, COLOUR_NAMES, type IndicatorDefinition, type Ranke
 import { addDays, shanghaiDay, shanghaiIso, shanghaiMinute } from '../shared/time.ts'
 import { fmt, html, SafeHtml, signed } from './html.ts'
 import {
+  type ModelOpenWarnings,
   monthlyByCategory,
   type ReportTask,
   type ReportWarning,
@@ -21,6 +23,7 @@ import {
   townArea,
   townHotCells,
   townOpenTasks,
+  townOpenWarningsByModel,
   townVillages,
   townWarnings,
 } from './queries.ts'
@@ -67,6 +70,8 @@ export interface TownReport {
   mapVillages: MapArea[]
   cells: MapCell[]
   warnings: ReportWarning[]
+  /** Every model's warnings open at the month's end (the full view's models among them). */
+  openByModel: ModelOpenWarnings[]
   tasks: ReportTask[]
   trend: { months: Month[]; series: TrendSeries[] }
 }
@@ -89,6 +94,7 @@ export async function townReportData(sql: Tx, code: string, ctx: ReportContext):
     mapVillages: await townVillages(sql, code),
     cells: await townHotCells(sql, town.geometry, w.period),
     warnings: await townWarnings(sql, code, w),
+    openByModel: await townOpenWarningsByModel(sql, code, w.asOf),
     tasks: await townOpenTasks(sql, code, w.asOf),
     trend: {
       months,
@@ -98,7 +104,7 @@ export async function townReportData(sql: Tx, code: string, ctx: ReportContext):
 }
 
 /** Decimals to show per unit. */
-const DECIMALS: Readonly<Record<string, number>> = { '起/万人': 2, '%': 1, 小时: 1 }
+const DECIMALS: Readonly<Record<string, number>> = { '起/万人': 2, '%': 1, 小时: 1, 分: 1, 起: 1, 人: 1, 人次: 1 }
 
 /**
  * A colour badge (红榜 / 黄榜 / 黑榜 / 未上榜).
@@ -142,8 +148,11 @@ export function renderTownReport(d: TownReport): string {
     const better = def.direction === 'lower_better' ? (v.change ?? 0) < 0 : (v.change ?? 0) > 0
     const cls = v.change === null || v.change === 0 ? '' : better ? 'better' : 'worse'
     const part = weights.get(def.id)
+    const ten = def.doubleTen
+      ? html`<span class="ten" data-double-ten="${def.doubleTen.kind}">双十条·${def.doubleTen.kind === 'result' ? '结果' : '过程'}：${def.doubleTen.nameZh}${def.source === 'entered' ? '（录入）' : ''}</span>`
+      : ''
     return html`<tr class="${def.kind}">
-<th scope="row">${def.nameZh}<small>${def.unit}</small></th>
+<th scope="row">${def.nameZh}<small>${def.unit}</small>${ten}</th>
 <td class="num" data-indicator="${def.id}" data-value="${v.value ?? ''}">${fmt(v.value, dec)}</td>
 <td class="num" data-previous="${def.id}">${fmt(v.previous, dec)}</td>
 <td class="num ${cls}" data-change="${def.id}">${signed(v.change, dec)}</td>
@@ -163,6 +172,14 @@ export function renderTownReport(d: TownReport): string {
     (x) =>
       html`<tr data-warning-id="${x.id}"><td><span class="dot ${x.level}"></span>${x.title}</td><td>${x.modelName}</td><td>${x.villageName ?? ''}</td><td>${shanghaiDay(new Date(x.createdAt))}</td><td>${x.status}</td></tr>`,
   )
+  const openModels = d.openByModel.map(
+    (m) =>
+      html`<tr data-model="${m.modelId}"><td>${m.modelName}</td><td class="num" data-open-red="${m.modelId}">${m.counts.red}</td><td class="num">${m.counts.orange}</td><td class="num">${m.counts.yellow}</td><td>${m.warnings.map(
+        (x, i) =>
+          html`${i === 0 ? '' : '；'}<span class="dot ${x.level}"></span><span data-open-warning="${x.id}">${x.title}</span>${x.villageName ? `（${x.villageName}，${shanghaiDay(new Date(x.createdAt))}）` : `（${shanghaiDay(new Date(x.createdAt))}）`}`,
+      )}</td></tr>`,
+  )
+  const openTotal = d.openByModel.reduce((s, m) => s + m.counts.red + m.counts.orange + m.counts.yellow, 0)
   const map = townMapSvg({ town, villages: d.mapVillages, cells: d.cells.slice(0, 400), warnings: d.warnings, tasks: d.tasks })
   const page = html`<!DOCTYPE html>
 <html lang="zh-CN">
@@ -216,6 +233,11 @@ ${d.tasks.length === 0 ? html`<p>无在办任务。</p>` : html`<table class="ta
 <h2>六、期内预警（${d.warnings.length}）</h2>
 ${d.warnings.length === 0 ? html`<p>期内无预警。</p>` : html`<table><thead><tr><th>预警</th><th>模型</th><th>村社</th><th>产生</th><th>状态</th></tr></thead><tbody>${warningRows}</tbody></table>`}
 </section>
+<section>
+<h2>七、月末在办预警（按模型，<span data-field="open-warnings">${openTotal}</span> 条）</h2>
+${d.openByModel.length === 0 ? html`<p>月末无在办预警。</p>` : html`<table class="models"><thead><tr><th>模型</th><th>红</th><th>橙</th><th>黄</th><th>预警（至多 10 条）</th></tr></thead><tbody>${openModels}</tbody></table>`}
+<p class="fine">含全量信息视图的各模型（群租、纳管率、矛盾反复、重点人员周边警情、企业自查逾期、瓶装燃气、巡防空白等），以预警表中实际出现的模型为准。</p>
+</section>
 <footer>
 <h2>指标口径</h2>
 <dl>${ctx.definitions.map((def) => html`<dt>${def.nameZh}</dt><dd>${def.note}</dd>`)}</dl>
@@ -242,7 +264,18 @@ function countNote(def: IndicatorDefinition, n: number | null, base: number | nu
       return `应办结 ${base ?? 0}，按期 ${n ?? 0}`
     case 'warning_response_hours':
       return `预警 ${base ?? 0} 条，已响应 ${n ?? 0}`
+    case 'dispute_resolution_rate':
+      return `有结果 ${base ?? 0} 件，化解 ${n ?? 0}`
+    case 'patrol_coverage_rate':
+      return `网格 ${base ?? 0} 个，每周均巡防 ${n ?? 0}`
+    case 'migrant_registration_rate':
+      return `在住流动人口 ${base ?? 0}，有效登记 ${n ?? 0}`
+    case 'hazard_rectification_rate':
+      return `应整改 ${base ?? 0}，已整改 ${n ?? 0}`
+    case 'self_check_ontime_rate':
+      return `有自查义务 ${base ?? 0} 家，按期 ${n ?? 0}`
     default:
+      if (def.source === 'entered') return n === null ? '未录入' : `录入（${n} 个月）`
       return `${n ?? 0} 起`
   }
 }
@@ -268,6 +301,7 @@ td.better { color: #1a7f37; }
 td.worse { color: #b30000; }
 td.note, .fine { color: #666; font-size: 11px; }
 tr.process th { color: #1f4e79; }
+th .ten { display: block; font-size: 10px; color: #8b0000; font-weight: normal; }
 tr.overdue td { color: #b30000; }
 .badge { display: inline-block; padding: 0 8px; border-radius: 3px; font-size: 13px; color: #fff; }
 .badge.red { background: #c0392b; }
