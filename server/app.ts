@@ -1,6 +1,7 @@
 import compression from 'compression'
 import express from 'express'
 
+import { addressRoutes } from './addresses/routes.ts'
 import { areaRoutes } from './areas/routes.ts'
 import { attachmentRoutes } from './attachments/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
@@ -115,6 +116,7 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(backtestRoutes(db, opts.now)) // GET /api/models/{id}/backtest
   app.use(warningRoutes(db, opts.now ? { now: opts.now } : {}))
   app.use(hazardRoutes(db, geocoder))
+  app.use(addressRoutes(db)) // GET /api/addresses/{id}/full-view
   app.use(peopleRoutes(db)) // houses and residents; before exportRoutes: its /api/export/residents.csv wins over /api/export/:file
   app.use(organisationRoutes(db, opts.now ? { now: opts.now } : {})) // organisations and their self-checks
   app.use(taskRoutes(db))

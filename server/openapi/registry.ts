@@ -3,6 +3,7 @@
  * goes into that domain's openapi.ts too: ./openapi.db.test.ts fails on a mounted route missing
  * here, and on a documented one the server does not mount.
  */
+import { addressOperations } from '../addresses/openapi.ts'
 import { areaOperations } from '../areas/openapi.ts'
 import { attachmentOperations } from '../attachments/openapi.ts'
 import { auditOperations } from '../audit/openapi.ts'
@@ -40,6 +41,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...statsOperations,
   ...indicatorOperations,
   ...areaOperations,
+  ...addressOperations,
   ...tileOperations,
   ...streamOperations,
   ...geocodeOperations,
