@@ -261,7 +261,22 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
       .filter((x) => x.configured)
       .map((x) => x.id)
       .sort()
-    expect(configured).toEqual(['concentration-fire', 'emerging', 'hotspot', 'overdue', 'repeat-address', 'surge'])
+    expect(configured).toEqual([
+      'concentration-fire',
+      'emerging',
+      'gas-cylinder',
+      'group-rental',
+      'hotspot',
+      'key-person-incident',
+      'overdue',
+      'patrol-gap',
+      'registration-gap',
+      'repeat-address',
+      'self-check-overdue',
+      'surge',
+    ])
+    // The dispute chains' fights are unbound too.
+    expect(m('dispute-recurrence')).toMatchObject({ configured: false, reason: expect.stringMatching(/role fight/) })
     const svc = createModelService(s.db, { scheduler: false, runOnStart: true, tickMs: 60_000 })
     svc.start()
     let ran: { model_id: string; status: string }[] = []
@@ -279,7 +294,8 @@ describe(`a district's own catalogue and role binding (${TEST_KIND})`, () => {
     }
     expect(ran).toEqual(configured.map((model_id) => ({ model_id, status: 'done' })))
     const [w] = await s.db.sql<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM warnings WHERE model_id IN ('concentration-fraud', 'concentration-ebike', 'near-repeat', 'dispute-escalation')`
+      SELECT count(*)::int AS n FROM warnings
+      WHERE model_id IN ('concentration-fraud', 'concentration-ebike', 'near-repeat', 'dispute-escalation', 'dispute-recurrence')`
     expect(w!.n).toBe(0)
   }, 300_000)
 

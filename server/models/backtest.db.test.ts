@@ -115,7 +115,7 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
     expect(emerging.pai!).toBeGreaterThanOrEqual(0.95 * emerging.baselinePai!)
   }, 300_000)
 
-  it("shows the backtest line on the model's card and in the model list, and none for overdue items", async () => {
+  it("shows the backtest line on the model's card and in the model list, and none for overdue items or the full-view models", async () => {
     const hot = (await api<BacktestResult>('/api/models/hotspot/backtest')).body // cached by now
     const card = (await api<{ backtest: Record<string, unknown> }>('/api/models/hotspot')).body.backtest
     expect(card).toMatchObject({
@@ -134,6 +134,24 @@ describe(`model backtests and place titles (${TEST_KIND})`, () => {
     // Not computed yet: the card says so at once instead of making the list wait.
     expect(['computing', 'ready']).toContain(list.find((m) => m.id === 'surge')!.backtest.status)
     expect((await api('/api/models/overdue/backtest')).status).toBe(404)
+    // The full-view models (issue 26) are validated on planted patterns, not backtested.
+    for (const id of [
+      'group-rental',
+      'registration-gap',
+      'dispute-recurrence',
+      'key-person-incident',
+      'self-check-overdue',
+      'gas-cylinder',
+      'patrol-gap',
+    ]) {
+      expect(list.find((m) => m.id === id)!.backtest, id).toMatchObject({
+        status: 'not applicable',
+        reason: expect.stringMatching(/^not a place forecast: .* \(validated on planted patterns\)$/),
+      })
+      const answer = await api<{ error: string }>(`/api/models/${id}/backtest`)
+      expect(answer.status, id).toBe(404)
+      expect(answer.body.error).toMatch(/is not a place forecast/)
+    }
     expect((await api('/api/models/hotspot/backtest?periods=0')).status).toBe(400)
   }, 300_000)
 

@@ -42,7 +42,7 @@ export interface CylinderFillings extends Placed {
 
 /**
  * The point a delivery counts at: its standard address, else a cell of `cellM` metres.
- * @example deliveryPoint({ addressId: null, lng: 120.27, lat: 30.17 }, 50) // 'point:cell:231861:66895'
+ * @example deliveryPoint({ addressId: null, lng: 120.27, lat: 30.17 }, 50) // 'point:cell:231851:66889'
  */
 export function deliveryPoint(d: Pick<Delivery, 'addressId' | 'lng' | 'lat'>, cellM: number): string {
   if (d.addressId) return `point:${d.addressId}`
