@@ -10,6 +10,7 @@ import { authRoutes } from './auth/routes.ts'
 import { categoryRoutes } from './categories/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/index.ts'
+import { deviceRoutes } from './devices/routes.ts'
 import { exportRoutes } from './export/routes.ts'
 import { createGeocoder } from './geocode/geocoder.ts'
 import { geocodeRoutes } from './geocode/routes.ts'
@@ -31,6 +32,7 @@ import { getLogger, requestLogging } from './ops/logger.ts'
 import { httpMetrics, metricsRoutes } from './ops/metrics.ts'
 import { organisationRoutes } from './organisations/routes.ts'
 import { peopleRoutes } from './people/routes.ts'
+import { patrolRoutes } from './patrols/routes.ts'
 import { profileRoutes } from './profile/routes.ts'
 import { reconcileRoutes } from './reconcile/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
@@ -119,6 +121,8 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(addressRoutes(db)) // GET /api/addresses/{id}/full-view
   app.use(peopleRoutes(db)) // houses and residents; before exportRoutes: its /api/export/residents.csv wins over /api/export/:file
   app.use(organisationRoutes(db, opts.now ? { now: opts.now } : {})) // organisations and their self-checks
+  app.use(patrolRoutes(db, opts.now ? { now: opts.now } : {})) // patrols (巡防) and grid coverage
+  app.use(deviceRoutes(db, opts.now ? { now: opts.now } : {})) // IoT devices (物联感知) and their events
   app.use(taskRoutes(db))
   app.use(attachmentRoutes(db, config)) // photos and documents of hazards and tasks
   app.use(ogcRoutes(db))

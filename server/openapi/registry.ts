@@ -9,6 +9,7 @@ import { attachmentOperations } from '../attachments/openapi.ts'
 import { auditOperations } from '../audit/openapi.ts'
 import { authOperations } from '../auth/openapi.ts'
 import { categoryOperations } from '../categories/openapi.ts'
+import { deviceOperations } from '../devices/openapi.ts'
 import { exportOperations } from '../export/openapi.ts'
 import { geocodeOperations } from '../geocode/openapi.ts'
 import { hazardOperations } from '../hazards/openapi.ts'
@@ -19,6 +20,7 @@ import { indicatorOperations } from '../indicators/openapi.ts'
 import { modelOperations } from '../models/openapi.ts'
 import { organisationOperations } from '../organisations/openapi.ts'
 import { peopleOperations } from '../people/openapi.ts'
+import { patrolOperations } from '../patrols/openapi.ts'
 import { profileOperations } from '../profile/openapi.ts'
 import { reconcileOperations } from '../reconcile/openapi.ts'
 import { statsOperations } from '../stats/openapi.ts'
@@ -35,6 +37,8 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...hazardOperations,
   ...peopleOperations,
   ...organisationOperations,
+  ...patrolOperations,
+  ...deviceOperations,
   ...taskOperations,
   ...attachmentOperations,
   ...warningOperations,
