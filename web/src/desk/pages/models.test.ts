@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
-import { backtestLine } from './models.ts'
+import type { FieldSpec } from '../schema-form.ts'
+import { backtestLine, kindSpec } from './models.ts'
 
 describe("a model card's backtest line", () => {
   it('gives hit rates as percentages and PAI to one decimal, against the baseline', () => {
@@ -15,5 +16,37 @@ describe("a model card's backtest line", () => {
     expect(backtestLine({ status: 'computing' })).toBe('计算中…')
     expect(backtestLine({ status: 'not applicable' })).toBe('不适用')
     expect(backtestLine(undefined)).toBe('—')
+  })
+})
+
+describe("a model kind's form, generated from its schema", () => {
+  /** Every field of a spec, flattened, by its path. */
+  const fields = (s: FieldSpec): Map<string, FieldSpec> => {
+    const out = new Map<string, FieldSpec>([[s.path.join('.'), s]])
+    if (s.kind === 'object') for (const f of s.fields) for (const [k, v] of fields(f)) out.set(k, v)
+    return out
+  }
+  it('has a form for a full-view kind (registration gap): its parameters and rate thresholds as numbers', () => {
+    const spec = kindSpec('registration_gap')
+    expect(spec.kind).toBe('object')
+    const f = fields(spec)
+    expect(f.get('kind')).toMatchObject({ kind: 'const', value: 'registration_gap' })
+    expect(f.get('id')).toMatchObject({ kind: 'const' })
+    expect(f.get('params.minMigrants')).toMatchObject({ kind: 'number', integer: true, min: 1 })
+    for (const l of ['red', 'orange', 'yellow']) expect(f.get(`thresholds.${l}`)).toMatchObject({ kind: 'number', min: 0, max: 100 })
+    expect(f.get('unit.level')).toMatchObject({ kind: 'const', value: 'village' })
+  })
+  it('has a form for every kind', () => {
+    for (const kind of [
+      'surge',
+      'group_rental',
+      'dispute_recurrence',
+      'key_person_incident',
+      'self_check_overdue',
+      'gas_cylinder',
+      'patrol_gap',
+    ])
+      expect(kindSpec(kind).kind, kind).toBe('object')
+    expect(fields(kindSpec('key_person_incident')).get('params.categories')).toMatchObject({ kind: 'multi' })
   })
 })

@@ -121,8 +121,11 @@ export function backtestLine(b: Backtest | undefined): string {
   return mt('hitRate', { hit: pct(b.hitRate), base: pct(b.baselineHitRate), pai: num(b.pai), basePai: num(b.baselinePai) })
 }
 
-/** The form of one kind of model: its variant of the definition's union, id and kind fixed. */
-function kindSpec(kind: string): FieldSpec {
+/**
+ * The form of one kind of model: its variant of the definition's union, id and kind fixed.
+ * @example kindSpec('group_rental').kind // 'object'
+ */
+export function kindSpec(kind: string): FieldSpec {
   const spec = fieldSpec(z.toJSONSchema(ModelDefinitionSchema, { io: 'input', unrepresentable: 'any' }), [])
   const variant = spec.kind === 'union' ? spec.variants.find((v) => v.value === kind)?.spec : undefined
   if (!variant) return { kind: 'json', path: [] }
