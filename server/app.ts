@@ -11,6 +11,7 @@ import { categoryRoutes } from './categories/routes.ts'
 import type { Config } from './config.ts'
 import type { Db } from './db/index.ts'
 import { deviceRoutes } from './devices/routes.ts'
+import { disputeRoutes } from './disputes/routes.ts'
 import { exportRoutes } from './export/routes.ts'
 import { createGeocoder } from './geocode/geocoder.ts'
 import { geocodeRoutes } from './geocode/routes.ts'
@@ -123,6 +124,7 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(organisationRoutes(db, opts.now ? { now: opts.now } : {})) // organisations and their self-checks
   app.use(patrolRoutes(db, opts.now ? { now: opts.now } : {})) // patrols (巡防) and grid coverage
   app.use(deviceRoutes(db, opts.now ? { now: opts.now } : {})) // IoT devices (物联感知) and their events
+  app.use(disputeRoutes(db)) // disputes and mediation
   app.use(taskRoutes(db))
   app.use(attachmentRoutes(db, config)) // photos and documents of hazards and tasks
   app.use(ogcRoutes(db))

@@ -10,6 +10,7 @@ import { auditOperations } from '../audit/openapi.ts'
 import { authOperations } from '../auth/openapi.ts'
 import { categoryOperations } from '../categories/openapi.ts'
 import { deviceOperations } from '../devices/openapi.ts'
+import { disputeOperations } from '../disputes/openapi.ts'
 import { exportOperations } from '../export/openapi.ts'
 import { geocodeOperations } from '../geocode/openapi.ts'
 import { hazardOperations } from '../hazards/openapi.ts'
@@ -37,6 +38,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   ...hazardOperations,
   ...peopleOperations,
   ...organisationOperations,
+  ...disputeOperations,
   ...patrolOperations,
   ...deviceOperations,
   ...taskOperations,
