@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+
+import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 
 import { Conflict } from '../shared/errors.ts'
@@ -76,5 +79,9 @@ describe('dispute CSV line', () => {
     expect(issues({ party2_name: '李四' })).toEqual(['party2_id'])
     expect(issues({ party1_id: 'P1', party2_id: 'P1' })).toEqual(['party2_id'])
     expect(issues({ steps: '[oops' })).toEqual(['steps'])
+  })
+  it('reads every line of the example file (data/examples/disputes.csv)', () => {
+    const rows = parse(fs.readFileSync('data/examples/disputes.csv'), { columns: true }) as Record<string, string>[]
+    expect(rows.map((r) => DisputeCsvRowSchema.safeParse(r).error?.issues ?? [])).toEqual(rows.map(() => []))
   })
 })

@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+
+import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 
 import { OrganisationCsvRowSchema, splitCell } from './schema.ts'
@@ -31,6 +34,11 @@ describe('organisations', () => {
     expect(bad.error!.issues.map((i) => i.path.join('.'))).toEqual(['risk_categories.0'])
     const half = OrganisationCsvRowSchema.safeParse({ org_id: 'O3', name: 'x', type: '企业', self_check_every_days: '7' })
     expect(half.error!.issues.map((i) => i.path.join('.'))).toEqual(['self_check_checklist'])
+  })
+
+  it('reads every line of the example file (data/examples/organisations.csv)', () => {
+    const rows = parse(fs.readFileSync('data/examples/organisations.csv'), { columns: true }) as Record<string, string>[]
+    expect(rows.map((r) => OrganisationCsvRowSchema.safeParse(r).error?.issues ?? [])).toEqual(rows.map(() => []))
   })
 
   it('stands overdue after the due day, due within a week of it, else ok', () => {
