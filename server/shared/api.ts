@@ -37,7 +37,15 @@ export type { JobKind } from '../imports/kinds.ts'
 export type { ImportCounts, ImportRun } from '../imports/runs.ts'
 export { type IncidentFeature, type IncidentPage, IncidentPageSchema } from '../incidents/query-schema.ts'
 export { IncidentStatusSchema } from '../incidents/schema.ts'
-export { type Colour, type IndicatorsResponse, type RankedArea, type RankingResponse, RankingResponseSchema } from '../indicators/schema.ts'
+export {
+  type AssessmentsResponse,
+  type Colour,
+  type IndicatorDefinition,
+  type IndicatorsResponse,
+  type RankedArea,
+  type RankingResponse,
+  RankingResponseSchema,
+} from '../indicators/schema.ts'
 export { LevelSchema, type ModelDefinition, ModelDefinitionSchema } from '../models/definition.ts'
 export { FAR_ACCEPT_M, type Pair, type ReviewPage } from '../reconcile/schema.ts'
 export {

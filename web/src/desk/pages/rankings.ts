@@ -4,14 +4,20 @@
  * change on the month before; every town's health report linked (an index of them all), and the
  * page printable as it stands.
  */
-import type { IndicatorsResponse, RankedArea, RankingResponse } from '../../../../server/shared/api.ts'
-import { addMonthsToDay } from '../../../../server/shared/time.ts'
-import { getJson } from '../../api/client.ts'
+import type {
+  AssessmentsResponse,
+  IndicatorDefinition,
+  IndicatorsResponse,
+  RankedArea,
+  RankingResponse,
+} from '../../../../server/shared/api.ts'
+import { addMonthsToDay, shanghaiMinute } from '../../../../server/shared/time.ts'
+import { getJson, sendJson } from '../../api/client.ts'
 import { getLang } from '../../i18n/i18n.ts'
 import { el } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
 import type { DeskView, PageMount } from '../context.ts'
-import { button, field, refusal, select } from '../form.ts'
+import { busy, button, field, input, refusal, select } from '../form.ts'
 import { deskPath, type DeskRoute } from '../routes.ts'
 import { dt, strings } from '../strings.ts'
 
@@ -34,6 +40,20 @@ const rk = strings({
   apart: { zh: '统计单位（不参与排名）', en: 'Statistics-only units (not ranked)' },
   partial: { zh: '本月尚未结束，数据截至今日', en: 'The month is not over: counted up to today' },
   reports: { zh: '各镇街健康报告', en: 'Town health reports' },
+  assess: { zh: '双十条录入', en: '双十条 assessments' },
+  assessHint: {
+    zh: '按月录入人工评定的指标（结果指标由区级部门录入，过程指标由镇街自评）；同月以最后一次录入为准，保留历次记录',
+    en: 'Enter the indicators people assess, per month (result indicators: district departments; process: the towns); the latest entry of a month counts, earlier ones are kept',
+  },
+  indicator: { zh: '指标', en: 'Indicator' },
+  value: { zh: '数值', en: 'Value' },
+  comment: { zh: '说明', en: 'Comment' },
+  enter: { zh: '录入', en: 'Enter' },
+  entered: { zh: '已录入', en: 'Entered' },
+  by: { zh: '录入人', en: 'By' },
+  when: { zh: '时间', en: 'When' },
+  earlier: { zh: '此前 {n} 次', en: '{n} earlier' },
+  noAssessments: { zh: '本月尚无录入', en: 'Nothing entered this month' },
 })
 
 const COLOURS = ['red', 'yellow', 'black'] as const
@@ -63,7 +83,8 @@ export const mount: PageMount = async (root, route, ctx) => {
   const lists = el('div', 'desk-colour-lists')
   const table = el('div', 'desk-table-wrap')
   const reports = el('section', 'desk-section desk-report-index')
-  root.append(filters, lists, table, reports)
+  const assess = el('section', 'desk-section desk-assess desk-noprint')
+  root.append(filters, lists, table, assess, reports)
   let params = route.params
 
   const level = () => (params.get('level') === 'village' ? 'village' : 'town')
@@ -199,6 +220,8 @@ export const mount: PageMount = async (root, route, ctx) => {
       table.append(el('h3', '', rk('apart')), apart)
     }
 
+    if (ctx.can('write')) void track(renderAssess(indicators))
+
     // The index of every town's report for the month (a town officer: theirs).
     if (level() === 'town') {
       const ul = el('ul', 'desk-report-links')
@@ -209,6 +232,109 @@ export const mount: PageMount = async (root, route, ctx) => {
       }
       reports.replaceChildren(el('h3', '', `${rk('reports')} · ${month()}`), ul)
     }
+  }
+
+  /**
+   * The assessment form (month, area of the page's level, an entered indicator, value, comment) and
+   * the month's entries with who and when. A town's staff are offered the process indicators and
+   * their own areas only; the server checks both again.
+   */
+  async function renderAssess(indicators: IndicatorsResponse): Promise<void> {
+    const en = getLang() === 'en'
+    const scoped = ctx.me.user.areaCodes.length > 0
+    const entered = indicators.definitions.filter(
+      (d: IndicatorDefinition) => d.source === 'entered' && (!scoped || d.doubleTen?.kind === 'process'),
+    )
+    const form = el('form', 'desk-filters desk-assess-form')
+    form.dataset.form = 'assessment'
+    const monthSel = select(
+      [...new Set([month(), ...recentMonths(ctx.today)])]
+        .sort()
+        .reverse()
+        .map((m) => [m, m] as const),
+      month(),
+    )
+    const areaSel = select(indicators.areas.map((a) => [a.code, `${a.name} ${a.code}`] as const))
+    const indSel = select(
+      entered.map((d) => [d.id, `${d.doubleTen?.nameZh ?? d.nameZh}${en ? ` (${d.nameEn})` : ''} · ${d.unit}`] as const),
+    )
+    const value = input('number', '', { min: '0', step: 'any', required: '' })
+    const comment = input('text', '', { maxlength: '2000' })
+    const ok = button(rk('enter'), 'primary', 'enter-assessment')
+    ok.type = 'submit'
+    form.append(
+      field(rk('month'), monthSel, 'month'),
+      field(level() === 'town' ? rk('town') : rk('village'), areaSel, 'area'),
+      field(rk('indicator'), indSel, 'indicator'),
+      field(rk('value'), value, 'value'),
+      field(rk('comment'), comment, 'comment'),
+      ok,
+    )
+    const list = el('div', 'desk-assess-list')
+    const names = new Map(indicators.definitions.map((d) => [d.id, d.doubleTen?.nameZh ?? d.nameZh]))
+    const showList = async () => {
+      let r: AssessmentsResponse
+      try {
+        r = (await getJson(`/api/indicators/assessments?month=${monthSel.value}`)) as AssessmentsResponse
+      } catch (err) {
+        list.replaceChildren(el('p', 'desk-error', refusal(err)))
+        return
+      }
+      if (r.assessments.length === 0) {
+        list.replaceChildren(el('p', 'desk-empty', rk('noAssessments')))
+        return
+      }
+      const t = el('table', 'desk-table')
+      const head = el('tr')
+      for (const h of [rk('area'), rk('indicator'), rk('value'), rk('comment'), rk('by'), rk('when')]) head.append(el('th', '', h))
+      const thead = el('thead')
+      thead.append(head)
+      const body = el('tbody')
+      for (const a of r.assessments) {
+        const tr = el('tr')
+        tr.dataset.area = a.area
+        tr.dataset.indicator = a.indicator
+        const v = el('td', 'num', String(a.value))
+        if (a.history.length) v.append(el('small', '', ` (${rk('earlier', { n: a.history.length })})`))
+        tr.append(
+          el('td', '', a.areaName),
+          el('td', '', names.get(a.indicator) ?? a.indicator),
+          v,
+          el('td', '', a.comment ?? ''),
+          el('td', '', a.enteredBy),
+          el('td', '', shanghaiMinute(new Date(a.enteredAt))),
+        )
+        body.append(tr)
+      }
+      t.append(thead, body)
+      list.replaceChildren(t)
+    }
+    monthSel.addEventListener('change', () => void track(showList()))
+    form.addEventListener('submit', (e) => {
+      e.preventDefault()
+      void track(
+        busy(form, async () => {
+          try {
+            await sendJson('POST', '/api/indicators/assessments', {
+              indicator: indSel.value,
+              area: areaSel.value,
+              month: monthSel.value,
+              value: Number(value.value),
+              comment: comment.value.trim() || null,
+            })
+            ctx.toast(rk('entered'), 'ok')
+            value.value = ''
+            comment.value = ''
+            await showList()
+          } catch (err) {
+            ctx.toast(refusal(err), 'error')
+          }
+        }),
+      )
+    })
+    assess.replaceChildren(el('h3', '', rk('assess')), el('p', 'desk-hint', rk('assessHint')), form, list)
+    if (entered.length === 0 || indicators.areas.length === 0) form.hidden = true
+    await showList()
   }
 
   renderFilters()
