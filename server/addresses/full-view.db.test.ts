@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { loadFixtureBase } from '../geocode/fixtures/base.ts'
+import { type FullView, FullViewSchema } from '../shared/full-view.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
-import { type FullView, FullViewSchema } from './full-view.ts'
 import { type FullViewFixture, insertFullView } from './full-view-fixtures.ts'
 
 const ADDRESS = 'F_R3_2_501'

@@ -8,11 +8,11 @@
  * without `pii` by the route (maskFullView).
  */
 import type { PendingQuery, Row } from 'postgres'
-import { z } from 'zod'
 
 import { maskPii } from '../auth/mask.ts'
 import type { Queryable } from '../db/index.ts'
 import { overdueHazardSql } from '../hazards/store.ts'
+import type { FullView } from '../shared/full-view.ts'
 import { shanghaiDay } from '../shared/time.ts'
 import { overdueTaskSql } from '../tasks/store.ts'
 import { DEVICE_ALERT_HOURS } from '../tiles/fullview-layers.ts'
@@ -21,147 +21,6 @@ import { DEVICE_ALERT_HOURS } from '../tiles/fullview-layers.ts'
 export const FULL_VIEW_INCIDENTS = 20
 /** Most rows listed per other section (houses, organisations, hazards, disputes, devices, tasks). */
 export const FULL_VIEW_MAX = 100
-
-export const FullViewParamsSchema = z.object({ id: z.string().trim().min(1).max(200) })
-
-const Resident = z.object({
-  id: z.number().int(),
-  /** Masked always (`王**`). */
-  name: z.string().nullable(),
-  residence: z.enum(['registered', 'migrant']),
-  /** A migrant's residence registration in force today. */
-  registered: z.boolean(),
-  movedIn: z.string().nullable(),
-  keyPerson: z.boolean(),
-  /** 重点人员 categories: only for callers with `pii` (others get an empty list and `keyPerson`). */
-  keyCategories: z.array(z.string()),
-})
-
-export const FullViewSchema = z.object({
-  address: z.object({
-    id: z.string(),
-    address: z.string(),
-    lng: z.number(),
-    lat: z.number(),
-    townCode: z.string().nullable(),
-    villageCode: z.string().nullable(),
-    gridCode: z.string().nullable(),
-    townName: z.string().nullable(),
-    villageName: z.string().nullable(),
-    gridName: z.string().nullable(),
-  }),
-  counts: z.object({
-    houses: z.number().int(),
-    residents: z.number().int(),
-    migrants: z.number().int(),
-    organisations: z.number().int(),
-    incidents: z.number().int(),
-    hazards: z.number().int(),
-    openHazards: z.number().int(),
-    disputes: z.number().int(),
-    devices: z.number().int(),
-    alertingDevices: z.number().int(),
-    tasks: z.number().int(),
-    openTasks: z.number().int(),
-  }),
-  houses: z.array(
-    z.object({
-      id: z.number().int(),
-      houseId: z.string(),
-      room: z.string().nullable(),
-      use: z.string(),
-      groupRental: z.boolean(),
-      rooms: z.number().int().nullable(),
-      floorAreaM2: z.number().nullable(),
-      /** Masked always. */
-      owner: z.string().nullable(),
-      ownerPhone: z.string().nullable(),
-      residents: z.number().int(),
-      migrants: z.number().int(),
-      people: z.array(Resident),
-    }),
-  ),
-  organisations: z.array(
-    z.object({
-      id: z.number().int(),
-      orgId: z.string(),
-      name: z.string(),
-      type: z.string(),
-      riskCategories: z.array(z.string()),
-      status: z.string(),
-      /** Masked always. */
-      responsible: z.string().nullable(),
-      responsiblePhone: z.string().nullable(),
-      selfCheckEveryDays: z.number().int().nullable(),
-      lastSelfCheckAt: z.string().nullable(),
-      /** Days the next self-check is overdue (0 on time; null without a duty), as the tiles count it. */
-      overdueDays: z.number().int().nullable(),
-    }),
-  ),
-  incidents: z.object({
-    total: z.number().int(),
-    recent: z.array(
-      z.object({
-        id: z.number().int(),
-        incidentId: z.string(),
-        reportedAt: z.string(),
-        category: z.string(),
-        categoryName: z.string().nullable(),
-        status: z.string(),
-        description: z.string().nullable(),
-      }),
-    ),
-  }),
-  hazards: z.array(
-    z.object({
-      id: z.number().int(),
-      hazardId: z.string(),
-      category: z.string(),
-      severity: z.string(),
-      status: z.string(),
-      overdue: z.boolean(),
-      dueDate: z.string().nullable(),
-      reportedAt: z.string(),
-      description: z.string(),
-    }),
-  ),
-  disputes: z.array(
-    z.object({
-      id: z.number().int(),
-      caseId: z.string(),
-      type: z.string(),
-      level: z.string(),
-      status: z.string(),
-      reportedAt: z.string(),
-      outcomeAt: z.string().nullable(),
-      summary: z.string().nullable(),
-      /** How many parties (never who). */
-      parties: z.number().int(),
-    }),
-  ),
-  devices: z.array(
-    z.object({
-      id: z.number().int(),
-      deviceId: z.string(),
-      kind: z.string(),
-      status: z.string(),
-      alerting: z.boolean(),
-      lastEventAt: z.string().nullable(),
-      lastEventKind: z.string().nullable(),
-    }),
-  ),
-  tasks: z.array(
-    z.object({
-      id: z.number().int(),
-      title: z.string(),
-      status: z.string(),
-      source: z.string(),
-      dueDate: z.string(),
-      overdue: z.boolean(),
-    }),
-  ),
-})
-export type FullView = z.infer<typeof FullViewSchema>
 
 /** An ISO instant of a timestamptz column. */
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString())

@@ -1,6 +1,6 @@
 /** The documented operations of ./routes.ts (server/openapi/operation.ts). */
 import type { ApiOperation } from '../openapi/operation.ts'
-import { FullViewParamsSchema, FullViewSchema } from './full-view.ts'
+import { FullViewParamsSchema, FullViewSchema } from '../shared/full-view.ts'
 
 export const addressOperations: ApiOperation[] = [
   {

@@ -4,7 +4,8 @@ import { auditRequest } from '../audit/request.ts'
 import { allowed, scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
-import { FullViewParamsSchema, maskFullView, readFullView } from './full-view.ts'
+import { FullViewParamsSchema } from '../shared/full-view.ts'
+import { maskFullView, readFullView } from './full-view.ts'
 
 export interface AddressRouteOptions {
   /** The clock of overdue days, alerting devices and current residents (tests fix it). */

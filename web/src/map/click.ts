@@ -3,12 +3,14 @@
 /** What lies under a click, most specific first (OneMap.hitsAt). */
 export type Hit =
   | { kind: 'incident' | 'warning' | 'hazard' | 'task'; id: string }
+  /** An address point, or a house, organisation or device there: the address's full view. */
+  | { kind: 'address'; id: string }
   | { kind: 'cell'; id: string }
   | { kind: 'area'; level: 'town' | 'village' | 'grid'; code: string }
 
 /** Opening something in the inspector, drilling to an area, or nothing. */
 export type ClickAction =
-  | { kind: 'select'; selection: { kind: 'incident' | 'warning' | 'hazard' | 'task' | 'cell'; id: string } }
+  | { kind: 'select'; selection: { kind: 'incident' | 'warning' | 'hazard' | 'task' | 'cell' | 'address'; id: string } }
   | { kind: 'drill'; code: string }
   | { kind: 'none' }
 

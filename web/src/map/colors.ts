@@ -95,3 +95,33 @@ export function withTownColours<C extends { features: AreaFeature[] }>(collectio
   })
   return collection
 }
+
+/**
+ * The full view's layers (server/tiles/fullview-layers.ts): houses by use, with group rentals in a
+ * strong red; organisations by type; devices by kind, alerting ones red; patrol tracks; patrol
+ * coverage by days since the last patrol (green → red, the patrol_gap model's 7/14/21 days).
+ */
+export const HOUSE_USE_COLOURS = {
+  self_occupied: '#4e79a7',
+  rented: '#f28e2b',
+  vacant: '#bab0ac',
+  commercial: '#76b7b2',
+  other: '#9c755f',
+} as const
+export const GROUP_RENTAL_COLOUR = '#d62728'
+export const ORG_TYPE_COLOURS = { enterprise: '#6a3d9a', shop: '#1f78b4', venue: '#33a02c' } as const
+export const DEVICE_KIND_COLOURS = {
+  smoke_detector: '#636363',
+  gas_alarm: '#8c6d31',
+  gas_cylinder: '#e7ba52',
+  ebike_charger: '#3182bd',
+} as const
+export const DEVICE_ALERT_COLOUR = '#e31a1c'
+export const PATROL_COLOUR = '#0570b0'
+/** Coverage fills by days since the last patrol: lower bounds and colours. */
+export const COVERAGE_STOPS: readonly { value: number; colour: string }[] = [
+  { value: 0, colour: '#1a9850' },
+  { value: 7, colour: '#fee08b' },
+  { value: 14, colour: '#fc8d59' },
+  { value: 21, colour: '#d73027' },
+]

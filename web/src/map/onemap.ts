@@ -113,6 +113,14 @@ function addControls(map: MapLibreMap, lang: Lang, illustrative: boolean): ICont
   return controls
 }
 
+/** The full view's point layers and the attribute naming the address each feature is at. */
+const FULL_VIEW_POINT_LAYERS: readonly (readonly [string, string])[] = [
+  [LAYERS.housePoint, 'address_id'],
+  [LAYERS.devicePoint, 'address_id'],
+  [LAYERS.organisationPoint, 'address_id'],
+  [LAYERS.addressPoint, 'id'],
+]
+
 /** A feature's id as the API names it: `id` property first (GeoJSON and tiles alike), else the feature id. */
 function featureId(f: MapGeoJSONFeature): string | null {
   const id = f.properties?.id ?? f.id
@@ -192,7 +200,13 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
   })
   map.getCanvas().addEventListener('mouseleave', () => setHovered(null))
   // A pointer over anything clickable.
-  const clickable = [LAYERS.incidentPoint, LAYERS.hazardPoint, LAYERS.taskPoint, LAYERS.warningPoint]
+  const clickable = [
+    LAYERS.incidentPoint,
+    LAYERS.hazardPoint,
+    LAYERS.taskPoint,
+    LAYERS.warningPoint,
+    ...FULL_VIEW_POINT_LAYERS.map(([layer]) => layer),
+  ]
   for (const id of clickable) {
     map.on('mouseenter', id, () => (map.getCanvas().style.cursor = 'pointer'))
     map.on('mouseleave', id, () => (map.getCanvas().style.cursor = ''))
@@ -359,6 +373,13 @@ export function createOneMap(container: HTMLElement, opts: OneMapOptions): OneMa
         for (const f of query([layer])) {
           const id = featureId(f)
           if (id) hits.push({ kind, id })
+        }
+      }
+      // A house, organisation or device opens its address's full view; so does an address point.
+      for (const [layer, prop] of FULL_VIEW_POINT_LAYERS) {
+        for (const f of query([layer])) {
+          const id = f.properties?.[prop]
+          if (id !== undefined && id !== null && id !== '') hits.push({ kind: 'address', id: String(id) })
         }
       }
       const cluster = layers.includes('incidents') ? cellLayers.pickCell(point, 'clusters') : null

@@ -11,7 +11,25 @@ import type {
 import { MAP_AREA_TILES, MAP_OVERLAY_TILES } from '../../../server/shared/api.ts'
 import type { LayerId } from '../state/url.ts'
 import { CLUSTER_MAXZOOM, CLUSTER_RADIUS_EXPRESSION, HEAT_COLOUR_EXPRESSION, HEAT_INTENSITY, HEAT_RADIUS_EXPRESSION } from './cells.ts'
-import { HAZARD_COLOURS, INCIDENT_COLOUR, matchExpression, perFeature, TASK_COLOURS, WARNING_COLOURS, withAlpha } from './legend.ts'
+import {
+  COVERAGE_STOPS,
+  DEVICE_ALERT_COLOUR,
+  DEVICE_KIND_COLOURS,
+  GROUP_RENTAL_COLOUR,
+  HOUSE_USE_COLOURS,
+  ORG_TYPE_COLOURS,
+  PATROL_COLOUR,
+} from './colors.ts'
+import {
+  HAZARD_COLOURS,
+  INCIDENT_COLOUR,
+  matchExpression,
+  perFeature,
+  stepExpression,
+  TASK_COLOURS,
+  WARNING_COLOURS,
+  withAlpha,
+} from './legend.ts'
 
 /**
  * Fonts for map labels, as a CSS font-family list. The style has no `glyphs` URL, so MapLibre draws
@@ -36,6 +54,16 @@ export const SOURCES = {
   search: 'search',
   /** The loaded H3 cells as points at their centres (cell-layers.ts sets them): heatmap and clusters. */
   cells: 'cells',
+  /**
+   * The full view's layers, one source each (MapLibre asks for a source's tiles only while a layer
+   * drawing it is shown), and the address points clicked for an address's full view.
+   */
+  houses: 'fv-houses',
+  organisations: 'fv-organisations',
+  devices: 'fv-devices',
+  patrols: 'fv-patrols',
+  coverage: 'fv-coverage',
+  addresses: 'fv-addresses',
 } as const
 
 /** MVT layer names inside the `areas` source (server/tiles/layers.ts). */
@@ -71,6 +99,12 @@ export const LAYERS = {
   hazardPoint: 'hazard-point',
   taskPoint: 'task-point',
   warningPoint: 'warning-point',
+  coverageFill: 'coverage-fill',
+  patrolLine: 'patrol-line',
+  addressPoint: 'address-point',
+  housePoint: 'house-point',
+  organisationPoint: 'organisation-point',
+  devicePoint: 'device-point',
   selectionLine: 'selection-line',
   selectionPoint: 'selection-point',
   searchPoint: 'search-point',
@@ -226,6 +260,7 @@ function overlaySources(o: StyleOptions): StyleSpecification['sources'] {
       maxzoom: 16,
       promoteId: { warnings: 'id', warnings_points: 'id', hazards: 'id', tasks: 'id' },
     },
+    ...fullViewSources(o),
     [SOURCES.selection]: { type: 'geojson', data: emptyCollection() },
     [SOURCES.search]: { type: 'geojson', data: emptyCollection() },
     [SOURCES.cells]: { type: 'geojson', data: emptyCollection() },
@@ -300,6 +335,7 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
     heatLayer(),
     ...hotspotFillLayers(overlay('warnings')),
     ...warningFillLayers(overlay('warnings')),
+    coverageLayer(),
     maskLayer(LAYERS.maskTown, { source: boundarySourceId('town') }),
     maskLayer(LAYERS.maskVillage, areaSource('village')),
     maskLayer(LAYERS.maskGrid, areaSource('grid')),
@@ -366,11 +402,13 @@ export function buildStyle(o: StyleOptions = { origin: 'http://127.0.0.1', tileQ
     focusLineLayer(areaSource('village')),
     ...hotspotLineLayers(overlay('warnings')),
     ...warningLineLayers(overlay('warnings')),
+    patrolLayer(),
     incidentClusterLayer(),
     ...incidentLayers(),
     hazardLayer(overlay('hazards')),
     taskLayer(overlay('tasks')),
     warningPointLayer(overlay('warnings_points')),
+    ...fullViewPointLayers(),
     {
       id: LAYERS.selectionLine,
       type: 'line',
@@ -739,6 +777,11 @@ export const LAYER_GROUPS: Record<LayerId, readonly string[]> = {
   warnings: [LAYERS.warningFill, LAYERS.warningLine, LAYERS.warningPoint],
   hazards: [LAYERS.hazardPoint],
   tasks: [LAYERS.taskPoint],
+  houses: [LAYERS.addressPoint, LAYERS.housePoint],
+  organisations: [LAYERS.organisationPoint],
+  devices: [LAYERS.devicePoint],
+  patrols: [LAYERS.patrolLine],
+  coverage: [LAYERS.coverageFill],
 }
 
 /** The optional external raster basemap (`basemapTileUrl`), placed under the boundaries and off by default. */
@@ -750,4 +793,112 @@ export function basemapLayer(): LayerSpecification {
     layout: { visibility: 'none' },
     paint: { 'raster-opacity': 0.9 },
   }
+}
+
+/** Zooms the full view's tile layers have data from (server/tiles/fullview-layers.ts; addresses: layers.ts). */
+export const FULL_VIEW_MINZOOM = { houses: 13, organisations: 11, devices: 11, patrols: 10, coverage: 11, addresses: 15 } as const
+
+/** The full view's vector sources: one tile layer each, with feature ids promoted for the inspector. */
+function fullViewSources(o: StyleOptions): StyleSpecification['sources'] {
+  const tiles = {
+    houses: 'houses',
+    organisations: 'organisations',
+    devices: 'devices',
+    patrols: 'patrols',
+    coverage: 'patrol_coverage',
+    addresses: 'addresses',
+  } as const
+  return Object.fromEntries(
+    (Object.keys(tiles) as (keyof typeof tiles)[]).map((k) => [
+      SOURCES[k],
+      { type: 'vector', tiles: [tileUrl(o.origin, tiles[k])], minzoom: FULL_VIEW_MINZOOM[k], maxzoom: 16 },
+    ]),
+  ) as StyleSpecification['sources']
+}
+
+const isTrue = (p: string): ExpressionSpecification => ['to-boolean', ['get', p]]
+
+/** Grids coloured by the days since a patrol last passed through them (green → red). */
+function coverageLayer(): LayerSpecification {
+  return {
+    id: LAYERS.coverageFill,
+    type: 'fill',
+    source: SOURCES.coverage,
+    'source-layer': 'patrol_coverage',
+    minzoom: FULL_VIEW_MINZOOM.coverage,
+    layout: { visibility: 'none' },
+    paint: { 'fill-color': withAlpha(stepExpression('days', COVERAGE_STOPS), 0.4), 'fill-antialias': false },
+  }
+}
+
+/** Patrol tracks of the last 7 days. */
+function patrolLayer(): LayerSpecification {
+  return {
+    id: LAYERS.patrolLine,
+    type: 'line',
+    source: SOURCES.patrols,
+    'source-layer': 'patrols',
+    minzoom: FULL_VIEW_MINZOOM.patrols,
+    layout: { visibility: 'none', 'line-join': 'round', 'line-cap': 'round' },
+    paint: { 'line-color': perFeature(PATROL_COLOUR), 'line-width': ['interpolate', ['linear'], ['zoom'], 10, 1.5, 16, 4] },
+  }
+}
+
+/**
+ * Address points (from z15: click one for its full view), houses by use with group rentals red
+ * and larger, organisations by type ringed red when their self-check is overdue, devices by kind
+ * with alerting ones red, larger and ringed. All circles share circlePaint's one shader program.
+ */
+function fullViewPointLayers(): LayerSpecification[] {
+  const src = (source: string, layer: string, minzoom: number) => ({ source, 'source-layer': layer, minzoom })
+  return [
+    {
+      id: LAYERS.addressPoint,
+      type: 'circle',
+      ...src(SOURCES.addresses, 'addresses', FULL_VIEW_MINZOOM.addresses),
+      layout: { visibility: 'none' },
+      paint: circlePaint({ radius: [15, 2.5, 18, 4], colour: '#ffffff', strokeColour: COLORS.villageLine, strokeWidth: 1 }),
+    },
+    {
+      id: LAYERS.housePoint,
+      type: 'circle',
+      ...src(SOURCES.houses, 'houses', FULL_VIEW_MINZOOM.houses),
+      layout: { visibility: 'none' },
+      paint: circlePaint({
+        radius: [13, ['case', isTrue('group_rental'), 5, 3], 17, ['case', isTrue('group_rental'), 10, 6]],
+        colour: ['case', isTrue('group_rental'), GROUP_RENTAL_COLOUR, matchExpression('use', HOUSE_USE_COLOURS, HOUSE_USE_COLOURS.other)],
+        strokeColour: '#ffffff',
+        strokeWidth: ['case', isTrue('group_rental'), 2, 1],
+      }),
+    },
+    {
+      id: LAYERS.organisationPoint,
+      type: 'circle',
+      ...src(SOURCES.organisations, 'organisations', FULL_VIEW_MINZOOM.organisations),
+      layout: { visibility: 'none' },
+      paint: circlePaint({
+        radius: [11, 3.5, 16, 7],
+        colour: matchExpression('type', ORG_TYPE_COLOURS, ORG_TYPE_COLOURS.enterprise),
+        strokeColour: ['case', ['>', ['coalesce', ['get', 'overdue_days'], 0], 0], TASK_COLOURS.overdue, '#ffffff'],
+        strokeWidth: ['case', ['>', ['coalesce', ['get', 'overdue_days'], 0], 0], 2.5, 1],
+      }),
+    },
+    {
+      id: LAYERS.devicePoint,
+      type: 'circle',
+      ...src(SOURCES.devices, 'devices', FULL_VIEW_MINZOOM.devices),
+      layout: { visibility: 'none' },
+      paint: circlePaint({
+        radius: [11, ['case', isTrue('alerting'), 6, 3], 16, ['case', isTrue('alerting'), 10, 5]],
+        colour: [
+          'case',
+          isTrue('alerting'),
+          DEVICE_ALERT_COLOUR,
+          matchExpression('kind', DEVICE_KIND_COLOURS, DEVICE_KIND_COLOURS.smoke_detector),
+        ],
+        strokeColour: ['case', isTrue('alerting'), '#ffd400', '#ffffff'],
+        strokeWidth: ['case', isTrue('alerting'), 3, 1],
+      }),
+    },
+  ]
 }

@@ -22,6 +22,11 @@ export const LAYER_TIME_BASIS = {
   warnings: 'current',
   hazards: 'current',
   tasks: 'current',
+  houses: 'current',
+  organisations: 'current',
+  devices: 'current',
+  patrols: 'current',
+  coverage: 'current',
 } as const satisfies Record<LayerId, 'period' | 'current' | null>
 
 /** What the legend says about a layer and the period: a string key, its values, and whether to stress it. */

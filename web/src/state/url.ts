@@ -5,14 +5,29 @@
 import { type DayRange, isDay } from './time.ts'
 
 /** The map's switchable layers, in panel order. */
-export const LAYER_IDS = ['grid', 'h3', 'heat', 'incidents', 'hotspots', 'warnings', 'hazards', 'tasks'] as const
+export const LAYER_IDS = [
+  'grid',
+  'h3',
+  'heat',
+  'incidents',
+  'hotspots',
+  'warnings',
+  'hazards',
+  'tasks',
+  // The full view (全量信息视图): houses, organisations, devices, patrol tracks and coverage.
+  'houses',
+  'organisations',
+  'devices',
+  'patrols',
+  'coverage',
+] as const
 export type LayerId = (typeof LAYER_IDS)[number]
 
 /** Layers shown when the URL names none. */
 export const DEFAULT_LAYERS: readonly LayerId[] = ['grid', 'h3', 'incidents', 'warnings']
 
-/** Things the inspector can show, each named by its id (an H3 index for cells). */
-export const SELECTION_KINDS = ['incident', 'cell', 'warning', 'hazard', 'task'] as const
+/** Things the inspector can show, each named by its id (an H3 index for cells, an address id of the base for addresses). */
+export const SELECTION_KINDS = ['incident', 'cell', 'warning', 'hazard', 'task', 'address'] as const
 export type SelectionKind = (typeof SELECTION_KINDS)[number]
 export interface Selection {
   kind: SelectionKind

@@ -1,6 +1,6 @@
 /**
  * The inspector: details of a clicked incident (and every other incident at the same spot), H3
- * cell, warning, hazard or task. Every code the API sends (statuses, levels, patterns, metric
+ * cell, warning, hazard or task, or an address's full view (ui/full-view.ts). Every code the API sends (statuses, levels, patterns, metric
  * names) is shown in words of the page's language (codeLabel), never as the code itself.
  */
 import type * as H3Module from 'h3-js'
@@ -16,6 +16,7 @@ import { WARNING_COLOURS, type WarningLevel } from '../map/legend.ts'
 import { type Bbox, incidentsQuery } from '../state/query.ts'
 import type { Filters, Selection } from '../state/url.ts'
 import { el, facts, formatTime, sparkline, swatch } from './dom.ts'
+import { addressView } from './full-view.ts'
 
 export interface Inspector {
   show(selection: Selection, filters: Filters): void
@@ -409,6 +410,9 @@ export function mountInspector(root: HTMLElement, actions: InspectorActions): In
           deskLink(`/desk/tasks/${task.id}`, t('desk.openTask'), 'open'),
         ]
       }
+      case 'address':
+        // Everything tied to the address (full-view.ts): houses and masked residents, organisations, …
+        return addressView(s.id, { onShape, onSelect: (x) => actions.onSelect(x), onArea: (code) => actions.onArea(code) }, signal)
     }
   }
 

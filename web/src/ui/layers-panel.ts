@@ -6,6 +6,16 @@ import { getJson } from '../api/client.ts'
 import { formatNumber, getLang, onLangChange, t, tf } from '../i18n/i18n.ts'
 import type { StringKey } from '../i18n/strings.ts'
 import {
+  COVERAGE_STOPS,
+  DEVICE_ALERT_COLOUR,
+  DEVICE_KIND_COLOURS,
+  GROUP_RENTAL_COLOUR,
+  HOUSE_USE_COLOURS,
+  ORG_TYPE_COLOURS,
+  PATROL_COLOUR,
+} from '../map/colors.ts'
+import { type FullViewCodeGroup, fullViewLabel } from '../map/fullview-labels.ts'
+import {
   countBreaks,
   countLegend,
   HAZARD_COLOURS,
@@ -17,7 +27,7 @@ import {
   WARNING_COLOURS,
   WARNING_LEVELS,
 } from '../map/legend.ts'
-import { COLORS } from '../map/style.ts'
+import { COLORS, FULL_VIEW_MINZOOM } from '../map/style.ts'
 import { HOTSPOT_MODELS } from '../map/style.ts'
 import { type ListedModel, type ModelWindow, modelWindows, timeBasisNote } from '../map/time-basis.ts'
 import type { DayRange } from '../state/time.ts'
@@ -42,10 +52,20 @@ async function hotspotWindows(): Promise<ModelWindow[] | null> {
 }
 
 /** What a current-state layer shows, in words. */
-const CURRENT_WHAT: Partial<Record<LayerId, 'basis.warnings' | 'basis.hazards' | 'basis.tasks'>> = {
+const CURRENT_WHAT: Partial<Record<LayerId, StringKey>> = {
   warnings: 'basis.warnings',
   hazards: 'basis.hazards',
   tasks: 'basis.tasks',
+  houses: 'basis.houses',
+  organisations: 'basis.organisations',
+  devices: 'basis.devices',
+  patrols: 'basis.patrols',
+  coverage: 'basis.coverage',
+}
+
+/** Legend rows of a colour table of full-view codes, in words. */
+function codes(item: (s: HTMLElement, text: string) => void, group: FullViewCodeGroup, colours: Readonly<Record<string, string>>): void {
+  for (const [code, colour] of Object.entries(colours)) item(swatch(colour, 'dot'), fullViewLabel(group, code))
 }
 
 /** Renders the legend of one layer. */
@@ -104,6 +124,32 @@ function legend(id: LayerId, h3: LegendStop[]): HTMLElement {
       item(swatch(TASK_COLOURS.open, 'dot'), t('legend.open'))
       item(swatch(TASK_COLOURS.overdue, 'dot'), t('legend.overdue'))
       item(swatch(TASK_COLOURS.submitted, 'ring'), t('legend.submitted'))
+      break
+    case 'houses':
+      item(swatch(GROUP_RENTAL_COLOUR, 'dot'), t('legend.groupRental'))
+      codes(item, 'houseUse', HOUSE_USE_COLOURS)
+      item(swatch(COLORS.villageLine, 'ring'), t('legend.address'))
+      box.append(el('span', 'legend__note', tf('legend.zoomHint', { z: FULL_VIEW_MINZOOM.houses })))
+      break
+    case 'organisations':
+      codes(item, 'orgType', ORG_TYPE_COLOURS)
+      item(swatch(TASK_COLOURS.overdue, 'ring'), t('legend.selfCheckOverdue'))
+      break
+    case 'devices':
+      item(swatch(DEVICE_ALERT_COLOUR, 'dot'), t('legend.alerting'))
+      codes(item, 'deviceKind', DEVICE_KIND_COLOURS)
+      break
+    case 'patrols':
+      item(swatch(PATROL_COLOUR, 'line'), t('legend.patrolTrack'))
+      break
+    case 'coverage':
+      COVERAGE_STOPS.forEach((s, i) => {
+        const next = COVERAGE_STOPS[i + 1]
+        item(
+          swatch(s.colour),
+          next ? tf('legend.coverageDays', { from: s.value, to: next.value - 1 }) : tf('legend.coverageDaysMore', { from: s.value }),
+        )
+      })
       break
   }
   return box
