@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream'
 
 import { idHash, maskName, maskNumber, seal, type SealedField, sealName, sealPhone, unseal } from '../auth/sealed.ts'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
+import type { Crs } from '../geo/crs.ts'
 import { createGeocoder, type Geocoder } from '../geocode/geocoder.ts'
 import type { ReportPlacement } from '../geocode/place.ts'
 import { placeOnAddressBase } from '../geocode/place-sql.ts'
@@ -34,6 +35,7 @@ import {
   type HouseWrite,
   insertHouse,
   insertResident,
+  type LocationInput,
   type PlaceInput,
   residentsByPersonId,
   type ResidentWrite,
@@ -59,8 +61,8 @@ export function locationOf(r: {
   address?: string | undefined
   lng?: number | undefined
   lat?: number | undefined
-  crs?: string | undefined
-}): PlaceInput {
+  crs?: Crs | undefined
+}): LocationInput {
   const coords = r.lng !== undefined && r.lat !== undefined
   return {
     addressId: r.address_id ?? null,
@@ -87,18 +89,14 @@ export function keepOrSeal(
 }
 
 /** Places the records that need it (null: keep where it is), in input order. */
-async function placeSome(
-  db: Db,
-  geocoder: Geocoder,
-  inputs: ({ addressId: string | null; address: string | null; lng: number | null; lat: number | null; crs: string | null } | null)[],
-): Promise<(ReportPlacement | null)[]> {
+async function placeSome(db: Db, geocoder: Geocoder, inputs: (LocationInput | null)[]): Promise<(ReportPlacement | null)[]> {
   const todo = inputs.flatMap((v, i) => (v ? [i] : []))
   const placed = await placeOnAddressBase(
     db,
     geocoder,
     todo.map((i) => {
       const v = inputs[i]!
-      return { addressId: v.addressId, address: v.address, lng: v.lng, lat: v.lat, crs: (v.crs ?? 'wgs84') as 'wgs84' }
+      return { addressId: v.addressId, address: v.address, lng: v.lng, lat: v.lat, crs: v.crs ?? 'wgs84' }
     }),
   )
   const byIndex = new Map(todo.map((i, k) => [i, placed[k]!]))
@@ -179,7 +177,7 @@ async function loadHouseBatch(db: Db, geocoder: Geocoder, rows: HouseCsvRow[], s
   const placements = await placeSome(
     db,
     geocoder,
-    plans.map((p) => (p.moved ? (p.place as Exclude<PlaceInput, { house: string }>) : null)),
+    plans.map((p) => (p.moved ? p.place : null)),
   )
   await db.withScope(SYSTEM_SCOPE, async (tx) => {
     for (const [i, p] of plans.entries()) {

@@ -7,7 +7,7 @@
 import type { PendingQuery, Row } from 'postgres'
 
 import type { Queryable, Tx } from '../db/index.ts'
-import { pointOrNull } from '../geo/crs.ts'
+import { type Crs, pointOrNull } from '../geo/crs.ts'
 import type { ReportPlacement } from '../geocode/place.ts'
 import { placementColumns, placementValues } from '../geocode/place-sql.ts'
 import { areaCondition } from '../shared/area-sql.ts'
@@ -28,8 +28,16 @@ import {
 } from './schema.ts'
 
 /** Where a record was placed from, as given (houses.place_input, residents.place_input). */
-export type PlaceInput =
-  { addressId: string | null; address: string | null; lng: number | null; lat: number | null; crs: string | null } | { house: string }
+export type PlaceInput = LocationInput | { house: string }
+
+/** A location as a line gives it (crs only with coordinates); a type, not an interface, so tx.json takes it. */
+export type LocationInput = {
+  addressId: string | null
+  address: string | null
+  lng: number | null
+  lat: number | null
+  crs: Crs | null
+}
 
 /**
  * A JSON text with object keys sorted (jsonb reorders keys, so stored and given inputs are compared this way).
