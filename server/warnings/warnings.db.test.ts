@@ -104,7 +104,9 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
   })
 
   it('lists the built-in definitions', async () => {
-    const { status, body } = await api<{ items: { id: string; version: number; definition: { kind: string } }[] }>('/api/models')
+    const { status, body } = await api<{ items: { id: string; version: number; builtin: boolean; definition: { kind: string } }[] }>(
+      '/api/models',
+    )
     expect(status).toBe(200)
     expect(body.items.map((m) => m.id)).toEqual(
       expect.arrayContaining([
@@ -118,8 +120,16 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
         'concentration-fire',
         'dispute-escalation',
         'overdue',
+        'group-rental',
+        'registration-gap',
+        'dispute-recurrence',
+        'key-person-incident',
+        'self-check-overdue',
+        'gas-cylinder',
+        'patrol-gap',
       ]),
     )
+    expect(body.items.filter((m) => m.builtin)).toHaveLength(17)
     expect(body.items.every((m) => m.version >= 1)).toBe(true)
   })
 
@@ -251,7 +261,21 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
   })
 
   it('runs every other built-in model without failing', async () => {
-    for (const m of ['hotspot', 'emerging', 'near-repeat', 'concentration-fraud', 'overdue']) {
+    for (const m of [
+      'hotspot',
+      'emerging',
+      'near-repeat',
+      'concentration-fraud',
+      'overdue',
+      // the full-view models on a district without houses, disputes, organisations, devices or patrols
+      'group-rental',
+      'registration-gap',
+      'dispute-recurrence',
+      'key-person-incident',
+      'self-check-overdue',
+      'gas-cylinder',
+      'patrol-gap',
+    ]) {
       expect(await run(m)).toMatchObject({ status: 'done', error: null })
     }
   })
@@ -525,9 +549,9 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     const svc = createModelService(s.db, { scheduler: true, runOnStart: false, tickMs: 60_000, now: () => new Date(Date.now() + DAY_MS) })
     svc.start()
     try {
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 400; i++) {
         const [r] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM model_runs WHERE trigger = 'schedule'`
-        if (r!.n - before!.n >= 10) break
+        if (r!.n - before!.n >= 17) break
         await new Promise((ok) => setTimeout(ok, 100))
       }
     } finally {
@@ -535,6 +559,7 @@ describe(`warning models and warnings (${TEST_KIND})`, () => {
     }
     await svc.idle()
     const rows = await s.db.sql<{ model_id: string; status: string }[]>`SELECT model_id, status FROM model_runs WHERE trigger = 'schedule'`
-    expect(new Set(rows.map((r) => r.model_id)).size).toBeGreaterThanOrEqual(10)
+    // All 17 built-ins (and any model an earlier test saved) are due.
+    expect(new Set(rows.map((r) => r.model_id)).size).toBeGreaterThanOrEqual(17)
   }, 120_000)
 })
