@@ -1,3 +1,6 @@
+import fs from 'node:fs'
+
+import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 
 import { locationOf } from './import-csv.ts'
@@ -87,5 +90,16 @@ describe('people schemas', () => {
     expect(a).toEqual({ addressId: null, address: '金城路440号', lng: 120.27, lat: 30.18, crs: 'gcj02' })
     expect(locationOf({ address_id: 'XS-1', crs: 'gcj02' }).crs).toBeNull()
     expect(canonicalJson({ lat: 30.18, crs: 'gcj02', address: '金城路440号', addressId: null, lng: 120.27 })).toBe(canonicalJson(a))
+  })
+
+  it('the example files in data/examples are valid line by line', () => {
+    for (const [file, schema] of [
+      ['data/examples/houses.csv', HouseCsvRowSchema],
+      ['data/examples/residents.csv', ResidentCsvRowSchema],
+    ] as const) {
+      const rows = parse(fs.readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[]
+      expect(rows.length).toBeGreaterThan(5)
+      for (const r of rows) expect(where(schema.safeParse(r)), `${file} ${JSON.stringify(r)}`).toEqual([])
+    }
   })
 })
