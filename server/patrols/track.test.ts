@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import { fromWgs84 } from '../geo/crs.ts'
-import { checkTrack, parseTrackText, segmentsMeet, trackTouches, trackToWgs84, trackWkt } from './track.ts'
+import { boundsOf, checkTrack, parseTrackText, segmentsMeet, trackTouches, trackToWgs84, trackWkt } from './track.ts'
 
 describe('patrol tracks', () => {
   it('reads WKT and GeoJSON (a geometry or a Feature)', () => {
@@ -93,6 +93,12 @@ describe('patrol tracks', () => {
         [3, 2.5],
       ]),
     ).toBe(false) // within the box, outside the square
+    expect(
+      boundsOf([
+        [1, 5],
+        [3, 2],
+      ]),
+    ).toEqual([1, 2, 3, 5])
     expect(segmentsMeet([0, 0], [2, 2], [0, 2], [2, 0])).toBe(true)
     expect(segmentsMeet([0, 0], [1, 0], [0, 1], [1, 1])).toBe(false)
   })

@@ -104,6 +104,23 @@ export function segmentsMeet(p1: readonly number[], p2: readonly number[], q1: r
 }
 
 /**
+ * The bounding box of positions (a loop: outlines can have more vertices than a spread allows).
+ * @example boundsOf([[1, 5], [3, 2]]) // [1, 2, 3, 5]
+ */
+export function boundsOf(points: readonly (readonly number[])[]): [number, number, number, number] {
+  let [minX, minY, maxX, maxY] = [Infinity, Infinity, -Infinity, -Infinity]
+  for (const p of points) {
+    const x = p[0]!
+    const y = p[1]!
+    if (x < minX) minX = x
+    if (x > maxX) maxX = x
+    if (y < minY) minY = y
+    if (y > maxY) maxY = y
+  }
+  return [minX, minY, maxX, maxY]
+}
+
+/**
  * A test of "the track touches the district at all" for a district outline: a vertex inside, or
  * a segment crossing one of its edges (a track whose every vertex lies outside may still cut a
  * corner). Bounding boxes first: most tracks decide there or on their first vertex.
@@ -112,13 +129,10 @@ export function segmentsMeet(p1: readonly number[], p2: readonly number[], q1: r
 export function trackTouches(area: Polygon | MultiPolygon): (track: Track) => boolean {
   const contains = polygonContains(area)
   const rings = (area.type === 'Polygon' ? [area.coordinates] : area.coordinates).flat()
-  const xs = rings.flat().map((p) => p[0]!)
-  const ys = rings.flat().map((p) => p[1]!)
-  const [minX, maxX, minY, maxY] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)]
+  const [minX, minY, maxX, maxY] = boundsOf(rings.flat())
   return (track) => {
-    const tx = track.map((p) => p[0])
-    const ty = track.map((p) => p[1])
-    if (Math.max(...tx) < minX || Math.min(...tx) > maxX || Math.max(...ty) < minY || Math.min(...ty) > maxY) return false
+    const [tMinX, tMinY, tMaxX, tMaxY] = boundsOf(track)
+    if (tMaxX < minX || tMinX > maxX || tMaxY < minY || tMinY > maxY) return false
     if (track.some(([x, y]) => contains(x, y))) return true
     for (let i = 1; i < track.length; i++) {
       const a = track[i - 1]!
