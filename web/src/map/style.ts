@@ -863,7 +863,8 @@ function fullViewPointLayers(): LayerSpecification[] {
       id: LAYERS.housePoint,
       type: 'circle',
       ...src(SOURCES.houses, 'houses', FULL_VIEW_MINZOOM.houses),
-      layout: { visibility: 'none' },
+      // Group rentals drawn over the other houses at one address.
+      layout: { visibility: 'none', 'circle-sort-key': ['case', isTrue('group_rental'), 1, 0] },
       paint: circlePaint({
         radius: [13, ['case', isTrue('group_rental'), 5, 3], 17, ['case', isTrue('group_rental'), 10, 6]],
         colour: ['case', isTrue('group_rental'), GROUP_RENTAL_COLOUR, matchExpression('use', HOUSE_USE_COLOURS, HOUSE_USE_COLOURS.other)],
@@ -887,7 +888,8 @@ function fullViewPointLayers(): LayerSpecification[] {
       id: LAYERS.devicePoint,
       type: 'circle',
       ...src(SOURCES.devices, 'devices', FULL_VIEW_MINZOOM.devices),
-      layout: { visibility: 'none' },
+      // Alerting devices drawn over the others at one address.
+      layout: { visibility: 'none', 'circle-sort-key': ['case', isTrue('alerting'), 1, 0] },
       paint: circlePaint({
         radius: [11, ['case', isTrue('alerting'), 6, 3], 16, ['case', isTrue('alerting'), 10, 5]],
         colour: [
