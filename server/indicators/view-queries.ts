@@ -103,8 +103,10 @@ export async function viewCounts(
       FROM patrols p CROSS JOIN LATERAL unnest(p.grid_codes) AS pg(grid)
       WHERE p.started_at >= ${from} AND p.started_at < ${to} AND p.started_at < ${w.asOf}),
     per AS (
-      SELECT g.area, g.grid, (SELECT count(*) FROM wk WHERE wk.grid = g.grid AND wk.week < ${weeks}) AS n
-      FROM g WHERE g.area = ANY(${list}::text[]))
+      SELECT g.area, g.grid, count(wk.week) AS n
+      FROM g LEFT JOIN wk ON wk.grid = g.grid AND wk.week < ${weeks}
+      WHERE g.area = ANY(${list}::text[])
+      GROUP BY g.area, g.grid)
     SELECT area AS code, count(*)::int AS grids, count(*) FILTER (WHERE n >= ${weeks})::int AS covered FROM per GROUP BY 1`
 
   // Living there on the day: moved in by then (or unknown), not moved out by then.
