@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ScopedServer, startScopedServer } from '../organisations/testing.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { importDisputes } from './import-csv.ts'
-import type { DisputeDetail, DisputePage } from './schema.ts'
+import { type DisputeDetail, DisputeDetailSchema, type DisputePage, DisputePageSchema } from './schema.ts'
 
 const NAME1 = '张三丰'
 const PHONE1 = '13812345678'
@@ -140,6 +140,7 @@ describe(`disputes and mediation (${TEST_KIND})`, () => {
     const text = JSON.stringify(analyst.json)
     for (const raw of [NAME1, NAME2, PHONE1, PHONE2]) expect(text).not.toContain(raw)
     const page = analyst.json as unknown as DisputePage
+    expect(DisputePageSchema.safeParse(page).error).toBeUndefined()
     expect(page.features.map((f) => f.properties.caseId).sort()).toEqual(['MD-1', 'MD-2'])
     expect(page.features.find((f) => f.properties.caseId === 'MD-1')!.properties).toMatchObject({
       parties: 2,
@@ -177,6 +178,7 @@ describe(`disputes and mediation (${TEST_KIND})`, () => {
       ['mediation', 'village', '首次调解'],
     ])
     expect(open.incidents.map((i) => i.incidentId)).toEqual(['INC-A'])
+    expect(DisputeDetailSchema.safeParse(open).error).toBeUndefined()
     const admin = (await t.call('GET', `/api/disputes/${open.id}`, t.tokens.admin)).json as unknown as DisputeDetail
     expect(admin.incidents.map((i) => i.incidentId)).toEqual(['INC-A', 'INC-B'])
     expect(admin.parties[0]!.name).toBe('张**')

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadFixtureBase } from '../geocode/fixtures/base.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { importOrganisations } from './import-csv.ts'
-import type { OrganisationDetail, OrganisationPage, SelfCheckAnswer } from './schema.ts'
+import {
+  type OrganisationDetail,
+  OrganisationDetailSchema,
+  type OrganisationPage,
+  OrganisationPageSchema,
+  type SelfCheckAnswer,
+  SelfCheckAnswerSchema,
+} from './schema.ts'
 import { type ScopedServer, startScopedServer } from './testing.ts'
 
 const NAME = '王小明'
@@ -111,6 +118,7 @@ describe(`organisations and self-checks (${TEST_KIND})`, () => {
     const first = await t.call('POST', '/api/organisations/ORG-A1/self-checks', t.tokens.town, body)
     expect(first.status, JSON.stringify(first.json)).toBe(201)
     const a = first.json as unknown as SelfCheckAnswer
+    expect(SelfCheckAnswerSchema.safeParse(first.json).error).toBeUndefined() // the documented answer
     expect(a.created).toBe(true)
     expect(a.selfCheck).toMatchObject({ checklist: 'fire', items: 3, failedItems: ['fire-01', 'fire-02'], actor: 'town-a' })
     expect(a.selfCheck.hazardIds).toHaveLength(2)
@@ -158,6 +166,7 @@ describe(`organisations and self-checks (${TEST_KIND})`, () => {
 
   it('lists with the self-check standing; a town officer sees only their town; by-id outside scope is the 404 of a missing id', async () => {
     const all = await list('', t.tokens.admin)
+    expect(OrganisationPageSchema.safeParse(all).error).toBeUndefined()
     expect(all.features.map((f) => f.properties.orgId).sort()).toEqual(['ORG-A1', 'ORG-A2', 'ORG-B1', 'ORG-F'])
     const mine = await list('', t.tokens.town)
     expect(mine.features.every((f) => f.properties.townCode === t.towns.a.code)).toBe(true)
@@ -213,6 +222,7 @@ describe(`organisations and self-checks (${TEST_KIND})`, () => {
     expect(await t.s.db.sql`SELECT 1 FROM audit_log WHERE action = 'people.read'`).toHaveLength(0)
     const open = (await t.call('GET', '/api/organisations/ORG-A1?reveal=true', t.tokens.town)).json as unknown as OrganisationDetail
     expect(open.properties).toMatchObject({ responsibleName: NAME, responsiblePhone: PHONE })
+    expect(OrganisationDetailSchema.safeParse(open).error).toBeUndefined()
     expect(open.selfChecks.map((c) => c.failedItems)).toEqual([['fire-01', 'fire-02']])
     const reads = await t.s.db.sql`SELECT actor, target, details FROM audit_log WHERE action = 'people.read'`
     expect(reads).toEqual([{ actor: 'town-a', target: `organisation:${open.id}`, details: { count: 1, unmasked: true } }])
