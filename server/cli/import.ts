@@ -5,6 +5,7 @@
  *   incidents FILE.csv [--report FILE] [--source NAME]
  *   hazards FILE.csv [--report FILE] [--source NAME]
  *   gazetteer FILE.csv [--report FILE] [--source NAME]
+ *   houses | residents | organisations | disputes | patrols | devices | device_events FILE.csv [--report FILE] [--source NAME]
  *   categories FILE.csv [--replace] [--report FILE] [--source NAME]   (server/cli/import-catalogue.ts)
  *   roles FILE.json
  *
@@ -18,16 +19,42 @@ import { z } from 'zod'
 import { importAddresses, type ImportSummary } from '../addresses/import.ts'
 import { loadConfig } from '../config.ts'
 import type { Db } from '../db/index.ts'
+import { importDeviceEvents, importDevices } from '../devices/import-csv.ts'
+import {
+  DEVICE_EVENT_OPTIONAL_COLUMNS,
+  DEVICE_EVENT_REQUIRED_COLUMNS,
+  DEVICE_OPTIONAL_COLUMNS,
+  DEVICE_REQUIRED_COLUMNS,
+} from '../devices/schema.ts'
+import { importDisputes } from '../disputes/import-csv.ts'
+import { DISPUTE_OPTIONAL_COLUMNS, DISPUTE_REQUIRED_COLUMNS } from '../disputes/schema.ts'
 import { importGazetteer } from '../gazetteer/import-csv.ts'
 import { importHazards } from '../hazards/import-csv.ts'
 import type { BatchedImportOptions, BatchedImportSummary } from '../imports/batched.ts'
 import { ImportInputError } from '../imports/csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
 import { terminalProgress } from '../ops/progress.ts'
+import { importOrganisations } from '../organisations/import-csv.ts'
+import { ORGANISATION_OPTIONAL_COLUMNS, ORGANISATION_REQUIRED_COLUMNS } from '../organisations/schema.ts'
+import { importPatrols } from '../patrols/import-csv.ts'
+import { PATROL_OPTIONAL_COLUMNS, PATROL_REQUIRED_COLUMNS } from '../patrols/schema.ts'
+import { importHouses, importResidents } from '../people/import-csv.ts'
+import { HOUSE_OPTIONAL_COLUMNS, HOUSE_REQUIRED_COLUMNS, RESIDENT_OPTIONAL_COLUMNS, RESIDENT_REQUIRED_COLUMNS } from '../people/schema.ts'
 import { log } from './boot.ts'
 import { HandoffError, runOrHandOff } from './handoff.ts'
 import { BOUNDARIES_USAGE, importBoundariesCli } from './import-boundaries.ts'
 import { CATALOGUE_USAGE, importCatalogueCli } from './import-catalogue.ts'
+
+/** The full information view's kinds (docs/full-view.md): their columns, from their schemas. */
+const FULL_VIEW_KINDS: readonly (readonly [string, readonly string[], readonly string[]])[] = [
+  ['houses', HOUSE_REQUIRED_COLUMNS, HOUSE_OPTIONAL_COLUMNS],
+  ['residents', RESIDENT_REQUIRED_COLUMNS, RESIDENT_OPTIONAL_COLUMNS],
+  ['organisations', ORGANISATION_REQUIRED_COLUMNS, ORGANISATION_OPTIONAL_COLUMNS],
+  ['disputes', DISPUTE_REQUIRED_COLUMNS, DISPUTE_OPTIONAL_COLUMNS],
+  ['patrols', PATROL_REQUIRED_COLUMNS, PATROL_OPTIONAL_COLUMNS],
+  ['devices', DEVICE_REQUIRED_COLUMNS, DEVICE_OPTIONAL_COLUMNS],
+  ['device_events', DEVICE_EVENT_REQUIRED_COLUMNS, DEVICE_EVENT_OPTIONAL_COLUMNS],
+]
 
 const USAGE = [
   'usage: npm run import -- addresses FILE.csv [--report FILE] [--source NAME] [--workers N]',
@@ -45,6 +72,10 @@ const USAGE = [
   '       npm run import -- gazetteer FILE.csv [--report FILE] [--source NAME]',
   '  FILE.csv   UTF-8 with a header: name (required); alias_of (a known town, village, road or compound),',
   '             or lng,lat (crs) and level (compound|road|village|town, default compound); town_code',
+  ...FULL_VIEW_KINDS.flatMap(([kind, required, optional]) => [
+    `       npm run import -- ${kind} FILE.csv [--report FILE] [--source NAME]`,
+    `  FILE.csv   UTF-8 with a header: ${required.join(',')} (required); ${optional.join(',')}`,
+  ]),
   BOUNDARIES_USAGE.replace('usage: ', '       '),
   CATALOGUE_USAGE.replace('usage: ', '       '),
 ].join('\n')
@@ -111,6 +142,13 @@ const COMMANDS: Record<string, ImportCommand> = {
   incidents: reportImport('incidents', importIncidents),
   hazards: reportImport('hazards', importHazards),
   gazetteer: reportImport('gazetteer', importGazetteer),
+  houses: reportImport('houses', importHouses),
+  residents: reportImport('residents', importResidents),
+  organisations: reportImport('organisations', importOrganisations),
+  disputes: reportImport('disputes', importDisputes),
+  patrols: reportImport('patrols', importPatrols),
+  devices: reportImport('devices', importDevices),
+  device_events: reportImport('device_events', importDeviceEvents),
 }
 
 function usage(problem: string): never {

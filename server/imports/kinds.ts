@@ -15,12 +15,17 @@ import { BoundaryImportOptionsSchema } from '../boundaries/schema.ts'
 import { importCategories } from '../categories/import-csv.ts'
 import { importRoleMapping } from '../categories/import-roles.ts'
 import type { Db } from '../db/index.ts'
+import { importDeviceEvents, importDevices } from '../devices/import-csv.ts'
+import { importDisputes } from '../disputes/import-csv.ts'
 import { importGazetteer } from '../gazetteer/import-csv.ts'
 import { importHazards } from '../hazards/import-csv.ts'
 import { importIncidents } from '../incidents/ingest-csv.ts'
 import { planOnboarding } from '../onboard/plan.ts'
 import { onboard } from '../onboard/run.ts'
 import type { PhaseProgress } from '../ops/progress.ts'
+import { importOrganisations } from '../organisations/import-csv.ts'
+import { importPatrols } from '../patrols/import-csv.ts'
+import { importHouses, importResidents } from '../people/import-csv.ts'
 import { reconcileFile } from '../reconcile/run.ts'
 import { ImportInputError } from './csv.ts'
 
@@ -28,6 +33,13 @@ export const JobKindSchema = z.enum([
   'addresses',
   'incidents',
   'hazards',
+  'houses',
+  'residents',
+  'organisations',
+  'disputes',
+  'patrols',
+  'devices',
+  'device_events',
   'gazetteer',
   'boundaries',
   'categories',
@@ -42,6 +54,13 @@ export const JOB_OPTIONS = {
   addresses: z.strictObject({ source, workers: z.number().int().min(0).max(16).optional() }),
   incidents: z.strictObject({ source }),
   hazards: z.strictObject({ source }),
+  houses: z.strictObject({ source }),
+  residents: z.strictObject({ source }),
+  organisations: z.strictObject({ source }),
+  disputes: z.strictObject({ source }),
+  patrols: z.strictObject({ source }),
+  devices: z.strictObject({ source }),
+  device_events: z.strictObject({ source }),
   gazetteer: z.strictObject({ source }),
   boundaries: BoundaryImportOptionsSchema.omit({ report: true }),
   categories: z.strictObject({ source, replace: z.boolean().optional() }),
@@ -55,6 +74,13 @@ export const JOB_PERMISSION: Record<JobKind, Permission> = {
   addresses: 'ingest',
   incidents: 'ingest',
   hazards: 'ingest',
+  houses: 'ingest',
+  residents: 'ingest',
+  organisations: 'ingest',
+  disputes: 'ingest',
+  patrols: 'ingest',
+  devices: 'ingest',
+  device_events: 'ingest',
   gazetteer: 'ingest',
   boundaries: 'settings',
   categories: 'settings',
@@ -62,6 +88,20 @@ export const JOB_PERMISSION: Record<JobKind, Permission> = {
   onboard: 'settings',
   reconcile: 'reconcile',
 }
+
+/** The kinds imported by the batched report loop (server/imports/batched.ts): one summary shape. */
+const REPORT_IMPORTS = {
+  incidents: importIncidents,
+  hazards: importHazards,
+  houses: importHouses,
+  residents: importResidents,
+  organisations: importOrganisations,
+  disputes: importDisputes,
+  patrols: importPatrols,
+  devices: importDevices,
+  device_events: importDeviceEvents,
+  gazetteer: importGazetteer,
+} as const
 
 /** Extensions of a boundary layer's main file, among the uploaded ones (a .shp beside its .dbf, .shx…). */
 const MAIN_BOUNDARY = ['.zip', '.gpkg', '.shp', '.geojson', '.json']
@@ -128,10 +168,16 @@ export async function runJob(
     }
     case 'incidents':
     case 'hazards':
+    case 'houses':
+    case 'residents':
+    case 'organisations':
+    case 'disputes':
+    case 'patrols':
+    case 'devices':
+    case 'device_events':
     case 'gazetteer': {
       const reportPath = report(file, 'rejects')
-      const run = kind === 'incidents' ? importIncidents : kind === 'hazards' ? importHazards : importGazetteer
-      const s = await run(db, file, { ...common, reportPath })
+      const s = await REPORT_IMPORTS[kind](db, file, { ...common, reportPath })
       return { result: s, reports: existing([reportPath]) }
     }
     case 'categories': {

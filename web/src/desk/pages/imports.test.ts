@@ -4,7 +4,19 @@ import { importKinds, importOptions, jobCounts, jobEnded, progressShare, remembe
 
 describe('the imports page', () => {
   it('offers the kinds the caller’s permissions allow', () => {
-    expect(importKinds((p) => p === 'ingest')).toEqual(['addresses', 'incidents', 'hazards', 'gazetteer'])
+    expect(importKinds((p) => p === 'ingest')).toEqual([
+      'addresses',
+      'incidents',
+      'hazards',
+      'houses',
+      'residents',
+      'organisations',
+      'disputes',
+      'patrols',
+      'devices',
+      'device_events',
+      'gazetteer',
+    ])
     expect(importKinds((p) => p === 'ingest' || p === 'settings')).toContain('boundaries')
   })
   it('sends a boundary import its level and field names, other kinds only a source', () => {

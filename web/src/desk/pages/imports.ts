@@ -23,6 +23,13 @@ const t = strings({
   'kind.addresses': { zh: '标准地址', en: 'Addresses' },
   'kind.incidents': { zh: '警情', en: 'Incidents' },
   'kind.hazards': { zh: '隐患', en: 'Hazards' },
+  'kind.houses': { zh: '实有房屋', en: 'Houses' },
+  'kind.residents': { zh: '实有人口', en: 'Residents' },
+  'kind.organisations': { zh: '企业与场所', en: 'Organisations' },
+  'kind.disputes': { zh: '矛盾纠纷', en: 'Disputes' },
+  'kind.patrols': { zh: '巡防轨迹', en: 'Patrols' },
+  'kind.devices': { zh: '物联设备', en: 'Devices' },
+  'kind.device_events': { zh: '设备事件', en: 'Device events' },
   'kind.gazetteer': { zh: '地名别名', en: 'Gazetteer' },
   'kind.boundaries': { zh: '行政区划边界', en: 'Boundaries' },
   'kind.categories': { zh: '警情类别', en: 'Incident categories' },
@@ -88,6 +95,13 @@ export const IMPORT_KINDS = [
   'addresses',
   'incidents',
   'hazards',
+  'houses',
+  'residents',
+  'organisations',
+  'disputes',
+  'patrols',
+  'devices',
+  'device_events',
   'gazetteer',
   'boundaries',
   'categories',
@@ -97,6 +111,13 @@ const KIND_NEEDS: Readonly<Record<ImportPageKind, Permission>> = {
   addresses: 'ingest',
   incidents: 'ingest',
   hazards: 'ingest',
+  houses: 'ingest',
+  residents: 'ingest',
+  organisations: 'ingest',
+  disputes: 'ingest',
+  patrols: 'ingest',
+  devices: 'ingest',
+  device_events: 'ingest',
   gazetteer: 'ingest',
   boundaries: 'settings',
   categories: 'settings',
@@ -104,7 +125,7 @@ const KIND_NEEDS: Readonly<Record<ImportPageKind, Permission>> = {
 
 /**
  * The kinds a caller may import.
- * @example importKinds((p) => p === 'ingest') // ['addresses', 'incidents', 'hazards', 'gazetteer']
+ * @example importKinds((p) => p === 'ingest') // ['addresses', 'incidents', 'hazards', 'houses', …, 'gazetteer']
  */
 export function importKinds(can: (p: Permission) => boolean): ImportPageKind[] {
   return IMPORT_KINDS.filter((k) => can(KIND_NEEDS[k]))
