@@ -8,6 +8,8 @@ import { promisify } from 'node:util'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
+import { insertFullView } from '../addresses/full-view-fixtures.ts'
+import { loadFixtureBase } from '../geocode/fixtures/base.ts'
 import { insertIncidents } from '../ogc/fixtures.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
@@ -27,9 +29,13 @@ interface Metadata {
 
 describe(`vector tiles in GDAL's MVT driver (${TEST_KIND})`, () => {
   let s: TestServer
+  /** A house, organisation and devices at one address (the full view's layers). */
+  let house: [number, number] = [0, 0]
   beforeAll(async () => {
     s = await startTestServer({ seed: 'boundaries', web: false })
     await insertIncidents(s.db.sql, 'mvt-', 400, '2026-10-10T00:00:00+08:00', 3600)
+    house = (await loadFixtureBase(s.db.sql)).get('F_R3_2_501')!
+    await insertFullView(s.db.sql, 'F_R3_2_501', 'gdal')
   }, 300_000)
   afterAll(async () => {
     await s?.close()
@@ -67,11 +73,14 @@ describe(`vector tiles in GDAL's MVT driver (${TEST_KIND})`, () => {
         env,
       })
       for (const part of layer.parts) expect(info.stdout, layer.name).toContain(`Layer name: ${part.name}`)
-      for (const f of ['count', 'population', 'incidents', 'res']) {
+      for (const f of ['count', 'population', 'incidents', 'res', 'residents', 'migrants', 'overdue_days', 'days']) {
         if (layer.parts.some((p) => f in p.fields)) expect(info.stdout, `${layer.name}.${f}`).toMatch(new RegExp(`^${f}: Real`, 'm'))
       }
       if (layer.parts.some((p) => 'id' in p.fields)) expect(info.stdout, `${layer.name}.id`).toMatch(/^id: Real/m)
       if (layer.parts.some((p) => 'overdue' in p.fields)) expect(info.stdout).toMatch(/^overdue: Integer\(Boolean\)/m)
+      for (const f of ['group_rental', 'alerting'])
+        if (layer.parts.some((p) => f in p.fields))
+          expect(info.stdout, `${layer.name}.${f}`).toMatch(new RegExp(`^${f}: Integer\\(Boolean\\)`, 'm'))
     }
     // The types declared are the types the tiles carry: every attribute of every feature decoded
     // from a tile over the fixtures is a number, a boolean or text as metadata.json says.
@@ -86,11 +95,14 @@ describe(`vector tiles in GDAL's MVT driver (${TEST_KIND})`, () => {
       ['incidents', 10],
       ['incidents', 14],
       ['h3', 11],
+      ['houses', 15],
+      ['organisations', 15],
+      ['devices', 15],
     ] as const) {
       const m = JSON.parse(((await (await fetch(`${s.url}/tiles/${layer}/metadata.json`)).json()) as Metadata).json) as {
         vector_layers: { id: string; fields: Record<string, string> }[]
       }
-      const t = tileAt(z, x, y)
+      const t = ['houses', 'organisations', 'devices'].includes(layer) ? tileAt(z, house[0], house[1]) : tileAt(z, x, y)
       const tile = decodeTile(
         new Uint8Array(
           await (
@@ -110,7 +122,17 @@ describe(`vector tiles in GDAL's MVT driver (${TEST_KIND})`, () => {
         }
       }
     }
-    for (const k of ['towns.population', 'towns.incidents', 'villages.incidents', 'incidents.id', 'incidents.reported_at'])
+    for (const k of [
+      'towns.population',
+      'towns.incidents',
+      'villages.incidents',
+      'incidents.id',
+      'incidents.reported_at',
+      'houses.residents',
+      'houses.group_rental',
+      'organisations.overdue_days',
+      'devices.alerting',
+    ])
       expect(seen, k).toContain(k)
   }, 240_000)
 })
