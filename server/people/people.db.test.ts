@@ -16,7 +16,15 @@ import { loadFixtureBase } from '../geocode/fixtures/base.ts'
 import { TEST_KIND } from '../testing/db.ts'
 import { startTestServer, type TestServer } from '../testing/harness.ts'
 import { importHouses, importResidents } from './import-csv.ts'
-import type { HouseDetail, Resident, ResidentPage } from './schema.ts'
+import {
+  type HouseDetail,
+  HouseDetailSchema,
+  HousePageSchema,
+  type Resident,
+  type ResidentPage,
+  ResidentPageSchema,
+  ResidentSchema,
+} from './schema.ts'
 
 // A key of this run only (sealed.ts reads PII_KEY before DATA_DIR/pii.key): no key file is left behind.
 process.env.PII_KEY ??= crypto.randomBytes(32).toString('base64')
@@ -228,6 +236,8 @@ describe(`houses and residents (${TEST_KIND})`, () => {
     for (const p of PLAIN) expect(text).not.toContain(p)
     // The district-wide admin sees every town.
     const all = await get<ResidentPage>('/api/residents?limit=1000', tokens.admin!)
+    // The answers are what the API reference says (server/people/openapi.ts).
+    expect(ResidentPageSchema.safeParse(all).error).toBeUndefined()
     expect(new Set(all.residents.map((r) => r.townCode))).toEqual(
       new Set([townBG, townCX, all.residents.find((r) => r.personId === 'P-007')!.townCode]),
     )
@@ -281,6 +291,7 @@ describe(`houses and residents (${TEST_KIND})`, () => {
     expect(masked).toMatchObject({ name: '张*', phone: '138****9999', idNumber: '330109********1234', unmasked: false })
     const revealed = await get<Resident>(`/api/residents/${id}?reveal=true`, tokens.admin!)
     expect(revealed).toMatchObject({ name: '张伟', phone: '13812349999', idNumber: '330109199001011234', unmasked: true })
+    expect(ResidentSchema.safeParse(revealed).error).toBeUndefined()
     // An analyst has no pii: asking gives the masked forms, not a 403.
     const analyst = await get<Resident>(`/api/residents/${id}?reveal=true`, tokens['analyst-1']!)
     expect(analyst).toMatchObject({ name: '张*', phone: '138****9999', idNumber: '330109********1234', unmasked: false })
@@ -294,6 +305,7 @@ describe(`houses and residents (${TEST_KIND})`, () => {
 
   it('a house shows its current residents, masked, and their counts', async () => {
     const d = await get<HouseDetail>('/api/houses/H-BG-1', tokens['town-bg']!)
+    expect(HouseDetailSchema.safeParse(d).error).toBeUndefined()
     expect(d.properties).toMatchObject({ houseId: 'H-BG-1', use: 'rented', useName: '出租', ownerName: '王**', ownerPhone: '138****0001' })
     // P-002 moved out on 2026-09-30.
     expect(d.residents.map((r) => r.personId).sort()).toEqual(['P-001', 'P-003'])
@@ -305,6 +317,7 @@ describe(`houses and residents (${TEST_KIND})`, () => {
     expect(bad.status).toBe(400)
     expect(await bad.text()).toContain('query.use')
     const rented = await get<{ features: { properties: { houseId: string } }[] }>('/api/houses?use=rented', tokens.admin!)
+    expect(HousePageSchema.safeParse(rented).error).toBeUndefined()
     expect(rented.features.map((f) => f.properties.houseId).sort()).toEqual(['H-BG-1', 'H-CX-1'])
     const mine = await get<{ features: { properties: { townCode: string } }[] }>('/api/houses', tokens['town-bg']!)
     expect(mine.features.length).toBe(2)
