@@ -5,7 +5,7 @@ import { z } from 'zod'
 
 import { loadConfig, SeedSizeSchema } from '../config.ts'
 import { terminalProgress } from '../ops/progress.ts'
-import { DEFAULT_SEED, seedDemo } from '../seed/run.ts'
+import { DEFAULT_SEED, fullViewNote, seedDemo } from '../seed/run.ts'
 import { log, openConfiguredDb } from './boot.ts'
 
 const ArgsSchema = z.object({
@@ -41,6 +41,8 @@ try {
       .map(([k, v]) => `${v} ${k}`)
       .join(', ')}`,
   )
+  const note = fullViewNote(meta.counts)
+  if (note) log(note)
 } finally {
   await db.close()
 }

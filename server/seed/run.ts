@@ -13,15 +13,39 @@ import { importGazetteer } from '../gazetteer/import-csv.ts'
 import { type PhaseProgress, silentProgress } from '../ops/progress.ts'
 import { ROOT_DIR } from '../web/static.ts'
 import { plantWarningPatterns } from './demo-patterns.ts'
+import { type FullViewPatterns, generateFullView, tapRecentIncidents } from './full-view.ts'
 import { generateHazards } from './hazards.ts'
-import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
+import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents, TOTAL_POPULATION } from './index.ts'
 import { loadAddresses, loadAreas, loadHazardsAndTasks, loadIncidents } from './load.ts'
+import { loadFullView } from './load-full-view.ts'
 
-/** How many addresses and incidents each demo size has (boundaries are the same for all). */
-export const SEED_SIZES: Record<SeedSize, { addresses: number; incidents: number; hazards: number }> = {
-  small: { addresses: 100_000, incidents: 50_000, hazards: 240 },
-  medium: { addresses: 500_000, incidents: 250_000, hazards: 600 },
-  full: { addresses: 3_480_000, incidents: 1_000_000, hazards: 1_200 },
+/**
+ * How many addresses and incidents each demo size has (boundaries are the same for all), and the
+ * full view's houses, organisations and disputes (residents follow the houses, ~2.6 a house).
+ * The full view is a sample even at `full`: the district's ~2.7 M people would not fit the
+ * embedded database, so houses are drawn from the incident sample's addresses (fullViewNote).
+ */
+export const SEED_SIZES: Record<
+  SeedSize,
+  { addresses: number; incidents: number; hazards: number; houses: number; organisations: number; disputes: number }
+> = {
+  small: { addresses: 100_000, incidents: 50_000, hazards: 240, houses: 8_000, organisations: 1_200, disputes: 900 },
+  medium: { addresses: 500_000, incidents: 250_000, hazards: 600, houses: 25_000, organisations: 3_000, disputes: 2_500 },
+  full: { addresses: 3_480_000, incidents: 1_000_000, hazards: 1_200, houses: 80_000, organisations: 8_000, disputes: 8_000 },
+}
+
+/**
+ * What the full view's people are a sample of, in words (printed by `npm run seed`; docs/operations.md).
+ * @example fullViewNote({ houses: 8_000, residents: 21_974 }) // 'full view: 21974 residents in 8000 houses, a sample (1 in 123) of …'
+ */
+export function fullViewNote(counts: Record<string, number>): string | null {
+  const residents = counts.residents
+  if (!residents) return null
+  return (
+    `full view: ${residents} residents in ${counts.houses} houses, a sample (1 in ${Math.round(TOTAL_POPULATION / residents)}) ` +
+    `of the district's ${(TOTAL_POPULATION / 1e6).toFixed(1)} M people at addresses of the incident sample; ` +
+    'organisations, disputes, patrols and devices at demo scale'
+  )
 }
 
 export const DEFAULT_SEED = 'xiaoshan'
@@ -58,6 +82,12 @@ export async function seedStatus(db: Db): Promise<SeedMeta | null> {
   return parsed.success ? parsed.data : null
 }
 
+/** The full view's patterns planted by the last seed (./full-view.ts FullViewPatterns), or null. */
+export async function seedPatterns(db: Db): Promise<FullViewPatterns | null> {
+  const [row] = await db.sql<{ value: FullViewPatterns }[]>`SELECT value FROM app_meta WHERE key = 'seed_patterns'`
+  return row?.value ?? null
+}
+
 /** Seeds the demo data. Re-running with the same options changes nothing (every load upserts). */
 export async function seedDemo(db: Db, opts: SeedOptions): Promise<SeedMeta> {
   const started = Date.now()
@@ -88,9 +118,11 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<SeedMeta> {
 
     progress.start('incidents', sizes.incidents)
     const incidents = generateIncidents(sample.addresses(), { seed, count: sizes.incidents, end })
-    counts.incidents = await loadIncidents(db, incidents, (n) => progress.update(n))
+    // The full view's patterns are planted against the incidents of the last weeks: watch them go by.
+    const tap = tapRecentIncidents(end)
+    counts.incidents = await loadIncidents(db, tap.observe(incidents), (n) => progress.update(n))
     // Patterns for the warning models to find on the first start (./demo-patterns.ts).
-    counts.incidents += await loadIncidents(db, plantWarningPatterns(sample.addresses(), { seed, end }))
+    counts.incidents += await loadIncidents(db, tap.observe(plantWarningPatterns(sample.addresses(), { seed, end })))
     progress.stop()
 
     // The hazards register and rectification tasks, at addresses of the same sample.
@@ -99,6 +131,24 @@ export async function seedDemo(db: Db, opts: SeedOptions): Promise<SeedMeta> {
     const loaded = await loadHazardsAndTasks(db, register)
     counts.hazards = loaded.hazards
     counts.tasks = loaded.tasks
+    progress.update(1)
+    progress.stop()
+
+    // The full information view (./full-view.ts), with the patterns of its warning models.
+    progress.start('full view', 1)
+    const fullView = generateFullView(sample.addresses(), areas, tap.recent, {
+      seed,
+      end,
+      houses: sizes.houses,
+      organisations: sizes.organisations,
+      disputes: sizes.disputes,
+    })
+    counts.incidents += await loadIncidents(db, fullView.incidents)
+    Object.assign(counts, await loadFullView(db, fullView))
+    // What was planted where, for tests and the docs to name (seedPatterns).
+    await db.sql`
+      INSERT INTO app_meta (key, value) VALUES ('seed_patterns', ${db.sql.json(JSON.parse(JSON.stringify(fullView.patterns)))})
+      ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`
     progress.update(1)
     progress.stop()
   }
