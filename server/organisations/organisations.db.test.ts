@@ -184,6 +184,8 @@ describe(`organisations and self-checks (${TEST_KIND})`, () => {
       daysOverdue: 31,
       selfCheckState: 'overdue',
     })
+    const noDuty = (await list('', t.tokens.admin)).features.find((f) => f.properties.orgId === 'ORG-A2')!
+    expect(noDuty.properties).toMatchObject({ selfCheckState: null, daysOverdue: null, nextSelfCheckDue: null })
     expect((await list('risk=gas,warehouse&type=shop', t.tokens.admin)).features.map((f) => f.properties.orgId)).toEqual(['ORG-A1'])
     const inB = (await list(`area=${t.towns.b.code}`, t.tokens.admin)).features
     expect(inB.map((f) => f.properties.orgId)).toContain('ORG-B1')
@@ -207,6 +209,12 @@ describe(`organisations and self-checks (${TEST_KIND})`, () => {
       expect(Object.keys(outside.json).sort()).toEqual(Object.keys(missing.json).sort())
       expect(outside.json.error!.replace(ref, 'X')).toBe(missing.json.error!.replace(ref === 'ORG-B1' ? 'ORG-ZZ' : '999999', 'X'))
     }
+    // A closed organisation has no duty any more.
+    const b1Before = (await list(`area=${t.towns.b.code}`, t.tokens.admin)).features.find((f) => f.properties.orgId === 'ORG-B1')!
+    expect(b1Before.properties.selfCheckState).not.toBeNull()
+    await t.s.db.sql`UPDATE organisations SET status = 'closed' WHERE org_id = 'ORG-B1'`
+    const closed = (await list(`area=${t.towns.b.code}`, t.tokens.admin)).features.find((f) => f.properties.orgId === 'ORG-B1')!
+    expect(closed.properties).toMatchObject({ status: 'closed', selfCheckState: null, daysOverdue: null })
     const write = await t.call('POST', '/api/organisations/ORG-B1/self-checks', t.tokens.town, {
       checkedAt: '2026-09-01T10:00:00+08:00',
       results: [{ item: 'hc-01', ok: false }],

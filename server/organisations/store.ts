@@ -76,12 +76,12 @@ function orgColumns(sql: Queryable): PendingQuery<Row[]> {
     ST_X(o.geom) AS lng, ST_Y(o.geom) AS lat, o.updated_at`
 }
 
-/** The joins orgColumns reads: the last self-check and the due day (last check, else creation, + the interval). */
+/** The joins orgColumns reads: the last self-check and the due day (last check, else creation, + the interval; none once closed). */
 function orgJoins(sql: Queryable): PendingQuery<Row[]> {
   return sql`
     LEFT JOIN LATERAL (SELECT max(s.checked_at) AS last FROM self_checks s WHERE s.organisation_id = o.id) sc ON true
     CROSS JOIN LATERAL (
-      SELECT CASE WHEN o.self_check_every_days IS NULL THEN NULL
+      SELECT CASE WHEN o.self_check_every_days IS NULL OR o.status = 'closed' THEN NULL
                   ELSE (coalesce(sc.last, o.created_at) AT TIME ZONE 'Asia/Shanghai')::date + o.self_check_every_days END AS due_day) d`
 }
 
