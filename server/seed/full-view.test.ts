@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 
 import type { AddressRow } from '../addresses/schema.ts'
+import { addDays, daysBetween, shanghaiDay } from '../shared/time.ts'
 import { plantWarningPatterns } from './demo-patterns.ts'
 import { type FullViewData, generateFullView, isRegistered, metres, tapRecentIncidents } from './full-view.ts'
 import { generateAddresses, generateBoundaries, generateIncidents, sampleForIncidents } from './index.ts'
@@ -125,8 +126,9 @@ describe('the full view demo data', () => {
         expect(o.selfChecks).toHaveLength(0)
         continue
       }
-      const last = o.selfChecks.at(-1)!.checkedAt.getTime()
-      overdue.set(o.orgId, Math.floor((END.getTime() - last) / DAY) - o.selfCheckEveryDays)
+      // Calendar days (Asia/Shanghai) from the day the next check fell due to the as-of's day.
+      const due = addDays(shanghaiDay(o.selfChecks.at(-1)!.checkedAt), o.selfCheckEveryDays)
+      overdue.set(o.orgId, daysBetween(due, shanghaiDay(END)))
       const tail = o.selfChecks.slice(-3)
       if (tail.length === 3 && tail.every((c) => c.failedItems.length > 0)) streaks.push(o.orgId)
     }

@@ -787,7 +787,8 @@ function generateOrganisations(
     const items = (o: OrgSeedRow) => checklistOf(o.selfCheckChecklist!).map((x) => x.id)
     const overdue = (o: OrgSeedRow, daysOver: number) => {
       const every = o.selfCheckEveryDays!
-      const last = endMs - (every + daysOver + 0.25) * DAY
+      // On the local day `every + daysOver` before the end's day: due `daysOver` calendar days ago.
+      const last = daytime(rng, endMs, every + daysOver).getTime()
       o.selfChecks = []
       for (let t = last, n = 0; n < 6; n++, t -= every * DAY)
         o.selfChecks.unshift({
