@@ -345,4 +345,26 @@ describe(`houses and residents (${TEST_KIND})`, () => {
       ['admin', true],
     ])
   })
+
+  it('a house that moves takes its residents with it', async () => {
+    const moved = HOUSES.replace('H-BG-2,F_JC_440,', 'H-BG-2,F_JC_21,')
+    const sum = await importHouses(s.db, file('houses-2.csv', moved), { reportPath: null })
+    expect(sum).toMatchObject({ inserted: 0, updated: 1, unchanged: 3 })
+    const [r] = await system<{ address_id: string; same: boolean }[]>(
+      (tx) => tx`
+      SELECT r.address_id, ST_Equals(r.geom, h.geom) AS same FROM residents r JOIN houses h ON h.id = r.house_id WHERE r.person_id = 'P-004'`,
+    )
+    expect(r).toEqual({ address_id: 'F_JC_21', same: true })
+    // The first residents file again: P-004 is where their house is (nothing to write); only the two lines
+    // changed by residents-2.csv are written back.
+    const again = await importResidents(s.db, file('residents.csv', RESIDENTS), { reportPath: null })
+    expect(again).toMatchObject({ inserted: 0, updated: 2, unchanged: 5, rejected: 4 })
+  })
+
+  it('the example files import without a rejected line', async () => {
+    const h = await importHouses(s.db, 'data/examples/houses.csv', { reportPath: null })
+    expect(h).toMatchObject({ inserted: 6, rejected: 0 })
+    const r = await importResidents(s.db, 'data/examples/residents.csv', { reportPath: null })
+    expect(r).toMatchObject({ inserted: 7, rejected: 0 })
+  })
 })
