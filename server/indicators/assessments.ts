@@ -59,6 +59,18 @@ export function groupEntries(rows: readonly Row[]): Assessment[] {
 }
 
 /**
+ * An area and its level, when it exists and lies in the caller's scope (their areas and those
+ * below); else the 404 of an area that does not exist (nothing said of other towns).
+ * @example await areaInScope(tx, '330109001001', true) // { code: '330109001001', level: 'village' }
+ */
+export async function areaInScope(sql: Tx, code: string, scoped: boolean): Promise<{ code: string; level: string }> {
+  const [area] = await sql<{ code: string; level: string; inside: boolean }[]>`
+    SELECT code, level, (SELECT app_scope_all()) OR code = ANY(app_scope_subtree()) AS inside FROM admin_areas WHERE code = ${code}`
+  if (!area || !area.inside) throw new NotFound(`no area with code ${code}${scoped ? ' among your areas' : ''}`)
+  return area
+}
+
+/**
  * The assessments of a month in the caller's scope, optionally of one indicator and of an area
  * and the areas within it.
  * @example (await listAssessments(tx, { month: '2026-10', area: '330109001' }))[0] // { indicator: 'village_rules_score', value: 85, history: [...] }
@@ -87,9 +99,7 @@ export async function listAssessments(sql: Tx, q: { month: Month; area?: string;
  * @example await enterAssessment(tx, { indicator: 'village_rules_score', area: '330109001001', month: '2026-10', value: 85, comment: null }, 'town-officer', false, now)
  */
 export async function enterAssessment(sql: Tx, input: AssessmentCreate, actor: string, scoped: boolean, now: Date): Promise<Assessment> {
-  const [area] = await sql<{ code: string; level: string; inside: boolean }[]>`
-    SELECT code, level, (SELECT app_scope_all()) OR code = ANY(app_scope_subtree()) AS inside FROM admin_areas WHERE code = ${input.area}`
-  if (!area || !area.inside) throw new NotFound(`no area with code ${input.area}${scoped ? ' among your areas' : ''}`)
+  const area = await areaInScope(sql, input.area, scoped)
   if (area.level !== 'town' && area.level !== 'village') {
     throw invalidField('body.area', `${input.area} is a ${area.level}: the 双十条 are assessed per town or village`)
   }

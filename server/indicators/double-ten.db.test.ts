@@ -321,6 +321,8 @@ describe(`双十条 indicators (${TEST_KIND})`, () => {
     expect(entered.body.enteredBy).toBe('chief')
     const theirs = (await call<AssessmentsResponse>('town-officer', '/api/indicators/assessments?month=2026-10')).body
     expect(theirs.assessments.map((a) => a.area)).toEqual([fx.V1])
+    expect((await call('town-officer', `/api/indicators/assessments?month=2026-10&area=${W2}`)).status).toBe(404)
+    expect((await call('town-officer', `/api/indicators/assessments?month=2026-10&area=${fx.T2}`)).status).toBe(404)
     expect((await call<AssessmentsResponse>('chief', '/api/indicators/assessments?month=2026-10')).body.assessments).toHaveLength(2)
   })
 

@@ -15,7 +15,7 @@ import { inScope, scopeOf } from '../auth/context.ts'
 import { type Db, SYSTEM_SCOPE } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { parseInput } from '../http/errors.ts'
-import { enterAssessment, listAssessments } from './assessments.ts'
+import { areaInScope, enterAssessment, listAssessments } from './assessments.ts'
 import { currentRankingConfig, saveRankingConfig } from './config-store.ts'
 import { checkedMonth, monthIndicators } from './indicators.ts'
 import { type RankingService, rankingService } from './rankings.ts'
@@ -52,9 +52,12 @@ export function indicatorRoutes(db: Db, opts: IndicatorRouteOptions = {}): Route
   router.get('/api/indicators/assessments', async (req, res) => {
     const q = parseInput(AssessmentsQuerySchema, req.query, 'query')
     const month = checkedMonth(q.month, now())
-    const assessments = await db.withScope(scopeOf(req), (tx) =>
-      listAssessments(tx, { month, ...(q.area ? { area: q.area } : {}), ...(q.indicator ? { indicator: q.indicator } : {}) }),
-    )
+    const scope = scopeOf(req)
+    const assessments = await db.withScope(scope, async (tx) => {
+      // Another town's area is the 404 of one that does not exist, as everywhere.
+      if (q.area) await areaInScope(tx, q.area, scope.areaCodes !== null)
+      return listAssessments(tx, { month, ...(q.area ? { area: q.area } : {}), ...(q.indicator ? { indicator: q.indicator } : {}) })
+    })
     const answer: AssessmentsResponse = { month, assessments }
     res.json(answer)
   })
