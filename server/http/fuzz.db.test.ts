@@ -426,6 +426,8 @@ interface Answer {
   status: number
   type: string
   text: string
+  /** Only the start of a large answer is kept (`text`); such an answer is not checked against its schema. */
+  truncated?: boolean
   timedOut?: boolean
   networkError?: string
 }
@@ -458,10 +460,13 @@ function send(
       let size = 0
       res.on('data', (c: Buffer) => {
         // Only the start matters for the checks: an export may be large.
-        if (size < 200_000) chunks.push(c)
+        if (size < 1_000_000) chunks.push(c)
         size += c.length
       })
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type, text: Buffer.concat(chunks).toString('utf8') }))
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8')
+        resolve({ status: res.statusCode ?? 0, type, text, truncated: Buffer.byteLength(text) < size })
+      })
       res.on('error', (e) => resolve({ status: res.statusCode ?? 0, type, text: '', networkError: e.message }))
     })
     req.setTimeout(opts.timeoutMs ?? 30_000, () => {
@@ -526,7 +531,7 @@ function check(c: Case, a: Answer): string | null {
     }
   }
   const documented = c.route ? DOCUMENTED.get(c.route) : undefined
-  if (documented && a.status === documented.status && c.method !== 'HEAD') {
+  if (documented && a.status === documented.status && c.method !== 'HEAD' && !a.truncated) {
     const parsed = documented.schema.safeParse(JSON.parse(a.text))
     if (!parsed.success)
       return `answer does not match the documented schema: ${parsed.error.issues
