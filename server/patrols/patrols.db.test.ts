@@ -230,6 +230,23 @@ describe(`patrols (${TEST_KIND})`, () => {
       `/api/patrols/coverage?area=${expected[0]}&asOf=${encodeURIComponent(new Date(end).toISOString())}&days=9`,
     )
     expect(long.grids[0]).toMatchObject({ patrols: 2, covered: true })
+    expect(cov).toMatchObject({
+      total: inVillage.length,
+      covered: 1 + (grids.find((g) => g.code === expected[1])!.parent === village ? 1 : 0),
+      next: null,
+    })
+    // In pages of 2: every grid once, the counts of them all on each page.
+    const paged: string[] = []
+    let next: string | null = ''
+    while (next !== null) {
+      const page: PatrolCoverage = await get<PatrolCoverage>(
+        `/api/patrols/coverage?area=${village}&limit=2${next ? `&cursor=${next}` : ''}`,
+      )
+      expect(page.total).toBe(inVillage.length)
+      paged.push(...page.grids.map((g) => g.code))
+      next = page.next
+    }
+    expect(paged).toEqual(inVillage)
     const never = cov.grids.filter((g) => !expected.includes(g.code))
     for (const g of never) expect(g).toMatchObject({ lastPatrolEnd: null, daysSince: null, patrols: 0, covered: false })
     // One day: no patrol ended in it, yet the last patrol is kept.

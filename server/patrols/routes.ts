@@ -17,7 +17,7 @@ export interface PatrolRouteOptions {
 /**
  * Patrols over HTTP, in the caller's scope (a patrol is in scope where its track went):
  * - `GET /api/patrols?area=&team=&from=&to=&limit=&cursor=`: GeoJSON LineStrings, latest start first, keyset `next`;
- * - `GET /api/patrols/coverage?area=&asOf=&days=7`: every grid of the scope (or the area) with its last patrol;
+ * - `GET /api/patrols/coverage?area=&asOf=&days=7&limit=&cursor=`: every grid of the scope (or the area) with its last patrol, by code in pages;
  * - `GET /api/patrols/{id}`: one patrol (the number or the source's patrol_id); outside the scope, 404 as for none.
  * @example app.use(patrolRoutes(db))
  */
@@ -41,7 +41,7 @@ export function patrolRoutes(db: Db, opts: PatrolRouteOptions = {}): Router {
     const answer = await db.withScope(scope, async (tx) => {
       // An area must be one of the caller's (404 otherwise, as for none); without one, the scope.
       const area = q.area ? (await statsTarget(tx, scope, q.area)).area : null
-      return patrolCoverage(tx, area, q.asOf ?? now(), q.days)
+      return patrolCoverage(tx, area, q.asOf ?? now(), q.days, { limit: q.limit, after: q.cursor ?? null })
     })
     res.json(answer)
   })

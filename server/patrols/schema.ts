@@ -8,7 +8,7 @@ import { AreaCodeSchema } from '../areas/schema.ts'
 import { CrsSchema } from '../geo/crs.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
 import { ReportTimeSchema } from '../incidents/schema.ts'
-import { FROM_BEFORE_TO, fromBeforeTo, IdCursorSchema, ListLimitSchema } from '../shared/list-query.ts'
+import { FROM_BEFORE_TO, fromBeforeTo, IdCursorSchema, listLimit, ListLimitSchema } from '../shared/list-query.ts'
 import { parseTrackText, type Track, trackToWgs84 } from './track.ts'
 
 /** Empty CSV fields and JSON nulls mean "not given". */
@@ -69,6 +69,10 @@ export const PatrolCoverageQuerySchema = z.object({
   asOf: InstantSchema.optional(),
   /** The period: patrols that ended in the `days` days up to `asOf`. */
   days: z.coerce.number().int('a whole number').min(1).max(366).default(7),
+  /** Grids per page (a district has thousands): 1–1,000, 500 by default. */
+  limit: listLimit(1000, 500),
+  /** The `next` of the previous page: the last grid code it listed. */
+  cursor: AreaCodeSchema.optional(),
 })
 export type PatrolCoverageQuery = z.infer<typeof PatrolCoverageQuerySchema>
 
@@ -127,14 +131,18 @@ export const GridCoverageSchema = z.object({
 })
 export type GridCoverage = z.infer<typeof GridCoverageSchema>
 
-/** `GET /api/patrols/coverage`: one row per grid of the caller's scope (or the area), by code. */
+/**
+ * `GET /api/patrols/coverage`: one row per grid of the caller's scope (or the area), by code, in
+ * pages (`next`: the cursor of the following one); `covered` and `total` count every grid, not the page.
+ */
 export const PatrolCoverageSchema = z.object({
   asOf: z.string(),
   days: z.number().int(),
   area: z.string().nullable(),
   grids: z.array(GridCoverageSchema),
-  /** Grids covered in the period, of all listed. */
+  /** Grids covered in the period, of all the scope's (or the area's) grids. */
   covered: z.number().int(),
   total: z.number().int(),
+  next: z.string().nullable(),
 })
 export type PatrolCoverage = z.infer<typeof PatrolCoverageSchema>

@@ -209,7 +209,13 @@ export function wholeDaysBetween(from: Date, to: Date): number {
  * `asOf` and whether there was one. Grids never patrolled have null `lastPatrolEnd` and `daysSince`.
  * @example await patrolCoverage(tx, null, new Date(), 7) // { grids: [{ code, covered: false, lastPatrolEnd: null, … }], … }
  */
-export async function patrolCoverage(sql: Queryable, area: AreaRef | null, asOf: Date, days: number): Promise<PatrolCoverage> {
+export async function patrolCoverage(
+  sql: Queryable,
+  area: AreaRef | null,
+  asOf: Date,
+  days: number,
+  page: { limit: number; after: string | null } = { limit: 1000, after: null },
+): Promise<PatrolCoverage> {
   const since = new Date(asOf.getTime() - days * 86_400_000)
   const code = area && area.level !== 'district' ? area.code : null
   const rows = await sql<
@@ -236,7 +242,7 @@ export async function patrolCoverage(sql: Queryable, area: AreaRef | null, asOf:
     FROM g LEFT JOIN p ON p.code = g.code
     GROUP BY g.code, g.name, g.village_code, g.town_code
     ORDER BY g.code`
-  const grids: GridCoverage[] = rows.map((r) => ({
+  const all: GridCoverage[] = rows.map((r) => ({
     code: r.code,
     name: r.name,
     villageCode: r.village_code,
@@ -246,12 +252,17 @@ export async function patrolCoverage(sql: Queryable, area: AreaRef | null, asOf:
     patrols: r.n,
     covered: r.n > 0,
   }))
+  // Code-unit order, as the cursor compares (a database collation may order letters otherwise).
+  all.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+  const rest = page.after === null ? all : all.filter((g) => g.code > page.after!)
+  const grids = rest.slice(0, page.limit)
   return {
     asOf: asOf.toISOString(),
     days,
     area: area?.code ?? null,
     grids,
-    covered: grids.filter((g) => g.covered).length,
-    total: grids.length,
+    covered: all.filter((g) => g.covered).length,
+    total: all.length,
+    next: rest.length > page.limit ? grids.at(-1)!.code : null,
   }
 }
