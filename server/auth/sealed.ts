@@ -1,7 +1,8 @@
 /**
- * Personal data at rest (residents, landlords, dispute parties, responsible persons): names and
- * phones sealed with AES-256-GCM, ID numbers kept only as a keyed hash (HMAC-SHA256) and a masked
- * form, so a copied table or backup shows no one. The key is PII_KEY, or DATA_DIR/pii.key made on
+ * Personal data at rest (residents, landlords, dispute parties, responsible persons): names,
+ * phones and ID numbers sealed with AES-256-GCM, ID numbers also kept as a keyed hash
+ * (HMAC-SHA256, to match one person across imports) and a masked form, so a copied table or
+ * backup shows no one. The key is PII_KEY, or DATA_DIR/pii.key made on
  * first use (mode 600). Readers without `pii` get the `*_masked` columns and never touch the key.
  */
 import crypto from 'node:crypto'
