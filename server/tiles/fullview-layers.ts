@@ -140,18 +140,27 @@ async function coverageSource(sql: ISql, ctx: LayerContext): Promise<Source> {
   const now = ctx.now ?? new Date()
   const today = shanghaiDay(now)
   const since = new Date(now.getTime() - PATROL_LOOKBACK_DAYS * 86_400_000)
+  // One pass over the window's patrols through the tile's grids (the GIN index on grid_codes),
+  // grouped by grid: a lookup per grid cost ~250 ms at z11 on the small demo, this ~15 ms.
   return {
     query: sql`
+    WITH a AS (
+      SELECT a.code, a.name, a.geom FROM admin_areas a
+      WHERE a.level = 'grid' AND a.geom && ${inTile(sql, ctx)}
+        ${ctx.scoped ? sql`AND a.code = ANY ((SELECT app_scope_subtree())::text[])` : sql``}
+      ORDER BY a.code LIMIT ${ctx.cap}
+    ), last AS (
+      SELECT g.code, max(p.ended_at) AS at
+      FROM patrols p CROSS JOIN LATERAL unnest(p.grid_codes) AS g(code)
+      WHERE p.grid_codes && (SELECT coalesce(array_agg(a.code), '{}') FROM a)
+        AND p.ended_at >= ${since}::timestamptz AND p.ended_at <= ${now}::timestamptz
+      GROUP BY g.code
+    )
     SELECT ST_SimplifyPreserveTopology(ST_Transform(a.geom, 3857), ${simplifyTolerance(ctx.tile.z)}::float8) AS geom,
            jsonb_build_object('code', a.code, 'name', a.name, 'days', coalesce(least(d.days, ${PATROL_LOOKBACK_DAYS}::int), ${PATROL_LOOKBACK_DAYS}::int))
            || CASE WHEN d.days IS NULL THEN '{"never": true}'::jsonb ELSE '{}'::jsonb END AS props
-    FROM (SELECT a.code, a.name, a.geom FROM admin_areas a
-          WHERE a.level = 'grid' AND a.geom && ${inTile(sql, ctx)}
-            ${ctx.scoped ? sql`AND a.code = ANY ((SELECT app_scope_subtree())::text[])` : sql``}
-          ORDER BY a.code LIMIT ${ctx.cap}) a
-    CROSS JOIN LATERAL (
-      SELECT ${today}::date - (max(p.ended_at) AT TIME ZONE 'Asia/Shanghai')::date AS days FROM patrols p
-      WHERE p.grid_codes @> ARRAY[a.code] AND p.ended_at >= ${since}::timestamptz AND p.ended_at <= ${now}::timestamptz) d
+    FROM a LEFT JOIN last ON last.code = a.code
+    CROSS JOIN LATERAL (SELECT ${today}::date - (last.at AT TIME ZONE 'Asia/Shanghai')::date AS days) d
     ORDER BY a.code`,
   }
 }
