@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts'
 import { type Db, openDatabase } from '../db/index.ts'
 import { terminalProgress } from '../ops/progress.ts'
-import { seedDemo, seedStatus } from '../seed/run.ts'
+import { fullViewNote, seedDemo, seedStatus } from '../seed/run.ts'
 
 export const log = (msg: string) => process.stderr.write(`${msg}\n`)
 
@@ -46,6 +46,8 @@ export async function seedIfEmpty(db: Db, config: Config): Promise<void> {
       .map(([k, v]) => `${v} ${k}`)
       .join(', ')}`,
   )
+  const note = fullViewNote(meta.counts)
+  if (note) log(note)
 }
 
 /** A database URL without its password, for logs. */
