@@ -122,9 +122,9 @@ export function createApp(db: Db, config: Config, opts: AppOptions = {}): expres
   app.use(addressRoutes(db)) // GET /api/addresses/{id}/full-view
   app.use(peopleRoutes(db)) // houses and residents; before exportRoutes: its /api/export/residents.csv wins over /api/export/:file
   app.use(organisationRoutes(db, opts.now ? { now: opts.now } : {})) // organisations and their self-checks
+  app.use(disputeRoutes(db)) // disputes and mediation
   app.use(patrolRoutes(db, opts.now ? { now: opts.now } : {})) // patrols (巡防) and grid coverage
   app.use(deviceRoutes(db, opts.now ? { now: opts.now } : {})) // IoT devices (物联感知) and their events
-  app.use(disputeRoutes(db)) // disputes and mediation
   app.use(taskRoutes(db))
   app.use(attachmentRoutes(db, config)) // photos and documents of hazards and tasks
   app.use(ogcRoutes(db))
