@@ -21,7 +21,8 @@ export const organisationOperations: ApiOperation[] = [
     tag,
     query: OrganisationListQuerySchema,
     summary: 'Organisations (企业, 商铺, 场所) with their self-check standing, as GeoJSON (keyset pages)',
-    description: 'The responsible person is always masked here. `selfCheck`: overdue (past the due day), due (within 7 days), ok.',
+    description:
+      'The responsible person is always masked here. `q`: a part of the name (1–50 characters, `%` and `_` taken literally). `selfCheck`: overdue (past the due day), due (within 7 days), ok.',
     ok: { description: 'A FeatureCollection page', type: GEOJSON, schema: OrganisationPageSchema },
   },
   {

@@ -200,6 +200,24 @@ describe(`organisations and self-checks (${TEST_KIND})`, () => {
     expect(pages.sort()).toEqual(['ORG-A1', 'ORG-A2', 'ORG-B1', 'ORG-F'])
     expect((await t.call('GET', '/api/organisations?selfCheck=late', t.tokens.admin)).json.error).toContain('query.selfCheck')
 
+    // By a part of the name (trimmed), within the caller's scope; % and _ are taken literally.
+    const named = async (q: string, token = t.tokens.admin) =>
+      (await list(`q=${encodeURIComponent(q)}`, token)).features.map((f) => f.properties.orgId).sort()
+    expect(await named(' 五金 ')).toEqual(['ORG-A1'])
+    expect(await named('物业')).toEqual(['ORG-A2'])
+    expect(await named('仓库')).toEqual(['ORG-B1'])
+    expect(await named('仓库', t.tokens.town)).toEqual([])
+    expect(await named('店', t.tokens.town)).toEqual(['ORG-A1'])
+    expect(await named('%')).toEqual([])
+    expect(await named('_')).toEqual([])
+    expect(await named('恒_五金')).toEqual([])
+    expect((await list('q=%E4%BA%94%E9%87%91&type=venue', t.tokens.admin)).features).toEqual([])
+    for (const bad of ['%20%20', 'x'.repeat(51)]) {
+      const r = await t.call('GET', `/api/organisations?q=${bad}`, t.tokens.admin)
+      expect(r.status).toBe(400)
+      expect(r.json.error).toContain('query.q')
+    }
+
     const [b1] = await t.s.db.sql<{ id: string }[]>`SELECT id::text FROM organisations WHERE org_id = 'ORG-B1'`
     for (const ref of ['ORG-B1', b1!.id]) {
       const outside = await t.call('GET', `/api/organisations/${ref}`, t.tokens.town)

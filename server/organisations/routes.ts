@@ -25,7 +25,7 @@ export interface OrganisationRouteOptions {
 
 /**
  * Organisations and their self-checks over HTTP (`{id}` is the numeric id or the source's org_id):
- * - `GET /api/organisations?area=&type=&risk=&selfCheck=overdue|due|ok&limit=&cursor=`: GeoJSON, responsible person masked;
+ * - `GET /api/organisations?q=&area=&type=&risk=&selfCheck=overdue|due|ok&limit=&cursor=`: GeoJSON, responsible person masked;
  * - `GET /api/organisations/{id}[?reveal=true]`: with its self-checks, hazards and devices (the
  *   responsible person unmasked only for `pii` callers who ask, recorded as `people.read`);
  * - `POST /api/organisations/{id}/self-checks`: one self-check; a failed item registers a hazard.

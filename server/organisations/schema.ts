@@ -149,8 +149,9 @@ export const ORGANISATION_OPTIONAL_COLUMNS = [
   'crs',
 ] as const
 
-/** `GET /api/organisations`. */
+/** `GET /api/organisations`: `q` finds organisations whose name contains it (the desk's self-check picker). */
 export const OrganisationListQuerySchema = z.object({
+  q: z.string().trim().min(1, 'must not be empty').max(50, 'at most 50 characters').optional(),
   area: AreaCodeSchema.optional(),
   type: enumList(OrganisationTypeSchema).optional(),
   risk: enumList(RiskCategorySchema).optional(),

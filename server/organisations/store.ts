@@ -120,7 +120,17 @@ function toFeature(r: OrgRow, today: string): OrganisationFeature {
   }
 }
 
+/**
+ * A LIKE pattern that matches any text containing `text` literally (`%`, `_` and `\\` escaped).
+ * @example containsPattern('100%_好') // '%100\\%\\_好%'
+ */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+}
+
 export interface OrganisationFilter {
+  /** A part of the name. */
+  q?: string | undefined
   area?: AreaRef | null
   type?: readonly OrganisationType[] | undefined
   risk?: readonly RiskCategory[] | undefined
@@ -153,6 +163,7 @@ export async function listOrganisations(
     SELECT ${orgColumns(sql)}
     FROM organisations o ${orgJoins(sql)}
     WHERE true
+      ${f.q ? sql`AND o.name ILIKE ${containsPattern(f.q)}` : sql``}
       ${f.type ? sql`AND o.type = ANY(${[...f.type]}::text[])` : sql``}
       ${f.risk ? sql`AND o.risk_categories && ${[...f.risk]}::text[]` : sql``}
       ${areaCondition(sql, 'o', f.area)}
