@@ -36,6 +36,7 @@ export const AuditActionSchema = z.enum([
   'people.export', // the same, leaving the system
   'self-check.submit', // an organisation's self-check recorded (and the hazards it registered)
   'assessment.enter', // a 双十条 indicator value entered by hand
+  'dispute.step', // a mediation step taken on a dispute (details.action, details.level)
 ])
 export type AuditAction = z.infer<typeof AuditActionSchema>
 

@@ -237,6 +237,14 @@ describe(`disputes and mediation (${TEST_KIND})`, () => {
       ['judicial_confirmation', 'town', 'town-a'],
     ])
     expect((await step({ at: '2026-10-21 09:00', level: 'town', action: 'registered' })).status).toBe(400)
+    // Each step taken is in the audit log once; the re-sent and refused ones are not.
+    const taken = await t.s.db.sql<{ actor: string; details: { action: string } }[]>`
+      SELECT actor, details FROM audit_log WHERE action = 'dispute.step' AND target = ${`dispute:${d.id}`} ORDER BY id`
+    expect(taken.map((a) => [a.actor, a.details.action])).toEqual([
+      ['town-a', 'escalated'],
+      ['town-a', 'agreement'],
+      ['town-a', 'judicial_confirmation'],
+    ])
 
     // A re-import leaves the case worked on here as it is: its status, level and steps.
     expect(await importDisputes(t.s.db, file(), { reportPath: null })).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 })

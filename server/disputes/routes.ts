@@ -58,6 +58,8 @@ export function disputeRoutes(db: Db): Router {
       const added = await addDisputeStep(tx, id, step, actorOf(req))
       return { added, detail: await disputeDetail(tx, id, { pii, reveal: false }) }
     })
+    // A re-sent step changed nothing: nothing to record.
+    if (added) await auditRequest(db, req, res, 'dispute.step', `dispute:${id}`, { action: step.action, level: step.level })
     // The answer carries the parties (masked): a read of them.
     await auditRequest(db, req, res, 'people.read', `dispute:${id}`, { count: detail!.parties.length, unmasked: false })
     res
