@@ -47,6 +47,13 @@ export {
   RankingResponseSchema,
 } from '../indicators/schema.ts'
 export { LevelSchema, type ModelDefinition, ModelDefinitionSchema } from '../models/definition.ts'
+export {
+  type OrganisationDetail,
+  type OrganisationPage,
+  type OrganisationProperties,
+  type SelfCheckAnswer,
+  SelfCheckBodySchema,
+} from '../organisations/schema.ts'
 export { FAR_ACCEPT_M, type Pair, type ReviewPage } from '../reconcile/schema.ts'
 export {
   type AreaStatsResponse,

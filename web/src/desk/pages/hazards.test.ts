@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 
-import { checklistOf, HazardCreateSchema } from '../../../../server/shared/api.ts'
-import { addressPrefill, hazardQuery, photoLinks, registerBody, roundCoord, selfCheckBodies } from './hazards.ts'
+import { checklistOf, HazardCreateSchema, SelfCheckBodySchema } from '../../../../server/shared/api.ts'
+import {
+  addressPrefill,
+  hazardQuery,
+  photoLinks,
+  registerBody,
+  roundCoord,
+  selfCheckBody,
+  selfCheckStandingText,
+  selfCheckTime,
+} from './hazards.ts'
 
 describe('the hazards register query', () => {
   it('shows the open hazards unless a state is chosen, and passes the filters through', () => {
@@ -61,40 +70,50 @@ describe('registering', () => {
 })
 
 describe('the enterprise self-check', () => {
-  const [a, b] = checklistOf('fire')
-  const check = {
-    enterprise: '某某 五金厂',
-    responsibleParty: '',
-    category: 'fire' as const,
-    day: '2026-12-05',
-    today: '2026-12-06',
-    dueDate: '2027-01-05',
-    address: '',
-    lng: '120.26',
-    lat: '30.18',
-    failed: [
-      { item: a!, note: '二楼通道堆放纸箱' },
-      { item: b!, note: '' },
-    ],
-  }
-  it('makes one valid hazard per failed item, from the self-check, with the item’s words', () => {
-    const bodies = selfCheckBodies(check)
-    expect(bodies).toHaveLength(2)
-    for (const body of bodies) {
-      const v = HazardCreateSchema.parse(body)
-      expect(v).toMatchObject({ source: 'self_check', category: 'fire', place_name: '某某 五金厂', responsible_party: '某某 五金厂' })
-      expect(v.reported_at?.toISOString()).toBe('2026-12-05T04:00:00.000Z')
-    }
-    expect(bodies[0]!.description).toBe(`【企业自查】${a!.zh}：二楼通道堆放纸箱`)
-    expect(bodies[1]!.description).toBe(`【企业自查】${b!.zh}`)
-    expect(bodies[0]!.severity).toBe(a!.severity)
+  const [a, b, c] = checklistOf('fire')
+  it('sends each answered item in order, failed ones with their note, and leaves out the ones that do not apply', () => {
+    const body = selfCheckBody('2026-12-05T12:00:00+08:00', 'fire', [
+      { item: a!.id, answer: 'fail', note: ' 二楼通道堆放纸箱 ' },
+      { item: b!.id, answer: 'na', note: 'x' },
+      { item: c!.id, answer: 'pass', note: '  ' },
+    ])
+    expect(body).toEqual({
+      checkedAt: '2026-12-05T12:00:00+08:00',
+      checklist: 'fire',
+      results: [
+        { item: a!.id, ok: false, note: '二楼通道堆放纸箱' },
+        { item: c!.id, ok: true },
+      ],
+    })
+    const parsed = SelfCheckBodySchema.parse(body)
+    expect(parsed.results).toHaveLength(2)
   })
-  it('names each hazard by day, enterprise and item, so the same form sent again is the same hazards', () => {
-    const ids = selfCheckBodies(check).map((x) => x.hazard_id)
-    expect(new Set(ids).size).toBe(2)
-    expect(selfCheckBodies({ ...check, lng: '120.27', enterprise: '某某五金厂' }).map((x) => x.hazard_id)).toEqual(ids)
-    expect(selfCheckBodies({ ...check, day: '2026-12-06' }).map((x) => x.hazard_id)).not.toEqual(ids)
-    expect(selfCheckBodies({ ...check, day: '2026-12-06' })[0]).not.toHaveProperty('reported_at')
+  it('records a check of today now, and one of an earlier day at its noon', () => {
+    const now = new Date('2026-12-06T03:04:05Z')
+    expect(selfCheckTime('2026-12-06', '2026-12-06', now)).toBe('2026-12-06T03:04:05.000Z')
+    expect(selfCheckTime('2026-12-05', '2026-12-06', now)).toBe('2026-12-05T12:00:00+08:00')
+  })
+  it('says the standing: the duty, the last check and the days overdue or the next due day', () => {
+    const p = {
+      selfCheckEveryDays: 30,
+      lastSelfCheck: '2026-09-30T17:00:00.000Z',
+      nextSelfCheckDue: '2026-10-31',
+      daysOverdue: 10,
+      selfCheckState: 'overdue' as const,
+    }
+    expect(selfCheckStandingText(p, 'zh')).toBe('每 30 天自查 · 上次 2026-10-01 · 逾期 10 天')
+    expect(selfCheckStandingText({ ...p, daysOverdue: 0, selfCheckState: 'ok' }, 'en')).toBe(
+      'Every 30 days · last 2026-10-01 · next by 2026-10-31',
+    )
+    expect(selfCheckStandingText({ ...p, lastSelfCheck: null, daysOverdue: 0, selfCheckState: 'due' }, 'zh')).toBe(
+      '每 30 天自查 · 尚未自查 · 下次 2026-10-31 前',
+    )
+    expect(
+      selfCheckStandingText(
+        { selfCheckEveryDays: null, lastSelfCheck: null, nextSelfCheckDue: null, daysOverdue: null, selfCheckState: null },
+        'zh',
+      ),
+    ).toBe('无自查义务')
   })
 })
 

@@ -2,8 +2,9 @@
  * The hazards register (隐患 · 萧然安宁): the list and the map side by side, filtered by state,
  * severity, category, source, town and overdue; a hazard's every field, photos, tasks and history;
  * registering one from a form or a click on the map; the confirm → rectify → close-out loop; a
- * rectification task raised from it; and the enterprise self-check (企业自查), whose failed items
- * each become a hazard. Every write goes through the hazards and tasks API and its rules.
+ * rectification task raised from it; and the enterprise self-check (企业自查) of an organisation
+ * found by name, recorded against its self-check duty by the organisations API, which registers
+ * each failed item as a hazard there. Every write goes through the API and its rules.
  */
 import type { Geometry } from 'geojson'
 
@@ -21,13 +22,17 @@ import {
   HazardSourceSchema,
   type HazardStatus,
   HazardStatusSchema,
+  type OrganisationDetail,
+  type OrganisationPage,
+  type OrganisationProperties,
   type ReverseResult,
-  selfCheckHazardId,
+  type SelfCheckAnswer,
   type Task,
 } from '../../../../server/shared/api.ts'
-import { addDays } from '../../../../server/shared/time.ts'
+import { addDays, shanghaiDay } from '../../../../server/shared/time.ts'
 import { uploadFiles } from '../../api/attachments.ts'
-import { ApiError, getJson, sendJson } from '../../api/client.ts'
+import { getJson, sendJson } from '../../api/client.ts'
+import type { Lang } from '../../i18n/strings.ts'
 import { HAZARD_COLOURS } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
@@ -111,10 +116,21 @@ const H = strings({
   'h.areaDefault': { zh: '留空则为隐患所在网格', en: 'Empty: the hazard’s grid' },
   'h.openOnMap': { zh: '在一张图上查看', en: 'Open on the map' },
   'sc.intro': {
-    zh: '逐项检查；每个不合格项登记为一条隐患（来源：企业自查）。同一企业同一天重复提交不会重复登记。',
-    en: 'Check every item; each failed one is registered as a hazard (source: self-check). Sending the same enterprise’s form again the same day registers nothing twice.',
+    zh: '先选择场所（企业），再逐项检查：记入该场所的自查义务；每个不合格项在该场所登记为一条隐患。同一次自查重复提交不会重复登记。',
+    en: 'Pick the place (enterprise), then check every item: the check counts towards its self-check duty, and each failed item is registered as a hazard there. Sending the same check again registers nothing twice.',
   },
-  'sc.enterprise': { zh: '企业名称', en: 'Enterprise' },
+  'sc.org': { zh: '场所/企业', en: 'Place / enterprise' },
+  'sc.find': { zh: '查找', en: 'Find' },
+  'sc.findHint': { zh: '输入名称的一部分查找本辖区的场所', en: 'Type a part of the name to find a place in your areas' },
+  'sc.none': { zh: '本辖区内没有名称含“{q}”的场所', en: 'No place in your areas has “{q}” in its name' },
+  'sc.pickOrg': { zh: '请先选择场所', en: 'Pick the place first' },
+  'sc.change': { zh: '更换场所', en: 'Another place' },
+  'sc.noDuty': { zh: '无自查义务', en: 'No self-check duty' },
+  'sc.every': { zh: '每 {n} 天自查', en: 'Every {n} days' },
+  'sc.last': { zh: '上次 {day}', en: 'last {day}' },
+  'sc.never': { zh: '尚未自查', en: 'never checked' },
+  'sc.overdue': { zh: '逾期 {n} 天', en: '{n} days overdue' },
+  'sc.nextDue': { zh: '下次 {day} 前', en: 'next by {day}' },
   'sc.day': { zh: '自查日期', en: 'Checked on' },
   'sc.pass': { zh: '合格', en: 'Pass' },
   'sc.fail': { zh: '不合格', en: 'Fail' },
@@ -122,13 +138,17 @@ const H = strings({
   'sc.note': { zh: '情况说明', en: 'Note' },
   'sc.restPass': { zh: '其余均合格', en: 'Mark the rest as passed' },
   'sc.unanswered': { zh: '还有 {n} 项未检查', en: '{n} items not checked yet' },
+  'sc.allNa': { zh: '至少检查一项（不能全部“不涉及”）', en: 'Check at least one item (not all N/A)' },
   'sc.submit': { zh: '提交自查', en: 'Submit the self-check' },
-  'sc.allPassed': { zh: '全部合格，无需登记隐患', en: 'All passed: no hazard to register' },
-  'sc.done': {
-    zh: '新登记 {created} 条隐患，{existing} 条此前已登记，{failed} 条失败',
-    en: '{created} hazards registered, {existing} already registered, {failed} failed',
+  'sc.recorded': {
+    zh: '已记录自查：检查 {items} 项，不合格 {failed} 项，登记隐患 {hazards} 条',
+    en: 'Self-check recorded: {items} items checked, {failed} failed, {hazards} hazards registered',
   },
-  'sc.prefix': { zh: '【企业自查】', en: '[Self-check] ' },
+  'sc.again': {
+    zh: '这次自查此前已记录（检查 {items} 项，不合格 {failed} 项），未重复登记',
+    en: 'This check was recorded before ({items} items, {failed} failed): nothing registered again',
+  },
+  'sc.standingNow': { zh: '该场所现在：{standing}', en: 'The place now: {standing}' },
 })
 
 const OPEN = 'reported,confirmed,rectifying'
@@ -202,45 +222,50 @@ export function registerBody(v: RegisterValues): Record<string, string | number>
   return body
 }
 
-/** A self-check as filled in: who, when, where, and each failed item with its note. */
-export interface SelfCheck {
-  enterprise: string
-  responsibleParty: string
-  category: HazardCategory
-  day: string
-  /** Today in Shanghai: a check of today is found now, one of an earlier day at its noon. */
-  today: string
-  dueDate: string
-  address: string
-  lng: string
-  lat: string
-  failed: readonly { item: ChecklistItem; note: string }[]
+/** An item's answer in the self-check form: passed, failed, or not applicable (left out of the check). */
+export type ItemAnswer = 'pass' | 'fail' | 'na'
+
+/**
+ * The time a self-check is recorded at: now for a check of today, else the noon of its day
+ * (Shanghai). The form keeps it, so the same check sent again is the same check.
+ * @example selfCheckTime('2026-12-05', '2026-12-06', new Date()) // '2026-12-05T12:00:00+08:00'
+ */
+export function selfCheckTime(day: string, today: string, now: Date): string {
+  return day < today ? `${day}T12:00:00+08:00` : now.toISOString()
 }
 
 /**
- * One `POST /api/hazards` body per failed item (source `self_check`, the item's words in the
- * description, the item's default severity), each named by day, enterprise and item so that the
- * same form sent again is refused as already registered instead of registered twice.
- * @example selfCheckBodies({ enterprise: '某五金厂', category: 'fire', day: '2026-12-06', failed: [{ item: fire01, note: '' }], … })[0].hazard_id // 'SC-20261206-…-fire-01'
+ * The `POST /api/organisations/{id}/self-checks` body of the form: each answered item in checklist
+ * order (`na` left out), failed ones with their note.
+ * @example selfCheckBody('2026-12-05T12:00:00+08:00', 'fire', [{ item: 'fire-01', answer: 'fail', note: ' 堆物 ' }, { item: 'fire-02', answer: 'na', note: '' }]) // { checkedAt: '2026-12-05T12:00:00+08:00', checklist: 'fire', results: [{ item: 'fire-01', ok: false, note: '堆物' }] }
  */
-export function selfCheckBodies(c: SelfCheck): Record<string, string | number>[] {
-  return c.failed.map(({ item, note }) => {
-    const body = registerBody({
-      source: 'self_check',
-      category: c.category,
-      severity: item.severity,
-      description: `${H('sc.prefix', {}, 'zh')}${item.zh}${note.trim() ? `：${note.trim()}` : ''}`,
-      place_name: c.enterprise,
-      responsible_party: c.responsibleParty || c.enterprise,
-      due_date: c.dueDate,
-      address: c.address,
-      lng: c.lng,
-      lat: c.lat,
-    })
-    body.hazard_id = selfCheckHazardId(c.day, c.enterprise.replace(/\s+/g, ''), item.id)
-    if (c.day < c.today) body.reported_at = `${c.day}T12:00:00+08:00`
-    return body
-  })
+export function selfCheckBody(
+  checkedAt: string,
+  checklist: HazardCategory,
+  answers: readonly { item: string; answer: ItemAnswer; note: string }[],
+): { checkedAt: string; checklist: HazardCategory; results: { item: string; ok: boolean; note?: string }[] } {
+  const results = answers
+    .filter((a) => a.answer !== 'na')
+    .map((a) => ({ item: a.item, ok: a.answer === 'pass', ...(a.note.trim() ? { note: a.note.trim() } : {}) }))
+  return { checkedAt, checklist, results }
+}
+
+/**
+ * An organisation's self-check standing in words: its last check and days overdue, or no duty.
+ * @example selfCheckStandingText({ selfCheckEveryDays: 30, lastSelfCheck: '2026-10-01T02:00:00.000Z', nextSelfCheckDue: '2026-10-31', daysOverdue: 10, selfCheckState: 'overdue' }, 'zh') // '每 30 天自查 · 上次 2026-10-01 · 逾期 10 天'
+ */
+export function selfCheckStandingText(
+  p: Pick<OrganisationProperties, 'selfCheckEveryDays' | 'lastSelfCheck' | 'nextSelfCheckDue' | 'daysOverdue' | 'selfCheckState'>,
+  lang?: Lang,
+): string {
+  if (p.selfCheckEveryDays === null) return H('sc.noDuty', {}, lang)
+  const parts = [
+    H('sc.every', { n: p.selfCheckEveryDays }, lang),
+    p.lastSelfCheck ? H('sc.last', { day: shanghaiDay(new Date(p.lastSelfCheck)) }, lang) : H('sc.never', {}, lang),
+  ]
+  if (p.selfCheckState === 'overdue') parts.push(H('sc.overdue', { n: p.daysOverdue ?? 0 }, lang))
+  else if (p.nextSelfCheckDue) parts.push(H('sc.nextDue', { day: p.nextSelfCheckDue }, lang))
+  return parts.join(' · ')
 }
 
 /**
@@ -437,7 +462,7 @@ export const mount: PageMount = async (root, route, ctx) => {
       const lng = Number(params.get('lng'))
       const lat = Number(params.get('lat'))
       const at: [number, number] | null = params.get('lng') && Number.isFinite(lng) && Number.isFinite(lat) ? [lng, lat] : null
-      detail.replaceChildren(selectedId === 'new' ? registerForm(at) : selfCheckForm(at))
+      detail.replaceChildren(selectedId === 'new' ? registerForm(at) : selfCheckForm(params.get('org')))
       return
     }
     const id = selectedId
@@ -740,15 +765,25 @@ export const mount: PageMount = async (root, route, ctx) => {
     return form
   }
 
-  function selfCheckForm(at: [number, number] | null): HTMLFormElement {
+  /**
+   * The enterprise self-check: pick the organisation (a search by name in the caller's areas, each
+   * candidate with its standing), check its checklist item by item, and send the check to
+   * `POST /api/organisations/{id}/self-checks`, which records it against the duty and registers
+   * each failed item as a hazard there.
+   */
+  function selfCheckForm(initialOrg: string | null): HTMLFormElement {
     const form = el('form', 'desk-inline-form desk-selfcheck')
     form.dataset.form = 'self-check'
-    const enterprise = input('text', '', { maxlength: '200', required: '' })
-    const responsible = input('text', '', { maxlength: '200' })
+    let org: OrganisationProperties | null = null
+    /** The time of the check being filled in, kept so that sending it again is the same check. */
+    let checkedAt: { key: string; at: string } | null = null
+    const orgBox = el('div', 'desk-selfcheck-org')
+    const query = input('search', '', { maxlength: '50', placeholder: H('sc.findHint') })
+    const find = button(H('sc.find'), 'plain', 'find-org')
+    const candidates = el('div', 'desk-selfcheck-candidates')
+    candidates.setAttribute('role', 'list')
     const category = select(categoryOptions(), 'fire')
     const day = input('date', ctx.today, { required: '', max: ctx.today })
-    const due = input('date', addDays(ctx.today, 30), { min: ctx.today })
-    const where = placeFields(at)
     const itemsBox = el('fieldset', 'desk-checklist')
     const result = el('div', 'desk-selfcheck-result')
     const restPass = button(H('sc.restPass'), 'plain', 'rest-pass')
@@ -758,6 +793,7 @@ export const mount: PageMount = async (root, route, ctx) => {
       }
     })
     const renderItems = () => {
+      checkedAt = null
       itemsBox.replaceChildren(el('legend', '', `${H('f.category')}：${H(`category.${category.value as HazardCategory}`)}`))
       for (const item of checklistOf(category.value as HazardCategory)) {
         const row = el('div', 'desk-check-item')
@@ -778,7 +814,85 @@ export const mount: PageMount = async (root, route, ctx) => {
       }
     }
     category.addEventListener('change', renderItems)
+    day.addEventListener('change', () => (checkedAt = null))
+
+    /** The picked organisation, or the search for one. */
+    const renderOrg = () => {
+      if (!org) {
+        const row = el('div', 'desk-field-row')
+        row.append(field(H('sc.org'), query, 'org_q'), find)
+        orgBox.replaceChildren(row, candidates)
+        return
+      }
+      const card = el('div', 'desk-selfcheck-picked')
+      card.dataset.org = String(org.id)
+      const change = button(H('sc.change'), 'plain', 'change-org')
+      change.addEventListener('click', () => {
+        org = null
+        checkedAt = null
+        result.replaceChildren()
+        renderOrg()
+        query.focus()
+      })
+      card.append(
+        el('strong', '', org.name),
+        el('span', 'desk-row-meta', `${org.typeName}${org.address ? ` · ${org.address}` : ''}`),
+        el('span', `desk-due${org.selfCheckState === 'overdue' ? ' is-overdue' : ''}`, selfCheckStandingText(org)),
+        change,
+      )
+      orgBox.replaceChildren(card)
+    }
+    const pick = (p: OrganisationProperties) => {
+      org = p
+      checkedAt = null
+      result.replaceChildren()
+      category.value = p.selfCheckChecklist ?? 'fire'
+      renderItems()
+      renderOrg()
+    }
+    const search = async () => {
+      const q = query.value.trim()
+      if (!q) return void candidates.replaceChildren(el('p', 'desk-hint', H('sc.findHint')))
+      try {
+        const page = (await getJson(`/api/organisations?q=${encodeURIComponent(q.slice(0, 50))}&limit=20`)) as OrganisationPage
+        if (page.features.length === 0) return void candidates.replaceChildren(el('p', 'desk-empty', H('sc.none', { q })))
+        candidates.replaceChildren(
+          ...page.features.map((f) => {
+            const p = f.properties
+            const row = el('button', `desk-row desk-row-main${p.selfCheckState === 'overdue' ? ' is-overdue' : ''}`)
+            row.type = 'button'
+            row.setAttribute('role', 'listitem')
+            row.dataset.org = String(p.id)
+            row.append(
+              el('span', 'desk-row-title', p.name),
+              el('span', 'desk-row-meta', `${p.typeName}${p.address ? ` · ${p.address}` : ''}`),
+              el('span', `desk-due${p.selfCheckState === 'overdue' ? ' is-overdue' : ''}`, selfCheckStandingText(p)),
+            )
+            row.addEventListener('click', () => pick(p))
+            return row
+          }),
+        )
+      } catch (err) {
+        candidates.replaceChildren(el('p', 'desk-error', refusal(err)))
+      }
+    }
+    find.addEventListener('click', () => void track(search()))
+    query.addEventListener('keydown', (e) => {
+      if (e.key !== 'Enter') return
+      e.preventDefault()
+      void track(search())
+    })
+
     renderItems()
+    renderOrg()
+    if (initialOrg) {
+      void track(
+        getJson(`/api/organisations/${encodeURIComponent(initialOrg)}`).then(
+          (d) => pick((d as OrganisationDetail).properties),
+          (err: unknown) => candidates.replaceChildren(el('p', 'desk-error', refusal(err))),
+        ),
+      )
+    }
     const ok = button(H('sc.submit'), 'primary', 'confirm-self-check')
     ok.type = 'submit'
     const cancel = button(dt('desk.cancel'))
@@ -786,12 +900,9 @@ export const mount: PageMount = async (root, route, ctx) => {
     form.append(
       el('h2', '', H('h.selfCheck')),
       el('p', 'desk-hint', H('sc.intro')),
-      field(H('sc.enterprise'), enterprise, 'place_name'),
-      field(H('h.responsible'), responsible, 'responsible_party'),
+      orgBox,
       field(H('f.category'), category, 'category'),
       field(H('sc.day'), day, 'day'),
-      field(H('h.due'), due, 'due_date'),
-      ...where.nodes,
       itemsBox,
       restPass,
       ok,
@@ -800,58 +911,78 @@ export const mount: PageMount = async (root, route, ctx) => {
     )
     form.addEventListener('submit', (e) => {
       e.preventDefault()
-      const list = checklistOf(category.value as HazardCategory)
-      const answer = (item: ChecklistItem) => form.querySelector<HTMLInputElement>(`input[name="item-${item.id}"]:checked`)?.value
+      if (!org) return ctx.toast(H('sc.pickOrg'), 'error')
+      const checklist = category.value as HazardCategory
+      const list = checklistOf(checklist)
+      const answer = (item: ChecklistItem) =>
+        form.querySelector<HTMLInputElement>(`input[name="item-${item.id}"]:checked`)?.value as ItemAnswer | undefined
       const unanswered = list.filter((i) => !answer(i))
       if (unanswered.length) return ctx.toast(H('sc.unanswered', { n: unanswered.length }), 'error')
-      const failed = list
-        .filter((i) => answer(i) === 'fail')
-        .map((item) => ({ item, note: form.querySelector<HTMLInputElement>(`input[name="note-${item.id}"]`)?.value ?? '' }))
-      if (failed.length === 0) {
-        result.replaceChildren(el('p', 'desk-hint', H('sc.allPassed')))
-        return
-      }
-      const bodies = selfCheckBodies({
-        enterprise: enterprise.value.trim(),
-        responsibleParty: responsible.value.trim(),
-        category: category.value as HazardCategory,
-        day: day.value,
-        today: ctx.today,
-        dueDate: due.value,
-        address: where.address.value,
-        lng: where.lng.value,
-        lat: where.lat.value,
-        failed,
-      })
-      void track(busy(form, () => submitSelfCheck(bodies, result)))
+      const key = `${org.id}|${checklist}|${day.value}`
+      if (checkedAt?.key !== key) checkedAt = { key, at: selfCheckTime(day.value, ctx.today, new Date()) }
+      const body = selfCheckBody(
+        checkedAt.at,
+        checklist,
+        list.map((item) => ({
+          item: item.id,
+          answer: answer(item)!,
+          note: form.querySelector<HTMLInputElement>(`input[name="note-${item.id}"]`)?.value ?? '',
+        })),
+      )
+      if (body.results.length === 0) return ctx.toast(H('sc.allNa'), 'error')
+      const id = org.id
+      void track(
+        busy(form, async () => {
+          const after = await submitSelfCheck(id, body, result)
+          if (after && org?.id === id) {
+            org = after
+            renderOrg()
+          }
+        }),
+      )
     })
     return form
   }
 
-  /** Registers each failed item's hazard, one at a time; a taken hazard_id means it is registered already. */
-  async function submitSelfCheck(bodies: readonly Record<string, string | number>[], result: HTMLElement): Promise<void> {
-    const links: HTMLElement[] = []
-    const failures: string[] = []
-    let created = 0
-    let existing = 0
-    for (const body of bodies) {
-      try {
-        const d = (await sendJson('POST', '/api/hazards', body)) as HazardDetail
-        created++
-        links.push(hazardLink(d.id, String(body.description), 'created'))
-      } catch (err) {
-        const details = err instanceof ApiError ? err.body.details : undefined
-        const taken = err instanceof ApiError && err.status === 409 && typeof details === 'object' && details !== null && 'id' in details
-        if (taken) {
-          existing++
-          links.push(hazardLink(Number(details.id), String(body.description), 'existing'))
-        } else failures.push(`${String(body.description)}: ${refusal(err)}`)
-      }
+  /**
+   * Sends the self-check; shows what it registered (linked) and the organisation's standing after
+   * it, and answers that organisation (null when refused).
+   */
+  async function submitSelfCheck(
+    id: number,
+    body: ReturnType<typeof selfCheckBody>,
+    result: HTMLElement,
+  ): Promise<OrganisationProperties | null> {
+    try {
+      const answer = (await sendJson('POST', `/api/organisations/${id}/self-checks`, body)) as SelfCheckAnswer
+      const c = answer.selfCheck
+      const byHazardId = new Map(answer.organisation.hazards.map((h) => [h.hazardId, h.id]))
+      const how = answer.created ? 'created' : 'existing'
+      const summary = answer.created
+        ? H('sc.recorded', { items: c.items, failed: c.failedItems.length, hazards: c.hazardIds.length })
+        : H('sc.again', { items: c.items, failed: c.failedItems.length })
+      const words = new Map(checklistOf(c.checklist).map((i) => [i.id, i.zh]))
+      const links = c.hazardIds.map((hazardId, i) => {
+        const n = byHazardId.get(hazardId)
+        const text = `${hazardId} ${words.get(c.failedItems[i] ?? '') ?? ''}`.trim()
+        return n === undefined ? el('div', 'desk-hazard-task', text) : hazardLink(n, text, how)
+      })
+      const standing = el(
+        'p',
+        'desk-hint desk-selfcheck-standing',
+        H('sc.standingNow', { standing: selfCheckStandingText(answer.organisation.properties) }),
+      )
+      standing.dataset.state = answer.organisation.properties.selfCheckState ?? 'none'
+      result.replaceChildren(el('p', 'desk-hint', summary), ...links, standing)
+      result.dataset.selfCheck = String(c.id)
+      ctx.toast(summary, 'ok')
+      await load()
+      return answer.organisation.properties
+    } catch (err) {
+      result.replaceChildren(el('p', 'desk-error', refusal(err)))
+      ctx.toast(refusal(err), 'error')
+      return null
     }
-    const summary = H('sc.done', { created, existing, failed: failures.length })
-    result.replaceChildren(el('p', failures.length ? 'desk-error' : 'desk-hint', summary), ...links)
-    ctx.toast([summary, ...failures].join('\n'), failures.length ? 'error' : 'ok')
-    await load()
   }
 
   const hazardLink = (id: number, text: string, how: 'created' | 'existing') => {
@@ -862,7 +993,6 @@ export const mount: PageMount = async (root, route, ctx) => {
     row.append(a)
     return row
   }
-
   // --- start -------------------------------------------------------------------------------
   renderFilters()
   void track(createMiniMap(mapBox, null)).then(
