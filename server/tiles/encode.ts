@@ -66,10 +66,15 @@ export function toTileGeometry(g: TileGeoJson): Pick<TileFeature, 'type' | 'geom
       return { type: 1, geometry: [g.coordinates as number[]] }
     case 'MultiPoint':
       return { type: 1, geometry: g.coordinates as number[][] }
-    case 'LineString':
-      return { type: 2, geometry: [g.coordinates as number[][]] }
-    case 'MultiLineString':
-      return { type: 2, geometry: g.coordinates as number[][][] }
+    case 'LineString': {
+      // A line needs two vertices; an empty or collapsed one is nothing to draw.
+      const line = g.coordinates as number[][]
+      return line.length >= 2 ? { type: 2, geometry: [line] } : null
+    }
+    case 'MultiLineString': {
+      const lines = (g.coordinates as number[][][]).filter((l) => l.length >= 2)
+      return lines.length > 0 ? { type: 2, geometry: lines } : null
+    }
     case 'Polygon':
       return { type: 3, geometry: g.coordinates as number[][][] }
     case 'MultiPolygon':

@@ -155,6 +155,44 @@ describe('the JavaScript encoder', () => {
       })?.geometry,
     ).toHaveLength(2)
     expect(toTileGeometry({ type: 'LineString', coordinates: [] })).toBeNull()
+    expect(toTileGeometry({ type: 'LineString', coordinates: [[1, 2]] })).toBeNull()
+    expect(
+      toTileGeometry({
+        type: 'LineString',
+        coordinates: [
+          [1, 2],
+          [3, 4],
+        ],
+      }),
+    ).toEqual({
+      type: 2,
+      geometry: [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+    })
+    expect(
+      toTileGeometry({
+        type: 'MultiLineString',
+        coordinates: [
+          [[1, 2]],
+          [
+            [1, 2],
+            [5, 6],
+          ],
+        ],
+      }),
+    ).toEqual({
+      type: 2,
+      geometry: [
+        [
+          [1, 2],
+          [5, 6],
+        ],
+      ],
+    })
     expect(mvtProperties({ a: 1, b: null, c: 'x', d: { e: 1 } })).toEqual({ a: 1, c: 'x' })
   })
 })
