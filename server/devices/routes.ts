@@ -3,9 +3,10 @@ import { type Request, Router } from 'express'
 import { scopeOf } from '../auth/context.ts'
 import type { Db, Queryable } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
+import { resolveRecordId } from '../shared/placed.ts'
 import { findArea } from '../stats/queries.ts'
 import { DeviceEventQuerySchema, DeviceListQuerySchema, DeviceParamsSchema } from './schema.ts'
-import { deviceEvents, getDevice, listDevices, resolveDeviceId } from './store.ts'
+import { deviceEvents, getDevice, listDevices } from './store.ts'
 
 const GEOJSON = 'application/geo+json; charset=utf-8'
 
@@ -27,7 +28,7 @@ export function deviceRoutes(db: Db, opts: DeviceRouteOptions = {}): Router {
   const now = opts.now ?? (() => new Date())
   const idOf = async (tx: Queryable, req: Request): Promise<string> => {
     const { id } = parseInput(DeviceParamsSchema, req.params, 'params')
-    const found = await resolveDeviceId(tx, id)
+    const found = await resolveRecordId(tx, 'devices', id)
     if (!found) throw new HttpError(404, `no device ${id}`)
     return found
   }

@@ -19,6 +19,7 @@ import {
   ListLimitSchema,
   QueryBoolSchema,
 } from '../shared/list-query.ts'
+import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema, PointGeometrySchema } from '../shared/placed.ts'
 
 export const DeviceKindSchema = z.enum(['smoke_detector', 'gas_alarm', 'gas_cylinder', 'ebike_charger'])
 export type DeviceKind = z.infer<typeof DeviceKindSchema>
@@ -175,8 +176,6 @@ export const DeviceEventQuerySchema = z
   .refine(fromBeforeTo, FROM_BEFORE_TO)
 export type DeviceEventQuery = z.infer<typeof DeviceEventQuerySchema>
 
-const PointSchema = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) })
-
 /** One event of a device. */
 export const DeviceEventSchema = z.object({
   id: z.number().int(),
@@ -188,7 +187,7 @@ export const DeviceEventSchema = z.object({
   address: z.string().nullable(),
   addressId: z.string().nullable(),
   /** Where it happened (a delivery's point), when given. */
-  point: PointSchema.nullable(),
+  point: PointGeometrySchema.nullable(),
   details: z.record(z.string(), z.unknown()),
 })
 export type DeviceEvent = z.infer<typeof DeviceEventSchema>
@@ -205,13 +204,7 @@ export const DevicePropertiesSchema = z.object({
   orgId: z.string().nullable(),
   houseId: z.string().nullable(),
   expectedRefillDays: z.number().int().nullable(),
-  address: z.string().nullable(),
-  addressId: z.string().nullable(),
-  approximate: z.boolean(),
-  townCode: z.string().nullable(),
-  villageCode: z.string().nullable(),
-  gridCode: z.string().nullable(),
-  microgridCode: z.string().nullable(),
+  ...PLACED_PROPERTIES,
   /** An alarm or fault in the 24 h before now with no later `online` or `test`. */
   alerting: z.boolean(),
   latestEvent: z.object({ at: z.string(), kind: DeviceEventKindSchema, kindName: z.string(), value: z.number().nullable() }).nullable(),
@@ -221,20 +214,11 @@ export const DevicePropertiesSchema = z.object({
 export type DeviceProperties = z.infer<typeof DevicePropertiesSchema>
 
 /** A device as an RFC 7946 Feature (null geometry when unplaced). */
-export const DeviceFeatureSchema = z.object({
-  type: z.literal('Feature'),
-  id: z.number().int(),
-  geometry: PointSchema.nullable(),
-  properties: DevicePropertiesSchema,
-})
+export const DeviceFeatureSchema = pointFeatureSchema(DevicePropertiesSchema)
 export type DeviceFeature = z.infer<typeof DeviceFeatureSchema>
 
 /** `GET /api/devices`: newest first; `next` is the cursor of the following page. */
-export const DevicePageSchema = z.object({
-  type: z.literal('FeatureCollection'),
-  features: z.array(DeviceFeatureSchema),
-  next: z.string().nullable(),
-})
+export const DevicePageSchema = featurePageSchema(DeviceFeatureSchema)
 export type DevicePage = z.infer<typeof DevicePageSchema>
 
 /** `GET /api/devices/{id}/events`: newest first; `next` is the cursor of the following page. */

@@ -14,6 +14,7 @@ import { pointOrNull } from '../geo/crs.ts'
 import type { ReportPlacement } from '../geocode/place.ts'
 import { placementValues } from '../geocode/place-sql.ts'
 import { areaCondition } from '../shared/area-sql.ts'
+import { placedColumns, placedPoint, placedProperties, type PlacedRow } from '../shared/placed.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import {
   DEVICE_EVENT_KIND_NAMES,
@@ -155,7 +156,7 @@ export async function insertDeviceEvents(sql: Queryable, events: readonly EventW
   return row!.n
 }
 
-interface DeviceRow {
+interface DeviceRow extends PlacedRow {
   id: string
   device_id: string
   kind: DeviceKind
@@ -165,15 +166,6 @@ interface DeviceRow {
   org_id: string | null
   house_source_id: string | null
   expected_refill_days: number | null
-  address: string | null
-  address_id: string | null
-  approximate: boolean
-  town_code: string | null
-  village_code: string | null
-  grid_code: string | null
-  microgrid_code: string | null
-  lng: number | null
-  lat: number | null
   created_at: Date
   updated_at: Date
   alerting: boolean
@@ -200,8 +192,7 @@ const deviceColumns = (sql: Queryable, now: Date) => sql`
   d.id::text AS id, d.device_id, d.kind, d.name, d.status, d.installed_at::text AS installed_at,
   (SELECT o.org_id FROM organisations o WHERE o.id = d.organisation_id) AS org_id,
   (SELECT h.house_id FROM houses h WHERE h.id = d.house_id) AS house_source_id,
-  d.expected_refill_days, d.address, d.address_id, d.approximate, d.town_code, d.village_code, d.grid_code, d.microgrid_code,
-  ST_X(d.geom) AS lng, ST_Y(d.geom) AS lat, d.created_at, d.updated_at,
+  d.expected_refill_days, ${placedColumns(sql, 'd')}, d.created_at, d.updated_at,
   ${alertingSql(sql, now)} AS alerting, l.at AS last_at, l.kind AS last_kind, l.value AS last_value`
 
 /** The latest event of `d` up to now (LEFT JOIN LATERAL … l). */
@@ -218,7 +209,7 @@ function toDeviceFeature(r: DeviceRow): DeviceFeature {
   return {
     type: 'Feature',
     id,
-    geometry: pointOrNull(r.lng, r.lat),
+    geometry: placedPoint(r),
     properties: {
       id,
       deviceId: r.device_id,
@@ -230,13 +221,7 @@ function toDeviceFeature(r: DeviceRow): DeviceFeature {
       orgId: r.org_id,
       houseId: r.house_source_id,
       expectedRefillDays: r.expected_refill_days,
-      address: r.address,
-      addressId: r.address_id,
-      approximate: r.approximate,
-      townCode: r.town_code,
-      villageCode: r.village_code,
-      gridCode: r.grid_code,
-      microgridCode: r.microgrid_code,
+      ...placedProperties(r),
       alerting: r.alerting,
       latestEvent:
         r.last_at && r.last_kind
@@ -246,18 +231,6 @@ function toDeviceFeature(r: DeviceRow): DeviceFeature {
       updatedAt: r.updated_at.toISOString(),
     },
   }
-}
-
-/**
- * The numeric id of a device by its id or device_id (the id wins), in the caller's scope, or null.
- * @example await resolveDeviceId(tx, 'SD-0001') // '17'
- */
-export async function resolveDeviceId(sql: Queryable, idOrDeviceId: string): Promise<string | null> {
-  const id = /^\d{1,18}$/.test(idOrDeviceId) ? idOrDeviceId : null
-  const [row] = await sql<{ id: string }[]>`
-    SELECT id::text FROM devices WHERE id = ${id}::bigint OR device_id = ${idOrDeviceId}
-    ORDER BY (id = ${id}::bigint) IS TRUE DESC LIMIT 1`
-  return row?.id ?? null
 }
 
 /**

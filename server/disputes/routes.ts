@@ -5,9 +5,10 @@ import { allowed, scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
+import { resolveRecordId } from '../shared/placed.ts'
 import { findArea } from '../stats/queries.ts'
 import { DisputeListQuerySchema, DisputeParamsSchema, DisputeRevealQuerySchema, DisputeStepBodySchema } from './schema.ts'
-import { addDisputeStep, disputeDetail, listDisputes, resolveDisputeId } from './store.ts'
+import { addDisputeStep, disputeDetail, listDisputes } from './store.ts'
 
 const GEOJSON = 'application/geo+json; charset=utf-8'
 
@@ -25,7 +26,7 @@ export function disputeRoutes(db: Db): Router {
   // Resolved in the caller's scope: a case elsewhere and none at all answer alike.
   const idOf = async (req: Request): Promise<string> => {
     const { id } = parseInput(DisputeParamsSchema, req.params, 'params')
-    const found = await db.withScope(scopeOf(req), (tx) => resolveDisputeId(tx, id))
+    const found = await db.withScope(scopeOf(req), (tx) => resolveRecordId(tx, 'disputes', id))
     if (!found) throw new HttpError(404, `no dispute ${id}`)
     return found
   }

@@ -18,6 +18,7 @@ import {
   ListLimitSchema,
   QueryBoolSchema,
 } from '../shared/list-query.ts'
+import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
 import {
   DISPUTE_ACTION_NAMES,
   DISPUTE_LEVEL_NAMES,
@@ -274,8 +275,6 @@ export const DisputeStepBodySchema = z.object({
 })
 export type DisputeStepBody = z.infer<typeof DisputeStepBodySchema>
 
-const PointSchema = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) })
-
 export const DisputePropertiesSchema = z.object({
   id: z.number().int(),
   caseId: z.string(),
@@ -292,31 +291,15 @@ export const DisputePropertiesSchema = z.object({
   judicialConfirmation: z.boolean(),
   incidentIds: z.array(z.string()),
   parties: z.number().int(),
-  address: z.string().nullable(),
-  addressId: z.string().nullable(),
-  geocodeLevel: z.string().nullable(),
-  approximate: z.boolean(),
-  townCode: z.string().nullable(),
-  villageCode: z.string().nullable(),
-  gridCode: z.string().nullable(),
-  microgridCode: z.string().nullable(),
+  ...PLACED_PROPERTIES,
   updatedAt: z.string(),
 })
 export type DisputeProperties = z.infer<typeof DisputePropertiesSchema>
 
-export const DisputeFeatureSchema = z.object({
-  type: z.literal('Feature'),
-  id: z.number().int(),
-  geometry: PointSchema.nullable(),
-  properties: DisputePropertiesSchema,
-})
+export const DisputeFeatureSchema = pointFeatureSchema(DisputePropertiesSchema)
 export type DisputeFeature = z.infer<typeof DisputeFeatureSchema>
 
-export const DisputePageSchema = z.object({
-  type: z.literal('FeatureCollection'),
-  features: z.array(DisputeFeatureSchema),
-  next: z.string().nullable(),
-})
+export const DisputePageSchema = featurePageSchema(DisputeFeatureSchema)
 export type DisputePage = z.infer<typeof DisputePageSchema>
 
 export const DisputePartySchema = z.object({

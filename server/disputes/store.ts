@@ -14,6 +14,7 @@ import type { ReportPlacement } from '../geocode/place.ts'
 import { placementColumns, placementValues } from '../geocode/place-sql.ts'
 import { areaCondition } from '../shared/area-sql.ts'
 import { NotFound } from '../shared/errors.ts'
+import { placedColumns, placedPoint, placedProperties, type PlacedRow } from '../shared/placed.ts'
 import { dayStart } from '../shared/time.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import {
@@ -41,7 +42,7 @@ import {
   nextDisputeState,
 } from './states.ts'
 
-interface DisputeRow {
+interface DisputeRow extends PlacedRow {
   id: string
   case_id: string
   type: DisputeType
@@ -53,24 +54,13 @@ interface DisputeRow {
   judicial_confirmation: boolean
   incident_ids: string[]
   parties: number
-  address: string | null
-  address_id: string | null
-  geocode_level: string | null
-  approximate: boolean
-  town_code: string | null
-  village_code: string | null
-  grid_code: string | null
-  microgrid_code: string | null
-  lng: number | null
-  lat: number | null
   updated_at: Date
 }
 
 function disputeColumns(sql: Queryable): PendingQuery<Row[]> {
   return sql`d.id::text, d.case_id, d.type, d.summary, d.reported_at, d.level, d.status, d.outcome_at, d.judicial_confirmation,
-    d.incident_ids, (SELECT count(*)::int FROM dispute_parties p WHERE p.dispute_id = d.id) AS parties, d.address, d.address_id,
-    d.geocode_level, d.approximate, d.town_code, d.village_code, d.grid_code, d.microgrid_code,
-    ST_X(d.geom) AS lng, ST_Y(d.geom) AS lat, d.updated_at`
+    d.incident_ids, (SELECT count(*)::int FROM dispute_parties p WHERE p.dispute_id = d.id) AS parties, ${placedColumns(sql, 'd')},
+    d.updated_at`
 }
 
 /**
@@ -81,7 +71,7 @@ function toDisputeFeature(r: DisputeRow, pii: boolean): DisputeFeature {
   return {
     type: 'Feature',
     id: Number(r.id),
-    geometry: r.lng === null || r.lat === null ? null : { type: 'Point', coordinates: [r.lng, r.lat] },
+    geometry: placedPoint(r),
     properties: {
       id: Number(r.id),
       caseId: r.case_id,
@@ -97,14 +87,7 @@ function toDisputeFeature(r: DisputeRow, pii: boolean): DisputeFeature {
       judicialConfirmation: r.judicial_confirmation,
       incidentIds: r.incident_ids,
       parties: r.parties,
-      address: r.address,
-      addressId: r.address_id,
-      geocodeLevel: r.geocode_level,
-      approximate: r.approximate,
-      townCode: r.town_code,
-      villageCode: r.village_code,
-      gridCode: r.grid_code,
-      microgridCode: r.microgrid_code,
+      ...placedProperties(r),
       updatedAt: r.updated_at.toISOString(),
     },
   }
@@ -143,19 +126,6 @@ export async function listDisputes(sql: Tx, f: DisputeFilter, pii: boolean, limi
     features: page.map((r) => toDisputeFeature(r, pii)),
     next: rows.length > limit ? page.at(-1)!.id : null,
   }
-}
-
-/**
- * The numeric id of a case by its id or case_id, as the caller's scope sees it.
- * @example await resolveDisputeId(tx, 'MD-2026-001') // '7' or null
- */
-export async function resolveDisputeId(sql: Queryable, idOrCaseId: string): Promise<string | null> {
-  const numeric = /^\d{1,18}$/.test(idOrCaseId)
-  const [row] = await sql<{ id: string }[]>`
-    SELECT id::text FROM disputes
-    WHERE ${numeric ? sql`id = ${idOrCaseId}::bigint OR ` : sql``} case_id = ${idOrCaseId}
-    ORDER BY (case_id = ${idOrCaseId}) LIMIT 1`
-  return row?.id ?? null
 }
 
 /**

@@ -11,6 +11,7 @@ import { CrsSchema } from '../geo/crs.ts'
 import { BboxSchema } from '../incidents/query-schema.ts'
 import { ReportTimeSchema } from '../incidents/schema.ts'
 import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
+import { PointGeometrySchema } from '../shared/placed.ts'
 import { HazardStatusSchema } from './states.ts'
 
 export { HAZARD_STATUS_NAMES, type HazardStatus, HazardStatusSchema } from './states.ts'
@@ -274,13 +275,11 @@ export const HazardPropertiesSchema = z.object({
 })
 export type HazardProperties = z.infer<typeof HazardPropertiesSchema>
 
-const PointSchema = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) })
-
 /** A hazard as an RFC 7946 Feature (null geometry when it could not be placed). */
 export const HazardFeatureSchema = z.object({
   type: z.literal('Feature'),
   id: z.number().int(),
-  geometry: PointSchema.nullable(),
+  geometry: PointGeometrySchema.nullable(),
   properties: HazardPropertiesSchema,
 })
 export type HazardFeature = z.infer<typeof HazardFeatureSchema>

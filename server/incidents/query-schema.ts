@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { CategoryListSchema } from '../categories/schema.ts'
 import { FROM_BEFORE_TO, fromBeforeTo, listLimit } from '../shared/list-query.ts'
+import { PointGeometrySchema } from '../shared/placed.ts'
 import { dayStart } from '../shared/time.ts'
 
 /**
@@ -98,7 +99,7 @@ export type IncidentProperties = z.infer<typeof IncidentPropertiesSchema>
 export const IncidentFeatureSchema = z.object({
   type: z.literal('Feature'),
   id: z.number().int(),
-  geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) }).nullable(),
+  geometry: PointGeometrySchema.nullable(),
   properties: IncidentPropertiesSchema,
 })
 export type IncidentFeature = z.infer<typeof IncidentFeatureSchema>

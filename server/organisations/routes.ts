@@ -5,6 +5,7 @@ import { allowed, scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import { actorOf } from '../http/actor.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
+import { resolveRecordId } from '../shared/placed.ts'
 import { findArea } from '../stats/queries.ts'
 import {
   type OrganisationDetail,
@@ -14,7 +15,7 @@ import {
   SelfCheckBodySchema,
 } from './schema.ts'
 import { submitSelfCheck } from './self-check.ts'
-import { listOrganisations, organisationDetail, resolveOrganisationId, revealResponsible } from './store.ts'
+import { listOrganisations, organisationDetail, revealResponsible } from './store.ts'
 
 const GEOJSON = 'application/geo+json; charset=utf-8'
 
@@ -37,7 +38,7 @@ export function organisationRoutes(db: Db, opts: OrganisationRouteOptions = {}):
   // Resolved in the caller's scope: an organisation elsewhere and none at all answer alike.
   const idOf = async (req: Request): Promise<string> => {
     const { id } = parseInput(OrganisationParamsSchema, req.params, 'params')
-    const found = await db.withScope(scopeOf(req), (tx) => resolveOrganisationId(tx, id))
+    const found = await db.withScope(scopeOf(req), (tx) => resolveRecordId(tx, 'organisations', id))
     if (!found) throw new HttpError(404, `no organisation ${id}`)
     return found
   }

@@ -10,6 +10,7 @@ import { AreaCodeSchema } from '../areas/schema.ts'
 import { CrsSchema } from '../geo/crs.ts'
 import { AttachmentsSchema, codeOrName, HAZARD_CATEGORY_NAMES, HazardCategorySchema, TimeInputSchema } from '../hazards/schema.ts'
 import { enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
+import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
 
 export const OrganisationTypeSchema = z.enum(['enterprise', 'shop', 'venue'])
 export type OrganisationType = z.infer<typeof OrganisationTypeSchema>
@@ -193,8 +194,6 @@ export const SelfCheckBodySchema = z
   })
 export type SelfCheckBody = z.infer<typeof SelfCheckBodySchema>
 
-const PointSchema = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) })
-
 export const OrganisationPropertiesSchema = z.object({
   id: z.number().int(),
   orgId: z.string(),
@@ -214,31 +213,15 @@ export const OrganisationPropertiesSchema = z.object({
   /** Days past the due day (0 when not overdue), null without a duty. */
   daysOverdue: z.number().int().nullable(),
   selfCheckState: SelfCheckStateSchema.nullable(),
-  address: z.string().nullable(),
-  addressId: z.string().nullable(),
-  geocodeLevel: z.string().nullable(),
-  approximate: z.boolean(),
-  townCode: z.string().nullable(),
-  villageCode: z.string().nullable(),
-  gridCode: z.string().nullable(),
-  microgridCode: z.string().nullable(),
+  ...PLACED_PROPERTIES,
   updatedAt: z.string(),
 })
 export type OrganisationProperties = z.infer<typeof OrganisationPropertiesSchema>
 
-export const OrganisationFeatureSchema = z.object({
-  type: z.literal('Feature'),
-  id: z.number().int(),
-  geometry: PointSchema.nullable(),
-  properties: OrganisationPropertiesSchema,
-})
+export const OrganisationFeatureSchema = pointFeatureSchema(OrganisationPropertiesSchema)
 export type OrganisationFeature = z.infer<typeof OrganisationFeatureSchema>
 
-export const OrganisationPageSchema = z.object({
-  type: z.literal('FeatureCollection'),
-  features: z.array(OrganisationFeatureSchema),
-  next: z.string().nullable(),
-})
+export const OrganisationPageSchema = featurePageSchema(OrganisationFeatureSchema)
 export type OrganisationPage = z.infer<typeof OrganisationPageSchema>
 
 export const SelfCheckSchema = z.object({

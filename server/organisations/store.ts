@@ -13,6 +13,7 @@ import type { ReportPlacement } from '../geocode/place.ts'
 import { placementColumns, placementValues } from '../geocode/place-sql.ts'
 import type { HazardCategory } from '../hazards/schema.ts'
 import { areaCondition } from '../shared/area-sql.ts'
+import { placedColumns, placedPoint, placedProperties, type PlacedRow } from '../shared/placed.ts'
 import { addDays, shanghaiDay } from '../shared/time.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import {
@@ -29,7 +30,7 @@ import {
   type SelfCheckState,
 } from './schema.ts'
 
-interface OrgRow {
+interface OrgRow extends PlacedRow {
   id: string
   org_id: string
   name: string
@@ -42,16 +43,6 @@ interface OrgRow {
   self_check_checklist: HazardCategory | null
   last_check: Date | null
   due_day: string | null
-  address: string | null
-  address_id: string | null
-  geocode_level: string | null
-  approximate: boolean
-  town_code: string | null
-  village_code: string | null
-  grid_code: string | null
-  microgrid_code: string | null
-  lng: number | null
-  lat: number | null
   updated_at: Date
 }
 
@@ -71,9 +62,8 @@ export function selfCheckStanding(today: string, dueDay: string | null): { daysO
 /** The columns of an organisation feature, with its last self-check and next due day. */
 function orgColumns(sql: Queryable): PendingQuery<Row[]> {
   return sql`o.id::text, o.org_id, o.name, o.type, o.risk_categories, o.status, o.responsible_name_masked, o.responsible_phone_masked,
-    o.self_check_every_days, o.self_check_checklist, sc.last AS last_check, d.due_day::text AS due_day, o.address, o.address_id,
-    o.geocode_level, o.approximate, o.town_code, o.village_code, o.grid_code, o.microgrid_code,
-    ST_X(o.geom) AS lng, ST_Y(o.geom) AS lat, o.updated_at`
+    o.self_check_every_days, o.self_check_checklist, sc.last AS last_check, d.due_day::text AS due_day, ${placedColumns(sql, 'o')},
+    o.updated_at`
 }
 
 /** The joins orgColumns reads: the last self-check and the due day (last check, else creation, + the interval; none once closed). */
@@ -90,7 +80,7 @@ function toFeature(r: OrgRow, today: string): OrganisationFeature {
   return {
     type: 'Feature',
     id: Number(r.id),
-    geometry: r.lng === null || r.lat === null ? null : { type: 'Point', coordinates: [r.lng, r.lat] },
+    geometry: placedPoint(r),
     properties: {
       id: Number(r.id),
       orgId: r.org_id,
@@ -107,14 +97,7 @@ function toFeature(r: OrgRow, today: string): OrganisationFeature {
       nextSelfCheckDue: r.due_day,
       daysOverdue: standing.daysOverdue,
       selfCheckState: standing.state,
-      address: r.address,
-      addressId: r.address_id,
-      geocodeLevel: r.geocode_level,
-      approximate: r.approximate,
-      townCode: r.town_code,
-      villageCode: r.village_code,
-      gridCode: r.grid_code,
-      microgridCode: r.microgrid_code,
+      ...placedProperties(r),
       updatedAt: r.updated_at.toISOString(),
     },
   }
@@ -173,19 +156,6 @@ export async function listOrganisations(
     LIMIT ${limit + 1}`
   const page = rows.slice(0, limit)
   return { type: 'FeatureCollection', features: page.map((r) => toFeature(r, today)), next: rows.length > limit ? page.at(-1)!.id : null }
-}
-
-/**
- * The numeric id of an organisation by its id or org_id, as the caller's scope sees it.
- * @example await resolveOrganisationId(tx, 'ORG-001') // '12' or null
- */
-export async function resolveOrganisationId(sql: Queryable, idOrOrgId: string): Promise<string | null> {
-  const numeric = /^\d{1,18}$/.test(idOrOrgId)
-  const [row] = await sql<{ id: string }[]>`
-    SELECT id::text FROM organisations
-    WHERE ${numeric ? sql`id = ${idOrOrgId}::bigint OR ` : sql``} org_id = ${idOrOrgId}
-    ORDER BY (org_id = ${idOrOrgId}) LIMIT 1`
-  return row?.id ?? null
 }
 
 /**

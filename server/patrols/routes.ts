@@ -3,9 +3,10 @@ import { type Request, Router } from 'express'
 import { scopeOf } from '../auth/context.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
+import { resolveRecordId } from '../shared/placed.ts'
 import { findArea, statsTarget } from '../stats/queries.ts'
 import { PatrolCoverageQuerySchema, PatrolListQuerySchema, PatrolParamsSchema } from './schema.ts'
-import { getPatrol, listPatrols, patrolCoverage, resolvePatrolId } from './store.ts'
+import { getPatrol, listPatrols, patrolCoverage } from './store.ts'
 
 const GEOJSON = 'application/geo+json; charset=utf-8'
 
@@ -49,7 +50,7 @@ export function patrolRoutes(db: Db, opts: PatrolRouteOptions = {}): Router {
   router.get('/api/patrols/:id', async (req: Request, res) => {
     const { id } = parseInput(PatrolParamsSchema, req.params, 'params')
     const feature = await db.withScope(scopeOf(req), async (tx) => {
-      const found = await resolvePatrolId(tx, id)
+      const found = await resolveRecordId(tx, 'patrols', id)
       return found ? getPatrol(tx, found) : null
     })
     if (!feature) throw new HttpError(404, `no patrol ${id}`)

@@ -135,18 +135,6 @@ const COLUMNS = (sql: Queryable) => sql`
   p.grid_codes, p.source, p.created_at, p.updated_at, ST_AsGeoJSON(p.track, 7) AS track`
 
 /**
- * The numeric id of a patrol by its id or patrol_id (the id wins), in the caller's scope, or null.
- * @example await resolvePatrolId(tx, 'XS-P-0001') // '17'
- */
-export async function resolvePatrolId(sql: Queryable, idOrPatrolId: string): Promise<string | null> {
-  const id = /^\d{1,18}$/.test(idOrPatrolId) ? idOrPatrolId : null
-  const [row] = await sql<{ id: string }[]>`
-    SELECT id::text FROM patrols WHERE id = ${id}::bigint OR patrol_id = ${idOrPatrolId}
-    ORDER BY (id = ${id}::bigint) IS TRUE DESC LIMIT 1`
-  return row?.id ?? null
-}
-
-/**
  * One patrol as a Feature, or null (also outside the caller's scope).
  * @example (await getPatrol(tx, '17'))?.properties.gridCodes // ['330109001001001', …]
  */

@@ -6,6 +6,7 @@ import { allowed, scopeOf } from '../auth/context.ts'
 import { unseal } from '../auth/sealed.ts'
 import type { Db } from '../db/index.ts'
 import { HttpError, parseInput } from '../http/errors.ts'
+import { resolveRecordId } from '../shared/placed.ts'
 import { shanghaiDay } from '../shared/time.ts'
 import { findArea } from '../stats/queries.ts'
 import {
@@ -17,17 +18,7 @@ import {
   ResidentExportQuerySchema,
   ResidentListQuerySchema,
 } from './schema.ts'
-import {
-  getHouse,
-  getResident,
-  houseCounts,
-  listHouses,
-  listResidents,
-  residentSealed,
-  residentsForExport,
-  resolveHouseId,
-  resolveResidentId,
-} from './store.ts'
+import { getHouse, getResident, houseCounts, listHouses, listResidents, residentSealed, residentsForExport } from './store.ts'
 
 const GEOJSON = 'application/geo+json; charset=utf-8'
 
@@ -86,7 +77,7 @@ export function peopleRoutes(db: Db, opts: PeopleRouteOptions = {}): Router {
     const { id } = parseInput(PeopleParamsSchema, req.params, 'params')
     const day = today()
     const detail = await db.withScope(scopeOf(req), async (tx) => {
-      const found = await resolveHouseId(tx, id)
+      const found = await resolveRecordId(tx, 'houses', id)
       const house = found ? await getHouse(tx, found) : null
       if (!found || !house) return null
       const residents = await listResidents(tx, { house: found, current: true }, day, 1000, null)
@@ -103,7 +94,7 @@ export function peopleRoutes(db: Db, opts: PeopleRouteOptions = {}): Router {
       const area = q.area ? await findArea(tx, q.area) : null
       let house: string | undefined
       if (q.house) {
-        const found = await resolveHouseId(tx, q.house)
+        const found = await resolveRecordId(tx, 'houses', q.house)
         if (!found) throw new HttpError(404, `no house ${q.house}`)
         house = found
       }
@@ -123,7 +114,7 @@ export function peopleRoutes(db: Db, opts: PeopleRouteOptions = {}): Router {
     const { reveal } = parseInput(ResidentDetailQuerySchema, req.query, 'query')
     const unmask = reveal === true && allowed(req, 'pii')
     const found = await db.withScope(scopeOf(req), async (tx) => {
-      const rid = await resolveResidentId(tx, id)
+      const rid = await resolveRecordId(tx, 'residents', id)
       const resident = rid ? await getResident(tx, rid, today()) : null
       if (!rid || !resident) return null
       return { resident, sealed: unmask ? await residentSealed(tx, rid) : null }

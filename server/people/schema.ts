@@ -10,6 +10,7 @@ import { AreaCodeSchema } from '../areas/schema.ts'
 import { CrsSchema } from '../geo/crs.ts'
 import { codeOrName } from '../hazards/schema.ts'
 import { commaList, DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
+import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
 
 /** 自住 / 出租 / 空置 / 经营 / 其他. */
 export const HouseUseSchema = z.enum(['self_occupied', 'rented', 'vacant', 'commercial', 'other'])
@@ -255,18 +256,6 @@ export const ResidentExportQuerySchema = z.object({
 
 // ── Answers ────────────────────────────────────────────────────────────────────────────────
 
-const placementProperties = {
-  address: z.string().nullable(),
-  addressId: z.string().nullable(),
-  geocodeLevel: z.string().nullable(),
-  /** The point only stands for the road, village or town the address named. */
-  approximate: z.boolean(),
-  townCode: z.string().nullable(),
-  villageCode: z.string().nullable(),
-  gridCode: z.string().nullable(),
-  microgridCode: z.string().nullable(),
-}
-
 export const HousePropertiesSchema = z.object({
   id: z.number().int(),
   houseId: z.string(),
@@ -280,27 +269,16 @@ export const HousePropertiesSchema = z.object({
   ownerName: z.string().nullable(),
   /** Masked (`138****5678`). */
   ownerPhone: z.string().nullable(),
-  ...placementProperties,
+  ...PLACED_PROPERTIES,
   updatedAt: z.string(),
 })
 export type HouseProperties = z.infer<typeof HousePropertiesSchema>
 
-const PointSchema = z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number(), z.number()]) })
-
-export const HouseFeatureSchema = z.object({
-  type: z.literal('Feature'),
-  id: z.number().int(),
-  geometry: PointSchema.nullable(),
-  properties: HousePropertiesSchema,
-})
+export const HouseFeatureSchema = pointFeatureSchema(HousePropertiesSchema)
 export type HouseFeature = z.infer<typeof HouseFeatureSchema>
 
 /** `GET /api/houses`: newest first; `next` is the cursor of the following page. */
-export const HousePageSchema = z.object({
-  type: z.literal('FeatureCollection'),
-  features: z.array(HouseFeatureSchema),
-  next: z.string().nullable(),
-})
+export const HousePageSchema = featurePageSchema(HouseFeatureSchema)
 export type HousePage = z.infer<typeof HousePageSchema>
 
 /** A resident as the API gives them (masked unless `unmasked`). */
@@ -326,7 +304,7 @@ export const ResidentSchema = z.object({
   phone: z.string().nullable(),
   /** True when name, idNumber and phone are the real values (a `pii` caller who asked). */
   unmasked: z.boolean(),
-  ...placementProperties,
+  ...PLACED_PROPERTIES,
   lng: z.number().nullable(),
   lat: z.number().nullable(),
   updatedAt: z.string(),

@@ -7,10 +7,11 @@
 import type { PendingQuery, Row } from 'postgres'
 
 import type { Queryable, Tx } from '../db/index.ts'
-import { type Crs, pointOrNull } from '../geo/crs.ts'
+import type { Crs } from '../geo/crs.ts'
 import type { ReportPlacement } from '../geocode/place.ts'
 import { placementColumns, placementValues } from '../geocode/place-sql.ts'
 import { areaCondition } from '../shared/area-sql.ts'
+import { placedColumns, placedPoint, placedProperties, type PlacedRow } from '../shared/placed.ts'
 import type { AreaRef } from '../stats/schema.ts'
 import {
   HOUSE_USE_NAMES,
@@ -261,7 +262,7 @@ export async function updateResident(tx: Tx, id: string, r: ResidentWrite, moved
 
 // ── Reads ──────────────────────────────────────────────────────────────────────────────────
 
-interface HouseRow {
+interface HouseRow extends PlacedRow {
   id: string
   house_id: string
   room: string | null
@@ -271,24 +272,13 @@ interface HouseRow {
   floor_area_m2: number | null
   owner_name_masked: string | null
   owner_phone_masked: string | null
-  address: string | null
-  address_id: string | null
-  geocode_level: string | null
-  approximate: boolean
-  town_code: string | null
-  village_code: string | null
-  grid_code: string | null
-  microgrid_code: string | null
   updated_at: Date
-  lng: number | null
-  lat: number | null
 }
 
 /** The SELECT list of house rows (`h` = houses), owner masked. */
 function houseColumns(sql: Queryable): PendingQuery<Row[]> {
   return sql`h.id::text AS id, h.house_id, h.room, h.use, h.group_rental, h.rooms, h.floor_area_m2, h.owner_name_masked,
-    h.owner_phone_masked, h.address, h.address_id, h.geocode_level, h.approximate, h.town_code, h.village_code, h.grid_code,
-    h.microgrid_code, h.updated_at, ST_X(h.geom) AS lng, ST_Y(h.geom) AS lat`
+    h.owner_phone_masked, ${placedColumns(sql, 'h')}, h.updated_at`
 }
 
 /**
@@ -300,7 +290,7 @@ function toHouseFeature(r: HouseRow): HouseFeature {
   return {
     type: 'Feature',
     id,
-    geometry: pointOrNull(r.lng, r.lat),
+    geometry: placedPoint(r),
     properties: {
       id,
       houseId: r.house_id,
@@ -312,29 +302,10 @@ function toHouseFeature(r: HouseRow): HouseFeature {
       floorAreaM2: r.floor_area_m2,
       ownerName: r.owner_name_masked,
       ownerPhone: r.owner_phone_masked,
-      address: r.address,
-      addressId: r.address_id,
-      geocodeLevel: r.geocode_level,
-      approximate: r.approximate,
-      townCode: r.town_code,
-      villageCode: r.village_code,
-      gridCode: r.grid_code,
-      microgridCode: r.microgrid_code,
+      ...placedProperties(r),
       updatedAt: r.updated_at.toISOString(),
     },
   }
-}
-
-/**
- * The numeric id of a house given its id or source house_id (the id wins), or null.
- * @example await resolveHouseId(tx, 'H-0001') // '3'
- */
-export async function resolveHouseId(sql: Queryable, idOrHouseId: string): Promise<string | null> {
-  const id = /^\d{1,18}$/.test(idOrHouseId) ? idOrHouseId : null
-  const [row] = await sql<{ id: string }[]>`
-    SELECT id::text FROM houses WHERE id = ${id}::bigint OR house_id = ${idOrHouseId}
-    ORDER BY (id = ${id}::bigint) IS TRUE DESC LIMIT 1`
-  return row?.id ?? null
 }
 
 /** One house as a Feature, or null. */
@@ -368,7 +339,7 @@ export async function listHouses(sql: Queryable, f: HouseFilter, limit: number, 
   return { type: 'FeatureCollection', features: page.map(toHouseFeature), next: rows.length > limit ? page.at(-1)!.id : null }
 }
 
-interface ResidentRow {
+interface ResidentRow extends PlacedRow {
   id: string
   person_id: string
   house: string | null
@@ -384,17 +355,7 @@ interface ResidentRow {
   name_masked: string | null
   id_masked: string | null
   phone_masked: string | null
-  address: string | null
-  address_id: string | null
-  geocode_level: string | null
-  approximate: boolean
-  town_code: string | null
-  village_code: string | null
-  grid_code: string | null
-  microgrid_code: string | null
   updated_at: Date
-  lng: number | null
-  lat: number | null
 }
 
 /**
@@ -420,9 +381,8 @@ function residentColumns(sql: Queryable, day: string): PendingQuery<Row[]> {
     r.id::text AS id, r.person_id, r.house_id::text AS house, (SELECT h.house_id FROM houses h WHERE h.id = r.house_id) AS house_source_id,
     r.residence, r.registered_on::text AS registered_on, r.registration_expires::text AS registration_expires,
     ${registrationSql(sql, day)} AS registration, r.moved_in::text AS moved_in, r.moved_out::text AS moved_out,
-    ${currentSql(sql, day)} AS current, r.key_categories, r.name_masked, r.id_masked, r.phone_masked, r.address, r.address_id,
-    r.geocode_level, r.approximate, r.town_code, r.village_code, r.grid_code, r.microgrid_code, r.updated_at,
-    ST_X(r.geom) AS lng, ST_Y(r.geom) AS lat`
+    ${currentSql(sql, day)} AS current, r.key_categories, r.name_masked, r.id_masked, r.phone_masked, ${placedColumns(sql, 'r')},
+    r.updated_at`
 }
 
 /**
@@ -448,14 +408,7 @@ function toResident(r: ResidentRow): Resident {
     idNumber: r.id_masked,
     phone: r.phone_masked,
     unmasked: false,
-    address: r.address,
-    addressId: r.address_id,
-    geocodeLevel: r.geocode_level,
-    approximate: r.approximate,
-    townCode: r.town_code,
-    villageCode: r.village_code,
-    gridCode: r.grid_code,
-    microgridCode: r.microgrid_code,
+    ...placedProperties(r),
     lng: r.lng,
     lat: r.lat,
     updatedAt: r.updated_at.toISOString(),
@@ -501,18 +454,6 @@ export async function listResidents(
     LIMIT ${limit + 1}`
   const page = rows.slice(0, limit)
   return { residents: page.map(toResident), next: rows.length > limit ? page.at(-1)!.id : null }
-}
-
-/**
- * The numeric id of a resident given its id or source person_id (the id wins), or null.
- * @example await resolveResidentId(tx, 'P-0001') // '7'
- */
-export async function resolveResidentId(sql: Queryable, idOrPersonId: string): Promise<string | null> {
-  const id = /^\d{1,18}$/.test(idOrPersonId) ? idOrPersonId : null
-  const [row] = await sql<{ id: string }[]>`
-    SELECT id::text FROM residents WHERE id = ${id}::bigint OR person_id = ${idOrPersonId}
-    ORDER BY (id = ${id}::bigint) IS TRUE DESC LIMIT 1`
-  return row?.id ?? null
 }
 
 /** One resident (masked), or null. */
