@@ -27,9 +27,9 @@ const PEOPLE = [
   { name: '上官婉儿', phone: '13800004444', idNo: '330109199504041237', residence: 'registered', key: [] as string[] },
 ] as const
 
-/** The address's placement columns, copied onto a row (select list). */
-const PLACE =
-  'a.geom, a.address, a.address_id, a.town_code, a.village_code, a.grid_code, a.microgrid_code, a.h3_r7, a.h3_r8, a.h3_r9, a.h3_r10'
+/** The address's placement columns, copied onto a row (select list of `addresses a`). */
+const place = (sql: Sql) =>
+  sql`a.geom, a.address, a.address_id, a.town_code, a.village_code, a.grid_code, a.microgrid_code, a.h3_r7, a.h3_r8, a.h3_r9, a.h3_r10`
 
 /**
  * Inserts at `addressId` (an address of the base): a rented house flagged as a group rental with
@@ -58,7 +58,7 @@ export async function insertFullView(sql: Sql, addressId: string, tag: string): 
       INSERT INTO houses (house_id, use, group_rental, rooms, room, owner_name_sealed, owner_name_masked, owner_phone_sealed, owner_phone_masked,
                           geom, address, address_id, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10, source)
       SELECT ${houseId}, ${use}, ${group}, ${rooms}, '501', ${ownerName.sealed}, ${ownerName.masked}, ${ownerPhone.sealed}, ${ownerPhone.masked},
-             ${sql.unsafe(PLACE)}, 'fixture'
+             ${place(sql)}, 'fixture'
       FROM addresses a WHERE a.address_id = ${addressId}
       RETURNING id::text`
     return h!.id
@@ -76,7 +76,7 @@ export async function insertFullView(sql: Sql, addressId: string, tag: string): 
       SELECT ${`FV-P-${tag}-${house}-${i}`}, ${house}::bigint, ${p.residence}, ${p.residence === 'migrant' ? movedIn : null}::date,
              ${movedIn}::date, ${movedOut}::date, ${[...p.key]}::text[],
              ${n.sealed}, ${n.masked}, ${idHash(p.idNo)}, ${maskNumber(p.idNo)}, ${ph.sealed}, ${ph.masked},
-             ${sql.unsafe(PLACE)}, 'fixture'
+             ${place(sql)}, 'fixture'
       FROM addresses a WHERE a.address_id = ${addressId}`
   }
   for (let i = 0; i < 4; i++) await resident(rented, i, '2025-01-01', null)
@@ -91,7 +91,7 @@ export async function insertFullView(sql: Sql, addressId: string, tag: string): 
                                responsible_phone_sealed, responsible_phone_masked, self_check_every_days, self_check_checklist,
                                geom, address, address_id, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10, source, created_at)
     SELECT ${`FV-O-${tag}`}, '金色小吃店', 'shop', ARRAY['catering', 'gas']::text[], ${rn.sealed}, ${rn.masked}, ${rp.sealed}, ${rp.masked},
-           30, 'fire', ${sql.unsafe(PLACE)}, 'fixture', now() - interval '200 days'
+           30, 'fire', ${place(sql)}, 'fixture', now() - interval '200 days'
     FROM addresses a WHERE a.address_id = ${addressId}
     RETURNING id::text`
   await sql`INSERT INTO self_checks (organisation_id, checked_at, checklist, items, failed_items, actor)
@@ -101,7 +101,7 @@ export async function insertFullView(sql: Sql, addressId: string, tag: string): 
     INSERT INTO disputes (case_id, type, summary, reported_at, level, status, outcome_at, party_key,
                           geom, address, address_id, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10, source)
     SELECT ${`FV-D-${tag}`}, 'neighbour', '楼上漏水引发邻里纠纷', now() - interval '10 days', 'village', 'failed', now() - interval '3 days',
-           ${`FV-P-${tag}-x,FV-P-${tag}-y`}, ${sql.unsafe(PLACE)}, 'fixture'
+           ${`FV-P-${tag}-x,FV-P-${tag}-y`}, ${place(sql)}, 'fixture'
     FROM addresses a WHERE a.address_id = ${addressId}
     RETURNING id::text`
   for (const [i, role] of [
@@ -120,7 +120,7 @@ export async function insertFullView(sql: Sql, addressId: string, tag: string): 
       INSERT INTO devices (device_id, kind, name, house_id, organisation_id, expected_refill_days,
                            geom, address, address_id, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10, source)
       SELECT ${deviceId}, ${kind}, ${`${kind} ${tag}`}, ${house}::bigint, ${orgId}::bigint, ${kind === 'gas_cylinder' ? 30 : null}::int,
-             ${sql.unsafe(PLACE)}, 'fixture'
+             ${place(sql)}, 'fixture'
       FROM addresses a WHERE a.address_id = ${addressId}
       RETURNING id::text`
     return d!.id

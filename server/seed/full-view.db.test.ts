@@ -1,14 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { maskName, unseal } from '../auth/sealed.ts'
+import { idHash, maskName, maskNumber, unseal } from '../auth/sealed.ts'
+import { SYSTEM_SCOPE } from '../db/index.ts'
+import { monthIndicators } from '../indicators/indicators.ts'
+import { ENTERED_IDS } from '../indicators/schema.ts'
 import { createTestDb, TEST_KIND, TEST_SEED_END, type TestDb } from '../testing/db.ts'
+import { DEMO_ASSESSED, DEMO_RANGES } from './assessments.ts'
 import { generateFullView, type RecentIncidents } from './full-view.ts'
 import { generateAddresses, generateBoundaries } from './index.ts'
 import { loadAddresses, loadAreas } from './load.ts'
 import { loadFullView } from './load-full-view.ts'
 import { seedPatterns, seedStatus } from './run.ts'
 
-const TABLES = ['houses', 'residents', 'organisations', 'self_checks', 'disputes', 'patrols', 'devices', 'device_events'] as const
+const TABLES = [
+  'houses',
+  'residents',
+  'organisations',
+  'self_checks',
+  'disputes',
+  'patrols',
+  'devices',
+  'device_events',
+  'indicator_assessments',
+] as const
 
 describe(`the seeded small district's full view (${TEST_KIND})`, () => {
   let t: TestDb
@@ -36,10 +50,18 @@ describe(`the seeded small district's full view (${TEST_KIND})`, () => {
     expect(c!.planted).toBeGreaterThan(10)
   })
 
-  it('stores names and phones sealed, ID numbers as a hash and a masked form: never in the clear', async () => {
+  it('stores names, phones and ID numbers sealed, ID numbers also as a hash and a masked form: never in the clear', async () => {
     const residents = await t.db.sql<
-      { name_sealed: string; name_masked: string; phone_sealed: string; phone_masked: string; id_hash: string; id_masked: string }[]
-    >`SELECT name_sealed, name_masked, phone_sealed, phone_masked, id_hash, id_masked FROM residents ORDER BY id LIMIT 200`
+      {
+        name_sealed: string
+        name_masked: string
+        phone_sealed: string
+        phone_masked: string
+        id_hash: string
+        id_masked: string
+        id_sealed: string
+      }[]
+    >`SELECT name_sealed, name_masked, phone_sealed, phone_masked, id_hash, id_masked, id_sealed FROM residents ORDER BY id LIMIT 200`
     for (const r of residents) {
       expect(r.name_sealed).toMatch(/^v1:/)
       expect(r.phone_sealed).toMatch(/^v1:/)
@@ -52,15 +74,62 @@ describe(`the seeded small district's full view (${TEST_KIND})`, () => {
       expect(r.phone_masked).toBe(`${phone.slice(0, 3)}****${phone.slice(-4)}`)
       expect(r.id_hash).toMatch(/^[0-9a-f]{64}$/)
       expect(r.id_masked).toMatch(/^\d{6}\*{8}[\dX]{4}$/)
+      // The sealed ID number is the one the hash and the masked form were made from.
+      expect(r.id_sealed).toMatch(/^v1:/)
+      const id = unseal(r.id_sealed)!
+      expect(id).toMatch(/^\d{17}[\dX]$/)
+      expect(r.id_sealed).not.toContain(id)
+      expect(maskNumber(id)).toBe(r.id_masked)
+      expect(idHash(id)).toBe(r.id_hash)
     }
     // No personal field anywhere holds a plain name or number.
     const [plain] = await t.db.sql<{ n: number }[]>`
       SELECT (SELECT count(*) FROM houses WHERE owner_name_sealed NOT LIKE 'v1:%' OR owner_phone_sealed NOT LIKE 'v1:%')
            + (SELECT count(*) FROM organisations WHERE responsible_name_sealed NOT LIKE 'v1:%' OR responsible_phone_sealed NOT LIKE 'v1:%')
            + (SELECT count(*) FROM dispute_parties WHERE name_sealed NOT LIKE 'v1:%' OR phone_sealed NOT LIKE 'v1:%')
-           + (SELECT count(*) FROM residents WHERE name_sealed NOT LIKE 'v1:%' OR id_masked !~ '^[0-9]{6}[*]{8}[0-9X]{4}$')
+           + (SELECT count(*) FROM residents WHERE name_sealed NOT LIKE 'v1:%' OR id_masked !~ '^[0-9]{6}[*]{8}[0-9X]{4}$'
+                                                  OR id_sealed IS NULL OR id_sealed NOT LIKE 'v1:%')
            + (SELECT count(*) FROM residents WHERE person_id ~ '[0-9]{15}') AS n`
     expect(Number(plain!.n)).toBe(0)
+  })
+
+  it('has the entered 双十条 assessments of every town and village for the last whole month, within their ranges', async () => {
+    const month = '2026-10' // the last whole month before TEST_SEED_END
+    const rows = await t.db.sql<{ indicator: string; area: string; level: string; value: number; entered_by: string; n: number }[]>`
+      SELECT s.indicator_id AS indicator, s.area_code AS area, a.level, s.value, s.entered_by,
+             count(*) OVER (PARTITION BY s.indicator_id, s.area_code)::int AS n
+      FROM indicator_assessments s JOIN admin_areas a ON a.code = s.area_code
+      WHERE s.month = ${`${month}-01`}::date AND s.entered_at < ${TEST_SEED_END}`
+    const [areas] = await t.db.sql<{ towns: number; villages: number }[]>`
+      SELECT count(*) FILTER (WHERE level = 'town')::int AS towns, count(*) FILTER (WHERE level = 'village')::int AS villages
+      FROM admin_areas`
+    expect(rows).toHaveLength(ENTERED_IDS.length * (areas!.towns + areas!.villages))
+    for (const r of rows) {
+      const ind = DEMO_ASSESSED.find((d) => d.id === r.indicator)!
+      expect(r.n).toBe(1)
+      expect(['town', 'village']).toContain(r.level)
+      expect(r.value).toBeGreaterThanOrEqual(DEMO_RANGES[ind.scale][0])
+      expect(r.value).toBeLessThanOrEqual(DEMO_RANGES[ind.scale][1])
+      expect(r.entered_by).toMatch(/^demo:\S+$/)
+    }
+    // Every village of every town has each of them.
+    const [missing] = await t.db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM admin_areas v CROSS JOIN unnest(${[...ENTERED_IDS]}::text[]) i(id)
+      WHERE v.level = 'village'
+        AND NOT EXISTS (SELECT 1 FROM indicator_assessments s WHERE s.indicator_id = i.id AND s.area_code = v.code AND s.month = ${`${month}-01`}::date)`
+    expect(missing!.n).toBe(0)
+
+    // The indicators the API gives (GET /api/indicators?level=town&month=2026-10): the entered ones are configured, with values.
+    const out = await t.db.withScope(SYSTEM_SCOPE, (tx) => monthIndicators(tx, 'town', month, TEST_SEED_END))
+    for (const id of ENTERED_IDS) {
+      expect(
+        out.definitions.find((d) => d.id === id),
+        id,
+      ).toMatchObject({ configured: true, source: 'entered', reason: null })
+      const towns = out.areas.filter((a) => a.level === 'town')
+      expect(towns.length).toBeGreaterThan(0)
+      for (const a of towns) expect(a.indicators[id]?.value, `${id} ${a.code}`).toEqual(expect.any(Number))
+    }
   })
 
   it('holds the planted patterns', async () => {
@@ -119,7 +188,8 @@ describe(`loading the full view (${TEST_KIND})`, () => {
     const snapshot = async () =>
       t.db.sql<{ n: string; names: string }[]>`
         SELECT (SELECT count(*) FROM houses) || '/' || (SELECT count(*) FROM residents) || '/' || (SELECT count(*) FROM self_checks) || '/' ||
-               (SELECT count(*) FROM dispute_steps) || '/' || (SELECT count(*) FROM patrols) || '/' || (SELECT count(*) FROM device_events) AS n,
+               (SELECT count(*) FROM dispute_steps) || '/' || (SELECT count(*) FROM patrols) || '/' || (SELECT count(*) FROM device_events) || '/' ||
+               (SELECT count(*) FROM indicator_assessments) AS n,
                (SELECT string_agg(name_sealed, ',' ORDER BY id) FROM residents) AS names`
     const first = await snapshot()
     expect(first[0]!.n).toBe(
@@ -130,8 +200,10 @@ describe(`loading the full view (${TEST_KIND})`, () => {
         fv.disputes.reduce((s, d) => s + d.steps.length, 0),
         counts.patrols,
         counts.device_events,
+        counts.indicator_assessments,
       ].join('/'),
     )
+    expect(counts.indicator_assessments).toBeGreaterThan(0)
     await loadFullView(t.db, fv)
     expect(await snapshot()).toEqual(first)
   }, 300_000)

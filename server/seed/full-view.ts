@@ -1,9 +1,10 @@
 /**
  * Demo data for the full information view (全量信息视图, issue 26; tables of migrations/034):
  * houses and their residents, organisations with their self-checks, disputes with parties and
- * mediation steps, patrols with tracks, and IoT devices with their events — at addresses of the
- * incident sample, deterministic from the seed string and `end` (the as-of of the demo). Pure: no
- * database code and no sealing here (the loader, ./load-full-view.ts, seals every name and phone).
+ * mediation steps, patrols with tracks, IoT devices with their events, and the entered 双十条
+ * assessments of every town and village (./assessments.ts) — at addresses of the incident sample,
+ * deterministic from the seed string and `end` (the as-of of the demo). Pure: no database code
+ * and no sealing here (the loader, ./load-full-view.ts, seals every name, phone and ID number).
  *
  * Shares planted (docs/operations.md, "Seeding"): houses 自住 most, then 出租, 空置, 经营, 1–6
  * rooms, at most 5 current residents; migrants' 居住登记 so every village but two is ≥ 98 %
@@ -16,6 +17,7 @@
 import type { AddressRow } from '../addresses/schema.ts'
 import { checklistOf } from '../hazards/checklists.ts'
 import { shanghaiDay } from '../shared/time.ts'
+import { type AssessmentSeedRow, generateAssessments } from './assessments.ts'
 import { idNumber, LOCAL_REGIONS, MIGRANT_REGIONS, mobile, personName } from './people.ts'
 import { chance, deriveRng, pick, randInt, type Rng, shuffle, uniform, weightedPick } from './rng.ts'
 import type { AreaRow, IncidentRow } from './types.ts'
@@ -188,6 +190,8 @@ export interface FullViewData {
   devices: DeviceSeedRow[]
   /** Incidents planted for the key-person and patrol-gap patterns (source 'demo-patterns'). */
   incidents: IncidentRow[]
+  /** The entered 双十条 assessments of every town and village (./assessments.ts). */
+  assessments: AssessmentSeedRow[]
   patterns: FullViewPatterns
 }
 
@@ -626,6 +630,7 @@ export function generateFullView(
     patrols,
     devices,
     incidents: incidents.sort((a, b) => a.reportedAt.getTime() - b.reportedAt.getTime()),
+    assessments: generateAssessments(areas, { seed: opts.seed, end: opts.end }),
     patterns,
   }
 }
