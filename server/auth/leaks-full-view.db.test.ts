@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { SYSTEM_SCOPE } from '../db/index.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, type TestServer } from '../testing/harness.ts'
 import { decodeTile, tileAt } from '../tiles/testing.ts'
 import { ensureFirstAdmin } from './bootstrap.ts'
 import { idHash, maskNumber, seal, sealName, sealPhone } from './sealed.ts'
@@ -34,17 +34,7 @@ async function call(path: string, token: string): Promise<Response> {
   return fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${token}` } })
 }
 async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${s.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  })
-  expect(res.status).toBe(200)
-  return res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('onemap_session='))!
-    .split(';')[0]!
-    .slice('onemap_session='.length)
+  return loginToken(s.url, username, password)
 }
 
 /** Writes one of each record at a grid of the town, as the imports store them. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SYSTEM_SCOPE } from '../db/index.ts'
 import { type EventReader, eventReader } from '../stream/testing.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, type TestServer } from '../testing/harness.ts'
 import { decodeTile, tileAt } from '../tiles/testing.ts'
 import { upsertWarning } from '../warnings/store.ts'
 import { ensureFirstAdmin } from './bootstrap.ts'
@@ -47,17 +47,7 @@ async function ok<T>(path: string, token: string, init: { method?: string; body?
   return JSON.parse(text) as T
 }
 async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${s.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  })
-  expect(res.status).toBe(200)
-  return res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('onemap_session='))!
-    .split(';')[0]!
-    .slice('onemap_session='.length)
+  return loginToken(s.url, username, password)
 }
 async function grid(town: string): Promise<{ code: string; lng: number; lat: number }> {
   const [g] = await s.db.sql<{ code: string; lng: number; lat: number }[]>`

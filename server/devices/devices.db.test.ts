@@ -14,7 +14,7 @@ import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import { fromWgs84 } from '../geo/crs.ts'
 import { getImportRun } from '../imports/runs.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, TEST_SEED_END, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, TEST_SEED_END, type TestServer } from '../testing/harness.ts'
 import { importDeviceEvents, importDevices } from './import-csv.ts'
 import type { DeviceEventPage, DeviceFeature, DevicePage } from './schema.ts'
 
@@ -43,17 +43,7 @@ describe(`devices (${TEST_KIND})`, () => {
     return JSON.parse(r.text) as T
   }
   const login = async (username: string, password: string) => {
-    const res = await fetch(`${s.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    })
-    expect(res.status).toBe(200)
-    return res.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('onemap_session='))!
-      .split(';')[0]!
-      .slice('onemap_session='.length)
+    return loginToken(s.url, username, password)
   }
   const end = TEST_SEED_END.getTime()
   const iso = (hoursBefore: number) => new Date(end - hoursBefore * 3600_000).toISOString()

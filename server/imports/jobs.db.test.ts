@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, type TestServer } from '../testing/harness.ts'
 
 const PASSWORD = 'correct-horse-battery-staple'
 
@@ -15,17 +15,7 @@ describe(`import jobs and the district profile (${TEST_KIND})`, () => {
   let s: TestServer
   const tokens: Record<string, string> = {}
   const login = async (username: string, password: string) => {
-    const res = await fetch(`${s.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    })
-    expect(res.status).toBe(200)
-    return res.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('onemap_session='))!
-      .split(';')[0]!
-      .slice('onemap_session='.length)
+    return loginToken(s.url, username, password)
   }
   const call = (path: string, who: string, init: RequestInit = {}) =>
     fetch(`${s.url}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${tokens[who]}` } })

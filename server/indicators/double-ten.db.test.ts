@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, type TestServer } from '../testing/harness.ts'
 import { DEFAULT_RANKING_CONFIG } from './definitions.ts'
 import { type Fixture, loadFixture } from './fixtures.ts'
 import type { Assessment, AssessmentsResponse, IndicatorsResponse, RankingConfigInput, RankingResponse } from './schema.ts'
@@ -34,17 +34,7 @@ const tokens: Record<string, string> = {}
 const at = (x: string) => new Date(`${x}+08:00`)
 
 async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${s.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  })
-  expect(res.status).toBe(200)
-  return res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('onemap_session='))!
-    .split(';')[0]!
-    .slice('onemap_session='.length)
+  return loginToken(s.url, username, password)
 }
 
 async function call<T>(who: string, path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {

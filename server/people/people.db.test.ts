@@ -14,7 +14,7 @@ import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import { SYSTEM_SCOPE, type Tx } from '../db/index.ts'
 import { loadFixtureBase } from '../geocode/fixtures/base.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, type TestServer } from '../testing/harness.ts'
 import { importHouses, importResidents } from './import-csv.ts'
 import {
   type HouseDetail,
@@ -73,17 +73,7 @@ async function get<T>(url: string, token: string): Promise<T> {
   return JSON.parse(text) as T
 }
 async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${s.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  })
-  expect(res.status).toBe(200)
-  return res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('onemap_session='))!
-    .split(';')[0]!
-    .slice('onemap_session='.length)
+  return loginToken(s.url, username, password)
 }
 function file(name: string, text: string): string {
   const f = path.join(tmp, name)

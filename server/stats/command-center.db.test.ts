@@ -12,7 +12,7 @@ import { DEFAULT_RANKING_CONFIG } from '../indicators/definitions.ts'
 import type { RankingResponse } from '../indicators/schema.ts'
 import { scoreAreas } from '../indicators/scoring.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, type TestServer } from '../testing/harness.ts'
 import type { AreaStatsResponse, SummaryResponse, TimeseriesResponse } from './schema.ts'
 
 let s: TestServer
@@ -31,17 +31,7 @@ async function json<T>(path: string, token: string): Promise<T> {
   return (await res.json()) as T
 }
 async function login(username: string, password: string): Promise<string> {
-  const res = await fetch(`${s.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  })
-  expect(res.status).toBe(200)
-  return res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('onemap_session='))!
-    .split(';')[0]!
-    .slice('onemap_session='.length)
+  return loginToken(s.url, username, password)
 }
 /** Incidents in October 2026 counted from the incidents table itself, by area column. */
 async function octoberCount(column: 'town_code' | 'grid_code', code: string): Promise<number> {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import type { Queryable } from '../db/index.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, type TestServer } from '../testing/harness.ts'
 import { type EventReader, eventReader } from './testing.ts'
 
 type Incident = { properties: { incidentId: string } }
@@ -75,17 +75,7 @@ describe(`live stream when writers commit out of number order (${TEST_KIND})`, (
     // them): interleaved writers must not queue on its prune (migrations/030).
     await s.db.sql`INSERT INTO tile_invalidations (source, at) VALUES ('incidents', now() - interval '2 hours')`
     const login = async (username: string, password: string) => {
-      const res = await fetch(`${s.url}/api/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      })
-      expect(res.status).toBe(200)
-      return res.headers
-        .getSetCookie()
-        .find((c) => c.startsWith('onemap_session='))!
-        .split(';')[0]!
-        .slice('onemap_session='.length)
+      return loginToken(s.url, username, password)
     }
     const admin = await ensureFirstAdmin(s.db)
     tokens.admin = await login('admin', admin!.password)

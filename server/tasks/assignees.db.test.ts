@@ -10,7 +10,7 @@ import { ensureFirstAdmin } from '../auth/bootstrap.ts'
 import { SYSTEM_SCOPE } from '../db/index.ts'
 import { type EventReader, eventReader, type SseEvent } from '../stream/testing.ts'
 import { TEST_KIND } from '../testing/db.ts'
-import { startTestServer, type TestServer } from '../testing/harness.ts'
+import { loginToken, startTestServer, type TestServer } from '../testing/harness.ts'
 import { upsertWarning } from '../warnings/store.ts'
 import type { TaskAssigned, TaskAssignee, TaskCounts, TaskDetail, TaskPage } from './schema.ts'
 
@@ -42,17 +42,7 @@ describe(`task assignees (${TEST_KIND})`, () => {
     return r.json
   }
   const login = async (username: string, password: string) => {
-    const res = await fetch(`${s.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    })
-    expect(res.status).toBe(200)
-    return res.headers
-      .getSetCookie()
-      .find((c) => c.startsWith('onemap_session='))!
-      .split(';')[0]!
-      .slice('onemap_session='.length)
+    return loginToken(s.url, username, password)
   }
   const task = (who: string, body: Record<string, unknown>) =>
     call<TaskDetail>('/api/tasks', who, {

@@ -48,3 +48,20 @@ export async function startTestServer(
     throw err
   }
 }
+
+/**
+ * Logs in through the API as a browser does and returns the session token (for `Authorization:
+ * Bearer …`); throws with the answer when the login is refused.
+ * @example tokens.admin = await loginToken(s.url, 'admin', first.password)
+ */
+export async function loginToken(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (res.status !== 200) throw new Error(`login as ${username}: ${res.status} ${await res.text()}`)
+  const cookie = res.headers.getSetCookie().find((c) => c.startsWith('onemap_session='))
+  if (!cookie) throw new Error(`login as ${username}: no session cookie`)
+  return cookie.split(';')[0]!.slice('onemap_session='.length)
+}
