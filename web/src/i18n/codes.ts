@@ -90,6 +90,8 @@ export const CODE_NAMES = {
   'metric.redRank': { zh: '本次运行红色强度排名', en: "Rank among this run's red" },
   'metric.redCap': { zh: '每次运行红色预警上限', en: 'Most red warnings per run' },
   'metric.cappedFrom': { zh: '超出上限前等级', en: 'Level before the cap' },
+  'linkedBy.parties': { zh: '同一当事人', en: 'The same parties' },
+  'linkedBy.address': { zh: '同一地址', en: 'The same address' },
   'metric.failed': { zh: '调解失败次数', en: 'Failed mediations' },
   'metric.by': { zh: '串联依据', en: 'Linked by' },
   'metric.types': { zh: '纠纷类型', en: 'Dispute types' },
@@ -137,6 +139,7 @@ export type CodeGroup =
   | 'match'
   | 'pattern'
   | 'metric'
+  | 'linkedBy'
 
 /** The entry for a code, from this table or strings.ts. */
 function entry(group: CodeGroup, code: string): Record<Lang, string> | undefined {

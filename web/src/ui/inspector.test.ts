@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 
 import type { IncidentFeature } from '../api/map-api.ts'
+import { codeLabel } from '../i18n/codes.ts'
 import { formatBbox } from '../state/query.ts'
 import { atPoint, dailyCounts, formatMetric, membersBox, metricRows, pointBox, storedCell, topCategories } from './inspector.ts'
 
@@ -84,5 +85,21 @@ describe("a cell's incidents", () => {
     expect(members).toBeGreaterThan(100)
     expect(differ).toBeGreaterThan(0) // why the parent of the res-10 cell, not the cell the point is in
     expect(storedCell(h3, 120.262, 30.164, 10)).toBe(h3.latLngToCell(30.164, 120.262, 10))
+  })
+})
+
+describe("the full-view models' metrics", () => {
+  it('are named and their codes put in words', () => {
+    const rows = Object.fromEntries(
+      metricRows({ use: 'rented', keyCategories: 'drug,community_correction', checklist: 'fire', by: 'parties', perRoom: 4.33 }),
+    )
+    expect(rows).toEqual({
+      房屋用途: '出租',
+      重点人员类别: '涉毒、社区矫正',
+      自查清单: codeLabel('hazardCategory', 'fire'),
+      串联依据: '同一当事人',
+      每间人数: '4.33',
+    })
+    expect(Object.values(rows).join()).not.toMatch(/rented|drug|parties/)
   })
 })

@@ -12,6 +12,7 @@ import { fetchHazard, fetchIncident, fetchIncidents, fetchTask, fetchWarning, ty
 import { codeLabel } from '../i18n/codes.ts'
 import { formatNumber, onLangChange, t, tf } from '../i18n/i18n.ts'
 import type { StringKey } from '../i18n/strings.ts'
+import { fullViewLabel } from '../map/fullview-labels.ts'
 import { WARNING_COLOURS, type WarningLevel } from '../map/legend.ts'
 import { type Bbox, incidentsQuery } from '../state/query.ts'
 import type { Filters, Selection } from '../state/url.ts'
@@ -80,6 +81,16 @@ function metricValue(key: string, v: unknown, statusGroup: 'taskStatus' | 'hazar
   if (key === 'status') return codeLabel(statusGroup, v)
   if (key === 'severity') return codeLabel('severity', v)
   if (key === 'cappedFrom') return codeLabel('level', v)
+  // The full-view models' codes (server/models/kinds/*): a house's use, key-person categories, a
+  // self-check's checklist (a hazard category) and what links a dispute chain.
+  if (key === 'use') return fullViewLabel('houseUse', v)
+  if (key === 'keyCategories')
+    return v
+      .split(',')
+      .map((c) => fullViewLabel('keyCategory', c))
+      .join('、')
+  if (key === 'checklist') return codeLabel('hazardCategory', v)
+  if (key === 'by') return codeLabel('linkedBy', v)
   if (ISO_INSTANT.test(v)) return formatTime(v)
   if (key === 'categories' && v.startsWith('{')) {
     try {
