@@ -37,15 +37,21 @@ describe(`database layer (${TEST_KIND})`, () => {
     expect(Number(row?.n)).toBe(files.length)
   })
 
-  it('creates the tables with GiST indexes on every geometry', async () => {
+  it('creates the tables with GiST indexes on the geometries spatial queries read', async () => {
     const { sql } = t.db
     const idx = await sql<{ indexname: string }[]>`
       SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexdef LIKE '%USING gist%' ORDER BY 1`
     expect(idx.map((r) => r.indexname)).toEqual([
       'addresses_geom_gist',
       'admin_areas_geom_gist',
+      'devices_geom_gist',
+      'disputes_geom_gist',
       'hazards_geom_gist',
+      'houses_geom_gist',
       'incidents_geom_gist',
+      'organisations_geom_gist',
+      'patrols_track_gist',
+      'residents_geom_gist',
       'tasks_geom_gist',
       'warnings_geom_gist',
     ])
