@@ -5,7 +5,7 @@
  */
 import type { Sql } from 'postgres'
 
-import { idHash, maskNumber, sealName, sealPhone } from '../auth/sealed.ts'
+import { idHash, maskNumber, seal, sealName, sealPhone } from '../auth/sealed.ts'
 
 /** The plaintext personal data the fixture seals: none of it may appear in any answer. */
 export interface FullViewFixture {
@@ -71,11 +71,11 @@ export async function insertFullView(sql: Sql, addressId: string, tag: string): 
     const ph = sealPhone(p.phone)
     await sql`
       INSERT INTO residents (person_id, house_id, residence, registered_on, moved_in, moved_out, key_categories,
-                             name_sealed, name_masked, id_hash, id_masked, phone_sealed, phone_masked,
+                             name_sealed, name_masked, id_hash, id_masked, id_sealed, phone_sealed, phone_masked,
                              geom, address, address_id, town_code, village_code, grid_code, microgrid_code, h3_r7, h3_r8, h3_r9, h3_r10, source)
       SELECT ${`FV-P-${tag}-${house}-${i}`}, ${house}::bigint, ${p.residence}, ${p.residence === 'migrant' ? movedIn : null}::date,
              ${movedIn}::date, ${movedOut}::date, ${[...p.key]}::text[],
-             ${n.sealed}, ${n.masked}, ${idHash(p.idNo)}, ${maskNumber(p.idNo)}, ${ph.sealed}, ${ph.masked},
+             ${n.sealed}, ${n.masked}, ${idHash(p.idNo)}, ${maskNumber(p.idNo)}, ${seal(p.idNo)}, ${ph.sealed}, ${ph.masked},
              ${place(sql)}, 'fixture'
       FROM addresses a WHERE a.address_id = ${addressId}`
   }
