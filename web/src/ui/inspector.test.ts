@@ -91,15 +91,23 @@ describe("a cell's incidents", () => {
 describe("the full-view models' metrics", () => {
   it('are named and their codes put in words', () => {
     const rows = Object.fromEntries(
-      metricRows({ use: 'rented', keyCategories: 'drug,community_correction', checklist: 'fire', by: 'parties', perRoom: 4.33 }),
+      metricRows({
+        use: 'rented',
+        keyCategories: 'drug,community_correction',
+        checklist: 'fire',
+        by: 'parties',
+        types: '{"family":1,"neighbour":3}',
+        perRoom: 4.33,
+      }),
     )
     expect(rows).toEqual({
       房屋用途: '出租',
       重点人员类别: '涉毒、社区矫正',
       自查清单: codeLabel('hazardCategory', 'fire'),
       串联依据: '同一当事人',
+      纠纷类型: '家庭纠纷 × 1，邻里纠纷 × 3',
       每间人数: '4.33',
     })
-    expect(Object.values(rows).join()).not.toMatch(/rented|drug|parties/)
+    expect(Object.values(rows).join()).not.toMatch(/rented|drug|parties|neighbour/)
   })
 })

@@ -82,7 +82,7 @@ function metricValue(key: string, v: unknown, statusGroup: 'taskStatus' | 'hazar
   if (key === 'severity') return codeLabel('severity', v)
   if (key === 'cappedFrom') return codeLabel('level', v)
   // The full-view models' codes (server/models/kinds/*): a house's use, key-person categories, a
-  // self-check's checklist (a hazard category) and what links a dispute chain.
+  // self-check's checklist (a hazard category), what links a dispute chain and its dispute types.
   if (key === 'use') return fullViewLabel('houseUse', v)
   if (key === 'keyCategories')
     return v
@@ -91,18 +91,25 @@ function metricValue(key: string, v: unknown, statusGroup: 'taskStatus' | 'hazar
       .join('、')
   if (key === 'checklist') return codeLabel('hazardCategory', v)
   if (key === 'by') return codeLabel('linkedBy', v)
+  if (key === 'types' && v.startsWith('{')) return countsInWords(v, (code) => fullViewLabel('disputeType', code))
   if (ISO_INSTANT.test(v)) return formatTime(v)
-  if (key === 'categories' && v.startsWith('{')) {
-    try {
-      const counts = JSON.parse(v) as Record<string, unknown>
-      return Object.entries(counts)
-        .map(([code, n]) => `${code} × ${String(n)}`)
-        .join('，')
-    } catch {
-      return v
-    }
-  }
+  if (key === 'categories' && v.startsWith('{')) return countsInWords(v, (code) => code)
   return v
+}
+
+/**
+ * A JSON object of counts by code as "name × n" (the text itself when it is not JSON).
+ * @example countsInWords('{"0101":2}', (c) => c) // '0101 × 2'
+ */
+function countsInWords(json: string, name: (code: string) => string): string {
+  try {
+    const counts = JSON.parse(json) as Record<string, unknown>
+    return Object.entries(counts)
+      .map(([code, n]) => `${name(code)} × ${String(n)}`)
+      .join('，')
+  } catch {
+    return json
+  }
 }
 
 /**
