@@ -28,11 +28,16 @@ function key(): Buffer {
     const file = path.join(config.DATA_DIR, 'pii.key')
     if (!fs.existsSync(file)) {
       fs.mkdirSync(path.dirname(file), { recursive: true })
-      // 'wx': two processes starting at once must not overwrite each other's key.
+      // Written aside, then linked into place: link fails if another process made the key first,
+      // and no process ever reads a half-written key.
+      const aside = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`
+      fs.writeFileSync(aside, crypto.randomBytes(32).toString('base64') + '\n', { mode: 0o600 })
       try {
-        fs.writeFileSync(file, crypto.randomBytes(32).toString('base64') + '\n', { mode: 0o600, flag: 'wx' })
+        fs.linkSync(aside, file)
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+      } finally {
+        fs.rmSync(aside, { force: true })
       }
     }
     k = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64')

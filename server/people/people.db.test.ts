@@ -3,7 +3,6 @@
  * named, the rest loaded; idempotent; a changed line updated), and from the readers' side the
  * area scope, masking, reveal and its audit, and what the raw table holds.
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -25,9 +24,6 @@ import {
   ResidentPageSchema,
   ResidentSchema,
 } from './schema.ts'
-
-// A key of this run only (sealed.ts reads PII_KEY before DATA_DIR/pii.key): no key file is left behind.
-process.env.PII_KEY ??= crypto.randomBytes(32).toString('base64')
 
 const HOUSES = [
   'house_id,address_id,address,room,use,group_rental,rooms,floor_area_m2,owner_name,owner_phone',
