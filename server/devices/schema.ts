@@ -5,10 +5,10 @@
 import { z } from 'zod'
 
 import { AreaCodeSchema } from '../areas/schema.ts'
-import { CrsSchema } from '../geo/crs.ts'
 import { codeOrName } from '../hazards/schema.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
 import { ReportTimeSchema } from '../incidents/schema.ts'
+import { absent, BOTH_OR_NEITHER, bothOrNeither, optionalText, PLACED_CSV_COLUMNS, PLACED_CSV_FIELDS } from '../shared/csv-fields.ts'
 import {
   DayInputSchema,
   enumList,
@@ -47,13 +47,7 @@ export const DEVICE_EVENT_KIND_NAMES: Readonly<Record<DeviceEventKind, string>> 
   delivery: '配送',
 }
 
-/** Empty CSV fields and JSON nulls mean "not given". */
-const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
-const optionalText = (max: number) => z.preprocess(absent, z.string().trim().max(max, `at most ${max} characters`).optional())
-const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.number().finite().min(min).max(max).optional())
 const SourceIdSchema = z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters')
-const bothOrNeither = (v: { lng?: number | undefined; lat?: number | undefined }) => (v.lng === undefined) === (v.lat === undefined)
-const BOTH_OR_NEITHER = { message: 'give both lng and lat, or neither', path: ['lng'] }
 
 /**
  * One line of a devices CSV. Where it is: its own address (address_id of the base, address text,
@@ -69,11 +63,7 @@ export const DeviceCsvRowSchema = z
     installed_at: z.preprocess(absent, DayInputSchema.optional()),
     org_id: z.preprocess(absent, SourceIdSchema.optional()),
     house_id: z.preprocess(absent, SourceIdSchema.optional()),
-    address_id: optionalText(64),
-    address: optionalText(500),
-    lng: coordinate(-180, 180),
-    lat: coordinate(-90, 90),
-    crs: z.preprocess(absent, CrsSchema.default('wgs84')),
+    ...PLACED_CSV_FIELDS,
     expected_refill_days: z.preprocess(absent, z.coerce.number().int('a whole number').min(1).max(366).optional()),
     source: optionalText(200),
   })
@@ -92,11 +82,7 @@ export const DEVICE_OPTIONAL_COLUMNS = [
   'installed_at',
   'org_id',
   'house_id',
-  'address_id',
-  'address',
-  'lng',
-  'lat',
-  'crs',
+  ...PLACED_CSV_COLUMNS,
   'expected_refill_days',
   'source',
 ] as const
@@ -126,11 +112,7 @@ export const DeviceEventCsvRowSchema = z
     kind: codeOrName(DeviceEventKindSchema, DEVICE_EVENT_KIND_NAMES),
     value: z.preprocess(absent, z.coerce.number().finite().optional()),
     station: optionalText(200),
-    address_id: optionalText(64),
-    address: optionalText(500),
-    lng: coordinate(-180, 180),
-    lat: coordinate(-90, 90),
-    crs: z.preprocess(absent, CrsSchema.default('wgs84')),
+    ...PLACED_CSV_FIELDS,
     details: z.preprocess(absent, DetailsSchema.default({})),
     source: optionalText(200),
   })
@@ -138,17 +120,7 @@ export const DeviceEventCsvRowSchema = z
 export type DeviceEventCsvRow = z.infer<typeof DeviceEventCsvRowSchema>
 
 export const DEVICE_EVENT_REQUIRED_COLUMNS = ['device_id', 'at', 'kind'] as const
-export const DEVICE_EVENT_OPTIONAL_COLUMNS = [
-  'value',
-  'station',
-  'address_id',
-  'address',
-  'lng',
-  'lat',
-  'crs',
-  'details',
-  'source',
-] as const
+export const DEVICE_EVENT_OPTIONAL_COLUMNS = ['value', 'station', ...PLACED_CSV_COLUMNS, 'details', 'source'] as const
 
 /** `GET /api/devices`. */
 export const DeviceListQuerySchema = z.object({

@@ -8,7 +8,8 @@ import { z } from 'zod'
 
 import { AreaCodeSchema } from '../areas/schema.ts'
 import { codeOrName, TimeInputSchema } from '../hazards/schema.ts'
-import { absent, aliasedCode, BOTH_OR_NEITHER, bothOrNeither, optionalText, placedCsvFields, splitCell } from '../organisations/schema.ts'
+import { aliasedCode, splitCell } from '../organisations/schema.ts'
+import { absent, BOTH_OR_NEITHER, bothOrNeither, optionalText, PLACED_CSV_COLUMNS, PLACED_CSV_FIELDS } from '../shared/csv-fields.ts'
 import {
   DayInputSchema,
   enumList,
@@ -161,7 +162,7 @@ export const DisputeCsvRowSchema = z
     incident_ids: z.preprocess((v) => (typeof v === 'string' ? splitCell(v) : (absent(v) ?? [])), z.array(z.string().max(64)).max(50)),
     steps: stepsCell,
     ...partyColumns,
-    ...placedCsvFields,
+    ...PLACED_CSV_FIELDS,
   })
   .refine(bothOrNeither, BOTH_OR_NEITHER)
   .refine((v) => FINAL_DISPUTE_STATUSES.includes(v.status) === (v.outcome_at !== undefined), {
@@ -230,11 +231,7 @@ export const DISPUTE_OPTIONAL_COLUMNS = [
     `party${n}_name`,
     `party${n}_phone`,
   ]),
-  'address_id',
-  'address',
-  'lng',
-  'lat',
-  'crs',
+  ...PLACED_CSV_COLUMNS,
 ] as const
 
 /** `GET /api/disputes`: `from`/`to` are days (Shanghai) of reported_at, `to` exclusive. */

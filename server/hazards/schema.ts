@@ -10,6 +10,7 @@ import { AttachmentIdsSchema, LinkedAttachmentSchema } from '../attachments/sche
 import { CrsSchema } from '../geo/crs.ts'
 import { BboxSchema } from '../incidents/query-schema.ts'
 import { ReportTimeSchema } from '../incidents/schema.ts'
+import { absent, BOTH_OR_NEITHER, bothOrNeither, optionalCoordinate, optionalText } from '../shared/csv-fields.ts'
 import { DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { PointGeometrySchema } from '../shared/placed.ts'
 import { HazardStatusSchema } from './states.ts'
@@ -72,11 +73,6 @@ export function codeOrName<C extends string>(schema: z.ZodEnum<{ [K in C]: K }>,
   )
 }
 
-/** Empty CSV fields and JSON nulls mean "not given". */
-const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
-const optionalText = (max: number) => z.preprocess(absent, z.string().trim().max(max, `at most ${max} characters`).optional())
-const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.number().finite().min(min).max(max).optional())
-
 /** When a hazard was found: ISO 8601 (no offset = +08:00), not in the future nor before 2000 (as incidents). */
 export const TimeInputSchema = ReportTimeSchema
 
@@ -117,13 +113,11 @@ const hazardFields = {
   responsible_party: optionalText(200),
   due_date: z.preprocess(absent, DayInputSchema.optional()),
   address: optionalText(500),
-  lng: coordinate(-180, 180),
-  lat: coordinate(-90, 90),
+  lng: optionalCoordinate(-180, 180),
+  lat: optionalCoordinate(-90, 90),
   crs: z.preprocess(absent, CrsSchema.default('wgs84')),
   attachments: z.preprocess(absent, AttachmentsSchema.default([])),
 }
-const bothOrNeither = (v: { lng?: number | undefined; lat?: number | undefined }) => (v.lng === undefined) === (v.lat === undefined)
-const BOTH_OR_NEITHER = { message: 'give both lng and lat, or neither', path: ['lng'] }
 
 /** `POST /api/hazards`: a new hazard, always `reported` (its workflow starts here). */
 export const HazardCreateSchema = z

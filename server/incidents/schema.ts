@@ -7,6 +7,7 @@ import { z } from 'zod'
 
 import { CrsSchema } from '../geo/crs.ts'
 import { MatchLevelSchema } from '../geocode/schema.ts'
+import { absent, optionalCoordinate, optionalText } from '../shared/csv-fields.ts'
 import { FROM_BEFORE_TO, fromBeforeTo, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { InstantSchema } from './query-schema.ts'
 import { reportTimeProblem } from './time.ts'
@@ -51,11 +52,6 @@ export const ReportTimeSchema = z.union([z.string(), z.date()]).transform((v, ct
   return d
 })
 
-/** Empty CSV fields and JSON nulls mean "not given". */
-const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
-const optionalText = (max: number) => z.preprocess(absent, z.string().trim().max(max, `at most ${max} characters`).optional())
-const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.number().finite().min(min).max(max).optional())
-
 /** Workflow states of an incident (the source systems' states map onto these). */
 export const IncidentStatusSchema = z.enum(['open', 'in_progress', 'closed', 'cancelled'])
 
@@ -66,8 +62,8 @@ export const IncidentInputSchema = z
     reported_at: ReportTimeSchema,
     category: z.string().trim().min(1, 'must not be empty').max(50),
     address: optionalText(500),
-    lng: coordinate(-180, 180),
-    lat: coordinate(-90, 90),
+    lng: optionalCoordinate(-180, 180),
+    lat: optionalCoordinate(-90, 90),
     crs: z.preprocess(absent, CrsSchema.default('wgs84')),
     description: optionalText(4000),
     source: optionalText(200),

@@ -7,8 +7,8 @@
 import { z } from 'zod'
 
 import { AreaCodeSchema } from '../areas/schema.ts'
-import { CrsSchema } from '../geo/crs.ts'
 import { AttachmentsSchema, codeOrName, HAZARD_CATEGORY_NAMES, HazardCategorySchema, TimeInputSchema } from '../hazards/schema.ts'
+import { absent, BOTH_OR_NEITHER, bothOrNeither, optionalText, PLACED_CSV_COLUMNS, PLACED_CSV_FIELDS } from '../shared/csv-fields.ts'
 import { enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
 
@@ -78,22 +78,6 @@ export function splitCell(v: string): string[] {
     .filter((s) => s !== '')
 }
 
-/** Empty CSV fields and JSON nulls mean "not given". */
-export const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
-export const optionalText = (max: number) => z.preprocess(absent, z.string().trim().max(max, `at most ${max} characters`).optional())
-const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.number().finite().min(min).max(max).optional())
-
-/** The placing columns shared by the full view's CSVs: an address code of the base and/or text and coordinates. */
-export const placedCsvFields = {
-  address_id: optionalText(64),
-  address: optionalText(500),
-  lng: coordinate(-180, 180),
-  lat: coordinate(-90, 90),
-  crs: z.preprocess(absent, CrsSchema.default('wgs84')),
-}
-export const bothOrNeither = (v: { lng?: number | undefined; lat?: number | undefined }) => (v.lng === undefined) === (v.lat === undefined)
-export const BOTH_OR_NEITHER = { message: 'give both lng and lat, or neither', path: ['lng'] }
-
 const riskList = z.preprocess(
   (v) => (typeof v === 'string' ? splitCell(v) : (absent(v) ?? [])),
   z
@@ -126,7 +110,7 @@ export const OrganisationCsvRowSchema = z
     ),
     self_check_every_days: z.preprocess(absent, z.coerce.number().int('a whole number of days').min(1).max(366).optional()),
     self_check_checklist: z.preprocess(absent, codeOrName(HazardCategorySchema, HAZARD_CATEGORY_NAMES).optional()),
-    ...placedCsvFields,
+    ...PLACED_CSV_FIELDS,
   })
   .refine(bothOrNeither, BOTH_OR_NEITHER)
   .refine((v) => (v.self_check_every_days === undefined) === (v.self_check_checklist === undefined), {
@@ -143,11 +127,7 @@ export const ORGANISATION_OPTIONAL_COLUMNS = [
   'responsible_phone',
   'self_check_every_days',
   'self_check_checklist',
-  'address_id',
-  'address',
-  'lng',
-  'lat',
-  'crs',
+  ...PLACED_CSV_COLUMNS,
 ] as const
 
 /** `GET /api/organisations`: `q` finds organisations whose name contains it (the desk's self-check picker). */

@@ -8,11 +8,9 @@ import { AreaCodeSchema } from '../areas/schema.ts'
 import { CrsSchema } from '../geo/crs.ts'
 import { InstantSchema } from '../incidents/query-schema.ts'
 import { ReportTimeSchema } from '../incidents/schema.ts'
+import { absent } from '../shared/csv-fields.ts'
 import { FROM_BEFORE_TO, fromBeforeTo, IdCursorSchema, listLimit, ListLimitSchema } from '../shared/list-query.ts'
 import { parseTrackText, type Track, trackToWgs84 } from './track.ts'
-
-/** Empty CSV fields and JSON nulls mean "not given". */
-const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
 
 /** The track cell: WKT or GeoJSON text (coordinates as given; converted with the row's crs). */
 const TrackTextSchema = z.string().transform((s, ctx): Track => {

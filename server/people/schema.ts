@@ -7,8 +7,8 @@
 import { z } from 'zod'
 
 import { AreaCodeSchema } from '../areas/schema.ts'
-import { CrsSchema } from '../geo/crs.ts'
 import { codeOrName } from '../hazards/schema.ts'
+import { absent, BOTH_OR_NEITHER, bothOrNeither, optionalText, PLACED_CSV_COLUMNS, PLACED_CSV_FIELDS } from '../shared/csv-fields.ts'
 import { commaList, DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
 import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
 
@@ -54,9 +54,6 @@ export const RegistrationSchema = z.enum(['valid', 'expired', 'none'])
 export type Registration = z.infer<typeof RegistrationSchema>
 
 /** Empty CSV fields mean "not given". */
-const absent = (v: unknown) => (v === '' || v === null ? undefined : v)
-const optionalText = (max: number) => z.preprocess(absent, z.string().trim().max(max, `at most ${max} characters`).optional())
-const coordinate = (min: number, max: number) => z.preprocess(absent, z.coerce.number().finite().min(min).max(max).optional())
 const optionalDay = z.preprocess(absent, DayInputSchema.optional())
 const SourceIdSchema = z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters')
 
@@ -115,22 +112,11 @@ const IdNumberSchema = z.preprocess(
     .optional(),
 )
 
-/** Where a record is: an address code of the base and/or text, and optionally coordinates. */
-const locationFields = {
-  address_id: optionalText(64),
-  address: optionalText(500),
-  lng: coordinate(-180, 180),
-  lat: coordinate(-90, 90),
-  crs: z.preprocess(absent, CrsSchema.default('wgs84')),
-}
-const bothOrNeither = (v: { lng?: number | undefined; lat?: number | undefined }) => (v.lng === undefined) === (v.lat === undefined)
-const BOTH_OR_NEITHER = { message: 'give both lng and lat, or neither', path: ['lng'] }
-
 /** One line of a houses CSV; idempotent by the source's `house_id`. */
 export const HouseCsvRowSchema = z
   .object({
     house_id: SourceIdSchema,
-    ...locationFields,
+    ...PLACED_CSV_FIELDS,
     room: optionalText(50),
     use: codeOrName(HouseUseSchema, HOUSE_USE_NAMES),
     group_rental: CsvBoolSchema,
@@ -148,11 +134,7 @@ export type HouseCsvRow = z.infer<typeof HouseCsvRowSchema>
 
 export const HOUSE_REQUIRED_COLUMNS = ['house_id', 'use'] as const
 export const HOUSE_OPTIONAL_COLUMNS = [
-  'address_id',
-  'address',
-  'lng',
-  'lat',
-  'crs',
+  ...PLACED_CSV_COLUMNS,
   'room',
   'group_rental',
   'rooms',
@@ -170,7 +152,7 @@ export const ResidentCsvRowSchema = z
   .object({
     person_id: SourceIdSchema,
     house_id: z.preprocess(absent, SourceIdSchema.optional()),
-    ...locationFields,
+    ...PLACED_CSV_FIELDS,
     residence: codeOrName(ResidenceSchema, RESIDENCE_NAMES),
     registered_on: optionalDay,
     registration_expires: optionalDay,
@@ -199,11 +181,7 @@ export type ResidentCsvRow = z.infer<typeof ResidentCsvRowSchema>
 export const RESIDENT_REQUIRED_COLUMNS = ['person_id', 'residence'] as const
 export const RESIDENT_OPTIONAL_COLUMNS = [
   'house_id',
-  'address_id',
-  'address',
-  'lng',
-  'lat',
-  'crs',
+  ...PLACED_CSV_COLUMNS,
   'registered_on',
   'registration_expires',
   'moved_in',
