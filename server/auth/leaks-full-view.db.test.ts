@@ -138,6 +138,14 @@ const LISTS: { name: string; path: () => string; holds: (key: 'A' | 'B') => stri
   { name: 'alerting devices', path: () => '/api/devices?alerting=true', holds: (k) => `LEAK-SD-${k}` },
   { name: 'patrols', path: () => '/api/patrols', holds: (k) => `LEAK-PT-${k}` },
   { name: 'residents export', path: () => '/api/export/residents.csv', holds: (k) => `LEAK-P-${k}` },
+  // The same records as QGIS and GDAL read them (OGC API – Features) and as exported files.
+  { name: 'OGC houses', path: () => '/ogc/collections/houses/items', holds: (k) => `LEAK-H-${k}` },
+  { name: 'OGC organisations', path: () => '/ogc/collections/organisations/items', holds: (k) => `LEAK-O-${k}` },
+  { name: 'OGC disputes', path: () => '/ogc/collections/disputes/items', holds: (k) => `LEAK-D-${k}`, freeText: true },
+  { name: 'OGC patrols', path: () => '/ogc/collections/patrols/items', holds: (k) => `LEAK-PT-${k}` },
+  { name: 'OGC devices', path: () => '/ogc/collections/devices/items', holds: (k) => `LEAK-SD-${k}` },
+  { name: 'houses export', path: () => '/api/export/houses.csv', holds: (k) => `LEAK-H-${k}` },
+  { name: 'disputes export', path: () => '/api/export/disputes.geojson', holds: (k) => `LEAK-D-${k}` },
 ]
 
 /** Every by-id route: a record of town A (readable), of town B (elsewhere) and one that does not exist. */
@@ -153,6 +161,13 @@ const RECORDS: { name: string; path: (key: 'A' | 'B' | 'none') => string }[] = [
   { name: "device's events", path: (k) => `/api/devices/${k === 'none' ? '999999999' : ids[k].device}/events` },
   { name: 'patrol', path: (k) => `/api/patrols/${k === 'none' ? '999999999' : ids[k].patrol}` },
   { name: "address's full view", path: (k) => `/api/addresses/${k === 'none' ? 'LEAK-ADDR-Z' : ids[k].address}/full-view` },
+  ...(['houses', 'organisations', 'disputes', 'patrols', 'devices'] as const).map((c) => {
+    const key = ({ houses: 'house', organisations: 'organisation', disputes: 'dispute', patrols: 'patrol', devices: 'device' } as const)[c]
+    return {
+      name: `OGC ${c} item`,
+      path: (k: 'A' | 'B' | 'none') => `/ogc/collections/${c}/items/${k === 'none' ? '999999999' : ids[k][key]}`,
+    }
+  }),
 ]
 
 describe(`the full information view leaks nothing (${TEST_KIND})`, () => {

@@ -3,7 +3,8 @@
  * (/api/export) is one entry here. An entry says where its rows come from, its key (feature id
  * and paging order), geometry, optional time property, properties and extra filters, each as a
  * postgres.js fragment; server/ogc/features.ts builds every query from these parts.
- * Adding a layer (warnings, hazards, tasks with issue 6) is one more entry in COLLECTIONS.
+ * Adding a layer (warnings, hazards, tasks with issue 6; the full view's with issue 26) is one more
+ * entry in COLLECTIONS.
  */
 import type { PendingQuery, Row } from 'postgres'
 import { z } from 'zod'
@@ -19,6 +20,8 @@ import { parseInput } from '../http/errors.ts'
 import { areaCondition } from '../shared/area-sql.ts'
 import { findArea } from '../stats/queries.ts'
 import { overdueTaskSql } from '../tasks/store.ts'
+import { areaCodeFilters, codedAreaFilter, enumFilter, equalsFilter } from './filters.ts'
+import { FULL_VIEW_COLLECTIONS } from './fullview-collections.ts'
 
 export type Fragment = PendingQuery<Row[]>
 /** A piece of SQL built on the query's own connection (fragments must not cross transactions). */
@@ -57,7 +60,7 @@ export interface CollectionDef {
   title: string
   description: string
   /** 'Geometry' = mixed (a warning is a cell polygon, an area polygon or a point). */
-  geometryType: 'Point' | 'MultiPolygon' | 'Geometry'
+  geometryType: 'Point' | 'LineString' | 'MultiPolygon' | 'Geometry'
   /** FROM clause (a LEFT JOIN to a unique key is fine: PostgreSQL drops it from counts). */
   from: SqlPart
   /** What belongs to this collection (starting with AND), if the table holds more. */
@@ -196,93 +199,6 @@ const incidents: CollectionDef = {
     enumFilter('geocodeLevel', MATCH_LEVELS, (s) => s`i.geocode_level`, 'How finely it was placed'),
     ...areaCodeFilters('i'),
   ],
-}
-
-/**
- * An equality filter on one column with a fixed set of values (status, level, …).
- * @example enumFilter('status', ['new', 'acknowledged'], (s) => s`w.status`, '状态 (status)')
- */
-function enumFilter(name: string, values: readonly string[], column: SqlPart, description: string): FilterDef {
-  return {
-    name,
-    description: `${description}: one of ${values.join(', ')}; comma-separated for several.`,
-    schema: { type: 'string', enum: [...values] },
-    async resolve(_sql, raw) {
-      const list = parseInput(
-        z.object({
-          [name]: z
-            .string()
-            .transform((v) => v.split(','))
-            .pipe(z.array(z.enum(values as [string, ...string[]])).min(1)),
-        }),
-        { [name]: raw },
-        'query',
-      )[name] as string[]
-      return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
-    },
-  }
-}
-
-/**
- * An equality filter on a property (GDAL and QGIS push `-where "prop = 'v'"` down as `?prop=v`
- * when the items path lists a parameter of the property's name): one value, or several
- * comma-separated, each checked against `value`.
- * @example equalsFilter('source', (s) => s`i.source`, 'Reporting source', { type: 'string', maxLength: 200 })
- */
-function equalsFilter(name: string, column: SqlPart, description: string, value: JsonSchema & { type: 'string' }): FilterDef {
-  let check = z.string().min(1)
-  if (typeof value.pattern === 'string') check = check.regex(new RegExp(value.pattern), `does not match ${String(value.pattern)}`)
-  if (typeof value.maxLength === 'number') check = check.max(value.maxLength)
-  return {
-    name,
-    description: `${description}: equal to this value; comma-separated for any of several.`,
-    schema: value,
-    async resolve(_sql, raw) {
-      const list = parseInput(
-        z.object({
-          [name]: z
-            .string()
-            .transform((v) => v.split(','))
-            .pipe(z.array(check).min(1)),
-        }),
-        { [name]: raw },
-        'query',
-      )[name] as string[]
-      return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
-    },
-  }
-}
-
-/**
- * Equality on the town, village and grid code columns of a table (`townCode=330109001`).
- * @example areaCodeFilters('i').map((f) => f.name) // ['townCode', 'villageCode', 'gridCode']
- */
-function areaCodeFilters(alias: string): FilterDef[] {
-  return (['town', 'village', 'grid'] as const).map((level) =>
-    equalsFilter(`${level}Code`, (s) => s`${s(alias)}.${s(`${level}_code`)}`, `${level[0]!.toUpperCase()}${level.slice(1)} code`, {
-      type: 'string',
-      pattern: '^\\d{6,20}$',
-    }),
-  )
-}
-
-/**
- * "In this area" for a table carrying town, village and grid codes: the area's level picks the column.
- * @example codedAreaFilter('w', 'Warnings in this area')
- */
-function codedAreaFilter(alias: string, description: string): FilterDef {
-  return {
-    name: 'area',
-    description: `${description} (a town, village or grid code; the district code means all).`,
-    schema: { type: 'string', pattern: '^\\d{6,20}$' },
-    async resolve(sql, raw) {
-      const { area } = parseInput(z.object({ area: AreaCodeSchema }), { area: raw }, 'query')
-      const ref = await findArea(sql, area)
-      const column = { town: 'town_code', village: 'village_code', grid: 'grid_code' }[ref.level as string]
-      if (!column) return (s) => s``
-      return (s) => s`AND ${s(alias)}.${s(column)} = ${ref.code}`
-    },
-  }
 }
 
 const warnings: CollectionDef = {
@@ -434,6 +350,7 @@ export const COLLECTIONS: readonly CollectionDef[] = [
   warnings,
   hazards,
   tasks,
+  ...FULL_VIEW_COLLECTIONS,
 ]
 
 /**

@@ -123,6 +123,11 @@ describe(`OGC API – Features (${TEST_KIND})`, () => {
       'warnings',
       'hazards',
       'tasks',
+      'houses',
+      'organisations',
+      'disputes',
+      'patrols',
+      'devices',
     ])
     for (const c of body.collections) {
       expect(c.links.find((l) => l.rel === 'items')).toMatchObject({

@@ -3,6 +3,9 @@
  * no options, on the demo data. It copies every incident, typed, in well under 15 seconds (GDAL
  * 3.6 opens with limit=10; the next links ask for full pages, so it is a few dozen requests, not
  * five thousand).
+ * Then the full information view's collections, as an analyst maps houses, organisations,
+ * disputes, devices and patrol tracks in QGIS: every record, typed, and the residents counted on
+ * the houses add up to the people living in them today.
  */
 import { execFile } from 'node:child_process'
 import fs from 'node:fs'
@@ -48,4 +51,51 @@ describe(`a default ogr2ogr of all incidents (${TEST_KIND})`, () => {
     expect(requests).toBeLessThanOrEqual(2 + Math.ceil(all!.n / 1_000))
     expect(seconds).toBeLessThan(15)
   }, 180_000)
+
+  it('copies the full view’s houses, organisations, disputes and devices, typed, and reads the patrol tracks as lines', async () => {
+    const env = { ...process.env, NO_PROXY: '127.0.0.1,localhost', no_proxy: '127.0.0.1,localhost' }
+    const out = path.join(dir, 'full-view.gpkg')
+    const layers = ['houses', 'organisations', 'disputes', 'devices'] as const
+    await run('ogr2ogr', [out, `OAPIF:${s.url}/ogc`, ...layers], { timeout: 170_000, maxBuffer: 64 << 20, env })
+    const counts = await s.db.sql<{ layer: string; n: number }[]>`
+      SELECT 'houses' AS layer, count(*)::int AS n FROM houses UNION ALL SELECT 'organisations', count(*)::int FROM organisations
+      UNION ALL SELECT 'disputes', count(*)::int FROM disputes UNION ALL SELECT 'devices', count(*)::int FROM devices`
+    for (const layer of layers) {
+      const n = counts.find((c) => c.layer === layer)!.n
+      expect(n, `demo ${layer}`).toBeGreaterThan(500)
+      const info = await run('ogrinfo', ['-ro', '-so', out, layer], { timeout: 60_000 })
+      expect(info.stdout, layer).toMatch(new RegExp(`Feature Count: ${n}\\b`))
+      expect(info.stdout, layer).toMatch(/Geometry: Point/)
+    }
+    const houses = await run('ogrinfo', ['-ro', '-so', out, 'houses'], { timeout: 60_000 })
+    expect(houses.stdout).toMatch(/residents: Integer/)
+    expect(houses.stdout).toMatch(/groupRental: Integer\(Boolean\)/)
+    expect(houses.stdout).not.toMatch(/^owner\w*: /im)
+    const disputes = await run('ogrinfo', ['-ro', '-so', out, 'disputes'], { timeout: 60_000 })
+    expect(disputes.stdout).toMatch(/reportedAt: DateTime/)
+    expect(disputes.stdout).not.toMatch(/^part\w*: /im)
+
+    // What an analyst sums in QGIS is who lives in the houses today (moved in, not moved out).
+    const summed = await run('ogrinfo', ['-ro', '-q', out, '-sql', 'SELECT sum(residents) AS n, sum(migrants) AS m FROM houses'], {
+      timeout: 60_000,
+    })
+    const [living] = await s.db.sql<{ n: number; m: number }[]>`
+      SELECT count(*)::int AS n, (count(*) FILTER (WHERE residence = 'migrant'))::int AS m FROM residents
+      WHERE house_id IS NOT NULL AND (moved_in IS NULL OR moved_in <= (now() AT TIME ZONE 'Asia/Shanghai')::date)
+        AND (moved_out IS NULL OR moved_out > (now() AT TIME ZONE 'Asia/Shanghai')::date)`
+    expect(living!.n).toBeGreaterThan(1000)
+    expect(summed.stdout).toMatch(new RegExp(`n \\(Integer[^)]*\\) = ${living!.n}\\b`))
+    expect(summed.stdout).toMatch(new RegExp(`m \\(Integer[^)]*\\) = ${living!.m}\\b`))
+
+    const [patrols] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM patrols`
+    const tracks = await run('ogrinfo', ['-ro', '-so', '--config', 'GDAL_HTTP_TIMEOUT', '30', `OAPIF:${s.url}/ogc`, 'patrols'], {
+      timeout: 120_000,
+      maxBuffer: 16 << 20,
+      env,
+    })
+    expect(tracks.stdout).toMatch(/Geometry: Line String/)
+    expect(tracks.stdout).toMatch(new RegExp(`Feature Count: ${patrols!.n}\\b`))
+    expect(tracks.stdout).toMatch(/startedAt: DateTime/)
+    expect(tracks.stdout).toMatch(/lengthM: Real/)
+  }, 240_000)
 })
