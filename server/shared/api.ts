@@ -12,6 +12,26 @@ export { type AuditAction, AuditActionSchema, type AuditRecord } from '../audit/
 export { type MeResponse, MeResponseSchema, type Role, RoleSchema, SCOPED_ROLES, type UserView } from '../auth/schema.ts'
 export { BoundaryCrsSchema } from '../boundaries/schema.ts'
 export { type CategoriesResponse, CategoriesResponseSchema, type Category } from '../categories/schema.ts'
+export {
+  DISPUTE_TYPE_NAMES,
+  type DisputeDetail,
+  type DisputeFeature,
+  type DisputePage,
+  type DisputeStep,
+  type DisputeType,
+  DisputeTypeSchema,
+} from '../disputes/schema.ts'
+export {
+  DISPUTE_TRANSITIONS,
+  type DisputeAction,
+  DisputeActionSchema,
+  type DisputeLevel,
+  DisputeLevelSchema,
+  type DisputeState,
+  type DisputeStatus,
+  DisputeStatusSchema,
+  nextDisputeState,
+} from '../disputes/states.ts'
 export type { ReverseResult } from '../geocode/reverse.ts'
 export { type GeocodeResponse, MatchLevelSchema } from '../geocode/schema.ts'
 export { type ChecklistItem, checklistOf, SELF_CHECK_LISTS, selfCheckHazardId } from '../hazards/checklists.ts'

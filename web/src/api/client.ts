@@ -53,12 +53,19 @@ export { csrfToken }
 /**
  * Sends a JSON body (POST, PUT, PATCH, DELETE) with the CSRF token; answers the JSON reply (null
  * for 204). A refusal is an ApiError carrying the server's message, for the page to show.
+ * `headers` adds request headers (e.g. an `Idempotency-Key`).
  */
-export async function sendJson(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+export async function sendJson(
+  method: 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+  path: string,
+  body?: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<unknown> {
   const url = apiUrl(path)
   const res = await fetch(url, {
     method,
     headers: {
+      ...headers,
       accept: 'application/json',
       'x-csrf-token': csrfToken(),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
