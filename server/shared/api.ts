@@ -74,6 +74,24 @@ export {
   type SelfCheckAnswer,
   SelfCheckBodySchema,
 } from '../organisations/schema.ts'
+export {
+  HOUSE_USE_NAMES,
+  type HouseDetail,
+  type HouseFeature,
+  type HousePage,
+  type HouseUse,
+  HouseUseSchema,
+  KEY_CATEGORY_NAMES,
+  type KeyCategory,
+  KeyCategorySchema,
+  type Registration,
+  RegistrationSchema,
+  type Residence,
+  RESIDENCE_NAMES,
+  ResidenceSchema,
+  type Resident,
+  type ResidentPage,
+} from '../people/schema.ts'
 export { FAR_ACCEPT_M, type Pair, type ReviewPage } from '../reconcile/schema.ts'
 export {
   type AreaStatsResponse,
