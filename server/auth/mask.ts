@@ -22,6 +22,8 @@ const NAME_CUES = [
   '驾驶人',
   '姓名',
   '家属',
+  // A dispute's parties (申请人, 被申请人) in its summary and mediation notes.
+  '申请人',
 ]
 
 // Resident ID numbers: 18 digits (region, YYYYMMDD, sequence, check digit or X) or the old 15
@@ -36,14 +38,14 @@ const LANDLINE = /(?<!\d)(0\d{2,3}[- ]?)(\d{3,4})(\d{4})(?!\d)/g
 // by punctuation or a verb such as 称; the shortest name that is so ended wins (户主陈静报称 → 陈*).
 // A "surname" that is itself such a verb means there is no name (报警人称…).
 const NAME = new RegExp(
-  `(${NAME_CUES.join('|')})([:：\\s]*(?:是|为|叫)?\\s*)(?![称说在于报向因被到从对将已和与的])([\\u4e00-\\u9fa5])([\\u4e00-\\u9fa5]{1,2}?)(?=[，。、；,;\\s（(称说于在报\\d+]|$)`,
+  `(${NAME_CUES.join('|')})([:：\\s]*(?:是|为|叫)?\\s*)(?![称说在于报向因被到从对将已和与的撤])([\\u4e00-\\u9fa5])([\\u4e00-\\u9fa5]{1,2}?)(?=[，。、；,;\\s（(称说于在报\\d+]|$)`,
   'g',
 )
 
 // The same cue followed by a name that runs straight into more words (报警人张三丰电话…): no
 // ending tells how long the name is, so the two characters after the surname are masked.
 const NAME_RUN_ON = new RegExp(
-  `(${NAME_CUES.join('|')})([:：\\s]*(?:是|为|叫)?\\s*)(?![称说在于报向因被到从对将已和与的])([\\u4e00-\\u9fa5])([\\u4e00-\\u9fa5]{2})`,
+  `(${NAME_CUES.join('|')})([:：\\s]*(?:是|为|叫)?\\s*)(?![称说在于报向因被到从对将已和与的撤])([\\u4e00-\\u9fa5])([\\u4e00-\\u9fa5]{2})`,
   'g',
 )
 
