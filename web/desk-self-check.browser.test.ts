@@ -96,6 +96,16 @@ describe('the enterprise self-check, as a town officer', () => {
       await w.page.fill(`${form} [name="note-${first!.id}"]`, '楼道内飞线充电')
       await w.page.check(`${form} [data-item="${second!.id}"] input[value="fail"]`)
       await w.page.click(`${form} [data-action="rest-pass"]`)
+      // A click on the mini map (an empty spot, as one does to look around) keeps the half-sent check.
+      await w.page.waitForSelector('.desk-minimap[data-ready="true"]')
+      const box = (await w.page.locator('.desk-minimap').boundingBox())!
+      const path = new URL(w.page.url()).pathname
+      await w.page.mouse.click(box.x + 0.5 * box.width, box.y + 0.5 * box.height)
+      await deskIdle(w)
+      expect(new URL(w.page.url()).pathname).toBe(path)
+      expect(await w.page.locator('[data-form="register"]').count()).toBe(0)
+      expect(await w.page.isChecked(`${form} [data-item="${first!.id}"] input[value="fail"]`)).toBe(true)
+      expect(await w.page.inputValue(`${form} [name="note-${first!.id}"]`)).toBe('楼道内飞线充电')
       await w.page.click(`${form} [data-action="confirm-self-check"]`)
       await deskIdle(w)
 

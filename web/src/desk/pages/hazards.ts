@@ -1005,6 +1005,8 @@ export const mount: PageMount = async (root, route, ctx) => {
       m.onClickPoint((lng, lat) => {
         if (!canWrite) return
         if (onPoint) return onPoint(lng, lat)
+        // A self-check is placed at its organisation: a stray click must not drop a half-filled check.
+        if (selectedId === 'self-check') return
         const next = filtersOnly()
         next.set('lng', String(roundCoord(lng)))
         next.set('lat', String(roundCoord(lat)))
