@@ -296,15 +296,24 @@ describe(`houses and residents (${TEST_KIND})`, () => {
     // P-002 moved out on 2026-09-30.
     expect(d.residents.map((r) => r.personId).sort()).toEqual(['P-001', 'P-003'])
     expect(d.counts).toEqual({ residents: 2, migrants: 2, registered: 0, unregisteredMigrants: 1, keyPersons: 0 })
+    expect(d.properties.currentResidents).toBe(2)
     expect(JSON.stringify(d)).not.toContain('张伟')
     expect((await auditRows('people.read', `house:${d.id}`)).length).toBe(1)
     // A query string takes codes: a Chinese name is a 400 naming the field.
     const bad = await call('/api/houses?use=出租', tokens.admin!)
     expect(bad.status).toBe(400)
     expect(await bad.text()).toContain('query.use')
-    const rented = await get<{ features: { properties: { houseId: string } }[] }>('/api/houses?use=rented', tokens.admin!)
+    const rented = await get<{ features: { properties: { houseId: string; currentResidents: number } }[] }>(
+      '/api/houses?use=rented',
+      tokens.admin!,
+    )
     expect(HousePageSchema.safeParse(rented).error).toBeUndefined()
     expect(rented.features.map((f) => f.properties.houseId).sort()).toEqual(['H-BG-1', 'H-CX-1'])
+    // The list counts who lives there today, as the detail does (P-005 and P-006 in H-CX-1).
+    expect(Object.fromEntries(rented.features.map((f) => [f.properties.houseId, f.properties.currentResidents]))).toEqual({
+      'H-BG-1': 2,
+      'H-CX-1': 2,
+    })
     const mine = await get<{ features: { properties: { townCode: string } }[] }>('/api/houses', tokens['town-bg']!)
     expect(mine.features.length).toBe(2)
     expect(mine.features.every((f) => f.properties.townCode === townBG)).toBe(true)

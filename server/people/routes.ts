@@ -50,7 +50,8 @@ export const RESIDENT_EXPORT_COLUMNS = [
 /**
  * Houses (实有房屋) and residents (实有人口) over HTTP, always inside the caller's areas
  * (row-level security: a record elsewhere is the same 404 as none):
- * - `GET /api/houses?area=&use=&groupRental=&limit=&cursor=`: GeoJSON, newest first, owner masked;
+ * - `GET /api/houses?area=&use=&groupRental=&limit=&cursor=`: GeoJSON, newest first, owner masked,
+ *   with the count of residents living there today;
  * - `GET /api/houses/{id}`: the house, its current residents (masked) and their counts;
  * - `GET /api/residents?area=&house=&residence=&key=&registration=&limit=&cursor=`: masked;
  * - `GET /api/residents/{id}?reveal=true`: masked, or the real name, phone and ID number for a
@@ -68,7 +69,7 @@ export function peopleRoutes(db: Db, opts: PeopleRouteOptions = {}): Router {
     const q = parseInput(HouseListQuerySchema, req.query, 'query')
     const page = await db.withScope(scopeOf(req), async (tx) => {
       const area = q.area ? await findArea(tx, q.area) : null
-      return listHouses(tx, { area, use: q.use, groupRental: q.groupRental }, q.limit, q.cursor ?? null)
+      return listHouses(tx, { area, use: q.use, groupRental: q.groupRental }, today(), q.limit, q.cursor ?? null)
     })
     res.type(GEOJSON).send(JSON.stringify(page))
   })
@@ -78,7 +79,7 @@ export function peopleRoutes(db: Db, opts: PeopleRouteOptions = {}): Router {
     const day = today()
     const detail = await db.withScope(scopeOf(req), async (tx) => {
       const found = await resolveRecordId(tx, 'houses', id)
-      const house = found ? await getHouse(tx, found) : null
+      const house = found ? await getHouse(tx, found, day) : null
       if (!found || !house) return null
       const residents = await listResidents(tx, { house: found, current: true }, day, 1000, null)
       return { ...house, residents: residents.residents, counts: await houseCounts(tx, found, day) }
@@ -128,6 +129,8 @@ export function peopleRoutes(db: Db, opts: PeopleRouteOptions = {}): Router {
       resident.unmasked = true
     }
     await auditRequest(db, req, res, 'people.read', `resident:${resident.id}`, { count: 1, unmasked: resident.unmasked })
+    // A person's record, revealed or not, is kept in no cache (the desk shows it, nothing stores it).
+    res.setHeader('Cache-Control', 'no-store')
     res.json(resident)
   })
 

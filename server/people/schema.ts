@@ -247,6 +247,8 @@ export const HousePropertiesSchema = z.object({
   ownerName: z.string().nullable(),
   /** Masked (`138****5678`). */
   ownerPhone: z.string().nullable(),
+  /** Residents living there today (Asia/Shanghai): moved in (or unknown) and not moved out. */
+  currentResidents: z.number().int(),
   ...PLACED_PROPERTIES,
   updatedAt: z.string(),
 })

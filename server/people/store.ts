@@ -272,13 +272,15 @@ interface HouseRow extends PlacedRow {
   floor_area_m2: number | null
   owner_name_masked: string | null
   owner_phone_masked: string | null
+  current_residents: number
   updated_at: Date
 }
 
-/** The SELECT list of house rows (`h` = houses), owner masked. */
-function houseColumns(sql: Queryable): PendingQuery<Row[]> {
+/** The SELECT list of house rows (`h` = houses), owner masked; `day` decides who lives there now. */
+function houseColumns(sql: Queryable, day: string): PendingQuery<Row[]> {
   return sql`h.id::text AS id, h.house_id, h.room, h.use, h.group_rental, h.rooms, h.floor_area_m2, h.owner_name_masked,
-    h.owner_phone_masked, ${placedColumns(sql, 'h')}, h.updated_at`
+    h.owner_phone_masked, ${placedColumns(sql, 'h')},
+    (SELECT count(*)::int FROM residents r WHERE r.house_id = h.id AND ${currentSql(sql, day)}) AS current_residents, h.updated_at`
 }
 
 /**
@@ -302,15 +304,16 @@ function toHouseFeature(r: HouseRow): HouseFeature {
       floorAreaM2: r.floor_area_m2,
       ownerName: r.owner_name_masked,
       ownerPhone: r.owner_phone_masked,
+      currentResidents: r.current_residents,
       ...placedProperties(r),
       updatedAt: r.updated_at.toISOString(),
     },
   }
 }
 
-/** One house as a Feature, or null. */
-export async function getHouse(sql: Queryable, id: string): Promise<HouseFeature | null> {
-  const [row] = await sql<HouseRow[]>`SELECT ${houseColumns(sql)} FROM houses h WHERE h.id = ${id}::bigint`
+/** One house as a Feature (its current residents counted at `day`), or null. */
+export async function getHouse(sql: Queryable, id: string, day: string): Promise<HouseFeature | null> {
+  const [row] = await sql<HouseRow[]>`SELECT ${houseColumns(sql, day)} FROM houses h WHERE h.id = ${id}::bigint`
   return row ? toHouseFeature(row) : null
 }
 
@@ -322,12 +325,12 @@ export interface HouseFilter {
 }
 
 /**
- * One page of houses, newest first (keyset on id).
- * @example await listHouses(tx, { use: ['rented'] }, 100, null) // { type: 'FeatureCollection', features, next }
+ * One page of houses, newest first (keyset on id), each with its residents living there at `day`.
+ * @example await listHouses(tx, { use: ['rented'] }, '2026-11-01', 100, null) // { type: 'FeatureCollection', features, next }
  */
-export async function listHouses(sql: Queryable, f: HouseFilter, limit: number, after: string | null): Promise<HousePage> {
+export async function listHouses(sql: Queryable, f: HouseFilter, day: string, limit: number, after: string | null): Promise<HousePage> {
   const rows = await sql<HouseRow[]>`
-    SELECT ${houseColumns(sql)} FROM houses h
+    SELECT ${houseColumns(sql, day)} FROM houses h
     WHERE true
       ${areaCondition(sql, 'h', f.area)}
       ${f.use ? sql`AND h.use = ANY(${f.use as string[]}::text[])` : sql``}
