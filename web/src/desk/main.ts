@@ -1,6 +1,7 @@
 /**
  * The work desk (工作台): one page app under /desk for the people who run the closed loop —
- * warnings, tasks, hazards, address review, rankings, models, imports and administration. Each
+ * warnings, tasks, hazards, disputes (矛盾纠纷), residents and houses, address review, rankings,
+ * models, imports and administration. Each
  * page is its own module, loaded when first opened; every action goes through the API and its rules.
  */
 import './desk.css'
@@ -29,6 +30,8 @@ const PAGE_NEEDS: Readonly<Record<DeskPage, Permission>> = {
   warnings: 'read',
   tasks: 'read',
   hazards: 'read',
+  disputes: 'read',
+  people: 'read',
   review: 'reconcile',
   rankings: 'read',
   models: 'read',
@@ -41,6 +44,8 @@ const PAGES: Readonly<Partial<Record<DeskPage, () => Promise<{ mount: PageMount 
   warnings: () => import('./pages/warnings.ts'),
   tasks: () => import('./pages/tasks.ts'),
   hazards: () => import('./pages/hazards.ts'),
+  disputes: () => import('./pages/disputes.ts'),
+  people: () => import('./pages/people.ts'),
   review: () => import('./pages/review.ts'),
   rankings: () => import('./pages/rankings.ts'),
   models: () => import('./pages/models.ts'),

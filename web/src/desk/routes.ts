@@ -4,7 +4,18 @@
  */
 
 /** The desk's pages, in the order of its navigation. */
-export const DESK_PAGES = ['warnings', 'tasks', 'hazards', 'review', 'rankings', 'models', 'imports', 'admin'] as const
+export const DESK_PAGES = [
+  'warnings',
+  'tasks',
+  'hazards',
+  'disputes',
+  'people',
+  'review',
+  'rankings',
+  'models',
+  'imports',
+  'admin',
+] as const
 export type DeskPage = (typeof DESK_PAGES)[number]
 
 /** Where the desk is: a page, an optional record id on it, and the page's filters (the query string). */
