@@ -269,11 +269,14 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
 
   renderFilters()
-  void createMiniMap(mapBox, null).then(
+  // Tracked (the page is idle once the map is in) and drawing only: re-rendering the detail
+  // here would throw away a decision form opened before the map arrived (seen on a loaded machine).
+  void track(createMiniMap(mapBox, null)).then(
     (m) => {
       if (destroyed) return m.destroy()
       miniMap = m
-      renderDetail()
+      const p = items.find((x) => String(x.id) === selectedId)
+      if (p) m.setFeatures(mapFeatures(p, null), true)
     },
     (err: unknown) => mapBox.replaceChildren(el('p', 'desk-hint', refusal(err))),
   )

@@ -444,7 +444,8 @@ export const mount: PageMount = async (root, route, ctx) => {
 
   // --- start -------------------------------------------------------------------------------
   renderFilters()
-  void createMiniMap(mapBox, null).then(
+  // Tracked: the page is idle once its map is in (a click then meets the page as drawn).
+  void track(createMiniMap(mapBox, null)).then(
     (m) => {
       if (destroyed) return m.destroy()
       miniMap = m
