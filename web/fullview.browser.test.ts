@@ -126,9 +126,23 @@ describe('the full view on the map', () => {
     const people = await w.page.locator('.fv-person').allInnerTexts()
     expect(people).toHaveLength(5)
     for (const p of people) expect(p).toMatch(/^\p{Script=Han}\*+ · /u)
+    // Each house leads to its residents on the desk's people page, the dispute to its mediation.
+    const links = await w.page.locator('#inspector .fv-item__link').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+    for (const id of [fixture.houses.rented, fixture.houses.own]) expect(links).toContain(`/desk/people/house-${id}`)
+    expect(links).toContain(`/desk/disputes/${fixture.dispute}`)
     const html = await w.page.content()
     for (const secret of fixture.secrets) expect(html).not.toContain(secret)
     saveArtifact('fullview-inspector.png', await w.page.screenshot())
+
+    // The group rental's link opens it on the desk with the same four residents, masked.
+    await w.page.click(`#inspector a[href="/desk/people/house-${fixture.houses.rented}"]`)
+    await w.page.waitForURL(`**/desk/people/house-${fixture.houses.rented}`)
+    await w.page.waitForFunction(() => window.__desk !== undefined)
+    await w.page.evaluate(() => window.__desk!.idle())
+    expect(await w.page.getAttribute('.desk-house-counts', 'data-residents')).toBe('4')
+    expect(await w.page.locator('.desk-house-residents [data-id]').count()).toBe(4)
+    const deskHtml = await w.page.content()
+    for (const secret of fixture.secrets) expect(deskHtml).not.toContain(secret)
     expect(w.errors).toEqual([])
     expect(w.failures).toEqual([])
     await w.context.close()

@@ -125,7 +125,8 @@ export async function addressView(id: string, actions: FullViewActions, signal: 
     if (h.rooms !== null) parts.push(tf('fv.rooms', { n: h.rooms }))
     parts.push(tf('fv.houseCounts', { n: formatNumber(h.residents), m: formatNumber(h.migrants) }))
     if (h.owner) parts.push(`${t('fv.owner')} ${h.owner}`)
-    const li = row(parts)
+    // The desk's people page holds a house's residents (masked; revealed there, audited).
+    const li = row(parts, deskHref('people', `house-${h.id}`))
     if (h.people.length > 0) {
       const people = el('ul', 'fv-people')
       for (const p of h.people) {
