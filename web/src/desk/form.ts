@@ -1,5 +1,5 @@
 /** Small form pieces the desk pages share: labelled fields, selects, and the server's refusals shown where they belong. */
-import { ApiError } from '../api/client.ts'
+import { ApiError, getJson } from '../api/client.ts'
 import { el } from '../ui/dom.ts'
 import { track } from '../ui/idle.ts'
 import { dt } from './strings.ts'
@@ -40,6 +40,25 @@ export function select(options: readonly (readonly [string, string])[], selected
     s.append(o)
   }
   return s
+}
+
+/**
+ * A vocabulary as select options, each value with its words.
+ * @example options(['open', 'closed'], (v) => v.toUpperCase()) // [['open', 'OPEN'], ['closed', 'CLOSED']]
+ */
+export const options = <T extends string>(values: readonly T[], label: (v: T) => string) => values.map((v) => [v, label(v)] as const)
+
+interface TownLabel {
+  properties: { code: string; name: string }
+}
+
+/**
+ * The district's towns as select options (code, name), from the town labels the map uses.
+ * @example await townOptions() // [['330109001', '城厢街道'], …]
+ */
+export async function townOptions(): Promise<(readonly [string, string])[]> {
+  const labels = (await getJson('/api/boundaries/town/labels.geojson')) as { features?: TownLabel[] }
+  return (labels.features ?? []).map((f) => [f.properties.code, f.properties.name] as const)
 }
 
 /** A button; `kind` styles it (primary for the main action, danger for returns and dismissals). */

@@ -31,7 +31,7 @@ import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
-import { busy, button, field, input, refusal, select, textarea } from '../form.ts'
+import { busy, button, field, input, options, refusal, select, textarea, townOptions } from '../form.ts'
 import { deskPath } from '../routes.ts'
 import { showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
@@ -224,19 +224,11 @@ export function stepResultText(
     : D('d.again', { status: statusName(status, lang) }, lang)
 }
 
-interface TownLabel {
-  properties: { code: string; name: string }
-}
-
 /** Opens the disputes page. */
 export const mount: PageMount = async (root, route, ctx) => {
   const canWrite = ctx.can('write')
   const canReveal = ctx.can('pii')
-  const towns = await track(
-    getJson('/api/boundaries/town/labels.geojson').then((v) =>
-      ((v as { features?: TownLabel[] }).features ?? []).map((f) => [f.properties.code, f.properties.name] as const),
-    ),
-  )
+  const towns = await track(townOptions())
   const { filters, listHead, list, mapBox, detail } = splitLayout(root, { map: true })
 
   let params = route.params
@@ -257,7 +249,6 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
   const go = (id: string | null, nextParams: URLSearchParams = filtersOnly(), replace = false) =>
     ctx.navigate(deskPath({ page: 'disputes', id, params: nextParams }), { replace })
-  const options = <T extends string>(values: readonly T[], label: (v: T) => string) => values.map((v) => [v, label(v)] as const)
 
   // --- filters -----------------------------------------------------------------------------
   const renderFilters = () => {

@@ -39,7 +39,7 @@ import { track } from '../../ui/idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
 import { timeline } from '../../ui/timeline.ts'
 import type { DeskContext, PageMount } from '../context.ts'
-import { busy, button, field, inlineForm, input, refusal, select, textarea } from '../form.ts'
+import { busy, button, field, inlineForm, input, options, refusal, select, textarea, townOptions } from '../form.ts'
 import { gallery, photoInput, type PhotoLink } from '../photos.ts'
 import { deskPath } from '../routes.ts'
 import { showRecord, splitLayout, splitView } from '../split.ts'
@@ -294,14 +294,9 @@ export function photoLinks(d: {
 
 const colourOf = (severity: HazardSeverity) => HAZARD_COLOURS[severity]
 const statusName = (s: string) => (HazardStatusSchema.safeParse(s).success ? H(`status.${s as HazardStatus}`) : s)
-const options = <T extends string>(values: readonly T[], label: (v: T) => string) => values.map((v) => [v, label(v)] as const)
 const severityOptions = () => options(HazardSeveritySchema.options, (s) => H(`severity.${s}`))
 const categoryOptions = () => options(HazardCategorySchema.options, (c) => H(`category.${c}`))
 const sourceOptions = () => options(HazardSourceSchema.options, (s) => H(`source.${s}`))
-
-interface TownLabel {
-  properties: { code: string; name: string }
-}
 
 /** The source a new hazard starts with: a grid worker or town officer found it on patrol; others by inspection. */
 function defaultSource(ctx: DeskContext): string {
@@ -311,11 +306,7 @@ function defaultSource(ctx: DeskContext): string {
 /** Opens the register. */
 export const mount: PageMount = async (root, route, ctx) => {
   const canWrite = ctx.can('write')
-  const towns = await track(
-    getJson('/api/boundaries/town/labels.geojson').then((v) =>
-      ((v as { features?: TownLabel[] }).features ?? []).map((f) => [f.properties.code, f.properties.name] as const),
-    ),
-  )
+  const towns = await track(townOptions())
 
   const { filters, listHead, list, mapBox, detail } = splitLayout(root, { map: true })
 

@@ -33,7 +33,7 @@ import { el, facts, formatTime } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
 import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
-import { busy, button, field, refusal, select } from '../form.ts'
+import { busy, button, field, options, refusal, select, townOptions } from '../form.ts'
 import { deskPath } from '../routes.ts'
 import { showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
@@ -250,22 +250,13 @@ export function residentColour(r: Pick<Resident, 'residence' | 'registration' | 
   return r.residence === 'migrant' ? COLOURS.migrant : COLOURS.registered
 }
 
-interface TownLabel {
-  properties: { code: string; name: string }
-}
-
-const options = <T extends string>(values: readonly T[], label: (v: T) => string) => values.map((v) => [v, label(v)] as const)
 const areaText = (p: { townCode: string | null; villageCode: string | null; gridCode: string | null }) =>
   [p.townCode, p.villageCode, p.gridCode].filter(Boolean).join(' / ') || '—'
 
 /** Opens the residents and houses page. */
 export const mount: PageMount = async (root, route, ctx) => {
   const canReveal = ctx.can('pii')
-  const towns = await track(
-    getJson('/api/boundaries/town/labels.geojson').then((v) =>
-      ((v as { features?: TownLabel[] }).features ?? []).map((f) => [f.properties.code, f.properties.name] as const),
-    ),
-  )
+  const towns = await track(townOptions())
   const { filters, listHead, list, mapBox, detail, left } = splitLayout(root, { map: true })
   const tabs = el('nav', 'desk-tabs')
   left.prepend(tabs)

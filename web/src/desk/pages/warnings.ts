@@ -16,7 +16,7 @@ import { createMiniMap, featureBounds, type MiniMap } from '../../ui/minimap.ts'
 import { timeline } from '../../ui/timeline.ts'
 import { assigneeOptions } from '../assignees.ts'
 import type { PageMount } from '../context.ts'
-import { busy, button, field, inlineForm, input, refusal, select, textarea } from '../form.ts'
+import { busy, button, field, inlineForm, input, refusal, select, textarea, townOptions } from '../form.ts'
 import { deskPath } from '../routes.ts'
 import { showRecord, splitLayout, splitView } from '../split.ts'
 import { dt } from '../strings.ts'
@@ -54,19 +54,13 @@ interface ModelItem {
   id: string
   definition: { name: string }
 }
-interface TownLabel {
-  properties: { code: string; name: string }
-}
-
 /** Opens the inbox. */
 export const mount: PageMount = async (root, route, ctx) => {
   const canWrite = ctx.can('write')
   const [models, towns] = await track(
     Promise.all([
       getJson('/api/models').then((v) => ((v as { items?: ModelItem[] }).items ?? []).map((m) => [m.id, m.definition.name] as const)),
-      getJson('/api/boundaries/town/labels.geojson').then((v) =>
-        ((v as { features?: TownLabel[] }).features ?? []).map((f) => [f.properties.code, f.properties.name] as const),
-      ),
+      townOptions(),
     ]),
   )
 
