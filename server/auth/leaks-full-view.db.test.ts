@@ -211,6 +211,19 @@ describe(`the full information view leaks nothing (${TEST_KIND})`, () => {
     expect(text).toContain(PEOPLE.A.phone)
   })
 
+  it("OGC's area filters: a patrol by the towns its track crossed, the others by their town", async () => {
+    const ids = async (path: string) =>
+      ((await (await call(path, tokens['analyst-1']!)).json()) as { features: { properties: Record<string, unknown> }[] }).features
+    const patrols = await ids(`/ogc/collections/patrols/items?area=${towns.A}`)
+    expect(patrols.map((f) => f.properties.patrolId)).toEqual(['LEAK-PT-A'])
+    const shops = await ids(`/ogc/collections/organisations/items?area=${towns.B}&risk=gas,catering`)
+    expect(shops.map((f) => f.properties.orgId)).toEqual(['LEAK-O-B'])
+    expect(await ids(`/ogc/collections/organisations/items?risk=catering`)).toEqual([])
+    const bad = await call('/ogc/collections/organisations/items?risk=fireworks', tokens['analyst-1']!)
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: string }).error).toContain('query.risk')
+  })
+
   it('the map tiles of the full view carry no personal words', async () => {
     for (const layer of ['houses', 'organisations', 'devices', 'patrols']) {
       const { z, x, y } = tileAt(14, points.A[0], points.A[1])

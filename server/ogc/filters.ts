@@ -11,6 +11,20 @@ import { findArea } from '../stats/queries.ts'
 import type { FilterDef, JsonSchema, SqlPart } from './collections.ts'
 
 /**
+ * A filter's comma-separated values, each checked by `each` (a 400 naming `query.<name>` otherwise).
+ * @example listValues('status', 'new,acknowledged', z.enum(['new', 'acknowledged'])) // ['new', 'acknowledged']
+ */
+function listValues(name: string, raw: string, each: z.ZodType<string, string>): string[] {
+  const schema = z.object({
+    [name]: z
+      .string()
+      .transform((v) => v.split(','))
+      .pipe(z.array(each).min(1)),
+  })
+  return parseInput(schema, { [name]: raw }, 'query')[name] as string[]
+}
+
+/**
  * An equality filter on one column with a fixed set of values (status, level, …).
  * @example enumFilter('status', ['new', 'acknowledged'], (s) => s`w.status`, '状态 (status)')
  */
@@ -20,17 +34,24 @@ export function enumFilter(name: string, values: readonly string[], column: SqlP
     description: `${description}: one of ${values.join(', ')}; comma-separated for several.`,
     schema: { type: 'string', enum: [...values] },
     async resolve(_sql, raw) {
-      const list = parseInput(
-        z.object({
-          [name]: z
-            .string()
-            .transform((v) => v.split(','))
-            .pipe(z.array(z.enum(values as [string, ...string[]])).min(1)),
-        }),
-        { [name]: raw },
-        'query',
-      )[name] as string[]
+      const list = listValues(name, raw, z.enum(values as [string, ...string[]]))
       return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
+    },
+  }
+}
+
+/**
+ * A filter on a text-array column with a fixed set of values: rows holding any of those given.
+ * @example anyOfFilter('risk', ['gas', 'catering'], (s) => s`o.risk_categories`, 'Risk category')
+ */
+export function anyOfFilter(name: string, values: readonly string[], column: SqlPart, description: string): FilterDef {
+  return {
+    name,
+    description: `${description}: rows with any of these (${values.join(', ')}); comma-separated.`,
+    schema: { type: 'string' },
+    async resolve(_sql, raw) {
+      const list = listValues(name, raw, z.enum(values as [string, ...string[]]))
+      return (s) => s`AND ${column(s)} && ${list}::text[]`
     },
   }
 }
@@ -50,16 +71,7 @@ export function equalsFilter(name: string, column: SqlPart, description: string,
     description: `${description}: equal to this value; comma-separated for any of several.`,
     schema: value,
     async resolve(_sql, raw) {
-      const list = parseInput(
-        z.object({
-          [name]: z
-            .string()
-            .transform((v) => v.split(','))
-            .pipe(z.array(check).min(1)),
-        }),
-        { [name]: raw },
-        'query',
-      )[name] as string[]
+      const list = listValues(name, raw, check)
       return (s) => s`AND ${column(s)} = ANY(${list}::text[])`
     },
   }
@@ -79,10 +91,13 @@ export function areaCodeFilters(alias: string): FilterDef[] {
 }
 
 /**
- * "In this area" for a table carrying town, village and grid codes: the area's level picks the column.
+ * "In this area", the area's level picking the column: a table carrying one town, village and grid
+ * code (`codes`: town_code …), or one listing the areas a line passed through (`crossed`:
+ * town_codes … of a patrol).
  * @example codedAreaFilter('w', 'Warnings in this area')
+ * @example codedAreaFilter('p', 'Patrols whose track passed through this area', 'crossed')
  */
-export function codedAreaFilter(alias: string, description: string): FilterDef {
+export function codedAreaFilter(alias: string, description: string, columns: 'codes' | 'crossed' = 'codes'): FilterDef {
   return {
     name: 'area',
     description: `${description} (a town, village or grid code; the district code means all).`,
@@ -90,9 +105,10 @@ export function codedAreaFilter(alias: string, description: string): FilterDef {
     async resolve(sql, raw) {
       const { area } = parseInput(z.object({ area: AreaCodeSchema }), { area: raw }, 'query')
       const ref = await findArea(sql, area)
-      const column = { town: 'town_code', village: 'village_code', grid: 'grid_code' }[ref.level as string]
-      if (!column) return (s) => s``
-      return (s) => s`AND ${s(alias)}.${s(column)} = ${ref.code}`
+      const level = ref.level as string
+      if (level !== 'town' && level !== 'village' && level !== 'grid') return (s) => s``
+      if (columns === 'crossed') return (s) => s`AND ${ref.code}::text = ANY(${s(alias)}.${s(`${level}_codes`)})`
+      return (s) => s`AND ${s(alias)}.${s(`${level}_code`)} = ${ref.code}`
     },
   }
 }

@@ -7,18 +7,13 @@
  * organisation's name — a sole trader's shop is often its owner's name) is masked for callers
  * without `pii`. Row-level security scopes every query, as for the other collections.
  */
-import { z } from 'zod'
-
-import { AreaCodeSchema } from '../areas/schema.ts'
 import { DeviceKindSchema, DeviceStatusSchema } from '../devices/schema.ts'
 import { DisputeTypeSchema } from '../disputes/schema.ts'
 import { DisputeLevelSchema, DisputeStatusSchema } from '../disputes/states.ts'
-import { parseInput } from '../http/errors.ts'
 import { OrganisationStatusSchema, OrganisationTypeSchema, RiskCategorySchema } from '../organisations/schema.ts'
 import { HouseUseSchema } from '../people/schema.ts'
-import { findArea } from '../stats/queries.ts'
-import type { CollectionDef, FilterDef, PropertyDef, SqlPart } from './collections.ts'
-import { areaCodeFilters, codedAreaFilter, enumFilter } from './filters.ts'
+import type { CollectionDef, PropertyDef, SqlPart } from './collections.ts'
+import { anyOfFilter, areaCodeFilters, codedAreaFilter, enumFilter } from './filters.ts'
 
 /** Today in Shanghai, in SQL: a resident lives in a house from moving in to moving out. */
 const TODAY: SqlPart = (sql) => sql`(now() AT TIME ZONE 'Asia/Shanghai')::date`
@@ -51,51 +46,6 @@ function placedProperties(alias: string): PropertyDef[] {
     { name: 'villageCode', type: 'string', description: 'Village code', expr: col('village_code') },
     { name: 'gridCode', type: 'string', description: 'Grid code', expr: col('grid_code') },
   ]
-}
-
-/**
- * An area filter on a table that lists the areas a line passed through (a patrol's town, village
- * and grid codes): the area's level picks the array.
- * @example crossedAreaFilter('p', 'Patrols whose track passed through this area')
- */
-function crossedAreaFilter(alias: string, description: string): FilterDef {
-  return {
-    name: 'area',
-    description: `${description} (a town, village or grid code; the district code means all).`,
-    schema: { type: 'string', pattern: '^\\d{6,20}$' },
-    async resolve(sql, raw) {
-      const { area } = parseInput(z.object({ area: AreaCodeSchema }), { area: raw }, 'query')
-      const ref = await findArea(sql, area)
-      const column = { town: 'town_codes', village: 'village_codes', grid: 'grid_codes' }[ref.level as string]
-      if (!column) return (s) => s``
-      return (s) => s`AND ${ref.code}::text = ANY(${s(alias)}.${s(column)})`
-    },
-  }
-}
-
-/**
- * A filter on a text-array column: rows holding any of the given values.
- * @example anyOfFilter('risk', RiskCategorySchema.options, (s) => s`o.risk_categories`, 'Risk category')
- */
-function anyOfFilter(name: string, values: readonly string[], column: SqlPart, description: string): FilterDef {
-  return {
-    name,
-    description: `${description}: rows with any of these (${values.join(', ')}); comma-separated.`,
-    schema: { type: 'string' },
-    async resolve(_sql, raw) {
-      const list = parseInput(
-        z.object({
-          [name]: z
-            .string()
-            .transform((v) => v.split(','))
-            .pipe(z.array(z.enum(values as [string, ...string[]])).min(1)),
-        }),
-        { [name]: raw },
-        'query',
-      )[name] as string[]
-      return (s) => s`AND ${column(s)} && ${list}::text[]`
-    },
-  }
 }
 
 const houses: CollectionDef = {
@@ -277,7 +227,7 @@ const patrols: CollectionDef = {
       expr: (sql) => sql`array_to_string(p.town_codes, ',')`,
     },
   ],
-  filters: [crossedAreaFilter('p', 'Patrols whose track passed through this area')],
+  filters: [codedAreaFilter('p', 'Patrols whose track passed through this area', 'crossed')],
 }
 
 const devices: CollectionDef = {
