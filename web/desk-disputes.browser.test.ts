@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 import { sealName, sealPhone } from '../server/auth/sealed.ts'
 import type { TestServer } from '../server/testing/harness.ts'
-import { deskIdle, launchBrowser, loggedIn, type Login, openDesk, saveArtifact, type WatchedPage } from './test/browser.ts'
+import { deskIdle, loggedIn, type Login, openDesk, saveArtifact, twoTownDesk, type WatchedPage } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
@@ -65,18 +65,13 @@ async function recordStep(w: WatchedPage, action: string, note: string): Promise
 }
 
 beforeAll(async () => {
-  const { startTestServer } = await import('../server/testing/harness.ts')
-  server = await startTestServer({ seed: 'boundaries', auth: 'required', now: () => new Date() })
-  const towns = await server.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' ORDER BY code LIMIT 2`
-  mine = towns[0]!.code
-  other = towns[1]!.code
+  ;({ server, mine, other, browser } = await twoTownDesk())
   ;[officer, analyst] = await loggedIn(
     server,
     PASSWORD,
     { username: 'ds-town', displayName: '镇矛调中心', role: 'town', areaCodes: [mine] },
     { username: 'ds-analyst', displayName: '分析员', role: 'analyst', areaCodes: [] },
   )
-  browser = await launchBrowser()
 }, 900_000)
 
 afterAll(async () => {

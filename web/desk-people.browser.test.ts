@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { idHash, maskNumber, seal, sealName, sealPhone } from '../server/auth/sealed.ts'
 import { SYSTEM_SCOPE } from '../server/db/index.ts'
 import type { TestServer } from '../server/testing/harness.ts'
-import { deskIdle, launchBrowser, loggedIn, type Login, openDesk, saveArtifact, type WatchedPage } from './test/browser.ts'
+import { deskIdle, loggedIn, type Login, openDesk, saveArtifact, twoTownDesk, type WatchedPage } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
@@ -93,11 +93,7 @@ const rowIds = (w: WatchedPage) =>
   w.page.locator('.desk-list [data-id]').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.id))
 
 beforeAll(async () => {
-  const { startTestServer } = await import('../server/testing/harness.ts')
-  server = await startTestServer({ seed: 'boundaries', auth: 'required', now: () => new Date() })
-  const towns = await server.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' ORDER BY code LIMIT 2`
-  mine = towns[0]!.code
-  other = towns[1]!.code
+  ;({ server, mine, other, browser } = await twoTownDesk())
   ;[officer, analyst] = await loggedIn(
     server,
     PASSWORD,
@@ -119,7 +115,6 @@ beforeAll(async () => {
   })
   ids.chen = await resident('P-PEOPLE-3', PEOPLE.chen, mine, { house: null, residence: 'registered', registered: null })
   ids.wang = await resident('P-PEOPLE-4', PEOPLE.wang, other, { house: ids.otherHouse, residence: 'migrant', registered: null })
-  browser = await launchBrowser()
 }, 900_000)
 
 afterAll(async () => {

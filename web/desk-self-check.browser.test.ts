@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sealName, sealPhone } from '../server/auth/sealed.ts'
 import { checklistOf, type OrganisationDetail } from '../server/shared/api.ts'
 import type { TestServer } from '../server/testing/harness.ts'
-import { deskIdle, launchBrowser, loggedIn, type Login, openDesk, saveArtifact } from './test/browser.ts'
+import { deskIdle, loggedIn, type Login, openDesk, saveArtifact, twoTownDesk } from './test/browser.ts'
 
 let server: TestServer
 let browser: Browser
@@ -44,13 +44,8 @@ async function organisation(orgId: string, name: string, town: string, checklist
 }
 
 beforeAll(async () => {
-  const { startTestServer } = await import('../server/testing/harness.ts')
-  server = await startTestServer({ seed: 'boundaries', auth: 'required', now: () => new Date() })
-  const towns = await server.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' ORDER BY code LIMIT 2`
-  mine = towns[0]!.code
-  other = towns[1]!.code
+  ;({ server, mine, other, browser } = await twoTownDesk())
   ;[officer] = await loggedIn(server, PASSWORD, { username: 'sc-town', displayName: '镇街平安办', role: 'town', areaCodes: [mine] })
-  browser = await launchBrowser()
 }, 900_000)
 
 afterAll(async () => {

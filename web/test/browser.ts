@@ -360,6 +360,19 @@ export async function loggedIn<const U extends readonly Omit<NewUser, 'password'
   return out as { -readonly [K in keyof U]: Login }
 }
 
+/**
+ * Where a desk page's area scope is tested: a real server over the seeded boundaries with logins
+ * required and the real clock (records are written as of now), its first two towns by code — the
+ * officer's own and another — and a browser.
+ * @example ;({ server, mine, other, browser } = await twoTownDesk())
+ */
+export async function twoTownDesk(): Promise<{ server: TestServer; mine: string; other: string; browser: Browser }> {
+  const { startTestServer } = await import('../../server/testing/harness.ts')
+  const server = await startTestServer({ seed: 'boundaries', auth: 'required', now: () => new Date() })
+  const towns = await server.db.sql<{ code: string }[]>`SELECT code FROM admin_areas WHERE level = 'town' ORDER BY code LIMIT 2`
+  return { server, mine: towns[0]!.code, other: towns[1]!.code, browser: await launchBrowser() }
+}
+
 /** Waits for what the desk page has started to load (window.__desk.idle()). */
 export const deskIdle = (w: WatchedPage): Promise<void> => w.page.evaluate(() => window.__desk!.idle())
 
