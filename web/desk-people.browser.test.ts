@@ -263,3 +263,33 @@ describe('residents, as an analyst (no pii)', () => {
     }
   })
 })
+
+describe('a town with more residents than one page', () => {
+  it("counts the town's migrants as the database does, not the rows on the page", async () => {
+    // 260 more migrants in the officer's town (a page is 200): a copy of one, with their own ids.
+    await server.db.withScope(
+      SYSTEM_SCOPE,
+      (tx) => tx`
+        INSERT INTO residents (person_id, house_id, residence, moved_in, name_sealed, name_masked, address, geom, geocode_level,
+          geocode_score, town_code, village_code, grid_code, source)
+        SELECT 'P-PAGE-' || n, r.house_id, 'migrant', r.moved_in, r.name_sealed, r.name_masked, r.address, r.geom, r.geocode_level,
+          r.geocode_score, r.town_code, r.village_code, r.grid_code, 'test'
+        FROM residents r CROSS JOIN generate_series(1, 260) AS n WHERE r.id = ${ids.zhang}::bigint`,
+    )
+    const [db] = await server.db.sql<{ n: number }[]>`
+      SELECT count(*)::int AS n FROM residents WHERE town_code = ${mine} AND residence = 'migrant'`
+    expect(db!.n).toBe(262)
+    const w = await openDesk(browser, server.url, officer, '/desk/people?residence=migrant')
+    try {
+      expect(await rowIds(w)).toHaveLength(200)
+      expect(await w.page.getAttribute('.desk-list-head', 'data-count')).toBe('262')
+      expect(await w.page.textContent('.desk-list-head')).toBe('共 262 人，已列出 200 人')
+      await w.page.click('.desk-list [data-action="more"]')
+      await deskIdle(w)
+      expect(await rowIds(w)).toHaveLength(262)
+      expect(await w.page.textContent('.desk-list-head')).toBe('262 人')
+    } finally {
+      await w.context.close()
+    }
+  })
+})

@@ -18,6 +18,7 @@ import { importHouses, importResidents } from './import-csv.ts'
 import {
   type HouseDetail,
   HouseDetailSchema,
+  type HousePage,
   HousePageSchema,
   type Resident,
   type ResidentPage,
@@ -243,6 +244,21 @@ describe(`houses and residents (${TEST_KIND})`, () => {
     const p2 = await get<ResidentPage>(`/api/residents?limit=4&cursor=${p1.next}`, tokens.admin!)
     expect([...p1.residents, ...p2.residents].map((r) => r.id)).toEqual(all.residents.map((r) => r.id))
     expect(p2.next).toBeNull()
+    // The first page says how many there are, even when it shows fewer: a town officer's count of
+    // their town and of its migrants is the database's, not the page's.
+    expect(p1.numberMatched).toBe(all.residents.length)
+    expect(p2.numberMatched).toBeUndefined()
+    const one = await get<ResidentPage>('/api/residents?limit=1', tokens['town-bg']!)
+    expect(one.residents).toHaveLength(1)
+    expect(one.numberMatched).toBe(db!.n)
+    const migrants = await get<ResidentPage>('/api/residents?limit=1&residence=migrant', tokens['town-bg']!)
+    const [m] = await system<{ n: number }[]>(
+      (tx) => tx`SELECT count(*)::int AS n FROM residents WHERE town_code = ${townBG} AND residence = 'migrant'`,
+    )
+    expect(migrants.numberMatched).toBe(m!.n)
+    const houses = await get<HousePage>('/api/houses?limit=1', tokens['town-bg']!)
+    const [h] = await system<{ n: number }[]>((tx) => tx`SELECT count(*)::int AS n FROM houses WHERE town_code = ${townBG}`)
+    expect(houses.numberMatched).toBe(h!.n)
   })
 
   it('every residents read writes one people.read row', async () => {

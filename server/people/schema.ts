@@ -258,7 +258,9 @@ export const HouseFeatureSchema = pointFeatureSchema(HousePropertiesSchema)
 export type HouseFeature = z.infer<typeof HouseFeatureSchema>
 
 /** `GET /api/houses`: newest first; `next` is the cursor of the following page. */
-export const HousePageSchema = featurePageSchema(HouseFeatureSchema)
+/** How many match the filters in the caller's areas, on the first page only (as OGC's numberMatched). */
+const numberMatched = z.number().int().nonnegative().optional()
+export const HousePageSchema = featurePageSchema(HouseFeatureSchema).extend({ numberMatched })
 export type HousePage = z.infer<typeof HousePageSchema>
 
 /** A resident as the API gives them (masked unless `unmasked`). */
@@ -292,7 +294,7 @@ export const ResidentSchema = z.object({
 export type Resident = z.infer<typeof ResidentSchema>
 
 /** `GET /api/residents`: newest first, masked. */
-export const ResidentPageSchema = z.object({ residents: z.array(ResidentSchema), next: z.string().nullable() })
+export const ResidentPageSchema = z.object({ residents: z.array(ResidentSchema), next: z.string().nullable(), numberMatched })
 export type ResidentPage = z.infer<typeof ResidentPageSchema>
 
 /** Counts of a house's current residents. */

@@ -329,17 +329,25 @@ export interface HouseFilter {
  * @example await listHouses(tx, { use: ['rented'] }, '2026-11-01', 100, null) // { type: 'FeatureCollection', features, next }
  */
 export async function listHouses(sql: Queryable, f: HouseFilter, day: string, limit: number, after: string | null): Promise<HousePage> {
-  const rows = await sql<HouseRow[]>`
-    SELECT ${houseColumns(sql, day)} FROM houses h
-    WHERE true
+  const where = sql`
       ${areaCondition(sql, 'h', f.area)}
       ${f.use ? sql`AND h.use = ANY(${f.use as string[]}::text[])` : sql``}
-      ${f.groupRental === undefined ? sql`` : sql`AND h.group_rental = ${f.groupRental}`}
+      ${f.groupRental === undefined ? sql`` : sql`AND h.group_rental = ${f.groupRental}`}`
+  const rows = await sql<HouseRow[]>`
+    SELECT ${houseColumns(sql, day)} FROM houses h
+    WHERE true ${where}
       ${after ? sql`AND h.id < ${after}::bigint` : sql``}
     ORDER BY h.id DESC
     LIMIT ${limit + 1}`
   const page = rows.slice(0, limit)
-  return { type: 'FeatureCollection', features: page.map(toHouseFeature), next: rows.length > limit ? page.at(-1)!.id : null }
+  // The first page says how many match (an officer's count of their town), as OGC's numberMatched.
+  const matched = after === null ? await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM houses h WHERE true ${where}` : null
+  return {
+    type: 'FeatureCollection',
+    features: page.map(toHouseFeature),
+    next: rows.length > limit ? page.at(-1)!.id : null,
+    ...(matched ? { numberMatched: matched[0]!.n } : {}),
+  }
 }
 
 interface ResidentRow extends PlacedRow {
@@ -443,20 +451,26 @@ export async function listResidents(
   after: string | null,
 ): Promise<ResidentPage> {
   const key = f.key?.filter((k) => k !== 'any') ?? []
-  const rows = await sql<ResidentRow[]>`
-    SELECT ${residentColumns(sql, day)} FROM residents r
-    WHERE true
+  const where = sql`
       ${areaCondition(sql, 'r', f.area)}
       ${f.house ? sql`AND r.house_id = ${f.house}::bigint` : sql``}
       ${f.residence ? sql`AND r.residence = ANY(${f.residence as string[]}::text[])` : sql``}
       ${f.key?.includes('any') ? sql`AND r.key_categories <> '{}'` : key.length > 0 ? sql`AND r.key_categories && ${key}::text[]` : sql``}
       ${f.registration ? sql`AND ${registrationSql(sql, day)} = ${f.registration}` : sql``}
-      ${f.current ? sql`AND ${currentSql(sql, day)}` : sql``}
+      ${f.current ? sql`AND ${currentSql(sql, day)}` : sql``}`
+  const rows = await sql<ResidentRow[]>`
+    SELECT ${residentColumns(sql, day)} FROM residents r
+    WHERE true ${where}
       ${after ? sql`AND r.id < ${after}::bigint` : sql``}
     ORDER BY r.id DESC
     LIMIT ${limit + 1}`
   const page = rows.slice(0, limit)
-  return { residents: page.map(toResident), next: rows.length > limit ? page.at(-1)!.id : null }
+  const matched = after === null ? await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM residents r WHERE true ${where}` : null
+  return {
+    residents: page.map(toResident),
+    next: rows.length > limit ? page.at(-1)!.id : null,
+    ...(matched ? { numberMatched: matched[0]!.n } : {}),
+  }
 }
 
 /** One resident (masked), or null. */

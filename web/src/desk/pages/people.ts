@@ -28,6 +28,7 @@ import {
   type ResidentPage,
 } from '../../../../server/shared/api.ts'
 import { getJson } from '../../api/client.ts'
+import { formatNumber } from '../../i18n/i18n.ts'
 import type { Lang } from '../../i18n/strings.ts'
 import { el, facts, formatTime } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
@@ -42,9 +43,9 @@ const P = strings({
   'p.tabResidents': { zh: '实有人口', en: 'Residents' },
   'p.tabHouses': { zh: '实有房屋', en: 'Houses' },
   'p.residentCount': { zh: '{n} 人', en: '{n} residents' },
-  'p.residentCountMore': { zh: '已列出 {n} 人（还有更多）', en: '{n} residents listed (more to load)' },
+  'p.residentCountMore': { zh: '共 {total} 人，已列出 {n} 人', en: '{total} residents, {n} listed' },
   'p.houseCount': { zh: '{n} 处房屋', en: '{n} houses' },
-  'p.houseCountMore': { zh: '已列出 {n} 处房屋（还有更多）', en: '{n} houses listed (more to load)' },
+  'p.houseCountMore': { zh: '共 {total} 处房屋，已列出 {n} 处', en: '{total} houses, {n} listed' },
   'p.pickResident': { zh: '选择一位人员查看详情', en: 'Pick a resident to see their record' },
   'p.pickHouse': { zh: '选择一处房屋查看在住人员', en: 'Pick a house to see who lives there' },
   'f.town': { zh: '镇街', en: 'Town' },
@@ -268,6 +269,8 @@ export const mount: PageMount = async (root, route, ctx) => {
   let residents: Resident[] = []
   let houses: HouseFeature[] = []
   let next: string | null = null
+  /** How many match the filters in the caller's areas (the first page's numberMatched). */
+  let total: number | null = null
   let miniMap: MiniMap | null = null
   let needFit = true
   let destroyed = false
@@ -427,11 +430,13 @@ export const mount: PageMount = async (root, route, ctx) => {
   const renderList = () => {
     const t = tab()
     const n = t === 'houses' ? houses.length : residents.length
+    const all = total ?? n
     listHead.textContent = P(
-      t === 'houses' ? (next ? 'p.houseCountMore' : 'p.houseCount') : next ? 'p.residentCountMore' : 'p.residentCount',
-      { n },
+      t === 'houses' ? (all > n ? 'p.houseCountMore' : 'p.houseCount') : all > n ? 'p.residentCountMore' : 'p.residentCount',
+      { n: all > n ? formatNumber(n) : formatNumber(all), total: formatNumber(all) },
     )
-    listHead.dataset.count = String(n)
+    listHead.dataset.count = String(all)
+    listHead.dataset.listed = String(n)
     more.hidden = next === null
     if (n === 0) return void list.replaceChildren(el('p', 'desk-empty', dt('desk.empty')))
     const rows =
@@ -469,12 +474,14 @@ export const mount: PageMount = async (root, route, ctx) => {
         houses = append ? [...houses, ...page.features] : page.features
         residents = []
         next = page.next
+        if (!append) total = page.numberMatched ?? null
       } else {
         const page = (await getJson(`/api/residents?${residentQuery(params, append ? next : null).toString()}`)) as ResidentPage
         if (mine !== loads || destroyed) return
         residents = append ? [...residents, ...page.residents] : page.residents
         houses = []
         next = page.next
+        if (!append) total = page.numberMatched ?? null
       }
       if (!append) needFit = true
       renderList()
