@@ -93,6 +93,11 @@ describe('the disputes page', () => {
       // The list: the town's open cases, with their id, type, level, status, day and address.
       const rows = () => w.page.locator('.desk-list [data-case]').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.case))
       expect((await rows()).sort()).toEqual(['MD-DS-1', 'MD-DS-3'])
+      // The head counts what the database holds for the town (open and mediating), not the page.
+      const [open] = await server.db.sql<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM disputes WHERE town_code = ${mine} AND status IN ('open', 'mediating')`
+      expect(await w.page.getAttribute('.desk-list-head', 'data-count')).toBe(String(open!.n))
+      expect(await w.page.textContent('.desk-list-head')).toBe(`${open!.n} 件纠纷`)
       const row = await w.page.textContent(`.desk-list [data-id="${id}"]`)
       for (const part of ['MD-DS-1', '邻里纠纷', '村调委会', '已登记', 'MD-DS-1所在地']) expect(row).toContain(part)
       await w.page.waitForSelector('.desk-minimap[data-ready="true"]')

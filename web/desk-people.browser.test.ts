@@ -274,7 +274,7 @@ describe('a town with more residents than one page', () => {
           geocode_score, town_code, village_code, grid_code, source)
         SELECT 'P-PAGE-' || n, r.house_id, 'migrant', r.moved_in, r.name_sealed, r.name_masked, r.address, r.geom, r.geocode_level,
           r.geocode_score, r.town_code, r.village_code, r.grid_code, 'test'
-        FROM residents r CROSS JOIN generate_series(1, 260) AS n WHERE r.id = ${ids.zhang}::bigint`,
+        FROM residents r CROSS JOIN generate_series(1, 260) AS n WHERE r.id = ${ids.zhang!}::bigint`,
     )
     const [db] = await server.db.sql<{ n: number }[]>`
       SELECT count(*)::int AS n FROM residents WHERE town_code = ${mine} AND residence = 'migrant'`

@@ -19,7 +19,7 @@ import {
   ListLimitSchema,
   QueryBoolSchema,
 } from '../shared/list-query.ts'
-import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
+import { featurePageSchema, NumberMatchedSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
 import {
   DISPUTE_ACTION_NAMES,
   DISPUTE_LEVEL_NAMES,
@@ -296,7 +296,7 @@ export type DisputeProperties = z.infer<typeof DisputePropertiesSchema>
 export const DisputeFeatureSchema = pointFeatureSchema(DisputePropertiesSchema)
 export type DisputeFeature = z.infer<typeof DisputeFeatureSchema>
 
-export const DisputePageSchema = featurePageSchema(DisputeFeatureSchema)
+export const DisputePageSchema = featurePageSchema(DisputeFeatureSchema).extend({ numberMatched: NumberMatchedSchema })
 export type DisputePage = z.infer<typeof DisputePageSchema>
 
 export const DisputePartySchema = z.object({

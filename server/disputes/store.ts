@@ -108,23 +108,27 @@ export interface DisputeFilter {
  * @example await listDisputes(tx, { status: ['failed'] }, false, 100, null)
  */
 export async function listDisputes(sql: Tx, f: DisputeFilter, pii: boolean, limit: number, after: string | null): Promise<DisputePage> {
-  const rows = await sql<DisputeRow[]>`
-    SELECT ${disputeColumns(sql)} FROM disputes d
-    WHERE true
+  const where = sql`
       ${f.type ? sql`AND d.type = ANY(${[...f.type]}::text[])` : sql``}
       ${f.level ? sql`AND d.level = ANY(${[...f.level]}::text[])` : sql``}
       ${f.status ? sql`AND d.status = ANY(${[...f.status]}::text[])` : sql``}
       ${f.from ? sql`AND d.reported_at >= ${dayStart(f.from)}` : sql``}
       ${f.to ? sql`AND d.reported_at < ${dayStart(f.to)}` : sql``}
-      ${areaCondition(sql, 'd', f.area)}
+      ${areaCondition(sql, 'd', f.area)}`
+  const rows = await sql<DisputeRow[]>`
+    SELECT ${disputeColumns(sql)} FROM disputes d
+    WHERE true ${where}
       ${after ? sql`AND d.id < ${after}::bigint` : sql``}
     ORDER BY d.id DESC
     LIMIT ${limit + 1}`
   const page = rows.slice(0, limit)
+  // The first page says how many match: a mediator's count of their open cases.
+  const matched = after === null ? await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM disputes d WHERE true ${where}` : null
   return {
     type: 'FeatureCollection',
     features: page.map((r) => toDisputeFeature(r, pii)),
     next: rows.length > limit ? page.at(-1)!.id : null,
+    ...(matched ? { numberMatched: matched[0]!.n } : {}),
   }
 }
 

@@ -10,7 +10,7 @@ import { AreaCodeSchema } from '../areas/schema.ts'
 import { codeOrName } from '../hazards/schema.ts'
 import { absent, BOTH_OR_NEITHER, bothOrNeither, optionalText, PLACED_CSV_COLUMNS, PLACED_CSV_FIELDS } from '../shared/csv-fields.ts'
 import { commaList, DayInputSchema, enumList, IdCursorSchema, ListLimitSchema, QueryBoolSchema } from '../shared/list-query.ts'
-import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
+import { featurePageSchema, NumberMatchedSchema, PLACED_PROPERTIES, pointFeatureSchema } from '../shared/placed.ts'
 
 /** 自住 / 出租 / 空置 / 经营 / 其他. */
 export const HouseUseSchema = z.enum(['self_occupied', 'rented', 'vacant', 'commercial', 'other'])
@@ -258,9 +258,7 @@ export const HouseFeatureSchema = pointFeatureSchema(HousePropertiesSchema)
 export type HouseFeature = z.infer<typeof HouseFeatureSchema>
 
 /** `GET /api/houses`: newest first; `next` is the cursor of the following page. */
-/** How many match the filters in the caller's areas, on the first page only (as OGC's numberMatched). */
-const numberMatched = z.number().int().nonnegative().optional()
-export const HousePageSchema = featurePageSchema(HouseFeatureSchema).extend({ numberMatched })
+export const HousePageSchema = featurePageSchema(HouseFeatureSchema).extend({ numberMatched: NumberMatchedSchema })
 export type HousePage = z.infer<typeof HousePageSchema>
 
 /** A resident as the API gives them (masked unless `unmasked`). */
@@ -294,7 +292,11 @@ export const ResidentSchema = z.object({
 export type Resident = z.infer<typeof ResidentSchema>
 
 /** `GET /api/residents`: newest first, masked. */
-export const ResidentPageSchema = z.object({ residents: z.array(ResidentSchema), next: z.string().nullable(), numberMatched })
+export const ResidentPageSchema = z.object({
+  residents: z.array(ResidentSchema),
+  next: z.string().nullable(),
+  numberMatched: NumberMatchedSchema,
+})
 export type ResidentPage = z.infer<typeof ResidentPageSchema>
 
 /** Counts of a house's current residents. */

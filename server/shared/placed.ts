@@ -35,6 +35,9 @@ export function pointFeatureSchema<P extends z.ZodType>(properties: P) {
   return z.object({ type: z.literal('Feature'), id: z.number().int(), geometry: PointGeometrySchema.nullable(), properties })
 }
 
+/** How many match a list's filters in the caller's areas: on the first page only (as OGC's numberMatched). */
+export const NumberMatchedSchema = z.number().int().nonnegative().optional()
+
 /**
  * A page of Features, newest first; `next` is the cursor of the following page.
  * @example const HousePageSchema = featurePageSchema(HouseFeatureSchema)

@@ -38,6 +38,7 @@ import { dt, strings } from '../strings.ts'
 
 const D = strings({
   'd.count': { zh: '{n} 件纠纷', en: '{n} disputes' },
+  'd.countMore': { zh: '共 {total} 件纠纷，已列出 {n} 件', en: '{total} disputes, {n} listed' },
   'd.pick': { zh: '从列表或地图选择一件纠纷', en: 'Pick a dispute from the list or the map' },
   'd.open': { zh: '受理及调解中', en: 'Open or mediating' },
   'f.type': { zh: '类型', en: 'Type' },
@@ -235,6 +236,8 @@ export const mount: PageMount = async (root, route, ctx) => {
   let selectedId = route.id
   let items: DisputeFeature[] = []
   let next: string | null = null
+  /** How many match the filters in the caller's areas (the first page's numberMatched). */
+  let total: number | null = null
   let miniMap: MiniMap | null = null
   let needFit = true
   let destroyed = false
@@ -300,7 +303,9 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
 
   const renderList = () => {
-    listHead.textContent = D('d.count', { n: items.length }) + (next ? '+' : '')
+    const all = total ?? items.length
+    listHead.textContent = all > items.length ? D('d.countMore', { n: items.length, total: all }) : D('d.count', { n: all })
+    listHead.dataset.count = String(all)
     if (items.length === 0) list.replaceChildren(el('p', 'desk-empty', dt('desk.empty')))
     else {
       list.replaceChildren(
@@ -338,6 +343,7 @@ export const mount: PageMount = async (root, route, ctx) => {
       const page = (await getJson(`/api/disputes?${q.toString()}`)) as DisputePage
       items = more ? [...items, ...page.features] : page.features
       next = page.next
+      if (!more) total = page.numberMatched ?? null
       if (!more) needFit = true
       renderList()
     } catch (err) {
