@@ -98,6 +98,8 @@ describe('the disputes page', () => {
         SELECT count(*)::int AS n FROM disputes WHERE town_code = ${mine} AND status IN ('open', 'mediating')`
       expect(await w.page.getAttribute('.desk-list-head', 'data-count')).toBe(String(open!.n))
       expect(await w.page.textContent('.desk-list-head')).toBe(`${open!.n} 件纠纷`)
+      const towns = await w.page.locator('select[name="area"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+      expect(towns).toEqual(['', mine])
       const row = await w.page.textContent(`.desk-list [data-id="${id}"]`)
       for (const part of ['MD-DS-1', '邻里纠纷', '村调委会', '已登记', 'MD-DS-1所在地']) expect(row).toContain(part)
       await w.page.waitForSelector('.desk-minimap[data-ready="true"]')

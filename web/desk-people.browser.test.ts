@@ -129,6 +129,9 @@ describe('residents and houses, as a town officer', () => {
       expect(await w.page.getAttribute('.desk-nav-link[aria-current="page"]', 'data-page')).toBe('people')
       expect((await rowIds(w)).sort()).toEqual([ids.zhang, ids.li, ids.chen].sort())
       expect(await w.page.getAttribute('.desk-list-head', 'data-count')).toBe('3')
+      // The town filter offers the officer's own town, not the district's.
+      const towns = await w.page.locator('select[name="area"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))
+      expect(towns).toEqual(['', mine])
       const zhang = (await w.page.textContent(`.desk-list [data-id="${ids.zhang}"]`))!
       expect(zhang).toContain('张**')
       expect(zhang).toContain('流动')
@@ -252,6 +255,9 @@ describe('residents, as an analyst (no pii)', () => {
       expect((await rowIds(w)).sort()).toEqual([ids.zhang, ids.li, ids.chen, ids.wang].sort())
       expect(await w.page.getAttribute('.desk-detail .desk-detail-head', 'data-id')).toBe(ids.li)
       expect(await w.page.locator('[data-action="reveal"]').count()).toBe(0)
+      // District-wide: every town to filter by.
+      const [towns] = await server.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM admin_areas WHERE level = 'town'`
+      expect(await w.page.locator('select[name="area"] option').count()).toBe(towns!.n + 1)
       const text = (await w.page.textContent('.desk-detail'))!
       expect(text).toContain('李**')
       expect(text).toContain('138****0002')

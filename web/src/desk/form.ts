@@ -53,12 +53,26 @@ interface TownLabel {
 }
 
 /**
- * The district's towns as select options (code, name), from the town labels the map uses.
- * @example await townOptions() // [['330109001', '城厢街道'], …]
+ * The towns a caller can filter by: all of them for district-wide accounts (no area codes), else
+ * the towns holding one of their areas (codes nest: 330109001 ⊃ 330109001001).
+ * @example townsInScope([['330109001', '城厢街道'], ['330109002', '北干街道']], ['330109002014']) // [['330109002', '北干街道']]
  */
-export async function townOptions(): Promise<(readonly [string, string])[]> {
+export function townsInScope(towns: readonly (readonly [string, string])[], areaCodes: readonly string[]): (readonly [string, string])[] {
+  if (areaCodes.length === 0) return [...towns]
+  return towns.filter(([code]) => areaCodes.some((a) => a.startsWith(code)))
+}
+
+/**
+ * The towns a caller can filter by as select options (code, name), from the town labels the map
+ * uses: a town officer is offered their own town, not the district's 22.
+ * @example await townOptions(ctx.me.user.areaCodes) // [['330109001', '城厢街道']]
+ */
+export async function townOptions(areaCodes: readonly string[]): Promise<(readonly [string, string])[]> {
   const labels = (await getJson('/api/boundaries/town/labels.geojson')) as { features?: TownLabel[] }
-  return (labels.features ?? []).map((f) => [f.properties.code, f.properties.name] as const)
+  return townsInScope(
+    (labels.features ?? []).map((f) => [f.properties.code, f.properties.name] as const),
+    areaCodes,
+  )
 }
 
 /** A button; `kind` styles it (primary for the main action, danger for returns and dismissals). */

@@ -229,7 +229,7 @@ export function stepResultText(
 export const mount: PageMount = async (root, route, ctx) => {
   const canWrite = ctx.can('write')
   const canReveal = ctx.can('pii')
-  const towns = await track(townOptions())
+  const towns = await track(townOptions(ctx.me.user.areaCodes))
   const { filters, listHead, list, mapBox, detail } = splitLayout(root, { map: true })
 
   let params = route.params

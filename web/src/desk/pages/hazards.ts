@@ -306,7 +306,7 @@ function defaultSource(ctx: DeskContext): string {
 /** Opens the register. */
 export const mount: PageMount = async (root, route, ctx) => {
   const canWrite = ctx.can('write')
-  const towns = await track(townOptions())
+  const towns = await track(townOptions(ctx.me.user.areaCodes))
 
   const { filters, listHead, list, mapBox, detail } = splitLayout(root, { map: true })
 

@@ -257,7 +257,7 @@ const areaText = (p: { townCode: string | null; villageCode: string | null; grid
 /** Opens the residents and houses page. */
 export const mount: PageMount = async (root, route, ctx) => {
   const canReveal = ctx.can('pii')
-  const towns = await track(townOptions())
+  const towns = await track(townOptions(ctx.me.user.areaCodes))
   const { filters, listHead, list, mapBox, detail, left } = splitLayout(root, { map: true })
   const tabs = el('nav', 'desk-tabs')
   left.prepend(tabs)

@@ -60,7 +60,7 @@ export const mount: PageMount = async (root, route, ctx) => {
   const [models, towns] = await track(
     Promise.all([
       getJson('/api/models').then((v) => ((v as { items?: ModelItem[] }).items ?? []).map((m) => [m.id, m.definition.name] as const)),
-      townOptions(),
+      townOptions(ctx.me.user.areaCodes),
     ]),
   )
 
