@@ -6,6 +6,7 @@
 import { getJson } from '../api/client.ts'
 import { el } from '../ui/dom.ts'
 import { track } from '../ui/idle.ts'
+import { createMiniMap, type MiniMap } from '../ui/minimap.ts'
 import type { DeskView } from './context.ts'
 import { refusal } from './form.ts'
 import type { DeskRoute } from './routes.ts'
@@ -39,6 +40,23 @@ export function splitLayout(root: HTMLElement, opts: { map: boolean; filtersInLi
   body.append(left, right)
   root.append(...(opts.filtersInList ? [] : [filters]), body)
   return { filters, listHead, list, mapBox, detail, left }
+}
+
+/**
+ * Opens a page's mini map in its box: awaited by the page's idle signal and marked
+ * `data-ready` once drawn (a click then lands where it is aimed); `ready` wires it up unless the
+ * page has gone meanwhile (`gone`); a map that cannot start says why in its box.
+ * @example void openMiniMap(mapBox, () => destroyed, (m) => { miniMap = m; m.onPick(go); renderMap() })
+ */
+export function openMiniMap(mapBox: HTMLElement, gone: () => boolean, ready: (m: MiniMap) => void): Promise<void> {
+  return track(createMiniMap(mapBox, null)).then(
+    (m) => {
+      if (gone()) return m.destroy()
+      ready(m)
+      void track(m.idle().then(() => (mapBox.dataset.ready = 'true')))
+    },
+    (err: unknown) => void mapBox.replaceChildren(el('p', 'desk-hint', refusal(err))),
+  )
 }
 
 /** What a list-and-record page does when its address changes. */

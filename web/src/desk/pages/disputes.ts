@@ -29,11 +29,11 @@ import type { Lang } from '../../i18n/strings.ts'
 import { fullViewLabel } from '../../map/fullview-labels.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
+import type { MiniFeature, MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, input, options, refusal, select, textarea, townOptions } from '../form.ts'
 import { deskPath } from '../routes.ts'
-import { showRecord, splitLayout, splitView } from '../split.ts'
+import { openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
 const D = strings({
@@ -561,15 +561,14 @@ export const mount: PageMount = async (root, route, ctx) => {
 
   // --- start -------------------------------------------------------------------------------
   renderFilters()
-  void track(createMiniMap(mapBox, null)).then(
+  void openMiniMap(
+    mapBox,
+    () => destroyed,
     (m) => {
-      if (destroyed) return m.destroy()
       miniMap = m
       m.onPick((id) => go(id))
       renderMap()
-      void track(m.idle().then(() => (mapBox.dataset.ready = 'true')))
     },
-    (err: unknown) => mapBox.replaceChildren(el('p', 'desk-hint', refusal(err))),
   )
   await track(Promise.all([load(), showDetail()]))
 

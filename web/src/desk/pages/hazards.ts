@@ -36,13 +36,13 @@ import type { Lang } from '../../i18n/strings.ts'
 import { HAZARD_COLOURS } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
+import type { MiniFeature, MiniMap } from '../../ui/minimap.ts'
 import { timeline } from '../../ui/timeline.ts'
 import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, inlineForm, input, options, refusal, select, textarea, townOptions } from '../form.ts'
 import { gallery, photoInput, type PhotoLink } from '../photos.ts'
 import { deskPath } from '../routes.ts'
-import { showRecord, splitLayout, splitView } from '../split.ts'
+import { openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
 const H = strings({
@@ -986,9 +986,10 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
   // --- start -------------------------------------------------------------------------------
   renderFilters()
-  void track(createMiniMap(mapBox, null)).then(
+  void openMiniMap(
+    mapBox,
+    () => destroyed,
     (m) => {
-      if (destroyed) return m.destroy()
       miniMap = m
       m.onPick((id) => {
         if (id !== 'picked') go(id, filtersOnly())
@@ -1004,10 +1005,7 @@ export const mount: PageMount = async (root, route, ctx) => {
         go('new', next)
       })
       renderMap()
-      // Drawn before the page counts as loaded: a click then lands where it is aimed.
-      void track(m.idle().then(() => (mapBox.dataset.ready = 'true')))
     },
-    (err: unknown) => mapBox.replaceChildren(el('p', 'desk-hint', refusal(err))),
   )
   await track(Promise.all([load(), showDetail()]))
 

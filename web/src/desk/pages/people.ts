@@ -32,11 +32,11 @@ import { formatNumber } from '../../i18n/i18n.ts'
 import type { Lang } from '../../i18n/strings.ts'
 import { el, facts, formatTime } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
+import type { MiniFeature, MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, options, refusal, select, townOptions } from '../form.ts'
 import { deskPath } from '../routes.ts'
-import { showRecord, splitLayout, splitView } from '../split.ts'
+import { openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
 const P = strings({
@@ -628,15 +628,14 @@ export const mount: PageMount = async (root, route, ctx) => {
 
   // --- start -------------------------------------------------------------------------------
   renderFilters()
-  void track(createMiniMap(mapBox, null)).then(
+  void openMiniMap(
+    mapBox,
+    () => destroyed,
     (m) => {
-      if (destroyed) return m.destroy()
       miniMap = m
       m.onPick((id) => go(id, filtersOnly()))
       renderMap()
-      void track(m.idle().then(() => (mapBox.dataset.ready = 'true')))
     },
-    (err: unknown) => mapBox.replaceChildren(el('p', 'desk-hint', refusal(err))),
   )
   await track(Promise.all([load(), showDetail()]))
 

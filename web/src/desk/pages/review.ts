@@ -9,11 +9,11 @@ import { getJson, sendJson } from '../../api/client.ts'
 import { getLang } from '../../i18n/i18n.ts'
 import { el, facts, formatTime } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import { createMiniMap, type MiniFeature, type MiniMap } from '../../ui/minimap.ts'
+import type { MiniFeature, MiniMap } from '../../ui/minimap.ts'
 import type { DeskView, PageMount } from '../context.ts'
 import { button, field, inlineForm, refusal, select, textarea } from '../form.ts'
 import { deskPath, type DeskRoute } from '../routes.ts'
-import { splitLayout } from '../split.ts'
+import { openMiniMap, splitLayout } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
 const rt = strings({
@@ -269,16 +269,16 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
 
   renderFilters()
-  // Tracked (the page is idle once the map is in) and drawing only: re-rendering the detail
-  // here would throw away a decision form opened before the map arrived (seen on a loaded machine).
-  void track(createMiniMap(mapBox, null)).then(
+  // Drawing only: re-rendering the detail here would throw away a decision form opened before
+  // the map arrived (seen on a loaded machine).
+  void openMiniMap(
+    mapBox,
+    () => destroyed,
     (m) => {
-      if (destroyed) return m.destroy()
       miniMap = m
       const p = items.find((x) => String(x.id) === selectedId)
       if (p) m.setFeatures(mapFeatures(p, null), true)
     },
-    (err: unknown) => mapBox.replaceChildren(el('p', 'desk-hint', refusal(err))),
   )
   await track(load())
 

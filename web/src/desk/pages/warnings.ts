@@ -12,13 +12,13 @@ import { getJson, sendJson } from '../../api/client.ts'
 import { WARNING_COLOURS, type WarningLevel } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import { createMiniMap, featureBounds, type MiniMap } from '../../ui/minimap.ts'
+import { featureBounds, type MiniMap } from '../../ui/minimap.ts'
 import { timeline } from '../../ui/timeline.ts'
 import { assigneeOptions } from '../assignees.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, inlineForm, input, refusal, select, textarea, townOptions } from '../form.ts'
 import { deskPath } from '../routes.ts'
-import { showRecord, splitLayout, splitView } from '../split.ts'
+import { openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
 import { dt } from '../strings.ts'
 
 const LEVELS = ['red', 'orange', 'yellow'] as const
@@ -438,15 +438,14 @@ export const mount: PageMount = async (root, route, ctx) => {
 
   // --- start -------------------------------------------------------------------------------
   renderFilters()
-  // Tracked: the page is idle once its map is in (a click then meets the page as drawn).
-  void track(createMiniMap(mapBox, null)).then(
+  void openMiniMap(
+    mapBox,
+    () => destroyed,
     (m) => {
-      if (destroyed) return m.destroy()
       miniMap = m
       m.onPick((id) => ctx.navigate(deskPath({ page: 'warnings', id, params })))
       renderList()
     },
-    (err: unknown) => mapBox.replaceChildren(el('p', 'desk-hint', refusal(err))),
   )
   await track(Promise.all([load(), showDetail()]))
 
