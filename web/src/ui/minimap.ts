@@ -45,6 +45,29 @@ export function featureBounds(geometries: readonly Geometry[]): [number, number,
   return b
 }
 
+/** How a list's record shows on the mini map. */
+export interface MiniFeatureOf<T> {
+  id(row: T): string
+  /** Its place, or null for a record without one (left off the map). */
+  geometry(row: T): Geometry | null
+  colour(row: T): string
+}
+
+/**
+ * A list's records that have a place, as mini-map features, the one with `selectedId` marked.
+ * @example miniFeatures([{ id: 7, geometry: pt }], { id: (r) => String(r.id), geometry: (r) => r.geometry, colour: () => '#d7301f' }, '7') // [{ id: '7', geometry: pt, colour: '#d7301f', selected: true }]
+ */
+export function miniFeatures<T>(rows: readonly T[], of: MiniFeatureOf<T>, selectedId: string | null): MiniFeature[] {
+  const out: MiniFeature[] = []
+  for (const row of rows) {
+    const geometry = of.geometry(row)
+    if (geometry === null) continue
+    const id = of.id(row)
+    out.push({ id, geometry, colour: of.colour(row), selected: id === selectedId })
+  }
+  return out
+}
+
 function collection(features: readonly MiniFeature[]): FeatureCollection {
   return {
     type: 'FeatureCollection',

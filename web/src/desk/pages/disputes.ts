@@ -7,7 +7,6 @@
  * case's state allows (the server's own rule, server/disputes/states.ts) and sends it with an
  * Idempotency-Key. Every write goes through the API and its rules.
  */
-import type { Geometry } from 'geojson'
 
 import {
   type DisputeAction,
@@ -29,7 +28,7 @@ import type { Lang } from '../../i18n/strings.ts'
 import { fullViewLabel } from '../../map/fullview-labels.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import type { MiniFeature, MiniMap } from '../../ui/minimap.ts'
+import { miniFeatures, type MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, input, options, refusal, select, textarea, townOptions } from '../form.ts'
 import { deskPath } from '../routes.ts'
@@ -289,14 +288,11 @@ export const mount: PageMount = async (root, route, ctx) => {
   // --- list and map ------------------------------------------------------------------------
   const renderMap = () => {
     if (!miniMap) return
-    const features: MiniFeature[] = items
-      .filter((d) => d.geometry !== null)
-      .map((d) => ({
-        id: String(d.id),
-        geometry: d.geometry as Geometry,
-        colour: DISPUTE_COLOURS[d.properties.status],
-        selected: String(d.id) === selectedId,
-      }))
+    const features = miniFeatures(
+      items,
+      { id: (d) => String(d.id), geometry: (d) => d.geometry, colour: (d) => DISPUTE_COLOURS[d.properties.status] },
+      selectedId,
+    )
     const fit = needFit && features.length > 0
     miniMap.setFeatures(features, fit)
     if (fit) needFit = false

@@ -6,7 +6,6 @@
  * found by name, recorded against its self-check duty by the organisations API, which registers
  * each failed item as a hazard there. Every write goes through the API and its rules.
  */
-import type { Geometry } from 'geojson'
 
 import {
   type ChecklistItem,
@@ -36,7 +35,7 @@ import type { Lang } from '../../i18n/strings.ts'
 import { HAZARD_COLOURS } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import type { MiniFeature, MiniMap } from '../../ui/minimap.ts'
+import { miniFeatures, type MiniMap } from '../../ui/minimap.ts'
 import { timeline } from '../../ui/timeline.ts'
 import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, inlineForm, input, options, refusal, select, textarea, townOptions } from '../form.ts'
@@ -385,14 +384,11 @@ export const mount: PageMount = async (root, route, ctx) => {
   // --- list and map ------------------------------------------------------------------------
   const renderMap = () => {
     if (!miniMap) return
-    const features: MiniFeature[] = items
-      .filter((h) => h.geometry !== null)
-      .map((h) => ({
-        id: String(h.id),
-        geometry: h.geometry as Geometry,
-        colour: colourOf(h.properties.severity),
-        selected: String(h.id) === selectedId,
-      }))
+    const features = miniFeatures(
+      items,
+      { id: (h) => String(h.id), geometry: (h) => h.geometry, colour: (h) => colourOf(h.properties.severity) },
+      selectedId,
+    )
     const fit = needFit && features.length > 0
     if (picked) features.push({ id: 'picked', geometry: { type: 'Point', coordinates: picked }, colour: '#1f5fbf', selected: true })
     miniMap.setFeatures(features, fit)

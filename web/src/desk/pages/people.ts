@@ -10,7 +10,6 @@
  * Addresses: `/desk/people` (residents), `/desk/people?tab=houses`, `/desk/people/{id}` (a resident,
  * by number or person_id), `/desk/people/house-{id}` (a house, by number or house_id).
  */
-import type { Geometry } from 'geojson'
 
 import {
   type HouseDetail,
@@ -32,7 +31,7 @@ import { formatNumber } from '../../i18n/i18n.ts'
 import type { Lang } from '../../i18n/strings.ts'
 import { el, facts, formatTime } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import type { MiniFeature, MiniMap } from '../../ui/minimap.ts'
+import { miniFeatures, type MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, options, refusal, select, townOptions } from '../form.ts'
 import { deskPath } from '../routes.ts'
@@ -377,24 +376,26 @@ export const mount: PageMount = async (root, route, ctx) => {
   // --- list and map ------------------------------------------------------------------------
   const renderMap = () => {
     if (!miniMap) return
-    const features: MiniFeature[] =
+    const features =
       tab() === 'houses'
-        ? houses
-            .filter((h) => h.geometry !== null)
-            .map((h) => ({
-              id: `house-${h.id}`,
-              geometry: h.geometry as Geometry,
-              colour: h.properties.groupRental ? COLOURS.groupRental : COLOURS.house,
-              selected: `house-${h.id}` === selectedId,
-            }))
-        : residents
-            .filter((r) => r.lng !== null && r.lat !== null)
-            .map((r) => ({
-              id: String(r.id),
-              geometry: { type: 'Point', coordinates: [r.lng!, r.lat!] },
-              colour: residentColour(r),
-              selected: String(r.id) === selectedId,
-            }))
+        ? miniFeatures(
+            houses,
+            {
+              id: (h) => `house-${h.id}`,
+              geometry: (h) => h.geometry,
+              colour: (h) => (h.properties.groupRental ? COLOURS.groupRental : COLOURS.house),
+            },
+            selectedId,
+          )
+        : miniFeatures<Resident>(
+            residents,
+            {
+              id: (r) => String(r.id),
+              geometry: (r) => (r.lng === null || r.lat === null ? null : { type: 'Point', coordinates: [r.lng, r.lat] }),
+              colour: residentColour,
+            },
+            selectedId,
+          )
     if (shownAt && !features.some((f) => f.id === shownAt!.id))
       features.push({
         id: shownAt.id,

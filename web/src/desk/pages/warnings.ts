@@ -12,7 +12,7 @@ import { getJson, sendJson } from '../../api/client.ts'
 import { WARNING_COLOURS, type WarningLevel } from '../../map/legend.ts'
 import { el, facts, formatTime, swatch } from '../../ui/dom.ts'
 import { track } from '../../ui/idle.ts'
-import { featureBounds, type MiniMap } from '../../ui/minimap.ts'
+import { featureBounds, miniFeatures, type MiniMap } from '../../ui/minimap.ts'
 import { timeline } from '../../ui/timeline.ts'
 import { assigneeOptions } from '../assignees.ts'
 import type { PageMount } from '../context.ts'
@@ -199,12 +199,11 @@ export const mount: PageMount = async (root, route, ctx) => {
       )
     renderBulk()
     miniMap?.setFeatures(
-      items.map((w) => ({
-        id: String(w.id),
-        geometry: w.geometry as Geometry,
-        colour: colourOf(w.properties.level),
-        selected: String(w.id) === selectedId,
-      })),
+      miniFeatures(
+        items,
+        { id: (w) => String(w.id), geometry: (w) => w.geometry as Geometry, colour: (w) => colourOf(w.properties.level) },
+        selectedId,
+      ),
     )
   }
 
