@@ -5,6 +5,7 @@
  * nothing twice. (stream.db.test.ts covers resuming against a running server; the wall's browser
  * test covers the page's own reconnecting; this is the server side of a restart.)
  */
+import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 
 import postgres from 'postgres'
@@ -137,4 +138,32 @@ describe(`live stream across a server restart (${TEST_KIND})`, () => {
     },
     120_000,
   )
+
+  it('a client reconnecting at once while the server drains is told to come back, and the server stops without waiting for its deadline', async () => {
+    // As a browser does: the same kept-alive socket for the stream that ended and the reconnect.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    const get = () =>
+      new Promise<http.IncomingMessage>((resolve, reject) => http.get(`${server.url}/api/stream`, { agent }, resolve).on('error', reject))
+    const body = (res: http.IncomingMessage) =>
+      new Promise<string>((resolve) => {
+        let text = ''
+        res.setEncoding('utf8').on('data', (c: string) => (text += c))
+        res.on('end', () => resolve(text)).on('close', () => resolve(text))
+      })
+    try {
+      const first = await get()
+      const firstEnded = body(first)
+      const closing = server.close({ timeoutMs: 10_000 })
+      await firstEnded
+      const again = await get()
+      expect(again.statusCode).toBe(200)
+      expect(again.headers.connection).toBe('close')
+      expect(await body(again)).toBe('retry: 2000\n\n')
+      const drained = await closing
+      expect(drained.forced).toBe(false)
+      expect(drained.ms).toBeLessThan(5_000)
+    } finally {
+      agent.destroy()
+    }
+  }, 60_000)
 })

@@ -67,6 +67,8 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
   const clients = new Set<Client>()
   let timer: NodeJS.Timeout | null = null
   let polling = false
+  /** closeAll has run: the server is draining. */
+  let closing = false
 
   /**
    * One look for `clients` (one scope) from `from`, whose unsent changes include each client's
@@ -138,6 +140,17 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
   }
 
   router.get('/api/stream', async (req, res) => {
+    if (closing) {
+      // A client reconnecting at once comes back on its kept-alive socket, which the closed
+      // server still reads: a stream opened now would hold the shutdown to its deadline. End it
+      // at once and close the socket; EventSource (which gives up on any status but 200) comes
+      // back after `retry`, to the restarted server.
+      res
+        .status(200)
+        .set({ 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'close' })
+        .end('retry: 2000\n\n')
+      return
+    }
     const { since } = parseInput(StreamQuerySchema, req.query, 'query')
     const header = req.get('last-event-id')
     const last =
@@ -179,6 +192,7 @@ export function streamRoutes(db: Db): { router: Router; closeAll: () => void } {
   return {
     router,
     closeAll() {
+      closing = true
       for (const c of clients) c.res.end()
       clients.clear()
       if (timer) clearInterval(timer)
