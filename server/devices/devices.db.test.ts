@@ -194,6 +194,22 @@ describe(`devices (${TEST_KIND})`, () => {
     expect((await call('/api/devices?alerting=maybe')).status).toBe(400)
   })
 
+  it("the first page says how many devices match in the caller's areas (numberMatched); later pages do not", async () => {
+    const first = await get<DevicePage>('/api/devices?limit=1')
+    expect(first.features).toHaveLength(1)
+    expect(first.numberMatched).toBe(3)
+    const second = await get<DevicePage>(`/api/devices?limit=1&cursor=${first.next}`)
+    expect(second.features).toHaveLength(1)
+    expect(second.numberMatched).toBeUndefined()
+    expect((await get<DevicePage>('/api/devices?alerting=true')).numberMatched).toBe(1)
+    expect((await get<DevicePage>('/api/devices?alerting=false&kind=gas_alarm')).numberMatched).toBe(1)
+    expect((await get<DevicePage>(`/api/devices?area=${theirs.town}&alerting=true`)).numberMatched).toBe(0)
+    // A grid officer's count is their grid's, whatever the district holds.
+    const [all] = await s.db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM devices WHERE grid_code = ${mine.code}`
+    expect((await get<DevicePage>('/api/devices?limit=1', 'grid-a')).numberMatched).toBe(all!.n)
+    expect(all!.n).toBe(2)
+  })
+
   it("pages a device's events newest first, with kind and time filters", async () => {
     const seen: DeviceEventPage['events'] = []
     let next: string | null = ''

@@ -19,7 +19,7 @@ import {
   ListLimitSchema,
   QueryBoolSchema,
 } from '../shared/list-query.ts'
-import { featurePageSchema, PLACED_PROPERTIES, pointFeatureSchema, PointGeometrySchema } from '../shared/placed.ts'
+import { featurePageSchema, NumberMatchedSchema, PLACED_PROPERTIES, pointFeatureSchema, PointGeometrySchema } from '../shared/placed.ts'
 
 export const DeviceKindSchema = z.enum(['smoke_detector', 'gas_alarm', 'gas_cylinder', 'ebike_charger'])
 export type DeviceKind = z.infer<typeof DeviceKindSchema>
@@ -189,8 +189,8 @@ export type DeviceProperties = z.infer<typeof DevicePropertiesSchema>
 export const DeviceFeatureSchema = pointFeatureSchema(DevicePropertiesSchema)
 export type DeviceFeature = z.infer<typeof DeviceFeatureSchema>
 
-/** `GET /api/devices`: newest first; `next` is the cursor of the following page. */
-export const DevicePageSchema = featurePageSchema(DeviceFeatureSchema)
+/** `GET /api/devices`: newest first; `next` is the cursor of the following page; the first page counts the matches. */
+export const DevicePageSchema = featurePageSchema(DeviceFeatureSchema).extend({ numberMatched: NumberMatchedSchema })
 export type DevicePage = z.infer<typeof DevicePageSchema>
 
 /** `GET /api/devices/{id}/events`: newest first; `next` is the cursor of the following page. */

@@ -250,22 +250,31 @@ export interface DeviceFilter {
 }
 
 /**
- * One page of devices, newest first (keyset on id).
- * @example await listDevices(tx, { alerting: true }, new Date(), 100, null) // { type: 'FeatureCollection', features, next }
+ * One page of devices, newest first (keyset on id); the first page (no cursor) says how many match
+ * in the caller's areas (`numberMatched`).
+ * @example await listDevices(tx, { alerting: true }, new Date(), 100, null) // { type: 'FeatureCollection', features, next, numberMatched: 3 }
  */
 export async function listDevices(sql: Queryable, f: DeviceFilter, now: Date, limit: number, after: string | null): Promise<DevicePage> {
+  const where = sql`
+      ${areaCondition(sql, 'd', f.area)}
+      ${f.kind ? sql`AND d.kind = ANY(${f.kind as string[]}::text[])` : sql``}
+      ${f.alerting === undefined ? sql`` : sql`AND ${alertingSql(sql, now)} = ${f.alerting}`}`
   const rows = await sql<DeviceRow[]>`
     SELECT ${deviceColumns(sql, now)}
     FROM devices d ${latestJoin(sql, now)}
-    WHERE true
-      ${areaCondition(sql, 'd', f.area)}
-      ${f.kind ? sql`AND d.kind = ANY(${f.kind as string[]}::text[])` : sql``}
-      ${f.alerting === undefined ? sql`` : sql`AND ${alertingSql(sql, now)} = ${f.alerting}`}
+    WHERE true ${where}
       ${after ? sql`AND d.id < ${after}::bigint` : sql``}
     ORDER BY d.id DESC
     LIMIT ${limit + 1}`
   const page = rows.slice(0, limit)
-  return { type: 'FeatureCollection', features: page.map(toDeviceFeature), next: rows.length > limit ? page.at(-1)!.id : null }
+  // The first page says how many match: a town's count of its alerting devices.
+  const matched = after === null ? await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM devices d WHERE true ${where}` : null
+  return {
+    type: 'FeatureCollection',
+    features: page.map(toDeviceFeature),
+    next: rows.length > limit ? page.at(-1)!.id : null,
+    ...(matched ? { numberMatched: matched[0]!.n } : {}),
+  }
 }
 
 /** Filters of a device's events. */
