@@ -13,6 +13,17 @@ export { type MeResponse, MeResponseSchema, type Role, RoleSchema, SCOPED_ROLES,
 export { BoundaryCrsSchema } from '../boundaries/schema.ts'
 export { type CategoriesResponse, CategoriesResponseSchema, type Category } from '../categories/schema.ts'
 export {
+  type DeviceEvent,
+  type DeviceEventKind,
+  DeviceEventKindSchema,
+  type DeviceEventPage,
+  type DeviceFeature,
+  type DeviceKind,
+  DeviceKindSchema,
+  type DevicePage,
+  type DeviceStatus,
+} from '../devices/schema.ts'
+export {
   DISPUTE_TYPE_NAMES,
   type DisputeDetail,
   type DisputeFeature,
