@@ -357,6 +357,39 @@ describe(`houses and residents (${TEST_KIND})`, () => {
     ])
   })
 
+  it('the CSV export of a filter holds the residents the list shows with that filter', async () => {
+    const csvIds = async (query: string) => {
+      const res = await call(`/api/export/residents.csv?${query}`, tokens['town-bg']!)
+      expect(res.status, query).toBe(200)
+      const [head, ...lines] = (await res.text())
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split(/\r\n/)
+      const col = head!.split(',').indexOf('person_id')
+      return lines.map((l) => l.split(',')[col]!).sort()
+    }
+    const listIds = async (query: string) =>
+      (await get<{ residents: { personId: string }[] }>(`/api/residents?${query}&limit=1000`, tokens['town-bg']!)).residents
+        .map((r) => r.personId)
+        .sort()
+    const [migrants] = await system<{ n: number }[]>(
+      (tx) => tx`SELECT count(*)::int AS n FROM residents WHERE town_code = ${townBG} AND residence = 'migrant'`,
+    )
+    expect(await csvIds('residence=migrant')).toHaveLength(migrants!.n)
+    for (const q of [
+      'residence=migrant',
+      'residence=registered',
+      'registration=expired',
+      'registration=none',
+      'key=any',
+      'residence=migrant&registration=valid',
+    ])
+      expect(await csvIds(q), q).toEqual(await listIds(q))
+    expect((await call('/api/export/residents.csv?registration=soon', tokens['town-bg']!)).status).toBe(400)
+    const [audit] = (await auditRows('people.export', 'residents:csv')).slice(-1)
+    expect(audit!.details.filters).toEqual({ residence: 'migrant', registration: 'valid' })
+  })
+
   it('a house that moves takes its residents with it', async () => {
     const moved = HOUSES.replace('H-BG-2,F_JC_440,', 'H-BG-2,F_JC_21,')
     const sum = await importHouses(s.db, file('houses-2.csv', moved), { reportPath: null })

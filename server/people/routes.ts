@@ -56,7 +56,7 @@ export const RESIDENT_EXPORT_COLUMNS = [
  * - `GET /api/residents?area=&house=&residence=&key=&registration=&limit=&cursor=`: masked;
  * - `GET /api/residents/{id}?reveal=true`: masked, or the real name, phone and ID number for a
  *   `pii` caller who asks (never a 403);
- * - `GET /api/export/residents.csv?area=&unmasked=true`: the caller's residents as CSV, masked
+ * - `GET /api/export/residents.csv?area=&residence=&key=&registration=&unmasked=true`: the caller's residents (the list's filters) as CSV, masked
  *   unless a district-wide `pii` caller asks.
  * Every read of residents writes one `people.read` audit row (the export `people.export`).
  * @example app.use(peopleRoutes(db))
@@ -143,7 +143,7 @@ export function peopleRoutes(db: Db, opts: PeopleRouteOptions = {}): Router {
       throw new HttpError(403, 'invalid query: unmasked: exports of town and grid staff are always masked')
     const rows = await db.withScope(scopeOf(req), async (tx) => {
       const area = q.area ? await findArea(tx, q.area) : null
-      return residentsForExport(tx, area, unmasked)
+      return residentsForExport(tx, { area, residence: q.residence, key: q.key, registration: q.registration }, today(), unmasked)
     })
     const records = rows.map((r) => [
       r.id,
@@ -167,6 +167,7 @@ export function peopleRoutes(db: Db, opts: PeopleRouteOptions = {}): Router {
     await auditRequest(db, req, res, 'people.export', 'residents:csv', {
       count: rows.length,
       unmasked,
+      filters: { ...req.query },
       ...(q.area ? { area: q.area } : {}),
       ...(areas ? { areas } : {}),
     })

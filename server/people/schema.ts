@@ -226,9 +226,12 @@ export type ResidentListQuery = z.infer<typeof ResidentListQuerySchema>
 /** `GET /api/residents/{id}?reveal=true`. */
 export const ResidentDetailQuerySchema = z.object({ reveal: QueryBoolSchema.optional() })
 
-/** `GET /api/export/residents.csv?area=&unmasked=true`. */
+/** `GET /api/export/residents.csv?area=&residence=&key=&registration=&unmasked=true`: the list's filters. */
 export const ResidentExportQuerySchema = z.object({
   area: AreaCodeSchema.optional(),
+  residence: enumList(ResidenceSchema).optional(),
+  key: KeyFilterSchema.optional(),
+  registration: RegistrationSchema.optional(),
   unmasked: QueryBoolSchema.optional(),
 })
 

@@ -439,6 +439,18 @@ export interface ResidentFilter {
   current?: boolean | undefined
 }
 
+/** The conditions of a resident filter on `residents r` (each `AND …`), `day` deciding registration and who lives there. */
+function residentWhere(sql: Queryable, f: ResidentFilter, day: string) {
+  const key = f.key?.filter((k) => k !== 'any') ?? []
+  return sql`
+      ${areaCondition(sql, 'r', f.area)}
+      ${f.house ? sql`AND r.house_id = ${f.house}::bigint` : sql``}
+      ${f.residence ? sql`AND r.residence = ANY(${f.residence as string[]}::text[])` : sql``}
+      ${f.key?.includes('any') ? sql`AND r.key_categories <> '{}'` : key.length > 0 ? sql`AND r.key_categories && ${key}::text[]` : sql``}
+      ${f.registration ? sql`AND ${registrationSql(sql, day)} = ${f.registration}` : sql``}
+      ${f.current ? sql`AND ${currentSql(sql, day)}` : sql``}`
+}
+
 /**
  * One page of residents (masked), newest first (keyset on id); `day` decides `registration`.
  * @example await listResidents(tx, { registration: 'expired' }, '2026-11-01', 100, null) // { residents, next }
@@ -450,14 +462,7 @@ export async function listResidents(
   limit: number,
   after: string | null,
 ): Promise<ResidentPage> {
-  const key = f.key?.filter((k) => k !== 'any') ?? []
-  const where = sql`
-      ${areaCondition(sql, 'r', f.area)}
-      ${f.house ? sql`AND r.house_id = ${f.house}::bigint` : sql``}
-      ${f.residence ? sql`AND r.residence = ANY(${f.residence as string[]}::text[])` : sql``}
-      ${f.key?.includes('any') ? sql`AND r.key_categories <> '{}'` : key.length > 0 ? sql`AND r.key_categories && ${key}::text[]` : sql``}
-      ${f.registration ? sql`AND ${registrationSql(sql, day)} = ${f.registration}` : sql``}
-      ${f.current ? sql`AND ${currentSql(sql, day)}` : sql``}`
+  const where = residentWhere(sql, f, day)
   const rows = await sql<ResidentRow[]>`
     SELECT ${residentColumns(sql, day)} FROM residents r
     WHERE true ${where}
@@ -534,11 +539,11 @@ export interface ResidentExportRow {
 }
 
 /**
- * The residents of the caller's areas (row-level security), optionally of one area, by id; sealed
- * columns only when `sealed` (an unmasked export).
- * @example for await (const rows of residentsForExport(tx, null, false)) …
+ * The residents of the caller's areas (row-level security) that pass the filter (as the list's),
+ * by id; sealed columns only when `sealed` (an unmasked export).
+ * @example await residentsForExport(tx, { residence: ['migrant'], registration: 'expired' }, '2026-11-01', false)
  */
-export async function residentsForExport(sql: Queryable, area: AreaRef | null, sealed: boolean): Promise<ResidentExportRow[]> {
+export async function residentsForExport(sql: Queryable, f: ResidentFilter, day: string, sealed: boolean): Promise<ResidentExportRow[]> {
   return sql<ResidentExportRow[]>`
     SELECT r.id::text, r.person_id, h.house_id AS house_source_id, r.residence, r.registered_on::text AS registered_on,
            r.registration_expires::text AS registration_expires, r.moved_in::text AS moved_in, r.moved_out::text AS moved_out,
@@ -546,6 +551,6 @@ export async function residentsForExport(sql: Queryable, area: AreaRef | null, s
            ${sealed ? sql`r.name_sealed, r.id_sealed, r.phone_sealed` : sql`NULL::text AS name_sealed, NULL::text AS id_sealed, NULL::text AS phone_sealed`},
            r.address, r.town_code, r.village_code, r.grid_code
     FROM residents r LEFT JOIN houses h ON h.id = r.house_id
-    WHERE true ${areaCondition(sql, 'r', area)}
+    WHERE true ${residentWhere(sql, f, day)}
     ORDER BY r.id`
 }

@@ -58,10 +58,13 @@ describe('the list queries', () => {
       cursor: '9',
     })
   })
-  it('exports by town only, and never asks for unmasked values', () => {
+  it('exports what the list shows (its filters, not its paging or tab), and never asks for unmasked values', () => {
     expect(exportHref(new URLSearchParams(''))).toBe('/api/export/residents.csv')
-    const href = exportHref(new URLSearchParams('area=330109001&residence=migrant&unmasked=true'))
-    expect(href).toBe('/api/export/residents.csv?area=330109001')
+    expect(exportHref(new URLSearchParams('tab=residents&cursor=99'))).toBe('/api/export/residents.csv')
+    const href = exportHref(
+      new URLSearchParams('area=330109001&residence=migrant&registration=expired&key=any&unmasked=true&tab=residents'),
+    )
+    expect(href).toBe('/api/export/residents.csv?area=330109001&residence=migrant&registration=expired&key=any')
     expect(href).not.toContain('unmasked')
   })
 })

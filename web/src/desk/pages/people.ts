@@ -101,8 +101,8 @@ const P = strings({
   'p.masked': { zh: '已脱敏', en: 'Masked' },
   'p.export': { zh: '导出 CSV（脱敏）', en: 'Export CSV (masked)' },
   'p.exportHint': {
-    zh: '导出本人辖区内的人员（按所选镇街，其他条件不适用）',
-    en: 'Exports the residents of your areas (by the town chosen; the other filters do not apply)',
+    zh: '导出本人辖区内符合当前筛选条件的全部人员（已脱敏）',
+    en: 'Exports every resident of your areas that matches the filters shown (masked)',
   },
   'h.houseId': { zh: '房屋编号', en: 'House no.' },
   'h.room': { zh: '房间/楼层', en: 'Room / floor' },
@@ -185,13 +185,15 @@ export function houseQuery(params: URLSearchParams, cursor: string | null = null
 }
 
 /**
- * The masked CSV export of the residents (`GET /api/export/residents.csv`): it takes a town
- * (`area`) and nothing else of the page's filters; never `unmasked`.
- * @example exportHref(new URLSearchParams('area=330109001&residence=migrant')) // '/api/export/residents.csv?area=330109001'
+ * The masked CSV export of the residents the list shows (`GET /api/export/residents.csv` with the
+ * list's filters, without paging); never `unmasked`.
+ * @example exportHref(new URLSearchParams('area=330109001&residence=migrant&tab=residents')) // '/api/export/residents.csv?area=330109001&residence=migrant'
  */
 export function exportHref(params: URLSearchParams): string {
-  const area = params.get('area')
-  return `/api/export/residents.csv${area ? `?area=${encodeURIComponent(area)}` : ''}`
+  const q = residentQuery(params)
+  q.delete('limit')
+  const query = q.toString()
+  return `/api/export/residents.csv${query ? `?${query}` : ''}`
 }
 
 /**
