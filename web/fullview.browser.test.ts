@@ -126,10 +126,12 @@ describe('the full view on the map', () => {
     const people = await w.page.locator('.fv-person').allInnerTexts()
     expect(people).toHaveLength(5)
     for (const p of people) expect(p).toMatch(/^\p{Script=Han}\*+ · /u)
-    // Each house leads to its residents on the desk's people page, the dispute to its mediation.
+    // Each house leads to its residents on the desk's people page, the dispute to its mediation,
+    // each device to its events.
     const links = await w.page.locator('#inspector .fv-item__link').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
     for (const id of [fixture.houses.rented, fixture.houses.own]) expect(links).toContain(`/desk/people/house-${id}`)
     expect(links).toContain(`/desk/disputes/${fixture.dispute}`)
+    for (const id of Object.values(fixture.devices)) expect(links).toContain(`/desk/devices/${id}`)
     const html = await w.page.content()
     for (const secret of fixture.secrets) expect(html).not.toContain(secret)
     saveArtifact('fullview-inspector.png', await w.page.screenshot())

@@ -1,8 +1,8 @@
 /**
  * The work desk (工作台): one page app under /desk for the people who run the closed loop —
- * warnings, tasks, hazards, disputes (矛盾纠纷), residents and houses, address review, rankings,
- * models, imports and administration. Each
- * page is its own module, loaded when first opened; every action goes through the API and its rules.
+ * warnings, tasks, hazards, disputes (矛盾纠纷), residents and houses, IoT devices (物联感知),
+ * address review, rankings, models, imports and administration. Each page is its own module,
+ * loaded when first opened; every action goes through the API and its rules.
  */
 import './desk.css'
 
@@ -32,6 +32,7 @@ const PAGE_NEEDS: Readonly<Record<DeskPage, Permission>> = {
   hazards: 'read',
   disputes: 'read',
   people: 'read',
+  devices: 'read',
   review: 'reconcile',
   rankings: 'read',
   models: 'read',
@@ -46,6 +47,7 @@ const PAGES: Readonly<Partial<Record<DeskPage, () => Promise<{ mount: PageMount 
   hazards: () => import('./pages/hazards.ts'),
   disputes: () => import('./pages/disputes.ts'),
   people: () => import('./pages/people.ts'),
+  devices: () => import('./pages/devices.ts'),
   review: () => import('./pages/review.ts'),
   rankings: () => import('./pages/rankings.ts'),
   models: () => import('./pages/models.ts'),

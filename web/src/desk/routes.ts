@@ -10,6 +10,7 @@ export const DESK_PAGES = [
   'hazards',
   'disputes',
   'people',
+  'devices',
   'review',
   'rankings',
   'models',

@@ -26,6 +26,7 @@ const S = {
   'nav.hazards': { zh: '隐患', en: 'Hazards' },
   'nav.disputes': { zh: '矛盾纠纷', en: 'Disputes' },
   'nav.people': { zh: '实有人口与房屋', en: 'Residents & houses' },
+  'nav.devices': { zh: '物联感知', en: 'IoT devices' },
   'nav.review': { zh: '地址复核', en: 'Address review' },
   'nav.rankings': { zh: '排名与报告', en: 'Rankings & reports' },
   'nav.models': { zh: '预警模型', en: 'Models' },

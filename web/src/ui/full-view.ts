@@ -33,7 +33,7 @@ export async function fetchFullView(id: string, signal: AbortSignal): Promise<Fu
 /**
  * The desk's address of a record, or null when the desk has no page for that kind (yet).
  * @example deskHref('hazards', 17) // '/desk/hazards/17'
- * @example deskHref('devices', 3) // null while the desk has no devices page
+ * @example deskHref('organisations', 3) // null: the desk has no organisations page
  */
 export function deskHref(page: string, id: number | string): string | null {
   return (DESK_PAGES as readonly string[]).includes(page) ? `/desk/${page}/${encodeURIComponent(String(id))}` : null
