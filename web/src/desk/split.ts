@@ -8,7 +8,8 @@ import { el } from '../ui/dom.ts'
 import { track } from '../ui/idle.ts'
 import { createMiniMap, type MiniMap } from '../ui/minimap.ts'
 import type { DeskView } from './context.ts'
-import { refusal } from './form.ts'
+import { button, refusal } from './form.ts'
+import type { PagedList } from './paged.ts'
 import type { DeskRoute } from './routes.ts'
 import { dt } from './strings.ts'
 
@@ -112,4 +113,29 @@ export async function showRecord<T>(
     return
   }
   if (stillWanted()) render(record)
+}
+
+/**
+ * Loads a page's list (./paged.ts) into `list`: 载入中 meanwhile for a first page, a refusal in the
+ * server's words; then `loaded(more)`. An answer a newer load overtook does nothing.
+ * @example await loadList(list, rows, more, (more) => { if (!more) needFit = true; renderList() })
+ */
+export async function loadList<F>(list: HTMLElement, rows: PagedList<F>, more: boolean, loaded: (more: boolean) => void): Promise<void> {
+  if (!more) list.replaceChildren(el('p', 'desk-loading', dt('desk.loading')))
+  try {
+    if (await rows.load(more)) loaded(more)
+  } catch (err) {
+    list.replaceChildren(el('p', 'desk-error', `${dt('desk.failed')}: ${refusal(err)}`))
+  }
+}
+
+/**
+ * Appends 加载更多 to `list` while `rows` has a next page; a click runs `loadMore` (tracked by the page's idle signal).
+ * @example appendMore(list, rows, () => load(true))
+ */
+export function appendMore(list: HTMLElement, rows: PagedList<unknown>, loadMore: () => Promise<void>): void {
+  if (rows.next === null) return
+  const more = button(dt('desk.more'), 'plain', 'more')
+  more.addEventListener('click', () => void track(loadMore()))
+  list.append(more)
 }

@@ -12,7 +12,6 @@ import {
   type DisputeAction,
   DisputeActionSchema,
   type DisputeDetail,
-  type DisputeFeature,
   type DisputeLevel,
   DisputeLevelSchema,
   type DisputePage,
@@ -31,8 +30,9 @@ import { track } from '../../ui/idle.ts'
 import { miniFeatures, type MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, input, options, refusal, select, textarea, townOptions } from '../form.ts'
+import { pagedList } from '../paged.ts'
 import { deskPath } from '../routes.ts'
-import { openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
+import { appendMore, loadList, openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
 const D = strings({
@@ -233,10 +233,14 @@ export const mount: PageMount = async (root, route, ctx) => {
 
   let params = route.params
   let selectedId = route.id
-  let items: DisputeFeature[] = []
-  let next: string | null = null
-  /** How many match the filters in the caller's areas (the first page's numberMatched). */
-  let total: number | null = null
+  const rows = pagedList(
+    (cursor) => {
+      const q = disputeQuery(params)
+      if (cursor) q.set('cursor', cursor)
+      return getJson(`/api/disputes?${q.toString()}`) as Promise<DisputePage>
+    },
+    (page) => page.features,
+  )
   let miniMap: MiniMap | null = null
   let needFit = true
   let destroyed = false
@@ -289,7 +293,7 @@ export const mount: PageMount = async (root, route, ctx) => {
   const renderMap = () => {
     if (!miniMap) return
     const features = miniFeatures(
-      items,
+      rows.items,
       { id: (d) => String(d.id), geometry: (d) => d.geometry, colour: (d) => DISPUTE_COLOURS[d.properties.status] },
       selectedId,
     )
@@ -299,13 +303,13 @@ export const mount: PageMount = async (root, route, ctx) => {
   }
 
   const renderList = () => {
-    const all = total ?? items.length
-    listHead.textContent = all > items.length ? D('d.countMore', { n: items.length, total: all }) : D('d.count', { n: all })
+    const all = rows.total ?? rows.items.length
+    listHead.textContent = all > rows.items.length ? D('d.countMore', { n: rows.items.length, total: all }) : D('d.count', { n: all })
     listHead.dataset.count = String(all)
-    if (items.length === 0) list.replaceChildren(el('p', 'desk-empty', dt('desk.empty')))
+    if (rows.items.length === 0) list.replaceChildren(el('p', 'desk-empty', dt('desk.empty')))
     else {
       list.replaceChildren(
-        ...items.map((d) => {
+        ...rows.items.map((d) => {
           const p = d.properties
           const row = el('a', `desk-row desk-row-main${String(d.id) === selectedId ? ' is-selected' : ''}`)
           row.setAttribute('role', 'listitem')
@@ -322,30 +326,16 @@ export const mount: PageMount = async (root, route, ctx) => {
           return row
         }),
       )
-      if (next) {
-        const more = button(dt('desk.more'), 'plain', 'more')
-        more.addEventListener('click', () => void track(load(true)))
-        list.append(more)
-      }
+      appendMore(list, rows, () => load(true))
     }
     renderMap()
   }
 
-  async function load(more = false): Promise<void> {
-    if (!more) list.replaceChildren(el('p', 'desk-loading', dt('desk.loading')))
-    try {
-      const q = disputeQuery(params)
-      if (more && next) q.set('cursor', next)
-      const page = (await getJson(`/api/disputes?${q.toString()}`)) as DisputePage
-      items = more ? [...items, ...page.features] : page.features
-      next = page.next
-      if (!more) total = page.numberMatched ?? null
+  const load = (more = false): Promise<void> =>
+    loadList(list, rows, more, (more) => {
       if (!more) needFit = true
       renderList()
-    } catch (err) {
-      list.replaceChildren(el('p', 'desk-error', `${dt('desk.failed')}: ${refusal(err)}`))
-    }
-  }
+    })
 
   // --- detail ------------------------------------------------------------------------------
   async function showDetail(): Promise<void> {
