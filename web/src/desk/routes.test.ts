@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 
-import { deskPath, parseDeskPath } from './routes.ts'
+import { deskPath, parseDeskPath, pickParams } from './routes.ts'
 
 describe('desk addresses', () => {
   it('reads a page, a record and its filters', () => {
@@ -22,5 +22,13 @@ describe('desk addresses', () => {
     expect(back).toMatchObject({ page: 'warnings', id: '9' })
     expect(back.params.get('level')).toBe('red,orange')
     expect(deskPath({ page: 'admin' })).toBe('/desk/admin')
+  })
+})
+
+describe('pickParams', () => {
+  it('keeps the named filters that have a value, in their order, and nothing else', () => {
+    const p = new URLSearchParams('status=open&tab=x&area=&type=neighbour&cursor=9')
+    expect(pickParams(p, ['type', 'area', 'status']).toString()).toBe('type=neighbour&status=open')
+    expect(pickParams(p, []).toString()).toBe('')
   })
 })

@@ -56,3 +56,17 @@ export function deskPath(route: { page: DeskPage; id?: string | null; params?: U
   const qs = params.toString()
   return `/desk/${route.page}${route.id ? `/${encodeURIComponent(route.id)}` : ''}${qs ? `?${qs}` : ''}`
 }
+
+/**
+ * The filters of a page's address: `keys` that have a value, in their order (a record's id, the
+ * tab and anything else left behind).
+ * @example pickParams(new URLSearchParams('kind=smoke&x=1&area='), ['area', 'kind']).toString() // 'kind=smoke'
+ */
+export function pickParams(params: URLSearchParams, keys: readonly string[]): URLSearchParams {
+  const out = new URLSearchParams()
+  for (const k of keys) {
+    const v = params.get(k)
+    if (v) out.set(k, v)
+  }
+  return out
+}

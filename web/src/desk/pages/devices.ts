@@ -27,7 +27,7 @@ import { miniFeatures, type MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, options, refusal, select, townOptions } from '../form.ts'
 import { pagedList } from '../paged.ts'
-import { deskPath } from '../routes.ts'
+import { deskPath, pickParams } from '../routes.ts'
 import { appendMore, loadList, openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
@@ -180,14 +180,7 @@ export const mount: PageMount = async (root, route, ctx) => {
   let needFit = true
   let destroyed = false
 
-  const filtersOnly = () => {
-    const out = new URLSearchParams()
-    for (const k of FILTERS) {
-      const v = params.get(k)
-      if (v) out.set(k, v)
-    }
-    return out
-  }
+  const filtersOnly = () => pickParams(params, FILTERS)
   const go = (id: string | null, nextParams: URLSearchParams = filtersOnly(), replace = false) =>
     ctx.navigate(deskPath({ page: 'devices', id, params: nextParams }), { replace })
   const alertingOnly = () => deviceQuery(params).get('alerting') === 'true'

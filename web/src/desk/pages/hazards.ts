@@ -40,7 +40,7 @@ import { timeline } from '../../ui/timeline.ts'
 import type { DeskContext, PageMount } from '../context.ts'
 import { busy, button, field, inlineForm, input, options, refusal, select, textarea, townOptions } from '../form.ts'
 import { gallery, photoInput, type PhotoLink } from '../photos.ts'
-import { deskPath } from '../routes.ts'
+import { deskPath, pickParams } from '../routes.ts'
 import { openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
@@ -324,14 +324,7 @@ export const mount: PageMount = async (root, route, ctx) => {
   const go = (id: string | null, next: URLSearchParams = params, replace = false) =>
     ctx.navigate(deskPath({ page: 'hazards', id, params: next }), { replace })
   /** The filters alone (a clicked point is left behind when moving on). */
-  const filtersOnly = () => {
-    const next = new URLSearchParams()
-    for (const k of FILTERS) {
-      const v = params.get(k)
-      if (v) next.set(k, v)
-    }
-    return next
-  }
+  const filtersOnly = () => pickParams(params, FILTERS)
 
   // --- filters -----------------------------------------------------------------------------
   const renderFilters = () => {

@@ -34,7 +34,7 @@ import { track } from '../../ui/idle.ts'
 import { miniFeatures, type MiniMap } from '../../ui/minimap.ts'
 import type { PageMount } from '../context.ts'
 import { busy, button, field, options, refusal, select, townOptions } from '../form.ts'
-import { deskPath } from '../routes.ts'
+import { deskPath, pickParams } from '../routes.ts'
 import { openMiniMap, showRecord, splitLayout, splitView } from '../split.ts'
 import { dt, strings } from '../strings.ts'
 
@@ -282,15 +282,8 @@ export const mount: PageMount = async (root, route, ctx) => {
   const go = (id: string | null, nextParams: URLSearchParams = params, replace = false) =>
     ctx.navigate(deskPath({ page: 'people', id, params: nextParams }), { replace })
   /** The current tab's filters alone. */
-  const filtersOnly = (p: URLSearchParams = params) => {
-    const out = new URLSearchParams()
-    if (peopleTab(p) === 'houses') out.set('tab', 'houses')
-    for (const k of peopleTab(p) === 'houses' ? HOUSE_FILTERS : RESIDENT_FILTERS) {
-      const v = p.get(k)
-      if (v) out.set(k, v)
-    }
-    return out
-  }
+  const filtersOnly = (p: URLSearchParams = params) =>
+    peopleTab(p) === 'houses' ? pickParams(p, ['tab', ...HOUSE_FILTERS]) : pickParams(p, RESIDENT_FILTERS)
   const filterKey = (p: URLSearchParams) => filtersOnly(p).toString()
 
   // --- tabs and filters --------------------------------------------------------------------
